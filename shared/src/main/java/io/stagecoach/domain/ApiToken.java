@@ -1,0 +1,32 @@
+package io.stagecoach.domain;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A bearer token as the registry keeps it: only the SHA-256 of the secret is stored. {@code id} is a
+ * short public handle (for listing and revoking) that reveals nothing about the secret.
+ */
+public record ApiToken(
+    String id,
+    String secretHash,
+    String principal,
+    Set<Role> roles,
+    String description,
+    Instant createdAt,
+    String createdBy,
+    Optional<Instant> expiresAt) {
+
+  public ApiToken {
+    roles = Set.copyOf(roles);
+  }
+
+  public boolean isValidAt(Instant now) {
+    return expiresAt.map(now::isBefore).orElse(true);
+  }
+
+  public Principal asPrincipal() {
+    return new Principal(principal, roles);
+  }
+}

@@ -1,0 +1,47 @@
+package io.stagecoach.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A registered application: its ordered pipeline and the other shared environments it may have.
+ * {@code revision} counts accepted writes and guards against lost updates.
+ */
+public record App(
+    String name,
+    String description,
+    List<Stage> pipeline,
+    Set<String> allowedEnvironments,
+    Instant createdAt,
+    String createdBy,
+    Instant updatedAt,
+    long revision) {
+
+  public App {
+    pipeline = List.copyOf(pipeline);
+    allowedEnvironments = Set.copyOf(allowedEnvironments);
+  }
+
+  /** Whether a shared (pipeline-kind) environment of this name may be registered for this app. */
+  public boolean allowsSharedEnvironment(String environment) {
+    return stageOf(environment).isPresent() || allowedEnvironments.contains(environment);
+  }
+
+  public Optional<Integer> stageOf(String environment) {
+    for (int i = 0; i < pipeline.size(); i++) {
+      if (pipeline.get(i).environment().equals(environment)) {
+        return Optional.of(i);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public List<String> stageNames() {
+    List<String> names = new ArrayList<>();
+    pipeline.forEach(s -> names.add(s.environment()));
+    return names;
+  }
+}

@@ -1,0 +1,13 @@
+package io.stagecoach.domain;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A token request: for whom, with which roles, for how long. */
+public record TokenSpec(
+    String principal, List<String> roles, Optional<String> description, Optional<Integer> expiresInDays) {
+
+  public TokenSpec {
+    roles = List.copyOf(roles);
+  }
+}

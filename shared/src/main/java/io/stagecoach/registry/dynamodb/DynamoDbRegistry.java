@@ -1,0 +1,382 @@
+package io.stagecoach.registry.dynamodb;
+
+import static io.stagecoach.registry.dynamodb.ItemMapping.*;
+import static io.stagecoach.registry.dynamodb.RegistryKeys.*;
+
+import io.stagecoach.domain.ApiToken;
+import io.stagecoach.domain.App;
+import io.stagecoach.domain.Environment;
+import io.stagecoach.domain.Outcome;
+import io.stagecoach.domain.Page;
+import io.stagecoach.domain.PageRequest;
+import io.stagecoach.domain.Registry;
+import io.stagecoach.domain.Rejection;
+import io.stagecoach.domain.Release;
+import io.stagecoach.domain.WriteResult;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The registry on one DynamoDB table (docs/registry-table.md). Every write is conditional; condition
+ * failures come back as {@link WriteResult} values, other SDK errors propagate as exceptions.
+ */
+public final class DynamoDbRegistry implements Registry {
+
+  private static final String NOT_EXISTS = "attribute_not_exists(" + PK + ")";
+  private static final String EXISTS = "attribute_exists(" + PK + ")";
+  private static final Set<String> MAIN_KEY = Set.of(PK, SK);
+  private static final Set<String> GSI1_KEY = Set.of(PK, SK, GSI1PK, GSI1SK);
+
+  private final DynamoDbClient dynamo;
+  private final String table;
+
+  public DynamoDbRegistry(DynamoDbClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  // ------------------------------------------------------------ apps
+
+  @Override
+  public Optional<App> findApp(String app) {
+    return get(appPk(app), APP_SK).map(ItemMapping::app);
+  }
+
+  @Override
+  public Outcome<Page<App>> listApps(PageRequest page) {
+    return query(GSI1, GSI1PK, ALL_APPS, Optional.empty(), true, page, GSI1_KEY, ItemMapping::app);
+  }
+
+  @Override
+  public WriteResult createApp(App app) {
+    return putIfAbsent(appItem(app));
+  }
+
+  @Override
+  public WriteResult replaceApp(App app, long expectedRevision) {
+    Map<String, AttributeValue> changes = appMutableAttributes(app);
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    StringBuilder set = new StringBuilder("SET ");
+    int i = 0;
+    for (Map.Entry<String, AttributeValue> e : changes.entrySet()) {
+      if (i > 0) {
+        set.append(", ");
+      }
+      names.put("#a" + i, e.getKey());
+      values.put(":v" + i, e.getValue());
+      set.append("#a").append(i).append(" = :v").append(i);
+      i++;
+    }
+    names.put("#rev", REVISION);
+    values.put(":expected", n(expectedRevision));
+    try {
+      dynamo.updateItem(r -> r.tableName(table)
+          .key(key(appPk(app.name()), APP_SK))
+          .updateExpression(set.toString())
+          .conditionExpression(EXISTS + " AND #rev = :expected")
+          .expressionAttributeNames(names)
+          .expressionAttributeValues(values)
+          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return new WriteResult.Written(app.revision());
+    } catch (ConditionalCheckFailedException e) {
+      return e.hasItem() && !e.item().isEmpty() ? new WriteResult.ChangedSinceRead() : new WriteResult.Missing();
+    }
+  }
+
+  @Override
+  public WriteResult deleteApp(String app, long expectedRevision) {
+    try {
+      dynamo.deleteItem(r -> r.tableName(table)
+          .key(key(appPk(app), APP_SK))
+          .conditionExpression(EXISTS + " AND #rev = :expected AND #envs = :none")
+          .expressionAttributeNames(Map.of("#rev", REVISION, "#envs", ENVIRONMENT_COUNT))
+          .expressionAttributeValues(Map.of(":expected", n(expectedRevision), ":none", n(0)))
+          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+    } catch (ConditionalCheckFailedException e) {
+      if (!e.hasItem() || e.item().isEmpty()) {
+        return new WriteResult.Missing();
+      }
+      return num(e.item(), ENVIRONMENT_COUNT) > 0 ? new WriteResult.InUse() : new WriteResult.ChangedSinceRead();
+    }
+    deleteReleasesOf(app);
+    return new WriteResult.Written(expectedRevision + 1);
+  }
+
+  /** Releases belong to their app: they go with it, 25 keys per batch, unprocessed keys retried. */
+  private void deleteReleasesOf(String app) {
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      QueryResponse page = dynamo.query(q -> q.tableName(table)
+          .keyConditionExpression("#pk = :pk AND begins_with(#sk, :rel)")
+          .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
+          .expressionAttributeValues(Map.of(":pk", s(appPk(app)), ":rel", s("REL#")))
+          .projectionExpression("#pk, #sk")
+          .exclusiveStartKey(from));
+      List<WriteRequest> deletes = new ArrayList<>();
+      for (Map<String, AttributeValue> item : page.items()) {
+        deletes.add(WriteRequest.builder()
+            .deleteRequest(DeleteRequest.builder().key(key(item.get(PK).s(), item.get(SK).s())).build())
+            .build());
+      }
+      for (int i = 0; i < deletes.size(); i += 25) {
+        Map<String, List<WriteRequest>> pending = Map.of(table, deletes.subList(i, Math.min(i + 25, deletes.size())));
+        while (!pending.isEmpty()) {
+          Map<String, List<WriteRequest>> batch = pending;
+          pending = dynamo.batchWriteItem(b -> b.requestItems(batch)).unprocessedItems();
+        }
+      }
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+  }
+
+  // ------------------------------------------------------------ environments
+
+  @Override
+  public Optional<Environment> findEnvironment(String app, String environment) {
+    return get(appPk(app), environmentSk(environment)).map(ItemMapping::environment);
+  }
+
+  @Override
+  public Outcome<Page<Environment>> listEnvironments(String app, PageRequest page) {
+    return query(null, PK, appPk(app), Optional.of("ENV#"), true, page, MAIN_KEY, ItemMapping::environment);
+  }
+
+  /** Puts the environment and counts it on its app in one transaction, so an app never loses track. */
+  @Override
+  public WriteResult createEnvironment(Environment environment) {
+    TransactWriteItem put = TransactWriteItem.builder().put(Put.builder()
+        .tableName(table)
+        .item(environmentItem(environment))
+        .conditionExpression(NOT_EXISTS)
+        .build()).build();
+    TransactWriteItem count = TransactWriteItem.builder().update(Update.builder()
+        .tableName(table)
+        .key(key(appPk(environment.app()), APP_SK))
+        .updateExpression("ADD #envs :one")
+        .conditionExpression(EXISTS)
+        .expressionAttributeNames(Map.of("#envs", ENVIRONMENT_COUNT))
+        .expressionAttributeValues(Map.of(":one", n(1)))
+        .build()).build();
+    try {
+      dynamo.transactWriteItems(t -> t.transactItems(put, count));
+      return new WriteResult.Written(environment.revision());
+    } catch (TransactionCanceledException e) {
+      if (failed(e, 1)) {
+        return new WriteResult.Missing();
+      }
+      if (failed(e, 0)) {
+        return new WriteResult.AlreadyExists();
+      }
+      return new WriteResult.ChangedSinceRead();
+    }
+  }
+
+  @Override
+  public WriteResult replaceEnvironment(Environment environment, long expectedRevision) {
+    try {
+      dynamo.putItem(r -> r.tableName(table)
+          .item(environmentItem(environment))
+          .conditionExpression(EXISTS + " AND #rev = :expected")
+          .expressionAttributeNames(Map.of("#rev", REVISION))
+          .expressionAttributeValues(Map.of(":expected", n(expectedRevision)))
+          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return new WriteResult.Written(environment.revision());
+    } catch (ConditionalCheckFailedException e) {
+      return e.hasItem() && !e.item().isEmpty() ? new WriteResult.ChangedSinceRead() : new WriteResult.Missing();
+    }
+  }
+
+  @Override
+  public WriteResult deleteEnvironment(String app, String environment, long expectedRevision) {
+    TransactWriteItem delete = TransactWriteItem.builder().delete(Delete.builder()
+        .tableName(table)
+        .key(key(appPk(app), environmentSk(environment)))
+        .conditionExpression(EXISTS + " AND #rev = :expected")
+        .expressionAttributeNames(Map.of("#rev", REVISION))
+        .expressionAttributeValues(Map.of(":expected", n(expectedRevision)))
+        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+        .build()).build();
+    TransactWriteItem count = TransactWriteItem.builder().update(Update.builder()
+        .tableName(table)
+        .key(key(appPk(app), APP_SK))
+        .updateExpression("ADD #envs :minusOne")
+        .conditionExpression(EXISTS)
+        .expressionAttributeNames(Map.of("#envs", ENVIRONMENT_COUNT))
+        .expressionAttributeValues(Map.of(":minusOne", n(-1)))
+        .build()).build();
+    try {
+      dynamo.transactWriteItems(t -> t.transactItems(delete, count));
+      return new WriteResult.Written(expectedRevision + 1);
+    } catch (TransactionCanceledException e) {
+      if (failed(e, 0)) {
+        CancellationReason reason = e.cancellationReasons().get(0);
+        return reason.hasItem() && !reason.item().isEmpty()
+            ? new WriteResult.ChangedSinceRead()
+            : new WriteResult.Missing();
+      }
+      return new WriteResult.Missing();
+    }
+  }
+
+  // ------------------------------------------------------------ releases
+
+  @Override
+  public Optional<Release> findRelease(String app, String version) {
+    return get(appPk(app), releaseSk(version)).map(ItemMapping::release);
+  }
+
+  @Override
+  public Outcome<Page<Release>> listReleases(String app, PageRequest page) {
+    return query(GSI1, GSI1PK, releasesByTime(app), Optional.empty(), false, page, GSI1_KEY, ItemMapping::release);
+  }
+
+  /** Creates the release only while its app exists (a condition check in the same transaction). */
+  @Override
+  public WriteResult createRelease(Release release) {
+    TransactWriteItem put = TransactWriteItem.builder().put(Put.builder()
+        .tableName(table)
+        .item(releaseItem(release))
+        .conditionExpression(NOT_EXISTS)
+        .build()).build();
+    TransactWriteItem appExists = TransactWriteItem.builder().conditionCheck(c -> c
+        .tableName(table)
+        .key(key(appPk(release.app()), APP_SK))
+        .conditionExpression(EXISTS)).build();
+    try {
+      dynamo.transactWriteItems(t -> t.transactItems(put, appExists));
+      return new WriteResult.Written(1);
+    } catch (TransactionCanceledException e) {
+      if (failed(e, 1)) {
+        return new WriteResult.Missing();
+      }
+      return failed(e, 0) ? new WriteResult.AlreadyExists() : new WriteResult.ChangedSinceRead();
+    }
+  }
+
+  // ------------------------------------------------------------ tokens
+
+  @Override
+  public Optional<ApiToken> findTokenBySecretHash(String secretHash) {
+    return get(tokenPk(secretHash), TOKEN_SK).map(ItemMapping::token);
+  }
+
+  @Override
+  public Optional<ApiToken> findToken(String id) {
+    QueryResponse response = dynamo.query(q -> q.tableName(table)
+        .indexName(GSI1)
+        .keyConditionExpression("#pk = :pk AND #sk = :id")
+        .expressionAttributeNames(Map.of("#pk", GSI1PK, "#sk", GSI1SK))
+        .expressionAttributeValues(Map.of(":pk", s(ALL_TOKENS), ":id", s(id))));
+    return response.items().stream().findFirst().map(ItemMapping::token);
+  }
+
+  @Override
+  public Outcome<Page<ApiToken>> listTokens(PageRequest page) {
+    return query(GSI1, GSI1PK, ALL_TOKENS, Optional.empty(), true, page, GSI1_KEY, ItemMapping::token);
+  }
+
+  @Override
+  public WriteResult createToken(ApiToken token) {
+    return putIfAbsent(tokenItem(token));
+  }
+
+  @Override
+  public WriteResult deleteToken(String id) {
+    Optional<ApiToken> token = findToken(id);
+    if (token.isEmpty()) {
+      return new WriteResult.Missing();
+    }
+    try {
+      dynamo.deleteItem(r -> r.tableName(table)
+          .key(key(tokenPk(token.get().secretHash()), TOKEN_SK))
+          .conditionExpression(EXISTS));
+      return new WriteResult.Written(1);
+    } catch (ConditionalCheckFailedException e) {
+      return new WriteResult.Missing();
+    }
+  }
+
+  // ------------------------------------------------------------ plumbing
+
+  private Optional<Map<String, AttributeValue>> get(String pk, String sk) {
+    Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(pk, sk)).consistentRead(true)).item();
+    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+  }
+
+  private WriteResult putIfAbsent(Map<String, AttributeValue> item) {
+    try {
+      dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression(NOT_EXISTS));
+      return new WriteResult.Written(1);
+    } catch (ConditionalCheckFailedException e) {
+      return new WriteResult.AlreadyExists();
+    }
+  }
+
+  private static boolean failed(TransactionCanceledException e, int index) {
+    return e.hasCancellationReasons()
+        && e.cancellationReasons().size() > index
+        && "ConditionalCheckFailed".equals(e.cancellationReasons().get(index).code());
+  }
+
+  private <T> Outcome<Page<T>> query(
+      String index,
+      String partitionAttribute,
+      String partitionValue,
+      Optional<String> sortPrefix,
+      boolean ascending,
+      PageRequest page,
+      Set<String> keyNames,
+      Function<Map<String, AttributeValue>, T> mapper) {
+    Map<String, AttributeValue> start = null;
+    if (page.cursor().isPresent()) {
+      Optional<Map<String, AttributeValue>> decoded =
+          Cursors.decode(page.cursor().get(), keyNames, partitionAttribute, partitionValue);
+      if (decoded.isEmpty()) {
+        return Outcome.rejected(Rejection.invalid("cursor", "is not a cursor this listing issued"));
+      }
+      start = decoded.get();
+    }
+    Map<String, String> names = new HashMap<>(Map.of("#pk", partitionAttribute));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s(partitionValue)));
+    String condition = "#pk = :pk";
+    if (sortPrefix.isPresent()) {
+      names.put("#sk", SK);
+      values.put(":prefix", s(sortPrefix.get()));
+      condition += " AND begins_with(#sk, :prefix)";
+    }
+    String keyCondition = condition;
+    Map<String, AttributeValue> from = start;
+    QueryResponse response = dynamo.query(q -> q.tableName(table)
+        .indexName(index)
+        .keyConditionExpression(keyCondition)
+        .expressionAttributeNames(names)
+        .expressionAttributeValues(values)
+        .scanIndexForward(ascending)
+        .limit(page.limit())
+        .exclusiveStartKey(from));
+    List<T> items = response.items().stream().map(mapper).toList();
+    Optional<String> next = response.hasLastEvaluatedKey() ? Cursors.encode(response.lastEvaluatedKey()) : Optional.empty();
+    return Outcome.accepted(new Page<>(items, next));
+  }
+}

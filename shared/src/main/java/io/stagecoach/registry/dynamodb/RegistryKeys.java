@@ -1,0 +1,49 @@
+package io.stagecoach.registry.dynamodb;
+
+/**
+ * The single-table key design (docs/registry-table.md). Every item has {@code pk}/{@code sk}; listings
+ * that cross partitions use the two overloaded indexes {@code gsi1} and {@code gsi2}.
+ */
+final class RegistryKeys {
+
+  static final String PK = "pk";
+  static final String SK = "sk";
+  static final String GSI1 = "gsi1";
+  static final String GSI1PK = "gsi1pk";
+  static final String GSI1SK = "gsi1sk";
+  static final String GSI2 = "gsi2";
+  static final String GSI2PK = "gsi2pk";
+  static final String GSI2SK = "gsi2sk";
+  /** The table's TTL attribute (epoch seconds); DynamoDB removes the item some time after it passes. */
+  static final String TTL = "expiresAtEpoch";
+  static final String REVISION = "rev";
+  static final String ENVIRONMENT_COUNT = "envCount";
+
+  static final String APP_SK = "#APP";
+  static final String TOKEN_SK = "#TOKEN";
+  static final String ALL_APPS = "APPS";
+  static final String ALL_TOKENS = "TOKENS";
+  static final String EXPIRING = "EXPIRING";
+
+  private RegistryKeys() {}
+
+  static String appPk(String app) {
+    return "APP#" + app;
+  }
+
+  static String environmentSk(String environment) {
+    return "ENV#" + environment;
+  }
+
+  static String releaseSk(String version) {
+    return "REL#" + version;
+  }
+
+  static String releasesByTime(String app) {
+    return "RELEASES#" + app;
+  }
+
+  static String tokenPk(String secretHash) {
+    return "TOKEN#" + secretHash;
+  }
+}
