@@ -1,0 +1,267 @@
+package io.stagecoach.functions.api;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import io.stagecoach.domain.FieldError;
+import io.stagecoach.domain.Naming;
+import io.stagecoach.domain.Principal;
+import io.stagecoach.domain.RegistryService;
+import io.stagecoach.domain.Rejection;
+import io.stagecoach.domain.Role;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The v1 REST API behind API Gateway's Lambda proxy integration: finds the route, checks the caller's
+ * role (the token authorizer has already authenticated it), guards the body, and runs the route.
+ */
+public final class Api {
+
+  /** Request bodies above this are refused before parsing; no resource description needs more. */
+  public static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private final List<Route> routes;
+  private final String openApiDocument;
+
+  public Api(RegistryService registry, Clock clock) {
+    List<Route> all = new ArrayList<>(new RegistryRoutes(registry, clock, new TokenSource()).routes());
+    all.add(new Route("GET", "/v1/openapi.json", Optional.empty(), false, this::openApi));
+    this.routes = List.copyOf(all);
+    this.openApiDocument = readResource("/openapi.json");
+  }
+
+  /** Method and path template of every route, for the OpenAPI check and the local cloud's tests. */
+  public List<String> routeKeys() {
+    return routes.stream().map(r -> r.method() + " " + r.template()).toList();
+  }
+
+  public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event) {
+    String requestId = event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
+        ? event.getRequestContext().getRequestId() : "local";
+    String path = event.getPath() == null ? "/" : event.getPath();
+    try {
+      return toEvent(dispatch(event, path, requestId));
+    } catch (RuntimeException e) {
+      // Nothing of the exception reaches the caller; the request id ties the log line to the answer.
+      System.err.println("{\"level\":\"ERROR\",\"requestId\":\"" + requestId + "\",\"route\":\""
+          + event.getHttpMethod() + "\",\"error\":\"" + e.getClass().getName() + "\"}");
+      e.printStackTrace();
+      return toEvent(ApiResponse.problem(500, "internal_error", "Internal error",
+          "the request failed inside Stagecoach; quote request id " + requestId, path));
+    }
+  }
+
+  private ApiResponse dispatch(APIGatewayProxyRequestEvent event, String path, String requestId) {
+    String method = event.getHttpMethod() == null ? "" : event.getHttpMethod().toUpperCase(java.util.Locale.ROOT);
+    Optional<List<String>> segments = segments(path);
+    if (segments.isEmpty()) {
+      return ApiResponse.rejection(Rejection.invalid("path", "has a malformed percent-encoding"), path);
+    }
+    Set<String> allowed = new LinkedHashSet<>();
+    for (Route route : routes) {
+      Optional<Map<String, String>> params = route.match(segments.get());
+      if (params.isEmpty()) {
+        continue;
+      }
+      if (!route.method().equals(method)) {
+        allowed.add(route.method());
+        continue;
+      }
+      return run(route, params.get(), event, path, requestId);
+    }
+    if (!allowed.isEmpty()) {
+      return ApiResponse.problem(405, "validation_failed", "Method not allowed",
+          method + " is not allowed here; use " + String.join(", ", allowed), path)
+          .withHeader("Allow", String.join(", ", allowed));
+    }
+    return ApiResponse.rejection(Rejection.notFound("no route for " + method + " " + path), path);
+  }
+
+  private ApiResponse run(Route route, Map<String, String> params, APIGatewayProxyRequestEvent event,
+      String path, String requestId) {
+    Optional<Principal> caller = principal(event);
+    if (route.requiredRole().isPresent()) {
+      if (caller.isEmpty()) {
+        return ApiResponse.rejection(Rejection.of(Rejection.Code.UNAUTHORIZED, "a valid bearer token is required"), path)
+            .withHeader("WWW-Authenticate", "Bearer");
+      }
+      Role needed = route.requiredRole().get();
+      if (!caller.get().may(needed)) {
+        return ApiResponse.rejection(Rejection.of(Rejection.Code.FORBIDDEN,
+            "this route needs the " + needed.wireName() + " role; " + caller.get().name() + " has "
+                + caller.get().roles().stream().map(Role::wireName).sorted().toList()), path);
+      }
+    }
+    List<FieldError> pathErrors = new ArrayList<>();
+    Optional.ofNullable(params.get("app")).flatMap(Naming::appNameProblem)
+        .ifPresent(p -> pathErrors.add(new FieldError("app", p)));
+    Optional.ofNullable(params.get("env")).flatMap(Naming::environmentNameProblem)
+        .ifPresent(p -> pathErrors.add(new FieldError("env", p)));
+    if (!pathErrors.isEmpty()) {
+      return ApiResponse.rejection(Rejection.invalid(pathErrors), path);
+    }
+
+    Optional<String> body = Optional.empty();
+    if (route.takesBody()) {
+      Map<String, String> headers = headers(event);
+      String contentType = headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase("Content-Type")).map(Map.Entry::getValue).findFirst().orElse("");
+      if (!contentType.isEmpty() && !contentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+        return ApiResponse.problem(415, "validation_failed", "Unsupported media type",
+            "send the body as application/json", path);
+      }
+      byte[] raw = rawBody(event);
+      if (raw.length > MAX_BODY_BYTES) {
+        return ApiResponse.problem(413, "validation_failed", "Request body too large",
+            "the body has " + raw.length + " bytes; at most " + MAX_BODY_BYTES + " are accepted", path);
+      }
+      Optional<String> text = utf8(raw);
+      if (text.isEmpty()) {
+        return ApiResponse.rejection(Rejection.invalid("body", "is not UTF-8 text"), path);
+      }
+      body = text;
+    }
+    ApiRequest request = new ApiRequest(route.method(), path, params, query(event), headers(event), body, caller, requestId);
+    return route.action().apply(request);
+  }
+
+  /** The principal the token authorizer put into the request context; none means unauthenticated. */
+  static Optional<Principal> principal(APIGatewayProxyRequestEvent event) {
+    if (event.getRequestContext() == null || event.getRequestContext().getAuthorizer() == null) {
+      return Optional.empty();
+    }
+    Map<String, Object> authorizer = event.getRequestContext().getAuthorizer();
+    Object name = authorizer.get("principal");
+    Object roles = authorizer.get("roles");
+    if (!(name instanceof String n) || n.isEmpty() || roles == null) {
+      return Optional.empty();
+    }
+    Set<Role> held = EnumSet.noneOf(Role.class);
+    for (String r : roles.toString().split(",")) {
+      Role.fromWire(r.trim()).ifPresent(held::add);
+    }
+    return Optional.of(new Principal(n, held));
+  }
+
+  /** Decoded path segments; a trailing slash is tolerated, an empty inner segment never matches. */
+  static Optional<List<String>> segments(String path) {
+    String trimmed = path.startsWith("/") ? path.substring(1) : path;
+    if (trimmed.endsWith("/")) {
+      trimmed = trimmed.substring(0, trimmed.length() - 1);
+    }
+    List<String> out = new ArrayList<>();
+    for (String raw : trimmed.split("/", -1)) {
+      Optional<String> decoded = percentDecode(raw);
+      if (decoded.isEmpty()) {
+        return Optional.empty();
+      }
+      out.add(decoded.get());
+    }
+    return Optional.of(out);
+  }
+
+  /** RFC 3986 percent-decoding of a path segment: unlike form decoding, {@code +} stays {@code +}. */
+  static Optional<String> percentDecode(String raw) {
+    if (raw.indexOf('%') < 0) {
+      return Optional.of(raw);
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= raw.length()) {
+          return Optional.empty();
+        }
+        int hi = Character.digit(raw.charAt(i + 1), 16);
+        int lo = Character.digit(raw.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          return Optional.empty();
+        }
+        bytes.write(hi * 16 + lo);
+        i += 2;
+      } else {
+        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        bytes.write(b, 0, b.length);
+      }
+    }
+    return utf8(bytes.toByteArray());
+  }
+
+  private static Optional<String> utf8(byte[] bytes) {
+    try {
+      return Optional.of(StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString());
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static byte[] rawBody(APIGatewayProxyRequestEvent event) {
+    String body = event.getBody();
+    if (body == null) {
+      return new byte[0];
+    }
+    if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+      try {
+        return Base64.getDecoder().decode(body);
+      } catch (IllegalArgumentException e) {
+        return body.getBytes(StandardCharsets.UTF_8);
+      }
+    }
+    return body.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, String> headers(APIGatewayProxyRequestEvent event) {
+    return event.getHeaders() == null ? Map.of() : event.getHeaders();
+  }
+
+  private static Map<String, String> query(APIGatewayProxyRequestEvent event) {
+    return event.getQueryStringParameters() == null ? Map.of() : new HashMap<>(event.getQueryStringParameters());
+  }
+
+  private ApiResponse openApi(ApiRequest req) {
+    return new ApiResponse(200, Map.of("Content-Type", "application/json", "Cache-Control", "max-age=300"),
+        openApiDocument);
+  }
+
+  private static APIGatewayProxyResponseEvent toEvent(ApiResponse response) {
+    Map<String, String> headers = new HashMap<>(response.headers());
+    headers.putIfAbsent("Cache-Control", "no-store");
+    headers.put("X-Content-Type-Options", "nosniff");
+    return new APIGatewayProxyResponseEvent()
+        .withStatusCode(response.status())
+        .withHeaders(headers)
+        .withBody(response.body())
+        .withIsBase64Encoded(false);
+  }
+
+  private static String readResource(String name) {
+    try (InputStream in = Api.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is missing from the functions jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+}

@@ -1,0 +1,41 @@
+package io.stagecoach.functions.api;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import io.stagecoach.domain.RegistryService;
+import io.stagecoach.functions.support.Settings;
+import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
+import java.time.Clock;
+import java.util.Map;
+
+/** The API function: API Gateway proxy events in, proxy responses out. A composition root only. */
+public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+
+  private final Api api;
+
+  /** Lambda's constructor: settings from the process environment. */
+  public ApiHandler() {
+    this(System.getenv());
+  }
+
+  /** The local cloud's constructor: the function's environment as the template declares it. */
+  public ApiHandler(Map<String, String> environment) {
+    this(api(Settings.fromEnvironment(environment)));
+  }
+
+  public ApiHandler(Api api) {
+    this.api = api;
+  }
+
+  private static Api api(Settings settings) {
+    return new Api(new RegistryService(new DynamoDbRegistry(settings.dynamoDb(), settings.registryTable())),
+        Clock.systemUTC());
+  }
+
+  @Override
+  public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+    return api.handle(event);
+  }
+}

@@ -1,0 +1,344 @@
+package io.stagecoach.functions.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.AppSpec;
+import io.stagecoach.domain.EnvironmentSpec;
+import io.stagecoach.domain.FieldError;
+import io.stagecoach.domain.Outcome;
+import io.stagecoach.domain.PageRequest;
+import io.stagecoach.domain.RegistryService;
+import io.stagecoach.domain.Rejection;
+import io.stagecoach.domain.ReleaseSpec;
+import io.stagecoach.domain.Role;
+import io.stagecoach.domain.Saved;
+import io.stagecoach.domain.TokenSpec;
+import io.stagecoach.functions.support.Json;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** The v1 registry routes: each parses its input, calls the core and maps the outcome. */
+final class RegistryRoutes {
+
+  private final RegistryService registry;
+  private final Clock clock;
+  private final TokenSource tokens;
+
+  RegistryRoutes(RegistryService registry, Clock clock, TokenSource tokens) {
+    this.registry = registry;
+    this.clock = clock;
+    this.tokens = tokens;
+  }
+
+  List<Route> routes() {
+    Optional<Role> viewer = Optional.of(Role.VIEWER);
+    Optional<Role> deployer = Optional.of(Role.DEPLOYER);
+    Optional<Role> admin = Optional.of(Role.ADMIN);
+    return List.of(
+        new Route("GET", "/v1/apps", viewer, false, this::listApps),
+        new Route("POST", "/v1/apps", admin, true, this::createApp),
+        new Route("GET", "/v1/apps/{app}", viewer, false, this::getApp),
+        new Route("PUT", "/v1/apps/{app}", admin, true, this::putApp),
+        new Route("DELETE", "/v1/apps/{app}", admin, false, this::deleteApp),
+        new Route("GET", "/v1/apps/{app}/environments", viewer, false, this::listEnvironments),
+        new Route("GET", "/v1/apps/{app}/environments/{env}", viewer, false, this::getEnvironment),
+        new Route("PUT", "/v1/apps/{app}/environments/{env}", deployer, true, this::putEnvironment),
+        new Route("DELETE", "/v1/apps/{app}/environments/{env}", deployer, false, this::deleteEnvironment),
+        new Route("GET", "/v1/apps/{app}/releases", viewer, false, this::listReleases),
+        new Route("POST", "/v1/apps/{app}/releases", deployer, true, this::registerRelease),
+        new Route("GET", "/v1/apps/{app}/releases/{version}", viewer, false, this::getRelease),
+        new Route("GET", "/v1/tokens", admin, false, this::listTokens),
+        new Route("POST", "/v1/tokens", admin, true, this::issueToken),
+        new Route("DELETE", "/v1/tokens/{id}", admin, false, this::revokeToken),
+        new Route("GET", "/v1/me", viewer, false, this::whoAmI));
+  }
+
+  // ------------------------------------------------------------ apps
+
+  private ApiResponse listApps(ApiRequest req) {
+    return pageRequest(req).map(page -> answer(req, registry.listApps(page), p -> Views.page(p, Views::app)))
+        .fold();
+  }
+
+  private ApiResponse createApp(ApiRequest req) {
+    return body(req).map(fields -> {
+      AppSpec spec = appSpec(fields, fields.requiredString("name"));
+      List<FieldError> errors = fields.errors();
+      if (!errors.isEmpty()) {
+        return invalid(req, errors);
+      }
+      return switch (registry.createApp(req.caller(), spec, clock.instant())) {
+        case Outcome.Accepted<io.stagecoach.domain.App> a -> ApiResponse.json(201, Views.app(a.value()))
+            .withHeader("Location", "/v1/apps/" + a.value().name())
+            .withHeader("ETag", etag(a.value().revision()));
+        case Outcome.Rejected<io.stagecoach.domain.App> r -> ApiResponse.rejection(r.rejection(), req.path());
+      };
+    }).fold();
+  }
+
+  private ApiResponse getApp(ApiRequest req) {
+    return switch (registry.getApp(req.param("app"))) {
+      case Outcome.Accepted<io.stagecoach.domain.App> a ->
+          ApiResponse.json(200, Views.app(a.value())).withHeader("ETag", etag(a.value().revision()));
+      case Outcome.Rejected<io.stagecoach.domain.App> r -> ApiResponse.rejection(r.rejection(), req.path());
+    };
+  }
+
+  private ApiResponse putApp(ApiRequest req) {
+    return body(req).map(fields -> {
+      Optional<String> named = fields.string("name");
+      AppSpec spec = appSpec(fields, req.param("app"));
+      List<FieldError> errors = new java.util.ArrayList<>(fields.errors());
+      named.filter(n -> !n.equals(req.param("app")))
+          .ifPresent(n -> errors.add(new FieldError("name", "must match the app in the path ('" + req.param("app") + "')")));
+      if (!errors.isEmpty()) {
+        return invalid(req, errors);
+      }
+      return ifMatch(req).map(expected -> saved(req,
+          registry.putApp(req.caller(), spec, expected, clock.instant()), Views::app,
+          app -> app.revision())).fold();
+    }).fold();
+  }
+
+  private ApiResponse deleteApp(ApiRequest req) {
+    return ifMatch(req).map(expected -> switch (registry.deleteApp(req.param("app"), expected)) {
+      case Outcome.Accepted<io.stagecoach.domain.App> a -> ApiResponse.noContent();
+      case Outcome.Rejected<io.stagecoach.domain.App> r -> ApiResponse.rejection(r.rejection(), req.path());
+    }).fold();
+  }
+
+  private static AppSpec appSpec(Fields fields, String name) {
+    return new AppSpec(
+        name,
+        fields.string("description"),
+        fields.namesOrObjects("pipeline", "environment"),
+        fields.strings("allowedEnvironments"));
+  }
+
+  // ------------------------------------------------------------ environments
+
+  private ApiResponse listEnvironments(ApiRequest req) {
+    return pageRequest(req).map(page -> answer(req, registry.listEnvironments(req.param("app"), page),
+        p -> Views.page(p, Views::environment))).fold();
+  }
+
+  private ApiResponse getEnvironment(ApiRequest req) {
+    return switch (registry.getEnvironment(req.param("app"), req.param("env"))) {
+      case Outcome.Accepted<io.stagecoach.domain.Environment> a ->
+          ApiResponse.json(200, Views.environment(a.value())).withHeader("ETag", etag(a.value().revision()));
+      case Outcome.Rejected<io.stagecoach.domain.Environment> r -> ApiResponse.rejection(r.rejection(), req.path());
+    };
+  }
+
+  private ApiResponse putEnvironment(ApiRequest req) {
+    return body(req).map(fields -> {
+      EnvironmentSpec spec = new EnvironmentSpec(
+          fields.string("kind"),
+          fields.string("tier"),
+          fields.string("account"),
+          fields.string("region"),
+          fields.stringMap("config"),
+          fields.stringMap("secrets"),
+          fields.bool("protected"),
+          fields.string("owner"),
+          fields.instant("expiresAt"));
+      List<FieldError> errors = fields.errors();
+      if (!errors.isEmpty()) {
+        return invalid(req, errors);
+      }
+      return ifMatch(req).map(expected -> saved(req,
+          registry.putEnvironment(req.caller(), req.param("app"), req.param("env"), spec, expected, clock.instant()),
+          Views::environment, env -> env.revision())).fold();
+    }).fold();
+  }
+
+  private ApiResponse deleteEnvironment(ApiRequest req) {
+    return ifMatch(req).map(expected -> switch (registry.deleteEnvironment(
+        req.param("app"), req.param("env"), req.queryParam("confirm"), expected)) {
+      case Outcome.Accepted<io.stagecoach.domain.Environment> a -> ApiResponse.noContent();
+      case Outcome.Rejected<io.stagecoach.domain.Environment> r -> ApiResponse.rejection(r.rejection(), req.path());
+    }).fold();
+  }
+
+  // ------------------------------------------------------------ releases
+
+  private ApiResponse listReleases(ApiRequest req) {
+    return pageRequest(req).map(page -> answer(req, registry.listReleases(req.param("app"), page),
+        p -> Views.page(p, Views::release))).fold();
+  }
+
+  private ApiResponse registerRelease(ApiRequest req) {
+    return body(req).map(fields -> {
+      ReleaseSpec spec = new ReleaseSpec(
+          fields.requiredString("version"),
+          fields.requiredString("artifactUri"),
+          fields.requiredString("digest"),
+          fields.string("commit"));
+      List<FieldError> errors = fields.errors();
+      if (!errors.isEmpty()) {
+        return invalid(req, errors);
+      }
+      return switch (registry.registerRelease(req.caller(), req.param("app"), spec, clock.instant())) {
+        case Outcome.Accepted<Saved<io.stagecoach.domain.Release>> a -> ApiResponse
+            .json(a.value().created() ? 201 : 200, Views.release(a.value().value()))
+            .withHeader("Location", "/v1/apps/" + req.param("app") + "/releases/" + a.value().value().version());
+        case Outcome.Rejected<Saved<io.stagecoach.domain.Release>> r -> ApiResponse.rejection(r.rejection(), req.path());
+      };
+    }).fold();
+  }
+
+  private ApiResponse getRelease(ApiRequest req) {
+    return answer(req, registry.getRelease(req.param("app"), req.param("version")), Views::release);
+  }
+
+  // ------------------------------------------------------------ tokens
+
+  private ApiResponse listTokens(ApiRequest req) {
+    return pageRequest(req).map(page -> answer(req, registry.listTokens(page), p -> Views.page(p, Views::token)))
+        .fold();
+  }
+
+  private ApiResponse issueToken(ApiRequest req) {
+    return body(req).map(fields -> {
+      TokenSpec spec = new TokenSpec(
+          fields.requiredString("principal"),
+          fields.strings("roles"),
+          fields.string("description"),
+          fields.integer("expiresInDays"));
+      List<FieldError> errors = fields.errors();
+      if (!errors.isEmpty()) {
+        return invalid(req, errors);
+      }
+      return switch (registry.issueToken(req.caller(), spec, tokens.newId(), tokens.newSecret(), clock.instant())) {
+        case Outcome.Accepted<io.stagecoach.domain.IssuedToken> a -> {
+          ObjectNode view = Views.token(a.value().token());
+          view.put("token", a.value().secret());
+          yield ApiResponse.json(201, view)
+              .withHeader("Location", "/v1/tokens/" + a.value().token().id())
+              .withHeader("Cache-Control", "no-store");
+        }
+        case Outcome.Rejected<io.stagecoach.domain.IssuedToken> r -> ApiResponse.rejection(r.rejection(), req.path());
+      };
+    }).fold();
+  }
+
+  private ApiResponse revokeToken(ApiRequest req) {
+    return switch (registry.revokeToken(req.param("id"))) {
+      case Outcome.Accepted<io.stagecoach.domain.ApiToken> a -> ApiResponse.noContent();
+      case Outcome.Rejected<io.stagecoach.domain.ApiToken> r -> ApiResponse.rejection(r.rejection(), req.path());
+    };
+  }
+
+  private ApiResponse whoAmI(ApiRequest req) {
+    ObjectNode o = Json.object();
+    o.put("principal", req.caller().name());
+    var roles = o.putArray("roles");
+    req.caller().roles().stream().sorted().map(Role::wireName).forEach(roles::add);
+    return ApiResponse.json(200, o);
+  }
+
+  // ------------------------------------------------------------ request plumbing
+
+  /** Either a value to go on with, or the response that already answers the request. */
+  record Step<T>(T value, ApiResponse stop) {
+    static <T> Step<T> go(T value) {
+      return new Step<>(value, null);
+    }
+
+    static <T> Step<T> stop(ApiResponse response) {
+      return new Step<>(null, response);
+    }
+
+    <R> Step<R> map(Function<T, ApiResponse> next) {
+      return stop != null ? Step.stop(stop) : Step.stop(next.apply(value));
+    }
+
+    ApiResponse fold() {
+      return stop;
+    }
+  }
+
+  private static Step<Fields> body(ApiRequest req) {
+    String text = req.body().orElse("");
+    if (text.isBlank()) {
+      return Step.stop(invalid(req, List.of(new FieldError("body", "a JSON object is required"))));
+    }
+    try {
+      var node = Json.parse(text);
+      if (!node.isObject()) {
+        return Step.stop(invalid(req, List.of(new FieldError("body", "must be a JSON object"))));
+      }
+      return Step.go(new Fields((ObjectNode) node));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      // The parser's own message may quote the input; a fixed message with the position is enough.
+      String where = e.getLocation() == null ? ""
+          : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+      return Step.stop(invalid(req, List.of(new FieldError("body", "is not well-formed JSON" + where))));
+    }
+  }
+
+  private static Step<PageRequest> pageRequest(ApiRequest req) {
+    int limit = PageRequest.DEFAULT_LIMIT;
+    Optional<String> limitText = req.queryParam("limit");
+    if (limitText.isPresent()) {
+      try {
+        limit = Integer.parseInt(limitText.get());
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > PageRequest.MAX_LIMIT) {
+        return Step.stop(invalid(req, List.of(new FieldError("limit", "must be a whole number from 1 to " + PageRequest.MAX_LIMIT))));
+      }
+    }
+    return Step.go(new PageRequest(req.queryParam("cursor").filter(c -> !c.isEmpty()), limit));
+  }
+
+  /** {@code If-Match: "3"} (or {@code 3}) pins a write to revision 3; {@code *} or absent pins nothing. */
+  private static Step<Optional<Long>> ifMatch(ApiRequest req) {
+    Optional<String> header = req.header("If-Match").map(String::trim);
+    if (header.isEmpty() || header.get().equals("*")) {
+      return Step.go(Optional.empty());
+    }
+    String value = header.get();
+    if (value.startsWith("\"") && value.endsWith("\"") && value.length() >= 2) {
+      value = value.substring(1, value.length() - 1);
+    }
+    try {
+      long revision = Long.parseLong(value);
+      if (revision < 1) {
+        throw new NumberFormatException();
+      }
+      return Step.go(Optional.of(revision));
+    } catch (NumberFormatException e) {
+      return Step.stop(invalid(req, List.of(new FieldError("If-Match", "must be an ETag this API issued, such as \"3\""))));
+    }
+  }
+
+  private static String etag(long revision) {
+    return "\"" + revision + "\"";
+  }
+
+  private static ApiResponse invalid(ApiRequest req, List<FieldError> errors) {
+    return ApiResponse.rejection(Rejection.invalid(errors), req.path());
+  }
+
+  private static <T> ApiResponse answer(ApiRequest req, Outcome<T> outcome, Function<T, ObjectNode> view) {
+    return switch (outcome) {
+      case Outcome.Accepted<T> a -> ApiResponse.json(200, view.apply(a.value()));
+      case Outcome.Rejected<T> r -> ApiResponse.rejection(r.rejection(), req.path());
+    };
+  }
+
+  private static <T> ApiResponse saved(
+      ApiRequest req, Outcome<Saved<T>> outcome, Function<T, ObjectNode> view, Function<T, Long> revision) {
+    return switch (outcome) {
+      case Outcome.Accepted<Saved<T>> a -> {
+        ApiResponse response = ApiResponse.json(a.value().created() ? 201 : 200, view.apply(a.value().value()))
+            .withHeader("ETag", etag(revision.apply(a.value().value())));
+        yield a.value().created() ? response.withHeader("Location", req.path()) : response;
+      }
+      case Outcome.Rejected<Saved<T>> r -> ApiResponse.rejection(r.rejection(), req.path());
+    };
+  }
+}

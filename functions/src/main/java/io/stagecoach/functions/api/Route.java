@@ -1,0 +1,50 @@
+package io.stagecoach.functions.api;
+
+import io.stagecoach.domain.Role;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * One route of the v1 API: method, path template ({@code /v1/apps/{app}}), the role it needs (empty:
+ * public) and whether it takes a JSON body.
+ */
+record Route(
+    String method,
+    String template,
+    Optional<Role> requiredRole,
+    boolean takesBody,
+    Function<ApiRequest, ApiResponse> action) {
+
+  List<String> segments() {
+    List<String> parts = new ArrayList<>();
+    for (String s : template.substring(1).split("/")) {
+      parts.add(s);
+    }
+    return parts;
+  }
+
+  /** The path parameters when {@code path} (decoded segments) fits this route's template. */
+  Optional<Map<String, String>> match(List<String> path) {
+    List<String> parts = segments();
+    if (parts.size() != path.size()) {
+      return Optional.empty();
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    for (int i = 0; i < parts.size(); i++) {
+      String part = parts.get(i);
+      if (part.startsWith("{") && part.endsWith("}")) {
+        if (path.get(i).isEmpty()) {
+          return Optional.empty();
+        }
+        params.put(part.substring(1, part.length() - 1), path.get(i));
+      } else if (!part.equals(path.get(i))) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(params);
+  }
+}

@@ -1,0 +1,93 @@
+package io.stagecoach.functions.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.ApiToken;
+import io.stagecoach.domain.App;
+import io.stagecoach.domain.Environment;
+import io.stagecoach.domain.Page;
+import io.stagecoach.domain.Release;
+import io.stagecoach.domain.Role;
+import io.stagecoach.domain.Stage;
+import io.stagecoach.functions.support.Json;
+import java.util.function.Function;
+
+/** The JSON shapes the API answers with (documented in openapi.json). */
+final class Views {
+
+  private Views() {}
+
+  static ObjectNode app(App app) {
+    ObjectNode o = Json.object();
+    o.put("name", app.name());
+    o.put("description", app.description());
+    ArrayNode pipeline = o.putArray("pipeline");
+    for (Stage stage : app.pipeline()) {
+      pipeline.addObject().put("environment", stage.environment());
+    }
+    ArrayNode allowed = o.putArray("allowedEnvironments");
+    app.allowedEnvironments().stream().sorted().forEach(allowed::add);
+    o.put("createdAt", app.createdAt().toString());
+    o.put("createdBy", app.createdBy());
+    o.put("updatedAt", app.updatedAt().toString());
+    o.put("revision", app.revision());
+    return o;
+  }
+
+  static ObjectNode environment(Environment env) {
+    ObjectNode o = Json.object();
+    o.put("app", env.app());
+    o.put("name", env.name());
+    o.put("kind", env.kind().wireName());
+    o.put("tier", env.tier().wireName());
+    o.put("account", env.account());
+    o.put("region", env.region());
+    ObjectNode config = o.putObject("config");
+    env.config().forEach(config::put);
+    ObjectNode secrets = o.putObject("secrets");
+    env.secrets().forEach((k, v) -> secrets.put(k, v.reference()));
+    o.put("protected", env.isProtected());
+    o.put("owner", env.owner());
+    env.expiresAt().ifPresent(at -> o.put("expiresAt", at.toString()));
+    env.deployedVersion().ifPresent(v -> o.put("deployedVersion", v));
+    o.put("createdAt", env.createdAt().toString());
+    o.put("createdBy", env.createdBy());
+    o.put("updatedAt", env.updatedAt().toString());
+    o.put("revision", env.revision());
+    return o;
+  }
+
+  static ObjectNode release(Release release) {
+    ObjectNode o = Json.object();
+    o.put("app", release.app());
+    o.put("version", release.version());
+    o.put("artifactUri", release.artifactUri());
+    o.put("digest", release.digest());
+    release.commit().ifPresent(c -> o.put("commit", c));
+    o.put("createdAt", release.createdAt().toString());
+    o.put("createdBy", release.createdBy());
+    return o;
+  }
+
+  /** A token's public description: never its secret nor its hash. */
+  static ObjectNode token(ApiToken token) {
+    ObjectNode o = Json.object();
+    o.put("id", token.id());
+    o.put("principal", token.principal());
+    ArrayNode roles = o.putArray("roles");
+    token.roles().stream().sorted().map(Role::wireName).forEach(roles::add);
+    o.put("description", token.description());
+    o.put("createdAt", token.createdAt().toString());
+    o.put("createdBy", token.createdBy());
+    token.expiresAt().ifPresent(at -> o.put("expiresAt", at.toString()));
+    return o;
+  }
+
+  static <T> ObjectNode page(Page<T> page, Function<T, ObjectNode> view) {
+    ObjectNode o = Json.object();
+    ArrayNode items = o.putArray("items");
+    page.items().forEach(item -> items.add(view.apply(item)));
+    page.nextCursor().ifPresent(c -> o.put("nextCursor", c));
+    return o;
+  }
+}

@@ -1,0 +1,92 @@
+package io.stagecoach.functions.auth;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.stagecoach.domain.Principal;
+import io.stagecoach.domain.RegistryService;
+import io.stagecoach.domain.Role;
+import io.stagecoach.functions.support.Settings;
+import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The REST API's TOKEN authorizer: {@code Authorization: Bearer <token>} in, an IAM policy out. A token
+ * that is unknown or expired answers the error {@code Unauthorized}, which API Gateway turns into 401
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html).
+ * The policy allows the whole API because API Gateway caches it per token across routes; the API function
+ * checks each route's role from the context this returns.
+ */
+public final class TokenAuthorizerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+
+  private final RegistryService registry;
+  private final Clock clock;
+
+  public TokenAuthorizerHandler() {
+    this(System.getenv());
+  }
+
+  public TokenAuthorizerHandler(Map<String, String> environment) {
+    this(registry(Settings.fromEnvironment(environment)), Clock.systemUTC());
+  }
+
+  public TokenAuthorizerHandler(RegistryService registry, Clock clock) {
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  private static RegistryService registry(Settings settings) {
+    return new RegistryService(new DynamoDbRegistry(settings.dynamoDb(), settings.registryTable()));
+  }
+
+  @Override
+  public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+    Object header = event.get("authorizationToken");
+    Object methodArn = event.get("methodArn");
+    Optional<String> secret = bearer(header instanceof String s ? s : "");
+    Optional<Principal> principal = secret.flatMap(s -> registry.authenticate(s, clock.instant()));
+    if (principal.isEmpty()) {
+      throw new UnauthorizedException();
+    }
+    Principal p = principal.get();
+    return Map.of(
+        "principalId", p.name(),
+        "policyDocument", Map.of(
+            "Version", "2012-10-17",
+            "Statement", List.of(Map.of(
+                "Action", "execute-api:Invoke",
+                "Effect", "Allow",
+                "Resource", wholeApi(methodArn instanceof String s ? s : "")))),
+        "context", Map.of(
+            "principal", p.name(),
+            "roles", p.roles().stream().map(Role::wireName).sorted().collect(Collectors.joining(","))));
+  }
+
+  static Optional<String> bearer(String header) {
+    if (header.length() > 7 && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String token = header.substring(7).trim();
+      return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+    return Optional.empty();
+  }
+
+  /** {@code arn:...:api-id/stage/GET/v1/apps} becomes {@code arn:...:api-id/stage/*}: every route. */
+  static String wholeApi(String methodArn) {
+    int apiStart = methodArn.lastIndexOf(':');
+    String[] parts = methodArn.substring(apiStart + 1).split("/");
+    if (apiStart < 0 || parts.length < 2) {
+      throw new UnauthorizedException();
+    }
+    return methodArn.substring(0, apiStart + 1) + parts[0] + "/" + parts[1] + "/*";
+  }
+
+  /** API Gateway answers 401 when a TOKEN authorizer fails with exactly this message. */
+  static final class UnauthorizedException extends RuntimeException {
+    UnauthorizedException() {
+      super("Unauthorized", null, false, false);
+    }
+  }
+}

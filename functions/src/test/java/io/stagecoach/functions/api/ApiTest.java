@@ -1,0 +1,206 @@
+package io.stagecoach.functions.api;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stagecoach.domain.RegistryService;
+import io.stagecoach.functions.support.Json;
+import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
+import io.stagecoach.testing.LocalDynamoDb;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ApiTest {
+
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+  private ApiHandler handler;
+  private String table;
+
+  @BeforeEach
+  void freshRegistry() {
+    table = LocalDynamoDb.newRegistryTable();
+    handler = new ApiHandler(new Api(new RegistryService(new DynamoDbRegistry(LocalDynamoDb.client(), table)), CLOCK));
+  }
+
+  static APIGatewayProxyRequestEvent request(String method, String path, String body, String roles) {
+    APIGatewayProxyRequestEvent.ProxyRequestContext context = new APIGatewayProxyRequestEvent.ProxyRequestContext();
+    context.setRequestId("test-request");
+    if (roles != null) {
+      Map<String, Object> authorizer = new HashMap<>();
+      authorizer.put("principal", "alice@example.com");
+      authorizer.put("roles", roles);
+      context.setAuthorizer(authorizer);
+    }
+    Map<String, String> headers = new HashMap<>();
+    headers.put("Content-Type", "application/json");
+    return new APIGatewayProxyRequestEvent()
+        .withHttpMethod(method)
+        .withPath(path)
+        .withHeaders(headers)
+        .withBody(body)
+        .withRequestContext(context);
+  }
+
+  private APIGatewayProxyResponseEvent call(String method, String path, String body) {
+    return handler.handleRequest(request(method, path, body, "admin"), null);
+  }
+
+  private static JsonNode json(APIGatewayProxyResponseEvent response) throws Exception {
+    return Json.parse(response.getBody());
+  }
+
+  private long items() {
+    return LocalDynamoDb.client().scan(s -> s.tableName(table)).count();
+  }
+
+  private void registerPayments() {
+    assertEquals(201, call("POST", "/v1/apps",
+        "{\"name\":\"payments\",\"pipeline\":[\"dev\",\"staging\",{\"environment\":\"prod\"}]}").getStatusCode());
+  }
+
+  @Test
+  void walkthrough_registersAppEnvironmentsAndARelease() throws Exception {
+    registerPayments();
+    APIGatewayProxyResponseEvent env = call("PUT", "/v1/apps/payments/environments/dev",
+        "{\"tier\":\"dev\",\"account\":\"123456789012\",\"region\":\"eu-west-1\"}");
+    assertEquals(201, env.getStatusCode(), env.getBody());
+    assertEquals("\"1\"", env.getHeaders().get("ETag"));
+    assertEquals("pipeline", json(env).get("kind").asText());
+
+    APIGatewayProxyResponseEvent rel = call("POST", "/v1/apps/payments/releases",
+        "{\"version\":\"1.0.0\",\"artifactUri\":\"s3://b/payments-1.0.0.zip\",\"digest\":\"sha256:" + "0".repeat(64) + "\"}");
+    assertEquals(201, rel.getStatusCode(), rel.getBody());
+
+    JsonNode app = json(call("GET", "/v1/apps/payments", null));
+    assertEquals("prod", app.at("/pipeline/2/environment").asText());
+    JsonNode envs = json(call("GET", "/v1/apps/payments/environments", null));
+    assertEquals(1, envs.get("items").size());
+    assertEquals("sha256:" + "0".repeat(64), json(call("GET", "/v1/apps/payments/releases/1.0.0", null)).get("digest").asText());
+  }
+
+  @Test
+  void sampleProxyEvent_isServedThroughTheRuntimeSerialization() throws Exception {
+    registerPayments();
+    APIGatewayProxyRequestEvent event;
+    try (InputStream in = getClass().getResourceAsStream("/events/apigateway/put-environment.json")) {
+      event = LambdaEventSerializers.serializerFor(APIGatewayProxyRequestEvent.class, getClass().getClassLoader())
+          .fromJson(in);
+    }
+    APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+    assertEquals(201, response.getStatusCode(), response.getBody());
+    JsonNode env = json(response);
+    assertEquals("ci-bot", env.get("createdBy").asText());
+    assertEquals("staging", env.get("tier").asText());
+  }
+
+  @Test
+  void problems_carryTheStableCode_andTheOffendingFields() throws Exception {
+    APIGatewayProxyResponseEvent response = call("POST", "/v1/apps", "{\"name\":\"Pay_ments\",\"pipeline\":\"dev\",\"teir\":1}");
+    assertEquals(400, response.getStatusCode());
+    assertEquals("application/problem+json", response.getHeaders().get("Content-Type"));
+    JsonNode problem = json(response);
+    assertEquals("validation_failed", problem.get("code").asText());
+    Set<String> fields = new HashSet<>();
+    problem.get("errors").forEach(e -> fields.add(e.get("field").asText()));
+    assertEquals(Set.of("pipeline", "teir"), fields, "type errors and unknown fields, all at once");
+    JsonNode badName = json(call("POST", "/v1/apps", "{\"name\":\"Pay_ments\",\"pipeline\":[\"dev\"]}"));
+    assertEquals("name", badName.at("/errors/0/field").asText());
+    assertEquals(0, items());
+  }
+
+  @Test
+  void roles_areEnforcedPerRoute() throws Exception {
+    registerPayments();
+    APIGatewayProxyResponseEvent viewerWrite = handler.handleRequest(request("PUT", "/v1/apps/payments/environments/dev",
+        "{\"tier\":\"dev\",\"account\":\"123456789012\",\"region\":\"eu-west-1\"}", "viewer"), null);
+    assertEquals(403, viewerWrite.getStatusCode());
+    assertEquals("forbidden", json(viewerWrite).get("code").asText());
+    APIGatewayProxyResponseEvent deployerToken = handler.handleRequest(
+        request("POST", "/v1/tokens", "{\"principal\":\"x\",\"roles\":[\"admin\"]}", "deployer"), null);
+    assertEquals(403, deployerToken.getStatusCode());
+    assertEquals(200, handler.handleRequest(request("GET", "/v1/apps/payments", null, "viewer"), null).getStatusCode());
+    APIGatewayProxyResponseEvent anonymous = handler.handleRequest(request("GET", "/v1/apps", null, null), null);
+    assertEquals(401, anonymous.getStatusCode());
+    assertEquals("unauthorized", json(anonymous).get("code").asText());
+  }
+
+  @Test
+  void bodiesOver64KiB_areRefusedWith413() throws Exception {
+    String big = "{\"name\":\"payments\",\"pipeline\":[\"dev\"],\"description\":\"" + "x".repeat(70_000) + "\"}";
+    APIGatewayProxyResponseEvent response = call("POST", "/v1/apps", big);
+    assertEquals(413, response.getStatusCode());
+    assertEquals("validation_failed", json(response).get("code").asText());
+    assertEquals(0, items());
+  }
+
+  @Test
+  void unknownRoutesAnswer404_andWrongMethods405WithAllow() throws Exception {
+    assertEquals(404, call("GET", "/v1/nothing", null).getStatusCode());
+    APIGatewayProxyResponseEvent patch = call("PATCH", "/v1/apps", "{}");
+    assertEquals(405, patch.getStatusCode());
+    assertEquals("GET, POST", patch.getHeaders().get("Allow"));
+  }
+
+  @Test
+  void ifMatch_withAStaleRevision_isAConflict() throws Exception {
+    registerPayments();
+    APIGatewayProxyRequestEvent put = request("PUT", "/v1/apps/payments", "{\"pipeline\":[\"dev\"]}", "admin");
+    put.getHeaders().put("If-Match", "\"9\"");
+    APIGatewayProxyResponseEvent response = handler.handleRequest(put, null);
+    assertEquals(409, response.getStatusCode());
+    assertEquals(3, json(call("GET", "/v1/apps/payments", null)).get("pipeline").size());
+  }
+
+  @Test
+  void issuedToken_showsItsSecretOnce_andListingsNever() throws Exception {
+    APIGatewayProxyResponseEvent issued = call("POST", "/v1/tokens", "{\"principal\":\"ci-bot\",\"roles\":[\"deployer\"]}");
+    assertEquals(201, issued.getStatusCode(), issued.getBody());
+    String secret = json(issued).get("token").asText();
+    assertTrue(secret.startsWith("sc_") && secret.length() > 40);
+    String listing = call("GET", "/v1/tokens", null).getBody();
+    assertFalse(listing.contains(secret));
+    assertTrue(listing.contains("ci-bot"));
+  }
+
+  @Test
+  void openApiDocument_describesExactlyTheImplementedRoutes() throws Exception {
+    APIGatewayProxyResponseEvent response = handler.handleRequest(request("GET", "/v1/openapi.json", null, null), null);
+    assertEquals(200, response.getStatusCode(), "the document needs no token");
+    JsonNode doc = json(response);
+    assertEquals("3.1.0", doc.get("openapi").asText());
+    Set<String> documented = new HashSet<>();
+    for (Map.Entry<String, JsonNode> path : doc.get("paths").properties()) {
+      path.getValue().fieldNames().forEachRemaining(method -> {
+        if (!method.equals("parameters")) {
+          documented.add(method.toUpperCase() + " " + path.getKey());
+        }
+      });
+    }
+    Set<String> implemented = new HashSet<>(new Api(new RegistryService(null), CLOCK).routeKeys());
+    Set<String> undocumented = new HashSet<>(implemented);
+    undocumented.removeAll(documented);
+    Set<String> unimplemented = new HashSet<>(documented);
+    unimplemented.removeAll(implemented);
+    assertEquals(Set.of(), undocumented, "routes missing from openapi.json");
+    assertEquals(Set.of(), unimplemented, "openapi.json documents routes that do not exist");
+  }
+
+  @Test
+  void percentEncodedPathSegments_areDecoded_plusIsKept() {
+    assertEquals("1.0.0+build.5", Api.percentDecode("1.0.0%2Bbuild.5").orElseThrow());
+    assertEquals("1.0.0+b", Api.percentDecode("1.0.0+b").orElseThrow());
+    assertTrue(Api.percentDecode("bad%zz").isEmpty());
+    assertTrue(Api.percentDecode("%ff").isEmpty(), "not UTF-8");
+  }
+}
