@@ -1,0 +1,114 @@
+package io.stagecoach.infra.aws;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.NagPackProps;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Validations;
+import software.amazon.awscdk.services.logs.RetentionDays;
+
+/**
+ * Synthesizes the Stagecoach CDK app into {@code $CDK_OUTDIR} (the build sets {@code target/cdk.out}).
+ *
+ * <p>Inputs: the environment variable {@value #FUNCTIONS_JAR_VARIABLE} (path of the functions module's
+ * shaded jar, set by the build) and optional context values, given with {@code cdk -c key=value} or,
+ * when the build synthesizes, through {@code CDK_CONTEXT_JSON}:
+ * <ul>
+ *   <li>{@value #THROTTLE_RATE_CONTEXT}: requests per second, default 50;</li>
+ *   <li>{@value #THROTTLE_BURST_CONTEXT}: burst, default 100;</li>
+ *   <li>{@value #ACCOUNT_LOG_ROLE_CONTEXT}: {@code false} where API Gateway's account-level CloudWatch
+ *       role is managed outside this stack, default {@code true}.</li>
+ * </ul>
+ */
+public final class StagecoachApp {
+
+    public static final String STACK_ID = "Stagecoach";
+    public static final String FUNCTIONS_JAR_VARIABLE = "STAGECOACH_FUNCTIONS_JAR";
+    public static final String THROTTLE_RATE_CONTEXT = "stagecoach:apiThrottleRateLimit";
+    public static final String THROTTLE_BURST_CONTEXT = "stagecoach:apiThrottleBurstLimit";
+    public static final String ACCOUNT_LOG_ROLE_CONTEXT = "stagecoach:manageApiGatewayAccountLogRole";
+
+    private StagecoachApp() {
+    }
+
+    public static void main(final String[] args) {
+        // The jar is checked before the jsii runtime starts, so a missing build step fails fast and clearly.
+        Path functionsJar = functionsJar(System.getenv());
+        App app = new App();
+        new StagecoachStack(app, STACK_ID, stackProps(functionsJar, key -> app.getNode().tryGetContext(key)));
+        // cdk-nag's AwsSolutions rules run as a policy validation plugin: a finding that is not
+        // acknowledged (with its reason, next to the construct it concerns) fails the synth.
+        Validations.of(app).addPlugins(new AwsSolutionsChecks(app, NagPackProps.builder()
+                .verbose(true)
+                // Keeps each acknowledgment and its reason in the template, for audit and for the tests.
+                .writeSuppressionsToCloudFormation(true)
+                .build()));
+        app.synth();
+    }
+
+    static Path functionsJar(final Map<String, String> environment) {
+        String value = environment.get(FUNCTIONS_JAR_VARIABLE);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(FUNCTIONS_JAR_VARIABLE
+                    + " is not set: it must name the functions module's shaded jar"
+                    + " (the build sets it to functions/target/stagecoach-functions-<version>-lambda.jar)");
+        }
+        Path jar = Path.of(value);
+        if (!jar.toFile().isFile()) {
+            throw new IllegalStateException(FUNCTIONS_JAR_VARIABLE + "=" + value
+                    + ": no such file; build the functions module first (mvn -pl functions -am package)");
+        }
+        return jar;
+    }
+
+    static StagecoachStack.Props stackProps(final Path functionsJar, final Function<String, Object> context) {
+        ApiThrottling throttling = new ApiThrottling(
+                number(context, THROTTLE_RATE_CONTEXT).orElse(ApiThrottling.DEFAULT.rateLimit()),
+                number(context, THROTTLE_BURST_CONTEXT).map(StagecoachApp::wholeNumber)
+                        .orElse(ApiThrottling.DEFAULT.burstLimit()));
+        boolean manageAccountLogRole = bool(context, ACCOUNT_LOG_ROLE_CONTEXT).orElse(true);
+        return new StagecoachStack.Props(functionsJar, throttling, RetentionDays.ONE_MONTH, manageAccountLogRole);
+    }
+
+    /** Context from {@code -c} arrives as a string, from {@code cdk.json} as a JSON value. */
+    private static Optional<Double> number(final Function<String, Object> context, final String key) {
+        Object value = context.apply(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value instanceof Number number) {
+            return Optional.of(number.doubleValue());
+        }
+        try {
+            return Optional.of(Double.valueOf(value.toString().trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("context " + key + " must be a number, got '" + value + "'", e);
+        }
+    }
+
+    private static Optional<Boolean> bool(final Function<String, Object> context, final String key) {
+        Object value = context.apply(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value instanceof Boolean flag) {
+            return Optional.of(flag);
+        }
+        return switch (value.toString().trim()) {
+            case "true" -> Optional.of(true);
+            case "false" -> Optional.of(false);
+            default -> throw new IllegalArgumentException("context " + key + " must be true or false, got '" + value + "'");
+        };
+    }
+
+    private static int wholeNumber(final double value) {
+        if (value != Math.rint(value) || value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
+            throw new IllegalArgumentException("burst limit must be a whole number, got " + value);
+        }
+        return (int) value;
+    }
+}

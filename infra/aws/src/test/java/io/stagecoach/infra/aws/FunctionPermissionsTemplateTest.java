@@ -1,0 +1,152 @@
+package io.stagecoach.infra.aws;
+
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.API_HANDLER;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.AUTHORIZER_HANDLER;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.roleId;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.tableId;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.asJson;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.getAtt;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.properties;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.ref;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.resourcesOfType;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+
+class FunctionPermissionsTemplateTest {
+
+    private static final Set<String> API_ITEM_ACTIONS = Set.of(
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:ConditionCheckItem",
+            "dynamodb:BatchWriteItem");
+
+    @Test
+    void apiFunction_mayOnlyReadAndWriteItems_neverScan() {
+        Set<String> actions = new TreeSet<>();
+        dynamodbStatements(roleId(API_HANDLER)).forEach(statement -> actions.addAll(actions(statement)));
+
+        Set<String> expected = new TreeSet<>(API_ITEM_ACTIONS);
+        expected.add("dynamodb:Query");
+        assertEquals(expected, actions);
+    }
+
+    @Test
+    void apiFunction_writesItemsOfTheTableOnly_andQueriesTheTableAndItsIndexes() {
+        Object table = getAtt(tableId(), "Arn");
+        Object indexes = Map.of("Fn::Join", List.of("", List.of(table, "/index/*")));
+
+        for (Map<String, Object> statement : dynamodbStatements(roleId(API_HANDLER))) {
+            if (actions(statement).equals(Set.of("dynamodb:Query"))) {
+                assertEquals(List.of(table, indexes), resources(statement));
+            } else {
+                assertEquals(API_ITEM_ACTIONS, actions(statement));
+                assertEquals(List.of(table), resources(statement));
+            }
+        }
+    }
+
+    @Test
+    void authorizerFunction_mayOnlyGetItems_fromTheTable() {
+        List<Map<String, Object>> statements = dynamodbStatements(roleId(AUTHORIZER_HANDLER));
+
+        assertEquals(1, statements.size());
+        assertEquals(Set.of("dynamodb:GetItem"), actions(statements.get(0)));
+        assertEquals(List.of(getAtt(tableId(), "Arn")), resources(statements.get(0)));
+    }
+
+    @Test
+    void noPolicy_grantsDynamodbWildcards_scans_orAnyResource() {
+        for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
+            for (Map<String, Object> statement : dynamodbStatements(roleId)) {
+                for (String action : actions(statement)) {
+                    assertFalse(action.contains("*"), "wildcard action " + action);
+                    assertNotEquals("dynamodb:Scan", action);
+                    assertFalse(action.startsWith("dynamodb:Describe"), action);
+                }
+                for (Object resource : resources(statement)) {
+                    assertNotEquals("*", resource, "statement on every resource: " + statement);
+                }
+            }
+        }
+    }
+
+    @Test
+    void functionRoles_mayOnlyWriteTheirOwnLogGroup_besidesTheTable() {
+        for (String handler : List.of(API_HANDLER, AUTHORIZER_HANDLER)) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> logGroup = (Map<String, Object>) ((Map<String, Object>) properties(
+                    FunctionsTemplateTest.function(handler)).get("LoggingConfig")).get("LogGroup");
+            String logGroupId = (String) logGroup.get("Ref");
+
+            List<Map<String, Object>> others = statements(roleId(handler)).stream()
+                    .filter(statement -> actions(statement).stream().noneMatch(a -> a.startsWith("dynamodb:")))
+                    .toList();
+
+            assertEquals(1, others.size(), handler + ": " + others);
+            assertEquals(Set.of("logs:CreateLogStream", "logs:PutLogEvents"), actions(others.get(0)));
+            assertEquals(List.of(getAtt(logGroupId, "Arn")), resources(others.get(0)));
+        }
+    }
+
+    @Test
+    void everyStatement_allowsNamedActions_onNamedResources() {
+        for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
+            for (Map<String, Object> statement : statements(roleId)) {
+                assertEquals("Allow", statement.get("Effect"), asJson(statement));
+                assertFalse(actions(statement).contains("*"), asJson(statement));
+                assertTrue(statement.containsKey("Resource"), asJson(statement));
+                assertFalse(resources(statement).contains("*"), asJson(statement));
+            }
+        }
+    }
+
+    /** Every statement of every inline policy attached to the role. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> statements(final String roleId) {
+        List<Map<String, Object>> statements = new ArrayList<>();
+        for (Map<String, Object> policy : resourcesOfType("AWS::IAM::Policy").values()) {
+            List<Object> roles = (List<Object>) properties(policy).get("Roles");
+            if (roles != null && roles.contains(ref(roleId))) {
+                Map<String, Object> document = (Map<String, Object>) properties(policy).get("PolicyDocument");
+                statements.addAll((List<Map<String, Object>>) document.get("Statement"));
+            }
+        }
+        Map<String, Object> role = resourcesOfType("AWS::IAM::Role").get(roleId);
+        List<Map<String, Object>> inline = (List<Map<String, Object>>) properties(role).get("Policies");
+        if (inline != null) {
+            inline.forEach(policy -> statements.addAll(
+                    (List<Map<String, Object>>) ((Map<String, Object>) policy.get("PolicyDocument")).get("Statement")));
+        }
+        return statements;
+    }
+
+    private static List<Map<String, Object>> dynamodbStatements(final String roleId) {
+        return statements(roleId).stream()
+                .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("dynamodb:")))
+                .toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<String> actions(final Map<String, Object> statement) {
+        Object action = statement.get("Action");
+        return action instanceof List<?> list ? new TreeSet<>((List<String>) list) : Set.of((String) action);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> resources(final Map<String, Object> statement) {
+        Object resource = statement.get("Resource");
+        return resource instanceof List<?> list ? (List<Object>) list : List.of(resource);
+    }
+}

@@ -1,0 +1,147 @@
+package io.stagecoach.infra.aws;
+
+import static io.stagecoach.infra.aws.SynthesizedTemplate.getAtt;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.properties;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.ref;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.resourcesOfType;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.template;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import software.amazon.awscdk.assertions.Match;
+
+class FunctionsTemplateTest {
+
+    static final String API_HANDLER = "io.stagecoach.functions.api.ApiHandler::handleRequest";
+    static final String AUTHORIZER_HANDLER = "io.stagecoach.functions.auth.TokenAuthorizerHandler::handleRequest";
+
+    private static final String FUNCTION = "AWS::Lambda::Function";
+
+    /** The logical id of the function with that handler. */
+    static String functionId(final String handler) {
+        return template().getResourceId(FUNCTION, Map.of("Properties", Match.objectLike(Map.of("Handler", handler))));
+    }
+
+    /** The logical id of the alias {@code live} of the function with that handler. */
+    static String liveAliasId(final String handler) {
+        return template().getResourceId("AWS::Lambda::Alias", Map.of("Properties", Match.objectLike(Map.of(
+                "FunctionName", ref(functionId(handler)),
+                "Name", "live"))));
+    }
+
+    /** The logical id of the execution role of the function with that handler. */
+    @SuppressWarnings("unchecked")
+    static String roleId(final String handler) {
+        Map<String, Object> role = (Map<String, Object>) properties(function(handler)).get("Role");
+        return (String) ((List<Object>) role.get("Fn::GetAtt")).get(0);
+    }
+
+    static Map<String, Object> function(final String handler) {
+        return resourcesOfType(FUNCTION).get(functionId(handler));
+    }
+
+    static String tableId() {
+        return template().getResourceId("AWS::DynamoDB::Table");
+    }
+
+    @Test
+    void theStackHasExactlyTheApiAndTheAuthorizerFunctions() {
+        Set<Object> handlers = new HashSet<>();
+        resourcesOfType(FUNCTION).values().forEach(function -> handlers.add(properties(function).get("Handler")));
+
+        assertEquals(Set.of(API_HANDLER, AUTHORIZER_HANDLER), handlers);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER})
+    void function_runsJava21OnArm64(final String handler) {
+        template().hasResourceProperties(FUNCTION, Map.of(
+                "Handler", handler,
+                "Runtime", "java21",
+                "Architectures", List.of("arm64")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER})
+    void function_snapshotsPublishedVersions(final String handler) {
+        template().hasResourceProperties(FUNCTION, Map.of(
+                "Handler", handler,
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions")));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        API_HANDLER + ", 1024, 15",
+        AUTHORIZER_HANDLER + ", 512, 5"})
+    void function_hasItsMemoryAndTimeout(final String handler, final int memoryMb, final int timeoutSeconds) {
+        template().hasResourceProperties(FUNCTION, Map.of(
+                "Handler", handler,
+                "MemorySize", memoryMb,
+                "Timeout", timeoutSeconds));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER})
+    void function_findsTheRegistryTableByRef_andKeepsTheJitAtC1_andNothingElse(final String handler) {
+        template().hasResourceProperties(FUNCTION, Map.of(
+                "Handler", handler,
+                "Environment", Map.of("Variables", Match.objectEquals(Map.of(
+                        "REGISTRY_TABLE", ref(tableId()),
+                        "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1")))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER})
+    void function_isInvokedThroughItsAliasLive_pointingAtAPublishedVersion(final String handler) {
+        String functionId = functionId(handler);
+        String versionId = template().getResourceId("AWS::Lambda::Version", Map.of(
+                "Properties", Match.objectLike(Map.of("FunctionName", ref(functionId)))));
+
+        template().hasResourceProperties("AWS::Lambda::Alias", Match.objectEquals(Map.of(
+                "Name", "live",
+                "FunctionName", ref(functionId),
+                "FunctionVersion", getAtt(versionId, "Version"))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER})
+    @SuppressWarnings("unchecked")
+    void function_logsJsonToItsOwnLogGroup_keptOneMonth(final String handler) {
+        Map<String, Object> logging = (Map<String, Object>) properties(function(handler)).get("LoggingConfig");
+        assertEquals("JSON", logging.get("LogFormat"));
+        String logGroupId = (String) ((Map<String, Object>) logging.get("LogGroup")).get("Ref");
+
+        Map<String, Object> logGroup = resourcesOfType("AWS::Logs::LogGroup").get(logGroupId);
+        assertEquals(30, properties(logGroup).get("RetentionInDays"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void functions_doNotShareALogGroup() {
+        Object apiLogGroup = ((Map<String, Object>) properties(function(API_HANDLER)).get("LoggingConfig")).get("LogGroup");
+        Object authorizerLogGroup = ((Map<String, Object>) properties(function(AUTHORIZER_HANDLER)).get("LoggingConfig"))
+                .get("LogGroup");
+
+        assertNotEquals(apiLogGroup, authorizerLogGroup);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER})
+    void function_hasARoleOfItsOwn_withoutManagedPolicies(final String handler) {
+        Map<String, Object> role = resourcesOfType("AWS::IAM::Role").get(roleId(handler));
+
+        assertNull(properties(role).get("ManagedPolicyArns"));
+        assertNotEquals(roleId(API_HANDLER), roleId(AUTHORIZER_HANDLER));
+    }
+}

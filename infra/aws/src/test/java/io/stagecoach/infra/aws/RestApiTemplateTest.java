@@ -1,0 +1,232 @@
+package io.stagecoach.infra.aws;
+
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.API_HANDLER;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.AUTHORIZER_HANDLER;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.liveAliasId;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.JSON;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.asJson;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.getAtt;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.properties;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.ref;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.resourcesOfType;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.template;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+
+class RestApiTemplateTest {
+
+    private static final String METHOD = "AWS::ApiGateway::Method";
+    private static final String STAGE = "AWS::ApiGateway::Stage";
+    private static final String AUTHORIZER = "AWS::ApiGateway::Authorizer";
+
+    private static String restApiId() {
+        return template().getResourceId("AWS::ApiGateway::RestApi");
+    }
+
+    /** Resource logical id to its full path, e.g. {@code /v1/{proxy+}}. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> resourcePaths() {
+        Map<String, Map<String, Object>> resources = resourcesOfType("AWS::ApiGateway::Resource");
+        Map<String, String> paths = new HashMap<>();
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (var entry : resources.entrySet()) {
+                if (paths.containsKey(entry.getKey())) {
+                    continue;
+                }
+                Map<String, Object> parent = (Map<String, Object>) properties(entry.getValue()).get("ParentId");
+                String parentPath = parent.containsKey("Fn::GetAtt") ? "" : paths.get((String) parent.get("Ref"));
+                if (parentPath != null) {
+                    paths.put(entry.getKey(), parentPath + "/" + properties(entry.getValue()).get("PathPart"));
+                    grew = true;
+                }
+            }
+        }
+        return paths;
+    }
+
+    /** "GET /v1/openapi.json" to the method's properties. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> routes() {
+        Map<String, String> paths = resourcePaths();
+        Map<String, Map<String, Object>> routes = new HashMap<>();
+        for (Map<String, Object> method : resourcesOfType(METHOD).values()) {
+            Map<String, Object> resourceId = (Map<String, Object>) properties(method).get("ResourceId");
+            String path = resourceId.containsKey("Fn::GetAtt") ? "/" : paths.get((String) resourceId.get("Ref"));
+            routes.put(properties(method).get("HttpMethod") + " " + path, properties(method));
+        }
+        return routes;
+    }
+
+    @Test
+    void restApi_isRegional() {
+        template().resourceCountIs("AWS::ApiGateway::RestApi", 1);
+        template().hasResourceProperties("AWS::ApiGateway::RestApi", Map.of(
+                "EndpointConfiguration", Map.of("Types", List.of("REGIONAL"))));
+    }
+
+    @Test
+    void restApi_hasOnlyTheOpenApiDocumentAndTheV1Proxy_andNoRootProxy() {
+        assertEquals(Set.of("/v1", "/v1/openapi.json", "/v1/{proxy+}"), new TreeSet<>(resourcePaths().values()));
+        assertEquals(Set.of("GET /v1/openapi.json", "ANY /v1/{proxy+}"), routes().keySet());
+    }
+
+    @Test
+    void openApiDocument_isTheOnlyRouteWithoutAuthentication() {
+        assertEquals("NONE", routes().get("GET /v1/openapi.json").get("AuthorizationType"));
+    }
+
+    @Test
+    void everyOtherRoute_isCheckedByTheBearerTokenAuthorizer() {
+        String authorizerId = template().getResourceId(AUTHORIZER);
+        routes().forEach((route, method) -> {
+            if (!route.equals("GET /v1/openapi.json")) {
+                assertEquals("CUSTOM", method.get("AuthorizationType"), route);
+                assertEquals(ref(authorizerId), method.get("AuthorizerId"), route);
+            }
+        });
+    }
+
+    @Test
+    void everyRoute_isProxiedToTheApiFunctionsLiveAlias() {
+        String aliasInvocations = "\"Ref\":\"" + liveAliasId(API_HANDLER) + "\"},\"/invocations\"";
+        routes().forEach((route, method) -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> integration = (Map<String, Object>) method.get("Integration");
+            assertEquals("AWS_PROXY", integration.get("Type"), route);
+            assertEquals("POST", integration.get("IntegrationHttpMethod"), route);
+            assertTrue(asJson(integration.get("Uri")).contains(aliasInvocations), route);
+        });
+    }
+
+    @Test
+    void apiGateway_mayInvokeOnlyTheLiveAliases_neverUnpublishedCode() {
+        Set<Object> invoked = new HashSet<>();
+        resourcesOfType("AWS::Lambda::Permission").values()
+                .forEach(permission -> invoked.add(properties(permission).get("FunctionName")));
+
+        assertEquals(Set.of(ref(liveAliasId(API_HANDLER)), ref(liveAliasId(AUTHORIZER_HANDLER))), invoked);
+    }
+
+    @Test
+    void authorizer_readsTheBearerTokenFromTheAuthorizationHeader_andCachesItsAnswerOneMinute() {
+        template().resourceCountIs(AUTHORIZER, 1);
+        template().hasResourceProperties(AUTHORIZER, Map.of(
+                "Type", "TOKEN",
+                "RestApiId", ref(restApiId()),
+                "IdentitySource", "method.request.header.Authorization",
+                "IdentityValidationExpression", "^Bearer [-0-9A-Za-z._~+/]+=*$",
+                "AuthorizerResultTtlInSeconds", 60));
+    }
+
+    @Test
+    void authorizer_isTheAuthorizerFunctionsLiveAlias() {
+        Map<String, Object> authorizer = resourcesOfType(AUTHORIZER).values().iterator().next();
+        String uri = asJson(properties(authorizer).get("AuthorizerUri"));
+
+        assertTrue(uri.contains("\"Ref\":\"" + liveAliasId(AUTHORIZER_HANDLER) + "\"},\"/invocations\""), uri);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer abc.def-ghi_jkl~mno+p/q", "Bearer c2VjcmV0", "Bearer c2VjcmV0=="})
+    void authorizerPattern_admitsBearerTokens(final String header) {
+        assertTrue(authorizerPattern().matcher(header).matches(), header);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Basic dXNlcjpwYXNz", "bearer abc", "Bearer", "Bearer ", "Bearer a b", "Bearer abc=def",
+        "Bearer abc\"", "Token abc"})
+    void authorizerPattern_refusesOtherSchemesAndMalformedTokens_beforeTheAuthorizerRuns(final String header) {
+        assertFalse(authorizerPattern().matcher(header).matches(), header);
+    }
+
+    @Test
+    void liveStage_writesJsonAccessLogsToALogGroupOfItsOwn() throws JsonProcessingException {
+        Map<String, Object> stage = liveStage();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> accessLogs = (Map<String, Object>) stage.get("AccessLogSetting");
+
+        String logGroupId = accessLogGroupId(accessLogs);
+        assertEquals(30, properties(resourcesOfType("AWS::Logs::LogGroup").get(logGroupId)).get("RetentionInDays"));
+        for (String handler : List.of(API_HANDLER, AUTHORIZER_HANDLER)) {
+            assertFalse(asJson(properties(FunctionsTemplateTest.function(handler)).get("LoggingConfig"))
+                    .contains(logGroupId), "access logs share a log group with " + handler);
+        }
+
+        Map<String, String> format = JSON.readValue((String) accessLogs.get("Format"),
+                new TypeReference<Map<String, String>>() { });
+        assertEquals("$context.requestId", format.get("requestId"));
+        assertTrue(format.keySet().containsAll(Set.of("ip", "requestTime", "httpMethod", "resourcePath", "status",
+                "protocol", "responseLength")), format.keySet().toString());
+    }
+
+    @Test
+    void liveStage_throttlesAt50RequestsPerSecondWithABurstOf100_andRecordsMetrics() {
+        template().hasResourceProperties(STAGE, Map.of(
+                "StageName", "live",
+                "MethodSettings", List.of(Map.of(
+                        "HttpMethod", "*",
+                        "ResourcePath", "/*",
+                        "ThrottlingRateLimit", 50,
+                        "ThrottlingBurstLimit", 100,
+                        "MetricsEnabled", true))));
+    }
+
+    @Test
+    void liveStage_hasNoExecutionLogging_soRequestDataStaysOutOfTheLogs() {
+        template().hasResourceProperties(STAGE, Map.of(
+                "StageName", "live",
+                "MethodSettings", List.of(Map.of(
+                        "LoggingLevel", "OFF",
+                        "DataTraceEnabled", false))));
+    }
+
+    @Test
+    void apiUrl_isTheLiveStagesBaseUrl() {
+        String stageId = template().getResourceId(STAGE);
+        template().hasOutput("ApiUrl", Map.of("Value", Map.of("Fn::Join", List.of("", List.of(
+                "https://", ref(restApiId()), ".execute-api.", ref("AWS::Region"), ".", ref("AWS::URLSuffix"), "/",
+                ref(stageId), "/")))));
+    }
+
+    @Test
+    void stack_outputsOnlyTheApiUrl() {
+        assertEquals(Set.of("ApiUrl"), template().findOutputs("*").keySet());
+    }
+
+    private static Map<String, Object> liveStage() {
+        template().resourceCountIs(STAGE, 1);
+        return properties(resourcesOfType(STAGE).values().iterator().next());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String accessLogGroupId(final Map<String, Object> accessLogs) {
+        Object destination = accessLogs.get("DestinationArn");
+        List<Object> getAtt = (List<Object>) ((Map<String, Object>) destination).get("Fn::GetAtt");
+        assertEquals(getAtt((String) getAtt.get(0), "Arn"), destination);
+        return (String) getAtt.get(0);
+    }
+
+    private static Pattern authorizerPattern() {
+        Map<String, Object> authorizer = resourcesOfType(AUTHORIZER).values().iterator().next();
+        return Pattern.compile((String) properties(authorizer).get("IdentityValidationExpression"));
+    }
+}

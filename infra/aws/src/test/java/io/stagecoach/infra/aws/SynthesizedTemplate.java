@@ -1,0 +1,100 @@
+package io.stagecoach.infra.aws;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * The template the build synthesized into {@code target/cdk.out} before the tests ran, read once per
+ * JVM. Tests never synthesize the app again: what they check is what gets deployed.
+ */
+final class SynthesizedTemplate {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private SynthesizedTemplate() {
+    }
+
+    /** The CDK assertions view of the template. */
+    static Template template() {
+        return Loaded.TEMPLATE;
+    }
+
+    /** The raw template, for checks that walk every resource. */
+    static Map<String, Object> json() {
+        return Loaded.JSON_TEMPLATE;
+    }
+
+    static Path cloudAssembly() {
+        String dir = System.getProperty("stagecoach.cdk.out");
+        if (dir == null || dir.isBlank()) {
+            throw new IllegalStateException("system property stagecoach.cdk.out is not set; run the tests with Maven,"
+                    + " which synthesizes the app at process-classes");
+        }
+        return Path.of(dir);
+    }
+
+    static Map<String, Object> readJson(final Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + " does not exist; the build synthesizes it at process-classes");
+        }
+        try {
+            return JSON.readValue(file.toFile(), new TypeReference<Map<String, Object>>() { });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** The resources of one type, by logical id. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, Object>> resourcesOfType(final String type) {
+        Map<String, Object> resources = (Map<String, Object>) json().get("Resources");
+        Map<String, Map<String, Object>> matching = new TreeMap<>();
+        resources.forEach((id, resource) -> {
+            Map<String, Object> definition = (Map<String, Object>) resource;
+            if (type.equals(definition.get("Type"))) {
+                matching.put(id, definition);
+            }
+        });
+        return matching;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> properties(final Map<String, Object> resource) {
+        return (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
+    }
+
+    /** {@code {"Ref": id}} */
+    static Map<String, Object> ref(final String logicalId) {
+        return Map.of("Ref", logicalId);
+    }
+
+    /** {@code {"Fn::GetAtt": [id, attribute]}} */
+    static Map<String, Object> getAtt(final String logicalId, final String attribute) {
+        return Map.of("Fn::GetAtt", List.of(logicalId, attribute));
+    }
+
+    /** Serialized, for "does this intrinsic mention that resource" checks. */
+    static String asJson(final Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final class Loaded {
+        static final Map<String, Object> JSON_TEMPLATE =
+                readJson(cloudAssembly().resolve(StagecoachApp.STACK_ID + ".template.json"));
+        static final Template TEMPLATE = Template.fromJSON(JSON_TEMPLATE);
+    }
+}
