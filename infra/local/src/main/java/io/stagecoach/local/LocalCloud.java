@@ -1,0 +1,322 @@
+package io.stagecoach.local;
+
+import io.stagecoach.domain.IssuedToken;
+import io.stagecoach.domain.Outcome;
+import io.stagecoach.domain.Principal;
+import io.stagecoach.domain.RegistryService;
+import io.stagecoach.domain.Role;
+import io.stagecoach.domain.TokenSpec;
+import io.stagecoach.local.apigateway.LocalRestApi;
+import io.stagecoach.local.apigateway.RestApiModel;
+import io.stagecoach.local.dynamodb.LocalDynamoDbEngine;
+import io.stagecoach.local.http.RawResponse;
+import io.stagecoach.local.http.WireServer;
+import io.stagecoach.local.lambda.LocalFunction;
+import io.stagecoach.local.lambda.LocalFunctions;
+import io.stagecoach.local.template.CloudTemplate;
+import io.stagecoach.local.template.TemplateException;
+import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The local cloud: the synthesized CDK app run in this JVM. DynamoDB Local holds the tables (on disk
+ * under the data directory), the template's Java functions run in-process, and its REST API is served
+ * on loopback as API Gateway would serve it.
+ */
+public final class LocalCloud implements AutoCloseable {
+
+  public static final String DEFAULT_TEMPLATE = "/stagecoach/cdk.out/Stagecoach.template.json";
+  static final String ADMIN_PRINCIPAL = "local-admin";
+  /** Resource types that the template may contain and the local cloud has no engine for (yet). */
+  private static final Set<String> RUN = Set.of("AWS::DynamoDB::Table", "AWS::Lambda::Function",
+      "AWS::ApiGateway::RestApi", "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method",
+      "AWS::ApiGateway::Authorizer", "AWS::ApiGateway::GatewayResponse", "AWS::ApiGateway::Stage");
+
+  public record Options(Path dataDir, int port, Optional<Path> template, String region) {
+    public static Options defaults(Path dataDir) {
+      return new Options(dataDir, 4566, Optional.empty(), "us-east-1");
+    }
+
+    public Options withPort(int port) {
+      return new Options(dataDir, port, template, region);
+    }
+  }
+
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final LocalDynamoDbEngine dynamo;
+  private final WireServer http;
+  private final LocalFunctions functions;
+  private final LocalRestApi api;
+  private final String adminToken;
+  private final boolean adminTokenCreated;
+  private final Path adminTokenFile;
+  private final Duration startup;
+  private final Map<String, Integer> notRun;
+  private final List<String> tables;
+
+  private LocalCloud(FileChannel lockChannel, FileLock lock, LocalDynamoDbEngine dynamo, WireServer http,
+      LocalFunctions functions, LocalRestApi api, String adminToken, boolean adminTokenCreated, Path adminTokenFile,
+      Duration startup, Map<String, Integer> notRun, List<String> tables) {
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.dynamo = dynamo;
+    this.http = http;
+    this.functions = functions;
+    this.api = api;
+    this.adminToken = adminToken;
+    this.adminTokenCreated = adminTokenCreated;
+    this.adminTokenFile = adminTokenFile;
+    this.startup = startup;
+    this.notRun = notRun;
+    this.tables = tables;
+  }
+
+  public static LocalCloud start(Options options) throws Exception {
+    long t0 = System.nanoTime();
+    Path dir = options.dataDir().toAbsolutePath();
+    Files.createDirectories(dir);
+    FileChannel lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = lockChannel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      lockChannel.close();
+      throw new IllegalStateException("another 'stagecoach serve' is using " + dir + "; stop it or pass --dir");
+    }
+    LocalDynamoDbEngine dynamo = null;
+    try {
+      CloudTemplate template = readTemplate(options);
+      List<CloudTemplate.Resource> restApis = template.ofType("AWS::ApiGateway::RestApi");
+      if (restApis.isEmpty()) {
+        throw new TemplateException("the template defines no AWS::ApiGateway::RestApi to serve");
+      }
+      dynamo = LocalDynamoDbEngine.start(dir.resolve("dynamodb"), options.region());
+      List<String> tables = dynamo.createTables(template);
+
+      Map<String, String> localEnv = new LinkedHashMap<>();
+      localEnv.put("AWS_REGION", options.region());
+      localEnv.put("AWS_DEFAULT_REGION", options.region());
+      localEnv.put("AWS_ACCESS_KEY_ID", "local");
+      localEnv.put("AWS_SECRET_ACCESS_KEY", "local");
+      localEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
+      LocalFunctions functions = new LocalFunctions(template, localEnv);
+      RestApiModel model = new RestApiModel(template, restApis.get(0).logicalId());
+      LocalRestApi api = new LocalRestApi(model, functions, Clock.systemUTC(), CloudTemplate.LOCAL_ACCOUNT);
+
+      Path tokenFile = dir.resolve("admin-token");
+      String registryTable = registryTable(functions);
+      RegistryService registry = new RegistryService(new DynamoDbRegistry(dynamo.client(), registryTable));
+      Optional<String> existing = readToken(tokenFile)
+          .filter(t -> registry.authenticate(t, Clock.systemUTC().instant()).isPresent());
+      String token = existing.orElseGet(() -> issueAdminToken(registry, tokenFile));
+
+      WireServer http;
+      try {
+        http = new WireServer(options.port(), req -> {
+          try {
+            return api.handle(req);
+          } catch (RuntimeException e) {
+            e.printStackTrace();
+            return RawResponse.text(500, "application/json", "{\"message\": \"Internal server error\"}");
+          }
+        });
+      } catch (BindException e) {
+        throw new IllegalStateException("port " + options.port() + " on 127.0.0.1 is in use; pass --port to choose another", e);
+      }
+      // Load the handlers in the background, as Lambda's init phase would, so the first request is quick.
+      for (LocalFunction fn : functions.all().values()) {
+        Thread.ofVirtual().start(() -> {
+          try {
+            fn.initialize();
+          } catch (RuntimeException e) {
+            System.err.println("stagecoach: function " + fn.logicalId() + " failed to initialize: " + e.getMessage());
+          }
+        });
+      }
+      Map<String, Integer> notRun = new TreeMap<>();
+      template.resources().values().stream()
+          .filter(r -> !RUN.contains(r.type()))
+          .forEach(r -> notRun.merge(r.type(), 1, Integer::sum));
+      return new LocalCloud(lockChannel, lock, dynamo, http, functions, api, token, existing.isEmpty(), tokenFile,
+          Duration.ofNanos(System.nanoTime() - t0), notRun, tables);
+    } catch (Exception | Error e) {
+      if (dynamo != null) {
+        dynamo.close();
+      }
+      lock.release();
+      lockChannel.close();
+      throw e;
+    }
+  }
+
+  private static CloudTemplate readTemplate(Options options) throws IOException {
+    if (options.template().isPresent()) {
+      Path file = options.template().get();
+      if (!Files.isRegularFile(file)) {
+        throw new TemplateException("template " + file + " does not exist");
+      }
+      try (InputStream in = Files.newInputStream(file)) {
+        String name = file.getFileName().toString().replace(".template.json", "");
+        return CloudTemplate.read(in, name, options.region());
+      }
+    }
+    try (InputStream in = LocalCloud.class.getResourceAsStream(DEFAULT_TEMPLATE)) {
+      if (in == null) {
+        throw new TemplateException("the synthesized template is not packaged; build with 'mvn package' first");
+      }
+      return CloudTemplate.read(in, "Stagecoach", options.region());
+    }
+  }
+
+  private static String registryTable(LocalFunctions functions) {
+    return functions.all().values().stream()
+        .map(f -> f.environment().get("REGISTRY_TABLE"))
+        .filter(t -> t != null && !t.isBlank())
+        .findFirst()
+        .orElseThrow(() -> new TemplateException("no function of the template names a REGISTRY_TABLE"));
+  }
+
+  private static Optional<String> readToken(Path file) {
+    try {
+      return Files.isRegularFile(file) ? Optional.of(Files.readString(file).trim()).filter(s -> !s.isEmpty()) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String issueAdminToken(RegistryService registry, Path file) {
+    SecureRandom random = new SecureRandom();
+    byte[] idBytes = new byte[6];
+    byte[] secretBytes = new byte[32];
+    random.nextBytes(idBytes);
+    random.nextBytes(secretBytes);
+    String secret = "sc_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+    Outcome<IssuedToken> issued = registry.issueToken(new Principal(ADMIN_PRINCIPAL, Set.of(Role.ADMIN)),
+        new TokenSpec(ADMIN_PRINCIPAL, List.of("admin"), Optional.of("created by stagecoach serve"), Optional.empty()),
+        HexFormat.of().formatHex(idBytes), secret, Clock.systemUTC().instant());
+    if (issued instanceof Outcome.Rejected<IssuedToken> r) {
+      throw new IllegalStateException("could not create the admin token: " + r.rejection().detail());
+    }
+    try {
+      Files.writeString(file, secret + "\n", StandardCharsets.UTF_8);
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // Not a POSIX file system: the file keeps the default permissions.
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not keep the admin token in " + file, e);
+    }
+    return secret;
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + http.port());
+  }
+
+  public String adminToken() {
+    return adminToken;
+  }
+
+  public boolean adminTokenCreated() {
+    return adminTokenCreated;
+  }
+
+  public Path adminTokenFile() {
+    return adminTokenFile;
+  }
+
+  public LocalDynamoDbEngine dynamo() {
+    return dynamo;
+  }
+
+  public LocalFunctions functions() {
+    return functions;
+  }
+
+  public LocalRestApi api() {
+    return api;
+  }
+
+  public Duration startup() {
+    return startup;
+  }
+
+  public Map<String, Integer> notRun() {
+    return notRun;
+  }
+
+  public List<String> tables() {
+    return tables;
+  }
+
+  /** The start-up report printed by {@code stagecoach serve}. */
+  public String describe() {
+    StringBuilder out = new StringBuilder();
+    out.append("Stagecoach local cloud\n");
+    out.append("  API        ").append(endpoint()).append("   (stage '").append(api.model().stageName())
+        .append("' also at ").append(endpoint()).append('/').append(api.model().stageName()).append("/...)\n");
+    out.append("  DynamoDB   ").append(dynamo.endpoint()).append("   tables: ").append(String.join(", ", tables)).append('\n');
+    List<String> fns = new ArrayList<>();
+    functions.all().values().forEach(f -> fns.add(f.logicalId() + " (" + f.handlerSpec() + ")"));
+    out.append("  functions  ").append(String.join("\n             ", fns)).append('\n');
+    if (!notRun.isEmpty()) {
+      List<String> skipped = new ArrayList<>();
+      notRun.forEach((type, count) -> skipped.add(type + " x" + count));
+      out.append("  not run    ").append(String.join(", ", skipped)).append('\n');
+    }
+    if (adminTokenCreated) {
+      out.append("  admin token (created now, kept in ").append(adminTokenFile).append("):\n    ").append(adminToken).append('\n');
+    } else {
+      out.append("  admin token in ").append(adminTokenFile).append('\n');
+    }
+    out.append(String.format("Ready in %.2f s%n", startup.toNanos() / 1e9));
+    return out.toString();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      http.close();
+    } finally {
+      try {
+        dynamo.close();
+      } finally {
+        lock.release();
+        lockChannel.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package io.stagecoach.local.http;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An HTTP request as it came off the wire: the request target unparsed and the header names in the
+ * caller's own casing, in order, because API Gateway passes both on to the function that way.
+ */
+public record RawRequest(String method, String target, List<Map.Entry<String, String>> headers, byte[] body,
+    String sourceIp) {
+
+  public RawRequest {
+    headers = List.copyOf(headers);
+  }
+}

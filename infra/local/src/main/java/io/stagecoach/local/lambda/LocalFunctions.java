@@ -1,0 +1,52 @@
+package io.stagecoach.local.lambda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stagecoach.local.template.CloudTemplate;
+import io.stagecoach.local.template.TemplateException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every {@code AWS::Lambda::Function} of the template, by logical id, with its resolved environment. */
+public final class LocalFunctions {
+
+  private final Map<String, LocalFunction> byLogicalId = new LinkedHashMap<>();
+
+  /**
+   * @param localEnvironment what the local cloud adds to each function's own environment: region, local
+   *     credentials and the endpoints of the local services.
+   */
+  public LocalFunctions(CloudTemplate template, Map<String, String> localEnvironment) {
+    for (CloudTemplate.Resource fn : template.ofType("AWS::Lambda::Function")) {
+      String handler = template.text(fn, "Handler", "");
+      if (handler.isEmpty()) {
+        throw new TemplateException("function " + fn.logicalId() + " has no Handler");
+      }
+      String runtime = template.text(fn, "Runtime", "");
+      if (!runtime.startsWith("java")) {
+        throw new TemplateException("function " + fn.logicalId() + " runs " + (runtime.isEmpty() ? "a container image" : runtime)
+            + "; the local cloud runs Java functions only");
+      }
+      Map<String, String> env = new LinkedHashMap<>(localEnvironment);
+      JsonNode vars = template.property(fn, "Environment").path("Variables");
+      vars.properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+      String name = template.functionName(fn);
+      int memory = template.property(fn, "MemorySize").asInt(128);
+      int timeout = template.property(fn, "Timeout").asInt(3);
+      env.put("AWS_LAMBDA_FUNCTION_NAME", name);
+      env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memory));
+      env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+      byLogicalId.put(fn.logicalId(), new LocalFunction(fn.logicalId(), name, template.functionArn(fn.logicalId()),
+          handler, Duration.ofSeconds(timeout), memory, env));
+    }
+  }
+
+  public Optional<LocalFunction> byLogicalId(String logicalId) {
+    return Optional.ofNullable(byLogicalId.get(logicalId));
+  }
+
+  public Map<String, LocalFunction> all() {
+    return byLogicalId;
+  }
+}
