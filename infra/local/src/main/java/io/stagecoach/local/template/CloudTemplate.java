@@ -193,6 +193,22 @@ public final class CloudTemplate {
         ids.add(att.isArray() ? att.get(0).asText() : att.asText().split("\\.")[0]);
         return;
       }
+      if (value.size() == 1 && value.has("Fn::Sub")) {
+        JsonNode sub = value.get("Fn::Sub");
+        String text = sub.isArray() ? sub.get(0).asText() : sub.asText();
+        JsonNode vars = sub.isArray() && sub.size() > 1 ? sub.get(1) : null;
+        Matcher m = SUB_VARIABLE.matcher(text);
+        while (m.find()) {
+          String name = m.group(1).split("\\.", 2)[0];
+          if ((vars == null || !vars.has(m.group(1))) && !name.startsWith("AWS::")) {
+            ids.add(name);
+          }
+        }
+        if (vars != null) {
+          collect(vars, ids);
+        }
+        return;
+      }
       value.forEach(v -> collect(v, ids));
     } else if (value.isArray()) {
       value.forEach(v -> collect(v, ids));

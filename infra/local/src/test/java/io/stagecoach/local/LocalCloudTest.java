@@ -1,0 +1,81 @@
+package io.stagecoach.local;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.stagecoach.local.testing.ApiClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code stagecoach serve} end to end: the synthesized template, real HTTP, DynamoDB Local on disk. */
+class LocalCloudTest {
+
+  static final String DIGEST = "sha256:" + "4f".repeat(32);
+
+  @Test
+  void walkthrough_registersAnAppWithItsPipeline_environmentsAndARelease_andSurvivesARestart(@TempDir Path dir) throws Exception {
+    String token;
+    try (LocalCloud cloud = LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0))) {
+      assertTrue(cloud.adminTokenCreated());
+      token = cloud.adminToken();
+      assertEquals(token, Files.readString(dir.resolve("admin-token")).trim(), "the admin token is kept");
+      assertTrue(cloud.describe().contains("Ready in"));
+      assertTrue(cloud.notRun().containsKey("AWS::IAM::Role"), "resource types it does not run are listed");
+      ApiClient api = new ApiClient(cloud.endpoint(), token);
+
+      assertEquals(201, api.send("POST", "/v1/apps", "{\"name\":\"payments\",\"pipeline\":[\"dev\",\"staging\",\"prod\"]}").status());
+      for (String tier : new String[] {"dev", "staging", "prod"}) {
+        ApiClient.Reply env = api.send("PUT", "/v1/apps/payments/environments/" + tier,
+            "{\"tier\":\"" + tier + "\",\"account\":\"123456789012\",\"region\":\"eu-west-1\"}");
+        assertEquals(201, env.status(), env.body());
+      }
+      ApiClient.Reply release = api.send("POST", "/v1/apps/payments/releases",
+          "{\"version\":\"1.0.0\",\"artifactUri\":\"s3://artifacts/payments-1.0.0.zip\",\"digest\":\"" + DIGEST + "\",\"commit\":\"a1b2c3d\"}");
+      assertEquals(201, release.status(), release.body());
+      assertTrue(api.get("/v1/apps/payments/environments/prod").json().get("protected").asBoolean());
+
+      // The API is also served under its stage, as on AWS.
+      assertEquals(200, api.get("/live/v1/apps/payments").status());
+      // No token: the authorizer's 401, as the template's gateway response renders it.
+      ApiClient.Reply anonymous = new ApiClient(cloud.endpoint(), null).get("/v1/apps");
+      assertEquals(401, anonymous.status());
+      assertEquals("application/problem+json", anonymous.contentType());
+      assertEquals("unauthorized", anonymous.json().get("code").asText());
+      assertEquals(200, new ApiClient(cloud.endpoint(), null).get("/v1/openapi.json").status());
+    }
+
+    try (LocalCloud again = LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0))) {
+      assertFalse(again.adminTokenCreated(), "the kept admin token is reused");
+      assertEquals(token, again.adminToken());
+      ApiClient api = new ApiClient(again.endpoint(), token);
+      assertEquals(3, api.get("/v1/apps/payments/environments").json().get("items").size());
+      assertEquals(DIGEST, api.get("/v1/apps/payments/releases/1.0.0").json().get("digest").asText());
+    }
+  }
+
+  @Test
+  void roles_areEnforcedThroughTheWholeStack(@TempDir Path dir) throws Exception {
+    try (LocalCloud cloud = LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0))) {
+      ApiClient admin = new ApiClient(cloud.endpoint(), cloud.adminToken());
+      ApiClient.Reply issued = admin.send("POST", "/v1/tokens", "{\"principal\":\"reader\",\"roles\":[\"viewer\"]}");
+      assertEquals(201, issued.status(), issued.body());
+      ApiClient viewer = admin.as(issued.json().get("token").asText());
+      assertEquals(200, viewer.get("/v1/apps").status());
+      ApiClient.Reply refused = viewer.send("POST", "/v1/apps", "{\"name\":\"x\",\"pipeline\":[\"dev\"]}");
+      assertEquals(403, refused.status());
+      assertEquals("forbidden", refused.json().get("code").asText());
+      assertEquals("reader", viewer.get("/v1/me").json().get("principal").asText());
+    }
+  }
+
+  @Test
+  void secondServe_onTheSameDirectory_isRefusedWithAClearMessage(@TempDir Path dir) throws Exception {
+    try (LocalCloud cloud = LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0))) {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0)));
+      assertTrue(e.getMessage().contains("another 'stagecoach serve'"), e.getMessage());
+      assertTrue(cloud.port() > 0);
+    }
+  }
+}
