@@ -23,6 +23,11 @@ public interface Registry {
 
   Optional<Environment> findEnvironment(String app, String environment);
 
+  /** The app and one of its environments, read together (one round trip where the store allows it). */
+  AppAndEnvironment findAppAndEnvironment(String app, String environment);
+
+  record AppAndEnvironment(Optional<App> app, Optional<Environment> environment) {}
+
   Outcome<Page<Environment>> listEnvironments(String app, PageRequest page);
 
   /** Creates the environment if the app exists ({@link WriteResult.Missing} otherwise). */

@@ -195,11 +195,12 @@ public final class RegistryService {
     if (!pathErrors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(pathErrors));
     }
-    Optional<App> app = registry.findApp(appName);
+    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(appName, name);
+    Optional<App> app = read.app();
     if (app.isEmpty()) {
       return Outcome.rejected(Rejection.notFound("app '" + appName + "' does not exist"));
     }
-    Optional<Environment> current = registry.findEnvironment(appName, name);
+    Optional<Environment> current = read.environment();
     Outcome<Environment> checked = environmentFrom(caller, app.get(), name, spec, current, now);
     if (checked instanceof Outcome.Rejected<Environment> r) {
       return Outcome.rejected(r.rejection());

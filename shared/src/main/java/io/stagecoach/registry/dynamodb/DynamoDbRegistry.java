@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
@@ -155,6 +157,31 @@ public final class DynamoDbRegistry implements Registry {
   @Override
   public Optional<Environment> findEnvironment(String app, String environment) {
     return get(appPk(app), environmentSk(environment)).map(ItemMapping::environment);
+  }
+
+  /** One strongly consistent BatchGetItem for both items; unprocessed keys are read again. */
+  @Override
+  public AppAndEnvironment findAppAndEnvironment(String app, String environment) {
+    Map<String, AttributeValue> appKey = key(appPk(app), APP_SK);
+    Map<String, AttributeValue> envKey = key(appPk(app), environmentSk(environment));
+    List<Map<String, AttributeValue>> found = new ArrayList<>();
+    KeysAndAttributes pending = KeysAndAttributes.builder().keys(List.of(appKey, envKey)).consistentRead(true).build();
+    while (pending != null && pending.hasKeys() && !pending.keys().isEmpty()) {
+      KeysAndAttributes request = pending;
+      BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(Map.of(table, request)));
+      found.addAll(response.responses().getOrDefault(table, List.of()));
+      pending = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(table) : null;
+    }
+    Optional<App> appItem = Optional.empty();
+    Optional<Environment> envItem = Optional.empty();
+    for (Map<String, AttributeValue> item : found) {
+      if (APP_SK.equals(item.get(SK).s())) {
+        appItem = Optional.of(ItemMapping.app(item));
+      } else {
+        envItem = Optional.of(ItemMapping.environment(item));
+      }
+    }
+    return new AppAndEnvironment(appItem, envItem);
   }
 
   @Override

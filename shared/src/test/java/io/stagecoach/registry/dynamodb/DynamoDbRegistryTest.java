@@ -155,6 +155,19 @@ class DynamoDbRegistryTest {
   }
 
   @Test
+  void appAndEnvironment_areReadTogether_eachPresentOnlyWhenItExists() {
+    assertTrue(registry.findAppAndEnvironment("payments", "dev").app().isEmpty());
+    accepted(service.createApp(ADMIN, app("payments"), NOW));
+    var appOnly = registry.findAppAndEnvironment("payments", "dev");
+    assertEquals("payments", appOnly.app().orElseThrow().name());
+    assertTrue(appOnly.environment().isEmpty());
+    accepted(service.putEnvironment(ADMIN, "payments", "dev", pipelineEnvironment("dev"), Optional.empty(), NOW));
+    var both = registry.findAppAndEnvironment("payments", "dev");
+    assertEquals("dev", both.environment().orElseThrow().name());
+    assertEquals(registry.findEnvironment("payments", "dev"), both.environment());
+  }
+
+  @Test
   void environment_forAnUnknownApp_isNotFound_andNothingIsWritten() {
     long before = itemCount();
     Rejection r = rejected(service.putEnvironment(ADMIN, "ghost", "dev", pipelineEnvironment("dev"), Optional.empty(), NOW));

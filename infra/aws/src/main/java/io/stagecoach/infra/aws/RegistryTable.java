@@ -27,8 +27,9 @@ import software.constructs.IConstruct;
  * CloudFormation may replace it; functions find it through {@code REGISTRY_TABLE}. It is retained
  * when the stack is deleted and protected against deletion: the registry is the system of record.
  *
- * <p>Grants are narrower than CDK's {@code grantReadWriteData}, which also allows {@code Scan},
- * {@code BatchGetItem} and {@code DescribeTable}. DynamoDB transactions need no action of their
+ * <p>Grants are narrower than CDK's {@code grantReadWriteData}, which also allows {@code Scan} and
+ * {@code DescribeTable}; {@code BatchGetItem} is granted because an environment write reads the app and
+ * the environment in one round trip. DynamoDB transactions need no action of their
  * own: {@code TransactWriteItems} is authorized by the per-item actions it contains
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
  */
@@ -42,6 +43,7 @@ public final class RegistryTable extends Construct {
     /** What the API function does with items: read, write, conditionally write in transactions. */
     public static final List<String> ITEM_READ_WRITE_ACTIONS = List.of(
             "dynamodb:GetItem",
+            "dynamodb:BatchGetItem",
             "dynamodb:PutItem",
             "dynamodb:UpdateItem",
             "dynamodb:DeleteItem",

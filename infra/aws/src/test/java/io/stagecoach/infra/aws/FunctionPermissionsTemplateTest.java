@@ -26,6 +26,7 @@ class FunctionPermissionsTemplateTest {
 
     private static final Set<String> API_ITEM_ACTIONS = Set.of(
             "dynamodb:GetItem",
+            "dynamodb:BatchGetItem",
             "dynamodb:PutItem",
             "dynamodb:UpdateItem",
             "dynamodb:DeleteItem",
