@@ -33,7 +33,11 @@ import java.util.concurrent.TimeoutException;
 public final class LocalFunction {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final ExecutorService INVOKERS = Executors.newVirtualThreadPerTaskExecutor();
+  private static final ExecutorService INVOKERS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "stagecoach-lambda");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final String logicalId;
   private final String name;
