@@ -221,34 +221,19 @@ public final class RegistryBench {
   private static double coldServe(String java, Path jar) throws Exception {
     Path dir = Files.createTempDirectory("stagecoach-cold");
     int port = freePort();
+    Path tokenFile = dir.resolve("admin-token");
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-jar", jar.toString(), "serve", "--port", Integer.toString(port), "--dir", dir.toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    try {
-      HttpClient http = HttpClient.newHttpClient();
-      Path tokenFile = dir.resolve("admin-token");
-      while (true) {
-        if (!p.isAlive()) {
-          throw new IllegalStateException("stagecoach serve exited with " + p.exitValue());
-        }
-        if (Files.isRegularFile(tokenFile) && Files.size(tokenFile) > 10) {
-          try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/apps"))
-                .header("Authorization", "Bearer " + Files.readString(tokenFile).trim()).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-              return (System.nanoTime() - t0) / 1e6;
-            }
-          } catch (IOException notYet) {
-            // not listening yet
-          }
-        }
-        Thread.sleep(5);
+    // The admin token is written at start-up; until then there is nothing to ask with.
+    return untilAnswered(p, t0, () -> {
+      if (!Files.isRegularFile(tokenFile) || Files.size(tokenFile) < 10) {
+        return null;
       }
-    } finally {
-      p.destroy();
-      p.waitFor();
-    }
+      return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/apps"))
+          .header("Authorization", "Bearer " + Files.readString(tokenFile).trim()).build();
+    });
   }
 
   private static double coldHello(String java, Path root) throws Exception {
@@ -258,18 +243,33 @@ public final class RegistryBench {
         root.resolve("bench/target/classes") + ":" + root.resolve("infra/local/target/lib") + "/*",
         "io.stagecoach.bench.HelloServer", Integer.toString(port))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    return untilAnswered(p, t0, () -> HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build());
+  }
+
+  interface RequestSource {
+    /** The request to try now, or null when it cannot be made yet. */
+    HttpRequest next() throws IOException;
+  }
+
+  /** Milliseconds from {@code t0} until the process answers 200; the process is stopped afterwards. */
+  private static double untilAnswered(Process p, long t0, RequestSource requests) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
     try {
-      HttpClient http = HttpClient.newHttpClient();
       while (true) {
-        try {
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
-              HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() == 200) {
-            return (System.nanoTime() - t0) / 1e6;
-          }
-        } catch (IOException notYet) {
-          Thread.sleep(5);
+        if (!p.isAlive()) {
+          throw new IllegalStateException("the process exited with " + p.exitValue() + " before answering");
         }
+        HttpRequest request = requests.next();
+        if (request != null) {
+          try {
+            if (http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+              return (System.nanoTime() - t0) / 1e6;
+            }
+          } catch (IOException notYet) {
+            // not listening yet
+          }
+        }
+        Thread.sleep(5);
       }
     } finally {
       p.destroy();

@@ -8,6 +8,7 @@ import io.stagecoach.domain.Principal;
 import io.stagecoach.domain.RegistryService;
 import io.stagecoach.domain.Rejection;
 import io.stagecoach.domain.Role;
+import io.stagecoach.functions.support.TokenSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -13,6 +13,7 @@ import io.stagecoach.domain.Role;
 import io.stagecoach.domain.Saved;
 import io.stagecoach.domain.TokenSpec;
 import io.stagecoach.functions.support.Json;
+import io.stagecoach.functions.support.TokenSource;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;

@@ -6,6 +6,7 @@ import io.stagecoach.domain.Principal;
 import io.stagecoach.domain.RegistryService;
 import io.stagecoach.domain.Role;
 import io.stagecoach.domain.TokenSpec;
+import io.stagecoach.functions.support.TokenSource;
 import io.stagecoach.local.apigateway.LocalRestApi;
 import io.stagecoach.local.apigateway.RestApiModel;
 import io.stagecoach.local.dynamodb.LocalDynamoDbEngine;
@@ -29,12 +30,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -213,15 +211,11 @@ public final class LocalCloud implements AutoCloseable {
   }
 
   private static String issueAdminToken(RegistryService registry, Path file) {
-    SecureRandom random = new SecureRandom();
-    byte[] idBytes = new byte[6];
-    byte[] secretBytes = new byte[32];
-    random.nextBytes(idBytes);
-    random.nextBytes(secretBytes);
-    String secret = "sc_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+    TokenSource tokens = new TokenSource();
+    String secret = tokens.newSecret();
     Outcome<IssuedToken> issued = registry.issueToken(new Principal(ADMIN_PRINCIPAL, Set.of(Role.ADMIN)),
         new TokenSpec(ADMIN_PRINCIPAL, List.of("admin"), Optional.of("created by stagecoach serve"), Optional.empty()),
-        HexFormat.of().formatHex(idBytes), secret, Clock.systemUTC().instant());
+        tokens.newId(), secret, Clock.systemUTC().instant());
     if (issued instanceof Outcome.Rejected<IssuedToken> r) {
       throw new IllegalStateException("could not create the admin token: " + r.rejection().detail());
     }
