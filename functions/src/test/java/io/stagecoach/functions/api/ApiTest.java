@@ -104,6 +104,21 @@ class ApiTest {
     assertEquals("staging", env.get("tier").asText());
   }
 
+  /** The documented example event of the API Gateway guide (../shared/conformance): an unknown path, answered cleanly. */
+  @Test
+  void documentedExampleEvent_isAnsweredWithAProblem_notAnError() throws Exception {
+    java.nio.file.Path example = java.nio.file.Path.of(System.getProperty("stagecoach.conformance", "../../shared/conformance"),
+        "apigateway", "aws-docs", "proxy-input-event-example.json");
+    byte[] event = Json.MAPPER.writeValueAsBytes(Json.MAPPER.readTree(example.toFile()).get("event"));
+    APIGatewayProxyRequestEvent request = LambdaEventSerializers
+        .serializerFor(APIGatewayProxyRequestEvent.class, getClass().getClassLoader())
+        .fromJson(new java.io.ByteArrayInputStream(event));
+    assertEquals("/my/path", request.getPath());
+    APIGatewayProxyResponseEvent response = handler.handleRequest(request, null);
+    assertEquals(404, response.getStatusCode());
+    assertEquals("not_found", json(response).get("code").asText());
+  }
+
   @Test
   void problems_carryTheStableCode_andTheOffendingFields() throws Exception {
     APIGatewayProxyResponseEvent response = call("POST", "/v1/apps", "{\"name\":\"Pay_ments\",\"pipeline\":\"dev\",\"teir\":1}");
