@@ -4,23 +4,29 @@ import static io.stagecoach.infra.aws.FunctionsTemplateTest.API_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.AUTHORIZER_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.roleId;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.tableId;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.actions;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.asJson;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.getAtt;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.properties;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.ref;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.resources;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.resourcesOfType;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.statements;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FunctionPermissionsTemplateTest {
 
@@ -83,22 +89,34 @@ class FunctionPermissionsTemplateTest {
         }
     }
 
-    @Test
-    void functionRoles_mayOnlyWriteTheirOwnLogGroup_besidesTheTable() {
-        for (String handler : List.of(API_HANDLER, AUTHORIZER_HANDLER)) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> logGroup = (Map<String, Object>) ((Map<String, Object>) properties(
-                    FunctionsTemplateTest.function(handler)).get("LoggingConfig")).get("LogGroup");
-            String logGroupId = (String) logGroup.get("Ref");
+    @ParameterizedTest
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER})
+    void functionRole_writesLogsOnlyToTheFunctionsOwnLogGroup(final String handler) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> logGroup = (Map<String, Object>) ((Map<String, Object>) properties(
+                FunctionsTemplateTest.function(handler)).get("LoggingConfig")).get("LogGroup");
+        String logGroupId = (String) logGroup.get("Ref");
 
-            List<Map<String, Object>> others = statements(roleId(handler)).stream()
-                    .filter(statement -> actions(statement).stream().noneMatch(a -> a.startsWith("dynamodb:")))
-                    .toList();
+        List<Map<String, Object>> logs = statements(roleId(handler)).stream()
+                .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("logs:")))
+                .toList();
 
-            assertEquals(1, others.size(), handler + ": " + others);
-            assertEquals(Set.of("logs:CreateLogStream", "logs:PutLogEvents"), actions(others.get(0)));
-            assertEquals(List.of(getAtt(logGroupId, "Arn")), resources(others.get(0)));
-        }
+        assertEquals(1, logs.size(), handler + ": " + logs);
+        assertEquals(Set.of("logs:CreateLogStream", "logs:PutLogEvents"), actions(logs.get(0)));
+        assertEquals(List.of(getAtt(logGroupId, "Arn")), resources(logs.get(0)));
+    }
+
+    /** What each function may touch; the statements of each service are checked by the tests about it. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        API_HANDLER + " | logs dynamodb events",
+        AUTHORIZER_HANDLER + " | logs dynamodb"})
+    void functionRole_isGrantedActionsOfTheServicesTheFunctionUses_only(final String handler, final String services) {
+        Set<String> granted = new TreeSet<>();
+        statements(roleId(handler)).forEach(statement ->
+                actions(statement).forEach(action -> granted.add(action.substring(0, action.indexOf(':')))));
+
+        assertEquals(new TreeSet<>(Arrays.asList(services.split(" "))), granted, handler);
     }
 
     @Test
@@ -113,41 +131,9 @@ class FunctionPermissionsTemplateTest {
         }
     }
 
-    /** Every statement of every inline policy attached to the role. */
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> statements(final String roleId) {
-        List<Map<String, Object>> statements = new ArrayList<>();
-        for (Map<String, Object> policy : resourcesOfType("AWS::IAM::Policy").values()) {
-            List<Object> roles = (List<Object>) properties(policy).get("Roles");
-            if (roles != null && roles.contains(ref(roleId))) {
-                Map<String, Object> document = (Map<String, Object>) properties(policy).get("PolicyDocument");
-                statements.addAll((List<Map<String, Object>>) document.get("Statement"));
-            }
-        }
-        Map<String, Object> role = resourcesOfType("AWS::IAM::Role").get(roleId);
-        List<Map<String, Object>> inline = (List<Map<String, Object>>) properties(role).get("Policies");
-        if (inline != null) {
-            inline.forEach(policy -> statements.addAll(
-                    (List<Map<String, Object>>) ((Map<String, Object>) policy.get("PolicyDocument")).get("Statement")));
-        }
-        return statements;
-    }
-
     private static List<Map<String, Object>> dynamodbStatements(final String roleId) {
         return statements(roleId).stream()
                 .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("dynamodb:")))
                 .toList();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Set<String> actions(final Map<String, Object> statement) {
-        Object action = statement.get("Action");
-        return action instanceof List<?> list ? new TreeSet<>((List<String>) list) : Set.of((String) action);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> resources(final Map<String, Object> statement) {
-        Object resource = statement.get("Resource");
-        return resource instanceof List<?> list ? (List<Object>) list : List.of(resource);
     }
 }

@@ -6,7 +6,6 @@ import static io.stagecoach.infra.aws.SynthesizedTemplate.ref;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.resourcesOfType;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.template;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.HashSet;
@@ -25,6 +24,8 @@ class FunctionsTemplateTest {
 
     static final String API_HANDLER = "io.stagecoach.functions.api.ApiHandler::handleRequest";
     static final String AUTHORIZER_HANDLER = "io.stagecoach.functions.auth.TokenAuthorizerHandler::handleRequest";
+    private static final List<String> HANDLERS = List.of(API_HANDLER, AUTHORIZER_HANDLER);
+    private static final String JIT_AT_C1 = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
 
     private static final String FUNCTION = "AWS::Lambda::Function";
 
@@ -60,7 +61,8 @@ class FunctionsTemplateTest {
         Set<Object> handlers = new HashSet<>();
         resourcesOfType(FUNCTION).values().forEach(function -> handlers.add(properties(function).get("Handler")));
 
-        assertEquals(Set.of(API_HANDLER, AUTHORIZER_HANDLER), handlers);
+        assertEquals(Set.copyOf(HANDLERS), handlers);
+        assertEquals(HANDLERS.size(), resourcesOfType(FUNCTION).size());
     }
 
     @ParameterizedTest
@@ -91,14 +93,19 @@ class FunctionsTemplateTest {
                 "Timeout", timeoutSeconds));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER})
-    void function_findsTheRegistryTableByRef_andKeepsTheJitAtC1_andNothingElse(final String handler) {
-        template().hasResourceProperties(FUNCTION, Map.of(
-                "Handler", handler,
-                "Environment", Map.of("Variables", Match.objectEquals(Map.of(
-                        "REGISTRY_TABLE", ref(tableId()),
-                        "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1")))));
+    @Test
+    void apiFunction_findsTheRegistryTableAndTheEventBusByRef_andKeepsTheJitAtC1_andNothingElse() {
+        assertEquals(Map.of(
+                "REGISTRY_TABLE", ref(tableId()),
+                "EVENT_BUS_NAME", ref(EventBusTemplateTest.busId()),
+                "JAVA_TOOL_OPTIONS", JIT_AT_C1), environment(API_HANDLER));
+    }
+
+    @Test
+    void authorizerFunction_findsTheRegistryTableByRef_andKeepsTheJitAtC1_andNothingElse() {
+        assertEquals(Map.of(
+                "REGISTRY_TABLE", ref(tableId()),
+                "JAVA_TOOL_OPTIONS", JIT_AT_C1), environment(AUTHORIZER_HANDLER));
     }
 
     @ParameterizedTest
@@ -129,11 +136,11 @@ class FunctionsTemplateTest {
     @Test
     @SuppressWarnings("unchecked")
     void functions_doNotShareALogGroup() {
-        Object apiLogGroup = ((Map<String, Object>) properties(function(API_HANDLER)).get("LoggingConfig")).get("LogGroup");
-        Object authorizerLogGroup = ((Map<String, Object>) properties(function(AUTHORIZER_HANDLER)).get("LoggingConfig"))
-                .get("LogGroup");
+        Set<Object> logGroups = new HashSet<>();
+        HANDLERS.forEach(handler -> logGroups.add(
+                ((Map<String, Object>) properties(function(handler)).get("LoggingConfig")).get("LogGroup")));
 
-        assertNotEquals(apiLogGroup, authorizerLogGroup);
+        assertEquals(HANDLERS.size(), logGroups.size());
     }
 
     @ParameterizedTest
@@ -142,6 +149,12 @@ class FunctionsTemplateTest {
         Map<String, Object> role = resourcesOfType("AWS::IAM::Role").get(roleId(handler));
 
         assertNull(properties(role).get("ManagedPolicyArns"));
-        assertNotEquals(roleId(API_HANDLER), roleId(AUTHORIZER_HANDLER));
+        assertEquals(1, HANDLERS.stream().filter(other -> roleId(other).equals(roleId(handler))).count());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> environment(final String handler) {
+        return (Map<String, Object>) ((Map<String, Object>) properties(function(handler)).get("Environment"))
+                .get("Variables");
     }
 }

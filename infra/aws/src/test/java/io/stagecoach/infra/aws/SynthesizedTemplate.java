@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -81,6 +84,40 @@ final class SynthesizedTemplate {
     /** {@code {"Fn::GetAtt": [id, attribute]}} */
     static Map<String, Object> getAtt(final String logicalId, final String attribute) {
         return Map.of("Fn::GetAtt", List.of(logicalId, attribute));
+    }
+
+    /** Every statement of every policy attached to the role, inline or not. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> statements(final String roleId) {
+        List<Map<String, Object>> statements = new ArrayList<>();
+        for (Map<String, Object> policy : resourcesOfType("AWS::IAM::Policy").values()) {
+            List<Object> roles = (List<Object>) properties(policy).get("Roles");
+            if (roles != null && roles.contains(ref(roleId))) {
+                Map<String, Object> document = (Map<String, Object>) properties(policy).get("PolicyDocument");
+                statements.addAll((List<Map<String, Object>>) document.get("Statement"));
+            }
+        }
+        Map<String, Object> role = resourcesOfType("AWS::IAM::Role").get(roleId);
+        List<Map<String, Object>> inline = (List<Map<String, Object>>) properties(role).get("Policies");
+        if (inline != null) {
+            inline.forEach(policy -> statements.addAll(
+                    (List<Map<String, Object>>) ((Map<String, Object>) policy.get("PolicyDocument")).get("Statement")));
+        }
+        return statements;
+    }
+
+    /** A statement's actions, whether written as one string or a list. */
+    @SuppressWarnings("unchecked")
+    static Set<String> actions(final Map<String, Object> statement) {
+        Object action = statement.get("Action");
+        return action instanceof List<?> list ? new TreeSet<>((List<String>) list) : Set.of((String) action);
+    }
+
+    /** A statement's resources, whether written as one value or a list. */
+    @SuppressWarnings("unchecked")
+    static List<Object> resources(final Map<String, Object> statement) {
+        Object resource = statement.get("Resource");
+        return resource instanceof List<?> list ? (List<Object>) list : List.of(resource);
     }
 
     /** Serialized, for "does this intrinsic mention that resource" checks. */
