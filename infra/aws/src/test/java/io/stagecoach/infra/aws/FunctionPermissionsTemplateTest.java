@@ -1,9 +1,12 @@
 package io.stagecoach.infra.aws;
 
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.API_HANDLER;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.ARTIFACT_CHECK_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.AUTHORIZER_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.roleId;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.tableId;
+import static io.stagecoach.infra.aws.ReleaseIntakeTemplateTest.LOG_DELIVERY_ACTIONS;
+import static io.stagecoach.infra.aws.ReleaseIntakeTemplateTest.stateMachineRoleId;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.actions;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.asJson;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.getAtt;
@@ -90,7 +93,7 @@ class FunctionPermissionsTemplateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER})
     void functionRole_writesLogsOnlyToTheFunctionsOwnLogGroup(final String handler) {
         @SuppressWarnings("unchecked")
         Map<String, Object> logGroup = (Map<String, Object>) ((Map<String, Object>) properties(
@@ -110,7 +113,8 @@ class FunctionPermissionsTemplateTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         API_HANDLER + " | logs dynamodb events",
-        AUTHORIZER_HANDLER + " | logs dynamodb"})
+        AUTHORIZER_HANDLER + " | logs dynamodb",
+        ARTIFACT_CHECK_HANDLER + " | logs states"})
     void functionRole_isGrantedActionsOfTheServicesTheFunctionUses_only(final String handler, final String services) {
         Set<String> granted = new TreeSet<>();
         statements(roleId(handler)).forEach(statement ->
@@ -120,13 +124,18 @@ class FunctionPermissionsTemplateTest {
     }
 
     @Test
-    void everyStatement_allowsNamedActions_onNamedResources() {
+    void everyStatement_allowsNamedActions_onNamedResources_butStepFunctionsLogDelivery() {
         for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
             for (Map<String, Object> statement : statements(roleId)) {
                 assertEquals("Allow", statement.get("Effect"), asJson(statement));
                 assertFalse(actions(statement).contains("*"), asJson(statement));
                 assertTrue(statement.containsKey("Resource"), asJson(statement));
-                assertFalse(resources(statement).contains("*"), asJson(statement));
+                if (resources(statement).contains("*")) {
+                    // These CloudWatch Logs actions have no resource-level permissions (see ReleaseIntake).
+                    assertEquals(stateMachineRoleId(), roleId, asJson(statement));
+                    assertEquals(LOG_DELIVERY_ACTIONS, actions(statement), asJson(statement));
+                    assertEquals(List.of("*"), resources(statement), asJson(statement));
+                }
             }
         }
     }

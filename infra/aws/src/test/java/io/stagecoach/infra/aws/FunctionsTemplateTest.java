@@ -24,7 +24,8 @@ class FunctionsTemplateTest {
 
     static final String API_HANDLER = "io.stagecoach.functions.api.ApiHandler::handleRequest";
     static final String AUTHORIZER_HANDLER = "io.stagecoach.functions.auth.TokenAuthorizerHandler::handleRequest";
-    private static final List<String> HANDLERS = List.of(API_HANDLER, AUTHORIZER_HANDLER);
+    static final String ARTIFACT_CHECK_HANDLER = "io.stagecoach.functions.intake.ArtifactCheckHandler::handleRequest";
+    private static final List<String> HANDLERS = List.of(API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER);
     private static final String JIT_AT_C1 = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
 
     private static final String FUNCTION = "AWS::Lambda::Function";
@@ -57,7 +58,7 @@ class FunctionsTemplateTest {
     }
 
     @Test
-    void theStackHasExactlyTheApiAndTheAuthorizerFunctions() {
+    void theStackHasExactlyTheApiTheAuthorizerAndTheArtifactCheckFunctions() {
         Set<Object> handlers = new HashSet<>();
         resourcesOfType(FUNCTION).values().forEach(function -> handlers.add(properties(function).get("Handler")));
 
@@ -66,7 +67,7 @@ class FunctionsTemplateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER})
     void function_runsJava21OnArm64(final String handler) {
         template().hasResourceProperties(FUNCTION, Map.of(
                 "Handler", handler,
@@ -75,7 +76,7 @@ class FunctionsTemplateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER})
     void function_snapshotsPublishedVersions(final String handler) {
         template().hasResourceProperties(FUNCTION, Map.of(
                 "Handler", handler,
@@ -85,7 +86,8 @@ class FunctionsTemplateTest {
     @ParameterizedTest
     @CsvSource({
         API_HANDLER + ", 1024, 15",
-        AUTHORIZER_HANDLER + ", 512, 5"})
+        AUTHORIZER_HANDLER + ", 512, 5",
+        ARTIFACT_CHECK_HANDLER + ", 512, 10"})
     void function_hasItsMemoryAndTimeout(final String handler, final int memoryMb, final int timeoutSeconds) {
         template().hasResourceProperties(FUNCTION, Map.of(
                 "Handler", handler,
@@ -108,8 +110,13 @@ class FunctionsTemplateTest {
                 "JAVA_TOOL_OPTIONS", JIT_AT_C1), environment(AUTHORIZER_HANDLER));
     }
 
+    @Test
+    void artifactCheckFunction_isToldNoTableAndNoBus_onlyTheJitSetting() {
+        assertEquals(Map.of("JAVA_TOOL_OPTIONS", JIT_AT_C1), environment(ARTIFACT_CHECK_HANDLER));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER})
     void function_isInvokedThroughItsAliasLive_pointingAtAPublishedVersion(final String handler) {
         String functionId = functionId(handler);
         String versionId = template().getResourceId("AWS::Lambda::Version", Map.of(
@@ -122,7 +129,7 @@ class FunctionsTemplateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER})
     @SuppressWarnings("unchecked")
     void function_logsJsonToItsOwnLogGroup_keptOneMonth(final String handler) {
         Map<String, Object> logging = (Map<String, Object>) properties(function(handler)).get("LoggingConfig");
@@ -144,7 +151,7 @@ class FunctionsTemplateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER})
     void function_hasARoleOfItsOwn_withoutManagedPolicies(final String handler) {
         Map<String, Object> role = resourcesOfType("AWS::IAM::Role").get(roleId(handler));
 

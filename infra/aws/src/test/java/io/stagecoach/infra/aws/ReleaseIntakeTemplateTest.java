@@ -1,0 +1,440 @@
+package io.stagecoach.infra.aws;
+
+import static io.stagecoach.infra.aws.EventBusTemplateTest.busId;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.ARTIFACT_CHECK_HANDLER;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.liveAliasId;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.roleId;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.tableId;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.JSON;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.actions;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.asJson;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.getAtt;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.json;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.properties;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.ref;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.resources;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.resourcesOfType;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.statements;
+import static io.stagecoach.infra.aws.SynthesizedTemplate.template;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import org.junit.jupiter.api.Test;
+
+import software.amazon.awscdk.assertions.Match;
+
+/**
+ * Release intake: the rule on the Stagecoach bus, the {@code ReleaseIntake} state machine, and what
+ * each of their roles and the artifact-check function may do.
+ */
+class ReleaseIntakeTemplateTest {
+
+    private static final String STATE_MACHINE = "AWS::StepFunctions::StateMachine";
+    private static final String RULE = "AWS::Events::Rule";
+    private static final String QUEUE = "AWS::SQS::Queue";
+
+    /** Step Functions sets up its log delivery with these; none supports resource-level permissions. */
+    static final Set<String> LOG_DELIVERY_ACTIONS = Set.of(
+            "logs:CreateLogDelivery",
+            "logs:GetLogDelivery",
+            "logs:UpdateLogDelivery",
+            "logs:DeleteLogDelivery",
+            "logs:ListLogDeliveries",
+            "logs:PutResourcePolicy",
+            "logs:DescribeResourcePolicies",
+            "logs:DescribeLogGroups");
+
+    private static final Set<String> TASK_RESPONSE_ACTIONS = Set.of(
+            "states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat");
+
+    static String stateMachineId() {
+        return template().getResourceId(STATE_MACHINE);
+    }
+
+    @SuppressWarnings("unchecked")
+    static String stateMachineRoleId() {
+        Map<String, Object> roleArn = (Map<String, Object>) properties(stateMachine()).get("RoleArn");
+        return (String) ((List<Object>) roleArn.get("Fn::GetAtt")).get(0);
+    }
+
+    /** The policy that lets the artifact-check function answer task tokens. */
+    static String taskResponsePolicyId() {
+        return resourcesOfType("AWS::IAM::Policy").entrySet().stream()
+                .filter(policy -> asJson(properties(policy.getValue())).contains("states:SendTaskSuccess"))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static Map<String, Object> stateMachine() {
+        return resourcesOfType(STATE_MACHINE).get(stateMachineId());
+    }
+
+    private static String ruleId() {
+        return template().getResourceId(RULE);
+    }
+
+    private static String deadLetterQueueId() {
+        return template().getResourceId(QUEUE);
+    }
+
+    @Test
+    void releaseIntake_isTheOnlyStateMachine_aStandardOne_withoutAPhysicalName() {
+        template().resourceCountIs(STATE_MACHINE, 1);
+        assertTrue(stateMachineId().contains("ReleaseIntake"), stateMachineId());
+        assertEquals("STANDARD", properties(stateMachine()).get("StateMachineType"));
+        assertFalse(properties(stateMachine()).containsKey("StateMachineName"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void releaseIntake_logsErrorsWithoutExecutionData_toALogGroupOfItsOwn_keptOneMonth() {
+        Map<String, Object> logging = (Map<String, Object>) properties(stateMachine()).get("LoggingConfiguration");
+        assertEquals("ERROR", logging.get("Level"));
+        assertEquals(false, logging.get("IncludeExecutionData"));
+
+        List<Map<String, Object>> destinations = (List<Map<String, Object>>) logging.get("Destinations");
+        assertEquals(1, destinations.size());
+        Map<String, Object> logGroupArn = (Map<String, Object>)
+                ((Map<String, Object>) destinations.get(0).get("CloudWatchLogsLogGroup")).get("LogGroupArn");
+        String logGroupId = (String) ((List<Object>) logGroupArn.get("Fn::GetAtt")).get(0);
+        assertEquals(30, properties(resourcesOfType("AWS::Logs::LogGroup").get(logGroupId)).get("RetentionInDays"));
+        assertTrue(logGroupId.contains("ReleaseIntake"), logGroupId);
+        for (Map<String, Object> function : resourcesOfType("AWS::Lambda::Function").values()) {
+            assertFalse(asJson(properties(function).get("LoggingConfig")).contains(logGroupId));
+        }
+    }
+
+    @Test
+    void releaseIntake_isNotTraced() {
+        template().hasResourceProperties(STATE_MACHINE, Map.of("TracingConfiguration", Map.of("Enabled", false)));
+    }
+
+    @Test
+    void releaseIntake_hasExactlyTheFiveStates_startingWithTheArtifactCheck() {
+        Map<String, Object> definition = definition();
+
+        assertEquals("Check artifact", definition.get("StartAt"));
+        assertEquals(Set.of("Check artifact", "Record intake", "Intake recorded", "Record rejection",
+                "Artifact rejected"), states().keySet());
+    }
+
+    @Test
+    void checkArtifact_invokesTheArtifactCheckFunctionsLiveAlias_andWaitsForItsTaskToken() {
+        Map<String, Object> check = state("Check artifact");
+
+        assertEquals("Task", check.get("Type"));
+        assertEquals("arn:<AWS::Partition>:states:::lambda:invoke.waitForTaskToken", check.get("Resource"));
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("taskToken.$", "$$.Task.Token");
+        payload.put("app.$", "$.app");
+        payload.put("version.$", "$.version");
+        payload.put("artifactUri.$", "$.artifactUri");
+        payload.put("digest.$", "$.digest");
+        assertEquals(Map.of(
+                "FunctionName", "<" + liveAliasId(ARTIFACT_CHECK_HANDLER) + ">",
+                "Payload", payload), check.get("Parameters"));
+    }
+
+    @Test
+    void checkArtifact_keepsTheFunctionsAnswerUnderCheck_andGivesUpAfterFiveMinutes_withoutHeartbeat() {
+        Map<String, Object> check = state("Check artifact");
+
+        assertEquals("$.check", check.get("ResultPath"));
+        assertEquals(300, check.get("TimeoutSeconds"));
+        assertNull(check.get("HeartbeatSeconds"));
+        assertNull(check.get("TimeoutSecondsPath"));
+        assertEquals("Record intake", check.get("Next"));
+    }
+
+    @Test
+    void checkArtifact_retriesOnlyLambdaServiceErrors_onceMore_afterTwoSeconds() {
+        assertEquals(List.of(Map.of(
+                "ErrorEquals", List.of("Lambda.ServiceException", "Lambda.AWSLambdaException",
+                        "Lambda.SdkClientException", "Lambda.TooManyRequestsException"),
+                "IntervalSeconds", 2,
+                "MaxAttempts", 2,
+                "BackoffRate", 2)), state("Check artifact").get("Retry"));
+    }
+
+    @Test
+    void checkArtifact_anyFailureOrTimeout_recordsTheRejection_keepingTheErrorUnderError() {
+        assertEquals(List.of(Map.of(
+                "ErrorEquals", List.of("States.ALL"),
+                "ResultPath", "$.error",
+                "Next", "Record rejection")), state("Check artifact").get("Catch"));
+    }
+
+    @Test
+    void recordIntake_writesTheCheckedStatusAndTime_onTheReleaseItem_onlyIfItExists() {
+        Map<String, Object> record = state("Record intake");
+
+        assertEquals("Task", record.get("Type"));
+        assertEquals("arn:<AWS::Partition>:states:::dynamodb:updateItem", record.get("Resource"));
+        assertTrue(record.containsKey("ResultPath") && record.get("ResultPath") == null, "output is the input");
+        assertEquals(Map.of(
+                "TableName", "<" + tableId() + ">",
+                "Key", releaseKey(),
+                "UpdateExpression", "SET intake = :status, intakeAt = :at",
+                "ExpressionAttributeValues", Map.of(
+                        ":status", Map.of("S.$", "$.check.status"),
+                        ":at", Map.of("S.$", "$$.State.EnteredTime")),
+                "ConditionExpression", "attribute_exists(pk)"), record.get("Parameters"));
+        assertEquals("Intake recorded", record.get("Next"));
+        assertEquals(Map.of("Type", "Succeed"), state("Intake recorded"));
+    }
+
+    @Test
+    void recordRejection_writesRejectedAndTheErrorWithItsCause_onTheReleaseItem_onlyIfItExists() {
+        Map<String, Object> record = state("Record rejection");
+
+        assertEquals("Task", record.get("Type"));
+        assertEquals("arn:<AWS::Partition>:states:::dynamodb:updateItem", record.get("Resource"));
+        assertEquals(Map.of(
+                "TableName", "<" + tableId() + ">",
+                "Key", releaseKey(),
+                "UpdateExpression", "SET intake = :rejected, intakeReason = :reason",
+                "ExpressionAttributeValues", Map.of(
+                        ":rejected", Map.of("S", "rejected"),
+                        ":reason", Map.of("S.$", "States.Format('{}: {}', $.error.Error, $.error.Cause)")),
+                "ConditionExpression", "attribute_exists(pk)"), record.get("Parameters"));
+        assertNull(record.get("Catch"));
+        assertEquals("Artifact rejected", record.get("Next"));
+    }
+
+    @Test
+    void aRejectedRelease_failsTheExecution_withArtifactRejected() {
+        Map<String, Object> rejected = state("Artifact rejected");
+
+        assertEquals("Fail", rejected.get("Type"));
+        assertEquals("ArtifactRejected", rejected.get("Error"));
+    }
+
+    @Test
+    void stateMachineRole_isAssumedByStepFunctionsOnly() {
+        Map<String, Object> role = resourcesOfType("AWS::IAM::Role").get(stateMachineRoleId());
+
+        assertEquals(List.of(Map.of(
+                "Action", "sts:AssumeRole",
+                "Effect", "Allow",
+                "Principal", Map.of("Service", "states.amazonaws.com"))),
+                ((Map<?, ?>) properties(role).get("AssumeRolePolicyDocument")).get("Statement"));
+        assertNull(properties(role).get("ManagedPolicyArns"));
+    }
+
+    @Test
+    void stateMachineRole_mayOnlyInvokeTheArtifactCheckAlias_updateRegistryItems_andDeliverItsLogs() {
+        Object registryTableArn = Map.of("Fn::Join", List.of("", List.of(
+                "arn:", ref("AWS::Partition"), ":dynamodb:", ref("AWS::Region"), ":", ref("AWS::AccountId"),
+                ":table/", ref(tableId()))));
+
+        List<Map<String, Object>> statements = statements(stateMachineRoleId());
+
+        assertEquals(3, statements.size(), asJson(statements));
+        assertEquals(Map.of(
+                Set.of("lambda:InvokeFunction"), List.of(ref(liveAliasId(ARTIFACT_CHECK_HANDLER))),
+                Set.of("dynamodb:UpdateItem"), List.of(registryTableArn),
+                LOG_DELIVERY_ACTIONS, List.of("*")), byActions(statements));
+    }
+
+    @Test
+    void artifactCheckFunction_mayOnlyAnswerTheTaskTokensOfReleaseIntake_besidesWritingItsLogs() {
+        List<Map<String, Object>> others = statements(roleId(ARTIFACT_CHECK_HANDLER)).stream()
+                .filter(statement -> actions(statement).stream().noneMatch(a -> a.startsWith("logs:")))
+                .toList();
+
+        assertEquals(Map.of(TASK_RESPONSE_ACTIONS, List.of(ref(stateMachineId()))), byActions(others));
+    }
+
+    @Test
+    void onlyTheArtifactCheckFunction_mayAnswerTaskTokens() {
+        for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
+            if (roleId.equals(roleId(ARTIFACT_CHECK_HANDLER))) {
+                continue;
+            }
+            for (Map<String, Object> statement : statements(roleId)) {
+                assertTrue(actions(statement).stream().noneMatch(TASK_RESPONSE_ACTIONS::contains),
+                        roleId + ": " + asJson(statement));
+            }
+        }
+    }
+
+    @Test
+    void releaseRegisteredRule_onTheStagecoachBus_matchesExactlyReleaseRegisteredFromStagecoach() {
+        template().resourceCountIs(RULE, 1);
+        assertTrue(ruleId().contains("ReleaseRegisteredRule"), ruleId());
+        template().hasResourceProperties(RULE, Map.of(
+                "EventBusName", ref(busId()),
+                "State", "ENABLED",
+                "EventPattern", Match.objectEquals(Map.of(
+                        "source", List.of("stagecoach"),
+                        "detail-type", List.of("Release Registered")))));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void releaseRegisteredRule_startsReleaseIntake_withTheEventsDetail_retrying3TimesWithinAnHour_thenDeadLetters() {
+        List<Map<String, Object>> targets = (List<Map<String, Object>>)
+                properties(resourcesOfType(RULE).get(ruleId())).get("Targets");
+
+        assertEquals(1, targets.size());
+        Map<String, Object> target = new LinkedHashMap<>(targets.get(0));
+        Object eventsRole = target.remove("RoleArn");
+        target.remove("Id");
+        assertEquals(Map.of(
+                "Arn", ref(stateMachineId()),
+                "InputPath", "$.detail",
+                "RetryPolicy", Map.of("MaximumRetryAttempts", 3, "MaximumEventAgeInSeconds", 3600),
+                "DeadLetterConfig", Map.of("Arn", getAtt(deadLetterQueueId(), "Arn"))), target);
+
+        String eventsRoleId = (String) ((List<Object>) ((Map<String, Object>) eventsRole).get("Fn::GetAtt")).get(0);
+        assertEquals(Map.of(Set.of("states:StartExecution"), List.of(ref(stateMachineId()))),
+                byActions(statements(eventsRoleId)));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void releaseRegisteredRule_isCreatedAfterTheArtifactCheckFunctionMayAnswer_soNoTaskTokenGoesUnanswered() {
+        Object dependsOn = ((Map<String, Object>) json().get("Resources")).entrySet().stream()
+                .filter(resource -> resource.getKey().equals(ruleId()))
+                .map(resource -> ((Map<String, Object>) resource.getValue()).get("DependsOn"))
+                .findFirst()
+                .orElseThrow();
+
+        assertTrue(((List<Object>) dependsOn).contains(taskResponsePolicyId()), String.valueOf(dependsOn));
+    }
+
+    @Test
+    void deadLetterQueue_isEncryptedWithSqsManagedKeys_andKeepsUndeliveredEventsFourteenDays() {
+        template().resourceCountIs(QUEUE, 1);
+        template().hasResourceProperties(QUEUE, Match.objectEquals(Map.of(
+                "SqsManagedSseEnabled", true,
+                "MessageRetentionPeriod", 1_209_600)));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void deadLetterQueue_refusesPlainHttp_andOnlyTheReleaseRegisteredRuleMaySendToIt() {
+        template().resourceCountIs("AWS::SQS::QueuePolicy", 1);
+        Map<String, Object> policy = properties(resourcesOfType("AWS::SQS::QueuePolicy").values().iterator().next());
+        assertEquals(List.of(ref(deadLetterQueueId())), policy.get("Queues"));
+        List<Map<String, Object>> statements = (List<Map<String, Object>>)
+                ((Map<String, Object>) policy.get("PolicyDocument")).get("Statement");
+        Object queueArn = getAtt(deadLetterQueueId(), "Arn");
+
+        assertEquals(2, statements.size(), asJson(statements));
+        assertTrue(statements.contains(Map.of(
+                "Action", "sqs:*",
+                "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")),
+                "Effect", "Deny",
+                "Principal", Map.of("AWS", "*"),
+                "Resource", queueArn)), asJson(statements));
+        Map<String, Object> send = statements.stream()
+                .filter(statement -> "Allow".equals(statement.get("Effect")))
+                .findFirst()
+                .map(LinkedHashMap::new)
+                .orElseThrow();
+        send.remove("Sid");
+        assertEquals(Map.of(
+                "Action", "sqs:SendMessage",
+                "Condition", Map.of("ArnEquals", Map.of("aws:SourceArn", getAtt(ruleId(), "Arn"))),
+                "Effect", "Allow",
+                "Principal", Map.of("Service", "events.amazonaws.com"),
+                "Resource", queueArn), send);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void releaseIntakeFindings_areAcknowledgedOnTheResourceTheyConcern_only() {
+        Map<String, Set<String>> acknowledgedOn = new LinkedHashMap<>();
+        ((Map<String, Object>) json().get("Resources")).forEach((id, resource) -> {
+            Map<String, Object> metadata = (Map<String, Object>) ((Map<String, Object>) resource).get("Metadata");
+            if (metadata != null && metadata.get("cdk_nag") instanceof Map<?, ?> nag) {
+                for (Map<String, Object> rule : (List<Map<String, Object>>) nag.get("rules_to_suppress")) {
+                    acknowledgedOn.computeIfAbsent((String) rule.get("id"), key -> new TreeSet<>()).add(id);
+                }
+            }
+        });
+        String roleDefaultPolicyId = resourcesOfType("AWS::IAM::Policy").entrySet().stream()
+                .filter(policy -> ((List<?>) properties(policy.getValue()).get("Roles")).contains(ref(stateMachineRoleId())))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
+        String queuePolicyId = template().getResourceId("AWS::SQS::QueuePolicy");
+
+        assertEquals(Set.of(stateMachineId()), acknowledgedOn.get("AwsSolutions-SF1"));
+        assertEquals(Set.of(stateMachineId()), acknowledgedOn.get("AwsSolutions-SF2"));
+        assertEquals(Set.of(deadLetterQueueId(), queuePolicyId), acknowledgedOn.get("AwsSolutions-SQS3"));
+        assertEquals(Set.of(stateMachineRoleId(), roleDefaultPolicyId), acknowledgedOn.get("AwsSolutions-IAM5[Resource::*]"));
+    }
+
+    /** The release item's key, as the registry adapter writes it: {@code APP#<app>}, {@code REL#<version>}. */
+    private static Map<String, Object> releaseKey() {
+        return Map.of(
+                "pk", Map.of("S.$", "States.Format('APP#{}', $.app)"),
+                "sk", Map.of("S.$", "States.Format('REL#{}', $.version)"));
+    }
+
+    /** Each statement's actions to its resources; fails if two statements have the same actions. */
+    private static Map<Set<String>, List<Object>> byActions(final List<Map<String, Object>> statements) {
+        Map<Set<String>, List<Object>> byActions = new LinkedHashMap<>();
+        for (Map<String, Object> statement : statements) {
+            assertEquals("Allow", statement.get("Effect"), asJson(statement));
+            assertNull(byActions.put(actions(statement), resources(statement)), asJson(statements));
+        }
+        return byActions;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> states() {
+        return (Map<String, Object>) definition().get("States");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> state(final String name) {
+        Map<String, Object> state = (Map<String, Object>) states().get(name);
+        assertTrue(state != null, "no state '" + name + "' in " + states().keySet());
+        return state;
+    }
+
+    /**
+     * The definition as Amazon States Language, with each reference CloudFormation fills in written as
+     * {@code <LogicalId>} (or {@code <AWS::Partition>}), e.g. {@code "FunctionName": "<AliasId>"}.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> definition() {
+        Object definitionString = properties(stateMachine()).get("DefinitionString");
+        StringBuilder asl = new StringBuilder();
+        if (definitionString instanceof String literal) {
+            asl.append(literal);
+        } else {
+            List<Object> join = (List<Object>) ((Map<String, Object>) definitionString).get("Fn::Join");
+            assertEquals("", join.get(0));
+            for (Object part : (List<Object>) join.get(1)) {
+                if (part instanceof String literal) {
+                    asl.append(literal);
+                } else if (((Map<String, Object>) part).get("Ref") instanceof String logicalId) {
+                    asl.append('<').append(logicalId).append('>');
+                } else {
+                    throw new AssertionError("unexpected part of the definition: " + asJson(part));
+                }
+            }
+        }
+        try {
+            return JSON.readValue(asl.toString(), new TypeReference<Map<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("the definition is not JSON: " + asl, e);
+        }
+    }
+}
