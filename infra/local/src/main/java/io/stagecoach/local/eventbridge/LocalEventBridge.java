@@ -324,12 +324,12 @@ public final class LocalEventBridge implements AutoCloseable {
    * {@code PutEvents} for other local services (Step Functions' {@code events:putEvents}). Entries that
    * fail validation get an error in their slot; the others are put.
    *
-   * @throws IllegalArgumentException when the request as a whole is invalid (no entries, more than 10,
-   *     over 256 KB), as the API's ValidationException
+   * @throws PutEventsRejectedException when the request as a whole is invalid (no entries, more than 10,
+   *     over 256 KB): the API's ValidationException
    */
   public PutEventsResult putEvents(List<PutEventsEntry> entries) {
     if (entries == null || entries.isEmpty() || entries.size() > MAX_ENTRIES) {
-      throw new IllegalArgumentException("1 validation error detected: Value at 'entries' failed to satisfy"
+      throw new PutEventsRejectedException("1 validation error detected: Value at 'entries' failed to satisfy"
           + " constraint: Member must have length between 1 and " + MAX_ENTRIES);
     }
     long size = 0;
@@ -337,7 +337,7 @@ public final class LocalEventBridge implements AutoCloseable {
       size += entrySize(e);
     }
     if (size > MAX_REQUEST_BYTES) {
-      throw new IllegalArgumentException("Total size of the entries in the request is over the limit ("
+      throw new PutEventsRejectedException("Total size of the entries in the request is over the limit ("
           + size + " bytes; at most " + MAX_REQUEST_BYTES + ")");
     }
     List<PutEventsResult.Entry> results = new ArrayList<>();
@@ -387,7 +387,11 @@ public final class LocalEventBridge implements AutoCloseable {
     }
     String bus = busName(e.eventBusName());
     if (!busArns.containsKey(bus)) {
-      return rejected("ResourceNotFoundException", "Event bus " + bus + " does not exist.");
+      // EventBridge has been seen to accept events for a bus that does not exist and drop them
+      // (https://github.com/aws/aws-sdk/issues/186); locally a misnamed bus is a per-entry error, with
+      // InvalidArgument from the documented per-entry codes, so the mistake shows in tests.
+      // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html
+      return rejected("InvalidArgument", "Event bus " + bus + " does not exist.");
     }
     Instant now = clock.instant();
     String id = UUID.randomUUID().toString();
@@ -473,8 +477,8 @@ public final class LocalEventBridge implements AutoCloseable {
     PutEventsResult result;
     try {
       result = putEvents(list);
-    } catch (IllegalArgumentException ex) {
-      return error(400, "ValidationException", ex.getMessage());
+    } catch (PutEventsRejectedException ex) {
+      return error(400, ex.errorCode(), ex.getMessage());
     }
     ObjectNode out = EXACT.createObjectNode();
     out.put("FailedEntryCount", result.failedEntryCount());
@@ -556,9 +560,10 @@ public final class LocalEventBridge implements AutoCloseable {
     }
   }
 
-  /** When a schedule rule fires next, if it is one that will. */
+  /** When a schedule rule fires next, if it is an enabled one that will. */
   public Optional<Instant> nextFireTime(String ruleName) {
-    return Optional.ofNullable(nextFire.get(ruleName));
+    boolean enabled = rules.stream().anyMatch(r -> r.name().equals(ruleName) && r.enabled());
+    return enabled ? Optional.ofNullable(nextFire.get(ruleName)) : Optional.empty();
   }
 
   /**

@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stagecoach.local.LocalCloud;
+import io.stagecoach.local.template.CloudTemplate;
 import io.stagecoach.local.template.TemplateException;
 import io.stagecoach.local.testing.RecordingHandler;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +68,28 @@ class LocalEventBridgeTest {
     assertEquals(List.of("default", "stagecoach"), bridge.busNames());
     assertTrue(bridge.ruleNames().containsAll(List.of("DevRule", "prod-deployments", "ephemeral-reaper")));
     assertEquals(List.of(), bridge.unsupportedTargets());
+  }
+
+  @Test
+  void theSynthesizedApp_loads_withEveryRuleItDefines() throws Exception {
+    try (InputStream in = LocalEventBridgeTest.class.getResourceAsStream(LocalCloud.DEFAULT_TEMPLATE)) {
+      CloudTemplate app = CloudTemplate.read(in, "Stagecoach", "us-east-1");
+      try (LocalEventBridge loaded = new LocalEventBridge(app, new EventBridgeFixture.InProcessTargets(app), clock,
+          LocalEventBridge.Options.defaults())) {
+        assertEquals(app.ofType("AWS::Events::Rule").size(), loaded.ruleNames().size());
+        assertTrue(loaded.busNames().contains("default"));
+      }
+    }
+  }
+
+  @Test
+  void disabledScheduleRule_hasNoNextFireTime() {
+    String template = EventBridgeFixture.TEMPLATE.replace("\"Name\": \"ephemeral-reaper\",",
+        "\"Name\": \"ephemeral-reaper\", \"State\": \"DISABLED\",");
+    try (LocalEventBridge disabled = new LocalEventBridge(EventBridgeFixture.template(template),
+        new EventBridgeFixture.InProcessTargets(EventBridgeFixture.template()), clock, LocalEventBridge.Options.defaults())) {
+      assertTrue(disabled.nextFireTime("ephemeral-reaper").isEmpty());
+    }
   }
 
   @Test
@@ -216,7 +241,7 @@ class LocalEventBridgeTest {
         deployment("dev").onBus("arn:aws:events:us-east-1:000000000000:event-bus/stagecoach")));
     assertEquals(6, result.failedEntryCount());
     List<String> codes = result.entries().stream().map(e -> String.valueOf(e.errorCode())).toList();
-    assertEquals(List.of("null", "ResourceNotFoundException", "InvalidArgument", "InvalidArgument", "InvalidArgument",
+    assertEquals(List.of("null", "InvalidArgument", "InvalidArgument", "InvalidArgument", "InvalidArgument",
         "MalformedDetail", "MalformedDetail", "null"), codes);
     assertTrue(result.entries().get(1).errorMessage().contains("nope"));
     assertFalse(result.entries().get(7).failed(), "a bus can be named by its ARN");
@@ -225,11 +250,11 @@ class LocalEventBridgeTest {
   @Test
   void putEvents_refusesTheWholeRequest_whenEntriesAreMissingTooManyOrTooLarge() {
     bridge(LocalEventBridge.Options.defaults());
-    assertThrows(IllegalArgumentException.class, () -> bridge.putEvents(List.of()));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(PutEventsRejectedException.class, () -> bridge.putEvents(List.of()));
+    assertThrows(PutEventsRejectedException.class,
         () -> bridge.putEvents(Collections.nCopies(11, deployment("dev"))));
     String big = "{\"blob\":\"" + "x".repeat(256 * 1024) + "\"}";
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    PutEventsRejectedException e = assertThrows(PutEventsRejectedException.class,
         () -> bridge.putEvents(List.of(PutEventsEntry.of("s", "x", big))));
     assertTrue(e.getMessage().contains("over the limit"), e.getMessage());
   }

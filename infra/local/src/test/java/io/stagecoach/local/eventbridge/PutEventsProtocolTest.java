@@ -89,7 +89,7 @@ class PutEventsProtocolTest {
 
     assertEquals(2, response.failedEntryCount());
     assertNull(response.entries().get(0).errorCode());
-    assertEquals("ResourceNotFoundException", response.entries().get(1).errorCode());
+    assertEquals("InvalidArgument", response.entries().get(1).errorCode());
     assertTrue(response.entries().get(1).errorMessage().contains("missing-bus"));
     assertEquals("MalformedDetail", response.entries().get(2).errorCode());
   }
