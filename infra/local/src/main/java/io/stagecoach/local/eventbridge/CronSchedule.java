@@ -17,8 +17,7 @@ import java.util.Locale;
  * day-of-month and day-of-week must be {@code ?}.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html#eb-cron-expressions
  */
-public record CronSchedule(String expression, boolean[] minutes, boolean[] hours, DayOfMonth dayOfMonth,
-    boolean[] months, DayOfWeekField dayOfWeek, boolean[] years) implements Schedule {
+public final class CronSchedule implements Schedule {
 
   private static final int FIRST_YEAR = 1970;
   private static final int LAST_YEAR = 2199;
@@ -27,10 +26,40 @@ public record CronSchedule(String expression, boolean[] minutes, boolean[] hours
   private static final List<String> DAYS = List.of("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT");
 
   /** Day-of-month: a set of days, or {@code L} (last), {@code LW} (last weekday), {@code nW} (weekday nearest n). */
-  record DayOfMonth(boolean any, boolean[] days, boolean last, boolean lastWeekday, int nearestWeekdayTo) {}
+  private record DayOfMonth(boolean any, boolean[] days, boolean last, boolean lastWeekday, int nearestWeekdayTo) {}
 
   /** Day-of-week: a set of days (1 = SUN), or {@code nL} (last such day of the month), or {@code n#k}. */
-  record DayOfWeekField(boolean any, boolean[] days, int lastOf, int nth, int nthDay) {}
+  private record DayOfWeekField(boolean any, boolean[] days, int lastOf, int nth, int nthDay) {}
+
+  private final String expression;
+  // Allowed values, indexed by value.
+  private final boolean[] minutes;
+  private final boolean[] hours;
+  private final DayOfMonth dayOfMonth;
+  private final boolean[] months;
+  private final DayOfWeekField dayOfWeek;
+  private final boolean[] years;
+
+  private CronSchedule(String expression, boolean[] minutes, boolean[] hours, DayOfMonth dayOfMonth, boolean[] months,
+      DayOfWeekField dayOfWeek, boolean[] years) {
+    this.expression = expression;
+    this.minutes = minutes;
+    this.hours = hours;
+    this.dayOfMonth = dayOfMonth;
+    this.months = months;
+    this.dayOfWeek = dayOfWeek;
+    this.years = years;
+  }
+
+  @Override
+  public String expression() {
+    return expression;
+  }
+
+  @Override
+  public String toString() {
+    return expression;
+  }
 
   static CronSchedule parse(String e) {
     String body = e.substring("cron(".length(), e.length() - 1).strip();
