@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.event.ruler.Machine;
 
 /**
  * EventBridge for the local cloud: the template's buses and rules, {@code PutEvents} over the AWS JSON
@@ -116,6 +117,12 @@ public final class LocalEventBridge implements AutoCloseable {
   private final Options options;
   private final Map<String, String> busArns = new LinkedHashMap<>();
   private final List<Rule> rules = new ArrayList<>();
+  /**
+   * One Event Ruler machine per bus holding every enabled rule's pattern, as EventBridge matches: the
+   * cost of matching an event does not grow with the number of rules.
+   */
+  private final Map<String, Machine> machines = new LinkedHashMap<>();
+  private final Map<String, Map<String, Rule>> rulesByBus = new LinkedHashMap<>();
   private final List<String> unsupportedTargets = new ArrayList<>();
   private final Map<String, Instant> nextFire = new ConcurrentHashMap<>();
   private final List<DeadLetter> deadLetters = Collections.synchronizedList(new ArrayList<>());
@@ -146,7 +153,18 @@ public final class LocalEventBridge implements AutoCloseable {
     Instant now = clock.instant();
     for (CloudTemplate.Resource r : template.ofType("AWS::Events::Rule")) {
       Rule rule = rule(template, r, busNamesById, now);
+      if (rulesByBus.computeIfAbsent(rule.bus(), b -> new LinkedHashMap<>()).putIfAbsent(rule.name(), rule) != null) {
+        throw new TemplateException("rule " + rule.name() + " (" + r.logicalId() + "): another rule on bus "
+            + rule.bus() + " has the same name");
+      }
       rules.add(rule);
+      if (rule.enabled() && rule.pattern() != null) {
+        try {
+          machines.computeIfAbsent(rule.bus(), b -> Machine.builder().build()).addRule(rule.name(), rule.pattern().text());
+        } catch (IOException e) {
+          throw new TemplateException("rule " + rule.name() + " (" + r.logicalId() + "): " + e.getMessage());
+        }
+      }
       if (rule.schedule() != null) {
         Instant next = rule.schedule().nextAfter(now);
         if (next != null) {
@@ -422,10 +440,19 @@ public final class LocalEventBridge implements AutoCloseable {
   }
 
   private void publish(String bus, Envelope event) {
-    for (Rule rule : rules) {
-      if (rule.enabled() && rule.bus().equals(bus) && rule.pattern() != null && rule.pattern().matches(event.text())) {
-        dispatch(rule, event);
-      }
+    Machine machine = machines.get(bus);
+    if (machine == null) {
+      return;
+    }
+    List<String> matched;
+    try {
+      matched = machine.rulesForJSONEvent(event.text());
+    } catch (Exception e) {
+      // The envelope is built here from a validated detail object: Event Ruler cannot refuse it.
+      throw new IllegalStateException("Event Ruler refused an event the bus built: " + e.getMessage(), e);
+    }
+    for (String name : matched) {
+      dispatch(rulesByBus.get(bus).get(name), event);
     }
   }
 

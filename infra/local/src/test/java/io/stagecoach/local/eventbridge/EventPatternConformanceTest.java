@@ -65,17 +65,27 @@ class EventPatternConformanceTest {
         counts[0]++;
       }
     }
+    int invalidEvents = 0;
+    int invalidEventsRejected = 0;
     for (Path file : files) {
-      if (EXACT.readTree(file.toFile()).path("invalidPattern").asBoolean()) {
+      JsonNode c = EXACT.readTree(file.toFile());
+      if (c.path("invalidPattern").asBoolean()) {
         invalidPatterns++;
-        if (EventPattern.problemWith(patternText(EXACT.readTree(file.toFile()))).isPresent()) {
+        if (EventPattern.problemWith(patternText(c)).isPresent()) {
           invalidPatternsRejected++;
+        }
+      }
+      if (c.path("invalidEvent").asBoolean()) {
+        invalidEvents++;
+        if (EventPattern.problemWithEvent(c.path("eventText").asText()).isPresent()) {
+          invalidEventsRejected++;
         }
       }
     }
     StringBuilder summary = new StringBuilder("event-pattern conformance:\n");
     perFolder.forEach((folder, c) -> summary.append(String.format("  %-32s %3d/%3d%n", folder, c[0], c[1])));
     summary.append(String.format("  invalid patterns rejected        %3d/%3d%n", invalidPatternsRejected, invalidPatterns));
+    summary.append(String.format("  invalid events rejected          %3d/%3d%n", invalidEventsRejected, invalidEvents));
     List<String> unexpected = new ArrayList<>();
     for (Outcome o : outcomes) {
       String key = o.folder() + "/" + o.name();
@@ -89,6 +99,10 @@ class EventPatternConformanceTest {
       }
     }
     System.out.print(summary);
+    // Kept beside the build's other reports for the conformance page (docs/conformance.md).
+    Path report = Path.of("target", "conformance", "eventpatterns.txt");
+    Files.createDirectories(report.getParent());
+    Files.writeString(report, summary);
     assertTrue(unexpected.isEmpty(), "differences from the recordings:\n" + String.join("\n", unexpected));
   }
 
