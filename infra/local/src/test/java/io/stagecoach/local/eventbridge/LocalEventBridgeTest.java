@@ -116,6 +116,29 @@ class LocalEventBridgeTest {
   }
 
   @Test
+  void everyEnabledRuleWhosePatternMatches_getsTheEvent() throws Exception {
+    String template = """
+        {"Resources": {
+          "DevFn": {"Type": "AWS::Lambda::Function", "Properties": {"FunctionName": "provisioner-dev", "Runtime": "java21",
+            "Handler": "io.stagecoach.local.testing.RecordingHandler::handleRequest",
+            "Environment": {"Variables": {"RECORD_AS": "eb-dev"}}}},
+          "BySource": {"Type": "AWS::Events::Rule", "Properties": {"EventPattern": {"source": ["stagecoach"]},
+            "Targets": [{"Id": "a", "Arn": {"Fn::GetAtt": ["DevFn", "Arn"]}, "Input": "{\\"rule\\": \\"by-source\\"}"}]}},
+          "ByTier": {"Type": "AWS::Events::Rule", "Properties": {"EventPattern": {"detail": {"tier": [{"prefix": "de"}]}},
+            "Targets": [{"Id": "b", "Arn": {"Fn::GetAtt": ["DevFn", "Arn"]}, "Input": "{\\"rule\\": \\"by-tier\\"}"}]}},
+          "ByApp": {"Type": "AWS::Events::Rule", "Properties": {"EventPattern": {"detail": {"app": ["other"]}},
+            "Targets": [{"Id": "c", "Arn": {"Fn::GetAtt": ["DevFn", "Arn"]}, "Input": "{\\"rule\\": \\"by-app\\"}"}]}}
+        }}""";
+    CloudTemplate app = EventBridgeFixture.template(template);
+    bridge = new LocalEventBridge(app, new EventBridgeFixture.InProcessTargets(app), clock,
+        LocalEventBridge.Options.defaults());
+    bridge.putEvents(List.of(PutEventsEntry.of("stagecoach", "Deployment Requested", "{\"tier\":\"dev\",\"app\":\"shop\"}")));
+    settle();
+    assertEquals(List.of("{\"rule\": \"by-source\"}", "{\"rule\": \"by-tier\"}"),
+        records("eb-dev").stream().sorted().toList());
+  }
+
+  @Test
   void eventOnAnotherBus_doesNotReachTheRulesOfThisOne() throws Exception {
     bridge(LocalEventBridge.Options.defaults());
     bridge.putEvents(List.of(PutEventsEntry.of("stagecoach", "Deployment Requested", "{\"tier\":\"dev\"}")));
