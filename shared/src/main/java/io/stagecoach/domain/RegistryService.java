@@ -427,7 +427,7 @@ public final class RegistryService {
     if (registry.findApp(appName).isEmpty()) {
       return Outcome.rejected(Rejection.notFound("app '" + appName + "' does not exist"));
     }
-    Release release = new Release(
+    Release release = Release.registered(
         appName, spec.version(), spec.artifactUri(), spec.digest(), spec.commit(), now, caller.name());
     return switch (registry.createRelease(release)) {
       case WriteResult.Written w -> Outcome.accepted(new Saved<>(release, true));
@@ -457,6 +457,10 @@ public final class RegistryService {
       return Outcome.rejected(Rejection.notFound("app '" + app + "' does not exist"));
     }
     return registry.listReleases(app, page);
+  }
+
+  static boolean isDigest(String digest) {
+    return DIGEST.matcher(digest).matches();
   }
 
   static Optional<String> artifactUriProblem(String uri) {

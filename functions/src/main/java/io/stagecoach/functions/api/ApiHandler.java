@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import io.stagecoach.domain.RegistryService;
+import io.stagecoach.functions.events.EventBridgePublisher;
 import io.stagecoach.functions.support.Settings;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import java.time.Clock;
@@ -31,7 +32,7 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
 
   private static Api api(Settings settings) {
     return new Api(new RegistryService(new DynamoDbRegistry(settings.dynamoDb(), settings.registryTable())),
-        Clock.systemUTC());
+        new EventBridgePublisher(settings.eventBridge(), settings.eventBusName()), Clock.systemUTC());
   }
 
   @Override

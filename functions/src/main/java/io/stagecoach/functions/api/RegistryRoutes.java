@@ -2,6 +2,8 @@ package io.stagecoach.functions.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.AppSpec;
+import io.stagecoach.domain.EventPublisher;
+import io.stagecoach.domain.ReleaseRegistered;
 import io.stagecoach.domain.EnvironmentSpec;
 import io.stagecoach.domain.FieldError;
 import io.stagecoach.domain.Outcome;
@@ -25,11 +27,13 @@ final class RegistryRoutes {
   private final RegistryService registry;
   private final Clock clock;
   private final TokenSource tokens;
+  private final EventPublisher events;
 
-  RegistryRoutes(RegistryService registry, Clock clock, TokenSource tokens) {
+  RegistryRoutes(RegistryService registry, Clock clock, TokenSource tokens, EventPublisher events) {
     this.registry = registry;
     this.clock = clock;
     this.tokens = tokens;
+    this.events = events;
   }
 
   List<Route> routes() {
@@ -181,9 +185,23 @@ final class RegistryRoutes {
         return invalid(req, errors);
       }
       return switch (registry.registerRelease(req.caller(), req.param("app"), spec, clock.instant())) {
-        case Outcome.Accepted<Saved<io.stagecoach.domain.Release>> a -> ApiResponse
-            .json(a.value().created() ? 201 : 200, Views.release(a.value().value()))
-            .withHeader("Location", "/v1/apps/" + req.param("app") + "/releases/" + a.value().value().version());
+        case Outcome.Accepted<Saved<io.stagecoach.domain.Release>> a -> {
+          // At least once: a repeated registration publishes again, so a failed publish is mended by a retry.
+          try {
+            events.publish(new ReleaseRegistered(a.value().value()));
+          } catch (EventPublisher.EventNotPublishedException e) {
+            System.err.println("{\"level\":\"ERROR\",\"requestId\":\"" + req.requestId()
+                + "\",\"event\":\"Release Registered\",\"error\":\"" + String.valueOf(e.getMessage()).replace('"', '\'')
+                + (e.getCause() == null ? "" : ": " + String.valueOf(e.getCause().getMessage()).replace('"', '\''))
+                + "\"}");
+            yield ApiResponse.problem(503, "internal_error", "Event not published",
+                "release " + spec.version() + " is recorded but its Release Registered event could not be published;"
+                    + " repeat the same request", req.path()).withHeader("Retry-After", "1");
+          }
+          yield ApiResponse
+              .json(a.value().created() ? 201 : 200, Views.release(a.value().value()))
+              .withHeader("Location", "/v1/apps/" + req.param("app") + "/releases/" + a.value().value().version());
+        }
         case Outcome.Rejected<Saved<io.stagecoach.domain.Release>> r -> ApiResponse.rejection(r.rejection(), req.path());
       };
     }).fold();

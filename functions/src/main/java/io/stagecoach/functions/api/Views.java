@@ -66,6 +66,8 @@ final class Views {
     release.commit().ifPresent(c -> o.put("commit", c));
     o.put("createdAt", release.createdAt().toString());
     o.put("createdBy", release.createdBy());
+    release.intake().ifPresent(i -> o.put("intake", i));
+    release.intakeReason().ifPresent(r -> o.put("intakeReason", r));
     return o;
   }
 

@@ -1,6 +1,7 @@
 package io.stagecoach.functions.support;
 
 import java.net.URI;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -11,28 +12,46 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * A function's settings, read from its environment in one place (STYLE practice 13). In Lambda the map
  * is the process environment; the local cloud passes the function's template environment instead, which
  * is why endpoints and credentials are read from the map rather than left to the SDK's own lookup.
  */
-public record Settings(
-    String registryTable,
-    Region region,
-    Optional<URI> dynamoDbEndpoint,
-    AwsCredentialsProvider credentials) {
+public record Settings(Map<String, String> environment, Region region, AwsCredentialsProvider credentials) {
+
+  public Settings {
+    environment = Map.copyOf(environment);
+  }
 
   public static Settings fromEnvironment(Map<String, String> env) {
-    String table = required(env, "REGISTRY_TABLE");
     Region region = Region.of(Optional.ofNullable(env.get("AWS_REGION"))
         .or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")))
         .orElse("us-east-1"));
-    Optional<URI> endpoint = Optional.ofNullable(env.get("AWS_ENDPOINT_URL_DYNAMODB"))
-        .or(() -> Optional.ofNullable(env.get("AWS_ENDPOINT_URL")))
+    return new Settings(env, region, credentials(env));
+  }
+
+  /** The registry table's name ({@code REGISTRY_TABLE}); a function that needs it fails at init without it. */
+  public String registryTable() {
+    return required("REGISTRY_TABLE");
+  }
+
+  /** The Stagecoach event bus ({@code EVENT_BUS_NAME}). */
+  public String eventBusName() {
+    return required("EVENT_BUS_NAME");
+  }
+
+  /**
+   * The endpoint of one service when the environment redirects it, as the SDK itself reads it:
+   * {@code AWS_ENDPOINT_URL_<SERVICE>} first, then {@code AWS_ENDPOINT_URL}.
+   */
+  Optional<URI> endpoint(String service) {
+    return Optional.ofNullable(environment.get("AWS_ENDPOINT_URL_" + service.toUpperCase(Locale.ROOT)))
+        .or(() -> Optional.ofNullable(environment.get("AWS_ENDPOINT_URL")))
         .filter(s -> !s.isBlank())
         .map(URI::create);
-    return new Settings(table, region, endpoint, credentials(env));
   }
 
   /**
@@ -51,8 +70,8 @@ public record Settings(
         : AwsSessionCredentials.create(key, secret, session));
   }
 
-  private static String required(Map<String, String> env, String name) {
-    String value = env.get(name);
+  private String required(String name) {
+    String value = environment.get(name);
     if (value == null || value.isBlank()) {
       throw new IllegalStateException("the function's environment lacks " + name);
     }
@@ -61,11 +80,23 @@ public record Settings(
 
   /** The DynamoDB client, built once per function instance with the URLConnection HTTP client. */
   public DynamoDbClient dynamoDb() {
-    var builder = DynamoDbClient.builder()
-        .region(region)
-        .credentialsProvider(credentials)
+    var builder = DynamoDbClient.builder().region(region).credentialsProvider(credentials)
         .httpClientBuilder(UrlConnectionHttpClient.builder());
-    dynamoDbEndpoint.ifPresent(builder::endpointOverride);
+    endpoint("DYNAMODB").ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  public EventBridgeClient eventBridge() {
+    var builder = EventBridgeClient.builder().region(region).credentialsProvider(credentials)
+        .httpClientBuilder(UrlConnectionHttpClient.builder());
+    endpoint("EVENTBRIDGE").ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  public SfnClient stepFunctions() {
+    var builder = SfnClient.builder().region(region).credentialsProvider(credentials)
+        .httpClientBuilder(UrlConnectionHttpClient.builder());
+    endpoint("SFN").ifPresent(builder::endpointOverride);
     return builder.build();
   }
 }

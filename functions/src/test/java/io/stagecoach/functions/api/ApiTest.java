@@ -10,6 +10,11 @@ import io.stagecoach.domain.RegistryService;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import io.stagecoach.testing.LocalDynamoDb;
+import io.stagecoach.testing.RecordingEventPublisher;
+import io.stagecoach.domain.ReleaseRegistered;
+import io.stagecoach.functions.events.EventDetails;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,11 +31,13 @@ class ApiTest {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
   private ApiHandler handler;
   private String table;
+  private RecordingEventPublisher bus;
 
   @BeforeEach
   void freshRegistry() {
     table = LocalDynamoDb.newRegistryTable();
-    handler = new ApiHandler(new Api(new RegistryService(new DynamoDbRegistry(LocalDynamoDb.client(), table)), CLOCK));
+    bus = new RecordingEventPublisher();
+    handler = new ApiHandler(new Api(new RegistryService(new DynamoDbRegistry(LocalDynamoDb.client(), table)), bus, CLOCK));
   }
 
   static APIGatewayProxyRequestEvent request(String method, String path, String body, String roles) {
@@ -87,6 +94,35 @@ class ApiTest {
     JsonNode envs = json(call("GET", "/v1/apps/payments/environments", null));
     assertEquals(1, envs.get("items").size());
     assertEquals("sha256:" + "0".repeat(64), json(call("GET", "/v1/apps/payments/releases/1.0.0", null)).get("digest").asText());
+  }
+
+  private static final String RELEASE_BODY =
+      "{\"version\":\"1.0.0\",\"artifactUri\":\"s3://b/payments-1.0.0.zip\",\"digest\":\"sha256:" + "0".repeat(64) + "\"}";
+
+  @Test
+  void registeringARelease_publishesReleaseRegistered_whoseDetailSatisfiesItsSchema() throws Exception {
+    registerPayments();
+    assertEquals(201, call("POST", "/v1/apps/payments/releases", RELEASE_BODY).getStatusCode());
+    assertEquals(1, bus.published().size());
+    ReleaseRegistered event = (ReleaseRegistered) bus.published().get(0);
+    assertEquals("1.0.0", event.release().version());
+    try (InputStream in = getClass().getResourceAsStream("/schemas/release-registered.schema.json")) {
+      var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(Json.MAPPER.readTree(in));
+      assertEquals(Set.of(), schema.validate(EventDetails.detail(event)));
+    }
+  }
+
+  @Test
+  void releaseWhoseEventCannotBePublished_answers503_andARetryPublishesIt() throws Exception {
+    registerPayments();
+    bus.failFromNowOn(true);
+    APIGatewayProxyResponseEvent failed = call("POST", "/v1/apps/payments/releases", RELEASE_BODY);
+    assertEquals(503, failed.getStatusCode());
+    assertTrue(json(failed).get("detail").asText().contains("repeat the same request"));
+    bus.failFromNowOn(false);
+    APIGatewayProxyResponseEvent retried = call("POST", "/v1/apps/payments/releases", RELEASE_BODY);
+    assertEquals(200, retried.getStatusCode(), "the release was kept; the retry finds it");
+    assertEquals(1, bus.published().size(), "and publishes the event this time");
   }
 
   @Test
@@ -202,7 +238,7 @@ class ApiTest {
         }
       });
     }
-    Set<String> implemented = new HashSet<>(new Api(new RegistryService(null), CLOCK).routeKeys());
+    Set<String> implemented = new HashSet<>(new Api(new RegistryService(null), bus, CLOCK).routeKeys());
     Set<String> undocumented = new HashSet<>(implemented);
     undocumented.removeAll(documented);
     Set<String> unimplemented = new HashSet<>(documented);

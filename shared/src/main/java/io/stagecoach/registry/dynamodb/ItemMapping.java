@@ -152,7 +152,9 @@ final class ItemMapping {
         str(item, "digest"),
         optStr(item, "commit"),
         Instant.parse(str(item, "createdAt")),
-        str(item, "createdBy"));
+        str(item, "createdBy"),
+        optStr(item, "intake"),
+        optStr(item, "intakeReason"));
   }
 
   // ------------------------------------------------------------ tokens

@@ -1,0 +1,30 @@
+package io.stagecoach.functions.events;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.ReleaseRegistered;
+import io.stagecoach.domain.StagecoachEvent;
+import io.stagecoach.functions.support.Json;
+
+/** The {@code detail} of each event on the bus, as its JSON Schema in {@code events/schemas} describes it. */
+public final class EventDetails {
+
+  public static final String SOURCE = "stagecoach";
+
+  private EventDetails() {}
+
+  public static ObjectNode detail(StagecoachEvent event) {
+    return switch (event) {
+      case ReleaseRegistered r -> {
+        ObjectNode o = Json.object();
+        o.put("app", r.release().app());
+        o.put("version", r.release().version());
+        o.put("artifactUri", r.release().artifactUri());
+        o.put("digest", r.release().digest());
+        r.release().commit().ifPresent(c -> o.put("commit", c));
+        o.put("registeredBy", r.release().createdBy());
+        o.put("registeredAt", r.release().createdAt().toString());
+        yield o;
+      }
+    };
+  }
+}
