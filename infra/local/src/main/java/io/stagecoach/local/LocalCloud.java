@@ -10,6 +10,8 @@ import io.stagecoach.functions.support.TokenSource;
 import io.stagecoach.local.apigateway.LocalRestApi;
 import io.stagecoach.local.apigateway.RestApiModel;
 import io.stagecoach.local.dynamodb.LocalDynamoDbEngine;
+import io.stagecoach.local.eventbridge.LocalEventBridge;
+import io.stagecoach.local.http.RawRequest;
 import io.stagecoach.local.http.RawResponse;
 import io.stagecoach.local.http.WireServer;
 import io.stagecoach.local.lambda.LocalFunction;
@@ -39,6 +41,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * The local cloud: the synthesized CDK app run in this JVM. DynamoDB Local holds the tables (on disk
@@ -52,7 +56,10 @@ public final class LocalCloud implements AutoCloseable {
   /** Resource types that the template may contain and the local cloud has no engine for (yet). */
   private static final Set<String> RUN = Set.of("AWS::DynamoDB::Table", "AWS::Lambda::Function",
       "AWS::ApiGateway::RestApi", "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method",
-      "AWS::ApiGateway::Authorizer", "AWS::ApiGateway::GatewayResponse", "AWS::ApiGateway::Stage");
+      "AWS::ApiGateway::Authorizer", "AWS::ApiGateway::GatewayResponse", "AWS::ApiGateway::Stage",
+      "AWS::Events::EventBus", "AWS::Events::Rule");
+  /** Where the local cloud's own operations are served (outside the template's API). */
+  static final String ADMIN_PREFIX = "/_stagecoach/";
 
   public record Options(Path dataDir, int port, Optional<Path> template, String region) {
     public static Options defaults(Path dataDir) {
@@ -70,6 +77,7 @@ public final class LocalCloud implements AutoCloseable {
   private final WireServer http;
   private final LocalFunctions functions;
   private final LocalRestApi api;
+  private final LocalEventBridge eventBridge;
   private final String adminToken;
   private final boolean adminTokenCreated;
   private final Path adminTokenFile;
@@ -78,14 +86,15 @@ public final class LocalCloud implements AutoCloseable {
   private final List<String> tables;
 
   private LocalCloud(FileChannel lockChannel, FileLock lock, LocalDynamoDbEngine dynamo, WireServer http,
-      LocalFunctions functions, LocalRestApi api, String adminToken, boolean adminTokenCreated, Path adminTokenFile,
-      Duration startup, Map<String, Integer> notRun, List<String> tables) {
+      LocalFunctions functions, LocalRestApi api, LocalEventBridge eventBridge, String adminToken,
+      boolean adminTokenCreated, Path adminTokenFile, Duration startup, Map<String, Integer> notRun, List<String> tables) {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.dynamo = dynamo;
     this.http = http;
     this.functions = functions;
     this.api = api;
+    this.eventBridge = eventBridge;
     this.adminToken = adminToken;
     this.adminTokenCreated = adminTokenCreated;
     this.adminTokenFile = adminTokenFile;
@@ -110,37 +119,21 @@ public final class LocalCloud implements AutoCloseable {
       throw new IllegalStateException("another 'stagecoach serve' is using " + dir + "; stop it or pass --dir");
     }
     LocalDynamoDbEngine dynamo = null;
+    WireServer http = null;
+    LocalEventBridge eventBridge = null;
     try {
       CloudTemplate template = readTemplate(options);
       List<CloudTemplate.Resource> restApis = template.ofType("AWS::ApiGateway::RestApi");
       if (restApis.isEmpty()) {
         throw new TemplateException("the template defines no AWS::ApiGateway::RestApi to serve");
       }
-      dynamo = LocalDynamoDbEngine.start(dir.resolve("dynamodb"), options.region());
-      List<String> tables = dynamo.createTables(template);
-
-      Map<String, String> localEnv = new LinkedHashMap<>();
-      localEnv.put("AWS_REGION", options.region());
-      localEnv.put("AWS_DEFAULT_REGION", options.region());
-      localEnv.put("AWS_ACCESS_KEY_ID", "local");
-      localEnv.put("AWS_SECRET_ACCESS_KEY", "local");
-      localEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
-      LocalFunctions functions = new LocalFunctions(template, localEnv);
-      RestApiModel model = new RestApiModel(template, restApis.get(0).logicalId());
-      LocalRestApi api = new LocalRestApi(model, functions, Clock.systemUTC(), CloudTemplate.LOCAL_ACCOUNT);
-
-      Path tokenFile = dir.resolve("admin-token");
-      String registryTable = registryTable(functions);
-      RegistryService registry = new RegistryService(new DynamoDbRegistry(dynamo.client(), registryTable));
-      Optional<String> existing = readToken(tokenFile)
-          .filter(t -> registry.authenticate(t, Clock.systemUTC().instant()).isPresent());
-      String token = existing.orElseGet(() -> issueAdminToken(registry, tokenFile));
-
-      WireServer http;
+      // Listen first: the functions' environment names the local cloud's own endpoint, which needs the port.
+      AtomicReference<Function<RawRequest, RawResponse>> router = new AtomicReference<>(
+          req -> RawResponse.text(503, "application/json", "{\"message\":\"the local cloud is starting\"}"));
       try {
         http = new WireServer(options.port(), req -> {
           try {
-            return api.handle(req);
+            return router.get().apply(req);
           } catch (RuntimeException e) {
             e.printStackTrace();
             return RawResponse.text(500, "application/json", "{\"message\": \"Internal server error\"}");
@@ -149,6 +142,46 @@ public final class LocalCloud implements AutoCloseable {
       } catch (BindException e) {
         throw new IllegalStateException("port " + options.port() + " on 127.0.0.1 is in use; pass --port to choose another", e);
       }
+      String self = "http://127.0.0.1:" + http.port();
+
+      dynamo = LocalDynamoDbEngine.start(dir.resolve("dynamodb"), options.region());
+      List<String> tables = dynamo.createTables(template);
+
+      Map<String, String> localEnv = new LinkedHashMap<>();
+      localEnv.put("AWS_REGION", options.region());
+      localEnv.put("AWS_DEFAULT_REGION", options.region());
+      localEnv.put("AWS_ACCESS_KEY_ID", "local");
+      localEnv.put("AWS_SECRET_ACCESS_KEY", "local");
+      // The SDK's own variables: every service at the local cloud, DynamoDB at DynamoDB Local.
+      localEnv.put("AWS_ENDPOINT_URL", self);
+      localEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
+      LocalFunctions functions = new LocalFunctions(template, localEnv);
+      RestApiModel model = new RestApiModel(template, restApis.get(0).logicalId());
+      LocalRestApi api = new LocalRestApi(model, functions, Clock.systemUTC(), CloudTemplate.LOCAL_ACCOUNT);
+      eventBridge = new LocalEventBridge(template, new CloudTargets(functions), Clock.systemUTC(),
+          LocalEventBridge.Options.defaults().withDeadLetterFile(dir.resolve("eventbridge-dead-letters.jsonl")));
+
+      Path tokenFile = dir.resolve("admin-token");
+      String registryTable = registryTable(functions);
+      RegistryService registry = new RegistryService(new DynamoDbRegistry(dynamo.client(), registryTable));
+      Optional<String> existing = readToken(tokenFile)
+          .filter(t -> registry.authenticate(t, Clock.systemUTC().instant()).isPresent());
+      String token = existing.orElseGet(() -> issueAdminToken(registry, tokenFile));
+
+      LocalEventBridge bus = eventBridge;
+      AdminRoutes admin = new AdminRoutes(registry, bus);
+      router.set(req -> {
+        String target = ProxyTargets.amzTarget(req);
+        if (target != null && target.startsWith("AWSEvents.")) {
+          return bus.handle(req);
+        }
+        if (req.target().startsWith(ADMIN_PREFIX)) {
+          return admin.handle(req);
+        }
+        return api.handle(req);
+      });
+      eventBridge.start();
+
       // Load the handlers in the background, as Lambda's init phase would, so the first request is quick.
       for (LocalFunction fn : functions.all().values()) {
         Thread.ofVirtual().start(() -> {
@@ -163,9 +196,16 @@ public final class LocalCloud implements AutoCloseable {
       template.resources().values().stream()
           .filter(r -> !RUN.contains(r.type()))
           .forEach(r -> notRun.merge(r.type(), 1, Integer::sum));
-      return new LocalCloud(lockChannel, lock, dynamo, http, functions, api, token, existing.isEmpty(), tokenFile,
-          Duration.ofNanos(System.nanoTime() - t0), notRun, tables);
+      eventBridge.unsupportedTargets().forEach(t -> notRun.merge("rule target " + t, 1, Integer::sum));
+      return new LocalCloud(lockChannel, lock, dynamo, http, functions, api, eventBridge, token, existing.isEmpty(),
+          tokenFile, Duration.ofNanos(System.nanoTime() - t0), notRun, tables);
     } catch (Exception | Error e) {
+      if (eventBridge != null) {
+        eventBridge.close();
+      }
+      if (http != null) {
+        http.close();
+      }
       if (dynamo != null) {
         dynamo.close();
       }
@@ -264,6 +304,10 @@ public final class LocalCloud implements AutoCloseable {
     return api;
   }
 
+  public LocalEventBridge eventBridge() {
+    return eventBridge;
+  }
+
   public Duration startup() {
     return startup;
   }
@@ -283,6 +327,9 @@ public final class LocalCloud implements AutoCloseable {
     out.append("  API        ").append(endpoint()).append("   (stage '").append(api.model().stageName())
         .append("' also at ").append(endpoint()).append('/').append(api.model().stageName()).append("/...)\n");
     out.append("  DynamoDB   ").append(dynamo.endpoint()).append("   tables: ").append(String.join(", ", tables)).append('\n');
+    out.append("  events     buses: ").append(String.join(", ", eventBridge.busNames())).append("; rules: ")
+        .append(eventBridge.ruleNames().isEmpty() ? "none" : String.join(", ", eventBridge.ruleNames()))
+        .append("   (fire one: POST ").append(endpoint()).append(ADMIN_PREFIX).append("rules/{name}/fire)\n");
     List<String> fns = new ArrayList<>();
     functions.all().values().forEach(f -> fns.add(f.logicalId() + " (" + f.handlerSpec() + ")"));
     out.append("  functions  ").append(String.join("\n             ", fns)).append('\n');
@@ -304,6 +351,7 @@ public final class LocalCloud implements AutoCloseable {
   public void close() throws IOException {
     try {
       http.close();
+      eventBridge.close();
     } finally {
       try {
         dynamo.close();

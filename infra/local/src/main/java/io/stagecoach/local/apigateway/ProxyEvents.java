@@ -135,7 +135,7 @@ public final class ProxyEvents {
     }
   }
 
-  static String header(RawRequest request, String name) {
+  public static String header(RawRequest request, String name) {
     String value = null;
     for (Map.Entry<String, String> h : request.headers()) {
       if (h.getKey().equalsIgnoreCase(name)) {

@@ -269,8 +269,7 @@ public final class LocalEventBridge implements AutoCloseable {
       deliverTo = template.functionArn(function.get());
     } else if (stateMachine.isPresent()) {
       kind = TargetKind.STATE_MACHINE;
-      deliverTo = "arn:aws:states:" + region + ":" + CloudTemplate.LOCAL_ACCOUNT + ":stateMachine:"
-          + template.text(stateMachine.get(), "StateMachineName", stateMachine.get().logicalId());
+      deliverTo = template.stateMachineArn(stateMachine.get());
     } else if (functionArn.matches()) {
       // An alias or version ARN runs the function itself locally: drop the qualifier.
       kind = TargetKind.FUNCTION;

@@ -16,6 +16,13 @@ public record Invocation(byte[] payload, boolean functionError, String errorType
     return new Invocation(payload, true, type, message);
   }
 
+  /** What Lambda's Invoke answers for a function that does not exist. */
+  public static Invocation notFound(String message) {
+    String payload = "{\"errorType\":\"ResourceNotFoundException\",\"errorMessage\":\""
+        + message.replace("\"", "'") + "\"}";
+    return error("ResourceNotFoundException", message, payload.getBytes(StandardCharsets.UTF_8));
+  }
+
   public String payloadText() {
     return new String(payload, StandardCharsets.UTF_8);
   }

@@ -42,6 +42,29 @@ public final class LocalFunctions {
     }
   }
 
+  /**
+   * The function an ARN names ({@code arn:aws:lambda:region:account:function:NAME[:qualifier]}); a
+   * version or alias qualifier is dropped, as the local cloud runs one copy of each function. A bare
+   * function name is accepted too, as Lambda's own API accepts it.
+   */
+  public Optional<LocalFunction> byArn(String arnOrName) {
+    String name = arnOrName;
+    int at = arnOrName.indexOf(":function:");
+    if (at >= 0) {
+      name = arnOrName.substring(at + ":function:".length());
+      int qualifier = name.indexOf(':');
+      if (qualifier >= 0) {
+        name = name.substring(0, qualifier);
+      }
+    }
+    for (LocalFunction f : byLogicalId.values()) {
+      if (f.name().equals(name)) {
+        return Optional.of(f);
+      }
+    }
+    return Optional.empty();
+  }
+
   public Optional<LocalFunction> byLogicalId(String logicalId) {
     return Optional.ofNullable(byLogicalId.get(logicalId));
   }

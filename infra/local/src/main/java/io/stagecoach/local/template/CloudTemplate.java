@@ -113,8 +113,19 @@ public final class CloudTemplate {
       case "AWS::ApiGateway::RestApi" -> restApiId(logicalId);
       case "AWS::ApiGateway::Stage" -> text(r, "StageName", logicalId);
       case "AWS::Logs::LogGroup" -> props.path("LogGroupName").isTextual() ? props.get("LogGroupName").asText() : logicalId;
+      case "AWS::Events::EventBus" -> text(r, "Name", logicalId);
+      case "AWS::Events::Rule" -> text(r, "Name", logicalId);
+      // CloudFormation's Ref of a state machine is its ARN, of a queue its URL.
+      case "AWS::StepFunctions::StateMachine" -> stateMachineArn(r);
+      case "AWS::SQS::Queue" -> "http://sqs." + region + ".localhost/" + LOCAL_ACCOUNT + "/" + text(r, "QueueName", logicalId);
       default -> logicalId;
     };
+  }
+
+  /** The ARN of a state machine: its {@code StateMachineName}, or its logical id when it has none. */
+  public String stateMachineArn(Resource stateMachine) {
+    return "arn:aws:states:" + region + ":" + LOCAL_ACCOUNT + ":stateMachine:"
+        + text(stateMachine, "StateMachineName", stateMachine.logicalId());
   }
 
   public String getAtt(String logicalId, String attribute) {
@@ -130,8 +141,22 @@ public final class CloudTemplate {
       case "AWS::ApiGateway::RestApi.RootResourceId" -> "root";
       case "AWS::IAM::Role.Arn" -> partition + "iam::" + LOCAL_ACCOUNT + ":role/" + logicalId;
       case "AWS::Logs::LogGroup.Arn" -> partition + "logs:" + region + ":" + LOCAL_ACCOUNT + ":log-group:" + ref(logicalId) + ":*";
+      case "AWS::Events::EventBus.Arn" -> partition + "events:" + region + ":" + LOCAL_ACCOUNT + ":event-bus/" + ref(logicalId);
+      case "AWS::Events::EventBus.Name" -> ref(logicalId);
+      case "AWS::Events::Rule.Arn" -> partition + "events:" + region + ":" + LOCAL_ACCOUNT + ":rule/" + ruleQualifiedName(r);
+      case "AWS::StepFunctions::StateMachine.Arn" -> stateMachineArn(r);
+      case "AWS::StepFunctions::StateMachine.Name" -> text(r, "StateMachineName", logicalId);
+      case "AWS::SQS::Queue.Arn" -> partition + "sqs:" + region + ":" + LOCAL_ACCOUNT + ":" + text(r, "QueueName", logicalId);
+      case "AWS::SQS::Queue.QueueName" -> text(r, "QueueName", logicalId);
+      case "AWS::Lambda::Alias.Arn", "AWS::Lambda::Version.Arn" -> ref(logicalId);
       default -> partition + "local:" + region + ":" + LOCAL_ACCOUNT + ":" + logicalId + "/" + attribute;
     };
+  }
+
+  private String ruleQualifiedName(Resource rule) {
+    String bus = text(rule, "EventBusName", "default");
+    String name = text(rule, "Name", rule.logicalId());
+    return bus.equals("default") || bus.endsWith("/default") ? name : bus.substring(bus.lastIndexOf('/') + 1) + "/" + name;
   }
 
   public String functionName(Resource function) {

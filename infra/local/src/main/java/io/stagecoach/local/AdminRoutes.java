@@ -1,0 +1,86 @@
+package io.stagecoach.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.Principal;
+import io.stagecoach.domain.RegistryService;
+import io.stagecoach.domain.Role;
+import io.stagecoach.local.eventbridge.LocalEventBridge;
+import io.stagecoach.local.apigateway.ProxyEvents;
+import io.stagecoach.local.http.RawRequest;
+import io.stagecoach.local.http.RawResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The local cloud's own operations, under {@code /_stagecoach/}, for an admin token: list the rules and
+ * their next scheduled time, fire a rule now, read the dead letters.
+ */
+final class AdminRoutes {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final RegistryService registry;
+  private final LocalEventBridge eventBridge;
+
+  AdminRoutes(RegistryService registry, LocalEventBridge eventBridge) {
+    this.registry = registry;
+    this.eventBridge = eventBridge;
+  }
+
+  RawResponse handle(RawRequest request) {
+    Optional<Principal> caller = Optional.ofNullable(ProxyEvents.header(request, "Authorization"))
+        .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+        .flatMap(h -> registry.authenticate(h.substring(7).trim(), Clock.systemUTC().instant()));
+    if (caller.isEmpty()) {
+      return problem(401, "unauthorized", "an admin bearer token is required");
+    }
+    if (!caller.get().may(Role.ADMIN)) {
+      return problem(403, "forbidden", "the local cloud's operations need the admin role");
+    }
+    String path = request.target().replaceFirst("\\?.*$", "");
+    List<String> parts = List.of(path.substring(LocalCloud.ADMIN_PREFIX.length()).split("/"));
+    if (request.method().equals("GET") && parts.equals(List.of("rules"))) {
+      ArrayNode rules = MAPPER.createArrayNode();
+      for (String rule : eventBridge.ruleNames()) {
+        ObjectNode o = rules.addObject().put("name", rule);
+        eventBridge.nextFireTime(rule).ifPresent(t -> o.put("nextFireTime", t.toString()));
+      }
+      return json(200, MAPPER.createObjectNode().set("rules", rules));
+    }
+    if (request.method().equals("POST") && parts.size() >= 3 && parts.get(0).equals("rules")
+        && parts.get(parts.size() - 1).equals("fire")) {
+      String rule = String.join("/", parts.subList(1, parts.size() - 1));
+      try {
+        return json(202, MAPPER.createObjectNode().put("rule", rule).put("eventId", eventBridge.fireNow(rule)));
+      } catch (IllegalArgumentException e) {
+        return problem(404, "not_found", "no rule named " + rule);
+      }
+    }
+    if (request.method().equals("GET") && parts.equals(List.of("dead-letters"))) {
+      ArrayNode letters = MAPPER.createArrayNode();
+      eventBridge.deadLetters().forEach(d -> letters.addObject()
+          .put("time", d.time().toString()).put("eventId", d.eventId()).put("rule", d.ruleName())
+          .put("target", d.targetArn()).put("attempts", d.attempts()).put("errorCode", d.errorCode())
+          .put("errorMessage", d.errorMessage()));
+      return json(200, MAPPER.createObjectNode().set("deadLetters", letters));
+    }
+    return problem(404, "not_found", "no local cloud operation " + request.method() + " " + path);
+  }
+
+  private static RawResponse json(int status, ObjectNode body) {
+    return new RawResponse(status, List.of(Map.entry("Content-Type", "application/json")),
+        body.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static RawResponse problem(int status, String code, String detail) {
+    ObjectNode body = MAPPER.createObjectNode().put("type", "urn:stagecoach:problem:" + code).put("status", status)
+        .put("code", code).put("detail", detail);
+    return new RawResponse(status, List.of(Map.entry("Content-Type", "application/problem+json")),
+        body.toString().getBytes(StandardCharsets.UTF_8));
+  }
+}
