@@ -70,6 +70,24 @@ class LocalCloudTest {
   }
 
   @Test
+  void adminOperations_listTheTemplatesRules_andFireOneNow_forAdminsOnly(@TempDir Path dir) throws Exception {
+    try (LocalCloud cloud = LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0))) {
+      ApiClient admin = new ApiClient(cloud.endpoint(), cloud.adminToken());
+      ApiClient.Reply rules = admin.get("/_stagecoach/rules");
+      assertEquals(200, rules.status(), rules.body());
+      String rule = rules.json().get("rules").get(0).get("name").asText();
+      assertTrue(rule.contains("ReleaseRegistered"), rules.body());
+      ApiClient.Reply fired = admin.send("POST", "/_stagecoach/rules/" + rule + "/fire", null);
+      assertEquals(202, fired.status(), fired.body());
+      assertFalse(fired.json().get("eventId").asText().isEmpty());
+      assertEquals(404, admin.send("POST", "/_stagecoach/rules/nope/fire", null).status());
+      assertEquals(401, new ApiClient(cloud.endpoint(), null).get("/_stagecoach/rules").status());
+      String viewer = admin.send("POST", "/v1/tokens", "{\"principal\":\"v\",\"roles\":[\"viewer\"]}").json().get("token").asText();
+      assertEquals(403, admin.as(viewer).get("/_stagecoach/rules").status());
+    }
+  }
+
+  @Test
   void secondServe_onTheSameDirectory_isRefusedWithAClearMessage(@TempDir Path dir) throws Exception {
     try (LocalCloud cloud = LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0))) {
       IllegalStateException e = assertThrows(IllegalStateException.class,
