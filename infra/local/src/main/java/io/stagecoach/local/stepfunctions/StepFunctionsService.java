@@ -245,7 +245,8 @@ public final class StepFunctionsService implements AutoCloseable {
         } catch (InterruptedException e) {
           return;
         }
-        if (execution.finish(Status.TIMED_OUT, null, StatesError.TIMEOUT, null, "ExecutionTimedOut",
+        // DescribeExecution shows no error for a timed-out execution (recorded); the event carries it.
+        if (execution.finish(Status.TIMED_OUT, null, null, null, "ExecutionTimedOut",
             "executionTimedOutEventDetails", NODES.objectNode().put("error", StatesError.TIMEOUT))) {
           Thread t = execution.thread;
           if (t != null) {
@@ -549,14 +550,14 @@ public final class StepFunctionsService implements AutoCloseable {
         "TestStateMachine", text(body, "roleArn"), input, clock);
     ObjectNode out = NODES.objectNode();
     ObjectNode inspection = NODES.objectNode();
+    Map<String, JsonNode> steps = new java.util.LinkedHashMap<>();
     try {
-      Interpreter.Step step = interpreter.runState(run, name, state, input);
-      out.put("status", step.next() == null ? "SUCCEEDED" : "SUCCEEDED");
+      Interpreter.Step step = interpreter.runState(run, name, state, input, steps);
+      out.put("status", "SUCCEEDED");
       out.put("output", Json.write(step.output()));
       if (step.next() != null) {
         out.put("nextState", step.next());
       }
-      step.inspection().forEach((k, v) -> inspection.put(k, Json.write(v)));
     } catch (StatesError e) {
       out.put("status", "FAILED");
       if (e.error() != null) {
@@ -569,6 +570,7 @@ public final class StepFunctionsService implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new ApiError("ServiceUnavailable", "interrupted");
     }
+    steps.forEach((k, v) -> inspection.put(k, Json.write(v)));
     if (!"INFO".equals(body.path("inspectionLevel").asText("INFO"))) {
       out.set("inspectionData", inspection);
     }

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -40,12 +41,18 @@ import software.amazon.awssdk.services.sfn.model.TestStateResponse;
 class AslConformanceTest {
 
   /** The ratchet: the pass count reached; lower it only with a reason in the commit. */
-  private static final int PASSING_AT_LEAST = 0;
+  private static final int PASSING_AT_LEAST = 722;
   private static final double TARGET_RATE = 0.95;
 
   private static final Pattern PLACEHOLDER = Pattern.compile("<[^<>]+>");
   private static final List<String> NORMALIZED_WORDS = List.of("snf_role_arn", "start-time", "entered-time",
       "date", "generated-uuid", "x-amzn-RequestId", "RequestId", "X-Amzn-Trace-Id");
+
+  /** Why a known failure cannot pass, shown next to it in the report (the failure still counts). */
+  private static final Map<String, String> EXPLAINED = Map.of(
+      "lambda-invoke-resultselector-context-object",
+      "the recorded Content-Length counts the real function name, which the snapshot replaced by the "
+          + "longer `<lambda_function_name>` that the replayed payload now carries");
 
   record Outcome(String folder, String name, String failure) {}
 
@@ -75,6 +82,9 @@ class AslConformanceTest {
             .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
             .endpointOverride(URI.create("http://127.0.0.1:" + server.port()))
             .httpClient(UrlConnectionHttpClient.create())
+            // TestState is sent to the "sync-" host prefix, which a loopback endpoint does not have.
+            .overrideConfiguration(c -> c.putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION,
+                true))
             .build()) {
       clientRef[0] = client;
       int[] counter = {0};
@@ -341,7 +351,8 @@ class AslConformanceTest {
     } else {
       md.append("| folder | case | reason |\n| --- | --- | --- |\n");
       outcomes.stream().filter(o -> o.failure() != null).forEach(o -> md.append("| `").append(o.folder())
-          .append("` | `").append(o.name()).append("` | ").append(abbreviate(o.failure())).append(" |\n"));
+          .append("` | `").append(o.name()).append("` | ").append(abbreviate(o.failure()))
+          .append(EXPLAINED.containsKey(o.name()) ? " — " + EXPLAINED.get(o.name()) : "").append(" |\n"));
     }
     Path out = Path.of(System.getProperty("user.dir")).resolve("../../docs/conformance.md").normalize();
     Files.createDirectories(out.getParent());

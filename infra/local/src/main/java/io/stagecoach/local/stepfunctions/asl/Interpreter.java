@@ -51,13 +51,18 @@ public final class Interpreter {
     return runMachine(run, definition, run.input(), null);
   }
 
-  /** Runs one state on its own (the TestState API); returns its output and the next state, if any. */
-  public record Step(JsonNode output, String next, Map<String, JsonNode> inspection) {}
+  /** One state's output and the next state (null at the end). */
+  public record Step(JsonNode output, String next) {}
 
-  public Step runState(Run run, String name, JsonNode state, JsonNode input) throws InterruptedException {
-    Map<String, JsonNode> inspection = new java.util.LinkedHashMap<>();
+  /**
+   * Runs one state on its own (the TestState API), filling {@code inspection} with the data-flow steps
+   * (input, afterInputPath, afterParameters, result, afterResultSelector, afterResultPath) it got through,
+   * also when it fails.
+   */
+  public Step runState(Run run, String name, JsonNode state, JsonNode input, Map<String, JsonNode> inspection)
+      throws InterruptedException {
     Outcome o = runState(run, name, state, input, null, inspection);
-    return new Step(o.output(), o.next(), inspection);
+    return new Step(o.output(), o.next());
   }
 
   private record Outcome(JsonNode output, String next, boolean end) {}
@@ -89,6 +94,7 @@ public final class Interpreter {
     long enteredId = run.record(type + "StateEntered", "stateEnteredEventDetails", entered);
     Instant enteredTime = run.clock().now();
     Scope scope = new Scope(run, name, enteredTime, mapItem);
+    scope.retryable = List.of("Task", "Parallel", "Map").contains(type);
     if (inspection != null) {
       inspection.put("input", rawInput);
       if (List.of("Choice", "Succeed", "Fail", "Wait").contains(type)) {
@@ -132,6 +138,8 @@ public final class Interpreter {
     final Instant enteredTime;
     final ObjectNode mapItem;
     int retryCount;
+    /** Only states with Retry (Task, Parallel, Map) show $$.State.RetryCount, as recorded on AWS. */
+    boolean retryable;
     String taskToken;
 
     Scope(Run run, String stateName, Instant enteredTime, ObjectNode mapItem) {
@@ -146,7 +154,9 @@ public final class Interpreter {
       ObjectNode state = ctx.putObject("State");
       state.put("EnteredTime", enteredTime.toString());
       state.put("Name", stateName);
-      state.put("RetryCount", retryCount);
+      if (retryable) {
+        state.put("RetryCount", retryCount);
+      }
       if (taskToken != null) {
         ctx.putObject("Task").put("Token", taskToken);
       }
@@ -392,7 +402,7 @@ public final class Interpreter {
     for (JsonNode branch : branches) {
       jobs.add(() -> runMachine(scope.run, branch, input, scope.mapItem));
     }
-    ArrayNode out = runAll(jobs, 0, 0, -1, scope.run);
+    ArrayNode out = runAll(jobs, 0, -1, -1, scope.run);
     scope.run.record("ParallelStateSucceeded", null, null);
     return out;
   }
@@ -456,6 +466,7 @@ public final class Interpreter {
   private static Scope scopeWithItem(Scope scope, ObjectNode item) {
     Scope s = new Scope(scope.run, scope.stateName, scope.enteredTime, item);
     s.retryCount = scope.retryCount;
+    s.retryable = scope.retryable;
     return s;
   }
 

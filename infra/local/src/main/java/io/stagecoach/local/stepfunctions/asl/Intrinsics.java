@@ -268,8 +268,7 @@ public final class Intrinsics {
         if (next >= a.size()) {
           throw fail("States.Format: more placeholders than arguments");
         }
-        JsonNode v = a.get(next++);
-        out.append(v.isTextual() ? v.textValue() : Json.write(v));
+        out.append(formatted(a.get(next++)));
         i++;
       } else {
         out.append(c);
@@ -279,6 +278,36 @@ public final class Intrinsics {
       throw fail("States.Format: more arguments than placeholders");
     }
     return NODES.textNode(out.toString());
+  }
+
+  /**
+   * How States.Format renders an argument: strings raw, objects and arrays the way AWS's Java runtime
+   * prints maps and lists (recorded: {@code {Arg1=1, Arg2=[]}}).
+   */
+  private static String formatted(JsonNode v) {
+    if (v.isTextual()) {
+      return v.textValue();
+    }
+    if (v.isObject()) {
+      StringBuilder b = new StringBuilder("{");
+      var it = v.properties().iterator();
+      while (it.hasNext()) {
+        var e = it.next();
+        b.append(e.getKey()).append('=').append(formatted(e.getValue()));
+        if (it.hasNext()) {
+          b.append(", ");
+        }
+      }
+      return b.append('}').toString();
+    }
+    if (v.isArray()) {
+      StringBuilder b = new StringBuilder("[");
+      for (int i = 0; i < v.size(); i++) {
+        b.append(i > 0 ? ", " : "").append(formatted(v.get(i)));
+      }
+      return b.append(']').toString();
+    }
+    return Json.write(v);
   }
 
   private static void arity(String name, List<JsonNode> a, int n) {
@@ -306,8 +335,9 @@ public final class Intrinsics {
       throw fail(name + ": expected a number, got " + Json.write(v));
     }
     BigDecimal d = v.decimalValue();
-    // AWS rounds a fractional argument to the nearest integer (MathAdd 1.5 -> 2).
-    return d.setScale(0, java.math.RoundingMode.HALF_UP).intValueExact();
+    // AWS rounds a fractional argument half up towards positive infinity, like Java's Math.round
+    // (recorded: 1.5 -> 2, -1.5 -> -1, -2.5 -> -2).
+    return d.add(new BigDecimal("0.5")).setScale(0, java.math.RoundingMode.FLOOR).intValueExact();
   }
 
   private static StatesError fail(String message) {

@@ -356,7 +356,8 @@ public final class JsonPath {
       StringBuilder b = new StringBuilder();
       while (pos < s.length() && s.charAt(pos) != quote) {
         char c = s.charAt(pos);
-        if (c == '\\' && pos + 1 < s.length()) {
+        if (c == '\\' && pos + 1 < s.length() && (s.charAt(pos + 1) == quote || s.charAt(pos + 1) == '\\')) {
+          // Only the quote and the backslash are escapes; AWS keeps any other backslash (recorded).
           b.append(s.charAt(pos + 1));
           pos += 2;
         } else {

@@ -39,15 +39,19 @@ public class StatesError extends RuntimeException {
   }
 
   /**
-   * Whether an ErrorEquals name covers this error: States.ALL covers all but the terminal States.Runtime
-   * and States.DataLimitExceeded, States.TaskFailed covers all but other States.* errors (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+   * Whether an ErrorEquals name covers this error: States.Runtime and States.DataLimitExceeded are
+   * terminal, States.ALL covers all others, States.TaskFailed all but other States.* errors (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
    */
   public boolean matches(String name) {
+    if (RUNTIME.equals(error) || "States.DataLimitExceeded".equals(error)) {
+      // Terminal: recorded on AWS, a Catch naming States.Runtime does not catch it either.
+      return false;
+    }
     if (name.equals(error)) {
       return true;
     }
     if (ALL.equals(name)) {
-      return !RUNTIME.equals(error) && !"States.DataLimitExceeded".equals(error);
+      return true;
     }
     if (TASK_FAILED.equals(name)) {
       return error == null || !error.startsWith("States.") || TASK_FAILED.equals(error);
