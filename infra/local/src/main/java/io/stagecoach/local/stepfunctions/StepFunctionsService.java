@@ -34,8 +34,10 @@ import java.util.regex.Pattern;
  * {@link Interpreter}, task-token callbacks, and the AWS JSON 1.0 API ({@code X-Amz-Target:
  * AWSStepFunctions.<Action>}) so SDK clients work unchanged.
  *
- * <p>Construct with {@code new StepFunctionsService(integrations, StepClock.system(), region, account)}
- * and host {@link #handle} on a {@code WireServer}.
+ * <p>Construct with {@code new StepFunctionsService(integrations, StepClock.system(), region, account,
+ * store)} ({@link DynamoDbExecutionStore} for durability, or the 4-argument constructor for memory
+ * only), call {@link #resumeRunning()} to reload what the store holds, and host {@link #handle} on a
+ * {@code WireServer}.
  */
 public final class StepFunctionsService implements AutoCloseable {
 
@@ -64,6 +66,7 @@ public final class StepFunctionsService implements AutoCloseable {
     private volatile String cause;
     private volatile Instant stopDate;
     private volatile Thread thread;
+    private volatile ExecutionStore.Checkpoint checkpoint;
 
     Execution(StateMachine machine, Run run) {
       this.machine = machine;
@@ -131,12 +134,148 @@ public final class StepFunctionsService implements AutoCloseable {
   private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
   private final Map<String, Execution> executions = new ConcurrentHashMap<>();
   private final ExecutorService runner = Executors.newVirtualThreadPerTaskExecutor();
+  private final ExecutionStore store;
+  private volatile boolean closed;
 
+  /** A service whose executions live in memory only. */
   public StepFunctionsService(Integrations integrations, StepClock clock, String region, String account) {
+    this(integrations, clock, region, account, ExecutionStore.inMemory());
+  }
+
+  public StepFunctionsService(Integrations integrations, StepClock clock, String region, String account,
+      ExecutionStore store) {
     this.clock = clock;
     this.region = region;
     this.account = account;
-    this.interpreter = new Interpreter(new TaskRunner(integrations, tokens));
+    this.store = store;
+    this.interpreter = new Interpreter(new TaskRunner(integrations, tokens), new StoreCheckpoints());
+  }
+
+  /**
+   * Reloads the store's state machines and executions; running ones carry on from their checkpoint: a
+   * task keeps waiting for its token (until its original deadline), a Wait sleeps only the time it had
+   * left, any other state is entered again (a Lambda task may run twice: at least once, as on AWS).
+   * Returns how many executions were resumed.
+   */
+  public int resumeRunning() {
+    for (ExecutionStore.StoredStateMachine m : store.stateMachines()) {
+      try {
+        machines.put(m.arn(), new StateMachine(m.arn(), m.name(), m.definition(), Definitions.parse(m.definition()),
+            m.roleArn(), "STANDARD", m.creationDate()));
+      } catch (InvalidDefinition e) {
+        throw new IllegalStateException("stored state machine " + m.arn() + " is invalid: " + e.getMessage(), e);
+      }
+    }
+    int resumed = 0;
+    for (ExecutionStore.StoredExecution stored : store.executions()) {
+      StateMachine machine = machines.get(stored.stateMachineArn());
+      if (machine == null || executions.containsKey(stored.arn())) {
+        continue;
+      }
+      JsonNode input;
+      List<Run.HistoryEvent> history;
+      try {
+        input = Json.parse(stored.input());
+        history = historyFrom(stored.history());
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("stored execution " + stored.arn() + " is unreadable", e);
+      }
+      Run run = new Run(stored.arn(), stored.name(), machine.arn(), machine.name(), machine.roleArn(), input,
+          clock, stored.startDate(), history);
+      Execution execution = new Execution(machine, run);
+      execution.status = Status.valueOf(stored.status());
+      execution.error = stored.error();
+      execution.cause = stored.cause();
+      execution.stopDate = stored.stopDate();
+      execution.checkpoint = stored.checkpoint();
+      try {
+        execution.output = stored.output() == null ? null : Json.parse(stored.output());
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("stored execution " + stored.arn() + " has unreadable output", e);
+      }
+      executions.put(stored.arn(), execution);
+      if (execution.status == Status.RUNNING) {
+        if (stored.checkpoint() != null && stored.checkpoint().taskToken() != null) {
+          // Open before resumeRunning returns: an answer may arrive before the resumed task waits again.
+          tokens.open(stored.checkpoint().taskToken(), stored.arn());
+        }
+        resumed++;
+        runner.submit(() -> runExecution(execution, stored.checkpoint()));
+      }
+    }
+    return resumed;
+  }
+
+  /** Persists checkpoints of top-level states as executions reach them. */
+  private final class StoreCheckpoints implements Interpreter.Checkpoints {
+    @Override
+    public void entered(Run run, String state, JsonNode input) {
+      Execution e = executions.get(run.executionArn());
+      if (e != null) {
+        e.checkpoint = new ExecutionStore.Checkpoint(state, Json.write(input), null, null, null);
+        persist(e);
+      }
+    }
+
+    @Override
+    public void waiting(Run run, String state, Instant wakeAt) {
+      Execution e = executions.get(run.executionArn());
+      if (e != null && e.checkpoint != null) {
+        e.checkpoint = new ExecutionStore.Checkpoint(state, e.checkpoint.input(), wakeAt, null, null);
+        persist(e);
+      }
+    }
+
+    @Override
+    public void awaitingToken(Run run, String state, String token, Instant deadline) {
+      Execution e = executions.get(run.executionArn());
+      if (e != null && e.checkpoint != null) {
+        e.checkpoint = new ExecutionStore.Checkpoint(state, e.checkpoint.input(), null, token, deadline);
+        persist(e);
+      }
+    }
+  }
+
+  private void persist(Execution e) {
+    if (closed) {
+      // A closed service is gone, as if killed: what it does while stopping must not reach the store.
+      return;
+    }
+    synchronized (e) {
+      store.putExecution(new ExecutionStore.StoredExecution(e.arn(), e.machine.arn(), e.run.name(),
+          Json.write(e.run.input()), e.status.name(), e.output == null ? null : Json.write(e.output), e.error,
+          e.cause, e.run.startTime(), e.stopDate, historyJson(e.run.history()),
+          e.status == Status.RUNNING ? e.checkpoint : null));
+    }
+  }
+
+  private static String historyJson(List<Run.HistoryEvent> events) {
+    ArrayNode out = NODES.arrayNode();
+    for (Run.HistoryEvent h : events) {
+      ObjectNode o = out.addObject();
+      o.put("id", h.id());
+      o.put("previousEventId", h.previousEventId());
+      o.put("timestamp", h.timestamp().toString());
+      o.put("type", h.type());
+      o.put("detailsKey", h.detailsKey());
+      o.set("details", h.details());
+    }
+    return Json.write(out);
+  }
+
+  private static List<Run.HistoryEvent> historyFrom(String text) throws JsonProcessingException {
+    List<Run.HistoryEvent> out = new ArrayList<>();
+    if (text == null) {
+      return out;
+    }
+    for (JsonNode o : Json.parse(text)) {
+      JsonNode details = o.get("details");
+      out.add(new Run.HistoryEvent(o.get("id").asLong(), o.get("previousEventId").asLong(),
+          Instant.parse(o.get("timestamp").asText()), o.get("type").asText(),
+          o.hasNonNull("detailsKey") ? o.get("detailsKey").asText() : null,
+          details == null || !details.isObject() ? null : (ObjectNode) details));
+    }
+    return out;
   }
 
   // ---- in-process API (the local cloud loads the template's state machines with these) -----------
@@ -152,6 +291,10 @@ public final class StepFunctionsService implements AutoCloseable {
     StateMachine existing = machines.putIfAbsent(arn, created);
     if (existing != null && !(existing.root().equals(root) && java.util.Objects.equals(existing.roleArn(), roleArn))) {
       throw new ApiError("StateMachineAlreadyExists", "State Machine Already Exists: '" + arn + "'");
+    }
+    if (existing == null) {
+      store.putStateMachine(new ExecutionStore.StoredStateMachine(arn, name, definition, roleArn,
+          created.creationDate()));
     }
     return arn;
   }
@@ -186,7 +329,8 @@ public final class StepFunctionsService implements AutoCloseable {
     started.put("input", Json.write(inputNode));
     started.put("roleArn", machine.roleArn());
     run.record("ExecutionStarted", "executionStartedEventDetails", started);
-    runner.submit(() -> runExecution(execution));
+    persist(execution);
+    runner.submit(() -> runExecution(execution, null));
     return arn;
   }
 
@@ -200,16 +344,20 @@ public final class StepFunctionsService implements AutoCloseable {
     return e != null && e.awaitEnd(timeout);
   }
 
-  private void runExecution(Execution execution) {
+  private void runExecution(Execution execution, ExecutionStore.Checkpoint from) {
     execution.thread = Thread.currentThread();
     JsonNode root = execution.machine.root();
     ScheduledTimeout timeout = null;
     if (root.has("TimeoutSeconds")) {
-      Duration limit = clock.realDuration(Duration.ofSeconds(root.get("TimeoutSeconds").asLong()));
-      timeout = new ScheduledTimeout(execution, limit);
+      // Counted from the execution's start, also across a restart.
+      Instant end = execution.run.startTime().plusSeconds(root.get("TimeoutSeconds").asLong());
+      Duration left = Duration.between(clock.now(), end);
+      timeout = new ScheduledTimeout(execution, clock.realDuration(left.isNegative() ? Duration.ZERO : left));
     }
     try {
-      JsonNode output = interpreter.run(execution.run, root);
+      JsonNode output = from == null ? interpreter.run(execution.run, root)
+          : interpreter.resume(execution.run, root, new Interpreter.Resume(from.state(), Json.parse(from.input()),
+              from.wakeAt(), from.taskToken(), from.taskDeadline()));
       execution.finish(Status.SUCCEEDED, output, null, null, "ExecutionSucceeded",
           "executionSucceededEventDetails", NODES.objectNode().put("output", Json.write(output)));
     } catch (StatesError e) {
@@ -221,6 +369,9 @@ public final class StepFunctionsService implements AutoCloseable {
     } catch (InterruptedException e) {
       // Stopped or timed out: whoever interrupted already recorded the outcome.
       Thread.currentThread().interrupt();
+    } catch (JsonProcessingException e) {
+      execution.finish(Status.FAILED, null, StatesError.RUNTIME, "unreadable checkpoint", "ExecutionFailed",
+          "executionFailedEventDetails", NODES.objectNode().put("error", StatesError.RUNTIME));
     } catch (RuntimeException e) {
       ObjectNode details = NODES.objectNode();
       details.put("error", StatesError.RUNTIME);
@@ -231,6 +382,7 @@ public final class StepFunctionsService implements AutoCloseable {
       if (timeout != null) {
         timeout.cancel();
       }
+      persist(execution);
     }
   }
 
@@ -248,6 +400,7 @@ public final class StepFunctionsService implements AutoCloseable {
         // DescribeExecution shows no error for a timed-out execution (recorded); the event carries it.
         if (execution.finish(Status.TIMED_OUT, null, null, null, "ExecutionTimedOut",
             "executionTimedOutEventDetails", NODES.objectNode().put("error", StatesError.TIMEOUT))) {
+          persist(execution);
           Thread t = execution.thread;
           if (t != null) {
             t.interrupt();
@@ -271,6 +424,7 @@ public final class StepFunctionsService implements AutoCloseable {
     details.put("error", error);
     details.put("cause", cause);
     if (e.finish(Status.ABORTED, null, error, cause, "ExecutionAborted", "executionAbortedEventDetails", details)) {
+      persist(e);
       Thread t = e.thread;
       if (t != null) {
         t.interrupt();
@@ -312,6 +466,7 @@ public final class StepFunctionsService implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     executions.values().forEach(e -> {
       Thread t = e.thread;
       if (t != null) {
@@ -394,6 +549,7 @@ public final class StepFunctionsService implements AutoCloseable {
       case "DeleteStateMachine" -> {
         String arn = arn(body, "stateMachineArn", STATE_MACHINE_ARN);
         machines.remove(arn);
+        store.deleteStateMachine(arn);
         yield NODES.objectNode();
       }
       case "ListStateMachines" -> {

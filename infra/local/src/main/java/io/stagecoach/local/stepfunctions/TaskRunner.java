@@ -57,6 +57,9 @@ final class TaskRunner implements Interpreter.Tasks {
         : resource.endsWith(".sync") ? resource.substring(0, resource.length() - ".sync".length()) : resource;
     boolean lambdaArn = base.startsWith("arn:aws:lambda:");
     String prefix = lambdaArn ? "LambdaFunction" : "Task";
+    if (request.resume() != null) {
+      return resumeWaiting(request, prefix);
+    }
     ObjectNode scheduled = NODES.objectNode();
     if (lambdaArn) {
       scheduled.put("resource", base);
@@ -85,6 +88,7 @@ final class TaskRunner implements Interpreter.Tasks {
       if (callback) {
         run.record("TaskSubmitted", "taskSubmittedEventDetails",
             NODES.objectNode().put("output", Json.write(result)));
+        request.tokenListener().awaitingToken(request.taskToken(), deadline);
         result = awaitToken(pending, run, deadline, request.heartbeat());
       }
       run.record(prefix + "Succeeded", lambdaArn ? "lambdaFunctionSucceededEventDetails"
@@ -103,6 +107,31 @@ final class TaskRunner implements Interpreter.Tasks {
       if (callback) {
         tokens.close(request.taskToken());
       }
+    }
+  }
+
+  /** After a restart: the request was sent before, so only the wait for the token goes on. */
+  private JsonNode resumeWaiting(Interpreter.TaskRequest request, String prefix) throws InterruptedException {
+    Run run = request.run();
+    String token = request.taskToken();
+    Instant deadline = request.resume().taskDeadline();
+    TaskTokens.Pending pending = tokens.open(token, run.executionArn());
+    try {
+      request.tokenListener().awaitingToken(token, deadline);
+      JsonNode result = awaitToken(pending, run, deadline, request.heartbeat());
+      run.record(prefix + "Succeeded", "taskSucceededEventDetails",
+          NODES.objectNode().put("output", Json.write(result)));
+      return result;
+    } catch (StatesError e) {
+      String type = StatesError.TIMEOUT.equals(e.error()) || StatesError.HEARTBEAT_TIMEOUT.equals(e.error())
+          ? "TimedOut" : "Failed";
+      ObjectNode details = NODES.objectNode();
+      details.put("error", e.error());
+      details.put("cause", e.cause());
+      run.record(prefix + type, "task" + type + "EventDetails", details);
+      throw e;
+    } finally {
+      tokens.close(token);
     }
   }
 

@@ -32,10 +32,9 @@ final class TaskTokens {
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Set<String> closed = ConcurrentHashMap.newKeySet();
 
+  /** Opens a token, or returns it if already open (reopened from a store before its task resumed). */
   Pending open(String token, String executionArn) {
-    Pending p = new Pending(executionArn);
-    pending.put(token, p);
-    return p;
+    return pending.computeIfAbsent(token, t -> new Pending(executionArn));
   }
 
   void close(String token) {

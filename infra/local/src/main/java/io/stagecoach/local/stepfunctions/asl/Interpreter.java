@@ -33,7 +33,45 @@ public final class Interpreter {
 
   /** What a Task state asks of the outside world. */
   public record TaskRequest(Run run, String stateName, String resource, JsonNode parameters, String taskToken,
-      Duration timeout, Duration heartbeat) {}
+      Duration timeout, Duration heartbeat, Resume resume, TokenListener tokenListener) {}
+
+  /** Told when a top-level task starts waiting for its token, so a durable store can record it. */
+  @FunctionalInterface
+  public interface TokenListener {
+    void awaitingToken(String token, Instant deadline);
+  }
+
+  /**
+   * Where a restarted execution picks up: the top-level state it was in, that state's input, and what
+   * it was waiting for (a Wait's wake-up time, or a task token and the task's deadline).
+   */
+  public record Resume(String state, JsonNode input, Instant wakeAt, String taskToken, Instant taskDeadline) {}
+
+  /**
+   * Progress of top-level states, for durability: which state an execution entered with which input, and
+   * what it waits for. Branches of Parallel and Map are not checkpointed; a restart re-enters the
+   * top-level state that holds them.
+   */
+  public interface Checkpoints {
+    void entered(Run run, String state, JsonNode input);
+
+    void waiting(Run run, String state, Instant wakeAt);
+
+    void awaitingToken(Run run, String state, String token, Instant deadline);
+
+    static Checkpoints none() {
+      return new Checkpoints() {
+        @Override
+        public void entered(Run run, String state, JsonNode input) {}
+
+        @Override
+        public void waiting(Run run, String state, Instant wakeAt) {}
+
+        @Override
+        public void awaitingToken(Run run, String state, String token, Instant deadline) {}
+      };
+    }
+  }
 
   /** Runs Task states' resources; failures are {@link StatesError}s. */
   public interface Tasks {
@@ -41,14 +79,25 @@ public final class Interpreter {
   }
 
   private final Tasks tasks;
+  private final Checkpoints checkpoints;
 
   public Interpreter(Tasks tasks) {
+    this(tasks, Checkpoints.none());
+  }
+
+  public Interpreter(Tasks tasks, Checkpoints checkpoints) {
     this.tasks = tasks;
+    this.checkpoints = checkpoints;
   }
 
   /** Runs a whole execution's machine; a failure is the StatesError it ended with. */
   public JsonNode run(Run run, JsonNode definition) throws InterruptedException {
-    return runMachine(run, definition, run.input(), null);
+    return runMachine(run, definition, run.input(), null, true, null);
+  }
+
+  /** Continues a restarted execution from a checkpoint. */
+  public JsonNode resume(Run run, JsonNode definition, Resume resume) throws InterruptedException {
+    return runMachine(run, definition, resume.input(), null, true, resume);
   }
 
   /** One state's output and the next state (null at the end). */
@@ -61,23 +110,24 @@ public final class Interpreter {
    */
   public Step runState(Run run, String name, JsonNode state, JsonNode input, Map<String, JsonNode> inspection)
       throws InterruptedException {
-    Outcome o = runState(run, name, state, input, null, inspection);
+    Outcome o = runState(run, name, state, input, null, inspection, false, null);
     return new Step(o.output(), o.next());
   }
 
   private record Outcome(JsonNode output, String next, boolean end) {}
 
-  private JsonNode runMachine(Run run, JsonNode machine, JsonNode input, ObjectNode mapItem)
-      throws InterruptedException {
+  private JsonNode runMachine(Run run, JsonNode machine, JsonNode input, ObjectNode mapItem, boolean top,
+      Resume resume) throws InterruptedException {
     JsonNode states = machine.get("States");
-    String current = machine.get("StartAt").asText();
+    String current = resume != null ? resume.state() : machine.get("StartAt").asText();
     JsonNode data = input;
     while (true) {
       if (Thread.interrupted()) {
         throw new InterruptedException();
       }
       JsonNode state = states.get(current);
-      Outcome o = runState(run, current, state, data, mapItem, null);
+      Outcome o = runState(run, current, state, data, mapItem, null, top, resume);
+      resume = null;
       data = o.output();
       if (o.end()) {
         return data;
@@ -87,13 +137,24 @@ public final class Interpreter {
   }
 
   private Outcome runState(Run run, String name, JsonNode state, JsonNode rawInput, ObjectNode mapItem,
-      Map<String, JsonNode> inspection) throws InterruptedException {
+      Map<String, JsonNode> inspection, boolean top, Resume resume) throws InterruptedException {
     String type = state.get("Type").asText();
-    ObjectNode entered = NODES.objectNode().put("name", name);
-    entered.put("input", Json.write(rawInput));
-    long enteredId = run.record(type + "StateEntered", "stateEnteredEventDetails", entered);
+    long enteredId;
+    if (resume == null) {
+      ObjectNode entered = NODES.objectNode().put("name", name);
+      entered.put("input", Json.write(rawInput));
+      enteredId = run.record(type + "StateEntered", "stateEnteredEventDetails", entered);
+      if (top) {
+        checkpoints.entered(run, name, rawInput);
+      }
+    } else {
+      // Re-entered after a restart: the history already has the entry.
+      enteredId = run.lastEnteredId(name);
+    }
     Instant enteredTime = run.clock().now();
     Scope scope = new Scope(run, name, enteredTime, mapItem);
+    scope.top = top;
+    scope.resume = resume;
     scope.retryable = List.of("Task", "Parallel", "Map").contains(type);
     if (inspection != null) {
       inspection.put("input", rawInput);
@@ -138,6 +199,8 @@ public final class Interpreter {
     final Instant enteredTime;
     final ObjectNode mapItem;
     int retryCount;
+    boolean top;
+    Resume resume;
     /** Only states with Retry (Task, Parallel, Map) show $$.State.RetryCount, as recorded on AWS. */
     boolean retryable;
     String taskToken;
@@ -229,7 +292,12 @@ public final class Interpreter {
       JsonNode v = selectField(path, effective, scope, "TimestampPath");
       wait = until(clock, timestampOrFail(v, "TimestampPath", path));
     }
-    clock.sleep(wait);
+    Instant wakeAt = scope.resume != null && scope.resume.wakeAt() != null ? scope.resume.wakeAt()
+        : clock.now().plus(wait);
+    if (scope.top) {
+      checkpoints.waiting(scope.run, scope.stateName, wakeAt);
+    }
+    clock.sleep(until(clock, wakeAt.atOffset(java.time.ZoneOffset.UTC)));
     return next(state, outputPath(state, effective, scope));
   }
 
@@ -363,14 +431,20 @@ public final class Interpreter {
   private JsonNode task(String name, JsonNode state, JsonNode effective, Scope scope,
       Map<String, JsonNode> inspection) throws InterruptedException {
     String resource = state.get("Resource").asText();
-    scope.taskToken = resource.endsWith(".waitForTaskToken") ? newTaskToken() : null;
+    Resume resume = scope.resume != null && scope.resume.taskToken() != null ? scope.resume : null;
+    scope.resume = null;
+    scope.taskToken = resume != null ? resume.taskToken()
+        : resource.endsWith(".waitForTaskToken") ? newTaskToken() : null;
     JsonNode parameters = state.has("Parameters")
         ? evaluate(state.get("Parameters"), effective, scope.context()) : effective;
     note(inspection, "afterParameters", parameters);
     Duration timeout = seconds(state, "TimeoutSeconds", effective, scope);
     Duration heartbeat = seconds(state, "HeartbeatSeconds", effective, scope);
+    TokenListener listener = scope.top
+        ? (token, deadline) -> checkpoints.awaitingToken(scope.run, name, token, deadline)
+        : (token, deadline) -> { };
     return tasks.execute(new TaskRequest(scope.run, name, resource, parameters, scope.taskToken, timeout,
-        heartbeat));
+        heartbeat, resume, listener));
   }
 
   private static String newTaskToken() {
@@ -400,7 +474,7 @@ public final class Interpreter {
     JsonNode branches = state.get("Branches");
     List<Callable> jobs = new ArrayList<>();
     for (JsonNode branch : branches) {
-      jobs.add(() -> runMachine(scope.run, branch, input, scope.mapItem));
+      jobs.add(() -> runMachine(scope.run, branch, input, scope.mapItem, false, null));
     }
     ArrayNode out = runAll(jobs, 0, -1, -1, scope.run);
     scope.run.record("ParallelStateSucceeded", null, null);
@@ -440,7 +514,7 @@ public final class Interpreter {
             : evaluate(selector, effective, scopeWithItem(scope, item).context());
         scope.run.record("MapIterationStarted", "mapIterationStartedEventDetails",
             NODES.objectNode().put("name", scope.stateName).put("index", index));
-        JsonNode out = runMachine(scope.run, processor, itemInput, item);
+        JsonNode out = runMachine(scope.run, processor, itemInput, item, false, null);
         scope.run.record("MapIterationSucceeded", "mapIterationSucceededEventDetails",
             NODES.objectNode().put("name", scope.stateName).put("index", index));
         return out;

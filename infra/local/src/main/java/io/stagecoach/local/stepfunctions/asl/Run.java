@@ -39,6 +39,28 @@ public final class Run {
     this.startTime = clock.now();
   }
 
+  /** A run restored from a store, with its start time and the history recorded so far. */
+  public Run(String executionArn, String name, String stateMachineArn, String stateMachineName, String roleArn,
+      JsonNode input, StepClock clock, Instant startTime, List<HistoryEvent> history) {
+    this.executionArn = executionArn;
+    this.name = name;
+    this.stateMachineArn = stateMachineArn;
+    this.stateMachineName = stateMachineName;
+    this.roleArn = roleArn;
+    this.input = input;
+    this.clock = clock;
+    this.startTime = startTime;
+    this.history.addAll(history);
+  }
+
+  public String stateMachineName() {
+    return stateMachineName;
+  }
+
+  public String roleArn() {
+    return roleArn;
+  }
+
   public String executionArn() {
     return executionArn;
   }
@@ -61,6 +83,17 @@ public final class Run {
 
   public StepClock clock() {
     return clock;
+  }
+
+  /** The id of the latest entry into {@code state} (0 if none): for causes after a restart. */
+  synchronized long lastEnteredId(String state) {
+    for (int i = history.size() - 1; i >= 0; i--) {
+      HistoryEvent e = history.get(i);
+      if (e.type().endsWith("StateEntered") && e.details() != null && state.equals(e.details().path("name").asText())) {
+        return e.id();
+      }
+    }
+    return 0;
   }
 
   /** Appends an event and returns its id (ids start at 1, as on AWS). */
