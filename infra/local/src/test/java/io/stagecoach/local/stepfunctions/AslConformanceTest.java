@@ -41,18 +41,24 @@ import software.amazon.awssdk.services.sfn.model.TestStateResponse;
 class AslConformanceTest {
 
   /** The ratchet: the pass count reached; lower it only with a reason in the commit. */
-  private static final int PASSING_AT_LEAST = 722;
+  private static final int PASSING_AT_LEAST = 720;
   private static final double TARGET_RATE = 0.95;
 
   private static final Pattern PLACEHOLDER = Pattern.compile("<[^<>]+>");
   private static final List<String> NORMALIZED_WORDS = List.of("snf_role_arn", "start-time", "entered-time",
       "date", "generated-uuid", "x-amzn-RequestId", "RequestId", "X-Amzn-Trace-Id");
 
+  private static final String REDRIVE = "recorded in October 2023, before AWS added "
+      + "`$$.Execution.RedriveCount` (redrive, November 2023); the July 2024 recording of "
+      + "`context-object-query-values` has it, and so do we";
+
   /** Why a known failure cannot pass, shown next to it in the report (the failure still counts). */
   private static final Map<String, String> EXPLAINED = Map.of(
       "lambda-invoke-resultselector-context-object",
       "the recorded Content-Length counts the real function name, which the snapshot replaced by the "
-          + "longer `<lambda_function_name>` that the replayed payload now carries");
+          + "longer `<lambda_function_name>` that the replayed payload now carries",
+      "lambda-invoke-retry-then-catch-all", REDRIVE,
+      "lambda-retry-then-catch-all-context-retrycount", REDRIVE);
 
   record Outcome(String folder, String name, String failure) {}
 
@@ -148,7 +154,9 @@ class AslConformanceTest {
         client.stopExecution(b -> b.executionArn(execution));
         return "still RUNNING after 20 s";
       }
-      return compareResult(expected, d.statusAsString(), d.output(), d.error(), d.cause());
+      String failure = compareResult(expected, d.statusAsString(), d.output(), d.error(), d.cause());
+      List<String> deviations = stubs.deviations();
+      return failure != null || deviations.isEmpty() ? failure : String.join("; ", deviations);
     } catch (Exception e) {
       return "error: " + e;
     }
@@ -164,6 +172,9 @@ class AslConformanceTest {
       String failure = compareResult(expected, r.statusAsString(), r.output(), r.error(), r.cause());
       if (failure != null) {
         return failure;
+      }
+      if (!stubs.deviations().isEmpty()) {
+        return String.join("; ", stubs.deviations());
       }
       if (expected.has("nextState") && !expected.get("nextState").asText().equals(r.nextState())) {
         return "nextState: expected " + expected.get("nextState") + ", got " + r.nextState();
@@ -288,8 +299,22 @@ class AslConformanceTest {
         : at + ": expected " + abbreviate(Json.write(expected)) + ", got " + abbreviate(Json.write(actual));
   }
 
+  private static final char HOLE = '\u0000';
+
+  /** Collapses placeholders, nested ones too ({@code <<task_token>:1>}), into one HOLE each. */
+  private static String holes(String s) {
+    String before;
+    String after = s;
+    do {
+      before = after;
+      after = PLACEHOLDER.matcher(before).replaceAll(String.valueOf(HOLE));
+      after = after.replaceAll("<([^<>]*" + HOLE + "[^<>]*)>", String.valueOf(HOLE));
+    } while (!after.equals(before));
+    return after;
+  }
+
   private static boolean isWildcard(String s) {
-    return NORMALIZED_WORDS.contains(s) || PLACEHOLDER.matcher(s).matches();
+    return NORMALIZED_WORDS.contains(s) || holes(s).equals(String.valueOf(HOLE));
   }
 
   static boolean textMatches(String expected, String actual) {
@@ -299,18 +324,13 @@ class AslConformanceTest {
     if (isWildcard(expected)) {
       return true;
     }
-    if (!PLACEHOLDER.matcher(expected).find()) {
+    String holes = holes(expected);
+    if (holes.indexOf(HOLE) < 0) {
       return expected.equals(actual);
     }
-    StringBuilder regex = new StringBuilder();
-    var m = PLACEHOLDER.matcher(expected);
-    int last = 0;
-    while (m.find()) {
-      regex.append(Pattern.quote(expected.substring(last, m.start()))).append(".*?");
-      last = m.end();
-    }
-    regex.append(Pattern.quote(expected.substring(last)));
-    return Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(actual).matches();
+    String regex = java.util.Arrays.stream(holes.split(String.valueOf(HOLE), -1))
+        .map(Pattern::quote).collect(java.util.stream.Collectors.joining(".*?"));
+    return Pattern.compile(regex, Pattern.DOTALL).matcher(actual).matches();
   }
 
   private static String abbreviate(String s) {

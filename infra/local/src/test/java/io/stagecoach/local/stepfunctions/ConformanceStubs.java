@@ -25,8 +25,8 @@ final class ConformanceStubs implements Integrations {
   private final BiConsumer<String, JsonNode> callbacks;
   private volatile Iterator<JsonNode> remaining = List.<JsonNode>of().iterator();
   private volatile JsonNode behavior = JsonNodeFactory.instance.objectNode();
-  /** Task calls that did not match the recording, reported as a failure reason. */
-  final List<String> mismatches = new ArrayList<>();
+  /** Task calls that did not send what AWS recorded, or that AWS did not make. */
+  private final List<String> mismatches = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   ConformanceStubs(BiConsumer<String, JsonNode> callbacks) {
     this.callbacks = callbacks;
@@ -37,8 +37,32 @@ final class ConformanceStubs implements Integrations {
     testCase.path("stubs").forEach(stubs::add);
     remaining = stubs.iterator();
     behavior = testCase.path("lambdaBehavior");
-    synchronized (mismatches) {
-      mismatches.clear();
+    mismatches.clear();
+  }
+
+  /**
+   * What went differently from the recording: a call sent other data, a call AWS did not make, or (when
+   * the execution is over) recorded calls that were not made, e.g. a retry too few.
+   */
+  List<String> deviations() {
+    List<String> out = new ArrayList<>(mismatches);
+    int left = 0;
+    while (remaining.hasNext()) {
+      remaining.next();
+      left++;
+    }
+    if (left > 0) {
+      out.add(left + " recorded task call(s) not made");
+    }
+    return out;
+  }
+
+  private void check(JsonNode stub, String field, JsonNode sent) {
+    if (stub.has(field)) {
+      String m = AslConformanceTest.compare("task " + stub.path("state").asText() + " sent", stub.get(field), sent);
+      if (m != null) {
+        mismatches.add(m);
+      }
     }
   }
 
@@ -57,7 +81,17 @@ final class ConformanceStubs implements Integrations {
       if (identity) {
         return new Invocation(payload, false, null, null);
       }
+      mismatches.add("unrecorded call to " + functionName);
       throw new StatesError("Lambda.ResourceNotFoundException", "no recorded call left for " + functionName);
+    }
+    JsonNode sent = parse(payload);
+    if ("arn:aws:states:::lambda:invoke".equals(stub.path("resource").asText())) {
+      JsonNode recorded = stub.path("recordedParameters");
+      check(stub, "recordedParameters", recorded.has("Payload")
+          ? JsonNodeFactory.instance.objectNode().put("FunctionName", functionName).set("Payload", sent)
+          : JsonNodeFactory.instance.objectNode().put("FunctionName", functionName));
+    } else {
+      check(stub, "recordedInput", sent);
     }
     JsonNode result = stub.get("result");
     if (result.has("timesOut")) {
@@ -101,8 +135,10 @@ final class ConformanceStubs implements Integrations {
   public JsonNode callService(String service, String action, JsonNode parameters) {
     JsonNode stub = next(service + ":" + action);
     if (stub == null) {
+      mismatches.add("unrecorded call to " + service + ":" + action);
       return unsupported(service, action, parameters);
     }
+    check(stub, "recordedParameters", parameters);
     String token = findToken(parameters);
     JsonNode result = stub.get("result");
     if (token != null && result.has("callback") && result.get("callback").asText().startsWith("SendTask")) {
@@ -113,6 +149,14 @@ final class ConformanceStubs implements Integrations {
 
   private JsonNode unsupported(String service, String action, JsonNode parameters) {
     return Integrations.super.callService(service, action, parameters);
+  }
+
+  private static JsonNode parse(byte[] payload) {
+    try {
+      return Json.MAPPER.readTree(payload);
+    } catch (java.io.IOException e) {
+      return JsonNodeFactory.instance.textNode(new String(payload, StandardCharsets.UTF_8));
+    }
   }
 
   private static String findToken(JsonNode node) {
