@@ -43,7 +43,13 @@ public final class StepFunctionsService implements AutoCloseable {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final String JSON_1_0 = "application/x-amz-json-1.0";
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
+  /**
+   * Names of state machines and executions: 1 to 80 characters, none of whitespace, brackets, wildcards,
+   * {@code " # % \ ^ | ~ ` $ & , ; : /} or control characters (CreateStateMachine and StartExecution
+   * API references).
+   */
+  private static final Pattern NAME =
+      Pattern.compile("[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\x00-\\x1f\\x7f-\\x9f]{1,80}");
   private static final Pattern STATE_MACHINE_ARN =
       Pattern.compile("arn:aws[a-z-]*:states:[a-z0-9-]+:\\d{12}:stateMachine:[^:]+");
   private static final Pattern EXECUTION_ARN =
@@ -322,7 +328,12 @@ public final class StepFunctionsService implements AutoCloseable {
     String arn = "arn:aws:states:" + region + ":" + account + ":execution:" + machine.name() + ":" + executionName;
     Run run = new Run(arn, executionName, machine.arn(), machine.name(), machine.roleArn(), inputNode, clock);
     Execution execution = new Execution(machine, run);
-    if (executions.putIfAbsent(arn, execution) != null) {
+    Execution existing = executions.putIfAbsent(arn, execution);
+    if (existing != null) {
+      // The same name and input while it runs is a retried call: the same execution (StartExecution docs).
+      if (existing.status == Status.RUNNING && existing.run.input().equals(inputNode)) {
+        return arn;
+      }
       throw new ApiError("ExecutionAlreadyExists", "Execution Already Exists: '" + arn + "'");
     }
     ObjectNode started = NODES.objectNode();

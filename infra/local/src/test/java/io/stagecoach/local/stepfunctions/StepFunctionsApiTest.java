@@ -179,9 +179,16 @@ class StepFunctionsApiTest {
         "arn:aws:states:eu-west-1:123456789012:stateMachine:missing")));
     assertThrows(InvalidExecutionInputException.class,
         () -> sfn.startExecution(b -> b.stateMachineArn(arn).input("{broken")));
-    sfn.startExecution(b -> b.stateMachineArn(arn).name("once"));
+    assertThrows(SfnException.class, () -> sfn.startExecution(b -> b.stateMachineArn(arn).name("has space")));
+    String waiting = machine("""
+        {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}}""");
+    String first = sfn.startExecution(b -> b.stateMachineArn(waiting).name("once").input("{\"a\": 1}"))
+        .executionArn();
+    // A retried call (same name and input, still running) is the same execution; other input is not.
+    assertEquals(first, sfn.startExecution(b -> b.stateMachineArn(waiting).name("once").input("{\"a\": 1}"))
+        .executionArn());
     assertThrows(ExecutionAlreadyExistsException.class,
-        () -> sfn.startExecution(b -> b.stateMachineArn(arn).name("once")));
+        () -> sfn.startExecution(b -> b.stateMachineArn(waiting).name("once").input("{\"a\": 2}")));
     assertThrows(TaskDoesNotExistException.class,
         () -> sfn.sendTaskSuccess(b -> b.taskToken("AQ" + "0".repeat(64)).output("{}")));
   }
