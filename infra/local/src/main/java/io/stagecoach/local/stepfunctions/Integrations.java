@@ -2,7 +2,10 @@ package io.stagecoach.local.stepfunctions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecoach.local.lambda.Invocation;
+import io.stagecoach.local.lambda.LocalFunction;
+import io.stagecoach.local.lambda.LocalFunctions;
 import io.stagecoach.local.stepfunctions.asl.StatesError;
+import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -35,6 +38,43 @@ public interface Integrations {
   default JsonNode callService(String service, String action, JsonNode parameters) {
     throw new StatesError(StatesError.RUNTIME,
         "The resource arn:aws:states:::" + service + ":" + action + " is not supported by the local cloud");
+  }
+
+  /**
+   * The local cloud's wiring: functions found by name or ARN (a version or alias qualifier is ignored:
+   * one version runs locally), PutEvents handed to the local EventBridge, DynamoDB Local's client.
+   */
+  static Integrations local(LocalFunctions functions, Function<JsonNode, JsonNode> putEvents,
+      DynamoDbClient dynamoDb) {
+    return new Integrations() {
+      @Override
+      public Invocation invokeFunction(String functionName, byte[] payload) {
+        String name = functionName;
+        if (name.startsWith("arn:")) {
+          String[] parts = name.split(":");
+          name = parts.length > 6 ? parts[6] : name;
+        } else if (name.contains(":")) {
+          name = name.substring(0, name.indexOf(':'));
+        }
+        for (LocalFunction f : functions.all().values()) {
+          if (f.name().equals(name)) {
+            return f.invoke(payload);
+          }
+        }
+        throw new StatesError("Lambda.ResourceNotFoundException",
+            "Function not found: " + functionName + " (Service: Lambda, Status Code: 404)");
+      }
+
+      @Override
+      public JsonNode putEvents(JsonNode entries) {
+        return putEvents.apply(entries);
+      }
+
+      @Override
+      public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+      }
+    };
   }
 
   /** No services at all: every task fails. For state machines made of Pass, Choice, Wait, Map, .... */
