@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -476,7 +477,7 @@ public final class Interpreter {
     for (JsonNode branch : branches) {
       jobs.add(() -> runMachine(scope.run, branch, input, scope.mapItem, false, null));
     }
-    ArrayNode out = runAll(jobs, 0, -1, -1, scope.run);
+    ArrayNode out = runAll(jobs, 0, -1, -1);
     scope.run.record("ParallelStateSucceeded", null, null);
     return out;
   }
@@ -514,7 +515,14 @@ public final class Interpreter {
             : evaluate(selector, effective, scopeWithItem(scope, item).context());
         scope.run.record("MapIterationStarted", "mapIterationStartedEventDetails",
             NODES.objectNode().put("name", scope.stateName).put("index", index));
-        JsonNode out = runMachine(scope.run, processor, itemInput, item, false, null);
+        JsonNode out;
+        try {
+          out = runMachine(scope.run, processor, itemInput, item, false, null);
+        } catch (StatesError e) {
+          scope.run.record("MapIterationFailed", "mapIterationFailedEventDetails",
+              NODES.objectNode().put("name", scope.stateName).put("index", index));
+          throw e;
+        }
         scope.run.record("MapIterationSucceeded", "mapIterationSucceededEventDetails",
             NODES.objectNode().put("name", scope.stateName).put("index", index));
         return out;
@@ -522,7 +530,7 @@ public final class Interpreter {
     }
     int toleratedCount = (int) tolerated(state, "ToleratedFailureCount", effective, scope);
     double toleratedPercentage = tolerated(state, "ToleratedFailurePercentage", effective, scope);
-    ArrayNode out = runAll(jobs, maxConcurrency, toleratedCount, toleratedPercentage, scope.run);
+    ArrayNode out = runAll(jobs, maxConcurrency, toleratedCount, toleratedPercentage);
     scope.run.record("MapStateSucceeded", null, null);
     return out;
   }
@@ -551,42 +559,59 @@ public final class Interpreter {
 
   /**
    * Runs branches or iterations on virtual threads, at most {@code maxConcurrency} at once (0: no
-   * limit), results in order. Without a tolerance the first failure stops the others and is rethrown;
-   * with one, failed items become {@code {"Error","Cause"}} until the tolerance is exceeded.
+   * limit), results in order. Without a tolerance the first failure, whichever job it comes from, stops
+   * the others and is rethrown; with one, failed items become {@code {"Error","Cause"}} and the state
+   * fails only past the tolerance.
    */
   private static ArrayNode runAll(List<Callable> jobs, int maxConcurrency, int toleratedCount,
-      double toleratedPercentage, Run run) throws InterruptedException {
+      double toleratedPercentage) throws InterruptedException {
     boolean tolerant = toleratedCount >= 0 || toleratedPercentage >= 0;
     Semaphore permits = new Semaphore(maxConcurrency <= 0 ? Integer.MAX_VALUE : maxConcurrency);
     AtomicInteger failures = new AtomicInteger();
+    AtomicInteger left = new AtomicInteger(jobs.size());
+    CompletableFuture<Void> settled = new CompletableFuture<>();
+    if (jobs.isEmpty()) {
+      settled.complete(null);
+    }
     JsonNode[] results = new JsonNode[jobs.size()];
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<JsonNode>> futures = new ArrayList<>();
-      for (Callable job : jobs) {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int i = 0; i < jobs.size(); i++) {
+        int index = i;
+        Callable job = jobs.get(i);
         futures.add(pool.submit(() -> {
-          permits.acquire();
           try {
-            return job.call();
-          } finally {
-            permits.release();
-          }
-        }));
-      }
-      try {
-        for (int i = 0; i < futures.size(); i++) {
-          try {
-            results[i] = waitFirstFailure(futures, i);
+            permits.acquire();
+            try {
+              results[index] = job.call();
+            } finally {
+              permits.release();
+            }
           } catch (StatesError e) {
             if (!tolerant) {
-              throw e;
+              settled.completeExceptionally(e);
+              return;
             }
             failures.incrementAndGet();
             ObjectNode failed = NODES.objectNode();
             failed.put("Error", e.error());
             failed.put("Cause", e.cause());
-            results[i] = failed;
+            results[index] = failed;
+          } catch (InterruptedException e) {
+            return;
+          } catch (RuntimeException e) {
+            settled.completeExceptionally(new StatesError(StatesError.RUNTIME, String.valueOf(e)));
+            return;
           }
-        }
+          if (left.decrementAndGet() == 0) {
+            settled.complete(null);
+          }
+        }));
+      }
+      try {
+        settled.get();
+      } catch (ExecutionException e) {
+        throw (StatesError) e.getCause();
       } finally {
         futures.forEach(f -> f.cancel(true));
       }
@@ -607,27 +632,6 @@ public final class Interpreter {
       out.add(r == null ? NullNode.getInstance() : r);
     }
     return out;
-  }
-
-  /**
-   * Waits for future {@code i}, but fails as soon as any other job fails: with a MaxConcurrency, an
-   * earlier failure must stop the iterations still waiting.
-   */
-  private static JsonNode waitFirstFailure(List<Future<JsonNode>> futures, int i) throws InterruptedException {
-    try {
-      return futures.get(i).get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof StatesError se) {
-        throw se;
-      }
-      if (cause instanceof InterruptedException ie) {
-        throw ie;
-      }
-      throw new StatesError(StatesError.RUNTIME, String.valueOf(cause));
-    } catch (java.util.concurrent.CancellationException e) {
-      throw new InterruptedException("cancelled");
-    }
   }
 
   // ---- data flow --------------------------------------------------------------------------------

@@ -141,6 +141,19 @@ class InterpreterTest {
   }
 
   @Test
+  void parallel_failsAsSoonAsAnyBranchFails_withoutWaitingForSlowerOnes() throws Exception {
+    long started = System.nanoTime();
+    StatesError e = assertThrows(StatesError.class, () -> run("""
+        {"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+          {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 3600, "End": true}}},
+          {"StartAt": "Bad", "States": {"Bad": {"Type": "Fail", "Error": "Broken", "Cause": "branch 2"}}}]}}}""",
+        "{}"));
+    assertEquals("Broken", e.error());
+    // An hour of execution time is 3.6 s at 1000x: the failure did not wait for it.
+    assertTrue(java.time.Duration.ofNanos(System.nanoTime() - started).toMillis() < 3000);
+  }
+
+  @Test
   void jsonPath_referencePathsWriteIntoCopies_andIndefinitePathsGiveArrays() throws Exception {
     JsonNode input = json("{\"a\": {\"b\": 1}, \"xs\": [{\"n\": 1}, {\"n\": 5}]}");
     assertEquals(json("{\"a\": {\"b\": 1, \"c\": {\"d\": 2}}, \"xs\": [{\"n\": 1}, {\"n\": 5}]}"),
