@@ -62,6 +62,11 @@ class AslConformanceTest {
 
   record Outcome(String folder, String name, String failure) {}
 
+  /** History event types (and state names) of a case next to the recorded trace: reported, not gated. */
+  record TraceOutcome(String name, String difference) {}
+
+  private final List<TraceOutcome> traces = new ArrayList<>();
+
   @Test
   void recordedExecutions_giveTheRecordedResult_throughTheSfnApi() throws Exception {
     String root = System.getProperty("stagecoach.conformance");
@@ -135,7 +140,7 @@ class AslConformanceTest {
     }
   }
 
-  private static String runCase(SfnClient client, ConformanceStubs stubs, JsonNode definition, JsonNode input,
+  private String runCase(SfnClient client, ConformanceStubs stubs, JsonNode definition, JsonNode input,
       JsonNode expected, JsonNode testCase, int[] counter) {
     try {
       stubs.load(testCase);
@@ -155,11 +160,37 @@ class AslConformanceTest {
         return "still RUNNING after 20 s";
       }
       String failure = compareResult(expected, d.statusAsString(), d.output(), d.error(), d.cause());
+      if (testCase.has("trace") && testCase.has("expected")) {
+        traces.add(new TraceOutcome(testCase.get("name").asText(), traceDifference(client, execution,
+            testCase.get("trace"))));
+      }
       List<String> deviations = stubs.deviations();
       return failure != null || deviations.isEmpty() ? failure : String.join("; ", deviations);
     } catch (Exception e) {
       return "error: " + e;
     }
+  }
+
+  private static String traceDifference(SfnClient client, String execution, JsonNode trace) {
+    List<String> actual = new ArrayList<>();
+    client.getExecutionHistoryPaginator(b -> b.executionArn(execution)).events().forEach(e -> {
+      String name = e.stateEnteredEventDetails() != null ? e.stateEnteredEventDetails().name()
+          : e.stateExitedEventDetails() != null ? e.stateExitedEventDetails().name()
+          : e.mapIterationStartedEventDetails() != null ? e.mapIterationStartedEventDetails().name()
+          : e.mapIterationSucceededEventDetails() != null ? e.mapIterationSucceededEventDetails().name()
+          : e.mapIterationFailedEventDetails() != null ? e.mapIterationFailedEventDetails().name() : null;
+      actual.add(e.typeAsString() + (name == null ? "" : "(" + name + ")"));
+    });
+    List<String> expected = new ArrayList<>();
+    trace.forEach(t -> expected.add(t.get("type").asText() + (t.has("name") ? "(" + t.get("name").asText() + ")" : "")));
+    for (int i = 0; i < Math.max(actual.size(), expected.size()); i++) {
+      String a = i < actual.size() ? actual.get(i) : "(end)";
+      String x = i < expected.size() ? expected.get(i) : "(end)";
+      if (!a.equals(x)) {
+        return "event " + (i + 1) + ": expected " + x + ", got " + a;
+      }
+    }
+    return null;
   }
 
   private static String runTestState(SfnClient client, ConformanceStubs stubs, JsonNode c) {
@@ -341,7 +372,7 @@ class AslConformanceTest {
     return one.length() > 200 ? one.substring(0, 200) + "…" : one;
   }
 
-  private static void writeReport(List<Outcome> outcomes) throws IOException {
+  private void writeReport(List<Outcome> outcomes) throws IOException {
     Map<String, int[]> perFolder = new LinkedHashMap<>();
     for (Outcome o : outcomes) {
       int[] counts = perFolder.computeIfAbsent(o.folder(), k -> new int[2]);
@@ -365,6 +396,18 @@ class AslConformanceTest {
         .append(c[1]).append(" |\n"));
     md.append(String.format("| **all** | **%d** | **%d** (%.1f%%) |%n%n", passed, outcomes.size(),
         100.0 * passed / outcomes.size()));
+    long tracesMatching = traces.stream().filter(t -> t.difference() == null).count();
+    md.append("## Execution histories\n\n")
+        .append("Not part of the pass rate: the GetExecutionHistory event types and state names of each case ")
+        .append("next to the recorded trace (parallel branches and map iterations interleave, so their order ")
+        .append("may legitimately differ). ").append(tracesMatching).append(" of ").append(traces.size())
+        .append(" traces match.\n\n");
+    if (tracesMatching < traces.size()) {
+      md.append("| case | first difference |\n| --- | --- |\n");
+      traces.stream().filter(t -> t.difference() != null).forEach(t -> md.append("| `").append(t.name())
+          .append("` | ").append(abbreviate(t.difference())).append(" |\n"));
+      md.append('\n');
+    }
     md.append("## Failing executions\n\n");
     if (passed == outcomes.size()) {
       md.append("None.\n");

@@ -380,6 +380,10 @@ public final class Interpreter {
           scope.run.clock().sleep(delay);
           continue;
         }
+        if (!"Task".equals(type)) {
+          // Once, when no retry follows (recorded: ParallelStateFailed/MapStateFailed after the last attempt).
+          scope.run.record(type + "StateFailed", null, null);
+        }
         for (JsonNode catcher : state.path("Catch")) {
           if (matchesAny(catcher.get("ErrorEquals"), e)) {
             ObjectNode errorOutput = NODES.objectNode();
@@ -582,11 +586,15 @@ public final class Interpreter {
         futures.add(pool.submit(() -> {
           try {
             permits.acquire();
-            try {
-              results[index] = job.call();
-            } finally {
-              permits.release();
+          } catch (InterruptedException e) {
+            return;
+          }
+          // The failure is settled before the permit goes to the next item, which then does not start.
+          try {
+            if (settled.isDone()) {
+              return;
             }
+            results[index] = job.call();
           } catch (StatesError e) {
             if (!tolerant) {
               settled.completeExceptionally(e);
@@ -602,6 +610,8 @@ public final class Interpreter {
           } catch (RuntimeException e) {
             settled.completeExceptionally(new StatesError(StatesError.RUNTIME, String.valueOf(e)));
             return;
+          } finally {
+            permits.release();
           }
           if (left.decrementAndGet() == 0) {
             settled.complete(null);
