@@ -223,6 +223,12 @@ public final class Definitions {
       throw invalid("SCHEMA_VALIDATION_FAILED",
           "a choice rule of '" + name + "' needs exactly one comparison operator", at);
     }
+    path(rule.get("Variable"), name, at + "/Variable", false);
+    for (String op : COMPARISONS) {
+      if (op.endsWith("Path") && rule.has(op)) {
+        path(rule.get(op), name, at + "/" + op, false);
+      }
+    }
   }
 
   private static void retryAndCatch(String name, JsonNode s, JsonNode states, String at)

@@ -50,6 +50,10 @@ class InterpreterTest {
     var choiceWithoutOperator = assertThrows(InvalidDefinition.class, () -> Definitions.parse("""
         {"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"Variable": "$.a", "Next": "C"}]}}}"""));
     assertTrue(choiceWithoutOperator.getMessage().contains("exactly one comparison operator"));
+    var badVariable = assertThrows(InvalidDefinition.class, () -> Definitions.parse("""
+        {"StartAt": "C", "States": {"C": {"Type": "Choice",
+          "Choices": [{"Variable": "status", "StringEquals": "ok", "Next": "C"}]}}}"""));
+    assertTrue(badVariable.getMessage().contains("/States/C/Choices/0/Variable"), badVariable.getMessage());
   }
 
   @Test
