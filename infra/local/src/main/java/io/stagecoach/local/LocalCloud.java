@@ -11,6 +11,10 @@ import io.stagecoach.local.apigateway.LocalRestApi;
 import io.stagecoach.local.apigateway.RestApiModel;
 import io.stagecoach.local.dynamodb.LocalDynamoDbEngine;
 import io.stagecoach.local.eventbridge.LocalEventBridge;
+import io.stagecoach.local.stepfunctions.DynamoDbExecutionStore;
+import io.stagecoach.local.stepfunctions.Integrations;
+import io.stagecoach.local.stepfunctions.StepFunctionsService;
+import io.stagecoach.local.stepfunctions.asl.StepClock;
 import io.stagecoach.local.http.RawRequest;
 import io.stagecoach.local.http.RawResponse;
 import io.stagecoach.local.http.WireServer;
@@ -57,7 +61,7 @@ public final class LocalCloud implements AutoCloseable {
   private static final Set<String> RUN = Set.of("AWS::DynamoDB::Table", "AWS::Lambda::Function",
       "AWS::ApiGateway::RestApi", "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method",
       "AWS::ApiGateway::Authorizer", "AWS::ApiGateway::GatewayResponse", "AWS::ApiGateway::Stage",
-      "AWS::Events::EventBus", "AWS::Events::Rule");
+      "AWS::Events::EventBus", "AWS::Events::Rule", "AWS::StepFunctions::StateMachine");
   /** Where the local cloud's own operations are served (outside the template's API). */
   static final String ADMIN_PREFIX = "/_stagecoach/";
 
@@ -78,16 +82,23 @@ public final class LocalCloud implements AutoCloseable {
   private final LocalFunctions functions;
   private final LocalRestApi api;
   private final LocalEventBridge eventBridge;
+  private final StepFunctionsService stepFunctions;
   private final String adminToken;
   private final boolean adminTokenCreated;
   private final Path adminTokenFile;
   private final Duration startup;
   private final Map<String, Integer> notRun;
   private final List<String> tables;
+  private final List<String> stateMachines;
+  private final int resumedExecutions;
+  /** The local Step Functions' own table in DynamoDB Local (not part of the template). */
+  static final String EXECUTIONS_TABLE = "stagecoach-local-executions";
 
   private LocalCloud(FileChannel lockChannel, FileLock lock, LocalDynamoDbEngine dynamo, WireServer http,
-      LocalFunctions functions, LocalRestApi api, LocalEventBridge eventBridge, String adminToken,
-      boolean adminTokenCreated, Path adminTokenFile, Duration startup, Map<String, Integer> notRun, List<String> tables) {
+      LocalFunctions functions, LocalRestApi api, LocalEventBridge eventBridge, StepFunctionsService stepFunctions,
+      String adminToken,
+      boolean adminTokenCreated, Path adminTokenFile, Duration startup, Map<String, Integer> notRun, List<String> tables,
+      List<String> stateMachines, int resumedExecutions) {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.dynamo = dynamo;
@@ -95,12 +106,15 @@ public final class LocalCloud implements AutoCloseable {
     this.functions = functions;
     this.api = api;
     this.eventBridge = eventBridge;
+    this.stepFunctions = stepFunctions;
     this.adminToken = adminToken;
     this.adminTokenCreated = adminTokenCreated;
     this.adminTokenFile = adminTokenFile;
     this.startup = startup;
     this.notRun = notRun;
     this.tables = tables;
+    this.stateMachines = stateMachines;
+    this.resumedExecutions = resumedExecutions;
   }
 
   public static LocalCloud start(Options options) throws Exception {
@@ -121,6 +135,7 @@ public final class LocalCloud implements AutoCloseable {
     LocalDynamoDbEngine dynamo = null;
     WireServer http = null;
     LocalEventBridge eventBridge = null;
+    StepFunctionsService stepFunctions = null;
     try {
       CloudTemplate template = readTemplate(options);
       List<CloudTemplate.Resource> restApis = template.ofType("AWS::ApiGateway::RestApi");
@@ -158,8 +173,19 @@ public final class LocalCloud implements AutoCloseable {
       LocalFunctions functions = new LocalFunctions(template, localEnv);
       RestApiModel model = new RestApiModel(template, restApis.get(0).logicalId());
       LocalRestApi api = new LocalRestApi(model, functions, Clock.systemUTC(), CloudTemplate.LOCAL_ACCOUNT);
-      eventBridge = new LocalEventBridge(template, new CloudTargets(functions), Clock.systemUTC(),
+      CloudTargets targets = new CloudTargets(functions);
+      eventBridge = new LocalEventBridge(template, targets, Clock.systemUTC(),
           LocalEventBridge.Options.defaults().withDeadLetterFile(dir.resolve("eventbridge-dead-letters.jsonl")));
+      LocalEventBridge events = eventBridge;
+      // Executions live in DynamoDB Local beside the data, so a restarted serve carries on with them.
+      stepFunctions = new StepFunctionsService(
+          Integrations.local(functions, entries -> StateMachines.putEvents(events, entries), dynamo.client()),
+          StepClock.system(), options.region(), CloudTemplate.LOCAL_ACCOUNT,
+          new DynamoDbExecutionStore(dynamo.client(), EXECUTIONS_TABLE));
+      int resumed = stepFunctions.resumeRunning();
+      List<String> machines = StateMachines.create(template, stepFunctions);
+      StepFunctionsService sfn = stepFunctions;
+      targets.startExecutionsWith((arn, input) -> sfn.startExecution(arn, null, input));
 
       Path tokenFile = dir.resolve("admin-token");
       String registryTable = registryTable(functions);
@@ -174,6 +200,9 @@ public final class LocalCloud implements AutoCloseable {
         String target = ProxyTargets.amzTarget(req);
         if (target != null && target.startsWith("AWSEvents.")) {
           return bus.handle(req);
+        }
+        if (target != null && target.startsWith("AWSStepFunctions.")) {
+          return sfn.handle(req);
         }
         if (req.target().startsWith(ADMIN_PREFIX)) {
           return admin.handle(req);
@@ -197,9 +226,12 @@ public final class LocalCloud implements AutoCloseable {
           .filter(r -> !RUN.contains(r.type()))
           .forEach(r -> notRun.merge(r.type(), 1, Integer::sum));
       eventBridge.unsupportedTargets().forEach(t -> notRun.merge("rule target " + t, 1, Integer::sum));
-      return new LocalCloud(lockChannel, lock, dynamo, http, functions, api, eventBridge, token, existing.isEmpty(),
-          tokenFile, Duration.ofNanos(System.nanoTime() - t0), notRun, tables);
+      return new LocalCloud(lockChannel, lock, dynamo, http, functions, api, eventBridge, stepFunctions, token,
+          existing.isEmpty(), tokenFile, Duration.ofNanos(System.nanoTime() - t0), notRun, tables, machines, resumed);
     } catch (Exception | Error e) {
+      if (stepFunctions != null) {
+        stepFunctions.close();
+      }
       if (eventBridge != null) {
         eventBridge.close();
       }
@@ -308,6 +340,18 @@ public final class LocalCloud implements AutoCloseable {
     return eventBridge;
   }
 
+  public StepFunctionsService stepFunctions() {
+    return stepFunctions;
+  }
+
+  public List<String> stateMachines() {
+    return stateMachines;
+  }
+
+  public int resumedExecutions() {
+    return resumedExecutions;
+  }
+
   public Duration startup() {
     return startup;
   }
@@ -330,6 +374,8 @@ public final class LocalCloud implements AutoCloseable {
     out.append("  events     buses: ").append(String.join(", ", eventBridge.busNames())).append("; rules: ")
         .append(eventBridge.ruleNames().isEmpty() ? "none" : String.join(", ", eventBridge.ruleNames()))
         .append("   (fire one: POST ").append(endpoint()).append(ADMIN_PREFIX).append("rules/{name}/fire)\n");
+    out.append("  states     ").append(stateMachines.isEmpty() ? "none" : String.join(", ", stateMachines))
+        .append(resumedExecutions > 0 ? "   (" + resumedExecutions + " running executions resumed)" : "").append('\n');
     List<String> fns = new ArrayList<>();
     functions.all().values().forEach(f -> fns.add(f.logicalId() + " (" + f.handlerSpec() + ")"));
     out.append("  functions  ").append(String.join("\n             ", fns)).append('\n');
@@ -352,6 +398,7 @@ public final class LocalCloud implements AutoCloseable {
     try {
       http.close();
       eventBridge.close();
+      stepFunctions.close();
     } finally {
       try {
         dynamo.close();

@@ -45,6 +45,12 @@ class MalformedRequestsTest {
       }
       assertEquals(201, admin.send("POST", "/v1/apps/payments/releases",
           "{\"version\":\"1.0.0\",\"artifactUri\":\"s3://a/b.zip\",\"digest\":\"" + DIGEST + "\"}").status());
+      // The release intake updates the release asynchronously; let it finish before the snapshot.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!admin.get("/v1/apps/payments/releases/1.0.0").json().has("intake") && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(admin.get("/v1/apps/payments/releases/1.0.0").json().has("intake"), "the intake ran");
       String viewer = admin.send("POST", "/v1/tokens", "{\"principal\":\"v\",\"roles\":[\"viewer\"]}").json().get("token").asText();
       String deployer = admin.send("POST", "/v1/tokens", "{\"principal\":\"d\",\"roles\":[\"deployer\"]}").json().get("token").asText();
 

@@ -44,7 +44,7 @@ public interface Integrations {
    * The local cloud's wiring: functions found by name or ARN (a version or alias qualifier is ignored:
    * one version runs locally), PutEvents handed to the local EventBridge, DynamoDB Local's client.
    */
-  static Integrations local(LocalFunctions functions, Function<JsonNode, JsonNode> putEvents,
+  public static Integrations local(LocalFunctions functions, Function<JsonNode, JsonNode> putEvents,
       DynamoDbClient dynamoDb) {
     return new Integrations() {
       @Override

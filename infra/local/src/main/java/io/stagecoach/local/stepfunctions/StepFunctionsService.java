@@ -305,6 +305,27 @@ public final class StepFunctionsService implements AutoCloseable {
     return arn;
   }
 
+  /**
+   * Creates the state machine, or gives an existing one the new definition and role, as a CloudFormation
+   * update does: executions already running keep the definition they started with.
+   */
+  public String createOrUpdateStateMachine(String name, String definition, String roleArn) throws InvalidDefinition {
+    try {
+      return createStateMachine(name, definition, roleArn);
+    } catch (ApiError e) {
+      if (!e.type().equals("StateMachineAlreadyExists")) {
+        throw e;
+      }
+      JsonNode root = Definitions.parse(definition);
+      String arn = "arn:aws:states:" + region + ":" + account + ":stateMachine:" + name;
+      StateMachine old = machines.get(arn);
+      StateMachine updated = new StateMachine(arn, name, definition, root, roleArn, "STANDARD", old.creationDate());
+      machines.put(arn, updated);
+      store.putStateMachine(new ExecutionStore.StoredStateMachine(arn, name, definition, roleArn, old.creationDate()));
+      return arn;
+    }
+  }
+
   /** Starts an execution (name null: a generated one); its ARN. */
   public String startExecution(String stateMachineArn, String name, String input) {
     StateMachine machine = machines.get(stateMachineArn);

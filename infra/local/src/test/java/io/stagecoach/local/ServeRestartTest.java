@@ -1,0 +1,155 @@
+package io.stagecoach.local;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+/**
+ * Durability of the local Step Functions across a hard stop: {@code stagecoach serve} runs as its own
+ * process, is killed with SIGKILL while an execution waits for a task token (or sleeps in a Wait state),
+ * and the restarted serve carries the execution on to its end.
+ */
+class ServeRestartTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** Waits for a token it puts on the default bus (no rule listens), then waits 2 s more, then ends. */
+  private static final String DEFINITION = """
+      {"StartAt": "Ask",
+       "States": {
+         "Ask": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents.waitForTaskToken",
+                 "Parameters": {"Entries": [{"Source": "test", "DetailType": "Approval Wanted",
+                                             "Detail": {"token.$": "$$.Task.Token"}}]},
+                 "ResultPath": "$.answer", "Next": "Pause"},
+         "Pause": {"Type": "Wait", "Seconds": 2, "Next": "Done"},
+         "Done": {"Type": "Succeed"}}}""";
+
+  @Test
+  void executionWaitingForAToken_survivesSigkillOfServe_andCompletesWhenTheTokenArrives(@TempDir Path dir) throws Exception {
+    int port = freePort();
+    Process serve = startServe(dir, port);
+    String executionArn;
+    String token;
+    try (SfnClient sfn = client(port)) {
+      String machine = sfn.createStateMachine(r -> r.name("approval").definition(DEFINITION)
+          .roleArn("arn:aws:iam::000000000000:role/local")).stateMachineArn();
+      executionArn = sfn.startExecution(r -> r.stateMachineArn(machine).input("{\"release\":\"1.0.0\"}")).executionArn();
+      token = awaitToken(sfn, executionArn);
+    }
+    serve.destroyForcibly().waitFor();
+    assertFalse(serve.isAlive());
+
+    Process again = startServe(dir, port);
+    try (SfnClient sfn = client(port)) {
+      assertEquals(ExecutionStatus.RUNNING, sfn.describeExecution(r -> r.executionArn(executionArn)).status(),
+          "the restarted serve still waits for the token");
+      sfn.sendTaskSuccess(r -> r.taskToken(token).output("{\"approved\":true}"));
+      // Kill it again in the Wait state: the rest of the wait happens after the second restart.
+      Thread.sleep(500);
+      again.destroyForcibly().waitFor();
+    }
+    Process third = startServe(dir, port);
+    try (SfnClient sfn = client(port)) {
+      Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+      ExecutionStatus status = ExecutionStatus.RUNNING;
+      while (status == ExecutionStatus.RUNNING && Instant.now().isBefore(deadline)) {
+        Thread.sleep(200);
+        status = sfn.describeExecution(r -> r.executionArn(executionArn)).status();
+      }
+      assertEquals(ExecutionStatus.SUCCEEDED, status);
+      JsonNode output = MAPPER.readTree(sfn.describeExecution(r -> r.executionArn(executionArn)).output());
+      assertTrue(output.at("/answer/approved").asBoolean(), output.toString());
+      assertEquals("1.0.0", output.get("release").asText());
+    } finally {
+      third.destroyForcibly().waitFor();
+    }
+  }
+
+  private static String awaitToken(SfnClient sfn, String executionArn) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+    while (Instant.now().isBefore(deadline)) {
+      for (HistoryEvent e : sfn.getExecutionHistory(r -> r.executionArn(executionArn)).events()) {
+        if (e.taskScheduledEventDetails() != null) {
+          JsonNode parameters = MAPPER.readTree(e.taskScheduledEventDetails().parameters());
+          JsonNode detail = parameters.at("/Entries/0/Detail");
+          JsonNode token = detail.isTextual() ? MAPPER.readTree(detail.asText()).get("token") : detail.get("token");
+          if (token != null) {
+            return token.asText();
+          }
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the execution never asked for its token");
+  }
+
+  private static Process startServe(Path dir, int port) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        "io.stagecoach.local.cli.StagecoachCommand", "serve", "--port", Integer.toString(port), "--dir", dir.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("serve-" + System.nanoTime() + ".log").toFile()).start();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (Instant.now().isBefore(deadline)) {
+      if (!p.isAlive()) {
+        throw new AssertionError("serve exited: " + logs(dir));
+      }
+      if (logs(dir).contains("Ready in")) {
+        return p;
+      }
+      Thread.sleep(100);
+    }
+    p.destroyForcibly();
+    throw new AssertionError("serve did not become ready: " + logs(dir));
+  }
+
+  private static String logs(Path dir) throws IOException {
+    StringBuilder all = new StringBuilder();
+    try (var files = Files.list(dir)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("serve-")).sorted().toList()) {
+        all.append(Files.readString(f));
+      }
+    }
+    // Only the newest process's output decides readiness: count how many have said it.
+    return all.toString().split("Ready in", -1).length - 1 >= countLogs(dir) ? all.toString() : "";
+  }
+
+  private static long countLogs(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("serve-")).count();
+    }
+  }
+
+  private static SfnClient client(int port) {
+    return SfnClient.builder()
+        .endpointOverride(URI.create("http://127.0.0.1:" + port))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .build();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+}
