@@ -88,6 +88,43 @@ class LocalCloudTest {
   }
 
   @Test
+  void invalidStateMachineOrEventPatternInTheTemplate_stopsServe_namingTheResource(@TempDir Path dir) throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode template;
+    try (var in = LocalCloud.class.getResourceAsStream(LocalCloud.DEFAULT_TEMPLATE)) {
+      template = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(in);
+    }
+    var resources = (com.fasterxml.jackson.databind.node.ObjectNode) template.get("Resources");
+    String machine = null;
+    String rule = null;
+    for (var e : resources.properties()) {
+      String type = e.getValue().path("Type").asText();
+      machine = type.equals("AWS::StepFunctions::StateMachine") ? e.getKey() : machine;
+      rule = type.equals("AWS::Events::Rule") ? e.getKey() : rule;
+    }
+    assertNotNull(machine);
+    assertNotNull(rule);
+
+    var badMachine = template.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) badMachine.at("/Resources/" + machine + "/Properties"))
+        .put("DefinitionString", "{\"StartAt\": \"Nowhere\", \"States\": {}}");
+    Path machineFile = dir.resolve("bad-machine.template.json");
+    Files.writeString(machineFile, badMachine.toString());
+    var e1 = assertThrows(io.stagecoach.local.template.TemplateException.class, () -> LocalCloud.start(
+        new LocalCloud.Options(dir.resolve("a"), 0, java.util.Optional.of(machineFile), "us-east-1")));
+    assertTrue(e1.getMessage().contains(machine), e1.getMessage());
+
+    var badRule = template.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) badRule.at("/Resources/" + rule + "/Properties"))
+        .set("EventPattern", mapper.readTree("{\"source\": \"stagecoach\"}"));
+    Path ruleFile = dir.resolve("bad-rule.template.json");
+    Files.writeString(ruleFile, badRule.toString());
+    var e2 = assertThrows(io.stagecoach.local.template.TemplateException.class, () -> LocalCloud.start(
+        new LocalCloud.Options(dir.resolve("b"), 0, java.util.Optional.of(ruleFile), "us-east-1")));
+    assertTrue(e2.getMessage().contains(rule) || e2.getMessage().contains("ReleaseRegistered"), e2.getMessage());
+  }
+
+  @Test
   void secondServe_onTheSameDirectory_isRefusedWithAClearMessage(@TempDir Path dir) throws Exception {
     try (LocalCloud cloud = LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0))) {
       IllegalStateException e = assertThrows(IllegalStateException.class,
