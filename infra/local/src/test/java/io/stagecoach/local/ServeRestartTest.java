@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,10 +84,16 @@ class ServeRestartTest {
     }
   }
 
+  /**
+   * The token the execution waits for, once the wait is durable: the local service checkpoints the token
+   * before it records TaskSubmitted.
+   */
   private static String awaitToken(SfnClient sfn, String executionArn) throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
     while (Instant.now().isBefore(deadline)) {
-      for (HistoryEvent e : sfn.getExecutionHistory(r -> r.executionArn(executionArn)).events()) {
+      List<HistoryEvent> events = sfn.getExecutionHistory(r -> r.executionArn(executionArn)).events();
+      boolean submitted = events.stream().anyMatch(e -> e.taskSubmittedEventDetails() != null);
+      for (HistoryEvent e : submitted ? events : List.<HistoryEvent>of()) {
         if (e.taskScheduledEventDetails() != null) {
           JsonNode parameters = MAPPER.readTree(e.taskScheduledEventDetails().parameters());
           JsonNode detail = parameters.at("/Entries/0/Detail");

@@ -86,9 +86,11 @@ final class TaskRunner implements Interpreter.Tasks {
       Future<JsonNode> call = calls.submit(() -> call(base, request.parameters()));
       JsonNode result = await(call, run, deadline);
       if (callback) {
+        // Checkpoint the token before the history says the task was submitted: whoever sees TaskSubmitted
+        // (a caller about to answer, a test about to kill serve) can rely on the wait surviving a restart.
+        request.tokenListener().awaitingToken(request.taskToken(), deadline);
         run.record("TaskSubmitted", "taskSubmittedEventDetails",
             NODES.objectNode().put("output", Json.write(result)));
-        request.tokenListener().awaitingToken(request.taskToken(), deadline);
         result = awaitToken(pending, run, deadline, request.heartbeat());
       }
       run.record(prefix + "Succeeded", lambdaArn ? "lambdaFunctionSucceededEventDetails"
