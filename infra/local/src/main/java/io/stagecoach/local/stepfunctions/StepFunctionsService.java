@@ -73,6 +73,10 @@ public final class StepFunctionsService implements AutoCloseable {
     private volatile Instant stopDate;
     private volatile Thread thread;
     private volatile ExecutionStore.Checkpoint checkpoint;
+    /** How many of the run's events the store holds (guarded by this). */
+    private int storedEvents;
+    /** Dropped by retention: nothing more of it reaches the store (guarded by this). */
+    private boolean removed;
 
     Execution(StateMachine machine, Run run) {
       this.machine = machine;
@@ -179,10 +183,9 @@ public final class StepFunctionsService implements AutoCloseable {
         continue;
       }
       JsonNode input;
-      List<Run.HistoryEvent> history;
+      List<Run.HistoryEvent> history = store.history(stored.arn());
       try {
         input = Json.parse(stored.input());
-        history = historyFrom(stored.history());
       } catch (JsonProcessingException e) {
         throw new IllegalStateException("stored execution " + stored.arn() + " is unreadable", e);
       }
@@ -194,6 +197,7 @@ public final class StepFunctionsService implements AutoCloseable {
       execution.cause = stored.cause();
       execution.stopDate = stored.stopDate();
       execution.checkpoint = stored.checkpoint();
+      execution.storedEvents = history.size();
       try {
         execution.output = stored.output() == null ? null : Json.parse(stored.output());
       } catch (JsonProcessingException e) {
@@ -242,46 +246,28 @@ public final class StepFunctionsService implements AutoCloseable {
     }
   }
 
+  /**
+   * Saves what changed since the last time: the events recorded since (appended, first, so the record
+   * never points past the history the store holds) and the execution's small record.
+   */
   private void persist(Execution e) {
     if (closed) {
       // A closed service is gone, as if killed: what it does while stopping must not reach the store.
       return;
     }
     synchronized (e) {
+      if (e.removed) {
+        return;
+      }
+      List<Run.HistoryEvent> events = e.run.historySince(e.storedEvents);
+      if (!events.isEmpty()) {
+        store.appendHistory(e.arn(), events);
+        e.storedEvents += events.size();
+      }
       store.putExecution(new ExecutionStore.StoredExecution(e.arn(), e.machine.arn(), e.run.name(),
           Json.write(e.run.input()), e.status.name(), e.output == null ? null : Json.write(e.output), e.error,
-          e.cause, e.run.startTime(), e.stopDate, historyJson(e.run.history()),
-          e.status == Status.RUNNING ? e.checkpoint : null));
+          e.cause, e.run.startTime(), e.stopDate, e.status == Status.RUNNING ? e.checkpoint : null));
     }
-  }
-
-  private static String historyJson(List<Run.HistoryEvent> events) {
-    ArrayNode out = NODES.arrayNode();
-    for (Run.HistoryEvent h : events) {
-      ObjectNode o = out.addObject();
-      o.put("id", h.id());
-      o.put("previousEventId", h.previousEventId());
-      o.put("timestamp", h.timestamp().toString());
-      o.put("type", h.type());
-      o.put("detailsKey", h.detailsKey());
-      o.set("details", h.details());
-    }
-    return Json.write(out);
-  }
-
-  private static List<Run.HistoryEvent> historyFrom(String text) throws JsonProcessingException {
-    List<Run.HistoryEvent> out = new ArrayList<>();
-    if (text == null) {
-      return out;
-    }
-    for (JsonNode o : Json.parse(text)) {
-      JsonNode details = o.get("details");
-      out.add(new Run.HistoryEvent(o.get("id").asLong(), o.get("previousEventId").asLong(),
-          Instant.parse(o.get("timestamp").asText()), o.get("type").asText(),
-          o.hasNonNull("detailsKey") ? o.get("detailsKey").asText() : null,
-          details == null || !details.isObject() ? null : (ObjectNode) details));
-    }
-    return out;
   }
 
   // ---- in-process API (the local cloud loads the template's state machines with these) -----------

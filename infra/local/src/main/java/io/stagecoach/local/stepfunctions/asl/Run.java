@@ -107,6 +107,11 @@ public final class Run {
     return List.copyOf(history);
   }
 
+  /** The events after the first {@code from}: what was recorded since a store last saw the history. */
+  public synchronized List<HistoryEvent> historySince(int from) {
+    return List.copyOf(history.subList(Math.min(from, history.size()), history.size()));
+  }
+
   /** The context object's Execution and StateMachine parts. */
   ObjectNode contextBase() {
     ObjectNode ctx = JsonNodeFactory.instance.objectNode();
