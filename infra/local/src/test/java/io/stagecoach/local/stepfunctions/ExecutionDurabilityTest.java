@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.stagecoach.local.lambda.Invocation;
 import io.stagecoach.local.stepfunctions.asl.Json;
+import io.stagecoach.local.stepfunctions.asl.Run;
 import io.stagecoach.local.stepfunctions.asl.StepClock;
 import io.stagecoach.testing.LocalDynamoDb;
 import java.time.Duration;
@@ -118,6 +119,41 @@ class ExecutionDurabilityTest {
       long total = Duration.between(start, end).toSeconds();
       assertTrue(total >= 59 && total < 85, "took " + total + " s of execution time");
       assertTrue(Duration.between(restarted, end).toSeconds() < 55);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "dynamodb"})
+  void aLongHistory_isSavedAsItGrows_andReadBackAfterARestart(String kind) throws Exception {
+    Supplier<ExecutionStore> stores = store(kind);
+    // 500 turns of a loop: 2,008 events, more than 400 KB of history as JSON (one DynamoDB item's limit).
+    String definition = """
+        {"StartAt": "Init", "States": {
+          "Init": {"Type": "Pass", "Parameters": {"i": 0}, "Next": "Loop"},
+          "Loop": {"Type": "Choice", "Choices": [{"Variable": "$.i", "NumericLessThan": 500, "Next": "Step"}],
+            "Default": "Done"},
+          "Step": {"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}, "Next": "Loop"},
+          "Done": {"Type": "Succeed"}}}""";
+    String exec;
+    List<Run.HistoryEvent> before;
+    try (StepFunctionsService first = service(stores.get())) {
+      exec = first.startExecution(first.createStateMachine("loop", definition, ROLE), "l-1", "{}");
+      assertTrue(first.awaitEnd(exec, Duration.ofSeconds(60)));
+      var done = first.execution(exec).orElseThrow();
+      assertEquals(StepFunctionsService.Status.SUCCEEDED, done.status(), done.error() + ": " + done.cause());
+      before = done.history();
+    }
+    assertEquals(2008, before.size());
+    try (StepFunctionsService second = service(stores.get())) {
+      assertEquals(0, second.resumeRunning());
+      List<Run.HistoryEvent> after = second.execution(exec).orElseThrow().history();
+      assertEquals(before.size(), after.size());
+      for (int i = 0; i < before.size(); i++) {
+        assertEquals(before.get(i).id(), after.get(i).id());
+        assertEquals(before.get(i).type(), after.get(i).type());
+        assertEquals(before.get(i).timestamp(), after.get(i).timestamp());
+        assertEquals(before.get(i).details(), after.get(i).details());
+      }
     }
   }
 
