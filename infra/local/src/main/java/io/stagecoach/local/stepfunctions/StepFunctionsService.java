@@ -17,6 +17,7 @@ import io.stagecoach.local.stepfunctions.asl.StepClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -77,6 +78,10 @@ public final class StepFunctionsService implements AutoCloseable {
     private int storedEvents;
     /** Dropped by retention: nothing more of it reaches the store (guarded by this). */
     private boolean removed;
+    /** Counted among its state machine's finished executions (guarded by this). */
+    private boolean retained;
+    /** Ended, saved, and the retention applied after it (guarded by this). */
+    private boolean settled;
 
     Execution(StateMachine machine, Run run) {
       this.machine = machine;
@@ -123,9 +128,10 @@ public final class StepFunctionsService implements AutoCloseable {
       return true;
     }
 
+    /** Waits until the execution ended and its end was saved and retention applied to it. */
     synchronized boolean awaitEnd(Duration timeout) throws InterruptedException {
       long until = System.nanoTime() + timeout.toNanos();
-      while (status == Status.RUNNING) {
+      while (status == Status.RUNNING || !settled) {
         long left = until - System.nanoTime();
         if (left <= 0) {
           return false;
@@ -133,6 +139,28 @@ public final class StepFunctionsService implements AutoCloseable {
         TimeUnit.NANOSECONDS.timedWait(this, left);
       }
       return true;
+    }
+  }
+
+  /**
+   * How many finished executions the service keeps, in memory and in the store. AWS keeps a closed
+   * execution for 90 days; a local cloud whose {@code serve} runs for weeks, starting executions from
+   * events, would hold all of them in memory and reload all of them on every start, so it also keeps at
+   * most {@code finishedPerStateMachine} finished executions of each state machine: when one more
+   * finishes, those that finished first go, from memory and from the store. Executions still running
+   * are never dropped. A dropped execution is gone as on AWS after its retention: DescribeExecution and
+   * GetExecutionHistory answer ExecutionDoesNotExist, and its name may be used again.
+   */
+  public record Retention(Duration finishedFor, int finishedPerStateMachine) {
+    public Retention {
+      if (finishedFor.isNegative() || finishedPerStateMachine < 0) {
+        throw new IllegalArgumentException("retention must not be negative");
+      }
+    }
+
+    /** 90 days, as AWS, and at most 1,000 finished executions per state machine. */
+    public static Retention defaults() {
+      return new Retention(Duration.ofDays(90), 1000);
     }
   }
 
@@ -145,6 +173,9 @@ public final class StepFunctionsService implements AutoCloseable {
   private final Map<String, Execution> executions = new ConcurrentHashMap<>();
   private final ExecutorService runner = Executors.newVirtualThreadPerTaskExecutor();
   private final ExecutionStore store;
+  private final Retention retention;
+  /** Per state machine, its finished executions in the order they finished (each guarded by itself). */
+  private final Map<String, ArrayDeque<Execution>> finished = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /** A service whose executions live in memory only. */
@@ -152,12 +183,19 @@ public final class StepFunctionsService implements AutoCloseable {
     this(integrations, clock, region, account, ExecutionStore.inMemory());
   }
 
+  /** A service on {@code store}, keeping finished executions as {@link Retention#defaults()}. */
   public StepFunctionsService(Integrations integrations, StepClock clock, String region, String account,
       ExecutionStore store) {
+    this(integrations, clock, region, account, store, Retention.defaults());
+  }
+
+  public StepFunctionsService(Integrations integrations, StepClock clock, String region, String account,
+      ExecutionStore store, Retention retention) {
     this.clock = clock;
     this.region = region;
     this.account = account;
     this.store = store;
+    this.retention = retention;
     this.interpreter = new Interpreter(new TaskRunner(integrations, tokens), new StoreCheckpoints());
   }
 
@@ -177,6 +215,7 @@ public final class StepFunctionsService implements AutoCloseable {
       }
     }
     int resumed = 0;
+    List<Execution> loadedFinished = new ArrayList<>();
     for (ExecutionStore.StoredExecution stored : store.executions()) {
       StateMachine machine = machines.get(stored.stateMachineArn());
       if (machine == null || executions.containsKey(stored.arn())) {
@@ -204,6 +243,9 @@ public final class StepFunctionsService implements AutoCloseable {
         throw new IllegalStateException("stored execution " + stored.arn() + " has unreadable output", e);
       }
       executions.put(stored.arn(), execution);
+      if (execution.status != Status.RUNNING) {
+        loadedFinished.add(execution);
+      }
       if (execution.status == Status.RUNNING) {
         if (stored.checkpoint() != null && stored.checkpoint().taskToken() != null) {
           // Open before resumeRunning returns: an answer may arrive before the resumed task waits again.
@@ -213,7 +255,70 @@ public final class StepFunctionsService implements AutoCloseable {
         runner.submit(() -> runExecution(execution, stored.checkpoint()));
       }
     }
+    // Those kept beyond the retention (a lower limit than the last run's, or time passed) go now.
+    loadedFinished.sort(Comparator.comparing(StepFunctionsService::stopped));
+    loadedFinished.forEach(this::retain);
     return resumed;
+  }
+
+  /** Saves a finished execution for the last time and applies the {@link Retention}. */
+  private void ended(Execution e) {
+    try {
+      persist(e);
+    } finally {
+      retain(e);
+    }
+  }
+
+  private void retain(Execution e) {
+    synchronized (e) {
+      if (e.retained || e.removed) {
+        return;
+      }
+      e.retained = true;
+    }
+    List<Execution> drop = new ArrayList<>();
+    ArrayDeque<Execution> done = finished.computeIfAbsent(e.machine.arn(), k -> new ArrayDeque<>());
+    synchronized (done) {
+      done.addLast(e);
+      while (done.size() > retention.finishedPerStateMachine()) {
+        drop.add(done.pollFirst());
+      }
+    }
+    Instant cutoff = clock.now().minus(retention.finishedFor());
+    for (ArrayDeque<Execution> each : finished.values()) {
+      synchronized (each) {
+        while (!each.isEmpty() && stopped(each.peekFirst()).isBefore(cutoff)) {
+          drop.add(each.pollFirst());
+        }
+      }
+    }
+    try {
+      drop.forEach(this::forget);
+    } finally {
+      synchronized (e) {
+        e.settled = true;
+        e.notifyAll();
+      }
+    }
+  }
+
+  private static Instant stopped(Execution e) {
+    return e.stopDate == null ? e.run.startTime() : e.stopDate;
+  }
+
+  private void forget(Execution e) {
+    executions.remove(e.arn(), e);
+    synchronized (e) {
+      e.removed = true;
+      if (!closed) {
+        try {
+          store.deleteExecution(e.arn());
+        } catch (RuntimeException notDeleted) {
+          // Left in the store, it is past the retention when a service loads it next, and dropped then.
+        }
+      }
+    }
   }
 
   /** Persists checkpoints of top-level states as executions reach them. */
@@ -356,7 +461,10 @@ public final class StepFunctionsService implements AutoCloseable {
     return Optional.ofNullable(executions.get(executionArn));
   }
 
-  /** Waits (wall-clock) until the execution ended; false if it still runs after {@code timeout}. */
+  /**
+   * Waits (wall-clock) until the execution ended and that was saved; false if it still runs after
+   * {@code timeout}.
+   */
   public boolean awaitEnd(String executionArn, Duration timeout) throws InterruptedException {
     Execution e = executions.get(executionArn);
     return e != null && e.awaitEnd(timeout);
@@ -400,7 +508,11 @@ public final class StepFunctionsService implements AutoCloseable {
       if (timeout != null) {
         timeout.cancel();
       }
-      persist(execution);
+      if (execution.status == Status.RUNNING) {
+        persist(execution);
+      } else {
+        ended(execution);
+      }
     }
   }
 
@@ -418,7 +530,7 @@ public final class StepFunctionsService implements AutoCloseable {
         // DescribeExecution shows no error for a timed-out execution (recorded); the event carries it.
         if (execution.finish(Status.TIMED_OUT, null, null, null, "ExecutionTimedOut",
             "executionTimedOutEventDetails", NODES.objectNode().put("error", StatesError.TIMEOUT))) {
-          persist(execution);
+          ended(execution);
           Thread t = execution.thread;
           if (t != null) {
             t.interrupt();
@@ -442,7 +554,7 @@ public final class StepFunctionsService implements AutoCloseable {
     details.put("error", error);
     details.put("cause", cause);
     if (e.finish(Status.ABORTED, null, error, cause, "ExecutionAborted", "executionAbortedEventDetails", details)) {
-      persist(e);
+      ended(e);
       Thread t = e.thread;
       if (t != null) {
         t.interrupt();
