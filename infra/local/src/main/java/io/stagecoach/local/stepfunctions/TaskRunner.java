@@ -97,19 +97,23 @@ final class TaskRunner implements Interpreter.Tasks {
           : "taskSucceededEventDetails", NODES.objectNode().put("output", Json.write(result)));
       return result;
     } catch (StatesError e) {
-      String type = StatesError.TIMEOUT.equals(e.error()) || StatesError.HEARTBEAT_TIMEOUT.equals(e.error())
-          ? "TimedOut" : "Failed";
-      ObjectNode details = NODES.objectNode();
-      details.put("error", e.error());
-      details.put("cause", e.cause());
-      String key = (lambdaArn ? "lambdaFunction" : "task") + type + "EventDetails";
-      run.record(prefix + type, key, details);
+      recordFailure(run, prefix, lambdaArn ? "lambdaFunction" : "task", e);
       throw e;
     } finally {
       if (callback) {
         tokens.close(request.taskToken());
       }
     }
+  }
+
+  /** The history event of a task that failed or timed out ({@code detailsPrefix}: lambdaFunction or task). */
+  private static void recordFailure(Run run, String prefix, String detailsPrefix, StatesError e) {
+    String type = StatesError.TIMEOUT.equals(e.error()) || StatesError.HEARTBEAT_TIMEOUT.equals(e.error())
+        ? "TimedOut" : "Failed";
+    ObjectNode details = NODES.objectNode();
+    details.put("error", e.error());
+    details.put("cause", e.cause());
+    run.record(prefix + type, detailsPrefix + type + "EventDetails", details);
   }
 
   /** After a restart: the request was sent before, so only the wait for the token goes on. */
@@ -125,12 +129,7 @@ final class TaskRunner implements Interpreter.Tasks {
           NODES.objectNode().put("output", Json.write(result)));
       return result;
     } catch (StatesError e) {
-      String type = StatesError.TIMEOUT.equals(e.error()) || StatesError.HEARTBEAT_TIMEOUT.equals(e.error())
-          ? "TimedOut" : "Failed";
-      ObjectNode details = NODES.objectNode();
-      details.put("error", e.error());
-      details.put("cause", e.cause());
-      run.record(prefix + type, "task" + type + "EventDetails", details);
+      recordFailure(run, prefix, "task", e);
       throw e;
     } finally {
       tokens.close(token);
