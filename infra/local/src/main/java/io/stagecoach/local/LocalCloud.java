@@ -229,20 +229,24 @@ public final class LocalCloud implements AutoCloseable {
       return new LocalCloud(lockChannel, lock, dynamo, http, functions, api, eventBridge, stepFunctions, token,
           existing.isEmpty(), tokenFile, Duration.ofNanos(System.nanoTime() - t0), notRun, tables, machines, resumed);
     } catch (Exception | Error e) {
-      if (stepFunctions != null) {
-        stepFunctions.close();
+      // Undo what was started, newest first; a failure here must not hide why start failed.
+      List<AutoCloseable> started = new ArrayList<>();
+      started.add(http);
+      started.add(stepFunctions);
+      started.add(eventBridge);
+      started.add(dynamo);
+      started.add(lock::release);
+      started.add(lockChannel);
+      for (AutoCloseable step : started) {
+        if (step == null) {
+          continue;
+        }
+        try {
+          step.close();
+        } catch (Exception cleanup) {
+          e.addSuppressed(cleanup);
+        }
       }
-      if (eventBridge != null) {
-        eventBridge.close();
-      }
-      if (http != null) {
-        http.close();
-      }
-      if (dynamo != null) {
-        dynamo.close();
-      }
-      lock.release();
-      lockChannel.close();
       throw e;
     }
   }
@@ -292,12 +296,17 @@ public final class LocalCloud implements AutoCloseable {
       throw new IllegalStateException("could not create the admin token: " + r.rejection().detail());
     }
     try {
-      Files.writeString(file, secret + "\n", StandardCharsets.UTF_8);
+      // Created owner-only from the start (never readable by others, even for a moment), then replaced
+      // atomically over any token file a previous run left.
+      Path fresh = file.resolveSibling(file.getFileName() + ".new");
+      Files.deleteIfExists(fresh);
       try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Files.createFile(fresh, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException e) {
-        // Not a POSIX file system: the file keeps the default permissions.
+        Files.createFile(fresh);
       }
+      Files.writeString(fresh, secret + "\n", StandardCharsets.UTF_8);
+      Files.move(fresh, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("could not keep the admin token in " + file, e);
     }
@@ -393,19 +402,34 @@ public final class LocalCloud implements AutoCloseable {
     return out.toString();
   }
 
+  /**
+   * Stops taking requests, then stops the state machines before the bus they publish to (an execution
+   * must not fail because the bus went first), then the store, then releases the data directory. Each
+   * step runs even if an earlier one failed; the first failure is thrown with the others suppressed.
+   */
   @Override
   public void close() throws IOException {
-    try {
-      http.close();
-      eventBridge.close();
-      stepFunctions.close();
-    } finally {
+    List<AutoCloseable> steps = List.of(http, stepFunctions, eventBridge, dynamo, lock::release, lockChannel);
+    Exception first = null;
+    for (AutoCloseable step : steps) {
       try {
-        dynamo.close();
-      } finally {
-        lock.release();
-        lockChannel.close();
+        step.close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
       }
+    }
+    if (first instanceof IOException io) {
+      throw io;
+    }
+    if (first instanceof RuntimeException rt) {
+      throw rt;
+    }
+    if (first != null) {
+      throw new IOException("the local cloud did not stop cleanly", first);
     }
   }
 }

@@ -20,6 +20,8 @@ class LocalCloudTest {
       assertTrue(cloud.adminTokenCreated());
       token = cloud.adminToken();
       assertEquals(token, Files.readString(dir.resolve("admin-token")).trim(), "the admin token is kept");
+      assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+          Files.getPosixFilePermissions(dir.resolve("admin-token")), "readable by its owner only");
       assertTrue(cloud.describe().contains("Ready in"));
       assertTrue(cloud.notRun().containsKey("AWS::IAM::Role"), "resource types it does not run are listed");
       ApiClient api = new ApiClient(cloud.endpoint(), token);

@@ -53,6 +53,7 @@ public final class LocalDynamoDbEngine implements AutoCloseable {
     DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(new String[] {
         "-port", Integer.toString(port), "-dbPath", dataDir.toAbsolutePath().toString(), "-sharedDb",
         "-disableTelemetry"});
+    bindToLoopback(server);
     server.start();
     URI endpoint = URI.create("http://127.0.0.1:" + port);
     DynamoDbClient client = DynamoDbClient.builder()
@@ -62,6 +63,27 @@ public final class LocalDynamoDbEngine implements AutoCloseable {
         .httpClientBuilder(UrlConnectionHttpClient.builder())
         .build();
     return new LocalDynamoDbEngine(server, endpoint, client);
+  }
+
+  /**
+   * DynamoDB Local's server listens on every interface ({@code new Server(port)}), with no
+   * authentication: anyone on the network could read the registry or plant an admin token. Its Jetty
+   * connectors are moved to 127.0.0.1 before it starts. DynamoDB Local offers no option for this, hence
+   * the reflection on its one private field; a change of that field's name fails here, loudly.
+   */
+  static void bindToLoopback(DynamoDBProxyServer proxy) {
+    try {
+      java.lang.reflect.Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+      field.setAccessible(true);
+      org.eclipse.jetty.server.Server jetty = (org.eclipse.jetty.server.Server) field.get(proxy);
+      for (org.eclipse.jetty.server.Connector connector : jetty.getConnectors()) {
+        if (connector instanceof org.eclipse.jetty.server.ServerConnector network) {
+          network.setHost("127.0.0.1");
+        }
+      }
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot bind DynamoDB Local to loopback", e);
+    }
   }
 
   public URI endpoint() {

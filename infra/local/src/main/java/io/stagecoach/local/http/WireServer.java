@@ -43,6 +43,8 @@ public final class WireServer implements AutoCloseable {
   });
   private final Function<RawRequest, RawResponse> handler;
   private volatile boolean open = true;
+  /** Open connections, closed with the server so that no keep-alive connection outlives it. */
+  private final java.util.Set<Socket> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public WireServer(int port, Function<RawRequest, RawResponse> handler) throws IOException {
     this.handler = handler;
@@ -60,6 +62,7 @@ public final class WireServer implements AutoCloseable {
     while (open) {
       try {
         Socket client = socket.accept();
+        clients.add(client);
         connections.submit(() -> serve(client));
       } catch (IOException e) {
         if (open) {
@@ -71,6 +74,16 @@ public final class WireServer implements AutoCloseable {
 
   private void serve(Socket client) {
     try (client) {
+      serveConnection(client);
+    } catch (IOException e) {
+      // A broken connection ends that connection only.
+    } finally {
+      clients.remove(client);
+    }
+  }
+
+  private void serveConnection(Socket client) throws IOException {
+    {
       client.setTcpNoDelay(true);
       InputStream in = new BufferedInputStream(client.getInputStream(), 16 * 1024);
       OutputStream out = client.getOutputStream();
@@ -98,10 +111,6 @@ public final class WireServer implements AutoCloseable {
           return;
         }
       }
-    } catch (SocketException e) {
-      // The client went away; nothing to answer.
-    } catch (IOException e) {
-      // Likewise: a broken connection ends that connection only.
     }
   }
 
@@ -157,6 +166,9 @@ public final class WireServer implements AutoCloseable {
           } catch (NumberFormatException e) {
             throw new BadRequest(400, "Bad Content-Length");
           }
+          if (contentLength < 0) {
+            throw new BadRequest(400, "Bad Content-Length");
+          }
         }
         case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
         case "connection" -> {
@@ -170,6 +182,10 @@ public final class WireServer implements AutoCloseable {
         case "expect" -> expectContinue = value.equalsIgnoreCase("100-continue");
         default -> { }
       }
+    }
+    if (chunked && contentLength >= 0) {
+      // Both framings at once is how requests are smuggled past a proxy (RFC 9112, 6.3): refuse it.
+      throw new BadRequest(400, "Content-Length with Transfer-Encoding");
     }
     if (contentLength > MAX_BODY) {
       throw new BadRequest(413, "Request Too Long");
@@ -200,10 +216,13 @@ public final class WireServer implements AutoCloseable {
         throw new BadRequest(400, "Truncated chunked body");
       }
       int semi = sizeLine.indexOf(';');
-      int size;
+      long size;
       try {
-        size = Integer.parseInt((semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim(), 16);
+        size = Long.parseLong((semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim(), 16);
       } catch (NumberFormatException e) {
+        throw new BadRequest(400, "Bad chunk size");
+      }
+      if (size < 0) {
         throw new BadRequest(400, "Bad chunk size");
       }
       if (size == 0) {
@@ -217,7 +236,7 @@ public final class WireServer implements AutoCloseable {
       if (body.size() + size > MAX_BODY) {
         throw new BadRequest(413, "Request Too Long");
       }
-      body.write(in.readNBytes(size));
+      body.write(in.readNBytes((int) size));
       line(in, false);
     }
   }
@@ -296,6 +315,13 @@ public final class WireServer implements AutoCloseable {
   public void close() throws IOException {
     open = false;
     socket.close();
+    for (Socket client : clients) {
+      try {
+        client.close();
+      } catch (IOException e) {
+        // Closing anyway: nothing more to do for it.
+      }
+    }
     connections.shutdownNow();
   }
 }
