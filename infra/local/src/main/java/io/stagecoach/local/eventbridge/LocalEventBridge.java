@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -47,6 +48,8 @@ import software.amazon.event.ruler.Machine;
 public final class LocalEventBridge implements AutoCloseable {
 
   public static final String DEFAULT_BUS = "default";
+  /** The dead-letter code of a delivery the local cloud's shutdown cut short. */
+  public static final String STOPPED = "LocalCloudStopped";
   /** PutEvents takes 1 to 10 entries of at most 256 KB together. https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html */
   static final int MAX_ENTRIES = 10;
   static final int MAX_REQUEST_BYTES = 256 * 1024;
@@ -642,11 +645,27 @@ public final class LocalEventBridge implements AutoCloseable {
     }
   }
 
+  /** A delivery waiting for its turn (or its retry); what close() records if the local cloud stops first. */
+  private record Scheduled(Rule rule, Target target, Envelope event, int attempt) {}
+
+  private final Set<Scheduled> scheduled = ConcurrentHashMap.newKeySet();
+  private volatile boolean closing;
+
   private void schedule(Rule rule, Target target, Envelope event, int attempt, Duration delay) {
+    if (closing) {
+      deadLetter(rule, target, event, attempt - 1, STOPPED, "the local cloud stopped before this delivery");
+      return;
+    }
     pending.incrementAndGet();
+    Scheduled entry = new Scheduled(rule, target, event, attempt);
+    scheduled.add(entry);
     try {
-      delivery.schedule(() -> attempt(rule, target, event, attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
+      delivery.schedule(() -> {
+        scheduled.remove(entry);
+        attempt(rule, target, event, attempt);
+      }, delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
+      scheduled.remove(entry);
       pending.decrementAndGet();
       throw e;
     }
@@ -662,7 +681,9 @@ public final class LocalEventBridge implements AutoCloseable {
       int retries = Math.min(target.maxRetries(), options.maxRetriesCap());
       Duration age = Duration.between(event.ingested(), clock.instant());
       Duration backoff = backoff(attempt);
-      if (attempt - 1 >= retries || age.plus(backoff).compareTo(target.maxEventAge()) > 0) {
+      if (closing) {
+        deadLetter(rule, target, event, attempt, STOPPED, "the local cloud stopped during delivery: " + failure[1]);
+      } else if (attempt - 1 >= retries || age.plus(backoff).compareTo(target.maxEventAge()) > 0) {
         deadLetter(rule, target, event, attempt, failure[0], failure[1]);
       } else {
         schedule(rule, target, event, attempt + 1, backoff);
@@ -750,9 +771,28 @@ public final class LocalEventBridge implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Stops: deliveries under way may finish (a few seconds at most), and every delivery that has not
+   * happened is recorded as a dead letter ({@code LocalCloudStopped}) rather than dropped silently.
+   */
   @Override
   public void close() {
+    closing = true;
     scheduler.shutdownNow();
+    if (delivery instanceof java.util.concurrent.ScheduledThreadPoolExecutor pool) {
+      pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+    delivery.shutdown();
+    try {
+      delivery.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     delivery.shutdownNow();
+    for (Scheduled left : scheduled) {
+      deadLetter(left.rule(), left.target(), left.event(), left.attempt() - 1, STOPPED,
+          "the local cloud stopped before this delivery");
+    }
+    scheduled.clear();
   }
 }

@@ -166,6 +166,27 @@ class LocalEventBridgeTest {
   }
 
   @Test
+  void closing_recordsRetriesThatWillNeverHappen_asDeadLetters_notSilently(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("dead-letters.jsonl");
+    bridge(LocalEventBridge.Options.defaults().withRetryBackoffBase(java.time.Duration.ofMinutes(1))
+        .withDeadLetterFile(file));
+    String id = bridge.putEvents(List.of(deployment("broken"))).entries().get(0).eventId();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (records("eb-broken").isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(1, records("eb-broken").size(), "the first attempt failed; its retry waits a minute");
+    assertTrue(bridge.deadLetters().isEmpty());
+
+    bridge.close();
+    List<DeadLetter> letters = bridge.deadLetters();
+    assertEquals(1, letters.size(), "the pending retry is recorded, not dropped");
+    assertEquals(id, letters.get(0).eventId());
+    assertEquals(LocalEventBridge.STOPPED, letters.get(0).errorCode());
+    assertEquals(1, Files.readAllLines(file).size());
+  }
+
+  @Test
   void failingFunction_isRetriedPerItsPolicy_thenDeadLettered_inMemoryAndInTheFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("dead-letters.jsonl");
     bridge(EventBridgeFixture.fastRetries().withDeadLetterFile(file));
