@@ -143,7 +143,13 @@ public final class DynamoDbRegistry implements Registry {
       }
       for (int i = 0; i < deletes.size(); i += 25) {
         Map<String, List<WriteRequest>> pending = Map.of(table, deletes.subList(i, Math.min(i + 25, deletes.size())));
-        while (!pending.isEmpty()) {
+        for (int round = 0; !pending.isEmpty(); round++) {
+          if (round > 0) {
+            if (round > 8) {
+              throw new IllegalStateException("DynamoDB kept release deletes unprocessed; delete the app again");
+            }
+            pause(Math.min(1_000, 25L << round));
+          }
           Map<String, List<WriteRequest>> batch = pending;
           pending = dynamo.batchWriteItem(b -> b.requestItems(batch)).unprocessedItems();
         }
@@ -166,7 +172,14 @@ public final class DynamoDbRegistry implements Registry {
     Map<String, AttributeValue> envKey = key(appPk(app), environmentSk(environment));
     List<Map<String, AttributeValue>> found = new ArrayList<>();
     KeysAndAttributes pending = KeysAndAttributes.builder().keys(List.of(appKey, envKey)).consistentRead(true).build();
-    while (pending != null && pending.hasKeys() && !pending.keys().isEmpty()) {
+    for (int round = 0; pending != null && pending.hasKeys() && !pending.keys().isEmpty(); round++) {
+      if (round > 0) {
+        // Unprocessed keys mean throttling: back off before asking again, and not for ever.
+        if (round > 8) {
+          throw new IllegalStateException("DynamoDB kept the registry reads unprocessed; try again later");
+        }
+        pause(Math.min(1_000, 25L << round));
+      }
       KeysAndAttributes request = pending;
       BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(Map.of(table, request)));
       found.addAll(response.responses().getOrDefault(table, List.of()));
@@ -357,6 +370,15 @@ public final class DynamoDbRegistry implements Registry {
       return new WriteResult.Written(1);
     } catch (ConditionalCheckFailedException e) {
       return new WriteResult.AlreadyExists();
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while backing off", e);
     }
   }
 

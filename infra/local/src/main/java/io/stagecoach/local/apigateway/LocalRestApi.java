@@ -127,6 +127,10 @@ public final class LocalRestApi {
       }
       policy = parsed.get();
       if (authorizer.ttlSeconds() > 0) {
+        if (authorizerCache.size() >= 10_000) {
+          // Expired answers are dropped as the cache grows, so many distinct tokens cannot fill the heap.
+          authorizerCache.values().removeIf(c -> !now.isBefore(c.until()));
+        }
         authorizerCache.put(token, new CachedPolicy(policy, now.plusSeconds(authorizer.ttlSeconds())));
       }
     }
