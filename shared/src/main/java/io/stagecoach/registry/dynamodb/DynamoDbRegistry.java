@@ -146,7 +146,7 @@ public final class DynamoDbRegistry implements Registry {
         for (int round = 0; !pending.isEmpty(); round++) {
           if (round > 0) {
             if (round > 8) {
-              throw new IllegalStateException("DynamoDB kept release deletes unprocessed; delete the app again");
+              throw new IllegalStateException("the app is deleted but DynamoDB kept some of its releases unprocessed (throttled)");
             }
             pause(Math.min(1_000, 25L << round));
           }
