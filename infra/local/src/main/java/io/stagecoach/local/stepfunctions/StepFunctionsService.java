@@ -249,7 +249,11 @@ public final class StepFunctionsService implements AutoCloseable {
       if (execution.status == Status.RUNNING) {
         if (stored.checkpoint() != null && stored.checkpoint().taskToken() != null) {
           // Open before resumeRunning returns: an answer may arrive before the resumed task waits again.
-          tokens.open(stored.checkpoint().taskToken(), stored.arn());
+          TaskTokens.Pending pending = tokens.open(stored.checkpoint().taskToken(), stored.arn());
+          if (stored.checkpoint().answer() != null) {
+            // Answered (and the caller told so) before the restart: the resumed wait ends with that answer.
+            TaskTokens.complete(pending, stored.checkpoint().answer());
+          }
         }
         resumed++;
         runner.submit(() -> runExecution(execution, stored.checkpoint()));
@@ -345,8 +349,13 @@ public final class StepFunctionsService implements AutoCloseable {
     public void awaitingToken(Run run, String state, String token, Instant deadline) {
       Execution e = executions.get(run.executionArn());
       if (e != null && e.checkpoint != null) {
-        e.checkpoint = new ExecutionStore.Checkpoint(state, e.checkpoint.input(), null, token, deadline);
-        persist(e);
+        TaskTokens.Pending pending = tokens.pending(token);
+        // Under the execution's lock, as an answer is saved: an answer that came first is kept.
+        synchronized (e) {
+          e.checkpoint = new ExecutionStore.Checkpoint(state, e.checkpoint.input(), null, token, deadline,
+              pending == null ? null : pending.answer);
+          persist(e);
+        }
       }
     }
   }
@@ -569,11 +578,49 @@ public final class StepFunctionsService implements AutoCloseable {
     } catch (JsonProcessingException e) {
       throw new ApiError("InvalidOutput", "Invalid Output: '" + e.getOriginalMessage() + "'");
     }
-    answer(token, tokens.succeed(token, value));
+    answerToken(token, new ExecutionStore.TokenAnswer(true, Json.write(value), null, null));
   }
 
   public void sendTaskFailure(String token, String error, String cause) {
-    answer(token, tokens.fail(token, error, cause));
+    answerToken(token, new ExecutionStore.TokenAnswer(false, null, error, cause));
+  }
+
+  /**
+   * Accepts an answer only once it is saved with the execution's checkpoint: a caller told 200 will not
+   * answer again, so a restart after that must resume with this answer rather than wait for another.
+   */
+  private void answerToken(String token, ExecutionStore.TokenAnswer answer) {
+    TaskTokens.Pending pending = tokens.pending(token);
+    if (pending == null) {
+      answer(token, tokens.absent(token));
+      return;
+    }
+    Execution e = executions.get(pending.executionArn);
+    if (e == null) {
+      answer(token, TaskTokens.complete(pending, answer) ? TaskTokens.Answer.ACCEPTED : TaskTokens.Answer.CLOSED);
+      return;
+    }
+    boolean accepted;
+    synchronized (e) {
+      if (pending.outcome.isDone()) {
+        accepted = false;
+      } else {
+        ExecutionStore.Checkpoint c = e.checkpoint;
+        if (e.status == Status.RUNNING && c != null && token.equals(c.taskToken())) {
+          e.checkpoint = new ExecutionStore.Checkpoint(c.state(), c.input(), c.wakeAt(), c.taskToken(),
+              c.taskDeadline(), answer);
+          try {
+            persist(e);
+          } catch (RuntimeException notSaved) {
+            e.checkpoint = c;
+            throw notSaved;
+          }
+        }
+        // Otherwise the token's checkpoint is not written yet: it will carry pending.answer when it is.
+        accepted = TaskTokens.complete(pending, answer);
+      }
+    }
+    answer(token, accepted ? TaskTokens.Answer.ACCEPTED : TaskTokens.Answer.CLOSED);
   }
 
   public void sendTaskHeartbeat(String token) {
