@@ -214,7 +214,7 @@ public final class StepFunctionsService implements AutoCloseable {
         throw new IllegalStateException("stored state machine " + m.arn() + " is invalid: " + e.getMessage(), e);
       }
     }
-    int resumed = 0;
+    List<Runnable> resumed = new ArrayList<>();
     List<Execution> loadedFinished = new ArrayList<>();
     for (ExecutionStore.StoredExecution stored : store.executions()) {
       StateMachine machine = machines.get(stored.stateMachineArn());
@@ -255,14 +255,16 @@ public final class StepFunctionsService implements AutoCloseable {
             TaskTokens.complete(pending, stored.checkpoint().answer());
           }
         }
-        resumed++;
-        runner.submit(() -> runExecution(execution, stored.checkpoint()));
+        resumed.add(() -> runExecution(execution, stored.checkpoint()));
       }
     }
-    // Those kept beyond the retention (a lower limit than the last run's, or time passed) go now.
+    // Those kept beyond the retention (a lower limit than the last run's, or time passed) go now, before
+    // any resumed execution runs: one that ends quickly must join its state machine's finished ones after
+    // those that ended before the restart, or the limit would drop it as if it were the oldest.
     loadedFinished.sort(Comparator.comparing(StepFunctionsService::stopped));
     loadedFinished.forEach(this::retain);
-    return resumed;
+    resumed.forEach(runner::submit);
+    return resumed.size();
   }
 
   /** Saves a finished execution for the last time and applies the {@link Retention}. */
@@ -292,9 +294,14 @@ public final class StepFunctionsService implements AutoCloseable {
     Instant cutoff = clock.now().minus(retention.finishedFor());
     for (ArrayDeque<Execution> each : finished.values()) {
       synchronized (each) {
-        while (!each.isEmpty() && stopped(each.peekFirst()).isBefore(cutoff)) {
-          drop.add(each.pollFirst());
-        }
+        // The whole list, not only its head: two executions ending at once may join it out of order.
+        each.removeIf(old -> {
+          if (stopped(old).isBefore(cutoff)) {
+            drop.add(old);
+            return true;
+          }
+          return false;
+        });
       }
     }
     try {
