@@ -82,6 +82,11 @@ public final class StepFunctionsService implements AutoCloseable {
     private boolean retained;
     /** Ended, saved, and the retention applied after it (guarded by this). */
     private boolean settled;
+    /**
+     * The id of its last event once it ended (0 while running): events the machine records after that,
+     * before it notices it was stopped, are neither shown nor saved.
+     */
+    private volatile long lastEventId;
 
     Execution(StateMachine machine, Run run) {
       this.machine = machine;
@@ -109,7 +114,9 @@ public final class StepFunctionsService implements AutoCloseable {
     }
 
     public List<Run.HistoryEvent> history() {
-      return run.history();
+      List<Run.HistoryEvent> all = run.history();
+      long last = lastEventId;
+      return last == 0 || all.size() <= last ? all : all.subList(0, (int) last);
     }
 
     /** Moves to a terminal status once; false when another outcome got there first. */
@@ -122,7 +129,7 @@ public final class StepFunctionsService implements AutoCloseable {
       this.error = error;
       this.cause = cause;
       this.stopDate = run.clock().now();
-      run.record(eventType, detailsKey, details);
+      this.lastEventId = run.record(eventType, detailsKey, details);
       this.status = to;
       notifyAll();
       return true;
@@ -381,6 +388,10 @@ public final class StepFunctionsService implements AutoCloseable {
         return;
       }
       List<Run.HistoryEvent> events = e.run.historySince(e.storedEvents);
+      long last = e.lastEventId;
+      if (last != 0 && e.storedEvents + events.size() > last) {
+        events = events.subList(0, (int) Math.max(0, last - e.storedEvents));
+      }
       if (!events.isEmpty()) {
         store.appendHistory(e.arn(), events);
         e.storedEvents += events.size();
@@ -488,6 +499,11 @@ public final class StepFunctionsService implements AutoCloseable {
 
   private void runExecution(Execution execution, ExecutionStore.Checkpoint from) {
     execution.thread = Thread.currentThread();
+    if (execution.status != Status.RUNNING) {
+      // Stopped (or timed out) before its thread was known, so nothing interrupted it: it must not run.
+      // Whoever ended it saved that end.
+      return;
+    }
     JsonNode root = execution.machine.root();
     ScheduledTimeout timeout = null;
     if (root.has("TimeoutSeconds")) {
