@@ -82,6 +82,8 @@ public final class StepFunctionsService implements AutoCloseable {
     private boolean retained;
     /** Ended, saved, and the retention applied after it (guarded by this). */
     private boolean settled;
+    /** Whether the last attempt to save its end reached the store (guarded by this). */
+    private boolean endSaved;
     /**
      * The id of its last event once it ended (0 while running): events the machine records after that,
      * before it notices it was stopped, are neither shown nor saved.
@@ -135,7 +137,10 @@ public final class StepFunctionsService implements AutoCloseable {
       return true;
     }
 
-    /** Waits until the execution ended and its end was saved and retention applied to it. */
+    /**
+     * Waits until the execution ended and retention was applied to it; true if its end was saved, false
+     * if that failed or the timeout passed first.
+     */
     synchronized boolean awaitEnd(Duration timeout) throws InterruptedException {
       long until = System.nanoTime() + timeout.toNanos();
       while (status == Status.RUNNING || !settled) {
@@ -145,7 +150,7 @@ public final class StepFunctionsService implements AutoCloseable {
         }
         TimeUnit.NANOSECONDS.timedWait(this, left);
       }
-      return true;
+      return endSaved;
     }
   }
 
@@ -251,6 +256,7 @@ public final class StepFunctionsService implements AutoCloseable {
       }
       executions.put(stored.arn(), execution);
       if (execution.status != Status.RUNNING) {
+        execution.endSaved = true; // read from the store
         loadedFinished.add(execution);
       }
       if (execution.status == Status.RUNNING) {
@@ -276,9 +282,14 @@ public final class StepFunctionsService implements AutoCloseable {
 
   /** Saves a finished execution for the last time and applies the {@link Retention}. */
   private void ended(Execution e) {
+    boolean saved = false;
     try {
       persist(e);
+      saved = true;
     } finally {
+      synchronized (e) {
+        e.endSaved = saved;
+      }
       retain(e);
     }
   }
@@ -490,7 +501,7 @@ public final class StepFunctionsService implements AutoCloseable {
 
   /**
    * Waits (wall-clock) until the execution ended and that was saved; false if it still runs after
-   * {@code timeout}.
+   * {@code timeout}, or if saving its end failed.
    */
   public boolean awaitEnd(String executionArn, Duration timeout) throws InterruptedException {
     Execution e = executions.get(executionArn);

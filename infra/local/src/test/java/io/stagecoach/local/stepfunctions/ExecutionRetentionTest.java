@@ -209,4 +209,22 @@ class ExecutionRetentionTest {
       assertEquals(Set.of("f-2", "r-1"), stored(store));
     }
   }
+
+  @Test
+  void awaitEnd_doesNotReportAnEndThatWasNotSaved() throws Exception {
+    ExecutionStore failsAtTheEnd = new ForwardingStore(ExecutionStore.inMemory()) {
+      @Override
+      public void putExecution(StoredExecution execution) {
+        if (!execution.status().equals("RUNNING")) {
+          throw new IllegalStateException("store unavailable");
+        }
+        super.putExecution(execution);
+      }
+    };
+    try (StepFunctionsService service = service(failsAtTheEnd, StepFunctionsService.Retention.defaults())) {
+      String exec = service.startExecution(service.createStateMachine("quick", QUICK, ROLE), "q-1", "{}");
+      assertFalse(service.awaitEnd(exec, Duration.ofSeconds(5)), "reported saved, but the store refused it");
+      assertEquals(StepFunctionsService.Status.SUCCEEDED, service.execution(exec).orElseThrow().status());
+    }
+  }
 }
