@@ -157,10 +157,12 @@ public final class DynamoDbExecutionStore implements ExecutionStore {
 
   @Override
   public void deleteExecution(String executionArn) {
-    client.deleteItem(b -> b.tableName(table).key(Map.of(KEY, AttributeValue.fromS("execution#" + executionArn))));
+    // The history first: if this stops half-way, the record that remains is dropped again at the next
+    // load, whereas chunks left without their record would stay in the table for good.
     for (Map<String, AttributeValue> item : chunks(executionArn, true)) {
       client.deleteItem(b -> b.tableName(historyTable).key(Map.of(KEY, item.get(KEY), FIRST, item.get(FIRST))));
     }
+    client.deleteItem(b -> b.tableName(table).key(Map.of(KEY, AttributeValue.fromS("execution#" + executionArn))));
   }
 
   private List<Map<String, AttributeValue>> chunks(String executionArn, boolean keysOnly) {

@@ -29,7 +29,18 @@ public interface ExecutionStore {
    * Where a running execution is: the top-level state it entered with that input, and what it waits for
    * (a Wait's wake-up time, or a task token with the task's deadline).
    */
-  record Checkpoint(String state, String input, Instant wakeAt, String taskToken, Instant taskDeadline) {}
+  record Checkpoint(String state, String input, Instant wakeAt, String taskToken, Instant taskDeadline,
+      TokenAnswer answer) {
+    Checkpoint(String state, String input, Instant wakeAt, String taskToken, Instant taskDeadline) {
+      this(state, input, wakeAt, taskToken, taskDeadline, null);
+    }
+  }
+
+  /**
+   * A task token's answer, saved before SendTaskSuccess/Failure replies so that a restart resumes with
+   * it rather than waiting again: the output (SendTaskSuccess), or error and cause (SendTaskFailure).
+   */
+  record TokenAnswer(boolean success, String output, String error, String cause) {}
 
   /** An execution's record, without its history ({@link #appendHistory}). */
   record StoredExecution(String arn, String stateMachineArn, String name, String input, String status,
@@ -166,6 +177,14 @@ public interface ExecutionStore {
         cp.put("wakeAt", c.wakeAt() == null ? null : c.wakeAt().toString());
         cp.put("taskToken", c.taskToken());
         cp.put("taskDeadline", c.taskDeadline() == null ? null : c.taskDeadline().toString());
+        TokenAnswer a = c.answer();
+        if (a != null) {
+          ObjectNode an = cp.putObject("answer");
+          an.put("success", a.success());
+          an.put("output", a.output());
+          an.put("error", a.error());
+          an.put("cause", a.cause());
+        }
       }
       return Json.write(o);
     }
@@ -173,8 +192,11 @@ public interface ExecutionStore {
     static StoredExecution readExecution(String text) throws JsonProcessingException {
       JsonNode o = Json.parse(text);
       JsonNode cp = o.get("checkpoint");
+      JsonNode an = cp == null ? null : cp.get("answer");
+      TokenAnswer a = an == null || an.isNull() ? null : new TokenAnswer(an.path("success").asBoolean(),
+          text(an, "output"), text(an, "error"), text(an, "cause"));
       Checkpoint c = cp == null || cp.isNull() ? null : new Checkpoint(text(cp, "state"), text(cp, "input"),
-          instant(cp, "wakeAt"), text(cp, "taskToken"), instant(cp, "taskDeadline"));
+          instant(cp, "wakeAt"), text(cp, "taskToken"), instant(cp, "taskDeadline"), a);
       return new StoredExecution(text(o, "arn"), text(o, "stateMachineArn"), text(o, "name"), text(o, "input"),
           text(o, "status"), text(o, "output"), text(o, "error"), text(o, "cause"), instant(o, "startDate"),
           instant(o, "stopDate"), c);

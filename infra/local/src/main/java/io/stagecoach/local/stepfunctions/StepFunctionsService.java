@@ -82,6 +82,13 @@ public final class StepFunctionsService implements AutoCloseable {
     private boolean retained;
     /** Ended, saved, and the retention applied after it (guarded by this). */
     private boolean settled;
+    /** Whether the last attempt to save its end reached the store (guarded by this). */
+    private boolean endSaved;
+    /**
+     * The id of its last event once it ended (0 while running): events the machine records after that,
+     * before it notices it was stopped, are neither shown nor saved.
+     */
+    private volatile long lastEventId;
 
     Execution(StateMachine machine, Run run) {
       this.machine = machine;
@@ -109,7 +116,9 @@ public final class StepFunctionsService implements AutoCloseable {
     }
 
     public List<Run.HistoryEvent> history() {
-      return run.history();
+      List<Run.HistoryEvent> all = run.history();
+      long last = lastEventId;
+      return last == 0 || all.size() <= last ? all : all.subList(0, (int) last);
     }
 
     /** Moves to a terminal status once; false when another outcome got there first. */
@@ -122,13 +131,16 @@ public final class StepFunctionsService implements AutoCloseable {
       this.error = error;
       this.cause = cause;
       this.stopDate = run.clock().now();
-      run.record(eventType, detailsKey, details);
+      this.lastEventId = run.record(eventType, detailsKey, details);
       this.status = to;
       notifyAll();
       return true;
     }
 
-    /** Waits until the execution ended and its end was saved and retention applied to it. */
+    /**
+     * Waits until the execution ended and retention was applied to it; true if its end was saved, false
+     * if that failed or the timeout passed first.
+     */
     synchronized boolean awaitEnd(Duration timeout) throws InterruptedException {
       long until = System.nanoTime() + timeout.toNanos();
       while (status == Status.RUNNING || !settled) {
@@ -138,7 +150,7 @@ public final class StepFunctionsService implements AutoCloseable {
         }
         TimeUnit.NANOSECONDS.timedWait(this, left);
       }
-      return true;
+      return endSaved;
     }
   }
 
@@ -214,7 +226,7 @@ public final class StepFunctionsService implements AutoCloseable {
         throw new IllegalStateException("stored state machine " + m.arn() + " is invalid: " + e.getMessage(), e);
       }
     }
-    int resumed = 0;
+    List<Runnable> resumed = new ArrayList<>();
     List<Execution> loadedFinished = new ArrayList<>();
     for (ExecutionStore.StoredExecution stored : store.executions()) {
       StateMachine machine = machines.get(stored.stateMachineArn());
@@ -244,28 +256,40 @@ public final class StepFunctionsService implements AutoCloseable {
       }
       executions.put(stored.arn(), execution);
       if (execution.status != Status.RUNNING) {
+        execution.endSaved = true; // read from the store
         loadedFinished.add(execution);
       }
       if (execution.status == Status.RUNNING) {
         if (stored.checkpoint() != null && stored.checkpoint().taskToken() != null) {
           // Open before resumeRunning returns: an answer may arrive before the resumed task waits again.
-          tokens.open(stored.checkpoint().taskToken(), stored.arn());
+          TaskTokens.Pending pending = tokens.open(stored.checkpoint().taskToken(), stored.arn());
+          if (stored.checkpoint().answer() != null) {
+            // Answered (and the caller told so) before the restart: the resumed wait ends with that answer.
+            TaskTokens.complete(pending, stored.checkpoint().answer());
+          }
         }
-        resumed++;
-        runner.submit(() -> runExecution(execution, stored.checkpoint()));
+        resumed.add(() -> runExecution(execution, stored.checkpoint()));
       }
     }
-    // Those kept beyond the retention (a lower limit than the last run's, or time passed) go now.
+    // Those kept beyond the retention (a lower limit than the last run's, or time passed) go now, before
+    // any resumed execution runs: one that ends quickly must join its state machine's finished ones after
+    // those that ended before the restart, or the limit would drop it as if it were the oldest.
     loadedFinished.sort(Comparator.comparing(StepFunctionsService::stopped));
     loadedFinished.forEach(this::retain);
-    return resumed;
+    resumed.forEach(runner::submit);
+    return resumed.size();
   }
 
   /** Saves a finished execution for the last time and applies the {@link Retention}. */
   private void ended(Execution e) {
+    boolean saved = false;
     try {
       persist(e);
+      saved = true;
     } finally {
+      synchronized (e) {
+        e.endSaved = saved;
+      }
       retain(e);
     }
   }
@@ -288,9 +312,14 @@ public final class StepFunctionsService implements AutoCloseable {
     Instant cutoff = clock.now().minus(retention.finishedFor());
     for (ArrayDeque<Execution> each : finished.values()) {
       synchronized (each) {
-        while (!each.isEmpty() && stopped(each.peekFirst()).isBefore(cutoff)) {
-          drop.add(each.pollFirst());
-        }
+        // The whole list, not only its head: two executions ending at once may join it out of order.
+        each.removeIf(old -> {
+          if (stopped(old).isBefore(cutoff)) {
+            drop.add(old);
+            return true;
+          }
+          return false;
+        });
       }
     }
     try {
@@ -345,8 +374,13 @@ public final class StepFunctionsService implements AutoCloseable {
     public void awaitingToken(Run run, String state, String token, Instant deadline) {
       Execution e = executions.get(run.executionArn());
       if (e != null && e.checkpoint != null) {
-        e.checkpoint = new ExecutionStore.Checkpoint(state, e.checkpoint.input(), null, token, deadline);
-        persist(e);
+        TaskTokens.Pending pending = tokens.pending(token);
+        // Under the execution's lock, as an answer is saved: an answer that came first is kept.
+        synchronized (e) {
+          e.checkpoint = new ExecutionStore.Checkpoint(state, e.checkpoint.input(), null, token, deadline,
+              pending == null ? null : pending.answer);
+          persist(e);
+        }
       }
     }
   }
@@ -365,6 +399,10 @@ public final class StepFunctionsService implements AutoCloseable {
         return;
       }
       List<Run.HistoryEvent> events = e.run.historySince(e.storedEvents);
+      long last = e.lastEventId;
+      if (last != 0 && e.storedEvents + events.size() > last) {
+        events = events.subList(0, (int) Math.max(0, last - e.storedEvents));
+      }
       if (!events.isEmpty()) {
         store.appendHistory(e.arn(), events);
         e.storedEvents += events.size();
@@ -463,7 +501,7 @@ public final class StepFunctionsService implements AutoCloseable {
 
   /**
    * Waits (wall-clock) until the execution ended and that was saved; false if it still runs after
-   * {@code timeout}.
+   * {@code timeout}, or if saving its end failed.
    */
   public boolean awaitEnd(String executionArn, Duration timeout) throws InterruptedException {
     Execution e = executions.get(executionArn);
@@ -472,6 +510,11 @@ public final class StepFunctionsService implements AutoCloseable {
 
   private void runExecution(Execution execution, ExecutionStore.Checkpoint from) {
     execution.thread = Thread.currentThread();
+    if (execution.status != Status.RUNNING) {
+      // Stopped (or timed out) before its thread was known, so nothing interrupted it: it must not run.
+      // Whoever ended it saved that end.
+      return;
+    }
     JsonNode root = execution.machine.root();
     ScheduledTimeout timeout = null;
     if (root.has("TimeoutSeconds")) {
@@ -569,11 +612,49 @@ public final class StepFunctionsService implements AutoCloseable {
     } catch (JsonProcessingException e) {
       throw new ApiError("InvalidOutput", "Invalid Output: '" + e.getOriginalMessage() + "'");
     }
-    answer(token, tokens.succeed(token, value));
+    answerToken(token, new ExecutionStore.TokenAnswer(true, Json.write(value), null, null));
   }
 
   public void sendTaskFailure(String token, String error, String cause) {
-    answer(token, tokens.fail(token, error, cause));
+    answerToken(token, new ExecutionStore.TokenAnswer(false, null, error, cause));
+  }
+
+  /**
+   * Accepts an answer only once it is saved with the execution's checkpoint: a caller told 200 will not
+   * answer again, so a restart after that must resume with this answer rather than wait for another.
+   */
+  private void answerToken(String token, ExecutionStore.TokenAnswer answer) {
+    TaskTokens.Pending pending = tokens.pending(token);
+    if (pending == null) {
+      answer(token, tokens.absent(token));
+      return;
+    }
+    Execution e = executions.get(pending.executionArn);
+    if (e == null) {
+      answer(token, TaskTokens.complete(pending, answer) ? TaskTokens.Answer.ACCEPTED : TaskTokens.Answer.CLOSED);
+      return;
+    }
+    boolean accepted;
+    synchronized (e) {
+      if (pending.outcome.isDone()) {
+        accepted = false;
+      } else {
+        ExecutionStore.Checkpoint c = e.checkpoint;
+        if (e.status == Status.RUNNING && c != null && token.equals(c.taskToken())) {
+          e.checkpoint = new ExecutionStore.Checkpoint(c.state(), c.input(), c.wakeAt(), c.taskToken(),
+              c.taskDeadline(), answer);
+          try {
+            persist(e);
+          } catch (RuntimeException notSaved) {
+            e.checkpoint = c;
+            throw notSaved;
+          }
+        }
+        // Otherwise the token's checkpoint is not written yet: it will carry pending.answer when it is.
+        accepted = TaskTokens.complete(pending, answer);
+      }
+    }
+    answer(token, accepted ? TaskTokens.Answer.ACCEPTED : TaskTokens.Answer.CLOSED);
   }
 
   public void sendTaskHeartbeat(String token) {

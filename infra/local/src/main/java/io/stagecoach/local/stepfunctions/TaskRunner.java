@@ -158,6 +158,17 @@ final class TaskRunner implements Interpreter.Tasks {
   private static JsonNode awaitToken(TaskTokens.Pending pending, Run run, Instant deadline, Duration heartbeat)
       throws InterruptedException {
     long seenBeats = pending.heartbeats.get();
+    if (pending.outcome.isDone()) {
+      // Answered already (before a restart, say): the answer stands even if the deadline has passed since.
+      try {
+        return pending.outcome.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof StatesError se) {
+          throw se;
+        }
+        throw new StatesError(StatesError.TASK_FAILED, String.valueOf(e.getCause()));
+      }
+    }
     while (true) {
       Instant now = run.clock().now();
       Duration left = Duration.between(now, deadline);

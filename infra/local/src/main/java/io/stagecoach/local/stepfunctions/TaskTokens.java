@@ -23,6 +23,8 @@ final class TaskTokens {
     final CompletableFuture<JsonNode> outcome = new CompletableFuture<>();
     /** Counts heartbeats, so the waiter can see whether one arrived during an interval. */
     final AtomicLong heartbeats = new AtomicLong();
+    /** The answer, once accepted: saved with the execution's checkpoint before the caller is told. */
+    volatile ExecutionStore.TokenAnswer answer;
 
     Pending(String executionArn) {
       this.executionArn = executionArn;
@@ -37,26 +39,38 @@ final class TaskTokens {
     return pending.computeIfAbsent(token, t -> new Pending(executionArn));
   }
 
+  /** The open token, or null. */
+  Pending pending(String token) {
+    return pending.get(token);
+  }
+
+  /** What a caller who finds no open token is told: it was answered or timed out, or never existed. */
+  Answer absent(String token) {
+    return closed.contains(token) ? Answer.CLOSED : Answer.UNKNOWN;
+  }
+
+  /** Completes the open token's wait with {@code answer} (recorded first); false if it already ended. */
+  static boolean complete(Pending p, ExecutionStore.TokenAnswer answer) {
+    if (p.outcome.isDone()) {
+      return false;
+    }
+    p.answer = answer;
+    if (answer.success()) {
+      JsonNode output;
+      try {
+        output = io.stagecoach.local.stepfunctions.asl.Json.parse(answer.output());
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalArgumentException("unreadable task output", e);
+      }
+      return p.outcome.complete(output);
+    }
+    return p.outcome.completeExceptionally(new StatesError(answer.error(), answer.cause()));
+  }
+
   void close(String token) {
     if (pending.remove(token) != null) {
       closed.add(token);
     }
-  }
-
-  Answer succeed(String token, JsonNode output) {
-    Pending p = pending.get(token);
-    if (p == null) {
-      return closed.contains(token) ? Answer.CLOSED : Answer.UNKNOWN;
-    }
-    return p.outcome.complete(output) ? Answer.ACCEPTED : Answer.CLOSED;
-  }
-
-  Answer fail(String token, String error, String cause) {
-    Pending p = pending.get(token);
-    if (p == null) {
-      return closed.contains(token) ? Answer.CLOSED : Answer.UNKNOWN;
-    }
-    return p.outcome.completeExceptionally(new StatesError(error, cause)) ? Answer.ACCEPTED : Answer.CLOSED;
   }
 
   Answer heartbeat(String token) {

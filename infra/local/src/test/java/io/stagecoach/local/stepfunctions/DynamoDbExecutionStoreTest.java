@@ -49,6 +49,43 @@ class DynamoDbExecutionStoreTest {
   }
 
   @Test
+  void aDeleteThatStopsHalfWay_leavesTheRecord_soTheHistoryIsNotOrphaned() {
+    // A client that fails on its second delete (one for the record, one for the only chunk), as if the
+    // process died between the two.
+    software.amazon.awssdk.services.dynamodb.DynamoDbClient real = LocalDynamoDb.client();
+    int[] deletes = {0};
+    software.amazon.awssdk.services.dynamodb.DynamoDbClient dying =
+        (software.amazon.awssdk.services.dynamodb.DynamoDbClient) java.lang.reflect.Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {software.amazon.awssdk.services.dynamodb.DynamoDbClient.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("deleteItem") && ++deletes[0] == 2) {
+                throw new IllegalStateException("died while deleting");
+              }
+              try {
+                return method.invoke(real, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+    DynamoDbExecutionStore crashing = new DynamoDbExecutionStore(dying, table);
+    crashing.putExecution(new ExecutionStore.StoredExecution(ARN, "arn:aws:states:eu-west-1:123456789012:stateMachine:m",
+        "e-1", "{}", "SUCCEEDED", "{}", null, null, Instant.parse("2026-01-01T00:00:00Z"),
+        Instant.parse("2026-01-01T00:01:00Z"), null));
+    crashing.appendHistory(ARN, events(1, 3, 10));
+    try {
+      crashing.deleteExecution(ARN);
+    } catch (IllegalStateException expected) {
+      // the crash
+    }
+    boolean recordLeft = store.executions().stream().anyMatch(e -> e.arn().equals(ARN));
+    assertTrue(recordLeft || store.history(ARN).isEmpty(), "history left without its record");
+    // The record still there, a later retention deletes the rest.
+    store.deleteExecution(ARN);
+    assertTrue(store.history(ARN).isEmpty());
+    assertFalse(store.executions().stream().anyMatch(e -> e.arn().equals(ARN)));
+  }
+
+  @Test
   void appendingAgainFromAnIdAlreadyStored_readsEachEventOnce() {
     store.appendHistory(ARN, events(1, 5, 10));
     store.appendHistory(ARN, events(4, 5, 10));

@@ -157,6 +157,111 @@ class ExecutionDurabilityTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "dynamodb"})
+  void anAnsweredToken_survivesACrashRightAfterTheReply(String kind) throws Exception {
+    Supplier<ExecutionStore> stores = store(kind);
+    String definition = """
+        {"StartAt": "Deploy", "States": {
+          "Deploy": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents.waitForTaskToken",
+            "Parameters": {"Entries": [{"Source": "stagecoach", "DetailType": "Deployment Requested",
+              "Detail": {"token.$": "$$.Task.Token", "env.$": "$.env"}}]},
+            "ResultPath": "$.deployed", "Next": "Done"},
+          "Done": {"Type": "Pass", "End": true}}}""";
+    // Once the answer is sent, only the answering call may still write: the service dies as it replies,
+    // before its execution reaches another checkpoint.
+    java.util.concurrent.atomic.AtomicReference<Thread> lastWriter = new java.util.concurrent.atomic.AtomicReference<>();
+    ExecutionStore dying = new ForwardingStore(stores.get()) {
+      private boolean allowed() {
+        Thread only = lastWriter.get();
+        return only == null || only == Thread.currentThread();
+      }
+
+      @Override
+      public void putExecution(StoredExecution execution) {
+        if (allowed()) {
+          super.putExecution(execution);
+        }
+      }
+
+      @Override
+      public void appendHistory(String executionArn, List<Run.HistoryEvent> events) {
+        if (allowed()) {
+          super.appendHistory(executionArn, events);
+        }
+      }
+    };
+    String exec;
+    String token;
+    try (StepFunctionsService first = service(dying)) {
+      String machine = first.createStateMachine("promote", definition, ROLE);
+      exec = first.startExecution(machine, "p-1", "{\"env\": \"dev1\"}");
+      token = awaitToken();
+      awaitCheckpointWithToken(stores.get(), exec);
+      lastWriter.set(Thread.currentThread());
+      first.sendTaskFailure(token, "Rejected", "by a reviewer");
+      lastWriter.set(new Thread(() -> { })); // the crash: nothing more is written
+    }
+    try (StepFunctionsService second = service(stores.get())) {
+      assertEquals(1, second.resumeRunning());
+      // The caller got 200 and will not answer again: the restart ends the task with the answer it got.
+      assertTrue(second.awaitEnd(exec, Duration.ofSeconds(5)), "still waiting for an answered token");
+      var done = second.execution(exec).orElseThrow();
+      assertEquals(StepFunctionsService.Status.FAILED, done.status());
+      assertEquals("Rejected", done.error());
+      assertEquals("by a reviewer", done.cause());
+      assertEquals(1, messages.size());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "dynamodb"})
+  void aTokenAnsweredWithSuccess_isResumedWithItsOutputAfterACrash(String kind) throws Exception {
+    Supplier<ExecutionStore> stores = store(kind);
+    String definition = """
+        {"StartAt": "Deploy", "States": {
+          "Deploy": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents.waitForTaskToken",
+            "Parameters": {"Entries": [{"Source": "stagecoach", "DetailType": "Deployment Requested",
+              "Detail": {"token.$": "$$.Task.Token"}}]},
+            "ResultPath": "$.deployed", "Next": "Done"},
+          "Done": {"Type": "Pass", "End": true}}}""";
+    java.util.concurrent.atomic.AtomicReference<Thread> lastWriter = new java.util.concurrent.atomic.AtomicReference<>();
+    ExecutionStore dying = new ForwardingStore(stores.get()) {
+      @Override
+      public void putExecution(StoredExecution execution) {
+        Thread only = lastWriter.get();
+        if (only == null || only == Thread.currentThread()) {
+          super.putExecution(execution);
+        }
+      }
+
+      @Override
+      public void appendHistory(String executionArn, List<Run.HistoryEvent> events) {
+        Thread only = lastWriter.get();
+        if (only == null || only == Thread.currentThread()) {
+          super.appendHistory(executionArn, events);
+        }
+      }
+    };
+    String exec;
+    String token;
+    try (StepFunctionsService first = service(dying)) {
+      exec = first.startExecution(first.createStateMachine("promote", definition, ROLE), "p-2", "{}");
+      token = awaitToken();
+      awaitCheckpointWithToken(stores.get(), exec);
+      lastWriter.set(Thread.currentThread());
+      first.sendTaskSuccess(token, "{\"version\": \"2.0.0\"}");
+      lastWriter.set(new Thread(() -> { }));
+    }
+    try (StepFunctionsService second = service(stores.get())) {
+      assertEquals(1, second.resumeRunning());
+      assertTrue(second.awaitEnd(exec, Duration.ofSeconds(5)), "still waiting for an answered token");
+      var done = second.execution(exec).orElseThrow();
+      assertEquals(StepFunctionsService.Status.SUCCEEDED, done.status(), done.error() + ": " + done.cause());
+      assertEquals(Json.parse("{\"deployed\": {\"version\": \"2.0.0\"}}"), done.output().orElseThrow());
+    }
+  }
+
   /** The request goes out before the checkpoint is written; kill the service only once it is. */
   private static void awaitCheckpointWithToken(ExecutionStore store, String exec) throws InterruptedException {
     long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -144,4 +144,87 @@ class ExecutionRetentionTest {
       assertEquals(Set.of("new", "w-1"), stored(store));
     }
   }
+
+  @Test
+  void aResumedExecutionThatEndsAtOnce_isNotDroppedAsTheOldest() throws Exception {
+    ExecutionStore store = store("memory");
+    String holds = """
+        {"StartAt": "Hold", "States": {"Hold": {"Type": "Wait", "SecondsPath": "$.wait", "Next": "Done"},
+          "Done": {"Type": "Pass", "End": true}}}""";
+    String older;
+    String old;
+    String resumed;
+    try (StepFunctionsService service = service(store, StepFunctionsService.Retention.defaults())) {
+      String machine = service.createStateMachine("holds", holds, ROLE);
+      older = service.startExecution(machine, "f-1", "{\"wait\": 0}");
+      assertTrue(service.awaitEnd(older, Duration.ofSeconds(10)));
+      now.set(now.get().plus(Duration.ofMinutes(1)));
+      old = service.startExecution(machine, "f-2", "{\"wait\": 0}");
+      assertTrue(service.awaitEnd(old, Duration.ofSeconds(10)));
+      resumed = service.startExecution(machine, "r-1", "{\"wait\": 3600}");
+      long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (store.executions().stream().noneMatch(e -> e.name().equals("r-1") && e.checkpoint() != null
+          && e.checkpoint().wakeAt() != null) && System.nanoTime() < until) {
+        Thread.sleep(5);
+      }
+    }
+    // Restarted after r-1's wake-up time: resumed, it ends at once, after f-1 and f-2 ended.
+    now.set(now.get().plus(Duration.ofHours(2)));
+    java.util.concurrent.CountDownLatch resumedEnded = new java.util.concurrent.CountDownLatch(1);
+    ExecutionStore slowToLoad = new ForwardingStore(store) {
+      @Override
+      public List<StoredExecution> executions() {
+        // The running one is loaded first; reading the others takes long enough for it to end.
+        List<StoredExecution> all = new java.util.ArrayList<>(super.executions());
+        all.sort(java.util.Comparator.comparing((StoredExecution e) -> !e.name().equals("r-1")));
+        return all;
+      }
+
+      @Override
+      public List<io.stagecoach.local.stepfunctions.asl.Run.HistoryEvent> history(String executionArn) {
+        if (!executionArn.equals(resumed)) {
+          try {
+            resumedEnded.await(2, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return super.history(executionArn);
+      }
+
+      @Override
+      public void putExecution(StoredExecution execution) {
+        super.putExecution(execution);
+        if (execution.name().equals("r-1") && !execution.status().equals("RUNNING")) {
+          resumedEnded.countDown();
+        }
+      }
+    };
+    try (StepFunctionsService service = service(slowToLoad, new StepFunctionsService.Retention(Duration.ofDays(90), 2))) {
+      assertEquals(1, service.resumeRunning());
+      assertTrue(service.awaitEnd(resumed, Duration.ofSeconds(10)), "the newest finished execution was dropped");
+      assertEquals(StepFunctionsService.Status.SUCCEEDED, service.execution(resumed).orElseThrow().status());
+      assertFalse(service.execution(older).isPresent(), "the oldest finished execution was kept");
+      assertTrue(service.execution(old).isPresent(), "f-2 is gone");
+      assertEquals(Set.of("f-2", "r-1"), stored(store));
+    }
+  }
+
+  @Test
+  void awaitEnd_doesNotReportAnEndThatWasNotSaved() throws Exception {
+    ExecutionStore failsAtTheEnd = new ForwardingStore(ExecutionStore.inMemory()) {
+      @Override
+      public void putExecution(StoredExecution execution) {
+        if (!execution.status().equals("RUNNING")) {
+          throw new IllegalStateException("store unavailable");
+        }
+        super.putExecution(execution);
+      }
+    };
+    try (StepFunctionsService service = service(failsAtTheEnd, StepFunctionsService.Retention.defaults())) {
+      String exec = service.startExecution(service.createStateMachine("quick", QUICK, ROLE), "q-1", "{}");
+      assertFalse(service.awaitEnd(exec, Duration.ofSeconds(5)), "reported saved, but the store refused it");
+      assertEquals(StepFunctionsService.Status.SUCCEEDED, service.execution(exec).orElseThrow().status());
+    }
+  }
 }

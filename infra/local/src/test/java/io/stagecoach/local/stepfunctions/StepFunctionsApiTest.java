@@ -262,6 +262,54 @@ class StepFunctionsApiTest {
   }
 
   @Test
+  void stopExecution_beforeTheExecutionRuns_stopsIt_andNothingFollowsExecutionAborted() throws Exception {
+    AtomicReference<StepFunctionsService> own = new AtomicReference<>();
+    ExecutionStore memory = ExecutionStore.inMemory();
+    // The stop arrives as StartExecution saves the new execution: before its thread has started.
+    ExecutionStore stopsAtStart = new ForwardingStore(memory) {
+      private boolean stopped;
+
+      @Override
+      public synchronized void putExecution(StoredExecution execution) {
+        super.putExecution(execution);
+        if (!stopped && execution.status().equals("RUNNING")) {
+          stopped = true;
+          own.get().stopExecution(execution.arn(), "Cancelled", "at once");
+        }
+      }
+    };
+    try (StepFunctionsService early = new StepFunctionsService(new Integrations() {
+      @Override
+      public Invocation invokeFunction(String functionName, byte[] payload) {
+        throw new UnsupportedOperationException(functionName);
+      }
+
+      @Override
+      public JsonNode putEvents(JsonNode entries) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public DynamoDbClient dynamoDb() {
+        return null;
+      }
+    }, StepClock.scaled(100), "eu-west-1", "123456789012", stopsAtStart)) {
+      own.set(early);
+      String arn = early.createStateMachine("stopped", """
+          {"StartAt": "One", "States": {"One": {"Type": "Pass", "Next": "Pause"},
+            "Pause": {"Type": "Wait", "Seconds": 1, "Next": "Two"},
+            "Two": {"Type": "Pass", "End": true}}}""", ROLE);
+      String exec = early.startExecution(arn, "e-1", "{}");
+      Thread.sleep(300); // time enough to run the machine to its end (about 10 ms) if it ran
+      var e = early.execution(exec).orElseThrow();
+      assertEquals(StepFunctionsService.Status.ABORTED, e.status());
+      List<String> types = e.history().stream().map(h -> h.type()).toList();
+      assertEquals(List.of("ExecutionStarted", "ExecutionAborted"), types);
+      assertEquals(types, memory.history(exec).stream().map(h -> h.type()).toList());
+    }
+  }
+
+  @Test
   void lambdaTask_withRetry_recordsEachAttemptInTheHistory() throws Exception {
     int[] calls = {0};
     functions.put("flaky", event -> ++calls[0] < 3
