@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -46,41 +47,47 @@ class ServeRestartTest {
   @Test
   void executionWaitingForAToken_survivesSigkillOfServe_andCompletesWhenTheTokenArrives(@TempDir Path dir) throws Exception {
     int port = freePort();
-    Process serve = startServe(dir, port);
-    String executionArn;
-    String token;
-    try (SfnClient sfn = client(port)) {
-      String machine = sfn.createStateMachine(r -> r.name("approval").definition(DEFINITION)
-          .roleArn("arn:aws:iam::000000000000:role/local")).stateMachineArn();
-      executionArn = sfn.startExecution(r -> r.stateMachineArn(machine).input("{\"release\":\"1.0.0\"}")).executionArn();
-      token = awaitToken(sfn, executionArn);
-    }
-    serve.destroyForcibly().waitFor();
-    assertFalse(serve.isAlive());
-
-    Process again = startServe(dir, port);
-    try (SfnClient sfn = client(port)) {
-      assertEquals(ExecutionStatus.RUNNING, sfn.describeExecution(r -> r.executionArn(executionArn)).status(),
-          "the restarted serve still waits for the token");
-      sfn.sendTaskSuccess(r -> r.taskToken(token).output("{\"approved\":true}"));
-      // Kill it again in the Wait state: the rest of the wait happens after the second restart.
-      Thread.sleep(500);
-      again.destroyForcibly().waitFor();
-    }
-    Process third = startServe(dir, port);
-    try (SfnClient sfn = client(port)) {
-      Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-      ExecutionStatus status = ExecutionStatus.RUNNING;
-      while (status == ExecutionStatus.RUNNING && Instant.now().isBefore(deadline)) {
-        Thread.sleep(200);
-        status = sfn.describeExecution(r -> r.executionArn(executionArn)).status();
+    List<Process> started = new ArrayList<>();
+    try {
+      Process serve = startServe(dir, port, started);
+      String executionArn;
+      String token;
+      try (SfnClient sfn = client(port)) {
+        String machine = sfn.createStateMachine(r -> r.name("approval").definition(DEFINITION)
+            .roleArn("arn:aws:iam::000000000000:role/local")).stateMachineArn();
+        executionArn = sfn.startExecution(r -> r.stateMachineArn(machine).input("{\"release\":\"1.0.0\"}")).executionArn();
+        token = awaitToken(sfn, executionArn);
       }
-      assertEquals(ExecutionStatus.SUCCEEDED, status);
-      JsonNode output = MAPPER.readTree(sfn.describeExecution(r -> r.executionArn(executionArn)).output());
-      assertTrue(output.at("/answer/approved").asBoolean(), output.toString());
-      assertEquals("1.0.0", output.get("release").asText());
+      serve.destroyForcibly().waitFor();
+      assertFalse(serve.isAlive());
+
+      Process again = startServe(dir, port, started);
+      try (SfnClient sfn = client(port)) {
+        assertEquals(ExecutionStatus.RUNNING, sfn.describeExecution(r -> r.executionArn(executionArn)).status(),
+            "the restarted serve still waits for the token");
+        sfn.sendTaskSuccess(r -> r.taskToken(token).output("{\"approved\":true}"));
+        // Kill it again in the Wait state: the rest of the wait happens after the second restart.
+        Thread.sleep(500);
+        again.destroyForcibly().waitFor();
+      }
+      startServe(dir, port, started);
+      try (SfnClient sfn = client(port)) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        ExecutionStatus status = ExecutionStatus.RUNNING;
+        while (status == ExecutionStatus.RUNNING && Instant.now().isBefore(deadline)) {
+          Thread.sleep(200);
+          status = sfn.describeExecution(r -> r.executionArn(executionArn)).status();
+        }
+        assertEquals(ExecutionStatus.SUCCEEDED, status);
+        JsonNode output = MAPPER.readTree(sfn.describeExecution(r -> r.executionArn(executionArn)).output());
+        assertTrue(output.at("/answer/approved").asBoolean(), output.toString());
+        assertEquals("1.0.0", output.get("release").asText());
+      }
     } finally {
-      third.destroyForcibly().waitFor();
+      // Whatever happened, no serve outlives the test.
+      for (Process p : started) {
+        p.destroyForcibly().waitFor();
+      }
     }
   }
 
@@ -108,11 +115,12 @@ class ServeRestartTest {
     throw new AssertionError("the execution never asked for its token");
   }
 
-  private static Process startServe(Path dir, int port) throws Exception {
+  private static Process startServe(Path dir, int port, List<Process> started) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
         "io.stagecoach.local.cli.StagecoachCommand", "serve", "--port", Integer.toString(port), "--dir", dir.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("serve-" + System.nanoTime() + ".log").toFile()).start();
+    started.add(p);
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (Instant.now().isBefore(deadline)) {
       if (!p.isAlive()) {
