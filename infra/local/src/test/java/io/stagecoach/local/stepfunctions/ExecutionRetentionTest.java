@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.stagecoach.local.lambda.Invocation;
 import io.stagecoach.local.stepfunctions.asl.StepClock;
 import io.stagecoach.testing.LocalDynamoDb;
 import java.time.Duration;
@@ -18,7 +16,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Finished executions are kept for a while and up to a number per state machine; running ones always. */
 class ExecutionRetentionTest {
@@ -44,22 +41,7 @@ class ExecutionRetentionTest {
     }
   };
 
-  private final Integrations none = new Integrations() {
-    @Override
-    public Invocation invokeFunction(String functionName, byte[] payload) {
-      throw new UnsupportedOperationException(functionName);
-    }
-
-    @Override
-    public JsonNode putEvents(JsonNode entries) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public DynamoDbClient dynamoDb() {
-      return null;
-    }
-  };
+  private final Integrations none = Integrations.none();
 
   private ExecutionStore store(String kind) {
     return "memory".equals(kind) ? ExecutionStore.inMemory()

@@ -278,22 +278,8 @@ class StepFunctionsApiTest {
         }
       }
     };
-    try (StepFunctionsService early = new StepFunctionsService(new Integrations() {
-      @Override
-      public Invocation invokeFunction(String functionName, byte[] payload) {
-        throw new UnsupportedOperationException(functionName);
-      }
-
-      @Override
-      public JsonNode putEvents(JsonNode entries) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public DynamoDbClient dynamoDb() {
-        return null;
-      }
-    }, StepClock.scaled(100), "eu-west-1", "123456789012", stopsAtStart)) {
+    try (StepFunctionsService early = new StepFunctionsService(Integrations.none(), StepClock.scaled(100), "eu-west-1",
+        "123456789012", stopsAtStart)) {
       own.set(early);
       String arn = early.createStateMachine("stopped", """
           {"StartAt": "One", "States": {"One": {"Type": "Pass", "Next": "Pause"},
