@@ -7,7 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A registered application: its ordered pipeline and the other shared environments it may have.
+ * A registered application: its ordered pipeline, the other shared environments it may have, and the
+ * CloudFormation template its environments are made from (none: environments cannot be deployed yet).
  * {@code revision} counts accepted writes and guards against lost updates.
  */
 public record App(
@@ -15,6 +16,7 @@ public record App(
     String description,
     List<Stage> pipeline,
     Set<String> allowedEnvironments,
+    Optional<EnvironmentTemplate> template,
     Instant createdAt,
     String createdBy,
     Instant updatedAt,

@@ -5,7 +5,11 @@ import java.util.Optional;
 
 /** An app as a caller describes it, before the rules have been checked. */
 public record AppSpec(
-    String name, Optional<String> description, List<String> pipeline, List<String> allowedEnvironments) {
+    String name,
+    Optional<String> description,
+    List<String> pipeline,
+    List<String> allowedEnvironments,
+    Optional<EnvironmentTemplate> template) {
 
   public AppSpec {
     pipeline = List.copyOf(pipeline);

@@ -6,8 +6,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * An isolated deployment target of an app. {@code deployedVersion} is empty until a release has
- * reached it; an environment that was never deployed can be removed without a destroy.
+ * An isolated deployment target of an app. {@code deployed} is empty until a release has reached it (it
+ * is written by the provisioner's run, never by a PUT); an environment that was never deployed can be
+ * removed without a destroy.
  */
 public record Environment(
     String app,
@@ -21,7 +22,7 @@ public record Environment(
     boolean isProtected,
     String owner,
     Optional<Instant> expiresAt,
-    Optional<String> deployedVersion,
+    Optional<DeployedRelease> deployed,
     Instant createdAt,
     String createdBy,
     Instant updatedAt,
@@ -33,6 +34,10 @@ public record Environment(
   }
 
   public boolean hasBeenDeployed() {
-    return deployedVersion.isPresent();
+    return deployed.isPresent();
+  }
+
+  public Optional<String> deployedVersion() {
+    return deployed.map(DeployedRelease::version);
   }
 }

@@ -88,6 +88,7 @@ public final class RegistryService {
         spec.description().orElse(""),
         stages(spec.pipeline()),
         new LinkedHashSet<>(spec.allowedEnvironments()),
+        spec.template(),
         old.createdAt(),
         old.createdBy(),
         now,
@@ -131,6 +132,7 @@ public final class RegistryService {
         spec.description().orElse(""),
         stages(spec.pipeline()),
         new LinkedHashSet<>(spec.allowedEnvironments()),
+        spec.template(),
         now,
         caller.name(),
         now,
@@ -163,6 +165,8 @@ public final class RegistryService {
         errors.add(new FieldError(field, "'" + stage + "' appears twice in the pipeline"));
       }
     }
+    spec.template().flatMap(EnvironmentTemplate::problem)
+        .ifPresent(p -> errors.add(new FieldError("template", p)));
     if (spec.allowedEnvironments().size() > MAX_ALLOWED_ENVIRONMENTS) {
       errors.add(new FieldError("allowedEnvironments", "must have at most " + MAX_ALLOWED_ENVIRONMENTS + " entries"));
     }
@@ -392,7 +396,7 @@ public final class RegistryService {
         isProtected,
         owner,
         expiresAt,
-        current.flatMap(Environment::deployedVersion),
+        current.flatMap(Environment::deployed),
         current.map(Environment::createdAt).orElse(now),
         current.map(Environment::createdBy).orElse(caller.name()),
         now,

@@ -2,6 +2,7 @@ package io.stagecoach.testing;
 
 import io.stagecoach.domain.AppSpec;
 import io.stagecoach.domain.EnvironmentSpec;
+import io.stagecoach.domain.EnvironmentTemplate;
 import io.stagecoach.domain.Principal;
 import io.stagecoach.domain.ReleaseSpec;
 import io.stagecoach.domain.Role;
@@ -19,10 +20,44 @@ public final class Fixtures {
   public static final Principal DEPLOYER = new Principal("ci-bot", Set.of(Role.DEPLOYER));
   public static final String DIGEST = "sha256:" + "ab".repeat(32);
 
+  /**
+   * An environment template with one table, a parameter from the environment's config and outputs that use
+   * both: what the local provisioner makes, and what tests look for.
+   */
+  public static final String ORDERS_TEMPLATE = """
+      {
+        "Parameters": {
+          "LOG_LEVEL": {"Type": "String", "Default": "warn"},
+          "ReleaseVersion": {"Type": "String"}
+        },
+        "Resources": {
+          "Orders": {
+            "Type": "AWS::DynamoDB::Table",
+            "Properties": {
+              "TableName": "orders",
+              "BillingMode": "PAY_PER_REQUEST",
+              "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+              "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]
+            }
+          },
+          "Version": {
+            "Type": "AWS::SSM::Parameter",
+            "Properties": {"Type": "String", "Value": {"Ref": "ReleaseVersion"}}
+          }
+        },
+        "Outputs": {
+          "OrdersTable": {"Value": {"Ref": "Orders"}},
+          "OrdersTableArn": {"Value": {"Fn::GetAtt": ["Orders", "Arn"]}},
+          "Greeting": {"Value": {"Fn::Sub": "${AWS::StackName} runs ${ReleaseVersion} at ${LOG_LEVEL}"}}
+        }
+      }
+      """;
+
   private Fixtures() {}
 
   public static AppSpec app(String name) {
-    return new AppSpec(name, Optional.of("the " + name + " service"), List.of("dev", "staging", "prod"), List.of("qa"));
+    return new AppSpec(name, Optional.of("the " + name + " service"), List.of("dev", "staging", "prod"), List.of("qa"),
+        Optional.of(EnvironmentTemplate.inline(ORDERS_TEMPLATE)));
   }
 
   public static EnvironmentSpec pipelineEnvironment(String tier) {

@@ -4,7 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import io.stagecoach.domain.DeploymentService;
 import io.stagecoach.domain.RegistryService;
+import io.stagecoach.functions.provision.LambdaPlanner;
+import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.functions.events.EventBridgePublisher;
 import io.stagecoach.functions.support.Settings;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
@@ -31,8 +34,14 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
   }
 
   private static Api api(Settings settings) {
-    return new Api(new RegistryService(new DynamoDbRegistry(settings.dynamoDb(), settings.registryTable())),
-        new EventBridgePublisher(settings.eventBridge(), settings.eventBusName()), Clock.systemUTC());
+    var dynamo = settings.dynamoDb();
+    var registry = new DynamoDbRegistry(dynamo, settings.registryTable());
+    var events = new EventBridgePublisher(settings.eventBridge(), settings.eventBusName());
+    var deployments = new DeploymentService(registry,
+        new DynamoDbDeployments(dynamo, settings.registryTable()), events);
+    TierPlanner planner = new LambdaPlanner(settings.lambda(),
+        LambdaPlanner.parse(settings.provisionerFunctions().orElse(null)));
+    return new Api(new RegistryService(registry), deployments, planner, events, Clock.systemUTC());
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.stagecoach.functions.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.EnvironmentTemplate;
 import io.stagecoach.domain.FieldError;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -164,6 +165,49 @@ final class Fields {
       }
     });
     return values;
+  }
+
+  /**
+   * An environment template: {@code {"body": <template as a JSON object or string>}} or {@code {"url": "s3://..."}}.
+   * A body given as an object is kept as its JSON text.
+   */
+  Optional<EnvironmentTemplate> template(String name) {
+    JsonNode node = field(name);
+    if (node == null) {
+      return Optional.empty();
+    }
+    if (!node.isObject()) {
+      wrongType(name, "an object with body or url", node);
+      return Optional.empty();
+    }
+    Optional<String> bodyText = Optional.empty();
+    Optional<String> url = Optional.empty();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      switch (e.getKey()) {
+        case "body" -> {
+          if (e.getValue().isObject()) {
+            bodyText = Optional.of(e.getValue().toString());
+          } else if (e.getValue().isTextual()) {
+            bodyText = Optional.of(e.getValue().textValue());
+          } else {
+            wrongType(name + ".body", "a JSON object or a string", e.getValue());
+          }
+        }
+        case "url" -> {
+          if (e.getValue().isTextual()) {
+            url = Optional.of(e.getValue().textValue());
+          } else {
+            wrongType(name + ".url", "a string", e.getValue());
+          }
+        }
+        default -> errors.add(new FieldError(name + "." + e.getKey(), "is not a known field"));
+      }
+    }
+    if (bodyText.isEmpty() && url.isEmpty()) {
+      errors.add(new FieldError(name, "give body (an inline CloudFormation template) or url (its S3 location)"));
+      return Optional.empty();
+    }
+    return Optional.of(new EnvironmentTemplate(bodyText, url));
   }
 
   /** All errors so far, with every field the route never asked for reported as unknown. */

@@ -49,7 +49,6 @@ final class RegistryRoutes {
         new Route("GET", "/v1/apps/{app}/environments", viewer, false, this::listEnvironments),
         new Route("GET", "/v1/apps/{app}/environments/{env}", viewer, false, this::getEnvironment),
         new Route("PUT", "/v1/apps/{app}/environments/{env}", deployer, true, this::putEnvironment),
-        new Route("DELETE", "/v1/apps/{app}/environments/{env}", deployer, false, this::deleteEnvironment),
         new Route("GET", "/v1/apps/{app}/releases", viewer, false, this::listReleases),
         new Route("POST", "/v1/apps/{app}/releases", deployer, true, this::registerRelease),
         new Route("GET", "/v1/apps/{app}/releases/{version}", viewer, false, this::getRelease),
@@ -118,7 +117,8 @@ final class RegistryRoutes {
         name,
         fields.string("description"),
         fields.namesOrObjects("pipeline", "environment"),
-        fields.strings("allowedEnvironments"));
+        fields.strings("allowedEnvironments"),
+        fields.template("template"));
   }
 
   // ------------------------------------------------------------ environments
@@ -155,14 +155,6 @@ final class RegistryRoutes {
       return ifMatch(req).map(expected -> saved(req,
           registry.putEnvironment(req.caller(), req.param("app"), req.param("env"), spec, expected, clock.instant()),
           Views::environment, env -> env.revision())).fold();
-    }).fold();
-  }
-
-  private ApiResponse deleteEnvironment(ApiRequest req) {
-    return ifMatch(req).map(expected -> switch (registry.deleteEnvironment(
-        req.param("app"), req.param("env"), req.queryParam("confirm"), expected)) {
-      case Outcome.Accepted<io.stagecoach.domain.Environment> a -> ApiResponse.noContent();
-      case Outcome.Rejected<io.stagecoach.domain.Environment> r -> ApiResponse.rejection(r.rejection(), req.path());
     }).fold();
   }
 
@@ -278,7 +270,7 @@ final class RegistryRoutes {
     }
   }
 
-  private static Step<Fields> body(ApiRequest req) {
+  static Step<Fields> body(ApiRequest req) {
     String text = req.body().orElse("");
     if (text.isBlank()) {
       return Step.stop(invalid(req, List.of(new FieldError("body", "a JSON object is required"))));
@@ -297,7 +289,7 @@ final class RegistryRoutes {
     }
   }
 
-  private static Step<PageRequest> pageRequest(ApiRequest req) {
+  static Step<PageRequest> pageRequest(ApiRequest req) {
     int limit = PageRequest.DEFAULT_LIMIT;
     Optional<String> limitText = req.queryParam("limit");
     if (limitText.isPresent()) {
@@ -334,15 +326,15 @@ final class RegistryRoutes {
     }
   }
 
-  private static String etag(long revision) {
+  static String etag(long revision) {
     return "\"" + revision + "\"";
   }
 
-  private static ApiResponse invalid(ApiRequest req, List<FieldError> errors) {
+  static ApiResponse invalid(ApiRequest req, List<FieldError> errors) {
     return ApiResponse.rejection(Rejection.invalid(errors), req.path());
   }
 
-  private static <T> ApiResponse answer(ApiRequest req, Outcome<T> outcome, Function<T, ObjectNode> view) {
+  static <T> ApiResponse answer(ApiRequest req, Outcome<T> outcome, Function<T, ObjectNode> view) {
     return switch (outcome) {
       case Outcome.Accepted<T> a -> ApiResponse.json(200, view.apply(a.value()));
       case Outcome.Rejected<T> r -> ApiResponse.rejection(r.rejection(), req.path());

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.ApiToken;
 import io.stagecoach.domain.App;
+import io.stagecoach.domain.Deployment;
 import io.stagecoach.domain.Environment;
 import io.stagecoach.domain.Page;
 import io.stagecoach.domain.Release;
 import io.stagecoach.domain.Role;
 import io.stagecoach.domain.Stage;
+import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
 import java.util.function.Function;
 
@@ -27,6 +29,17 @@ final class Views {
     }
     ArrayNode allowed = o.putArray("allowedEnvironments");
     app.allowedEnvironments().stream().sorted().forEach(allowed::add);
+    app.template().ifPresent(t -> {
+      ObjectNode template = o.putObject("template");
+      t.url().ifPresent(u -> template.put("url", u));
+      t.body().ifPresent(b -> {
+        try {
+          template.set("body", Json.parse(b));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+          template.put("body", b);
+        }
+      });
+    });
     o.put("createdAt", app.createdAt().toString());
     o.put("createdBy", app.createdBy());
     o.put("updatedAt", app.updatedAt().toString());
@@ -49,7 +62,12 @@ final class Views {
     o.put("protected", env.isProtected());
     o.put("owner", env.owner());
     env.expiresAt().ifPresent(at -> o.put("expiresAt", at.toString()));
-    env.deployedVersion().ifPresent(v -> o.put("deployedVersion", v));
+    env.deployed().ifPresent(d -> {
+      o.put("deployedVersion", d.version());
+      o.put("deployedDigest", d.digest());
+      o.put("deployedBy", d.deploymentId());
+      o.put("deployedAt", d.deployedAt().toString());
+    });
     o.put("createdAt", env.createdAt().toString());
     o.put("createdBy", env.createdBy());
     o.put("updatedAt", env.updatedAt().toString());
@@ -83,6 +101,10 @@ final class Views {
     o.put("createdBy", token.createdBy());
     token.expiresAt().ifPresent(at -> o.put("expiresAt", at.toString()));
     return o;
+  }
+
+  static ObjectNode deployment(Deployment deployment) {
+    return DeploymentJson.deployment(deployment);
   }
 
   static <T> ObjectNode page(Page<T> page, Function<T, ObjectNode> view) {

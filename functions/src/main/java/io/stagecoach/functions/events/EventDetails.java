@@ -1,8 +1,12 @@
 package io.stagecoach.functions.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.DeploymentFailed;
+import io.stagecoach.domain.DeploymentRequested;
+import io.stagecoach.domain.DeploymentSucceeded;
 import io.stagecoach.domain.ReleaseRegistered;
 import io.stagecoach.domain.StagecoachEvent;
+import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
 
 /** The {@code detail} of each event on the bus, as its JSON Schema in {@code events/schemas} describes it. */
@@ -25,6 +29,18 @@ public final class EventDetails {
         o.put("registeredAt", r.release().createdAt().toString());
         yield o;
       }
+      case DeploymentRequested r -> deploymentDetail(r.deployment());
+      case DeploymentSucceeded r -> deploymentDetail(r.deployment());
+      case DeploymentFailed r -> deploymentDetail(r.deployment());
     };
+  }
+
+  /** A deployment's detail: its JSON as the API shows it, with {@code deploymentId} for rules and targets. */
+  private static ObjectNode deploymentDetail(io.stagecoach.domain.Deployment d) {
+    ObjectNode o = Json.object();
+    o.put("deploymentId", d.id());
+    o.setAll(DeploymentJson.deployment(d));
+    o.remove("id");
+    return o;
   }
 }

@@ -13,6 +13,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -41,6 +42,24 @@ public record Settings(Map<String, String> environment, Region region, AwsCreden
   /** The Stagecoach event bus ({@code EVENT_BUS_NAME}). */
   public String eventBusName() {
     return required("EVENT_BUS_NAME");
+  }
+
+  /** The tier a provisioner function serves ({@code PROVISIONER_TIER}). */
+  public String provisionerTier() {
+    return required("PROVISIONER_TIER");
+  }
+
+  /**
+   * Which provisioner makes environments: {@code cloudformation} (the default, on AWS) or {@code local}
+   * (set by the local cloud, {@code STAGECOACH_PROVISIONER}).
+   */
+  public String provisionerKind() {
+    return Optional.ofNullable(environment.get("STAGECOACH_PROVISIONER")).filter(s -> !s.isBlank()).orElse("cloudformation");
+  }
+
+  /** The provisioner function of each tier, for plans ({@code PROVISIONER_FUNCTIONS}: {@code dev=arn,...}). */
+  public Optional<String> provisionerFunctions() {
+    return Optional.ofNullable(environment.get("PROVISIONER_FUNCTIONS")).filter(s -> !s.isBlank());
   }
 
   /**
@@ -90,6 +109,13 @@ public record Settings(Map<String, String> environment, Region region, AwsCreden
     var builder = EventBridgeClient.builder().region(region).credentialsProvider(credentials)
         .httpClientBuilder(UrlConnectionHttpClient.builder());
     endpoint("EVENTBRIDGE").ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  public LambdaClient lambda() {
+    var builder = LambdaClient.builder().region(region).credentialsProvider(credentials)
+        .httpClientBuilder(UrlConnectionHttpClient.builder());
+    endpoint("LAMBDA").ifPresent(builder::endpointOverride);
     return builder.build();
   }
 

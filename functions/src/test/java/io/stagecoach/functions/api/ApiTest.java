@@ -6,7 +6,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stagecoach.domain.DeploymentService;
 import io.stagecoach.domain.RegistryService;
+import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import io.stagecoach.testing.LocalDynamoDb;
@@ -29,6 +31,9 @@ import org.junit.jupiter.api.Test;
 class ApiTest {
 
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+  /** Plans come from a provisioner function; these handler tests never ask for one. */
+  private static final TierPlanner NO_PLANNER = (tier, app, env, version) ->
+      new TierPlanner.Answer.Unavailable("no provisioner in handler tests");
   private ApiHandler handler;
   private String table;
   private RecordingEventPublisher bus;
@@ -37,7 +42,10 @@ class ApiTest {
   void freshRegistry() {
     table = LocalDynamoDb.newRegistryTable();
     bus = new RecordingEventPublisher();
-    handler = new ApiHandler(new Api(new RegistryService(new DynamoDbRegistry(LocalDynamoDb.client(), table)), bus, CLOCK));
+    DynamoDbRegistry registry = new DynamoDbRegistry(LocalDynamoDb.client(), table);
+    DeploymentService deployments = new DeploymentService(registry,
+        new DynamoDbDeployments(LocalDynamoDb.client(), table), bus);
+    handler = new ApiHandler(new Api(new RegistryService(registry), deployments, NO_PLANNER, bus, CLOCK));
   }
 
   static APIGatewayProxyRequestEvent request(String method, String path, String body, String roles) {
@@ -238,7 +246,7 @@ class ApiTest {
         }
       });
     }
-    Set<String> implemented = new HashSet<>(new Api(new RegistryService(null), bus, CLOCK).routeKeys());
+    Set<String> implemented = new HashSet<>(new Api(new RegistryService(null), null, NO_PLANNER, bus, CLOCK).routeKeys());
     Set<String> undocumented = new HashSet<>(implemented);
     undocumented.removeAll(documented);
     Set<String> unimplemented = new HashSet<>(documented);

@@ -18,6 +18,7 @@ import io.stagecoach.local.stepfunctions.asl.StepClock;
 import io.stagecoach.local.http.RawRequest;
 import io.stagecoach.local.http.RawResponse;
 import io.stagecoach.local.http.WireServer;
+import io.stagecoach.local.lambda.LambdaInvokeApi;
 import io.stagecoach.local.lambda.LocalFunction;
 import io.stagecoach.local.lambda.LocalFunctions;
 import io.stagecoach.local.template.CloudTemplate;
@@ -65,13 +66,21 @@ public final class LocalCloud implements AutoCloseable {
   /** Where the local cloud's own operations are served (outside the template's API). */
   static final String ADMIN_PREFIX = "/_stagecoach/";
 
-  public record Options(Path dataDir, int port, Optional<Path> template, String region) {
+  /**
+   * @param duplicateDelivery test setting: EventBridge delivers every event twice, in random order, as it
+   *                          may on AWS
+   */
+  public record Options(Path dataDir, int port, Optional<Path> template, String region, boolean duplicateDelivery) {
     public static Options defaults(Path dataDir) {
-      return new Options(dataDir, 4566, Optional.empty(), "us-east-1");
+      return new Options(dataDir, 4566, Optional.empty(), "us-east-1", false);
     }
 
     public Options withPort(int port) {
-      return new Options(dataDir, port, template, region);
+      return new Options(dataDir, port, template, region, duplicateDelivery);
+    }
+
+    public Options withDuplicateDelivery(boolean on) {
+      return new Options(dataDir, port, template, region, on);
     }
   }
 
@@ -170,12 +179,15 @@ public final class LocalCloud implements AutoCloseable {
       // The SDK's own variables: every service at the local cloud, DynamoDB at DynamoDB Local.
       localEnv.put("AWS_ENDPOINT_URL", self);
       localEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
+      // Provisioners make environments on the local engines instead of through CloudFormation.
+      localEnv.put("STAGECOACH_PROVISIONER", "local");
       LocalFunctions functions = new LocalFunctions(template, localEnv);
       RestApiModel model = new RestApiModel(template, restApis.get(0).logicalId());
       LocalRestApi api = new LocalRestApi(model, functions, Clock.systemUTC(), CloudTemplate.LOCAL_ACCOUNT);
       CloudTargets targets = new CloudTargets(functions);
       eventBridge = new LocalEventBridge(template, targets, Clock.systemUTC(),
-          LocalEventBridge.Options.defaults().withDeadLetterFile(dir.resolve("eventbridge-dead-letters.jsonl")));
+          LocalEventBridge.Options.defaults().withDeadLetterFile(dir.resolve("eventbridge-dead-letters.jsonl"))
+              .withDuplicateAndShuffle(options.duplicateDelivery()));
       LocalEventBridge events = eventBridge;
       // Executions live in DynamoDB Local beside the data, so a restarted serve carries on with them.
       stepFunctions = new StepFunctionsService(
@@ -196,6 +208,7 @@ public final class LocalCloud implements AutoCloseable {
 
       LocalEventBridge bus = eventBridge;
       AdminRoutes admin = new AdminRoutes(registry, bus);
+      LambdaInvokeApi lambda = new LambdaInvokeApi(functions);
       router.set(req -> {
         String target = ProxyTargets.amzTarget(req);
         if (target != null && target.startsWith("AWSEvents.")) {
@@ -203,6 +216,9 @@ public final class LocalCloud implements AutoCloseable {
         }
         if (target != null && target.startsWith("AWSStepFunctions.")) {
           return sfn.handle(req);
+        }
+        if (LambdaInvokeApi.handles(req)) {
+          return lambda.handle(req);
         }
         if (req.target().startsWith(ADMIN_PREFIX)) {
           return admin.handle(req);

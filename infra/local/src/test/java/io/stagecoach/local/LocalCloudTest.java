@@ -113,7 +113,7 @@ class LocalCloudTest {
     Path machineFile = dir.resolve("bad-machine.template.json");
     Files.writeString(machineFile, badMachine.toString());
     var e1 = assertThrows(io.stagecoach.local.template.TemplateException.class, () -> LocalCloud.start(
-        new LocalCloud.Options(dir.resolve("a"), 0, java.util.Optional.of(machineFile), "us-east-1")));
+        new LocalCloud.Options(dir.resolve("a"), 0, java.util.Optional.of(machineFile), "us-east-1", false)));
     assertTrue(e1.getMessage().contains(machine), e1.getMessage());
 
     var badRule = template.deepCopy();
@@ -122,7 +122,7 @@ class LocalCloudTest {
     Path ruleFile = dir.resolve("bad-rule.template.json");
     Files.writeString(ruleFile, badRule.toString());
     var e2 = assertThrows(io.stagecoach.local.template.TemplateException.class, () -> LocalCloud.start(
-        new LocalCloud.Options(dir.resolve("b"), 0, java.util.Optional.of(ruleFile), "us-east-1")));
+        new LocalCloud.Options(dir.resolve("b"), 0, java.util.Optional.of(ruleFile), "us-east-1", false)));
     assertTrue(e2.getMessage().contains(rule) || e2.getMessage().contains("ReleaseRegistered"), e2.getMessage());
   }
 

@@ -75,26 +75,15 @@ public final class DynamoDbRegistry implements Registry {
 
   @Override
   public WriteResult replaceApp(App app, long expectedRevision) {
-    Map<String, AttributeValue> changes = appMutableAttributes(app);
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
-    StringBuilder set = new StringBuilder("SET ");
-    int i = 0;
-    for (Map.Entry<String, AttributeValue> e : changes.entrySet()) {
-      if (i > 0) {
-        set.append(", ");
-      }
-      names.put("#a" + i, e.getKey());
-      values.put(":v" + i, e.getValue());
-      set.append("#a").append(i).append(" = :v").append(i);
-      i++;
-    }
+    String set = setAll(appMutableAttributes(app), names, values);
     names.put("#rev", REVISION);
     values.put(":expected", n(expectedRevision));
     try {
       dynamo.updateItem(r -> r.tableName(table)
           .key(key(appPk(app.name()), APP_SK))
-          .updateExpression(set.toString())
+          .updateExpression(set)
           .conditionExpression(EXISTS + " AND #rev = :expected")
           .expressionAttributeNames(names)
           .expressionAttributeValues(values)
@@ -124,15 +113,18 @@ public final class DynamoDbRegistry implements Registry {
     return new WriteResult.Written(expectedRevision + 1);
   }
 
-  /** Releases belong to their app: they go with it, 25 keys per batch, unprocessed keys retried. */
+  /**
+   * Releases, deployment history and leases belong to their app: they go with it (the whole partition),
+   * 25 keys per batch, unprocessed keys retried.
+   */
   private void deleteReleasesOf(String app) {
     Map<String, AttributeValue> start = null;
     do {
       Map<String, AttributeValue> from = start;
       QueryResponse page = dynamo.query(q -> q.tableName(table)
-          .keyConditionExpression("#pk = :pk AND begins_with(#sk, :rel)")
+          .keyConditionExpression("#pk = :pk")
           .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
-          .expressionAttributeValues(Map.of(":pk", s(appPk(app)), ":rel", s("REL#")))
+          .expressionAttributeValues(Map.of(":pk", s(appPk(app))))
           .projectionExpression("#pk, #sk")
           .exclusiveStartKey(from));
       List<WriteRequest> deletes = new ArrayList<>();
@@ -232,14 +224,24 @@ public final class DynamoDbRegistry implements Registry {
     }
   }
 
+  /** Updates the description only: what is deployed there belongs to the provisioner's runs and stays. */
   @Override
   public WriteResult replaceEnvironment(Environment environment, long expectedRevision) {
+    Map<String, AttributeValue> changes = new HashMap<>(environmentItem(environment));
+    changes.remove(PK);
+    changes.remove(SK);
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    String set = setAll(changes, names, values);
+    names.put("#rev", REVISION);
+    values.put(":expected", n(expectedRevision));
     try {
-      dynamo.putItem(r -> r.tableName(table)
-          .item(environmentItem(environment))
+      dynamo.updateItem(r -> r.tableName(table)
+          .key(key(appPk(environment.app()), environmentSk(environment.name())))
+          .updateExpression(set)
           .conditionExpression(EXISTS + " AND #rev = :expected")
-          .expressionAttributeNames(Map.of("#rev", REVISION))
-          .expressionAttributeValues(Map.of(":expected", n(expectedRevision)))
+          .expressionAttributeNames(names)
+          .expressionAttributeValues(values)
           .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return new WriteResult.Written(environment.revision());
     } catch (ConditionalCheckFailedException e) {
@@ -359,6 +361,24 @@ public final class DynamoDbRegistry implements Registry {
 
   // ------------------------------------------------------------ plumbing
 
+  /** {@code SET #a0 = :v0, ...} for every attribute, with placeholders added to {@code names} and {@code values}. */
+  static String setAll(Map<String, AttributeValue> changes, Map<String, String> names, Map<String, AttributeValue> values) {
+    StringBuilder set = new StringBuilder("SET ");
+    int i = names.size();
+    boolean first = true;
+    for (Map.Entry<String, AttributeValue> e : changes.entrySet()) {
+      if (!first) {
+        set.append(", ");
+      }
+      first = false;
+      names.put("#a" + i, e.getKey());
+      values.put(":v" + i, e.getValue());
+      set.append("#a").append(i).append(" = :v").append(i);
+      i++;
+    }
+    return set.toString();
+  }
+
   private Optional<Map<String, AttributeValue>> get(String pk, String sk) {
     Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(pk, sk)).consistentRead(true)).item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
@@ -388,7 +408,7 @@ public final class DynamoDbRegistry implements Registry {
         && "ConditionalCheckFailed".equals(e.cancellationReasons().get(index).code());
   }
 
-  private <T> Outcome<Page<T>> query(
+  <T> Outcome<Page<T>> query(
       String index,
       String partitionAttribute,
       String partitionValue,

@@ -4,7 +4,9 @@ import static io.stagecoach.registry.dynamodb.RegistryKeys.*;
 
 import io.stagecoach.domain.ApiToken;
 import io.stagecoach.domain.App;
+import io.stagecoach.domain.DeployedRelease;
 import io.stagecoach.domain.Environment;
+import io.stagecoach.domain.EnvironmentTemplate;
 import io.stagecoach.domain.EnvironmentKind;
 import io.stagecoach.domain.Release;
 import io.stagecoach.domain.Role;
@@ -50,6 +52,13 @@ final class ItemMapping {
     item.put("description", s(app.description()));
     item.put("pipeline", AttributeValue.fromL(app.pipeline().stream().map(st -> s(st.environment())).toList()));
     item.put("allowedEnvironments", AttributeValue.fromL(app.allowedEnvironments().stream().map(ItemMapping::s).toList()));
+    // Always written (empty map: no template), so that a replace also clears it.
+    Map<String, AttributeValue> template = new HashMap<>();
+    app.template().ifPresent(t -> {
+      t.body().ifPresent(b -> template.put("body", s(b)));
+      t.url().ifPresent(u -> template.put("url", s(u)));
+    });
+    item.put("template", AttributeValue.fromM(template));
     item.put("updatedAt", s(app.updatedAt().toString()));
     item.put(REVISION, n(app.revision()));
     return item;
@@ -62,10 +71,20 @@ final class ItemMapping {
         item.get("pipeline").l().stream().map(v -> new Stage(v.s())).toList(),
         item.get("allowedEnvironments").l().stream().map(AttributeValue::s)
             .collect(Collectors.toCollection(LinkedHashSet::new)),
+        template(item.get("template")),
         Instant.parse(str(item, "createdAt")),
         str(item, "createdBy"),
         Instant.parse(str(item, "updatedAt")),
         num(item, REVISION));
+  }
+
+  private static Optional<EnvironmentTemplate> template(AttributeValue value) {
+    if (value == null || !value.hasM() || value.m().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new EnvironmentTemplate(
+        Optional.ofNullable(value.m().get("body")).map(AttributeValue::s),
+        Optional.ofNullable(value.m().get("url")).map(AttributeValue::s)));
   }
 
   // ------------------------------------------------------------ environments
@@ -93,7 +112,7 @@ final class ItemMapping {
       item.put(GSI2PK, s(EXPIRING));
       item.put(GSI2SK, s(at + "#" + env.app() + "#" + env.name()));
     });
-    env.deployedVersion().ifPresent(v -> item.put("deployedVersion", s(v)));
+    // What is deployed is written by the provisioner's run (deployed(...)), never with the description.
     item.put("createdAt", s(env.createdAt().toString()));
     item.put("createdBy", s(env.createdBy()));
     item.put("updatedAt", s(env.updatedAt().toString()));
@@ -118,7 +137,12 @@ final class ItemMapping {
         item.get("protected").bool(),
         str(item, "owner"),
         optStr(item, "expiresAt").map(Instant::parse),
-        optStr(item, "deployedVersion"),
+        optStr(item, "deployedVersion").map(v -> new DeployedRelease(
+            v,
+            str(item, "deployedDigest"),
+            str(item, "deployedBy"),
+            str(item, "deployedOrder"),
+            Instant.parse(str(item, "deployedAt")))),
         Instant.parse(str(item, "createdAt")),
         str(item, "createdBy"),
         Instant.parse(str(item, "updatedAt")),

@@ -24,6 +24,8 @@ final class RegistryKeys {
   static final String ALL_APPS = "APPS";
   static final String ALL_TOKENS = "TOKENS";
   static final String EXPIRING = "EXPIRING";
+  /** Sparse index partition of deployments not yet terminal, for the sweeper. */
+  static final String UNFINISHED = "UNFINISHED";
 
   private RegistryKeys() {}
 
@@ -41,6 +43,18 @@ final class RegistryKeys {
 
   static String releasesByTime(String app) {
     return "RELEASES#" + app;
+  }
+
+  static String deploymentSk(String id) {
+    return "DEP#" + id;
+  }
+
+  static String environmentHistory(String app, String environment) {
+    return "ENVDEP#" + app + "#" + environment;
+  }
+
+  static String leaseSk(String environment) {
+    return "LEASE#" + environment;
   }
 
   static String tokenPk(String secretHash) {

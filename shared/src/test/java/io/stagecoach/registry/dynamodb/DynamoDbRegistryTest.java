@@ -78,7 +78,7 @@ class DynamoDbRegistryTest {
   @Test
   void createApp_isAConflict_whenTheNameIsTaken_andTheFirstAppIsKept() {
     accepted(service.createApp(ADMIN, app("payments"), NOW));
-    AppSpec other = new AppSpec("payments", Optional.of("impostor"), List.of("dev"), List.of());
+    AppSpec other = new AppSpec("payments", Optional.of("impostor"), List.of("dev"), List.of(), Optional.empty());
     assertEquals(Rejection.Code.CONFLICT, rejected(service.createApp(ADMIN, other, NOW)).code());
     assertEquals("the payments service", registry.findApp("payments").orElseThrow().description());
   }
@@ -86,7 +86,7 @@ class DynamoDbRegistryTest {
   @Test
   void putApp_replacesTheDefinition_andBumpsTheRevision() {
     accepted(service.createApp(ADMIN, app("payments"), NOW));
-    AppSpec changed = new AppSpec("payments", Optional.empty(), List.of("dev", "prod"), List.of());
+    AppSpec changed = new AppSpec("payments", Optional.empty(), List.of("dev", "prod"), List.of(), Optional.empty());
     Saved<App> saved = accepted(service.putApp(ADMIN, changed, Optional.of(1L), NOW.plusSeconds(5)));
     assertFalse(saved.created());
     App app = registry.findApp("payments").orElseThrow();
@@ -98,7 +98,7 @@ class DynamoDbRegistryTest {
   @Test
   void putApp_withAStaleRevision_isAConflict_andChangesNothing() {
     accepted(service.createApp(ADMIN, app("payments"), NOW));
-    AppSpec changed = new AppSpec("payments", Optional.empty(), List.of("dev"), List.of());
+    AppSpec changed = new AppSpec("payments", Optional.empty(), List.of("dev"), List.of(), Optional.empty());
     assertEquals(Rejection.Code.CONFLICT, rejected(service.putApp(ADMIN, changed, Optional.of(7L), NOW)).code());
     assertEquals(List.of("dev", "staging", "prod"), registry.findApp("payments").orElseThrow().stageNames());
   }
@@ -107,18 +107,18 @@ class DynamoDbRegistryTest {
   void replaceApp_afterAConcurrentChange_reportsChangedSinceRead() {
     accepted(service.createApp(ADMIN, app("payments"), NOW));
     App read = registry.findApp("payments").orElseThrow();
-    App first = new App(read.name(), "first", read.pipeline(), read.allowedEnvironments(), read.createdAt(),
+    App first = new App(read.name(), "first", read.pipeline(), read.allowedEnvironments(), read.template(), read.createdAt(),
         read.createdBy(), NOW, 2);
     assertInstanceOf(WriteResult.Written.class, registry.replaceApp(first, 1));
     assertInstanceOf(WriteResult.ChangedSinceRead.class, registry.replaceApp(first, 1));
     assertInstanceOf(WriteResult.Missing.class, registry.replaceApp(
-        new App("ghost", "", read.pipeline(), read.allowedEnvironments(), NOW, "x", NOW, 2), 1));
+        new App("ghost", "", read.pipeline(), read.allowedEnvironments(), Optional.empty(), NOW, "x", NOW, 2), 1));
   }
 
   @Test
   void environments_areListedInNameOrder_acrossPages() {
     accepted(service.createApp(ADMIN, new AppSpec("payments", Optional.empty(),
-        List.of("dev", "staging", "prod"), List.of("qa", "perf")), NOW));
+        List.of("dev", "staging", "prod"), List.of("qa", "perf"), Optional.empty()), NOW));
     for (String env : List.of("prod", "dev", "qa", "staging", "perf")) {
       accepted(service.putEnvironment(ADMIN, "payments", env, pipelineEnvironment("dev"), Optional.empty(), NOW));
     }

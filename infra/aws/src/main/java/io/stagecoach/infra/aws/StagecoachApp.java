@@ -1,6 +1,7 @@
 package io.stagecoach.infra.aws;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -21,7 +22,11 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  *   <li>{@value #THROTTLE_RATE_CONTEXT}: requests per second, default 50;</li>
  *   <li>{@value #THROTTLE_BURST_CONTEXT}: burst, default 100;</li>
  *   <li>{@value #ACCOUNT_LOG_ROLE_CONTEXT}: {@code false} where API Gateway's account-level CloudWatch
- *       role is managed outside this stack, default {@code true}.</li>
+ *       role is managed outside this stack, default {@code true};</li>
+ *   <li>{@value #TIERS_CONTEXT}: the tiers that get a provisioner, default {@code ["dev","staging","prod"]};</li>
+ *   <li>{@value #DEPLOY_ACCOUNTS_CONTEXT}: per tier, the accounts whose {@code stagecoach-deploy-{tier}} role
+ *       its provisioner may assume, e.g. {@code {"dev": ["111111111111"], "prod": ["222222222222"]}};
+ *       default none.</li>
  * </ul>
  */
 public final class StagecoachApp {
@@ -31,6 +36,8 @@ public final class StagecoachApp {
     public static final String THROTTLE_RATE_CONTEXT = "stagecoach:apiThrottleRateLimit";
     public static final String THROTTLE_BURST_CONTEXT = "stagecoach:apiThrottleBurstLimit";
     public static final String ACCOUNT_LOG_ROLE_CONTEXT = "stagecoach:manageApiGatewayAccountLogRole";
+    public static final String TIERS_CONTEXT = "stagecoach:tiers";
+    public static final String DEPLOY_ACCOUNTS_CONTEXT = "stagecoach:deployAccounts";
 
     private StagecoachApp() {
     }
@@ -71,7 +78,52 @@ public final class StagecoachApp {
                 number(context, THROTTLE_BURST_CONTEXT).map(StagecoachApp::wholeNumber)
                         .orElse(ApiThrottling.DEFAULT.burstLimit()));
         boolean manageAccountLogRole = bool(context, ACCOUNT_LOG_ROLE_CONTEXT).orElse(true);
-        return new StagecoachStack.Props(functionsJar, throttling, RetentionDays.ONE_MONTH, manageAccountLogRole);
+        List<String> tiers = strings(context, TIERS_CONTEXT).orElse(Provisioners.DEFAULT_TIERS);
+        Map<String, List<String>> deployAccounts = accounts(context, DEPLOY_ACCOUNTS_CONTEXT);
+        return new StagecoachStack.Props(functionsJar, throttling, RetentionDays.ONE_MONTH, manageAccountLogRole,
+                tiers, deployAccounts);
+    }
+
+    /** A list: a JSON array from {@code cdk.json}, or {@code "dev,prod"} from {@code -c}. */
+    private static Optional<List<String>> strings(final Function<String, Object> context, final String key) {
+        Object value = context.apply(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value instanceof List<?> list) {
+            return Optional.of(list.stream().map(String::valueOf).map(String::trim).toList());
+        }
+        String text = value.toString().trim();
+        if (text.startsWith("[")) {
+            List<?> parsed = parseJson(key, text, List.class);
+            return Optional.of(parsed.stream().map(String::valueOf).toList());
+        }
+        return Optional.of(java.util.Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+    }
+
+    /** {@code {"dev": ["111111111111"], "prod": ["222222222222"]}}, as a JSON object or its text. */
+    private static Map<String, List<String>> accounts(final Function<String, Object> context, final String key) {
+        Object value = context.apply(key);
+        if (value == null) {
+            return Map.of();
+        }
+        Map<?, ?> raw = value instanceof Map<?, ?> m ? m : parseJson(key, value.toString(), Map.class);
+        Map<String, List<String>> accounts = new java.util.LinkedHashMap<>();
+        raw.forEach((tier, list) -> {
+            if (!(list instanceof List<?> l)) {
+                throw new IllegalArgumentException("context " + key + "." + tier + " must be a list of account ids");
+            }
+            accounts.put(String.valueOf(tier), l.stream().map(String::valueOf).toList());
+        });
+        return accounts;
+    }
+
+    private static <T> T parseJson(final String key, final String text, final Class<T> type) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(text, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("context " + key + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** Context from {@code -c} arrives as a string, from {@code cdk.json} as a JSON value. */

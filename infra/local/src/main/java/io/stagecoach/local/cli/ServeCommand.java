@@ -35,7 +35,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     LocalCloud cloud;
     try {
-      cloud = LocalCloud.start(new LocalCloud.Options(dir, port, Optional.ofNullable(template), region));
+      cloud = LocalCloud.start(new LocalCloud.Options(dir, port, Optional.ofNullable(template), region, false));
     } catch (TemplateException | IllegalStateException e) {
       System.err.println("stagecoach serve: " + e.getMessage());
       return 1;

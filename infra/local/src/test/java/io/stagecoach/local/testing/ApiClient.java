@@ -17,7 +17,11 @@ public final class ApiClient {
   private final URI endpoint;
   private final String token;
 
-  public record Reply(int status, String contentType, String body) {
+  public record Reply(int status, String contentType, String body, java.net.http.HttpHeaders headers) {
+    public String header(String name) {
+      return headers == null ? null : headers.firstValue(name).orElse(null);
+    }
+
     public JsonNode json() {
       try {
         return MAPPER.readTree(body);
@@ -41,6 +45,10 @@ public final class ApiClient {
   }
 
   public Reply send(String method, String path, String body) {
+    return send(method, path, body, java.util.Map.of());
+  }
+
+  public Reply send(String method, String path, String body, java.util.Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(endpoint.resolve(path)).timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
@@ -49,9 +57,10 @@ public final class ApiClient {
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
+    headers.forEach(b::header);
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+      return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -1,0 +1,156 @@
+package io.stagecoach.functions.provision;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.App;
+import io.stagecoach.domain.DeploymentRequested;
+import io.stagecoach.domain.Deployments;
+import io.stagecoach.domain.Environment;
+import io.stagecoach.domain.EventPublisher;
+import io.stagecoach.domain.Plan;
+import io.stagecoach.domain.Provisioner;
+import io.stagecoach.domain.ProvisioningRequest;
+import io.stagecoach.domain.ProvisioningRun;
+import io.stagecoach.domain.Registry;
+import io.stagecoach.domain.Rejection;
+import io.stagecoach.domain.Release;
+import io.stagecoach.functions.events.EventBridgePublisher;
+import io.stagecoach.functions.support.DeploymentJson;
+import io.stagecoach.functions.support.Json;
+import io.stagecoach.functions.support.Settings;
+import io.stagecoach.provisioning.local.LocalProvisioner;
+import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
+import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A tier's provisioner function. It takes two kinds of input:
+ * <ul>
+ *   <li>a {@code Deployment Requested} event (from its tier's rule): runs the deployment
+ *       ({@link ProvisioningRun}); an event of another tier is refused and logged, never run, since this
+ *       function holds only its own tier's credentials;
+ *   <li>{@code {"action": "plan", "app", "environment", "version"}} (a synchronous invocation by the API
+ *       function): answers {@code {"plan": ...}} or {@code {"refused": {"code", "detail"}}} and changes nothing.
+ * </ul>
+ */
+public final class ProvisionerHandler implements RequestStreamHandler {
+
+  private final String tier;
+  private final Registry registry;
+  private final Deployments deployments;
+  private final Provisioner provisioner;
+  private final EventPublisher events;
+  private final Clock clock;
+
+  public ProvisionerHandler() {
+    this(System.getenv());
+  }
+
+  public ProvisionerHandler(Map<String, String> environment) {
+    this(Settings.fromEnvironment(environment));
+  }
+
+  private ProvisionerHandler(Settings settings) {
+    this(settings.provisionerTier(),
+        new DynamoDbRegistry(settings.dynamoDb(), settings.registryTable()),
+        new DynamoDbDeployments(settings.dynamoDb(), settings.registryTable()),
+        provisioner(settings),
+        new EventBridgePublisher(settings.eventBridge(), settings.eventBusName()),
+        Clock.systemUTC());
+  }
+
+  public ProvisionerHandler(String tier, Registry registry, Deployments deployments, Provisioner provisioner,
+      EventPublisher events, Clock clock) {
+    this.tier = tier;
+    this.registry = registry;
+    this.deployments = deployments;
+    this.provisioner = provisioner;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  private static Provisioner provisioner(Settings settings) {
+    return switch (settings.provisionerKind()) {
+      case "local" -> new LocalProvisioner(settings.dynamoDb());
+      default -> throw new IllegalStateException("provisioner '" + settings.provisionerKind()
+          + "' is not available in this build");
+    };
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    JsonNode in = Json.parse(new String(input.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    ObjectNode answer;
+    if ("plan".equals(in.path("action").asText())) {
+      answer = plan(in.path("app").asText(), in.path("environment").asText(), in.path("version").asText());
+    } else if (DeploymentRequested.DETAIL_TYPE.equals(in.path("detail-type").asText())) {
+      answer = deploy(in.path("detail"), context);
+    } else {
+      throw new IllegalArgumentException("the provisioner takes Deployment Requested events and plan requests only");
+    }
+    output.write(Json.write(answer).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private ObjectNode deploy(JsonNode detail, Context context) {
+    String app = detail.path("app").asText();
+    String id = detail.path("deploymentId").asText();
+    String eventTier = detail.path("tier").asText();
+    ObjectNode answer = Json.object();
+    if (!tier.equals(eventTier)) {
+      System.err.println("{\"level\":\"WARN\",\"message\":\"deployment of another tier refused\",\"tier\":\""
+          + tier + "\",\"eventTier\":\"" + eventTier + "\",\"deploymentId\":\"" + id + "\"}");
+      return answer.put("refused", "tier");
+    }
+    ProvisioningRun run = new ProvisioningRun(registry, deployments, provisioner, events, clock::instant);
+    ProvisioningRun.Report report = run.run(app, id,
+        () -> context == null ? Duration.ofMinutes(15) : Duration.ofMillis(context.getRemainingTimeInMillis()));
+    var lines = answer.putArray("report");
+    report.lines().forEach(lines::add);
+    System.out.println("{\"level\":\"INFO\",\"tier\":\"" + tier + "\",\"app\":\"" + app + "\",\"report\":"
+        + Json.write(lines) + "}");
+    return answer;
+  }
+
+  private ObjectNode plan(String app, String environment, String version) {
+    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(app, environment);
+    if (read.app().isEmpty() || read.environment().isEmpty()) {
+      return refused(Rejection.Code.NOT_FOUND, "environment '" + app + "/" + environment + "' does not exist");
+    }
+    App theApp = read.app().get();
+    Environment env = read.environment().get();
+    if (!env.tier().wireName().equals(tier)) {
+      return refused(Rejection.Code.FORBIDDEN, "this is the " + tier + " provisioner; " + app + "/" + environment
+          + " is on the " + env.tier().wireName() + " tier");
+    }
+    if (theApp.template().isEmpty()) {
+      return refused(Rejection.Code.CONFLICT, "app '" + app + "' has no environment template");
+    }
+    Optional<Release> release = registry.findRelease(app, version);
+    if (release.isEmpty()) {
+      return refused(Rejection.Code.NOT_FOUND, "release " + version + " of app '" + app + "' does not exist");
+    }
+    Plan plan;
+    try {
+      plan = provisioner.plan(new ProvisioningRequest("plan", env, release, theApp.template().get()));
+    } catch (IllegalArgumentException e) {
+      return refused(Rejection.Code.VALIDATION_FAILED, "the environment template cannot be planned: " + e.getMessage());
+    }
+    ObjectNode answer = Json.object();
+    answer.set("plan", DeploymentJson.plan(plan));
+    return answer;
+  }
+
+  private static ObjectNode refused(Rejection.Code code, String detail) {
+    ObjectNode answer = Json.object();
+    answer.putObject("refused").put("code", code.wireName()).put("detail", detail);
+    return answer;
+  }
+}

@@ -1,0 +1,76 @@
+package io.stagecoach.functions.support;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.Deployment;
+import io.stagecoach.domain.Plan;
+import io.stagecoach.domain.PlanSummary;
+import io.stagecoach.domain.ResourceChange;
+
+/** The JSON of a deployment and of a plan: the same in API answers, events and the provisioner's replies. */
+public final class DeploymentJson {
+
+  private DeploymentJson() {}
+
+  public static ObjectNode deployment(Deployment d) {
+    ObjectNode o = Json.object();
+    o.put("id", d.id());
+    o.put("app", d.app());
+    o.put("environment", d.environment());
+    o.put("tier", d.tier().wireName());
+    o.put("action", d.action().wireName());
+    d.version().ifPresent(v -> o.put("version", v));
+    d.digest().ifPresent(v -> o.put("digest", v));
+    o.put("status", d.status().wireName());
+    d.reason().ifPresent(v -> o.put("reason", v));
+    d.plan().ifPresent(p -> o.set("plan", plan(p)));
+    ObjectNode outputs = o.putObject("outputs");
+    d.outputs().forEach(outputs::put);
+    o.put("requestedBy", d.requestedBy());
+    o.put("origin", d.origin());
+    o.put("attempts", d.attempts());
+    o.put("requestedAt", d.requestedAt().toString());
+    d.startedAt().ifPresent(v -> o.put("startedAt", v.toString()));
+    d.finishedAt().ifPresent(v -> o.put("finishedAt", v.toString()));
+    d.startedAt().flatMap(s -> d.finishedAt().map(f -> java.time.Duration.between(s, f).toMillis()))
+        .ifPresent(ms -> o.put("durationMillis", ms));
+    return o;
+  }
+
+  public static ObjectNode plan(Plan plan) {
+    ObjectNode o = Json.object();
+    o.set("summary", summary(plan.summary()));
+    ArrayNode changes = o.putArray("changes");
+    for (ResourceChange c : plan.changes()) {
+      changes.addObject()
+          .put("logicalId", c.logicalId())
+          .put("type", c.type())
+          .put("action", c.action().wireName())
+          .put("replacement", c.replacement())
+          .put("supported", c.supported());
+    }
+    return o;
+  }
+
+  public static ObjectNode summary(PlanSummary s) {
+    return Json.object()
+        .put("adds", s.adds())
+        .put("modifies", s.modifies())
+        .put("removes", s.removes())
+        .put("replacements", s.replacements())
+        .put("unsupported", s.unsupported());
+  }
+
+  public static Plan plan(com.fasterxml.jackson.databind.JsonNode node) {
+    java.util.List<ResourceChange> changes = new java.util.ArrayList<>();
+    for (var c : node.path("changes")) {
+      changes.add(new ResourceChange(
+          c.path("logicalId").asText(),
+          c.path("type").asText(),
+          ResourceChange.Action.valueOf(c.path("action").asText().toUpperCase(java.util.Locale.ROOT)),
+          c.path("replacement").asBoolean(),
+          c.path("supported").asBoolean(true)));
+    }
+    return new Plan(changes);
+  }
+}

@@ -1,0 +1,77 @@
+package io.stagecoach.local.lambda;
+
+import io.stagecoach.local.http.RawRequest;
+import io.stagecoach.local.http.RawResponse;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Lambda's Invoke API (REST-JSON, {@code POST /2015-03-31/functions/{name}/invocations}), synchronous
+ * ({@code RequestResponse}) only: what a function's SDK {@code LambdaClient} calls when it asks another
+ * function for an answer. A function error is answered the way Lambda answers it: status 200, the error
+ * payload, and {@code X-Amz-Function-Error: Unhandled}
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
+ */
+public final class LambdaInvokeApi {
+
+  public static final String PREFIX = "/2015-03-31/functions/";
+  private static final String SUFFIX = "/invocations";
+
+  private final LocalFunctions functions;
+
+  public LambdaInvokeApi(LocalFunctions functions) {
+    this.functions = functions;
+  }
+
+  public static boolean handles(RawRequest request) {
+    String path = path(request);
+    return path.startsWith(PREFIX) && path.endsWith(SUFFIX);
+  }
+
+  public RawResponse handle(RawRequest request) {
+    String path = path(request);
+    if (!"POST".equals(request.method())) {
+      return error(405, "InvalidRequestContentException", "Invoke takes POST");
+    }
+    String name = URLDecoder.decode(path.substring(PREFIX.length(), path.length() - SUFFIX.length()), StandardCharsets.UTF_8);
+    String invocationType = header(request, "X-Amz-Invocation-Type").orElse("RequestResponse");
+    if (!invocationType.equals("RequestResponse")) {
+      return error(400, "InvalidParameterValueException",
+          "the local cloud invokes synchronously only (RequestResponse), not " + invocationType);
+    }
+    Optional<LocalFunction> fn = functions.byArn(name);
+    if (fn.isEmpty()) {
+      return error(404, "ResourceNotFoundException", "Function not found: " + name);
+    }
+    Invocation result = fn.get().invoke(request.body() == null || request.body().length == 0
+        ? "{}".getBytes(StandardCharsets.UTF_8) : request.body());
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    headers.add(Map.entry("Content-Type", "application/json"));
+    headers.add(Map.entry("X-Amz-Executed-Version", "$LATEST"));
+    if (result.functionError()) {
+      headers.add(Map.entry("X-Amz-Function-Error", "Unhandled"));
+    }
+    return new RawResponse(200, headers, result.payload());
+  }
+
+  private static String path(RawRequest request) {
+    String target = request.target();
+    int q = target.indexOf('?');
+    return q < 0 ? target : target.substring(0, q);
+  }
+
+  private static Optional<String> header(RawRequest request, String name) {
+    return request.headers().stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst();
+  }
+
+  private static RawResponse error(int status, String type, String message) {
+    String body = "{\"Type\":\"User\",\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "'") + "\"}";
+    return new RawResponse(status, List.of(
+        Map.entry("Content-Type", "application/json"),
+        Map.entry("x-amzn-ErrorType", type)), body.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,181 @@
+package io.stagecoach.local;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.local.testing.ApiClient;
+import io.stagecoach.testing.Fixtures;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Deployments end to end on the local cloud, from the synthesized template: HTTP in → API function →
+ * {@code Deployment Requested} on the bus → the dev tier's rule → the dev provisioner function → the local
+ * provisioner makes the environment's tables in DynamoDB Local → the deployment, the environment and the
+ * history are recorded, and {@code Deployment Succeeded} is on the bus.
+ */
+class DeploymentsEndToEndTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir
+  static Path dir;
+  private static LocalCloud cloud;
+  private static ApiClient api;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cloud = LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0));
+    api = new ApiClient(cloud.endpoint(), cloud.adminToken());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    cloud.close();
+  }
+
+  static void registerApp(String app) throws Exception {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("name", app);
+    body.putArray("pipeline").add("dev").add("staging").add("prod");
+    body.putArray("allowedEnvironments").add("qa");
+    body.putObject("template").set("body", JSON.readTree(Fixtures.ORDERS_TEMPLATE));
+    ApiClient.Reply created = api.send("POST", "/v1/apps", JSON.writeValueAsString(body));
+    assertEquals(201, created.status(), created.body());
+    for (String[] env : List.of(new String[] {"dev", "dev"}, new String[] {"qa", "dev"}, new String[] {"staging", "staging"})) {
+      ApiClient.Reply put = api.send("PUT", "/v1/apps/" + app + "/environments/" + env[0],
+          "{\"tier\":\"" + env[1] + "\",\"account\":\"111111111111\",\"region\":\"eu-west-1\",\"config\":{\"LOG_LEVEL\":\"debug\"}}");
+      assertEquals(201, put.status(), put.body());
+    }
+    for (String version : List.of("1.0.0", "1.1.0")) {
+      ApiClient.Reply release = api.send("POST", "/v1/apps/" + app + "/releases", "{\"version\":\"" + version
+          + "\",\"artifactUri\":\"s3://artifacts/" + app + "-" + version + ".zip\",\"digest\":\"" + LocalCloudTest.DIGEST + "\"}");
+      assertEquals(201, release.status(), release.body());
+    }
+  }
+
+  static ApiClient.Reply deploy(String app, String env, String version, String key) throws Exception {
+    return api.send("POST", "/v1/apps/" + app + "/deployments",
+        "{\"environment\":\"" + env + "\",\"version\":\"" + version + "\"}", Map.of("Idempotency-Key", key));
+  }
+
+  static JsonNode awaitTerminal(String app, String id) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    JsonNode d = null;
+    while (Instant.now().isBefore(deadline)) {
+      d = api.get("/v1/apps/" + app + "/deployments/" + id).json();
+      if (Set.of("succeeded", "failed", "superseded").contains(d.path("status").asText())) {
+        return d;
+      }
+      Thread.sleep(50);
+    }
+    fail("deployment " + id + " did not end: " + d + "; dead letters " + cloud.eventBridge().deadLetters());
+    return d;
+  }
+
+  @Test
+  void deployToDev_makesTheEnvironmentsTable_andRecordsSucceededWithOutputs() throws Exception {
+    registerApp("orders");
+    ApiClient.Reply accepted = deploy("orders", "dev", "1.0.0", "first-deploy");
+    assertEquals(202, accepted.status(), accepted.body());
+    String id = accepted.json().path("id").asText();
+    assertEquals("/v1/apps/orders/deployments/" + id, accepted.header("Location"));
+    assertEquals("requested", accepted.json().path("status").asText());
+
+    JsonNode done = awaitTerminal("orders", id);
+    assertEquals("succeeded", done.path("status").asText(), done.toString());
+    assertEquals("orders-dev-orders", done.path("outputs").path("OrdersTable").asText());
+    assertEquals("arn:aws:dynamodb:eu-west-1:111111111111:table/orders-dev-orders",
+        done.path("outputs").path("OrdersTableArn").asText());
+    assertEquals("orders-dev runs 1.0.0 at debug", done.path("outputs").path("Greeting").asText(),
+        "parameters come from the release and the environment's config");
+    assertEquals(2, done.path("plan").path("summary").path("adds").asInt(), done.toString());
+    assertEquals(LocalCloudTest.DIGEST, done.path("digest").asText());
+    assertTrue(cloud.dynamo().client().listTables().tableNames().contains("orders-dev-orders"));
+
+    JsonNode env = api.get("/v1/apps/orders/environments/dev").json();
+    assertEquals("1.0.0", env.path("deployedVersion").asText());
+    assertEquals(id, env.path("deployedBy").asText());
+
+    // The same key and body: the same deployment, not a second one.
+    ApiClient.Reply again = deploy("orders", "dev", "1.0.0", "first-deploy");
+    assertEquals(202, again.status());
+    assertEquals(id, again.json().path("id").asText());
+    assertEquals("true", again.header("Idempotent-Replayed"));
+    // The same key with another body: refused.
+    ApiClient.Reply other = deploy("orders", "dev", "1.1.0", "first-deploy");
+    assertEquals(409, other.status());
+    assertEquals("conflict", other.json().path("code").asText());
+
+    // A second environment's resources are its own.
+    JsonNode qa = awaitTerminal("orders", deploy("orders", "qa", "1.1.0", "qa-1").json().path("id").asText());
+    assertEquals("succeeded", qa.path("status").asText(), qa.toString());
+    assertEquals("orders-qa-orders", qa.path("outputs").path("OrdersTable").asText());
+    cloud.dynamo().client().putItem(p -> p.tableName("orders-dev-orders").item(Map.of("id", AttributeValue.fromS("o-1"))));
+    assertEquals(1, cloud.dynamo().client().scan(s -> s.tableName("orders-dev-orders")).count());
+    assertEquals(0, cloud.dynamo().client().scan(s -> s.tableName("orders-qa-orders")).count());
+
+    // History newest first, with the release, plan, outputs, requester and timings.
+    ApiClient.Reply second = deploy("orders", "dev", "1.1.0", "second-deploy");
+    JsonNode secondDone = awaitTerminal("orders", second.json().path("id").asText());
+    assertEquals("succeeded", secondDone.path("status").asText());
+    assertEquals(1, secondDone.path("plan").path("summary").path("modifies").asInt(),
+        "only the parameter that holds the version changes: " + secondDone.path("plan"));
+    JsonNode history = api.get("/v1/apps/orders/environments/dev/deployments").json().path("items");
+    assertEquals(2, history.size());
+    assertEquals("1.1.0", history.get(0).path("version").asText());
+    assertEquals("1.0.0", history.get(1).path("version").asText());
+    assertEquals("local-admin", history.get(0).path("requestedBy").asText());
+    assertTrue(history.get(0).has("startedAt") && history.get(0).has("finishedAt"));
+    assertTrue(cloud.eventBridge().deadLetters().isEmpty(), cloud.eventBridge().deadLetters().toString());
+  }
+
+  @Test
+  void stagingTier_answersPromotionRequired_andNothingIsRecorded() throws Exception {
+    registerApp("billing");
+    ApiClient.Reply refused = deploy("billing", "staging", "1.0.0", "k1");
+    assertEquals(409, refused.status(), refused.body());
+    assertEquals("promotion_required", refused.json().path("code").asText());
+    assertEquals(0, api.get("/v1/apps/billing/environments/staging/deployments").json().path("items").size());
+    ApiClient.Reply unknown = deploy("billing", "dev", "9.9.9", "k2");
+    assertEquals(404, unknown.status());
+  }
+
+  @Test
+  void diff_returnsThePlan_andChangesNothing_thenDestroyRemovesTablesAndRecord() throws Exception {
+    registerApp("ledger");
+    JsonNode before = api.get("/v1/apps/ledger/environments/dev/diff?version=1.0.0").json();
+    assertEquals(2, before.path("summary").path("adds").asInt(), before.toString());
+    assertFalse(cloud.dynamo().client().listTables().tableNames().contains("ledger-dev-orders"), "diff makes nothing");
+
+    assertEquals("succeeded", awaitTerminal("ledger",
+        deploy("ledger", "dev", "1.0.0", "d1").json().path("id").asText()).path("status").asText());
+    JsonNode same = api.get("/v1/apps/ledger/environments/dev/diff?version=1.0.0").json();
+    assertEquals(0, same.path("changes").size(), same.toString());
+    JsonNode next = api.get("/v1/apps/ledger/environments/dev/diff?version=1.1.0").json();
+    assertEquals(1, next.path("summary").path("modifies").asInt(), next.toString());
+    assertEquals(400, api.get("/v1/apps/ledger/environments/dev/diff").status());
+
+    ApiClient.Reply unconfirmed = api.send("DELETE", "/v1/apps/ledger/environments/dev", null);
+    assertEquals(400, unconfirmed.status(), unconfirmed.body());
+    ApiClient.Reply destroy = api.send("DELETE", "/v1/apps/ledger/environments/dev?confirm=dev", null);
+    assertEquals(202, destroy.status(), destroy.body());
+    JsonNode destroyed = awaitTerminal("ledger", destroy.json().path("id").asText());
+    assertEquals("succeeded", destroyed.path("status").asText(), destroyed.toString());
+    assertEquals("destroy", destroyed.path("action").asText());
+    assertFalse(cloud.dynamo().client().listTables().tableNames().contains("ledger-dev-orders"));
+    assertEquals(404, api.get("/v1/apps/ledger/environments/dev").status());
+    assertEquals(2, api.get("/v1/apps/ledger/environments/dev/deployments").json().path("items").size(),
+        "the history outlives the environment");
+  }
+}
