@@ -25,7 +25,7 @@ class ArchitectureTest {
   @Test
   void domainCore_doesNotDependOnItsAdapters() {
     noClasses().that().resideInAPackage("io.stagecoach.domain..")
-        .should().dependOnClassesThat().resideInAPackage("io.stagecoach.registry..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.stagecoach.registry..", "io.stagecoach.provisioning..")
         .check(MAIN);
   }
 
