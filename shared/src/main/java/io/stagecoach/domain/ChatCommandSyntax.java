@@ -36,7 +36,6 @@ final class ChatCommandSyntax {
       EXTEND + "  (keep an ephemeral environment longer: 30m, 12h, 3d)",
       "/stagecoach help  (this list)");
 
-  private static final Pattern APPROVAL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
   private static final Pattern DURATION = Pattern.compile("([0-9]{1,5})([mhd])", Pattern.CASE_INSENSITIVE);
 
   private ChatCommandSyntax() {}
@@ -88,7 +87,7 @@ final class ChatCommandSyntax {
     if (w.length < 2) {
       return new ChatCommand.Invalid(verb + " needs the id of the approval (it is in the approval request).", usage);
     }
-    if (!APPROVAL_ID.matcher(w[1]).matches()) {
+    if (Naming.approvalIdProblem(w[1]).isPresent()) {
       return new ChatCommand.Invalid("'" + clip(w[1]) + "' is not an approval id.", usage);
     }
     Optional<String> comment = w.length == 3 ? Optional.of(unescape(w[2])) : Optional.empty();

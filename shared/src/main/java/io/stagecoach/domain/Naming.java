@@ -22,6 +22,7 @@ public final class Naming {
   static final int HASH_LENGTH = 8;
 
   private static final Pattern NAME = Pattern.compile("[a-z](?:[a-z0-9-]*[a-z0-9])?");
+  private static final Pattern APPROVAL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
   private Naming() {}
 
@@ -31,6 +32,19 @@ public final class Naming {
 
   public static Optional<String> environmentNameProblem(String name) {
     return nameProblem(name, ENVIRONMENT_NAME_MAX);
+  }
+
+  /**
+   * What is wrong with {@code id} as an approval id, if anything. Approval ids travel in chat commands and
+   * Slack button values, so they are kept to characters neither Slack nor a shell treats specially.
+   */
+  public static Optional<String> approvalIdProblem(String id) {
+    if (id == null || id.isEmpty()) {
+      return Optional.of("is required");
+    }
+    return APPROVAL_ID.matcher(id).matches()
+        ? Optional.empty()
+        : Optional.of("must be 1-128 letters, digits and ._:- starting with a letter or digit");
   }
 
   private static Optional<String> nameProblem(String name, int max) {
