@@ -22,6 +22,7 @@ public final class Naming {
   static final int HASH_LENGTH = 8;
 
   private static final Pattern NAME = Pattern.compile("[a-z](?:[a-z0-9-]*[a-z0-9])?");
+  private static final Pattern APPROVAL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
   private Naming() {}
 
@@ -31,6 +32,19 @@ public final class Naming {
 
   public static Optional<String> environmentNameProblem(String name) {
     return nameProblem(name, ENVIRONMENT_NAME_MAX);
+  }
+
+  /**
+   * What is wrong with {@code id} as an approval id, if anything. Approval ids travel in chat commands and
+   * Slack button values, so they are kept to characters neither Slack nor a shell treats specially.
+   */
+  public static Optional<String> approvalIdProblem(String id) {
+    if (id == null || id.isEmpty()) {
+      return Optional.of("is required");
+    }
+    return APPROVAL_ID.matcher(id).matches()
+        ? Optional.empty()
+        : Optional.of("must be 1-128 letters, digits and ._:- starting with a letter or digit");
   }
 
   private static Optional<String> nameProblem(String name, int max) {
@@ -88,19 +102,43 @@ public final class Naming {
     if (at >= 0) {
       user = user.substring(0, at);
     }
-    String normalised = user.toLowerCase(Locale.ROOT)
-        .replaceAll("[^a-z0-9]+", "-")
-        .replaceAll("^[^a-z]+", "")
-        .replaceAll("-+$", "");
+    String normalised = normaliseEnvironmentName(user);
     if (normalised.isEmpty()) {
       normalised = "user-" + shortHash(principal == null ? "" : principal).substring(0, 6);
     }
+    return fitEnvironmentName(normalised, normalised);
+  }
+
+  /**
+   * The name of the ephemeral environment a branch gets: the branch lowercased, every other character turned
+   * into {@code -}, fitted to the environment name rules. {@code feature/Login} gives {@code feature-login};
+   * a long name keeps its head and ends with a hash of the whole branch name, so two long branches that share
+   * a prefix get two environments. Branches that differ only in case or punctuation share a short name.
+   */
+  public static String branchEnvironmentName(String branch) {
+    String source = branch == null ? "" : branch;
+    String normalised = normaliseEnvironmentName(source);
+    if (normalised.isEmpty()) {
+      return "branch-" + shortHash(source).substring(0, 6);
+    }
+    return fitEnvironmentName(normalised, source);
+  }
+
+  private static String normaliseEnvironmentName(String text) {
+    return text.toLowerCase(Locale.ROOT)
+        .replaceAll("[^a-z0-9]+", "-")
+        .replaceAll("^[^a-z]+", "")
+        .replaceAll("-+$", "");
+  }
+
+  /** {@code normalised} when it fits an environment name, else its head and a hash of {@code hashed}. */
+  private static String fitEnvironmentName(String normalised, String hashed) {
     if (normalised.length() <= ENVIRONMENT_NAME_MAX) {
       return normalised;
     }
-    // Personal names are short, so they keep a shorter hash than resource names.
+    // Environment names are short, so they keep a shorter hash than resource names.
     String head = normalised.substring(0, ENVIRONMENT_NAME_MAX - 6).replaceAll("-+$", "");
-    return head + "-" + shortHash(normalised).substring(0, 5);
+    return head + "-" + shortHash(hashed).substring(0, 5);
   }
 
   static String shortHash(String text) {

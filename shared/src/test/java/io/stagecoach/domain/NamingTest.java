@@ -57,4 +57,31 @@ class NamingTest {
       assertTrue(Naming.environmentNameProblem(name).isEmpty(), principal + " -> " + name);
     }
   }
+
+  @Test
+  void branchEnvironmentName_isTheBranchLowercasedWithDashes() {
+    assertEquals("feature-login", Naming.branchEnvironmentName("feature/Login"));
+    assertEquals("fix-jira-42", Naming.branchEnvironmentName("fix/JIRA_42"));
+    assertEquals("hotfix", Naming.branchEnvironmentName("2024-hotfix"));
+  }
+
+  @Test
+  void branchEnvironmentName_keepsTheHeadAndAHashOfTheWholeBranch_whenTooLong() {
+    String one = Naming.branchEnvironmentName("feature/checkout-redesign");
+    String two = Naming.branchEnvironmentName("feature/checkout-rewrite");
+    assertTrue(one.matches("feature-ch-[0-9a-f]{5}"), one);
+    assertNotEquals(one, two, "long branches that share a prefix get two environments");
+    assertEquals(one, Naming.branchEnvironmentName("feature/checkout-redesign"), "the same branch, the same name");
+  }
+
+  @Test
+  void branchEnvironmentName_alwaysSatisfiesTheEnvironmentRules() {
+    for (String branch : new String[] {"main", "feature/a-very-long-branch-name-indeed", "1234", "__", "Ω", "",
+        "release/2024.11", "a--b", "x/-/y", "feature/" + "é".repeat(40)}) {
+      String name = Naming.branchEnvironmentName(branch);
+      assertTrue(Naming.environmentNameProblem(name).isEmpty(), branch + " -> " + name);
+    }
+    assertNotEquals(Naming.branchEnvironmentName("1234"), Naming.branchEnvironmentName("5678"),
+        "branches with nothing usable still get distinct names");
+  }
 }

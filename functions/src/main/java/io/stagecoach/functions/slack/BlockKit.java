@@ -1,0 +1,107 @@
+package io.stagecoach.functions.slack;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.functions.support.Json;
+import java.util.Optional;
+
+/**
+ * The Slack messages Stagecoach posts about approvals, as Block Kit JSON
+ * (https://docs.slack.dev/reference/block-kit/blocks).
+ *
+ * <p>Button convention: the request carries two buttons, {@value #APPROVE_ACTION} and {@value #REJECT_ACTION}
+ * ({@code action_id}), both with the approval id as {@code value}. The decision comes from the
+ * {@code action_id} only, the approval from the {@code value} only; {@link SlackInteraction#read} reads them
+ * back into an {@link ApprovalClick}.
+ */
+public final class BlockKit {
+
+  public static final String APPROVE_ACTION = "approval.approve";
+  public static final String REJECT_ACTION = "approval.reject";
+
+  // Slack refuses section text over 3000 characters; free text (reasons, comments) is clipped well below.
+  private static final int MAX_FREE_TEXT = 500;
+
+  private BlockKit() {}
+
+  /** What an approval is about, as the messages show it. */
+  public record Approval(String approvalId, String app, String version, String environment, String requestedBy,
+      Optional<String> reason) {}
+
+  /** The "Approval requested" message: what is to be promoted, by whom, and Approve / Reject buttons. */
+  public static ObjectNode approvalRequested(Approval approval) {
+    ObjectNode message = Json.object();
+    message.put("text", "Approval requested: " + subject(approval));
+    ArrayNode blocks = message.putArray("blocks");
+    blocks.add(section("*Approval requested*\n" + promotion(approval)));
+    blocks.add(context("Requested by " + escape(approval.requestedBy())
+        + approval.reason().map(r -> ": " + escape(clip(r))).orElse("")
+        + " · approval " + escape(approval.approvalId())));
+    ObjectNode actions = blocks.addObject().put("type", "actions");
+    ArrayNode buttons = actions.putArray("elements");
+    buttons.add(button(APPROVE_ACTION, "Approve", "primary", approval.approvalId()));
+    buttons.add(button(REJECT_ACTION, "Reject", "danger", approval.approvalId()));
+    return message;
+  }
+
+  /**
+   * The request once decided, without buttons, saying who decided: the body to post to the click's
+   * {@code response_url}, replacing the original message so nobody clicks twice.
+   */
+  public static ObjectNode approvalDecided(
+      Approval approval, ApprovalClick.Decision decision, String slackUserId, Optional<String> comment) {
+    String verdict = decision == ApprovalClick.Decision.APPROVE ? "Approved" : "Rejected";
+    ObjectNode message = Json.object();
+    message.put("replace_original", true);
+    message.put("text", verdict + ": " + subject(approval));
+    ArrayNode blocks = message.putArray("blocks");
+    blocks.add(section("*" + verdict + "* by <@" + escape(slackUserId) + ">\n" + promotion(approval)));
+    blocks.add(context("Requested by " + escape(approval.requestedBy())
+        + comment.map(c -> " · comment: " + escape(clip(c))).orElse("")
+        + " · approval " + escape(approval.approvalId())));
+    return message;
+  }
+
+  /**
+   * {@code text} safe inside Slack mrkdwn: Slack reads {@code &}, {@code <} and {@code >} as markup
+   * (https://docs.slack.dev/messaging/formatting-message-text#escaping).
+   */
+  public static String escape(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  private static String subject(Approval approval) {
+    return escape(approval.app() + " " + approval.version() + " to " + approval.environment());
+  }
+
+  private static String promotion(Approval approval) {
+    return "Promote *" + escape(approval.app()) + "* `" + escape(approval.version()) + "` to *"
+        + escape(approval.environment()) + "*";
+  }
+
+  private static String clip(String text) {
+    if (text.length() <= MAX_FREE_TEXT) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(MAX_FREE_TEXT - 1)) ? MAX_FREE_TEXT - 1 : MAX_FREE_TEXT;
+    return text.substring(0, end) + "…";
+  }
+
+  private static ObjectNode section(String mrkdwn) {
+    ObjectNode section = Json.object().put("type", "section");
+    section.putObject("text").put("type", "mrkdwn").put("text", mrkdwn);
+    return section;
+  }
+
+  private static ObjectNode context(String mrkdwn) {
+    ObjectNode context = Json.object().put("type", "context");
+    context.putArray("elements").addObject().put("type", "mrkdwn").put("text", mrkdwn);
+    return context;
+  }
+
+  private static ObjectNode button(String actionId, String label, String style, String value) {
+    ObjectNode button = Json.object().put("type", "button").put("action_id", actionId);
+    button.putObject("text").put("type", "plain_text").put("text", label);
+    return button.put("style", style).put("value", value);
+  }
+}

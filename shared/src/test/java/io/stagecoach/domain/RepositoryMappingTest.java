@@ -1,0 +1,145 @@
+package io.stagecoach.domain;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.stagecoach.domain.BranchRule.Ephemeral;
+import io.stagecoach.domain.BranchRule.Pipeline;
+import io.stagecoach.domain.BranchRule.VersionFrom;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RepositoryMappingTest {
+
+  private static RepositoryMapping mapping(BranchRule... rules) {
+    return new RepositoryMapping("payments", "payments-service", List.of(rules));
+  }
+
+  @Test
+  void problems_isEmpty_forAPipelineBranchAndEphemeralFeatureBranches() {
+    RepositoryMapping valid = mapping(
+        new BranchRule("main", new Pipeline(VersionFrom.SHORT_COMMIT)),
+        BranchRule.ephemeral("feature/*", Duration.ofDays(3)),
+        BranchRule.ephemeral("**", Duration.ofHours(8)));
+    assertEquals(List.of(), valid.problems());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "main, main, true",
+      "main, main2, false",
+      "main, xmain, false",
+      "feature/*, feature/login, true",
+      "feature/*, feature/, true",
+      "feature/*, feature/ui/login, false",
+      "feature/*, feature, false",
+      "feature/**, feature/ui/login, true",
+      "feature/**, features/login, false",
+      "release-*, release-2024.11, true",
+      "*/hotfix, team-a/hotfix, true",
+      "*, main, true",
+      "*, feature/login, false",
+      "**, feature/ui/login, true",
+      "v1.0, v1x0, false"})
+  void matches_readsStarAsOnePathSegmentAndDoubleStarAsAny(String pattern, String branch, boolean matches) {
+    assertEquals(matches, BranchRule.pipeline(pattern).matches(branch), pattern + " ~ " + branch);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "refs/heads/main", "feature/[a-z]*", "fix?", "my branch", "a~1", "a^", "a:b", "a\\b",
+      "feature/***", "/main", "main/", "feature//x", "a..b", "a@{1}", ".hidden", "feature/.x", "main.lock", "main.",
+      "@"})
+  void problems_namesAPatternNoBranchCanHaveOrThatIsNoGlob(String pattern) {
+    List<FieldError> problems = mapping(BranchRule.pipeline(pattern)).problems();
+    assertEquals(1, problems.size(), pattern + " " + problems);
+    assertEquals("rules[0].pattern", problems.get(0).field());
+    assertFalse(BranchRule.pipeline(pattern).matches(pattern), "a refused pattern matches nothing");
+  }
+
+  @Test
+  void problems_refusesAPatternThatAlreadyHasARule() {
+    List<FieldError> problems = mapping(BranchRule.pipeline("main"), BranchRule.ephemeral("main", Duration.ofDays(1)))
+        .problems();
+    assertEquals(List.of(new FieldError("rules[1].pattern", "'main' already has a rule above")), problems);
+  }
+
+  @Test
+  void problems_refusesARuleBelowTheCatchAll_thatCouldNeverApply() {
+    List<FieldError> problems = mapping(BranchRule.ephemeral("**", Duration.ofDays(1)), BranchRule.pipeline("main"))
+        .problems();
+    assertEquals(1, problems.size());
+    assertEquals("rules[1].pattern", problems.get(0).field());
+  }
+
+  @Test
+  void problems_refusesATtlOverThirtyDays_orNotPositive() {
+    assertEquals(List.of(), mapping(BranchRule.ephemeral("f/*", Duration.ofDays(30))).problems());
+    assertEquals(List.of(new FieldError("rules[0].ttl", "must be at most 30 days")),
+        mapping(BranchRule.ephemeral("f/*", Duration.ofDays(30).plusSeconds(1))).problems());
+    assertEquals(List.of(new FieldError("rules[0].ttl", "must be a positive duration")),
+        mapping(BranchRule.ephemeral("f/*", Duration.ZERO)).problems());
+    assertEquals(List.of(new FieldError("rules[0].ttl", "must be a positive duration")),
+        mapping(BranchRule.ephemeral("f/*", Duration.ofHours(-1))).problems());
+  }
+
+  @Test
+  void problems_refusesAMappingWithoutRules() {
+    assertEquals(List.of(new FieldError("rules", "must have at least one branch rule")), mapping().problems());
+  }
+
+  @Test
+  void problems_refusesTooManyRules() {
+    BranchRule[] rules = new BranchRule[RepositoryMapping.MAX_RULES + 1];
+    for (int i = 0; i < rules.length; i++) {
+      rules[i] = BranchRule.pipeline("b" + i);
+    }
+    assertEquals(List.of(new FieldError("rules", "must have at most 20 branch rules")), mapping(rules).problems());
+  }
+
+  @Test
+  void problems_refusesARuleWithoutAnActionOrVersionSource() {
+    List<FieldError> problems = mapping(new BranchRule("main", null), new BranchRule("dev", new Pipeline(null)))
+        .problems();
+    assertEquals(List.of("rules[0]", "rules[1].versionFrom"), problems.stream().map(FieldError::field).toList());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "my repo", "repo.git", "répertoire"})
+  void problems_refusesWhatIsNoCodeCommitRepositoryName(String repository) {
+    List<FieldError> problems =
+        new RepositoryMapping("payments", repository, List.of(BranchRule.pipeline("main"))).problems();
+    assertEquals(List.of("repository"), problems.stream().map(FieldError::field).toList());
+  }
+
+  @Test
+  void problems_refusesAnInvalidAppName_andListsEveryProblemAtOnce() {
+    List<FieldError> problems = new RepositoryMapping("Payments", "", List.of(
+        BranchRule.pipeline("main"), BranchRule.pipeline("main"), BranchRule.ephemeral("x y", Duration.ofDays(99))))
+        .problems();
+    assertEquals(List.of("app", "repository", "rules[1].pattern", "rules[2].pattern", "rules[2].ttl"),
+        problems.stream().map(FieldError::field).toList());
+  }
+
+  @Test
+  void ruleFor_isTheFirstMatchingRule() {
+    RepositoryMapping mapping = mapping(
+        BranchRule.pipeline("main"),
+        BranchRule.ephemeral("feature/*", Duration.ofDays(3)),
+        BranchRule.ephemeral("**", Duration.ofHours(8)));
+    assertInstanceOf(Pipeline.class, mapping.ruleFor("main").orElseThrow().action());
+    assertEquals(new Ephemeral(Duration.ofDays(3)), mapping.ruleFor("feature/login").orElseThrow().action());
+    assertEquals(new Ephemeral(Duration.ofHours(8)), mapping.ruleFor("feature/ui/login").orElseThrow().action());
+    assertTrue(mapping(BranchRule.pipeline("main")).ruleFor("develop").isEmpty());
+  }
+
+  @Test
+  void versionFrom_isTheCommitOrItsFirstSevenCharacters() {
+    String commit = "3e5983aa1f1b2c3d4e5f60718293a4b5c6d7e8f9";
+    assertEquals(commit, VersionFrom.COMMIT.version(commit));
+    assertEquals("3e5983a", VersionFrom.SHORT_COMMIT.version(commit));
+    assertEquals("3e59", VersionFrom.SHORT_COMMIT.version("3e59"));
+  }
+}
