@@ -20,6 +20,8 @@ import io.stagecoach.functions.events.EventBridgePublisher;
 import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.Settings;
+import io.stagecoach.provisioning.cloudformation.CloudFormationProvisioner;
+import io.stagecoach.provisioning.cloudformation.RefusedRequestException;
 import io.stagecoach.provisioning.local.LocalProvisioner;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
@@ -30,6 +32,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * A tier's provisioner function. It takes two kinds of input:
@@ -49,6 +53,10 @@ public final class ProvisionerHandler implements RequestStreamHandler {
   private final Provisioner provisioner;
   private final EventPublisher events;
   private final Clock clock;
+  /** The invocation under way, for the CloudFormation provisioner's time budget. */
+  private AtomicReference<Context> invocation = new AtomicReference<>();
+  /** Deploy roles are named {@code stagecoach-deploy-{tier}} in every target account. */
+  public static final String DEPLOY_ROLE_PREFIX = "stagecoach-deploy-";
 
   public ProvisionerHandler() {
     this(System.getenv());
@@ -59,12 +67,17 @@ public final class ProvisionerHandler implements RequestStreamHandler {
   }
 
   private ProvisionerHandler(Settings settings) {
+    this(settings, new AtomicReference<>());
+  }
+
+  private ProvisionerHandler(Settings settings, AtomicReference<Context> invocation) {
     this(settings.provisionerTier(),
         new DynamoDbRegistry(settings.dynamoDb(), settings.registryTable()),
         new DynamoDbDeployments(settings.dynamoDb(), settings.registryTable()),
-        provisioner(settings),
+        provisioner(settings, () -> timeLeft(invocation.get())),
         new EventBridgePublisher(settings.eventBridge(), settings.eventBusName()),
         Clock.systemUTC());
+    this.invocation = invocation;
   }
 
   public ProvisionerHandler(String tier, Registry registry, Deployments deployments, Provisioner provisioner,
@@ -77,16 +90,27 @@ public final class ProvisionerHandler implements RequestStreamHandler {
     this.clock = clock;
   }
 
-  private static Provisioner provisioner(Settings settings) {
+  /**
+   * CloudFormation through the tier's deploy role in the listed accounts, or the local materializer that the
+   * local cloud selects ({@code STAGECOACH_PROVISIONER=local}).
+   */
+  private static Provisioner provisioner(Settings settings, Supplier<Duration> timeLeft) {
     return switch (settings.provisionerKind()) {
       case "local" -> new LocalProvisioner(settings.dynamoDb());
-      default -> throw new IllegalStateException("provisioner '" + settings.provisionerKind()
-          + "' is not available in this build");
+      case "cloudformation" -> CloudFormationProvisioner.assumingDeployRoles(settings.region(), settings.credentials(),
+          DEPLOY_ROLE_PREFIX, settings.deployAccounts(), Clock.systemUTC(), timeLeft);
+      default -> throw new IllegalStateException("STAGECOACH_PROVISIONER must be cloudformation or local, not '"
+          + settings.provisionerKind() + "'");
     };
+  }
+
+  private static Duration timeLeft(Context context) {
+    return context == null ? Duration.ofMinutes(15) : Duration.ofMillis(context.getRemainingTimeInMillis());
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    invocation.set(context);
     JsonNode in = Json.parse(new String(input.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
     ObjectNode answer;
     if ("plan".equals(in.path("action").asText())) {
@@ -111,7 +135,7 @@ public final class ProvisionerHandler implements RequestStreamHandler {
     }
     ProvisioningRun run = new ProvisioningRun(registry, deployments, provisioner, events, clock::instant);
     ProvisioningRun.Report report = run.run(app, id,
-        () -> context == null ? Duration.ofMinutes(15) : Duration.ofMillis(context.getRemainingTimeInMillis()));
+        () -> timeLeft(context));
     var lines = answer.putArray("report");
     report.lines().forEach(lines::add);
     System.out.println("{\"level\":\"INFO\",\"tier\":\"" + tier + "\",\"app\":\"" + app + "\",\"report\":"
@@ -140,7 +164,7 @@ public final class ProvisionerHandler implements RequestStreamHandler {
     Plan plan;
     try {
       plan = provisioner.plan(new ProvisioningRequest("plan", env, release, theApp.template().get()));
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | RefusedRequestException e) {
       return refused(Rejection.Code.VALIDATION_FAILED, "the environment template cannot be planned: " + e.getMessage());
     }
     ObjectNode answer = Json.object();

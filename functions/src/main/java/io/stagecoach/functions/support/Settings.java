@@ -57,6 +57,18 @@ public record Settings(Map<String, String> environment, Region region, AwsCreden
     return Optional.ofNullable(environment.get("STAGECOACH_PROVISIONER")).filter(s -> !s.isBlank()).orElse("cloudformation");
   }
 
+  /** The accounts whose deploy role this provisioner may assume ({@code DEPLOY_ACCOUNTS}, comma-separated). */
+  public java.util.Set<String> deployAccounts() {
+    String value = environment.getOrDefault("DEPLOY_ACCOUNTS", "");
+    java.util.Set<String> accounts = new java.util.TreeSet<>();
+    for (String a : value.split(",")) {
+      if (!a.isBlank()) {
+        accounts.add(a.trim());
+      }
+    }
+    return accounts;
+  }
+
   /** The provisioner function of each tier, for plans ({@code PROVISIONER_FUNCTIONS}: {@code dev=arn,...}). */
   public Optional<String> provisionerFunctions() {
     return Optional.ofNullable(environment.get("PROVISIONER_FUNCTIONS")).filter(s -> !s.isBlank());
