@@ -135,7 +135,7 @@ class DeploymentReliabilityTest {
       // A key that names an attribute the table does not define: DynamoDB refuses to create the table, so
       // the provisioner throws on every attempt.
       ObjectNode broken = (ObjectNode) JSON.readTree(Fixtures.ORDERS_TEMPLATE);
-      ((ObjectNode) broken.path("Resources")).set("Broken", JSON.readTree("""
+      broken.withObject("Resources").set("Broken", JSON.readTree("""
           {"Type": "AWS::DynamoDB::Table", "Properties": {
             "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
             "KeySchema": [{"AttributeName": "missing", "KeyType": "HASH"}]}}"""));
