@@ -257,6 +257,10 @@ public final class DynamoDbDeployments implements Deployments {
 
   @Override
   public List<String> takeWaiting(String app, String environment) {
+    // Read first: most runs find nobody waiting, and a conditional write that fails still costs a write.
+    if (!lease(app, environment).containsKey("waiting")) {
+      return List.of();
+    }
     Map<String, AttributeValue> old;
     try {
       old = dynamo.updateItem(r -> r.tableName(table)
