@@ -1,0 +1,262 @@
+package io.stagecoach.functions.events;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import io.stagecoach.domain.Deployment;
+import io.stagecoach.domain.DeploymentAction;
+import io.stagecoach.domain.DeploymentFailed;
+import io.stagecoach.domain.DeploymentRequested;
+import io.stagecoach.domain.DeploymentStatus;
+import io.stagecoach.domain.DeploymentSucceeded;
+import io.stagecoach.domain.Plan;
+import io.stagecoach.domain.ResourceChange;
+import io.stagecoach.domain.StagecoachEvent;
+import io.stagecoach.domain.Tier;
+import io.stagecoach.functions.support.DeploymentJson;
+import io.stagecoach.functions.support.Json;
+import io.stagecoach.testing.Fixtures;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The deployment events' {@code detail} against their contracts in {@code events/}: what {@link EventDetails}
+ * writes satisfies the schema of its detail-type and reads back as the same deployment (object → JSON →
+ * object), and each sample event reads as a deployment that is written back unchanged (JSON → object →
+ * JSON). A field renamed or dropped on either side fails here.
+ */
+class EventDetailsTest {
+
+  private static final Instant REQUESTED_AT = Instant.parse("2026-11-22T10:05:00Z");
+  private static final Instant STARTED_AT = Instant.parse("2026-11-22T10:05:01.250Z");
+  private static final Instant FINISHED_AT = Instant.parse("2026-11-22T10:07:43.800Z");
+  /** Not part of any event: the reader is given it to rebuild the whole record. */
+  private static final String REQUEST_HASH = "request-hash";
+
+  /** Every field a deployment detail may carry. */
+  private static final Set<String> FIELDS = Set.of("deploymentId", "app", "environment", "tier", "action", "version",
+      "digest", "status", "reason", "plan", "outputs", "requestedBy", "origin", "attempts", "requestedAt", "startedAt",
+      "finishedAt", "durationMillis");
+
+  private static final Plan PLAN = new Plan(List.of(
+      new ResourceChange("Orders", "AWS::DynamoDB::Table", ResourceChange.Action.MODIFY, true, true),
+      new ResourceChange("Version", "AWS::SSM::Parameter", ResourceChange.Action.MODIFY, false, true),
+      new ResourceChange("Refunds", "AWS::DynamoDB::Table", ResourceChange.Action.ADD, false, true)));
+  private static final Plan PLAN_WITH_UNSUPPORTED = new Plan(List.of(
+      new ResourceChange("Orders", "AWS::DynamoDB::Table", ResourceChange.Action.MODIFY, false, true),
+      new ResourceChange("Events", "AWS::SQS::Queue", ResourceChange.Action.ADD, false, false)));
+  private static final Plan REMOVALS = new Plan(List.of(
+      new ResourceChange("Orders", "AWS::DynamoDB::Table", ResourceChange.Action.REMOVE, false, true),
+      new ResourceChange("Events", "AWS::SQS::Queue", ResourceChange.Action.REMOVE, false, false)));
+
+  private static Deployment deployRequested() {
+    return new Deployment("d-5f0c2a9e41b7", "payments", "staging", Tier.STAGING, DeploymentAction.DEPLOY,
+        Optional.of("1.4.2"), Optional.of(Fixtures.DIGEST), DeploymentStatus.REQUESTED, Optional.empty(), Optional.empty(),
+        Map.of(), "alice@example.com", Deployment.ORIGIN_API, REQUEST_HASH, 0, REQUESTED_AT, Optional.empty(),
+        Optional.empty());
+  }
+
+  private static Deployment destroyRequested() {
+    return new Deployment("x-3e9a4c0d7b21f8e65a90", "payments", "alice", Tier.DEV, DeploymentAction.DESTROY,
+        Optional.empty(), Optional.empty(), DeploymentStatus.REQUESTED, Optional.empty(), Optional.empty(), Map.of(),
+        "alice@example.com", Deployment.ORIGIN_API, REQUEST_HASH, 0, REQUESTED_AT, Optional.empty(), Optional.empty());
+  }
+
+  /** Each event the deployments publish, in each shape its deployment can have then. */
+  static Stream<Arguments> deploymentEvents() {
+    Deployment provisioning = deployRequested().provisioning(STARTED_AT);
+    return Stream.of(
+        Arguments.of("requested deploy", new DeploymentRequested(deployRequested())),
+        Arguments.of("requested destroy", new DeploymentRequested(destroyRequested())),
+        Arguments.of("requested from a promotion", new DeploymentRequested(new Deployment("d-a41c07e9b2d65f3810cc",
+            "payments", "prod", Tier.PROD, DeploymentAction.DEPLOY, Optional.of("1.4.2"), Optional.of(Fixtures.DIGEST),
+            DeploymentStatus.REQUESTED, Optional.empty(), Optional.empty(), Map.of(), "ci-bot", "promotion:p-7d2e91c04a5b",
+            REQUEST_HASH, 0, REQUESTED_AT, Optional.empty(), Optional.empty()))),
+        Arguments.of("sent again while provisioning", new DeploymentRequested(provisioning)),
+        Arguments.of("sent again to retry a technical error",
+            new DeploymentRequested(provisioning.retrying("the provisioner failed: SdkClientException: timed out"))),
+        Arguments.of("succeeded with plan and outputs", new DeploymentSucceeded(provisioning.succeeded(PLAN,
+            Map.of("OrdersTable", "payments-staging-orders",
+                "OrdersTableArn", "arn:aws:dynamodb:eu-west-1:123456789012:table/payments-staging-orders"),
+            FINISHED_AT))),
+        Arguments.of("succeeded destroy", new DeploymentSucceeded(
+            destroyRequested().provisioning(STARTED_AT).succeeded(REMOVALS, Map.of(), FINISHED_AT))),
+        Arguments.of("failed destroy", new DeploymentFailed(destroyRequested().provisioning(STARTED_AT).failed(
+            "Orders (AWS::DynamoDB::Table): deletion protection is enabled", Optional.of(REMOVALS), FINISHED_AT))),
+        Arguments.of("failed with an unsupported resource", new DeploymentFailed(provisioning.failed(
+            "Fn::GetAtt Events.QueueUrl in Outputs.EventsQueue is not available in the local cloud",
+            Optional.of(PLAN_WITH_UNSUPPORTED), FINISHED_AT))),
+        Arguments.of("failed before a plan", new DeploymentFailed(provisioning.attempted().attempted().failed(
+            "the provisioner failed: SdkClientException: timed out (after 3 attempts)", Optional.empty(), FINISHED_AT))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("deploymentEvents")
+  void deploymentEventDetail_satisfiesTheSchemaOfItsDetailType(String shape, StagecoachEvent event) throws Exception {
+    assertEquals(Set.of(), schemaOf(event.detailType()).validate(EventDetails.detail(event)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("deploymentEvents")
+  void deploymentEventDetail_readBack_isTheSameDeployment(String shape, StagecoachEvent event) throws Exception {
+    Deployment published = deploymentOf(event);
+    JsonNode detail = Json.parse(Json.write(EventDetails.detail(event)));
+    assertEquals(published, read(detail));
+  }
+
+  /** Every field of a detail is required, or appears only when its deployment has it (and is then checked). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("deploymentEvents")
+  void deploymentEventDetail_withAnyFieldRenamedOrDropped_isRefusedByItsSchema(String shape, StagecoachEvent event)
+      throws Exception {
+    JsonSchema schema = schemaOf(event.detailType());
+    ObjectNode detail = EventDetails.detail(event);
+    List<String> fields = new ArrayList<>();
+    detail.fieldNames().forEachRemaining(fields::add);
+    assertTrue(FIELDS.containsAll(fields), "fields " + fields);
+    for (String field : fields) {
+      ObjectNode renamed = detail.deepCopy();
+      renamed.set(field + "Renamed", renamed.remove(field));
+      assertFalse(schema.validate(renamed).isEmpty(), field + " renamed");
+      ObjectNode dropped = detail.deepCopy();
+      dropped.remove(field);
+      boolean optional = field.equals("reason") && event instanceof DeploymentRequested
+          || field.equals("plan") && !(event instanceof DeploymentSucceeded);
+      assertEquals(optional, schema.validate(dropped).isEmpty(), field + " dropped");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "deployment-requested", "deployment-requested-destroy", "deployment-requested-provisioning",
+      "deployment-succeeded", "deployment-failed", "deployment-failed-destroy"})
+  void sampleEventDetail_readAsADeployment_isWrittenBackUnchanged(String sample) throws Exception {
+    JsonNode event = resource("/events/stagecoach/" + sample + ".json");
+    JsonNode detail = event.get("detail");
+    Deployment deployment = read(detail);
+    String detailType = event.get("detail-type").asText();
+    StagecoachEvent republished = switch (detailType) {
+      case DeploymentRequested.DETAIL_TYPE -> new DeploymentRequested(deployment);
+      case DeploymentSucceeded.DETAIL_TYPE -> new DeploymentSucceeded(deployment);
+      case DeploymentFailed.DETAIL_TYPE -> new DeploymentFailed(deployment);
+      default -> throw new AssertionError(sample + " has detail-type " + detailType);
+    };
+    assertEquals("stagecoach", event.get("source").asText());
+    assertEquals(EventDetails.SOURCE, event.get("source").asText());
+    assertEquals(detail, Json.parse(Json.write(EventDetails.detail(republished))));
+    assertEquals(Set.of(), schemaOf(detailType).validate(EventDetails.detail(republished)));
+  }
+
+  /** Each sample with a plan reads, through {@link DeploymentJson#plan(JsonNode)}, as the plan its summary counts. */
+  @ParameterizedTest
+  @ValueSource(strings = {"deployment-succeeded", "deployment-failed", "deployment-failed-destroy"})
+  void samplePlan_readBack_isWrittenUnchanged_andItsSummaryCountsItsChanges(String sample) throws Exception {
+    JsonNode plan = resource("/events/stagecoach/" + sample + ".json").at("/detail/plan");
+    Plan read = DeploymentJson.plan(plan);
+    assertEquals(plan, Json.parse(Json.write(DeploymentJson.plan(read))));
+    assertEquals(plan.get("summary"), Json.parse(Json.write(DeploymentJson.summary(read.summary()))));
+  }
+
+  // ------------------------------------------------------------ reading a detail
+
+  private static Deployment deploymentOf(StagecoachEvent event) {
+    return switch (event) {
+      case DeploymentRequested r -> r.deployment();
+      case DeploymentSucceeded s -> s.deployment();
+      case DeploymentFailed f -> f.deployment();
+      default -> throw new AssertionError(event.detailType() + " is not a deployment event");
+    };
+  }
+
+  /**
+   * A deployment from its event detail, strictly: every field the record needs must be there under its name
+   * and of its type, and no other field may be. The domain has no reader of its own; plans are read by
+   * {@link DeploymentJson#plan(JsonNode)}, as the API reads a provisioner's answer.
+   */
+  private static Deployment read(JsonNode detail) {
+    List<String> fields = new ArrayList<>();
+    detail.fieldNames().forEachRemaining(fields::add);
+    assertTrue(FIELDS.containsAll(fields), "only known fields: " + fields);
+    Optional<Instant> startedAt = optionalText(detail, "startedAt").map(Instant::parse);
+    Optional<Instant> finishedAt = optionalText(detail, "finishedAt").map(Instant::parse);
+    Optional<Long> durationMillis = Optional.ofNullable(detail.get("durationMillis")).map(JsonNode::longValue);
+    assertEquals(startedAt.flatMap(s -> finishedAt.map(f -> Duration.between(s, f).toMillis())), durationMillis,
+        "durationMillis is from startedAt to finishedAt");
+    Map<String, String> outputs = new TreeMap<>();
+    JsonNode outputsNode = required(detail, "outputs", JsonNode::isObject);
+    outputsNode.properties().forEach(e -> outputs.put(e.getKey(), e.getValue().textValue()));
+    return new Deployment(
+        text(detail, "deploymentId"),
+        text(detail, "app"),
+        text(detail, "environment"),
+        wire(detail, "tier", Tier::fromWire),
+        wire(detail, "action", DeploymentAction::fromWire),
+        optionalText(detail, "version"),
+        optionalText(detail, "digest"),
+        wire(detail, "status", DeploymentStatus::fromWire),
+        optionalText(detail, "reason"),
+        Optional.ofNullable(detail.get("plan")).map(DeploymentJson::plan),
+        outputs,
+        text(detail, "requestedBy"),
+        text(detail, "origin"),
+        REQUEST_HASH,
+        required(detail, "attempts", JsonNode::isInt).intValue(),
+        Instant.parse(text(detail, "requestedAt")),
+        startedAt,
+        finishedAt);
+  }
+
+  private static JsonNode required(JsonNode detail, String field, java.util.function.Predicate<JsonNode> type) {
+    JsonNode value = detail.get(field);
+    assertNotNull(value, field + " is in the detail");
+    assertTrue(type.test(value), field + " has its type: " + value);
+    return value;
+  }
+
+  private static String text(JsonNode detail, String field) {
+    return required(detail, field, JsonNode::isTextual).textValue();
+  }
+
+  private static Optional<String> optionalText(JsonNode detail, String field) {
+    return detail.has(field) ? Optional.of(text(detail, field)) : Optional.empty();
+  }
+
+  private static <T> T wire(JsonNode detail, String field, Function<String, Optional<T>> fromWire) {
+    String value = text(detail, field);
+    return fromWire.apply(value).orElseThrow(() -> new AssertionError(field + " " + value + " is not a wire name"));
+  }
+
+  // ------------------------------------------------------------ contracts
+
+  private static JsonNode resource(String path) throws Exception {
+    try (InputStream in = EventDetailsTest.class.getResourceAsStream(path)) {
+      assertNotNull(in, path + " is packaged with the events module");
+      return Json.MAPPER.readTree(in);
+    }
+  }
+
+  /** {@code Deployment Failed} is described by {@code /schemas/deployment-failed.schema.json}. */
+  private static JsonSchema schemaOf(String detailType) throws Exception {
+    JsonNode schema = resource("/schemas/" + detailType.toLowerCase(Locale.ROOT).replace(' ', '-') + ".schema.json");
+    assertEquals(detailType, schema.get("title").asText());
+    return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schema);
+  }
+}
