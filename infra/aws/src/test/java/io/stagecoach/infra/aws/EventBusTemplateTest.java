@@ -1,7 +1,10 @@
 package io.stagecoach.infra.aws;
 
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.API_HANDLER;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.SWEEPER_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.roleId;
+import static io.stagecoach.infra.aws.ProvisionersTemplateTest.TIERS;
+import static io.stagecoach.infra.aws.ProvisionersTemplateTest.provisionerRoleId;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.actions;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.asJson;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.getAtt;
@@ -15,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,25 +49,45 @@ class EventBusTemplateTest {
 
     @Test
     void apiFunction_mayOnlyPutEvents_onTheStagecoachBus() {
-        List<Map<String, Object>> events = statements(roleId(API_HANDLER)).stream()
-                .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("events:")))
-                .toList();
-
-        assertEquals(1, events.size(), asJson(events));
-        assertEquals(Set.of("events:PutEvents"), actions(events.get(0)));
-        assertEquals(List.of(getAtt(busId(), "Arn")), resources(events.get(0)));
+        assertMayOnlyPutEventsOnTheStagecoachBus(roleId(API_HANDLER));
     }
 
     @Test
-    void noOtherRole_mayPutEvents() {
+    void provisionersAndSweeper_mayOnlyPutEvents_onTheStagecoachBus() {
+        for (String tier : TIERS) {
+            assertMayOnlyPutEventsOnTheStagecoachBus(provisionerRoleId(tier));
+        }
+        assertMayOnlyPutEventsOnTheStagecoachBus(roleId(SWEEPER_HANDLER));
+    }
+
+    @Test
+    void onlyTheApiTheThreeProvisionersAndTheSweeper_mayPutEvents() {
+        Set<String> expected = new TreeSet<>();
+        expected.add(roleId(API_HANDLER));
+        expected.add(roleId(SWEEPER_HANDLER));
+        TIERS.forEach(tier -> expected.add(provisionerRoleId(tier)));
+
+        Set<String> putters = new TreeSet<>();
         for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
-            if (roleId.equals(roleId(API_HANDLER))) {
-                continue;
-            }
-            for (Map<String, Object> statement : statements(roleId)) {
-                assertTrue(actions(statement).stream().noneMatch(a -> a.startsWith("events:")),
-                        roleId + ": " + asJson(statement));
+            if (!eventsStatements(roleId).isEmpty()) {
+                putters.add(roleId);
             }
         }
+
+        assertEquals(expected, putters);
+    }
+
+    private static void assertMayOnlyPutEventsOnTheStagecoachBus(final String roleId) {
+        List<Map<String, Object>> events = eventsStatements(roleId);
+
+        assertEquals(1, events.size(), roleId + ": " + asJson(events));
+        assertEquals(Set.of("events:PutEvents"), actions(events.get(0)), roleId);
+        assertEquals(List.of(getAtt(busId(), "Arn")), resources(events.get(0)), roleId);
+    }
+
+    private static List<Map<String, Object>> eventsStatements(final String roleId) {
+        return statements(roleId).stream()
+                .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("events:")))
+                .toList();
     }
 }

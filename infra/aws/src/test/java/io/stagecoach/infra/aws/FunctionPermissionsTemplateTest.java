@@ -3,8 +3,13 @@ package io.stagecoach.infra.aws;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.API_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.ARTIFACT_CHECK_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.AUTHORIZER_HANDLER;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.SWEEPER_HANDLER;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.liveAliasId;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.roleId;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.tableId;
+import static io.stagecoach.infra.aws.ProvisionersTemplateTest.TIERS;
+import static io.stagecoach.infra.aws.ProvisionersTemplateTest.provisionerAliasId;
+import static io.stagecoach.infra.aws.ProvisionersTemplateTest.provisionerId;
 import static io.stagecoach.infra.aws.ReleaseIntakeTemplateTest.LOG_DELIVERY_ACTIONS;
 import static io.stagecoach.infra.aws.ReleaseIntakeTemplateTest.stateMachineRoleId;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.actions;
@@ -20,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -92,8 +98,37 @@ class FunctionPermissionsTemplateTest {
         }
     }
 
+    @Test
+    void apiFunction_mayInvokeExactlyTheThreeProvisionerAliases_notTheSweeperNorItselfNorUnpublishedCode() {
+        List<Object> invoked = new ArrayList<>();
+        for (Map<String, Object> statement : lambdaStatements(roleId(API_HANDLER))) {
+            assertEquals(Set.of("lambda:InvokeFunction"), actions(statement), asJson(statement));
+            invoked.addAll(resources(statement));
+        }
+
+        assertEquals(TIERS.stream().map(tier -> (Object) ref(provisionerAliasId(tier))).toList(), invoked);
+        assertFalse(invoked.contains(ref(liveAliasId(SWEEPER_HANDLER))), "the API function may invoke the sweeper");
+        assertFalse(invoked.contains(ref(liveAliasId(API_HANDLER))), "the API function may invoke itself");
+        for (String tier : TIERS) {
+            assertFalse(asJson(invoked).contains("\"" + provisionerId(tier) + "\""),
+                    "the API function may invoke the " + tier + " provisioner's $LATEST: " + asJson(invoked));
+        }
+    }
+
+    @Test
+    void onlyTheApiFunctionAndTheReleaseIntakeStateMachine_mayInvokeFunctions() {
+        Set<String> invokers = new TreeSet<>();
+        for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
+            if (!lambdaStatements(roleId).isEmpty()) {
+                invokers.add(roleId);
+            }
+        }
+
+        assertEquals(Set.of(roleId(API_HANDLER), stateMachineRoleId()), invokers);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER})
     void functionRole_writesLogsOnlyToTheFunctionsOwnLogGroup(final String handler) {
         @SuppressWarnings("unchecked")
         Map<String, Object> logGroup = (Map<String, Object>) ((Map<String, Object>) properties(
@@ -112,9 +147,10 @@ class FunctionPermissionsTemplateTest {
     /** What each function may touch; the statements of each service are checked by the tests about it. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        API_HANDLER + " | logs dynamodb events",
+        API_HANDLER + " | logs dynamodb events lambda",
         AUTHORIZER_HANDLER + " | logs dynamodb",
-        ARTIFACT_CHECK_HANDLER + " | logs states"})
+        ARTIFACT_CHECK_HANDLER + " | logs states",
+        SWEEPER_HANDLER + " | logs dynamodb events"})
     void functionRole_isGrantedActionsOfTheServicesTheFunctionUses_only(final String handler, final String services) {
         Set<String> granted = new TreeSet<>();
         statements(roleId(handler)).forEach(statement ->
@@ -143,6 +179,12 @@ class FunctionPermissionsTemplateTest {
     private static List<Map<String, Object>> dynamodbStatements(final String roleId) {
         return statements(roleId).stream()
                 .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("dynamodb:")))
+                .toList();
+    }
+
+    private static List<Map<String, Object>> lambdaStatements(final String roleId) {
+        return statements(roleId).stream()
+                .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("lambda:")))
                 .toList();
     }
 }

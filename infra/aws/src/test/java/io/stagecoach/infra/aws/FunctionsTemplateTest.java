@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,8 +26,9 @@ class FunctionsTemplateTest {
     static final String API_HANDLER = "io.stagecoach.functions.api.ApiHandler::handleRequest";
     static final String AUTHORIZER_HANDLER = "io.stagecoach.functions.auth.TokenAuthorizerHandler::handleRequest";
     static final String ARTIFACT_CHECK_HANDLER = "io.stagecoach.functions.intake.ArtifactCheckHandler::handleRequest";
-    private static final List<String> HANDLERS = List.of(API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER);
-    private static final String JIT_AT_C1 = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
+    static final String PROVISIONER_HANDLER = "io.stagecoach.functions.provision.ProvisionerHandler::handleRequest";
+    static final String SWEEPER_HANDLER = "io.stagecoach.functions.provision.DeploymentSweeperHandler::handleRequest";
+    static final String JIT_AT_C1 = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
 
     private static final String FUNCTION = "AWS::Lambda::Function";
 
@@ -37,16 +39,41 @@ class FunctionsTemplateTest {
 
     /** The logical id of the alias {@code live} of the function with that handler. */
     static String liveAliasId(final String handler) {
+        return liveAliasIdOf(functionId(handler));
+    }
+
+    /** The logical id of the alias {@code live} of that function. */
+    static String liveAliasIdOf(final String functionId) {
         return template().getResourceId("AWS::Lambda::Alias", Map.of("Properties", Match.objectLike(Map.of(
-                "FunctionName", ref(functionId(handler)),
+                "FunctionName", ref(functionId),
                 "Name", "live"))));
     }
 
     /** The logical id of the execution role of the function with that handler. */
-    @SuppressWarnings("unchecked")
     static String roleId(final String handler) {
-        Map<String, Object> role = (Map<String, Object>) properties(function(handler)).get("Role");
+        return roleIdOf(functionId(handler));
+    }
+
+    /** The logical id of that function's execution role. */
+    @SuppressWarnings("unchecked")
+    static String roleIdOf(final String functionId) {
+        Map<String, Object> role = (Map<String, Object>) properties(resourcesOfType(FUNCTION).get(functionId)).get("Role");
         return (String) ((List<Object>) role.get("Fn::GetAtt")).get(0);
+    }
+
+    /** The logical id of the log group that function logs to. */
+    @SuppressWarnings("unchecked")
+    static String logGroupIdOf(final String functionId) {
+        Map<String, Object> logging = (Map<String, Object>) properties(resourcesOfType(FUNCTION).get(functionId))
+                .get("LoggingConfig");
+        return (String) ((Map<String, Object>) logging.get("LogGroup")).get("Ref");
+    }
+
+    /** That function's environment variables. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> environmentOf(final String functionId) {
+        return (Map<String, Object>) ((Map<String, Object>) properties(resourcesOfType(FUNCTION).get(functionId))
+                .get("Environment")).get("Variables");
     }
 
     static Map<String, Object> function(final String handler) {
@@ -58,16 +85,21 @@ class FunctionsTemplateTest {
     }
 
     @Test
-    void theStackHasExactlyTheApiTheAuthorizerAndTheArtifactCheckFunctions() {
-        Set<Object> handlers = new HashSet<>();
-        resourcesOfType(FUNCTION).values().forEach(function -> handlers.add(properties(function).get("Handler")));
+    void theStackHasExactlyTheApiAuthorizerArtifactCheckAndSweeperFunctions_andOneProvisionerPerTier() {
+        Map<Object, Integer> functionsByHandler = new TreeMap<>();
+        resourcesOfType(FUNCTION).values().forEach(function ->
+                functionsByHandler.merge(properties(function).get("Handler"), 1, Integer::sum));
 
-        assertEquals(Set.copyOf(HANDLERS), handlers);
-        assertEquals(HANDLERS.size(), resourcesOfType(FUNCTION).size());
+        assertEquals(Map.of(
+                API_HANDLER, 1,
+                AUTHORIZER_HANDLER, 1,
+                ARTIFACT_CHECK_HANDLER, 1,
+                SWEEPER_HANDLER, 1,
+                PROVISIONER_HANDLER, ProvisionersTemplateTest.TIERS.size()), functionsByHandler);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER})
     void function_runsJava21OnArm64(final String handler) {
         template().hasResourceProperties(FUNCTION, Map.of(
                 "Handler", handler,
@@ -76,7 +108,7 @@ class FunctionsTemplateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER})
     void function_snapshotsPublishedVersions(final String handler) {
         template().hasResourceProperties(FUNCTION, Map.of(
                 "Handler", handler,
@@ -87,7 +119,8 @@ class FunctionsTemplateTest {
     @CsvSource({
         API_HANDLER + ", 1024, 15",
         AUTHORIZER_HANDLER + ", 512, 5",
-        ARTIFACT_CHECK_HANDLER + ", 512, 10"})
+        ARTIFACT_CHECK_HANDLER + ", 512, 10",
+        SWEEPER_HANDLER + ", 512, 60"})
     void function_hasItsMemoryAndTimeout(final String handler, final int memoryMb, final int timeoutSeconds) {
         template().hasResourceProperties(FUNCTION, Map.of(
                 "Handler", handler,
@@ -96,10 +129,16 @@ class FunctionsTemplateTest {
     }
 
     @Test
-    void apiFunction_findsTheRegistryTableAndTheEventBusByRef_andKeepsTheJitAtC1_andNothingElse() {
+    void apiFunction_findsTheRegistryTableTheEventBusAndEachTiersProvisionerAliasByRef_andKeepsTheJitAtC1_andNothingElse() {
+        List<Object> provisioners = ProvisionersTemplateTest.TIERS.stream()
+                .map(tier -> (Object) Map.of("Fn::Join", List.of("", List.of(
+                        tier + "=", ref(ProvisionersTemplateTest.provisionerAliasId(tier))))))
+                .toList();
+
         assertEquals(Map.of(
                 "REGISTRY_TABLE", ref(tableId()),
                 "EVENT_BUS_NAME", ref(EventBusTemplateTest.busId()),
+                "PROVISIONER_FUNCTIONS", Map.of("Fn::Join", List.of(",", provisioners)),
                 "JAVA_TOOL_OPTIONS", JIT_AT_C1), environment(API_HANDLER));
     }
 
@@ -115,8 +154,16 @@ class FunctionsTemplateTest {
         assertEquals(Map.of("JAVA_TOOL_OPTIONS", JIT_AT_C1), environment(ARTIFACT_CHECK_HANDLER));
     }
 
+    @Test
+    void sweeperFunction_findsTheRegistryTableAndTheEventBusByRef_andKeepsTheJitAtC1_andNothingElse() {
+        assertEquals(Map.of(
+                "REGISTRY_TABLE", ref(tableId()),
+                "EVENT_BUS_NAME", ref(EventBusTemplateTest.busId()),
+                "JAVA_TOOL_OPTIONS", JIT_AT_C1), environment(SWEEPER_HANDLER));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER})
     void function_isInvokedThroughItsAliasLive_pointingAtAPublishedVersion(final String handler) {
         String functionId = functionId(handler);
         String versionId = template().getResourceId("AWS::Lambda::Version", Map.of(
@@ -129,7 +176,7 @@ class FunctionsTemplateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER})
     @SuppressWarnings("unchecked")
     void function_logsJsonToItsOwnLogGroup_keptOneMonth(final String handler) {
         Map<String, Object> logging = (Map<String, Object>) properties(function(handler)).get("LoggingConfig");
@@ -141,27 +188,26 @@ class FunctionsTemplateTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void functions_doNotShareALogGroup() {
-        Set<Object> logGroups = new HashSet<>();
-        HANDLERS.forEach(handler -> logGroups.add(
-                ((Map<String, Object>) properties(function(handler)).get("LoggingConfig")).get("LogGroup")));
+        Set<String> functions = resourcesOfType(FUNCTION).keySet();
+        Set<String> logGroups = new HashSet<>();
+        functions.forEach(functionId -> logGroups.add(logGroupIdOf(functionId)));
 
-        assertEquals(HANDLERS.size(), logGroups.size());
+        assertEquals(functions.size(), logGroups.size());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER})
     void function_hasARoleOfItsOwn_withoutManagedPolicies(final String handler) {
         Map<String, Object> role = resourcesOfType("AWS::IAM::Role").get(roleId(handler));
 
         assertNull(properties(role).get("ManagedPolicyArns"));
-        assertEquals(1, HANDLERS.stream().filter(other -> roleId(other).equals(roleId(handler))).count());
+        assertEquals(1, resourcesOfType(FUNCTION).keySet().stream()
+                .filter(other -> roleIdOf(other).equals(roleId(handler)))
+                .count());
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> environment(final String handler) {
-        return (Map<String, Object>) ((Map<String, Object>) properties(function(handler)).get("Environment"))
-                .get("Variables");
+        return environmentOf(functionId(handler));
     }
 }

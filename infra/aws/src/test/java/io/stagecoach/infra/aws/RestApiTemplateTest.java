@@ -35,6 +35,8 @@ class RestApiTemplateTest {
     private static final String METHOD = "AWS::ApiGateway::Method";
     private static final String STAGE = "AWS::ApiGateway::Stage";
     private static final String AUTHORIZER = "AWS::ApiGateway::Authorizer";
+    private static final String PERMISSION = "AWS::Lambda::Permission";
+    private static final String APIGATEWAY = "apigateway.amazonaws.com";
 
     private static String restApiId() {
         return template().getResourceId("AWS::ApiGateway::RestApi");
@@ -118,12 +120,46 @@ class RestApiTemplateTest {
     }
 
     @Test
-    void apiGateway_mayInvokeOnlyTheLiveAliases_neverUnpublishedCode() {
+    void apiGateway_mayInvokeOnlyTheApiAndAuthorizerLiveAliases_neverUnpublishedCode_andOnlyFromThisApi() {
         Set<Object> invoked = new HashSet<>();
-        resourcesOfType("AWS::Lambda::Permission").values()
-                .forEach(permission -> invoked.add(properties(permission).get("FunctionName")));
+        for (Map<String, Object> permission : resourcesOfType(PERMISSION).values()) {
+            if (APIGATEWAY.equals(properties(permission).get("Principal"))) {
+                invoked.add(properties(permission).get("FunctionName"));
+                assertEquals("lambda:InvokeFunction", properties(permission).get("Action"), asJson(permission));
+                assertTrue(asJson(properties(permission).get("SourceArn")).contains(asJson(ref(restApiId()))),
+                        asJson(permission));
+            }
+        }
 
         assertEquals(Set.of(ref(liveAliasId(API_HANDLER)), ref(liveAliasId(AUTHORIZER_HANDLER))), invoked);
+    }
+
+    /** The provisioners and the sweeper are invoked by their rules; the API function calls the provisioners with IAM. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyOtherInvokePermission_isForEventBridge_fromARuleOfThisStackThatTargetsThatLiveAlias() {
+        Map<String, Map<String, Object>> aliases = resourcesOfType("AWS::Lambda::Alias");
+        Map<String, Map<String, Object>> rules = resourcesOfType("AWS::Events::Rule");
+        for (Map<String, Object> permission : resourcesOfType(PERMISSION).values()) {
+            Map<String, Object> granted = properties(permission);
+            if (APIGATEWAY.equals(granted.get("Principal"))) {
+                continue;
+            }
+            assertEquals("events.amazonaws.com", granted.get("Principal"), asJson(permission));
+            assertEquals("lambda:InvokeFunction", granted.get("Action"), asJson(permission));
+
+            String aliasId = (String) ((Map<String, Object>) granted.get("FunctionName")).get("Ref");
+            assertTrue(aliases.containsKey(aliasId), "not an alias: " + asJson(permission));
+            assertEquals("live", properties(aliases.get(aliasId)).get("Name"), asJson(permission));
+
+            String ruleId = (String) ((List<Object>) ((Map<String, Object>) granted.get("SourceArn"))
+                    .get("Fn::GetAtt")).get(0);
+            assertEquals(getAtt(ruleId, "Arn"), granted.get("SourceArn"), asJson(permission));
+            assertTrue(rules.containsKey(ruleId), "not a rule of this stack: " + asJson(permission));
+            List<Map<String, Object>> targets = (List<Map<String, Object>>) properties(rules.get(ruleId)).get("Targets");
+            assertTrue(targets.stream().anyMatch(target -> ref(aliasId).equals(target.get("Arn"))),
+                    ruleId + " does not target " + aliasId);
+        }
     }
 
     @Test
