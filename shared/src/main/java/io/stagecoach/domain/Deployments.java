@@ -21,7 +21,7 @@ public interface Deployments {
   Outcome<Page<Deployment>> history(String app, String environment, PageRequest page);
 
   /**
-   * Takes the environment's lease for {@code deployment} (free, expired, or already its own) and marks the
+   * Takes the environment's lease for {@code deployment} (free, expired, or its own and resumable) and marks the
    * deployment {@code provisioning}, in one transaction. When another deployment holds a live lease,
    * {@code deployment} is put on the lease's waiting list instead, for the holder to take up when it is done.
    */
@@ -38,7 +38,11 @@ public interface Deployments {
     record NotRequested() implements Claim {}
   }
 
-  /** Keeps the lease for a deployment that is still working (a stack still updating). */
+  /**
+   * Keeps the lease for a deployment whose work goes on outside the run (a stack still updating) and marks it
+   * resumable: the next delivery of its event continues it. Without that mark, a delivery for a deployment
+   * that holds a live lease is a duplicate and is left alone.
+   */
   boolean extendLease(String app, String environment, String deploymentId, Instant until);
 
   /**

@@ -98,10 +98,21 @@ public final class ProvisionerHandler implements RequestStreamHandler {
     return switch (settings.provisionerKind()) {
       case "local" -> new LocalProvisioner(settings.dynamoDb());
       case "cloudformation" -> CloudFormationProvisioner.assumingDeployRoles(settings.region(), settings.credentials(),
-          DEPLOY_ROLE_PREFIX, settings.deployAccounts(), Clock.systemUTC(), timeLeft);
+          deployRolePrefix(settings), settings.deployAccounts(), Clock.systemUTC(), timeLeft);
       default -> throw new IllegalStateException("STAGECOACH_PROVISIONER must be cloudformation or local, not '"
           + settings.provisionerKind() + "'");
     };
+  }
+
+  /** {@code DEPLOY_ROLE_NAME} is {@code stagecoach-deploy-{tier}}; the provisioner assumes it in each account. */
+  private static String deployRolePrefix(Settings settings) {
+    String role = settings.deployRoleName();
+    String tier = settings.provisionerTier();
+    if (!role.equals(DEPLOY_ROLE_PREFIX + tier)) {
+      throw new IllegalStateException("DEPLOY_ROLE_NAME must be " + DEPLOY_ROLE_PREFIX + tier + " for the " + tier
+          + " provisioner, not " + role);
+    }
+    return DEPLOY_ROLE_PREFIX;
   }
 
   private static Duration timeLeft(Context context) {

@@ -57,6 +57,11 @@ public record Settings(Map<String, String> environment, Region region, AwsCreden
     return Optional.ofNullable(environment.get("STAGECOACH_PROVISIONER")).filter(s -> !s.isBlank()).orElse("cloudformation");
   }
 
+  /** The role a provisioner assumes in each target account ({@code DEPLOY_ROLE_NAME}). */
+  public String deployRoleName() {
+    return required("DEPLOY_ROLE_NAME");
+  }
+
   /** The accounts whose deploy role this provisioner may assume ({@code DEPLOY_ACCOUNTS}, comma-separated). */
   public java.util.Set<String> deployAccounts() {
     String value = environment.getOrDefault("DEPLOY_ACCOUNTS", "");

@@ -97,6 +97,11 @@ public final class DynamoDbDeployments implements Deployments {
         // Its lease went to another deployment after it expired: it has been failed already.
         return new Claim.NotRequested();
       }
+      boolean resumable = lease.containsKey("resumable");
+      if (holder.equals(Optional.of(d.id())) && live && !resumable) {
+        // A run of this very deployment is still working (this is a repeated or swept event): leave it be.
+        return new Claim.NotRequested();
+      }
       Optional<String> tookOver = holder.filter(h -> !h.equals(d.id()));
       Deployment provisioning = d.provisioning(now);
       List<TransactWriteItem> items = new ArrayList<>();
@@ -114,7 +119,7 @@ public final class DynamoDbDeployments implements Deployments {
       }
       items.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
           .key(key(appPk(d.app()), leaseSk(d.environment())))
-          .updateExpression("SET #holder = :id, #until = :until")
+          .updateExpression("SET #holder = :id, #until = :until REMOVE resumable")
           .conditionExpression(leaseCondition)
           .expressionAttributeNames(leaseNames)
           .expressionAttributeValues(leaseValues).build()).build());
@@ -180,10 +185,11 @@ public final class DynamoDbDeployments implements Deployments {
     try {
       dynamo.updateItem(r -> r.tableName(table)
           .key(key(appPk(app), leaseSk(environment)))
-          .updateExpression("SET #until = :until")
+          .updateExpression("SET #until = :until, resumable = :yes")
           .conditionExpression("#holder = :id")
           .expressionAttributeNames(Map.of("#holder", "holder", "#until", "leaseUntil"))
-          .expressionAttributeValues(Map.of(":id", s(deploymentId), ":until", n(until.toEpochMilli()))));
+          .expressionAttributeValues(Map.of(":id", s(deploymentId), ":until", n(until.toEpochMilli()),
+              ":yes", AttributeValue.fromBool(true))));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -307,7 +313,7 @@ public final class DynamoDbDeployments implements Deployments {
   private TransactWriteItem freeLease(Deployment d) {
     return TransactWriteItem.builder().update(Update.builder().tableName(table)
         .key(key(appPk(d.app()), leaseSk(d.environment())))
-        .updateExpression("REMOVE #holder, #until")
+        .updateExpression("REMOVE #holder, #until, resumable")
         .conditionExpression("#holder = :id")
         .expressionAttributeNames(Map.of("#holder", "holder", "#until", "leaseUntil"))
         .expressionAttributeValues(Map.of(":id", s(d.id()))).build()).build();

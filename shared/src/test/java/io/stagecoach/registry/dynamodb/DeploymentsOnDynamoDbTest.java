@@ -112,14 +112,30 @@ class DeploymentsOnDynamoDbTest {
     assertInstanceOf(Deployments.Claim.Claimed.class, deployments.claim(first, NOW, NOW.plusSeconds(60)));
     Deployments.Claim queued = deployments.claim(second, NOW, NOW.plusSeconds(60));
     assertEquals(new Deployments.Claim.Queued("d-1"), queued);
-    assertInstanceOf(Deployments.Claim.Claimed.class,
+    assertInstanceOf(Deployments.Claim.NotRequested.class,
         deployments.claim(deployments.findDeployment(app, "d-1").orElseThrow(), NOW, NOW.plusSeconds(60)),
-        "a holder takes its own lease again (a resumed run)");
+        "the holder's own event again, while it runs, starts nothing");
     Deployment holder = deployments.findDeployment(app, "d-1").orElseThrow();
     assertEquals(DeploymentStatus.PROVISIONING, holder.status());
     assertInstanceOf(WriteResult.Written.class, deployments.finish(holder.failed("test", Optional.empty(), NOW), Optional.empty()));
     assertEquals(List.of("d-2"), deployments.takeWaiting(app, "dev"));
     assertEquals(List.of(), deployments.takeWaiting(app, "dev"), "taken once");
+  }
+
+  @Test
+  void aRepeatedEvent_ofADeploymentWhoseRunHoldsALiveLease_isLeftAlone_butAPausedOneIsResumed() {
+    Deployment d = requested("dev", "1.0.0", "d-1");
+    assertInstanceOf(Deployments.Claim.Claimed.class, deployments.claim(d, NOW, NOW.plusSeconds(60)));
+    Deployment running = deployments.findDeployment(app, "d-1").orElseThrow();
+    assertInstanceOf(Deployments.Claim.NotRequested.class, deployments.claim(running, NOW.plusSeconds(1), NOW.plusSeconds(61)),
+        "a swept or duplicated event must not start a second run beside the first");
+    assertTrue(deployments.extendLease(app, "dev", "d-1", NOW.plusSeconds(120)));
+    assertInstanceOf(Deployments.Claim.Claimed.class, deployments.claim(running, NOW.plusSeconds(2), NOW.plusSeconds(62)),
+        "the continuation of a paused run takes its lease back");
+    assertInstanceOf(Deployments.Claim.NotRequested.class, deployments.claim(running, NOW.plusSeconds(3), NOW.plusSeconds(63)),
+        "and only one continuation does");
+    assertInstanceOf(Deployments.Claim.Claimed.class, deployments.claim(running, NOW.plusSeconds(64), NOW.plusSeconds(120)),
+        "once its lease expired (the run died), a later event runs it again");
   }
 
   @Test

@@ -143,8 +143,10 @@ public final class Provisioners extends Construct {
                     "This queue is the dead-letter queue of the " + tier + " provisioner (its rule target and its"
                             + " asynchronous invocations); a queue behind it would only move the events again.")
                     .on(deadLetters);
+            // On the alias EventBridge invokes: a config without the qualifier would apply to $LATEST.
             EventInvokeConfig.Builder.create(this, name + "InvokeConfig")
-                    .function(fn.liveAlias())
+                    .function(fn.function())
+                    .qualifier(JavaFunction.ALIAS_NAME)
                     .retryAttempts(LAMBDA_RETRIES)
                     .maxEventAge(Duration.hours(6))
                     .onFailure(new SqsDestination(deadLetters))
