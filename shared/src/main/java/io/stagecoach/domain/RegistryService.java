@@ -278,6 +278,38 @@ public final class RegistryService {
     });
   }
 
+  /**
+   * Moves an ephemeral environment's expiry to {@code at}, or {@code by} later than it is now; never earlier,
+   * never past {@link #MAX_EPHEMERAL_LIFETIME} from {@code now}.
+   */
+  public Outcome<Environment> extendEnvironment(
+      String app, String name, Optional<Instant> at, Optional<Duration> by, Instant now) {
+    return getEnvironment(app, name).flatMap(env -> {
+      String what = "environment '" + app + "/" + name + "'";
+      if (env.kind() != EnvironmentKind.EPHEMERAL || env.expiresAt().isEmpty()) {
+        return Outcome.rejected(Rejection.conflict(what + " is " + env.kind().wireName() + "; only ephemeral environments expire"));
+      }
+      Instant current = env.expiresAt().get();
+      Instant next = at.orElseGet(() -> current.plus(by.orElse(Duration.ZERO)));
+      if (!next.isAfter(current)) {
+        return Outcome.rejected(Rejection.invalid(at.isPresent() ? "expiresAt" : "by",
+            "must move the expiry later than " + current));
+      }
+      if (next.isAfter(now.plus(MAX_EPHEMERAL_LIFETIME))) {
+        return Outcome.rejected(Rejection.invalid(at.isPresent() ? "expiresAt" : "by",
+            "the expiry may be at most " + MAX_EPHEMERAL_LIFETIME.toDays() + " days ahead"));
+      }
+      Environment extended = new Environment(env.app(), env.name(), env.kind(), env.tier(), env.account(), env.region(),
+          env.config(), env.secrets(), env.isProtected(), env.owner(), Optional.of(next), env.deployed(),
+          env.createdAt(), env.createdBy(), now, env.revision() + 1);
+      return switch (registry.replaceEnvironment(extended, env.revision())) {
+        case WriteResult.Written w -> Outcome.accepted(extended);
+        case WriteResult.Missing m -> Outcome.rejected(environmentNotFound(app, name));
+        default -> Outcome.rejected(concurrentChange(what));
+      };
+    });
+  }
+
   Outcome<Environment> environmentFrom(
       Principal caller, App app, String name, EnvironmentSpec spec, Optional<Environment> current, Instant now) {
     List<FieldError> errors = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.stagecoach.domain.EventPublisher;
 import io.stagecoach.domain.ReleaseRegistered;
 import io.stagecoach.domain.EnvironmentSpec;
 import io.stagecoach.domain.FieldError;
+import io.stagecoach.domain.Naming;
 import io.stagecoach.domain.Outcome;
 import io.stagecoach.domain.PageRequest;
 import io.stagecoach.domain.RegistryService;
@@ -49,6 +50,8 @@ final class RegistryRoutes {
         new Route("GET", "/v1/apps/{app}/environments", viewer, false, this::listEnvironments),
         new Route("GET", "/v1/apps/{app}/environments/{env}", viewer, false, this::getEnvironment),
         new Route("PUT", "/v1/apps/{app}/environments/{env}", deployer, true, this::putEnvironment),
+        new Route("POST", "/v1/apps/{app}/environments", deployer, true, this::createEnvironment),
+        new Route("POST", "/v1/apps/{app}/environments/{env}/extend", deployer, true, this::extendEnvironment),
         new Route("GET", "/v1/apps/{app}/releases", viewer, false, this::listReleases),
         new Route("POST", "/v1/apps/{app}/releases", deployer, true, this::registerRelease),
         new Route("GET", "/v1/apps/{app}/releases/{version}", viewer, false, this::getRelease),
@@ -136,18 +139,91 @@ final class RegistryRoutes {
     };
   }
 
+  /**
+   * Creates a personal or ephemeral environment; a personal one is named after the caller unless the body
+   * names it. An existing environment of that name is a conflict (PUT replaces, POST only creates).
+   */
+  private ApiResponse createEnvironment(ApiRequest req) {
+    return body(req).map(fields -> {
+      Optional<String> named = fields.string("name");
+      EnvironmentSpec spec = environmentSpec(fields);
+      List<FieldError> errors = new java.util.ArrayList<>(fields.errors());
+      String kind = spec.kind().orElse("");
+      String name = named.orElse(kind.equals("personal") ? Naming.personalEnvironmentName(req.caller().name()) : null);
+      if (!kind.equals("personal") && !kind.equals("ephemeral")) {
+        errors.add(new FieldError("kind", "must be personal or ephemeral here; shared environments are PUT by name"));
+      } else if (name == null) {
+        errors.add(new FieldError("name", "is required for ephemeral environments"));
+      }
+      if (!errors.isEmpty()) {
+        return invalid(req, errors);
+      }
+      if (registry.getEnvironment(req.param("app"), name) instanceof Outcome.Accepted<?>) {
+        return ApiResponse.rejection(Rejection.conflict("environment '" + req.param("app") + "/" + name
+            + "' already exists"), req.path());
+      }
+      return switch (registry.putEnvironment(req.caller(), req.param("app"), name, spec, Optional.empty(), clock.instant())) {
+        case Outcome.Accepted<Saved<io.stagecoach.domain.Environment>> a when !a.value().created() ->
+            ApiResponse.rejection(Rejection.conflict("environment '" + req.param("app") + "/" + name
+                + "' was created by another request at the same time"), req.path());
+        case Outcome.Accepted<Saved<io.stagecoach.domain.Environment>> a -> ApiResponse.json(201, Views.environment(a.value().value()))
+            .withHeader("Location", "/v1/apps/" + req.param("app") + "/environments/" + name)
+            .withHeader("ETag", etag(a.value().value().revision()));
+        case Outcome.Rejected<Saved<io.stagecoach.domain.Environment>> r -> ApiResponse.rejection(r.rejection(), req.path());
+      };
+    }).fold();
+  }
+
+  /** {@code {"expiresAt": "..."}} or {@code {"by": "12h"}} (minutes m, hours h, days d) for an ephemeral environment. */
+  private ApiResponse extendEnvironment(ApiRequest req) {
+    return body(req).map(fields -> {
+      Optional<java.time.Instant> at = fields.instant("expiresAt");
+      Optional<String> by = fields.string("by");
+      List<FieldError> errors = new java.util.ArrayList<>(fields.errors());
+      Optional<java.time.Duration> duration = by.flatMap(RegistryRoutes::duration);
+      if (by.isPresent() && duration.isEmpty()) {
+        errors.add(new FieldError("by", "must be a duration such as 30m, 12h or 3d"));
+      }
+      if (at.isPresent() == by.isPresent()) {
+        errors.add(new FieldError("body", "give exactly one of expiresAt and by"));
+      }
+      if (!errors.isEmpty()) {
+        return invalid(req, errors);
+      }
+      return answer(req, registry.extendEnvironment(req.param("app"), req.param("env"), at, duration, clock.instant()),
+          Views::environment);
+    }).fold();
+  }
+
+  static Optional<java.time.Duration> duration(String text) {
+    var m = java.util.regex.Pattern.compile("([1-9][0-9]{0,4})([mhd])").matcher(text.trim());
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    long n = Long.parseLong(m.group(1));
+    return Optional.of(switch (m.group(2)) {
+      case "m" -> java.time.Duration.ofMinutes(n);
+      case "h" -> java.time.Duration.ofHours(n);
+      default -> java.time.Duration.ofDays(n);
+    });
+  }
+
+  private static EnvironmentSpec environmentSpec(Fields fields) {
+    return new EnvironmentSpec(
+        fields.string("kind"),
+        fields.string("tier"),
+        fields.string("account"),
+        fields.string("region"),
+        fields.stringMap("config"),
+        fields.stringMap("secrets"),
+        fields.bool("protected"),
+        fields.string("owner"),
+        fields.instant("expiresAt"));
+  }
+
   private ApiResponse putEnvironment(ApiRequest req) {
     return body(req).map(fields -> {
-      EnvironmentSpec spec = new EnvironmentSpec(
-          fields.string("kind"),
-          fields.string("tier"),
-          fields.string("account"),
-          fields.string("region"),
-          fields.stringMap("config"),
-          fields.stringMap("secrets"),
-          fields.bool("protected"),
-          fields.string("owner"),
-          fields.instant("expiresAt"));
+      EnvironmentSpec spec = environmentSpec(fields);
       List<FieldError> errors = fields.errors();
       if (!errors.isEmpty()) {
         return invalid(req, errors);

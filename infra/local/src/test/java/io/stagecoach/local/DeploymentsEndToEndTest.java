@@ -178,4 +178,43 @@ class DeploymentsEndToEndTest {
     assertEquals(2, api.get("/v1/apps/ledger/environments/dev/deployments").json().path("items").size(),
         "the history outlives the environment");
   }
+
+  @Test
+  void personalEnvironment_isNamedAfterItsCaller_andTakesDirectDeploys_andEphemeralOnesExpireAndExtend() throws Exception {
+    registerApp("profiles");
+    String secret = api.send("POST", "/v1/tokens", "{\"principal\":\"Alice.Smith@example.com\",\"roles\":[\"deployer\"]}")
+        .json().path("token").asText();
+    ApiClient alice = api.as(secret);
+    ApiClient.Reply personal = alice.send("POST", "/v1/apps/profiles/environments",
+        "{\"kind\":\"personal\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}");
+    assertEquals(201, personal.status(), personal.body());
+    assertEquals("alice-smith", personal.json().path("name").asText());
+    assertEquals("Alice.Smith@example.com", personal.json().path("owner").asText());
+    assertEquals("/v1/apps/profiles/environments/alice-smith", personal.header("Location"));
+    assertEquals(409, alice.send("POST", "/v1/apps/profiles/environments",
+        "{\"kind\":\"personal\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}").status(), "create only");
+
+    ApiClient.Reply deployed = alice.send("POST", "/v1/apps/profiles/deployments",
+        "{\"environment\":\"alice-smith\",\"version\":\"1.0.0\"}", Map.of("Idempotency-Key", "mine"));
+    assertEquals(202, deployed.status(), deployed.body());
+    JsonNode done = awaitTerminal("profiles", deployed.json().path("id").asText());
+    assertEquals("succeeded", done.path("status").asText(), done.toString());
+    assertEquals("profiles-alice-smith-orders", done.path("outputs").path("OrdersTable").asText());
+    assertEquals("Alice.Smith@example.com", done.path("requestedBy").asText());
+
+    String expiry = Instant.now().plus(Duration.ofHours(4)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    ApiClient.Reply ephemeral = alice.send("POST", "/v1/apps/profiles/environments",
+        "{\"kind\":\"ephemeral\",\"name\":\"pr-42\",\"account\":\"111111111111\",\"region\":\"eu-west-1\","
+            + "\"expiresAt\":\"" + expiry + "\"}");
+    assertEquals(201, ephemeral.status(), ephemeral.body());
+    assertEquals(400, alice.send("POST", "/v1/apps/profiles/environments",
+        "{\"kind\":\"ephemeral\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}").status(),
+        "an ephemeral environment needs a name and an expiry");
+    ApiClient.Reply extended = alice.send("POST", "/v1/apps/profiles/environments/pr-42/extend", "{\"by\":\"2h\"}");
+    assertEquals(200, extended.status(), extended.body());
+    assertEquals(Instant.parse(expiry).plus(Duration.ofHours(2)), Instant.parse(extended.json().path("expiresAt").asText()));
+    assertEquals(400, alice.send("POST", "/v1/apps/profiles/environments/pr-42/extend", "{\"by\":\"40d\"}").status());
+    assertEquals(409, alice.send("POST", "/v1/apps/profiles/environments/alice-smith/extend", "{\"by\":\"2h\"}").status(),
+        "personal environments do not expire");
+  }
 }
