@@ -123,7 +123,7 @@ public final class DeploymentBench {
       LocalProvisioner local = new LocalProvisioner(cloud.dynamo().client());
       var env = new io.stagecoach.domain.Environment("bench", "base", EnvironmentKind.PIPELINE,
           io.stagecoach.domain.Tier.DEV, "123456789012", "eu-west-1", Map.of(), Map.of(), false, "bench",
-          Optional.empty(), Optional.empty(), Instant.now(), "bench", Instant.now(), 1);
+          Optional.empty(), Optional.empty(), Optional.empty(), Instant.now(), "bench", Instant.now(), 1);
       List<Double> baseline = new ArrayList<>();
       for (int i = 0; i < warmup + measured; i++) {
         long t0 = System.nanoTime();

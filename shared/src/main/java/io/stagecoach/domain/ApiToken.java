@@ -16,10 +16,17 @@ public record ApiToken(
     String description,
     Instant createdAt,
     String createdBy,
-    Optional<Instant> expiresAt) {
+    Optional<Instant> expiresAt,
+    Set<String> groups) {
+
+  public ApiToken(String id, String secretHash, String principal, Set<Role> roles, String description,
+      Instant createdAt, String createdBy, Optional<Instant> expiresAt) {
+    this(id, secretHash, principal, roles, description, createdAt, createdBy, expiresAt, Set.of());
+  }
 
   public ApiToken {
     roles = Set.copyOf(roles);
+    groups = Set.copyOf(groups);
   }
 
   public boolean isValidAt(Instant now) {
@@ -27,6 +34,6 @@ public record ApiToken(
   }
 
   public Principal asPrincipal() {
-    return new Principal(principal, roles);
+    return new Principal(principal, roles, groups);
   }
 }

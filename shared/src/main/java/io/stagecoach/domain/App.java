@@ -17,6 +17,7 @@ public record App(
     List<Stage> pipeline,
     Set<String> allowedEnvironments,
     Optional<EnvironmentTemplate> template,
+    PromotionConcurrency concurrency,
     Instant createdAt,
     String createdBy,
     Instant updatedAt,
@@ -39,6 +40,10 @@ public record App(
       }
     }
     return Optional.empty();
+  }
+
+  public Optional<Stage> stage(String environment) {
+    return stageOf(environment).map(pipeline::get);
   }
 
   public List<String> stageNames() {

@@ -7,9 +7,17 @@ import java.util.Optional;
 public record AppSpec(
     String name,
     Optional<String> description,
-    List<String> pipeline,
+    List<Stage> pipeline,
     List<String> allowedEnvironments,
-    Optional<EnvironmentTemplate> template) {
+    Optional<EnvironmentTemplate> template,
+    PromotionConcurrency concurrency) {
+
+  /** An app whose stages have no gates of their own. */
+  public AppSpec(String name, Optional<String> description, List<String> stageNames, List<String> allowedEnvironments,
+      Optional<EnvironmentTemplate> template) {
+    this(name, description, stageNames.stream().map(Stage::new).toList(), allowedEnvironments, template,
+        PromotionConcurrency.SUPERSEDE);
+  }
 
   public AppSpec {
     pipeline = List.copyOf(pipeline);

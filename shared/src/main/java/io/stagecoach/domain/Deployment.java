@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * with everything its history shows: who asked and when, what the provisioner planned and produced, how it
  * ended. {@code requestHash} identifies the request that created it, so that a retried request with the
  * same idempotency key is recognised and another request with that key is refused. {@code attempts} counts
- * provisioner runs that ended in a technical error.
+ * provisioner runs that ended in a technical error. {@code callbackToken} is the task token of the promotion
+ * step waiting for this deployment (never shown, never put in an event).
  */
 public record Deployment(
     String id,
@@ -32,10 +33,25 @@ public record Deployment(
     int attempts,
     Instant requestedAt,
     Optional<Instant> startedAt,
-    Optional<Instant> finishedAt) {
+    Optional<Instant> finishedAt,
+    Optional<String> callbackToken) {
 
-  /** Where requests come from: the API, or a promotion ({@code promotion:{id}}). */
+  /** A deployment no workflow waits for. */
+  public Deployment(String id, String app, String environment, Tier tier, DeploymentAction action,
+      Optional<String> version, Optional<String> digest, DeploymentStatus status, Optional<String> reason,
+      Optional<Plan> plan, Map<String, String> outputs, String requestedBy, String origin, String requestHash,
+      int attempts, Instant requestedAt, Optional<Instant> startedAt, Optional<Instant> finishedAt) {
+    this(id, app, environment, tier, action, version, digest, status, reason, plan, outputs, requestedBy, origin,
+        requestHash, attempts, requestedAt, startedAt, finishedAt, Optional.empty());
+  }
+
+  /** Where requests come from: the API, a promotion ({@code promotion:{id}}) or a rollback. */
   public static final String ORIGIN_API = "api";
+  public static final String ORIGIN_ROLLBACK = "rollback";
+
+  public boolean isRollback() {
+    return origin.startsWith(ORIGIN_ROLLBACK);
+  }
 
   private static final DateTimeFormatter ORDER_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -89,6 +105,6 @@ public record Deployment(
   private Deployment with(DeploymentStatus status, Optional<String> reason, Optional<Plan> plan,
       Map<String, String> outputs, int attempts, Optional<Instant> startedAt, Optional<Instant> finishedAt) {
     return new Deployment(id, app, environment, tier, action, version, digest, status, reason, plan, outputs,
-        requestedBy, origin, requestHash, attempts, requestedAt, startedAt, finishedAt);
+        requestedBy, origin, requestHash, attempts, requestedAt, startedAt, finishedAt, callbackToken);
   }
 }

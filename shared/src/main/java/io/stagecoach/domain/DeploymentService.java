@@ -105,6 +105,97 @@ public final class DeploymentService {
   }
 
   /**
+   * Records the deployment a promotion's Deploy step asked for (its event carries the id, the release and the
+   * step's task token). Idempotent: a repeated event finds the record. Nothing is published: the event that
+   * asked is the announcement.
+   */
+  public Outcome<Deployment> recordForPromotion(Principal requester, String app, String id, String environment,
+      String version, String promotionId, String callbackToken, Instant now) {
+    Optional<Deployment> existing = deployments.findDeployment(app, id);
+    if (existing.isPresent()) {
+      return Outcome.accepted(existing.get());
+    }
+    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(app, environment);
+    if (read.app().isEmpty() || read.environment().isEmpty()) {
+      return Outcome.rejected(Rejection.notFound("environment '" + app + "/" + environment + "' does not exist"));
+    }
+    Optional<Release> release = registry.findRelease(app, version);
+    if (release.isEmpty()) {
+      return Outcome.rejected(Rejection.notFound("release " + version + " of app '" + app + "' does not exist"));
+    }
+    Deployment d = new Deployment(id, app, environment, read.environment().get().tier(), DeploymentAction.DEPLOY,
+        Optional.of(version), Optional.of(release.get().digest()), DeploymentStatus.REQUESTED, Optional.empty(),
+        Optional.empty(), java.util.Map.of(), requester.name(), Origin.promotion(promotionId).name(),
+        "promotion:" + promotionId + ":" + environment, 0, now, Optional.empty(), Optional.empty(),
+        Optional.of(callbackToken));
+    return switch (deployments.createDeployment(d)) {
+      case WriteResult.Written w -> Outcome.accepted(d);
+      default -> deployments.findDeployment(app, id).<Outcome<Deployment>>map(Outcome::accepted)
+          .orElseGet(() -> Outcome.rejected(Rejection.conflict("deployment " + id + " could not be recorded")));
+    };
+  }
+
+  /**
+   * Puts an environment back on an earlier release: {@code version}, or the last one that succeeded there
+   * before the one it runs. Like a promotion's deploy it needs no promotion: the release was there before.
+   */
+  public Outcome<Saved<Deployment>> rollback(Principal caller, String app, String environment, Optional<String> version,
+      String origin, String newId, Instant now) {
+    Optional<Environment> env = registry.findEnvironment(app, environment);
+    if (env.isEmpty()) {
+      return Outcome.rejected(Rejection.notFound("environment '" + app + "/" + environment + "' does not exist"));
+    }
+    Optional<String> current = env.get().deployedVersion();
+    if (current.isEmpty()) {
+      return Outcome.rejected(Rejection.conflict("environment '" + app + "/" + environment
+          + "' has never received a release; there is nothing to roll back"));
+    }
+    Optional<String> target = version;
+    if (target.isEmpty()) {
+      target = lastGoodBefore(app, environment, current.get());
+      if (target.isEmpty()) {
+        return Outcome.rejected(Rejection.conflict("environment '" + app + "/" + environment
+            + "' has no earlier successful release than " + current.get()));
+      }
+    } else if (!hasSucceeded(app, environment, target.get())) {
+      return Outcome.rejected(Rejection.of(Rejection.Code.ORDER_VIOLATION, "release " + target.get()
+          + " never succeeded in '" + app + "/" + environment + "'; a rollback goes back to a release that did"));
+    }
+    return request(caller, app, new DeploymentSpec(environment, target.get()), Optional.empty(),
+        "rollback:" + environment + ":" + target.get(), newId, new Origin(origin, true), now);
+  }
+
+  /** The newest release that succeeded in the environment, other than {@code current}. */
+  public Optional<String> lastGoodBefore(String app, String environment, String current) {
+    PageRequest page = new PageRequest(Optional.empty(), PageRequest.MAX_LIMIT);
+    for (int pages = 0; pages < 10; pages++) {
+      if (!(deployments.history(app, environment, page) instanceof Outcome.Accepted<Page<Deployment>> a)) {
+        return Optional.empty();
+      }
+      for (Deployment d : a.value().items()) {
+        if (d.status() == DeploymentStatus.SUCCEEDED && d.action() == DeploymentAction.DEPLOY
+            && d.version().isPresent() && !d.version().get().equals(current)) {
+          return d.version();
+        }
+      }
+      if (a.value().nextCursor().isEmpty()) {
+        return Optional.empty();
+      }
+      page = new PageRequest(a.value().nextCursor(), PageRequest.MAX_LIMIT);
+    }
+    return Optional.empty();
+  }
+
+  private boolean hasSucceeded(String app, String environment, String version) {
+    PageRequest page = new PageRequest(Optional.empty(), PageRequest.MAX_LIMIT);
+    if (deployments.history(app, environment, page) instanceof Outcome.Accepted<Page<Deployment>> a) {
+      return a.value().items().stream().anyMatch(d -> d.status() == DeploymentStatus.SUCCEEDED
+          && d.version().equals(Optional.of(version)));
+    }
+    return false;
+  }
+
+  /**
    * Asks the environment's provisioner to remove everything it made, then the registration. Protected
    * environments are refused; shared ones need {@code confirm} to repeat their name.
    */

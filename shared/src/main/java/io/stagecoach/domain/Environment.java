@@ -23,6 +23,7 @@ public record Environment(
     String owner,
     Optional<Instant> expiresAt,
     Optional<DeployedRelease> deployed,
+    Optional<EnvironmentFreeze> freeze,
     Instant createdAt,
     String createdBy,
     Instant updatedAt,
@@ -35,6 +36,10 @@ public record Environment(
 
   public boolean hasBeenDeployed() {
     return deployed.isPresent();
+  }
+
+  public boolean isFrozen() {
+    return freeze.isPresent();
   }
 
   public Optional<String> deployedVersion() {

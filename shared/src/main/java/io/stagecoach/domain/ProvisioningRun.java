@@ -34,14 +34,21 @@ public final class ProvisioningRun {
   private final Provisioner provisioner;
   private final EventPublisher events;
   private final Supplier<Instant> clock;
+  private final DeploymentCallbacks callbacks;
 
   public ProvisioningRun(Registry registry, Deployments deployments, Provisioner provisioner, EventPublisher events,
       Supplier<Instant> clock) {
+    this(registry, deployments, provisioner, events, clock, DeploymentCallbacks.NONE);
+  }
+
+  public ProvisioningRun(Registry registry, Deployments deployments, Provisioner provisioner, EventPublisher events,
+      Supplier<Instant> clock, DeploymentCallbacks callbacks) {
     this.registry = registry;
     this.deployments = deployments;
     this.provisioner = provisioner;
     this.events = events;
     this.clock = clock;
+    this.callbacks = callbacks;
   }
 
   /** What became of each deployment the run looked at, in order: for logs and tests. */
@@ -201,7 +208,9 @@ public final class ProvisioningRun {
     List<String> next = new ArrayList<>();
     for (Deployment d : waiting) {
       if (d.action() == DeploymentAction.DEPLOY && newestDeploy.isPresent() && d != newestDeploy.get()) {
-        if (deployments.close(d.superseded(newestDeploy.get().id(), clock.get())) instanceof WriteResult.Written) {
+        Deployment closed = d.superseded(newestDeploy.get().id(), clock.get());
+        if (deployments.close(closed) instanceof WriteResult.Written) {
+          announce(closed);
           report.add(d.id() + ": superseded by " + newestDeploy.get().id());
         }
       } else {
@@ -211,11 +220,24 @@ public final class ProvisioningRun {
     return next;
   }
 
-  /** Announces a terminal deployment (again, when a delivery repeats); a superseded one is not news. */
+  /**
+   * Announces a terminal deployment (again, when a delivery repeats) and answers the workflow step waiting for
+   * it; a superseded one is not news on the bus, but a waiting promotion hears that it did not happen.
+   */
   private void announce(Deployment d) {
     switch (d.status()) {
-      case SUCCEEDED -> events.publish(new DeploymentSucceeded(d));
-      case FAILED -> events.publish(new DeploymentFailed(d));
+      case SUCCEEDED -> {
+        events.publish(new DeploymentSucceeded(d));
+        if (d.isRollback()) {
+          events.publish(new RollbackCompleted(d));
+        }
+        d.callbackToken().ifPresent(t -> callbacks.succeeded(t, d));
+      }
+      case FAILED -> {
+        events.publish(new DeploymentFailed(d));
+        d.callbackToken().ifPresent(t -> callbacks.failed(t, d));
+      }
+      case SUPERSEDED -> d.callbackToken().ifPresent(t -> callbacks.failed(t, d));
       default -> {
       }
     }

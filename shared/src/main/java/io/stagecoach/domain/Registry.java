@@ -37,6 +37,9 @@ public interface Registry {
 
   WriteResult deleteEnvironment(String app, String environment, long expectedRevision);
 
+  /** Freezes the environment (or thaws it, with empty); {@link WriteResult.Missing} when it does not exist. */
+  WriteResult setFreeze(String app, String environment, Optional<EnvironmentFreeze> freeze);
+
   Optional<Release> findRelease(String app, String version);
 
   Outcome<Page<Release>> listReleases(String app, PageRequest page);

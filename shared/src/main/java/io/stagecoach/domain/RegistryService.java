@@ -86,9 +86,10 @@ public final class RegistryService {
     App replaced = new App(
         old.name(),
         spec.description().orElse(""),
-        stages(spec.pipeline()),
+        spec.pipeline(),
         new LinkedHashSet<>(spec.allowedEnvironments()),
         spec.template(),
+        spec.concurrency(),
         old.createdAt(),
         old.createdBy(),
         now,
@@ -130,17 +131,14 @@ public final class RegistryService {
     return new App(
         spec.name(),
         spec.description().orElse(""),
-        stages(spec.pipeline()),
+        spec.pipeline(),
         new LinkedHashSet<>(spec.allowedEnvironments()),
         spec.template(),
+        spec.concurrency(),
         now,
         caller.name(),
         now,
         1);
-  }
-
-  private static List<Stage> stages(List<String> names) {
-    return names.stream().map(Stage::new).toList();
   }
 
   static List<FieldError> appProblems(AppSpec spec) {
@@ -156,14 +154,15 @@ public final class RegistryService {
     }
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < spec.pipeline().size(); i++) {
-      String stage = spec.pipeline().get(i);
+      Stage stage = spec.pipeline().get(i);
       String field = "pipeline[" + i + "]";
-      Optional<String> problem = Naming.environmentNameProblem(stage);
+      Optional<String> problem = Naming.environmentNameProblem(stage.environment());
       if (problem.isPresent()) {
         errors.add(new FieldError(field, problem.get()));
-      } else if (!seen.add(stage)) {
-        errors.add(new FieldError(field, "'" + stage + "' appears twice in the pipeline"));
+      } else if (!seen.add(stage.environment())) {
+        errors.add(new FieldError(field, "'" + stage.environment() + "' appears twice in the pipeline"));
       }
+      errors.addAll(StageRules.problems(stage, field));
     }
     spec.template().flatMap(EnvironmentTemplate::problem)
         .ifPresent(p -> errors.add(new FieldError("template", p)));
@@ -300,7 +299,7 @@ public final class RegistryService {
             "the expiry may be at most " + MAX_EPHEMERAL_LIFETIME.toDays() + " days ahead"));
       }
       Environment extended = new Environment(env.app(), env.name(), env.kind(), env.tier(), env.account(), env.region(),
-          env.config(), env.secrets(), env.isProtected(), env.owner(), Optional.of(next), env.deployed(),
+          env.config(), env.secrets(), env.isProtected(), env.owner(), Optional.of(next), env.deployed(), env.freeze(),
           env.createdAt(), env.createdBy(), now, env.revision() + 1);
       return switch (registry.replaceEnvironment(extended, env.revision())) {
         case WriteResult.Written w -> Outcome.accepted(extended);
@@ -308,6 +307,25 @@ public final class RegistryService {
         default -> Outcome.rejected(concurrentChange(what));
       };
     });
+  }
+
+  /** Closes an environment to releases: promotions stop at its gate until it is thawed. */
+  public Outcome<Environment> freeze(Principal caller, String app, String name, String reason, Instant now) {
+    if (reason == null || reason.isBlank() || reason.length() > MAX_DESCRIPTION) {
+      return Outcome.rejected(Rejection.invalid("reason", "is required, at most " + MAX_DESCRIPTION + " characters"));
+    }
+    return setFreeze(app, name, Optional.of(new EnvironmentFreeze(reason, caller.name(), now)));
+  }
+
+  public Outcome<Environment> unfreeze(String app, String name) {
+    return setFreeze(app, name, Optional.empty());
+  }
+
+  private Outcome<Environment> setFreeze(String app, String name, Optional<EnvironmentFreeze> freeze) {
+    return switch (registry.setFreeze(app, name, freeze)) {
+      case WriteResult.Written w -> getEnvironment(app, name);
+      default -> Outcome.rejected(environmentNotFound(app, name));
+    };
   }
 
   Outcome<Environment> environmentFrom(
@@ -429,6 +447,7 @@ public final class RegistryService {
         owner,
         expiresAt,
         current.flatMap(Environment::deployed),
+        current.flatMap(Environment::freeze),
         current.map(Environment::createdAt).orElse(now),
         current.map(Environment::createdBy).orElse(caller.name()),
         now,
@@ -551,6 +570,14 @@ public final class RegistryService {
     spec.expiresInDays()
         .filter(d -> d < 1 || d > MAX_TOKEN_DAYS)
         .ifPresent(d -> errors.add(new FieldError("expiresInDays", "must be between 1 and " + MAX_TOKEN_DAYS)));
+    if (spec.groups().size() > 20) {
+      errors.add(new FieldError("groups", "must have at most 20 entries"));
+    }
+    for (int i = 0; i < spec.groups().size(); i++) {
+      if (!Principal.GROUP.matcher(spec.groups().get(i)).matches()) {
+        errors.add(new FieldError("groups[" + i + "]", "must be 1-32 lowercase letters, digits and - starting with a letter"));
+      }
+    }
     if (!errors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(errors));
     }
@@ -562,7 +589,8 @@ public final class RegistryService {
         spec.description().orElse(""),
         now,
         caller.name(),
-        spec.expiresInDays().map(d -> now.plus(Duration.ofDays(d))));
+        spec.expiresInDays().map(d -> now.plus(Duration.ofDays(d))),
+        new java.util.TreeSet<>(spec.groups()));
     return switch (registry.createToken(token)) {
       case WriteResult.Written w -> Outcome.accepted(new IssuedToken(token, secret));
       default -> Outcome.rejected(Rejection.conflict("token id " + id + " is taken; retry"));

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class EnvironmentRulesTest {
 
   private final App payments = new App("payments", "", List.of(new Stage("dev"), new Stage("staging"), new Stage("prod")),
-      java.util.Set.of("qa"), Optional.empty(), NOW, "alice", NOW, 1);
+      java.util.Set.of("qa"), Optional.empty(), io.stagecoach.domain.PromotionConcurrency.SUPERSEDE, NOW, "alice", NOW, 1);
   private final RegistryService rules = new RegistryService(null);
 
   private List<String> problems(String name, EnvironmentSpec spec) {

@@ -162,7 +162,16 @@ public final class Api {
     for (String r : roles.toString().split(",")) {
       Role.fromWire(r.trim()).ifPresent(held::add);
     }
-    return Optional.of(new Principal(n, held));
+    Set<String> groups = new java.util.TreeSet<>();
+    Object groupText = authorizer.get("groups");
+    if (groupText != null) {
+      for (String g : groupText.toString().split(",")) {
+        if (!g.isBlank()) {
+          groups.add(g.trim());
+        }
+      }
+    }
+    return Optional.of(new Principal(n, held, groups));
   }
 
   /** Decoded path segments; a trailing slash is tolerated, an empty inner segment never matches. */

@@ -3,7 +3,17 @@ package io.stagecoach.functions.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.ApprovalPolicy;
+import io.stagecoach.domain.DeploymentWindow;
 import io.stagecoach.domain.EnvironmentTemplate;
+import io.stagecoach.domain.Stage;
+import io.stagecoach.domain.Verification;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.EnumSet;
+import java.util.Set;
 import io.stagecoach.domain.FieldError;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -208,6 +218,134 @@ final class Fields {
       return Optional.empty();
     }
     return Optional.of(new EnvironmentTemplate(bodyText, url));
+  }
+
+  /**
+   * The pipeline: each stage a name, or an object {@code {"environment", "approval": {"groups": [{"group",
+   * "min"}], "timeoutMinutes"}, "window": {"days": ["mon", ...], "start": "09:00", "end": "17:00", "timeZone"},
+   * "verification": {"urlOutput", "path", "attempts", "intervalSeconds"}, "soakSeconds"}}.
+   */
+  List<Stage> stages(String name) {
+    JsonNode node = field(name);
+    if (node == null) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      wrongType(name, "an array", node);
+      return List.of();
+    }
+    List<Stage> stages = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode item = node.get(i);
+      String at = name + "[" + i + "]";
+      if (item.isTextual()) {
+        stages.add(new Stage(item.textValue()));
+      } else if (item.isObject()) {
+        Fields stage = new Fields((ObjectNode) item);
+        String environment = stage.requiredString("environment");
+        Optional<ApprovalPolicy> approval = stage.object("approval", a -> {
+          List<ApprovalPolicy.GroupQuorum> groups = new ArrayList<>();
+          JsonNode list = a.field("groups");
+          if (list == null || !list.isArray()) {
+            a.errors.add(new FieldError("groups", "is required: [{\"group\": \"staff\", \"min\": 1}]"));
+          } else {
+            for (int g = 0; g < list.size(); g++) {
+              String seat = "groups[" + g + "]";
+              if (!list.get(g).isObject()) {
+                a.errors.add(new FieldError(seat, "must be an object with group and min"));
+                continue;
+              }
+              Fields q = new Fields((ObjectNode) list.get(g));
+              String group = q.requiredString("group");
+              int min = q.integer("min").orElse(1);
+              q.errors().forEach(e -> a.errors.add(new FieldError(seat + "." + e.field(), e.message())));
+              groups.add(new ApprovalPolicy.GroupQuorum(group, min));
+            }
+          }
+          int minutes = a.integer("timeoutMinutes").orElse((int) ApprovalPolicy.DEFAULT_TIMEOUT.toMinutes());
+          return new ApprovalPolicy(groups, Duration.ofMinutes(minutes));
+        });
+        Optional<DeploymentWindow> window = stage.<Optional<DeploymentWindow>>object("window", w -> {
+          Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+          for (String d : w.strings("days")) {
+            Optional<DayOfWeek> day = dayOf(d);
+            if (day.isEmpty()) {
+              w.errors.add(new FieldError("days", "'" + d + "' is not a day (mon, tue, wed, thu, fri, sat, sun)"));
+            } else {
+              days.add(day.get());
+            }
+          }
+          Optional<LocalTime> start = w.time("start");
+          Optional<LocalTime> end = w.time("end");
+          String zoneName = w.string("timeZone").orElse("UTC");
+          ZoneId zone;
+          try {
+            zone = ZoneId.of(zoneName);
+          } catch (java.time.DateTimeException e) {
+            w.errors.add(new FieldError("timeZone", "'" + zoneName + "' is not a time zone such as Europe/London"));
+            return Optional.<DeploymentWindow>empty();
+          }
+          if (start.isEmpty() || end.isEmpty()) {
+            w.errors.add(new FieldError("start", "start and end are required, as HH:mm"));
+            return Optional.<DeploymentWindow>empty();
+          }
+          return Optional.of(new DeploymentWindow(days, start.get(), end.get(), zone));
+        }).flatMap(o -> o);
+        Optional<Verification> verification = stage.object("verification", v -> new Verification(
+            v.requiredString("urlOutput"),
+            v.string("path").orElse("/"),
+            v.integer("attempts").orElse(3),
+            Duration.ofSeconds(v.integer("intervalSeconds").orElse(2))));
+        int soak = stage.integer("soakSeconds").orElse(0);
+        stage.errors().forEach(e -> errors.add(new FieldError(at + "." + e.field(), e.message())));
+        stages.add(new Stage(environment, approval, window, verification, Duration.ofSeconds(soak)));
+      } else {
+        wrongType(at, "a string or an object", item);
+      }
+    }
+    return stages;
+  }
+
+  /** A nested object, read with its own fields; its errors come back prefixed with its name. */
+  private <T> Optional<T> object(String name, java.util.function.Function<Fields, T> read) {
+    JsonNode node = field(name);
+    if (node == null) {
+      return Optional.empty();
+    }
+    if (!node.isObject()) {
+      wrongType(name, "an object", node);
+      return Optional.empty();
+    }
+    Fields nested = new Fields((ObjectNode) node);
+    T value = read.apply(nested);
+    nested.errors().forEach(e -> errors.add(new FieldError(name + "." + e.field(), e.message())));
+    return Optional.ofNullable(value);
+  }
+
+  private Optional<LocalTime> time(String name) {
+    Optional<String> text = string(name);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(LocalTime.parse(text.get()));
+    } catch (java.time.format.DateTimeParseException e) {
+      errors.add(new FieldError(name, "must be a time of day such as 09:00"));
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<DayOfWeek> dayOf(String text) {
+    for (DayOfWeek d : DayOfWeek.values()) {
+      if (d.name().substring(0, 3).equalsIgnoreCase(text) || d.name().equalsIgnoreCase(text)) {
+        return Optional.of(d);
+      }
+    }
+    return Optional.empty();
+  }
+
+  void reject(String name, String message) {
+    errors.add(new FieldError(name, message));
   }
 
   /** All errors so far, with every field the route never asked for reported as unknown. */

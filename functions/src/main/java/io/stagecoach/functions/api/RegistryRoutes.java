@@ -116,12 +116,19 @@ final class RegistryRoutes {
   }
 
   private static AppSpec appSpec(Fields fields, String name) {
+    List<io.stagecoach.domain.Stage> stages = fields.stages("pipeline");
+    Optional<String> concurrency = fields.string("concurrency");
+    Optional<io.stagecoach.domain.PromotionConcurrency> parsed = concurrency.flatMap(io.stagecoach.domain.PromotionConcurrency::fromWire);
+    if (concurrency.isPresent() && parsed.isEmpty()) {
+      fields.reject("concurrency", "must be supersede or queue");
+    }
     return new AppSpec(
         name,
         fields.string("description"),
-        fields.namesOrObjects("pipeline", "environment"),
+        stages,
         fields.strings("allowedEnvironments"),
-        fields.template("template"));
+        fields.template("template"),
+        parsed.orElse(io.stagecoach.domain.PromotionConcurrency.SUPERSEDE));
   }
 
   // ------------------------------------------------------------ environments
@@ -292,7 +299,8 @@ final class RegistryRoutes {
           fields.requiredString("principal"),
           fields.strings("roles"),
           fields.string("description"),
-          fields.integer("expiresInDays"));
+          fields.integer("expiresInDays"),
+          fields.strings("groups"));
       List<FieldError> errors = fields.errors();
       if (!errors.isEmpty()) {
         return invalid(req, errors);
@@ -322,6 +330,8 @@ final class RegistryRoutes {
     o.put("principal", req.caller().name());
     var roles = o.putArray("roles");
     req.caller().roles().stream().sorted().map(Role::wireName).forEach(roles::add);
+    var groups = o.putArray("groups");
+    req.caller().groups().stream().sorted().forEach(groups::add);
     return ApiResponse.json(200, o);
   }
 

@@ -25,8 +25,26 @@ final class Views {
     o.put("description", app.description());
     ArrayNode pipeline = o.putArray("pipeline");
     for (Stage stage : app.pipeline()) {
-      pipeline.addObject().put("environment", stage.environment());
+      ObjectNode st = pipeline.addObject().put("environment", stage.environment());
+      stage.approval().ifPresent(ap -> {
+        ObjectNode approval = st.putObject("approval");
+        ArrayNode groups = approval.putArray("groups");
+        ap.groups().forEach(q -> groups.addObject().put("group", q.group()).put("min", q.minApprovers()));
+        approval.put("timeoutMinutes", ap.timeout().toMinutes());
+      });
+      stage.window().ifPresent(w -> {
+        ObjectNode window = st.putObject("window");
+        ArrayNode days = window.putArray("days");
+        w.days().forEach(d -> days.add(d.name().substring(0, 3).toLowerCase(java.util.Locale.ROOT)));
+        window.put("start", w.start().toString()).put("end", w.end().toString()).put("timeZone", w.zone().getId());
+      });
+      stage.verification().ifPresent(v -> st.putObject("verification").put("urlOutput", v.urlOutput())
+          .put("path", v.path()).put("attempts", v.attempts()).put("intervalSeconds", v.interval().toSeconds()));
+      if (!stage.soak().isZero()) {
+        st.put("soakSeconds", stage.soak().toSeconds());
+      }
     }
+    o.put("concurrency", app.concurrency().wireName());
     ArrayNode allowed = o.putArray("allowedEnvironments");
     app.allowedEnvironments().stream().sorted().forEach(allowed::add);
     app.template().ifPresent(t -> {
@@ -96,6 +114,8 @@ final class Views {
     o.put("principal", token.principal());
     ArrayNode roles = o.putArray("roles");
     token.roles().stream().sorted().map(Role::wireName).forEach(roles::add);
+    ArrayNode groups = o.putArray("groups");
+    token.groups().stream().sorted().forEach(groups::add);
     o.put("description", token.description());
     o.put("createdAt", token.createdAt().toString());
     o.put("createdBy", token.createdBy());

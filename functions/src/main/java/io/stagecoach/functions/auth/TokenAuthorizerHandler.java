@@ -62,7 +62,9 @@ public final class TokenAuthorizerHandler implements RequestHandler<Map<String, 
                 "Resource", wholeApi(methodArn instanceof String s ? s : "")))),
         "context", Map.of(
             "principal", p.name(),
-            "roles", p.roles().stream().map(Role::wireName).sorted().collect(Collectors.joining(","))));
+            "roles", p.roles().stream().map(Role::wireName).sorted().collect(Collectors.joining(",")),
+            // Context values are strings; approval policies count these groups.
+            "groups", p.groups().stream().sorted().collect(Collectors.joining(","))));
   }
 
   static Optional<String> bearer(String header) {

@@ -1,7 +1,17 @@
 package io.stagecoach.functions.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.ApprovalExpired;
+import io.stagecoach.domain.ApprovalGranted;
+import io.stagecoach.domain.ApprovalRejected;
+import io.stagecoach.domain.ApprovalRequested;
 import io.stagecoach.domain.DeploymentFailed;
+import io.stagecoach.domain.PromotionFailed;
+import io.stagecoach.domain.PromotionStarted;
+import io.stagecoach.domain.PromotionSucceeded;
+import io.stagecoach.domain.RollbackCompleted;
+import io.stagecoach.domain.StagePromoted;
+import io.stagecoach.functions.support.PromotionJson;
 import io.stagecoach.domain.DeploymentRequested;
 import io.stagecoach.domain.DeploymentSucceeded;
 import io.stagecoach.domain.ReleaseRegistered;
@@ -32,6 +42,19 @@ public final class EventDetails {
       case DeploymentRequested r -> deploymentDetail(r.deployment());
       case DeploymentSucceeded r -> deploymentDetail(r.deployment());
       case DeploymentFailed r -> deploymentDetail(r.deployment());
+      case RollbackCompleted r -> deploymentDetail(r.deployment());
+      case PromotionStarted p -> PromotionJson.promotion(p.promotion());
+      case PromotionSucceeded p -> PromotionJson.promotion(p.promotion());
+      case PromotionFailed p -> PromotionJson.promotion(p.promotion());
+      case StagePromoted p -> {
+        ObjectNode o = PromotionJson.promotion(p.promotion());
+        o.put("environment", p.environment());
+        yield o;
+      }
+      case ApprovalRequested a -> PromotionJson.approval(a.approval());
+      case ApprovalGranted a -> PromotionJson.approval(a.approval());
+      case ApprovalRejected a -> PromotionJson.approval(a.approval());
+      case ApprovalExpired a -> PromotionJson.approval(a.approval());
     };
   }
 

@@ -57,6 +57,7 @@ final class DeploymentMapping {
     item.put("requestedAt", s(d.requestedAt().toString()));
     d.startedAt().ifPresent(v -> item.put("startedAt", s(v.toString())));
     d.finishedAt().ifPresent(v -> item.put("finishedAt", s(v.toString())));
+    d.callbackToken().ifPresent(v -> item.put("callbackToken", s(v)));
     return item;
   }
 
@@ -85,7 +86,8 @@ final class DeploymentMapping {
         (int) ItemMapping.num(item, "attempts"),
         Instant.parse(str(item, "requestedAt")),
         optStr(item, "startedAt").map(Instant::parse),
-        optStr(item, "finishedAt").map(Instant::parse));
+        optStr(item, "finishedAt").map(Instant::parse),
+        optStr(item, "callbackToken"));
   }
 
   private static AttributeValue change(ResourceChange c) {

@@ -6,6 +6,7 @@ import static io.stagecoach.registry.dynamodb.RegistryKeys.*;
 import io.stagecoach.domain.ApiToken;
 import io.stagecoach.domain.App;
 import io.stagecoach.domain.Environment;
+import io.stagecoach.domain.EnvironmentFreeze;
 import io.stagecoach.domain.Outcome;
 import io.stagecoach.domain.Page;
 import io.stagecoach.domain.PageRequest;
@@ -277,6 +278,31 @@ public final class DynamoDbRegistry implements Registry {
             ? new WriteResult.ChangedSinceRead()
             : new WriteResult.Missing();
       }
+      return new WriteResult.Missing();
+    }
+  }
+
+  @Override
+  public WriteResult setFreeze(String app, String environment, Optional<EnvironmentFreeze> freeze) {
+    try {
+      if (freeze.isPresent()) {
+        dynamo.updateItem(r -> r.tableName(table)
+            .key(key(appPk(app), environmentSk(environment)))
+            .updateExpression("SET frozenReason = :reason, frozenBy = :by, frozenAt = :at, #rev = #rev + :one")
+            .conditionExpression(EXISTS)
+            .expressionAttributeNames(Map.of("#rev", REVISION))
+            .expressionAttributeValues(Map.of(":reason", s(freeze.get().reason()), ":by", s(freeze.get().by()),
+                ":at", s(freeze.get().at().toString()), ":one", n(1))));
+      } else {
+        dynamo.updateItem(r -> r.tableName(table)
+            .key(key(appPk(app), environmentSk(environment)))
+            .updateExpression("REMOVE frozenReason, frozenBy, frozenAt SET #rev = #rev + :one")
+            .conditionExpression(EXISTS)
+            .expressionAttributeNames(Map.of("#rev", REVISION))
+            .expressionAttributeValues(Map.of(":one", n(1))));
+      }
+      return new WriteResult.Written(0);
+    } catch (ConditionalCheckFailedException e) {
       return new WriteResult.Missing();
     }
   }

@@ -4,9 +4,14 @@ import static io.stagecoach.registry.dynamodb.RegistryKeys.*;
 
 import io.stagecoach.domain.ApiToken;
 import io.stagecoach.domain.App;
+import io.stagecoach.domain.ApprovalPolicy;
 import io.stagecoach.domain.DeployedRelease;
+import io.stagecoach.domain.DeploymentWindow;
+import io.stagecoach.domain.PromotionConcurrency;
+import io.stagecoach.domain.Verification;
 import io.stagecoach.domain.Environment;
 import io.stagecoach.domain.EnvironmentTemplate;
+import io.stagecoach.domain.EnvironmentFreeze;
 import io.stagecoach.domain.EnvironmentKind;
 import io.stagecoach.domain.Release;
 import io.stagecoach.domain.Role;
@@ -50,7 +55,8 @@ final class ItemMapping {
   static Map<String, AttributeValue> appMutableAttributes(App app) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put("description", s(app.description()));
-    item.put("pipeline", AttributeValue.fromL(app.pipeline().stream().map(st -> s(st.environment())).toList()));
+    item.put("pipeline", AttributeValue.fromL(app.pipeline().stream().map(ItemMapping::stageValue).toList()));
+    item.put("concurrency", s(app.concurrency().wireName()));
     item.put("allowedEnvironments", AttributeValue.fromL(app.allowedEnvironments().stream().map(ItemMapping::s).toList()));
     // Always written (empty map: no template), so that a replace also clears it.
     Map<String, AttributeValue> template = new HashMap<>();
@@ -68,14 +74,59 @@ final class ItemMapping {
     return new App(
         str(item, "name"),
         str(item, "description"),
-        item.get("pipeline").l().stream().map(v -> new Stage(v.s())).toList(),
+        item.get("pipeline").l().stream().map(ItemMapping::stage).toList(),
         item.get("allowedEnvironments").l().stream().map(AttributeValue::s)
             .collect(Collectors.toCollection(LinkedHashSet::new)),
         template(item.get("template")),
+        optStr(item, "concurrency").flatMap(PromotionConcurrency::fromWire).orElse(PromotionConcurrency.SUPERSEDE),
         Instant.parse(str(item, "createdAt")),
         str(item, "createdBy"),
         Instant.parse(str(item, "updatedAt")),
         num(item, REVISION));
+  }
+
+  /** A stage: its environment, and its gates when it has any. */
+  private static AttributeValue stageValue(Stage st) {
+    Map<String, AttributeValue> m = new HashMap<>();
+    m.put("environment", s(st.environment()));
+    st.approval().ifPresent(a -> m.put("approval", AttributeValue.fromM(Map.of(
+        "groups", AttributeValue.fromL(a.groups().stream().map(q -> AttributeValue.fromM(Map.of(
+            "group", s(q.group()), "min", n(q.minApprovers())))).toList()),
+        "timeoutSeconds", n(a.timeout().toSeconds())))));
+    st.window().ifPresent(w -> m.put("window", AttributeValue.fromM(Map.of(
+        "days", AttributeValue.fromL(w.days().stream().map(d -> s(d.name())).toList()),
+        "start", s(w.start().toString()),
+        "end", s(w.end().toString()),
+        "zone", s(w.zone().getId())))));
+    st.verification().ifPresent(v -> m.put("verification", AttributeValue.fromM(Map.of(
+        "urlOutput", s(v.urlOutput()),
+        "path", s(v.path()),
+        "attempts", n(v.attempts()),
+        "intervalMillis", n(v.interval().toMillis())))));
+    m.put("soakSeconds", n(st.soak().toSeconds()));
+    return AttributeValue.fromM(m);
+  }
+
+  private static Stage stage(AttributeValue value) {
+    if (value.s() != null) {
+      return new Stage(value.s());
+    }
+    Map<String, AttributeValue> m = value.m();
+    Optional<ApprovalPolicy> approval = Optional.ofNullable(m.get("approval")).map(a -> new ApprovalPolicy(
+        a.m().get("groups").l().stream().map(q -> new ApprovalPolicy.GroupQuorum(
+            q.m().get("group").s(), Integer.parseInt(q.m().get("min").n()))).toList(),
+        java.time.Duration.ofSeconds(Long.parseLong(a.m().get("timeoutSeconds").n()))));
+    Optional<DeploymentWindow> window = Optional.ofNullable(m.get("window")).map(w -> new DeploymentWindow(
+        w.m().get("days").l().stream().map(d -> java.time.DayOfWeek.valueOf(d.s()))
+            .collect(Collectors.toCollection(() -> java.util.EnumSet.noneOf(java.time.DayOfWeek.class))),
+        java.time.LocalTime.parse(w.m().get("start").s()),
+        java.time.LocalTime.parse(w.m().get("end").s()),
+        java.time.ZoneId.of(w.m().get("zone").s())));
+    Optional<Verification> verification = Optional.ofNullable(m.get("verification")).map(v -> new Verification(
+        v.m().get("urlOutput").s(), v.m().get("path").s(), Integer.parseInt(v.m().get("attempts").n()),
+        java.time.Duration.ofMillis(Long.parseLong(v.m().get("intervalMillis").n()))));
+    long soak = m.containsKey("soakSeconds") ? Long.parseLong(m.get("soakSeconds").n()) : 0;
+    return new Stage(m.get("environment").s(), approval, window, verification, java.time.Duration.ofSeconds(soak));
   }
 
   private static Optional<EnvironmentTemplate> template(AttributeValue value) {
@@ -143,6 +194,7 @@ final class ItemMapping {
             str(item, "deployedBy"),
             str(item, "deployedOrder"),
             Instant.parse(str(item, "deployedAt")))),
+        optStr(item, "frozenReason").map(r -> new EnvironmentFreeze(r, str(item, "frozenBy"), Instant.parse(str(item, "frozenAt")))),
         Instant.parse(str(item, "createdAt")),
         str(item, "createdBy"),
         Instant.parse(str(item, "updatedAt")),
@@ -193,6 +245,9 @@ final class ItemMapping {
     item.put("id", s(token.id()));
     item.put("principal", s(token.principal()));
     item.put("roles", AttributeValue.fromSs(token.roles().stream().map(Role::wireName).sorted().toList()));
+    if (!token.groups().isEmpty()) {
+      item.put("groups", AttributeValue.fromSs(token.groups().stream().sorted().toList()));
+    }
     item.put("description", s(token.description()));
     item.put("createdAt", s(token.createdAt().toString()));
     item.put("createdBy", s(token.createdBy()));
@@ -214,7 +269,8 @@ final class ItemMapping {
         str(item, "description"),
         Instant.parse(str(item, "createdAt")),
         str(item, "createdBy"),
-        optStr(item, "expiresAt").map(Instant::parse));
+        optStr(item, "expiresAt").map(Instant::parse),
+        item.containsKey("groups") ? Set.copyOf(item.get("groups").ss()) : Set.of());
   }
 
   // ------------------------------------------------------------ attribute helpers

@@ -31,7 +31,7 @@ final class Requests {
     return new Environment("payments", "staging", EnvironmentKind.PIPELINE, Tier.STAGING, account, region,
         Map.of("LOG_LEVEL", "info", "FEATURE_FLAGS", "fast-refunds"),
         Map.of("DB_PASSWORD", new SecretReference(DB_PASSWORD_ARN)),
-        isProtected, "team-payments", Optional.empty(), Optional.empty(),
+        isProtected, "team-payments", Optional.empty(), Optional.empty(), Optional.empty(),
         Fixtures.NOW, "alice@example.com", Fixtures.NOW, 1);
   }
 

@@ -26,7 +26,7 @@ class LocalProvisionerTest {
   private static ProvisioningRequest request(String app, String template, Map<String, String> config) {
     Environment env = new Environment(app, "dev", EnvironmentKind.PIPELINE, Tier.DEV, "123456789012", "eu-west-1",
         config, Map.of("DB_PASSWORD", new SecretReference("ssm:/db/password")), false, "alice", Optional.empty(),
-        Optional.empty(), Fixtures.NOW, "alice", Fixtures.NOW, 1);
+        Optional.empty(), Optional.empty(), Fixtures.NOW, "alice", Fixtures.NOW, 1);
     Release release = Release.registered(app, "1.0.0", "s3://a/b.zip", Fixtures.DIGEST, Optional.empty(), Fixtures.NOW, "ci");
     return new ProvisioningRequest("d-1", env, Optional.of(release), EnvironmentTemplate.inline(template));
   }

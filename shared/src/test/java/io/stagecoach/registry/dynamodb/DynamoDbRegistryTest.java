@@ -107,12 +107,12 @@ class DynamoDbRegistryTest {
   void replaceApp_afterAConcurrentChange_reportsChangedSinceRead() {
     accepted(service.createApp(ADMIN, app("payments"), NOW));
     App read = registry.findApp("payments").orElseThrow();
-    App first = new App(read.name(), "first", read.pipeline(), read.allowedEnvironments(), read.template(), read.createdAt(),
+    App first = new App(read.name(), "first", read.pipeline(), read.allowedEnvironments(), read.template(), read.concurrency(), read.createdAt(),
         read.createdBy(), NOW, 2);
     assertInstanceOf(WriteResult.Written.class, registry.replaceApp(first, 1));
     assertInstanceOf(WriteResult.ChangedSinceRead.class, registry.replaceApp(first, 1));
     assertInstanceOf(WriteResult.Missing.class, registry.replaceApp(
-        new App("ghost", "", read.pipeline(), read.allowedEnvironments(), Optional.empty(), NOW, "x", NOW, 2), 1));
+        new App("ghost", "", read.pipeline(), read.allowedEnvironments(), Optional.empty(), io.stagecoach.domain.PromotionConcurrency.SUPERSEDE, NOW, "x", NOW, 2), 1));
   }
 
   @Test
@@ -181,7 +181,7 @@ class DynamoDbRegistryTest {
     Environment env = accepted(service.putEnvironment(ADMIN, "payments", "dev", pipelineEnvironment("dev"),
         Optional.empty(), NOW)).value();
     Environment orphan = new Environment("gone", "dev", env.kind(), env.tier(), env.account(), env.region(),
-        env.config(), env.secrets(), false, "x", Optional.empty(), Optional.empty(), NOW, "x", NOW, 1);
+        env.config(), env.secrets(), false, "x", Optional.empty(), Optional.empty(), Optional.empty(), NOW, "x", NOW, 1);
     assertInstanceOf(WriteResult.Missing.class, registry.createEnvironment(orphan));
     assertTrue(registry.findEnvironment("gone", "dev").isEmpty());
   }

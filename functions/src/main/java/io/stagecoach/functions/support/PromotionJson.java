@@ -1,0 +1,63 @@
+package io.stagecoach.functions.support;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.Approval;
+import io.stagecoach.domain.Promotion;
+
+/** The JSON of promotions and approvals, the same in API answers and events. Task tokens never appear. */
+public final class PromotionJson {
+
+  private PromotionJson() {}
+
+  public static ObjectNode promotion(Promotion p) {
+    ObjectNode o = Json.object();
+    o.put("promotionId", p.id());
+    o.put("app", p.app());
+    o.put("version", p.version());
+    o.put("digest", p.digest());
+    o.put("status", p.status().wireName());
+    o.put("requestedBy", p.requestedBy());
+    o.put("startedAt", p.startedAt().toString());
+    p.current().filter(s -> !p.status().isTerminal() || s.status() != Promotion.StageStatus.PENDING)
+        .ifPresent(s -> o.put("stage", s.environment()));
+    ArrayNode stages = o.putArray("stages");
+    for (Promotion.StageProgress s : p.stages()) {
+      ObjectNode st = stages.addObject().put("environment", s.environment()).put("status", s.status().wireName());
+      s.approvalId().ifPresent(v -> st.put("approvalId", v));
+      s.deploymentId().ifPresent(v -> st.put("deploymentId", v));
+      s.startedAt().ifPresent(v -> st.put("startedAt", v.toString()));
+      s.finishedAt().ifPresent(v -> st.put("finishedAt", v.toString()));
+      s.reason().ifPresent(v -> st.put("reason", v));
+    }
+    p.failure().ifPresent(v -> o.put("failure", v));
+    p.reason().ifPresent(v -> o.put("reason", v));
+    p.finishedAt().ifPresent(v -> o.put("finishedAt", v.toString()));
+    return o;
+  }
+
+  public static ObjectNode approval(Approval a) {
+    ObjectNode o = Json.object();
+    o.put("approvalId", a.id());
+    o.put("app", a.app());
+    o.put("promotionId", a.promotionId());
+    o.put("environment", a.environment());
+    o.put("version", a.version());
+    o.put("status", a.status().wireName());
+    o.put("requestedBy", a.requestedBy());
+    o.put("requestedAt", a.requestedAt().toString());
+    o.put("expiresAt", a.expiresAt().toString());
+    ObjectNode policy = o.putObject("policy");
+    ArrayNode groups = policy.putArray("groups");
+    a.policy().groups().forEach(q -> groups.addObject().put("group", q.group()).put("min", q.minApprovers()));
+    policy.put("timeoutMinutes", a.policy().timeout().toMinutes());
+    ArrayNode decisions = o.putArray("decisions");
+    for (Approval.Decision d : a.decisions()) {
+      ObjectNode dn = decisions.addObject().put("principal", d.principal())
+          .put("decision", d.approve() ? "approve" : "reject").put("comment", d.comment()).put("at", d.at().toString());
+      ArrayNode g = dn.putArray("groups");
+      d.groups().stream().sorted().forEach(g::add);
+    }
+    return o;
+  }
+}

@@ -1,0 +1,17 @@
+package io.stagecoach.domain;
+
+/** A promotion was accepted and its workflow started. */
+public record PromotionStarted(Promotion promotion) implements StagecoachEvent {
+
+  public static final String DETAIL_TYPE = "Promotion Started";
+
+  @Override
+  public String detailType() {
+    return DETAIL_TYPE;
+  }
+
+  @Override
+  public String app() {
+    return promotion.app();
+  }
+}

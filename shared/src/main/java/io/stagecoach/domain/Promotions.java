@@ -1,0 +1,31 @@
+package io.stagecoach.domain;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The registry port for promotions and their approvals. Writes are conditional on the revision read. */
+public interface Promotions {
+
+  WriteResult createPromotion(Promotion promotion);
+
+  Optional<Promotion> findPromotion(String app, String id);
+
+  /** Replaces the promotion if it is still at {@code expectedRevision}. */
+  WriteResult savePromotion(Promotion promotion, long expectedRevision);
+
+  Outcome<Page<Promotion>> listPromotions(String app, PageRequest page);
+
+  WriteResult createApproval(Approval approval);
+
+  /** The approval of this id (its app is part of the id). */
+  Optional<Approval> findApproval(String id);
+
+  /** Replaces the approval if it still has {@code expectedDecisions} decisions and is pending. */
+  WriteResult saveApproval(Approval approval, int expectedDecisions);
+
+  /** Pending approvals, oldest first. */
+  Outcome<Page<Approval>> pendingApprovals(PageRequest page);
+
+  /** The pending approvals of an app's stage (at most a few): what a newer promotion supersedes. */
+  List<Approval> pendingApprovals(String app, String environment);
+}
