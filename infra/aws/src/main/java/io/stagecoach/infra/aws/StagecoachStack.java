@@ -22,8 +22,8 @@ import software.constructs.Construct;
 
 /**
  * Stagecoach on AWS: the registry table, the API and authorizer functions, the REST API in front of
- * them, the Stagecoach event bus, and release intake (a rule, a state machine and the artifact-check
- * function). Environment-agnostic: the account and region come from the credentials that deploy it.
+ * them, the Stagecoach event bus, release intake (a rule, a state machine and the artifact-check
+ * function), the per-tier provisioners, and the promotion pipeline (a state machine and its steps function). Environment-agnostic: the account and region come from the credentials that deploy it.
  */
 public final class StagecoachStack extends Stack {
 
@@ -37,6 +37,8 @@ public final class StagecoachStack extends Stack {
     public static final String PROVISIONER_FUNCTIONS_VARIABLE = "PROVISIONER_FUNCTIONS";
     /** Where the API function puts Stagecoach events. */
     public static final String EVENT_BUS_VARIABLE = "EVENT_BUS_NAME";
+    /** Where the API function starts promotions and answers their approvals (the state machine's ARN). */
+    public static final String PROMOTION_STATE_MACHINE_VARIABLE = Promotion.STATE_MACHINE_VARIABLE;
 
     private static final Pattern STACK_NAME = Pattern.compile("^[A-Za-z][-A-Za-z0-9]*$");
 
@@ -93,9 +95,15 @@ public final class StagecoachStack extends Stack {
         Provisioners provisioners = new Provisioners(this, "Provisioners", new Provisioners.Props(
                 code, bus, registry, props.tiers(), props.deployAccounts(), props.logRetention()));
 
+        Promotion promotion = new Promotion(this, "Promotion", new Promotion.Props(
+                code, bus, registry, promotionStateMachineName(getStackName()), props.logRetention()));
+        // Each provisioner answers the task token of the promotion's Deploy state once its deployment ends.
+        provisioners.functions().values().forEach(promotion::grantDeploymentResponse);
+
         Map<String, String> apiEnvironment = new LinkedHashMap<>(registryOnly);
         apiEnvironment.put(EVENT_BUS_VARIABLE, bus.getEventBusName());
         apiEnvironment.put(PROVISIONER_FUNCTIONS_VARIABLE, Fn.join(",", provisioners.functionsSetting()));
+        apiEnvironment.put(PROMOTION_STATE_MACHINE_VARIABLE, promotion.stateMachineArn());
 
         JavaFunction apiFunction = new JavaFunction(this, "ApiFunction", new JavaFunction.Props(
                 code, API_HANDLER, 1024, Duration.seconds(15), apiEnvironment, props.logRetention(),
@@ -104,6 +112,8 @@ public final class StagecoachStack extends Stack {
         bus.grantPutEventsTo(apiFunction.grantPrincipal());
         // Plans (GET .../diff) come from the tier's provisioner, invoked synchronously.
         provisioners.functions().values().forEach(p -> p.liveAlias().grantInvoke(apiFunction.grantPrincipal()));
+        // Promotions are started by the API, and their approvals answered through it.
+        promotion.grantStartAndApprove(apiFunction);
 
         JavaFunction authorizerFunction = new JavaFunction(this, "AuthorizerFunction", new JavaFunction.Props(
                 code, AUTHORIZER_HANDLER, 512, Duration.seconds(5), registryOnly, props.logRetention(),
@@ -133,10 +143,22 @@ public final class StagecoachStack extends Stack {
 
     /** {@code <stack name, lowercase>-events}, e.g. {@code stagecoach-events}. */
     static String busName(final String stackName) {
+        return namedAfter(stackName, "the event bus", "-events");
+    }
+
+    /**
+     * {@code <stack name, lowercase>-promotion}, e.g. {@code stagecoach-promotion}: named, so that the
+     * functions that need its ARN can construct it instead of referring to the state machine.
+     */
+    static String promotionStateMachineName(final String stackName) {
+        return namedAfter(stackName, "the promotion state machine", "-promotion");
+    }
+
+    private static String namedAfter(final String stackName, final String what, final String suffix) {
         if (Token.isUnresolved(stackName) || !STACK_NAME.matcher(stackName).matches()) {
-            throw new IllegalArgumentException("the event bus is named after the stack, which needs a literal"
+            throw new IllegalArgumentException(what + " is named after the stack, which needs a literal"
                     + " CloudFormation stack name (letters, digits, '-'), got '" + stackName + "'");
         }
-        return stackName.toLowerCase(Locale.ROOT) + "-events";
+        return stackName.toLowerCase(Locale.ROOT) + suffix;
     }
 }

@@ -1,7 +1,13 @@
 package io.stagecoach.infra.aws;
 
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.API_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.ARTIFACT_CHECK_HANDLER;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.PROMOTION_STEPS_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.functionId;
+import static io.stagecoach.infra.aws.PromotionTemplateTest.promotionStateMachineId;
+import static io.stagecoach.infra.aws.PromotionTemplateTest.stepsTaskResponsePolicyId;
+import static io.stagecoach.infra.aws.ProvisionersTemplateTest.TIERS;
+import static io.stagecoach.infra.aws.ProvisionersTemplateTest.provisionerId;
 import static io.stagecoach.infra.aws.ReleaseIntakeTemplateTest.stateMachineId;
 import static io.stagecoach.infra.aws.ReleaseIntakeTemplateTest.taskResponsePolicyId;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.json;
@@ -46,6 +52,31 @@ class DeploymentOrderTemplateTest {
         assertTrue(graph.get(function).stream().anyMatch(id -> id.contains("DefaultPolicy")),
                 "a function waits for its role's default policy: " + graph.get(function));
         assertFalse(reachable(function, graph).contains(policy), "the function must not wait for the policy");
+    }
+
+    @Test
+    void promotionStepsFunction_doesNotWaitForItsTaskResponsePolicy_whichWaitsForTheStateMachineThatInvokesIt() {
+        Map<String, Set<String>> graph = dependencies();
+        String function = functionId(PROMOTION_STEPS_HANDLER);
+        String policy = stepsTaskResponsePolicyId();
+
+        assertTrue(reachable(promotionStateMachineId(), graph).contains(function), "the definition names the function's alias");
+        assertTrue(reachable(policy, graph).contains(promotionStateMachineId()), "the policy names the state machine");
+        assertFalse(reachable(function, graph).contains(policy), "the function must not wait for the policy");
+        assertFalse(reachable(function, graph).contains(promotionStateMachineId()),
+                "the function finds the state machine by a constructed ARN, not by a reference");
+    }
+
+    /** They find it by its constructed ARN and are granted its actions in policies of their own. */
+    @Test
+    void apiFunction_andProvisioners_doNotWaitForThePromotionStateMachine() {
+        Map<String, Set<String>> graph = dependencies();
+        List<String> functions = new ArrayList<>(List.of(functionId(API_HANDLER)));
+        TIERS.forEach(tier -> functions.add(provisionerId(tier)));
+
+        for (String function : functions) {
+            assertFalse(reachable(function, graph).contains(promotionStateMachineId()), function);
+        }
     }
 
     /** Resource to the resources it needs first. */

@@ -1,8 +1,10 @@
 package io.stagecoach.infra.aws;
 
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.API_HANDLER;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.PROMOTION_STEPS_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.SWEEPER_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.roleId;
+import static io.stagecoach.infra.aws.PromotionTemplateTest.promotionStateMachineRoleId;
 import static io.stagecoach.infra.aws.ProvisionersTemplateTest.TIERS;
 import static io.stagecoach.infra.aws.ProvisionersTemplateTest.provisionerRoleId;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.actions;
@@ -60,11 +62,20 @@ class EventBusTemplateTest {
         assertMayOnlyPutEventsOnTheStagecoachBus(roleId(SWEEPER_HANDLER));
     }
 
+    /** The promotion's steps function records events of the promotion; its state machine sends Deployment Requested. */
     @Test
-    void onlyTheApiTheThreeProvisionersAndTheSweeper_mayPutEvents() {
+    void promotionStepsAndThePromotionStateMachine_mayOnlyPutEvents_onTheStagecoachBus() {
+        assertMayOnlyPutEventsOnTheStagecoachBus(roleId(PROMOTION_STEPS_HANDLER));
+        assertMayOnlyPutEventsOnTheStagecoachBus(promotionStateMachineRoleId());
+    }
+
+    @Test
+    void onlyTheApiTheThreeProvisionersTheSweeperAndThePromotion_mayPutEvents() {
         Set<String> expected = new TreeSet<>();
         expected.add(roleId(API_HANDLER));
         expected.add(roleId(SWEEPER_HANDLER));
+        expected.add(roleId(PROMOTION_STEPS_HANDLER));
+        expected.add(promotionStateMachineRoleId());
         TIERS.forEach(tier -> expected.add(provisionerRoleId(tier)));
 
         Set<String> putters = new TreeSet<>();

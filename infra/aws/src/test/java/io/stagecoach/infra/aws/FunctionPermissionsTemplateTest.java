@@ -3,10 +3,12 @@ package io.stagecoach.infra.aws;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.API_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.ARTIFACT_CHECK_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.AUTHORIZER_HANDLER;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.PROMOTION_STEPS_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.SWEEPER_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.liveAliasId;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.roleId;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.tableId;
+import static io.stagecoach.infra.aws.PromotionTemplateTest.promotionStateMachineRoleId;
 import static io.stagecoach.infra.aws.ProvisionersTemplateTest.TIERS;
 import static io.stagecoach.infra.aws.ProvisionersTemplateTest.provisionerAliasId;
 import static io.stagecoach.infra.aws.ProvisionersTemplateTest.provisionerId;
@@ -116,7 +118,7 @@ class FunctionPermissionsTemplateTest {
     }
 
     @Test
-    void onlyTheApiFunctionAndTheReleaseIntakeStateMachine_mayInvokeFunctions() {
+    void onlyTheApiFunctionAndTheReleaseIntakeAndPromotionStateMachines_mayInvokeFunctions() {
         Set<String> invokers = new TreeSet<>();
         for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
             if (!lambdaStatements(roleId).isEmpty()) {
@@ -124,11 +126,12 @@ class FunctionPermissionsTemplateTest {
             }
         }
 
-        assertEquals(Set.of(roleId(API_HANDLER), stateMachineRoleId()), invokers);
+        assertEquals(Set.of(roleId(API_HANDLER), stateMachineRoleId(), promotionStateMachineRoleId()), invokers);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER,
+        PROMOTION_STEPS_HANDLER})
     void functionRole_writesLogsOnlyToTheFunctionsOwnLogGroup(final String handler) {
         @SuppressWarnings("unchecked")
         Map<String, Object> logGroup = (Map<String, Object>) ((Map<String, Object>) properties(
@@ -147,10 +150,11 @@ class FunctionPermissionsTemplateTest {
     /** What each function may touch; the statements of each service are checked by the tests about it. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        API_HANDLER + " | logs dynamodb events lambda",
+        API_HANDLER + " | logs dynamodb events lambda states",
         AUTHORIZER_HANDLER + " | logs dynamodb",
         ARTIFACT_CHECK_HANDLER + " | logs states",
-        SWEEPER_HANDLER + " | logs dynamodb events"})
+        SWEEPER_HANDLER + " | logs dynamodb events",
+        PROMOTION_STEPS_HANDLER + " | logs dynamodb events states"})
     void functionRole_isGrantedActionsOfTheServicesTheFunctionUses_only(final String handler, final String services) {
         Set<String> granted = new TreeSet<>();
         statements(roleId(handler)).forEach(statement ->
@@ -168,7 +172,8 @@ class FunctionPermissionsTemplateTest {
                 assertTrue(statement.containsKey("Resource"), asJson(statement));
                 if (resources(statement).contains("*")) {
                     // These CloudWatch Logs actions have no resource-level permissions (see ReleaseIntake).
-                    assertEquals(stateMachineRoleId(), roleId, asJson(statement));
+                    assertTrue(Set.of(stateMachineRoleId(), promotionStateMachineRoleId()).contains(roleId),
+                            roleId + ": " + asJson(statement));
                     assertEquals(LOG_DELIVERY_ACTIONS, actions(statement), asJson(statement));
                     assertEquals(List.of("*"), resources(statement), asJson(statement));
                 }

@@ -28,6 +28,8 @@ class FunctionsTemplateTest {
     static final String ARTIFACT_CHECK_HANDLER = "io.stagecoach.functions.intake.ArtifactCheckHandler::handleRequest";
     static final String PROVISIONER_HANDLER = "io.stagecoach.functions.provision.ProvisionerHandler::handleRequest";
     static final String SWEEPER_HANDLER = "io.stagecoach.functions.provision.DeploymentSweeperHandler::handleRequest";
+    static final String PROMOTION_STEPS_HANDLER =
+            "io.stagecoach.functions.promotion.PromotionStepsHandler::handleRequest";
     static final String JIT_AT_C1 = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
 
     private static final String FUNCTION = "AWS::Lambda::Function";
@@ -85,7 +87,7 @@ class FunctionsTemplateTest {
     }
 
     @Test
-    void theStackHasExactlyTheApiAuthorizerArtifactCheckAndSweeperFunctions_andOneProvisionerPerTier() {
+    void theStackHasExactlyTheApiAuthorizerArtifactCheckSweeperAndPromotionStepsFunctions_andOneProvisionerPerTier() {
         Map<Object, Integer> functionsByHandler = new TreeMap<>();
         resourcesOfType(FUNCTION).values().forEach(function ->
                 functionsByHandler.merge(properties(function).get("Handler"), 1, Integer::sum));
@@ -95,11 +97,13 @@ class FunctionsTemplateTest {
                 AUTHORIZER_HANDLER, 1,
                 ARTIFACT_CHECK_HANDLER, 1,
                 SWEEPER_HANDLER, 1,
+                PROMOTION_STEPS_HANDLER, 1,
                 PROVISIONER_HANDLER, ProvisionersTemplateTest.TIERS.size()), functionsByHandler);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER,
+        PROMOTION_STEPS_HANDLER})
     void function_runsJava21OnArm64(final String handler) {
         template().hasResourceProperties(FUNCTION, Map.of(
                 "Handler", handler,
@@ -108,7 +112,8 @@ class FunctionsTemplateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER,
+        PROMOTION_STEPS_HANDLER})
     void function_snapshotsPublishedVersions(final String handler) {
         template().hasResourceProperties(FUNCTION, Map.of(
                 "Handler", handler,
@@ -120,7 +125,8 @@ class FunctionsTemplateTest {
         API_HANDLER + ", 1024, 15",
         AUTHORIZER_HANDLER + ", 512, 5",
         ARTIFACT_CHECK_HANDLER + ", 512, 10",
-        SWEEPER_HANDLER + ", 512, 60"})
+        SWEEPER_HANDLER + ", 512, 60",
+        PROMOTION_STEPS_HANDLER + ", 1024, 60"})
     void function_hasItsMemoryAndTimeout(final String handler, final int memoryMb, final int timeoutSeconds) {
         template().hasResourceProperties(FUNCTION, Map.of(
                 "Handler", handler,
@@ -129,7 +135,7 @@ class FunctionsTemplateTest {
     }
 
     @Test
-    void apiFunction_findsTheRegistryTableTheEventBusAndEachTiersProvisionerAliasByRef_andKeepsTheJitAtC1_andNothingElse() {
+    void apiFunction_findsTheRegistryTableTheEventBusEachTiersProvisionerAliasAndThePromotionStateMachine_andKeepsTheJitAtC1_andNothingElse() {
         List<Object> provisioners = ProvisionersTemplateTest.TIERS.stream()
                 .map(tier -> (Object) Map.of("Fn::Join", List.of("", List.of(
                         tier + "=", ref(ProvisionersTemplateTest.provisionerAliasId(tier))))))
@@ -139,7 +145,17 @@ class FunctionsTemplateTest {
                 "REGISTRY_TABLE", ref(tableId()),
                 "EVENT_BUS_NAME", ref(EventBusTemplateTest.busId()),
                 "PROVISIONER_FUNCTIONS", Map.of("Fn::Join", List.of(",", provisioners)),
+                "PROMOTION_STATE_MACHINE", PromotionTemplateTest.PROMOTION_STATE_MACHINE_ARN,
                 "JAVA_TOOL_OPTIONS", JIT_AT_C1), environment(API_HANDLER));
+    }
+
+    @Test
+    void promotionStepsFunction_findsTheRegistryTableTheEventBusAndThePromotionStateMachine_andKeepsTheJitAtC1_andNothingElse() {
+        assertEquals(Map.of(
+                "REGISTRY_TABLE", ref(tableId()),
+                "EVENT_BUS_NAME", ref(EventBusTemplateTest.busId()),
+                "PROMOTION_STATE_MACHINE", PromotionTemplateTest.PROMOTION_STATE_MACHINE_ARN,
+                "JAVA_TOOL_OPTIONS", JIT_AT_C1), environment(PROMOTION_STEPS_HANDLER));
     }
 
     @Test
@@ -163,7 +179,8 @@ class FunctionsTemplateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER,
+        PROMOTION_STEPS_HANDLER})
     void function_isInvokedThroughItsAliasLive_pointingAtAPublishedVersion(final String handler) {
         String functionId = functionId(handler);
         String versionId = template().getResourceId("AWS::Lambda::Version", Map.of(
@@ -176,7 +193,8 @@ class FunctionsTemplateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER,
+        PROMOTION_STEPS_HANDLER})
     @SuppressWarnings("unchecked")
     void function_logsJsonToItsOwnLogGroup_keptOneMonth(final String handler) {
         Map<String, Object> logging = (Map<String, Object>) properties(function(handler)).get("LoggingConfig");
@@ -197,7 +215,8 @@ class FunctionsTemplateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER})
+    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER,
+        PROMOTION_STEPS_HANDLER})
     void function_hasARoleOfItsOwn_withoutManagedPolicies(final String handler) {
         Map<String, Object> role = resourcesOfType("AWS::IAM::Role").get(roleId(handler));
 

@@ -273,7 +273,8 @@ class ProvisionersTemplateTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "staging", "prod"})
-    void provisionerRole_isGrantedLogsRegistryItemsEventsItsDeployRoleAndItsQueue_only(final String tier) {
+    void provisionerRole_isGrantedLogsRegistryItemsEventsItsDeployRoleItsQueueAndPromotionDeployAnswers_only(
+            final String tier) {
         Object table = getAtt(tableId(), "Arn");
 
         assertEquals(Map.of(
@@ -283,7 +284,9 @@ class ProvisionersTemplateTest {
                 Set.of("dynamodb:Query"), List.of(table, Map.of("Fn::Join", List.of("", List.of(table, "/index/*")))),
                 Set.of("events:PutEvents"), List.of(getAtt(busId(), "Arn")),
                 Set.of("sts:AssumeRole"), deployRoles(tier),
-                SEND_ACTIONS, List.of(getAtt(deadLetterQueueId(tier), "Arn"))),
+                SEND_ACTIONS, List.of(getAtt(deadLetterQueueId(tier), "Arn")),
+                Set.of("states:SendTaskSuccess", "states:SendTaskFailure"),
+                List.of(ref(PromotionTemplateTest.promotionStateMachineId()))),
                 byActions(statements(provisionerRoleId(tier))));
     }
 

@@ -5,7 +5,6 @@ import static io.stagecoach.infra.aws.FunctionsTemplateTest.ARTIFACT_CHECK_HANDL
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.liveAliasId;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.roleId;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.tableId;
-import static io.stagecoach.infra.aws.SynthesizedTemplate.JSON;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.actions;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.asJson;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.getAtt;
@@ -26,9 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -58,8 +54,13 @@ class ReleaseIntakeTemplateTest {
     private static final Set<String> TASK_RESPONSE_ACTIONS = Set.of(
             "states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat");
 
+    /** Release intake's state machine; the other one is the promotion's (see PromotionTemplateTest). */
     static String stateMachineId() {
-        return template().getResourceId(STATE_MACHINE);
+        List<String> ids = resourcesOfType(STATE_MACHINE).keySet().stream()
+                .filter(id -> id.startsWith("ReleaseIntake"))
+                .toList();
+        assertEquals(1, ids.size(), ids.toString());
+        return ids.get(0);
     }
 
     @SuppressWarnings("unchecked")
@@ -68,13 +69,15 @@ class ReleaseIntakeTemplateTest {
         return (String) ((List<Object>) roleArn.get("Fn::GetAtt")).get(0);
     }
 
-    /** The policy that lets the artifact-check function answer task tokens. */
+    /** The policy that lets the artifact-check function answer release intake's task tokens. */
     static String taskResponsePolicyId() {
-        return resourcesOfType("AWS::IAM::Policy").entrySet().stream()
+        List<String> ids = resourcesOfType("AWS::IAM::Policy").entrySet().stream()
                 .filter(policy -> asJson(properties(policy.getValue())).contains("states:SendTaskSuccess"))
+                .filter(policy -> asJson(properties(policy.getValue())).contains("\"" + stateMachineId() + "\""))
                 .map(Map.Entry::getKey)
-                .findFirst()
-                .orElseThrow();
+                .toList();
+        assertEquals(1, ids.size(), ids.toString());
+        return ids.get(0);
     }
 
     private static Map<String, Object> stateMachine() {
@@ -107,9 +110,10 @@ class ReleaseIntakeTemplateTest {
     }
 
     @Test
-    void releaseIntake_isTheOnlyStateMachine_aStandardOne_withoutAPhysicalName() {
-        template().resourceCountIs(STATE_MACHINE, 1);
-        assertTrue(stateMachineId().contains("ReleaseIntake"), stateMachineId());
+    void releaseIntake_isOneOfTheTwoStateMachines_withThePromotion_aStandardOne_withoutAPhysicalName() {
+        template().resourceCountIs(STATE_MACHINE, 2);
+        assertEquals(Set.of(stateMachineId(), PromotionTemplateTest.promotionStateMachineId()),
+                resourcesOfType(STATE_MACHINE).keySet());
         assertEquals("STANDARD", properties(stateMachine()).get("StateMachineType"));
         assertFalse(properties(stateMachine()).containsKey("StateMachineName"));
     }
@@ -135,7 +139,7 @@ class ReleaseIntakeTemplateTest {
 
     @Test
     void releaseIntake_isNotTraced() {
-        template().hasResourceProperties(STATE_MACHINE, Map.of("TracingConfiguration", Map.of("Enabled", false)));
+        assertEquals(Map.of("Enabled", false), properties(stateMachine()).get("TracingConfiguration"));
     }
 
     @Test
@@ -274,15 +278,18 @@ class ReleaseIntakeTemplateTest {
         assertEquals(Map.of(TASK_RESPONSE_ACTIONS, List.of(ref(stateMachineId()))), byActions(others));
     }
 
+    /** The promotion's state machine has task tokens of its own, answered by others (see PromotionTemplateTest). */
     @Test
-    void onlyTheArtifactCheckFunction_mayAnswerTaskTokens() {
+    void onlyTheArtifactCheckFunction_mayAnswerReleaseIntakesTaskTokens() {
         for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
             if (roleId.equals(roleId(ARTIFACT_CHECK_HANDLER))) {
                 continue;
             }
             for (Map<String, Object> statement : statements(roleId)) {
-                assertTrue(actions(statement).stream().noneMatch(TASK_RESPONSE_ACTIONS::contains),
-                        roleId + ": " + asJson(statement));
+                if (actions(statement).stream().anyMatch(TASK_RESPONSE_ACTIONS::contains)) {
+                    assertFalse(resources(statement).contains("*"), roleId + ": " + asJson(statement));
+                    assertFalse(asJson(resources(statement)).contains(stateMachineId()), roleId + ": " + asJson(statement));
+                }
             }
         }
     }
@@ -390,22 +397,33 @@ class ReleaseIntakeTemplateTest {
                 }
             }
         });
-        String roleDefaultPolicyId = resourcesOfType("AWS::IAM::Policy").entrySet().stream()
-                .filter(policy -> ((List<?>) properties(policy.getValue()).get("Roles")).contains(ref(stateMachineRoleId())))
-                .map(Map.Entry::getKey)
-                .findFirst()
-                .orElseThrow();
+        String roleDefaultPolicyId = defaultPolicyIdOf(stateMachineRoleId());
+        // Both state machines deliver their logs the same way; the promotion's findings are checked by its test.
+        Set<String> stateMachineRolesAndTheirPolicies = new TreeSet<>(Set.of(stateMachineRoleId(), roleDefaultPolicyId,
+                PromotionTemplateTest.promotionStateMachineRoleId(),
+                defaultPolicyIdOf(PromotionTemplateTest.promotionStateMachineRoleId())));
         // SQS3 (no dead-letter queue behind the queue) is acknowledged on dead-letter queues and their policies
         // only: release intake's here, and each provisioner tier's (see ProvisionersTemplateTest).
         Set<String> deadLetterQueuesAndTheirPolicies = new TreeSet<>(resourcesOfType(QUEUE).keySet());
         deadLetterQueuesAndTheirPolicies.addAll(resourcesOfType("AWS::SQS::QueuePolicy").keySet());
 
-        assertEquals(Set.of(stateMachineId()), acknowledgedOn.get("AwsSolutions-SF1"));
-        assertEquals(Set.of(stateMachineId()), acknowledgedOn.get("AwsSolutions-SF2"));
+        assertEquals(resourcesOfType(STATE_MACHINE).keySet(), acknowledgedOn.get("AwsSolutions-SF1"));
+        assertEquals(resourcesOfType(STATE_MACHINE).keySet(), acknowledgedOn.get("AwsSolutions-SF2"));
         Set<String> sqs3 = acknowledgedOn.get("AwsSolutions-SQS3");
         assertTrue(sqs3.containsAll(Set.of(deadLetterQueueId(), deadLetterQueuePolicyId())), String.valueOf(sqs3));
         assertEquals(deadLetterQueuesAndTheirPolicies, sqs3);
-        assertEquals(Set.of(stateMachineRoleId(), roleDefaultPolicyId), acknowledgedOn.get("AwsSolutions-IAM5[Resource::*]"));
+        assertEquals(stateMachineRolesAndTheirPolicies, acknowledgedOn.get("AwsSolutions-IAM5[Resource::*]"));
+    }
+
+    /** The one policy CDK creates for that role ({@code DefaultPolicy}). */
+    static String defaultPolicyIdOf(final String roleId) {
+        List<String> ids = resourcesOfType("AWS::IAM::Policy").entrySet().stream()
+                .filter(policy -> policy.getKey().contains("DefaultPolicy"))
+                .filter(policy -> ((List<?>) properties(policy.getValue()).get("Roles")).contains(ref(roleId)))
+                .map(Map.Entry::getKey)
+                .toList();
+        assertEquals(1, ids.size(), roleId + ": " + ids);
+        return ids.get(0);
     }
 
     /** The release item's key, as the registry adapter writes it: {@code APP#<app>}, {@code REL#<version>}. */
@@ -437,33 +455,7 @@ class ReleaseIntakeTemplateTest {
         return state;
     }
 
-    /**
-     * The definition as Amazon States Language, with each reference CloudFormation fills in written as
-     * {@code <LogicalId>} (or {@code <AWS::Partition>}), e.g. {@code "FunctionName": "<AliasId>"}.
-     */
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> definition() {
-        Object definitionString = properties(stateMachine()).get("DefinitionString");
-        StringBuilder asl = new StringBuilder();
-        if (definitionString instanceof String literal) {
-            asl.append(literal);
-        } else {
-            List<Object> join = (List<Object>) ((Map<String, Object>) definitionString).get("Fn::Join");
-            assertEquals("", join.get(0));
-            for (Object part : (List<Object>) join.get(1)) {
-                if (part instanceof String literal) {
-                    asl.append(literal);
-                } else if (((Map<String, Object>) part).get("Ref") instanceof String logicalId) {
-                    asl.append('<').append(logicalId).append('>');
-                } else {
-                    throw new AssertionError("unexpected part of the definition: " + asJson(part));
-                }
-            }
-        }
-        try {
-            return JSON.readValue(asl.toString(), new TypeReference<Map<String, Object>>() { });
-        } catch (JsonProcessingException e) {
-            throw new AssertionError("the definition is not JSON: " + asl, e);
-        }
+        return SynthesizedTemplate.definition(stateMachineId());
     }
 }

@@ -21,4 +21,16 @@ class StagecoachStackTest {
     void busName_isRefused_forAStackNameThatIsNotALiteralCloudFormationName(final String stackName) {
         assertThrows(IllegalArgumentException.class, () -> StagecoachStack.busName(stackName));
     }
+
+    @Test
+    void promotionStateMachineName_isTheStackNameInLowercase_followedByPromotion() {
+        assertEquals("stagecoach-promotion", StagecoachStack.promotionStateMachineName("Stagecoach"));
+        assertEquals("stagecoach-staging-promotion", StagecoachStack.promotionStateMachineName("Stagecoach-Staging"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "${Token[AWS.StackName.0]}", "1stack", "stage coach"})
+    void promotionStateMachineName_isRefused_forAStackNameThatIsNotALiteralCloudFormationName(final String stackName) {
+        assertThrows(IllegalArgumentException.class, () -> StagecoachStack.promotionStateMachineName(stackName));
+    }
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -126,6 +127,45 @@ final class SynthesizedTemplate {
             return JSON.writeValueAsString(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * That state machine's definition as Amazon States Language, with each reference CloudFormation fills
+     * in written as {@code <LogicalId>} (or {@code <AWS::Partition>}) for a {@code Ref}, and as
+     * {@code <LogicalId.Attribute>} for a {@code Fn::GetAtt}, e.g. {@code "FunctionName": "<AliasId>"}.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> definition(final String stateMachineId) {
+        Map<String, Object> stateMachine = resourcesOfType("AWS::StepFunctions::StateMachine").get(stateMachineId);
+        if (stateMachine == null) {
+            throw new AssertionError("no state machine " + stateMachineId);
+        }
+        Object definitionString = properties(stateMachine).get("DefinitionString");
+        StringBuilder asl = new StringBuilder();
+        if (definitionString instanceof String literal) {
+            asl.append(literal);
+        } else {
+            List<Object> join = (List<Object>) ((Map<String, Object>) definitionString).get("Fn::Join");
+            if (!"".equals(join.get(0))) {
+                throw new AssertionError("the definition is joined with '" + join.get(0) + "'");
+            }
+            for (Object part : (List<Object>) join.get(1)) {
+                if (part instanceof String literal) {
+                    asl.append(literal);
+                } else if (((Map<String, Object>) part).get("Ref") instanceof String logicalId) {
+                    asl.append('<').append(logicalId).append('>');
+                } else if (((Map<String, Object>) part).get("Fn::GetAtt") instanceof List<?> getAtt) {
+                    asl.append('<').append(getAtt.get(0)).append('.').append(getAtt.get(1)).append('>');
+                } else {
+                    throw new AssertionError("unexpected part of the definition: " + asJson(part));
+                }
+            }
+        }
+        try {
+            return JSON.readValue(asl.toString(), new TypeReference<Map<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("the definition is not JSON: " + asl, e);
         }
     }
 
