@@ -6,6 +6,24 @@ package io.stagecoach.domain;
  */
 public interface PromotionRunner {
 
+  /** Where no workflow is configured: starting a promotion fails loudly, answers find nobody waiting. */
+  PromotionRunner UNAVAILABLE = new PromotionRunner() {
+    @Override
+    public void start(Promotion promotion, App app) {
+      throw new IllegalStateException("no promotion workflow is configured (PROMOTION_STATE_MACHINE)");
+    }
+
+    @Override
+    public boolean succeed(String taskToken, String outputJson) {
+      return false;
+    }
+
+    @Override
+    public boolean fail(String taskToken, String error, String cause) {
+      return false;
+    }
+  };
+
   void start(Promotion promotion, App app);
 
   boolean succeed(String taskToken, String outputJson);

@@ -36,8 +36,8 @@ final class StageRules {
           errors.add(new FieldError(at + ".min", "must be 1 to " + MAX_APPROVERS));
         }
       }
-      if (a.timeout().compareTo(Duration.ofMinutes(1)) < 0 || a.timeout().compareTo(ApprovalPolicy.MAX_TIMEOUT) > 0) {
-        errors.add(new FieldError(field + ".approval.timeoutMinutes", "must be 1 minute to 7 days"));
+      if (a.timeout().compareTo(Duration.ofSeconds(5)) < 0 || a.timeout().compareTo(ApprovalPolicy.MAX_TIMEOUT) > 0) {
+        errors.add(new FieldError(field + ".approval.timeoutMinutes", "the timeout must be 5 seconds to 7 days"));
       }
     });
     stage.window().ifPresent(w -> {

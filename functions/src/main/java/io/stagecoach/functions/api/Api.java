@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import io.stagecoach.domain.DeploymentService;
 import io.stagecoach.domain.EventPublisher;
+import io.stagecoach.domain.PromotionService;
 import io.stagecoach.domain.FieldError;
 import io.stagecoach.domain.Naming;
 import io.stagecoach.domain.Principal;
@@ -42,11 +43,12 @@ public final class Api {
   private final List<Route> routes;
   private final String openApiDocument;
 
-  public Api(RegistryService registry, DeploymentService deployments, TierPlanner planner, EventPublisher events,
-      Clock clock) {
+  public Api(RegistryService registry, DeploymentService deployments, PromotionService promotions, TierPlanner planner,
+      EventPublisher events, Clock clock) {
     TokenSource ids = new TokenSource();
     List<Route> all = new ArrayList<>(new RegistryRoutes(registry, clock, ids, events).routes());
     all.addAll(new DeploymentRoutes(registry, deployments, planner, clock, ids).routes());
+    all.addAll(new PromotionRoutes(registry, deployments, promotions, clock, ids).routes());
     all.add(new Route("GET", "/v1/openapi.json", Optional.empty(), false, this::openApi));
     this.routes = List.copyOf(all);
     this.openApiDocument = readResource("/openapi.json");

@@ -5,7 +5,11 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import io.stagecoach.domain.DeploymentService;
+import io.stagecoach.domain.PromotionRunner;
+import io.stagecoach.domain.PromotionService;
 import io.stagecoach.domain.RegistryService;
+import io.stagecoach.functions.promotion.SfnPromotionRunner;
+import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
 import io.stagecoach.functions.provision.LambdaPlanner;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.functions.events.EventBridgePublisher;
@@ -41,7 +45,12 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         new DynamoDbDeployments(dynamo, settings.registryTable()), events);
     TierPlanner planner = new LambdaPlanner(settings.lambda(),
         LambdaPlanner.parse(settings.provisionerFunctions().orElse(null)));
-    return new Api(new RegistryService(registry), deployments, planner, events, Clock.systemUTC());
+    PromotionRunner runner = settings.optionalPromotionStateMachine()
+        .<PromotionRunner>map(arn -> new SfnPromotionRunner(settings.stepFunctions(), arn, registry))
+        .orElse(PromotionRunner.UNAVAILABLE);
+    var promotions = new PromotionService(registry, new DynamoDbPromotions(dynamo, settings.registryTable()), runner,
+        deployments, events);
+    return new Api(new RegistryService(registry), deployments, promotions, planner, events, Clock.systemUTC());
   }
 
   @Override

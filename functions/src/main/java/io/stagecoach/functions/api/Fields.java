@@ -262,8 +262,10 @@ final class Fields {
               groups.add(new ApprovalPolicy.GroupQuorum(group, min));
             }
           }
+          // Minutes as people think of it; seconds for short ones (tests, demos).
+          Optional<Integer> seconds = a.integer("timeoutSeconds");
           int minutes = a.integer("timeoutMinutes").orElse((int) ApprovalPolicy.DEFAULT_TIMEOUT.toMinutes());
-          return new ApprovalPolicy(groups, Duration.ofMinutes(minutes));
+          return new ApprovalPolicy(groups, seconds.map(Duration::ofSeconds).orElse(Duration.ofMinutes(minutes)));
         });
         Optional<DeploymentWindow> window = stage.<Optional<DeploymentWindow>>object("window", w -> {
           Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);

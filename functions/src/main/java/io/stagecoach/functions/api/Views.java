@@ -80,6 +80,7 @@ final class Views {
     o.put("protected", env.isProtected());
     o.put("owner", env.owner());
     env.expiresAt().ifPresent(at -> o.put("expiresAt", at.toString()));
+    env.freeze().ifPresent(f -> o.putObject("frozen").put("reason", f.reason()).put("by", f.by()).put("at", f.at().toString()));
     env.deployed().ifPresent(d -> {
       o.put("deployedVersion", d.version());
       o.put("deployedDigest", d.digest());

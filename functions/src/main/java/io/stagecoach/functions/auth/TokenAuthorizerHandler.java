@@ -77,12 +77,16 @@ public final class TokenAuthorizerHandler implements RequestHandler<Map<String, 
 
   /** {@code arn:...:api-id/stage/GET/v1/apps} becomes {@code arn:...:api-id/stage/*}: every route. */
   static String wholeApi(String methodArn) {
-    int apiStart = methodArn.lastIndexOf(':');
-    String[] parts = methodArn.substring(apiStart + 1).split("/");
-    if (apiStart < 0 || parts.length < 2) {
+    // arn:partition:execute-api:region:account:api/stage/METHOD/path; the path itself may hold ':' (ids).
+    String[] arn = methodArn.split(":", 6);
+    if (arn.length < 6) {
       throw new UnauthorizedException();
     }
-    return methodArn.substring(0, apiStart + 1) + parts[0] + "/" + parts[1] + "/*";
+    String[] parts = arn[5].split("/");
+    if (parts.length < 2) {
+      throw new UnauthorizedException();
+    }
+    return String.join(":", arn[0], arn[1], arn[2], arn[3], arn[4], parts[0] + "/" + parts[1] + "/*");
   }
 
   /** API Gateway answers 401 when a TOKEN authorizer fails with exactly this message. */

@@ -5,6 +5,12 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.App;
+import io.stagecoach.domain.Deployment;
+import io.stagecoach.domain.DeploymentCallbacks;
+import io.stagecoach.domain.DeploymentService;
+import io.stagecoach.domain.Outcome;
+import io.stagecoach.domain.Principal;
+import io.stagecoach.functions.promotion.SfnPromotionRunner;
 import io.stagecoach.domain.DeploymentRequested;
 import io.stagecoach.domain.Deployments;
 import io.stagecoach.domain.Environment;
@@ -53,6 +59,7 @@ public final class ProvisionerHandler implements RequestStreamHandler {
   private final Provisioner provisioner;
   private final EventPublisher events;
   private final Clock clock;
+  private final DeploymentCallbacks callbacks;
   /** The invocation under way, for the CloudFormation provisioner's time budget. */
   private AtomicReference<Context> invocation = new AtomicReference<>();
   /** Deploy roles are named {@code stagecoach-deploy-{tier}} in every target account. */
@@ -76,12 +83,20 @@ public final class ProvisionerHandler implements RequestStreamHandler {
         new DynamoDbDeployments(settings.dynamoDb(), settings.registryTable()),
         provisioner(settings, () -> timeLeft(invocation.get())),
         new EventBridgePublisher(settings.eventBridge(), settings.eventBusName()),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        // Only answers promotion steps' tokens: no state machine ARN is needed for that.
+        new SfnPromotionRunner(settings.stepFunctions(), "", null));
     this.invocation = invocation;
   }
 
   public ProvisionerHandler(String tier, Registry registry, Deployments deployments, Provisioner provisioner,
       EventPublisher events, Clock clock) {
+    this(tier, registry, deployments, provisioner, events, clock, DeploymentCallbacks.NONE);
+  }
+
+  public ProvisionerHandler(String tier, Registry registry, Deployments deployments, Provisioner provisioner,
+      EventPublisher events, Clock clock, DeploymentCallbacks callbacks) {
+    this.callbacks = callbacks;
     this.tier = tier;
     this.registry = registry;
     this.deployments = deployments;
@@ -144,7 +159,22 @@ public final class ProvisionerHandler implements RequestStreamHandler {
           + tier + "\",\"eventTier\":\"" + eventTier + "\",\"deploymentId\":\"" + id + "\"}");
       return answer.put("refused", "tier");
     }
-    ProvisioningRun run = new ProvisioningRun(registry, deployments, provisioner, events, clock::instant);
+    if (detail.hasNonNull("promotionId") && detail.hasNonNull("taskToken")) {
+      // Asked by a promotion's Deploy step: the event is the request; record it (once) with the step's token.
+      Outcome<Deployment> recorded = new DeploymentService(registry, deployments, events).recordForPromotion(
+          new Principal(detail.path("requestedBy").asText("promotion"), java.util.Set.of()), app, id,
+          detail.path("environment").asText(), detail.path("version").asText(), detail.path("promotionId").asText(),
+          detail.path("taskToken").asText(), clock.instant());
+      if (recorded instanceof Outcome.Rejected<Deployment> r) {
+        Deployment refused = new Deployment(id, app, detail.path("environment").asText(), io.stagecoach.domain.Tier.DEV,
+            io.stagecoach.domain.DeploymentAction.DEPLOY, Optional.empty(), Optional.empty(),
+            io.stagecoach.domain.DeploymentStatus.FAILED, Optional.of(r.rejection().detail()), Optional.empty(),
+            java.util.Map.of(), "promotion", "promotion", "", 0, clock.instant(), Optional.empty(), Optional.empty());
+        callbacks.failed(detail.path("taskToken").asText(), refused);
+        return answer.put("refused", r.rejection().code().wireName());
+      }
+    }
+    ProvisioningRun run = new ProvisioningRun(registry, deployments, provisioner, events, clock::instant, callbacks);
     ProvisioningRun.Report report = run.run(app, id,
         () -> timeLeft(context));
     var lines = answer.putArray("report");

@@ -44,6 +44,15 @@ public record Settings(Map<String, String> environment, Region region, AwsCreden
     return required("EVENT_BUS_NAME");
   }
 
+  /** The promotion state machine's ARN ({@code PROMOTION_STATE_MACHINE}). */
+  public String promotionStateMachine() {
+    return required("PROMOTION_STATE_MACHINE");
+  }
+
+  public Optional<String> optionalPromotionStateMachine() {
+    return Optional.ofNullable(environment.get("PROMOTION_STATE_MACHINE")).filter(s -> !s.isBlank());
+  }
+
   /** The tier a provisioner function serves ({@code PROVISIONER_TIER}). */
   public String provisionerTier() {
     return required("PROVISIONER_TIER");

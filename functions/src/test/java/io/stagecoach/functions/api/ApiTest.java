@@ -45,7 +45,10 @@ class ApiTest {
     DynamoDbRegistry registry = new DynamoDbRegistry(LocalDynamoDb.client(), table);
     DeploymentService deployments = new DeploymentService(registry,
         new DynamoDbDeployments(LocalDynamoDb.client(), table), bus);
-    handler = new ApiHandler(new Api(new RegistryService(registry), deployments, NO_PLANNER, bus, CLOCK));
+    io.stagecoach.domain.PromotionService promotions = new io.stagecoach.domain.PromotionService(registry,
+        new io.stagecoach.registry.dynamodb.DynamoDbPromotions(LocalDynamoDb.client(), table),
+        io.stagecoach.domain.PromotionRunner.UNAVAILABLE, deployments, bus);
+    handler = new ApiHandler(new Api(new RegistryService(registry), deployments, promotions, NO_PLANNER, bus, CLOCK));
   }
 
   static APIGatewayProxyRequestEvent request(String method, String path, String body, String roles) {
@@ -246,7 +249,7 @@ class ApiTest {
         }
       });
     }
-    Set<String> implemented = new HashSet<>(new Api(new RegistryService(null), null, NO_PLANNER, bus, CLOCK).routeKeys());
+    Set<String> implemented = new HashSet<>(new Api(new RegistryService(null), null, null, NO_PLANNER, bus, CLOCK).routeKeys());
     Set<String> undocumented = new HashSet<>(implemented);
     undocumented.removeAll(documented);
     Set<String> unimplemented = new HashSet<>(documented);

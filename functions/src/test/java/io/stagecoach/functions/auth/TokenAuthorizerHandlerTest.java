@@ -66,4 +66,18 @@ class TokenAuthorizerHandlerTest {
       assertEquals("Unauthorized", e.getMessage(), "API Gateway maps exactly this message to 401");
     }
   }
+
+  @Test
+  void groupsReachTheContext_andARouteWithAColonInItsPath_stillCoversTheWholeStage() {
+    registry.issueToken(Fixtures.ADMIN, new TokenSpec("cleo", List.of("viewer"), Optional.empty(), Optional.empty(),
+        List.of("client", "staff")), "id2", "sc_cleo", Fixtures.NOW);
+    Map<String, Object> event = withToken("Bearer sc_cleo");
+    event.put("methodArn", "arn:aws:execute-api:eu-west-1:123456789012:abc123/live/POST/v1/approvals/shop:0a1b2c");
+    Map<String, Object> answer = authorizer.handleRequest(event, null);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> context = (Map<String, Object>) answer.get("context");
+    assertEquals("client,staff", context.get("groups"));
+    assertTrue(answer.get("policyDocument").toString().contains("arn:aws:execute-api:eu-west-1:123456789012:abc123/live/*"),
+        answer.toString());
+  }
 }
