@@ -105,6 +105,11 @@ public record Approval(
     return caller.name().equals(requestedBy);
   }
 
+  public Approval withTaskToken(String token) {
+    return new Approval(id, app, promotionId, environment, version, policy, requestedBy, requestedAt, expiresAt,
+        status, decisions, Optional.of(token));
+  }
+
   public Approval ended(Status status) {
     return new Approval(id, app, promotionId, environment, version, policy, requestedBy, requestedAt, expiresAt,
         status, decisions, taskToken);

@@ -113,6 +113,10 @@ public final class DeploymentService {
       String version, String promotionId, String callbackToken, Instant now) {
     Optional<Deployment> existing = deployments.findDeployment(app, id);
     if (existing.isPresent()) {
+      // Asked again by a re-run of the step: the deployment now answers the step waiting this time.
+      if (!existing.get().callbackToken().equals(Optional.of(callbackToken))) {
+        deployments.setCallbackToken(app, id, callbackToken);
+      }
       return Outcome.accepted(existing.get());
     }
     Registry.AppAndEnvironment read = registry.findAppAndEnvironment(app, environment);

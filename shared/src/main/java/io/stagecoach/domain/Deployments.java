@@ -38,6 +38,9 @@ public interface Deployments {
     record NotRequested() implements Claim {}
   }
 
+  /** Points the deployment's answer at another waiting workflow step. */
+  void setCallbackToken(String app, String id, String token);
+
   /**
    * Keeps the lease for a deployment whose work goes on outside the run (a stack still updating) and marks it
    * resumable: the next delivery of its event continues it. Without that mark, a delivery for a deployment

@@ -226,6 +226,20 @@ public final class PromotionService {
    */
   public Entered enterStage(String appName, String promotionId, String environment, Instant now) {
     Promotion p = running(appName, promotionId);
+    // A re-run of the stages (a workflow resumed from an earlier point) finds its own work: it goes on from
+    // where the promotion is, without deploying or asking for an approval twice.
+    Promotion.StageProgress already = progress(p, environment);
+    if (already.status() == Promotion.StageStatus.PROMOTED) {
+      return new Entered("skip", already.deploymentId().orElse(""));
+    }
+    if (already.status() == Promotion.StageStatus.AWAITING_APPROVAL && already.deploymentId().isPresent()) {
+      boolean granted = already.approvalId().flatMap(promotions::findApproval)
+          .map(a -> a.status() == Approval.Status.APPROVED).orElse(false);
+      return new Entered(granted ? "deploy" : "approve", already.deploymentId().get());
+    }
+    if (already.status() != Promotion.StageStatus.PENDING && already.deploymentId().isPresent()) {
+      return new Entered("deploy", already.deploymentId().get());
+    }
     App app = registry.findApp(appName).orElseThrow(() -> new PromotionStopped("app " + appName + " is gone"));
     Stage stage = app.stage(environment).orElseThrow(() -> new GateClosed(Rejection.Code.ORDER_VIOLATION,
         "'" + environment + "' is no longer a stage of app '" + appName + "'"));
@@ -276,6 +290,16 @@ public final class PromotionService {
   public Approval requestApproval(String appName, String promotionId, String environment, String taskToken, String newId,
       Instant now) {
     Promotion p = running(appName, promotionId);
+    Optional<Approval> asked = progress(p, environment).approvalId().flatMap(promotions::findApproval)
+        .filter(Approval::isPending);
+    if (asked.isPresent()) {
+      // Asked already (a re-run of the step): the same approval now answers the step waiting this time.
+      Approval rewired = asked.get().withTaskToken(taskToken);
+      if (!(promotions.saveApproval(rewired, asked.get().decisions().size()) instanceof WriteResult.Written)) {
+        throw new IllegalStateException("approval " + rewired.id() + " changed meanwhile; the step will be retried");
+      }
+      return rewired;
+    }
     Stage stage = registry.findApp(appName).flatMap(a -> a.stage(environment))
         .orElseThrow(() -> new PromotionStopped("'" + environment + "' is no longer a stage"));
     ApprovalPolicy policy = stage.approval().orElseThrow(() -> new IllegalStateException(environment + " needs no approval"));

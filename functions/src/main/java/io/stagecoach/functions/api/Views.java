@@ -30,7 +30,11 @@ final class Views {
         ObjectNode approval = st.putObject("approval");
         ArrayNode groups = approval.putArray("groups");
         ap.groups().forEach(q -> groups.addObject().put("group", q.group()).put("min", q.minApprovers()));
-        approval.put("timeoutMinutes", ap.timeout().toMinutes());
+        if (ap.timeout().toSecondsPart() == 0) {
+          approval.put("timeoutMinutes", ap.timeout().toMinutes());
+        } else {
+          approval.put("timeoutSeconds", ap.timeout().toSeconds());
+        }
       });
       stage.window().ifPresent(w -> {
         ObjectNode window = st.putObject("window");

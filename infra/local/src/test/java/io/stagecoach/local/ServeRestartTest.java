@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.stagecoach.local.testing.ServeProcesses;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,10 +44,10 @@ class ServeRestartTest {
 
   @Test
   void executionWaitingForAToken_survivesSigkillOfServe_andCompletesWhenTheTokenArrives(@TempDir Path dir) throws Exception {
-    int port = freePort();
+    int port = ServeProcesses.freePort();
     List<Process> started = new ArrayList<>();
     try {
-      Process serve = startServe(dir, port, started);
+      Process serve = ServeProcesses.start(dir, port, started);
       String executionArn;
       String token;
       try (SfnClient sfn = client(port)) {
@@ -61,7 +59,7 @@ class ServeRestartTest {
       serve.destroyForcibly().waitFor();
       assertFalse(serve.isAlive());
 
-      Process again = startServe(dir, port, started);
+      Process again = ServeProcesses.start(dir, port, started);
       try (SfnClient sfn = client(port)) {
         assertEquals(ExecutionStatus.RUNNING, sfn.describeExecution(r -> r.executionArn(executionArn)).status(),
             "the restarted serve still waits for the token");
@@ -70,7 +68,7 @@ class ServeRestartTest {
         Thread.sleep(500);
         again.destroyForcibly().waitFor();
       }
-      startServe(dir, port, started);
+      ServeProcesses.start(dir, port, started);
       try (SfnClient sfn = client(port)) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         ExecutionStatus status = ExecutionStatus.RUNNING;
@@ -115,43 +113,6 @@ class ServeRestartTest {
     throw new AssertionError("the execution never asked for its token");
   }
 
-  private static Process startServe(Path dir, int port, List<Process> started) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        "io.stagecoach.local.cli.StagecoachCommand", "serve", "--port", Integer.toString(port), "--dir", dir.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("serve-" + System.nanoTime() + ".log").toFile()).start();
-    started.add(p);
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    while (Instant.now().isBefore(deadline)) {
-      if (!p.isAlive()) {
-        throw new AssertionError("serve exited: " + logs(dir));
-      }
-      if (logs(dir).contains("Ready in")) {
-        return p;
-      }
-      Thread.sleep(100);
-    }
-    p.destroyForcibly();
-    throw new AssertionError("serve did not become ready: " + logs(dir));
-  }
-
-  private static String logs(Path dir) throws IOException {
-    StringBuilder all = new StringBuilder();
-    try (var files = Files.list(dir)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("serve-")).sorted().toList()) {
-        all.append(Files.readString(f));
-      }
-    }
-    // Only the newest process's output decides readiness: count how many have said it.
-    return all.toString().split("Ready in", -1).length - 1 >= countLogs(dir) ? all.toString() : "";
-  }
-
-  private static long countLogs(Path dir) throws IOException {
-    try (var files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().startsWith("serve-")).count();
-    }
-  }
-
   private static SfnClient client(int port) {
     return SfnClient.builder()
         .endpointOverride(URI.create("http://127.0.0.1:" + port))
@@ -161,10 +122,6 @@ class ServeRestartTest {
         .build();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
+
 
 }

@@ -181,6 +181,15 @@ public final class DynamoDbDeployments implements Deployments {
   }
 
   @Override
+  public void setCallbackToken(String app, String id, String token) {
+    dynamo.updateItem(r -> r.tableName(table)
+        .key(key(appPk(app), deploymentSk(id)))
+        .updateExpression("SET callbackToken = :token")
+        .conditionExpression("attribute_exists(" + PK + ")")
+        .expressionAttributeValues(Map.of(":token", s(token))));
+  }
+
+  @Override
   public boolean extendLease(String app, String environment, String deploymentId, Instant until) {
     try {
       dynamo.updateItem(r -> r.tableName(table)

@@ -199,8 +199,12 @@ public final class Promotion extends Construct {
         Choice soakOrNot = Choice.Builder.create(this, "SoakOrNot").stateName("Soak?").build();
 
         enterStage.next(needsApproval);
+        // "skip": the stage was promoted already. Only a re-run of the stages gets there (a workflow resumed
+        // from an earlier point): the steps are idempotent, so a re-run neither deploys nor asks twice.
         needsApproval
                 .when(Condition.stringEquals("$.entered.next", "approve"), waitForApproval.next(deploy))
+                .when(Condition.stringEquals("$.entered.next", "skip"),
+                        Succeed.Builder.create(this, "AlreadyPromoted").stateName("Already promoted").build())
                 .otherwise(deploy);
         deploy.next(completeStage).next(soakOrNot);
         soakOrNot

@@ -583,12 +583,15 @@ public final class Interpreter {
       for (int i = 0; i < jobs.size(); i++) {
         int index = i;
         Callable job = jobs.get(i);
+        // Permits are taken here, in item order, as Step Functions starts iterations in order: with
+        // MaxConcurrency 1 an item never starts before the one ahead of it (taken in the job, any waiting
+        // item could win the permit).
+        permits.acquire();
+        if (settled.isDone()) {
+          permits.release();
+          break;
+        }
         futures.add(pool.submit(() -> {
-          try {
-            permits.acquire();
-          } catch (InterruptedException e) {
-            return;
-          }
           // The failure is settled before the permit goes to the next item, which then does not start.
           try {
             if (settled.isDone()) {

@@ -1,0 +1,60 @@
+package io.stagecoach.local.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** {@code stagecoach serve} as a process of its own, for tests that kill it (SIGKILL) and start it again. */
+public final class ServeProcesses {
+
+  private ServeProcesses() {}
+
+  /** Starts serve on {@code port} with its data in {@code dir}; returns once it says it is ready. */
+  public static Process start(Path dir, int port, List<Process> started) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        "io.stagecoach.local.cli.StagecoachCommand", "serve", "--port", Integer.toString(port), "--dir", dir.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("serve-" + System.nanoTime() + ".log").toFile()).start();
+    started.add(p);
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (Instant.now().isBefore(deadline)) {
+      if (!p.isAlive()) {
+        throw new AssertionError("serve exited: " + logs(dir));
+      }
+      if (logs(dir).contains("Ready in")) {
+        return p;
+      }
+      Thread.sleep(100);
+    }
+    p.destroyForcibly();
+    throw new AssertionError("serve did not become ready: " + logs(dir));
+  }
+
+  private static String logs(Path dir) throws IOException {
+    StringBuilder all = new StringBuilder();
+    try (var files = Files.list(dir)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("serve-")).sorted().toList()) {
+        all.append(Files.readString(f));
+      }
+    }
+    // Only the newest process's output decides readiness: count how many have said it.
+    return all.toString().split("Ready in", -1).length - 1 >= countLogs(dir) ? all.toString() : "";
+  }
+
+  private static long countLogs(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("serve-")).count();
+    }
+  }
+
+
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
