@@ -4,6 +4,7 @@ import io.stagecoach.local.cli.client.ApiClient;
 import io.stagecoach.local.cli.client.ApiProblem;
 import io.stagecoach.local.cli.client.ApiUnreachable;
 import io.stagecoach.local.cli.client.Follow;
+import io.stagecoach.local.cli.settings.CliEnvironment;
 import io.stagecoach.local.cli.settings.ConnectionSettings;
 import io.stagecoach.local.cli.settings.InvalidSettings;
 import java.io.PrintWriter;
@@ -34,6 +35,16 @@ abstract class ApiCommand implements Callable<Integer> {
 
   /** Makes the request(s) and prints; answers the exit code (what the API refused is thrown, not returned). */
   abstract int run(Session session);
+
+  /** The machine the CLI runs on: its working directory, OS user and variables. */
+  CliEnvironment environment() {
+    return ((StagecoachCommand) spec.root().userObject()).environment();
+  }
+
+  /** A usage error (exit 2) for what picocli cannot check alone, such as options that go together. */
+  CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
 
   @Override
   public final Integer call() {

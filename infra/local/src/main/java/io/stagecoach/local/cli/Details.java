@@ -30,6 +30,16 @@ final class Details {
     return this;
   }
 
+  /** Lines under one label: the first beside it, the others below. */
+  Details add(String label, List<String> values) {
+    boolean first = true;
+    for (String value : values) {
+      lines.add(new Line(first ? label : "", value));
+      first = false;
+    }
+    return this;
+  }
+
   void print(PrintWriter out) {
     int width = lines.stream().mapToInt(l -> l.label().length()).max().orElse(0) + 1;
     for (Line line : lines) {

@@ -24,6 +24,7 @@ final class TokensCommand extends CommandGroup {
         .add("id", JsonText.text(token, "id"))
         .add("principal", JsonText.text(token, "principal"))
         .add("roles", String.join(", ", JsonText.strings(token.path("roles"))))
+        .add("groups", String.join(", ", JsonText.strings(token.path("groups"))))
         .add("description", JsonText.text(token, "description"))
         .add("expires", JsonText.text(token, "expiresAt"))
         .add("created", JsonText.when(token, "createdAt", "createdBy"))
@@ -42,9 +43,10 @@ final class TokensCommand extends CommandGroup {
         s.printJson(body);
         return ExitCode.OK;
       }
-      Table table = new Table("ID", "PRINCIPAL", "ROLES", "EXPIRES", "DESCRIPTION");
+      Table table = new Table("ID", "PRINCIPAL", "ROLES", "GROUPS", "EXPIRES", "DESCRIPTION");
       body.path("items").forEach(token -> table.row(JsonText.text(token, "id"), JsonText.text(token, "principal"),
-          String.join(",", JsonText.strings(token.path("roles"))), JsonText.text(token, "expiresAt"),
+          String.join(",", JsonText.strings(token.path("roles"))), String.join(",", JsonText.strings(token.path("groups"))),
+          JsonText.text(token, "expiresAt"),
           JsonText.text(token, "description")));
       table.print(s.out(), "no tokens");
       return ExitCode.OK;
@@ -60,6 +62,10 @@ final class TokensCommand extends CommandGroup {
         description = "viewer, deployer or admin (repeatable or comma-separated)")
     List<String> roles;
 
+    @Option(names = "--group", split = ",", paramLabel = "GROUP",
+        description = "a group approval policies count, e.g. staff or client (repeatable or comma-separated)")
+    List<String> groups;
+
     @Option(names = "--description", paramLabel = "TEXT")
     String description;
 
@@ -71,6 +77,10 @@ final class TokensCommand extends CommandGroup {
       ObjectNode body = ApiClient.JSON.createObjectNode().put("principal", principal);
       ArrayNode roleArray = body.putArray("roles");
       roles.forEach(roleArray::add);
+      if (groups != null) {
+        ArrayNode groupArray = body.putArray("groups");
+        groups.forEach(groupArray::add);
+      }
       if (description != null) {
         body.put("description", description);
       }

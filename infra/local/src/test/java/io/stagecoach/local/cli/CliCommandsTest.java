@@ -278,7 +278,8 @@ class CliCommandsTest {
   @Test
   void help_listsTheCommands_andTheExitCodes() {
     CliRun help = ok("--help");
-    for (String command : new String[] {"serve", "apps", "envs", "releases", "tokens", "whoami"}) {
+    for (String command : new String[] {"serve", "apps", "envs", "releases", "deploy", "deployments", "history", "diff",
+        "promote", "promotions", "approvals", "approve", "reject", "rollback", "freeze", "unfreeze", "tokens", "whoami"}) {
       assertTrue(help.out().contains("  " + command), command + " in " + help.printed());
     }
     assertTrue(help.out().contains("Exit codes:"), help.printed());

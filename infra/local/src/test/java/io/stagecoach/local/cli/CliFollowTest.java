@@ -164,4 +164,21 @@ class CliFollowTest {
         .until(TARGET, body -> body.get("status").asText() + " " + body.get("stage").asText());
     assertEquals("[    0s] running dev\n[    1s] running staging\n[    2s] succeeded prod\n", progress.toString());
   }
+
+  @Test
+  void untilEach_printsEachLineThePreviousAnswerDidNotHave() {
+    script.addAll(List.of(
+        new Scripted(200, "{\"status\":\"running\",\"stages\":[\"dev: deploying\"]}"),
+        new Scripted(200, "{\"status\":\"running\",\"stages\":[\"dev: promoted\",\"staging: awaiting_approval\"]}"),
+        new Scripted(200, "{\"status\":\"running\",\"stages\":[\"dev: promoted\",\"staging: awaiting_approval\"]}"),
+        new Scripted(200, "{\"status\":\"failed\",\"stages\":[\"dev: promoted\",\"staging: failed\"]}")));
+    Follow.Result result = follow(Duration.ofSeconds(1), Duration.ofMinutes(1)).untilEach(TARGET, body -> {
+      List<String> lines = new ArrayList<>();
+      body.get("stages").forEach(s -> lines.add(s.asText()));
+      return lines;
+    });
+    assertFalse(result.succeeded());
+    assertEquals("[    0s] dev: deploying\n[    1s] dev: promoted\n[    1s] staging: awaiting_approval\n"
+        + "[    3s] staging: failed\n", progress.toString());
+  }
 }

@@ -57,6 +57,10 @@ public final class ApiClient implements AutoCloseable {
     return send("POST", path, body, Map.of());
   }
 
+  public Answer post(ApiPath path, JsonNode body, Map<String, String> headers) {
+    return send("POST", path, body, headers);
+  }
+
   public Answer put(ApiPath path, JsonNode body, Map<String, String> headers) {
     return send("PUT", path, body, headers);
   }
@@ -107,7 +111,7 @@ public final class ApiClient implements AutoCloseable {
         throw new ApiProblem(status, null, method + " " + path + " answered " + status + " with a body that is not JSON",
             List.of());
       }
-      return new Answer(status, etag, body);
+      return new Answer(status, etag, body, response.headers());
     }
     throw problem(status, body);
   }

@@ -17,6 +17,14 @@ public record ApiPath(String value) {
     return new ApiPath(path.toString());
   }
 
+  /** This path with one more segment (before any query). */
+  public ApiPath child(String segment) {
+    if (value.contains("?")) {
+      throw new IllegalStateException("add segments before the query: " + value);
+    }
+    return new ApiPath(value + "/" + encode(segment));
+  }
+
   /** This path with a query parameter added; a null value adds nothing. */
   public ApiPath query(String name, Object value) {
     if (value == null) {

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -125,8 +126,16 @@ public final class Follow {
    * one (so a step that changes within a status shows too).
    */
   public Result until(Target target, Function<JsonNode, String> describe) {
+    return untilEach(target, body -> List.of(describe.apply(body)));
+  }
+
+  /**
+   * Follows the target, printing those of {@code describe}'s lines for each answer that the previous answer's
+   * lines did not have: one line per part that changed (a promotion's stages, say), each once.
+   */
+  public Result untilEach(Target target, Function<JsonNode, List<String>> describe) {
     Instant start = pacing.clock().instant();
-    String lastLine = null;
+    List<String> lastLines = List.of();
     String lastStatus = null;
     String lastTrouble = null;
     while (true) {
@@ -135,11 +144,13 @@ public final class Follow {
         JsonNode body = api.get(target.path()).body();
         lastTrouble = null;
         lastStatus = body.at(target.statusPointer()).asText("");
-        String line = describe.apply(body);
-        if (!line.equals(lastLine)) {
-          print(elapsed, line);
-          lastLine = line;
+        List<String> lines = describe.apply(body);
+        for (String line : lines) {
+          if (!lastLines.contains(line)) {
+            print(elapsed, line);
+          }
         }
+        lastLines = List.copyOf(lines);
         if (target.isTerminal(lastStatus)) {
           return new Result(body, lastStatus, target.succeeded().contains(lastStatus), elapsed);
         }
