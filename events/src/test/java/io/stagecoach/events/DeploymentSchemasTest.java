@@ -85,7 +85,8 @@ class DeploymentSchemasTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "deployment-requested", "deployment-requested-destroy", "deployment-requested-provisioning",
-      "deployment-succeeded", "deployment-failed", "deployment-failed-destroy"})
+      "deployment-requested-from-promotion", "deployment-succeeded", "deployment-failed", "deployment-failed-destroy",
+      "rollback-completed"})
   void deploymentSchema_refusesEveryFieldOfItsSampleRenamed_andEveryRequiredOneDropped(String sample) throws Exception {
     JsonSchema schema = schemaOf(sample);
     ObjectNode original = detail(sample);
@@ -227,6 +228,126 @@ class DeploymentSchemasTest {
     ObjectNode attempts = detail("deployment-requested");
     attempts.put("attempts", -1);
     assertRefused(schema, attempts, "minimum", "attempts");
+  }
+
+  /**
+   * The promotion workflow puts its own Deployment Requested on the bus (events:putEvents.waitForTaskToken): the
+   * deployment as the API function would write it, and also the promotion and the step's task token.
+   */
+  @Test
+  void deploymentRequestedFromAPromotion_namesThePromotionAndTheTaskToken_together() throws Exception {
+    JsonSchema schema = schema("deployment-requested");
+    ObjectNode sample = detail("deployment-requested-from-promotion");
+    assertEquals(Set.of(), schema.validate(sample));
+    assertEquals("promotion:" + sample.get("promotionId").asText(), sample.get("origin").asText(),
+        "the sample's origin is its promotion");
+    for (String field : List.of("promotionId", "taskToken")) {
+      ObjectNode alone = sample.deepCopy();
+      alone.remove(field);
+      assertRefused(schema, alone, "required", field);
+    }
+    ObjectNode neither = sample.deepCopy();
+    neither.remove("promotionId");
+    neither.remove("taskToken");
+    assertEquals(Set.of(), schema.validate(neither), "the same deployment sent again (by a provisioner, the sweeper)");
+    for (String origin : List.of("api", "rollback:promotion:p-7d2e91c04a5b")) {
+      ObjectNode other = sample.deepCopy();
+      other.put("origin", origin);
+      assertRefused(schema, other, "pattern", "origin");
+    }
+    ObjectNode started = sample.deepCopy();
+    started.put("status", "provisioning");
+    started.put("startedAt", "2026-11-22T11:31:04Z");
+    assertFalse(schema.validate(started).isEmpty(), "the workflow's request has not started");
+    ObjectNode blank = sample.deepCopy();
+    blank.put("taskToken", "");
+    assertRefused(schema, blank, "minLength", "taskToken");
+    ObjectNode huge = sample.deepCopy();
+    huge.put("taskToken", "A".repeat(2049));
+    assertRefused(schema, huge, "maxLength", "taskToken");
+    ObjectNode badId = sample.deepCopy();
+    badId.put("promotionId", "p 7d2e91c04a5b");
+    assertRefused(schema, badId, "pattern", "promotionId");
+    for (String other : List.of("deployment-succeeded", "deployment-failed", "rollback-completed")) {
+      for (String field : List.of("promotionId", "taskToken")) {
+        ObjectNode detail = detail(other);
+        detail.put(field, sample.get(field).asText());
+        assertRefused(schema(other), detail, "additionalProperties", field);
+      }
+    }
+    ObjectNode destroy = detail("deployment-requested-destroy");
+    destroy.put("taskToken", sample.get("taskToken").asText());
+    destroy.put("promotionId", sample.get("promotionId").asText());
+    assertRefused(schema, destroy, "pattern", "origin");
+  }
+
+  /** A promotion's deploy of a stage has a p- id; rollbacks come from rollback (rollback:promotion:...). */
+  @Test
+  void deploymentSchemas_takePromotionDeployIds_andRollbackOrigins() throws Exception {
+    for (String schema : SCHEMAS) {
+      ObjectNode promoted = detail(schema);
+      promoted.put("deploymentId", "p-bbba5e2a93fd453d00ae");
+      promoted.put("origin", "promotion:p-7d2e91c04a5b");
+      assertEquals(Set.of(), schema(schema).validate(promoted), schema);
+      for (String origin : List.of("rollback", "rollback:promotion:p-7d2e91c04a5b")) {
+        ObjectNode rollback = detail(schema);
+        rollback.put("origin", origin);
+        assertEquals(Set.of(), schema(schema).validate(rollback), schema + " " + origin);
+      }
+      for (String origin : List.of("rollback:", "rollbacks", "promotion:", "api:p-1")) {
+        ObjectNode bad = detail(schema);
+        bad.put("origin", origin);
+        assertRefused(schema(schema), bad, "pattern", "origin");
+      }
+      ObjectNode badId = detail(schema);
+      badId.put("deploymentId", "r-bbba5e2a93fd453d00ae");
+      assertRefused(schema(schema), badId, "pattern", "deploymentId");
+    }
+    assertEquals(Set.of(), schema("deployment-succeeded").validate(detail("rollback-completed")),
+        "a completed rollback is announced as Deployment Succeeded first");
+  }
+
+  @Test
+  void rollbackCompleted_isASucceededDeployOfARollback() throws Exception {
+    JsonSchema schema = schema("rollback-completed");
+    for (String origin : List.of("api", "promotion:p-7d2e91c04a5b", "rollbacks", "rollback:")) {
+      ObjectNode detail = detail("rollback-completed");
+      detail.put("origin", origin);
+      assertRefused(schema, detail, "pattern", "origin");
+    }
+    ObjectNode plain = detail("rollback-completed");
+    plain.put("origin", "rollback");
+    assertEquals(Set.of(), schema.validate(plain));
+    for (String status : List.of("requested", "provisioning", "failed", "superseded", "rolled_back")) {
+      ObjectNode detail = detail("rollback-completed");
+      detail.put("status", status);
+      assertRefused(schema, detail, "const", "status");
+    }
+    ObjectNode destroy = detail("rollback-completed");
+    destroy.put("action", "destroy");
+    destroy.remove("version");
+    destroy.remove("digest");
+    assertRefused(schema, destroy, "const", "action");
+    for (String field : List.of("version", "digest", "plan", "startedAt", "finishedAt", "durationMillis")) {
+      ObjectNode detail = detail("rollback-completed");
+      detail.remove(field);
+      assertRefused(schema, detail, "required", field);
+    }
+    JsonNode succeeded = schemaDocument("deployment-succeeded");
+    JsonNode rollback = schemaDocument("rollback-completed");
+    assertEquals(succeeded.get("$defs"), rollback.get("$defs"), "the deployment's definitions");
+    assertEquals(succeeded.get("allOf"), rollback.get("allOf"));
+    assertEquals(succeeded.get("required"), rollback.get("required"));
+    List<String> properties = new ArrayList<>();
+    succeeded.get("properties").fieldNames().forEachRemaining(properties::add);
+    List<String> rollbackProperties = new ArrayList<>();
+    rollback.get("properties").fieldNames().forEachRemaining(rollbackProperties::add);
+    assertEquals(properties, rollbackProperties);
+    for (String property : properties) {
+      if (!property.equals("origin") && !property.equals("action")) {
+        assertEquals(succeeded.get("properties").get(property), rollback.get("properties").get(property), property);
+      }
+    }
   }
 
   /**

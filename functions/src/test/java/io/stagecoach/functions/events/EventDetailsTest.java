@@ -15,6 +15,7 @@ import io.stagecoach.domain.DeploymentStatus;
 import io.stagecoach.domain.DeploymentSucceeded;
 import io.stagecoach.domain.Plan;
 import io.stagecoach.domain.ResourceChange;
+import io.stagecoach.domain.RollbackCompleted;
 import io.stagecoach.domain.StagecoachEvent;
 import io.stagecoach.domain.Tier;
 import io.stagecoach.functions.support.DeploymentJson;
@@ -32,13 +33,15 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The deployment events' {@code detail} against their contracts in {@code events/}: what {@link EventDetails}
+ * The deployment events' {@code detail} (and {@code Rollback Completed}'s, a deployment's too) against their
+ * contracts in {@code events/}: what {@link EventDetails}
  * writes satisfies the schema of its detail-type and reads back as the same deployment (object → JSON →
  * object), and each sample event reads as a deployment that is written back unchanged (JSON → object →
  * JSON). A field renamed or dropped on either side fails here.
@@ -48,6 +51,8 @@ class EventDetailsTest {
   private static final Instant REQUESTED_AT = Instant.parse("2026-11-22T10:05:00Z");
   private static final Instant STARTED_AT = Instant.parse("2026-11-22T10:05:01.250Z");
   private static final Instant FINISHED_AT = Instant.parse("2026-11-22T10:07:43.800Z");
+  /** The task token of a promotion's Deploy step: in the step's own request only, never in Stagecoach's events. */
+  private static final String TASK_TOKEN = "AQCEAAAAKgAAAAMAAAAAAAAAAdLxJfkl0gVzmSp2qbNv7R8bG1xJ3T0m4y5QWc9pOe2uKiHa==";
   /** Not part of any event: the reader is given it to rebuild the whole record. */
   private static final String REQUEST_HASH = "request-hash";
 
@@ -80,6 +85,14 @@ class EventDetailsTest {
         "alice@example.com", Deployment.ORIGIN_API, REQUEST_HASH, 0, REQUESTED_AT, Optional.empty(), Optional.empty());
   }
 
+  /** A rollback a promotion asked for after its verification failed: back to the release before. */
+  private static Deployment rollbackSucceeded() {
+    return new Deployment("d-6a0f3c9e2b71", "payments", "prod", Tier.PROD, DeploymentAction.DEPLOY, Optional.of("1.4.1"),
+        Optional.of(Fixtures.DIGEST), DeploymentStatus.REQUESTED, Optional.empty(), Optional.empty(), Map.of(), "ci-bot",
+        Deployment.ORIGIN_ROLLBACK + ":promotion:p-7d2e91c04a5b", REQUEST_HASH, 0, REQUESTED_AT, Optional.empty(),
+        Optional.empty()).provisioning(STARTED_AT).succeeded(PLAN, Map.of("OrdersTable", "payments-prod-orders"), FINISHED_AT);
+  }
+
   /** Each event the deployments publish, in each shape its deployment can have then. */
   static Stream<Arguments> deploymentEvents() {
     Deployment provisioning = deployRequested().provisioning(STARTED_AT);
@@ -105,7 +118,24 @@ class EventDetailsTest {
             "Fn::GetAtt Events.QueueUrl in Outputs.EventsQueue is not available in the local cloud",
             Optional.of(PLAN_WITH_UNSUPPORTED), FINISHED_AT))),
         Arguments.of("failed before a plan", new DeploymentFailed(provisioning.attempted().attempted().failed(
-            "the provisioner failed: SdkClientException: timed out (after 3 attempts)", Optional.empty(), FINISHED_AT))));
+            "the provisioner failed: SdkClientException: timed out (after 3 attempts)", Optional.empty(), FINISHED_AT))),
+        Arguments.of("a promotion's deploy of a stage, sent again while provisioning", new DeploymentRequested(
+            promotionDeploy().provisioning(STARTED_AT))),
+        Arguments.of("a promotion's deploy of a stage, succeeded", new DeploymentSucceeded(
+            promotionDeploy().provisioning(STARTED_AT).succeeded(PLAN, Map.of(), FINISHED_AT))),
+        Arguments.of("a rollback, succeeded", new DeploymentSucceeded(rollbackSucceeded())),
+        Arguments.of("a rollback, completed", new RollbackCompleted(rollbackSucceeded())));
+  }
+
+  /**
+   * The deployment a promotion's Deploy step asked for, as {@code DeploymentService.recordForPromotion} records
+   * it: its p- id, and the step's task token kept as its callback token.
+   */
+  private static Deployment promotionDeploy() {
+    return new Deployment("p-bbba5e2a93fd453d00ae", "payments", "prod", Tier.PROD, DeploymentAction.DEPLOY,
+        Optional.of("1.4.2"), Optional.of(Fixtures.DIGEST), DeploymentStatus.REQUESTED, Optional.empty(), Optional.empty(),
+        Map.of(), "ci-bot", "promotion:p-7d2e91c04a5b", REQUEST_HASH, 0, REQUESTED_AT, Optional.empty(), Optional.empty(),
+        Optional.of(TASK_TOKEN));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -118,8 +148,9 @@ class EventDetailsTest {
   @MethodSource("deploymentEvents")
   void deploymentEventDetail_readBack_isTheSameDeployment(String shape, StagecoachEvent event) throws Exception {
     Deployment published = deploymentOf(event);
-    JsonNode detail = Json.parse(Json.write(EventDetails.detail(event)));
-    assertEquals(published, read(detail));
+    String text = Json.write(EventDetails.detail(event));
+    assertFalse(text.contains(TASK_TOKEN), "the callback token is never announced");
+    assertEquals(withoutCallbackToken(published), read(Json.parse(text)));
   }
 
   /** Every field of a detail is required, or appears only when its deployment has it (and is then checked). */
@@ -139,7 +170,7 @@ class EventDetailsTest {
       ObjectNode dropped = detail.deepCopy();
       dropped.remove(field);
       boolean optional = field.equals("reason") && event instanceof DeploymentRequested
-          || field.equals("plan") && !(event instanceof DeploymentSucceeded);
+          || field.equals("plan") && !(event instanceof DeploymentSucceeded || event instanceof RollbackCompleted);
       assertEquals(optional, schema.validate(dropped).isEmpty(), field + " dropped");
     }
   }
@@ -147,7 +178,7 @@ class EventDetailsTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "deployment-requested", "deployment-requested-destroy", "deployment-requested-provisioning",
-      "deployment-succeeded", "deployment-failed", "deployment-failed-destroy"})
+      "deployment-succeeded", "deployment-failed", "deployment-failed-destroy", "rollback-completed"})
   void sampleEventDetail_readAsADeployment_isWrittenBackUnchanged(String sample) throws Exception {
     JsonNode event = resource("/events/stagecoach/" + sample + ".json");
     JsonNode detail = event.get("detail");
@@ -157,6 +188,7 @@ class EventDetailsTest {
       case DeploymentRequested.DETAIL_TYPE -> new DeploymentRequested(deployment);
       case DeploymentSucceeded.DETAIL_TYPE -> new DeploymentSucceeded(deployment);
       case DeploymentFailed.DETAIL_TYPE -> new DeploymentFailed(deployment);
+      case RollbackCompleted.DETAIL_TYPE -> new RollbackCompleted(deployment);
       default -> throw new AssertionError(sample + " has detail-type " + detailType);
     };
     assertEquals("stagecoach", event.get("source").asText());
@@ -165,9 +197,54 @@ class EventDetailsTest {
     assertEquals(Set.of(), schemaOf(detailType).validate(EventDetails.detail(republished)));
   }
 
+  /**
+   * The promotion workflow's own Deployment Requested (events:putEvents.waitForTaskToken) is the deployment's
+   * detail as {@link EventDetails} writes it, plus the promotion and the step's task token. Recorded, the
+   * deployment keeps that token as its callback token; every event Stagecoach publishes about it after that (sent
+   * again, provisioning, succeeded, failed) satisfies its schema and carries neither.
+   */
+  @Test
+  void deploymentRequestedByAPromotion_isTheDetailOfTheDeploymentItRecords_withThePromotionAndTaskToken() throws Exception {
+    JsonNode event = resource("/events/stagecoach/deployment-requested-from-promotion.json");
+    ObjectNode detail = (ObjectNode) event.get("detail").deepCopy();
+    assertEquals(Set.of(), schemaOf(DeploymentRequested.DETAIL_TYPE).validate(detail));
+    String promotionId = detail.remove("promotionId").textValue();
+    String taskToken = detail.remove("taskToken").textValue();
+    assertEquals("promotion:" + promotionId, detail.get("origin").asText());
+    Deployment recorded = withCallbackToken(read(detail), taskToken);
+    assertFalse(detail.has("startedAt"), "the workflow's request has not started");
+
+    ObjectNode republished = EventDetails.detail(new DeploymentRequested(recorded));
+    assertEquals(detail, Json.parse(Json.write(republished)));
+    ObjectNode asTheWorkflowPutsIt = republished.deepCopy().put("promotionId", promotionId).put("taskToken", taskToken);
+    assertEquals(event.get("detail"), Json.parse(Json.write(asTheWorkflowPutsIt)));
+
+    for (StagecoachEvent later : List.<StagecoachEvent>of(new DeploymentRequested(recorded),
+        new DeploymentRequested(recorded.provisioning(STARTED_AT)),
+        new DeploymentSucceeded(recorded.provisioning(STARTED_AT).succeeded(PLAN, Map.of(), FINISHED_AT)),
+        new DeploymentFailed(recorded.provisioning(STARTED_AT).failed("no", Optional.empty(), FINISHED_AT)))) {
+      ObjectNode written = EventDetails.detail(later);
+      assertFalse(Json.write(written).contains(taskToken), later.detailType() + " never carries the task token");
+      assertFalse(written.has("taskToken") || written.has("promotionId"));
+      assertEquals(Set.of(), schemaOf(later.detailType()).validate(written), later.detailType());
+    }
+  }
+
+  private static Deployment withCallbackToken(Deployment d, String token) {
+    return new Deployment(d.id(), d.app(), d.environment(), d.tier(), d.action(), d.version(), d.digest(), d.status(),
+        d.reason(), d.plan(), d.outputs(), d.requestedBy(), d.origin(), d.requestHash(), d.attempts(), d.requestedAt(),
+        d.startedAt(), d.finishedAt(), Optional.of(token));
+  }
+
+  private static Deployment withoutCallbackToken(Deployment d) {
+    return new Deployment(d.id(), d.app(), d.environment(), d.tier(), d.action(), d.version(), d.digest(), d.status(),
+        d.reason(), d.plan(), d.outputs(), d.requestedBy(), d.origin(), d.requestHash(), d.attempts(), d.requestedAt(),
+        d.startedAt(), d.finishedAt());
+  }
+
   /** Each sample with a plan reads, through {@link DeploymentJson#plan(JsonNode)}, as the plan its summary counts. */
   @ParameterizedTest
-  @ValueSource(strings = {"deployment-succeeded", "deployment-failed", "deployment-failed-destroy"})
+  @ValueSource(strings = {"deployment-succeeded", "deployment-failed", "deployment-failed-destroy", "rollback-completed"})
   void samplePlan_readBack_isWrittenUnchanged_andItsSummaryCountsItsChanges(String sample) throws Exception {
     JsonNode plan = resource("/events/stagecoach/" + sample + ".json").at("/detail/plan");
     Plan read = DeploymentJson.plan(plan);
@@ -182,6 +259,7 @@ class EventDetailsTest {
       case DeploymentRequested r -> r.deployment();
       case DeploymentSucceeded s -> s.deployment();
       case DeploymentFailed f -> f.deployment();
+      case RollbackCompleted r -> r.deployment();
       default -> throw new AssertionError(event.detailType() + " is not a deployment event");
     };
   }
