@@ -290,15 +290,25 @@ public final class PromotionService {
   public Approval requestApproval(String appName, String promotionId, String environment, String taskToken, String newId,
       Instant now) {
     Promotion p = running(appName, promotionId);
-    Optional<Approval> asked = progress(p, environment).approvalId().flatMap(promotions::findApproval)
-        .filter(Approval::isPending);
+    Optional<Approval> asked = progress(p, environment).approvalId().flatMap(promotions::findApproval);
     if (asked.isPresent()) {
-      // Asked already (a re-run of the step): the same approval now answers the step waiting this time.
-      Approval rewired = asked.get().withTaskToken(taskToken);
-      if (!(promotions.saveApproval(rewired, asked.get().decisions().size()) instanceof WriteResult.Written)) {
-        throw new IllegalStateException("approval " + rewired.id() + " changed meanwhile; the step will be retried");
+      // Asked already (a re-run of the step, e.g. a workflow resumed after a restart): the same approval
+      // answers the step waiting this time; one decided while nobody waited is answered at once.
+      Approval a = asked.get();
+      switch (a.status()) {
+        case PENDING -> {
+          Approval rewired = a.withTaskToken(taskToken);
+          if (!(promotions.saveApproval(rewired, a.decisions().size()) instanceof WriteResult.Written)) {
+            throw new IllegalStateException("approval " + a.id() + " changed meanwhile; the step will be retried");
+          }
+          return rewired;
+        }
+        case APPROVED -> runner.succeed(taskToken, "{\"approvalId\":\"" + a.id() + "\"}");
+        case REJECTED -> runner.fail(taskToken, "Approval.Rejected", "rejected before the workflow resumed");
+        case EXPIRED -> runner.fail(taskToken, "Approval.Expired", "the approval expired");
+        case SUPERSEDED -> runner.fail(taskToken, "Promotion.Superseded", "superseded by a newer promotion");
       }
-      return rewired;
+      return a;
     }
     Stage stage = registry.findApp(appName).flatMap(a -> a.stage(environment))
         .orElseThrow(() -> new PromotionStopped("'" + environment + "' is no longer a stage"));
@@ -371,7 +381,7 @@ public final class PromotionService {
     String reason;
     Promotion.Status status = Promotion.Status.FAILED;
     switch (error) {
-      case "States.Timeout" -> {
+      case "States.Timeout", "Approval.Expired" -> {
         boolean approving = current.map(s -> s.status() == Promotion.StageStatus.AWAITING_APPROVAL).orElse(false);
         code = approving ? "approval_expired" : "timeout";
         reason = approving ? "nobody approved '" + current.get().environment() + "' in time" : "a step timed out";

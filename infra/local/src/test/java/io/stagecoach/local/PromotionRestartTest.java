@@ -56,17 +56,7 @@ class PromotionRestartTest {
       ApiClient.Reply started1 = rita.send("POST", "/v1/apps/vault/promotions", "{\"version\":\"3.0.0\"}");
       assertEquals(202, started1.status(), started1.body());
       String id = started1.json().path("promotionId").asText();
-      JsonNode waiting;
-      try {
-        waiting = await(admin, id, p -> p.path("pendingApprovals").size() == 1);
-      } catch (AssertionError e) {
-        try (var files = Files.list(dir)) {
-          for (Path f : files.filter(x -> x.getFileName().toString().startsWith("serve-")).toList()) {
-            Files.copy(f, Path.of("/tmp/restart-debug.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-          }
-        }
-        throw e;
-      }
+      JsonNode waiting = await(admin, id, p -> p.path("pendingApprovals").size() == 1);
       String approval = waiting.path("pendingApprovals").path(0).path("approvalId").asText();
       assertEquals("prod", waiting.path("pendingApprovals").path(0).path("environment").asText());
 
@@ -78,7 +68,18 @@ class PromotionRestartTest {
       assertEquals("running", after.path("status").asText(), "still waiting after the restart: " + after);
       ApiClient.Reply approved = cleo.send("POST", "/v1/approvals/" + approval, "{\"decision\":\"approve\"}");
       assertEquals(200, approved.status(), approved.body());
-      JsonNode done = await(admin, id, p -> !p.path("status").asText().equals("running"));
+      JsonNode done;
+      try {
+        done = await(admin, id, p -> !p.path("status").asText().equals("running"));
+      } catch (AssertionError e) {
+        try (var files = Files.list(dir)) {
+          int n = 0;
+          for (Path f : files.filter(x -> x.getFileName().toString().startsWith("serve-")).toList()) {
+            Files.copy(f, Path.of("/tmp/restart-debug-" + (n++) + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+        throw e;
+      }
       assertEquals("succeeded", done.path("status").asText(), done.toString());
       assertEquals("3.0.0", admin.get("/v1/apps/vault/environments/prod").json().path("deployedVersion").asText());
     } finally {

@@ -145,9 +145,10 @@ class PromotionTemplateTest {
     }
 
     @Test
-    void eachStage_hasExactlyItsEightStates_startingWithEnterStage() {
+    void eachStage_hasExactlyItsNineStates_startingWithEnterStage() {
         assertEquals("Enter stage", itemProcessor().get("StartAt"));
         assertEquals(Map.of(
+                "Already promoted", "Succeed",
                 "Enter stage", "Task",
                 "Needs approval?", "Choice",
                 "Wait for approval", "Task",
@@ -213,13 +214,13 @@ class PromotionTemplateTest {
     }
 
     @Test
-    void needsApproval_waitsForApproval_onlyWhenEnterStageSaysApprove_otherwiseDeploys() {
+    void needsApproval_waitsForApproval_whenEnterStageSaysApprove_endsTheItemOnSkip_otherwiseDeploys() {
         Map<String, Object> choice = stageState("Needs approval?");
 
-        assertEquals(List.of(Map.of(
-                "Variable", "$.entered.next",
-                "StringEquals", "approve",
-                "Next", "Wait for approval")), choice.get("Choices"));
+        assertEquals(List.of(
+                Map.of("Variable", "$.entered.next", "StringEquals", "approve", "Next", "Wait for approval"),
+                Map.of("Variable", "$.entered.next", "StringEquals", "skip", "Next", "Already promoted")),
+                choice.get("Choices"));
         assertEquals("Deploy", choice.get("Default"));
     }
 
