@@ -10,7 +10,14 @@ public record AppSpec(
     List<Stage> pipeline,
     List<String> allowedEnvironments,
     Optional<EnvironmentTemplate> template,
-    PromotionConcurrency concurrency) {
+    PromotionConcurrency concurrency,
+    Optional<RepositoryMapping> repository) {
+
+  /** An app no repository drives. */
+  public AppSpec(String name, Optional<String> description, List<Stage> pipeline, List<String> allowedEnvironments,
+      Optional<EnvironmentTemplate> template, PromotionConcurrency concurrency) {
+    this(name, description, pipeline, allowedEnvironments, template, concurrency, Optional.empty());
+  }
 
   /** An app whose stages have no gates of their own. */
   public AppSpec(String name, Optional<String> description, List<String> stageNames, List<String> allowedEnvironments,

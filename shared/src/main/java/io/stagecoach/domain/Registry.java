@@ -15,6 +15,9 @@ public interface Registry {
 
   WriteResult createApp(App app);
 
+  /** The apps whose repository mapping names {@code repository} (a CodeCommit repository name, case-sensitive). */
+  Outcome<Page<App>> listAppsByRepository(String repository, PageRequest page);
+
   /** Replaces the app's own fields if its revision is still {@code expectedRevision}. */
   WriteResult replaceApp(App app, long expectedRevision);
 

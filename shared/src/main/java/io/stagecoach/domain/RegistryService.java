@@ -93,7 +93,8 @@ public final class RegistryService {
         old.createdAt(),
         old.createdBy(),
         now,
-        old.revision() + 1);
+        old.revision() + 1,
+        spec.repository());
     return switch (registry.replaceApp(replaced, expected)) {
       case WriteResult.Written w -> Outcome.accepted(new Saved<>(replaced, false));
       case WriteResult.Missing m -> Outcome.rejected(Rejection.notFound("app '" + spec.name() + "' does not exist"));
@@ -138,7 +139,8 @@ public final class RegistryService {
         now,
         caller.name(),
         now,
-        1);
+        1,
+        spec.repository());
   }
 
   static List<FieldError> appProblems(AppSpec spec) {
@@ -179,7 +181,20 @@ public final class RegistryService {
         errors.add(new FieldError(field, "'" + env + "' is already listed"));
       }
     }
+    // The mapping's app is the app's own name, already checked as "name".
+    spec.repository().ifPresent(mapping -> mapping.problems().stream()
+        .filter(e -> !e.field().equals("app"))
+        .forEach(e -> errors.add(new FieldError(repositoryField(e.field()), e.message()))));
     return errors;
+  }
+
+  /** A mapping's field as the API names it: {@code rules[1].ttl} is {@code repository.branches[1].ttlHours}. */
+  private static String repositoryField(String field) {
+    if (field.equals("repository")) {
+      return "repository.name";
+    }
+    String named = field.startsWith("rules") ? "branches" + field.substring("rules".length()) : field;
+    return "repository." + (named.endsWith(".ttl") ? named + "Hours" : named);
   }
 
   // ---------------------------------------------------------------- environments

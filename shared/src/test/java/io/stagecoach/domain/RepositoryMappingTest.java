@@ -142,4 +142,38 @@ class RepositoryMappingTest {
     assertEquals("3e5983a", VersionFrom.SHORT_COMMIT.version(commit));
     assertEquals("3e59", VersionFrom.SHORT_COMMIT.version("3e59"));
   }
+
+  private static final String COMMIT = "3e5983aa1f1b2c3d4e5f60718293a4b5c6d7e8f9";
+
+  @Test
+  void releaseOf_aPush_isTheCommitInItsRepository_withTheDigestOfTheCommit_whenTheMappingNamesNoArtifact() {
+    ReleaseSpec release = mapping(BranchRule.pipeline("main")).releaseOf(COMMIT, "3e5983a", "eu-west-1");
+    assertEquals(new ReleaseSpec("3e5983a",
+        "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/payments-service#" + COMMIT,
+        "sha256:" + Secrets.hash("codecommit:payments-service@" + COMMIT), java.util.Optional.of(COMMIT)), release);
+    assertEquals(java.util.Optional.empty(), RegistryService.artifactUriProblem(release.artifactUri()));
+    assertTrue(RegistryService.isDigest(release.digest()));
+  }
+
+  @Test
+  void releaseOf_fillsTheArtifactUriTemplate_andTheDigestStaysTheCommits() {
+    RepositoryMapping mapping = new RepositoryMapping("payments", "payments-service", List.of(BranchRule.pipeline("main")),
+        java.util.Optional.of("s3://builds/{repository}/{region}/{shortCommit}/{version}-{commit}.zip"));
+    assertEquals(List.of(), mapping.problems());
+    ReleaseSpec release = mapping.releaseOf(COMMIT, "v7", "us-east-2");
+    assertEquals("s3://builds/payments-service/us-east-2/3e5983a/v7-" + COMMIT + ".zip", release.artifactUri());
+    assertEquals(RepositoryMapping.commitDigest("payments-service", COMMIT), release.digest());
+    assertNotEquals(RepositoryMapping.commitDigest("payments-service", COMMIT),
+        RepositoryMapping.commitDigest("other-service", COMMIT), "the repository is part of what the digest names");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"s3://builds/{repository}/app.zip", "s3://builds/{branch}/{commit}.zip", "ftp://builds/{commit}",
+      "s3://builds/{commit", "builds/{commit}.zip", "s3://{commit} with spaces"})
+  void problems_refusesAnArtifactUriTemplate_withoutTheCommit_withUnknownPlaceholders_orThatIsNoArtifactUri(
+      String template) {
+    List<FieldError> problems = new RepositoryMapping("payments", "payments-service",
+        List.of(BranchRule.pipeline("main")), java.util.Optional.of(template)).problems();
+    assertEquals(List.of("artifactUri"), problems.stream().map(FieldError::field).toList(), template + " " + problems);
+  }
 }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.ApprovalPolicy;
+import io.stagecoach.domain.BranchRule;
 import io.stagecoach.domain.DeploymentWindow;
 import io.stagecoach.domain.EnvironmentTemplate;
+import io.stagecoach.domain.RepositoryMapping;
 import io.stagecoach.domain.Stage;
 import io.stagecoach.domain.Verification;
 import java.time.DayOfWeek;
@@ -306,6 +308,71 @@ final class Fields {
       }
     }
     return stages;
+  }
+
+  /**
+   * The CodeCommit repository {@code app} is built from: {@code {"name", "artifactUri", "branches": [{"pattern",
+   * "action": "pipeline" | "ephemeral", "ttlHours" (ephemeral only), "versionFrom": "commit" | "shortCommit"}]}}.
+   * Only the shape is read here; the rules are the domain's ({@link RepositoryMapping#problems()}).
+   */
+  Optional<RepositoryMapping> repository(String name, String app) {
+    return object(name, r -> {
+      String repository = r.requiredString("name");
+      Optional<String> artifactUri = r.string("artifactUri");
+      List<BranchRule> rules = new ArrayList<>();
+      JsonNode list = r.field("branches");
+      if (list == null) {
+        r.errors.add(new FieldError("branches", "is required: [{\"pattern\": \"main\", \"action\": \"pipeline\"}]"));
+      } else if (!list.isArray()) {
+        r.wrongType("branches", "an array", list);
+      } else {
+        for (int i = 0; i < list.size(); i++) {
+          String at = "branches[" + i + "]";
+          if (!list.get(i).isObject()) {
+            r.wrongType(at, "an object", list.get(i));
+            continue;
+          }
+          Fields branch = new Fields((ObjectNode) list.get(i));
+          rules.add(branchRule(branch));
+          branch.errors().forEach(e -> r.errors.add(new FieldError(at + "." + e.field(), e.message())));
+        }
+      }
+      return new RepositoryMapping(app, repository, rules, artifactUri);
+    });
+  }
+
+  private static BranchRule branchRule(Fields branch) {
+    String pattern = branch.requiredString("pattern");
+    String action = branch.requiredString("action");
+    Optional<String> versionText = branch.string("versionFrom");
+    Optional<Integer> ttlHours = branch.integer("ttlHours");
+    BranchRule.VersionFrom versionFrom = BranchRule.VersionFrom.COMMIT;
+    if (versionText.filter(v -> v.equals("shortCommit")).isPresent()) {
+      versionFrom = BranchRule.VersionFrom.SHORT_COMMIT;
+    } else if (versionText.filter(v -> !v.equals("commit")).isPresent()) {
+      branch.errors.add(new FieldError("versionFrom", "must be commit or shortCommit"));
+    }
+    if (action == null) {
+      return new BranchRule(pattern, null);
+    }
+    switch (action) {
+      case "pipeline" -> {
+        ttlHours.ifPresent(t -> branch.errors.add(new FieldError("ttlHours", "only ephemeral branches expire")));
+        return new BranchRule(pattern, new BranchRule.Pipeline(versionFrom));
+      }
+      case "ephemeral" -> {
+        if (ttlHours.isEmpty()) {
+          branch.errors.add(new FieldError("ttlHours", "is required for ephemeral branches: how long the environment"
+              + " lives after the last push"));
+          return new BranchRule(pattern, null);
+        }
+        return new BranchRule(pattern, new BranchRule.Ephemeral(Duration.ofHours(ttlHours.get()), versionFrom));
+      }
+      default -> {
+        branch.errors.add(new FieldError("action", "must be pipeline or ephemeral"));
+        return new BranchRule(pattern, null);
+      }
+    }
   }
 
   /** A nested object, read with its own fields; its errors come back prefixed with its name. */

@@ -128,7 +128,8 @@ final class RegistryRoutes {
         stages,
         fields.strings("allowedEnvironments"),
         fields.template("template"),
-        parsed.orElse(io.stagecoach.domain.PromotionConcurrency.SUPERSEDE));
+        parsed.orElse(io.stagecoach.domain.PromotionConcurrency.SUPERSEDE),
+        fields.repository("repository", name));
   }
 
   // ------------------------------------------------------------ environments

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.ApiToken;
 import io.stagecoach.domain.App;
+import io.stagecoach.domain.BranchRule;
 import io.stagecoach.domain.Deployment;
 import io.stagecoach.domain.Environment;
 import io.stagecoach.domain.Page;
 import io.stagecoach.domain.Release;
+import io.stagecoach.domain.RepositoryMapping;
 import io.stagecoach.domain.Role;
 import io.stagecoach.domain.Stage;
 import io.stagecoach.functions.support.DeploymentJson;
@@ -62,6 +64,7 @@ final class Views {
         }
       });
     });
+    app.repository().ifPresent(mapping -> o.set("repository", repository(mapping)));
     o.put("createdAt", app.createdAt().toString());
     o.put("createdBy", app.createdBy());
     o.put("updatedAt", app.updatedAt().toString());
@@ -95,6 +98,24 @@ final class Views {
     o.put("createdBy", env.createdBy());
     o.put("updatedAt", env.updatedAt().toString());
     o.put("revision", env.revision());
+    return o;
+  }
+
+  /** The shape {@code Fields.repository} reads. */
+  static ObjectNode repository(RepositoryMapping mapping) {
+    ObjectNode o = Json.object();
+    o.put("name", mapping.repository());
+    mapping.artifactUri().ifPresent(u -> o.put("artifactUri", u));
+    ArrayNode branches = o.putArray("branches");
+    for (BranchRule rule : mapping.rules()) {
+      ObjectNode b = branches.addObject().put("pattern", rule.pattern());
+      switch (rule.action()) {
+        case BranchRule.Pipeline p -> b.put("action", "pipeline");
+        case BranchRule.Ephemeral e -> b.put("action", "ephemeral").put("ttlHours", e.ttl().toHours());
+      }
+      b.put("versionFrom", rule.action().versionFrom() == BranchRule.VersionFrom.SHORT_COMMIT
+          ? "shortCommit" : "commit");
+    }
     return o;
   }
 

@@ -107,6 +107,61 @@ class ApiTest {
     assertEquals("sha256:" + "0".repeat(64), json(call("GET", "/v1/apps/payments/releases/1.0.0", null)).get("digest").asText());
   }
 
+  private static final String REPOSITORY = "\"repository\":{\"name\":\"payments-service\","
+      + "\"artifactUri\":\"s3://artifacts/{repository}/{commit}.zip\",\"branches\":["
+      + "{\"pattern\":\"main\",\"action\":\"pipeline\",\"versionFrom\":\"shortCommit\"},"
+      + "{\"pattern\":\"feature/*\",\"action\":\"ephemeral\",\"ttlHours\":72}]}";
+
+  @Test
+  void app_withARepositoryMapping_showsItBack_andAPutWithoutOneRemovesIt() throws Exception {
+    APIGatewayProxyResponseEvent created = call("POST", "/v1/apps",
+        "{\"name\":\"payments\",\"pipeline\":[\"dev\"]," + REPOSITORY + "}");
+    assertEquals(201, created.getStatusCode(), created.getBody());
+
+    JsonNode repository = json(call("GET", "/v1/apps/payments", null)).get("repository");
+    assertEquals(Json.parse("{\"name\":\"payments-service\",\"artifactUri\":\"s3://artifacts/{repository}/{commit}.zip\","
+        + "\"branches\":[{\"pattern\":\"main\",\"action\":\"pipeline\",\"versionFrom\":\"shortCommit\"},"
+        + "{\"pattern\":\"feature/*\",\"action\":\"ephemeral\",\"ttlHours\":72,\"versionFrom\":\"commit\"}]}"),
+        repository);
+
+    APIGatewayProxyResponseEvent replaced = call("PUT", "/v1/apps/payments", "{\"pipeline\":[\"dev\"]}");
+    assertEquals(200, replaced.getStatusCode(), replaced.getBody());
+    assertFalse(json(call("GET", "/v1/apps/payments", null)).has("repository"));
+  }
+
+  @Test
+  void app_withAMalformedRepositoryMapping_isRefused_namingEachField() throws Exception {
+    APIGatewayProxyResponseEvent shape = call("POST", "/v1/apps", "{\"name\":\"payments\",\"pipeline\":[\"dev\"],"
+        + "\"repository\":{\"branches\":[{\"pattern\":\"main\",\"action\":\"deploy\"},"
+        + "{\"pattern\":\"feature/*\",\"action\":\"ephemeral\"},"
+        + "{\"pattern\":\"main\",\"action\":\"pipeline\",\"ttlHours\":3,\"versionFrom\":\"tag\",\"colour\":\"red\"}]}}");
+    assertEquals(400, shape.getStatusCode(), shape.getBody());
+    assertEquals(Set.of("repository.name", "repository.branches[0].action", "repository.branches[1].ttlHours",
+        "repository.branches[2].ttlHours", "repository.branches[2].versionFrom", "repository.branches[2].colour"),
+        fields(shape));
+    assertEquals(0, items(), "nothing was written");
+  }
+
+  @Test
+  void app_withARepositoryMappingThatBreaksItsRules_isRefused_namingEachField() throws Exception {
+    APIGatewayProxyResponseEvent rules = call("POST", "/v1/apps", "{\"name\":\"payments\",\"pipeline\":[\"dev\"],"
+        + "\"repository\":{\"name\":\"payments service\",\"artifactUri\":\"ftp://artifacts/{commit}\","
+        + "\"branches\":[{\"pattern\":\"refs/heads/main\",\"action\":\"pipeline\"},"
+        + "{\"pattern\":\"feature/*\",\"action\":\"ephemeral\",\"ttlHours\":721}]}}");
+    assertEquals(400, rules.getStatusCode(), rules.getBody());
+    assertEquals(Set.of("repository.name", "repository.artifactUri", "repository.branches[0].pattern",
+        "repository.branches[1].ttlHours"), fields(rules));
+    APIGatewayProxyResponseEvent empty = call("POST", "/v1/apps", "{\"name\":\"payments\",\"pipeline\":[\"dev\"],"
+        + "\"repository\":{\"name\":\"payments-service\",\"branches\":[]}}");
+    assertEquals(Set.of("repository.branches"), fields(empty));
+  }
+
+  private static Set<String> fields(APIGatewayProxyResponseEvent response) throws Exception {
+    Set<String> fields = new HashSet<>();
+    json(response).get("errors").forEach(e -> fields.add(e.get("field").asText()));
+    return fields;
+  }
+
   private static final String RELEASE_BODY =
       "{\"version\":\"1.0.0\",\"artifactUri\":\"s3://b/payments-1.0.0.zip\",\"digest\":\"sha256:" + "0".repeat(64) + "\"}";
 

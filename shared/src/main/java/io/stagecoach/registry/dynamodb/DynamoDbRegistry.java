@@ -48,6 +48,7 @@ public final class DynamoDbRegistry implements Registry {
   private static final String EXISTS = "attribute_exists(" + PK + ")";
   private static final Set<String> MAIN_KEY = Set.of(PK, SK);
   private static final Set<String> GSI1_KEY = Set.of(PK, SK, GSI1PK, GSI1SK);
+  private static final Set<String> GSI2_KEY = Set.of(PK, SK, GSI2PK, GSI2SK);
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -70,6 +71,11 @@ public final class DynamoDbRegistry implements Registry {
   }
 
   @Override
+  public Outcome<Page<App>> listAppsByRepository(String repository, PageRequest page) {
+    return query(GSI2, GSI2PK, repositoryApps(repository), Optional.empty(), true, page, GSI2_KEY, ItemMapping::app);
+  }
+
+  @Override
   public WriteResult createApp(App app) {
     return putIfAbsent(appItem(app));
   }
@@ -78,13 +84,19 @@ public final class DynamoDbRegistry implements Registry {
   public WriteResult replaceApp(App app, long expectedRevision) {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
-    String set = setAll(appMutableAttributes(app), names, values);
+    StringBuilder update = new StringBuilder(setAll(appMutableAttributes(app), names, values));
+    List<String> removed = appRemovedAttributes(app);
+    for (int i = 0; i < removed.size(); i++) {
+      names.put("#r" + i, removed.get(i));
+      update.append(i == 0 ? " REMOVE " : ", ").append("#r").append(i);
+    }
+    String expression = update.toString();
     names.put("#rev", REVISION);
     values.put(":expected", n(expectedRevision));
     try {
       dynamo.updateItem(r -> r.tableName(table)
           .key(key(appPk(app.name()), APP_SK))
-          .updateExpression(set)
+          .updateExpression(expression)
           .conditionExpression(EXISTS + " AND #rev = :expected")
           .expressionAttributeNames(names)
           .expressionAttributeValues(values)

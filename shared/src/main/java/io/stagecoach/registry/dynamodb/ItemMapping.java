@@ -5,6 +5,7 @@ import static io.stagecoach.registry.dynamodb.RegistryKeys.*;
 import io.stagecoach.domain.ApiToken;
 import io.stagecoach.domain.App;
 import io.stagecoach.domain.ApprovalPolicy;
+import io.stagecoach.domain.BranchRule;
 import io.stagecoach.domain.DeployedRelease;
 import io.stagecoach.domain.DeploymentWindow;
 import io.stagecoach.domain.PromotionConcurrency;
@@ -14,6 +15,7 @@ import io.stagecoach.domain.EnvironmentTemplate;
 import io.stagecoach.domain.EnvironmentFreeze;
 import io.stagecoach.domain.EnvironmentKind;
 import io.stagecoach.domain.Release;
+import io.stagecoach.domain.RepositoryMapping;
 import io.stagecoach.domain.Role;
 import io.stagecoach.domain.SecretReference;
 import io.stagecoach.domain.Stage;
@@ -67,7 +69,55 @@ final class ItemMapping {
     item.put("template", AttributeValue.fromM(template));
     item.put("updatedAt", s(app.updatedAt().toString()));
     item.put(REVISION, n(app.revision()));
+    app.repository().ifPresent(mapping -> {
+      item.put("repository", repositoryValue(mapping));
+      // Sparse index of the apps a repository drives, for the push function: a Query, never a Scan.
+      item.put(GSI2PK, s(repositoryApps(mapping.repository())));
+      item.put(GSI2SK, s(app.name()));
+    });
     return item;
+  }
+
+  /** What a replace removes: the repository mapping and its index entry, when the app has none any more. */
+  static List<String> appRemovedAttributes(App app) {
+    return app.repository().isPresent() ? List.of() : List.of("repository", GSI2PK, GSI2SK);
+  }
+
+  private static AttributeValue repositoryValue(RepositoryMapping mapping) {
+    Map<String, AttributeValue> m = new HashMap<>();
+    m.put("name", s(mapping.repository()));
+    m.put("rules", AttributeValue.fromL(mapping.rules().stream().map(rule -> {
+      Map<String, AttributeValue> r = new HashMap<>();
+      r.put("pattern", s(rule.pattern()));
+      r.put("versionFrom", s(rule.action().versionFrom().name()));
+      switch (rule.action()) {
+        case BranchRule.Pipeline p -> r.put("action", s("pipeline"));
+        case BranchRule.Ephemeral e -> {
+          r.put("action", s("ephemeral"));
+          r.put("ttlSeconds", n(e.ttl().toSeconds()));
+        }
+      }
+      return AttributeValue.fromM(r);
+    }).toList()));
+    mapping.artifactUri().ifPresent(u -> m.put("artifactUri", s(u)));
+    return AttributeValue.fromM(m);
+  }
+
+  private static Optional<RepositoryMapping> repositoryMapping(String app, AttributeValue value) {
+    if (value == null || !value.hasM()) {
+      return Optional.empty();
+    }
+    Map<String, AttributeValue> m = value.m();
+    List<BranchRule> rules = m.get("rules").l().stream().map(v -> {
+      Map<String, AttributeValue> r = v.m();
+      BranchRule.VersionFrom versionFrom = BranchRule.VersionFrom.valueOf(r.get("versionFrom").s());
+      BranchRule.Action action = r.get("action").s().equals("ephemeral")
+          ? new BranchRule.Ephemeral(java.time.Duration.ofSeconds(Long.parseLong(r.get("ttlSeconds").n())), versionFrom)
+          : new BranchRule.Pipeline(versionFrom);
+      return new BranchRule(r.get("pattern").s(), action);
+    }).toList();
+    return Optional.of(new RepositoryMapping(app, m.get("name").s(), rules,
+        Optional.ofNullable(m.get("artifactUri")).map(AttributeValue::s)));
   }
 
   static App app(Map<String, AttributeValue> item) {
@@ -82,7 +132,8 @@ final class ItemMapping {
         Instant.parse(str(item, "createdAt")),
         str(item, "createdBy"),
         Instant.parse(str(item, "updatedAt")),
-        num(item, REVISION));
+        num(item, REVISION),
+        repositoryMapping(str(item, "name"), item.get("repository")));
   }
 
   /** A stage: its environment, and its gates when it has any. */

@@ -33,6 +33,11 @@ final class RegistryKeys {
     return "APP#" + app;
   }
 
+  /** Sparse index partition of the apps a CodeCommit repository drives. */
+  static String repositoryApps(String repository) {
+    return "REPO#" + repository;
+  }
+
   static String environmentSk(String environment) {
     return "ENV#" + environment;
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.stagecoach.domain.App;
 import io.stagecoach.domain.AppSpec;
+import io.stagecoach.domain.BranchRule;
 import io.stagecoach.domain.Environment;
 import io.stagecoach.domain.EnvironmentSpec;
 import io.stagecoach.domain.IssuedToken;
@@ -15,6 +16,7 @@ import io.stagecoach.domain.RegistryService;
 import io.stagecoach.domain.Rejection;
 import io.stagecoach.domain.Release;
 import io.stagecoach.domain.ReleaseSpec;
+import io.stagecoach.domain.RepositoryMapping;
 import io.stagecoach.domain.Role;
 import io.stagecoach.domain.Saved;
 import io.stagecoach.domain.TokenSpec;
@@ -113,6 +115,49 @@ class DynamoDbRegistryTest {
     assertInstanceOf(WriteResult.ChangedSinceRead.class, registry.replaceApp(first, 1));
     assertInstanceOf(WriteResult.Missing.class, registry.replaceApp(
         new App("ghost", "", read.pipeline(), read.allowedEnvironments(), Optional.empty(), io.stagecoach.domain.PromotionConcurrency.SUPERSEDE, NOW, "x", NOW, 2), 1));
+  }
+
+  private static AppSpec builtFrom(String app, String repository) {
+    AppSpec spec = app(app);
+    return new AppSpec(spec.name(), spec.description(), spec.pipeline(), spec.allowedEnvironments(), spec.template(),
+        spec.concurrency(), Optional.of(new RepositoryMapping(app, repository, List.of(
+            BranchRule.pipeline("main"),
+            new BranchRule("feature/*", new BranchRule.Ephemeral(Duration.ofHours(72), BranchRule.VersionFrom.SHORT_COMMIT))),
+            Optional.of("s3://artifacts/{repository}/{commit}.zip"))));
+  }
+
+  private List<String> appsBuiltFrom(String repository) {
+    return accepted(registry.listAppsByRepository(repository, new PageRequest(Optional.empty(), 10))).items().stream()
+        .map(App::name).toList();
+  }
+
+  @Test
+  void repositoryMapping_isReadBackWithTheApp_rulesInOrder() {
+    accepted(service.createApp(ADMIN, builtFrom("payments", "payments-service"), NOW));
+    assertEquals(builtFrom("payments", "payments-service").repository(), registry.findApp("payments").orElseThrow().repository());
+    assertEquals(Optional.empty(), accepted(service.createApp(ADMIN, app("orders"), NOW)).repository());
+  }
+
+  @Test
+  void appsBuiltFromARepository_areFoundThroughTheIndex_onlyThose_andFollowTheirApp() {
+    accepted(service.createApp(ADMIN, builtFrom("payments", "payments-service"), NOW));
+    accepted(service.createApp(ADMIN, builtFrom("ledger", "payments-service"), NOW));
+    accepted(service.createApp(ADMIN, builtFrom("orders", "orders-service"), NOW));
+    accepted(service.createApp(ADMIN, app("plain"), NOW));
+
+    assertEquals(List.of("ledger", "payments"), appsBuiltFrom("payments-service"));
+    assertEquals(List.of("orders"), appsBuiltFrom("orders-service"));
+    assertEquals(List.of(), appsBuiltFrom("Payments-Service"), "CodeCommit repository names are case-sensitive");
+
+    accepted(service.putApp(ADMIN, builtFrom("orders", "payments-service"), Optional.empty(), NOW));
+    accepted(service.putApp(ADMIN, app("ledger"), Optional.empty(), NOW));
+    assertEquals(List.of("orders", "payments"), appsBuiltFrom("payments-service"));
+    assertEquals(List.of(), appsBuiltFrom("orders-service"), "the index entry moved with the mapping");
+    assertEquals(Optional.empty(), registry.findApp("ledger").orElseThrow().repository(), "and went with it");
+    var ledgerItem = LocalDynamoDb.client().getItem(g -> g.tableName(table).key(Map.of(
+        "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("APP#ledger"),
+        "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("#APP")))).item();
+    assertFalse(ledgerItem.containsKey("gsi2pk") || ledgerItem.containsKey("repository"), ledgerItem.toString());
   }
 
   @Test

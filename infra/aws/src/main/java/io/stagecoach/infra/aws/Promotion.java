@@ -83,6 +83,8 @@ public final class Promotion extends Construct {
             "states:StartExecution",
             "states:SendTaskSuccess",
             "states:SendTaskFailure");
+    /** What the CodeCommit push function may do: start promotions. */
+    public static final List<String> START_ACTIONS = List.of("states:StartExecution");
     /** What a provisioner may do: answer the Deploy state's task token. */
     public static final List<String> PROVISIONER_ACTIONS = List.of(
             "states:SendTaskSuccess",
@@ -305,6 +307,13 @@ public final class Promotion extends Construct {
      */
     public Policy grantStartAndApprove(final JavaFunction api) {
         Policy policy = statesPolicy(api, "PromotionStartAndApprovePolicy", API_ACTIONS);
+        policy.getNode().addDependency(stepsTaskResponse);
+        return policy;
+    }
+
+    /** Lets a function start promotions, once the steps function may supersede another (as for the API). */
+    public Policy grantStart(final JavaFunction starter) {
+        Policy policy = statesPolicy(starter, "PromotionStartPolicy", START_ACTIONS);
         policy.getNode().addDependency(stepsTaskResponse);
         return policy;
     }

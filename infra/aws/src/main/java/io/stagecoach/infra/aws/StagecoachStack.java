@@ -23,7 +23,8 @@ import software.constructs.Construct;
 /**
  * Stagecoach on AWS: the registry table, the API and authorizer functions, the REST API in front of
  * them, the Stagecoach event bus, release intake (a rule, a state machine and the artifact-check
- * function), the per-tier provisioners, and the promotion pipeline (a state machine and its steps function). Environment-agnostic: the account and region come from the credentials that deploy it.
+ * function), the per-tier provisioners, the promotion pipeline (a state machine and its steps function), and
+ * the CodeCommit push function with its rule on the default bus. Environment-agnostic: the account and region come from the credentials that deploy it.
  */
 public final class StagecoachStack extends Stack {
 
@@ -114,6 +115,9 @@ public final class StagecoachStack extends Stack {
         provisioners.functions().values().forEach(p -> p.liveAlias().grantInvoke(apiFunction.grantPrincipal()));
         // Promotions are started by the API, and their approvals answered through it.
         promotion.grantStartAndApprove(apiFunction);
+
+        new CodeCommitPushes(this, "CodeCommitPushes", new CodeCommitPushes.Props(
+                code, bus, registry, promotion, props.logRetention()));
 
         JavaFunction authorizerFunction = new JavaFunction(this, "AuthorizerFunction", new JavaFunction.Props(
                 code, AUTHORIZER_HANDLER, 512, Duration.seconds(5), registryOnly, props.logRetention(),

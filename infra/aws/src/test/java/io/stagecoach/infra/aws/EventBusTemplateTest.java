@@ -2,6 +2,7 @@ package io.stagecoach.infra.aws;
 
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.API_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.PROMOTION_STEPS_HANDLER;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.PUSH_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.SWEEPER_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.roleId;
 import static io.stagecoach.infra.aws.PromotionTemplateTest.promotionStateMachineRoleId;
@@ -69,10 +70,17 @@ class EventBusTemplateTest {
         assertMayOnlyPutEventsOnTheStagecoachBus(promotionStateMachineRoleId());
     }
 
+    /** The push function announces the releases it registers and the deployments it asks for. */
     @Test
-    void onlyTheApiTheThreeProvisionersTheSweeperAndThePromotion_mayPutEvents() {
+    void pushFunction_mayOnlyPutEvents_onTheStagecoachBus() {
+        assertMayOnlyPutEventsOnTheStagecoachBus(roleId(PUSH_HANDLER));
+    }
+
+    @Test
+    void onlyTheApiTheThreeProvisionersTheSweeperThePromotionAndThePushFunction_mayPutEvents() {
         Set<String> expected = new TreeSet<>();
         expected.add(roleId(API_HANDLER));
+        expected.add(roleId(PUSH_HANDLER));
         expected.add(roleId(SWEEPER_HANDLER));
         expected.add(roleId(PROMOTION_STEPS_HANDLER));
         expected.add(promotionStateMachineRoleId());

@@ -4,6 +4,7 @@ import static io.stagecoach.infra.aws.FunctionsTemplateTest.API_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.ARTIFACT_CHECK_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.AUTHORIZER_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.PROMOTION_STEPS_HANDLER;
+import static io.stagecoach.infra.aws.FunctionsTemplateTest.PUSH_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.SWEEPER_HANDLER;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.liveAliasId;
 import static io.stagecoach.infra.aws.FunctionsTemplateTest.roleId;
@@ -131,7 +132,7 @@ class FunctionPermissionsTemplateTest {
 
     @ParameterizedTest
     @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER,
-        PROMOTION_STEPS_HANDLER})
+        PROMOTION_STEPS_HANDLER, PUSH_HANDLER})
     void functionRole_writesLogsOnlyToTheFunctionsOwnLogGroup(final String handler) {
         @SuppressWarnings("unchecked")
         Map<String, Object> logGroup = (Map<String, Object>) ((Map<String, Object>) properties(
@@ -154,7 +155,8 @@ class FunctionPermissionsTemplateTest {
         AUTHORIZER_HANDLER + " | logs dynamodb",
         ARTIFACT_CHECK_HANDLER + " | logs states",
         SWEEPER_HANDLER + " | logs dynamodb events",
-        PROMOTION_STEPS_HANDLER + " | logs dynamodb events states"})
+        PROMOTION_STEPS_HANDLER + " | logs dynamodb events states",
+        PUSH_HANDLER + " | logs dynamodb events sqs states"})
     void functionRole_isGrantedActionsOfTheServicesTheFunctionUses_only(final String handler, final String services) {
         Set<String> granted = new TreeSet<>();
         statements(roleId(handler)).forEach(statement ->

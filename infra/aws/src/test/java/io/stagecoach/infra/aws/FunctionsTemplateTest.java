@@ -30,6 +30,7 @@ class FunctionsTemplateTest {
     static final String SWEEPER_HANDLER = "io.stagecoach.functions.provision.DeploymentSweeperHandler::handleRequest";
     static final String PROMOTION_STEPS_HANDLER =
             "io.stagecoach.functions.promotion.PromotionStepsHandler::handleRequest";
+    static final String PUSH_HANDLER = "io.stagecoach.functions.codecommit.PushHandler::handleRequest";
     static final String JIT_AT_C1 = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
 
     private static final String FUNCTION = "AWS::Lambda::Function";
@@ -87,7 +88,7 @@ class FunctionsTemplateTest {
     }
 
     @Test
-    void theStackHasExactlyTheApiAuthorizerArtifactCheckSweeperAndPromotionStepsFunctions_andOneProvisionerPerTier() {
+    void theStackHasExactlyTheApiAuthorizerArtifactCheckSweeperPromotionStepsAndPushFunctions_andOneProvisionerPerTier() {
         Map<Object, Integer> functionsByHandler = new TreeMap<>();
         resourcesOfType(FUNCTION).values().forEach(function ->
                 functionsByHandler.merge(properties(function).get("Handler"), 1, Integer::sum));
@@ -98,12 +99,13 @@ class FunctionsTemplateTest {
                 ARTIFACT_CHECK_HANDLER, 1,
                 SWEEPER_HANDLER, 1,
                 PROMOTION_STEPS_HANDLER, 1,
+                PUSH_HANDLER, 1,
                 PROVISIONER_HANDLER, ProvisionersTemplateTest.TIERS.size()), functionsByHandler);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER,
-        PROMOTION_STEPS_HANDLER})
+        PROMOTION_STEPS_HANDLER, PUSH_HANDLER})
     void function_runsJava21OnArm64(final String handler) {
         template().hasResourceProperties(FUNCTION, Map.of(
                 "Handler", handler,
@@ -113,7 +115,7 @@ class FunctionsTemplateTest {
 
     @ParameterizedTest
     @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER,
-        PROMOTION_STEPS_HANDLER})
+        PROMOTION_STEPS_HANDLER, PUSH_HANDLER})
     void function_snapshotsPublishedVersions(final String handler) {
         template().hasResourceProperties(FUNCTION, Map.of(
                 "Handler", handler,
@@ -126,7 +128,8 @@ class FunctionsTemplateTest {
         AUTHORIZER_HANDLER + ", 512, 5",
         ARTIFACT_CHECK_HANDLER + ", 512, 10",
         SWEEPER_HANDLER + ", 512, 60",
-        PROMOTION_STEPS_HANDLER + ", 1024, 60"})
+        PROMOTION_STEPS_HANDLER + ", 1024, 60",
+        PUSH_HANDLER + ", 1024, 30"})
     void function_hasItsMemoryAndTimeout(final String handler, final int memoryMb, final int timeoutSeconds) {
         template().hasResourceProperties(FUNCTION, Map.of(
                 "Handler", handler,
@@ -159,6 +162,15 @@ class FunctionsTemplateTest {
     }
 
     @Test
+    void pushFunction_findsTheRegistryTableTheEventBusAndThePromotionStateMachine_andKeepsTheJitAtC1_andNothingElse() {
+        assertEquals(Map.of(
+                "REGISTRY_TABLE", ref(tableId()),
+                "EVENT_BUS_NAME", ref(EventBusTemplateTest.busId()),
+                "PROMOTION_STATE_MACHINE", PromotionTemplateTest.PROMOTION_STATE_MACHINE_ARN,
+                "JAVA_TOOL_OPTIONS", JIT_AT_C1), environment(PUSH_HANDLER));
+    }
+
+    @Test
     void authorizerFunction_findsTheRegistryTableByRef_andKeepsTheJitAtC1_andNothingElse() {
         assertEquals(Map.of(
                 "REGISTRY_TABLE", ref(tableId()),
@@ -180,7 +192,7 @@ class FunctionsTemplateTest {
 
     @ParameterizedTest
     @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER,
-        PROMOTION_STEPS_HANDLER})
+        PROMOTION_STEPS_HANDLER, PUSH_HANDLER})
     void function_isInvokedThroughItsAliasLive_pointingAtAPublishedVersion(final String handler) {
         String functionId = functionId(handler);
         String versionId = template().getResourceId("AWS::Lambda::Version", Map.of(
@@ -194,7 +206,7 @@ class FunctionsTemplateTest {
 
     @ParameterizedTest
     @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER,
-        PROMOTION_STEPS_HANDLER})
+        PROMOTION_STEPS_HANDLER, PUSH_HANDLER})
     @SuppressWarnings("unchecked")
     void function_logsJsonToItsOwnLogGroup_keptOneMonth(final String handler) {
         Map<String, Object> logging = (Map<String, Object>) properties(function(handler)).get("LoggingConfig");
@@ -216,7 +228,7 @@ class FunctionsTemplateTest {
 
     @ParameterizedTest
     @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER,
-        PROMOTION_STEPS_HANDLER})
+        PROMOTION_STEPS_HANDLER, PUSH_HANDLER})
     void function_hasARoleOfItsOwn_withoutManagedPolicies(final String handler) {
         Map<String, Object> role = resourcesOfType("AWS::IAM::Role").get(roleId(handler));
 

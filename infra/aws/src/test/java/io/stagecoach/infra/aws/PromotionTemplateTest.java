@@ -481,8 +481,9 @@ class PromotionTemplateTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void onlyTheStepsTheApiAndTheProvisioners_mayUseThePromotionStateMachine_andNobodyAnyStateMachineWithAWildcard() {
-        Set<String> expected = new TreeSet<>(List.of(roleId(PROMOTION_STEPS_HANDLER), roleId(API_HANDLER)));
+    void onlyTheStepsTheApiTheProvisionersAndThePushFunction_mayUseThePromotionStateMachine_andNobodyAnyStateMachineWithAWildcard() {
+        Set<String> expected = new TreeSet<>(List.of(roleId(PROMOTION_STEPS_HANDLER), roleId(API_HANDLER),
+                roleId(FunctionsTemplateTest.PUSH_HANDLER)));
         TIERS.forEach(tier -> expected.add(provisionerRoleId(tier)));
 
         Set<String> users = new TreeSet<>();
