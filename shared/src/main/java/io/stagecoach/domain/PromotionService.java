@@ -185,18 +185,24 @@ public final class PromotionService {
    * the promotion. Nothing changes when the decision is refused.
    */
   public Outcome<Approval> decide(Principal caller, String approvalId, boolean approve, String comment, Instant now) {
-    Optional<Approval> found = promotions.findApproval(approvalId);
-    if (found.isEmpty()) {
-      return Outcome.rejected(Rejection.notFound("approval " + approvalId + " does not exist"));
+    Approval after = null;
+    // A decision races other decisions and a workflow step handing over a new token: read again and retry.
+    for (int attempt = 0; attempt < 5 && after == null; attempt++) {
+      Optional<Approval> found = promotions.findApproval(approvalId);
+      if (found.isEmpty()) {
+        return Outcome.rejected(Rejection.notFound("approval " + approvalId + " does not exist"));
+      }
+      Approval before = found.get();
+      Outcome<Approval> decided = before.decide(caller, approve, comment, now);
+      if (!(decided instanceof Outcome.Accepted<Approval> a)) {
+        return decided;
+      }
+      if (promotions.saveApproval(a.value(), before) instanceof WriteResult.Written) {
+        after = a.value();
+      }
     }
-    Approval before = found.get();
-    Outcome<Approval> decided = before.decide(caller, approve, comment, now);
-    if (!(decided instanceof Outcome.Accepted<Approval> a)) {
-      return decided;
-    }
-    Approval after = a.value();
-    if (!(promotions.saveApproval(after, before.decisions().size()) instanceof WriteResult.Written)) {
-      return Outcome.rejected(Rejection.conflict("approval " + approvalId + " changed meanwhile; read it again"));
+    if (after == null) {
+      return Outcome.rejected(Rejection.conflict("approval " + approvalId + " keeps changing; try again"));
     }
     String token = after.taskToken().orElse("");
     switch (after.status()) {
@@ -272,7 +278,7 @@ public final class PromotionService {
             + "'; this one queues behind it");
       }
       Approval superseded = waiting.ended(Approval.Status.SUPERSEDED);
-      if (promotions.saveApproval(superseded, waiting.decisions().size()) instanceof WriteResult.Written) {
+      if (promotions.saveApproval(superseded, waiting) instanceof WriteResult.Written) {
         waiting.taskToken().ifPresent(t -> runner.fail(t, "Promotion.Superseded", "superseded by promotion "
             + promotionId + " of release " + p.version()));
       }
@@ -298,7 +304,7 @@ public final class PromotionService {
       switch (a.status()) {
         case PENDING -> {
           Approval rewired = a.withTaskToken(taskToken);
-          if (!(promotions.saveApproval(rewired, a.decisions().size()) instanceof WriteResult.Written)) {
+          if (!(promotions.saveApproval(rewired, a) instanceof WriteResult.Written)) {
             throw new IllegalStateException("approval " + a.id() + " changed meanwhile; the step will be retried");
           }
           return rewired;
@@ -388,7 +394,7 @@ public final class PromotionService {
         if (approving) {
           current.get().approvalId().flatMap(promotions::findApproval).filter(Approval::isPending).ifPresent(a -> {
             Approval expired = a.ended(Approval.Status.EXPIRED);
-            if (promotions.saveApproval(expired, a.decisions().size()) instanceof WriteResult.Written) {
+            if (promotions.saveApproval(expired, a) instanceof WriteResult.Written) {
               events.publish(new ApprovalExpired(expired));
             }
           });

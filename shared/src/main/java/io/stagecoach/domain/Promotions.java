@@ -20,8 +20,11 @@ public interface Promotions {
   /** The approval of this id (its app is part of the id). */
   Optional<Approval> findApproval(String id);
 
-  /** Replaces the approval if it still has {@code expectedDecisions} decisions and is pending. */
-  WriteResult saveApproval(Approval approval, int expectedDecisions);
+  /**
+   * Replaces the approval if it is still as {@code read}: pending, with as many decisions and the same task
+   * token (a step that re-asks hands over a new token; a decision made on the old one must not undo that).
+   */
+  WriteResult saveApproval(Approval approval, Approval read);
 
   /** Pending approvals, oldest first. */
   Outcome<Page<Approval>> pendingApprovals(PageRequest page);

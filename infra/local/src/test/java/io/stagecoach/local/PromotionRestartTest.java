@@ -72,11 +72,18 @@ class PromotionRestartTest {
       try {
         done = await(admin, id, p -> !p.path("status").asText().equals("running"));
       } catch (AssertionError e) {
-        try (var files = Files.list(dir)) {
-          int n = 0;
-          for (Path f : files.filter(x -> x.getFileName().toString().startsWith("serve-")).toList()) {
-            Files.copy(f, Path.of("/tmp/restart-debug-" + (n++) + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-          }
+        try (var sfn = software.amazon.awssdk.services.sfn.SfnClient.builder().endpointOverride(endpoint)
+            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+            .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("l", "l")))
+            .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build()) {
+          String arn = "arn:aws:states:us-east-1:000000000000:execution:stagecoach-promotion:" + id;
+          StringBuilder h = new StringBuilder();
+          sfn.getExecutionHistory(r -> r.executionArn(arn).maxResults(1000)).events().forEach(ev -> h.append(ev.typeAsString())
+              .append(ev.stateEnteredEventDetails() != null ? "(" + ev.stateEnteredEventDetails().name() + ")" : "")
+              .append(ev.taskFailedEventDetails() != null ? "(" + ev.taskFailedEventDetails().error() + ")" : "")
+              .append(' '));
+          Files.writeString(Path.of("/tmp/restart-history.txt"), h.toString());
         }
         throw e;
       }

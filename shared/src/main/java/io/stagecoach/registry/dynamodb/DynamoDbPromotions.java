@@ -110,13 +110,23 @@ public final class DynamoDbPromotions implements Promotions {
   }
 
   @Override
-  public WriteResult saveApproval(Approval a, int expectedDecisions) {
+  public WriteResult saveApproval(Approval a, Approval read) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":expected", n(read.decisions().size()));
+    values.put(":pending", s(Approval.Status.PENDING.wireName()));
+    String condition = "decisionCount = :expected AND #status = :pending AND ";
+    if (read.taskToken().isPresent()) {
+      values.put(":token", s(read.taskToken().get()));
+      condition += "taskToken = :token";
+    } else {
+      condition += "attribute_not_exists(taskToken)";
+    }
+    String check = condition;
     try {
       dynamo.putItem(r -> r.tableName(table).item(approvalItem(a))
-          .conditionExpression("decisionCount = :expected AND #status = :pending")
+          .conditionExpression(check)
           .expressionAttributeNames(Map.of("#status", "status"))
-          .expressionAttributeValues(Map.of(":expected", n(expectedDecisions),
-              ":pending", s(Approval.Status.PENDING.wireName()))));
+          .expressionAttributeValues(values));
       return new WriteResult.Written(a.decisions().size());
     } catch (ConditionalCheckFailedException e) {
       return new WriteResult.ChangedSinceRead();
