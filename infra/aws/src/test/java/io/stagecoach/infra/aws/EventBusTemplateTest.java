@@ -70,9 +70,10 @@ class EventBusTemplateTest {
     }
 
     @Test
-    void onlyTheApiTheThreeProvisionersTheSweeperAndThePromotion_mayPutEvents() {
+    void onlyTheApiTheSlackWebhookTheThreeProvisionersTheSweeperAndThePromotion_mayPutEvents() {
         Set<String> expected = new TreeSet<>();
         expected.add(roleId(API_HANDLER));
+        expected.add(roleId(FunctionsTemplateTest.SLACK_WEBHOOK_HANDLER));
         expected.add(roleId(SWEEPER_HANDLER));
         expected.add(roleId(PROMOTION_STEPS_HANDLER));
         expected.add(promotionStateMachineRoleId());

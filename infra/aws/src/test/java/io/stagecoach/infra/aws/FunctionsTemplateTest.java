@@ -30,6 +30,8 @@ class FunctionsTemplateTest {
     static final String SWEEPER_HANDLER = "io.stagecoach.functions.provision.DeploymentSweeperHandler::handleRequest";
     static final String PROMOTION_STEPS_HANDLER =
             "io.stagecoach.functions.promotion.PromotionStepsHandler::handleRequest";
+    static final String SLACK_WEBHOOK_HANDLER = "io.stagecoach.functions.slack.SlackWebhookHandler::handleRequest";
+    static final String SLACK_NOTIFIER_HANDLER = "io.stagecoach.functions.slack.SlackNotifierHandler::handleRequest";
     static final String JIT_AT_C1 = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
 
     private static final String FUNCTION = "AWS::Lambda::Function";
@@ -87,7 +89,7 @@ class FunctionsTemplateTest {
     }
 
     @Test
-    void theStackHasExactlyTheApiAuthorizerArtifactCheckSweeperAndPromotionStepsFunctions_andOneProvisionerPerTier() {
+    void theStackHasExactlyTheseFunctions_andOneProvisionerPerTier() {
         Map<Object, Integer> functionsByHandler = new TreeMap<>();
         resourcesOfType(FUNCTION).values().forEach(function ->
                 functionsByHandler.merge(properties(function).get("Handler"), 1, Integer::sum));
@@ -98,6 +100,8 @@ class FunctionsTemplateTest {
                 ARTIFACT_CHECK_HANDLER, 1,
                 SWEEPER_HANDLER, 1,
                 PROMOTION_STEPS_HANDLER, 1,
+                SLACK_WEBHOOK_HANDLER, 1,
+                SLACK_NOTIFIER_HANDLER, 1,
                 PROVISIONER_HANDLER, ProvisionersTemplateTest.TIERS.size()), functionsByHandler);
     }
 

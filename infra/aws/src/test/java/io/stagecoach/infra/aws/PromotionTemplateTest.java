@@ -480,8 +480,9 @@ class PromotionTemplateTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void onlyTheStepsTheApiAndTheProvisioners_mayUseThePromotionStateMachine_andNobodyAnyStateMachineWithAWildcard() {
-        Set<String> expected = new TreeSet<>(List.of(roleId(PROMOTION_STEPS_HANDLER), roleId(API_HANDLER)));
+    void onlyTheStepsTheApiTheSlackWebhookAndTheProvisioners_mayUseThePromotionStateMachine_andNobodyAnyStateMachineWithAWildcard() {
+        Set<String> expected = new TreeSet<>(List.of(roleId(PROMOTION_STEPS_HANDLER), roleId(API_HANDLER),
+                roleId(FunctionsTemplateTest.SLACK_WEBHOOK_HANDLER)));
         TIERS.forEach(tier -> expected.add(provisionerRoleId(tier)));
 
         Set<String> users = new TreeSet<>();

@@ -583,12 +583,14 @@ public final class Interpreter {
       for (int i = 0; i < jobs.size(); i++) {
         int index = i;
         Callable job = jobs.get(i);
+        // Taken here, in item order, not by the jobs themselves: threads reach a semaphore in any order, and
+        // with MaxConcurrency 1 the items must run one after the other, first to last.
+        permits.acquire();
+        if (settled.isDone()) {
+          permits.release();
+          break;
+        }
         futures.add(pool.submit(() -> {
-          try {
-            permits.acquire();
-          } catch (InterruptedException e) {
-            return;
-          }
           // The failure is settled before the permit goes to the next item, which then does not start.
           try {
             if (settled.isDone()) {
