@@ -122,4 +122,17 @@ class EventSchemasTest {
     renamed.set("sha", renamed.remove("digest"));
     assertFalse(schema.validate(renamed).isEmpty());
   }
+
+  @Test
+  void approvalRequestedSchema_refusesADroppedOrRenamedField_theNotifierReads() throws Exception {
+    JsonSchema schema = schema("approval-requested");
+    for (String field : List.of("approvalId", "app", "environment", "version")) {
+      ObjectNode dropped = (ObjectNode) sample("approval-requested").get("detail").deepCopy();
+      dropped.remove(field);
+      assertFalse(schema.validate(dropped).isEmpty(), field);
+      ObjectNode renamed = (ObjectNode) sample("approval-requested").get("detail").deepCopy();
+      renamed.set(field + "Name", renamed.remove(field));
+      assertFalse(schema.validate(renamed).isEmpty(), field);
+    }
+  }
 }

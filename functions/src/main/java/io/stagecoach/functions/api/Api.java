@@ -11,6 +11,7 @@ import io.stagecoach.domain.Principal;
 import io.stagecoach.domain.RegistryService;
 import io.stagecoach.domain.Rejection;
 import io.stagecoach.domain.Role;
+import io.stagecoach.domain.SlackDirectoryService;
 import io.stagecoach.functions.support.TokenSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,12 +44,19 @@ public final class Api {
   private final List<Route> routes;
   private final String openApiDocument;
 
+  /** An API without Slack links: its Slack routes answer 503. */
   public Api(RegistryService registry, DeploymentService deployments, PromotionService promotions, TierPlanner planner,
       EventPublisher events, Clock clock) {
+    this(registry, deployments, promotions, planner, events, Optional.empty(), clock);
+  }
+
+  public Api(RegistryService registry, DeploymentService deployments, PromotionService promotions, TierPlanner planner,
+      EventPublisher events, Optional<SlackDirectoryService> slack, Clock clock) {
     TokenSource ids = new TokenSource();
     List<Route> all = new ArrayList<>(new RegistryRoutes(registry, clock, ids, events).routes());
     all.addAll(new DeploymentRoutes(registry, deployments, planner, clock, ids).routes());
     all.addAll(new PromotionRoutes(registry, deployments, promotions, clock, ids).routes());
+    all.addAll(new SlackRoutes(slack, clock).routes());
     all.add(new Route("GET", "/v1/openapi.json", Optional.empty(), false, this::openApi));
     this.routes = List.copyOf(all);
     this.openApiDocument = readResource("/openapi.json");

@@ -8,6 +8,7 @@ import io.stagecoach.domain.DeploymentService;
 import io.stagecoach.domain.PromotionRunner;
 import io.stagecoach.domain.PromotionService;
 import io.stagecoach.domain.RegistryService;
+import io.stagecoach.domain.SlackDirectoryService;
 import io.stagecoach.functions.promotion.SfnPromotionRunner;
 import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
 import io.stagecoach.functions.provision.LambdaPlanner;
@@ -15,8 +16,10 @@ import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.functions.events.EventBridgePublisher;
 import io.stagecoach.functions.support.Settings;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
+import io.stagecoach.registry.dynamodb.DynamoDbSlackDirectory;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 /** The API function: API Gateway proxy events in, proxy responses out. A composition root only. */
 public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
@@ -50,7 +53,9 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
         .orElse(PromotionRunner.UNAVAILABLE);
     var promotions = new PromotionService(registry, new DynamoDbPromotions(dynamo, settings.registryTable()), runner,
         deployments, events);
-    return new Api(new RegistryService(registry), deployments, promotions, planner, events, Clock.systemUTC());
+    var slack = new SlackDirectoryService(new DynamoDbSlackDirectory(dynamo, settings.registryTable()), registry);
+    return new Api(new RegistryService(registry), deployments, promotions, planner, events, Optional.of(slack),
+        Clock.systemUTC());
   }
 
   @Override

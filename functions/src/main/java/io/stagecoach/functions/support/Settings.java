@@ -14,6 +14,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -149,6 +150,13 @@ public record Settings(Map<String, String> environment, Region region, AwsCreden
     var builder = SfnClient.builder().region(region).credentialsProvider(credentials)
         .httpClientBuilder(UrlConnectionHttpClient.builder());
     endpoint("SFN").ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  public SecretsManagerClient secretsManager() {
+    var builder = SecretsManagerClient.builder().region(region).credentialsProvider(credentials)
+        .httpClientBuilder(UrlConnectionHttpClient.builder());
+    endpoint("SECRETS_MANAGER").ifPresent(builder::endpointOverride);
     return builder.build();
   }
 }

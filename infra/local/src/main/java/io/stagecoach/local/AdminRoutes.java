@@ -1,5 +1,6 @@
 package io.stagecoach.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +11,9 @@ import io.stagecoach.local.eventbridge.LocalEventBridge;
 import io.stagecoach.local.apigateway.ProxyEvents;
 import io.stagecoach.local.http.RawRequest;
 import io.stagecoach.local.http.RawResponse;
+import io.stagecoach.local.secretsmanager.LocalSecretsManager;
+import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -18,7 +22,8 @@ import java.util.Optional;
 
 /**
  * The local cloud's own operations, under {@code /_stagecoach/}, for an admin token: list the rules and
- * their next scheduled time, fire a rule now, read the dead letters.
+ * their next scheduled time, fire a rule now, read the dead letters, set the local secrets
+ * ({@code PUT /_stagecoach/secrets/{name}} with {@code {"value": "..."}}; listed by name, never shown).
  */
 final class AdminRoutes {
 
@@ -26,10 +31,12 @@ final class AdminRoutes {
 
   private final RegistryService registry;
   private final LocalEventBridge eventBridge;
+  private final LocalSecretsManager secrets;
 
-  AdminRoutes(RegistryService registry, LocalEventBridge eventBridge) {
+  AdminRoutes(RegistryService registry, LocalEventBridge eventBridge, LocalSecretsManager secrets) {
     this.registry = registry;
     this.eventBridge = eventBridge;
+    this.secrets = secrets;
   }
 
   RawResponse handle(RawRequest request) {
@@ -69,7 +76,51 @@ final class AdminRoutes {
           .put("errorMessage", d.errorMessage()));
       return json(200, MAPPER.createObjectNode().set("deadLetters", letters));
     }
+    if (parts.get(0).equals("secrets")) {
+      return secrets(request, path);
+    }
     return problem(404, "not_found", "no local cloud operation " + request.method() + " " + path);
+  }
+
+  private RawResponse secrets(RawRequest request, String path) {
+    String prefix = LocalCloud.ADMIN_PREFIX + "secrets";
+    if (request.method().equals("GET") && path.equals(prefix)) {
+      ArrayNode list = MAPPER.createArrayNode();
+      secrets.names().forEach((name, set) -> list.addObject().put("name", name).put("set", set)
+          .put("arn", secrets.arn(name)));
+      return json(200, MAPPER.createObjectNode().set("secrets", list));
+    }
+    if (!path.startsWith(prefix + "/")) {
+      return problem(404, "not_found", "no local cloud operation " + request.method() + " " + path);
+    }
+    // A name may hold '/', written as it is or percent-encoded.
+    String name = URLDecoder.decode(path.substring(prefix.length() + 1).replace("+", "%2B"), StandardCharsets.UTF_8);
+    if (!LocalSecretsManager.isValidName(name)) {
+      return problem(400, "validation_failed", "a secret name has 1-512 letters, digits and /_+=.@-");
+    }
+    if (request.method().equals("DELETE")) {
+      return secrets.delete(name) ? new RawResponse(204, List.of(), new byte[0])
+          : problem(404, "not_found", "no local secret " + name);
+    }
+    if (!request.method().equals("PUT")) {
+      return problem(405, "validation_failed", "a secret is set with PUT and removed with DELETE");
+    }
+    if (request.body().length > LocalSecretsManager.MAX_VALUE_BYTES + 1024) {
+      return problem(413, "validation_failed", "a secret value has at most " + LocalSecretsManager.MAX_VALUE_BYTES + " bytes");
+    }
+    JsonNode body;
+    try {
+      body = MAPPER.readTree(request.body());
+    } catch (IOException e) {
+      return problem(400, "validation_failed", "the body must be JSON: {\"value\": \"...\"}");
+    }
+    if (body == null || !body.isObject() || !body.path("value").isTextual() || body.path("value").asText().isEmpty()
+        || body.size() != 1) {
+      return problem(400, "validation_failed", "the body must be {\"value\": \"...\"} with a non-empty value");
+    }
+    secrets.put(name, body.get("value").asText());
+    // The value is never echoed.
+    return new RawResponse(204, List.of(), new byte[0]);
   }
 
   private static RawResponse json(int status, ObjectNode body) {

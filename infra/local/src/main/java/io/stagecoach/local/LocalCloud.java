@@ -21,6 +21,7 @@ import io.stagecoach.local.http.WireServer;
 import io.stagecoach.local.lambda.LambdaInvokeApi;
 import io.stagecoach.local.lambda.LocalFunction;
 import io.stagecoach.local.lambda.LocalFunctions;
+import io.stagecoach.local.secretsmanager.LocalSecretsManager;
 import io.stagecoach.local.template.CloudTemplate;
 import io.stagecoach.local.template.TemplateException;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
@@ -62,25 +63,41 @@ public final class LocalCloud implements AutoCloseable {
   private static final Set<String> RUN = Set.of("AWS::DynamoDB::Table", "AWS::Lambda::Function",
       "AWS::ApiGateway::RestApi", "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method",
       "AWS::ApiGateway::Authorizer", "AWS::ApiGateway::GatewayResponse", "AWS::ApiGateway::Stage",
-      "AWS::Events::EventBus", "AWS::Events::Rule", "AWS::StepFunctions::StateMachine");
+      "AWS::Events::EventBus", "AWS::Events::Rule", "AWS::StepFunctions::StateMachine", "AWS::SecretsManager::Secret");
   /** Where the local cloud's own operations are served (outside the template's API). */
   static final String ADMIN_PREFIX = "/_stagecoach/";
 
   /**
-   * @param duplicateDelivery test setting: EventBridge delivers every event twice, in random order, as it
-   *                          may on AWS
+   * @param duplicateDelivery   test setting: EventBridge delivers every event twice, in random order, as it
+   *                            may on AWS
+   * @param functionEnvironment added to every function's environment, e.g. {@code SLACK_API_URL} pointing at a
+   *                            test's receiver; the template's own variables still win
    */
-  public record Options(Path dataDir, int port, Optional<Path> template, String region, boolean duplicateDelivery) {
+  public record Options(Path dataDir, int port, Optional<Path> template, String region, boolean duplicateDelivery,
+      Map<String, String> functionEnvironment) {
+
+    public Options {
+      functionEnvironment = Map.copyOf(functionEnvironment);
+    }
+
+    public Options(Path dataDir, int port, Optional<Path> template, String region, boolean duplicateDelivery) {
+      this(dataDir, port, template, region, duplicateDelivery, Map.of());
+    }
+
     public static Options defaults(Path dataDir) {
       return new Options(dataDir, 4566, Optional.empty(), "us-east-1", false);
     }
 
     public Options withPort(int port) {
-      return new Options(dataDir, port, template, region, duplicateDelivery);
+      return new Options(dataDir, port, template, region, duplicateDelivery, functionEnvironment);
     }
 
     public Options withDuplicateDelivery(boolean on) {
-      return new Options(dataDir, port, template, region, on);
+      return new Options(dataDir, port, template, region, on, functionEnvironment);
+    }
+
+    public Options withFunctionEnvironment(Map<String, String> variables) {
+      return new Options(dataDir, port, template, region, duplicateDelivery, variables);
     }
   }
 
@@ -181,6 +198,7 @@ public final class LocalCloud implements AutoCloseable {
       localEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
       // Provisioners make environments on the local engines instead of through CloudFormation.
       localEnv.put("STAGECOACH_PROVISIONER", "local");
+      localEnv.putAll(options.functionEnvironment());
       LocalFunctions functions = new LocalFunctions(template, localEnv);
       RestApiModel model = new RestApiModel(template, restApis.get(0).logicalId());
       LocalRestApi api = new LocalRestApi(model, functions, Clock.systemUTC(), CloudTemplate.LOCAL_ACCOUNT);
@@ -207,7 +225,10 @@ public final class LocalCloud implements AutoCloseable {
       String token = existing.orElseGet(() -> issueAdminToken(registry, tokenFile));
 
       LocalEventBridge bus = eventBridge;
-      AdminRoutes admin = new AdminRoutes(registry, bus);
+      // Secrets the template declares are set by the operator (admin route) into owner-only files.
+      LocalSecretsManager secrets = new LocalSecretsManager(dir.resolve("secrets"), secretNames(template),
+          options.region(), CloudTemplate.LOCAL_ACCOUNT);
+      AdminRoutes admin = new AdminRoutes(registry, bus, secrets);
       LambdaInvokeApi lambda = new LambdaInvokeApi(functions);
       router.set(req -> {
         String target = ProxyTargets.amzTarget(req);
@@ -216,6 +237,9 @@ public final class LocalCloud implements AutoCloseable {
         }
         if (target != null && target.startsWith("AWSStepFunctions.")) {
           return sfn.handle(req);
+        }
+        if (LocalSecretsManager.handles(target)) {
+          return secrets.handle(req);
         }
         if (LambdaInvokeApi.handles(req)) {
           return lambda.handle(req);
@@ -284,6 +308,12 @@ public final class LocalCloud implements AutoCloseable {
       }
       return CloudTemplate.read(in, "Stagecoach", options.region());
     }
+  }
+
+  private static Set<String> secretNames(CloudTemplate template) {
+    Set<String> names = new java.util.TreeSet<>();
+    template.ofType("AWS::SecretsManager::Secret").forEach(r -> names.add(template.text(r, "Name", r.logicalId())));
+    return names;
   }
 
   private static String registryTable(LocalFunctions functions) {

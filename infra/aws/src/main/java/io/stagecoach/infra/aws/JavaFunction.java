@@ -67,7 +67,8 @@ public final class JavaFunction extends Construct {
      * @param memoryMb    128 to 10240 MB
      * @param timeout     1 to 900 seconds
      * @param environment settings only: Lambda shows environment variables to anyone who may read the
-     *                    function's configuration, so a name that looks like a secret is refused
+     *                    function's configuration, so a name that looks like a secret is refused, unless it
+     *                    ends in {@code _ID} or {@code _ARN}: then it names a secret the function reads
      * @param logRetention how long the function's log group keeps events
      * @param description shown in the Lambda console
      */
@@ -84,6 +85,8 @@ public final class JavaFunction extends Construct {
                 "^[a-zA-Z_$][\\w$]*(\\.[a-zA-Z_$][\\w$]*)*::[a-zA-Z_$][\\w$]*$");
         private static final Pattern SECRET_LOOKING_NAME = Pattern.compile(
                 "(?i).*(SECRET|PASSWORD|PASSWD|PRIVATE_KEY|API_KEY|CREDENTIAL|SIGNING_KEY).*");
+        /** A variable that names a secret ({@code SLACK_SIGNING_SECRET_ID}) rather than holding it. */
+        private static final Pattern REFERENCE_NAME = Pattern.compile(".*_(ID|ARN)$");
         private static final Pattern ENVIRONMENT_NAME = Pattern.compile("^[a-zA-Z]\\w*$");
 
         public Props {
@@ -108,7 +111,7 @@ public final class JavaFunction extends Construct {
                 if (!ENVIRONMENT_NAME.matcher(name).matches()) {
                     throw new IllegalArgumentException("not a valid environment variable name: '" + name + "'");
                 }
-                if (SECRET_LOOKING_NAME.matcher(name).matches()) {
+                if (SECRET_LOOKING_NAME.matcher(name).matches() && !REFERENCE_NAME.matcher(name).matches()) {
                     throw new IllegalArgumentException("environment variable '" + name
                             + "' looks like a secret; pass a Secrets Manager or SSM reference instead");
                 }

@@ -139,6 +139,10 @@ public final class StagecoachStack extends Stack {
                 props.logRetention(),
                 props.manageAccountLogRole()));
 
+        new Slack(this, "Slack", new Slack.Props(code, bus, registry, api.restApi(), provisioners, promotion,
+                slackSecretName(getStackName(), "signing_secret"), slackSecretName(getStackName(), "bot_token"),
+                props.logRetention()));
+
         CfnOutput.Builder.create(this, "ApiUrl")
                 .description("Base URL of the Stagecoach REST API (stage " + StagecoachApi.STAGE_NAME + ")")
                 .value(api.url())
@@ -156,6 +160,15 @@ public final class StagecoachStack extends Stack {
      */
     static String promotionStateMachineName(final String stackName) {
         return namedAfter(stackName, "the promotion state machine", "-promotion");
+    }
+
+    /**
+     * {@code <stack name, lowercase>/slack/<what>}, e.g. {@code stagecoach/slack/bot_token}. Underscores, not
+     * hyphens: Secrets Manager may read a name ending in a hyphen and six characters as a partial ARN
+     * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
+     */
+    static String slackSecretName(final String stackName, final String what) {
+        return namedAfter(stackName, "the Slack secrets", "/slack/" + what);
     }
 
     private static String namedAfter(final String stackName, final String what, final String suffix) {

@@ -50,7 +50,7 @@ class AcknowledgedFindingsTemplateTest {
         // A new acknowledgment is a decision: add it here on purpose, with its reason in the stack.
         assertEquals(Set.of("AwsSolutions-APIG2", "AwsSolutions-APIG3", "AwsSolutions-APIG4", "AwsSolutions-APIG6",
                 "AwsSolutions-COG4", "AwsSolutions-IAM4", "AwsSolutions-IAM5", "AwsSolutions-L1",
-                "AwsSolutions-SF1", "AwsSolutions-SF2", "AwsSolutions-SQS3"), acknowledged);
+                "AwsSolutions-SF1", "AwsSolutions-SF2", "AwsSolutions-SMG4", "AwsSolutions-SQS3"), acknowledged);
     }
 
     @Test

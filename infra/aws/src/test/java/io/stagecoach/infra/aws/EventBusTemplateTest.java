@@ -77,10 +77,11 @@ class EventBusTemplateTest {
     }
 
     @Test
-    void onlyTheApiTheThreeProvisionersTheSweeperThePromotionAndThePushFunction_mayPutEvents() {
+    void onlyTheApiTheSlackWebhookTheThreeProvisionersTheSweeperThePromotionAndThePushFunction_mayPutEvents() {
         Set<String> expected = new TreeSet<>();
         expected.add(roleId(API_HANDLER));
         expected.add(roleId(PUSH_HANDLER));
+        expected.add(roleId(FunctionsTemplateTest.SLACK_WEBHOOK_HANDLER));
         expected.add(roleId(SWEEPER_HANDLER));
         expected.add(roleId(PROMOTION_STEPS_HANDLER));
         expected.add(promotionStateMachineRoleId());

@@ -119,7 +119,7 @@ class FunctionPermissionsTemplateTest {
     }
 
     @Test
-    void onlyTheApiFunctionAndTheReleaseIntakeAndPromotionStateMachines_mayInvokeFunctions() {
+    void onlyTheApiAndSlackWebhookFunctionsAndTheReleaseIntakeAndPromotionStateMachines_mayInvokeFunctions() {
         Set<String> invokers = new TreeSet<>();
         for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
             if (!lambdaStatements(roleId).isEmpty()) {
@@ -127,7 +127,8 @@ class FunctionPermissionsTemplateTest {
             }
         }
 
-        assertEquals(Set.of(roleId(API_HANDLER), stateMachineRoleId(), promotionStateMachineRoleId()), invokers);
+        assertEquals(Set.of(roleId(API_HANDLER), roleId(FunctionsTemplateTest.SLACK_WEBHOOK_HANDLER), stateMachineRoleId(),
+                promotionStateMachineRoleId()), invokers);
     }
 
     @ParameterizedTest

@@ -31,6 +31,8 @@ class FunctionsTemplateTest {
     static final String PROMOTION_STEPS_HANDLER =
             "io.stagecoach.functions.promotion.PromotionStepsHandler::handleRequest";
     static final String PUSH_HANDLER = "io.stagecoach.functions.codecommit.PushHandler::handleRequest";
+    static final String SLACK_WEBHOOK_HANDLER = "io.stagecoach.functions.slack.SlackWebhookHandler::handleRequest";
+    static final String SLACK_NOTIFIER_HANDLER = "io.stagecoach.functions.slack.SlackNotifierHandler::handleRequest";
     static final String JIT_AT_C1 = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
 
     private static final String FUNCTION = "AWS::Lambda::Function";
@@ -88,7 +90,7 @@ class FunctionsTemplateTest {
     }
 
     @Test
-    void theStackHasExactlyTheApiAuthorizerArtifactCheckSweeperPromotionStepsAndPushFunctions_andOneProvisionerPerTier() {
+    void theStackHasExactlyTheseFunctions_andOneProvisionerPerTier() {
         Map<Object, Integer> functionsByHandler = new TreeMap<>();
         resourcesOfType(FUNCTION).values().forEach(function ->
                 functionsByHandler.merge(properties(function).get("Handler"), 1, Integer::sum));
@@ -100,6 +102,8 @@ class FunctionsTemplateTest {
                 SWEEPER_HANDLER, 1,
                 PROMOTION_STEPS_HANDLER, 1,
                 PUSH_HANDLER, 1,
+                SLACK_WEBHOOK_HANDLER, 1,
+                SLACK_NOTIFIER_HANDLER, 1,
                 PROVISIONER_HANDLER, ProvisionersTemplateTest.TIERS.size()), functionsByHandler);
     }
 

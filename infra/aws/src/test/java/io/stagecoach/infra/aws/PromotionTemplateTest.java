@@ -481,9 +481,9 @@ class PromotionTemplateTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void onlyTheStepsTheApiTheProvisionersAndThePushFunction_mayUseThePromotionStateMachine_andNobodyAnyStateMachineWithAWildcard() {
+    void onlyTheStepsTheApiTheSlackWebhookTheProvisionersAndThePushFunction_mayUseThePromotionStateMachine_andNobodyAnyStateMachineWithAWildcard() {
         Set<String> expected = new TreeSet<>(List.of(roleId(PROMOTION_STEPS_HANDLER), roleId(API_HANDLER),
-                roleId(FunctionsTemplateTest.PUSH_HANDLER)));
+                roleId(FunctionsTemplateTest.PUSH_HANDLER), roleId(FunctionsTemplateTest.SLACK_WEBHOOK_HANDLER)));
         TIERS.forEach(tier -> expected.add(provisionerRoleId(tier)));
 
         Set<String> users = new TreeSet<>();

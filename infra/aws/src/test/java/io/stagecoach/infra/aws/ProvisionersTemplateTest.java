@@ -305,10 +305,12 @@ class ProvisionersTemplateTest {
 
     /** Each sends its failed asynchronous runs to its own dead-letter queue (the push function too). */
     @Test
-    void onlyTheProvisionerAndPushRoles_maySendToQueues() {
+    void onlyTheProvisionerPushAndSlackNotifierRoles_maySendToQueues() {
         Set<String> provisionerRoles = new TreeSet<>();
         TIERS.forEach(tier -> provisionerRoles.add(provisionerRoleId(tier)));
         provisionerRoles.add(FunctionsTemplateTest.roleId(FunctionsTemplateTest.PUSH_HANDLER));
+        // Its failed asynchronous runs go to its own dead-letter queue (see SlackTemplateTest).
+        provisionerRoles.add(roleId(FunctionsTemplateTest.SLACK_NOTIFIER_HANDLER));
 
         for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
             if (!provisionerRoles.contains(roleId)) {
@@ -397,10 +399,11 @@ class ProvisionersTemplateTest {
     // ---- asynchronous invocation ----
 
     @Test
-    void eachProvisioner_hasOneAsynchronousInvocationConfig_andOnlyThePushFunctionBesides() {
+    void eachProvisioner_hasOneAsynchronousInvocationConfig_andOnlyThePushAndSlackFunctionsBesides() {
         Set<String> configs = new TreeSet<>();
         TIERS.forEach(tier -> configs.add(invokeConfigId(tier)));
         Set<String> others = new TreeSet<>(resourcesOfType(INVOKE_CONFIG).keySet());
+        others.removeIf(id -> id.startsWith("Slack"));
         others.removeAll(configs);
 
         assertEquals(TIERS.size(), configs.size());
@@ -434,11 +437,12 @@ class ProvisionersTemplateTest {
     // ---- dead-letter queues ----
 
     @Test
-    void theStackHasOneDeadLetterQueuePerTier_besidesReleaseIntakesAndThePushFunctions() {
+    void theStackHasOneDeadLetterQueuePerTier_besidesReleaseIntakesThePushFunctionsAndSlacks() {
         Set<String> expected = new TreeSet<>();
         TIERS.forEach(tier -> expected.add(deadLetterQueueId(tier)));
         Set<String> others = new TreeSet<>(resourcesOfType(QUEUE).keySet());
         others.removeAll(expected);
+        others.removeIf(id -> id.startsWith("Slack"));
 
         assertEquals(TIERS.size(), expected.size());
         assertEquals(2, others.size(), others.toString());

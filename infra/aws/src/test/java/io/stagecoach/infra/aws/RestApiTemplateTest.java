@@ -37,6 +37,9 @@ class RestApiTemplateTest {
     private static final String AUTHORIZER = "AWS::ApiGateway::Authorizer";
     private static final String PERMISSION = "AWS::Lambda::Permission";
     private static final String APIGATEWAY = "apigateway.amazonaws.com";
+    /** The only routes without the bearer-token authorizer: the public document, and Slack's (signed by Slack). */
+    private static final Set<String> UNAUTHENTICATED = Set.of(
+            "GET /v1/openapi.json", "POST /slack/commands", "POST /slack/interactions");
 
     private static String restApiId() {
         return template().getResourceId("AWS::ApiGateway::RestApi");
@@ -86,21 +89,25 @@ class RestApiTemplateTest {
     }
 
     @Test
-    void restApi_hasOnlyTheOpenApiDocumentAndTheV1Proxy_andNoRootProxy() {
-        assertEquals(Set.of("/v1", "/v1/openapi.json", "/v1/{proxy+}"), new TreeSet<>(resourcePaths().values()));
-        assertEquals(Set.of("GET /v1/openapi.json", "ANY /v1/{proxy+}"), routes().keySet());
+    void restApi_hasOnlyTheOpenApiDocumentTheV1ProxyAndSlacksTwoRoutes_andNoRootProxy() {
+        assertEquals(Set.of("/v1", "/v1/openapi.json", "/v1/{proxy+}", "/slack", "/slack/commands", "/slack/interactions"),
+                new TreeSet<>(resourcePaths().values()));
+        assertEquals(Set.of("GET /v1/openapi.json", "ANY /v1/{proxy+}", "POST /slack/commands", "POST /slack/interactions"),
+                routes().keySet());
     }
 
     @Test
-    void openApiDocument_isTheOnlyRouteWithoutAuthentication() {
-        assertEquals("NONE", routes().get("GET /v1/openapi.json").get("AuthorizationType"));
+    void theOpenApiDocumentAndSlacksSignedRoutes_areTheOnlyRoutesWithoutABearerToken() {
+        for (String route : UNAUTHENTICATED) {
+            assertEquals("NONE", routes().get(route).get("AuthorizationType"), route);
+        }
     }
 
     @Test
     void everyOtherRoute_isCheckedByTheBearerTokenAuthorizer() {
         String authorizerId = template().getResourceId(AUTHORIZER);
         routes().forEach((route, method) -> {
-            if (!route.equals("GET /v1/openapi.json")) {
+            if (!UNAUTHENTICATED.contains(route)) {
                 assertEquals("CUSTOM", method.get("AuthorizationType"), route);
                 assertEquals(ref(authorizerId), method.get("AuthorizerId"), route);
             }
@@ -108,9 +115,10 @@ class RestApiTemplateTest {
     }
 
     @Test
-    void everyRoute_isProxiedToTheApiFunctionsLiveAlias() {
-        String aliasInvocations = "\"Ref\":\"" + liveAliasId(API_HANDLER) + "\"},\"/invocations\"";
+    void everyV1Route_isProxiedToTheApiFunctionsLiveAlias_andSlacksToTheWebhooks() {
         routes().forEach((route, method) -> {
+            String handler = route.contains(" /slack/") ? FunctionsTemplateTest.SLACK_WEBHOOK_HANDLER : API_HANDLER;
+            String aliasInvocations = "\"Ref\":\"" + liveAliasId(handler) + "\"},\"/invocations\"";
             @SuppressWarnings("unchecked")
             Map<String, Object> integration = (Map<String, Object>) method.get("Integration");
             assertEquals("AWS_PROXY", integration.get("Type"), route);
@@ -120,7 +128,7 @@ class RestApiTemplateTest {
     }
 
     @Test
-    void apiGateway_mayInvokeOnlyTheApiAndAuthorizerLiveAliases_neverUnpublishedCode_andOnlyFromThisApi() {
+    void apiGateway_mayInvokeOnlyTheApiAuthorizerAndSlackWebhookLiveAliases_neverUnpublishedCode_andOnlyFromThisApi() {
         Set<Object> invoked = new HashSet<>();
         for (Map<String, Object> permission : resourcesOfType(PERMISSION).values()) {
             if (APIGATEWAY.equals(properties(permission).get("Principal"))) {
@@ -131,7 +139,8 @@ class RestApiTemplateTest {
             }
         }
 
-        assertEquals(Set.of(ref(liveAliasId(API_HANDLER)), ref(liveAliasId(AUTHORIZER_HANDLER))), invoked);
+        assertEquals(Set.of(ref(liveAliasId(API_HANDLER)), ref(liveAliasId(AUTHORIZER_HANDLER)),
+                ref(liveAliasId(FunctionsTemplateTest.SLACK_WEBHOOK_HANDLER))), invoked);
     }
 
     /** The provisioners and the sweeper are invoked by their rules; the API function calls the provisioners with IAM. */

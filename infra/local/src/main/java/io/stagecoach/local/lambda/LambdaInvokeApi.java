@@ -10,11 +10,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Lambda's Invoke API (REST-JSON, {@code POST /2015-03-31/functions/{name}/invocations}), synchronous
- * ({@code RequestResponse}) only: what a function's SDK {@code LambdaClient} calls when it asks another
- * function for an answer. A function error is answered the way Lambda answers it: status 200, the error
+ * Lambda's Invoke API (REST-JSON, {@code POST /2015-03-31/functions/{name}/invocations}): what a function's
+ * SDK {@code LambdaClient} calls when it asks another function for an answer ({@code RequestResponse}) or hands
+ * it work ({@code Event}). A function error is answered the way Lambda answers it: status 200, the error
  * payload, and {@code X-Amz-Function-Error: Unhandled}
- * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html). An {@code Event} invocation is answered 202
+ * at once and run on another thread, once, without Lambda's retries: its error is logged.
  */
 public final class LambdaInvokeApi {
 
@@ -39,16 +40,28 @@ public final class LambdaInvokeApi {
     }
     String name = URLDecoder.decode(path.substring(PREFIX.length(), path.length() - SUFFIX.length()), StandardCharsets.UTF_8);
     String invocationType = header(request, "X-Amz-Invocation-Type").orElse("RequestResponse");
-    if (!invocationType.equals("RequestResponse")) {
+    if (!invocationType.equals("RequestResponse") && !invocationType.equals("Event")) {
       return error(400, "InvalidParameterValueException",
-          "the local cloud invokes synchronously only (RequestResponse), not " + invocationType);
+          "the local cloud invokes with RequestResponse or Event, not " + invocationType);
     }
     Optional<LocalFunction> fn = functions.byArn(name);
     if (fn.isEmpty()) {
       return error(404, "ResourceNotFoundException", "Function not found: " + name);
     }
-    Invocation result = fn.get().invoke(request.body() == null || request.body().length == 0
-        ? "{}".getBytes(StandardCharsets.UTF_8) : request.body());
+    byte[] payload = request.body() == null || request.body().length == 0
+        ? "{}".getBytes(StandardCharsets.UTF_8) : request.body();
+    if (invocationType.equals("Event")) {
+      LocalFunction function = fn.get();
+      Thread.ofVirtual().name("stagecoach-async-" + function.logicalId()).start(() -> {
+        Invocation result = function.invoke(payload);
+        if (result.functionError()) {
+          System.err.println("stagecoach: asynchronous invocation of " + function.logicalId() + " failed: "
+              + result.errorType() + ": " + result.errorMessage());
+        }
+      });
+      return new RawResponse(202, List.of(Map.entry("Content-Type", "application/json")), new byte[0]);
+    }
+    Invocation result = fn.get().invoke(payload);
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     headers.add(Map.entry("Content-Type", "application/json"));
     headers.add(Map.entry("X-Amz-Executed-Version", "$LATEST"));

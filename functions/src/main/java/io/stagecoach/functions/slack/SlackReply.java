@@ -1,0 +1,30 @@
+package io.stagecoach.functions.slack;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.functions.support.Json;
+
+/**
+ * What Stagecoach answers a command with: plain text (escaped for Slack where it quotes input), seen only by
+ * the person who typed the command, or by the whole channel when it reports something done there
+ * (https://docs.slack.dev/interactivity/implementing-slash-commands#responding_to_commands).
+ */
+public record SlackReply(String text, boolean toChannel) {
+
+  public static SlackReply toPerson(String text) {
+    return new SlackReply(text, false);
+  }
+
+  public static SlackReply toChannel(String text) {
+    return new SlackReply(text, true);
+  }
+
+  /** The body of the command's HTTP answer. */
+  public ObjectNode message() {
+    return Json.object().put("response_type", toChannel ? "in_channel" : "ephemeral").put("text", text);
+  }
+
+  /** The body to post to a response URL: a new message, never replacing the one clicked or typed. */
+  public ObjectNode followUp() {
+    return message().put("replace_original", false);
+  }
+}

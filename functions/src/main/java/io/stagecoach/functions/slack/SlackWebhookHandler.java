@@ -1,0 +1,87 @@
+package io.stagecoach.functions.slack;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stagecoach.domain.DeploymentService;
+import io.stagecoach.domain.PromotionRunner;
+import io.stagecoach.domain.PromotionService;
+import io.stagecoach.domain.RegistryService;
+import io.stagecoach.domain.SlackDirectoryService;
+import io.stagecoach.functions.events.EventBridgePublisher;
+import io.stagecoach.functions.promotion.SfnPromotionRunner;
+import io.stagecoach.functions.provision.LambdaPlanner;
+import io.stagecoach.functions.support.Json;
+import io.stagecoach.functions.support.SecretsManagerSecret;
+import io.stagecoach.functions.support.Settings;
+import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
+import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
+import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
+import io.stagecoach.registry.dynamodb.DynamoDbSlackDirectory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The Slack webhook function: API Gateway proxy events for {@code /slack/commands} and
+ * {@code /slack/interactions}, and its own deferred invocations ({@code {"slackDeferred": <proxy event>}}).
+ * A composition root only.
+ */
+public final class SlackWebhookHandler implements RequestStreamHandler {
+
+  /** How long a signing secret read from Secrets Manager is used before it is read again. */
+  static final Duration SECRET_TTL = Duration.ofMinutes(5);
+
+  private final SlackWebhook webhook;
+
+  /** Lambda's constructor: settings from the process environment. */
+  public SlackWebhookHandler() {
+    this(System.getenv());
+  }
+
+  /** The local cloud's constructor: the function's environment as the template declares it. */
+  public SlackWebhookHandler(Map<String, String> environment) {
+    this(webhook(Settings.fromEnvironment(environment)));
+  }
+
+  public SlackWebhookHandler(SlackWebhook webhook) {
+    this.webhook = webhook;
+  }
+
+  private static SlackWebhook webhook(Settings settings) {
+    SlackSettings slack = SlackSettings.from(settings);
+    Clock clock = Clock.systemUTC();
+    var dynamo = settings.dynamoDb();
+    var registry = new DynamoDbRegistry(dynamo, settings.registryTable());
+    var events = new EventBridgePublisher(settings.eventBridge(), settings.eventBusName());
+    var deployments = new DeploymentService(registry, new DynamoDbDeployments(dynamo, settings.registryTable()), events);
+    var lambda = settings.lambda();
+    var planner = new LambdaPlanner(lambda, LambdaPlanner.parse(settings.provisionerFunctions().orElse(null)));
+    PromotionRunner runner = settings.optionalPromotionStateMachine()
+        .<PromotionRunner>map(arn -> new SfnPromotionRunner(settings.stepFunctions(), arn, registry))
+        .orElse(PromotionRunner.UNAVAILABLE);
+    var promotions = new PromotionService(registry, new DynamoDbPromotions(dynamo, settings.registryTable()), runner,
+        deployments, events);
+    var commands = new SlackCommands(new RegistryService(registry), deployments, promotions, planner, clock);
+    var directory = new SlackDirectoryService(new DynamoDbSlackDirectory(dynamo, settings.registryTable()), registry);
+    var signingSecret = new SecretsManagerSecret(settings.secretsManager(), slack.requiredSigningSecretId(), SECRET_TTL,
+        clock);
+    return new SlackWebhook(signingSecret, directory, commands, promotions, SlackWeb.of(slack),
+        new LambdaSelfInvocation(lambda), clock);
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    JsonNode event = Json.MAPPER.readTree(input);
+    if (event.has(LambdaSelfInvocation.DEFERRED_FIELD)) {
+      webhook.finish(event.get(LambdaSelfInvocation.DEFERRED_FIELD));
+      output.write("null".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return;
+    }
+    output.write(Json.write(webhook.handle(event, context.getInvokedFunctionArn()))
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+}
