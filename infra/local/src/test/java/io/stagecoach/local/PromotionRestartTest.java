@@ -68,25 +68,7 @@ class PromotionRestartTest {
       assertEquals("running", after.path("status").asText(), "still waiting after the restart: " + after);
       ApiClient.Reply approved = cleo.send("POST", "/v1/approvals/" + approval, "{\"decision\":\"approve\"}");
       assertEquals(200, approved.status(), approved.body());
-      JsonNode done;
-      try {
-        done = await(admin, id, p -> !p.path("status").asText().equals("running"));
-      } catch (AssertionError e) {
-        try (var sfn = software.amazon.awssdk.services.sfn.SfnClient.builder().endpointOverride(endpoint)
-            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-            .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("l", "l")))
-            .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build()) {
-          String arn = "arn:aws:states:us-east-1:000000000000:execution:stagecoach-promotion:" + id;
-          StringBuilder h = new StringBuilder();
-          sfn.getExecutionHistory(r -> r.executionArn(arn).maxResults(1000)).events().forEach(ev -> h.append(ev.typeAsString())
-              .append(ev.stateEnteredEventDetails() != null ? "(" + ev.stateEnteredEventDetails().name() + ")" : "")
-              .append(ev.taskFailedEventDetails() != null ? "(" + ev.taskFailedEventDetails().error() + ")" : "")
-              .append(' '));
-          Files.writeString(Path.of("/tmp/restart-history.txt"), h.toString());
-        }
-        throw e;
-      }
+      JsonNode done = await(admin, id, p -> !p.path("status").asText().equals("running"));
       assertEquals("succeeded", done.path("status").asText(), done.toString());
       assertEquals("3.0.0", admin.get("/v1/apps/vault/environments/prod").json().path("deployedVersion").asText());
     } finally {
