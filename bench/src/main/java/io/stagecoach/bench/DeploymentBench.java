@@ -219,17 +219,7 @@ public final class DeploymentBench {
 
   private static JsonNode send(HttpClient http, URI api, String token, String method, String path, String body,
       Map<String, String> headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(api.resolve(path)).header("Authorization", "Bearer " + token)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
-    headers.forEach(b::header);
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() >= 300) {
-      throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
-    }
-    return JSON.readTree(r.body());
+    return BenchApi.send(http, api, token, method, path, body, headers);
   }
 
   private static void row(StringBuilder report, String what, List<Double> micros) {

@@ -152,16 +152,7 @@ public final class PromotionBench {
 
   private static JsonNode send(HttpClient http, URI api, String token, String method, String path, String body)
       throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(api.resolve(path)).header("Authorization", "Bearer " + token)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() >= 300) {
-      throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
-    }
-    return JSON.readTree(r.body());
+    return BenchApi.send(http, api, token, method, path, body, Map.of());
   }
 
   /** An approval may be decided by the time this arrives (the other approver was quicker): not an error. */

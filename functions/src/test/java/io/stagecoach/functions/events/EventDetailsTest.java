@@ -1,5 +1,6 @@
 package io.stagecoach.functions.events;
 
+import static io.stagecoach.functions.events.EventContracts.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -302,39 +303,5 @@ class EventDetailsTest {
         finishedAt);
   }
 
-  private static JsonNode required(JsonNode detail, String field, java.util.function.Predicate<JsonNode> type) {
-    JsonNode value = detail.get(field);
-    assertNotNull(value, field + " is in the detail");
-    assertTrue(type.test(value), field + " has its type: " + value);
-    return value;
-  }
 
-  private static String text(JsonNode detail, String field) {
-    return required(detail, field, JsonNode::isTextual).textValue();
-  }
-
-  private static Optional<String> optionalText(JsonNode detail, String field) {
-    return detail.has(field) ? Optional.of(text(detail, field)) : Optional.empty();
-  }
-
-  private static <T> T wire(JsonNode detail, String field, Function<String, Optional<T>> fromWire) {
-    String value = text(detail, field);
-    return fromWire.apply(value).orElseThrow(() -> new AssertionError(field + " " + value + " is not a wire name"));
-  }
-
-  // ------------------------------------------------------------ contracts
-
-  private static JsonNode resource(String path) throws Exception {
-    try (InputStream in = EventDetailsTest.class.getResourceAsStream(path)) {
-      assertNotNull(in, path + " is packaged with the events module");
-      return Json.MAPPER.readTree(in);
-    }
-  }
-
-  /** {@code Deployment Failed} is described by {@code /schemas/deployment-failed.schema.json}. */
-  private static JsonSchema schemaOf(String detailType) throws Exception {
-    JsonNode schema = resource("/schemas/" + detailType.toLowerCase(Locale.ROOT).replace(' ', '-') + ".schema.json");
-    assertEquals(detailType, schema.get("title").asText());
-    return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schema);
-  }
 }
