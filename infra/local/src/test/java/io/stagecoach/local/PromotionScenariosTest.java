@@ -260,4 +260,22 @@ class PromotionScenariosTest {
     assertEquals("1.1.0", waiting.path("version").asText());
     assertEquals(Set.of("1.1.0"), Set.of(admin.get("/v1/apps/newer/environments/dev").json().path("deployedVersion").asText()));
   }
+
+  @Test
+  void aStageOutsideItsDeploymentWindow_refusesThePromotion_withWindowClosed() throws Exception {
+    String otherDay = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2).getDayOfWeek().name().substring(0, 3);
+    ObjectNode body = JSON.createObjectNode().put("name", "windowed");
+    ObjectNode dev = body.putArray("pipeline").addObject().put("environment", "dev");
+    dev.putObject("window").put("start", "00:00").put("end", "23:59").put("timeZone", "UTC").putArray("days").add(otherDay);
+    body.putObject("template").set("body", JSON.readTree(Fixtures.ORDERS_TEMPLATE));
+    assertEquals(201, admin.send("POST", "/v1/apps", JSON.writeValueAsString(body)).status());
+    assertEquals(201, admin.send("PUT", "/v1/apps/windowed/environments/dev",
+        "{\"tier\":\"dev\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}").status());
+    assertEquals(201, admin.send("POST", "/v1/apps/windowed/releases", "{\"version\":\"1.0.0\",\"artifactUri\":"
+        + "\"s3://artifacts/w.zip\",\"digest\":\"" + LocalCloudTest.DIGEST + "\"}").status());
+    ApiClient.Reply refused = rita.send("POST", "/v1/apps/windowed/promotions", "{\"version\":\"1.0.0\"}");
+    assertEquals(409, refused.status(), refused.body());
+    assertEquals("window_closed", refused.json().path("code").asText());
+    assertEquals(0, admin.get("/v1/apps/windowed/promotions").json().path("items").size(), "nothing was started");
+  }
 }
