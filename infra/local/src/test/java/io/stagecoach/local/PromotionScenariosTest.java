@@ -278,4 +278,23 @@ class PromotionScenariosTest {
     assertEquals("window_closed", refused.json().path("code").asText());
     assertEquals(0, admin.get("/v1/apps/windowed/promotions").json().path("items").size(), "nothing was started");
   }
+
+  @Test
+  void anAppThatQueues_letsTheNewerPromotionWaitUntilTheOlderHasLeftTheStage() throws Exception {
+    registerApp("queued", 300, "queue");
+    String older = promote(rita, "queued", "{\"version\":\"1.0.0\"}");
+    String olderApproval = await("queued", older, awaitingApprovalIn("staging"), "the staging approval")
+        .path("pendingApprovals").path(0).path("approvalId").asText();
+    String newer = promote(rita, "queued", "{\"version\":\"1.1.0\"}");
+    // The newer one passes dev, then waits at staging's gate (retried by the workflow) instead of superseding.
+    Thread.sleep(3000);
+    JsonNode waitingBehind = admin.get("/v1/apps/queued/promotions/" + newer).json();
+    assertEquals("running", waitingBehind.path("status").asText(), waitingBehind.toString());
+    assertEquals(0, waitingBehind.path("pendingApprovals").size(), "it has not asked for staging yet");
+    assertEquals("running", admin.get("/v1/apps/queued/promotions/" + older).json().path("status").asText(),
+        "the older promotion is not superseded");
+    assertEquals("approved", decide(sam, olderApproval, "approve").json().path("status").asText());
+    JsonNode turn = await("queued", newer, awaitingApprovalIn("staging"), "its turn at staging");
+    assertEquals("1.1.0", turn.path("version").asText());
+  }
 }
