@@ -123,42 +123,6 @@ final class Fields {
     return values;
   }
 
-  /** An array of names, each given either as a string or as an object with a {@code key} string. */
-  List<String> namesOrObjects(String name, String key) {
-    JsonNode node = field(name);
-    if (node == null) {
-      return List.of();
-    }
-    if (!node.isArray()) {
-      wrongType(name, "an array", node);
-      return List.of();
-    }
-    List<String> values = new ArrayList<>();
-    for (int i = 0; i < node.size(); i++) {
-      JsonNode item = node.get(i);
-      String at = name + "[" + i + "]";
-      if (item.isTextual()) {
-        values.add(item.textValue());
-      } else if (item.isObject()) {
-        JsonNode value = item.get(key);
-        if (value == null || !value.isTextual()) {
-          errors.add(new FieldError(at + "." + key, "is required and must be a string"));
-        } else {
-          values.add(value.textValue());
-        }
-        for (Iterator<String> it = item.fieldNames(); it.hasNext(); ) {
-          String f = it.next();
-          if (!f.equals(key)) {
-            errors.add(new FieldError(at + "." + f, "is not a known field"));
-          }
-        }
-      } else {
-        wrongType(at, "a string or an object", item);
-      }
-    }
-    return values;
-  }
-
   Map<String, String> stringMap(String name) {
     JsonNode node = field(name);
     if (node == null) {

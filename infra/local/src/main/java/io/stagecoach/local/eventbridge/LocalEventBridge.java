@@ -462,7 +462,7 @@ public final class LocalEventBridge implements AutoCloseable {
 
   /** {@code AWSEvents.PutEvents} over the AWS JSON 1.1 protocol, as the SDK's EventBridgeClient sends it. */
   public RawResponse handle(RawRequest request) {
-    String target = header(request, "X-Amz-Target");
+    String target = request.header("X-Amz-Target");
     if (!"POST".equals(request.method())) {
       return error(400, "UnknownOperationException", "EventBridge takes POST requests");
     }
@@ -540,15 +540,6 @@ public final class LocalEventBridge implements AutoCloseable {
     return Instant.parse(v.asText());
   }
 
-  private static String header(RawRequest request, String name) {
-    for (Map.Entry<String, String> h : request.headers()) {
-      if (h.getKey().equalsIgnoreCase(name)) {
-        return h.getValue();
-      }
-    }
-    return null;
-  }
-
   private static RawResponse error(int status, String type, String message) {
     ObjectNode body = EXACT.createObjectNode();
     body.put("__type", type);
@@ -557,13 +548,7 @@ public final class LocalEventBridge implements AutoCloseable {
   }
 
   private static RawResponse json(int status, String body, String errorType) {
-    List<Map.Entry<String, String>> headers = new ArrayList<>();
-    headers.add(Map.entry("Content-Type", JSON_1_1));
-    headers.add(Map.entry("x-amzn-RequestId", UUID.randomUUID().toString()));
-    if (errorType != null) {
-      headers.add(Map.entry("x-amzn-ErrorType", errorType));
-    }
-    return new RawResponse(status, headers, body.getBytes(StandardCharsets.UTF_8));
+    return RawResponse.awsJson(status, JSON_1_1, body, errorType);
   }
 
   // ------------------------------------------------------------ schedules

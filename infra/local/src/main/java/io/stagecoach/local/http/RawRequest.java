@@ -13,4 +13,14 @@ public record RawRequest(String method, String target, List<Map.Entry<String, St
   public RawRequest {
     headers = List.copyOf(headers);
   }
+
+  /** The first value of a header, whatever the casing of its name; null when the request has none. */
+  public String header(String name) {
+    for (Map.Entry<String, String> h : headers) {
+      if (h.getKey().equalsIgnoreCase(name)) {
+        return h.getValue();
+      }
+    }
+    return null;
+  }
 }

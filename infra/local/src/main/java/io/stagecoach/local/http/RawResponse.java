@@ -16,6 +16,20 @@ public record RawResponse(int status, List<Map.Entry<String, String>> headers, b
         body.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * An answer in one of the AWS JSON protocols ({@code contentType} application/x-amz-json-1.0 or 1.1), with a
+   * request id and, for an error, {@code x-amzn-ErrorType}.
+   */
+  public static RawResponse awsJson(int status, String contentType, String body, String errorType) {
+    List<Map.Entry<String, String>> headers = new java.util.ArrayList<>();
+    headers.add(Map.entry("Content-Type", contentType));
+    headers.add(Map.entry("x-amzn-RequestId", java.util.UUID.randomUUID().toString()));
+    if (errorType != null) {
+      headers.add(Map.entry("x-amzn-ErrorType", errorType));
+    }
+    return new RawResponse(status, headers, body.getBytes(StandardCharsets.UTF_8));
+  }
+
   public String bodyText() {
     return new String(body, StandardCharsets.UTF_8);
   }

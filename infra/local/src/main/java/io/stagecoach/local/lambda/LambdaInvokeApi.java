@@ -39,7 +39,7 @@ public final class LambdaInvokeApi {
       return error(405, "InvalidRequestContentException", "Invoke takes POST");
     }
     String name = URLDecoder.decode(path.substring(PREFIX.length(), path.length() - SUFFIX.length()), StandardCharsets.UTF_8);
-    String invocationType = header(request, "X-Amz-Invocation-Type").orElse("RequestResponse");
+    String invocationType = Optional.ofNullable(request.header("X-Amz-Invocation-Type")).orElse("RequestResponse");
     if (!invocationType.equals("RequestResponse") && !invocationType.equals("Event")) {
       return error(400, "InvalidParameterValueException",
           "the local cloud invokes with RequestResponse or Event, not " + invocationType);
@@ -75,10 +75,6 @@ public final class LambdaInvokeApi {
     String target = request.target();
     int q = target.indexOf('?');
     return q < 0 ? target : target.substring(0, q);
-  }
-
-  private static Optional<String> header(RawRequest request, String name) {
-    return request.headers().stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst();
   }
 
   private static RawResponse error(int status, String type, String message) {

@@ -17,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +115,7 @@ public final class LocalSecretsManager {
   }
 
   public RawResponse handle(RawRequest request) {
-    String target = header(request, "X-Amz-Target");
+    String target = request.header("X-Amz-Target");
     if (!"POST".equals(request.method()) || target == null || !target.startsWith(TARGET_PREFIX)) {
       return error(400, "UnknownOperationException", "Secrets Manager takes POST requests with an X-Amz-Target");
     }
@@ -205,15 +204,6 @@ public final class LocalSecretsManager {
     }
   }
 
-  private static String header(RawRequest request, String name) {
-    for (Map.Entry<String, String> h : request.headers()) {
-      if (h.getKey().equalsIgnoreCase(name)) {
-        return h.getValue();
-      }
-    }
-    return null;
-  }
-
   private static RawResponse error(int status, String type, String message) {
     ObjectNode body = MAPPER.createObjectNode();
     body.put("__type", type);
@@ -222,12 +212,6 @@ public final class LocalSecretsManager {
   }
 
   private static RawResponse json(int status, String body, String errorType) {
-    List<Map.Entry<String, String>> headers = new ArrayList<>();
-    headers.add(Map.entry("Content-Type", JSON_1_1));
-    headers.add(Map.entry("x-amzn-RequestId", UUID.randomUUID().toString()));
-    if (errorType != null) {
-      headers.add(Map.entry("x-amzn-ErrorType", errorType));
-    }
-    return new RawResponse(status, headers, body.getBytes(StandardCharsets.UTF_8));
+    return RawResponse.awsJson(status, JSON_1_1, body, errorType);
   }
 }

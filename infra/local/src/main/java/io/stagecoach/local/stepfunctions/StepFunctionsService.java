@@ -705,7 +705,7 @@ public final class StepFunctionsService implements AutoCloseable {
   }
 
   public RawResponse handle(RawRequest request) {
-    String target = header(request, "X-Amz-Target");
+    String target = request.header("X-Amz-Target");
     if (target == null || !target.startsWith("AWSStepFunctions.")) {
       return error("UnknownOperationException", "Unknown operation " + target);
     }
@@ -987,15 +987,6 @@ public final class StepFunctionsService implements AutoCloseable {
 
   private static double epoch(Instant t) {
     return t.getEpochSecond() + t.getNano() / 1e9;
-  }
-
-  private static String header(RawRequest request, String name) {
-    for (Map.Entry<String, String> h : request.headers()) {
-      if (h.getKey().equalsIgnoreCase(name)) {
-        return h.getValue();
-      }
-    }
-    return null;
   }
 
   private static RawResponse ok(JsonNode body) {
