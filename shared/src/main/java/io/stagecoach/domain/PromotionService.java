@@ -296,18 +296,20 @@ public final class PromotionService {
   public Approval requestApproval(String appName, String promotionId, String environment, String taskToken, String newId,
       Instant now) {
     Promotion p = running(appName, promotionId);
-    Optional<Approval> asked = progress(p, environment).approvalId().flatMap(promotions::findApproval);
-    if (asked.isPresent()) {
-      // Asked already (a re-run of the step, e.g. a workflow resumed after a restart): the same approval
-      // answers the step waiting this time; one decided while nobody waited is answered at once.
-      Approval a = asked.get();
+    Optional<String> askedId = progress(p, environment).approvalId();
+    // Asked already (a re-run of the step, e.g. a workflow resumed after a restart): the same approval answers
+    // the step waiting this time; one decided while nobody waited is answered at once. A decision may land
+    // between reading and handing over the token: read again and answer what it now says.
+    for (int attempt = 0; askedId.isPresent() && attempt < 5; attempt++) {
+      Approval a = promotions.findApproval(askedId.get())
+          .orElseThrow(() -> new IllegalStateException("approval " + askedId.get() + " is gone"));
       switch (a.status()) {
         case PENDING -> {
           Approval rewired = a.withTaskToken(taskToken);
-          if (!(promotions.saveApproval(rewired, a) instanceof WriteResult.Written)) {
-            throw new IllegalStateException("approval " + a.id() + " changed meanwhile; the step will be retried");
+          if (promotions.saveApproval(rewired, a) instanceof WriteResult.Written) {
+            return rewired;
           }
-          return rewired;
+          continue;
         }
         case APPROVED -> runner.succeed(taskToken, "{\"approvalId\":\"" + a.id() + "\"}");
         case REJECTED -> runner.fail(taskToken, "Approval.Rejected", "rejected before the workflow resumed");
@@ -315,6 +317,9 @@ public final class PromotionService {
         case SUPERSEDED -> runner.fail(taskToken, "Promotion.Superseded", "superseded by a newer promotion");
       }
       return a;
+    }
+    if (askedId.isPresent()) {
+      throw new IllegalStateException("approval " + askedId.get() + " kept changing while the step handed over its token");
     }
     Stage stage = registry.findApp(appName).flatMap(a -> a.stage(environment))
         .orElseThrow(() -> new PromotionStopped("'" + environment + "' is no longer a stage"));
@@ -482,7 +487,7 @@ public final class PromotionService {
 
   private void save(Promotion next, Promotion read) {
     if (!(promotions.savePromotion(next, read.revision()) instanceof WriteResult.Written)) {
-      throw new IllegalStateException("promotion " + read.id() + " changed meanwhile; the step will be retried");
+      throw new IllegalStateException("promotion " + read.id() + " changed while this step ran (a concurrent step or decision)");
     }
   }
 }
