@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The EventBridge target of the benchmark: notes {@code System.nanoTime()} as soon as it is invoked, under
- * the event's {@code detail.seq}, and wakes the sender waiting for that event. The local cloud constructs
- * the handler itself, so the record it writes to is the static {@link Arrivals#current()}.
+ * The EventBridge target of the benchmark: notes {@code System.nanoTime()} as soon as it is
+ * invoked, under the event's {@code detail.seq}, and wakes the sender waiting for that event. The
+ * local cloud constructs the handler itself, so the record it writes to is the static {@link
+ * Arrivals#current()}.
  */
 public final class ArrivalRecordingHandler implements RequestHandler<Map<String, Object>, String> {
 
@@ -56,7 +57,9 @@ public final class ArrivalRecordingHandler implements RequestHandler<Map<String,
       }
     }
 
-    /** Call before sending event {@code seq}: the calling thread is the one {@link #await} wakes. */
+    /**
+     * Call before sending event {@code seq}: the calling thread is the one {@link #await} wakes.
+     */
     void expect(int seq) {
       waiters.set(seq, Thread.currentThread());
     }
@@ -68,7 +71,8 @@ public final class ArrivalRecordingHandler implements RequestHandler<Map<String,
       while ((t = at.get(seq)) == 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new IllegalStateException("event " + seq + " did not reach its target within " + timeout);
+          throw new IllegalStateException(
+              "event " + seq + " did not reach its target within " + timeout);
         }
         LockSupport.parkNanos(this, Math.min(left, 1_000_000));
       }

@@ -8,24 +8,41 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-/** The local cloud's API as the deployment and promotion benchmarks call it: JSON in and out, errors thrown. */
+/**
+ * The local cloud's API as the deployment and promotion benchmarks call it: JSON in and out, errors
+ * thrown.
+ */
 final class BenchApi {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private BenchApi() {}
 
-  static JsonNode send(HttpClient http, URI api, String token, String method, String path, String body,
-      Map<String, String> headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(api.resolve(path)).header("Authorization", "Bearer " + token)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  static JsonNode send(
+      HttpClient http,
+      URI api,
+      String token,
+      String method,
+      String path,
+      String body,
+      Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(api.resolve(path))
+            .header("Authorization", "Bearer " + token)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
     headers.forEach(b::header);
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() >= 300) {
-      throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+      throw new IllegalStateException(
+          method + " " + path + " answered " + r.statusCode() + ": " + r.body());
     }
     return JSON.readTree(r.body());
   }

@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The cold-start baseline: a fresh JVM that serves a hello-world handler over HTTP on loopback, with
- * nothing else (no DynamoDB, no template, no authorizer).
+ * The cold-start baseline: a fresh JVM that serves a hello-world handler over HTTP on loopback,
+ * with nothing else (no DynamoDB, no template, no authorizer).
  */
 public final class HelloServer {
 
@@ -23,13 +23,17 @@ public final class HelloServer {
 
   public static void main(String[] args) throws Exception {
     Hello handler = new Hello();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[0])), 64);
-    server.createContext("/", exchange -> {
-      byte[] body = handler.handleRequest(Map.of(), null).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    HttpServer server =
+        HttpServer.create(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[0])), 64);
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] body = handler.handleRequest(Map.of(), null).getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     server.start();
   }
 }

@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,15 +26,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The registry benchmark of the walking skeleton. Everything is reported next to a baseline measured in
- * the same run, as a ratio:
+ * The registry benchmark of the walking skeleton. Everything is reported next to a baseline
+ * measured in the same run, as a ratio:
+ *
  * <ul>
- *   <li>GET and PUT of an environment through the local cloud's HTTP API (authorizer, proxy event, function,
- *       DynamoDB), with 1 and 16 concurrent clients, next to a raw DynamoDB Local GetItem / PutItem from the
- *       same JVM with the same concurrency;</li>
- *   <li>a fresh JVM's time from start to the first answered API request, next to a hello-world handler's
- *       fresh JVM;</li>
- *   <li>the size of the functions jar.</li>
+ *   <li>GET and PUT of an environment through the local cloud's HTTP API (authorizer, proxy event,
+ *       function, DynamoDB), with 1 and 16 concurrent clients, next to a raw DynamoDB Local GetItem
+ *       / PutItem from the same JVM with the same concurrency;
+ *   <li>a fresh JVM's time from start to the first answered API request, next to a hello-world
+ *       handler's fresh JVM;
+ *   <li>the size of the functions jar.
  * </ul>
  */
 public final class RegistryBench {
@@ -47,7 +47,10 @@ public final class RegistryBench {
 
   record Stats(double p50Micros, double p99Micros, double perSecond) {}
 
-  /** One operation; {@code worker} is the client's number, so concurrent writers can keep to their own items. */
+  /**
+   * One operation; {@code worker} is the client's number, so concurrent writers can keep to their
+   * own items.
+   */
   interface Op {
     void run(int worker, int i) throws Exception;
   }
@@ -66,54 +69,102 @@ public final class RegistryBench {
     Path root = Path.of(args.length > 0 ? args[0] : ".");
     String java = args.length > 1 ? args[1] : "java";
     StringBuilder report = new StringBuilder("# Registry benchmark\n\n");
-    report.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
-        .append(Runtime.version()).append(". ").append(MEASURED).append(" measured operations per row after ")
-        .append(WARMUP).append(" warm-up ones.\n\n");
+    report
+        .append("Machine: ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" cores, Java ")
+        .append(Runtime.version())
+        .append(". ")
+        .append(MEASURED)
+        .append(" measured operations per row after ")
+        .append(WARMUP)
+        .append(" warm-up ones.\n\n");
 
     Path dir = Files.createTempDirectory("stagecoach-bench");
     try (LocalCloud cloud = LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0))) {
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(4)).build();
+      HttpClient http =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .executor(Executors.newFixedThreadPool(4))
+              .build();
       String token = cloud.adminToken();
       URI api = cloud.endpoint();
-      // Each concurrent writer has its own environment: writers of one item would (rightly) conflict.
+      // Each concurrent writer has its own environment: writers of one item would (rightly)
+      // conflict.
       StringBuilder allowed = new StringBuilder();
       for (int c = 0; c < 16; c++) {
         allowed.append(c == 0 ? "" : ",").append("\"w").append(c).append('"');
       }
-      send(http, api, token, "POST", "/v1/apps", "{\"name\":\"bench\",\"pipeline\":[\"dev\"],\"allowedEnvironments\":[" + allowed + "]}", 201);
+      send(
+          http,
+          api,
+          token,
+          "POST",
+          "/v1/apps",
+          "{\"name\":\"bench\",\"pipeline\":[\"dev\"],\"allowedEnvironments\":[" + allowed + "]}",
+          201);
       send(http, api, token, "PUT", "/v1/apps/bench/environments/dev", ENV_BODY, 201);
       for (int c = 0; c < 16; c++) {
         send(http, api, token, "PUT", "/v1/apps/bench/environments/w" + c, ENV_BODY, 201);
       }
       String table = cloud.tables().get(0);
-      DynamoDbClient raw = DynamoDbClient.builder()
-          .endpointOverride(cloud.dynamo().endpoint())
-          .region(Region.US_EAST_1)
-          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-          .httpClientBuilder(UrlConnectionHttpClient.builder())
-          .build();
-      Map<String, AttributeValue> envKey = Map.of("pk", AttributeValue.fromS("APP#bench"), "sk", AttributeValue.fromS("ENV#dev"));
+      DynamoDbClient raw =
+          DynamoDbClient.builder()
+              .endpointOverride(cloud.dynamo().endpoint())
+              .region(Region.US_EAST_1)
+              .credentialsProvider(
+                  StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+              .httpClientBuilder(UrlConnectionHttpClient.builder())
+              .build();
+      Map<String, AttributeValue> envKey =
+          Map.of("pk", AttributeValue.fromS("APP#bench"), "sk", AttributeValue.fromS("ENV#dev"));
       Map<String, AttributeValue> envItem = raw.getItem(r -> r.tableName(table).key(envKey)).item();
 
       report.append("## Latency and throughput\n\n");
-      report.append("| operation | clients | p50 µs | p99 µs | ops/s | raw p50 µs | raw p99 µs | raw ops/s | p50 ratio (target ≤ 2) |\n");
+      report.append(
+          "| operation | clients | p50 µs | p99 µs | ops/s | raw p50 µs | raw p99 µs | raw ops/s | p50 ratio (target ≤ 2) |\n");
       report.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
       boolean quick = Boolean.getBoolean("bench.quick");
       for (int clients : quick ? new int[] {1} : new int[] {1, 16}) {
-        Stats apiGet = measure(clients, (w, i) -> send(http, api, token, "GET", "/v1/apps/bench/environments/dev", null, 200));
-        Stats rawGet = measure(clients, (w, i) -> raw.getItem(r -> r.tableName(table).key(envKey).consistentRead(true)));
+        Stats apiGet =
+            measure(
+                clients,
+                (w, i) ->
+                    send(http, api, token, "GET", "/v1/apps/bench/environments/dev", null, 200));
+        Stats rawGet =
+            measure(
+                clients,
+                (w, i) -> raw.getItem(r -> r.tableName(table).key(envKey).consistentRead(true)));
         row(report, "GET environment / GetItem", clients, apiGet, rawGet);
-        Stats apiPut = measure(clients, (w, i) -> send(http, api, token, "PUT", "/v1/apps/bench/environments/w" + w, ENV_BODY, 200));
-        Stats rawPut = measure(clients, (w, i) -> {
-          Map<String, AttributeValue> item = new java.util.HashMap<>(envItem);
-          item.put("sk", AttributeValue.fromS("ENV#raw-" + w));
-          raw.putItem(r -> r.tableName(table).item(item));
-        });
+        Stats apiPut =
+            measure(
+                clients,
+                (w, i) ->
+                    send(
+                        http,
+                        api,
+                        token,
+                        "PUT",
+                        "/v1/apps/bench/environments/w" + w,
+                        ENV_BODY,
+                        200));
+        Stats rawPut =
+            measure(
+                clients,
+                (w, i) -> {
+                  Map<String, AttributeValue> item = new java.util.HashMap<>(envItem);
+                  item.put("sk", AttributeValue.fromS("ENV#raw-" + w));
+                  raw.putItem(r -> r.tableName(table).item(item));
+                });
         row(report, "PUT environment / PutItem", clients, apiPut, rawPut);
       }
-      report.append("\nThe API rows go through HTTP on loopback, the token authorizer (its answer cached, as API Gateway")
-          .append(" caches it), the proxy event, the API function and DynamoDB Local: a GET is one GetItem of the environment;")
-          .append(" a PUT reads the app and the environment in one BatchGetItem and makes one conditional PutItem (two round trips). The raw rows are one")
+      report
+          .append(
+              "\nThe API rows go through HTTP on loopback, the token authorizer (its answer cached, as API Gateway")
+          .append(
+              " caches it), the proxy event, the API function and DynamoDB Local: a GET is one GetItem of the environment;")
+          .append(
+              " a PUT reads the app and the environment in one BatchGetItem and makes one conditional PutItem (two round trips). The raw rows are one")
           .append(" SDK call each from the same JVM to the same DynamoDB Local.\n\n");
       raw.close();
     }
@@ -133,25 +184,43 @@ public final class RegistryBench {
     double serveMs = median(serve);
     double helloMs = median(hello);
     report.append("| fresh JVM to first answered request | median ms (5 runs) |\n| --- | ---: |\n");
-    report.append(String.format("| `stagecoach serve`: `GET /v1/apps` with the admin token | %.0f |%n", serveMs));
-    report.append(String.format("| hello-world handler behind the JDK's HTTP server | %.0f |%n", helloMs));
+    report.append(
+        String.format(
+            "| `stagecoach serve`: `GET /v1/apps` with the admin token | %.0f |%n", serveMs));
+    report.append(
+        String.format("| hello-world handler behind the JDK's HTTP server | %.0f |%n", helloMs));
     report.append(String.format("| **ratio** | **%.1f×** |%n%n", serveMs / helloMs));
-    report.append("Both JVMs start with the flags of the `stagecoach` launcher (`-XX:TieredStopAtLevel=1 -XX:+UseSerialGC`);")
-        .append(" the serve figure includes DynamoDB Local on disk, the template, the authorizer and the function's init.\n\n");
+    report
+        .append(
+            "Both JVMs start with the flags of the `stagecoach` launcher (`-XX:TieredStopAtLevel=1 -XX:+UseSerialGC`);")
+        .append(
+            " the serve figure includes DynamoDB Local on disk, the template, the authorizer and the function's init.\n\n");
 
     report.append("## Functions jar\n\n");
     try (var files = Files.list(root.resolve("functions/target"))) {
       for (Path f : files.filter(p -> p.toString().endsWith("-lambda.jar")).toList()) {
-        report.append(String.format("`%s`: %.1f MiB (%d bytes)%n", f.getFileName(), Files.size(f) / 1048576.0, Files.size(f)));
+        report.append(
+            String.format(
+                "`%s`: %.1f MiB (%d bytes)%n",
+                f.getFileName(), Files.size(f) / 1048576.0, Files.size(f)));
       }
     }
     System.out.print(report);
   }
 
   private static void row(StringBuilder report, String name, int clients, Stats api, Stats raw) {
-    report.append(String.format("| %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f |%n", name, clients,
-        api.p50Micros(), api.p99Micros(), api.perSecond(), raw.p50Micros(), raw.p99Micros(), raw.perSecond(),
-        api.p50Micros() / raw.p50Micros()));
+    report.append(
+        String.format(
+            "| %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f |%n",
+            name,
+            clients,
+            api.p50Micros(),
+            api.p99Micros(),
+            api.perSecond(),
+            raw.p50Micros(),
+            raw.p99Micros(),
+            raw.perSecond(),
+            api.p50Micros() / raw.p50Micros()));
   }
 
   private static Stats measure(int clients, Op op) throws Exception {
@@ -161,7 +230,10 @@ public final class RegistryBench {
     run(clients, MEASURED, op, latencies);
     double seconds = (System.nanoTime() - t0) / 1e9;
     Arrays.sort(latencies);
-    return new Stats(latencies[MEASURED / 2] / 1e3, latencies[(int) (MEASURED * 0.99)] / 1e3, MEASURED / seconds);
+    return new Stats(
+        latencies[MEASURED / 2] / 1e3,
+        latencies[(int) (MEASURED * 0.99)] / 1e3,
+        MEASURED / seconds);
   }
 
   private static void run(int clients, int total, Op op, long[] latencies) throws Exception {
@@ -170,17 +242,19 @@ public final class RegistryBench {
     List<Future<?>> workers = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       int worker = c;
-      workers.add(pool.submit(() -> {
-        int i;
-        while ((i = next.getAndIncrement()) < total) {
-          long t = System.nanoTime();
-          op.run(worker, i);
-          if (latencies != null) {
-            latencies[i] = System.nanoTime() - t;
-          }
-        }
-        return null;
-      }));
+      workers.add(
+          pool.submit(
+              () -> {
+                int i;
+                while ((i = next.getAndIncrement()) < total) {
+                  long t = System.nanoTime();
+                  op.run(worker, i);
+                  if (latencies != null) {
+                    latencies[i] = System.nanoTime() - t;
+                  }
+                }
+                return null;
+              }));
     }
     try {
       for (Future<?> w : workers) {
@@ -192,10 +266,17 @@ public final class RegistryBench {
   }
 
   /**
-   * One API call with {@link HttpURLConnection} (keep-alive, as the raw SDK calls use the URLConnection
-   * client too), so both sides of a ratio pay for the same kind of HTTP client.
+   * One API call with {@link HttpURLConnection} (keep-alive, as the raw SDK calls use the
+   * URLConnection client too), so both sides of a ratio pay for the same kind of HTTP client.
    */
-  private static void send(HttpClient unused, URI api, String token, String method, String path, String body, int expected)
+  private static void send(
+      HttpClient unused,
+      URI api,
+      String token,
+      String method,
+      String path,
+      String body,
+      int expected)
       throws IOException {
     HttpURLConnection c = (HttpURLConnection) api.resolve(path).toURL().openConnection();
     c.setRequestMethod(method);
@@ -213,8 +294,14 @@ public final class RegistryBench {
       answer = in == null ? new byte[0] : in.readAllBytes();
     }
     if (status != expected) {
-      throw new IllegalStateException(method + " " + path + " answered " + status + ": "
-          + new String(answer, java.nio.charset.StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          method
+              + " "
+              + path
+              + " answered "
+              + status
+              + ": "
+              + new String(answer, java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 
@@ -223,27 +310,56 @@ public final class RegistryBench {
     int port = freePort();
     Path tokenFile = dir.resolve("admin-token");
     long t0 = System.nanoTime();
-    Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-jar", jar.toString(), "serve", "--port", Integer.toString(port), "--dir", dir.toString())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar.toString(),
+                "serve",
+                "--port",
+                Integer.toString(port),
+                "--dir",
+                dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     // The admin token is written at start-up; until then there is nothing to ask with.
-    return untilAnswered(p, t0, () -> {
-      if (!Files.isRegularFile(tokenFile) || Files.size(tokenFile) < 10) {
-        return null;
-      }
-      return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/apps"))
-          .header("Authorization", "Bearer " + Files.readString(tokenFile).trim()).build();
-    });
+    return untilAnswered(
+        p,
+        t0,
+        () -> {
+          if (!Files.isRegularFile(tokenFile) || Files.size(tokenFile) < 10) {
+            return null;
+          }
+          return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/apps"))
+              .header("Authorization", "Bearer " + Files.readString(tokenFile).trim())
+              .build();
+        });
   }
 
   private static double coldHello(String java, Path root) throws Exception {
     int port = freePort();
     long t0 = System.nanoTime();
-    Process p = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-        root.resolve("bench/target/classes") + ":" + root.resolve("infra/local/target/lib") + "/*",
-        "io.stagecoach.bench.HelloServer", Integer.toString(port))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    return untilAnswered(p, t0, () -> HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build());
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                root.resolve("bench/target/classes")
+                    + ":"
+                    + root.resolve("infra/local/target/lib")
+                    + "/*",
+                "io.stagecoach.bench.HelloServer",
+                Integer.toString(port))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    return untilAnswered(
+        p, t0, () -> HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build());
   }
 
   interface RequestSource {
@@ -251,13 +367,16 @@ public final class RegistryBench {
     HttpRequest next() throws IOException;
   }
 
-  /** Milliseconds from {@code t0} until the process answers 200; the process is stopped afterwards. */
+  /**
+   * Milliseconds from {@code t0} until the process answers 200; the process is stopped afterwards.
+   */
   private static double untilAnswered(Process p, long t0, RequestSource requests) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     try {
       while (true) {
         if (!p.isAlive()) {
-          throw new IllegalStateException("the process exited with " + p.exitValue() + " before answering");
+          throw new IllegalStateException(
+              "the process exited with " + p.exitValue() + " before answering");
         }
         HttpRequest request = requests.next();
         if (request != null) {

@@ -20,14 +20,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The three deployment events share one detail (a deployment as the API shows it, with {@code deploymentId})
- * and differ in the statuses and the fields each one guarantees. Each test varies one field of a sample.
+ * The three deployment events share one detail (a deployment as the API shows it, with {@code
+ * deploymentId}) and differ in the statuses and the fields each one guarantees. Each test varies
+ * one field of a sample.
  */
 class DeploymentSchemasTest {
 
-  private static final List<String> SCHEMAS = List.of("deployment-requested", "deployment-succeeded", "deployment-failed");
+  private static final List<String> SCHEMAS =
+      List.of("deployment-requested", "deployment-succeeded", "deployment-failed");
   private static final Map<String, String> STATUS_OF =
-      Map.of("deployment-requested", "requested", "deployment-succeeded", "succeeded", "deployment-failed", "failed");
+      Map.of(
+          "deployment-requested",
+          "requested",
+          "deployment-succeeded",
+          "succeeded",
+          "deployment-failed",
+          "failed");
 
   private static ObjectNode detail(String sample) throws Exception {
     return (ObjectNode) sample(sample).get("detail").deepCopy();
@@ -38,13 +46,28 @@ class DeploymentSchemasTest {
     return schema(EventSchemasTest.schemaNameOf(sample(sample).get("detail-type").asText()));
   }
 
-  /** Refused, and for the stated reason: a keyword of JSON Schema and where in the detail it applied. */
-  private static void assertRefused(JsonSchema schema, JsonNode detail, String keyword, String where) {
+  /**
+   * Refused, and for the stated reason: a keyword of JSON Schema and where in the detail it
+   * applied.
+   */
+  private static void assertRefused(
+      JsonSchema schema, JsonNode detail, String keyword, String where) {
     Set<ValidationMessage> messages = schema.validate(detail);
-    assertTrue(messages.stream().anyMatch(m -> m.getType().equals(keyword)
-            && (m.getInstanceLocation().toString() + "/" + m.getProperty()).contains(where)),
-        "expected " + keyword + " at " + where + ", got " + messages.stream().map(m -> m.getType() + " " + m.getMessage())
-            .collect(Collectors.joining("; ")));
+    assertTrue(
+        messages.stream()
+            .anyMatch(
+                m ->
+                    m.getType().equals(keyword)
+                        && (m.getInstanceLocation().toString() + "/" + m.getProperty())
+                            .contains(where)),
+        "expected "
+            + keyword
+            + " at "
+            + where
+            + ", got "
+            + messages.stream()
+                .map(m -> m.getType() + " " + m.getMessage())
+                .collect(Collectors.joining("; ")));
   }
 
   @ParameterizedTest
@@ -61,13 +84,21 @@ class DeploymentSchemasTest {
     ObjectNode detail = detail(sample);
     detail.put("status", "rolled-back");
     assertFalse(schemaOf(sample).validate(detail).isEmpty());
-    assertTrue(schemaOf(sample).validate(detail).stream().anyMatch(m -> m.getInstanceLocation().toString().endsWith("status")));
+    assertTrue(
+        schemaOf(sample).validate(detail).stream()
+            .anyMatch(m -> m.getInstanceLocation().toString().endsWith("status")));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"deployment-requested", "deployment-succeeded", "deployment-failed"})
-  void deploymentSchema_refusesADigestThatIsNotSha256InLowercaseHex(String sample) throws Exception {
-    for (String bad : List.of("sha256:" + "AB".repeat(32), "sha256:" + "ab".repeat(31), "md5:" + "ab".repeat(16), "ab".repeat(32))) {
+  void deploymentSchema_refusesADigestThatIsNotSha256InLowercaseHex(String sample)
+      throws Exception {
+    for (String bad :
+        List.of(
+            "sha256:" + "AB".repeat(32),
+            "sha256:" + "ab".repeat(31),
+            "md5:" + "ab".repeat(16),
+            "ab".repeat(32))) {
       ObjectNode detail = detail(sample);
       detail.put("digest", bad);
       assertRefused(schemaOf(sample), detail, "pattern", "digest");
@@ -83,15 +114,24 @@ class DeploymentSchemasTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "deployment-requested", "deployment-requested-destroy", "deployment-requested-provisioning",
-      "deployment-requested-from-promotion", "deployment-succeeded", "deployment-failed", "deployment-failed-destroy",
-      "rollback-completed"})
-  void deploymentSchema_refusesEveryFieldOfItsSampleRenamed_andEveryRequiredOneDropped(String sample) throws Exception {
+  @ValueSource(
+      strings = {
+        "deployment-requested",
+        "deployment-requested-destroy",
+        "deployment-requested-provisioning",
+        "deployment-requested-from-promotion",
+        "deployment-succeeded",
+        "deployment-failed",
+        "deployment-failed-destroy",
+        "rollback-completed"
+      })
+  void deploymentSchema_refusesEveryFieldOfItsSampleRenamed_andEveryRequiredOneDropped(
+      String sample) throws Exception {
     JsonSchema schema = schemaOf(sample);
     ObjectNode original = detail(sample);
     Set<String> required = new java.util.HashSet<>();
-    schemaDocument(EventSchemasTest.schemaNameOf(sample(sample).get("detail-type").asText())).get("required")
+    schemaDocument(EventSchemasTest.schemaNameOf(sample(sample).get("detail-type").asText()))
+        .get("required")
         .forEach(r -> required.add(r.asText()));
     List<String> fields = new ArrayList<>();
     original.fieldNames().forEachRemaining(fields::add);
@@ -110,13 +150,16 @@ class DeploymentSchemasTest {
   @Test
   void eachDeploymentSchema_refusesTheStatusesOfTheOthers() throws Exception {
     for (String schema : SCHEMAS) {
-      for (String status : List.of("requested", "provisioning", "succeeded", "failed", "superseded")) {
+      for (String status :
+          List.of("requested", "provisioning", "succeeded", "failed", "superseded")) {
         ObjectNode detail = detail(schema);
         detail.put("status", status);
-        boolean own = status.equals(STATUS_OF.get(schema)) || (schema.equals("deployment-requested")
-            && status.equals("provisioning"));
+        boolean own =
+            status.equals(STATUS_OF.get(schema))
+                || (schema.equals("deployment-requested") && status.equals("provisioning"));
         if (!own) {
-          assertFalse(schema(schema).validate(detail).isEmpty(), schema + " refuses status " + status);
+          assertFalse(
+              schema(schema).validate(detail).isEmpty(), schema + " refuses status " + status);
         }
       }
     }
@@ -149,7 +192,10 @@ class DeploymentSchemasTest {
     }
     ObjectNode planless = detail("deployment-failed");
     planless.remove("plan");
-    assertEquals(Set.of(), schema("deployment-failed").validate(planless), "a deployment may fail before it has a plan");
+    assertEquals(
+        Set.of(),
+        schema("deployment-failed").validate(planless),
+        "a deployment may fail before it has a plan");
   }
 
   @Test
@@ -162,13 +208,16 @@ class DeploymentSchemasTest {
     assertRefused(schema("deployment-requested"), provisioning, "required", "startedAt");
     ObjectNode requested = detail("deployment-requested");
     requested.put("startedAt", "2026-11-22T10:05:01Z");
-    assertFalse(schema("deployment-requested").validate(requested).isEmpty(), "a requested deployment has not started");
+    assertFalse(
+        schema("deployment-requested").validate(requested).isEmpty(),
+        "a requested deployment has not started");
   }
 
   @Test
   void aDeployNamesItsRelease_andADestroyNone() throws Exception {
     for (String field : List.of("version", "digest")) {
-      for (String sample : List.of("deployment-requested", "deployment-succeeded", "deployment-failed")) {
+      for (String sample :
+          List.of("deployment-requested", "deployment-succeeded", "deployment-failed")) {
         ObjectNode deploy = detail(sample);
         deploy.remove(field);
         assertRefused(schemaOf(sample), deploy, "required", field);
@@ -176,7 +225,9 @@ class DeploymentSchemasTest {
       for (String sample : List.of("deployment-requested-destroy", "deployment-failed-destroy")) {
         ObjectNode destroy = detail(sample);
         destroy.put(field, field.equals("version") ? "1.4.2" : "sha256:" + "ab".repeat(32));
-        assertFalse(schemaOf(sample).validate(destroy).isEmpty(), sample + " with a " + field + " is refused");
+        assertFalse(
+            schemaOf(sample).validate(destroy).isEmpty(),
+            sample + " with a " + field + " is refused");
       }
     }
   }
@@ -200,24 +251,32 @@ class DeploymentSchemasTest {
     ((ObjectNode) supported.at("/plan/changes/1")).remove("supported");
     assertRefused(schema("deployment-failed"), supported, "required", "supported");
     ObjectNode extra = detail("deployment-failed");
-    ((ArrayNode) extra.at("/plan/changes")).addObject().put("logicalId", "Topic").put("type", "AWS::SNS::Topic")
-        .put("action", "add").put("replacement", false).put("supported", false).put("reason", "not made locally");
+    ((ArrayNode) extra.at("/plan/changes"))
+        .addObject()
+        .put("logicalId", "Topic")
+        .put("type", "AWS::SNS::Topic")
+        .put("action", "add")
+        .put("replacement", false)
+        .put("supported", false)
+        .put("reason", "not made locally");
     assertRefused(schema("deployment-failed"), extra, "additionalProperties", "reason");
   }
 
   @Test
   void deploymentSchema_refusesIdsNamesAndTimesOutsideTheirRules() throws Exception {
     JsonSchema schema = schema("deployment-requested");
-    Map<String, String> bad = Map.of(
-        "deploymentId", "deployment-1",
-        "app", "Payments",
-        "environment", "a-very-long-environment",
-        "requestedAt", "2026-11-22T11:05:00+01:00",
-        "origin", "slack");
+    Map<String, String> bad =
+        Map.of(
+            "deploymentId", "deployment-1",
+            "app", "Payments",
+            "environment", "a-very-long-environment",
+            "requestedAt", "2026-11-22T11:05:00+01:00",
+            "origin", "slack");
     for (var e : bad.entrySet()) {
       ObjectNode detail = detail("deployment-requested");
       detail.put(e.getKey(), e.getValue());
-      assertFalse(schema.validate(detail).isEmpty(), e.getKey() + " " + e.getValue() + " is refused");
+      assertFalse(
+          schema.validate(detail).isEmpty(), e.getKey() + " " + e.getValue() + " is refused");
     }
     ObjectNode date = detail("deployment-requested");
     date.put("requestedAt", "2026-13-40T10:05:00Z");
@@ -231,15 +290,19 @@ class DeploymentSchemasTest {
   }
 
   /**
-   * The promotion workflow puts its own Deployment Requested on the bus (events:putEvents.waitForTaskToken): the
-   * deployment as the API function would write it, and also the promotion and the step's task token.
+   * The promotion workflow puts its own Deployment Requested on the bus
+   * (events:putEvents.waitForTaskToken): the deployment as the API function would write it, and
+   * also the promotion and the step's task token.
    */
   @Test
-  void deploymentRequestedFromAPromotion_namesThePromotionAndTheTaskToken_together() throws Exception {
+  void deploymentRequestedFromAPromotion_namesThePromotionAndTheTaskToken_together()
+      throws Exception {
     JsonSchema schema = schema("deployment-requested");
     ObjectNode sample = detail("deployment-requested-from-promotion");
     assertEquals(Set.of(), schema.validate(sample));
-    assertEquals("promotion:" + sample.get("promotionId").asText(), sample.get("origin").asText(),
+    assertEquals(
+        "promotion:" + sample.get("promotionId").asText(),
+        sample.get("origin").asText(),
         "the sample's origin is its promotion");
     for (String field : List.of("promotionId", "taskToken")) {
       ObjectNode alone = sample.deepCopy();
@@ -249,7 +312,10 @@ class DeploymentSchemasTest {
     ObjectNode neither = sample.deepCopy();
     neither.remove("promotionId");
     neither.remove("taskToken");
-    assertEquals(Set.of(), schema.validate(neither), "the same deployment sent again (by a provisioner, the sweeper)");
+    assertEquals(
+        Set.of(),
+        schema.validate(neither),
+        "the same deployment sent again (by a provisioner, the sweeper)");
     for (String origin : List.of("api", "rollback:promotion:p-7d2e91c04a5b")) {
       ObjectNode other = sample.deepCopy();
       other.put("origin", origin);
@@ -268,7 +334,8 @@ class DeploymentSchemasTest {
     ObjectNode badId = sample.deepCopy();
     badId.put("promotionId", "p 7d2e91c04a5b");
     assertRefused(schema, badId, "pattern", "promotionId");
-    for (String other : List.of("deployment-succeeded", "deployment-failed", "rollback-completed")) {
+    for (String other :
+        List.of("deployment-succeeded", "deployment-failed", "rollback-completed")) {
       for (String field : List.of("promotionId", "taskToken")) {
         ObjectNode detail = detail(other);
         detail.put(field, sample.get(field).asText());
@@ -281,7 +348,10 @@ class DeploymentSchemasTest {
     assertRefused(schema, destroy, "pattern", "origin");
   }
 
-  /** A promotion's deploy of a stage has a p- id; rollbacks come from rollback (rollback:promotion:...). */
+  /**
+   * A promotion's deploy of a stage has a p- id; rollbacks come from rollback
+   * (rollback:promotion:...).
+   */
   @Test
   void deploymentSchemas_takePromotionDeployIds_andRollbackOrigins() throws Exception {
     for (String schema : SCHEMAS) {
@@ -303,7 +373,9 @@ class DeploymentSchemasTest {
       badId.put("deploymentId", "r-bbba5e2a93fd453d00ae");
       assertRefused(schema(schema), badId, "pattern", "deploymentId");
     }
-    assertEquals(Set.of(), schema("deployment-succeeded").validate(detail("rollback-completed")),
+    assertEquals(
+        Set.of(),
+        schema("deployment-succeeded").validate(detail("rollback-completed")),
         "a completed rollback is announced as Deployment Succeeded first");
   }
 
@@ -318,7 +390,8 @@ class DeploymentSchemasTest {
     ObjectNode plain = detail("rollback-completed");
     plain.put("origin", "rollback");
     assertEquals(Set.of(), schema.validate(plain));
-    for (String status : List.of("requested", "provisioning", "failed", "superseded", "rolled_back")) {
+    for (String status :
+        List.of("requested", "provisioning", "failed", "superseded", "rolled_back")) {
       ObjectNode detail = detail("rollback-completed");
       detail.put("status", status);
       assertRefused(schema, detail, "const", "status");
@@ -328,7 +401,8 @@ class DeploymentSchemasTest {
     destroy.remove("version");
     destroy.remove("digest");
     assertRefused(schema, destroy, "const", "action");
-    for (String field : List.of("version", "digest", "plan", "startedAt", "finishedAt", "durationMillis")) {
+    for (String field :
+        List.of("version", "digest", "plan", "startedAt", "finishedAt", "durationMillis")) {
       ObjectNode detail = detail("rollback-completed");
       detail.remove(field);
       assertRefused(schema, detail, "required", field);
@@ -345,27 +419,35 @@ class DeploymentSchemasTest {
     assertEquals(properties, rollbackProperties);
     for (String property : properties) {
       if (!property.equals("origin") && !property.equals("action")) {
-        assertEquals(succeeded.get("properties").get(property), rollback.get("properties").get(property), property);
+        assertEquals(
+            succeeded.get("properties").get(property),
+            rollback.get("properties").get(property),
+            property);
       }
     }
   }
 
   /**
-   * The schemas are self-contained, so that each can be read alone (by the validator here, by a schema
-   * registry, by a consumer); this keeps their copies of the shared definitions identical.
+   * The schemas are self-contained, so that each can be read alone (by the validator here, by a
+   * schema registry, by a consumer); this keeps their copies of the shared definitions identical.
    */
   @Test
   void deploymentSchemas_describeTheSameDeployment() throws Exception {
     JsonNode first = schemaDocument(SCHEMAS.get(0));
     for (String name : SCHEMAS.subList(1, SCHEMAS.size())) {
       JsonNode other = schemaDocument(name);
-      assertEquals(first.get("$defs"), other.get("$defs"), name + " shares the $defs of " + SCHEMAS.get(0));
-      assertEquals(first.at("/allOf/0"), other.at("/allOf/0"), name + " applies the same action rule");
+      assertEquals(
+          first.get("$defs"), other.get("$defs"), name + " shares the $defs of " + SCHEMAS.get(0));
+      assertEquals(
+          first.at("/allOf/0"), other.at("/allOf/0"), name + " applies the same action rule");
       List<String> properties = new ArrayList<>();
       other.get("properties").fieldNames().forEachRemaining(properties::add);
       for (String property : properties) {
         if (!property.equals("status") && first.get("properties").has(property)) {
-          assertEquals(first.get("properties").get(property), other.get("properties").get(property), name + " " + property);
+          assertEquals(
+              first.get("properties").get(property),
+              other.get("properties").get(property),
+              name + " " + property);
         }
       }
     }

@@ -21,44 +21,67 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Each sample event satisfies its schema, and the schema refuses a detail with a field dropped or renamed. */
+/**
+ * Each sample event satisfies its schema, and the schema refuses a detail with a field dropped or
+ * renamed.
+ */
 class EventSchemasTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final List<String> ENVELOPE =
-      List.of("version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail");
+      List.of(
+          "version",
+          "id",
+          "detail-type",
+          "source",
+          "account",
+          "time",
+          "region",
+          "resources",
+          "detail");
 
   static JsonSchema schema(String name) throws Exception {
-    try (InputStream in = EventSchemasTest.class.getResourceAsStream("/schemas/" + name + ".schema.json")) {
+    try (InputStream in =
+        EventSchemasTest.class.getResourceAsStream("/schemas/" + name + ".schema.json")) {
       assertNotNull(in, name + " schema is packaged");
-      return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(MAPPER.readTree(in));
+      return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+          .getSchema(MAPPER.readTree(in));
     }
   }
 
   static JsonNode schemaDocument(String name) throws Exception {
-    try (InputStream in = EventSchemasTest.class.getResourceAsStream("/schemas/" + name + ".schema.json")) {
+    try (InputStream in =
+        EventSchemasTest.class.getResourceAsStream("/schemas/" + name + ".schema.json")) {
       assertNotNull(in, name + " schema is packaged");
       return MAPPER.readTree(in);
     }
   }
 
   static JsonNode sample(String name) throws Exception {
-    try (InputStream in = EventSchemasTest.class.getResourceAsStream("/events/stagecoach/" + name + ".json")) {
+    try (InputStream in =
+        EventSchemasTest.class.getResourceAsStream("/events/stagecoach/" + name + ".json")) {
       assertNotNull(in, name + " sample is packaged");
       return MAPPER.readTree(in);
     }
   }
 
-  /** The schema of a detail-type: {@code Deployment Failed} is {@code deployment-failed.schema.json}. */
+  /**
+   * The schema of a detail-type: {@code Deployment Failed} is {@code
+   * deployment-failed.schema.json}.
+   */
   static String schemaNameOf(String detailType) {
     return detailType.toLowerCase(Locale.ROOT).replace(' ', '-');
   }
 
-  /** Every sample of a Stagecoach event, by file name without {@code .json}; tests run from the classes folder. */
+  /**
+   * Every sample of a Stagecoach event, by file name without {@code .json}; tests run from the
+   * classes folder.
+   */
   static Stream<String> samples() throws Exception {
     Path folder = Path.of(EventSchemasTest.class.getResource("/events/stagecoach").toURI());
     try (Stream<Path> files = Files.list(folder)) {
-      return files.map(p -> p.getFileName().toString())
+      return files
+          .map(p -> p.getFileName().toString())
           .filter(n -> n.endsWith(".json"))
           .map(n -> n.substring(0, n.length() - ".json".length()))
           .sorted()
@@ -70,7 +93,8 @@ class EventSchemasTest {
   static Stream<String> schemaNames() throws Exception {
     Path folder = Path.of(EventSchemasTest.class.getResource("/schemas").toURI());
     try (Stream<Path> files = Files.list(folder)) {
-      return files.map(p -> p.getFileName().toString())
+      return files
+          .map(p -> p.getFileName().toString())
           .filter(n -> n.endsWith(".schema.json"))
           .map(n -> n.substring(0, n.length() - ".schema.json".length()))
           .sorted()
@@ -81,14 +105,17 @@ class EventSchemasTest {
 
   @ParameterizedTest
   @MethodSource("samples")
-  void everySample_isAStagecoachEnvelope_whoseDetailSatisfiesTheSchemaOfItsDetailType(String name) throws Exception {
+  void everySample_isAStagecoachEnvelope_whoseDetailSatisfiesTheSchemaOfItsDetailType(String name)
+      throws Exception {
     JsonNode event = sample(name);
     List<String> fields = new ArrayList<>();
     event.fieldNames().forEachRemaining(fields::add);
     assertEquals(ENVELOPE, fields, "EventBridge envelope fields, in order");
     assertEquals("stagecoach", event.get("source").asText());
     String detailType = event.get("detail-type").asText();
-    assertTrue(name.startsWith(schemaNameOf(detailType)), name + " is named after its detail-type " + detailType);
+    assertTrue(
+        name.startsWith(schemaNameOf(detailType)),
+        name + " is named after its detail-type " + detailType);
     String schema = schemaNameOf(detailType);
     assertEquals(detailType, schemaDocument(schema).get("title").asText());
     assertEquals(Set.of(), schema(schema).validate(event.get("detail")));
@@ -97,11 +124,14 @@ class EventSchemasTest {
   @ParameterizedTest
   @MethodSource("schemaNames")
   void everySchema_hasASampleEvent_andDescribesAClosedObject(String schema) throws Exception {
-    assertTrue(samples().anyMatch(s -> s.equals(schema) || s.startsWith(schema + "-")), schema + " has a sample");
+    assertTrue(
+        samples().anyMatch(s -> s.equals(schema) || s.startsWith(schema + "-")),
+        schema + " has a sample");
     JsonNode document = schemaDocument(schema);
     assertEquals("https://json-schema.org/draft/2020-12/schema", document.get("$schema").asText());
     assertEquals("urn:stagecoach:events:" + schema, document.get("$id").asText());
-    assertFalse(document.get("additionalProperties").asBoolean(true), schema + " refuses unknown fields");
+    assertFalse(
+        document.get("additionalProperties").asBoolean(true), schema + " refuses unknown fields");
   }
 
   @Test

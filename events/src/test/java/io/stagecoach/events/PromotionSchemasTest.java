@@ -22,10 +22,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The promotion events ({@code Promotion Started}, {@code Stage Promoted}, {@code Promotion Succeeded},
- * {@code Promotion Failed}) share one detail, a promotion as the API shows it; the approval events
- * ({@code Approval Requested}, {@code Granted}, {@code Rejected}, {@code Expired}) share another. Each test
- * varies one field of a sample. None of them ever carries the workflow's task token.
+ * The promotion events ({@code Promotion Started}, {@code Stage Promoted}, {@code Promotion
+ * Succeeded}, {@code Promotion Failed}) share one detail, a promotion as the API shows it; the
+ * approval events ({@code Approval Requested}, {@code Granted}, {@code Rejected}, {@code Expired})
+ * share another. Each test varies one field of a sample. None of them ever carries the workflow's
+ * task token.
  */
 class PromotionSchemasTest {
 
@@ -33,13 +34,37 @@ class PromotionSchemasTest {
       List.of("promotion-started", "stage-promoted", "promotion-succeeded", "promotion-failed");
   private static final List<String> APPROVAL_SCHEMAS =
       List.of("approval-requested", "approval-granted", "approval-rejected", "approval-expired");
-  private static final List<String> PROMOTION_SAMPLES = List.of("promotion-started", "stage-promoted",
-      "promotion-succeeded", "promotion-failed", "promotion-failed-verification", "promotion-failed-superseded");
-  private static final List<String> STAGE_STATUSES = List.of("pending", "awaiting_approval", "deploying", "verifying",
-      "soaking", "promoted", "failed", "rolled_back");
-  private static final List<String> FAILURES = List.of("approval_rejected", "approval_expired", "frozen",
-      "window_closed", "order_violation", "not_found", "deployment_failed", "verification_failed", "superseded",
-      "timeout", "error");
+  private static final List<String> PROMOTION_SAMPLES =
+      List.of(
+          "promotion-started",
+          "stage-promoted",
+          "promotion-succeeded",
+          "promotion-failed",
+          "promotion-failed-verification",
+          "promotion-failed-superseded");
+  private static final List<String> STAGE_STATUSES =
+      List.of(
+          "pending",
+          "awaiting_approval",
+          "deploying",
+          "verifying",
+          "soaking",
+          "promoted",
+          "failed",
+          "rolled_back");
+  private static final List<String> FAILURES =
+      List.of(
+          "approval_rejected",
+          "approval_expired",
+          "frozen",
+          "window_closed",
+          "order_violation",
+          "not_found",
+          "deployment_failed",
+          "verification_failed",
+          "superseded",
+          "timeout",
+          "error");
 
   private static ObjectNode detail(String sample) throws Exception {
     return (ObjectNode) sample(sample).get("detail").deepCopy();
@@ -58,13 +83,28 @@ class PromotionSchemasTest {
     assertEquals(Set.of(), messages, what);
   }
 
-  /** Refused, and for the stated reason: a keyword of JSON Schema and where in the detail it applied. */
-  private static void assertRefused(JsonSchema schema, JsonNode detail, String keyword, String where) {
+  /**
+   * Refused, and for the stated reason: a keyword of JSON Schema and where in the detail it
+   * applied.
+   */
+  private static void assertRefused(
+      JsonSchema schema, JsonNode detail, String keyword, String where) {
     Set<ValidationMessage> messages = schema.validate(detail);
-    assertTrue(messages.stream().anyMatch(m -> m.getType().equals(keyword)
-            && (m.getInstanceLocation().toString() + "/" + m.getProperty()).contains(where)),
-        "expected " + keyword + " at " + where + ", got " + messages.stream().map(m -> m.getType() + " "
-            + m.getInstanceLocation() + " " + m.getMessage()).collect(Collectors.joining("; ")));
+    assertTrue(
+        messages.stream()
+            .anyMatch(
+                m ->
+                    m.getType().equals(keyword)
+                        && (m.getInstanceLocation().toString() + "/" + m.getProperty())
+                            .contains(where)),
+        "expected "
+            + keyword
+            + " at "
+            + where
+            + ", got "
+            + messages.stream()
+                .map(m -> m.getType() + " " + m.getInstanceLocation() + " " + m.getMessage())
+                .collect(Collectors.joining("; ")));
   }
 
   private static ObjectNode stage(ObjectNode detail, int index) {
@@ -73,12 +113,20 @@ class PromotionSchemasTest {
 
   // ------------------------------------------------------------ both kinds
 
-  /** Every field, at every depth (stages, decisions, the policy and its groups), renamed; every required one dropped. */
+  /**
+   * Every field, at every depth (stages, decisions, the policy and its groups), renamed; every
+   * required one dropped.
+   */
   @ParameterizedTest
-  @ValueSource(strings = {
-      "promotion-started", "stage-promoted", "promotion-succeeded", "promotion-failed", "promotion-failed-verification",
-      "promotion-failed-superseded", "approval-requested", "approval-granted", "approval-rejected", "approval-expired"})
-  void schema_refusesEveryFieldOfItsSampleRenamed_andEveryRequiredOneDropped(String sample) throws Exception {
+  @ValueSource(
+      strings = {
+        "promotion-started", "stage-promoted", "promotion-succeeded", "promotion-failed",
+            "promotion-failed-verification",
+        "promotion-failed-superseded", "approval-requested", "approval-granted",
+            "approval-rejected", "approval-expired"
+      })
+  void schema_refusesEveryFieldOfItsSampleRenamed_andEveryRequiredOneDropped(String sample)
+      throws Exception {
     JsonSchema schema = schemaOf(sample);
     ObjectNode original = detail(sample);
     assertValid(schema, original, sample);
@@ -135,12 +183,20 @@ class PromotionSchemasTest {
 
   /** Task tokens answer workflow steps; they stay with Stagecoach and are never announced. */
   @ParameterizedTest
-  @ValueSource(strings = {
-      "promotion-started", "stage-promoted", "promotion-succeeded", "promotion-failed", "promotion-failed-verification",
-      "promotion-failed-superseded", "approval-requested", "approval-granted", "approval-rejected", "approval-expired"})
+  @ValueSource(
+      strings = {
+        "promotion-started", "stage-promoted", "promotion-succeeded", "promotion-failed",
+            "promotion-failed-verification",
+        "promotion-failed-superseded", "approval-requested", "approval-granted",
+            "approval-rejected", "approval-expired"
+      })
   void noPromotionOrApprovalSchema_allowsATaskToken_anywhere(String sample) throws Exception {
     JsonSchema schema = schemaOf(sample);
-    assertFalse(schemaDocument(schemaNameOf(sample)).toString().toLowerCase(java.util.Locale.ROOT).contains("tasktoken"),
+    assertFalse(
+        schemaDocument(schemaNameOf(sample))
+            .toString()
+            .toLowerCase(java.util.Locale.ROOT)
+            .contains("tasktoken"),
         schemaNameOf(sample) + " does not describe a task token");
     ObjectNode top = detail(sample);
     top.put("taskToken", "AQCEAAAAKgAAAAMAAAAAAAAAAe");
@@ -154,17 +210,24 @@ class PromotionSchemasTest {
   }
 
   @Test
-  void promotionAndApprovalSchemas_shareTheDefinitionsOfTheirKind_andTheDeploymentsNames() throws Exception {
+  void promotionAndApprovalSchemas_shareTheDefinitionsOfTheirKind_andTheDeploymentsNames()
+      throws Exception {
     for (List<String> kind : List.of(PROMOTION_SCHEMAS, APPROVAL_SCHEMAS)) {
       JsonNode first = schemaDocument(kind.get(0));
       for (String name : kind) {
         JsonNode other = schemaDocument(name);
-        assertEquals(first.get("$defs"), other.get("$defs"), name + " shares the $defs of " + kind.get(0));
+        assertEquals(
+            first.get("$defs"), other.get("$defs"), name + " shares the $defs of " + kind.get(0));
         List<String> properties = new ArrayList<>();
         other.get("properties").fieldNames().forEachRemaining(properties::add);
         for (String property : properties) {
-          if (!property.equals("status") && !property.equals("decisions") && first.get("properties").has(property)) {
-            assertEquals(first.get("properties").get(property), other.get("properties").get(property), name + " " + property);
+          if (!property.equals("status")
+              && !property.equals("decisions")
+              && first.get("properties").has(property)) {
+            assertEquals(
+                first.get("properties").get(property),
+                other.get("properties").get(property),
+                name + " " + property);
           }
         }
       }
@@ -172,27 +235,49 @@ class PromotionSchemasTest {
     JsonNode deployments = schemaDocument("deployment-succeeded").get("$defs");
     JsonNode promotions = schemaDocument("promotion-started").get("$defs");
     JsonNode approvals = schemaDocument("approval-requested").get("$defs");
-    for (String def : List.of("appName", "environmentName", "version", "digest", "reason", "instant", "deploymentId")) {
-      assertEquals(deployments.get(def), promotions.get(def), "promotions' " + def + " is the deployments'");
+    for (String def :
+        List.of(
+            "appName",
+            "environmentName",
+            "version",
+            "digest",
+            "reason",
+            "instant",
+            "deploymentId")) {
+      assertEquals(
+          deployments.get(def), promotions.get(def), "promotions' " + def + " is the deployments'");
     }
-    for (String def : List.of("appName", "environmentName", "version", "instant", "promotionId", "approvalId")) {
-      assertEquals(promotions.get(def), approvals.get(def), "approvals' " + def + " is the promotions'");
+    for (String def :
+        List.of("appName", "environmentName", "version", "instant", "promotionId", "approvalId")) {
+      assertEquals(
+          promotions.get(def), approvals.get(def), "approvals' " + def + " is the promotions'");
     }
-    assertEquals(promotions.at("/promotionId/pattern"), schemaDocument("deployment-requested").at("/properties/promotionId/pattern"),
+    assertEquals(
+        promotions.at("/promotionId/pattern"),
+        schemaDocument("deployment-requested").at("/properties/promotionId/pattern"),
         "Deployment Requested names promotions alike");
   }
 
   @Test
   void approvalIds_areTheAppAColonAndTwelveHexDigits() throws Exception {
     JsonSchema schema = schema("approval-requested");
-    for (String good : List.of("payments:0a1b2c3d4e5f", "a:000000000000", "web-shop-2:ffffffffffff")) {
+    for (String good :
+        List.of("payments:0a1b2c3d4e5f", "a:000000000000", "web-shop-2:ffffffffffff")) {
       ObjectNode detail = detail("approval-requested");
       detail.put("approvalId", good);
       assertValid(schema, detail, good);
     }
-    for (String bad : List.of("payments-0a1b2c3d4e5f", "Payments:0a1b2c3d4e5f", "payments:0A1B2C3D4E5F",
-        "payments:0a1b2c", "payments:0a1b2c3d4e5f0", ":0a1b2c3d4e5f", "payments:", "payments::0a1b2c3d4e5f",
-        "a-very-long-app-name-over-24:0a1b2c3d4e5f")) {
+    for (String bad :
+        List.of(
+            "payments-0a1b2c3d4e5f",
+            "Payments:0a1b2c3d4e5f",
+            "payments:0A1B2C3D4E5F",
+            "payments:0a1b2c",
+            "payments:0a1b2c3d4e5f0",
+            ":0a1b2c3d4e5f",
+            "payments:",
+            "payments::0a1b2c3d4e5f",
+            "a-very-long-app-name-over-24:0a1b2c3d4e5f")) {
       ObjectNode detail = detail("approval-requested");
       detail.put("approvalId", bad);
       assertRefused(schema, detail, "pattern", "approvalId");
@@ -204,17 +289,22 @@ class PromotionSchemasTest {
 
   @Test
   void schemas_refuseIdsNamesAndTimesOutsideTheirRules() throws Exception {
-    Map<String, String> bad = Map.of(
-        "promotionId", "p 1",
-        "app", "Payments",
-        "digest", "sha256:" + "AB".repeat(32),
-        "version", "-1",
-        "startedAt", "2026-11-22T11:30:00+01:00",
-        "stage", "a-very-long-environment");
+    Map<String, String> bad =
+        Map.of(
+            "promotionId", "p 1",
+            "app", "Payments",
+            "digest", "sha256:" + "AB".repeat(32),
+            "version", "-1",
+            "startedAt", "2026-11-22T11:30:00+01:00",
+            "stage", "a-very-long-environment");
     for (var e : bad.entrySet()) {
       ObjectNode detail = detail("promotion-started");
       detail.put(e.getKey(), e.getValue());
-      assertRefused(schema("promotion-started"), detail, e.getKey().equals("stage") ? "maxLength" : "pattern", e.getKey());
+      assertRefused(
+          schema("promotion-started"),
+          detail,
+          e.getKey().equals("stage") ? "maxLength" : "pattern",
+          e.getKey());
     }
     ObjectNode expires = detail("approval-requested");
     expires.put("expiresAt", "2026-11-23 11:02:13Z");
@@ -231,11 +321,12 @@ class PromotionSchemasTest {
 
   @Test
   void promotionSchemas_takeThePromotionStatuses_eachItsOwn() throws Exception {
-    Map<String, Set<String>> own = Map.of(
-        "promotion-started", Set.of("running"),
-        "stage-promoted", Set.of("running"),
-        "promotion-succeeded", Set.of("succeeded"),
-        "promotion-failed", Set.of("failed", "superseded"));
+    Map<String, Set<String>> own =
+        Map.of(
+            "promotion-started", Set.of("running"),
+            "stage-promoted", Set.of("running"),
+            "promotion-succeeded", Set.of("succeeded"),
+            "promotion-failed", Set.of("failed", "superseded"));
     Set<String> all = new TreeSet<>();
     for (String schema : PROMOTION_SCHEMAS) {
       JsonNode status = schemaDocument(schema).at("/properties/status");
@@ -247,11 +338,13 @@ class PromotionSchemasTest {
       }
       assertEquals(own.get(schema), values, schema);
       all.addAll(values);
-      for (String other : List.of("running", "succeeded", "failed", "superseded", "pending", "promoted")) {
+      for (String other :
+          List.of("running", "succeeded", "failed", "superseded", "pending", "promoted")) {
         if (!values.contains(other)) {
           ObjectNode detail = detail(schema);
           detail.put("status", other);
-          assertFalse(schema(schema).validate(detail).isEmpty(), schema + " refuses status " + other);
+          assertFalse(
+              schema(schema).validate(detail).isEmpty(), schema + " refuses status " + other);
         }
       }
     }
@@ -261,7 +354,9 @@ class PromotionSchemasTest {
   @Test
   void stageStatuses_areTheEightOfThePipeline_andNoOther() throws Exception {
     List<String> statuses = new ArrayList<>();
-    schemaDocument("promotion-failed").at("/$defs/stageStatus/enum").forEach(s -> statuses.add(s.asText()));
+    schemaDocument("promotion-failed")
+        .at("/$defs/stageStatus/enum")
+        .forEach(s -> statuses.add(s.asText()));
     assertEquals(STAGE_STATUSES, statuses);
     for (String bad : List.of("rolled-back", "approved", "succeeded", "PROMOTED")) {
       ObjectNode detail = detail("promotion-failed");
@@ -281,7 +376,8 @@ class PromotionSchemasTest {
       boolean ended = List.of("promoted", "failed", "rolled_back").contains(status);
       next.put("status", status);
       if (!pending) {
-        next.put("approvalId", "payments:9e0b5d2c71fa").put("deploymentId", "p-bbba5e2a93fd453d00ae")
+        next.put("approvalId", "payments:9e0b5d2c71fa")
+            .put("deploymentId", "p-bbba5e2a93fd453d00ae")
             .put("startedAt", "2026-11-22T11:02:13.611Z");
       }
       if (ended) {
@@ -294,8 +390,14 @@ class PromotionSchemasTest {
       if (pending) {
         for (String field : List.of("startedAt", "finishedAt", "approvalId", "deploymentId")) {
           ObjectNode started = detail.deepCopy();
-          stage(started, 1).put(field, field.endsWith("At") ? "2026-11-22T12:00:00Z"
-              : field.equals("approvalId") ? "payments:9e0b5d2c71fa" : "p-bbba5e2a93fd453d00ae");
+          stage(started, 1)
+              .put(
+                  field,
+                  field.endsWith("At")
+                      ? "2026-11-22T12:00:00Z"
+                      : field.equals("approvalId")
+                          ? "payments:9e0b5d2c71fa"
+                          : "p-bbba5e2a93fd453d00ae");
           assertFalse(schema.validate(started).isEmpty(), "a pending stage has no " + field);
         }
       } else {
@@ -327,7 +429,10 @@ class PromotionSchemasTest {
   void promotionStarted_isRunning_withEveryStagePending_andNoEnd() throws Exception {
     JsonSchema schema = schema("promotion-started");
     ObjectNode begun = detail("promotion-started");
-    stage(begun, 0).put("status", "deploying").put("startedAt", "2026-11-22T10:30:01Z").put("deploymentId", "p-3497fdf65b5140bedadd");
+    stage(begun, 0)
+        .put("status", "deploying")
+        .put("startedAt", "2026-11-22T10:30:01Z")
+        .put("deploymentId", "p-3497fdf65b5140bedadd");
     assertRefused(schema, begun, "const", "stages[0].status");
     for (String field : List.of("failure", "reason", "finishedAt")) {
       ObjectNode ended = detail("promotion-started");
@@ -381,7 +486,9 @@ class PromotionSchemasTest {
   void promotionFailed_carriesItsFailureCode_andReason() throws Exception {
     JsonSchema schema = schema("promotion-failed");
     List<String> codes = new ArrayList<>();
-    schemaDocument("promotion-failed").at("/$defs/failure/enum").forEach(c -> codes.add(c.asText()));
+    schemaDocument("promotion-failed")
+        .at("/$defs/failure/enum")
+        .forEach(c -> codes.add(c.asText()));
     assertEquals(FAILURES, codes);
     for (String code : FAILURES) {
       ObjectNode detail = detail("promotion-failed");
@@ -389,7 +496,8 @@ class PromotionSchemasTest {
       detail.put("status", code.equals("superseded") ? "superseded" : "failed");
       assertValid(schema, detail, code);
     }
-    for (String bad : List.of("rejected", "approval-rejected", "APPROVAL_REJECTED", "not_started", "")) {
+    for (String bad :
+        List.of("rejected", "approval-rejected", "APPROVAL_REJECTED", "not_started", "")) {
       ObjectNode detail = detail("promotion-failed");
       detail.put("failure", bad);
       assertRefused(schema, detail, "enum", "failure");
@@ -407,18 +515,30 @@ class PromotionSchemasTest {
     assertRefused(schema, supersededButRejected, "const", "failure");
     ObjectNode failedButSuperseded = detail("promotion-failed");
     failedButSuperseded.put("failure", "superseded");
-    assertFalse(schema.validate(failedButSuperseded).isEmpty(), "a superseded promotion has status superseded");
+    assertFalse(
+        schema.validate(failedButSuperseded).isEmpty(),
+        "a superseded promotion has status superseded");
   }
 
   // ------------------------------------------------------------ approvals
 
   @Test
   void approvalSchemas_eachTakeTheirOwnStatus() throws Exception {
-    Map<String, String> own = Map.of("approval-requested", "pending", "approval-granted", "approved",
-        "approval-rejected", "rejected", "approval-expired", "expired");
+    Map<String, String> own =
+        Map.of(
+            "approval-requested",
+            "pending",
+            "approval-granted",
+            "approved",
+            "approval-rejected",
+            "rejected",
+            "approval-expired",
+            "expired");
     for (String schema : APPROVAL_SCHEMAS) {
-      assertEquals(own.get(schema), schemaDocument(schema).at("/properties/status/const").asText(), schema);
-      for (String status : List.of("pending", "approved", "rejected", "expired", "superseded", "granted")) {
+      assertEquals(
+          own.get(schema), schemaDocument(schema).at("/properties/status/const").asText(), schema);
+      for (String status :
+          List.of("pending", "approved", "rejected", "expired", "superseded", "granted")) {
         if (!status.equals(own.get(schema))) {
           ObjectNode detail = detail(schema);
           detail.put("status", status);
@@ -448,7 +568,8 @@ class PromotionSchemasTest {
     ((ArrayNode) rejectedWithout.get("decisions")).remove(1);
     assertRefused(schema("approval-rejected"), rejectedWithout, "minContains", "decisions");
     ObjectNode rejectedTwice = detail("approval-rejected");
-    ((ArrayNode) rejectedTwice.get("decisions")).add(reject.deepCopy().put("principal", "dave@client.example"));
+    ((ArrayNode) rejectedTwice.get("decisions"))
+        .add(reject.deepCopy().put("principal", "dave@client.example"));
     assertRefused(schema("approval-rejected"), rejectedTwice, "maxContains", "decisions");
 
     ObjectNode expiredRejected = detail("approval-expired");

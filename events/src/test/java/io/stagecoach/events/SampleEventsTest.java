@@ -32,6 +32,10 @@ class SampleEventsTest {
   void authorizerEvent_isATokenEventWithAMethodArn() throws Exception {
     JsonNode event = load("apigateway/authorizer-token.json");
     assertEquals("TOKEN", event.get("type").asText());
-    assertTrue(event.get("methodArn").asText().matches("arn:aws:execute-api:[^:]+:\\d{12}:[^/]+/[^/]+/[A-Z]+/.*"));
+    assertTrue(
+        event
+            .get("methodArn")
+            .asText()
+            .matches("arn:aws:execute-api:[^:]+:\\d{12}:[^/]+/[^/]+/[A-Z]+/.*"));
   }
 }

@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A bearer token as the registry keeps it: only the SHA-256 of the secret is stored. {@code id} is a
- * short public handle (for listing and revoking) that reveals nothing about the secret.
+ * A bearer token as the registry keeps it: only the SHA-256 of the secret is stored. {@code id} is
+ * a short public handle (for listing and revoking) that reveals nothing about the secret.
  */
 public record ApiToken(
     String id,
@@ -19,8 +19,15 @@ public record ApiToken(
     Optional<Instant> expiresAt,
     Set<String> groups) {
 
-  public ApiToken(String id, String secretHash, String principal, Set<Role> roles, String description,
-      Instant createdAt, String createdBy, Optional<Instant> expiresAt) {
+  public ApiToken(
+      String id,
+      String secretHash,
+      String principal,
+      Set<Role> roles,
+      String description,
+      Instant createdAt,
+      String createdBy,
+      Optional<Instant> expiresAt) {
     this(id, secretHash, principal, roles, description, createdAt, createdBy, expiresAt, Set.of());
   }
 

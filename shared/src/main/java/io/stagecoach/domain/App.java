@@ -7,10 +7,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A registered application: its ordered pipeline, the other shared environments it may have, and the
- * CloudFormation template its environments are made from (none: environments cannot be deployed yet).
- * {@code revision} counts accepted writes and guards against lost updates. {@code repository} maps the
- * CodeCommit repository the app is built from, when pushes drive it.
+ * A registered application: its ordered pipeline, the other shared environments it may have, and
+ * the CloudFormation template its environments are made from (none: environments cannot be deployed
+ * yet). {@code revision} counts accepted writes and guards against lost updates. {@code repository}
+ * maps the CodeCommit repository the app is built from, when pushes drive it.
  */
 public record App(
     String name,
@@ -31,11 +31,29 @@ public record App(
   }
 
   /** An app no repository drives. */
-  public App(String name, String description, List<Stage> pipeline, Set<String> allowedEnvironments,
-      Optional<EnvironmentTemplate> template, PromotionConcurrency concurrency, Instant createdAt, String createdBy,
-      Instant updatedAt, long revision) {
-    this(name, description, pipeline, allowedEnvironments, template, concurrency, createdAt, createdBy, updatedAt,
-        revision, Optional.empty());
+  public App(
+      String name,
+      String description,
+      List<Stage> pipeline,
+      Set<String> allowedEnvironments,
+      Optional<EnvironmentTemplate> template,
+      PromotionConcurrency concurrency,
+      Instant createdAt,
+      String createdBy,
+      Instant updatedAt,
+      long revision) {
+    this(
+        name,
+        description,
+        pipeline,
+        allowedEnvironments,
+        template,
+        concurrency,
+        createdAt,
+        createdBy,
+        updatedAt,
+        revision,
+        Optional.empty());
   }
 
   /** Whether a shared (pipeline-kind) environment of this name may be registered for this app. */

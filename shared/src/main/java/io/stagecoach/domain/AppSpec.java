@@ -14,15 +14,29 @@ public record AppSpec(
     Optional<RepositoryMapping> repository) {
 
   /** An app no repository drives. */
-  public AppSpec(String name, Optional<String> description, List<Stage> pipeline, List<String> allowedEnvironments,
-      Optional<EnvironmentTemplate> template, PromotionConcurrency concurrency) {
+  public AppSpec(
+      String name,
+      Optional<String> description,
+      List<Stage> pipeline,
+      List<String> allowedEnvironments,
+      Optional<EnvironmentTemplate> template,
+      PromotionConcurrency concurrency) {
     this(name, description, pipeline, allowedEnvironments, template, concurrency, Optional.empty());
   }
 
   /** An app whose stages have no gates of their own. */
-  public AppSpec(String name, Optional<String> description, List<String> stageNames, List<String> allowedEnvironments,
+  public AppSpec(
+      String name,
+      Optional<String> description,
+      List<String> stageNames,
+      List<String> allowedEnvironments,
       Optional<EnvironmentTemplate> template) {
-    this(name, description, stageNames.stream().map(Stage::new).toList(), allowedEnvironments, template,
+    this(
+        name,
+        description,
+        stageNames.stream().map(Stage::new).toList(),
+        allowedEnvironments,
+        template,
         PromotionConcurrency.SUPERSEDE);
   }
 

@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Who must approve before a release enters a stage: for each group, a minimum number of distinct approvers
- * (staging: 1 of {@code staff}; prod: 1 of {@code staff} and 1 of {@code client}). One person counts once,
- * even when they belong to several groups, and the promotion's requester never counts. Without enough
- * approvals within {@code timeout}, the approval expires and the promotion stops.
+ * Who must approve before a release enters a stage: for each group, a minimum number of distinct
+ * approvers (staging: 1 of {@code staff}; prod: 1 of {@code staff} and 1 of {@code client}). One
+ * person counts once, even when they belong to several groups, and the promotion's requester never
+ * counts. Without enough approvals within {@code timeout}, the approval expires and the promotion
+ * stops.
  */
 public record ApprovalPolicy(List<GroupQuorum> groups, Duration timeout) {
 
@@ -31,14 +32,17 @@ public record ApprovalPolicy(List<GroupQuorum> groups, Duration timeout) {
     return names;
   }
 
-  /** Whether {@code principalGroups} may decide at all: a member of at least one of the policy's groups. */
+  /**
+   * Whether {@code principalGroups} may decide at all: a member of at least one of the policy's
+   * groups.
+   */
   public boolean admits(Set<String> principalGroups) {
     return principalGroups.stream().anyMatch(groupNames()::contains);
   }
 
   /**
-   * Whether the approvers (each with the groups they belong to) satisfy every quorum, each person counted
-   * for one group only: a small bipartite matching of people to group seats.
+   * Whether the approvers (each with the groups they belong to) satisfy every quorum, each person
+   * counted for one group only: a small bipartite matching of people to group seats.
    */
   public boolean isSatisfiedBy(Map<String, Set<String>> approverGroups) {
     List<String> seats = new ArrayList<>();
@@ -56,9 +60,16 @@ public record ApprovalPolicy(List<GroupQuorum> groups, Duration timeout) {
     return true;
   }
 
-  /** Finds {@code seat} a person, moving someone to another seat of theirs if needed (an augmenting path). */
-  private static boolean seat(int seat, List<String> seats, Map<String, Set<String>> people,
-      Map<String, Integer> seatOf, Set<String> tried) {
+  /**
+   * Finds {@code seat} a person, moving someone to another seat of theirs if needed (an augmenting
+   * path).
+   */
+  private static boolean seat(
+      int seat,
+      List<String> seats,
+      Map<String, Set<String>> people,
+      Map<String, Integer> seatOf,
+      Set<String> tried) {
     for (Map.Entry<String, Set<String>> person : people.entrySet()) {
       String who = person.getKey();
       if (!person.getValue().contains(seats.get(seat)) || !tried.add(who)) {

@@ -3,8 +3,8 @@ package io.stagecoach.domain;
 import java.util.Optional;
 
 /**
- * The intake check of a registered release's artifact: what can be decided from its description. The
- * outcome is recorded on the release ({@code checked} or {@code rejected} with the reason).
+ * The intake check of a registered release's artifact: what can be decided from its description.
+ * The outcome is recorded on the release ({@code checked} or {@code rejected} with the reason).
  */
 public final class ArtifactCheck {
 

@@ -5,9 +5,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * What a push to the branches matching {@code pattern} does for an app. The pattern is a branch name
- * ({@code main}) or a glob: {@code *} stands for any characters but {@code /}, {@code **} for any characters
- * ({@code feature/*} matches {@code feature/login}, not {@code feature/ui/login}; {@code feature/**} both).
+ * What a push to the branches matching {@code pattern} does for an app. The pattern is a branch
+ * name ({@code main}) or a glob: {@code *} stands for any characters but {@code /}, {@code **} for
+ * any characters ({@code feature/*} matches {@code feature/login}, not {@code feature/ui/login};
+ * {@code feature/**} both).
  */
 public record BranchRule(String pattern, Action action) {
 
@@ -29,8 +30,8 @@ public record BranchRule(String pattern, Action action) {
   }
 
   /**
-   * Deploy the pushed commit into an environment of its own, named after the branch, that lives {@code ttl}
-   * past the last push; deleting the branch destroys it.
+   * Deploy the pushed commit into an environment of its own, named after the branch, that lives
+   * {@code ttl} past the last push; deleting the branch destroys it.
    */
   public record Ephemeral(Duration ttl, VersionFrom versionFrom) implements Action {
 
@@ -39,7 +40,10 @@ public record BranchRule(String pattern, Action action) {
     }
   }
 
-  /** The release version of a commit: the full commit id, or its first seven characters as git shows them. */
+  /**
+   * The release version of a commit: the full commit id, or its first seven characters as git shows
+   * them.
+   */
   public enum VersionFrom {
     COMMIT,
     SHORT_COMMIT;
@@ -47,7 +51,9 @@ public record BranchRule(String pattern, Action action) {
     static final int SHORT_LENGTH = 7;
 
     public String version(String commitId) {
-      return this == SHORT_COMMIT && commitId.length() > SHORT_LENGTH ? commitId.substring(0, SHORT_LENGTH) : commitId;
+      return this == SHORT_COMMIT && commitId.length() > SHORT_LENGTH
+          ? commitId.substring(0, SHORT_LENGTH)
+          : commitId;
     }
   }
 
@@ -62,7 +68,10 @@ public record BranchRule(String pattern, Action action) {
     return new BranchRule(pattern, new Ephemeral(ttl));
   }
 
-  /** Whether {@code branch} (a short name such as {@code feature/login}) matches this rule's pattern. */
+  /**
+   * Whether {@code branch} (a short name such as {@code feature/login}) matches this rule's
+   * pattern.
+   */
   public boolean matches(String branch) {
     return patternProblem(pattern).isEmpty() && regex(pattern).matcher(branch).matches();
   }
@@ -79,7 +88,8 @@ public record BranchRule(String pattern, Action action) {
       return Optional.of("is a branch name without refs/heads/, such as main or feature/*");
     }
     if (FORBIDDEN.matcher(pattern).find()) {
-      return Optional.of("must not contain spaces, control characters or any of ~^:?[\\ (only * and ** are wildcards)");
+      return Optional.of(
+          "must not contain spaces, control characters or any of ~^:?[\\ (only * and ** are wildcards)");
     }
     if (pattern.contains("***")) {
       return Optional.of("has '***': use * for one path segment or ** for any");
@@ -87,12 +97,17 @@ public record BranchRule(String pattern, Action action) {
     if (pattern.startsWith("/") || pattern.endsWith("/") || pattern.contains("//")) {
       return Optional.of("must not start or end with '/' or contain '//'");
     }
-    if (pattern.contains("..") || pattern.contains("@{") || pattern.endsWith(".") || pattern.equals("@")) {
-      return Optional.of("can never match a branch: git refuses '..', '@{', a trailing '.' and '@' alone");
+    if (pattern.contains("..")
+        || pattern.contains("@{")
+        || pattern.endsWith(".")
+        || pattern.equals("@")) {
+      return Optional.of(
+          "can never match a branch: git refuses '..', '@{', a trailing '.' and '@' alone");
     }
     for (String part : pattern.split("/")) {
       if (part.startsWith(".") || part.endsWith(".lock")) {
-        return Optional.of("can never match a branch: git refuses a part that starts with '.' or ends with '.lock'");
+        return Optional.of(
+            "can never match a branch: git refuses a part that starts with '.' or ends with '.lock'");
       }
     }
     return Optional.empty();

@@ -5,12 +5,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What a person asks Stagecoach to do from chat: the text after {@code /stagecoach}, parsed. Text that is
- * not a command becomes {@link Unknown}, a command with wrong arguments {@link Invalid}; both are answered
- * with {@link #helpText()} rather than refused silently.
+ * What a person asks Stagecoach to do from chat: the text after {@code /stagecoach}, parsed. Text
+ * that is not a command becomes {@link Unknown}, a command with wrong arguments {@link Invalid};
+ * both are answered with {@link #helpText()} rather than refused silently.
  *
- * <p>Texts are plain (no Slack markup) and never contain {@code &}, {@code <} or {@code >}, so they can be
- * sent as Slack text without escaping.
+ * <p>Texts are plain (no Slack markup) and never contain {@code &}, {@code <} or {@code >}, so they
+ * can be sent as Slack text without escaping.
  */
 public sealed interface ChatCommand {
 
@@ -45,7 +45,10 @@ public sealed interface ChatCommand {
   record Unknown(String text) implements ChatCommand {
 
     public String replyText() {
-      return "Stagecoach has no command '" + ChatCommandSyntax.clip(text.strip().split("\\s+")[0]) + "'.\n\n" + helpText();
+      return "Stagecoach has no command '"
+          + ChatCommandSyntax.clip(text.strip().split("\\s+")[0])
+          + "'.\n\n"
+          + helpText();
     }
   }
 

@@ -1,20 +1,19 @@
 package io.stagecoach.domain;
 
 /**
- * Answers the workflow step that waits for a deployment (a promotion's Deploy task, by its token) once the
- * deployment has ended. A token nobody waits for any more is ignored.
+ * Answers the workflow step that waits for a deployment (a promotion's Deploy task, by its token)
+ * once the deployment has ended. A token nobody waits for any more is ignored.
  */
 public interface DeploymentCallbacks {
 
-  DeploymentCallbacks NONE = new DeploymentCallbacks() {
-    @Override
-    public void succeeded(String token, Deployment deployment) {
-    }
+  DeploymentCallbacks NONE =
+      new DeploymentCallbacks() {
+        @Override
+        public void succeeded(String token, Deployment deployment) {}
 
-    @Override
-    public void failed(String token, Deployment deployment) {
-    }
-  };
+        @Override
+        public void failed(String token, Deployment deployment) {}
+      };
 
   void succeeded(String token, Deployment deployment);
 

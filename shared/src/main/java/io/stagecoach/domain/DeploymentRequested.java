@@ -1,6 +1,8 @@
 package io.stagecoach.domain;
 
-/** A deployment was recorded and waits for its tier's provisioner (also sent again to resume one). */
+/**
+ * A deployment was recorded and waits for its tier's provisioner (also sent again to resume one).
+ */
 public record DeploymentRequested(Deployment deployment) implements StagecoachEvent {
 
   public static final String DETAIL_TYPE = "Deployment Requested";

@@ -9,9 +9,9 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * When a stage may receive releases: on {@code days}, from {@code start} to {@code end} (local time in
- * {@code zone}; an end before the start runs past midnight). Outside it, a promotion stops at the gate
- * ({@code window_closed}).
+ * When a stage may receive releases: on {@code days}, from {@code start} to {@code end} (local time
+ * in {@code zone}; an end before the start runs past midnight). Outside it, a promotion stops at
+ * the gate ({@code window_closed}).
  */
 public record DeploymentWindow(Set<DayOfWeek> days, LocalTime start, LocalTime end, ZoneId zone) {
 

@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * An isolated deployment target of an app. {@code deployed} is empty until a release has reached it (it
- * is written by the provisioner's run, never by a PUT); an environment that was never deployed can be
- * removed without a destroy.
+ * An isolated deployment target of an app. {@code deployed} is empty until a release has reached it
+ * (it is written by the provisioner's run, never by a PUT); an environment that was never deployed
+ * can be removed without a destroy.
  */
 public record Environment(
     String app,

@@ -22,7 +22,9 @@ public enum EnvironmentKind {
     return Optional.empty();
   }
 
-  /** Shared environments are used by a whole team; destroying one needs an explicit confirmation. */
+  /**
+   * Shared environments are used by a whole team; destroying one needs an explicit confirmation.
+   */
   public boolean isShared() {
     return this == PIPELINE;
   }

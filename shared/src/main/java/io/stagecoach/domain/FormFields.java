@@ -13,14 +13,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The fields of an {@code application/x-www-form-urlencoded} body, in the order they came, every value of a
- * repeated name kept. Slack sends slash commands and interaction payloads this way.
+ * The fields of an {@code application/x-www-form-urlencoded} body, in the order they came, every
+ * value of a repeated name kept. Slack sends slash commands and interaction payloads this way.
  *
- * <p>Decoding follows the URL standard's form rules (https://url.spec.whatwg.org/#urlencoded-parsing): fields
- * are split on {@code &} (empty ones skipped), name from value on the first {@code =}, {@code +} is a space,
- * {@code %XX} a byte, and the bytes are UTF-8. Unlike browsers, which keep a stray {@code %} as it is, a
- * {@code %} not followed by two hex digits or bytes that are not UTF-8 make the body malformed: Slack never
- * sends either, so such a body was not written by Slack.
+ * <p>Decoding follows the URL standard's form rules
+ * (https://url.spec.whatwg.org/#urlencoded-parsing): fields are split on {@code &} (empty ones
+ * skipped), name from value on the first {@code =}, {@code +} is a space, {@code %XX} a byte, and
+ * the bytes are UTF-8. Unlike browsers, which keep a stray {@code %} as it is, a {@code %} not
+ * followed by two hex digits or bytes that are not UTF-8 make the body malformed: Slack never sends
+ * either, so such a body was not written by Slack.
  */
 public record FormFields(Map<String, List<String>> values) {
 
@@ -30,7 +31,10 @@ public record FormFields(Map<String, List<String>> values) {
     values = Collections.unmodifiableMap(copy);
   }
 
-  /** The fields of {@code body}, or a validation rejection on field {@code body} saying what is malformed. */
+  /**
+   * The fields of {@code body}, or a validation rejection on field {@code body} saying what is
+   * malformed.
+   */
   public static Outcome<FormFields> decode(String body) {
     Map<String, List<String>> values = new LinkedHashMap<>();
     if (body == null || body.isEmpty()) {
@@ -46,9 +50,13 @@ public record FormFields(Map<String, List<String>> values) {
       Optional<String> name = percentDecode(rawName);
       Optional<String> value = percentDecode(rawValue);
       if (name.isEmpty() || value.isEmpty()) {
-        return Outcome.rejected(Rejection.invalid("body",
-            "is not form-urlencoded: field '" + shorten(field) + "' has a '%' not followed by two hex digits"
-                + " or bytes that are not UTF-8"));
+        return Outcome.rejected(
+            Rejection.invalid(
+                "body",
+                "is not form-urlencoded: field '"
+                    + shorten(field)
+                    + "' has a '%' not followed by two hex digits"
+                    + " or bytes that are not UTF-8"));
       }
       values.computeIfAbsent(name.get(), n -> new ArrayList<>()).add(value.get());
     }
@@ -89,11 +97,13 @@ public record FormFields(Map<String, List<String>> values) {
       }
     }
     try {
-      return Optional.of(StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray()))
-          .toString());
+      return Optional.of(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes.toByteArray()))
+              .toString());
     } catch (CharacterCodingException e) {
       return Optional.empty();
     }

@@ -11,13 +11,15 @@ import java.util.regex.Pattern;
 /**
  * The naming rules of apps, environments and the AWS resources made for them.
  *
- * <p>App and environment names are lowercase letters and digits, with {@code -} inside, and start with a
- * letter: they become parts of stack, table and function names, which is why they are this narrow.
+ * <p>App and environment names are lowercase letters and digits, with {@code -} inside, and start
+ * with a letter: they become parts of stack, table and function names, which is why they are this
+ * narrow.
  */
 public final class Naming {
 
   public static final int APP_NAME_MAX = 24;
   public static final int ENVIRONMENT_NAME_MAX = 16;
+
   /** Length of the stable hash that ends a truncated name. */
   static final int HASH_LENGTH = 8;
 
@@ -35,8 +37,9 @@ public final class Naming {
   }
 
   /**
-   * What is wrong with {@code id} as an approval id, if anything. Approval ids travel in chat commands and
-   * Slack button values, so they are kept to characters neither Slack nor a shell treats specially.
+   * What is wrong with {@code id} as an approval id, if anything. Approval ids travel in chat
+   * commands and Slack button values, so they are kept to characters neither Slack nor a shell
+   * treats specially.
    */
   public static Optional<String> approvalIdProblem(String id) {
     if (id == null || id.isEmpty()) {
@@ -65,16 +68,19 @@ public final class Naming {
   }
 
   /**
-   * The physical name of a resource made for an environment: {@code {app}-{env}-{resource}}. When that is
-   * longer than the AWS service allows ({@code limit}), the name is cut and ends with {@code -} and a
-   * stable hash of the full name, so two long names that share a prefix stay distinct.
+   * The physical name of a resource made for an environment: {@code {app}-{env}-{resource}}. When
+   * that is longer than the AWS service allows ({@code limit}), the name is cut and ends with
+   * {@code -} and a stable hash of the full name, so two long names that share a prefix stay
+   * distinct.
    */
   public static String resourceName(String app, String environment, String resource, int limit) {
     String full = app + "-" + environment + "-" + resource;
     return fit(full, limit);
   }
 
-  /** {@code name} itself when it fits in {@code limit}, else its head, {@code -} and a stable hash. */
+  /**
+   * {@code name} itself when it fits in {@code limit}, else its head, {@code -} and a stable hash.
+   */
   public static String fit(String name, int limit) {
     if (limit < HASH_LENGTH + 2) {
       throw new IllegalArgumentException("limit " + limit + " leaves no room for a name");
@@ -90,9 +96,10 @@ public final class Naming {
   }
 
   /**
-   * The default personal environment name of a principal: its user part (after the last {@code /} or
-   * {@code :}, before any {@code @}), lowercased, with every other character turned into {@code -}, fitted
-   * to the environment name rules. {@code arn:aws:iam::1:user/Alice.Smith} gives {@code alice-smith}.
+   * The default personal environment name of a principal: its user part (after the last {@code /}
+   * or {@code :}, before any {@code @}), lowercased, with every other character turned into {@code
+   * -}, fitted to the environment name rules. {@code arn:aws:iam::1:user/Alice.Smith} gives {@code
+   * alice-smith}.
    */
   public static String personalEnvironmentName(String principal) {
     String user = principal == null ? "" : principal;
@@ -110,10 +117,11 @@ public final class Naming {
   }
 
   /**
-   * The name of the ephemeral environment a branch gets: the branch lowercased, every other character turned
-   * into {@code -}, fitted to the environment name rules. {@code feature/Login} gives {@code feature-login};
-   * a long name keeps its head and ends with a hash of the whole branch name, so two long branches that share
-   * a prefix get two environments. Branches that differ only in case or punctuation share a short name.
+   * The name of the ephemeral environment a branch gets: the branch lowercased, every other
+   * character turned into {@code -}, fitted to the environment name rules. {@code feature/Login}
+   * gives {@code feature-login}; a long name keeps its head and ends with a hash of the whole
+   * branch name, so two long branches that share a prefix get two environments. Branches that
+   * differ only in case or punctuation share a short name.
    */
   public static String branchEnvironmentName(String branch) {
     String source = branch == null ? "" : branch;
@@ -131,7 +139,10 @@ public final class Naming {
         .replaceAll("-+$", "");
   }
 
-  /** {@code normalised} when it fits an environment name, else its head and a hash of {@code hashed}. */
+  /**
+   * {@code normalised} when it fits an environment name, else its head and a hash of {@code
+   * hashed}.
+   */
   private static String fitEnvironmentName(String normalised, String hashed) {
     if (normalised.length() <= ENVIRONMENT_NAME_MAX) {
       return normalised;
@@ -143,7 +154,8 @@ public final class Naming {
 
   static String shortHash(String text) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);

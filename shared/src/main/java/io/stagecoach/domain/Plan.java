@@ -2,7 +2,9 @@ package io.stagecoach.domain;
 
 import java.util.List;
 
-/** What a deployment changes in its environment, resource by resource; empty when nothing changes. */
+/**
+ * What a deployment changes in its environment, resource by resource; empty when nothing changes.
+ */
 public record Plan(List<ResourceChange> changes) {
 
   public static final Plan NOTHING = new Plan(List.of());

@@ -4,8 +4,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Who is calling: a name (person or machine), the roles its token carries, and the groups it belongs to
- * (what approval policies count, e.g. {@code staff}, {@code client}).
+ * Who is calling: a name (person or machine), the roles its token carries, and the groups it
+ * belongs to (what approval policies count, e.g. {@code staff}, {@code client}).
  */
 public record Principal(String name, Set<Role> roles, Set<String> groups) {
 

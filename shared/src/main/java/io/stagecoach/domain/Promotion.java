@@ -7,9 +7,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * One release moving through the app's pipeline, stage by stage, as a workflow execution (named after the
- * promotion's id). {@code stages} is where each stage stands; {@code failure} is the stable code of why it
- * stopped ({@code frozen}, {@code window_closed}, {@code approval_rejected}, ...).
+ * One release moving through the app's pipeline, stage by stage, as a workflow execution (named
+ * after the promotion's id). {@code stages} is where each stage stands; {@code failure} is the
+ * stable code of why it stopped ({@code frozen}, {@code window_closed}, {@code approval_rejected},
+ * ...).
  */
 public record Promotion(
     String id,
@@ -74,26 +75,44 @@ public record Promotion(
       Optional<String> reason) {
 
     public static StageProgress pending(String environment) {
-      return new StageProgress(environment, StageStatus.PENDING, Optional.empty(), Optional.empty(), Optional.empty(),
-          Optional.empty(), Optional.empty());
+      return new StageProgress(
+          environment,
+          StageStatus.PENDING,
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty());
     }
 
     public StageProgress with(StageStatus status, Instant at) {
-      return new StageProgress(environment, status, approvalId, deploymentId, startedAt.or(() -> Optional.of(at)),
-          status == StageStatus.PROMOTED || status == StageStatus.FAILED || status == StageStatus.ROLLED_BACK
-              ? Optional.of(at) : finishedAt, reason);
+      return new StageProgress(
+          environment,
+          status,
+          approvalId,
+          deploymentId,
+          startedAt.or(() -> Optional.of(at)),
+          status == StageStatus.PROMOTED
+                  || status == StageStatus.FAILED
+                  || status == StageStatus.ROLLED_BACK
+              ? Optional.of(at)
+              : finishedAt,
+          reason);
     }
 
     public StageProgress withApproval(String id) {
-      return new StageProgress(environment, status, Optional.of(id), deploymentId, startedAt, finishedAt, reason);
+      return new StageProgress(
+          environment, status, Optional.of(id), deploymentId, startedAt, finishedAt, reason);
     }
 
     public StageProgress withDeployment(String id) {
-      return new StageProgress(environment, status, approvalId, Optional.of(id), startedAt, finishedAt, reason);
+      return new StageProgress(
+          environment, status, approvalId, Optional.of(id), startedAt, finishedAt, reason);
     }
 
     public StageProgress withReason(String why) {
-      return new StageProgress(environment, status, approvalId, deploymentId, startedAt, finishedAt, Optional.of(why));
+      return new StageProgress(
+          environment, status, approvalId, deploymentId, startedAt, finishedAt, Optional.of(why));
     }
   }
 
@@ -115,12 +134,35 @@ public record Promotion(
     for (StageProgress s : stages) {
       next.add(s.environment().equals(changed.environment()) ? changed : s);
     }
-    return new Promotion(id, app, version, digest, requestedBy, startedAt, status, next, failure, reason, finishedAt,
+    return new Promotion(
+        id,
+        app,
+        version,
+        digest,
+        requestedBy,
+        startedAt,
+        status,
+        next,
+        failure,
+        reason,
+        finishedAt,
         revision + 1);
   }
 
-  public Promotion ended(Status status, Optional<String> failure, Optional<String> reason, Instant at) {
-    return new Promotion(id, app, version, digest, requestedBy, startedAt, status, stages, failure, reason,
-        Optional.of(at), revision + 1);
+  public Promotion ended(
+      Status status, Optional<String> failure, Optional<String> reason, Instant at) {
+    return new Promotion(
+        id,
+        app,
+        version,
+        digest,
+        requestedBy,
+        startedAt,
+        status,
+        stages,
+        failure,
+        reason,
+        Optional.of(at),
+        revision + 1);
   }
 }

@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What happens when a newer release reaches a stage where an older promotion waits for approval: the older
- * one is superseded (the default), or the newer one queues until the stage is free.
+ * What happens when a newer release reaches a stage where an older promotion waits for approval:
+ * the older one is superseded (the default), or the newer one queues until the stage is free.
  */
 public enum PromotionConcurrency {
   SUPERSEDE,

@@ -1,6 +1,9 @@
 package io.stagecoach.domain;
 
-/** The promotion stopped: at a gate, a rejected or expired approval, a failed deploy or verification. */
+/**
+ * The promotion stopped: at a gate, a rejected or expired approval, a failed deploy or
+ * verification.
+ */
 public record PromotionFailed(Promotion promotion) implements StagecoachEvent {
 
   public static final String DETAIL_TYPE = "Promotion Failed";

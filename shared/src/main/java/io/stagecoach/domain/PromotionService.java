@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Promotions: starting one (order, freeze and window checked up front), the approvals people decide, and
- * the steps the promotion workflow calls for each stage (enter, request approval, complete, promote, finish,
- * fail). Everything is recorded on the promotion, and every transition is an event.
+ * Promotions: starting one (order, freeze and window checked up front), the approvals people
+ * decide, and the steps the promotion workflow calls for each stage (enter, request approval,
+ * complete, promote, finish, fail). Everything is recorded on the promotion, and every transition
+ * is an event.
  */
 public final class PromotionService {
 
@@ -28,7 +29,10 @@ public final class PromotionService {
     }
   }
 
-  /** Another promotion holds the stage and the app queues promotions: the workflow tries again later. */
+  /**
+   * Another promotion holds the stage and the app queues promotions: the workflow tries again
+   * later.
+   */
   public static final class StageBusy extends RuntimeException {
     public StageBusy(String message) {
       super(message, null, false, false);
@@ -54,7 +58,10 @@ public final class PromotionService {
     Optional<String> failure(Verification verification, Map<String, String> outputs);
   }
 
-  /** What the Enter step tells the workflow: wait for an approval first, or deploy now; with the deployment's id. */
+  /**
+   * What the Enter step tells the workflow: wait for an approval first, or deploy now; with the
+   * deployment's id.
+   */
   public record Entered(String next, String deploymentId) {}
 
   private final Registry registry;
@@ -63,8 +70,12 @@ public final class PromotionService {
   private final DeploymentService deployments;
   private final EventPublisher events;
 
-  public PromotionService(Registry registry, Promotions promotions, PromotionRunner runner,
-      DeploymentService deployments, EventPublisher events) {
+  public PromotionService(
+      Registry registry,
+      Promotions promotions,
+      PromotionRunner runner,
+      DeploymentService deployments,
+      EventPublisher events) {
     this.registry = registry;
     this.promotions = promotions;
     this.runner = runner;
@@ -75,13 +86,19 @@ public final class PromotionService {
   // ------------------------------------------------------------ API
 
   /**
-   * Starts taking {@code version} through the pipeline, from {@code from} (default: the first stage that does
-   * not run it yet) to {@code to} (default: the last stage). Every stage before {@code from} must run the
-   * release already ({@code order_violation} otherwise); the first stage must be open (not frozen, inside its
-   * window).
+   * Starts taking {@code version} through the pipeline, from {@code from} (default: the first stage
+   * that does not run it yet) to {@code to} (default: the last stage). Every stage before {@code
+   * from} must run the release already ({@code order_violation} otherwise); the first stage must be
+   * open (not frozen, inside its window).
    */
-  public Outcome<Promotion> start(Principal caller, String appName, String version, Optional<String> from,
-      Optional<String> to, String newId, Instant now) {
+  public Outcome<Promotion> start(
+      Principal caller,
+      String appName,
+      String version,
+      Optional<String> from,
+      Optional<String> to,
+      String newId,
+      Instant now) {
     if (version == null || version.isBlank()) {
       return Outcome.rejected(Rejection.invalid("version", "is required"));
     }
@@ -92,28 +109,42 @@ public final class PromotionService {
     App app = found.get();
     List<FieldError> errors = new ArrayList<>();
     from.filter(f -> app.stageOf(f).isEmpty())
-        .ifPresent(f -> errors.add(new FieldError("from", "'" + f + "' is not a stage of " + app.stageNames())));
+        .ifPresent(
+            f ->
+                errors.add(
+                    new FieldError("from", "'" + f + "' is not a stage of " + app.stageNames())));
     to.filter(t -> app.stageOf(t).isEmpty())
-        .ifPresent(t -> errors.add(new FieldError("to", "'" + t + "' is not a stage of " + app.stageNames())));
+        .ifPresent(
+            t ->
+                errors.add(
+                    new FieldError("to", "'" + t + "' is not a stage of " + app.stageNames())));
     if (!errors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(errors));
     }
     Optional<Release> release = registry.findRelease(appName, version);
     if (release.isEmpty()) {
-      return Outcome.rejected(Rejection.notFound("release " + version + " of app '" + appName + "' does not exist"));
+      return Outcome.rejected(
+          Rejection.notFound("release " + version + " of app '" + appName + "' does not exist"));
     }
     if (release.get().intake().equals(Optional.of("rejected"))) {
-      return Outcome.rejected(Rejection.conflict("release " + version + " was rejected by the release intake"));
+      return Outcome.rejected(
+          Rejection.conflict("release " + version + " was rejected by the release intake"));
     }
     if (app.template().isEmpty()) {
-      return Outcome.rejected(Rejection.conflict("app '" + appName + "' has no environment template"));
+      return Outcome.rejected(
+          Rejection.conflict("app '" + appName + "' has no environment template"));
     }
     List<Environment> envs = new ArrayList<>();
     for (Stage stage : app.pipeline()) {
       Optional<Environment> env = registry.findEnvironment(appName, stage.environment());
       if (env.isEmpty()) {
-        return Outcome.rejected(Rejection.conflict("stage '" + stage.environment() + "' of app '" + appName
-            + "' has no environment registered yet"));
+        return Outcome.rejected(
+            Rejection.conflict(
+                "stage '"
+                    + stage.environment()
+                    + "' of app '"
+                    + appName
+                    + "' has no environment registered yet"));
       }
       envs.add(env.get());
     }
@@ -123,8 +154,16 @@ public final class PromotionService {
       first = app.stageOf(from.get()).orElseThrow();
       for (int i = 0; i < first; i++) {
         if (!runs(envs.get(i), release.get())) {
-          return Outcome.rejected(Rejection.of(Rejection.Code.ORDER_VIOLATION, "release " + version + " has not reached '"
-              + envs.get(i).name() + "', which comes before '" + from.get() + "'; stages cannot be skipped"));
+          return Outcome.rejected(
+              Rejection.of(
+                  Rejection.Code.ORDER_VIOLATION,
+                  "release "
+                      + version
+                      + " has not reached '"
+                      + envs.get(i).name()
+                      + "', which comes before '"
+                      + from.get()
+                      + "'; stages cannot be skipped"));
         }
       }
     } else {
@@ -134,8 +173,13 @@ public final class PromotionService {
       }
     }
     if (first > last) {
-      return Outcome.rejected(Rejection.conflict("release " + version + " is already in '"
-          + app.pipeline().get(last).environment() + "'"));
+      return Outcome.rejected(
+          Rejection.conflict(
+              "release "
+                  + version
+                  + " is already in '"
+                  + app.pipeline().get(last).environment()
+                  + "'"));
     }
     Optional<GateClosed> closed = gate(app.pipeline().get(first), envs.get(first), now);
     if (closed.isPresent()) {
@@ -145,16 +189,32 @@ public final class PromotionService {
     for (int i = first; i <= last; i++) {
       stages.add(Promotion.StageProgress.pending(app.pipeline().get(i).environment()));
     }
-    Promotion promotion = new Promotion(newId, appName, version, release.get().digest(), caller.name(), now,
-        Promotion.Status.RUNNING, stages, Optional.empty(), Optional.empty(), Optional.empty(), 1);
+    Promotion promotion =
+        new Promotion(
+            newId,
+            appName,
+            version,
+            release.get().digest(),
+            caller.name(),
+            now,
+            Promotion.Status.RUNNING,
+            stages,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            1);
     if (!(promotions.createPromotion(promotion) instanceof WriteResult.Written)) {
       return Outcome.rejected(Rejection.conflict("promotion id " + newId + " is taken; retry"));
     }
     try {
       runner.start(promotion, app);
     } catch (RuntimeException e) {
-      Promotion failed = promotion.ended(Promotion.Status.FAILED, Optional.of("not_started"),
-          Optional.of("the workflow could not be started"), now);
+      Promotion failed =
+          promotion.ended(
+              Promotion.Status.FAILED,
+              Optional.of("not_started"),
+              Optional.of("the workflow could not be started"),
+              now);
       promotions.savePromotion(failed, promotion.revision());
       throw e;
     }
@@ -163,8 +223,14 @@ public final class PromotionService {
   }
 
   public Outcome<Promotion> get(String app, String id) {
-    return promotions.findPromotion(app, id).<Outcome<Promotion>>map(Outcome::accepted)
-        .orElseGet(() -> Outcome.rejected(Rejection.notFound("promotion " + id + " of app '" + app + "' does not exist")));
+    return promotions
+        .findPromotion(app, id)
+        .<Outcome<Promotion>>map(Outcome::accepted)
+        .orElseGet(
+            () ->
+                Outcome.rejected(
+                    Rejection.notFound(
+                        "promotion " + id + " of app '" + app + "' does not exist")));
   }
 
   public Outcome<Page<Promotion>> list(String app, PageRequest page) {
@@ -172,8 +238,11 @@ public final class PromotionService {
   }
 
   public Outcome<Approval> approval(String id) {
-    return promotions.findApproval(id).<Outcome<Approval>>map(Outcome::accepted)
-        .orElseGet(() -> Outcome.rejected(Rejection.notFound("approval " + id + " does not exist")));
+    return promotions
+        .findApproval(id)
+        .<Outcome<Approval>>map(Outcome::accepted)
+        .orElseGet(
+            () -> Outcome.rejected(Rejection.notFound("approval " + id + " does not exist")));
   }
 
   public Outcome<Page<Approval>> pendingApprovals(PageRequest page) {
@@ -181,12 +250,14 @@ public final class PromotionService {
   }
 
   /**
-   * A person approves or rejects. When the policy is met the waiting workflow step goes on; a rejection stops
-   * the promotion. Nothing changes when the decision is refused.
+   * A person approves or rejects. When the policy is met the waiting workflow step goes on; a
+   * rejection stops the promotion. Nothing changes when the decision is refused.
    */
-  public Outcome<Approval> decide(Principal caller, String approvalId, boolean approve, String comment, Instant now) {
+  public Outcome<Approval> decide(
+      Principal caller, String approvalId, boolean approve, String comment, Instant now) {
     Approval after = null;
-    // A decision races other decisions and a workflow step handing over a new token: read again and retry.
+    // A decision races other decisions and a workflow step handing over a new token: read again and
+    // retry.
     for (int attempt = 0; attempt < 5 && after == null; attempt++) {
       Optional<Approval> found = promotions.findApproval(approvalId);
       if (found.isEmpty()) {
@@ -202,23 +273,34 @@ public final class PromotionService {
       }
     }
     if (after == null) {
-      return Outcome.rejected(Rejection.conflict("approval " + approvalId + " keeps changing; try again"));
+      return Outcome.rejected(
+          Rejection.conflict("approval " + approvalId + " keeps changing; try again"));
     }
     String token = after.taskToken().orElse("");
     switch (after.status()) {
       case APPROVED -> {
         StringBuilder approvers = new StringBuilder();
-        after.decisions().stream().filter(Approval.Decision::approve)
-            .forEach(d -> approvers.append(approvers.isEmpty() ? "" : ",").append('"').append(d.principal()).append('"'));
-        runner.succeed(token, "{\"approvalId\":\"" + after.id() + "\",\"approvers\":[" + approvers + "]}");
+        after.decisions().stream()
+            .filter(Approval.Decision::approve)
+            .forEach(
+                d ->
+                    approvers
+                        .append(approvers.isEmpty() ? "" : ",")
+                        .append('"')
+                        .append(d.principal())
+                        .append('"'));
+        runner.succeed(
+            token, "{\"approvalId\":\"" + after.id() + "\",\"approvers\":[" + approvers + "]}");
         events.publish(new ApprovalGranted(after));
       }
       case REJECTED -> {
-        runner.fail(token, "Approval.Rejected", "rejected by " + caller.name() + (comment.isBlank() ? "" : ": " + comment));
+        runner.fail(
+            token,
+            "Approval.Rejected",
+            "rejected by " + caller.name() + (comment.isBlank() ? "" : ": " + comment));
         events.publish(new ApprovalRejected(after));
       }
-      default -> {
-      }
+      default -> {}
     }
     return Outcome.accepted(after);
   }
@@ -226,47 +308,85 @@ public final class PromotionService {
   // ------------------------------------------------------------ workflow steps
 
   /**
-   * The gate of a stage: the release must run in the stage before (same digest), the environment must not be
-   * frozen and its window must be open. Then the stage's concurrency: older promotions waiting for approval
-   * there are superseded (or, for an app that queues, this one waits).
+   * The gate of a stage: the release must run in the stage before (same digest), the environment
+   * must not be frozen and its window must be open. Then the stage's concurrency: older promotions
+   * waiting for approval there are superseded (or, for an app that queues, this one waits).
    */
   public Entered enterStage(String appName, String promotionId, String environment, Instant now) {
     Promotion p = running(appName, promotionId);
-    // A re-run of the stages (a workflow resumed from an earlier point) finds its own work: it goes on from
+    // A re-run of the stages (a workflow resumed from an earlier point) finds its own work: it goes
+    // on from
     // where the promotion is, without deploying or asking for an approval twice.
     Promotion.StageProgress already = progress(p, environment);
     if (already.status() == Promotion.StageStatus.PROMOTED) {
       return new Entered("skip", already.deploymentId().orElse(""));
     }
-    if (already.status() == Promotion.StageStatus.AWAITING_APPROVAL && already.deploymentId().isPresent()) {
-      boolean granted = already.approvalId().flatMap(promotions::findApproval)
-          .map(a -> a.status() == Approval.Status.APPROVED).orElse(false);
+    if (already.status() == Promotion.StageStatus.AWAITING_APPROVAL
+        && already.deploymentId().isPresent()) {
+      boolean granted =
+          already
+              .approvalId()
+              .flatMap(promotions::findApproval)
+              .map(a -> a.status() == Approval.Status.APPROVED)
+              .orElse(false);
       return new Entered(granted ? "deploy" : "approve", already.deploymentId().get());
     }
     if (already.status() != Promotion.StageStatus.PENDING && already.deploymentId().isPresent()) {
       return new Entered("deploy", already.deploymentId().get());
     }
-    App app = registry.findApp(appName).orElseThrow(() -> new PromotionStopped("app " + appName + " is gone"));
-    Stage stage = app.stage(environment).orElseThrow(() -> new GateClosed(Rejection.Code.ORDER_VIOLATION,
-        "'" + environment + "' is no longer a stage of app '" + appName + "'"));
-    Environment env = registry.findEnvironment(appName, environment).orElseThrow(() ->
-        new GateClosed(Rejection.Code.NOT_FOUND, "environment '" + appName + "/" + environment + "' does not exist"));
+    App app =
+        registry
+            .findApp(appName)
+            .orElseThrow(() -> new PromotionStopped("app " + appName + " is gone"));
+    Stage stage =
+        app.stage(environment)
+            .orElseThrow(
+                () ->
+                    new GateClosed(
+                        Rejection.Code.ORDER_VIOLATION,
+                        "'" + environment + "' is no longer a stage of app '" + appName + "'"));
+    Environment env =
+        registry
+            .findEnvironment(appName, environment)
+            .orElseThrow(
+                () ->
+                    new GateClosed(
+                        Rejection.Code.NOT_FOUND,
+                        "environment '" + appName + "/" + environment + "' does not exist"));
     int index = app.stageOf(environment).orElseThrow();
     Optional<GateClosed> closed = Optional.empty();
     if (index > 0) {
       String previous = app.pipeline().get(index - 1).environment();
       Optional<Environment> before = registry.findEnvironment(appName, previous);
-      boolean reached = before.flatMap(Environment::deployed)
-          .map(d -> d.digest().equals(p.digest()) && d.version().equals(p.version())).orElse(false);
+      boolean reached =
+          before
+              .flatMap(Environment::deployed)
+              .map(d -> d.digest().equals(p.digest()) && d.version().equals(p.version()))
+              .orElse(false);
       if (!reached) {
-        closed = Optional.of(new GateClosed(Rejection.Code.ORDER_VIOLATION, "release " + p.version()
-            + " does not run in '" + previous + "', the stage before '" + environment + "'"));
+        closed =
+            Optional.of(
+                new GateClosed(
+                    Rejection.Code.ORDER_VIOLATION,
+                    "release "
+                        + p.version()
+                        + " does not run in '"
+                        + previous
+                        + "', the stage before '"
+                        + environment
+                        + "'"));
       }
     }
     closed = closed.or(() -> gate(stage, env, now));
     if (closed.isPresent()) {
-      record(p, progress(p, environment).with(Promotion.StageStatus.FAILED, now).withReason(closed.get().getMessage()),
-          Optional.of(closed.get().code().wireName()), closed.get().getMessage(), now);
+      record(
+          p,
+          progress(p, environment)
+              .with(Promotion.StageStatus.FAILED, now)
+              .withReason(closed.get().getMessage()),
+          Optional.of(closed.get().code().wireName()),
+          closed.get().getMessage(),
+          now);
       throw closed.get();
     }
     for (Approval waiting : promotions.pendingApprovals(appName, environment)) {
@@ -274,35 +394,61 @@ public final class PromotionService {
         continue;
       }
       if (app.concurrency() == PromotionConcurrency.QUEUE) {
-        throw new StageBusy("promotion " + waiting.promotionId() + " waits for approval in '" + environment
-            + "'; this one queues behind it");
+        throw new StageBusy(
+            "promotion "
+                + waiting.promotionId()
+                + " waits for approval in '"
+                + environment
+                + "'; this one queues behind it");
       }
       Approval superseded = waiting.ended(Approval.Status.SUPERSEDED);
       if (promotions.saveApproval(superseded, waiting) instanceof WriteResult.Written) {
-        waiting.taskToken().ifPresent(t -> runner.fail(t, "Promotion.Superseded", "superseded by promotion "
-            + promotionId + " of release " + p.version()));
+        waiting
+            .taskToken()
+            .ifPresent(
+                t ->
+                    runner.fail(
+                        t,
+                        "Promotion.Superseded",
+                        "superseded by promotion " + promotionId + " of release " + p.version()));
       }
     }
     String deploymentId = "p-" + Secrets.hash(promotionId + "\n" + environment).substring(0, 20);
     boolean approve = stage.needsApproval();
-    Promotion.StageProgress next = progress(p, environment)
-        .with(approve ? Promotion.StageStatus.AWAITING_APPROVAL : Promotion.StageStatus.DEPLOYING, now)
-        .withDeployment(deploymentId);
+    Promotion.StageProgress next =
+        progress(p, environment)
+            .with(
+                approve ? Promotion.StageStatus.AWAITING_APPROVAL : Promotion.StageStatus.DEPLOYING,
+                now)
+            .withDeployment(deploymentId);
     save(p.withStage(next), p);
     return new Entered(approve ? "approve" : "deploy", deploymentId);
   }
 
-  /** Records the stage's approval with the waiting step's token, and asks for it (Approval Requested). */
-  public Approval requestApproval(String appName, String promotionId, String environment, String taskToken, String newId,
+  /**
+   * Records the stage's approval with the waiting step's token, and asks for it (Approval
+   * Requested).
+   */
+  public Approval requestApproval(
+      String appName,
+      String promotionId,
+      String environment,
+      String taskToken,
+      String newId,
       Instant now) {
     Promotion p = running(appName, promotionId);
     Optional<String> askedId = progress(p, environment).approvalId();
-    // Asked already (a re-run of the step, e.g. a workflow resumed after a restart): the same approval answers
-    // the step waiting this time; one decided while nobody waited is answered at once. A decision may land
+    // Asked already (a re-run of the step, e.g. a workflow resumed after a restart): the same
+    // approval answers
+    // the step waiting this time; one decided while nobody waited is answered at once. A decision
+    // may land
     // between reading and handing over the token: read again and answer what it now says.
     for (int attempt = 0; askedId.isPresent() && attempt < 5; attempt++) {
-      Approval a = promotions.findApproval(askedId.get())
-          .orElseThrow(() -> new IllegalStateException("approval " + askedId.get() + " is gone"));
+      Approval a =
+          promotions
+              .findApproval(askedId.get())
+              .orElseThrow(
+                  () -> new IllegalStateException("approval " + askedId.get() + " is gone"));
       switch (a.status()) {
         case PENDING -> {
           Approval rewired = a.withTaskToken(taskToken);
@@ -312,20 +458,41 @@ public final class PromotionService {
           continue;
         }
         case APPROVED -> runner.succeed(taskToken, "{\"approvalId\":\"" + a.id() + "\"}");
-        case REJECTED -> runner.fail(taskToken, "Approval.Rejected", "rejected before the workflow resumed");
+        case REJECTED ->
+            runner.fail(taskToken, "Approval.Rejected", "rejected before the workflow resumed");
         case EXPIRED -> runner.fail(taskToken, "Approval.Expired", "the approval expired");
-        case SUPERSEDED -> runner.fail(taskToken, "Promotion.Superseded", "superseded by a newer promotion");
+        case SUPERSEDED ->
+            runner.fail(taskToken, "Promotion.Superseded", "superseded by a newer promotion");
       }
       return a;
     }
     if (askedId.isPresent()) {
-      throw new IllegalStateException("approval " + askedId.get() + " kept changing while the step handed over its token");
+      throw new IllegalStateException(
+          "approval " + askedId.get() + " kept changing while the step handed over its token");
     }
-    Stage stage = registry.findApp(appName).flatMap(a -> a.stage(environment))
-        .orElseThrow(() -> new PromotionStopped("'" + environment + "' is no longer a stage"));
-    ApprovalPolicy policy = stage.approval().orElseThrow(() -> new IllegalStateException(environment + " needs no approval"));
-    Approval approval = new Approval(appName + ":" + newId, appName, promotionId, environment, p.version(), policy,
-        p.requestedBy(), now, now.plus(policy.timeout()), Approval.Status.PENDING, List.of(), Optional.of(taskToken));
+    Stage stage =
+        registry
+            .findApp(appName)
+            .flatMap(a -> a.stage(environment))
+            .orElseThrow(() -> new PromotionStopped("'" + environment + "' is no longer a stage"));
+    ApprovalPolicy policy =
+        stage
+            .approval()
+            .orElseThrow(() -> new IllegalStateException(environment + " needs no approval"));
+    Approval approval =
+        new Approval(
+            appName + ":" + newId,
+            appName,
+            promotionId,
+            environment,
+            p.version(),
+            policy,
+            p.requestedBy(),
+            now,
+            now.plus(policy.timeout()),
+            Approval.Status.PENDING,
+            List.of(),
+            Optional.of(taskToken));
     if (!(promotions.createApproval(approval) instanceof WriteResult.Written)) {
       throw new IllegalStateException("approval id " + approval.id() + " is taken");
     }
@@ -335,11 +502,18 @@ public final class PromotionService {
   }
 
   /**
-   * After the stage's deployment succeeded: verification. A failed check rolls the environment back to its last
-   * good release and fails the promotion. Answers how long to soak before the next stage.
+   * After the stage's deployment succeeded: verification. A failed check rolls the environment back
+   * to its last good release and fails the promotion. Answers how long to soak before the next
+   * stage.
    */
-  public Duration completeStage(String appName, String promotionId, String environment, Map<String, String> outputs,
-      Verifier verifier, String rollbackId, Instant now) {
+  public Duration completeStage(
+      String appName,
+      String promotionId,
+      String environment,
+      Map<String, String> outputs,
+      Verifier verifier,
+      String rollbackId,
+      Instant now) {
     Promotion p = running(appName, promotionId);
     Stage stage = registry.findApp(appName).flatMap(a -> a.stage(environment)).orElseThrow();
     Promotion.StageProgress progress = progress(p, environment);
@@ -347,24 +521,47 @@ public final class PromotionService {
       Optional<String> failure = verifier.failure(stage.verification().get(), outputs);
       if (failure.isPresent()) {
         String reason = "verification of '" + environment + "' failed: " + failure.get();
-        Outcome<Saved<Deployment>> rollback = deployments.rollback(new Principal(p.requestedBy(), java.util.Set.of()),
-            appName, environment, Optional.empty(), Deployment.ORIGIN_ROLLBACK + ":promotion:" + promotionId, rollbackId, now);
-        String how = rollback instanceof Outcome.Accepted<Saved<Deployment>> a
-            ? "; rolling back to " + a.value().value().version().orElse("?") + " (deployment " + a.value().value().id() + ")"
-            : "; no earlier release to roll back to";
-        record(p, progress.with(Promotion.StageStatus.ROLLED_BACK, now).withReason(reason + how),
-            Optional.of("verification_failed"), reason + how, now);
+        Outcome<Saved<Deployment>> rollback =
+            deployments.rollback(
+                new Principal(p.requestedBy(), java.util.Set.of()),
+                appName,
+                environment,
+                Optional.empty(),
+                Deployment.ORIGIN_ROLLBACK + ":promotion:" + promotionId,
+                rollbackId,
+                now);
+        String how =
+            rollback instanceof Outcome.Accepted<Saved<Deployment>> a
+                ? "; rolling back to "
+                    + a.value().value().version().orElse("?")
+                    + " (deployment "
+                    + a.value().value().id()
+                    + ")"
+                : "; no earlier release to roll back to";
+        record(
+            p,
+            progress.with(Promotion.StageStatus.ROLLED_BACK, now).withReason(reason + how),
+            Optional.of("verification_failed"),
+            reason + how,
+            now);
         throw new VerificationFailed(reason + how);
       }
     }
-    save(p.withStage(progress.with(stage.soak().isZero() ? Promotion.StageStatus.VERIFYING : Promotion.StageStatus.SOAKING,
-        now)), p);
+    save(
+        p.withStage(
+            progress.with(
+                stage.soak().isZero()
+                    ? Promotion.StageStatus.VERIFYING
+                    : Promotion.StageStatus.SOAKING,
+                now)),
+        p);
     return stage.soak();
   }
 
   public void promoteStage(String appName, String promotionId, String environment, Instant now) {
     Promotion p = running(appName, promotionId);
-    Promotion next = p.withStage(progress(p, environment).with(Promotion.StageStatus.PROMOTED, now));
+    Promotion next =
+        p.withStage(progress(p, environment).with(Promotion.StageStatus.PROMOTED, now));
     save(next, p);
     events.publish(new StagePromoted(next, environment));
   }
@@ -377,12 +574,16 @@ public final class PromotionService {
   }
 
   /**
-   * The workflow stopped with {@code error}: records why (a timed-out approval expires, a rejection, a failed
-   * deploy, a gate that already recorded itself) and announces it. Idempotent.
+   * The workflow stopped with {@code error}: records why (a timed-out approval expires, a
+   * rejection, a failed deploy, a gate that already recorded itself) and announces it. Idempotent.
    */
-  public Promotion fail(String appName, String promotionId, String error, String cause, Instant now) {
-    Promotion p = promotions.findPromotion(appName, promotionId)
-        .orElseThrow(() -> new PromotionStopped("promotion " + promotionId + " does not exist"));
+  public Promotion fail(
+      String appName, String promotionId, String error, String cause, Instant now) {
+    Promotion p =
+        promotions
+            .findPromotion(appName, promotionId)
+            .orElseThrow(
+                () -> new PromotionStopped("promotion " + promotionId + " does not exist"));
     if (p.status().isTerminal()) {
       return p;
     }
@@ -393,16 +594,26 @@ public final class PromotionService {
     Promotion.Status status = Promotion.Status.FAILED;
     switch (error) {
       case "States.Timeout", "Approval.Expired" -> {
-        boolean approving = current.map(s -> s.status() == Promotion.StageStatus.AWAITING_APPROVAL).orElse(false);
+        boolean approving =
+            current.map(s -> s.status() == Promotion.StageStatus.AWAITING_APPROVAL).orElse(false);
         code = approving ? "approval_expired" : "timeout";
-        reason = approving ? "nobody approved '" + current.get().environment() + "' in time" : "a step timed out";
+        reason =
+            approving
+                ? "nobody approved '" + current.get().environment() + "' in time"
+                : "a step timed out";
         if (approving) {
-          current.get().approvalId().flatMap(promotions::findApproval).filter(Approval::isPending).ifPresent(a -> {
-            Approval expired = a.ended(Approval.Status.EXPIRED);
-            if (promotions.saveApproval(expired, a) instanceof WriteResult.Written) {
-              events.publish(new ApprovalExpired(expired));
-            }
-          });
+          current
+              .get()
+              .approvalId()
+              .flatMap(promotions::findApproval)
+              .filter(Approval::isPending)
+              .ifPresent(
+                  a -> {
+                    Approval expired = a.ended(Approval.Status.EXPIRED);
+                    if (promotions.saveApproval(expired, a) instanceof WriteResult.Written) {
+                      events.publish(new ApprovalExpired(expired));
+                    }
+                  });
         }
       }
       case "Approval.Rejected" -> {
@@ -420,21 +631,38 @@ public final class PromotionService {
           reason = p.reason().orElse(cause);
         } else if (error.startsWith("Deployment.")) {
           code = "deployment_failed";
-          reason = "the deployment to '" + current.map(Promotion.StageProgress::environment).orElse("?") + "' failed: " + cause;
+          reason =
+              "the deployment to '"
+                  + current.map(Promotion.StageProgress::environment).orElse("?")
+                  + "' failed: "
+                  + cause;
         } else {
           code = "error";
           reason = error + ": " + cause;
         }
       }
     }
-    if (current.isPresent() && current.get().status() != Promotion.StageStatus.ROLLED_BACK
+    if (current.isPresent()
+        && current.get().status() != Promotion.StageStatus.ROLLED_BACK
         && current.get().status() != Promotion.StageStatus.FAILED) {
-      next = next.withStage(current.get().with(Promotion.StageStatus.FAILED, now).withReason(reason));
+      next =
+          next.withStage(current.get().with(Promotion.StageStatus.FAILED, now).withReason(reason));
     }
     Promotion ended = next.ended(status, Optional.of(code), Optional.of(reason), now);
-    Promotion ending = new Promotion(ended.id(), ended.app(), ended.version(), ended.digest(), ended.requestedBy(),
-        ended.startedAt(), ended.status(), ended.stages(), ended.failure(), ended.reason(), ended.finishedAt(),
-        p.revision() + 1);
+    Promotion ending =
+        new Promotion(
+            ended.id(),
+            ended.app(),
+            ended.version(),
+            ended.digest(),
+            ended.requestedBy(),
+            ended.startedAt(),
+            ended.status(),
+            ended.stages(),
+            ended.failure(),
+            ended.reason(),
+            ended.finishedAt(),
+            p.revision() + 1);
     if (promotions.savePromotion(ending, p.revision()) instanceof WriteResult.Written) {
       events.publish(new PromotionFailed(ending));
       return ending;
@@ -445,7 +673,8 @@ public final class PromotionService {
   // ------------------------------------------------------------ rules
 
   static boolean runs(Environment env, Release release) {
-    return env.deployed().map(d -> d.version().equals(release.version()) && d.digest().equals(release.digest()))
+    return env.deployed()
+        .map(d -> d.version().equals(release.version()) && d.digest().equals(release.digest()))
         .orElse(false);
   }
 
@@ -453,20 +682,45 @@ public final class PromotionService {
   static Optional<GateClosed> gate(Stage stage, Environment env, Instant now) {
     if (env.isFrozen()) {
       EnvironmentFreeze f = env.freeze().get();
-      return Optional.of(new GateClosed(Rejection.Code.FROZEN, "environment '" + env.app() + "/" + env.name()
-          + "' is frozen by " + f.by() + " since " + f.at() + ": " + f.reason()));
+      return Optional.of(
+          new GateClosed(
+              Rejection.Code.FROZEN,
+              "environment '"
+                  + env.app()
+                  + "/"
+                  + env.name()
+                  + "' is frozen by "
+                  + f.by()
+                  + " since "
+                  + f.at()
+                  + ": "
+                  + f.reason()));
     }
     if (stage.window().isPresent() && !stage.window().get().isOpenAt(now)) {
       DeploymentWindow w = stage.window().get();
-      return Optional.of(new GateClosed(Rejection.Code.WINDOW_CLOSED, "'" + env.name() + "' takes releases on "
-          + w.days() + " from " + w.start() + " to " + w.end() + " (" + w.zone() + ") only"));
+      return Optional.of(
+          new GateClosed(
+              Rejection.Code.WINDOW_CLOSED,
+              "'"
+                  + env.name()
+                  + "' takes releases on "
+                  + w.days()
+                  + " from "
+                  + w.start()
+                  + " to "
+                  + w.end()
+                  + " ("
+                  + w.zone()
+                  + ") only"));
     }
     return Optional.empty();
   }
 
   private Promotion running(String app, String id) {
-    Promotion p = promotions.findPromotion(app, id)
-        .orElseThrow(() -> new PromotionStopped("promotion " + id + " does not exist"));
+    Promotion p =
+        promotions
+            .findPromotion(app, id)
+            .orElseThrow(() -> new PromotionStopped("promotion " + id + " does not exist"));
     if (p.status().isTerminal()) {
       throw new PromotionStopped("promotion " + id + " is " + p.status().wireName());
     }
@@ -474,20 +728,43 @@ public final class PromotionService {
   }
 
   private static Promotion.StageProgress progress(Promotion p, String environment) {
-    return p.stage(environment).orElseThrow(() -> new PromotionStopped("promotion " + p.id()
-        + " does not go through '" + environment + "'"));
+    return p.stage(environment)
+        .orElseThrow(
+            () ->
+                new PromotionStopped(
+                    "promotion " + p.id() + " does not go through '" + environment + "'"));
   }
 
-  private void record(Promotion p, Promotion.StageProgress stage, Optional<String> code, String reason, Instant now) {
+  private void record(
+      Promotion p,
+      Promotion.StageProgress stage,
+      Optional<String> code,
+      String reason,
+      Instant now) {
     Promotion next = p.withStage(stage);
-    Promotion marked = new Promotion(next.id(), next.app(), next.version(), next.digest(), next.requestedBy(),
-        next.startedAt(), next.status(), next.stages(), code, Optional.of(reason), next.finishedAt(), next.revision());
+    Promotion marked =
+        new Promotion(
+            next.id(),
+            next.app(),
+            next.version(),
+            next.digest(),
+            next.requestedBy(),
+            next.startedAt(),
+            next.status(),
+            next.stages(),
+            code,
+            Optional.of(reason),
+            next.finishedAt(),
+            next.revision());
     save(marked, p);
   }
 
   private void save(Promotion next, Promotion read) {
     if (!(promotions.savePromotion(next, read.revision()) instanceof WriteResult.Written)) {
-      throw new IllegalStateException("promotion " + read.id() + " changed while this step ran (a concurrent step or decision)");
+      throw new IllegalStateException(
+          "promotion "
+              + read.id()
+              + " changed while this step ran (a concurrent step or decision)");
     }
   }
 }

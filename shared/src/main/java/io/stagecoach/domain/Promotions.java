@@ -3,7 +3,10 @@ package io.stagecoach.domain;
 import java.util.List;
 import java.util.Optional;
 
-/** The registry port for promotions and their approvals. Writes are conditional on the revision read. */
+/**
+ * The registry port for promotions and their approvals. Writes are conditional on the revision
+ * read.
+ */
 public interface Promotions {
 
   WriteResult createPromotion(Promotion promotion);
@@ -21,8 +24,9 @@ public interface Promotions {
   Optional<Approval> findApproval(String id);
 
   /**
-   * Replaces the approval if it is still as {@code read}: pending, with as many decisions and the same task
-   * token (a step that re-asks hands over a new token; a decision made on the old one must not undo that).
+   * Replaces the approval if it is still as {@code read}: pending, with as many decisions and the
+   * same task token (a step that re-asks hands over a new token; a decision made on the old one
+   * must not undo that).
    */
   WriteResult saveApproval(Approval approval, Approval read);
 

@@ -3,13 +3,16 @@ package io.stagecoach.domain;
 import java.util.Optional;
 
 /**
- * What a provisioner is asked to do for one deployment: make {@code environment} run {@code release}
- * from the app's {@code template} (or, for a destroy, remove what it made; then release is empty).
- * {@code deploymentId} names everything the provisioner creates for this request (change sets, for
- * example), so that a repeated request finds its own work instead of starting again.
+ * What a provisioner is asked to do for one deployment: make {@code environment} run {@code
+ * release} from the app's {@code template} (or, for a destroy, remove what it made; then release is
+ * empty). {@code deploymentId} names everything the provisioner creates for this request (change
+ * sets, for example), so that a repeated request finds its own work instead of starting again.
  */
 public record ProvisioningRequest(
-    String deploymentId, Environment environment, Optional<Release> release, EnvironmentTemplate template) {
+    String deploymentId,
+    Environment environment,
+    Optional<Release> release,
+    EnvironmentTemplate template) {
 
   /** The stack every environment becomes: {@code {app}-{env}}. */
   public String stackName() {

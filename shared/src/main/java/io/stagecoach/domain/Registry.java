@@ -3,9 +3,9 @@ package io.stagecoach.domain;
 import java.util.Optional;
 
 /**
- * The registry port: apps, environments, releases and tokens. Writes are conditional; the adapter turns
- * condition failures into {@link WriteResult} values. Listings answer a rejection for a cursor they did
- * not issue.
+ * The registry port: apps, environments, releases and tokens. Writes are conditional; the adapter
+ * turns condition failures into {@link WriteResult} values. Listings answer a rejection for a
+ * cursor they did not issue.
  */
 public interface Registry {
 
@@ -15,7 +15,10 @@ public interface Registry {
 
   WriteResult createApp(App app);
 
-  /** The apps whose repository mapping names {@code repository} (a CodeCommit repository name, case-sensitive). */
+  /**
+   * The apps whose repository mapping names {@code repository} (a CodeCommit repository name,
+   * case-sensitive).
+   */
   Outcome<Page<App>> listAppsByRepository(String repository, PageRequest page);
 
   /** Replaces the app's own fields if its revision is still {@code expectedRevision}. */
@@ -26,7 +29,9 @@ public interface Registry {
 
   Optional<Environment> findEnvironment(String app, String environment);
 
-  /** The app and one of its environments, read together (one round trip where the store allows it). */
+  /**
+   * The app and one of its environments, read together (one round trip where the store allows it).
+   */
   AppAndEnvironment findAppAndEnvironment(String app, String environment);
 
   record AppAndEnvironment(Optional<App> app, Optional<Environment> environment) {}
@@ -40,7 +45,10 @@ public interface Registry {
 
   WriteResult deleteEnvironment(String app, String environment, long expectedRevision);
 
-  /** Freezes the environment (or thaws it, with empty); {@link WriteResult.Missing} when it does not exist. */
+  /**
+   * Freezes the environment (or thaws it, with empty); {@link WriteResult.Missing} when it does not
+   * exist.
+   */
   WriteResult setFreeze(String app, String environment, Optional<EnvironmentFreeze> freeze);
 
   Optional<Release> findRelease(String app, String version);

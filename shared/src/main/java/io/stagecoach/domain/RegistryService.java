@@ -56,11 +56,15 @@ public final class RegistryService {
       case WriteResult.Written w -> Outcome.accepted(app);
       case WriteResult.AlreadyExists a ->
           Outcome.rejected(Rejection.conflict("app '" + spec.name() + "' already exists"));
-      default -> Outcome.rejected(Rejection.conflict("app '" + spec.name() + "' could not be created"));
+      default ->
+          Outcome.rejected(Rejection.conflict("app '" + spec.name() + "' could not be created"));
     };
   }
 
-  /** PUT semantics: creates the app, or replaces its definition (optionally only at a given revision). */
+  /**
+   * PUT semantics: creates the app, or replaces its definition (optionally only at a given
+   * revision).
+   */
   public Outcome<Saved<App>> putApp(
       Principal caller, AppSpec spec, Optional<Long> expectedRevision, Instant now) {
     List<FieldError> errors = appProblems(spec);
@@ -83,27 +87,30 @@ public final class RegistryService {
     if (expected != old.revision()) {
       return Outcome.rejected(staleRevision("app '" + spec.name() + "'", expected, old.revision()));
     }
-    App replaced = new App(
-        old.name(),
-        spec.description().orElse(""),
-        spec.pipeline(),
-        new LinkedHashSet<>(spec.allowedEnvironments()),
-        spec.template(),
-        spec.concurrency(),
-        old.createdAt(),
-        old.createdBy(),
-        now,
-        old.revision() + 1,
-        spec.repository());
+    App replaced =
+        new App(
+            old.name(),
+            spec.description().orElse(""),
+            spec.pipeline(),
+            new LinkedHashSet<>(spec.allowedEnvironments()),
+            spec.template(),
+            spec.concurrency(),
+            old.createdAt(),
+            old.createdBy(),
+            now,
+            old.revision() + 1,
+            spec.repository());
     return switch (registry.replaceApp(replaced, expected)) {
       case WriteResult.Written w -> Outcome.accepted(new Saved<>(replaced, false));
-      case WriteResult.Missing m -> Outcome.rejected(Rejection.notFound("app '" + spec.name() + "' does not exist"));
+      case WriteResult.Missing m ->
+          Outcome.rejected(Rejection.notFound("app '" + spec.name() + "' does not exist"));
       default -> Outcome.rejected(concurrentChange("app '" + spec.name() + "'"));
     };
   }
 
   public Outcome<App> getApp(String name) {
-    return registry.findApp(name)
+    return registry
+        .findApp(name)
         .<Outcome<App>>map(Outcome::accepted)
         .orElseGet(() -> Outcome.rejected(Rejection.notFound("app '" + name + "' does not exist")));
   }
@@ -113,19 +120,25 @@ public final class RegistryService {
   }
 
   public Outcome<App> deleteApp(String name, Optional<Long> expectedRevision) {
-    return getApp(name).flatMap(app -> {
-      long expected = expectedRevision.orElse(app.revision());
-      if (expected != app.revision()) {
-        return Outcome.rejected(staleRevision("app '" + name + "'", expected, app.revision()));
-      }
-      return switch (registry.deleteApp(name, expected)) {
-        case WriteResult.Written w -> Outcome.accepted(app);
-        case WriteResult.InUse u -> Outcome.rejected(Rejection.conflict(
-            "app '" + name + "' still has environments; delete them first"));
-        case WriteResult.Missing m -> Outcome.rejected(Rejection.notFound("app '" + name + "' does not exist"));
-        default -> Outcome.rejected(concurrentChange("app '" + name + "'"));
-      };
-    });
+    return getApp(name)
+        .flatMap(
+            app -> {
+              long expected = expectedRevision.orElse(app.revision());
+              if (expected != app.revision()) {
+                return Outcome.rejected(
+                    staleRevision("app '" + name + "'", expected, app.revision()));
+              }
+              return switch (registry.deleteApp(name, expected)) {
+                case WriteResult.Written w -> Outcome.accepted(app);
+                case WriteResult.InUse u ->
+                    Outcome.rejected(
+                        Rejection.conflict(
+                            "app '" + name + "' still has environments; delete them first"));
+                case WriteResult.Missing m ->
+                    Outcome.rejected(Rejection.notFound("app '" + name + "' does not exist"));
+                default -> Outcome.rejected(concurrentChange("app '" + name + "'"));
+              };
+            });
   }
 
   private static App newApp(Principal caller, AppSpec spec, Instant now) {
@@ -148,7 +161,11 @@ public final class RegistryService {
     Naming.appNameProblem(spec.name()).ifPresent(p -> errors.add(new FieldError("name", p)));
     spec.description()
         .filter(d -> d.length() > MAX_DESCRIPTION)
-        .ifPresent(d -> errors.add(new FieldError("description", "must be at most " + MAX_DESCRIPTION + " characters")));
+        .ifPresent(
+            d ->
+                errors.add(
+                    new FieldError(
+                        "description", "must be at most " + MAX_DESCRIPTION + " characters")));
     if (spec.pipeline().isEmpty()) {
       errors.add(new FieldError("pipeline", "must name at least one stage"));
     } else if (spec.pipeline().size() > MAX_STAGES) {
@@ -162,14 +179,18 @@ public final class RegistryService {
       if (problem.isPresent()) {
         errors.add(new FieldError(field, problem.get()));
       } else if (!seen.add(stage.environment())) {
-        errors.add(new FieldError(field, "'" + stage.environment() + "' appears twice in the pipeline"));
+        errors.add(
+            new FieldError(field, "'" + stage.environment() + "' appears twice in the pipeline"));
       }
       errors.addAll(StageRules.problems(stage, field));
     }
-    spec.template().flatMap(EnvironmentTemplate::problem)
+    spec.template()
+        .flatMap(EnvironmentTemplate::problem)
         .ifPresent(p -> errors.add(new FieldError("template", p)));
     if (spec.allowedEnvironments().size() > MAX_ALLOWED_ENVIRONMENTS) {
-      errors.add(new FieldError("allowedEnvironments", "must have at most " + MAX_ALLOWED_ENVIRONMENTS + " entries"));
+      errors.add(
+          new FieldError(
+              "allowedEnvironments", "must have at most " + MAX_ALLOWED_ENVIRONMENTS + " entries"));
     }
     for (int i = 0; i < spec.allowedEnvironments().size(); i++) {
       String env = spec.allowedEnvironments().get(i);
@@ -182,18 +203,26 @@ public final class RegistryService {
       }
     }
     // The mapping's app is the app's own name, already checked as "name".
-    spec.repository().ifPresent(mapping -> mapping.problems().stream()
-        .filter(e -> !e.field().equals("app"))
-        .forEach(e -> errors.add(new FieldError(repositoryField(e.field()), e.message()))));
+    spec.repository()
+        .ifPresent(
+            mapping ->
+                mapping.problems().stream()
+                    .filter(e -> !e.field().equals("app"))
+                    .forEach(
+                        e -> errors.add(new FieldError(repositoryField(e.field()), e.message()))));
     return errors;
   }
 
-  /** A mapping's field as the API names it: {@code rules[1].ttl} is {@code repository.branches[1].ttlHours}. */
+  /**
+   * A mapping's field as the API names it: {@code rules[1].ttl} is {@code
+   * repository.branches[1].ttlHours}.
+   */
   private static String repositoryField(String field) {
     if (field.equals("repository")) {
       return "repository.name";
     }
-    String named = field.startsWith("rules") ? "branches" + field.substring("rules".length()) : field;
+    String named =
+        field.startsWith("rules") ? "branches" + field.substring("rules".length()) : field;
     return "repository." + (named.endsWith(".ttl") ? named + "Hours" : named);
   }
 
@@ -209,7 +238,8 @@ public final class RegistryService {
       Instant now) {
     List<FieldError> pathErrors = new ArrayList<>();
     Naming.appNameProblem(appName).ifPresent(p -> pathErrors.add(new FieldError("app", p)));
-    Naming.environmentNameProblem(name).ifPresent(p -> pathErrors.add(new FieldError("environment", p)));
+    Naming.environmentNameProblem(name)
+        .ifPresent(p -> pathErrors.add(new FieldError("environment", p)));
     if (!pathErrors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(pathErrors));
     }
@@ -231,7 +261,8 @@ public final class RegistryService {
       }
       return switch (registry.createEnvironment(env)) {
         case WriteResult.Written w -> Outcome.accepted(new Saved<>(env, true));
-        case WriteResult.Missing m -> Outcome.rejected(Rejection.notFound("app '" + appName + "' does not exist"));
+        case WriteResult.Missing m ->
+            Outcome.rejected(Rejection.notFound("app '" + appName + "' does not exist"));
         default -> Outcome.rejected(concurrentChange(what));
       };
     }
@@ -247,7 +278,8 @@ public final class RegistryService {
   }
 
   public Outcome<Environment> getEnvironment(String app, String name) {
-    return registry.findEnvironment(app, name)
+    return registry
+        .findEnvironment(app, name)
         .<Outcome<Environment>>map(Outcome::accepted)
         .orElseGet(() -> Outcome.rejected(environmentNotFound(app, name)));
   }
@@ -260,74 +292,115 @@ public final class RegistryService {
   }
 
   /**
-   * Removes an environment's registration. Only environments that never received a release can go this
-   * way (the others are destroyed through their provisioner); protected ones never; shared ones only
-   * when the caller repeats the environment's name in {@code confirm}.
+   * Removes an environment's registration. Only environments that never received a release can go
+   * this way (the others are destroyed through their provisioner); protected ones never; shared
+   * ones only when the caller repeats the environment's name in {@code confirm}.
    */
   public Outcome<Environment> deleteEnvironment(
       String app, String name, Optional<String> confirm, Optional<Long> expectedRevision) {
-    return getEnvironment(app, name).flatMap(env -> {
-      String what = "environment '" + app + "/" + name + "'";
-      if (env.isProtected()) {
-        return Outcome.rejected(Rejection.of(Rejection.Code.PROTECTED,
-            what + " is protected; unprotect it before deleting it"));
-      }
-      if (env.hasBeenDeployed()) {
-        return Outcome.rejected(Rejection.conflict(
-            what + " has deployments; it must be destroyed through its provisioner"));
-      }
-      if (env.kind().isShared() && !confirm.equals(Optional.of(name))) {
-        return Outcome.rejected(Rejection.invalid("confirm",
-            what + " is shared; repeat its name as ?confirm=" + name + " to delete it"));
-      }
-      long expected = expectedRevision.orElse(env.revision());
-      if (expected != env.revision()) {
-        return Outcome.rejected(staleRevision(what, expected, env.revision()));
-      }
-      return switch (registry.deleteEnvironment(app, name, expected)) {
-        case WriteResult.Written w -> Outcome.accepted(env);
-        case WriteResult.Missing m -> Outcome.rejected(environmentNotFound(app, name));
-        default -> Outcome.rejected(concurrentChange(what));
-      };
-    });
+    return getEnvironment(app, name)
+        .flatMap(
+            env -> {
+              String what = "environment '" + app + "/" + name + "'";
+              if (env.isProtected()) {
+                return Outcome.rejected(
+                    Rejection.of(
+                        Rejection.Code.PROTECTED,
+                        what + " is protected; unprotect it before deleting it"));
+              }
+              if (env.hasBeenDeployed()) {
+                return Outcome.rejected(
+                    Rejection.conflict(
+                        what + " has deployments; it must be destroyed through its provisioner"));
+              }
+              if (env.kind().isShared() && !confirm.equals(Optional.of(name))) {
+                return Outcome.rejected(
+                    Rejection.invalid(
+                        "confirm",
+                        what
+                            + " is shared; repeat its name as ?confirm="
+                            + name
+                            + " to delete it"));
+              }
+              long expected = expectedRevision.orElse(env.revision());
+              if (expected != env.revision()) {
+                return Outcome.rejected(staleRevision(what, expected, env.revision()));
+              }
+              return switch (registry.deleteEnvironment(app, name, expected)) {
+                case WriteResult.Written w -> Outcome.accepted(env);
+                case WriteResult.Missing m -> Outcome.rejected(environmentNotFound(app, name));
+                default -> Outcome.rejected(concurrentChange(what));
+              };
+            });
   }
 
   /**
-   * Moves an ephemeral environment's expiry to {@code at}, or {@code by} later than it is now; never earlier,
-   * never past {@link #MAX_EPHEMERAL_LIFETIME} from {@code now}.
+   * Moves an ephemeral environment's expiry to {@code at}, or {@code by} later than it is now;
+   * never earlier, never past {@link #MAX_EPHEMERAL_LIFETIME} from {@code now}.
    */
   public Outcome<Environment> extendEnvironment(
       String app, String name, Optional<Instant> at, Optional<Duration> by, Instant now) {
-    return getEnvironment(app, name).flatMap(env -> {
-      String what = "environment '" + app + "/" + name + "'";
-      if (env.kind() != EnvironmentKind.EPHEMERAL || env.expiresAt().isEmpty()) {
-        return Outcome.rejected(Rejection.conflict(what + " is " + env.kind().wireName() + "; only ephemeral environments expire"));
-      }
-      Instant current = env.expiresAt().get();
-      Instant next = at.orElseGet(() -> current.plus(by.orElse(Duration.ZERO)));
-      if (!next.isAfter(current)) {
-        return Outcome.rejected(Rejection.invalid(at.isPresent() ? "expiresAt" : "by",
-            "must move the expiry later than " + current));
-      }
-      if (next.isAfter(now.plus(MAX_EPHEMERAL_LIFETIME))) {
-        return Outcome.rejected(Rejection.invalid(at.isPresent() ? "expiresAt" : "by",
-            "the expiry may be at most " + MAX_EPHEMERAL_LIFETIME.toDays() + " days ahead"));
-      }
-      Environment extended = new Environment(env.app(), env.name(), env.kind(), env.tier(), env.account(), env.region(),
-          env.config(), env.secrets(), env.isProtected(), env.owner(), Optional.of(next), env.deployed(), env.freeze(),
-          env.createdAt(), env.createdBy(), now, env.revision() + 1);
-      return switch (registry.replaceEnvironment(extended, env.revision())) {
-        case WriteResult.Written w -> Outcome.accepted(extended);
-        case WriteResult.Missing m -> Outcome.rejected(environmentNotFound(app, name));
-        default -> Outcome.rejected(concurrentChange(what));
-      };
-    });
+    return getEnvironment(app, name)
+        .flatMap(
+            env -> {
+              String what = "environment '" + app + "/" + name + "'";
+              if (env.kind() != EnvironmentKind.EPHEMERAL || env.expiresAt().isEmpty()) {
+                return Outcome.rejected(
+                    Rejection.conflict(
+                        what
+                            + " is "
+                            + env.kind().wireName()
+                            + "; only ephemeral environments expire"));
+              }
+              Instant current = env.expiresAt().get();
+              Instant next = at.orElseGet(() -> current.plus(by.orElse(Duration.ZERO)));
+              if (!next.isAfter(current)) {
+                return Outcome.rejected(
+                    Rejection.invalid(
+                        at.isPresent() ? "expiresAt" : "by",
+                        "must move the expiry later than " + current));
+              }
+              if (next.isAfter(now.plus(MAX_EPHEMERAL_LIFETIME))) {
+                return Outcome.rejected(
+                    Rejection.invalid(
+                        at.isPresent() ? "expiresAt" : "by",
+                        "the expiry may be at most "
+                            + MAX_EPHEMERAL_LIFETIME.toDays()
+                            + " days ahead"));
+              }
+              Environment extended =
+                  new Environment(
+                      env.app(),
+                      env.name(),
+                      env.kind(),
+                      env.tier(),
+                      env.account(),
+                      env.region(),
+                      env.config(),
+                      env.secrets(),
+                      env.isProtected(),
+                      env.owner(),
+                      Optional.of(next),
+                      env.deployed(),
+                      env.freeze(),
+                      env.createdAt(),
+                      env.createdBy(),
+                      now,
+                      env.revision() + 1);
+              return switch (registry.replaceEnvironment(extended, env.revision())) {
+                case WriteResult.Written w -> Outcome.accepted(extended);
+                case WriteResult.Missing m -> Outcome.rejected(environmentNotFound(app, name));
+                default -> Outcome.rejected(concurrentChange(what));
+              };
+            });
   }
 
   /** Closes an environment to releases: promotions stop at its gate until it is thawed. */
-  public Outcome<Environment> freeze(Principal caller, String app, String name, String reason, Instant now) {
+  public Outcome<Environment> freeze(
+      Principal caller, String app, String name, String reason, Instant now) {
     if (reason == null || reason.isBlank() || reason.length() > MAX_DESCRIPTION) {
-      return Outcome.rejected(Rejection.invalid("reason", "is required, at most " + MAX_DESCRIPTION + " characters"));
+      return Outcome.rejected(
+          Rejection.invalid("reason", "is required, at most " + MAX_DESCRIPTION + " characters"));
     }
     return setFreeze(app, name, Optional.of(new EnvironmentFreeze(reason, caller.name(), now)));
   }
@@ -336,7 +409,8 @@ public final class RegistryService {
     return setFreeze(app, name, Optional.empty());
   }
 
-  private Outcome<Environment> setFreeze(String app, String name, Optional<EnvironmentFreeze> freeze) {
+  private Outcome<Environment> setFreeze(
+      String app, String name, Optional<EnvironmentFreeze> freeze) {
     return switch (registry.setFreeze(app, name, freeze)) {
       case WriteResult.Written w -> getEnvironment(app, name);
       default -> Outcome.rejected(environmentNotFound(app, name));
@@ -344,7 +418,12 @@ public final class RegistryService {
   }
 
   Outcome<Environment> environmentFrom(
-      Principal caller, App app, String name, EnvironmentSpec spec, Optional<Environment> current, Instant now) {
+      Principal caller,
+      App app,
+      String name,
+      EnvironmentSpec spec,
+      Optional<Environment> current,
+      Instant now) {
     List<FieldError> errors = new ArrayList<>();
     EnvironmentKind kind = EnvironmentKind.PIPELINE;
     if (spec.kind().isPresent()) {
@@ -358,8 +437,15 @@ public final class RegistryService {
       kind = current.get().kind();
     }
     if (current.isPresent() && current.get().kind() != kind) {
-      return Outcome.rejected(Rejection.conflict("environment '" + app.name() + "/" + name + "' is "
-          + current.get().kind().wireName() + "; the kind of an environment cannot change"));
+      return Outcome.rejected(
+          Rejection.conflict(
+              "environment '"
+                  + app.name()
+                  + "/"
+                  + name
+                  + "' is "
+                  + current.get().kind().wireName()
+                  + "; the kind of an environment cannot change"));
     }
 
     Tier tier = Tier.DEV;
@@ -378,12 +464,25 @@ public final class RegistryService {
     }
 
     if (kind == EnvironmentKind.PIPELINE && !app.allowsSharedEnvironment(name)) {
-      errors.add(new FieldError("environment",
-          "'" + name + "' is neither a stage of app '" + app.name() + "' nor one of its allowed environments"));
+      errors.add(
+          new FieldError(
+              "environment",
+              "'"
+                  + name
+                  + "' is neither a stage of app '"
+                  + app.name()
+                  + "' nor one of its allowed environments"));
     }
     if (kind != EnvironmentKind.PIPELINE && app.allowsSharedEnvironment(name)) {
-      errors.add(new FieldError("environment",
-          "'" + name + "' is a shared environment of app '" + app.name() + "' and cannot be " + kind.wireName()));
+      errors.add(
+          new FieldError(
+              "environment",
+              "'"
+                  + name
+                  + "' is a shared environment of app '"
+                  + app.name()
+                  + "' and cannot be "
+                  + kind.wireName()));
     }
 
     String account = spec.account().orElse(null);
@@ -402,34 +501,47 @@ public final class RegistryService {
     if (spec.config().size() > MAX_CONFIG_ENTRIES) {
       errors.add(new FieldError("config", "must have at most " + MAX_CONFIG_ENTRIES + " entries"));
     }
-    spec.config().forEach((k, v) -> {
-      if (!CONFIG_KEY.matcher(k).matches()) {
-        errors.add(new FieldError("config." + k, "keys are letters, digits, '_', '.', '-' and start with a letter or '_'"));
-      } else if (v.length() > MAX_CONFIG_VALUE) {
-        errors.add(new FieldError("config." + k, "must be at most " + MAX_CONFIG_VALUE + " characters"));
-      }
-    });
+    spec.config()
+        .forEach(
+            (k, v) -> {
+              if (!CONFIG_KEY.matcher(k).matches()) {
+                errors.add(
+                    new FieldError(
+                        "config." + k,
+                        "keys are letters, digits, '_', '.', '-' and start with a letter or '_'"));
+              } else if (v.length() > MAX_CONFIG_VALUE) {
+                errors.add(
+                    new FieldError(
+                        "config." + k, "must be at most " + MAX_CONFIG_VALUE + " characters"));
+              }
+            });
     if (spec.secrets().size() > MAX_SECRETS) {
       errors.add(new FieldError("secrets", "must have at most " + MAX_SECRETS + " entries"));
     }
     Map<String, SecretReference> secrets = new HashMap<>();
-    spec.secrets().forEach((k, v) -> {
-      if (!CONFIG_KEY.matcher(k).matches()) {
-        errors.add(new FieldError("secrets." + k, "keys are letters, digits, '_', '.', '-' and start with a letter or '_'"));
-        return;
-      }
-      Optional<String> problem = SecretReference.problem(v);
-      if (problem.isPresent()) {
-        // The message never echoes the value: it may be a secret pasted by mistake.
-        errors.add(new FieldError("secrets." + k, problem.get()));
-      } else {
-        secrets.put(k, new SecretReference(v));
-      }
-    });
+    spec.secrets()
+        .forEach(
+            (k, v) -> {
+              if (!CONFIG_KEY.matcher(k).matches()) {
+                errors.add(
+                    new FieldError(
+                        "secrets." + k,
+                        "keys are letters, digits, '_', '.', '-' and start with a letter or '_'"));
+                return;
+              }
+              Optional<String> problem = SecretReference.problem(v);
+              if (problem.isPresent()) {
+                // The message never echoes the value: it may be a secret pasted by mistake.
+                errors.add(new FieldError("secrets." + k, problem.get()));
+              } else {
+                secrets.put(k, new SecretReference(v));
+              }
+            });
 
     String owner = spec.owner().orElse(current.map(Environment::owner).orElse(caller.name()));
     if (!Principal.NAME.matcher(owner).matches()) {
-      errors.add(new FieldError("owner", "must be a principal name (letters, digits and ._@+=,:/-)"));
+      errors.add(
+          new FieldError("owner", "must be a principal name (letters, digits and ._@+=,:/-)"));
     }
 
     Optional<Instant> expiresAt = spec.expiresAt();
@@ -439,7 +551,9 @@ public final class RegistryService {
       } else if (!expiresAt.get().isAfter(now)) {
         errors.add(new FieldError("expiresAt", "must be in the future"));
       } else if (expiresAt.get().isAfter(now.plus(MAX_EPHEMERAL_LIFETIME))) {
-        errors.add(new FieldError("expiresAt", "must be at most " + MAX_EPHEMERAL_LIFETIME.toDays() + " days ahead"));
+        errors.add(
+            new FieldError(
+                "expiresAt", "must be at most " + MAX_EPHEMERAL_LIFETIME.toDays() + " days ahead"));
       }
     } else if (expiresAt.isPresent()) {
       errors.add(new FieldError("expiresAt", "only ephemeral environments expire"));
@@ -449,40 +563,46 @@ public final class RegistryService {
       return Outcome.rejected(Rejection.invalid(errors));
     }
     boolean isProtected = spec.isProtected().orElse(tier == Tier.PROD);
-    return Outcome.accepted(new Environment(
-        app.name(),
-        name,
-        kind,
-        tier,
-        account,
-        region,
-        spec.config(),
-        secrets,
-        isProtected,
-        owner,
-        expiresAt,
-        current.flatMap(Environment::deployed),
-        current.flatMap(Environment::freeze),
-        current.map(Environment::createdAt).orElse(now),
-        current.map(Environment::createdBy).orElse(caller.name()),
-        now,
-        current.map(e -> e.revision() + 1).orElse(1L)));
+    return Outcome.accepted(
+        new Environment(
+            app.name(),
+            name,
+            kind,
+            tier,
+            account,
+            region,
+            spec.config(),
+            secrets,
+            isProtected,
+            owner,
+            expiresAt,
+            current.flatMap(Environment::deployed),
+            current.flatMap(Environment::freeze),
+            current.map(Environment::createdAt).orElse(now),
+            current.map(Environment::createdBy).orElse(caller.name()),
+            now,
+            current.map(e -> e.revision() + 1).orElse(1L)));
   }
 
   // ---------------------------------------------------------------- releases
 
   /**
-   * Registers a release. Registering the same artifact again answers the existing release (scripts can
-   * retry); the same version with other content is a conflict: a version never changes its bytes.
+   * Registers a release. Registering the same artifact again answers the existing release (scripts
+   * can retry); the same version with other content is a conflict: a version never changes its
+   * bytes.
    */
-  public Outcome<Saved<Release>> registerRelease(Principal caller, String appName, ReleaseSpec spec, Instant now) {
+  public Outcome<Saved<Release>> registerRelease(
+      Principal caller, String appName, ReleaseSpec spec, Instant now) {
     List<FieldError> errors = new ArrayList<>();
     if (spec.version() == null || spec.version().isEmpty()) {
       errors.add(new FieldError("version", "is required"));
     } else if (!VERSION.matcher(spec.version()).matches()) {
-      errors.add(new FieldError("version", "must be 1-128 letters, digits and ._+- starting with a letter or digit"));
+      errors.add(
+          new FieldError(
+              "version", "must be 1-128 letters, digits and ._+- starting with a letter or digit"));
     }
-    artifactUriProblem(spec.artifactUri()).ifPresent(p -> errors.add(new FieldError("artifactUri", p)));
+    artifactUriProblem(spec.artifactUri())
+        .ifPresent(p -> errors.add(new FieldError("artifactUri", p)));
     if (spec.digest() == null || spec.digest().isEmpty()) {
       errors.add(new FieldError("digest", "is required"));
     } else if (!DIGEST.matcher(spec.digest()).matches()) {
@@ -490,15 +610,26 @@ public final class RegistryService {
     }
     spec.commit()
         .filter(c -> !COMMIT.matcher(c).matches())
-        .ifPresent(c -> errors.add(new FieldError("commit", "must be a git commit id (7-40 lowercase hex digits)")));
+        .ifPresent(
+            c ->
+                errors.add(
+                    new FieldError(
+                        "commit", "must be a git commit id (7-40 lowercase hex digits)")));
     if (!errors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(errors));
     }
     if (registry.findApp(appName).isEmpty()) {
       return Outcome.rejected(Rejection.notFound("app '" + appName + "' does not exist"));
     }
-    Release release = Release.registered(
-        appName, spec.version(), spec.artifactUri(), spec.digest(), spec.commit(), now, caller.name());
+    Release release =
+        Release.registered(
+            appName,
+            spec.version(),
+            spec.artifactUri(),
+            spec.digest(),
+            spec.commit(),
+            now,
+            caller.name());
     return switch (registry.createRelease(release)) {
       case WriteResult.Written w -> Outcome.accepted(new Saved<>(release, true));
       case WriteResult.AlreadyExists a -> {
@@ -506,20 +637,31 @@ public final class RegistryService {
         if (existing.isPresent() && existing.get().describesSameArtifactAs(release)) {
           yield Outcome.accepted(new Saved<>(existing.get(), false));
         }
-        yield Outcome.rejected(Rejection.conflict("release " + spec.version() + " of app '" + appName
-            + "' already exists with another artifact; releases are immutable, register a new version"));
+        yield Outcome.rejected(
+            Rejection.conflict(
+                "release "
+                    + spec.version()
+                    + " of app '"
+                    + appName
+                    + "' already exists with another artifact; releases are immutable, register a new version"));
       }
-      case WriteResult.Missing m -> Outcome.rejected(Rejection.notFound("app '" + appName + "' does not exist"));
+      case WriteResult.Missing m ->
+          Outcome.rejected(Rejection.notFound("app '" + appName + "' does not exist"));
       default -> Outcome.rejected(concurrentChange("release " + spec.version()));
     };
   }
 
   public Outcome<Release> getRelease(String app, String version) {
-    return registry.findRelease(app, version)
+    return registry
+        .findRelease(app, version)
         .<Outcome<Release>>map(Outcome::accepted)
-        .orElseGet(() -> Outcome.rejected(registry.findApp(app).isEmpty()
-            ? Rejection.notFound("app '" + app + "' does not exist")
-            : Rejection.notFound("release " + version + " of app '" + app + "' does not exist")));
+        .orElseGet(
+            () ->
+                Outcome.rejected(
+                    registry.findApp(app).isEmpty()
+                        ? Rejection.notFound("app '" + app + "' does not exist")
+                        : Rejection.notFound(
+                            "release " + version + " of app '" + app + "' does not exist")));
   }
 
   public Outcome<Page<Release>> listReleases(String app, PageRequest page) {
@@ -545,7 +687,8 @@ public final class RegistryService {
       if (parsed.getScheme() == null || !ARTIFACT_SCHEMES.contains(parsed.getScheme())) {
         return Optional.of("must be an s3://, https:// or oci:// URI");
       }
-      if (parsed.getRawSchemeSpecificPart() == null || parsed.getRawSchemeSpecificPart().length() < 3) {
+      if (parsed.getRawSchemeSpecificPart() == null
+          || parsed.getRawSchemeSpecificPart().length() < 3) {
         return Optional.of("must name an artifact");
       }
       return Optional.empty();
@@ -557,15 +700,19 @@ public final class RegistryService {
   // ---------------------------------------------------------------- tokens
 
   /**
-   * Issues a bearer token. {@code id} and {@code secret} come from the caller's random source; only the
-   * secret's hash is kept.
+   * Issues a bearer token. {@code id} and {@code secret} come from the caller's random source; only
+   * the secret's hash is kept.
    */
-  public Outcome<IssuedToken> issueToken(Principal caller, TokenSpec spec, String id, String secret, Instant now) {
+  public Outcome<IssuedToken> issueToken(
+      Principal caller, TokenSpec spec, String id, String secret, Instant now) {
     List<FieldError> errors = new ArrayList<>();
     if (spec.principal() == null || spec.principal().isEmpty()) {
       errors.add(new FieldError("principal", "is required"));
     } else if (!Principal.NAME.matcher(spec.principal()).matches()) {
-      errors.add(new FieldError("principal", "must be 1-128 letters, digits and ._@+=,:/- starting with a letter or digit"));
+      errors.add(
+          new FieldError(
+              "principal",
+              "must be 1-128 letters, digits and ._@+=,:/- starting with a letter or digit"));
     }
     Set<Role> roles = EnumSet.noneOf(Role.class);
     if (spec.roles().isEmpty()) {
@@ -581,31 +728,42 @@ public final class RegistryService {
     }
     spec.description()
         .filter(d -> d.length() > MAX_DESCRIPTION)
-        .ifPresent(d -> errors.add(new FieldError("description", "must be at most " + MAX_DESCRIPTION + " characters")));
+        .ifPresent(
+            d ->
+                errors.add(
+                    new FieldError(
+                        "description", "must be at most " + MAX_DESCRIPTION + " characters")));
     spec.expiresInDays()
         .filter(d -> d < 1 || d > MAX_TOKEN_DAYS)
-        .ifPresent(d -> errors.add(new FieldError("expiresInDays", "must be between 1 and " + MAX_TOKEN_DAYS)));
+        .ifPresent(
+            d ->
+                errors.add(
+                    new FieldError("expiresInDays", "must be between 1 and " + MAX_TOKEN_DAYS)));
     if (spec.groups().size() > 20) {
       errors.add(new FieldError("groups", "must have at most 20 entries"));
     }
     for (int i = 0; i < spec.groups().size(); i++) {
       if (!Principal.GROUP.matcher(spec.groups().get(i)).matches()) {
-        errors.add(new FieldError("groups[" + i + "]", "must be 1-32 lowercase letters, digits and - starting with a letter"));
+        errors.add(
+            new FieldError(
+                "groups[" + i + "]",
+                "must be 1-32 lowercase letters, digits and - starting with a letter"));
       }
     }
     if (!errors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(errors));
     }
-    ApiToken token = new ApiToken(
-        id,
-        Secrets.hash(secret),
-        spec.principal(),
-        roles,
-        spec.description().orElse(""),
-        now,
-        caller.name(),
-        spec.expiresInDays().map(d -> now.plus(Duration.ofDays(d))),
-        new java.util.TreeSet<>(spec.groups()));
+    ApiToken token =
+        new ApiToken(
+            id,
+            Secrets.hash(secret),
+            spec.principal(),
+            roles,
+            spec.description().orElse(""),
+            now,
+            caller.name(),
+            spec.expiresInDays().map(d -> now.plus(Duration.ofDays(d))),
+            new java.util.TreeSet<>(spec.groups()));
     return switch (registry.createToken(token)) {
       case WriteResult.Written w -> Outcome.accepted(new IssuedToken(token, secret));
       default -> Outcome.rejected(Rejection.conflict("token id " + id + " is taken; retry"));
@@ -614,7 +772,8 @@ public final class RegistryService {
 
   /** The principal a presented secret stands for, if the token exists and has not expired. */
   public Optional<Principal> authenticate(String secret, Instant now) {
-    return registry.findTokenBySecretHash(Secrets.hash(secret))
+    return registry
+        .findTokenBySecretHash(Secrets.hash(secret))
         .filter(t -> t.isValidAt(now))
         .map(ApiToken::asPrincipal);
   }
@@ -641,7 +800,8 @@ public final class RegistryService {
   }
 
   private static Rejection staleRevision(String what, long expected, long actual) {
-    return Rejection.conflict(what + " is at revision " + actual + ", not " + expected + "; read it again");
+    return Rejection.conflict(
+        what + " is at revision " + actual + ", not " + expected + "; read it again");
   }
 
   private static Rejection concurrentChange(String what) {

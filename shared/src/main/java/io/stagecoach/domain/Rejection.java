@@ -3,8 +3,8 @@ package io.stagecoach.domain;
 import java.util.List;
 
 /**
- * A business refusal, returned as a value (never thrown): the caller maps it to an HTTP problem, a Slack
- * reply or a failed step. {@code code} is one of the stable codes the API documents.
+ * A business refusal, returned as a value (never thrown): the caller maps it to an HTTP problem, a
+ * Slack reply or a failed step. {@code code} is one of the stable codes the API documents.
  */
 public record Rejection(Code code, String detail, List<FieldError> errors) {
 
@@ -33,9 +33,10 @@ public record Rejection(Code code, String detail, List<FieldError> errors) {
   }
 
   public static Rejection invalid(List<FieldError> errors) {
-    String detail = errors.size() == 1
-        ? errors.get(0).field() + ": " + errors.get(0).message()
-        : errors.size() + " fields are invalid";
+    String detail =
+        errors.size() == 1
+            ? errors.get(0).field() + ": " + errors.get(0).message()
+            : errors.size() + " fields are invalid";
     return new Rejection(Code.VALIDATION_FAILED, detail, errors);
   }
 

@@ -4,9 +4,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * An immutable artifact of an app. Its {@code digest} is what every stage receives: the same version
- * can never point at other bytes. {@code intake} is what the release intake found about the artifact
- * ({@code checked}, or {@code rejected} with {@code intakeReason}); empty until the intake has run.
+ * An immutable artifact of an app. Its {@code digest} is what every stage receives: the same
+ * version can never point at other bytes. {@code intake} is what the release intake found about the
+ * artifact ({@code checked}, or {@code rejected} with {@code intakeReason}); empty until the intake
+ * has run.
  */
 public record Release(
     String app,
@@ -21,8 +22,15 @@ public record Release(
 
   /** A release as registered, before its intake. */
   public static Release registered(
-      String app, String version, String artifactUri, String digest, Optional<String> commit, Instant at, String by) {
-    return new Release(app, version, artifactUri, digest, commit, at, by, Optional.empty(), Optional.empty());
+      String app,
+      String version,
+      String artifactUri,
+      String digest,
+      Optional<String> commit,
+      Instant at,
+      String by) {
+    return new Release(
+        app, version, artifactUri, digest, commit, at, by, Optional.empty(), Optional.empty());
   }
 
   /** Whether {@code other} describes the same artifact (a repeated registration, not a new one). */

@@ -1,6 +1,9 @@
 package io.stagecoach.domain;
 
-/** A release was registered (or registered again with the same artifact): it may now be checked and promoted. */
+/**
+ * A release was registered (or registered again with the same artifact): it may now be checked and
+ * promoted.
+ */
 public record ReleaseRegistered(Release release) implements StagecoachEvent {
 
   public static final String DETAIL_TYPE = "Release Registered";

@@ -3,4 +3,5 @@ package io.stagecoach.domain;
 import java.util.Optional;
 
 /** A release as a caller registers it. */
-public record ReleaseSpec(String version, String artifactUri, String digest, Optional<String> commit) {}
+public record ReleaseSpec(
+    String version, String artifactUri, String digest, Optional<String> commit) {}

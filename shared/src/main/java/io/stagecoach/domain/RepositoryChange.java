@@ -3,9 +3,9 @@ package io.stagecoach.domain;
 import java.util.Optional;
 
 /**
- * A change CodeCommit reports about a repository (its "Repository State Change" events): a branch or tag
- * created, moved or deleted, or a merge commit made that no branch points at yet.
- * See https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html
+ * A change CodeCommit reports about a repository (its "Repository State Change" events): a branch
+ * or tag created, moved or deleted, or a merge commit made that no branch points at yet. See
+ * https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html
  */
 public sealed interface RepositoryChange {
 
@@ -23,8 +23,8 @@ public sealed interface RepositoryChange {
   }
 
   /**
-   * A branch or tag was created, moved or deleted. {@code commitId} is where it points now (absent only when
-   * deleted), {@code oldCommitId} where it pointed before (absent when created).
+   * A branch or tag was created, moved or deleted. {@code commitId} is where it points now (absent
+   * only when deleted), {@code oldCommitId} where it pointed before (absent when created).
    */
   record ReferenceChange(
       String repository,
@@ -32,7 +32,8 @@ public sealed interface RepositoryChange {
       ReferenceType type,
       String name,
       Optional<String> commitId,
-      Optional<String> oldCommitId) implements RepositoryChange {
+      Optional<String> oldCommitId)
+      implements RepositoryChange {
 
     public ReferenceChange {
       if (event != ReferenceEvent.DELETED && commitId.isEmpty()) {

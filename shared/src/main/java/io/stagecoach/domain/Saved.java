@@ -1,4 +1,6 @@
 package io.stagecoach.domain;
 
-/** A value the registry now holds, and whether this request created it (or replaced or found it). */
+/**
+ * A value the registry now holds, and whether this request created it (or replaced or found it).
+ */
 public record Saved<T>(T value, boolean created) {}

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 public record SecretReference(String reference) {
 
   private static final Pattern SECRETS_MANAGER =
-      Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}");
+      Pattern.compile(
+          "arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}");
   private static final Pattern SSM_ARN =
       Pattern.compile("arn:aws[a-z-]*:ssm:[a-z0-9-]+:\\d{12}:parameter/[A-Za-z0-9/_.-]{1,1011}");
   private static final Pattern SSM_PATH = Pattern.compile("ssm:/[A-Za-z0-9/_.-]{1,1011}");

@@ -11,12 +11,13 @@ public final class Secrets {
   private Secrets() {}
 
   /**
-   * Token secrets are 256 random bits, so a plain SHA-256 is enough: there is nothing to brute-force,
-   * unlike a password, and a fast hash keeps the authorizer cheap.
+   * Token secrets are 256 random bits, so a plain SHA-256 is enough: there is nothing to
+   * brute-force, unlike a password, and a fast hash keeps the authorizer cheap.
    */
   public static String hash(String secret) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The port that keeps what Stagecoach knows about Slack: which Slack account is which principal, which
- * channel an app's approval requests go to, and which approval requests were posted already.
+ * The port that keeps what Stagecoach knows about Slack: which Slack account is which principal,
+ * which channel an app's approval requests go to, and which approval requests were posted already.
  */
 public interface SlackDirectory {
 
@@ -27,9 +27,9 @@ public interface SlackDirectory {
   WriteResult deleteChannel(String app);
 
   /**
-   * Records that the approval request is being posted, unless it already was: EventBridge may deliver the
-   * same {@code Approval Requested} twice. {@code false} when another delivery claimed it first. The record
-   * is forgotten after {@code keepUntil}.
+   * Records that the approval request is being posted, unless it already was: EventBridge may
+   * deliver the same {@code Approval Requested} twice. {@code false} when another delivery claimed
+   * it first. The record is forgotten after {@code keepUntil}.
    */
   boolean claimApprovalNotice(String app, String approvalId, Instant keepUntil);
 

@@ -10,18 +10,23 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Who is who in Slack: the admin's use cases that link Slack accounts to principals and apps to channels,
- * and the lookup every Slack request starts with. Nothing here trusts a Slack id that the request's
- * signature did not vouch for; that is the webhook's job.
+ * Who is who in Slack: the admin's use cases that link Slack accounts to principals and apps to
+ * channels, and the lookup every Slack request starts with. Nothing here trusts a Slack id that the
+ * request's signature did not vouch for; that is the webhook's job.
  */
 public final class SlackDirectoryService {
 
-  /** Workspace ids: {@code T...} (or {@code E...} for an Enterprise Grid organisation), uppercase. */
+  /**
+   * Workspace ids: {@code T...} (or {@code E...} for an Enterprise Grid organisation), uppercase.
+   */
   public static final Pattern TEAM_ID = Pattern.compile("[TE][A-Z0-9]{2,31}");
+
   /** Member ids: {@code U...}, or {@code W...} for Enterprise Grid members. */
   public static final Pattern USER_ID = Pattern.compile("[UW][A-Z0-9]{2,31}");
+
   /** Public ({@code C}) and private ({@code G}) channels. */
   public static final Pattern CHANNEL_ID = Pattern.compile("[CG][A-Z0-9]{2,31}");
+
   public static final int MAX_GROUPS = 20;
 
   private final SlackDirectory directory;
@@ -40,13 +45,16 @@ public final class SlackDirectoryService {
     return directory.findUser(teamId, userId).map(SlackUser::asPrincipal);
   }
 
-  public Outcome<Saved<SlackUser>> linkUser(Principal caller, String teamId, String userId, SlackUserSpec spec,
-      Instant now) {
+  public Outcome<Saved<SlackUser>> linkUser(
+      Principal caller, String teamId, String userId, SlackUserSpec spec, Instant now) {
     List<FieldError> errors = idProblems(teamId, userId);
     if (spec.principal() == null || spec.principal().isEmpty()) {
       errors.add(new FieldError("principal", "is required"));
     } else if (!Principal.NAME.matcher(spec.principal()).matches()) {
-      errors.add(new FieldError("principal", "must be 1-128 letters, digits and ._@+=,:/- starting with a letter or digit"));
+      errors.add(
+          new FieldError(
+              "principal",
+              "must be 1-128 letters, digits and ._@+=,:/- starting with a letter or digit"));
     }
     Set<Role> roles = EnumSet.noneOf(Role.class);
     if (spec.roles().isEmpty()) {
@@ -65,18 +73,30 @@ public final class SlackDirectoryService {
     }
     for (int i = 0; i < spec.groups().size(); i++) {
       if (!Principal.GROUP.matcher(spec.groups().get(i)).matches()) {
-        errors.add(new FieldError("groups[" + i + "]", "must be 1-32 lowercase letters, digits and - starting with a letter"));
+        errors.add(
+            new FieldError(
+                "groups[" + i + "]",
+                "must be 1-32 lowercase letters, digits and - starting with a letter"));
       }
     }
     if (!errors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(errors));
     }
     boolean created = directory.findUser(teamId, userId).isEmpty();
-    SlackUser user = new SlackUser(teamId, userId, spec.principal(), roles, new TreeSet<>(spec.groups()), now,
-        caller.name());
+    SlackUser user =
+        new SlackUser(
+            teamId,
+            userId,
+            spec.principal(),
+            roles,
+            new TreeSet<>(spec.groups()),
+            now,
+            caller.name());
     return switch (directory.putUser(user)) {
       case WriteResult.Written w -> Outcome.accepted(new Saved<>(user, created));
-      default -> Outcome.rejected(Rejection.conflict("Slack user " + userId + " was changed at the same time; retry"));
+      default ->
+          Outcome.rejected(
+              Rejection.conflict("Slack user " + userId + " was changed at the same time; retry"));
     };
   }
 
@@ -85,7 +105,9 @@ public final class SlackDirectoryService {
     if (!errors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(errors));
     }
-    return directory.findUser(teamId, userId).<Outcome<SlackUser>>map(Outcome::accepted)
+    return directory
+        .findUser(teamId, userId)
+        .<Outcome<SlackUser>>map(Outcome::accepted)
         .orElseGet(() -> Outcome.rejected(notLinked(teamId, userId)));
   }
 
@@ -94,16 +116,22 @@ public final class SlackDirectoryService {
   }
 
   public Outcome<SlackUser> unlinkUser(String teamId, String userId) {
-    return user(teamId, userId).flatMap(user -> switch (directory.deleteUser(teamId, userId)) {
-      case WriteResult.Written w -> Outcome.accepted(user);
-      default -> Outcome.rejected(notLinked(teamId, userId));
-    });
+    return user(teamId, userId)
+        .flatMap(
+            user ->
+                switch (directory.deleteUser(teamId, userId)) {
+                  case WriteResult.Written w -> Outcome.accepted(user);
+                  default -> Outcome.rejected(notLinked(teamId, userId));
+                });
   }
 
-  public Outcome<Saved<SlackChannel>> setChannel(Principal caller, String app, String channelId, Instant now) {
+  public Outcome<Saved<SlackChannel>> setChannel(
+      Principal caller, String app, String channelId, Instant now) {
     if (channelId == null || !CHANNEL_ID.matcher(channelId).matches()) {
-      return Outcome.rejected(Rejection.invalid("channel",
-          "must be a Slack channel id such as C0123ABCD (the channel's details show it), not its name"));
+      return Outcome.rejected(
+          Rejection.invalid(
+              "channel",
+              "must be a Slack channel id such as C0123ABCD (the channel's details show it), not its name"));
     }
     if (registry.findApp(app).isEmpty()) {
       return Outcome.rejected(appMissing(app));
@@ -113,21 +141,35 @@ public final class SlackDirectoryService {
     return switch (directory.putChannel(channel)) {
       case WriteResult.Written w -> Outcome.accepted(new Saved<>(channel, created));
       case WriteResult.Missing m -> Outcome.rejected(appMissing(app));
-      default -> Outcome.rejected(Rejection.conflict("the Slack channel of app '" + app + "' was changed at the same time; retry"));
+      default ->
+          Outcome.rejected(
+              Rejection.conflict(
+                  "the Slack channel of app '" + app + "' was changed at the same time; retry"));
     };
   }
 
   public Outcome<SlackChannel> channel(String app) {
-    return directory.findChannel(app).<Outcome<SlackChannel>>map(Outcome::accepted)
-        .orElseGet(() -> Outcome.rejected(registry.findApp(app).isEmpty() ? appMissing(app)
-            : Rejection.notFound("app '" + app + "' has no Slack channel")));
+    return directory
+        .findChannel(app)
+        .<Outcome<SlackChannel>>map(Outcome::accepted)
+        .orElseGet(
+            () ->
+                Outcome.rejected(
+                    registry.findApp(app).isEmpty()
+                        ? appMissing(app)
+                        : Rejection.notFound("app '" + app + "' has no Slack channel")));
   }
 
   public Outcome<SlackChannel> unsetChannel(String app) {
-    return channel(app).flatMap(channel -> switch (directory.deleteChannel(app)) {
-      case WriteResult.Written w -> Outcome.accepted(channel);
-      default -> Outcome.rejected(Rejection.notFound("app '" + app + "' has no Slack channel"));
-    });
+    return channel(app)
+        .flatMap(
+            channel ->
+                switch (directory.deleteChannel(app)) {
+                  case WriteResult.Written w -> Outcome.accepted(channel);
+                  default ->
+                      Outcome.rejected(
+                          Rejection.notFound("app '" + app + "' has no Slack channel"));
+                });
   }
 
   private static List<FieldError> idProblems(String teamId, String userId) {
@@ -142,7 +184,8 @@ public final class SlackDirectoryService {
   }
 
   private static Rejection notLinked(String teamId, String userId) {
-    return Rejection.notFound("Slack user " + userId + " of workspace " + teamId + " is not linked to a principal");
+    return Rejection.notFound(
+        "Slack user " + userId + " of workspace " + teamId + " is not linked to a principal");
   }
 
   private static Rejection appMissing(String app) {

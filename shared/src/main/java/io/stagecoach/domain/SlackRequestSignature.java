@@ -15,10 +15,10 @@ import javax.crypto.spec.SecretKeySpec;
  * Slack's v0 request signature: proof that a request came from Slack and was sent recently.
  *
  * <p>Slack signs {@code "v0:" + timestamp + ":" + body} with the app's signing secret (HMAC-SHA256,
- * lowercase hex, prefixed {@code v0=}) and sends the result in {@code X-Slack-Signature}, the timestamp
- * in {@code X-Slack-Request-Timestamp}. A request more than five minutes away from {@code now}, in either
- * direction, is refused so a captured request cannot be replayed later.
- * See https://docs.slack.dev/authentication/verifying-requests-from-slack
+ * lowercase hex, prefixed {@code v0=}) and sends the result in {@code X-Slack-Signature}, the
+ * timestamp in {@code X-Slack-Request-Timestamp}. A request more than five minutes away from {@code
+ * now}, in either direction, is refused so a captured request cannot be replayed later. See
+ * https://docs.slack.dev/authentication/verifying-requests-from-slack
  */
 public final class SlackRequestSignature {
 
@@ -27,7 +27,8 @@ public final class SlackRequestSignature {
 
   private static final String VERSION = "v0";
   private static final String ALGORITHM = "HmacSHA256";
-  // Slack sends whole epoch seconds; 12 digits reach the year 33658, and keep the arithmetic far from overflow.
+  // Slack sends whole epoch seconds; 12 digits reach the year 33658, and keep the arithmetic far
+  // from overflow.
   private static final Pattern TIMESTAMP = Pattern.compile("[0-9]{1,12}");
 
   private final SecretKeySpec key;
@@ -58,8 +59,8 @@ public final class SlackRequestSignature {
   }
 
   /**
-   * Checks a request. {@code timestamp} and {@code signature} are the header values as received, {@code null}
-   * when absent; {@code rawBody} is the body exactly as received, before any decoding.
+   * Checks a request. {@code timestamp} and {@code signature} are the header values as received,
+   * {@code null} when absent; {@code rawBody} is the body exactly as received, before any decoding.
    */
   public Verdict verify(String timestamp, String signature, String rawBody, Instant now) {
     if (timestamp == null || timestamp.isEmpty() || signature == null || signature.isEmpty()) {
@@ -72,8 +73,10 @@ public final class SlackRequestSignature {
     if (Math.abs(age) > REPLAY_WINDOW.toSeconds()) {
       return Verdict.STALE;
     }
-    byte[] expected = sign(timestamp, rawBody == null ? "" : rawBody).getBytes(StandardCharsets.UTF_8);
-    // The header is compared as sent: Slack writes lowercase hex, so any other spelling is not its signature.
+    byte[] expected =
+        sign(timestamp, rawBody == null ? "" : rawBody).getBytes(StandardCharsets.UTF_8);
+    // The header is compared as sent: Slack writes lowercase hex, so any other spelling is not its
+    // signature.
     return MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.UTF_8))
         ? Verdict.AUTHENTIC
         : Verdict.BAD_SIGNATURE;
@@ -82,7 +85,9 @@ public final class SlackRequestSignature {
   /** The {@code X-Slack-Signature} value Slack would send for this timestamp and body. */
   public String sign(String timestamp, String rawBody) {
     String base = VERSION + ":" + timestamp + ":" + rawBody;
-    return VERSION + "=" + HexFormat.of().formatHex(mac().doFinal(base.getBytes(StandardCharsets.UTF_8)));
+    return VERSION
+        + "="
+        + HexFormat.of().formatHex(mac().doFinal(base.getBytes(StandardCharsets.UTF_8)));
   }
 
   private Mac mac() {

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A slash command as Slack posts it (https://docs.slack.dev/interactivity/implementing-slash-commands): who
- * typed what, where, and the URL that takes delayed replies. The deprecated verification {@code token} is
- * left out on purpose: requests are authenticated by their signature ({@link SlackRequestSignature}).
+ * A slash command as Slack posts it
+ * (https://docs.slack.dev/interactivity/implementing-slash-commands): who typed what, where, and
+ * the URL that takes delayed replies. The deprecated verification {@code token} is left out on
+ * purpose: requests are authenticated by their signature ({@link SlackRequestSignature}).
  *
  * @param text what followed the command, trimmed; empty when nothing did
  */
@@ -36,8 +37,8 @@ public record SlashCommand(
   }
 
   /**
-   * The command in decoded form fields. A field Slack sends once that appears twice is refused: which of the
-   * two to believe would be a guess.
+   * The command in decoded form fields. A field Slack sends once that appears twice is refused:
+   * which of the two to believe would be a guess.
    */
   public static Outcome<SlashCommand> from(FormFields form) {
     List<FieldError> errors = new ArrayList<>();
@@ -51,26 +52,29 @@ public record SlashCommand(
         errors.add(new FieldError(name, "must appear once"));
       }
     }
-    form.first("command").filter(c -> !c.isBlank() && !c.startsWith("/"))
+    form.first("command")
+        .filter(c -> !c.isBlank() && !c.startsWith("/"))
         .ifPresent(c -> errors.add(new FieldError("command", "must start with '/'")));
-    form.first("response_url").filter(u -> !u.isBlank() && !u.startsWith("https://"))
+    form.first("response_url")
+        .filter(u -> !u.isBlank() && !u.startsWith("https://"))
         .ifPresent(u -> errors.add(new FieldError("response_url", "must be an https:// URL")));
     if (!errors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(errors));
     }
-    return Outcome.accepted(new SlashCommand(
-        form.first("team_id").orElseThrow(),
-        present(form, "team_domain"),
-        present(form, "enterprise_id"),
-        form.first("channel_id").orElseThrow(),
-        present(form, "channel_name"),
-        form.first("user_id").orElseThrow(),
-        present(form, "user_name"),
-        form.first("command").orElseThrow(),
-        form.first("text").orElse("").strip(),
-        form.first("response_url").orElseThrow(),
-        form.first("trigger_id").orElseThrow(),
-        present(form, "api_app_id")));
+    return Outcome.accepted(
+        new SlashCommand(
+            form.first("team_id").orElseThrow(),
+            present(form, "team_domain"),
+            present(form, "enterprise_id"),
+            form.first("channel_id").orElseThrow(),
+            present(form, "channel_name"),
+            form.first("user_id").orElseThrow(),
+            present(form, "user_name"),
+            form.first("command").orElseThrow(),
+            form.first("text").orElse("").strip(),
+            form.first("response_url").orElseThrow(),
+            form.first("trigger_id").orElseThrow(),
+            present(form, "api_app_id")));
   }
 
   /** What the text asks Stagecoach to do. */

@@ -6,14 +6,16 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The values a provisioner may pass as the stack's parameters. A template declares the parameters it wants;
- * only those are passed (CloudFormation refuses undeclared ones):
+ * The values a provisioner may pass as the stack's parameters. A template declares the parameters
+ * it wants; only those are passed (CloudFormation refuses undeclared ones):
+ *
  * <ul>
  *   <li>{@code StagecoachApp}, {@code StagecoachEnvironment}, {@code StagecoachTier};
  *   <li>{@code ReleaseVersion}, {@code ArtifactUri}, {@code ArtifactDigest} (deployments only);
  *   <li>each config entry under its own key;
- *   <li>each secret as a CloudFormation dynamic reference ({@code {{resolve:secretsmanager:...}}} or
- *       {@code {{resolve:ssm-secure:...}}}), so the value is read by CloudFormation and never passes here.
+ *   <li>each secret as a CloudFormation dynamic reference ({@code {{resolve:secretsmanager:...}}}
+ *       or {@code {{resolve:ssm-secure:...}}}), so the value is read by CloudFormation and never
+ *       passes here.
  * </ul>
  */
 public final class StackParameters {
@@ -28,22 +30,30 @@ public final class StackParameters {
     values.put("StagecoachApp", env.app());
     values.put("StagecoachEnvironment", env.name());
     values.put("StagecoachTier", env.tier().wireName());
-    request.release().ifPresent(r -> {
-      values.put("ReleaseVersion", r.version());
-      values.put("ArtifactUri", r.artifactUri());
-      values.put("ArtifactDigest", r.digest());
-    });
+    request
+        .release()
+        .ifPresent(
+            r -> {
+              values.put("ReleaseVersion", r.version());
+              values.put("ArtifactUri", r.artifactUri());
+              values.put("ArtifactDigest", r.digest());
+            });
     return values;
   }
 
-  /** The values for the parameters a template declares; a declared parameter without a value keeps its default. */
+  /**
+   * The values for the parameters a template declares; a declared parameter without a value keeps
+   * its default.
+   */
   public static Map<String, String> forDeclared(ProvisioningRequest request, Set<String> declared) {
     Map<String, String> chosen = new TreeMap<>();
-    available(request).forEach((k, v) -> {
-      if (declared.contains(k)) {
-        chosen.put(k, v);
-      }
-    });
+    available(request)
+        .forEach(
+            (k, v) -> {
+              if (declared.contains(k)) {
+                chosen.put(k, v);
+              }
+            });
     return chosen;
   }
 
@@ -52,7 +62,10 @@ public final class StackParameters {
     Map<String, String> tags = new TreeMap<>();
     tags.put("stagecoach:app", request.environment().app());
     tags.put("stagecoach:env", request.environment().name());
-    request.release().map(Release::version).or(() -> Optional.of("none"))
+    request
+        .release()
+        .map(Release::version)
+        .or(() -> Optional.of("none"))
         .ifPresent(v -> tags.put("stagecoach:release", v));
     return tags;
   }
@@ -67,7 +80,9 @@ public final class StackParameters {
       return "{{resolve:ssm-secure:" + ref.substring("ssm:".length()) + "}}";
     }
     if (ref.contains(":ssm:")) {
-      return "{{resolve:ssm-secure:" + ref.substring(ref.indexOf(":parameter/") + ":parameter".length()) + "}}";
+      return "{{resolve:ssm-secure:"
+          + ref.substring(ref.indexOf(":parameter/") + ":parameter".length())
+          + "}}";
     }
     return "{{resolve:secretsmanager:" + ref + "}}";
   }

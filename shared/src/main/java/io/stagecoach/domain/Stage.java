@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * One step of an app's pipeline: the environment a release reaches at that point, and the gates it passes
- * there: an approval, a deployment window, verification after the deploy, and a soak time before the next
- * stage.
+ * One step of an app's pipeline: the environment a release reaches at that point, and the gates it
+ * passes there: an approval, a deployment window, verification after the deploy, and a soak time
+ * before the next stage.
  */
 public record Stage(
     String environment,

@@ -5,10 +5,17 @@ import java.util.Optional;
 
 /** A token request: for whom, with which roles, for how long. */
 public record TokenSpec(
-    String principal, List<String> roles, Optional<String> description, Optional<Integer> expiresInDays,
+    String principal,
+    List<String> roles,
+    Optional<String> description,
+    Optional<Integer> expiresInDays,
     List<String> groups) {
 
-  public TokenSpec(String principal, List<String> roles, Optional<String> description, Optional<Integer> expiresInDays) {
+  public TokenSpec(
+      String principal,
+      List<String> roles,
+      Optional<String> description,
+      Optional<Integer> expiresInDays) {
     this(principal, roles, description, expiresInDays, List.of());
   }
 

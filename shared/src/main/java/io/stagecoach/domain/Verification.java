@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * How a stage is verified after its deployment: an HTTP GET of the URL in one of the stack's outputs (plus
- * {@code path}) must answer 2xx, tried up to {@code attempts} times {@code interval} apart.
+ * How a stage is verified after its deployment: an HTTP GET of the URL in one of the stack's
+ * outputs (plus {@code path}) must answer 2xx, tried up to {@code attempts} times {@code interval}
+ * apart.
  */
 public record Verification(String urlOutput, String path, int attempts, Duration interval) {
 

@@ -32,7 +32,8 @@ class FormFieldsTest {
   @Test
   void decode_readsPercentEscapesAsUtf8() {
     assertEquals("déploie ✓", decoded("text=d%C3%A9ploie+%E2%9C%93").first("text").orElseThrow());
-    assertEquals("ö", decoded("text=%c3%b6").first("text").orElseThrow(), "lowercase hex digits are fine");
+    assertEquals(
+        "ö", decoded("text=%c3%b6").first("text").orElseThrow(), "lowercase hex digits are fine");
   }
 
   @Test
@@ -48,7 +49,8 @@ class FormFieldsTest {
     FormFields form = decoded("text=&flag&x=a=b");
     assertEquals("", form.first("text").orElseThrow());
     assertEquals("", form.first("flag").orElseThrow());
-    assertEquals("a=b", form.first("x").orElseThrow(), "only the first '=' separates name from value");
+    assertEquals(
+        "a=b", form.first("x").orElseThrow(), "only the first '=' separates name from value");
   }
 
   @Test
@@ -64,12 +66,22 @@ class FormFieldsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"text=100%", "text=%2", "text=%zz", "te%xt=1", "text=%C3", "text=%FF%FE", "text=%E2%9C"})
+  @ValueSource(
+      strings = {
+        "text=100%",
+        "text=%2",
+        "text=%zz",
+        "te%xt=1",
+        "text=%C3",
+        "text=%FF%FE",
+        "text=%E2%9C"
+      })
   void decode_refusesAStrayPercentOrBytesThatAreNotUtf8_asAValue(String body) {
-    Rejection rejection = switch (FormFields.decode(body)) {
-      case Outcome.Accepted<FormFields> a -> fail("accepted: " + a.value());
-      case Outcome.Rejected<FormFields> r -> r.rejection();
-    };
+    Rejection rejection =
+        switch (FormFields.decode(body)) {
+          case Outcome.Accepted<FormFields> a -> fail("accepted: " + a.value());
+          case Outcome.Rejected<FormFields> r -> r.rejection();
+        };
     assertEquals(Rejection.Code.VALIDATION_FAILED, rejection.code());
     assertEquals("body", rejection.errors().get(0).field());
   }

@@ -23,11 +23,13 @@ class SlackRequestSignatureTest {
   private static final String SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
   private static final String TIMESTAMP = "1531420618";
   private static final Instant SIGNED_AT = Instant.ofEpochSecond(1531420618L);
-  private static final String BODY = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow"
-      + "&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner"
-      + "&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J"
-      + "%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
-  private static final String SIGNATURE = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503";
+  private static final String BODY =
+      "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow"
+          + "&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner"
+          + "&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J"
+          + "%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+  private static final String SIGNATURE =
+      "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503";
 
   private final SlackRequestSignature slack = new SlackRequestSignature(SECRET);
 
@@ -45,26 +47,33 @@ class SlackRequestSignatureTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("conformanceVectors")
   void verify_agreesWithEveryRecordedVector(String name, JsonNode vector) {
-    SlackRequestSignature verifier = new SlackRequestSignature(vector.get("signingSecret").asText());
+    SlackRequestSignature verifier =
+        new SlackRequestSignature(vector.get("signingSecret").asText());
     String timestamp = vector.get("timestamp").isNull() ? null : vector.get("timestamp").asText();
-    JsonNode header = vector.has("expectedSignature") ? vector.get("expectedSignature") : vector.get("headerSignature");
+    JsonNode header =
+        vector.has("expectedSignature")
+            ? vector.get("expectedSignature")
+            : vector.get("headerSignature");
     String signature = header.isNull() ? null : header.asText();
-    // The README: a clock fixed at the signing time, except for the expiry vector, judged by the real clock.
+    // The README: a clock fixed at the signing time, except for the expiry vector, judged by the
+    // real clock.
     Instant now = name.equals("expired-timestamp") ? Instant.now() : SIGNED_AT;
 
     Verdict verdict = verifier.verify(timestamp, signature, vector.get("body").asText(), now);
 
     assertEquals(vector.get("valid").asBoolean(), verdict.isAuthentic(), name + " gave " + verdict);
-    Verdict expected = switch (name) {
-      case "slack-docs-official-example" -> Verdict.AUTHENTIC;
-      case "tampered-body" -> Verdict.BAD_SIGNATURE;
-      case "expired-timestamp" -> Verdict.STALE;
-      case "missing-headers" -> Verdict.MISSING_HEADER;
-      default -> fail("a vector this test does not know: " + name);
-    };
+    Verdict expected =
+        switch (name) {
+          case "slack-docs-official-example" -> Verdict.AUTHENTIC;
+          case "tampered-body" -> Verdict.BAD_SIGNATURE;
+          case "expired-timestamp" -> Verdict.STALE;
+          case "missing-headers" -> Verdict.MISSING_HEADER;
+          default -> fail("a vector this test does not know: " + name);
+        };
     assertEquals(expected, verdict, name);
     if (vector.has("baseString") && vector.has("expectedSignature")) {
-      assertEquals(vector.get("baseString").asText(), "v0:" + timestamp + ":" + vector.get("body").asText());
+      assertEquals(
+          vector.get("baseString").asText(), "v0:" + timestamp + ":" + vector.get("body").asText());
       assertEquals(signature, verifier.sign(timestamp, vector.get("body").asText()));
     }
   }
@@ -81,23 +90,28 @@ class SlackRequestSignatureTest {
 
   @Test
   void verify_acceptsARequestExactlyFiveMinutesOldOrAhead() {
-    assertEquals(Verdict.AUTHENTIC, slack.verify(TIMESTAMP, SIGNATURE, BODY, SIGNED_AT.plusSeconds(300)));
-    assertEquals(Verdict.AUTHENTIC, slack.verify(TIMESTAMP, SIGNATURE, BODY, SIGNED_AT.minusSeconds(300)));
+    assertEquals(
+        Verdict.AUTHENTIC, slack.verify(TIMESTAMP, SIGNATURE, BODY, SIGNED_AT.plusSeconds(300)));
+    assertEquals(
+        Verdict.AUTHENTIC, slack.verify(TIMESTAMP, SIGNATURE, BODY, SIGNED_AT.minusSeconds(300)));
   }
 
   @Test
   void verify_refusesARequestOlderThanFiveMinutes() {
-    assertEquals(Verdict.STALE, slack.verify(TIMESTAMP, SIGNATURE, BODY, SIGNED_AT.plusSeconds(301)));
+    assertEquals(
+        Verdict.STALE, slack.verify(TIMESTAMP, SIGNATURE, BODY, SIGNED_AT.plusSeconds(301)));
   }
 
   @Test
   void verify_refusesARequestFromMoreThanFiveMinutesInTheFuture() {
-    assertEquals(Verdict.STALE, slack.verify(TIMESTAMP, SIGNATURE, BODY, SIGNED_AT.minusSeconds(301)));
+    assertEquals(
+        Verdict.STALE, slack.verify(TIMESTAMP, SIGNATURE, BODY, SIGNED_AT.minusSeconds(301)));
   }
 
   @Test
   void verify_refusesAReplayOfAValidRequestAnHourLater() {
-    assertEquals(Verdict.STALE, slack.verify(TIMESTAMP, SIGNATURE, BODY, SIGNED_AT.plusSeconds(3600)));
+    assertEquals(
+        Verdict.STALE, slack.verify(TIMESTAMP, SIGNATURE, BODY, SIGNED_AT.plusSeconds(3600)));
   }
 
   @Test
@@ -119,8 +133,17 @@ class SlackRequestSignatureTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"abc", "1531420618.5", "-1531420618", "+1531420618", " 1531420618", "1e9", "١٥٣١٤٢٠٦١٨",
-      "99999999999999999999999"})
+  @ValueSource(
+      strings = {
+        "abc",
+        "1531420618.5",
+        "-1531420618",
+        "+1531420618",
+        " 1531420618",
+        "1e9",
+        "١٥٣١٤٢٠٦١٨",
+        "99999999999999999999999"
+      })
   void verify_refusesATimestampThatIsNotWholeEpochSeconds(String timestamp) {
     assertEquals(Verdict.MALFORMED_TIMESTAMP, slack.verify(timestamp, SIGNATURE, BODY, SIGNED_AT));
   }
@@ -135,8 +158,11 @@ class SlackRequestSignatureTest {
 
   @Test
   void verify_refusesTheSignatureWithoutItsVersionPrefix() {
-    assertEquals(Verdict.BAD_SIGNATURE, slack.verify(TIMESTAMP, SIGNATURE.substring(3), BODY, SIGNED_AT));
-    assertEquals(Verdict.BAD_SIGNATURE, slack.verify(TIMESTAMP, "v1=" + SIGNATURE.substring(3), BODY, SIGNED_AT));
+    assertEquals(
+        Verdict.BAD_SIGNATURE, slack.verify(TIMESTAMP, SIGNATURE.substring(3), BODY, SIGNED_AT));
+    assertEquals(
+        Verdict.BAD_SIGNATURE,
+        slack.verify(TIMESTAMP, "v1=" + SIGNATURE.substring(3), BODY, SIGNED_AT));
   }
 
   @Test
@@ -147,7 +173,9 @@ class SlackRequestSignatureTest {
 
   @Test
   void verify_refusesATruncatedOrExtendedSignature() {
-    assertEquals(Verdict.BAD_SIGNATURE, slack.verify(TIMESTAMP, SIGNATURE.substring(0, 40), BODY, SIGNED_AT));
+    assertEquals(
+        Verdict.BAD_SIGNATURE,
+        slack.verify(TIMESTAMP, SIGNATURE.substring(0, 40), BODY, SIGNED_AT));
     assertEquals(Verdict.BAD_SIGNATURE, slack.verify(TIMESTAMP, SIGNATURE + "00", BODY, SIGNED_AT));
   }
 
@@ -162,7 +190,9 @@ class SlackRequestSignatureTest {
     String body = "text=d%C3%A9ploie&user_name=zo\u00eb";
     String signed = slack.sign(TIMESTAMP, body);
     assertEquals(Verdict.AUTHENTIC, slack.verify(TIMESTAMP, signed, body, SIGNED_AT));
-    assertEquals(Verdict.BAD_SIGNATURE, slack.verify(TIMESTAMP, signed, body.replace('\u00eb', 'e'), SIGNED_AT));
+    assertEquals(
+        Verdict.BAD_SIGNATURE,
+        slack.verify(TIMESTAMP, signed, body.replace('\u00eb', 'e'), SIGNED_AT));
   }
 
   @Test

@@ -17,13 +17,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class SlashCommandTest {
 
-  private static final String BODY = "team_id=T0001&team_domain=example&channel_id=C2147483705&channel_name=test"
-      + "&user_id=U2147483697&user_name=Steve&command=%2Fstagecoach&text=deploy+payments+1.4.2+to+staging"
-      + "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1234%2F5678&trigger_id=13345224609.738474920.8088930838d88f008e0";
+  private static final String BODY =
+      "team_id=T0001&team_domain=example&channel_id=C2147483705&channel_name=test"
+          + "&user_id=U2147483697&user_name=Steve&command=%2Fstagecoach&text=deploy+payments+1.4.2+to+staging"
+          + "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1234%2F5678&trigger_id=13345224609.738474920.8088930838d88f008e0";
 
   static Stream<Arguments> recordedPayloads() throws Exception {
-    JsonNode payloads = new ObjectMapper()
-        .readTree(Conformance.folder("slack").resolve("slash-command-payloads.json").toFile()).get("payloads");
+    JsonNode payloads =
+        new ObjectMapper()
+            .readTree(Conformance.folder("slack").resolve("slash-command-payloads.json").toFile())
+            .get("payloads");
     List<Arguments> cases = new ArrayList<>();
     for (JsonNode p : payloads) {
       cases.add(Arguments.of(p.get("name").asText(), p));
@@ -35,14 +38,17 @@ class SlashCommandTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("recordedPayloads")
   void formDecoding_givesExactlyTheRecordedFields(String name, JsonNode payload) {
-    FormFields form = switch (FormFields.decode(payload.get("body").asText())) {
-      case Outcome.Accepted<FormFields> a -> a.value();
-      case Outcome.Rejected<FormFields> r -> fail("refused: " + r.rejection());
-    };
+    FormFields form =
+        switch (FormFields.decode(payload.get("body").asText())) {
+          case Outcome.Accepted<FormFields> a -> a.value();
+          case Outcome.Rejected<FormFields> r -> fail("refused: " + r.rejection());
+        };
     Map<String, JsonNode> expected = new java.util.LinkedHashMap<>();
     payload.get("decodedFields").properties().forEach(e -> expected.put(e.getKey(), e.getValue()));
     assertEquals(expected.keySet(), form.values().keySet(), name);
-    expected.forEach((field, value) -> assertEquals(List.of(value.asText()), form.all(field), name + " " + field));
+    expected.forEach(
+        (field, value) ->
+            assertEquals(List.of(value.asText()), form.all(field), name + " " + field));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -58,8 +64,11 @@ class SlashCommandTest {
     assertEquals(fields.get("text").asText(), command.text());
     assertEquals(fields.get("response_url").asText(), command.responseUrl());
     assertEquals(fields.get("trigger_id").asText(), command.triggerId());
-    assertEquals(Optional.ofNullable(fields.get("enterprise_id")).map(JsonNode::asText), command.enterpriseId());
-    assertEquals(Optional.ofNullable(fields.get("api_app_id")).map(JsonNode::asText), command.apiAppId());
+    assertEquals(
+        Optional.ofNullable(fields.get("enterprise_id")).map(JsonNode::asText),
+        command.enterpriseId());
+    assertEquals(
+        Optional.ofNullable(fields.get("api_app_id")).map(JsonNode::asText), command.apiAppId());
   }
 
   @Test
@@ -71,9 +80,14 @@ class SlashCommandTest {
 
   @Test
   void parse_givesHelp_whenTheTextIsEmptyOrAbsent() {
-    assertEquals(new ChatCommand.Help(), accepted(SlashCommand.parse(BODY.replace("deploy+payments+1.4.2+to+staging", "")))
-        .chatCommand());
-    assertEquals("", accepted(SlashCommand.parse(BODY.replace("&text=deploy+payments+1.4.2+to+staging", ""))).text());
+    assertEquals(
+        new ChatCommand.Help(),
+        accepted(SlashCommand.parse(BODY.replace("deploy+payments+1.4.2+to+staging", "")))
+            .chatCommand());
+    assertEquals(
+        "",
+        accepted(SlashCommand.parse(BODY.replace("&text=deploy+payments+1.4.2+to+staging", "")))
+            .text());
   }
 
   @Test

@@ -21,10 +21,11 @@ public final class Fixtures {
   public static final String DIGEST = "sha256:" + "ab".repeat(32);
 
   /**
-   * An environment template with one table, a parameter from the environment's config and outputs that use
-   * both: what the local provisioner makes, and what tests look for.
+   * An environment template with one table, a parameter from the environment's config and outputs
+   * that use both: what the local provisioner makes, and what tests look for.
    */
-  public static final String ORDERS_TEMPLATE = """
+  public static final String ORDERS_TEMPLATE =
+      """
       {
         "Parameters": {
           "LOG_LEVEL": {"Type": "String", "Default": "warn"},
@@ -56,19 +57,30 @@ public final class Fixtures {
   private Fixtures() {}
 
   public static AppSpec app(String name) {
-    return new AppSpec(name, Optional.of("the " + name + " service"), List.of("dev", "staging", "prod"), List.of("qa"),
+    return new AppSpec(
+        name,
+        Optional.of("the " + name + " service"),
+        List.of("dev", "staging", "prod"),
+        List.of("qa"),
         Optional.of(EnvironmentTemplate.inline(ORDERS_TEMPLATE)));
   }
 
   public static EnvironmentSpec pipelineEnvironment(String tier) {
     return new EnvironmentSpec(
-        Optional.of("pipeline"), Optional.of(tier), Optional.of("123456789012"), Optional.of("eu-west-1"),
+        Optional.of("pipeline"),
+        Optional.of(tier),
+        Optional.of("123456789012"),
+        Optional.of("eu-west-1"),
         Map.of("LOG_LEVEL", "info"),
-        Map.of("DB_PASSWORD", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-pass-AbCdEf"),
-        Optional.empty(), Optional.empty(), Optional.empty());
+        Map.of(
+            "DB_PASSWORD", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-pass-AbCdEf"),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   public static ReleaseSpec release(String version) {
-    return new ReleaseSpec(version, "s3://artifacts/payments/" + version + ".zip", DIGEST, Optional.of("0123abc"));
+    return new ReleaseSpec(
+        version, "s3://artifacts/payments/" + version + ".zip", DIGEST, Optional.of("0123abc"));
   }
 }

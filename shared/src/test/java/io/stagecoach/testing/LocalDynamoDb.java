@@ -1,7 +1,5 @@
 package io.stagecoach.testing;
 
-import software.amazon.dynamodb.services.local.main.ServerRunner;
-import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -19,10 +17,12 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.dynamodb.services.local.main.ServerRunner;
+import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
 /**
- * DynamoDB Local, in this JVM, in memory: one server per test JVM, a fresh table per test class. Tests
- * talk to it over HTTP with a real SDK client, as the functions do in Lambda.
+ * DynamoDB Local, in this JVM, in memory: one server per test JVM, a fresh table per test class.
+ * Tests talk to it over HTTP with a real SDK client, as the functions do in Lambda.
  */
 public final class LocalDynamoDb {
 
@@ -39,8 +39,9 @@ public final class LocalDynamoDb {
         try (ServerSocket socket = new ServerSocket(0)) {
           port = socket.getLocalPort();
         }
-        server = ServerRunner.createServerFromCommandLineArgs(
-            new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+        server =
+            ServerRunner.createServerFromCommandLineArgs(
+                new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
         server.start();
         endpoint = URI.create("http://127.0.0.1:" + port);
         Runtime.getRuntime().addShutdownHook(new Thread(LocalDynamoDb::stop));
@@ -53,12 +54,14 @@ public final class LocalDynamoDb {
 
   public static synchronized DynamoDbClient client() {
     if (client == null) {
-      client = DynamoDbClient.builder()
-          .endpointOverride(endpoint())
-          .region(Region.US_EAST_1)
-          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-          .httpClientBuilder(UrlConnectionHttpClient.builder())
-          .build();
+      client =
+          DynamoDbClient.builder()
+              .endpointOverride(endpoint())
+              .region(Region.US_EAST_1)
+              .credentialsProvider(
+                  StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+              .httpClientBuilder(UrlConnectionHttpClient.builder())
+              .build();
     }
     return client;
   }
@@ -66,13 +69,20 @@ public final class LocalDynamoDb {
   /** A new, empty registry table with the key design the CDK app defines; returns its name. */
   public static String newRegistryTable() {
     String name = "registry-" + UUID.randomUUID();
-    client().createTable(t -> t.tableName(name)
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(
-            attribute("pk"), attribute("sk"), attribute("gsi1pk"), attribute("gsi1sk"),
-            attribute("gsi2pk"), attribute("gsi2sk"))
-        .keySchema(hash("pk"), range("sk"))
-        .globalSecondaryIndexes(index("gsi1"), index("gsi2")));
+    client()
+        .createTable(
+            t ->
+                t.tableName(name)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(
+                        attribute("pk"),
+                        attribute("sk"),
+                        attribute("gsi1pk"),
+                        attribute("gsi1sk"),
+                        attribute("gsi2pk"),
+                        attribute("gsi2sk"))
+                    .keySchema(hash("pk"), range("sk"))
+                    .globalSecondaryIndexes(index("gsi1"), index("gsi2")));
     return name;
   }
 
@@ -85,7 +95,10 @@ public final class LocalDynamoDb {
   }
 
   private static AttributeDefinition attribute(String name) {
-    return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    return AttributeDefinition.builder()
+        .attributeName(name)
+        .attributeType(ScalarAttributeType.S)
+        .build();
   }
 
   private static KeySchemaElement hash(String name) {

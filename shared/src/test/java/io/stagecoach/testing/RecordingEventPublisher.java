@@ -5,7 +5,10 @@ import io.stagecoach.domain.StagecoachEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** An in-memory stand-in for the bus in handler tests; it can be told to fail like an unreachable bus. */
+/**
+ * An in-memory stand-in for the bus in handler tests; it can be told to fail like an unreachable
+ * bus.
+ */
 public final class RecordingEventPublisher implements EventPublisher {
 
   private final List<StagecoachEvent> published = new CopyOnWriteArrayList<>();

@@ -18,17 +18,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
- * Slack, as far as Stagecoach calls it, on loopback: the Web API ({@code /api/chat.postMessage}) and response
- * URLs (any other path). It records every request and answers as Slack does when all is well ({@code ok} with a
- * message {@code ts}; {@code ok} as text for response URLs) unless told to answer otherwise.
+ * Slack, as far as Stagecoach calls it, on loopback: the Web API ({@code /api/chat.postMessage})
+ * and response URLs (any other path). It records every request and answers as Slack does when all
+ * is well ({@code ok} with a message {@code ts}; {@code ok} as text for response URLs) unless told
+ * to answer otherwise.
  */
 public final class SlackReceiver implements AutoCloseable {
 
   /** One request Stagecoach made. */
   public record Call(String method, String path, Map<String, List<String>> headers, String body) {
     public Optional<String> header(String name) {
-      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-          .flatMap(e -> e.getValue().stream()).findFirst();
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .flatMap(e -> e.getValue().stream())
+          .findFirst();
     }
 
     public boolean isPostMessage() {
@@ -48,27 +51,38 @@ public final class SlackReceiver implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    server.createContext("/", exchange -> {
-      String body;
-      try (InputStream in = exchange.getRequestBody()) {
-        body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      String path = exchange.getRequestURI().getRawPath();
-      calls.add(new Call(exchange.getRequestMethod(), path, Map.copyOf(exchange.getRequestHeaders()), body));
-      Answer answer = next.poll();
-      if (answer == null) {
-        answer = path.startsWith("/api/")
-            ? new Answer(200, "application/json", "{\"ok\":true,\"channel\":\"C0000\",\"ts\":\"1700000000.000100\"}")
-            : new Answer(200, "text/plain", "ok");
-      }
-      byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", answer.contentType());
-      exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
-      if (bytes.length > 0) {
-        exchange.getResponseBody().write(bytes);
-      }
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          String body;
+          try (InputStream in = exchange.getRequestBody()) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          }
+          String path = exchange.getRequestURI().getRawPath();
+          calls.add(
+              new Call(
+                  exchange.getRequestMethod(),
+                  path,
+                  Map.copyOf(exchange.getRequestHeaders()),
+                  body));
+          Answer answer = next.poll();
+          if (answer == null) {
+            answer =
+                path.startsWith("/api/")
+                    ? new Answer(
+                        200,
+                        "application/json",
+                        "{\"ok\":true,\"channel\":\"C0000\",\"ts\":\"1700000000.000100\"}")
+                    : new Answer(200, "text/plain", "ok");
+          }
+          byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", answer.contentType());
+          exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+          if (bytes.length > 0) {
+            exchange.getResponseBody().write(bytes);
+          }
+          exchange.close();
+        });
     server.start();
   }
 
@@ -109,7 +123,8 @@ public final class SlackReceiver implements AutoCloseable {
     }
     List<String> seen = new ArrayList<>();
     calls.forEach(c -> seen.add(c.method() + " " + c.path() + " " + c.body()));
-    throw new AssertionError("Slack received no such request within " + timeout + "; it received " + seen);
+    throw new AssertionError(
+        "Slack received no such request within " + timeout + "; it received " + seen);
   }
 
   @Override

@@ -4,10 +4,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import io.stagecoach.domain.DeploymentService;
 import io.stagecoach.domain.EventPublisher;
-import io.stagecoach.domain.PromotionService;
 import io.stagecoach.domain.FieldError;
 import io.stagecoach.domain.Naming;
 import io.stagecoach.domain.Principal;
+import io.stagecoach.domain.PromotionService;
 import io.stagecoach.domain.RegistryService;
 import io.stagecoach.domain.Rejection;
 import io.stagecoach.domain.Role;
@@ -22,7 +22,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -33,8 +32,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The v1 REST API behind API Gateway's Lambda proxy integration: finds the route, checks the caller's
- * role (the token authorizer has already authenticated it), guards the body, and runs the route.
+ * The v1 REST API behind API Gateway's Lambda proxy integration: finds the route, checks the
+ * caller's role (the token authorizer has already authenticated it), guards the body, and runs the
+ * route.
  */
 public final class Api {
 
@@ -45,13 +45,24 @@ public final class Api {
   private final String openApiDocument;
 
   /** An API without Slack links: its Slack routes answer 503. */
-  public Api(RegistryService registry, DeploymentService deployments, PromotionService promotions, TierPlanner planner,
-      EventPublisher events, Clock clock) {
+  public Api(
+      RegistryService registry,
+      DeploymentService deployments,
+      PromotionService promotions,
+      TierPlanner planner,
+      EventPublisher events,
+      Clock clock) {
     this(registry, deployments, promotions, planner, events, Optional.empty(), clock);
   }
 
-  public Api(RegistryService registry, DeploymentService deployments, PromotionService promotions, TierPlanner planner,
-      EventPublisher events, Optional<SlackDirectoryService> slack, Clock clock) {
+  public Api(
+      RegistryService registry,
+      DeploymentService deployments,
+      PromotionService promotions,
+      TierPlanner planner,
+      EventPublisher events,
+      Optional<SlackDirectoryService> slack,
+      Clock clock) {
     TokenSource ids = new TokenSource();
     List<Route> all = new ArrayList<>(new RegistryRoutes(registry, clock, ids, events).routes());
     all.addAll(new DeploymentRoutes(registry, deployments, planner, clock, ids).routes());
@@ -68,26 +79,44 @@ public final class Api {
   }
 
   public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event) {
-    String requestId = event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
-        ? event.getRequestContext().getRequestId() : "local";
+    String requestId =
+        event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
+            ? event.getRequestContext().getRequestId()
+            : "local";
     String path = event.getPath() == null ? "/" : event.getPath();
     try {
       return toEvent(dispatch(event, path, requestId));
     } catch (RuntimeException e) {
-      // Nothing of the exception reaches the caller; the request id ties the log line to the answer.
-      System.err.println("{\"level\":\"ERROR\",\"requestId\":\"" + requestId + "\",\"route\":\""
-          + event.getHttpMethod() + "\",\"error\":\"" + e.getClass().getName() + "\"}");
+      // Nothing of the exception reaches the caller; the request id ties the log line to the
+      // answer.
+      System.err.println(
+          "{\"level\":\"ERROR\",\"requestId\":\""
+              + requestId
+              + "\",\"route\":\""
+              + event.getHttpMethod()
+              + "\",\"error\":\""
+              + e.getClass().getName()
+              + "\"}");
       e.printStackTrace();
-      return toEvent(ApiResponse.problem(500, "internal_error", "Internal error",
-          "the request failed inside Stagecoach; quote request id " + requestId, path));
+      return toEvent(
+          ApiResponse.problem(
+              500,
+              "internal_error",
+              "Internal error",
+              "the request failed inside Stagecoach; quote request id " + requestId,
+              path));
     }
   }
 
   private ApiResponse dispatch(APIGatewayProxyRequestEvent event, String path, String requestId) {
-    String method = event.getHttpMethod() == null ? "" : event.getHttpMethod().toUpperCase(java.util.Locale.ROOT);
+    String method =
+        event.getHttpMethod() == null
+            ? ""
+            : event.getHttpMethod().toUpperCase(java.util.Locale.ROOT);
     Optional<List<String>> segments = segments(path);
     if (segments.isEmpty()) {
-      return ApiResponse.rejection(Rejection.invalid("path", "has a malformed percent-encoding"), path);
+      return ApiResponse.rejection(
+          Rejection.invalid("path", "has a malformed percent-encoding"), path);
     }
     Set<String> allowed = new LinkedHashSet<>();
     for (Route route : routes) {
@@ -102,32 +131,50 @@ public final class Api {
       return run(route, params.get(), event, path, requestId);
     }
     if (!allowed.isEmpty()) {
-      return ApiResponse.problem(405, "validation_failed", "Method not allowed",
-          method + " is not allowed here; use " + String.join(", ", allowed), path)
+      return ApiResponse.problem(
+              405,
+              "validation_failed",
+              "Method not allowed",
+              method + " is not allowed here; use " + String.join(", ", allowed),
+              path)
           .withHeader("Allow", String.join(", ", allowed));
     }
     return ApiResponse.rejection(Rejection.notFound("no route for " + method + " " + path), path);
   }
 
-  private ApiResponse run(Route route, Map<String, String> params, APIGatewayProxyRequestEvent event,
-      String path, String requestId) {
+  private ApiResponse run(
+      Route route,
+      Map<String, String> params,
+      APIGatewayProxyRequestEvent event,
+      String path,
+      String requestId) {
     Optional<Principal> caller = principal(event);
     if (route.requiredRole().isPresent()) {
       if (caller.isEmpty()) {
-        return ApiResponse.rejection(Rejection.of(Rejection.Code.UNAUTHORIZED, "a valid bearer token is required"), path)
+        return ApiResponse.rejection(
+                Rejection.of(Rejection.Code.UNAUTHORIZED, "a valid bearer token is required"), path)
             .withHeader("WWW-Authenticate", "Bearer");
       }
       Role needed = route.requiredRole().get();
       if (!caller.get().may(needed)) {
-        return ApiResponse.rejection(Rejection.of(Rejection.Code.FORBIDDEN,
-            "this route needs the " + needed.wireName() + " role; " + caller.get().name() + " has "
-                + caller.get().roles().stream().map(Role::wireName).sorted().toList()), path);
+        return ApiResponse.rejection(
+            Rejection.of(
+                Rejection.Code.FORBIDDEN,
+                "this route needs the "
+                    + needed.wireName()
+                    + " role; "
+                    + caller.get().name()
+                    + " has "
+                    + caller.get().roles().stream().map(Role::wireName).sorted().toList()),
+            path);
       }
     }
     List<FieldError> pathErrors = new ArrayList<>();
-    Optional.ofNullable(params.get("app")).flatMap(Naming::appNameProblem)
+    Optional.ofNullable(params.get("app"))
+        .flatMap(Naming::appNameProblem)
         .ifPresent(p -> pathErrors.add(new FieldError("app", p)));
-    Optional.ofNullable(params.get("env")).flatMap(Naming::environmentNameProblem)
+    Optional.ofNullable(params.get("env"))
+        .flatMap(Naming::environmentNameProblem)
         .ifPresent(p -> pathErrors.add(new FieldError("env", p)));
     if (!pathErrors.isEmpty()) {
       return ApiResponse.rejection(Rejection.invalid(pathErrors), path);
@@ -136,16 +183,29 @@ public final class Api {
     Optional<String> body = Optional.empty();
     if (route.takesBody()) {
       Map<String, String> headers = headers(event);
-      String contentType = headers.entrySet().stream()
-          .filter(e -> e.getKey().equalsIgnoreCase("Content-Type")).map(Map.Entry::getValue).findFirst().orElse("");
-      if (!contentType.isEmpty() && !contentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
-        return ApiResponse.problem(415, "validation_failed", "Unsupported media type",
-            "send the body as application/json", path);
+      String contentType =
+          headers.entrySet().stream()
+              .filter(e -> e.getKey().equalsIgnoreCase("Content-Type"))
+              .map(Map.Entry::getValue)
+              .findFirst()
+              .orElse("");
+      if (!contentType.isEmpty()
+          && !contentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+        return ApiResponse.problem(
+            415,
+            "validation_failed",
+            "Unsupported media type",
+            "send the body as application/json",
+            path);
       }
       byte[] raw = rawBody(event);
       if (raw.length > MAX_BODY_BYTES) {
-        return ApiResponse.problem(413, "validation_failed", "Request body too large",
-            "the body has " + raw.length + " bytes; at most " + MAX_BODY_BYTES + " are accepted", path);
+        return ApiResponse.problem(
+            413,
+            "validation_failed",
+            "Request body too large",
+            "the body has " + raw.length + " bytes; at most " + MAX_BODY_BYTES + " are accepted",
+            path);
       }
       Optional<String> text = utf8(raw);
       if (text.isEmpty()) {
@@ -153,11 +213,15 @@ public final class Api {
       }
       body = text;
     }
-    ApiRequest request = new ApiRequest(route.method(), path, params, query(event), headers(event), body, caller, requestId);
+    ApiRequest request =
+        new ApiRequest(
+            route.method(), path, params, query(event), headers(event), body, caller, requestId);
     return route.action().apply(request);
   }
 
-  /** The principal the token authorizer put into the request context; none means unauthenticated. */
+  /**
+   * The principal the token authorizer put into the request context; none means unauthenticated.
+   */
   static Optional<Principal> principal(APIGatewayProxyRequestEvent event) {
     if (event.getRequestContext() == null || event.getRequestContext().getAuthorizer() == null) {
       return Optional.empty();
@@ -201,7 +265,9 @@ public final class Api {
     return Optional.of(out);
   }
 
-  /** RFC 3986 percent-decoding of a path segment: unlike form decoding, {@code +} stays {@code +}. */
+  /**
+   * RFC 3986 percent-decoding of a path segment: unlike form decoding, {@code +} stays {@code +}.
+   */
   static Optional<String> percentDecode(String raw) {
     if (raw.indexOf('%') < 0) {
       return Optional.of(raw);
@@ -230,10 +296,13 @@ public final class Api {
 
   private static Optional<String> utf8(byte[] bytes) {
     try {
-      return Optional.of(StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes)).toString());
+      return Optional.of(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(bytes))
+              .toString());
     } catch (CharacterCodingException e) {
       return Optional.empty();
     }
@@ -259,11 +328,15 @@ public final class Api {
   }
 
   private static Map<String, String> query(APIGatewayProxyRequestEvent event) {
-    return event.getQueryStringParameters() == null ? Map.of() : new HashMap<>(event.getQueryStringParameters());
+    return event.getQueryStringParameters() == null
+        ? Map.of()
+        : new HashMap<>(event.getQueryStringParameters());
   }
 
   private ApiResponse openApi(ApiRequest req) {
-    return new ApiResponse(200, Map.of("Content-Type", "application/json", "Cache-Control", "max-age=300"),
+    return new ApiResponse(
+        200,
+        Map.of("Content-Type", "application/json", "Cache-Control", "max-age=300"),
         openApiDocument);
   }
 
@@ -288,5 +361,4 @@ public final class Api {
       throw new UncheckedIOException(e);
     }
   }
-
 }

@@ -9,12 +9,12 @@ import io.stagecoach.domain.PromotionRunner;
 import io.stagecoach.domain.PromotionService;
 import io.stagecoach.domain.RegistryService;
 import io.stagecoach.domain.SlackDirectoryService;
-import io.stagecoach.functions.promotion.SfnPromotionRunner;
-import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
-import io.stagecoach.functions.provision.LambdaPlanner;
-import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.functions.events.EventBridgePublisher;
+import io.stagecoach.functions.promotion.SfnPromotionRunner;
+import io.stagecoach.functions.provision.LambdaPlanner;
 import io.stagecoach.functions.support.Settings;
+import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
+import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import io.stagecoach.registry.dynamodb.DynamoDbSlackDirectory;
 import java.time.Clock;
@@ -22,7 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The API function: API Gateway proxy events in, proxy responses out. A composition root only. */
-public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class ApiHandler
+    implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
   private final Api api;
 
@@ -44,22 +45,41 @@ public final class ApiHandler implements RequestHandler<APIGatewayProxyRequestEv
     var dynamo = settings.dynamoDb();
     var registry = new DynamoDbRegistry(dynamo, settings.registryTable());
     var events = new EventBridgePublisher(settings.eventBridge(), settings.eventBusName());
-    var deployments = new DeploymentService(registry,
-        new DynamoDbDeployments(dynamo, settings.registryTable()), events);
-    TierPlanner planner = new LambdaPlanner(settings.lambda(),
-        LambdaPlanner.parse(settings.provisionerFunctions().orElse(null)));
-    PromotionRunner runner = settings.optionalPromotionStateMachine()
-        .<PromotionRunner>map(arn -> new SfnPromotionRunner(settings.stepFunctions(), arn, registry))
-        .orElse(PromotionRunner.UNAVAILABLE);
-    var promotions = new PromotionService(registry, new DynamoDbPromotions(dynamo, settings.registryTable()), runner,
-        deployments, events);
-    var slack = new SlackDirectoryService(new DynamoDbSlackDirectory(dynamo, settings.registryTable()), registry);
-    return new Api(new RegistryService(registry), deployments, promotions, planner, events, Optional.of(slack),
+    var deployments =
+        new DeploymentService(
+            registry, new DynamoDbDeployments(dynamo, settings.registryTable()), events);
+    TierPlanner planner =
+        new LambdaPlanner(
+            settings.lambda(), LambdaPlanner.parse(settings.provisionerFunctions().orElse(null)));
+    PromotionRunner runner =
+        settings
+            .optionalPromotionStateMachine()
+            .<PromotionRunner>map(
+                arn -> new SfnPromotionRunner(settings.stepFunctions(), arn, registry))
+            .orElse(PromotionRunner.UNAVAILABLE);
+    var promotions =
+        new PromotionService(
+            registry,
+            new DynamoDbPromotions(dynamo, settings.registryTable()),
+            runner,
+            deployments,
+            events);
+    var slack =
+        new SlackDirectoryService(
+            new DynamoDbSlackDirectory(dynamo, settings.registryTable()), registry);
+    return new Api(
+        new RegistryService(registry),
+        deployments,
+        promotions,
+        planner,
+        events,
+        Optional.of(slack),
         Clock.systemUTC());
   }
 
   @Override
-  public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+  public APIGatewayProxyResponseEvent handleRequest(
+      APIGatewayProxyRequestEvent event, Context context) {
     return api.handle(event);
   }
 }

@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A routed request: path parameters decoded, headers case-insensitive, the caller authenticated. */
+/**
+ * A routed request: path parameters decoded, headers case-insensitive, the caller authenticated.
+ */
 record ApiRequest(
     String method,
     String path,
@@ -35,6 +37,7 @@ record ApiRequest(
   }
 
   Principal caller() {
-    return principal.orElseThrow(() -> new IllegalStateException("route needs an authenticated caller"));
+    return principal.orElseThrow(
+        () -> new IllegalStateException("route needs an authenticated caller"));
   }
 }

@@ -30,14 +30,20 @@ record ApiResponse(int status, Map<String, String> headers, String body) {
   }
 
   /** An RFC 9457 problem with the stable code callers branch on. */
-  static ApiResponse problem(int status, String code, String title, String detail, String instance) {
+  static ApiResponse problem(
+      int status, String code, String title, String detail, String instance) {
     return problemResponse(status, problemBody(status, code, title, detail, instance));
   }
 
   static ApiResponse rejection(Rejection rejection, String instance) {
     int status = statusOf(rejection.code());
-    ObjectNode body = problemBody(status, rejection.code().wireName(), titleOf(rejection.code()),
-        rejection.detail(), instance);
+    ObjectNode body =
+        problemBody(
+            status,
+            rejection.code().wireName(),
+            titleOf(rejection.code()),
+            rejection.detail(),
+            instance);
     if (!rejection.errors().isEmpty()) {
       ArrayNode errors = body.putArray("errors");
       for (FieldError e : rejection.errors()) {
@@ -51,7 +57,8 @@ record ApiResponse(int status, Map<String, String> headers, String body) {
     return new ApiResponse(status, Map.of("Content-Type", PROBLEM_JSON), Json.write(body));
   }
 
-  private static ObjectNode problemBody(int status, String code, String title, String detail, String instance) {
+  private static ObjectNode problemBody(
+      int status, String code, String title, String detail, String instance) {
     ObjectNode body = Json.object();
     body.put("type", "urn:stagecoach:problem:" + code);
     body.put("title", title);

@@ -8,7 +8,6 @@ import io.stagecoach.domain.EventPublisher;
 import io.stagecoach.domain.FieldError;
 import io.stagecoach.domain.Outcome;
 import io.stagecoach.domain.RegistryService;
-import io.stagecoach.domain.Rejection;
 import io.stagecoach.domain.Role;
 import io.stagecoach.domain.Saved;
 import io.stagecoach.domain.Secrets;
@@ -27,7 +26,11 @@ final class DeploymentRoutes {
   private final Clock clock;
   private final TokenSource ids;
 
-  DeploymentRoutes(RegistryService registry, DeploymentService deployments, TierPlanner planner, Clock clock,
+  DeploymentRoutes(
+      RegistryService registry,
+      DeploymentService deployments,
+      TierPlanner planner,
+      Clock clock,
       TokenSource ids) {
     this.registry = registry;
     this.deployments = deployments;
@@ -42,60 +45,90 @@ final class DeploymentRoutes {
     return List.of(
         new Route("POST", "/v1/apps/{app}/deployments", deployer, true, this::request),
         new Route("GET", "/v1/apps/{app}/deployments/{id}", viewer, false, this::get),
-        new Route("GET", "/v1/apps/{app}/environments/{env}/deployments", viewer, false, this::history),
+        new Route(
+            "GET", "/v1/apps/{app}/environments/{env}/deployments", viewer, false, this::history),
         new Route("GET", "/v1/apps/{app}/environments/{env}/diff", viewer, false, this::diff),
         new Route("DELETE", "/v1/apps/{app}/environments/{env}", deployer, false, this::delete));
   }
 
   private ApiResponse request(ApiRequest req) {
-    return RegistryRoutes.body(req).map(fields -> {
-      String environment = fields.requiredString("environment");
-      String version = fields.requiredString("version");
-      List<FieldError> errors = fields.errors();
-      if (!errors.isEmpty()) {
-        return RegistryRoutes.invalid(req, errors);
-      }
-      DeploymentSpec spec = new DeploymentSpec(environment, version);
-      // What the request asks for, not how it was spelt: the same deploy with reordered fields is the same.
-      String requestHash = Secrets.hash(req.param("app") + "\n" + environment + "\n" + version);
-      Optional<String> key = req.header("Idempotency-Key").map(String::trim);
-      try {
-        return switch (deployments.request(req.caller(), req.param("app"), spec, key, requestHash,
-            "d-" + ids.newId(), DeploymentService.Origin.API, clock.instant())) {
-          case Outcome.Accepted<Saved<Deployment>> a -> accepted(req, a.value());
-          case Outcome.Rejected<Saved<Deployment>> r -> ApiResponse.rejection(r.rejection(), req.path());
-        };
-      } catch (EventPublisher.EventNotPublishedException e) {
-        return notAnnounced(req, e, key.isPresent()
-            ? "repeat the request with the same Idempotency-Key" : "repeat the request with an Idempotency-Key");
-      }
-    }).fold();
+    return RegistryRoutes.body(req)
+        .map(
+            fields -> {
+              String environment = fields.requiredString("environment");
+              String version = fields.requiredString("version");
+              List<FieldError> errors = fields.errors();
+              if (!errors.isEmpty()) {
+                return RegistryRoutes.invalid(req, errors);
+              }
+              DeploymentSpec spec = new DeploymentSpec(environment, version);
+              // What the request asks for, not how it was spelt: the same deploy with reordered
+              // fields is the same.
+              String requestHash =
+                  Secrets.hash(req.param("app") + "\n" + environment + "\n" + version);
+              Optional<String> key = req.header("Idempotency-Key").map(String::trim);
+              try {
+                return switch (deployments.request(
+                    req.caller(),
+                    req.param("app"),
+                    spec,
+                    key,
+                    requestHash,
+                    "d-" + ids.newId(),
+                    DeploymentService.Origin.API,
+                    clock.instant())) {
+                  case Outcome.Accepted<Saved<Deployment>> a -> accepted(req, a.value());
+                  case Outcome.Rejected<Saved<Deployment>> r ->
+                      ApiResponse.rejection(r.rejection(), req.path());
+                };
+              } catch (EventPublisher.EventNotPublishedException e) {
+                return notAnnounced(
+                    req,
+                    e,
+                    key.isPresent()
+                        ? "repeat the request with the same Idempotency-Key"
+                        : "repeat the request with an Idempotency-Key");
+              }
+            })
+        .fold();
   }
 
   private ApiResponse get(ApiRequest req) {
-    return RegistryRoutes.answer(req, deployments.get(req.param("app"), req.param("id")), Views::deployment);
+    return RegistryRoutes.answer(
+        req, deployments.get(req.param("app"), req.param("id")), Views::deployment);
   }
 
   private ApiResponse history(ApiRequest req) {
-    return RegistryRoutes.pageRequest(req).map(page -> {
-      if (registry.getEnvironment(req.param("app"), req.param("env")) instanceof Outcome.Rejected<Environment> r) {
-        // The history of an environment that is gone stays readable for the record.
-        if (deployments.history(req.param("app"), req.param("env"), page) instanceof Outcome.Accepted<io.stagecoach.domain.Page<Deployment>> a
-            && !a.value().items().isEmpty()) {
-          return ApiResponse.json(200, Views.page(a.value(), Views::deployment));
-        }
-        return ApiResponse.rejection(r.rejection(), req.path());
-      }
-      return RegistryRoutes.answer(req, deployments.history(req.param("app"), req.param("env"), page),
-          p -> Views.page(p, Views::deployment));
-    }).fold();
+    return RegistryRoutes.pageRequest(req)
+        .map(
+            page -> {
+              if (registry.getEnvironment(req.param("app"), req.param("env"))
+                  instanceof Outcome.Rejected<Environment> r) {
+                // The history of an environment that is gone stays readable for the record.
+                if (deployments.history(req.param("app"), req.param("env"), page)
+                        instanceof Outcome.Accepted<io.stagecoach.domain.Page<Deployment>> a
+                    && !a.value().items().isEmpty()) {
+                  return ApiResponse.json(200, Views.page(a.value(), Views::deployment));
+                }
+                return ApiResponse.rejection(r.rejection(), req.path());
+              }
+              return RegistryRoutes.answer(
+                  req,
+                  deployments.history(req.param("app"), req.param("env"), page),
+                  p -> Views.page(p, Views::deployment));
+            })
+        .fold();
   }
 
-  /** The plan of deploying {@code ?version=} now, from the environment's own provisioner. Changes nothing. */
+  /**
+   * The plan of deploying {@code ?version=} now, from the environment's own provisioner. Changes
+   * nothing.
+   */
   private ApiResponse diff(ApiRequest req) {
     Optional<String> version = req.queryParam("version").filter(v -> !v.isBlank());
     if (version.isEmpty()) {
-      return RegistryRoutes.invalid(req, List.of(new FieldError("version", "is required: ?version=<release version>")));
+      return RegistryRoutes.invalid(
+          req, List.of(new FieldError("version", "is required: ?version=<release version>")));
     }
     return switch (registry.getEnvironment(req.param("app"), req.param("env"))) {
       case Outcome.Rejected<Environment> r -> ApiResponse.rejection(r.rejection(), req.path());
@@ -103,8 +136,9 @@ final class DeploymentRoutes {
         if (registry.getRelease(req.param("app"), version.get()) instanceof Outcome.Rejected<?> r) {
           yield ApiResponse.rejection(r.rejection(), req.path());
         }
-        TierPlanner.Answer answer = planner.plan(env.value().tier().wireName(), req.param("app"), req.param("env"),
-            version.get());
+        TierPlanner.Answer answer =
+            planner.plan(
+                env.value().tier().wireName(), req.param("app"), req.param("env"), version.get());
         yield switch (answer) {
           case TierPlanner.Answer.Planned p -> {
             var body = DeploymentJson.plan(p.plan());
@@ -115,17 +149,26 @@ final class DeploymentRoutes {
             yield ApiResponse.json(200, body);
           }
           case TierPlanner.Answer.Refused f -> ApiResponse.rejection(f.rejection(), req.path());
-          case TierPlanner.Answer.Unavailable u -> ApiResponse.problem(503, "internal_error", "Provisioner unavailable",
-              "the " + env.value().tier().wireName() + " provisioner could not plan: " + u.reason(), req.path())
-              .withHeader("Retry-After", "5");
+          case TierPlanner.Answer.Unavailable u ->
+              ApiResponse.problem(
+                      503,
+                      "internal_error",
+                      "Provisioner unavailable",
+                      "the "
+                          + env.value().tier().wireName()
+                          + " provisioner could not plan: "
+                          + u.reason(),
+                      req.path())
+                  .withHeader("Retry-After", "5");
         };
       }
     };
   }
 
   /**
-   * An environment that never received a release is only unregistered (204). One that did is destroyed
-   * through its provisioner (202 with the destroy's deployment); its record goes when the provisioner is done.
+   * An environment that never received a release is only unregistered (204). One that did is
+   * destroyed through its provisioner (202 with the destroy's deployment); its record goes when the
+   * provisioner is done.
    */
   private ApiResponse delete(ApiRequest req) {
     String app = req.param("app");
@@ -140,7 +183,10 @@ final class DeploymentRoutes {
           try {
             expected = Optional.of(Long.parseLong(ifMatch.get().replace("\"", "")));
           } catch (NumberFormatException e) {
-            yield RegistryRoutes.invalid(req, List.of(new FieldError("If-Match", "must be an ETag this API issued, such as \"3\"")));
+            yield RegistryRoutes.invalid(
+                req,
+                List.of(
+                    new FieldError("If-Match", "must be an ETag this API issued, such as \"3\"")));
           }
         }
         yield switch (registry.deleteEnvironment(app, env, confirm, expected)) {
@@ -150,9 +196,11 @@ final class DeploymentRoutes {
       }
       case Outcome.Accepted<Environment> a -> {
         try {
-          yield switch (deployments.destroy(req.caller(), app, env, confirm, "d-" + ids.newId(), clock.instant())) {
+          yield switch (deployments.destroy(
+              req.caller(), app, env, confirm, "d-" + ids.newId(), clock.instant())) {
             case Outcome.Accepted<Saved<Deployment>> d -> accepted(req, d.value());
-            case Outcome.Rejected<Saved<Deployment>> r -> ApiResponse.rejection(r.rejection(), req.path());
+            case Outcome.Rejected<Saved<Deployment>> r ->
+                ApiResponse.rejection(r.rejection(), req.path());
           };
         } catch (EventPublisher.EventNotPublishedException e) {
           yield notAnnounced(req, e, "repeat the DELETE");
@@ -163,17 +211,26 @@ final class DeploymentRoutes {
 
   private static ApiResponse accepted(ApiRequest req, Saved<Deployment> saved) {
     Deployment d = saved.value();
-    ApiResponse response = ApiResponse.json(202, Views.deployment(d))
-        .withHeader("Location", "/v1/apps/" + d.app() + "/deployments/" + d.id());
+    ApiResponse response =
+        ApiResponse.json(202, Views.deployment(d))
+            .withHeader("Location", "/v1/apps/" + d.app() + "/deployments/" + d.id());
     return saved.created() ? response : response.withHeader("Idempotent-Replayed", "true");
   }
 
   private static ApiResponse notAnnounced(ApiRequest req, RuntimeException e, String advice) {
-    System.err.println("{\"level\":\"ERROR\",\"requestId\":\"" + req.requestId()
-        + "\",\"event\":\"Deployment Requested\",\"error\":\"" + String.valueOf(e.getMessage()).replace('"', '\'') + "\"}");
-    return ApiResponse.problem(503, "internal_error", "Event not published",
-        "the deployment is recorded but its Deployment Requested event could not be published; " + advice,
-        req.path()).withHeader("Retry-After", "1");
+    System.err.println(
+        "{\"level\":\"ERROR\",\"requestId\":\""
+            + req.requestId()
+            + "\",\"event\":\"Deployment Requested\",\"error\":\""
+            + String.valueOf(e.getMessage()).replace('"', '\'')
+            + "\"}");
+    return ApiResponse.problem(
+            503,
+            "internal_error",
+            "Event not published",
+            "the deployment is recorded but its Deployment Requested event could not be published; "
+                + advice,
+            req.path())
+        .withHeader("Retry-After", "1");
   }
-
 }

@@ -7,19 +7,18 @@ import io.stagecoach.domain.ApprovalPolicy;
 import io.stagecoach.domain.BranchRule;
 import io.stagecoach.domain.DeploymentWindow;
 import io.stagecoach.domain.EnvironmentTemplate;
+import io.stagecoach.domain.FieldError;
 import io.stagecoach.domain.RepositoryMapping;
 import io.stagecoach.domain.Stage;
 import io.stagecoach.domain.Verification;
 import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.util.EnumSet;
-import java.util.Set;
-import io.stagecoach.domain.FieldError;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -29,8 +28,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Typed reads from a JSON request body that collect every type error instead of stopping at the first,
- * and report the fields the route does not know (a typo like {@code "teir"} is refused, not ignored).
+ * Typed reads from a JSON request body that collect every type error instead of stopping at the
+ * first, and report the fields the route does not know (a typo like {@code "teir"} is refused, not
+ * ignored).
  */
 final class Fields {
 
@@ -54,7 +54,9 @@ final class Fields {
     return Optional.of(node.textValue());
   }
 
-  /** A required string; an absent one is reported as {@code is required} and read as {@code null}. */
+  /**
+   * A required string; an absent one is reported as {@code is required} and read as {@code null}.
+   */
   String requiredString(String name) {
     JsonNode node = body.get(name);
     if (node == null || node.isNull()) {
@@ -133,19 +135,21 @@ final class Fields {
       return Map.of();
     }
     Map<String, String> values = new LinkedHashMap<>();
-    node.properties().forEach(e -> {
-      if (e.getValue().isTextual()) {
-        values.put(e.getKey(), e.getValue().textValue());
-      } else {
-        wrongType(name + "." + e.getKey(), "a string", e.getValue());
-      }
-    });
+    node.properties()
+        .forEach(
+            e -> {
+              if (e.getValue().isTextual()) {
+                values.put(e.getKey(), e.getValue().textValue());
+              } else {
+                wrongType(name + "." + e.getKey(), "a string", e.getValue());
+              }
+            });
     return values;
   }
 
   /**
-   * An environment template: {@code {"body": <template as a JSON object or string>}} or {@code {"url": "s3://..."}}.
-   * A body given as an object is kept as its JSON text.
+   * An environment template: {@code {"body": <template as a JSON object or string>}} or {@code
+   * {"url": "s3://..."}}. A body given as an object is kept as its JSON text.
    */
   Optional<EnvironmentTemplate> template(String name) {
     JsonNode node = field(name);
@@ -180,16 +184,19 @@ final class Fields {
       }
     }
     if (bodyText.isEmpty() && url.isEmpty()) {
-      errors.add(new FieldError(name, "give body (an inline CloudFormation template) or url (its S3 location)"));
+      errors.add(
+          new FieldError(
+              name, "give body (an inline CloudFormation template) or url (its S3 location)"));
       return Optional.empty();
     }
     return Optional.of(new EnvironmentTemplate(bodyText, url));
   }
 
   /**
-   * The pipeline: each stage a name, or an object {@code {"environment", "approval": {"groups": [{"group",
-   * "min"}], "timeoutMinutes"}, "window": {"days": ["mon", ...], "start": "09:00", "end": "17:00", "timeZone"},
-   * "verification": {"urlOutput", "path", "attempts", "intervalSeconds"}, "soakSeconds"}}.
+   * The pipeline: each stage a name, or an object {@code {"environment", "approval": {"groups":
+   * [{"group", "min"}], "timeoutMinutes"}, "window": {"days": ["mon", ...], "start": "09:00",
+   * "end": "17:00", "timeZone"}, "verification": {"urlOutput", "path", "attempts",
+   * "intervalSeconds"}, "soakSeconds"}}.
    */
   List<Stage> stages(String name) {
     JsonNode node = field(name);
@@ -209,64 +216,93 @@ final class Fields {
       } else if (item.isObject()) {
         Fields stage = new Fields((ObjectNode) item);
         String environment = stage.requiredString("environment");
-        Optional<ApprovalPolicy> approval = stage.object("approval", a -> {
-          List<ApprovalPolicy.GroupQuorum> groups = new ArrayList<>();
-          JsonNode list = a.field("groups");
-          if (list == null || !list.isArray()) {
-            a.errors.add(new FieldError("groups", "is required: [{\"group\": \"staff\", \"min\": 1}]"));
-          } else {
-            for (int g = 0; g < list.size(); g++) {
-              String seat = "groups[" + g + "]";
-              if (!list.get(g).isObject()) {
-                a.errors.add(new FieldError(seat, "must be an object with group and min"));
-                continue;
-              }
-              Fields q = new Fields((ObjectNode) list.get(g));
-              String group = q.requiredString("group");
-              int min = q.integer("min").orElse(1);
-              q.errors().forEach(e -> a.errors.add(new FieldError(seat + "." + e.field(), e.message())));
-              groups.add(new ApprovalPolicy.GroupQuorum(group, min));
-            }
-          }
-          // Minutes as people think of it; seconds for short ones (tests, demos).
-          Optional<Integer> seconds = a.integer("timeoutSeconds");
-          int minutes = a.integer("timeoutMinutes").orElse((int) ApprovalPolicy.DEFAULT_TIMEOUT.toMinutes());
-          return new ApprovalPolicy(groups, seconds.map(Duration::ofSeconds).orElse(Duration.ofMinutes(minutes)));
-        });
-        Optional<DeploymentWindow> window = stage.<Optional<DeploymentWindow>>object("window", w -> {
-          Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-          for (String d : w.strings("days")) {
-            Optional<DayOfWeek> day = dayOf(d);
-            if (day.isEmpty()) {
-              w.errors.add(new FieldError("days", "'" + d + "' is not a day (mon, tue, wed, thu, fri, sat, sun)"));
-            } else {
-              days.add(day.get());
-            }
-          }
-          Optional<LocalTime> start = w.time("start");
-          Optional<LocalTime> end = w.time("end");
-          String zoneName = w.string("timeZone").orElse("UTC");
-          ZoneId zone;
-          try {
-            zone = ZoneId.of(zoneName);
-          } catch (java.time.DateTimeException e) {
-            w.errors.add(new FieldError("timeZone", "'" + zoneName + "' is not a time zone such as Europe/London"));
-            return Optional.<DeploymentWindow>empty();
-          }
-          if (start.isEmpty() || end.isEmpty()) {
-            w.errors.add(new FieldError("start", "start and end are required, as HH:mm"));
-            return Optional.<DeploymentWindow>empty();
-          }
-          return Optional.of(new DeploymentWindow(days, start.get(), end.get(), zone));
-        }).flatMap(o -> o);
-        Optional<Verification> verification = stage.object("verification", v -> new Verification(
-            v.requiredString("urlOutput"),
-            v.string("path").orElse("/"),
-            v.integer("attempts").orElse(3),
-            Duration.ofSeconds(v.integer("intervalSeconds").orElse(2))));
+        Optional<ApprovalPolicy> approval =
+            stage.object(
+                "approval",
+                a -> {
+                  List<ApprovalPolicy.GroupQuorum> groups = new ArrayList<>();
+                  JsonNode list = a.field("groups");
+                  if (list == null || !list.isArray()) {
+                    a.errors.add(
+                        new FieldError(
+                            "groups", "is required: [{\"group\": \"staff\", \"min\": 1}]"));
+                  } else {
+                    for (int g = 0; g < list.size(); g++) {
+                      String seat = "groups[" + g + "]";
+                      if (!list.get(g).isObject()) {
+                        a.errors.add(new FieldError(seat, "must be an object with group and min"));
+                        continue;
+                      }
+                      Fields q = new Fields((ObjectNode) list.get(g));
+                      String group = q.requiredString("group");
+                      int min = q.integer("min").orElse(1);
+                      q.errors()
+                          .forEach(
+                              e ->
+                                  a.errors.add(
+                                      new FieldError(seat + "." + e.field(), e.message())));
+                      groups.add(new ApprovalPolicy.GroupQuorum(group, min));
+                    }
+                  }
+                  // Minutes as people think of it; seconds for short ones (tests, demos).
+                  Optional<Integer> seconds = a.integer("timeoutSeconds");
+                  int minutes =
+                      a.integer("timeoutMinutes")
+                          .orElse((int) ApprovalPolicy.DEFAULT_TIMEOUT.toMinutes());
+                  return new ApprovalPolicy(
+                      groups, seconds.map(Duration::ofSeconds).orElse(Duration.ofMinutes(minutes)));
+                });
+        Optional<DeploymentWindow> window =
+            stage
+                .<Optional<DeploymentWindow>>object(
+                    "window",
+                    w -> {
+                      Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+                      for (String d : w.strings("days")) {
+                        Optional<DayOfWeek> day = dayOf(d);
+                        if (day.isEmpty()) {
+                          w.errors.add(
+                              new FieldError(
+                                  "days",
+                                  "'" + d + "' is not a day (mon, tue, wed, thu, fri, sat, sun)"));
+                        } else {
+                          days.add(day.get());
+                        }
+                      }
+                      Optional<LocalTime> start = w.time("start");
+                      Optional<LocalTime> end = w.time("end");
+                      String zoneName = w.string("timeZone").orElse("UTC");
+                      ZoneId zone;
+                      try {
+                        zone = ZoneId.of(zoneName);
+                      } catch (java.time.DateTimeException e) {
+                        w.errors.add(
+                            new FieldError(
+                                "timeZone",
+                                "'" + zoneName + "' is not a time zone such as Europe/London"));
+                        return Optional.<DeploymentWindow>empty();
+                      }
+                      if (start.isEmpty() || end.isEmpty()) {
+                        w.errors.add(
+                            new FieldError("start", "start and end are required, as HH:mm"));
+                        return Optional.<DeploymentWindow>empty();
+                      }
+                      return Optional.of(new DeploymentWindow(days, start.get(), end.get(), zone));
+                    })
+                .flatMap(o -> o);
+        Optional<Verification> verification =
+            stage.object(
+                "verification",
+                v ->
+                    new Verification(
+                        v.requiredString("urlOutput"),
+                        v.string("path").orElse("/"),
+                        v.integer("attempts").orElse(3),
+                        Duration.ofSeconds(v.integer("intervalSeconds").orElse(2))));
         int soak = stage.integer("soakSeconds").orElse(0);
         stage.errors().forEach(e -> errors.add(new FieldError(at + "." + e.field(), e.message())));
-        stages.add(new Stage(environment, approval, window, verification, Duration.ofSeconds(soak)));
+        stages.add(
+            new Stage(environment, approval, window, verification, Duration.ofSeconds(soak)));
       } else {
         wrongType(at, "a string or an object", item);
       }
@@ -275,34 +311,42 @@ final class Fields {
   }
 
   /**
-   * The CodeCommit repository {@code app} is built from: {@code {"name", "artifactUri", "branches": [{"pattern",
-   * "action": "pipeline" | "ephemeral", "ttlHours" (ephemeral only), "versionFrom": "commit" | "shortCommit"}]}}.
-   * Only the shape is read here; the rules are the domain's ({@link RepositoryMapping#problems()}).
+   * The CodeCommit repository {@code app} is built from: {@code {"name", "artifactUri", "branches":
+   * [{"pattern", "action": "pipeline" | "ephemeral", "ttlHours" (ephemeral only), "versionFrom":
+   * "commit" | "shortCommit"}]}}. Only the shape is read here; the rules are the domain's ({@link
+   * RepositoryMapping#problems()}).
    */
   Optional<RepositoryMapping> repository(String name, String app) {
-    return object(name, r -> {
-      String repository = r.requiredString("name");
-      Optional<String> artifactUri = r.string("artifactUri");
-      List<BranchRule> rules = new ArrayList<>();
-      JsonNode list = r.field("branches");
-      if (list == null) {
-        r.errors.add(new FieldError("branches", "is required: [{\"pattern\": \"main\", \"action\": \"pipeline\"}]"));
-      } else if (!list.isArray()) {
-        r.wrongType("branches", "an array", list);
-      } else {
-        for (int i = 0; i < list.size(); i++) {
-          String at = "branches[" + i + "]";
-          if (!list.get(i).isObject()) {
-            r.wrongType(at, "an object", list.get(i));
-            continue;
+    return object(
+        name,
+        r -> {
+          String repository = r.requiredString("name");
+          Optional<String> artifactUri = r.string("artifactUri");
+          List<BranchRule> rules = new ArrayList<>();
+          JsonNode list = r.field("branches");
+          if (list == null) {
+            r.errors.add(
+                new FieldError(
+                    "branches",
+                    "is required: [{\"pattern\": \"main\", \"action\": \"pipeline\"}]"));
+          } else if (!list.isArray()) {
+            r.wrongType("branches", "an array", list);
+          } else {
+            for (int i = 0; i < list.size(); i++) {
+              String at = "branches[" + i + "]";
+              if (!list.get(i).isObject()) {
+                r.wrongType(at, "an object", list.get(i));
+                continue;
+              }
+              Fields branch = new Fields((ObjectNode) list.get(i));
+              rules.add(branchRule(branch));
+              branch
+                  .errors()
+                  .forEach(e -> r.errors.add(new FieldError(at + "." + e.field(), e.message())));
+            }
           }
-          Fields branch = new Fields((ObjectNode) list.get(i));
-          rules.add(branchRule(branch));
-          branch.errors().forEach(e -> r.errors.add(new FieldError(at + "." + e.field(), e.message())));
-        }
-      }
-      return new RepositoryMapping(app, repository, rules, artifactUri);
-    });
+          return new RepositoryMapping(app, repository, rules, artifactUri);
+        });
   }
 
   private static BranchRule branchRule(Fields branch) {
@@ -321,16 +365,21 @@ final class Fields {
     }
     switch (action) {
       case "pipeline" -> {
-        ttlHours.ifPresent(t -> branch.errors.add(new FieldError("ttlHours", "only ephemeral branches expire")));
+        ttlHours.ifPresent(
+            t -> branch.errors.add(new FieldError("ttlHours", "only ephemeral branches expire")));
         return new BranchRule(pattern, new BranchRule.Pipeline(versionFrom));
       }
       case "ephemeral" -> {
         if (ttlHours.isEmpty()) {
-          branch.errors.add(new FieldError("ttlHours", "is required for ephemeral branches: how long the environment"
-              + " lives after the last push"));
+          branch.errors.add(
+              new FieldError(
+                  "ttlHours",
+                  "is required for ephemeral branches: how long the environment"
+                      + " lives after the last push"));
           return new BranchRule(pattern, null);
         }
-        return new BranchRule(pattern, new BranchRule.Ephemeral(Duration.ofHours(ttlHours.get()), versionFrom));
+        return new BranchRule(
+            pattern, new BranchRule.Ephemeral(Duration.ofHours(ttlHours.get()), versionFrom));
       }
       default -> {
         branch.errors.add(new FieldError("action", "must be pipeline or ephemeral"));
@@ -400,7 +449,8 @@ final class Fields {
   }
 
   private void wrongType(String name, String expected, JsonNode actual) {
-    errors.add(new FieldError(name, "must be " + expected + ", not " + describe(actual.getNodeType())));
+    errors.add(
+        new FieldError(name, "must be " + expected + ", not " + describe(actual.getNodeType())));
   }
 
   private static String describe(JsonNodeType type) {

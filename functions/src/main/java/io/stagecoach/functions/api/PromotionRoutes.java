@@ -27,7 +27,11 @@ final class PromotionRoutes {
   private final Clock clock;
   private final TokenSource ids;
 
-  PromotionRoutes(RegistryService registry, DeploymentService deployments, PromotionService promotions, Clock clock,
+  PromotionRoutes(
+      RegistryService registry,
+      DeploymentService deployments,
+      PromotionService promotions,
+      Clock clock,
       TokenSource ids) {
     this.registry = registry;
     this.deployments = deployments;
@@ -45,38 +49,63 @@ final class PromotionRoutes {
         new Route("GET", "/v1/apps/{app}/promotions/{id}", viewer, false, this::get),
         new Route("GET", "/v1/approvals", viewer, false, this::pending),
         new Route("GET", "/v1/approvals/{id}", viewer, false, this::approval),
-        // Any authenticated person may try: the approval's groups decide who counts (a client approver may hold
+        // Any authenticated person may try: the approval's groups decide who counts (a client
+        // approver may hold
         // only the viewer role).
         new Route("POST", "/v1/approvals/{id}", viewer, true, this::decide),
-        new Route("POST", "/v1/apps/{app}/environments/{env}/rollback", deployer, true, this::rollback),
+        new Route(
+            "POST", "/v1/apps/{app}/environments/{env}/rollback", deployer, true, this::rollback),
         new Route("PUT", "/v1/apps/{app}/environments/{env}/freeze", deployer, true, this::freeze),
-        new Route("DELETE", "/v1/apps/{app}/environments/{env}/freeze", deployer, false, this::unfreeze));
+        new Route(
+            "DELETE", "/v1/apps/{app}/environments/{env}/freeze", deployer, false, this::unfreeze));
   }
 
   private ApiResponse start(ApiRequest req) {
-    return RegistryRoutes.body(req).map(fields -> {
-      String version = fields.requiredString("version");
-      Optional<String> to = fields.string("to");
-      Optional<String> from = fields.string("from");
-      List<FieldError> errors = fields.errors();
-      if (!errors.isEmpty()) {
-        return RegistryRoutes.invalid(req, errors);
-      }
-      return switch (promotions.start(req.caller(), req.param("app"), version, from, to, "pr-" + ids.newId(),
-          clock.instant())) {
-        case Outcome.Accepted<Promotion> a -> ApiResponse.json(202, PromotionJson.promotion(a.value()))
-            .withHeader("Location", "/v1/apps/" + a.value().app() + "/promotions/" + a.value().id());
-        case Outcome.Rejected<Promotion> r -> ApiResponse.rejection(r.rejection(), req.path());
-      };
-    }).fold();
+    return RegistryRoutes.body(req)
+        .map(
+            fields -> {
+              String version = fields.requiredString("version");
+              Optional<String> to = fields.string("to");
+              Optional<String> from = fields.string("from");
+              List<FieldError> errors = fields.errors();
+              if (!errors.isEmpty()) {
+                return RegistryRoutes.invalid(req, errors);
+              }
+              return switch (promotions.start(
+                  req.caller(),
+                  req.param("app"),
+                  version,
+                  from,
+                  to,
+                  "pr-" + ids.newId(),
+                  clock.instant())) {
+                case Outcome.Accepted<Promotion> a ->
+                    ApiResponse.json(202, PromotionJson.promotion(a.value()))
+                        .withHeader(
+                            "Location",
+                            "/v1/apps/" + a.value().app() + "/promotions/" + a.value().id());
+                case Outcome.Rejected<Promotion> r ->
+                    ApiResponse.rejection(r.rejection(), req.path());
+              };
+            })
+        .fold();
   }
 
   private ApiResponse list(ApiRequest req) {
-    return RegistryRoutes.pageRequest(req).map(page -> RegistryRoutes.answer(req, promotions.list(req.param("app"), page),
-        p -> Views.page(p, PromotionJson::promotion))).fold();
+    return RegistryRoutes.pageRequest(req)
+        .map(
+            page ->
+                RegistryRoutes.answer(
+                    req,
+                    promotions.list(req.param("app"), page),
+                    p -> Views.page(p, PromotionJson::promotion)))
+        .fold();
   }
 
-  /** The promotion with its stages, and the approvals it waits for (with their ids, never their tokens). */
+  /**
+   * The promotion with its stages, and the approvals it waits for (with their ids, never their
+   * tokens).
+   */
   private ApiResponse get(ApiRequest req) {
     return switch (promotions.get(req.param("app"), req.param("id"))) {
       case Outcome.Rejected<Promotion> r -> ApiResponse.rejection(r.rejection(), req.path());
@@ -84,9 +113,14 @@ final class PromotionRoutes {
         ObjectNode view = PromotionJson.promotion(a.value());
         ArrayNode pending = view.putArray("pendingApprovals");
         for (Promotion.StageProgress s : a.value().stages()) {
-          s.approvalId().flatMap(id -> promotions.approval(id) instanceof Outcome.Accepted<Approval> ap
-              ? Optional.of(ap.value()) : Optional.empty())
-              .filter(Approval::isPending).ifPresent(ap -> pending.add(PromotionJson.approval(ap)));
+          s.approvalId()
+              .flatMap(
+                  id ->
+                      promotions.approval(id) instanceof Outcome.Accepted<Approval> ap
+                          ? Optional.of(ap.value())
+                          : Optional.empty())
+              .filter(Approval::isPending)
+              .ifPresent(ap -> pending.add(PromotionJson.approval(ap)));
         }
         yield ApiResponse.json(200, view);
       }
@@ -96,34 +130,57 @@ final class PromotionRoutes {
   private ApiResponse pending(ApiRequest req) {
     Optional<String> flag = req.queryParam("pending");
     if (flag.isPresent() && !flag.get().equals("true")) {
-      return RegistryRoutes.invalid(req, List.of(new FieldError("pending",
-          "only pending approvals are listed (pending=true); read a decided one at /v1/approvals/{id}")));
+      return RegistryRoutes.invalid(
+          req,
+          List.of(
+              new FieldError(
+                  "pending",
+                  "only pending approvals are listed (pending=true); read a decided one at /v1/approvals/{id}")));
     }
-    return RegistryRoutes.pageRequest(req).map(page -> RegistryRoutes.answer(req, promotions.pendingApprovals(page),
-        p -> Views.page(p, PromotionJson::approval))).fold();
+    return RegistryRoutes.pageRequest(req)
+        .map(
+            page ->
+                RegistryRoutes.answer(
+                    req,
+                    promotions.pendingApprovals(page),
+                    p -> Views.page(p, PromotionJson::approval)))
+        .fold();
   }
 
   private ApiResponse approval(ApiRequest req) {
-    return RegistryRoutes.answer(req, promotions.approval(req.param("id")), PromotionJson::approval);
+    return RegistryRoutes.answer(
+        req, promotions.approval(req.param("id")), PromotionJson::approval);
   }
 
   private ApiResponse decide(ApiRequest req) {
-    return RegistryRoutes.body(req).map(fields -> {
-      String decision = fields.requiredString("decision");
-      String comment = fields.string("comment").orElse("");
-      List<FieldError> errors = new java.util.ArrayList<>(fields.errors());
-      if (decision != null && !decision.equals("approve") && !decision.equals("reject")) {
-        errors.add(new FieldError("decision", "must be approve or reject"));
-      }
-      if (!errors.isEmpty()) {
-        return RegistryRoutes.invalid(req, errors);
-      }
-      return RegistryRoutes.answer(req, promotions.decide(req.caller(), req.param("id"), decision.equals("approve"),
-          comment, clock.instant()), PromotionJson::approval);
-    }).fold();
+    return RegistryRoutes.body(req)
+        .map(
+            fields -> {
+              String decision = fields.requiredString("decision");
+              String comment = fields.string("comment").orElse("");
+              List<FieldError> errors = new java.util.ArrayList<>(fields.errors());
+              if (decision != null && !decision.equals("approve") && !decision.equals("reject")) {
+                errors.add(new FieldError("decision", "must be approve or reject"));
+              }
+              if (!errors.isEmpty()) {
+                return RegistryRoutes.invalid(req, errors);
+              }
+              return RegistryRoutes.answer(
+                  req,
+                  promotions.decide(
+                      req.caller(),
+                      req.param("id"),
+                      decision.equals("approve"),
+                      comment,
+                      clock.instant()),
+                  PromotionJson::approval);
+            })
+        .fold();
   }
 
-  /** Back to the environment's last good release (or {@code {"version"}}): 202 and the deployment. */
+  /**
+   * Back to the environment's last good release (or {@code {"version"}}): 202 and the deployment.
+   */
   private ApiResponse rollback(ApiRequest req) {
     Optional<String> version = Optional.empty();
     if (req.body().filter(b -> !b.isBlank()).isPresent()) {
@@ -137,27 +194,44 @@ final class PromotionRoutes {
         return RegistryRoutes.invalid(req, errors);
       }
     }
-    return switch (deployments.rollback(req.caller(), req.param("app"), req.param("env"), version,
-        Deployment.ORIGIN_ROLLBACK, "d-" + ids.newId(), clock.instant())) {
-      case Outcome.Accepted<Saved<Deployment>> a -> ApiResponse.json(202, Views.deployment(a.value().value()))
-          .withHeader("Location", "/v1/apps/" + req.param("app") + "/deployments/" + a.value().value().id());
-      case Outcome.Rejected<Saved<Deployment>> r -> ApiResponse.rejection(r.rejection(), req.path());
+    return switch (deployments.rollback(
+        req.caller(),
+        req.param("app"),
+        req.param("env"),
+        version,
+        Deployment.ORIGIN_ROLLBACK,
+        "d-" + ids.newId(),
+        clock.instant())) {
+      case Outcome.Accepted<Saved<Deployment>> a ->
+          ApiResponse.json(202, Views.deployment(a.value().value()))
+              .withHeader(
+                  "Location",
+                  "/v1/apps/" + req.param("app") + "/deployments/" + a.value().value().id());
+      case Outcome.Rejected<Saved<Deployment>> r ->
+          ApiResponse.rejection(r.rejection(), req.path());
     };
   }
 
   private ApiResponse freeze(ApiRequest req) {
-    return RegistryRoutes.body(req).map(fields -> {
-      String reason = fields.requiredString("reason");
-      List<FieldError> errors = fields.errors();
-      if (!errors.isEmpty()) {
-        return RegistryRoutes.invalid(req, errors);
-      }
-      return RegistryRoutes.answer(req, registry.freeze(req.caller(), req.param("app"), req.param("env"), reason,
-          clock.instant()), Views::environment);
-    }).fold();
+    return RegistryRoutes.body(req)
+        .map(
+            fields -> {
+              String reason = fields.requiredString("reason");
+              List<FieldError> errors = fields.errors();
+              if (!errors.isEmpty()) {
+                return RegistryRoutes.invalid(req, errors);
+              }
+              return RegistryRoutes.answer(
+                  req,
+                  registry.freeze(
+                      req.caller(), req.param("app"), req.param("env"), reason, clock.instant()),
+                  Views::environment);
+            })
+        .fold();
   }
 
   private ApiResponse unfreeze(ApiRequest req) {
-    return RegistryRoutes.answer(req, registry.unfreeze(req.param("app"), req.param("env")), Views::environment);
+    return RegistryRoutes.answer(
+        req, registry.unfreeze(req.param("app"), req.param("env")), Views::environment);
   }
 }

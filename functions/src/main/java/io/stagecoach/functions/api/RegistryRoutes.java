@@ -2,15 +2,15 @@ package io.stagecoach.functions.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.AppSpec;
-import io.stagecoach.domain.EventPublisher;
-import io.stagecoach.domain.ReleaseRegistered;
 import io.stagecoach.domain.EnvironmentSpec;
+import io.stagecoach.domain.EventPublisher;
 import io.stagecoach.domain.FieldError;
 import io.stagecoach.domain.Naming;
 import io.stagecoach.domain.Outcome;
 import io.stagecoach.domain.PageRequest;
 import io.stagecoach.domain.RegistryService;
 import io.stagecoach.domain.Rejection;
+import io.stagecoach.domain.ReleaseRegistered;
 import io.stagecoach.domain.ReleaseSpec;
 import io.stagecoach.domain.Role;
 import io.stagecoach.domain.Saved;
@@ -51,7 +51,12 @@ final class RegistryRoutes {
         new Route("GET", "/v1/apps/{app}/environments/{env}", viewer, false, this::getEnvironment),
         new Route("PUT", "/v1/apps/{app}/environments/{env}", deployer, true, this::putEnvironment),
         new Route("POST", "/v1/apps/{app}/environments", deployer, true, this::createEnvironment),
-        new Route("POST", "/v1/apps/{app}/environments/{env}/extend", deployer, true, this::extendEnvironment),
+        new Route(
+            "POST",
+            "/v1/apps/{app}/environments/{env}/extend",
+            deployer,
+            true,
+            this::extendEnvironment),
         new Route("GET", "/v1/apps/{app}/releases", viewer, false, this::listReleases),
         new Route("POST", "/v1/apps/{app}/releases", deployer, true, this::registerRelease),
         new Route("GET", "/v1/apps/{app}/releases/{version}", viewer, false, this::getRelease),
@@ -64,61 +69,90 @@ final class RegistryRoutes {
   // ------------------------------------------------------------ apps
 
   private ApiResponse listApps(ApiRequest req) {
-    return pageRequest(req).map(page -> answer(req, registry.listApps(page), p -> Views.page(p, Views::app)))
+    return pageRequest(req)
+        .map(page -> answer(req, registry.listApps(page), p -> Views.page(p, Views::app)))
         .fold();
   }
 
   private ApiResponse createApp(ApiRequest req) {
-    return body(req).map(fields -> {
-      AppSpec spec = appSpec(fields, fields.requiredString("name"));
-      List<FieldError> errors = fields.errors();
-      if (!errors.isEmpty()) {
-        return invalid(req, errors);
-      }
-      return switch (registry.createApp(req.caller(), spec, clock.instant())) {
-        case Outcome.Accepted<io.stagecoach.domain.App> a -> ApiResponse.json(201, Views.app(a.value()))
-            .withHeader("Location", "/v1/apps/" + a.value().name())
-            .withHeader("ETag", etag(a.value().revision()));
-        case Outcome.Rejected<io.stagecoach.domain.App> r -> ApiResponse.rejection(r.rejection(), req.path());
-      };
-    }).fold();
+    return body(req)
+        .map(
+            fields -> {
+              AppSpec spec = appSpec(fields, fields.requiredString("name"));
+              List<FieldError> errors = fields.errors();
+              if (!errors.isEmpty()) {
+                return invalid(req, errors);
+              }
+              return switch (registry.createApp(req.caller(), spec, clock.instant())) {
+                case Outcome.Accepted<io.stagecoach.domain.App> a ->
+                    ApiResponse.json(201, Views.app(a.value()))
+                        .withHeader("Location", "/v1/apps/" + a.value().name())
+                        .withHeader("ETag", etag(a.value().revision()));
+                case Outcome.Rejected<io.stagecoach.domain.App> r ->
+                    ApiResponse.rejection(r.rejection(), req.path());
+              };
+            })
+        .fold();
   }
 
   private ApiResponse getApp(ApiRequest req) {
     return switch (registry.getApp(req.param("app"))) {
       case Outcome.Accepted<io.stagecoach.domain.App> a ->
-          ApiResponse.json(200, Views.app(a.value())).withHeader("ETag", etag(a.value().revision()));
-      case Outcome.Rejected<io.stagecoach.domain.App> r -> ApiResponse.rejection(r.rejection(), req.path());
+          ApiResponse.json(200, Views.app(a.value()))
+              .withHeader("ETag", etag(a.value().revision()));
+      case Outcome.Rejected<io.stagecoach.domain.App> r ->
+          ApiResponse.rejection(r.rejection(), req.path());
     };
   }
 
   private ApiResponse putApp(ApiRequest req) {
-    return body(req).map(fields -> {
-      Optional<String> named = fields.string("name");
-      AppSpec spec = appSpec(fields, req.param("app"));
-      List<FieldError> errors = new java.util.ArrayList<>(fields.errors());
-      named.filter(n -> !n.equals(req.param("app")))
-          .ifPresent(n -> errors.add(new FieldError("name", "must match the app in the path ('" + req.param("app") + "')")));
-      if (!errors.isEmpty()) {
-        return invalid(req, errors);
-      }
-      return ifMatch(req).map(expected -> saved(req,
-          registry.putApp(req.caller(), spec, expected, clock.instant()), Views::app,
-          app -> app.revision())).fold();
-    }).fold();
+    return body(req)
+        .map(
+            fields -> {
+              Optional<String> named = fields.string("name");
+              AppSpec spec = appSpec(fields, req.param("app"));
+              List<FieldError> errors = new java.util.ArrayList<>(fields.errors());
+              named
+                  .filter(n -> !n.equals(req.param("app")))
+                  .ifPresent(
+                      n ->
+                          errors.add(
+                              new FieldError(
+                                  "name",
+                                  "must match the app in the path ('" + req.param("app") + "')")));
+              if (!errors.isEmpty()) {
+                return invalid(req, errors);
+              }
+              return ifMatch(req)
+                  .map(
+                      expected ->
+                          saved(
+                              req,
+                              registry.putApp(req.caller(), spec, expected, clock.instant()),
+                              Views::app,
+                              app -> app.revision()))
+                  .fold();
+            })
+        .fold();
   }
 
   private ApiResponse deleteApp(ApiRequest req) {
-    return ifMatch(req).map(expected -> switch (registry.deleteApp(req.param("app"), expected)) {
-      case Outcome.Accepted<io.stagecoach.domain.App> a -> ApiResponse.noContent();
-      case Outcome.Rejected<io.stagecoach.domain.App> r -> ApiResponse.rejection(r.rejection(), req.path());
-    }).fold();
+    return ifMatch(req)
+        .map(
+            expected ->
+                switch (registry.deleteApp(req.param("app"), expected)) {
+                  case Outcome.Accepted<io.stagecoach.domain.App> a -> ApiResponse.noContent();
+                  case Outcome.Rejected<io.stagecoach.domain.App> r ->
+                      ApiResponse.rejection(r.rejection(), req.path());
+                })
+        .fold();
   }
 
   private static AppSpec appSpec(Fields fields, String name) {
     List<io.stagecoach.domain.Stage> stages = fields.stages("pipeline");
     Optional<String> concurrency = fields.string("concurrency");
-    Optional<io.stagecoach.domain.PromotionConcurrency> parsed = concurrency.flatMap(io.stagecoach.domain.PromotionConcurrency::fromWire);
+    Optional<io.stagecoach.domain.PromotionConcurrency> parsed =
+        concurrency.flatMap(io.stagecoach.domain.PromotionConcurrency::fromWire);
     if (concurrency.isPresent() && parsed.isEmpty()) {
       fields.reject("concurrency", "must be supersede or queue");
     }
@@ -135,72 +169,113 @@ final class RegistryRoutes {
   // ------------------------------------------------------------ environments
 
   private ApiResponse listEnvironments(ApiRequest req) {
-    return pageRequest(req).map(page -> answer(req, registry.listEnvironments(req.param("app"), page),
-        p -> Views.page(p, Views::environment))).fold();
+    return pageRequest(req)
+        .map(
+            page ->
+                answer(
+                    req,
+                    registry.listEnvironments(req.param("app"), page),
+                    p -> Views.page(p, Views::environment)))
+        .fold();
   }
 
   private ApiResponse getEnvironment(ApiRequest req) {
     return switch (registry.getEnvironment(req.param("app"), req.param("env"))) {
       case Outcome.Accepted<io.stagecoach.domain.Environment> a ->
-          ApiResponse.json(200, Views.environment(a.value())).withHeader("ETag", etag(a.value().revision()));
-      case Outcome.Rejected<io.stagecoach.domain.Environment> r -> ApiResponse.rejection(r.rejection(), req.path());
+          ApiResponse.json(200, Views.environment(a.value()))
+              .withHeader("ETag", etag(a.value().revision()));
+      case Outcome.Rejected<io.stagecoach.domain.Environment> r ->
+          ApiResponse.rejection(r.rejection(), req.path());
     };
   }
 
   /**
-   * Creates a personal or ephemeral environment; a personal one is named after the caller unless the body
-   * names it. An existing environment of that name is a conflict (PUT replaces, POST only creates).
+   * Creates a personal or ephemeral environment; a personal one is named after the caller unless
+   * the body names it. An existing environment of that name is a conflict (PUT replaces, POST only
+   * creates).
    */
   private ApiResponse createEnvironment(ApiRequest req) {
-    return body(req).map(fields -> {
-      Optional<String> named = fields.string("name");
-      EnvironmentSpec spec = environmentSpec(fields);
-      List<FieldError> errors = new java.util.ArrayList<>(fields.errors());
-      String kind = spec.kind().orElse("");
-      String name = named.orElse(kind.equals("personal") ? Naming.personalEnvironmentName(req.caller().name()) : null);
-      if (!kind.equals("personal") && !kind.equals("ephemeral")) {
-        errors.add(new FieldError("kind", "must be personal or ephemeral here; shared environments are PUT by name"));
-      } else if (name == null) {
-        errors.add(new FieldError("name", "is required for ephemeral environments"));
-      }
-      if (!errors.isEmpty()) {
-        return invalid(req, errors);
-      }
-      if (registry.getEnvironment(req.param("app"), name) instanceof Outcome.Accepted<?>) {
-        return ApiResponse.rejection(Rejection.conflict("environment '" + req.param("app") + "/" + name
-            + "' already exists"), req.path());
-      }
-      return switch (registry.putEnvironment(req.caller(), req.param("app"), name, spec, Optional.empty(), clock.instant())) {
-        case Outcome.Accepted<Saved<io.stagecoach.domain.Environment>> a when !a.value().created() ->
-            ApiResponse.rejection(Rejection.conflict("environment '" + req.param("app") + "/" + name
-                + "' was created by another request at the same time"), req.path());
-        case Outcome.Accepted<Saved<io.stagecoach.domain.Environment>> a -> ApiResponse.json(201, Views.environment(a.value().value()))
-            .withHeader("Location", "/v1/apps/" + req.param("app") + "/environments/" + name)
-            .withHeader("ETag", etag(a.value().value().revision()));
-        case Outcome.Rejected<Saved<io.stagecoach.domain.Environment>> r -> ApiResponse.rejection(r.rejection(), req.path());
-      };
-    }).fold();
+    return body(req)
+        .map(
+            fields -> {
+              Optional<String> named = fields.string("name");
+              EnvironmentSpec spec = environmentSpec(fields);
+              List<FieldError> errors = new java.util.ArrayList<>(fields.errors());
+              String kind = spec.kind().orElse("");
+              String name =
+                  named.orElse(
+                      kind.equals("personal")
+                          ? Naming.personalEnvironmentName(req.caller().name())
+                          : null);
+              if (!kind.equals("personal") && !kind.equals("ephemeral")) {
+                errors.add(
+                    new FieldError(
+                        "kind",
+                        "must be personal or ephemeral here; shared environments are PUT by name"));
+              } else if (name == null) {
+                errors.add(new FieldError("name", "is required for ephemeral environments"));
+              }
+              if (!errors.isEmpty()) {
+                return invalid(req, errors);
+              }
+              if (registry.getEnvironment(req.param("app"), name) instanceof Outcome.Accepted<?>) {
+                return ApiResponse.rejection(
+                    Rejection.conflict(
+                        "environment '" + req.param("app") + "/" + name + "' already exists"),
+                    req.path());
+              }
+              return switch (registry.putEnvironment(
+                  req.caller(), req.param("app"), name, spec, Optional.empty(), clock.instant())) {
+                case Outcome.Accepted<Saved<io.stagecoach.domain.Environment>> a
+                    when !a.value().created() ->
+                    ApiResponse.rejection(
+                        Rejection.conflict(
+                            "environment '"
+                                + req.param("app")
+                                + "/"
+                                + name
+                                + "' was created by another request at the same time"),
+                        req.path());
+                case Outcome.Accepted<Saved<io.stagecoach.domain.Environment>> a ->
+                    ApiResponse.json(201, Views.environment(a.value().value()))
+                        .withHeader(
+                            "Location", "/v1/apps/" + req.param("app") + "/environments/" + name)
+                        .withHeader("ETag", etag(a.value().value().revision()));
+                case Outcome.Rejected<Saved<io.stagecoach.domain.Environment>> r ->
+                    ApiResponse.rejection(r.rejection(), req.path());
+              };
+            })
+        .fold();
   }
 
-  /** {@code {"expiresAt": "..."}} or {@code {"by": "12h"}} (minutes m, hours h, days d) for an ephemeral environment. */
+  /**
+   * {@code {"expiresAt": "..."}} or {@code {"by": "12h"}} (minutes m, hours h, days d) for an
+   * ephemeral environment.
+   */
   private ApiResponse extendEnvironment(ApiRequest req) {
-    return body(req).map(fields -> {
-      Optional<java.time.Instant> at = fields.instant("expiresAt");
-      Optional<String> by = fields.string("by");
-      List<FieldError> errors = new java.util.ArrayList<>(fields.errors());
-      Optional<java.time.Duration> duration = by.flatMap(RegistryRoutes::duration);
-      if (by.isPresent() && duration.isEmpty()) {
-        errors.add(new FieldError("by", "must be a duration such as 30m, 12h or 3d"));
-      }
-      if (at.isPresent() == by.isPresent()) {
-        errors.add(new FieldError("body", "give exactly one of expiresAt and by"));
-      }
-      if (!errors.isEmpty()) {
-        return invalid(req, errors);
-      }
-      return answer(req, registry.extendEnvironment(req.param("app"), req.param("env"), at, duration, clock.instant()),
-          Views::environment);
-    }).fold();
+    return body(req)
+        .map(
+            fields -> {
+              Optional<java.time.Instant> at = fields.instant("expiresAt");
+              Optional<String> by = fields.string("by");
+              List<FieldError> errors = new java.util.ArrayList<>(fields.errors());
+              Optional<java.time.Duration> duration = by.flatMap(RegistryRoutes::duration);
+              if (by.isPresent() && duration.isEmpty()) {
+                errors.add(new FieldError("by", "must be a duration such as 30m, 12h or 3d"));
+              }
+              if (at.isPresent() == by.isPresent()) {
+                errors.add(new FieldError("body", "give exactly one of expiresAt and by"));
+              }
+              if (!errors.isEmpty()) {
+                return invalid(req, errors);
+              }
+              return answer(
+                  req,
+                  registry.extendEnvironment(
+                      req.param("app"), req.param("env"), at, duration, clock.instant()),
+                  Views::environment);
+            })
+        .fold();
   }
 
   static Optional<java.time.Duration> duration(String text) {
@@ -209,11 +284,12 @@ final class RegistryRoutes {
       return Optional.empty();
     }
     long n = Long.parseLong(m.group(1));
-    return Optional.of(switch (m.group(2)) {
-      case "m" -> java.time.Duration.ofMinutes(n);
-      case "h" -> java.time.Duration.ofHours(n);
-      default -> java.time.Duration.ofDays(n);
-    });
+    return Optional.of(
+        switch (m.group(2)) {
+          case "m" -> java.time.Duration.ofMinutes(n);
+          case "h" -> java.time.Duration.ofHours(n);
+          default -> java.time.Duration.ofDays(n);
+        });
   }
 
   private static EnvironmentSpec environmentSpec(Fields fields) {
@@ -230,57 +306,103 @@ final class RegistryRoutes {
   }
 
   private ApiResponse putEnvironment(ApiRequest req) {
-    return body(req).map(fields -> {
-      EnvironmentSpec spec = environmentSpec(fields);
-      List<FieldError> errors = fields.errors();
-      if (!errors.isEmpty()) {
-        return invalid(req, errors);
-      }
-      return ifMatch(req).map(expected -> saved(req,
-          registry.putEnvironment(req.caller(), req.param("app"), req.param("env"), spec, expected, clock.instant()),
-          Views::environment, env -> env.revision())).fold();
-    }).fold();
+    return body(req)
+        .map(
+            fields -> {
+              EnvironmentSpec spec = environmentSpec(fields);
+              List<FieldError> errors = fields.errors();
+              if (!errors.isEmpty()) {
+                return invalid(req, errors);
+              }
+              return ifMatch(req)
+                  .map(
+                      expected ->
+                          saved(
+                              req,
+                              registry.putEnvironment(
+                                  req.caller(),
+                                  req.param("app"),
+                                  req.param("env"),
+                                  spec,
+                                  expected,
+                                  clock.instant()),
+                              Views::environment,
+                              env -> env.revision()))
+                  .fold();
+            })
+        .fold();
   }
 
   // ------------------------------------------------------------ releases
 
   private ApiResponse listReleases(ApiRequest req) {
-    return pageRequest(req).map(page -> answer(req, registry.listReleases(req.param("app"), page),
-        p -> Views.page(p, Views::release))).fold();
+    return pageRequest(req)
+        .map(
+            page ->
+                answer(
+                    req,
+                    registry.listReleases(req.param("app"), page),
+                    p -> Views.page(p, Views::release)))
+        .fold();
   }
 
   private ApiResponse registerRelease(ApiRequest req) {
-    return body(req).map(fields -> {
-      ReleaseSpec spec = new ReleaseSpec(
-          fields.requiredString("version"),
-          fields.requiredString("artifactUri"),
-          fields.requiredString("digest"),
-          fields.string("commit"));
-      List<FieldError> errors = fields.errors();
-      if (!errors.isEmpty()) {
-        return invalid(req, errors);
-      }
-      return switch (registry.registerRelease(req.caller(), req.param("app"), spec, clock.instant())) {
-        case Outcome.Accepted<Saved<io.stagecoach.domain.Release>> a -> {
-          // At least once: a repeated registration publishes again, so a failed publish is mended by a retry.
-          try {
-            events.publish(new ReleaseRegistered(a.value().value()));
-          } catch (EventPublisher.EventNotPublishedException e) {
-            System.err.println("{\"level\":\"ERROR\",\"requestId\":\"" + req.requestId()
-                + "\",\"event\":\"Release Registered\",\"error\":\"" + String.valueOf(e.getMessage()).replace('"', '\'')
-                + (e.getCause() == null ? "" : ": " + String.valueOf(e.getCause().getMessage()).replace('"', '\''))
-                + "\"}");
-            yield ApiResponse.problem(503, "internal_error", "Event not published",
-                "release " + spec.version() + " is recorded but its Release Registered event could not be published;"
-                    + " repeat the same request", req.path()).withHeader("Retry-After", "1");
-          }
-          yield ApiResponse
-              .json(a.value().created() ? 201 : 200, Views.release(a.value().value()))
-              .withHeader("Location", "/v1/apps/" + req.param("app") + "/releases/" + a.value().value().version());
-        }
-        case Outcome.Rejected<Saved<io.stagecoach.domain.Release>> r -> ApiResponse.rejection(r.rejection(), req.path());
-      };
-    }).fold();
+    return body(req)
+        .map(
+            fields -> {
+              ReleaseSpec spec =
+                  new ReleaseSpec(
+                      fields.requiredString("version"),
+                      fields.requiredString("artifactUri"),
+                      fields.requiredString("digest"),
+                      fields.string("commit"));
+              List<FieldError> errors = fields.errors();
+              if (!errors.isEmpty()) {
+                return invalid(req, errors);
+              }
+              return switch (registry.registerRelease(
+                  req.caller(), req.param("app"), spec, clock.instant())) {
+                case Outcome.Accepted<Saved<io.stagecoach.domain.Release>> a -> {
+                  // At least once: a repeated registration publishes again, so a failed publish is
+                  // mended by a retry.
+                  try {
+                    events.publish(new ReleaseRegistered(a.value().value()));
+                  } catch (EventPublisher.EventNotPublishedException e) {
+                    System.err.println(
+                        "{\"level\":\"ERROR\",\"requestId\":\""
+                            + req.requestId()
+                            + "\",\"event\":\"Release Registered\",\"error\":\""
+                            + String.valueOf(e.getMessage()).replace('"', '\'')
+                            + (e.getCause() == null
+                                ? ""
+                                : ": "
+                                    + String.valueOf(e.getCause().getMessage()).replace('"', '\''))
+                            + "\"}");
+                    yield ApiResponse.problem(
+                            503,
+                            "internal_error",
+                            "Event not published",
+                            "release "
+                                + spec.version()
+                                + " is recorded but its Release Registered event could not be published;"
+                                + " repeat the same request",
+                            req.path())
+                        .withHeader("Retry-After", "1");
+                  }
+                  yield ApiResponse.json(
+                          a.value().created() ? 201 : 200, Views.release(a.value().value()))
+                      .withHeader(
+                          "Location",
+                          "/v1/apps/"
+                              + req.param("app")
+                              + "/releases/"
+                              + a.value().value().version());
+                }
+                case Outcome.Rejected<Saved<io.stagecoach.domain.Release>> r ->
+                    ApiResponse.rejection(r.rejection(), req.path());
+              };
+            })
+        .fold();
   }
 
   private ApiResponse getRelease(ApiRequest req) {
@@ -290,39 +412,47 @@ final class RegistryRoutes {
   // ------------------------------------------------------------ tokens
 
   private ApiResponse listTokens(ApiRequest req) {
-    return pageRequest(req).map(page -> answer(req, registry.listTokens(page), p -> Views.page(p, Views::token)))
+    return pageRequest(req)
+        .map(page -> answer(req, registry.listTokens(page), p -> Views.page(p, Views::token)))
         .fold();
   }
 
   private ApiResponse issueToken(ApiRequest req) {
-    return body(req).map(fields -> {
-      TokenSpec spec = new TokenSpec(
-          fields.requiredString("principal"),
-          fields.strings("roles"),
-          fields.string("description"),
-          fields.integer("expiresInDays"),
-          fields.strings("groups"));
-      List<FieldError> errors = fields.errors();
-      if (!errors.isEmpty()) {
-        return invalid(req, errors);
-      }
-      return switch (registry.issueToken(req.caller(), spec, tokens.newId(), tokens.newSecret(), clock.instant())) {
-        case Outcome.Accepted<io.stagecoach.domain.IssuedToken> a -> {
-          ObjectNode view = Views.token(a.value().token());
-          view.put("token", a.value().secret());
-          yield ApiResponse.json(201, view)
-              .withHeader("Location", "/v1/tokens/" + a.value().token().id())
-              .withHeader("Cache-Control", "no-store");
-        }
-        case Outcome.Rejected<io.stagecoach.domain.IssuedToken> r -> ApiResponse.rejection(r.rejection(), req.path());
-      };
-    }).fold();
+    return body(req)
+        .map(
+            fields -> {
+              TokenSpec spec =
+                  new TokenSpec(
+                      fields.requiredString("principal"),
+                      fields.strings("roles"),
+                      fields.string("description"),
+                      fields.integer("expiresInDays"),
+                      fields.strings("groups"));
+              List<FieldError> errors = fields.errors();
+              if (!errors.isEmpty()) {
+                return invalid(req, errors);
+              }
+              return switch (registry.issueToken(
+                  req.caller(), spec, tokens.newId(), tokens.newSecret(), clock.instant())) {
+                case Outcome.Accepted<io.stagecoach.domain.IssuedToken> a -> {
+                  ObjectNode view = Views.token(a.value().token());
+                  view.put("token", a.value().secret());
+                  yield ApiResponse.json(201, view)
+                      .withHeader("Location", "/v1/tokens/" + a.value().token().id())
+                      .withHeader("Cache-Control", "no-store");
+                }
+                case Outcome.Rejected<io.stagecoach.domain.IssuedToken> r ->
+                    ApiResponse.rejection(r.rejection(), req.path());
+              };
+            })
+        .fold();
   }
 
   private ApiResponse revokeToken(ApiRequest req) {
     return switch (registry.revokeToken(req.param("id"))) {
       case Outcome.Accepted<io.stagecoach.domain.ApiToken> a -> ApiResponse.noContent();
-      case Outcome.Rejected<io.stagecoach.domain.ApiToken> r -> ApiResponse.rejection(r.rejection(), req.path());
+      case Outcome.Rejected<io.stagecoach.domain.ApiToken> r ->
+          ApiResponse.rejection(r.rejection(), req.path());
     };
   }
 
@@ -370,9 +500,16 @@ final class RegistryRoutes {
       return Step.go(new Fields((ObjectNode) node));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       // The parser's own message may quote the input; a fixed message with the position is enough.
-      String where = e.getLocation() == null ? ""
-          : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-      return Step.stop(invalid(req, List.of(new FieldError("body", "is not well-formed JSON" + where))));
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " (line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr()
+                  + ")";
+      return Step.stop(
+          invalid(req, List.of(new FieldError("body", "is not well-formed JSON" + where))));
     }
   }
 
@@ -386,13 +523,21 @@ final class RegistryRoutes {
         limit = -1;
       }
       if (limit < 1 || limit > PageRequest.MAX_LIMIT) {
-        return Step.stop(invalid(req, List.of(new FieldError("limit", "must be a whole number from 1 to " + PageRequest.MAX_LIMIT))));
+        return Step.stop(
+            invalid(
+                req,
+                List.of(
+                    new FieldError(
+                        "limit", "must be a whole number from 1 to " + PageRequest.MAX_LIMIT))));
       }
     }
     return Step.go(new PageRequest(req.queryParam("cursor").filter(c -> !c.isEmpty()), limit));
   }
 
-  /** {@code If-Match: "3"} (or {@code 3}) pins a write to revision 3; {@code *} or absent pins nothing. */
+  /**
+   * {@code If-Match: "3"} (or {@code 3}) pins a write to revision 3; {@code *} or absent pins
+   * nothing.
+   */
   private static Step<Optional<Long>> ifMatch(ApiRequest req) {
     Optional<String> header = req.header("If-Match").map(String::trim);
     if (header.isEmpty() || header.get().equals("*")) {
@@ -409,7 +554,11 @@ final class RegistryRoutes {
       }
       return Step.go(Optional.of(revision));
     } catch (NumberFormatException e) {
-      return Step.stop(invalid(req, List.of(new FieldError("If-Match", "must be an ETag this API issued, such as \"3\""))));
+      return Step.stop(
+          invalid(
+              req,
+              List.of(
+                  new FieldError("If-Match", "must be an ETag this API issued, such as \"3\""))));
     }
   }
 
@@ -429,11 +578,15 @@ final class RegistryRoutes {
   }
 
   private static <T> ApiResponse saved(
-      ApiRequest req, Outcome<Saved<T>> outcome, Function<T, ObjectNode> view, Function<T, Long> revision) {
+      ApiRequest req,
+      Outcome<Saved<T>> outcome,
+      Function<T, ObjectNode> view,
+      Function<T, Long> revision) {
     return switch (outcome) {
       case Outcome.Accepted<Saved<T>> a -> {
-        ApiResponse response = ApiResponse.json(a.value().created() ? 201 : 200, view.apply(a.value().value()))
-            .withHeader("ETag", etag(revision.apply(a.value().value())));
+        ApiResponse response =
+            ApiResponse.json(a.value().created() ? 201 : 200, view.apply(a.value().value()))
+                .withHeader("ETag", etag(revision.apply(a.value().value())));
         yield a.value().created() ? response.withHeader("Location", req.path()) : response;
       }
       case Outcome.Rejected<Saved<T>> r -> ApiResponse.rejection(r.rejection(), req.path());

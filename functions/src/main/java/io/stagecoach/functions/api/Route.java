@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * One route of the v1 API: method, path template ({@code /v1/apps/{app}}), the role it needs (empty:
- * public) and whether it takes a JSON body.
+ * One route of the v1 API: method, path template ({@code /v1/apps/{app}}), the role it needs
+ * (empty: public) and whether it takes a JSON body.
  */
 record Route(
     String method,

@@ -17,8 +17,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Slack links, for admins: which Slack account acts as which principal (with its roles and groups), and
- * which channel an app's approval requests are posted to. Reading an app's channel needs only a viewer.
+ * Slack links, for admins: which Slack account acts as which principal (with its roles and groups),
+ * and which channel an app's approval requests are posted to. Reading an app's channel needs only a
+ * viewer.
  */
 final class SlackRoutes {
 
@@ -45,25 +46,52 @@ final class SlackRoutes {
   }
 
   private ApiResponse listUsers(ApiRequest req) {
-    return with(req, s -> RegistryRoutes.pageRequest(req)
-        .map(page -> RegistryRoutes.answer(req, s.users(page), p -> Views.page(p, SlackRoutes::user))).fold());
+    return with(
+        req,
+        s ->
+            RegistryRoutes.pageRequest(req)
+                .map(
+                    page ->
+                        RegistryRoutes.answer(
+                            req, s.users(page), p -> Views.page(p, SlackRoutes::user)))
+                .fold());
   }
 
   private ApiResponse linkUser(ApiRequest req) {
-    return with(req, s -> RegistryRoutes.body(req).map(fields -> {
-      SlackUserSpec spec = new SlackUserSpec(fields.requiredString("principal"), fields.strings("roles"),
-          fields.strings("groups"));
-      List<FieldError> errors = fields.errors();
-      if (!errors.isEmpty()) {
-        return RegistryRoutes.invalid(req, errors);
-      }
-      return saved(req, s.linkUser(req.caller(), req.param("team"), req.param("user"), spec, clock.instant()),
-          SlackRoutes::user);
-    }).fold());
+    return with(
+        req,
+        s ->
+            RegistryRoutes.body(req)
+                .map(
+                    fields -> {
+                      SlackUserSpec spec =
+                          new SlackUserSpec(
+                              fields.requiredString("principal"),
+                              fields.strings("roles"),
+                              fields.strings("groups"));
+                      List<FieldError> errors = fields.errors();
+                      if (!errors.isEmpty()) {
+                        return RegistryRoutes.invalid(req, errors);
+                      }
+                      return saved(
+                          req,
+                          s.linkUser(
+                              req.caller(),
+                              req.param("team"),
+                              req.param("user"),
+                              spec,
+                              clock.instant()),
+                          SlackRoutes::user);
+                    })
+                .fold());
   }
 
   private ApiResponse getUser(ApiRequest req) {
-    return with(req, s -> RegistryRoutes.answer(req, s.user(req.param("team"), req.param("user")), SlackRoutes::user));
+    return with(
+        req,
+        s ->
+            RegistryRoutes.answer(
+                req, s.user(req.param("team"), req.param("user")), SlackRoutes::user));
   }
 
   private ApiResponse unlinkUser(ApiRequest req) {
@@ -71,18 +99,28 @@ final class SlackRoutes {
   }
 
   private ApiResponse setChannel(ApiRequest req) {
-    return with(req, s -> RegistryRoutes.body(req).map(fields -> {
-      String channel = fields.requiredString("channel");
-      List<FieldError> errors = fields.errors();
-      if (!errors.isEmpty()) {
-        return RegistryRoutes.invalid(req, errors);
-      }
-      return saved(req, s.setChannel(req.caller(), req.param("app"), channel, clock.instant()), SlackRoutes::channel);
-    }).fold());
+    return with(
+        req,
+        s ->
+            RegistryRoutes.body(req)
+                .map(
+                    fields -> {
+                      String channel = fields.requiredString("channel");
+                      List<FieldError> errors = fields.errors();
+                      if (!errors.isEmpty()) {
+                        return RegistryRoutes.invalid(req, errors);
+                      }
+                      return saved(
+                          req,
+                          s.setChannel(req.caller(), req.param("app"), channel, clock.instant()),
+                          SlackRoutes::channel);
+                    })
+                .fold());
   }
 
   private ApiResponse getChannel(ApiRequest req) {
-    return with(req, s -> RegistryRoutes.answer(req, s.channel(req.param("app")), SlackRoutes::channel));
+    return with(
+        req, s -> RegistryRoutes.answer(req, s.channel(req.param("app")), SlackRoutes::channel));
   }
 
   private ApiResponse unsetChannel(ApiRequest req) {
@@ -90,13 +128,23 @@ final class SlackRoutes {
   }
 
   private ApiResponse with(ApiRequest req, Function<SlackDirectoryService, ApiResponse> route) {
-    return slack.map(route).orElseGet(() -> ApiResponse.problem(503, "internal_error", "Slack is not configured",
-        "this API has no Slack directory", req.path()));
+    return slack
+        .map(route)
+        .orElseGet(
+            () ->
+                ApiResponse.problem(
+                    503,
+                    "internal_error",
+                    "Slack is not configured",
+                    "this API has no Slack directory",
+                    req.path()));
   }
 
-  private static <T> ApiResponse saved(ApiRequest req, Outcome<Saved<T>> outcome, Function<T, ObjectNode> view) {
+  private static <T> ApiResponse saved(
+      ApiRequest req, Outcome<Saved<T>> outcome, Function<T, ObjectNode> view) {
     return switch (outcome) {
-      case Outcome.Accepted<Saved<T>> a -> ApiResponse.json(a.value().created() ? 201 : 200, view.apply(a.value().value()));
+      case Outcome.Accepted<Saved<T>> a ->
+          ApiResponse.json(a.value().created() ? 201 : 200, view.apply(a.value().value()));
       case Outcome.Rejected<Saved<T>> r -> ApiResponse.rejection(r.rejection(), req.path());
     };
   }
@@ -123,7 +171,10 @@ final class SlackRoutes {
   }
 
   static ObjectNode channel(SlackChannel channel) {
-    return Json.object().put("app", channel.app()).put("channel", channel.channelId())
-        .put("updatedAt", channel.updatedAt().toString()).put("updatedBy", channel.updatedBy());
+    return Json.object()
+        .put("app", channel.app())
+        .put("channel", channel.channelId())
+        .put("updatedAt", channel.updatedAt().toString())
+        .put("updatedBy", channel.updatedBy());
   }
 }

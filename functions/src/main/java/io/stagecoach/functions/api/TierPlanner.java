@@ -4,8 +4,9 @@ import io.stagecoach.domain.Plan;
 import io.stagecoach.domain.Rejection;
 
 /**
- * Asks a tier's provisioner what deploying a release would change. Only the provisioner may reach the
- * environment's account, so the API asks it (a synchronous invocation) instead of planning itself.
+ * Asks a tier's provisioner what deploying a release would change. Only the provisioner may reach
+ * the environment's account, so the API asks it (a synchronous invocation) instead of planning
+ * itself.
  */
 public interface TierPlanner {
 

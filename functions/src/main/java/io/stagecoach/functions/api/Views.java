@@ -28,24 +28,48 @@ final class Views {
     ArrayNode pipeline = o.putArray("pipeline");
     for (Stage stage : app.pipeline()) {
       ObjectNode st = pipeline.addObject().put("environment", stage.environment());
-      stage.approval().ifPresent(ap -> {
-        ObjectNode approval = st.putObject("approval");
-        ArrayNode groups = approval.putArray("groups");
-        ap.groups().forEach(q -> groups.addObject().put("group", q.group()).put("min", q.minApprovers()));
-        if (ap.timeout().toSecondsPart() == 0) {
-          approval.put("timeoutMinutes", ap.timeout().toMinutes());
-        } else {
-          approval.put("timeoutSeconds", ap.timeout().toSeconds());
-        }
-      });
-      stage.window().ifPresent(w -> {
-        ObjectNode window = st.putObject("window");
-        ArrayNode days = window.putArray("days");
-        w.days().forEach(d -> days.add(d.name().substring(0, 3).toLowerCase(java.util.Locale.ROOT)));
-        window.put("start", w.start().toString()).put("end", w.end().toString()).put("timeZone", w.zone().getId());
-      });
-      stage.verification().ifPresent(v -> st.putObject("verification").put("urlOutput", v.urlOutput())
-          .put("path", v.path()).put("attempts", v.attempts()).put("intervalSeconds", v.interval().toSeconds()));
+      stage
+          .approval()
+          .ifPresent(
+              ap -> {
+                ObjectNode approval = st.putObject("approval");
+                ArrayNode groups = approval.putArray("groups");
+                ap.groups()
+                    .forEach(
+                        q ->
+                            groups
+                                .addObject()
+                                .put("group", q.group())
+                                .put("min", q.minApprovers()));
+                if (ap.timeout().toSecondsPart() == 0) {
+                  approval.put("timeoutMinutes", ap.timeout().toMinutes());
+                } else {
+                  approval.put("timeoutSeconds", ap.timeout().toSeconds());
+                }
+              });
+      stage
+          .window()
+          .ifPresent(
+              w -> {
+                ObjectNode window = st.putObject("window");
+                ArrayNode days = window.putArray("days");
+                w.days()
+                    .forEach(
+                        d -> days.add(d.name().substring(0, 3).toLowerCase(java.util.Locale.ROOT)));
+                window
+                    .put("start", w.start().toString())
+                    .put("end", w.end().toString())
+                    .put("timeZone", w.zone().getId());
+              });
+      stage
+          .verification()
+          .ifPresent(
+              v ->
+                  st.putObject("verification")
+                      .put("urlOutput", v.urlOutput())
+                      .put("path", v.path())
+                      .put("attempts", v.attempts())
+                      .put("intervalSeconds", v.interval().toSeconds()));
       if (!stage.soak().isZero()) {
         st.put("soakSeconds", stage.soak().toSeconds());
       }
@@ -53,17 +77,21 @@ final class Views {
     o.put("concurrency", app.concurrency().wireName());
     ArrayNode allowed = o.putArray("allowedEnvironments");
     app.allowedEnvironments().stream().sorted().forEach(allowed::add);
-    app.template().ifPresent(t -> {
-      ObjectNode template = o.putObject("template");
-      t.url().ifPresent(u -> template.put("url", u));
-      t.body().ifPresent(b -> {
-        try {
-          template.set("body", Json.parse(b));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
-          template.put("body", b);
-        }
-      });
-    });
+    app.template()
+        .ifPresent(
+            t -> {
+              ObjectNode template = o.putObject("template");
+              t.url().ifPresent(u -> template.put("url", u));
+              t.body()
+                  .ifPresent(
+                      b -> {
+                        try {
+                          template.set("body", Json.parse(b));
+                        } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+                          template.put("body", b);
+                        }
+                      });
+            });
     app.repository().ifPresent(mapping -> o.set("repository", repository(mapping)));
     o.put("createdAt", app.createdAt().toString());
     o.put("createdBy", app.createdBy());
@@ -87,13 +115,21 @@ final class Views {
     o.put("protected", env.isProtected());
     o.put("owner", env.owner());
     env.expiresAt().ifPresent(at -> o.put("expiresAt", at.toString()));
-    env.freeze().ifPresent(f -> o.putObject("frozen").put("reason", f.reason()).put("by", f.by()).put("at", f.at().toString()));
-    env.deployed().ifPresent(d -> {
-      o.put("deployedVersion", d.version());
-      o.put("deployedDigest", d.digest());
-      o.put("deployedBy", d.deploymentId());
-      o.put("deployedAt", d.deployedAt().toString());
-    });
+    env.freeze()
+        .ifPresent(
+            f ->
+                o.putObject("frozen")
+                    .put("reason", f.reason())
+                    .put("by", f.by())
+                    .put("at", f.at().toString()));
+    env.deployed()
+        .ifPresent(
+            d -> {
+              o.put("deployedVersion", d.version());
+              o.put("deployedDigest", d.digest());
+              o.put("deployedBy", d.deploymentId());
+              o.put("deployedAt", d.deployedAt().toString());
+            });
     o.put("createdAt", env.createdAt().toString());
     o.put("createdBy", env.createdBy());
     o.put("updatedAt", env.updatedAt().toString());
@@ -111,10 +147,14 @@ final class Views {
       ObjectNode b = branches.addObject().put("pattern", rule.pattern());
       switch (rule.action()) {
         case BranchRule.Pipeline p -> b.put("action", "pipeline");
-        case BranchRule.Ephemeral e -> b.put("action", "ephemeral").put("ttlHours", e.ttl().toHours());
+        case BranchRule.Ephemeral e ->
+            b.put("action", "ephemeral").put("ttlHours", e.ttl().toHours());
       }
-      b.put("versionFrom", rule.action().versionFrom() == BranchRule.VersionFrom.SHORT_COMMIT
-          ? "shortCommit" : "commit");
+      b.put(
+          "versionFrom",
+          rule.action().versionFrom() == BranchRule.VersionFrom.SHORT_COMMIT
+              ? "shortCommit"
+              : "commit");
     }
     return o;
   }

@@ -14,13 +14,15 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The REST API's TOKEN authorizer: {@code Authorization: Bearer <token>} in, an IAM policy out. A token
- * that is unknown or expired answers the error {@code Unauthorized}, which API Gateway turns into 401
+ * The REST API's TOKEN authorizer: {@code Authorization: Bearer <token>} in, an IAM policy out. A
+ * token that is unknown or expired answers the error {@code Unauthorized}, which API Gateway turns
+ * into 401
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html).
- * The policy allows the whole API because API Gateway caches it per token across routes; the API function
- * checks each route's role from the context this returns.
+ * The policy allows the whole API because API Gateway caches it per token across routes; the API
+ * function checks each route's role from the context this returns.
  */
-public final class TokenAuthorizerHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class TokenAuthorizerHandler
+    implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
   private final RegistryService registry;
   private final Clock clock;
@@ -54,17 +56,26 @@ public final class TokenAuthorizerHandler implements RequestHandler<Map<String, 
     Principal p = principal.get();
     return Map.of(
         "principalId", p.name(),
-        "policyDocument", Map.of(
-            "Version", "2012-10-17",
-            "Statement", List.of(Map.of(
-                "Action", "execute-api:Invoke",
-                "Effect", "Allow",
-                "Resource", wholeApi(methodArn instanceof String s ? s : "")))),
-        "context", Map.of(
-            "principal", p.name(),
-            "roles", p.roles().stream().map(Role::wireName).sorted().collect(Collectors.joining(",")),
-            // Context values are strings; approval policies count these groups.
-            "groups", p.groups().stream().sorted().collect(Collectors.joining(","))));
+        "policyDocument",
+            Map.of(
+                "Version",
+                "2012-10-17",
+                "Statement",
+                List.of(
+                    Map.of(
+                        "Action", "execute-api:Invoke",
+                        "Effect", "Allow",
+                        "Resource", wholeApi(methodArn instanceof String s ? s : "")))),
+        "context",
+            Map.of(
+                "principal", p.name(),
+                "roles",
+                    p.roles().stream()
+                        .map(Role::wireName)
+                        .sorted()
+                        .collect(Collectors.joining(",")),
+                // Context values are strings; approval policies count these groups.
+                "groups", p.groups().stream().sorted().collect(Collectors.joining(","))));
   }
 
   static Optional<String> bearer(String header) {
@@ -75,9 +86,12 @@ public final class TokenAuthorizerHandler implements RequestHandler<Map<String, 
     return Optional.empty();
   }
 
-  /** {@code arn:...:api-id/stage/GET/v1/apps} becomes {@code arn:...:api-id/stage/*}: every route. */
+  /**
+   * {@code arn:...:api-id/stage/GET/v1/apps} becomes {@code arn:...:api-id/stage/*}: every route.
+   */
   static String wholeApi(String methodArn) {
-    // arn:partition:execute-api:region:account:api/stage/METHOD/path; the path itself may hold ':' (ids).
+    // arn:partition:execute-api:region:account:api/stage/METHOD/path; the path itself may hold ':'
+    // (ids).
     String[] arn = methodArn.split(":", 6);
     if (arn.length < 6) {
       throw new UnauthorizedException();
@@ -86,7 +100,8 @@ public final class TokenAuthorizerHandler implements RequestHandler<Map<String, 
     if (parts.length < 2) {
       throw new UnauthorizedException();
     }
-    return String.join(":", arn[0], arn[1], arn[2], arn[3], arn[4], parts[0] + "/" + parts[1] + "/*");
+    return String.join(
+        ":", arn[0], arn[1], arn[2], arn[3], arn[4], parts[0] + "/" + parts[1] + "/*");
   }
 
   /** API Gateway answers 401 when a TOKEN authorizer fails with exactly this message. */

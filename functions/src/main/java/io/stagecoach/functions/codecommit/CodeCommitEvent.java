@@ -11,10 +11,10 @@ import io.stagecoach.functions.support.Json;
 import java.util.Optional;
 
 /**
- * A "CodeCommit Repository State Change" event from EventBridge, read into the {@link RepositoryChange} it
- * reports, or the reason it cannot be. Reading never throws: a malformed event is a value the caller logs and
- * drops (retrying it would fail the same way).
- * See https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html
+ * A "CodeCommit Repository State Change" event from EventBridge, read into the {@link
+ * RepositoryChange} it reports, or the reason it cannot be. Reading never throws: a malformed event
+ * is a value the caller logs and drops (retrying it would fail the same way). See
+ * https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html
  */
 public sealed interface CodeCommitEvent {
 
@@ -55,19 +55,22 @@ public sealed interface CodeCommitEvent {
     }
     Optional<String> commitId = text(detail, "commitId");
     String kind = text(detail, "event").orElse("");
-    Optional<ReferenceEvent> referenceEvent = switch (kind) {
-      case "referenceCreated" -> Optional.of(ReferenceEvent.CREATED);
-      case "referenceUpdated" -> Optional.of(ReferenceEvent.UPDATED);
-      case "referenceDeleted" -> Optional.of(ReferenceEvent.DELETED);
-      default -> Optional.empty();
-    };
+    Optional<ReferenceEvent> referenceEvent =
+        switch (kind) {
+          case "referenceCreated" -> Optional.of(ReferenceEvent.CREATED);
+          case "referenceUpdated" -> Optional.of(ReferenceEvent.UPDATED);
+          case "referenceDeleted" -> Optional.of(ReferenceEvent.DELETED);
+          default -> Optional.empty();
+        };
     if (kind.equals("unreferencedMergeCommitCreated")) {
-      return commitId.<CodeCommitEvent>map(c -> new Change(new UnreferencedMergeCommit(repository.get(), c)))
+      return commitId
+          .<CodeCommitEvent>map(c -> new Change(new UnreferencedMergeCommit(repository.get(), c)))
           .orElseGet(() -> new Malformed("detail.commitId is missing"));
     }
     if (referenceEvent.isEmpty()) {
-      return new Malformed("detail.event is not referenceCreated, referenceUpdated, referenceDeleted or"
-          + " unreferencedMergeCommitCreated");
+      return new Malformed(
+          "detail.event is not referenceCreated, referenceUpdated, referenceDeleted or"
+              + " unreferencedMergeCommitCreated");
     }
     return reference(detail, repository.get(), referenceEvent.get(), commitId);
   }
@@ -75,11 +78,12 @@ public sealed interface CodeCommitEvent {
   private static CodeCommitEvent reference(
       JsonNode detail, String repository, ReferenceEvent event, Optional<String> commitId) {
     String type = text(detail, "referenceType").orElse("");
-    Optional<ReferenceType> referenceType = switch (type) {
-      case "branch" -> Optional.of(ReferenceType.BRANCH);
-      case "tag" -> Optional.of(ReferenceType.TAG);
-      default -> Optional.empty();
-    };
+    Optional<ReferenceType> referenceType =
+        switch (type) {
+          case "branch" -> Optional.of(ReferenceType.BRANCH);
+          case "tag" -> Optional.of(ReferenceType.TAG);
+          default -> Optional.empty();
+        };
     if (referenceType.isEmpty()) {
       return new Malformed("detail.referenceType is not branch or tag");
     }
@@ -87,23 +91,34 @@ public sealed interface CodeCommitEvent {
     if (name.isEmpty()) {
       return new Malformed("detail.referenceName is missing");
     }
-    String expectedFullName = (referenceType.get() == ReferenceType.BRANCH ? "refs/heads/" : "refs/tags/") + name.get();
+    String expectedFullName =
+        (referenceType.get() == ReferenceType.BRANCH ? "refs/heads/" : "refs/tags/") + name.get();
     Optional<String> fullName = text(detail, "referenceFullName");
     if (detail.has("referenceFullName") && !fullName.equals(Optional.of(expectedFullName))) {
       return new Malformed("detail.referenceFullName is not " + expectedFullName);
     }
     if (event != ReferenceEvent.DELETED && commitId.isEmpty()) {
-      return new Malformed("detail.commitId is missing from a " + (event == ReferenceEvent.CREATED
-          ? "referenceCreated" : "referenceUpdated") + " event");
+      return new Malformed(
+          "detail.commitId is missing from a "
+              + (event == ReferenceEvent.CREATED ? "referenceCreated" : "referenceUpdated")
+              + " event");
     }
     Optional<String> oldCommitId = text(detail, "oldCommitId");
-    return new Change(new ReferenceChange(repository, event, referenceType.get(), name.get(),
-        event == ReferenceEvent.DELETED ? Optional.empty() : commitId, oldCommitId));
+    return new Change(
+        new ReferenceChange(
+            repository,
+            event,
+            referenceType.get(),
+            name.get(),
+            event == ReferenceEvent.DELETED ? Optional.empty() : commitId,
+            oldCommitId));
   }
 
   /** The non-empty string at {@code field}; a number or an object there is no string. */
   private static Optional<String> text(JsonNode node, String field) {
     JsonNode value = node.get(field);
-    return value != null && value.isTextual() && !value.asText().isEmpty() ? Optional.of(value.asText()) : Optional.empty();
+    return value != null && value.isTextual() && !value.asText().isEmpty()
+        ? Optional.of(value.asText())
+        : Optional.empty();
   }
 }

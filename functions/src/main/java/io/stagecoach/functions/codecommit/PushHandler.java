@@ -28,11 +28,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The push function: CodeCommit's "Repository State Change" events from the default bus, carried out by
- * {@link PushService}. It answers (and logs, one JSON line) what it did: {@code done}, {@code refused} (a rule
- * said no), {@code ignored} (no app or rule for the branch, a tag, a merge commit) or {@code malformed}. None of
- * these throws, so EventBridge does not retry an event that would fare the same again; a technical failure
- * (DynamoDB, the bus, Step Functions) throws and the event is retried, then dead-lettered.
+ * The push function: CodeCommit's "Repository State Change" events from the default bus, carried
+ * out by {@link PushService}. It answers (and logs, one JSON line) what it did: {@code done},
+ * {@code refused} (a rule said no), {@code ignored} (no app or rule for the branch, a tag, a merge
+ * commit) or {@code malformed}. None of these throws, so EventBridge does not retry an event that
+ * would fare the same again; a technical failure (DynamoDB, the bus, Step Functions) throws and the
+ * event is retried, then dead-lettered.
  */
 public final class PushHandler implements RequestStreamHandler {
 
@@ -57,16 +58,27 @@ public final class PushHandler implements RequestStreamHandler {
   private static PushService service(Settings settings) {
     var dynamo = settings.dynamoDb();
     Registry registry = new DynamoDbRegistry(dynamo, settings.registryTable());
-    EventPublisher events = new EventBridgePublisher(settings.eventBridge(), settings.eventBusName());
-    var deployments = new DeploymentService(registry, new DynamoDbDeployments(dynamo, settings.registryTable()), events);
-    var runner = new SfnPromotionRunner(settings.stepFunctions(), settings.promotionStateMachine(), registry);
-    var promotions = new PromotionService(registry, new DynamoDbPromotions(dynamo, settings.registryTable()), runner,
-        deployments, events);
+    EventPublisher events =
+        new EventBridgePublisher(settings.eventBridge(), settings.eventBusName());
+    var deployments =
+        new DeploymentService(
+            registry, new DynamoDbDeployments(dynamo, settings.registryTable()), events);
+    var runner =
+        new SfnPromotionRunner(
+            settings.stepFunctions(), settings.promotionStateMachine(), registry);
+    var promotions =
+        new PromotionService(
+            registry,
+            new DynamoDbPromotions(dynamo, settings.registryTable()),
+            runner,
+            deployments,
+            events);
     return new PushService(registry, deployments, promotions, events);
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
     ObjectNode report = handle(new String(input.readAllBytes(), StandardCharsets.UTF_8));
     String line = Json.write(report);
     System.out.println(line);
@@ -98,22 +110,33 @@ public final class PushHandler implements RequestStreamHandler {
     }
     var caller = PushService.pusher(text(event.path("detail"), "callerUserArn"));
     report.put("principal", caller.name());
-    PushService.Result result = pushes.handle(caller, change, new PushService.Delivery(id.get(), region.get()),
-        clock.instant());
+    PushService.Result result =
+        pushes.handle(
+            caller, change, new PushService.Delivery(id.get(), region.get()), clock.instant());
     switch (result) {
-      case PushService.Result.Done d -> report.put("level", "INFO").put("outcome", "done")
-          .put("decision", decision(d.decision())).put("detail", d.detail());
-      case PushService.Result.Refused r -> report.put("level", "WARN").put("outcome", "refused")
-          .put("decision", decision(r.decision())).put("code", r.rejection().code().wireName())
-          .put("detail", r.rejection().detail());
-      case PushService.Result.Ignored i -> report.put("level", "INFO").put("outcome", "ignored")
-          .put("detail", i.reason());
+      case PushService.Result.Done d ->
+          report
+              .put("level", "INFO")
+              .put("outcome", "done")
+              .put("decision", decision(d.decision()))
+              .put("detail", d.detail());
+      case PushService.Result.Refused r ->
+          report
+              .put("level", "WARN")
+              .put("outcome", "refused")
+              .put("decision", decision(r.decision()))
+              .put("code", r.rejection().code().wireName())
+              .put("detail", r.rejection().detail());
+      case PushService.Result.Ignored i ->
+          report.put("level", "INFO").put("outcome", "ignored").put("detail", i.reason());
     }
     return report;
   }
 
   private static ObjectNode malformed(ObjectNode report, String problem) {
-    return report.put("level", "WARN").put("outcome", "malformed")
+    return report
+        .put("level", "WARN")
+        .put("outcome", "malformed")
         .put("detail", "not a CodeCommit Repository State Change event: " + problem);
   }
 
@@ -128,6 +151,8 @@ public final class PushHandler implements RequestStreamHandler {
 
   private static Optional<String> text(JsonNode node, String field) {
     JsonNode value = node.get(field);
-    return value != null && value.isTextual() && !value.asText().isEmpty() ? Optional.of(value.asText()) : Optional.empty();
+    return value != null && value.isTextual() && !value.asText().isEmpty()
+        ? Optional.of(value.asText())
+        : Optional.empty();
   }
 }

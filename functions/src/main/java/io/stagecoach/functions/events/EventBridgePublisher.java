@@ -8,7 +8,9 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
-/** Publishes Stagecoach events on its EventBridge bus; a rejected entry is a failure, not a shrug. */
+/**
+ * Publishes Stagecoach events on its EventBridge bus; a rejected entry is a failure, not a shrug.
+ */
 public final class EventBridgePublisher implements EventPublisher {
 
   private final EventBridgeClient events;
@@ -21,12 +23,13 @@ public final class EventBridgePublisher implements EventPublisher {
 
   @Override
   public void publish(StagecoachEvent event) {
-    PutEventsRequestEntry entry = PutEventsRequestEntry.builder()
-        .eventBusName(busName)
-        .source(EventDetails.SOURCE)
-        .detailType(event.detailType())
-        .detail(Json.write(EventDetails.detail(event)))
-        .build();
+    PutEventsRequestEntry entry =
+        PutEventsRequestEntry.builder()
+            .eventBusName(busName)
+            .source(EventDetails.SOURCE)
+            .detailType(event.detailType())
+            .detail(Json.write(EventDetails.detail(event)))
+            .build();
     PutEventsResponse response;
     try {
       response = events.putEvents(r -> r.entries(entry));
@@ -35,8 +38,13 @@ public final class EventBridgePublisher implements EventPublisher {
     }
     if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
       var failed = response.entries().get(0);
-      throw new EventNotPublishedException(event.detailType() + " was refused by the bus: "
-          + failed.errorCode() + " " + failed.errorMessage(), null);
+      throw new EventNotPublishedException(
+          event.detailType()
+              + " was refused by the bus: "
+              + failed.errorCode()
+              + " "
+              + failed.errorMessage(),
+          null);
     }
   }
 }

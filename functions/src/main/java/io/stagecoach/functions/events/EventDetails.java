@@ -6,20 +6,23 @@ import io.stagecoach.domain.ApprovalGranted;
 import io.stagecoach.domain.ApprovalRejected;
 import io.stagecoach.domain.ApprovalRequested;
 import io.stagecoach.domain.DeploymentFailed;
+import io.stagecoach.domain.DeploymentRequested;
+import io.stagecoach.domain.DeploymentSucceeded;
 import io.stagecoach.domain.PromotionFailed;
 import io.stagecoach.domain.PromotionStarted;
 import io.stagecoach.domain.PromotionSucceeded;
+import io.stagecoach.domain.ReleaseRegistered;
 import io.stagecoach.domain.RollbackCompleted;
 import io.stagecoach.domain.StagePromoted;
-import io.stagecoach.functions.support.PromotionJson;
-import io.stagecoach.domain.DeploymentRequested;
-import io.stagecoach.domain.DeploymentSucceeded;
-import io.stagecoach.domain.ReleaseRegistered;
 import io.stagecoach.domain.StagecoachEvent;
 import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
+import io.stagecoach.functions.support.PromotionJson;
 
-/** The {@code detail} of each event on the bus, as its JSON Schema in {@code events/schemas} describes it. */
+/**
+ * The {@code detail} of each event on the bus, as its JSON Schema in {@code events/schemas}
+ * describes it.
+ */
 public final class EventDetails {
 
   public static final String SOURCE = "stagecoach";
@@ -58,7 +61,10 @@ public final class EventDetails {
     };
   }
 
-  /** A deployment's detail: its JSON as the API shows it, with {@code deploymentId} for rules and targets. */
+  /**
+   * A deployment's detail: its JSON as the API shows it, with {@code deploymentId} for rules and
+   * targets.
+   */
   private static ObjectNode deploymentDetail(io.stagecoach.domain.Deployment d) {
     ObjectNode o = Json.object();
     o.put("deploymentId", d.id());

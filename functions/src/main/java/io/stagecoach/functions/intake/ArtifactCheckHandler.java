@@ -14,12 +14,13 @@ import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 
 /**
- * The release intake's artifact check. The ReleaseIntake state machine invokes it with a task token and
- * waits; the check answers the token with SendTaskSuccess ({@code {"status":"checked"}}) or
- * SendTaskFailure ({@code ArtifactRejected}, with the reason). A token that is no longer awaited (timed
- * out, unknown) is logged and dropped: nobody is waiting for that answer any more.
+ * The release intake's artifact check. The ReleaseIntake state machine invokes it with a task token
+ * and waits; the check answers the token with SendTaskSuccess ({@code {"status":"checked"}}) or
+ * SendTaskFailure ({@code ArtifactRejected}, with the reason). A token that is no longer awaited
+ * (timed out, unknown) is logged and dropped: nobody is waiting for that answer any more.
  */
-public final class ArtifactCheckHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class ArtifactCheckHandler
+    implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
   private final SfnClient stepFunctions;
   private final Clock clock;
@@ -41,21 +42,30 @@ public final class ArtifactCheckHandler implements RequestHandler<Map<String, Ob
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
     Object token = input.get("taskToken");
     if (!(token instanceof String taskToken) || taskToken.isBlank()) {
-      // Without a token there is no one to answer; failing the invocation makes the mistake visible.
+      // Without a token there is no one to answer; failing the invocation makes the mistake
+      // visible.
       throw new IllegalArgumentException("the artifact check needs a taskToken");
     }
-    Optional<String> rejection = ArtifactCheck.rejectionOf(text(input, "artifactUri"), text(input, "digest"));
+    Optional<String> rejection =
+        ArtifactCheck.rejectionOf(text(input, "artifactUri"), text(input, "digest"));
     try {
       if (rejection.isEmpty()) {
-        String output = Json.write(Json.object().put("status", "checked").put("checkedAt", clock.instant().toString()));
+        String output =
+            Json.write(
+                Json.object()
+                    .put("status", "checked")
+                    .put("checkedAt", clock.instant().toString()));
         stepFunctions.sendTaskSuccess(r -> r.taskToken(taskToken).output(output));
         return Map.of("status", "checked");
       }
-      stepFunctions.sendTaskFailure(r -> r.taskToken(taskToken).error("ArtifactRejected").cause(rejection.get()));
+      stepFunctions.sendTaskFailure(
+          r -> r.taskToken(taskToken).error("ArtifactRejected").cause(rejection.get()));
       return Map.of("status", "rejected", "reason", rejection.get());
     } catch (TaskTimedOutException | TaskDoesNotExistException | InvalidTokenException e) {
-      System.err.println("{\"level\":\"WARN\",\"message\":\"artifact check answer not awaited any more\",\"error\":\""
-          + e.getClass().getSimpleName() + "\"}");
+      System.err.println(
+          "{\"level\":\"WARN\",\"message\":\"artifact check answer not awaited any more\",\"error\":\""
+              + e.getClass().getSimpleName()
+              + "\"}");
       return Map.of("status", "unanswered");
     }
   }

@@ -10,11 +10,17 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** The health check of a stage: GET the output's URL plus the path; 2xx passes; retried as the stage says. */
+/**
+ * The health check of a stage: GET the output's URL plus the path; 2xx passes; retried as the stage
+ * says.
+ */
 public final class HttpVerifier implements PromotionService.Verifier {
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
-      .followRedirects(HttpClient.Redirect.NEVER).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(3))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
 
   @Override
   public Optional<String> failure(Verification v, Map<String, String> outputs) {
@@ -34,8 +40,10 @@ public final class HttpVerifier implements PromotionService.Verifier {
     String last = "";
     for (int attempt = 1; attempt <= v.attempts(); attempt++) {
       try {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-            HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> r =
+            http.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() / 100 == 2) {
           return Optional.empty();
         }

@@ -17,12 +17,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The promotion workflow's steps ({@code {"step": ...}}, from the PromotionStateMachine): enterStage,
- * requestApproval (with the waiting task's token), completeStage, promoteStage, finish, fail. A gate that
- * refuses, a failed verification or a stopped promotion is thrown, so the workflow goes to Record failure;
- * a busy stage throws {@link StageBusy}, which the workflow retries.
+ * The promotion workflow's steps ({@code {"step": ...}}, from the PromotionStateMachine):
+ * enterStage, requestApproval (with the waiting task's token), completeStage, promoteStage, finish,
+ * fail. A gate that refuses, a failed verification or a stopped promotion is thrown, so the
+ * workflow goes to Record failure; a busy stage throws {@link StageBusy}, which the workflow
+ * retries.
  */
-public final class PromotionStepsHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class PromotionStepsHandler
+    implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
   private final PromotionService promotions;
   private final PromotionService.Verifier verifier;
@@ -41,7 +43,8 @@ public final class PromotionStepsHandler implements RequestHandler<Map<String, O
     this(service(settings), new HttpVerifier(), Clock.systemUTC());
   }
 
-  public PromotionStepsHandler(PromotionService promotions, PromotionService.Verifier verifier, Clock clock) {
+  public PromotionStepsHandler(
+      PromotionService promotions, PromotionService.Verifier verifier, Clock clock) {
     this.promotions = promotions;
     this.verifier = verifier;
     this.ids = new TokenSource();
@@ -51,11 +54,20 @@ public final class PromotionStepsHandler implements RequestHandler<Map<String, O
   private static PromotionService service(Settings settings) {
     var dynamo = settings.dynamoDb();
     Registry registry = new DynamoDbRegistry(dynamo, settings.registryTable());
-    EventPublisher events = new EventBridgePublisher(settings.eventBridge(), settings.eventBusName());
-    var runner = new SfnPromotionRunner(settings.stepFunctions(), settings.promotionStateMachine(), registry);
-    var deployments = new DeploymentService(registry, new DynamoDbDeployments(dynamo, settings.registryTable()), events);
-    return new PromotionService(registry, new DynamoDbPromotions(dynamo, settings.registryTable()), runner,
-        deployments, events);
+    EventPublisher events =
+        new EventBridgePublisher(settings.eventBridge(), settings.eventBusName());
+    var runner =
+        new SfnPromotionRunner(
+            settings.stepFunctions(), settings.promotionStateMachine(), registry);
+    var deployments =
+        new DeploymentService(
+            registry, new DynamoDbDeployments(dynamo, settings.registryTable()), events);
+    return new PromotionService(
+        registry,
+        new DynamoDbPromotions(dynamo, settings.registryTable()),
+        runner,
+        deployments,
+        events);
   }
 
   @Override
@@ -63,28 +75,53 @@ public final class PromotionStepsHandler implements RequestHandler<Map<String, O
     String step = text(input, "step");
     String app = text(input, "app");
     String promotionId = text(input, "promotionId");
-    String environment = input.get("stage") instanceof Map<?, ?> stage && stage.get("environment") instanceof String e
-        ? e : null;
+    String environment =
+        input.get("stage") instanceof Map<?, ?> stage
+                && stage.get("environment") instanceof String e
+            ? e
+            : null;
     Map<String, Object> answer = new LinkedHashMap<>();
     switch (step) {
       case "enterStage" -> {
         try {
-          PromotionService.Entered entered = promotions.enterStage(app, promotionId, environment, clock.instant());
+          PromotionService.Entered entered =
+              promotions.enterStage(app, promotionId, environment, clock.instant());
           answer.put("next", entered.next());
           answer.put("deploymentId", entered.deploymentId());
         } catch (PromotionService.StageBusy busy) {
           throw new StageBusy(busy.getMessage());
         }
       }
-      case "requestApproval" -> answer.put("approvalId", promotions.requestApproval(app, promotionId, environment,
-          text(input, "taskToken"), ids.newId(), clock.instant()).id());
+      case "requestApproval" ->
+          answer.put(
+              "approvalId",
+              promotions
+                  .requestApproval(
+                      app,
+                      promotionId,
+                      environment,
+                      text(input, "taskToken"),
+                      ids.newId(),
+                      clock.instant())
+                  .id());
       case "completeStage" -> {
         Map<String, String> outputs = new LinkedHashMap<>();
-        if (input.get("deployed") instanceof Map<?, ?> deployed && deployed.get("outputs") instanceof Map<?, ?> o) {
+        if (input.get("deployed") instanceof Map<?, ?> deployed
+            && deployed.get("outputs") instanceof Map<?, ?> o) {
           o.forEach((k, v) -> outputs.put(String.valueOf(k), String.valueOf(v)));
         }
-        answer.put("soakSeconds", promotions.completeStage(app, promotionId, environment, outputs, verifier,
-            "d-" + ids.newId(), clock.instant()).toSeconds());
+        answer.put(
+            "soakSeconds",
+            promotions
+                .completeStage(
+                    app,
+                    promotionId,
+                    environment,
+                    outputs,
+                    verifier,
+                    "d-" + ids.newId(),
+                    clock.instant())
+                .toSeconds());
       }
       case "promoteStage" -> {
         promotions.promoteStage(app, promotionId, environment, clock.instant());
@@ -101,7 +138,9 @@ public final class PromotionStepsHandler implements RequestHandler<Map<String, O
           error = String.valueOf(e.get("Error"));
           cause = String.valueOf(e.get("Cause"));
         }
-        answer.put("status", promotions.fail(app, promotionId, error, cause, clock.instant()).status().wireName());
+        answer.put(
+            "status",
+            promotions.fail(app, promotionId, error, cause, clock.instant()).status().wireName());
       }
       default -> throw new IllegalArgumentException("unknown promotion step '" + step + "'");
     }

@@ -18,9 +18,10 @@ import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 
 /**
- * The promotion workflow on Step Functions: one execution per promotion, named after its id (so a repeated
- * start is refused by Step Functions itself), and the answers to the tasks it waits on. A token that nobody
- * waits for any more (timed out, already answered) is not an error: the caller is told so.
+ * The promotion workflow on Step Functions: one execution per promotion, named after its id (so a
+ * repeated start is refused by Step Functions itself), and the answers to the tasks it waits on. A
+ * token that nobody waits for any more (timed out, already answered) is not an error: the caller is
+ * told so.
  */
 public final class SfnPromotionRunner implements PromotionRunner, DeploymentCallbacks {
 
@@ -46,16 +47,20 @@ public final class SfnPromotionRunner implements PromotionRunner, DeploymentCall
     for (Promotion.StageProgress progress : promotion.stages()) {
       Stage stage = app.stage(progress.environment()).orElseThrow();
       Environment env = registry.findEnvironment(app.name(), progress.environment()).orElseThrow();
-      stages.addObject()
+      stages
+          .addObject()
           .put("index", app.stageOf(progress.environment()).orElseThrow())
           .put("environment", progress.environment())
           .put("tier", env.tier().wireName())
           .put("needsApproval", stage.needsApproval())
-          .put("approvalTimeoutSeconds", stage.approval().map(a -> a.timeout().toSeconds()).orElse(3600L))
+          .put(
+              "approvalTimeoutSeconds",
+              stage.approval().map(a -> a.timeout().toSeconds()).orElse(3600L))
           .put("soakSeconds", stage.soak().toSeconds());
     }
     try {
-      sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(promotion.id()).input(Json.write(input)));
+      sfn.startExecution(
+          r -> r.stateMachineArn(stateMachineArn).name(promotion.id()).input(Json.write(input)));
     } catch (ExecutionAlreadyExistsException e) {
       // Started before: a retried request; the execution is the promotion's.
     }
@@ -74,7 +79,11 @@ public final class SfnPromotionRunner implements PromotionRunner, DeploymentCall
   @Override
   public boolean fail(String taskToken, String error, String cause) {
     try {
-      sfn.sendTaskFailure(r -> r.taskToken(taskToken).error(error).cause(cause.length() > 32_000 ? cause.substring(0, 32_000) : cause));
+      sfn.sendTaskFailure(
+          r ->
+              r.taskToken(taskToken)
+                  .error(error)
+                  .cause(cause.length() > 32_000 ? cause.substring(0, 32_000) : cause));
       return true;
     } catch (TaskDoesNotExistException | TaskTimedOutException | InvalidTokenException e) {
       return false;
@@ -94,7 +103,12 @@ public final class SfnPromotionRunner implements PromotionRunner, DeploymentCall
 
   @Override
   public void failed(String token, Deployment deployment) {
-    fail(token, "Deployment." + (deployment.status() == io.stagecoach.domain.DeploymentStatus.SUPERSEDED
-        ? "Superseded" : "Failed"), deployment.reason().orElse(deployment.status().wireName()));
+    fail(
+        token,
+        "Deployment."
+            + (deployment.status() == io.stagecoach.domain.DeploymentStatus.SUPERSEDED
+                ? "Superseded"
+                : "Failed"),
+        deployment.reason().orElse(deployment.status().wireName()));
   }
 }

@@ -15,15 +15,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs on a schedule and sends {@code Deployment Requested} again for every deployment that is still not
- * terminal a while after it was requested: its event was lost, its provisioner died holding the lease, or
- * it queued behind a provisioner that died. The provisioner decides from the registry what to do, so a
- * deployment that is in fact progressing is not disturbed.
+ * Runs on a schedule and sends {@code Deployment Requested} again for every deployment that is
+ * still not terminal a while after it was requested: its event was lost, its provisioner died
+ * holding the lease, or it queued behind a provisioner that died. The provisioner decides from the
+ * registry what to do, so a deployment that is in fact progressing is not disturbed.
  */
-public final class DeploymentSweeperHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class DeploymentSweeperHandler
+    implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
   /** Deployments younger than this are left to their first delivery. */
   public static final Duration GRACE = Duration.ofMinutes(10);
+
   private static final int BATCH = 50;
 
   private final Deployments deployments;
@@ -39,8 +41,10 @@ public final class DeploymentSweeperHandler implements RequestHandler<Map<String
   }
 
   private DeploymentSweeperHandler(Settings settings) {
-    this(new DynamoDbDeployments(settings.dynamoDb(), settings.registryTable()),
-        new EventBridgePublisher(settings.eventBridge(), settings.eventBusName()), Clock.systemUTC());
+    this(
+        new DynamoDbDeployments(settings.dynamoDb(), settings.registryTable()),
+        new EventBridgePublisher(settings.eventBridge(), settings.eventBusName()),
+        Clock.systemUTC());
   }
 
   public DeploymentSweeperHandler(Deployments deployments, EventPublisher events, Clock clock) {

@@ -13,7 +13,9 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
-/** Plans through the tier's provisioner function, invoked synchronously ({@code RequestResponse}). */
+/**
+ * Plans through the tier's provisioner function, invoked synchronously ({@code RequestResponse}).
+ */
 public final class LambdaPlanner implements TierPlanner {
 
   private final LambdaClient lambda;
@@ -45,11 +47,17 @@ public final class LambdaPlanner implements TierPlanner {
     if (function == null) {
       return new Answer.Unavailable("no provisioner is configured for the " + tier + " tier");
     }
-    String payload = Json.write(Json.object()
-        .put("action", "plan").put("app", app).put("environment", environment).put("version", version));
+    String payload =
+        Json.write(
+            Json.object()
+                .put("action", "plan")
+                .put("app", app)
+                .put("environment", environment)
+                .put("version", version));
     InvokeResponse response;
     try {
-      response = lambda.invoke(r -> r.functionName(function).payload(SdkBytes.fromUtf8String(payload)));
+      response =
+          lambda.invoke(r -> r.functionName(function).payload(SdkBytes.fromUtf8String(payload)));
     } catch (SdkException e) {
       return new Answer.Unavailable(e.getClass().getSimpleName());
     }
@@ -73,7 +81,9 @@ public final class LambdaPlanner implements TierPlanner {
         code = Optional.of(c);
       }
     }
-    return code.<Answer>map(c -> new Answer.Refused(Rejection.of(c, refused.path("detail").asText())))
-        .orElseGet(() -> new Answer.Unavailable("the provisioner's answer has neither plan nor refusal"));
+    return code.<Answer>map(
+            c -> new Answer.Refused(Rejection.of(c, refused.path("detail").asText())))
+        .orElseGet(
+            () -> new Answer.Unavailable("the provisioner's answer has neither plan nor refusal"));
   }
 }

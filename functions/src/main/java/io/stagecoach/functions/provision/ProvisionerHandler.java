@@ -7,15 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.App;
 import io.stagecoach.domain.Deployment;
 import io.stagecoach.domain.DeploymentCallbacks;
-import io.stagecoach.domain.DeploymentService;
-import io.stagecoach.domain.Outcome;
-import io.stagecoach.domain.Principal;
-import io.stagecoach.functions.promotion.SfnPromotionRunner;
 import io.stagecoach.domain.DeploymentRequested;
+import io.stagecoach.domain.DeploymentService;
 import io.stagecoach.domain.Deployments;
 import io.stagecoach.domain.Environment;
 import io.stagecoach.domain.EventPublisher;
+import io.stagecoach.domain.Outcome;
 import io.stagecoach.domain.Plan;
+import io.stagecoach.domain.Principal;
 import io.stagecoach.domain.Provisioner;
 import io.stagecoach.domain.ProvisioningRequest;
 import io.stagecoach.domain.ProvisioningRun;
@@ -23,6 +22,7 @@ import io.stagecoach.domain.Registry;
 import io.stagecoach.domain.Rejection;
 import io.stagecoach.domain.Release;
 import io.stagecoach.functions.events.EventBridgePublisher;
+import io.stagecoach.functions.promotion.SfnPromotionRunner;
 import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.Settings;
@@ -43,12 +43,14 @@ import java.util.function.Supplier;
 
 /**
  * A tier's provisioner function. It takes two kinds of input:
+ *
  * <ul>
- *   <li>a {@code Deployment Requested} event (from its tier's rule): runs the deployment
- *       ({@link ProvisioningRun}); an event of another tier is refused and logged, never run, since this
+ *   <li>a {@code Deployment Requested} event (from its tier's rule): runs the deployment ({@link
+ *       ProvisioningRun}); an event of another tier is refused and logged, never run, since this
  *       function holds only its own tier's credentials;
- *   <li>{@code {"action": "plan", "app", "environment", "version"}} (a synchronous invocation by the API
- *       function): answers {@code {"plan": ...}} or {@code {"refused": {"code", "detail"}}} and changes nothing.
+ *   <li>{@code {"action": "plan", "app", "environment", "version"}} (a synchronous invocation by
+ *       the API function): answers {@code {"plan": ...}} or {@code {"refused": {"code", "detail"}}}
+ *       and changes nothing.
  * </ul>
  */
 public final class ProvisionerHandler implements RequestStreamHandler {
@@ -60,8 +62,10 @@ public final class ProvisionerHandler implements RequestStreamHandler {
   private final EventPublisher events;
   private final Clock clock;
   private final DeploymentCallbacks callbacks;
+
   /** The invocation under way, for the CloudFormation provisioner's time budget. */
   private AtomicReference<Context> invocation = new AtomicReference<>();
+
   /** Deploy roles are named {@code stagecoach-deploy-{tier}} in every target account. */
   public static final String DEPLOY_ROLE_PREFIX = "stagecoach-deploy-";
 
@@ -78,7 +82,8 @@ public final class ProvisionerHandler implements RequestStreamHandler {
   }
 
   private ProvisionerHandler(Settings settings, AtomicReference<Context> invocation) {
-    this(settings.provisionerTier(),
+    this(
+        settings.provisionerTier(),
         new DynamoDbRegistry(settings.dynamoDb(), settings.registryTable()),
         new DynamoDbDeployments(settings.dynamoDb(), settings.registryTable()),
         provisioner(settings, () -> timeLeft(invocation.get())),
@@ -89,13 +94,24 @@ public final class ProvisionerHandler implements RequestStreamHandler {
     this.invocation = invocation;
   }
 
-  public ProvisionerHandler(String tier, Registry registry, Deployments deployments, Provisioner provisioner,
-      EventPublisher events, Clock clock) {
+  public ProvisionerHandler(
+      String tier,
+      Registry registry,
+      Deployments deployments,
+      Provisioner provisioner,
+      EventPublisher events,
+      Clock clock) {
     this(tier, registry, deployments, provisioner, events, clock, DeploymentCallbacks.NONE);
   }
 
-  public ProvisionerHandler(String tier, Registry registry, Deployments deployments, Provisioner provisioner,
-      EventPublisher events, Clock clock, DeploymentCallbacks callbacks) {
+  public ProvisionerHandler(
+      String tier,
+      Registry registry,
+      Deployments deployments,
+      Provisioner provisioner,
+      EventPublisher events,
+      Clock clock,
+      DeploymentCallbacks callbacks) {
     this.callbacks = callbacks;
     this.tier = tier;
     this.registry = registry;
@@ -106,45 +122,72 @@ public final class ProvisionerHandler implements RequestStreamHandler {
   }
 
   /**
-   * CloudFormation through the tier's deploy role in the listed accounts, or the local materializer that the
-   * local cloud selects ({@code STAGECOACH_PROVISIONER=local}).
+   * CloudFormation through the tier's deploy role in the listed accounts, or the local materializer
+   * that the local cloud selects ({@code STAGECOACH_PROVISIONER=local}).
    */
   private static Provisioner provisioner(Settings settings, Supplier<Duration> timeLeft) {
     return switch (settings.provisionerKind()) {
       case "local" -> new LocalProvisioner(settings.dynamoDb());
-      case "cloudformation" -> CloudFormationProvisioner.assumingDeployRoles(settings.region(), settings.credentials(),
-          deployRolePrefix(settings), settings.deployAccounts(), Clock.systemUTC(), timeLeft);
-      default -> throw new IllegalStateException("STAGECOACH_PROVISIONER must be cloudformation or local, not '"
-          + settings.provisionerKind() + "'");
+      case "cloudformation" ->
+          CloudFormationProvisioner.assumingDeployRoles(
+              settings.region(),
+              settings.credentials(),
+              deployRolePrefix(settings),
+              settings.deployAccounts(),
+              Clock.systemUTC(),
+              timeLeft);
+      default ->
+          throw new IllegalStateException(
+              "STAGECOACH_PROVISIONER must be cloudformation or local, not '"
+                  + settings.provisionerKind()
+                  + "'");
     };
   }
 
-  /** {@code DEPLOY_ROLE_NAME} is {@code stagecoach-deploy-{tier}}; the provisioner assumes it in each account. */
+  /**
+   * {@code DEPLOY_ROLE_NAME} is {@code stagecoach-deploy-{tier}}; the provisioner assumes it in
+   * each account.
+   */
   private static String deployRolePrefix(Settings settings) {
     String role = settings.deployRoleName();
     String tier = settings.provisionerTier();
     if (!role.equals(DEPLOY_ROLE_PREFIX + tier)) {
-      throw new IllegalStateException("DEPLOY_ROLE_NAME must be " + DEPLOY_ROLE_PREFIX + tier + " for the " + tier
-          + " provisioner, not " + role);
+      throw new IllegalStateException(
+          "DEPLOY_ROLE_NAME must be "
+              + DEPLOY_ROLE_PREFIX
+              + tier
+              + " for the "
+              + tier
+              + " provisioner, not "
+              + role);
     }
     return DEPLOY_ROLE_PREFIX;
   }
 
   private static Duration timeLeft(Context context) {
-    return context == null ? Duration.ofMinutes(15) : Duration.ofMillis(context.getRemainingTimeInMillis());
+    return context == null
+        ? Duration.ofMinutes(15)
+        : Duration.ofMillis(context.getRemainingTimeInMillis());
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
     invocation.set(context);
-    JsonNode in = Json.parse(new String(input.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    JsonNode in =
+        Json.parse(new String(input.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
     ObjectNode answer;
     if ("plan".equals(in.path("action").asText())) {
-      answer = plan(in.path("app").asText(), in.path("environment").asText(), in.path("version").asText());
+      answer =
+          plan(
+              in.path("app").asText(),
+              in.path("environment").asText(),
+              in.path("version").asText());
     } else if (DeploymentRequested.DETAIL_TYPE.equals(in.path("detail-type").asText())) {
       answer = deploy(in.path("detail"), context);
     } else {
-      throw new IllegalArgumentException("the provisioner takes Deployment Requested events and plan requests only");
+      throw new IllegalArgumentException(
+          "the provisioner takes Deployment Requested events and plan requests only");
     }
     output.write(Json.write(answer).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
@@ -155,58 +198,108 @@ public final class ProvisionerHandler implements RequestStreamHandler {
     String eventTier = detail.path("tier").asText();
     ObjectNode answer = Json.object();
     if (!tier.equals(eventTier)) {
-      System.err.println("{\"level\":\"WARN\",\"message\":\"deployment of another tier refused\",\"tier\":\""
-          + tier + "\",\"eventTier\":\"" + eventTier + "\",\"deploymentId\":\"" + id + "\"}");
+      System.err.println(
+          "{\"level\":\"WARN\",\"message\":\"deployment of another tier refused\",\"tier\":\""
+              + tier
+              + "\",\"eventTier\":\""
+              + eventTier
+              + "\",\"deploymentId\":\""
+              + id
+              + "\"}");
       return answer.put("refused", "tier");
     }
     if (detail.hasNonNull("promotionId") && detail.hasNonNull("taskToken")) {
-      // Asked by a promotion's Deploy step: the event is the request; record it (once) with the step's token.
-      Outcome<Deployment> recorded = new DeploymentService(registry, deployments, events).recordForPromotion(
-          new Principal(detail.path("requestedBy").asText("promotion"), java.util.Set.of()), app, id,
-          detail.path("environment").asText(), detail.path("version").asText(), detail.path("promotionId").asText(),
-          detail.path("taskToken").asText(), clock.instant());
+      // Asked by a promotion's Deploy step: the event is the request; record it (once) with the
+      // step's token.
+      Outcome<Deployment> recorded =
+          new DeploymentService(registry, deployments, events)
+              .recordForPromotion(
+                  new Principal(detail.path("requestedBy").asText("promotion"), java.util.Set.of()),
+                  app,
+                  id,
+                  detail.path("environment").asText(),
+                  detail.path("version").asText(),
+                  detail.path("promotionId").asText(),
+                  detail.path("taskToken").asText(),
+                  clock.instant());
       if (recorded instanceof Outcome.Rejected<Deployment> r) {
-        Deployment refused = new Deployment(id, app, detail.path("environment").asText(), io.stagecoach.domain.Tier.DEV,
-            io.stagecoach.domain.DeploymentAction.DEPLOY, Optional.empty(), Optional.empty(),
-            io.stagecoach.domain.DeploymentStatus.FAILED, Optional.of(r.rejection().detail()), Optional.empty(),
-            java.util.Map.of(), "promotion", "promotion", "", 0, clock.instant(), Optional.empty(), Optional.empty());
+        Deployment refused =
+            new Deployment(
+                id,
+                app,
+                detail.path("environment").asText(),
+                io.stagecoach.domain.Tier.DEV,
+                io.stagecoach.domain.DeploymentAction.DEPLOY,
+                Optional.empty(),
+                Optional.empty(),
+                io.stagecoach.domain.DeploymentStatus.FAILED,
+                Optional.of(r.rejection().detail()),
+                Optional.empty(),
+                java.util.Map.of(),
+                "promotion",
+                "promotion",
+                "",
+                0,
+                clock.instant(),
+                Optional.empty(),
+                Optional.empty());
         callbacks.failed(detail.path("taskToken").asText(), refused);
         return answer.put("refused", r.rejection().code().wireName());
       }
     }
-    ProvisioningRun run = new ProvisioningRun(registry, deployments, provisioner, events, clock::instant, callbacks);
-    ProvisioningRun.Report report = run.run(app, id,
-        () -> timeLeft(context));
+    ProvisioningRun run =
+        new ProvisioningRun(registry, deployments, provisioner, events, clock::instant, callbacks);
+    ProvisioningRun.Report report = run.run(app, id, () -> timeLeft(context));
     var lines = answer.putArray("report");
     report.lines().forEach(lines::add);
-    System.out.println("{\"level\":\"INFO\",\"tier\":\"" + tier + "\",\"app\":\"" + app + "\",\"report\":"
-        + Json.write(lines) + "}");
+    System.out.println(
+        "{\"level\":\"INFO\",\"tier\":\""
+            + tier
+            + "\",\"app\":\""
+            + app
+            + "\",\"report\":"
+            + Json.write(lines)
+            + "}");
     return answer;
   }
 
   private ObjectNode plan(String app, String environment, String version) {
     Registry.AppAndEnvironment read = registry.findAppAndEnvironment(app, environment);
     if (read.app().isEmpty() || read.environment().isEmpty()) {
-      return refused(Rejection.Code.NOT_FOUND, "environment '" + app + "/" + environment + "' does not exist");
+      return refused(
+          Rejection.Code.NOT_FOUND, "environment '" + app + "/" + environment + "' does not exist");
     }
     App theApp = read.app().get();
     Environment env = read.environment().get();
     if (!env.tier().wireName().equals(tier)) {
-      return refused(Rejection.Code.FORBIDDEN, "this is the " + tier + " provisioner; " + app + "/" + environment
-          + " is on the " + env.tier().wireName() + " tier");
+      return refused(
+          Rejection.Code.FORBIDDEN,
+          "this is the "
+              + tier
+              + " provisioner; "
+              + app
+              + "/"
+              + environment
+              + " is on the "
+              + env.tier().wireName()
+              + " tier");
     }
     if (theApp.template().isEmpty()) {
       return refused(Rejection.Code.CONFLICT, "app '" + app + "' has no environment template");
     }
     Optional<Release> release = registry.findRelease(app, version);
     if (release.isEmpty()) {
-      return refused(Rejection.Code.NOT_FOUND, "release " + version + " of app '" + app + "' does not exist");
+      return refused(
+          Rejection.Code.NOT_FOUND, "release " + version + " of app '" + app + "' does not exist");
     }
     Plan plan;
     try {
-      plan = provisioner.plan(new ProvisioningRequest("plan", env, release, theApp.template().get()));
+      plan =
+          provisioner.plan(new ProvisioningRequest("plan", env, release, theApp.template().get()));
     } catch (IllegalArgumentException | RefusedRequestException e) {
-      return refused(Rejection.Code.VALIDATION_FAILED, "the environment template cannot be planned: " + e.getMessage());
+      return refused(
+          Rejection.Code.VALIDATION_FAILED,
+          "the environment template cannot be planned: " + e.getMessage());
     }
     ObjectNode answer = Json.object();
     answer.set("plan", DeploymentJson.plan(plan));

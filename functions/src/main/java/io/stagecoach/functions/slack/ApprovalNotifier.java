@@ -10,17 +10,21 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Posts an {@code Approval Requested} to its app's Slack channel as a Block Kit message with Approve and
- * Reject buttons ({@link BlockKit#approvalRequested}), with {@code chat.postMessage} and the bot token.
+ * Posts an {@code Approval Requested} to its app's Slack channel as a Block Kit message with
+ * Approve and Reject buttons ({@link BlockKit#approvalRequested}), with {@code chat.postMessage}
+ * and the bot token.
  *
- * <p>EventBridge delivers at least once, so each approval is claimed in the registry before it is posted: a
- * second delivery finds the claim and posts nothing. A post Slack could not take (unreachable, rate-limited)
- * gives the claim back and fails the invocation, so that Lambda retries it; a post Slack refused for good (no
- * such channel, the bot not in it, a bad token) is logged and not retried.
+ * <p>EventBridge delivers at least once, so each approval is claimed in the registry before it is
+ * posted: a second delivery finds the claim and posts nothing. A post Slack could not take
+ * (unreachable, rate-limited) gives the claim back and fails the invocation, so that Lambda retries
+ * it; a post Slack refused for good (no such channel, the bot not in it, a bad token) is logged and
+ * not retried.
  */
 public final class ApprovalNotifier {
 
-  /** How long a claim is kept: longer than any approval waits (an approval times out within days). */
+  /**
+   * How long a claim is kept: longer than any approval waits (an approval times out within days).
+   */
   static final Duration NOTICE_KEPT = Duration.ofDays(30);
 
   /** Slack was unavailable; thrown so that the delivery is retried. */
@@ -35,14 +39,18 @@ public final class ApprovalNotifier {
   private final SlackWeb slack;
   private final Clock clock;
 
-  public ApprovalNotifier(SlackDirectory directory, Supplier<String> botToken, SlackWeb slack, Clock clock) {
+  public ApprovalNotifier(
+      SlackDirectory directory, Supplier<String> botToken, SlackWeb slack, Clock clock) {
     this.directory = directory;
     this.botToken = botToken;
     this.slack = slack;
     this.clock = clock;
   }
 
-  /** Handles one event from the Stagecoach bus; any other detail type than Approval Requested is ignored. */
+  /**
+   * Handles one event from the Stagecoach bus; any other detail type than Approval Requested is
+   * ignored.
+   */
   public void handle(JsonNode event) {
     String type = event.path("detail-type").asText("");
     if (!type.equals(ApprovalRequested.DETAIL_TYPE)) {
@@ -52,35 +60,64 @@ public final class ApprovalNotifier {
     JsonNode detail = event.path("detail");
     Optional<BlockKit.Approval> approval = approval(detail);
     if (approval.isEmpty()) {
-      SlackLog.error("Approval Requested without approvalId, app, version or environment", "eventId",
+      SlackLog.error(
+          "Approval Requested without approvalId, app, version or environment",
+          "eventId",
           event.path("id").asText(""));
       return;
     }
     BlockKit.Approval a = approval.get();
     Optional<SlackChannel> channel = directory.findChannel(a.app());
     if (channel.isEmpty()) {
-      SlackLog.info("no Slack channel for the app; approval not posted", "app", a.app(), "approvalId", a.approvalId());
+      SlackLog.info(
+          "no Slack channel for the app; approval not posted",
+          "app",
+          a.app(),
+          "approvalId",
+          a.approvalId());
       return;
     }
-    if (!directory.claimApprovalNotice(a.app(), a.approvalId(), clock.instant().plus(NOTICE_KEPT))) {
+    if (!directory.claimApprovalNotice(
+        a.app(), a.approvalId(), clock.instant().plus(NOTICE_KEPT))) {
       SlackLog.info("approval already posted", "app", a.app(), "approvalId", a.approvalId());
       return;
     }
     SlackWeb.Result result;
     try {
-      result = slack.postMessage(botToken.get(), channel.get().channelId(), BlockKit.approvalRequested(a));
+      result =
+          slack.postMessage(
+              botToken.get(), channel.get().channelId(), BlockKit.approvalRequested(a));
     } catch (RuntimeException e) {
       directory.releaseApprovalNotice(a.app(), a.approvalId());
       throw e;
     }
     switch (result) {
-      case SlackWeb.Result.Delivered d -> SlackLog.info("approval posted", "app", a.app(), "approvalId", a.approvalId(),
-          "channel", channel.get().channelId(), "ts", d.body().path("ts").asText(""));
-      case SlackWeb.Result.Refused r -> SlackLog.error("Slack refused the approval message", "app", a.app(),
-          "approvalId", a.approvalId(), "channel", channel.get().channelId(), "error", r.error());
+      case SlackWeb.Result.Delivered d ->
+          SlackLog.info(
+              "approval posted",
+              "app",
+              a.app(),
+              "approvalId",
+              a.approvalId(),
+              "channel",
+              channel.get().channelId(),
+              "ts",
+              d.body().path("ts").asText(""));
+      case SlackWeb.Result.Refused r ->
+          SlackLog.error(
+              "Slack refused the approval message",
+              "app",
+              a.app(),
+              "approvalId",
+              a.approvalId(),
+              "channel",
+              channel.get().channelId(),
+              "error",
+              r.error());
       case SlackWeb.Result.Unavailable u -> {
         directory.releaseApprovalNotice(a.app(), a.approvalId());
-        throw new SlackUnavailable("Slack did not take the approval message for " + a.approvalId() + ": " + u.reason());
+        throw new SlackUnavailable(
+            "Slack did not take the approval message for " + a.approvalId() + ": " + u.reason());
       }
     }
   }
@@ -93,7 +130,13 @@ public final class ApprovalNotifier {
     if (id.isEmpty() || app.isEmpty() || version.isEmpty() || environment.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new BlockKit.Approval(id, app, version, environment, detail.path("requestedBy").asText("?"),
-        Optional.empty()));
+    return Optional.of(
+        new BlockKit.Approval(
+            id,
+            app,
+            version,
+            environment,
+            detail.path("requestedBy").asText("?"),
+            Optional.empty()));
   }
 }

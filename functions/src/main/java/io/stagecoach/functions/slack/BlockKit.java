@@ -9,34 +9,47 @@ import java.util.Optional;
  * The Slack messages Stagecoach posts about approvals, as Block Kit JSON
  * (https://docs.slack.dev/reference/block-kit/blocks).
  *
- * <p>Button convention: the request carries two buttons, {@value #APPROVE_ACTION} and {@value #REJECT_ACTION}
- * ({@code action_id}), both with the approval id as {@code value}. The decision comes from the
- * {@code action_id} only, the approval from the {@code value} only; {@link SlackInteraction#read} reads them
- * back into an {@link ApprovalClick}.
+ * <p>Button convention: the request carries two buttons, {@value #APPROVE_ACTION} and {@value
+ * #REJECT_ACTION} ({@code action_id}), both with the approval id as {@code value}. The decision
+ * comes from the {@code action_id} only, the approval from the {@code value} only; {@link
+ * SlackInteraction#read} reads them back into an {@link ApprovalClick}.
  */
 public final class BlockKit {
 
   public static final String APPROVE_ACTION = "approval.approve";
   public static final String REJECT_ACTION = "approval.reject";
 
-  // Slack refuses section text over 3000 characters; free text (reasons, comments) is clipped well below.
+  // Slack refuses section text over 3000 characters; free text (reasons, comments) is clipped well
+  // below.
   private static final int MAX_FREE_TEXT = 500;
 
   private BlockKit() {}
 
   /** What an approval is about, as the messages show it. */
-  public record Approval(String approvalId, String app, String version, String environment, String requestedBy,
+  public record Approval(
+      String approvalId,
+      String app,
+      String version,
+      String environment,
+      String requestedBy,
       Optional<String> reason) {}
 
-  /** The "Approval requested" message: what is to be promoted, by whom, and Approve / Reject buttons. */
+  /**
+   * The "Approval requested" message: what is to be promoted, by whom, and Approve / Reject
+   * buttons.
+   */
   public static ObjectNode approvalRequested(Approval approval) {
     ObjectNode message = Json.object();
     message.put("text", "Approval requested: " + subject(approval));
     ArrayNode blocks = message.putArray("blocks");
     blocks.add(section("*Approval requested*\n" + promotion(approval)));
-    blocks.add(context("Requested by " + escape(approval.requestedBy())
-        + approval.reason().map(r -> ": " + escape(clip(r))).orElse("")
-        + " · approval " + escape(approval.approvalId())));
+    blocks.add(
+        context(
+            "Requested by "
+                + escape(approval.requestedBy())
+                + approval.reason().map(r -> ": " + escape(clip(r))).orElse("")
+                + " · approval "
+                + escape(approval.approvalId())));
     ObjectNode actions = blocks.addObject().put("type", "actions");
     ArrayNode buttons = actions.putArray("elements");
     buttons.add(button(APPROVE_ACTION, "Approve", "primary", approval.approvalId()));
@@ -49,16 +62,24 @@ public final class BlockKit {
    * {@code response_url}, replacing the original message so nobody clicks twice.
    */
   public static ObjectNode approvalDecided(
-      Approval approval, ApprovalClick.Decision decision, String slackUserId, Optional<String> comment) {
+      Approval approval,
+      ApprovalClick.Decision decision,
+      String slackUserId,
+      Optional<String> comment) {
     String verdict = decision == ApprovalClick.Decision.APPROVE ? "Approved" : "Rejected";
     ObjectNode message = Json.object();
     message.put("replace_original", true);
     message.put("text", verdict + ": " + subject(approval));
     ArrayNode blocks = message.putArray("blocks");
-    blocks.add(section("*" + verdict + "* by <@" + escape(slackUserId) + ">\n" + promotion(approval)));
-    blocks.add(context("Requested by " + escape(approval.requestedBy())
-        + comment.map(c -> " · comment: " + escape(clip(c))).orElse("")
-        + " · approval " + escape(approval.approvalId())));
+    blocks.add(
+        section("*" + verdict + "* by <@" + escape(slackUserId) + ">\n" + promotion(approval)));
+    blocks.add(
+        context(
+            "Requested by "
+                + escape(approval.requestedBy())
+                + comment.map(c -> " · comment: " + escape(clip(c))).orElse("")
+                + " · approval "
+                + escape(approval.approvalId())));
     return message;
   }
 
@@ -75,15 +96,23 @@ public final class BlockKit {
   }
 
   private static String promotion(Approval approval) {
-    return "Promote *" + escape(approval.app()) + "* `" + escape(approval.version()) + "` to *"
-        + escape(approval.environment()) + "*";
+    return "Promote *"
+        + escape(approval.app())
+        + "* `"
+        + escape(approval.version())
+        + "` to *"
+        + escape(approval.environment())
+        + "*";
   }
 
   private static String clip(String text) {
     if (text.length() <= MAX_FREE_TEXT) {
       return text;
     }
-    int end = Character.isHighSurrogate(text.charAt(MAX_FREE_TEXT - 1)) ? MAX_FREE_TEXT - 1 : MAX_FREE_TEXT;
+    int end =
+        Character.isHighSurrogate(text.charAt(MAX_FREE_TEXT - 1))
+            ? MAX_FREE_TEXT - 1
+            : MAX_FREE_TEXT;
     return text.substring(0, end) + "…";
   }
 

@@ -32,10 +32,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code /stagecoach} commands, run for a principal through the same use cases as the REST API, with the
- * same role per action as the API route that does the same: reading needs {@code viewer}, changing an
- * environment {@code deployer}; an approval's own groups decide who may approve. A refusal is a reply, never
- * an exception.
+ * The {@code /stagecoach} commands, run for a principal through the same use cases as the REST API,
+ * with the same role per action as the API route that does the same: reading needs {@code viewer},
+ * changing an environment {@code deployer}; an approval's own groups decide who may approve. A
+ * refusal is a reply, never an exception.
  */
 public final class SlackCommands {
 
@@ -49,8 +49,12 @@ public final class SlackCommands {
   private final Clock clock;
   private final TokenSource ids = new TokenSource();
 
-  public SlackCommands(RegistryService registry, DeploymentService deployments, PromotionService promotions,
-      TierPlanner planner, Clock clock) {
+  public SlackCommands(
+      RegistryService registry,
+      DeploymentService deployments,
+      PromotionService promotions,
+      TierPlanner planner,
+      Clock clock) {
     this.registry = registry;
     this.deployments = deployments;
     this.promotions = promotions;
@@ -59,15 +63,21 @@ public final class SlackCommands {
   }
 
   /**
-   * Commands that may take longer than Slack waits for an answer (three seconds): they ask a provisioner for
-   * a plan, or record and announce a deployment or promotion. The webhook acknowledges them first.
+   * Commands that may take longer than Slack waits for an answer (three seconds): they ask a
+   * provisioner for a plan, or record and announce a deployment or promotion. The webhook
+   * acknowledges them first.
    */
   public static boolean isSlow(ChatCommand command) {
-    return command instanceof ChatCommand.Deploy || command instanceof ChatCommand.Promote
-        || command instanceof ChatCommand.Diff || command instanceof ChatCommand.Rollback;
+    return command instanceof ChatCommand.Deploy
+        || command instanceof ChatCommand.Promote
+        || command instanceof ChatCommand.Diff
+        || command instanceof ChatCommand.Rollback;
   }
 
-  /** The role a command needs, as the API route doing the same needs it; empty for help and mistakes. */
+  /**
+   * The role a command needs, as the API route doing the same needs it; empty for help and
+   * mistakes.
+   */
   static Optional<Role> requiredRole(ChatCommand command) {
     return switch (command) {
       case ChatCommand.Help h -> Optional.empty();
@@ -89,15 +99,21 @@ public final class SlackCommands {
   }
 
   /**
-   * Runs {@code command} for {@code caller}. {@code requestKey} identifies the Slack request (its trigger id):
-   * a deploy delivered twice makes one deployment.
+   * Runs {@code command} for {@code caller}. {@code requestKey} identifies the Slack request (its
+   * trigger id): a deploy delivered twice makes one deployment.
    */
   public SlackReply run(Principal caller, ChatCommand command, String requestKey) {
     Optional<Role> needed = requiredRole(command);
     if (needed.isPresent() && !caller.may(needed.get())) {
-      return SlackReply.toPerson(escape(caller.name()) + " may not do this: it needs the " + needed.get().wireName()
-          + " role, and " + escape(caller.name()) + " has " + caller.roles().stream().map(Role::wireName).sorted().toList()
-          + ".");
+      return SlackReply.toPerson(
+          escape(caller.name())
+              + " may not do this: it needs the "
+              + needed.get().wireName()
+              + " role, and "
+              + escape(caller.name())
+              + " has "
+              + caller.roles().stream().map(Role::wireName).sorted().toList()
+              + ".");
     }
     Instant now = clock.instant();
     return switch (command) {
@@ -111,55 +127,118 @@ public final class SlackCommands {
       case ChatCommand.Approve a -> decide(caller, a.approvalId(), true, a.comment(), now);
       case ChatCommand.Reject r -> decide(caller, r.approvalId(), false, r.comment(), now);
       case ChatCommand.Rollback r -> rollback(caller, r, now);
-      case ChatCommand.Freeze f -> answer(registry.freeze(caller, f.app(), f.environment(),
-          f.reason().orElse("frozen from Slack by " + caller.name()), now),
-          env -> SlackReply.toChannel(escape(caller.name()) + " froze " + where(env) + ": "
-              + escape(env.freeze().map(z -> z.reason()).orElse("")) + ". Promotions stop at its gate until it is unfrozen."));
-      case ChatCommand.Unfreeze u -> answer(registry.unfreeze(u.app(), u.environment()),
-          env -> SlackReply.toChannel(escape(caller.name()) + " unfroze " + where(env) + "."));
+      case ChatCommand.Freeze f ->
+          answer(
+              registry.freeze(
+                  caller,
+                  f.app(),
+                  f.environment(),
+                  f.reason().orElse("frozen from Slack by " + caller.name()),
+                  now),
+              env ->
+                  SlackReply.toChannel(
+                      escape(caller.name())
+                          + " froze "
+                          + where(env)
+                          + ": "
+                          + escape(env.freeze().map(z -> z.reason()).orElse(""))
+                          + ". Promotions stop at its gate until it is unfrozen."));
+      case ChatCommand.Unfreeze u ->
+          answer(
+              registry.unfreeze(u.app(), u.environment()),
+              env -> SlackReply.toChannel(escape(caller.name()) + " unfroze " + where(env) + "."));
       case ChatCommand.Diff d -> diff(d);
-      case ChatCommand.Extend x -> answer(registry.extendEnvironment(x.app(), x.environment(), Optional.empty(),
-          Optional.of(x.by()), now),
-          env -> SlackReply.toChannel(where(env) + " now expires at " + env.expiresAt().map(Instant::toString).orElse("?")
-              + " (extended by " + escape(caller.name()) + ")."));
+      case ChatCommand.Extend x ->
+          answer(
+              registry.extendEnvironment(
+                  x.app(), x.environment(), Optional.empty(), Optional.of(x.by()), now),
+              env ->
+                  SlackReply.toChannel(
+                      where(env)
+                          + " now expires at "
+                          + env.expiresAt().map(Instant::toString).orElse("?")
+                          + " (extended by "
+                          + escape(caller.name())
+                          + ")."));
     };
   }
 
   private SlackReply environments(String app) {
-    return answer(registry.listEnvironments(app, new PageRequest(Optional.empty(), MAX_LINES)), page -> {
-      List<String> lines = new ArrayList<>();
-      for (Environment env : page.items()) {
-        lines.add("• " + escape(env.name()) + " (" + env.kind().wireName() + ", " + env.tier().wireName() + "): "
-            + deployed(env));
-      }
-      if (lines.isEmpty()) {
-        return SlackReply.toPerson("App " + escape(app) + " has no environments yet.");
-      }
-      return SlackReply.toPerson("Environments of " + escape(app) + ":\n" + String.join("\n", lines)
-          + (page.nextCursor().isPresent() ? "\n(more: GET /v1/apps/" + escape(app) + "/environments)" : ""));
-    });
+    return answer(
+        registry.listEnvironments(app, new PageRequest(Optional.empty(), MAX_LINES)),
+        page -> {
+          List<String> lines = new ArrayList<>();
+          for (Environment env : page.items()) {
+            lines.add(
+                "• "
+                    + escape(env.name())
+                    + " ("
+                    + env.kind().wireName()
+                    + ", "
+                    + env.tier().wireName()
+                    + "): "
+                    + deployed(env));
+          }
+          if (lines.isEmpty()) {
+            return SlackReply.toPerson("App " + escape(app) + " has no environments yet.");
+          }
+          return SlackReply.toPerson(
+              "Environments of "
+                  + escape(app)
+                  + ":\n"
+                  + String.join("\n", lines)
+                  + (page.nextCursor().isPresent()
+                      ? "\n(more: GET /v1/apps/" + escape(app) + "/environments)"
+                      : ""));
+        });
   }
 
   private SlackReply status(String appName) {
-    return answer(registry.getApp(appName), app -> {
-      List<String> lines = new ArrayList<>();
-      for (Stage stage : app.pipeline()) {
-        String state = registry.getEnvironment(app.name(), stage.environment()) instanceof Outcome.Accepted<Environment> env
-            ? deployed(env.value()) : "not registered";
-        lines.add("• " + escape(stage.environment()) + ": " + state);
-      }
-      return SlackReply.toPerson("Pipeline of " + escape(app.name()) + ":\n" + String.join("\n", lines));
-    });
+    return answer(
+        registry.getApp(appName),
+        app -> {
+          List<String> lines = new ArrayList<>();
+          for (Stage stage : app.pipeline()) {
+            String state =
+                registry.getEnvironment(app.name(), stage.environment())
+                        instanceof Outcome.Accepted<Environment> env
+                    ? deployed(env.value())
+                    : "not registered";
+            lines.add("• " + escape(stage.environment()) + ": " + state);
+          }
+          return SlackReply.toPerson(
+              "Pipeline of " + escape(app.name()) + ":\n" + String.join("\n", lines));
+        });
   }
 
-  private SlackReply deploy(Principal caller, ChatCommand.Deploy d, String requestKey, Instant now) {
+  private SlackReply deploy(
+      Principal caller, ChatCommand.Deploy d, String requestKey, Instant now) {
     String requestHash = Secrets.hash(d.app() + "\n" + d.environment() + "\n" + d.version());
     try {
-      return answer(deployments.request(caller, d.app(), new DeploymentSpec(d.environment(), d.version()),
-          Optional.of("slack-" + requestKey), requestHash, "d-" + ids.newId(), DeploymentService.Origin.API, now),
-          (Saved<Deployment> saved) -> SlackReply.toChannel(escape(caller.name()) + " is deploying " + escape(d.app())
-              + " " + escape(d.version()) + " to " + escape(d.environment()) + " (deployment "
-              + escape(saved.value().id()) + "). /stagecoach status " + escape(d.app()) + " shows when it runs."));
+      return answer(
+          deployments.request(
+              caller,
+              d.app(),
+              new DeploymentSpec(d.environment(), d.version()),
+              Optional.of("slack-" + requestKey),
+              requestHash,
+              "d-" + ids.newId(),
+              DeploymentService.Origin.API,
+              now),
+          (Saved<Deployment> saved) ->
+              SlackReply.toChannel(
+                  escape(caller.name())
+                      + " is deploying "
+                      + escape(d.app())
+                      + " "
+                      + escape(d.version())
+                      + " to "
+                      + escape(d.environment())
+                      + " (deployment "
+                      + escape(saved.value().id())
+                      + "). /stagecoach status "
+                      + escape(d.app())
+                      + " shows when it runs."));
     } catch (EventPublisher.EventNotPublishedException e) {
       return notAnnounced("Deployment Requested", e);
     }
@@ -167,36 +246,83 @@ public final class SlackCommands {
 
   private SlackReply promote(Principal caller, ChatCommand.Promote p, Instant now) {
     try {
-      return answer(promotions.start(caller, p.app(), p.version(), Optional.empty(), p.to(), "pr-" + ids.newId(), now),
-          (Promotion promotion) -> SlackReply.toChannel(escape(caller.name()) + " is promoting " + escape(p.app()) + " "
-              + escape(p.version()) + " through " + escape(String.join(", ",
-                  promotion.stages().stream().map(Promotion.StageProgress::environment).toList()))
-              + " (promotion " + escape(promotion.id()) + ")."));
+      return answer(
+          promotions.start(
+              caller, p.app(), p.version(), Optional.empty(), p.to(), "pr-" + ids.newId(), now),
+          (Promotion promotion) ->
+              SlackReply.toChannel(
+                  escape(caller.name())
+                      + " is promoting "
+                      + escape(p.app())
+                      + " "
+                      + escape(p.version())
+                      + " through "
+                      + escape(
+                          String.join(
+                              ", ",
+                              promotion.stages().stream()
+                                  .map(Promotion.StageProgress::environment)
+                                  .toList()))
+                      + " (promotion "
+                      + escape(promotion.id())
+                      + ")."));
     } catch (EventPublisher.EventNotPublishedException e) {
       return notAnnounced("Promotion Started", e);
     }
   }
 
-  private SlackReply decide(Principal caller, String approvalId, boolean approve, Optional<String> comment, Instant now) {
-    return answer(promotions.decide(caller, approvalId, approve, comment.orElse(""), now),
-        approval -> SlackReply.toChannel(escape(caller.name()) + (approve ? " approved " : " rejected ")
-            + escape(approval.app()) + " " + escape(approval.version()) + " to " + escape(approval.environment())
-            + " (approval " + escape(approval.id()) + "): it is now " + approval.status().wireName() + "."));
+  private SlackReply decide(
+      Principal caller, String approvalId, boolean approve, Optional<String> comment, Instant now) {
+    return answer(
+        promotions.decide(caller, approvalId, approve, comment.orElse(""), now),
+        approval ->
+            SlackReply.toChannel(
+                escape(caller.name())
+                    + (approve ? " approved " : " rejected ")
+                    + escape(approval.app())
+                    + " "
+                    + escape(approval.version())
+                    + " to "
+                    + escape(approval.environment())
+                    + " (approval "
+                    + escape(approval.id())
+                    + "): it is now "
+                    + approval.status().wireName()
+                    + "."));
   }
 
   private SlackReply rollback(Principal caller, ChatCommand.Rollback r, Instant now) {
     try {
-      return answer(deployments.rollback(caller, r.app(), r.environment(), Optional.empty(), Deployment.ORIGIN_ROLLBACK,
-          "d-" + ids.newId(), now),
-          (Saved<Deployment> saved) -> SlackReply.toChannel(escape(caller.name()) + " is rolling " + escape(r.app()) + "/"
-              + escape(r.environment()) + " back to " + escape(saved.value().version().orElse("?")) + " (deployment "
-              + escape(saved.value().id()) + ")."));
+      return answer(
+          deployments.rollback(
+              caller,
+              r.app(),
+              r.environment(),
+              Optional.empty(),
+              Deployment.ORIGIN_ROLLBACK,
+              "d-" + ids.newId(),
+              now),
+          (Saved<Deployment> saved) ->
+              SlackReply.toChannel(
+                  escape(caller.name())
+                      + " is rolling "
+                      + escape(r.app())
+                      + "/"
+                      + escape(r.environment())
+                      + " back to "
+                      + escape(saved.value().version().orElse("?"))
+                      + " (deployment "
+                      + escape(saved.value().id())
+                      + ")."));
     } catch (EventPublisher.EventNotPublishedException e) {
       return notAnnounced("Deployment Requested", e);
     }
   }
 
-  /** What deploying the version would change, from the environment's own provisioner. Changes nothing. */
+  /**
+   * What deploying the version would change, from the environment's own provisioner. Changes
+   * nothing.
+   */
   private SlackReply diff(ChatCommand.Diff d) {
     return switch (registry.getEnvironment(d.app(), d.environment())) {
       case Outcome.Rejected<Environment> r -> refused(r.rejection());
@@ -208,31 +334,57 @@ public final class SlackCommands {
         yield switch (planner.plan(env.tier().wireName(), d.app(), d.environment(), d.version())) {
           case TierPlanner.Answer.Planned p -> SlackReply.toPerson(plan(d, env, p.plan()));
           case TierPlanner.Answer.Refused f -> refused(f.rejection());
-          case TierPlanner.Answer.Unavailable u -> SlackReply.toPerson("The " + env.tier().wireName()
-              + " provisioner could not plan now (" + escape(u.reason()) + "); try again in a minute.");
+          case TierPlanner.Answer.Unavailable u ->
+              SlackReply.toPerson(
+                  "The "
+                      + env.tier().wireName()
+                      + " provisioner could not plan now ("
+                      + escape(u.reason())
+                      + "); try again in a minute.");
         };
       }
     };
   }
 
   private static String plan(ChatCommand.Diff d, Environment env, Plan plan) {
-    String subject = escape(d.app()) + " " + escape(d.version()) + " in " + escape(d.environment())
-        + env.deployedVersion().map(v -> " (now " + escape(v) + ")").orElse("");
+    String subject =
+        escape(d.app())
+            + " "
+            + escape(d.version())
+            + " in "
+            + escape(d.environment())
+            + env.deployedVersion().map(v -> " (now " + escape(v) + ")").orElse("");
     if (plan.isEmpty()) {
       return "Deploying " + subject + " changes nothing.";
     }
     PlanSummary s = plan.summary();
-    StringBuilder text = new StringBuilder("Deploying " + subject + ": " + s.adds() + " to add, " + s.modifies()
-        + " to change, " + s.removes() + " to remove" + (s.replacements() > 0 ? " (" + s.replacements() + " replaced)" : "")
-        + ".");
+    StringBuilder text =
+        new StringBuilder(
+            "Deploying "
+                + subject
+                + ": "
+                + s.adds()
+                + " to add, "
+                + s.modifies()
+                + " to change, "
+                + s.removes()
+                + " to remove"
+                + (s.replacements() > 0 ? " (" + s.replacements() + " replaced)" : "")
+                + ".");
     int shown = 0;
     for (ResourceChange c : plan.changes()) {
       if (shown++ == MAX_LINES) {
         text.append("\n… and ").append(plan.changes().size() - MAX_LINES).append(" more");
         break;
       }
-      text.append("\n• ").append(c.action().wireName()).append(' ').append(escape(c.logicalId())).append(" (")
-          .append(escape(c.type())).append(')').append(c.replacement() ? ", replaced" : "")
+      text.append("\n• ")
+          .append(c.action().wireName())
+          .append(' ')
+          .append(escape(c.logicalId()))
+          .append(" (")
+          .append(escape(c.type()))
+          .append(')')
+          .append(c.replacement() ? ", replaced" : "")
           .append(c.supported() ? "" : ", not made by this provisioner");
     }
     return text.toString();
@@ -247,7 +399,8 @@ public final class SlackCommands {
     return escape(env.app()) + "/" + escape(env.name());
   }
 
-  private static <T> SlackReply answer(Outcome<T> outcome, java.util.function.Function<T, SlackReply> reply) {
+  private static <T> SlackReply answer(
+      Outcome<T> outcome, java.util.function.Function<T, SlackReply> reply) {
     return switch (outcome) {
       case Outcome.Accepted<T> a -> reply.apply(a.value());
       case Outcome.Rejected<T> r -> refused(r.rejection());
@@ -256,20 +409,35 @@ public final class SlackCommands {
 
   /** A refusal in the API's words, with its stable code, seen only by the person who asked. */
   static SlackReply refused(Rejection rejection) {
-    StringBuilder text = new StringBuilder("Refused (" + rejection.code().wireName() + "): " + escape(rejection.detail()));
+    StringBuilder text =
+        new StringBuilder(
+            "Refused (" + rejection.code().wireName() + "): " + escape(rejection.detail()));
     if (rejection.errors().size() > 1) {
-      rejection.errors().forEach(e -> text.append("\n• ").append(escape(e.field())).append(": ").append(escape(e.message())));
+      rejection
+          .errors()
+          .forEach(
+              e ->
+                  text.append("\n• ")
+                      .append(escape(e.field()))
+                      .append(": ")
+                      .append(escape(e.message())));
     }
     return SlackReply.toPerson(text.toString());
   }
 
   private static SlackReply notAnnounced(String event, RuntimeException e) {
     SlackLog.error("event not published", "event", event, "error", String.valueOf(e.getMessage()));
-    return SlackReply.toPerson("Stagecoach recorded the request but could not announce it (" + event
-        + " was not published); run the command again.");
+    return SlackReply.toPerson(
+        "Stagecoach recorded the request but could not announce it ("
+            + event
+            + " was not published); run the command again.");
   }
 
   static String approvalSubject(Approval approval) {
-    return escape(approval.app()) + " " + escape(approval.version()) + " to " + escape(approval.environment());
+    return escape(approval.app())
+        + " "
+        + escape(approval.version())
+        + " to "
+        + escape(approval.environment());
   }
 }

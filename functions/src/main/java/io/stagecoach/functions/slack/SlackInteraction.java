@@ -10,16 +10,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What Slack posts to the interactivity URL when someone clicks a button: a form body whose one field,
- * {@code payload}, is JSON. Only the Approve and Reject buttons of {@link BlockKit#approvalRequested} are
- * understood; any other interaction is {@link Unsupported}, a body that is not a Slack interaction
- * {@link Malformed}. Reading never throws.
- * See https://docs.slack.dev/reference/interaction-payloads/block_actions-payload
+ * What Slack posts to the interactivity URL when someone clicks a button: a form body whose one
+ * field, {@code payload}, is JSON. Only the Approve and Reject buttons of {@link
+ * BlockKit#approvalRequested} are understood; any other interaction is {@link Unsupported}, a body
+ * that is not a Slack interaction {@link Malformed}. Reading never throws. See
+ * https://docs.slack.dev/reference/interaction-payloads/block_actions-payload
  */
 public sealed interface SlackInteraction
     permits ApprovalClick, SlackInteraction.Unsupported, SlackInteraction.Malformed {
 
-  /** A signed interaction Stagecoach has no use for (another payload type, another button). Answer 200. */
+  /**
+   * A signed interaction Stagecoach has no use for (another payload type, another button). Answer
+   * 200.
+   */
   record Unsupported(String reason) implements SlackInteraction {}
 
   /** Not a Slack interaction payload. Answer 400. */
@@ -64,11 +67,12 @@ public sealed interface SlackInteraction
     }
     JsonNode action = actions.get(0);
     String actionId = text(action.path("action_id")).orElse("");
-    Optional<ApprovalClick.Decision> decision = switch (actionId) {
-      case BlockKit.APPROVE_ACTION -> Optional.of(ApprovalClick.Decision.APPROVE);
-      case BlockKit.REJECT_ACTION -> Optional.of(ApprovalClick.Decision.REJECT);
-      default -> Optional.empty();
-    };
+    Optional<ApprovalClick.Decision> decision =
+        switch (actionId) {
+          case BlockKit.APPROVE_ACTION -> Optional.of(ApprovalClick.Decision.APPROVE);
+          case BlockKit.REJECT_ACTION -> Optional.of(ApprovalClick.Decision.REJECT);
+          default -> Optional.empty();
+        };
     if (decision.isEmpty()) {
       return new Unsupported("action " + (actionId.isEmpty() ? "without action_id" : actionId));
     }
@@ -90,13 +94,16 @@ public sealed interface SlackInteraction
         userId.get(),
         text(payload.path("user").path("username")),
         text(payload.path("team").path("id")).or(() -> text(payload.path("user").path("team_id"))),
-        text(payload.path("channel").path("id")).or(() -> text(payload.path("container").path("channel_id"))),
+        text(payload.path("channel").path("id"))
+            .or(() -> text(payload.path("container").path("channel_id"))),
         text(payload.path("container").path("message_ts")),
         responseUrl.get(),
         text(payload.path("trigger_id")));
   }
 
   private static Optional<String> text(JsonNode node) {
-    return node.isTextual() && !node.asText().isEmpty() ? Optional.of(node.asText()) : Optional.empty();
+    return node.isTextual() && !node.asText().isEmpty()
+        ? Optional.of(node.asText())
+        : Optional.empty();
   }
 }

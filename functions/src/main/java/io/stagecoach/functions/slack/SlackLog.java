@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.functions.support.Json;
 
 /**
- * One JSON log line per event worth keeping. Never given a secret, a token, a response URL (it lets its
- * holder post into the channel) or a request body.
+ * One JSON log line per event worth keeping. Never given a secret, a token, a response URL (it lets
+ * its holder post into the channel) or a request body.
  */
 final class SlackLog {
 

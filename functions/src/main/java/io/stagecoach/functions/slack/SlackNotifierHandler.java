@@ -14,7 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
-/** The Slack notifier function: {@code Approval Requested} events from the bus. A composition root only. */
+/**
+ * The Slack notifier function: {@code Approval Requested} events from the bus. A composition root
+ * only.
+ */
 public final class SlackNotifierHandler implements RequestStreamHandler {
 
   static final Duration SECRET_TTL = Duration.ofMinutes(5);
@@ -36,13 +39,17 @@ public final class SlackNotifierHandler implements RequestStreamHandler {
   private static ApprovalNotifier notifier(Settings settings) {
     SlackSettings slack = SlackSettings.from(settings);
     Clock clock = Clock.systemUTC();
-    return new ApprovalNotifier(new DynamoDbSlackDirectory(settings.dynamoDb(), settings.registryTable()),
-        new SecretsManagerSecret(settings.secretsManager(), slack.requiredBotTokenId(), SECRET_TTL, clock),
-        SlackWeb.of(slack), clock);
+    return new ApprovalNotifier(
+        new DynamoDbSlackDirectory(settings.dynamoDb(), settings.registryTable()),
+        new SecretsManagerSecret(
+            settings.secretsManager(), slack.requiredBotTokenId(), SECRET_TTL, clock),
+        SlackWeb.of(slack),
+        clock);
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
     notifier.handle(Json.MAPPER.readTree(input));
     output.write("null".getBytes(StandardCharsets.UTF_8));
   }

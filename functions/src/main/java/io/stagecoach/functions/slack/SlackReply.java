@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.functions.support.Json;
 
 /**
- * What Stagecoach answers a command with: plain text (escaped for Slack where it quotes input), seen only by
- * the person who typed the command, or by the whole channel when it reports something done there
+ * What Stagecoach answers a command with: plain text (escaped for Slack where it quotes input),
+ * seen only by the person who typed the command, or by the whole channel when it reports something
+ * done there
  * (https://docs.slack.dev/interactivity/implementing-slash-commands#responding_to_commands).
  */
 public record SlackReply(String text, boolean toChannel) {
@@ -20,10 +21,14 @@ public record SlackReply(String text, boolean toChannel) {
 
   /** The body of the command's HTTP answer. */
   public ObjectNode message() {
-    return Json.object().put("response_type", toChannel ? "in_channel" : "ephemeral").put("text", text);
+    return Json.object()
+        .put("response_type", toChannel ? "in_channel" : "ephemeral")
+        .put("text", text);
   }
 
-  /** The body to post to a response URL: a new message, never replacing the one clicked or typed. */
+  /**
+   * The body to post to a response URL: a new message, never replacing the one clicked or typed.
+   */
   public ObjectNode followUp() {
     return message().put("replace_original", false);
   }

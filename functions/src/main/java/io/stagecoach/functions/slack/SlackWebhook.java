@@ -18,25 +18,28 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * {@code POST /slack/commands} and {@code POST /slack/interactions}: what Slack sends when someone types
- * {@code /stagecoach ...} or clicks Approve or Reject.
+ * {@code POST /slack/commands} and {@code POST /slack/interactions}: what Slack sends when someone
+ * types {@code /stagecoach ...} or clicks Approve or Reject.
  *
- * <p>Every request is checked against Slack's signature first, on the raw body; an unsigned, stale or wrongly
- * signed one is answered 401 and nothing else happens. The Slack account is then mapped to its principal
- * (an unlinked account is told so, and nothing happens), and the command runs through the same use cases and
- * rules as the REST API.
+ * <p>Every request is checked against Slack's signature first, on the raw body; an unsigned, stale
+ * or wrongly signed one is answered 401 and nothing else happens. The Slack account is then mapped
+ * to its principal (an unlinked account is told so, and nothing happens), and the command runs
+ * through the same use cases and rules as the REST API.
  *
  * <p>Slack waits three seconds for an answer. Quick commands answer in the HTTP response; slow ones
  * ({@link SlackCommands#isSlow}) are acknowledged at once and handed to a deferred invocation
- * ({@link CommandDeferral}), which verifies the request again, runs it and posts the result to the command's
- * {@code response_url}. A click decides the approval at once and replaces the message through its
- * {@code response_url}.
+ * ({@link CommandDeferral}), which verifies the request again, runs it and posts the result to the
+ * command's {@code response_url}. A click decides the approval at once and replaces the message
+ * through its {@code response_url}.
  */
 public final class SlackWebhook {
 
   public static final String COMMANDS = "/slack/commands";
   public static final String INTERACTIONS = "/slack/interactions";
-  /** Slack's bodies are a few kilobytes; a larger one is refused before its signature is computed. */
+
+  /**
+   * Slack's bodies are a few kilobytes; a larger one is refused before its signature is computed.
+   */
   public static final int MAX_BODY_BYTES = 64 * 1024;
 
   private final Supplier<String> signingSecret;
@@ -47,8 +50,14 @@ public final class SlackWebhook {
   private final CommandDeferral deferral;
   private final Clock clock;
 
-  public SlackWebhook(Supplier<String> signingSecret, SlackDirectoryService directory, SlackCommands commands,
-      PromotionService promotions, SlackWeb slack, CommandDeferral deferral, Clock clock) {
+  public SlackWebhook(
+      Supplier<String> signingSecret,
+      SlackDirectoryService directory,
+      SlackCommands commands,
+      PromotionService promotions,
+      SlackWeb slack,
+      CommandDeferral deferral,
+      Clock clock) {
     this.signingSecret = signingSecret;
     this.directory = directory;
     this.commands = commands;
@@ -58,39 +67,67 @@ public final class SlackWebhook {
     this.clock = clock;
   }
 
-  /** An API Gateway proxy event in, the proxy response out. {@code functionArn}: this invocation's own ARN. */
+  /**
+   * An API Gateway proxy event in, the proxy response out. {@code functionArn}: this invocation's
+   * own ARN.
+   */
   public ObjectNode handle(JsonNode proxyEvent, String functionArn) {
     SlackHttpRequest request = SlackHttpRequest.from(proxyEvent);
     try {
       return answer(request, proxyEvent, functionArn);
     } catch (RuntimeException e) {
-      SlackLog.error("Slack request failed", "requestId", request.requestId(), "route", request.resource(),
-          "error", e.getClass().getName());
-      return problem(500, "internal_error", "Internal error",
+      SlackLog.error(
+          "Slack request failed",
+          "requestId",
+          request.requestId(),
+          "route",
+          request.resource(),
+          "error",
+          e.getClass().getName());
+      return problem(
+          500,
+          "internal_error",
+          "Internal error",
           "the request failed inside Stagecoach; quote request id " + request.requestId());
     }
   }
 
-  /** The deferred half of a slow command: verified again, run, and answered through its response URL. */
+  /**
+   * The deferred half of a slow command: verified again, run, and answered through its response
+   * URL.
+   */
   public void finish(JsonNode proxyEvent) {
     SlackHttpRequest request = SlackHttpRequest.from(proxyEvent);
     if (!COMMANDS.equals(request.resource()) || !isAuthentic(request)) {
-      SlackLog.warn("deferred Slack command dropped: not a signed command", "requestId", request.requestId());
+      SlackLog.warn(
+          "deferred Slack command dropped: not a signed command", "requestId", request.requestId());
       return;
     }
-    if (!(SlashCommand.parse(request.bodyText()) instanceof Outcome.Accepted<SlashCommand> parsed)) {
+    if (!(SlashCommand.parse(request.bodyText())
+        instanceof Outcome.Accepted<SlashCommand> parsed)) {
       SlackLog.warn("deferred Slack command dropped: malformed", "requestId", request.requestId());
       return;
     }
     SlashCommand command = parsed.value();
     SlackReply reply;
     try {
-      reply = directory.principalOf(command.teamId(), command.userId())
-          .map(caller -> commands.run(caller, command.chatCommand(), command.triggerId()))
-          .orElseGet(() -> notLinked(command.teamId(), command.userId()));
+      reply =
+          directory
+              .principalOf(command.teamId(), command.userId())
+              .map(caller -> commands.run(caller, command.chatCommand(), command.triggerId()))
+              .orElseGet(() -> notLinked(command.teamId(), command.userId()));
     } catch (RuntimeException e) {
-      SlackLog.error("deferred Slack command failed", "requestId", request.requestId(), "error", e.getClass().getName());
-      reply = SlackReply.toPerson("Stagecoach failed to run this command; quote request id " + request.requestId() + ".");
+      SlackLog.error(
+          "deferred Slack command failed",
+          "requestId",
+          request.requestId(),
+          "error",
+          e.getClass().getName());
+      reply =
+          SlackReply.toPerson(
+              "Stagecoach failed to run this command; quote request id "
+                  + request.requestId()
+                  + ".");
     }
     deliver(command.responseUrl(), reply.followUp(), request.requestId());
   }
@@ -100,16 +137,30 @@ public final class SlackWebhook {
       return problem(404, "not_found", "Not found", "no Slack route " + request.resource());
     }
     if (!request.method().equals("POST")) {
-      ObjectNode refused = problem(405, "validation_failed", "Method not allowed", "Slack posts to this route; use POST");
+      ObjectNode refused =
+          problem(
+              405,
+              "validation_failed",
+              "Method not allowed",
+              "Slack posts to this route; use POST");
       ((ObjectNode) refused.get("headers")).put("Allow", "POST");
       return refused;
     }
     if (request.body().length > MAX_BODY_BYTES) {
-      return problem(413, "validation_failed", "Request body too large",
-          "the body has " + request.body().length + " bytes; Slack never sends more than " + MAX_BODY_BYTES);
+      return problem(
+          413,
+          "validation_failed",
+          "Request body too large",
+          "the body has "
+              + request.body().length
+              + " bytes; Slack never sends more than "
+              + MAX_BODY_BYTES);
     }
     if (!isAuthentic(request)) {
-      return problem(401, "unauthorized", "Unauthorized",
+      return problem(
+          401,
+          "unauthorized",
+          "Unauthorized",
           "the request does not carry a valid, recent Slack signature (X-Slack-Signature, X-Slack-Request-Timestamp)");
     }
     return request.resource().equals(COMMANDS)
@@ -118,13 +169,16 @@ public final class SlackWebhook {
   }
 
   private boolean isAuthentic(SlackHttpRequest request) {
-    SlackRequestSignature.Verdict verdict = new SlackRequestSignature(signingSecret.get()).verify(
-        request.header("X-Slack-Request-Timestamp").orElse(null),
-        request.header("X-Slack-Signature").orElse(null),
-        request.bodyText(),
-        clock.instant());
+    SlackRequestSignature.Verdict verdict =
+        new SlackRequestSignature(signingSecret.get())
+            .verify(
+                request.header("X-Slack-Request-Timestamp").orElse(null),
+                request.header("X-Slack-Signature").orElse(null),
+                request.bodyText(),
+                clock.instant());
     if (!verdict.isAuthentic()) {
-      SlackLog.warn("Slack request refused", "requestId", request.requestId(), "verdict", verdict.name());
+      SlackLog.warn(
+          "Slack request refused", "requestId", request.requestId(), "verdict", verdict.name());
     }
     return verdict.isAuthentic();
   }
@@ -140,23 +194,37 @@ public final class SlackWebhook {
       return slackJson(notLinked(command.teamId(), command.userId()).message());
     }
     ChatCommand chat = command.chatCommand();
-    SlackLog.info("Slack command", "requestId", request.requestId(), "principal", caller.get().name(),
-        "command", chat.getClass().getSimpleName());
+    SlackLog.info(
+        "Slack command",
+        "requestId",
+        request.requestId(),
+        "principal",
+        caller.get().name(),
+        "command",
+        chat.getClass().getSimpleName());
     if (!SlackCommands.isSlow(chat)) {
       return slackJson(commands.run(caller.get(), chat, command.triggerId()).message());
     }
     if (!deferral.defer(functionArn, proxyEvent)) {
-      return slackJson(SlackReply.toPerson("Stagecoach could not start this command just now; try again.").message());
+      return slackJson(
+          SlackReply.toPerson("Stagecoach could not start this command just now; try again.")
+              .message());
     }
-    return slackJson(SlackReply.toPerson("Working on it: " + escape(command.command() + " " + command.text())
-        + " (the answer follows here).").message());
+    return slackJson(
+        SlackReply.toPerson(
+                "Working on it: "
+                    + escape(command.command() + " " + command.text())
+                    + " (the answer follows here).")
+            .message());
   }
 
   private ObjectNode interaction(SlackHttpRequest request) {
     return switch (SlackInteraction.read(request.bodyText())) {
-      case SlackInteraction.Malformed m -> problem(400, "validation_failed", "Not a Slack interaction", m.problem());
+      case SlackInteraction.Malformed m ->
+          problem(400, "validation_failed", "Not a Slack interaction", m.problem());
       case SlackInteraction.Unsupported u -> {
-        SlackLog.info("Slack interaction ignored", "requestId", request.requestId(), "reason", u.reason());
+        SlackLog.info(
+            "Slack interaction ignored", "requestId", request.requestId(), "reason", u.reason());
         yield empty();
       }
       case ApprovalClick click -> {
@@ -166,46 +234,69 @@ public final class SlackWebhook {
     };
   }
 
-  /** The approval decided by a click, as the message that replaces the request, or a note to the clicker. */
+  /**
+   * The approval decided by a click, as the message that replaces the request, or a note to the
+   * clicker.
+   */
   private ObjectNode decide(ApprovalClick click) {
     if (click.teamId().isEmpty()) {
-      return SlackReply.toPerson("Stagecoach cannot tell which workspace this click came from.").followUp();
+      return SlackReply.toPerson("Stagecoach cannot tell which workspace this click came from.")
+          .followUp();
     }
     Optional<Principal> caller = directory.principalOf(click.teamId().get(), click.slackUserId());
     if (caller.isEmpty()) {
       return notLinked(click.teamId().get(), click.slackUserId()).followUp();
     }
     boolean approve = click.decision() == ApprovalClick.Decision.APPROVE;
-    return switch (promotions.decide(caller.get(), click.approvalId(), approve, "", clock.instant())) {
+    return switch (promotions.decide(
+        caller.get(), click.approvalId(), approve, "", clock.instant())) {
       case Outcome.Rejected<Approval> r -> SlackCommands.refused(r.rejection()).followUp();
-      case Outcome.Accepted<Approval> a when a.value().isPending() -> SlackReply.toPerson(escape(caller.get().name())
-          + "'s approval of " + SlackCommands.approvalSubject(a.value())
-          + " counts; the approval still waits for the other approvers its policy needs.").followUp();
-      case Outcome.Accepted<Approval> a -> BlockKit.approvalDecided(view(a.value()), click.decision(),
-          click.slackUserId(), Optional.empty());
+      case Outcome.Accepted<Approval> a when a.value().isPending() ->
+          SlackReply.toPerson(
+                  escape(caller.get().name())
+                      + "'s approval of "
+                      + SlackCommands.approvalSubject(a.value())
+                      + " counts; the approval still waits for the other approvers its policy needs.")
+              .followUp();
+      case Outcome.Accepted<Approval> a ->
+          BlockKit.approvalDecided(
+              view(a.value()), click.decision(), click.slackUserId(), Optional.empty());
     };
   }
 
   static BlockKit.Approval view(Approval approval) {
-    return new BlockKit.Approval(approval.id(), approval.app(), approval.version(), approval.environment(),
-        approval.requestedBy(), Optional.empty());
+    return new BlockKit.Approval(
+        approval.id(),
+        approval.app(),
+        approval.version(),
+        approval.environment(),
+        approval.requestedBy(),
+        Optional.empty());
   }
 
   private void deliver(String responseUrl, ObjectNode message, String requestId) {
     switch (slack.respond(responseUrl, message)) {
-      case SlackWeb.Result.Delivered d -> {
-      }
-      case SlackWeb.Result.Refused r -> SlackLog.warn("Slack refused the response", "requestId", requestId,
-          "error", r.error());
-      case SlackWeb.Result.Unavailable u -> SlackLog.warn("Slack did not take the response", "requestId", requestId,
-          "error", u.reason());
+      case SlackWeb.Result.Delivered d -> {}
+      case SlackWeb.Result.Refused r ->
+          SlackLog.warn("Slack refused the response", "requestId", requestId, "error", r.error());
+      case SlackWeb.Result.Unavailable u ->
+          SlackLog.warn(
+              "Slack did not take the response", "requestId", requestId, "error", u.reason());
     }
   }
 
   private static SlackReply notLinked(String teamId, String userId) {
-    return SlackReply.toPerson("Your Slack account (" + escape(userId) + " in workspace " + escape(teamId)
-        + ") is not linked to a Stagecoach principal, so Stagecoach did nothing. An admin links it with"
-        + " PUT /v1/slack/teams/" + escape(teamId) + "/users/" + escape(userId) + ".");
+    return SlackReply.toPerson(
+        "Your Slack account ("
+            + escape(userId)
+            + " in workspace "
+            + escape(teamId)
+            + ") is not linked to a Stagecoach principal, so Stagecoach did nothing. An admin links it with"
+            + " PUT /v1/slack/teams/"
+            + escape(teamId)
+            + "/users/"
+            + escape(userId)
+            + ".");
   }
 
   // ------------------------------------------------------------ proxy responses
@@ -221,14 +312,22 @@ public final class SlackWebhook {
   }
 
   private static ObjectNode problem(int status, String code, String title, String detail) {
-    ObjectNode body = Json.object().put("type", "urn:stagecoach:problem:" + code).put("title", title)
-        .put("status", status).put("code", code).put("detail", detail);
+    ObjectNode body =
+        Json.object()
+            .put("type", "urn:stagecoach:problem:" + code)
+            .put("title", title)
+            .put("status", status)
+            .put("code", code)
+            .put("detail", detail);
     return response(status, "application/problem+json", Json.write(body));
   }
 
   private static ObjectNode response(int status, String contentType, String body) {
     ObjectNode response = Json.object().put("statusCode", status);
-    response.putObject("headers").put("Content-Type", contentType).put("Cache-Control", "no-store")
+    response
+        .putObject("headers")
+        .put("Content-Type", contentType)
+        .put("Cache-Control", "no-store")
         .put("X-Content-Type-Options", "nosniff");
     return response.put("body", body).put("isBase64Encoded", false);
   }

@@ -26,9 +26,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The Slack webhook function: API Gateway proxy events for {@code /slack/commands} and
- * {@code /slack/interactions}, and its own deferred invocations ({@code {"slackDeferred": <proxy event>}}).
- * A composition root only.
+ * The Slack webhook function: API Gateway proxy events for {@code /slack/commands} and {@code
+ * /slack/interactions}, and its own deferred invocations ({@code {"slackDeferred": <proxy
+ * event>}}). A composition root only.
  */
 public final class SlackWebhookHandler implements RequestStreamHandler {
 
@@ -57,31 +57,55 @@ public final class SlackWebhookHandler implements RequestStreamHandler {
     var dynamo = settings.dynamoDb();
     var registry = new DynamoDbRegistry(dynamo, settings.registryTable());
     var events = new EventBridgePublisher(settings.eventBridge(), settings.eventBusName());
-    var deployments = new DeploymentService(registry, new DynamoDbDeployments(dynamo, settings.registryTable()), events);
+    var deployments =
+        new DeploymentService(
+            registry, new DynamoDbDeployments(dynamo, settings.registryTable()), events);
     var lambda = settings.lambda();
-    var planner = new LambdaPlanner(lambda, LambdaPlanner.parse(settings.provisionerFunctions().orElse(null)));
-    PromotionRunner runner = settings.optionalPromotionStateMachine()
-        .<PromotionRunner>map(arn -> new SfnPromotionRunner(settings.stepFunctions(), arn, registry))
-        .orElse(PromotionRunner.UNAVAILABLE);
-    var promotions = new PromotionService(registry, new DynamoDbPromotions(dynamo, settings.registryTable()), runner,
-        deployments, events);
-    var commands = new SlackCommands(new RegistryService(registry), deployments, promotions, planner, clock);
-    var directory = new SlackDirectoryService(new DynamoDbSlackDirectory(dynamo, settings.registryTable()), registry);
-    var signingSecret = new SecretsManagerSecret(settings.secretsManager(), slack.requiredSigningSecretId(), SECRET_TTL,
+    var planner =
+        new LambdaPlanner(
+            lambda, LambdaPlanner.parse(settings.provisionerFunctions().orElse(null)));
+    PromotionRunner runner =
+        settings
+            .optionalPromotionStateMachine()
+            .<PromotionRunner>map(
+                arn -> new SfnPromotionRunner(settings.stepFunctions(), arn, registry))
+            .orElse(PromotionRunner.UNAVAILABLE);
+    var promotions =
+        new PromotionService(
+            registry,
+            new DynamoDbPromotions(dynamo, settings.registryTable()),
+            runner,
+            deployments,
+            events);
+    var commands =
+        new SlackCommands(new RegistryService(registry), deployments, promotions, planner, clock);
+    var directory =
+        new SlackDirectoryService(
+            new DynamoDbSlackDirectory(dynamo, settings.registryTable()), registry);
+    var signingSecret =
+        new SecretsManagerSecret(
+            settings.secretsManager(), slack.requiredSigningSecretId(), SECRET_TTL, clock);
+    return new SlackWebhook(
+        signingSecret,
+        directory,
+        commands,
+        promotions,
+        SlackWeb.of(slack),
+        new LambdaSelfInvocation(lambda),
         clock);
-    return new SlackWebhook(signingSecret, directory, commands, promotions, SlackWeb.of(slack),
-        new LambdaSelfInvocation(lambda), clock);
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
     JsonNode event = Json.MAPPER.readTree(input);
     if (event.has(LambdaSelfInvocation.DEFERRED_FIELD)) {
       webhook.finish(event.get(LambdaSelfInvocation.DEFERRED_FIELD));
       output.write("null".getBytes(java.nio.charset.StandardCharsets.UTF_8));
       return;
     }
-    output.write(Json.write(webhook.handle(event, context.getInvokedFunctionArn()))
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    output.write(
+        Json.write(webhook.handle(event, context.getInvokedFunctionArn()))
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

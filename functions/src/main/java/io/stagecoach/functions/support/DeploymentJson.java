@@ -7,7 +7,10 @@ import io.stagecoach.domain.Plan;
 import io.stagecoach.domain.PlanSummary;
 import io.stagecoach.domain.ResourceChange;
 
-/** The JSON of a deployment and of a plan: the same in API answers, events and the provisioner's replies. */
+/**
+ * The JSON of a deployment and of a plan: the same in API answers, events and the provisioner's
+ * replies.
+ */
 public final class DeploymentJson {
 
   private DeploymentJson() {}
@@ -32,7 +35,8 @@ public final class DeploymentJson {
     o.put("requestedAt", d.requestedAt().toString());
     d.startedAt().ifPresent(v -> o.put("startedAt", v.toString()));
     d.finishedAt().ifPresent(v -> o.put("finishedAt", v.toString()));
-    d.startedAt().flatMap(s -> d.finishedAt().map(f -> java.time.Duration.between(s, f).toMillis()))
+    d.startedAt()
+        .flatMap(s -> d.finishedAt().map(f -> java.time.Duration.between(s, f).toMillis()))
         .ifPresent(ms -> o.put("durationMillis", ms));
     return o;
   }
@@ -42,7 +46,8 @@ public final class DeploymentJson {
     o.set("summary", summary(plan.summary()));
     ArrayNode changes = o.putArray("changes");
     for (ResourceChange c : plan.changes()) {
-      changes.addObject()
+      changes
+          .addObject()
           .put("logicalId", c.logicalId())
           .put("type", c.type())
           .put("action", c.action().wireName())
@@ -64,12 +69,14 @@ public final class DeploymentJson {
   public static Plan plan(com.fasterxml.jackson.databind.JsonNode node) {
     java.util.List<ResourceChange> changes = new java.util.ArrayList<>();
     for (var c : node.path("changes")) {
-      changes.add(new ResourceChange(
-          c.path("logicalId").asText(),
-          c.path("type").asText(),
-          ResourceChange.Action.valueOf(c.path("action").asText().toUpperCase(java.util.Locale.ROOT)),
-          c.path("replacement").asBoolean(),
-          c.path("supported").asBoolean(true)));
+      changes.add(
+          new ResourceChange(
+              c.path("logicalId").asText(),
+              c.path("type").asText(),
+              ResourceChange.Action.valueOf(
+                  c.path("action").asText().toUpperCase(java.util.Locale.ROOT)),
+              c.path("replacement").asBoolean(),
+              c.path("supported").asBoolean(true)));
     }
     return new Plan(changes);
   }

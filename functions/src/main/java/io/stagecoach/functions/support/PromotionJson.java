@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.Approval;
 import io.stagecoach.domain.Promotion;
 
-/** The JSON of promotions and approvals, the same in API answers and events. Task tokens never appear. */
+/**
+ * The JSON of promotions and approvals, the same in API answers and events. Task tokens never
+ * appear.
+ */
 public final class PromotionJson {
 
   private PromotionJson() {}
@@ -19,11 +22,16 @@ public final class PromotionJson {
     o.put("status", p.status().wireName());
     o.put("requestedBy", p.requestedBy());
     o.put("startedAt", p.startedAt().toString());
-    p.current().filter(s -> !p.status().isTerminal() || s.status() != Promotion.StageStatus.PENDING)
+    p.current()
+        .filter(s -> !p.status().isTerminal() || s.status() != Promotion.StageStatus.PENDING)
         .ifPresent(s -> o.put("stage", s.environment()));
     ArrayNode stages = o.putArray("stages");
     for (Promotion.StageProgress s : p.stages()) {
-      ObjectNode st = stages.addObject().put("environment", s.environment()).put("status", s.status().wireName());
+      ObjectNode st =
+          stages
+              .addObject()
+              .put("environment", s.environment())
+              .put("status", s.status().wireName());
       s.approvalId().ifPresent(v -> st.put("approvalId", v));
       s.deploymentId().ifPresent(v -> st.put("deploymentId", v));
       s.startedAt().ifPresent(v -> st.put("startedAt", v.toString()));
@@ -49,12 +57,19 @@ public final class PromotionJson {
     o.put("expiresAt", a.expiresAt().toString());
     ObjectNode policy = o.putObject("policy");
     ArrayNode groups = policy.putArray("groups");
-    a.policy().groups().forEach(q -> groups.addObject().put("group", q.group()).put("min", q.minApprovers()));
+    a.policy()
+        .groups()
+        .forEach(q -> groups.addObject().put("group", q.group()).put("min", q.minApprovers()));
     policy.put("timeoutMinutes", a.policy().timeout().toMinutes());
     ArrayNode decisions = o.putArray("decisions");
     for (Approval.Decision d : a.decisions()) {
-      ObjectNode dn = decisions.addObject().put("principal", d.principal())
-          .put("decision", d.approve() ? "approve" : "reject").put("comment", d.comment()).put("at", d.at().toString());
+      ObjectNode dn =
+          decisions
+              .addObject()
+              .put("principal", d.principal())
+              .put("decision", d.approve() ? "approve" : "reject")
+              .put("comment", d.comment())
+              .put("at", d.at().toString());
       ArrayNode g = dn.putArray("groups");
       d.groups().stream().sorted().forEach(g::add);
     }

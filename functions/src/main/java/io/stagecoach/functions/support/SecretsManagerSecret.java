@@ -8,16 +8,19 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
- * One secret's current value from Secrets Manager, read when first needed and kept for {@code ttl} in
- * this function instance: a value the operator rotates reaches every instance within that time, and a busy
- * function does not call Secrets Manager per request. The value is never logged nor part of a message.
+ * One secret's current value from Secrets Manager, read when first needed and kept for {@code ttl}
+ * in this function instance: a value the operator rotates reaches every instance within that time,
+ * and a busy function does not call Secrets Manager per request. The value is never logged nor part
+ * of a message.
  *
- * <p>Not read at construction: under SnapStart the constructor runs once, at publish time, and the secret
- * must neither sit in the snapshot nor be required before the operator has set it.
+ * <p>Not read at construction: under SnapStart the constructor runs once, at publish time, and the
+ * secret must neither sit in the snapshot nor be required before the operator has set it.
  */
 public final class SecretsManagerSecret implements Supplier<String> {
 
-  /** A secret could not be read: a technical error (missing permission, no value set, service down). */
+  /**
+   * A secret could not be read: a technical error (missing permission, no value set, service down).
+   */
   public static final class SecretUnavailable extends RuntimeException {
     SecretUnavailable(String message, Throwable cause) {
       super(message, cause);
@@ -33,7 +36,8 @@ public final class SecretsManagerSecret implements Supplier<String> {
   private volatile Cached cached;
 
   /** {@code secretId}: the secret's name or ARN, as the function's settings give it. */
-  public SecretsManagerSecret(SecretsManagerClient client, String secretId, Duration ttl, Clock clock) {
+  public SecretsManagerSecret(
+      SecretsManagerClient client, String secretId, Duration ttl, Clock clock) {
     this.client = client;
     this.secretId = secretId;
     this.ttl = ttl;
@@ -52,7 +56,8 @@ public final class SecretsManagerSecret implements Supplier<String> {
       value = client.getSecretValue(r -> r.secretId(secretId)).secretString();
     } catch (SdkException e) {
       // The SDK's message names the secret and the reason, never the value.
-      throw new SecretUnavailable("secret " + secretId + " could not be read: " + e.getClass().getSimpleName(), e);
+      throw new SecretUnavailable(
+          "secret " + secretId + " could not be read: " + e.getClass().getSimpleName(), e);
     }
     if (value == null || value.isBlank()) {
       throw new SecretUnavailable("secret " + secretId + " has no text value", null);

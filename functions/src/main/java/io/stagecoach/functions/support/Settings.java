@@ -18,24 +18,31 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
- * A function's settings, read from its environment in one place (STYLE practice 13). In Lambda the map
- * is the process environment; the local cloud passes the function's template environment instead, which
- * is why endpoints and credentials are read from the map rather than left to the SDK's own lookup.
+ * A function's settings, read from its environment in one place (STYLE practice 13). In Lambda the
+ * map is the process environment; the local cloud passes the function's template environment
+ * instead, which is why endpoints and credentials are read from the map rather than left to the
+ * SDK's own lookup.
  */
-public record Settings(Map<String, String> environment, Region region, AwsCredentialsProvider credentials) {
+public record Settings(
+    Map<String, String> environment, Region region, AwsCredentialsProvider credentials) {
 
   public Settings {
     environment = Map.copyOf(environment);
   }
 
   public static Settings fromEnvironment(Map<String, String> env) {
-    Region region = Region.of(Optional.ofNullable(env.get("AWS_REGION"))
-        .or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")))
-        .orElse("us-east-1"));
+    Region region =
+        Region.of(
+            Optional.ofNullable(env.get("AWS_REGION"))
+                .or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")))
+                .orElse("us-east-1"));
     return new Settings(env, region, credentials(env));
   }
 
-  /** The registry table's name ({@code REGISTRY_TABLE}); a function that needs it fails at init without it. */
+  /**
+   * The registry table's name ({@code REGISTRY_TABLE}); a function that needs it fails at init
+   * without it.
+   */
   public String registryTable() {
     return required("REGISTRY_TABLE");
   }
@@ -51,7 +58,8 @@ public record Settings(Map<String, String> environment, Region region, AwsCreden
   }
 
   public Optional<String> optionalPromotionStateMachine() {
-    return Optional.ofNullable(environment.get("PROMOTION_STATE_MACHINE")).filter(s -> !s.isBlank());
+    return Optional.ofNullable(environment.get("PROMOTION_STATE_MACHINE"))
+        .filter(s -> !s.isBlank());
   }
 
   /** The tier a provisioner function serves ({@code PROVISIONER_TIER}). */
@@ -60,11 +68,13 @@ public record Settings(Map<String, String> environment, Region region, AwsCreden
   }
 
   /**
-   * Which provisioner makes environments: {@code cloudformation} (the default, on AWS) or {@code local}
-   * (set by the local cloud, {@code STAGECOACH_PROVISIONER}).
+   * Which provisioner makes environments: {@code cloudformation} (the default, on AWS) or {@code
+   * local} (set by the local cloud, {@code STAGECOACH_PROVISIONER}).
    */
   public String provisionerKind() {
-    return Optional.ofNullable(environment.get("STAGECOACH_PROVISIONER")).filter(s -> !s.isBlank()).orElse("cloudformation");
+    return Optional.ofNullable(environment.get("STAGECOACH_PROVISIONER"))
+        .filter(s -> !s.isBlank())
+        .orElse("cloudformation");
   }
 
   /** The role a provisioner assumes in each target account ({@code DEPLOY_ROLE_NAME}). */
@@ -72,7 +82,10 @@ public record Settings(Map<String, String> environment, Region region, AwsCreden
     return required("DEPLOY_ROLE_NAME");
   }
 
-  /** The accounts whose deploy role this provisioner may assume ({@code DEPLOY_ACCOUNTS}, comma-separated). */
+  /**
+   * The accounts whose deploy role this provisioner may assume ({@code DEPLOY_ACCOUNTS},
+   * comma-separated).
+   */
   public java.util.Set<String> deployAccounts() {
     String value = environment.getOrDefault("DEPLOY_ACCOUNTS", "");
     java.util.Set<String> accounts = new java.util.TreeSet<>();
@@ -84,7 +97,10 @@ public record Settings(Map<String, String> environment, Region region, AwsCreden
     return accounts;
   }
 
-  /** The provisioner function of each tier, for plans ({@code PROVISIONER_FUNCTIONS}: {@code dev=arn,...}). */
+  /**
+   * The provisioner function of each tier, for plans ({@code PROVISIONER_FUNCTIONS}: {@code
+   * dev=arn,...}).
+   */
   public Optional<String> provisionerFunctions() {
     return Optional.ofNullable(environment.get("PROVISIONER_FUNCTIONS")).filter(s -> !s.isBlank());
   }
@@ -94,15 +110,16 @@ public record Settings(Map<String, String> environment, Region region, AwsCreden
    * {@code AWS_ENDPOINT_URL_<SERVICE>} first, then {@code AWS_ENDPOINT_URL}.
    */
   Optional<URI> endpoint(String service) {
-    return Optional.ofNullable(environment.get("AWS_ENDPOINT_URL_" + service.toUpperCase(Locale.ROOT)))
+    return Optional.ofNullable(
+            environment.get("AWS_ENDPOINT_URL_" + service.toUpperCase(Locale.ROOT)))
         .or(() -> Optional.ofNullable(environment.get("AWS_ENDPOINT_URL")))
         .filter(s -> !s.isBlank())
         .map(URI::create);
   }
 
   /**
-   * Explicit keys when the environment has them (the local cloud, classic Lambda); otherwise the default
-   * chain, which under SnapStart reads the container credentials endpoint.
+   * Explicit keys when the environment has them (the local cloud, classic Lambda); otherwise the
+   * default chain, which under SnapStart reads the container credentials endpoint.
    */
   private static AwsCredentialsProvider credentials(Map<String, String> env) {
     String key = env.get("AWS_ACCESS_KEY_ID");
@@ -111,9 +128,10 @@ public record Settings(Map<String, String> environment, Region region, AwsCreden
       return DefaultCredentialsProvider.builder().build();
     }
     String session = env.get("AWS_SESSION_TOKEN");
-    return StaticCredentialsProvider.create(session == null
-        ? AwsBasicCredentials.create(key, secret)
-        : AwsSessionCredentials.create(key, secret, session));
+    return StaticCredentialsProvider.create(
+        session == null
+            ? AwsBasicCredentials.create(key, secret)
+            : AwsSessionCredentials.create(key, secret, session));
   }
 
   private String required(String name) {
@@ -126,36 +144,51 @@ public record Settings(Map<String, String> environment, Region region, AwsCreden
 
   /** The DynamoDB client, built once per function instance with the URLConnection HTTP client. */
   public DynamoDbClient dynamoDb() {
-    var builder = DynamoDbClient.builder().region(region).credentialsProvider(credentials)
-        .httpClientBuilder(UrlConnectionHttpClient.builder());
+    var builder =
+        DynamoDbClient.builder()
+            .region(region)
+            .credentialsProvider(credentials)
+            .httpClientBuilder(UrlConnectionHttpClient.builder());
     endpoint("DYNAMODB").ifPresent(builder::endpointOverride);
     return builder.build();
   }
 
   public EventBridgeClient eventBridge() {
-    var builder = EventBridgeClient.builder().region(region).credentialsProvider(credentials)
-        .httpClientBuilder(UrlConnectionHttpClient.builder());
+    var builder =
+        EventBridgeClient.builder()
+            .region(region)
+            .credentialsProvider(credentials)
+            .httpClientBuilder(UrlConnectionHttpClient.builder());
     endpoint("EVENTBRIDGE").ifPresent(builder::endpointOverride);
     return builder.build();
   }
 
   public LambdaClient lambda() {
-    var builder = LambdaClient.builder().region(region).credentialsProvider(credentials)
-        .httpClientBuilder(UrlConnectionHttpClient.builder());
+    var builder =
+        LambdaClient.builder()
+            .region(region)
+            .credentialsProvider(credentials)
+            .httpClientBuilder(UrlConnectionHttpClient.builder());
     endpoint("LAMBDA").ifPresent(builder::endpointOverride);
     return builder.build();
   }
 
   public SfnClient stepFunctions() {
-    var builder = SfnClient.builder().region(region).credentialsProvider(credentials)
-        .httpClientBuilder(UrlConnectionHttpClient.builder());
+    var builder =
+        SfnClient.builder()
+            .region(region)
+            .credentialsProvider(credentials)
+            .httpClientBuilder(UrlConnectionHttpClient.builder());
     endpoint("SFN").ifPresent(builder::endpointOverride);
     return builder.build();
   }
 
   public SecretsManagerClient secretsManager() {
-    var builder = SecretsManagerClient.builder().region(region).credentialsProvider(credentials)
-        .httpClientBuilder(UrlConnectionHttpClient.builder());
+    var builder =
+        SecretsManagerClient.builder()
+            .region(region)
+            .credentialsProvider(credentials)
+            .httpClientBuilder(UrlConnectionHttpClient.builder());
     endpoint("SECRETS_MANAGER").ifPresent(builder::endpointOverride);
     return builder.build();
   }

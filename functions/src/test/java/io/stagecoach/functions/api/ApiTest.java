@@ -6,17 +6,17 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
 import io.stagecoach.domain.DeploymentService;
 import io.stagecoach.domain.RegistryService;
-import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
+import io.stagecoach.domain.ReleaseRegistered;
+import io.stagecoach.functions.events.EventDetails;
 import io.stagecoach.functions.support.Json;
+import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import io.stagecoach.testing.LocalDynamoDb;
 import io.stagecoach.testing.RecordingEventPublisher;
-import io.stagecoach.domain.ReleaseRegistered;
-import io.stagecoach.functions.events.EventDetails;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,10 +30,14 @@ import org.junit.jupiter.api.Test;
 
 class ApiTest {
 
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+
   /** Plans come from a provisioner function; these handler tests never ask for one. */
-  private static final TierPlanner NO_PLANNER = (tier, app, env, version) ->
-      new TierPlanner.Answer.Unavailable("no provisioner in handler tests");
+  private static final TierPlanner NO_PLANNER =
+      (tier, app, env, version) ->
+          new TierPlanner.Answer.Unavailable("no provisioner in handler tests");
+
   private ApiHandler handler;
   private String table;
   private RecordingEventPublisher bus;
@@ -43,16 +47,26 @@ class ApiTest {
     table = LocalDynamoDb.newRegistryTable();
     bus = new RecordingEventPublisher();
     DynamoDbRegistry registry = new DynamoDbRegistry(LocalDynamoDb.client(), table);
-    DeploymentService deployments = new DeploymentService(registry,
-        new DynamoDbDeployments(LocalDynamoDb.client(), table), bus);
-    io.stagecoach.domain.PromotionService promotions = new io.stagecoach.domain.PromotionService(registry,
-        new io.stagecoach.registry.dynamodb.DynamoDbPromotions(LocalDynamoDb.client(), table),
-        io.stagecoach.domain.PromotionRunner.UNAVAILABLE, deployments, bus);
-    handler = new ApiHandler(new Api(new RegistryService(registry), deployments, promotions, NO_PLANNER, bus, CLOCK));
+    DeploymentService deployments =
+        new DeploymentService(
+            registry, new DynamoDbDeployments(LocalDynamoDb.client(), table), bus);
+    io.stagecoach.domain.PromotionService promotions =
+        new io.stagecoach.domain.PromotionService(
+            registry,
+            new io.stagecoach.registry.dynamodb.DynamoDbPromotions(LocalDynamoDb.client(), table),
+            io.stagecoach.domain.PromotionRunner.UNAVAILABLE,
+            deployments,
+            bus);
+    handler =
+        new ApiHandler(
+            new Api(
+                new RegistryService(registry), deployments, promotions, NO_PLANNER, bus, CLOCK));
   }
 
-  static APIGatewayProxyRequestEvent request(String method, String path, String body, String roles) {
-    APIGatewayProxyRequestEvent.ProxyRequestContext context = new APIGatewayProxyRequestEvent.ProxyRequestContext();
+  static APIGatewayProxyRequestEvent request(
+      String method, String path, String body, String roles) {
+    APIGatewayProxyRequestEvent.ProxyRequestContext context =
+        new APIGatewayProxyRequestEvent.ProxyRequestContext();
     context.setRequestId("test-request");
     if (roles != null) {
       Map<String, Object> authorizer = new HashMap<>();
@@ -83,76 +97,121 @@ class ApiTest {
   }
 
   private void registerPayments() {
-    assertEquals(201, call("POST", "/v1/apps",
-        "{\"name\":\"payments\",\"pipeline\":[\"dev\",\"staging\",{\"environment\":\"prod\"}]}").getStatusCode());
+    assertEquals(
+        201,
+        call(
+                "POST",
+                "/v1/apps",
+                "{\"name\":\"payments\",\"pipeline\":[\"dev\",\"staging\",{\"environment\":\"prod\"}]}")
+            .getStatusCode());
   }
 
   @Test
   void walkthrough_registersAppEnvironmentsAndARelease() throws Exception {
     registerPayments();
-    APIGatewayProxyResponseEvent env = call("PUT", "/v1/apps/payments/environments/dev",
-        "{\"tier\":\"dev\",\"account\":\"123456789012\",\"region\":\"eu-west-1\"}");
+    APIGatewayProxyResponseEvent env =
+        call(
+            "PUT",
+            "/v1/apps/payments/environments/dev",
+            "{\"tier\":\"dev\",\"account\":\"123456789012\",\"region\":\"eu-west-1\"}");
     assertEquals(201, env.getStatusCode(), env.getBody());
     assertEquals("\"1\"", env.getHeaders().get("ETag"));
     assertEquals("pipeline", json(env).get("kind").asText());
 
-    APIGatewayProxyResponseEvent rel = call("POST", "/v1/apps/payments/releases",
-        "{\"version\":\"1.0.0\",\"artifactUri\":\"s3://b/payments-1.0.0.zip\",\"digest\":\"sha256:" + "0".repeat(64) + "\"}");
+    APIGatewayProxyResponseEvent rel =
+        call(
+            "POST",
+            "/v1/apps/payments/releases",
+            "{\"version\":\"1.0.0\",\"artifactUri\":\"s3://b/payments-1.0.0.zip\",\"digest\":\"sha256:"
+                + "0".repeat(64)
+                + "\"}");
     assertEquals(201, rel.getStatusCode(), rel.getBody());
 
     JsonNode app = json(call("GET", "/v1/apps/payments", null));
     assertEquals("prod", app.at("/pipeline/2/environment").asText());
     JsonNode envs = json(call("GET", "/v1/apps/payments/environments", null));
     assertEquals(1, envs.get("items").size());
-    assertEquals("sha256:" + "0".repeat(64), json(call("GET", "/v1/apps/payments/releases/1.0.0", null)).get("digest").asText());
+    assertEquals(
+        "sha256:" + "0".repeat(64),
+        json(call("GET", "/v1/apps/payments/releases/1.0.0", null)).get("digest").asText());
   }
 
-  private static final String REPOSITORY = "\"repository\":{\"name\":\"payments-service\","
-      + "\"artifactUri\":\"s3://artifacts/{repository}/{commit}.zip\",\"branches\":["
-      + "{\"pattern\":\"main\",\"action\":\"pipeline\",\"versionFrom\":\"shortCommit\"},"
-      + "{\"pattern\":\"feature/*\",\"action\":\"ephemeral\",\"ttlHours\":72}]}";
+  private static final String REPOSITORY =
+      "\"repository\":{\"name\":\"payments-service\","
+          + "\"artifactUri\":\"s3://artifacts/{repository}/{commit}.zip\",\"branches\":["
+          + "{\"pattern\":\"main\",\"action\":\"pipeline\",\"versionFrom\":\"shortCommit\"},"
+          + "{\"pattern\":\"feature/*\",\"action\":\"ephemeral\",\"ttlHours\":72}]}";
 
   @Test
   void app_withARepositoryMapping_showsItBack_andAPutWithoutOneRemovesIt() throws Exception {
-    APIGatewayProxyResponseEvent created = call("POST", "/v1/apps",
-        "{\"name\":\"payments\",\"pipeline\":[\"dev\"]," + REPOSITORY + "}");
+    APIGatewayProxyResponseEvent created =
+        call(
+            "POST",
+            "/v1/apps",
+            "{\"name\":\"payments\",\"pipeline\":[\"dev\"]," + REPOSITORY + "}");
     assertEquals(201, created.getStatusCode(), created.getBody());
 
     JsonNode repository = json(call("GET", "/v1/apps/payments", null)).get("repository");
-    assertEquals(Json.parse("{\"name\":\"payments-service\",\"artifactUri\":\"s3://artifacts/{repository}/{commit}.zip\","
-        + "\"branches\":[{\"pattern\":\"main\",\"action\":\"pipeline\",\"versionFrom\":\"shortCommit\"},"
-        + "{\"pattern\":\"feature/*\",\"action\":\"ephemeral\",\"ttlHours\":72,\"versionFrom\":\"commit\"}]}"),
+    assertEquals(
+        Json.parse(
+            "{\"name\":\"payments-service\",\"artifactUri\":\"s3://artifacts/{repository}/{commit}.zip\","
+                + "\"branches\":[{\"pattern\":\"main\",\"action\":\"pipeline\",\"versionFrom\":\"shortCommit\"},"
+                + "{\"pattern\":\"feature/*\",\"action\":\"ephemeral\",\"ttlHours\":72,\"versionFrom\":\"commit\"}]}"),
         repository);
 
-    APIGatewayProxyResponseEvent replaced = call("PUT", "/v1/apps/payments", "{\"pipeline\":[\"dev\"]}");
+    APIGatewayProxyResponseEvent replaced =
+        call("PUT", "/v1/apps/payments", "{\"pipeline\":[\"dev\"]}");
     assertEquals(200, replaced.getStatusCode(), replaced.getBody());
     assertFalse(json(call("GET", "/v1/apps/payments", null)).has("repository"));
   }
 
   @Test
   void app_withAMalformedRepositoryMapping_isRefused_namingEachField() throws Exception {
-    APIGatewayProxyResponseEvent shape = call("POST", "/v1/apps", "{\"name\":\"payments\",\"pipeline\":[\"dev\"],"
-        + "\"repository\":{\"branches\":[{\"pattern\":\"main\",\"action\":\"deploy\"},"
-        + "{\"pattern\":\"feature/*\",\"action\":\"ephemeral\"},"
-        + "{\"pattern\":\"main\",\"action\":\"pipeline\",\"ttlHours\":3,\"versionFrom\":\"tag\",\"colour\":\"red\"}]}}");
+    APIGatewayProxyResponseEvent shape =
+        call(
+            "POST",
+            "/v1/apps",
+            "{\"name\":\"payments\",\"pipeline\":[\"dev\"],"
+                + "\"repository\":{\"branches\":[{\"pattern\":\"main\",\"action\":\"deploy\"},"
+                + "{\"pattern\":\"feature/*\",\"action\":\"ephemeral\"},"
+                + "{\"pattern\":\"main\",\"action\":\"pipeline\",\"ttlHours\":3,\"versionFrom\":\"tag\",\"colour\":\"red\"}]}}");
     assertEquals(400, shape.getStatusCode(), shape.getBody());
-    assertEquals(Set.of("repository.name", "repository.branches[0].action", "repository.branches[1].ttlHours",
-        "repository.branches[2].ttlHours", "repository.branches[2].versionFrom", "repository.branches[2].colour"),
+    assertEquals(
+        Set.of(
+            "repository.name",
+            "repository.branches[0].action",
+            "repository.branches[1].ttlHours",
+            "repository.branches[2].ttlHours",
+            "repository.branches[2].versionFrom",
+            "repository.branches[2].colour"),
         fields(shape));
     assertEquals(0, items(), "nothing was written");
   }
 
   @Test
   void app_withARepositoryMappingThatBreaksItsRules_isRefused_namingEachField() throws Exception {
-    APIGatewayProxyResponseEvent rules = call("POST", "/v1/apps", "{\"name\":\"payments\",\"pipeline\":[\"dev\"],"
-        + "\"repository\":{\"name\":\"payments service\",\"artifactUri\":\"ftp://artifacts/{commit}\","
-        + "\"branches\":[{\"pattern\":\"refs/heads/main\",\"action\":\"pipeline\"},"
-        + "{\"pattern\":\"feature/*\",\"action\":\"ephemeral\",\"ttlHours\":721}]}}");
+    APIGatewayProxyResponseEvent rules =
+        call(
+            "POST",
+            "/v1/apps",
+            "{\"name\":\"payments\",\"pipeline\":[\"dev\"],"
+                + "\"repository\":{\"name\":\"payments service\",\"artifactUri\":\"ftp://artifacts/{commit}\","
+                + "\"branches\":[{\"pattern\":\"refs/heads/main\",\"action\":\"pipeline\"},"
+                + "{\"pattern\":\"feature/*\",\"action\":\"ephemeral\",\"ttlHours\":721}]}}");
     assertEquals(400, rules.getStatusCode(), rules.getBody());
-    assertEquals(Set.of("repository.name", "repository.artifactUri", "repository.branches[0].pattern",
-        "repository.branches[1].ttlHours"), fields(rules));
-    APIGatewayProxyResponseEvent empty = call("POST", "/v1/apps", "{\"name\":\"payments\",\"pipeline\":[\"dev\"],"
-        + "\"repository\":{\"name\":\"payments-service\",\"branches\":[]}}");
+    assertEquals(
+        Set.of(
+            "repository.name",
+            "repository.artifactUri",
+            "repository.branches[0].pattern",
+            "repository.branches[1].ttlHours"),
+        fields(rules));
+    APIGatewayProxyResponseEvent empty =
+        call(
+            "POST",
+            "/v1/apps",
+            "{\"name\":\"payments\",\"pipeline\":[\"dev\"],"
+                + "\"repository\":{\"name\":\"payments-service\",\"branches\":[]}}");
     assertEquals(Set.of("repository.branches"), fields(empty));
   }
 
@@ -163,17 +222,23 @@ class ApiTest {
   }
 
   private static final String RELEASE_BODY =
-      "{\"version\":\"1.0.0\",\"artifactUri\":\"s3://b/payments-1.0.0.zip\",\"digest\":\"sha256:" + "0".repeat(64) + "\"}";
+      "{\"version\":\"1.0.0\",\"artifactUri\":\"s3://b/payments-1.0.0.zip\",\"digest\":\"sha256:"
+          + "0".repeat(64)
+          + "\"}";
 
   @Test
-  void registeringARelease_publishesReleaseRegistered_whoseDetailSatisfiesItsSchema() throws Exception {
+  void registeringARelease_publishesReleaseRegistered_whoseDetailSatisfiesItsSchema()
+      throws Exception {
     registerPayments();
     assertEquals(201, call("POST", "/v1/apps/payments/releases", RELEASE_BODY).getStatusCode());
     assertEquals(1, bus.published().size());
     ReleaseRegistered event = (ReleaseRegistered) bus.published().get(0);
     assertEquals("1.0.0", event.release().version());
-    try (InputStream in = getClass().getResourceAsStream("/schemas/release-registered.schema.json")) {
-      var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(Json.MAPPER.readTree(in));
+    try (InputStream in =
+        getClass().getResourceAsStream("/schemas/release-registered.schema.json")) {
+      var schema =
+          JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+              .getSchema(Json.MAPPER.readTree(in));
       assertEquals(Set.of(), schema.validate(EventDetails.detail(event)));
     }
   }
@@ -195,9 +260,12 @@ class ApiTest {
   void sampleProxyEvent_isServedThroughTheRuntimeSerialization() throws Exception {
     registerPayments();
     APIGatewayProxyRequestEvent event;
-    try (InputStream in = getClass().getResourceAsStream("/events/apigateway/put-environment.json")) {
-      event = LambdaEventSerializers.serializerFor(APIGatewayProxyRequestEvent.class, getClass().getClassLoader())
-          .fromJson(in);
+    try (InputStream in =
+        getClass().getResourceAsStream("/events/apigateway/put-environment.json")) {
+      event =
+          LambdaEventSerializers.serializerFor(
+                  APIGatewayProxyRequestEvent.class, getClass().getClassLoader())
+              .fromJson(in);
     }
     APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
     assertEquals(201, response.getStatusCode(), response.getBody());
@@ -206,15 +274,24 @@ class ApiTest {
     assertEquals("staging", env.get("tier").asText());
   }
 
-  /** The documented example event of the API Gateway guide (../shared/conformance): an unknown path, answered cleanly. */
+  /**
+   * The documented example event of the API Gateway guide (../shared/conformance): an unknown path,
+   * answered cleanly.
+   */
   @Test
   void documentedExampleEvent_isAnsweredWithAProblem_notAnError() throws Exception {
-    java.nio.file.Path example = java.nio.file.Path.of(System.getProperty("stagecoach.conformance", "../../shared/conformance"),
-        "apigateway", "aws-docs", "proxy-input-event-example.json");
-    byte[] event = Json.MAPPER.writeValueAsBytes(Json.MAPPER.readTree(example.toFile()).get("event"));
-    APIGatewayProxyRequestEvent request = LambdaEventSerializers
-        .serializerFor(APIGatewayProxyRequestEvent.class, getClass().getClassLoader())
-        .fromJson(new java.io.ByteArrayInputStream(event));
+    java.nio.file.Path example =
+        java.nio.file.Path.of(
+            System.getProperty("stagecoach.conformance", "../../shared/conformance"),
+            "apigateway",
+            "aws-docs",
+            "proxy-input-event-example.json");
+    byte[] event =
+        Json.MAPPER.writeValueAsBytes(Json.MAPPER.readTree(example.toFile()).get("event"));
+    APIGatewayProxyRequestEvent request =
+        LambdaEventSerializers.serializerFor(
+                APIGatewayProxyRequestEvent.class, getClass().getClassLoader())
+            .fromJson(new java.io.ByteArrayInputStream(event));
     assertEquals("/my/path", request.getPath());
     APIGatewayProxyResponseEvent response = handler.handleRequest(request, null);
     assertEquals(404, response.getStatusCode());
@@ -223,7 +300,8 @@ class ApiTest {
 
   @Test
   void problems_carryTheStableCode_andTheOffendingFields() throws Exception {
-    APIGatewayProxyResponseEvent response = call("POST", "/v1/apps", "{\"name\":\"Pay_ments\",\"pipeline\":\"dev\",\"teir\":1}");
+    APIGatewayProxyResponseEvent response =
+        call("POST", "/v1/apps", "{\"name\":\"Pay_ments\",\"pipeline\":\"dev\",\"teir\":1}");
     assertEquals(400, response.getStatusCode());
     assertEquals("application/problem+json", response.getHeaders().get("Content-Type"));
     JsonNode problem = json(response);
@@ -231,7 +309,8 @@ class ApiTest {
     Set<String> fields = new HashSet<>();
     problem.get("errors").forEach(e -> fields.add(e.get("field").asText()));
     assertEquals(Set.of("pipeline", "teir"), fields, "type errors and unknown fields, all at once");
-    JsonNode badName = json(call("POST", "/v1/apps", "{\"name\":\"Pay_ments\",\"pipeline\":[\"dev\"]}"));
+    JsonNode badName =
+        json(call("POST", "/v1/apps", "{\"name\":\"Pay_ments\",\"pipeline\":[\"dev\"]}"));
     assertEquals("name", badName.at("/errors/0/field").asText());
     assertEquals(0, items());
   }
@@ -239,22 +318,39 @@ class ApiTest {
   @Test
   void roles_areEnforcedPerRoute() throws Exception {
     registerPayments();
-    APIGatewayProxyResponseEvent viewerWrite = handler.handleRequest(request("PUT", "/v1/apps/payments/environments/dev",
-        "{\"tier\":\"dev\",\"account\":\"123456789012\",\"region\":\"eu-west-1\"}", "viewer"), null);
+    APIGatewayProxyResponseEvent viewerWrite =
+        handler.handleRequest(
+            request(
+                "PUT",
+                "/v1/apps/payments/environments/dev",
+                "{\"tier\":\"dev\",\"account\":\"123456789012\",\"region\":\"eu-west-1\"}",
+                "viewer"),
+            null);
     assertEquals(403, viewerWrite.getStatusCode());
     assertEquals("forbidden", json(viewerWrite).get("code").asText());
-    APIGatewayProxyResponseEvent deployerToken = handler.handleRequest(
-        request("POST", "/v1/tokens", "{\"principal\":\"x\",\"roles\":[\"admin\"]}", "deployer"), null);
+    APIGatewayProxyResponseEvent deployerToken =
+        handler.handleRequest(
+            request(
+                "POST", "/v1/tokens", "{\"principal\":\"x\",\"roles\":[\"admin\"]}", "deployer"),
+            null);
     assertEquals(403, deployerToken.getStatusCode());
-    assertEquals(200, handler.handleRequest(request("GET", "/v1/apps/payments", null, "viewer"), null).getStatusCode());
-    APIGatewayProxyResponseEvent anonymous = handler.handleRequest(request("GET", "/v1/apps", null, null), null);
+    assertEquals(
+        200,
+        handler
+            .handleRequest(request("GET", "/v1/apps/payments", null, "viewer"), null)
+            .getStatusCode());
+    APIGatewayProxyResponseEvent anonymous =
+        handler.handleRequest(request("GET", "/v1/apps", null, null), null);
     assertEquals(401, anonymous.getStatusCode());
     assertEquals("unauthorized", json(anonymous).get("code").asText());
   }
 
   @Test
   void bodiesOver64KiB_areRefusedWith413() throws Exception {
-    String big = "{\"name\":\"payments\",\"pipeline\":[\"dev\"],\"description\":\"" + "x".repeat(70_000) + "\"}";
+    String big =
+        "{\"name\":\"payments\",\"pipeline\":[\"dev\"],\"description\":\""
+            + "x".repeat(70_000)
+            + "\"}";
     APIGatewayProxyResponseEvent response = call("POST", "/v1/apps", big);
     assertEquals(413, response.getStatusCode());
     assertEquals("validation_failed", json(response).get("code").asText());
@@ -272,7 +368,8 @@ class ApiTest {
   @Test
   void ifMatch_withAStaleRevision_isAConflict() throws Exception {
     registerPayments();
-    APIGatewayProxyRequestEvent put = request("PUT", "/v1/apps/payments", "{\"pipeline\":[\"dev\"]}", "admin");
+    APIGatewayProxyRequestEvent put =
+        request("PUT", "/v1/apps/payments", "{\"pipeline\":[\"dev\"]}", "admin");
     put.getHeaders().put("If-Match", "\"9\"");
     APIGatewayProxyResponseEvent response = handler.handleRequest(put, null);
     assertEquals(409, response.getStatusCode());
@@ -281,7 +378,8 @@ class ApiTest {
 
   @Test
   void issuedToken_showsItsSecretOnce_andListingsNever() throws Exception {
-    APIGatewayProxyResponseEvent issued = call("POST", "/v1/tokens", "{\"principal\":\"ci-bot\",\"roles\":[\"deployer\"]}");
+    APIGatewayProxyResponseEvent issued =
+        call("POST", "/v1/tokens", "{\"principal\":\"ci-bot\",\"roles\":[\"deployer\"]}");
     assertEquals(201, issued.getStatusCode(), issued.getBody());
     String secret = json(issued).get("token").asText();
     assertTrue(secret.startsWith("sc_") && secret.length() > 40);
@@ -292,19 +390,25 @@ class ApiTest {
 
   @Test
   void openApiDocument_describesExactlyTheImplementedRoutes() throws Exception {
-    APIGatewayProxyResponseEvent response = handler.handleRequest(request("GET", "/v1/openapi.json", null, null), null);
+    APIGatewayProxyResponseEvent response =
+        handler.handleRequest(request("GET", "/v1/openapi.json", null, null), null);
     assertEquals(200, response.getStatusCode(), "the document needs no token");
     JsonNode doc = json(response);
     assertEquals("3.1.0", doc.get("openapi").asText());
     Set<String> documented = new HashSet<>();
     for (Map.Entry<String, JsonNode> path : doc.get("paths").properties()) {
-      path.getValue().fieldNames().forEachRemaining(method -> {
-        if (!method.equals("parameters")) {
-          documented.add(method.toUpperCase() + " " + path.getKey());
-        }
-      });
+      path.getValue()
+          .fieldNames()
+          .forEachRemaining(
+              method -> {
+                if (!method.equals("parameters")) {
+                  documented.add(method.toUpperCase() + " " + path.getKey());
+                }
+              });
     }
-    Set<String> implemented = new HashSet<>(new Api(new RegistryService(null), null, null, NO_PLANNER, bus, CLOCK).routeKeys());
+    Set<String> implemented =
+        new HashSet<>(
+            new Api(new RegistryService(null), null, null, NO_PLANNER, bus, CLOCK).routeKeys());
     Set<String> undocumented = new HashSet<>(implemented);
     undocumented.removeAll(documented);
     Set<String> unimplemented = new HashSet<>(documented);

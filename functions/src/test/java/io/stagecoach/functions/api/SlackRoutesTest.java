@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 class SlackRoutesTest {
 
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
   private ApiHandler handler;
 
   @BeforeEach
@@ -34,14 +35,30 @@ class SlackRoutesTest {
     String table = LocalDynamoDb.newRegistryTable();
     RecordingEventPublisher bus = new RecordingEventPublisher();
     DynamoDbRegistry registry = new DynamoDbRegistry(LocalDynamoDb.client(), table);
-    DeploymentService deployments = new DeploymentService(registry, new DynamoDbDeployments(LocalDynamoDb.client(), table), bus);
-    PromotionService promotions = new PromotionService(registry, new DynamoDbPromotions(LocalDynamoDb.client(), table),
-        PromotionRunner.UNAVAILABLE, deployments, bus);
-    SlackDirectoryService slack = new SlackDirectoryService(new DynamoDbSlackDirectory(LocalDynamoDb.client(), table),
-        registry);
+    DeploymentService deployments =
+        new DeploymentService(
+            registry, new DynamoDbDeployments(LocalDynamoDb.client(), table), bus);
+    PromotionService promotions =
+        new PromotionService(
+            registry,
+            new DynamoDbPromotions(LocalDynamoDb.client(), table),
+            PromotionRunner.UNAVAILABLE,
+            deployments,
+            bus);
+    SlackDirectoryService slack =
+        new SlackDirectoryService(
+            new DynamoDbSlackDirectory(LocalDynamoDb.client(), table), registry);
     TierPlanner planner = (tier, app, env, version) -> new TierPlanner.Answer.Unavailable("none");
-    handler = new ApiHandler(new Api(new RegistryService(registry), deployments, promotions, planner, bus,
-        Optional.of(slack), CLOCK));
+    handler =
+        new ApiHandler(
+            new Api(
+                new RegistryService(registry),
+                deployments,
+                promotions,
+                planner,
+                bus,
+                Optional.of(slack),
+                CLOCK));
   }
 
   private APIGatewayProxyResponseEvent call(String roles, String method, String path, String body) {
@@ -55,33 +72,54 @@ class SlackRoutesTest {
 
   @Test
   void anAdmin_linksASlackUser_readsItListsItAndUnlinksIt() throws Exception {
-    APIGatewayProxyResponseEvent linked = call("admin", "PUT", "/v1/slack/teams/T01STAGE/users/U04BOB",
-        "{\"principal\":\"bob@example.com\",\"roles\":[\"deployer\"],\"groups\":[\"staff\"]}");
+    APIGatewayProxyResponseEvent linked =
+        call(
+            "admin",
+            "PUT",
+            "/v1/slack/teams/T01STAGE/users/U04BOB",
+            "{\"principal\":\"bob@example.com\",\"roles\":[\"deployer\"],\"groups\":[\"staff\"]}");
     assertEquals(201, linked.getStatusCode(), linked.getBody());
     assertEquals("bob@example.com", json(linked).get("principal").asText());
     assertEquals("alice@example.com", json(linked).get("updatedBy").asText());
 
-    assertEquals(200, call("admin", "PUT", "/v1/slack/teams/T01STAGE/users/U04BOB",
-        "{\"principal\":\"bob@example.com\",\"roles\":[\"viewer\"]}").getStatusCode());
+    assertEquals(
+        200,
+        call(
+                "admin",
+                "PUT",
+                "/v1/slack/teams/T01STAGE/users/U04BOB",
+                "{\"principal\":\"bob@example.com\",\"roles\":[\"viewer\"]}")
+            .getStatusCode());
     JsonNode read = json(call("admin", "GET", "/v1/slack/teams/T01STAGE/users/U04BOB", null));
     assertEquals("[\"viewer\"]", read.get("roles").toString());
     assertEquals(1, json(call("admin", "GET", "/v1/slack/users", null)).get("items").size());
 
-    assertEquals(204, call("admin", "DELETE", "/v1/slack/teams/T01STAGE/users/U04BOB", null).getStatusCode());
-    assertEquals(404, call("admin", "GET", "/v1/slack/teams/T01STAGE/users/U04BOB", null).getStatusCode());
+    assertEquals(
+        204,
+        call("admin", "DELETE", "/v1/slack/teams/T01STAGE/users/U04BOB", null).getStatusCode());
+    assertEquals(
+        404, call("admin", "GET", "/v1/slack/teams/T01STAGE/users/U04BOB", null).getStatusCode());
   }
 
   @Test
   void linkingASlackUser_needsTheAdminRole() {
-    APIGatewayProxyResponseEvent refused = call("deployer", "PUT", "/v1/slack/teams/T01STAGE/users/U04BOB",
-        "{\"principal\":\"bob\",\"roles\":[\"admin\"]}");
+    APIGatewayProxyResponseEvent refused =
+        call(
+            "deployer",
+            "PUT",
+            "/v1/slack/teams/T01STAGE/users/U04BOB",
+            "{\"principal\":\"bob\",\"roles\":[\"admin\"]}");
     assertEquals(403, refused.getStatusCode());
   }
 
   @Test
   void aLinkWithBadIdsOrUnknownFields_isRefusedAsValidationFailed() throws Exception {
-    APIGatewayProxyResponseEvent refused = call("admin", "PUT", "/v1/slack/teams/workspace/users/bob",
-        "{\"principal\":\"bob\",\"roles\":[\"viewer\"],\"team\":\"T1\"}");
+    APIGatewayProxyResponseEvent refused =
+        call(
+            "admin",
+            "PUT",
+            "/v1/slack/teams/workspace/users/bob",
+            "{\"principal\":\"bob\",\"roles\":[\"viewer\"],\"team\":\"T1\"}");
     assertEquals(400, refused.getStatusCode());
     assertEquals("validation_failed", json(refused).get("code").asText());
     assertEquals(1, json(refused).get("errors").size(), "the unknown field is reported first");
@@ -89,13 +127,30 @@ class SlackRoutesTest {
 
   @Test
   void anAppsChannel_isSetByAnAdmin_andReadByAViewer() throws Exception {
-    assertEquals(201, call("admin", "POST", "/v1/apps", "{\"name\":\"payments\",\"pipeline\":[\"dev\"]}").getStatusCode());
+    assertEquals(
+        201,
+        call("admin", "POST", "/v1/apps", "{\"name\":\"payments\",\"pipeline\":[\"dev\"]}")
+            .getStatusCode());
 
-    assertEquals(403, call("viewer", "PUT", "/v1/apps/payments/slack", "{\"channel\":\"C02RELEASES\"}").getStatusCode());
-    assertEquals(201, call("admin", "PUT", "/v1/apps/payments/slack", "{\"channel\":\"C02RELEASES\"}").getStatusCode());
-    assertEquals("C02RELEASES", json(call("viewer", "GET", "/v1/apps/payments/slack", null)).get("channel").asText());
-    assertEquals(400, call("admin", "PUT", "/v1/apps/payments/slack", "{\"channel\":\"#releases\"}").getStatusCode());
-    assertEquals(404, call("admin", "PUT", "/v1/apps/orders/slack", "{\"channel\":\"C02RELEASES\"}").getStatusCode());
+    assertEquals(
+        403,
+        call("viewer", "PUT", "/v1/apps/payments/slack", "{\"channel\":\"C02RELEASES\"}")
+            .getStatusCode());
+    assertEquals(
+        201,
+        call("admin", "PUT", "/v1/apps/payments/slack", "{\"channel\":\"C02RELEASES\"}")
+            .getStatusCode());
+    assertEquals(
+        "C02RELEASES",
+        json(call("viewer", "GET", "/v1/apps/payments/slack", null)).get("channel").asText());
+    assertEquals(
+        400,
+        call("admin", "PUT", "/v1/apps/payments/slack", "{\"channel\":\"#releases\"}")
+            .getStatusCode());
+    assertEquals(
+        404,
+        call("admin", "PUT", "/v1/apps/orders/slack", "{\"channel\":\"C02RELEASES\"}")
+            .getStatusCode());
     assertEquals(204, call("admin", "DELETE", "/v1/apps/payments/slack", null).getStatusCode());
     assertEquals(404, call("viewer", "GET", "/v1/apps/payments/slack", null).getStatusCode());
   }

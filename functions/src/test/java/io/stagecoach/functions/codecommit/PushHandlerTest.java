@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
 import io.stagecoach.domain.App;
 import io.stagecoach.domain.AppSpec;
 import io.stagecoach.domain.BranchRule;
@@ -30,8 +32,6 @@ import io.stagecoach.domain.RepositoryMapping;
 import io.stagecoach.domain.Stage;
 import io.stagecoach.functions.events.EventDetails;
 import io.stagecoach.functions.support.Json;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
@@ -61,8 +61,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The push function driven by the CodeCommit events AWS documents ({@code ../shared/conformance/codecommit}),
- * against DynamoDB Local, with the bus and the workflow engine recorded.
+ * The push function driven by the CodeCommit events AWS documents ({@code
+ * ../shared/conformance/codecommit}), against DynamoDB Local, with the bus and the workflow engine
+ * recorded.
  */
 class PushHandlerTest {
 
@@ -110,26 +111,55 @@ class PushHandlerTest {
     events = new RecordingEventPublisher();
     runner = new RecordingRunner();
     DeploymentService deploymentService = new DeploymentService(registry, deployments, events);
-    PromotionService promotionService = new PromotionService(registry, promotions, runner, deploymentService, events);
-    handler = new PushHandler(new PushService(registry, deploymentService, promotionService, events),
-        Clock.fixed(Fixtures.NOW, ZoneOffset.UTC));
+    PromotionService promotionService =
+        new PromotionService(registry, promotions, runner, deploymentService, events);
+    handler =
+        new PushHandler(
+            new PushService(registry, deploymentService, promotionService, events),
+            Clock.fixed(Fixtures.NOW, ZoneOffset.UTC));
 
-    // The repository of the recorded events: main goes through the pipeline, my* branches get environments.
-    registerApp("demo", new RepositoryMapping("demo", "MyDemoRepo", List.of(
-        BranchRule.pipeline("main"),
-        BranchRule.ephemeral("my*", Duration.ofHours(48)))));
+    // The repository of the recorded events: main goes through the pipeline, my* branches get
+    // environments.
+    registerApp(
+        "demo",
+        new RepositoryMapping(
+            "demo",
+            "MyDemoRepo",
+            List.of(
+                BranchRule.pipeline("main"), BranchRule.ephemeral("my*", Duration.ofHours(48)))));
   }
 
   private void registerApp(String name, RepositoryMapping mapping) {
     RegistryService rules = new RegistryService(registry);
-    AppSpec spec = new AppSpec(name, Optional.empty(), List.of(new Stage("dev"), new Stage("staging")), List.of(),
-        Optional.of(EnvironmentTemplate.inline(Fixtures.ORDERS_TEMPLATE)), PromotionConcurrency.SUPERSEDE,
-        Optional.of(mapping));
+    AppSpec spec =
+        new AppSpec(
+            name,
+            Optional.empty(),
+            List.of(new Stage("dev"), new Stage("staging")),
+            List.of(),
+            Optional.of(EnvironmentTemplate.inline(Fixtures.ORDERS_TEMPLATE)),
+            PromotionConcurrency.SUPERSEDE,
+            Optional.of(mapping));
     assertInstanceOf(Outcome.Accepted.class, rules.createApp(Fixtures.ADMIN, spec, Fixtures.NOW));
     for (String stage : List.of("dev", "staging")) {
-      assertInstanceOf(Outcome.Accepted.class, rules.putEnvironment(Fixtures.ADMIN, name, stage, new EnvironmentSpec(
-          Optional.of("pipeline"), Optional.of(stage), Optional.of(ACCOUNT), Optional.of("eu-west-1"), Map.of(),
-          Map.of(), Optional.empty(), Optional.empty(), Optional.empty()), Optional.empty(), Fixtures.NOW));
+      assertInstanceOf(
+          Outcome.Accepted.class,
+          rules.putEnvironment(
+              Fixtures.ADMIN,
+              name,
+              stage,
+              new EnvironmentSpec(
+                  Optional.of("pipeline"),
+                  Optional.of(stage),
+                  Optional.of(ACCOUNT),
+                  Optional.of("eu-west-1"),
+                  Map.of(),
+                  Map.of(),
+                  Optional.empty(),
+                  Optional.empty(),
+                  Optional.empty()),
+              Optional.empty(),
+              Fixtures.NOW));
     }
   }
 
@@ -139,8 +169,11 @@ class PushHandlerTest {
     Path folder = Conformance.folder("codecommit");
     Map<String, ObjectNode> recorded = new TreeMap<>();
     try (Stream<Path> files = Files.list(folder)) {
-      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("codecommit-")).toList()) {
-        recorded.put(file.getFileName().toString(), (ObjectNode) Json.parse(Files.readString(file)).get("event"));
+      for (Path file :
+          files.filter(f -> f.getFileName().toString().startsWith("codecommit-")).toList()) {
+        recorded.put(
+            file.getFileName().toString(),
+            (ObjectNode) Json.parse(Files.readString(file)).get("event"));
       }
     }
     return recorded;
@@ -151,15 +184,19 @@ class PushHandlerTest {
   }
 
   /**
-   * The documented events with commit ids a real repository has: the documentation's are placeholders
-   * ({@code 3e5983DESTINATION}), which the registry refuses as commits. Each placeholder becomes 40 hex digits of
-   * its own SHA-256, so the same placeholder stays the same commit across events.
+   * The documented events with commit ids a real repository has: the documentation's are
+   * placeholders ({@code 3e5983DESTINATION}), which the registry refuses as commits. Each
+   * placeholder becomes 40 hex digits of its own SHA-256, so the same placeholder stays the same
+   * commit across events.
    */
   private static ObjectNode withRealCommitIds(ObjectNode event) {
     ObjectNode detail = (ObjectNode) event.get("detail");
-    for (String field : List.of("commitId", "oldCommitId", "baseCommitId", "sourceCommitId", "destinationCommitId")) {
+    for (String field :
+        List.of(
+            "commitId", "oldCommitId", "baseCommitId", "sourceCommitId", "destinationCommitId")) {
       if (detail.hasNonNull(field)) {
-        detail.put(field, io.stagecoach.domain.Secrets.hash(detail.get(field).asText()).substring(0, 40));
+        detail.put(
+            field, io.stagecoach.domain.Secrets.hash(detail.get(field).asText()).substring(0, 40));
       }
     }
     return event;
@@ -175,7 +212,8 @@ class PushHandlerTest {
 
   private JsonNode call(String event) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+    handler.handleRequest(
+        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
     return Json.parse(out.toString(StandardCharsets.UTF_8));
   }
 
@@ -184,26 +222,34 @@ class PushHandlerTest {
   }
 
   private List<Deployment> history(String environment) {
-    Outcome<Page<Deployment>> page = deployments.history("demo", environment, new PageRequest(Optional.empty(), 50));
+    Outcome<Page<Deployment>> page =
+        deployments.history("demo", environment, new PageRequest(Optional.empty(), 50));
     return ((Outcome.Accepted<Page<Deployment>>) page).value().items();
   }
 
   @Test
-  void everyRecordedEvent_asDocumented_isAnsweredWithoutThrowing_andChangesNothing() throws IOException {
-    // The documentation's commit ids are placeholders: a push of one is refused, the rest is ignored.
-    Map<String, String> expected = Map.of(
-        "codecommit-referenceCreated-branch.json", "refused",
-        "codecommit-referenceUpdated-branch.json", "refused",
-        "codecommit-referenceDeleted-branch.json", "ignored",
-        "codecommit-unreferencedMergeCommitCreated.json", "ignored",
-        "codecommit-referenceCreated-tag.json", "ignored");
+  void everyRecordedEvent_asDocumented_isAnsweredWithoutThrowing_andChangesNothing()
+      throws IOException {
+    // The documentation's commit ids are placeholders: a push of one is refused, the rest is
+    // ignored.
+    Map<String, String> expected =
+        Map.of(
+            "codecommit-referenceCreated-branch.json", "refused",
+            "codecommit-referenceUpdated-branch.json", "refused",
+            "codecommit-referenceDeleted-branch.json", "ignored",
+            "codecommit-unreferencedMergeCommitCreated.json", "ignored",
+            "codecommit-referenceCreated-tag.json", "ignored");
     long before = itemCount();
     Map<String, ObjectNode> recorded = recordedEvents();
     assertEquals(expected.keySet(), recorded.keySet(), "every recorded event has an expectation");
     for (Map.Entry<String, ObjectNode> e : recorded.entrySet()) {
       JsonNode report = call(e.getValue());
-      assertEquals(expected.get(e.getKey()), report.path("outcome").asText(), e.getKey() + ": " + report);
-      assertEquals(e.getValue().path("id").asText(), report.path("eventId").asText(), "the log line names the event");
+      assertEquals(
+          expected.get(e.getKey()), report.path("outcome").asText(), e.getKey() + ": " + report);
+      assertEquals(
+          e.getValue().path("id").asText(),
+          report.path("eventId").asText(),
+          "the log line names the event");
       if (report.path("outcome").asText().equals("refused")) {
         assertEquals("validation_failed", report.path("code").asText(), report.toString());
         assertTrue(report.path("detail").asText().startsWith("commit:"), report.toString());
@@ -214,7 +260,8 @@ class PushHandlerTest {
   }
 
   @Test
-  void branchCreated_onAnEphemeralBranch_registersTheCommit_createsTheEnvironment_andDeploysIt() throws IOException {
+  void branchCreated_onAnEphemeralBranch_registersTheCommit_createsTheEnvironment_andDeploysIt()
+      throws IOException {
     ObjectNode created = withRealCommitIds(recorded("codecommit-referenceCreated-branch.json"));
     String commit = commitOf(created);
 
@@ -222,10 +269,13 @@ class PushHandlerTest {
 
     assertEquals("done", report.path("outcome").asText(), report.toString());
     assertEquals("deployEphemeral", report.path("decision").asText());
-    assertEquals("codecommit", report.path("principal").asText(), "the documented events name no caller");
+    assertEquals(
+        "codecommit", report.path("principal").asText(), "the documented events name no caller");
     Release release = registry.findRelease("demo", commit).orElseThrow();
     assertEquals(Optional.of(commit), release.commit());
-    assertEquals("https://git-codecommit.us-east-2.amazonaws.com/v1/repos/MyDemoRepo#" + commit, release.artifactUri());
+    assertEquals(
+        "https://git-codecommit.us-east-2.amazonaws.com/v1/repos/MyDemoRepo#" + commit,
+        release.artifactUri());
     assertEquals(RepositoryMapping.commitDigest("MyDemoRepo", commit), release.digest());
     assertEquals("codecommit", release.createdBy());
 
@@ -241,16 +291,21 @@ class PushHandlerTest {
     assertEquals(Optional.of(commit), deployed.get(0).version());
     assertEquals(Optional.of(release.digest()), deployed.get(0).digest());
     assertEquals("codecommit", deployed.get(0).requestedBy());
-    assertEquals(List.of(ReleaseRegistered.class, DeploymentRequested.class),
+    assertEquals(
+        List.of(ReleaseRegistered.class, DeploymentRequested.class),
         events.published().stream().map(Object::getClass).toList());
     try (var in = getClass().getResourceAsStream("/schemas/release-registered.schema.json")) {
-      var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(Json.MAPPER.readTree(in));
-      assertEquals(java.util.Set.of(), schema.validate(EventDetails.detail(events.published().get(0))));
+      var schema =
+          JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+              .getSchema(Json.MAPPER.readTree(in));
+      assertEquals(
+          java.util.Set.of(), schema.validate(EventDetails.detail(events.published().get(0))));
     }
   }
 
   @Test
-  void branchUpdated_deploysTheNewCommitIntoTheSameEnvironment_andMovesItsExpiry() throws IOException {
+  void branchUpdated_deploysTheNewCommitIntoTheSameEnvironment_andMovesItsExpiry()
+      throws IOException {
     call(withRealCommitIds(recorded("codecommit-referenceCreated-branch.json")));
     handler = handlerAt(Fixtures.NOW.plus(Duration.ofHours(5)));
     ObjectNode updated = withRealCommitIds(recorded("codecommit-referenceUpdated-branch.json"));
@@ -262,7 +317,8 @@ class PushHandlerTest {
     Environment env = registry.findEnvironment("demo", "mybranch").orElseThrow();
     assertEquals(Optional.of(Fixtures.NOW.plus(Duration.ofHours(53))), env.expiresAt());
     assertEquals(2, env.revision());
-    List<String> versions = history("mybranch").stream().map(d -> d.version().orElseThrow()).toList();
+    List<String> versions =
+        history("mybranch").stream().map(d -> d.version().orElseThrow()).toList();
     assertEquals(2, versions.size());
     assertTrue(versions.contains(commitOf(updated)), versions.toString());
   }
@@ -271,32 +327,56 @@ class PushHandlerTest {
   void branchUpdated_keepsAnExpirySomeoneMovedLater() throws IOException {
     call(withRealCommitIds(recorded("codecommit-referenceCreated-branch.json")));
     Instant later = Fixtures.NOW.plus(Duration.ofDays(20));
-    new RegistryService(registry).extendEnvironment("demo", "mybranch", Optional.of(later), Optional.empty(), Fixtures.NOW);
+    new RegistryService(registry)
+        .extendEnvironment("demo", "mybranch", Optional.of(later), Optional.empty(), Fixtures.NOW);
 
-    call(withRealCommitIds(recorded("codecommit-referenceUpdated-branch.json")).put("id", "later-push"));
+    call(
+        withRealCommitIds(recorded("codecommit-referenceUpdated-branch.json"))
+            .put("id", "later-push"));
 
-    assertEquals(Optional.of(later), registry.findEnvironment("demo", "mybranch").orElseThrow().expiresAt());
+    assertEquals(
+        Optional.of(later), registry.findEnvironment("demo", "mybranch").orElseThrow().expiresAt());
   }
 
   @Test
   void branchDeleted_destroysItsEphemeralEnvironment() throws IOException {
     call(withRealCommitIds(recorded("codecommit-referenceCreated-branch.json")));
 
-    JsonNode report = call(recorded("codecommit-referenceDeleted-branch.json").put("id", "deleted"));
+    JsonNode report =
+        call(recorded("codecommit-referenceDeleted-branch.json").put("id", "deleted"));
 
     assertEquals("done", report.path("outcome").asText(), report.toString());
     assertEquals("destroyEphemeral", report.path("decision").asText());
     List<Deployment> history = history("mybranch");
-    assertTrue(history.stream().anyMatch(d -> d.action() == DeploymentAction.DESTROY), history.toString());
-    assertTrue(events.published().stream().anyMatch(e -> e instanceof DeploymentRequested r
-        && r.deployment().action() == DeploymentAction.DESTROY));
+    assertTrue(
+        history.stream().anyMatch(d -> d.action() == DeploymentAction.DESTROY), history.toString());
+    assertTrue(
+        events.published().stream()
+            .anyMatch(
+                e ->
+                    e instanceof DeploymentRequested r
+                        && r.deployment().action() == DeploymentAction.DESTROY));
   }
 
   @Test
   void aBranchNamedLikeAnotherKindOfEnvironment_isNeitherDeployedNorDestroyed() throws IOException {
-    new RegistryService(registry).putEnvironment(Fixtures.DEPLOYER, "demo", "mybranch", new EnvironmentSpec(
-        Optional.of("personal"), Optional.empty(), Optional.of(ACCOUNT), Optional.of("eu-west-1"), Map.of(), Map.of(),
-        Optional.empty(), Optional.empty(), Optional.empty()), Optional.empty(), Fixtures.NOW);
+    new RegistryService(registry)
+        .putEnvironment(
+            Fixtures.DEPLOYER,
+            "demo",
+            "mybranch",
+            new EnvironmentSpec(
+                Optional.of("personal"),
+                Optional.empty(),
+                Optional.of(ACCOUNT),
+                Optional.of("eu-west-1"),
+                Map.of(),
+                Map.of(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty()),
+            Optional.empty(),
+            Fixtures.NOW);
 
     JsonNode pushed = call(withRealCommitIds(recorded("codecommit-referenceCreated-branch.json")));
     JsonNode deleted = call(recorded("codecommit-referenceDeleted-branch.json"));
@@ -305,14 +385,18 @@ class PushHandlerTest {
     assertEquals("conflict", pushed.path("code").asText());
     assertEquals("refused", deleted.path("outcome").asText(), deleted.toString());
     assertTrue(deleted.path("detail").asText().contains("is personal"), deleted.toString());
-    assertEquals(EnvironmentKind.PERSONAL, registry.findEnvironment("demo", "mybranch").orElseThrow().kind());
+    assertEquals(
+        EnvironmentKind.PERSONAL,
+        registry.findEnvironment("demo", "mybranch").orElseThrow().kind());
     assertEquals(List.of(), history("mybranch"));
   }
 
   @Test
   void pushToThePipelineBranch_registersTheCommit_andStartsItsPromotion() throws IOException {
     ObjectNode pushed = withRealCommitIds(recorded("codecommit-referenceUpdated-branch.json"));
-    ((ObjectNode) pushed.get("detail")).put("referenceName", "main").put("referenceFullName", "refs/heads/main");
+    ((ObjectNode) pushed.get("detail"))
+        .put("referenceName", "main")
+        .put("referenceFullName", "refs/heads/main");
 
     JsonNode report = call(pushed);
 
@@ -323,13 +407,17 @@ class PushHandlerTest {
     Promotion promotion = runner.started.get(0);
     assertEquals(commitOf(pushed), promotion.version());
     assertEquals("codecommit", promotion.requestedBy());
-    assertEquals(List.of("dev", "staging"), promotion.stages().stream().map(Promotion.StageProgress::environment).toList());
+    assertEquals(
+        List.of("dev", "staging"),
+        promotion.stages().stream().map(Promotion.StageProgress::environment).toList());
   }
 
   @Test
   void aRedeliveredEvent_findsWhatItsFirstDeliveryDid() throws IOException {
     ObjectNode toMain = withRealCommitIds(recorded("codecommit-referenceCreated-branch.json"));
-    ((ObjectNode) toMain.get("detail")).put("referenceName", "main").put("referenceFullName", "refs/heads/main");
+    ((ObjectNode) toMain.get("detail"))
+        .put("referenceName", "main")
+        .put("referenceFullName", "refs/heads/main");
     ObjectNode toBranch = withRealCommitIds(recorded("codecommit-referenceUpdated-branch.json"));
 
     for (int delivery = 0; delivery < 3; delivery++) {
@@ -342,9 +430,12 @@ class PushHandlerTest {
   }
 
   @Test
-  void aPromotionThatFailedToStart_isStartedAgainByTheRedelivery_andATechnicalFailureThrows() throws IOException {
+  void aPromotionThatFailedToStart_isStartedAgainByTheRedelivery_andATechnicalFailureThrows()
+      throws IOException {
     ObjectNode pushed = withRealCommitIds(recorded("codecommit-referenceCreated-branch.json"));
-    ((ObjectNode) pushed.get("detail")).put("referenceName", "main").put("referenceFullName", "refs/heads/main");
+    ((ObjectNode) pushed.get("detail"))
+        .put("referenceName", "main")
+        .put("referenceFullName", "refs/heads/main");
     runner.unreachable = true;
 
     assertThrows(IllegalStateException.class, () -> call(pushed));
@@ -359,22 +450,29 @@ class PushHandlerTest {
   @Test
   void aBusThatRefusesTheEvent_isATechnicalFailure_soTheEventIsRetried() throws IOException {
     events.failFromNowOn(true);
-    assertThrows(io.stagecoach.domain.EventPublisher.EventNotPublishedException.class, () -> call(withRealCommitIds(recorded("codecommit-referenceCreated-branch.json"))));
+    assertThrows(
+        io.stagecoach.domain.EventPublisher.EventNotPublishedException.class,
+        () -> call(withRealCommitIds(recorded("codecommit-referenceCreated-branch.json"))));
   }
 
   @Test
   void anEventForAnUnknownRepositoryOrBranch_isIgnored_andChangesNothing() throws IOException {
     long before = itemCount();
-    ObjectNode unknownRepository = withRealCommitIds(recorded("codecommit-referenceCreated-branch.json"));
+    ObjectNode unknownRepository =
+        withRealCommitIds(recorded("codecommit-referenceCreated-branch.json"));
     ((ObjectNode) unknownRepository.get("detail")).put("repositoryName", "SomeoneElsesRepo");
-    ObjectNode unknownBranch = withRealCommitIds(recorded("codecommit-referenceCreated-branch.json"));
-    ((ObjectNode) unknownBranch.get("detail")).put("referenceName", "release/1").put("referenceFullName", "refs/heads/release/1");
+    ObjectNode unknownBranch =
+        withRealCommitIds(recorded("codecommit-referenceCreated-branch.json"));
+    ((ObjectNode) unknownBranch.get("detail"))
+        .put("referenceName", "release/1")
+        .put("referenceFullName", "refs/heads/release/1");
 
     JsonNode repository = call(unknownRepository);
     JsonNode branch = call(unknownBranch);
 
     assertEquals("ignored", repository.path("outcome").asText(), repository.toString());
-    assertTrue(repository.path("detail").asText().contains("SomeoneElsesRepo"), repository.toString());
+    assertTrue(
+        repository.path("detail").asText().contains("SomeoneElsesRepo"), repository.toString());
     assertEquals("ignored", branch.path("outcome").asText(), branch.toString());
     assertTrue(branch.path("detail").asText().contains("release/1"), branch.toString());
     assertEquals(before, itemCount());
@@ -383,7 +481,10 @@ class PushHandlerTest {
 
   @Test
   void aRepositoryMappedByTwoApps_isIgnored_ratherThanGuessed() throws IOException {
-    registerApp("other", new RepositoryMapping("other", "MyDemoRepo", List.of(BranchRule.ephemeral("**", Duration.ofHours(1)))));
+    registerApp(
+        "other",
+        new RepositoryMapping(
+            "other", "MyDemoRepo", List.of(BranchRule.ephemeral("**", Duration.ofHours(1)))));
     long before = itemCount();
 
     JsonNode report = call(withRealCommitIds(recorded("codecommit-referenceCreated-branch.json")));
@@ -394,9 +495,17 @@ class PushHandlerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "not json", "[]", "{}", "{\"source\":\"aws.codecommit\"}",
-      "{\"source\":\"aws.s3\",\"detail-type\":\"CodeCommit Repository State Change\",\"detail\":{}}"})
-  void aMalformedEvent_isReportedAndLogged_notThrown_andChangesNothing(String text) throws IOException {
+  @ValueSource(
+      strings = {
+        "",
+        "not json",
+        "[]",
+        "{}",
+        "{\"source\":\"aws.codecommit\"}",
+        "{\"source\":\"aws.s3\",\"detail-type\":\"CodeCommit Repository State Change\",\"detail\":{}}"
+      })
+  void aMalformedEvent_isReportedAndLogged_notThrown_andChangesNothing(String text)
+      throws IOException {
     long before = itemCount();
 
     JsonNode report = call(text);
@@ -432,8 +541,10 @@ class PushHandlerTest {
 
   private PushHandler handlerAt(Instant now) {
     DeploymentService deploymentService = new DeploymentService(registry, deployments, events);
-    PromotionService promotionService = new PromotionService(registry, promotions, runner, deploymentService, events);
-    return new PushHandler(new PushService(registry, deploymentService, promotionService, events),
+    PromotionService promotionService =
+        new PromotionService(registry, promotions, runner, deploymentService, events);
+    return new PushHandler(
+        new PushService(registry, deploymentService, promotionService, events),
         Clock.fixed(now, ZoneOffset.UTC));
   }
 }

@@ -13,7 +13,10 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
-/** Reading event details back field by field, and the schemas of {@code events/}: shared by the contract tests. */
+/**
+ * Reading event details back field by field, and the schemas of {@code events/}: shared by the
+ * contract tests.
+ */
 final class EventContracts {
 
   private EventContracts() {}
@@ -35,7 +38,9 @@ final class EventContracts {
 
   static <T> T wire(JsonNode detail, String field, Function<String, Optional<T>> fromWire) {
     String value = text(detail, field);
-    return fromWire.apply(value).orElseThrow(() -> new AssertionError(field + " " + value + " is not a wire name"));
+    return fromWire
+        .apply(value)
+        .orElseThrow(() -> new AssertionError(field + " " + value + " is not a wire name"));
   }
 
   static JsonNode resource(String path) throws Exception {
@@ -47,7 +52,9 @@ final class EventContracts {
 
   /** {@code Deployment Failed} is described by {@code /schemas/deployment-failed.schema.json}. */
   static JsonSchema schemaOf(String detailType) throws Exception {
-    JsonNode schema = resource("/schemas/" + detailType.toLowerCase(Locale.ROOT).replace(' ', '-') + ".schema.json");
+    JsonNode schema =
+        resource(
+            "/schemas/" + detailType.toLowerCase(Locale.ROOT).replace(' ', '-') + ".schema.json");
     assertEquals(detailType, schema.get("title").asText());
     return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schema);
   }

@@ -45,18 +45,30 @@ class ProvisionerHandlerTest {
     RegistryService rules = new RegistryService(registry);
     rules.createApp(Fixtures.ADMIN, Fixtures.app("payments"), Fixtures.NOW);
     for (String env : new String[] {"dev", "staging"}) {
-      rules.putEnvironment(Fixtures.ADMIN, "payments", env, Fixtures.pipelineEnvironment(env), Optional.empty(), Fixtures.NOW);
+      rules.putEnvironment(
+          Fixtures.ADMIN,
+          "payments",
+          env,
+          Fixtures.pipelineEnvironment(env),
+          Optional.empty(),
+          Fixtures.NOW);
     }
     rules.registerRelease(Fixtures.ADMIN, "payments", Fixtures.release("1.4.2"), Fixtures.NOW);
   }
 
   private ProvisionerHandler handler(String tier) {
-    return new ProvisionerHandler(tier, registry, deployments, new LocalProvisioner(LocalDynamoDb.client()), events,
+    return new ProvisionerHandler(
+        tier,
+        registry,
+        deployments,
+        new LocalProvisioner(LocalDynamoDb.client()),
+        events,
         Clock.fixed(Fixtures.NOW, ZoneOffset.UTC));
   }
 
   private static ObjectNode sample(String name) throws Exception {
-    try (InputStream in = ProvisionerHandlerTest.class.getResourceAsStream("/events/stagecoach/" + name)) {
+    try (InputStream in =
+        ProvisionerHandlerTest.class.getResourceAsStream("/events/stagecoach/" + name)) {
       return (ObjectNode) JSON.readTree(in);
     }
   }
@@ -76,32 +88,54 @@ class ProvisionerHandlerTest {
   }
 
   @Test
-  void deploymentRequested_runsTheRecordedDeployment_andADeliveryForAnUnknownOneIsIgnored() throws Exception {
+  void deploymentRequested_runsTheRecordedDeployment_andADeliveryForAnUnknownOneIsIgnored()
+      throws Exception {
     DeploymentService service = new DeploymentService(registry, deployments, events);
-    Deployment d = ((Outcome.Accepted<Saved<Deployment>>) service.request(Fixtures.DEPLOYER, "payments",
-        new DeploymentSpec("dev", "1.4.2"), Optional.of("k"), "h", "unused", DeploymentService.Origin.API, Fixtures.NOW))
-        .value().value();
+    Deployment d =
+        ((Outcome.Accepted<Saved<Deployment>>)
+                service.request(
+                    Fixtures.DEPLOYER,
+                    "payments",
+                    new DeploymentSpec("dev", "1.4.2"),
+                    Optional.of("k"),
+                    "h",
+                    "unused",
+                    DeploymentService.Origin.API,
+                    Fixtures.NOW))
+            .value()
+            .value();
     ObjectNode event = sample("deployment-requested.json");
     ObjectNode detail = (ObjectNode) event.path("detail");
     detail.put("deploymentId", d.id()).put("environment", "dev").put("tier", "dev");
     JsonNode answer = call(handler("dev"), event);
     assertEquals(d.id() + ": succeeded", answer.path("report").path(0).asText(), answer.toString());
-    assertEquals(DeploymentStatus.SUCCEEDED, deployments.findDeployment("payments", d.id()).orElseThrow().status());
+    assertEquals(
+        DeploymentStatus.SUCCEEDED,
+        deployments.findDeployment("payments", d.id()).orElseThrow().status());
 
     detail.put("deploymentId", "d-unknown");
-    assertEquals("d-unknown: unknown, ignored", call(handler("dev"), event).path("report").path(0).asText());
+    assertEquals(
+        "d-unknown: unknown, ignored", call(handler("dev"), event).path("report").path(0).asText());
   }
 
   @Test
   void planRequest_answersThePlan_orARefusalWithItsCode() throws Exception {
-    ObjectNode plan = JSON.createObjectNode().put("action", "plan").put("app", "payments").put("environment", "dev")
-        .put("version", "1.4.2");
+    ObjectNode plan =
+        JSON.createObjectNode()
+            .put("action", "plan")
+            .put("app", "payments")
+            .put("environment", "dev")
+            .put("version", "1.4.2");
     JsonNode answer = call(handler("dev"), plan);
     assertEquals(2, answer.path("plan").path("summary").path("adds").asInt(), answer.toString());
-    assertEquals("forbidden", call(handler("prod"), plan).path("refused").path("code").asText(),
+    assertEquals(
+        "forbidden",
+        call(handler("prod"), plan).path("refused").path("code").asText(),
         "a provisioner plans only for its own tier");
     plan.put("version", "9.9.9");
     assertEquals("not_found", call(handler("dev"), plan).path("refused").path("code").asText());
-    assertThrows(IllegalArgumentException.class, () -> call(handler("dev"), JSON.createObjectNode().put("x", 1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> call(handler("dev"), JSON.createObjectNode().put("x", 1)));
   }
 }

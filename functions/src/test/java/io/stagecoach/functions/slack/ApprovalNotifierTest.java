@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stagecoach.domain.ApprovalRequested;
 import io.stagecoach.domain.Approval;
 import io.stagecoach.domain.ApprovalPolicy;
+import io.stagecoach.domain.ApprovalRequested;
 import io.stagecoach.domain.RegistryService;
 import io.stagecoach.domain.SlackDirectoryService;
 import io.stagecoach.functions.events.EventDetails;
@@ -44,9 +44,13 @@ class ApprovalNotifierTest {
     directory = new SlackDirectoryService(store, registry);
     new RegistryService(registry).createApp(ADMIN, Fixtures.app("payments"), NOW);
     slack = new SlackReceiver();
-    notifier = new ApprovalNotifier(store, () -> BOT_TOKEN,
-        new SlackWeb(HttpClient.newHttpClient(), slack.apiUrl(), slack.url(), Duration.ofSeconds(5)),
-        Clock.fixed(NOW, ZoneOffset.UTC));
+    notifier =
+        new ApprovalNotifier(
+            store,
+            () -> BOT_TOKEN,
+            new SlackWeb(
+                HttpClient.newHttpClient(), slack.apiUrl(), slack.url(), Duration.ofSeconds(5)),
+            Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   @AfterEach
@@ -55,24 +59,43 @@ class ApprovalNotifierTest {
   }
 
   private static JsonNode sample() throws Exception {
-    try (InputStream in = ApprovalNotifierTest.class.getResourceAsStream("/events/stagecoach/approval-requested.json")) {
+    try (InputStream in =
+        ApprovalNotifierTest.class.getResourceAsStream(
+            "/events/stagecoach/approval-requested.json")) {
       return Json.MAPPER.readTree(in);
     }
   }
 
   @Test
   void sampleEvent_isWhatTheBusCarries_forAnApprovalRequested() throws Exception {
-    Approval approval = new Approval("payments:5f2c9a1b7d3e", "payments", "pr-8c1d2e3f4a5b", "prod", "1.4.2",
-        new ApprovalPolicy(List.of(new ApprovalPolicy.GroupQuorum("staff", 1), new ApprovalPolicy.GroupQuorum("client", 1)),
-            Duration.ofHours(24)), "rita", NOW, NOW.plus(Duration.ofHours(24)), Approval.Status.PENDING, List.of(),
-        Optional.of("a-task-token"));
+    Approval approval =
+        new Approval(
+            "payments:5f2c9a1b7d3e",
+            "payments",
+            "pr-8c1d2e3f4a5b",
+            "prod",
+            "1.4.2",
+            new ApprovalPolicy(
+                List.of(
+                    new ApprovalPolicy.GroupQuorum("staff", 1),
+                    new ApprovalPolicy.GroupQuorum("client", 1)),
+                Duration.ofHours(24)),
+            "rita",
+            NOW,
+            NOW.plus(Duration.ofHours(24)),
+            Approval.Status.PENDING,
+            List.of(),
+            Optional.of("a-task-token"));
 
-    assertEquals(sample().get("detail"), Json.parse(Json.write(EventDetails.detail(new ApprovalRequested(approval)))));
+    assertEquals(
+        sample().get("detail"),
+        Json.parse(Json.write(EventDetails.detail(new ApprovalRequested(approval)))));
   }
 
   @Test
-  void approvalRequested_isPostedToTheAppsChannel_asBlockKitWithApproveAndRejectButtons_withTheBotToken()
-      throws Exception {
+  void
+      approvalRequested_isPostedToTheAppsChannel_asBlockKitWithApproveAndRejectButtons_withTheBotToken()
+          throws Exception {
     directory.setChannel(ADMIN, "payments", "C02RELEASES", NOW);
 
     notifier.handle(sample());
@@ -81,8 +104,10 @@ class ApprovalNotifierTest {
     assertEquals(Optional.of("Bearer " + BOT_TOKEN), post.header("Authorization"));
     JsonNode message = Json.parse(post.body());
     assertEquals("C02RELEASES", message.get("channel").asText());
-    ObjectNode expected = BlockKit.approvalRequested(new BlockKit.Approval("payments:5f2c9a1b7d3e", "payments", "1.4.2",
-        "prod", "rita", Optional.empty()));
+    ObjectNode expected =
+        BlockKit.approvalRequested(
+            new BlockKit.Approval(
+                "payments:5f2c9a1b7d3e", "payments", "1.4.2", "prod", "rita", Optional.empty()));
     assertEquals(expected.get("blocks"), message.get("blocks"));
     assertEquals("Approval requested: payments 1.4.2 to prod", message.get("text").asText());
   }

@@ -13,8 +13,14 @@ import org.junit.jupiter.api.Test;
 
 class BlockKitTest {
 
-  static final BlockKit.Approval APPROVAL = new BlockKit.Approval(
-      "apr-01JD5K8Z3Q", "payments", "1.4.2", "prod", "alice@example.com", Optional.of("fixes the refund bug"));
+  static final BlockKit.Approval APPROVAL =
+      new BlockKit.Approval(
+          "apr-01JD5K8Z3Q",
+          "payments",
+          "1.4.2",
+          "prod",
+          "alice@example.com",
+          Optional.of("fixes the refund bug"));
 
   private static List<String> types(JsonNode blocks) {
     List<String> types = new ArrayList<>();
@@ -30,61 +36,108 @@ class BlockKitTest {
     JsonNode blocks = message.get("blocks");
     assertEquals(List.of("section", "context", "actions"), types(blocks));
     assertEquals("mrkdwn", blocks.get(0).get("text").get("type").asText());
-    assertEquals("*Approval requested*\nPromote *payments* `1.4.2` to *prod*", blocks.get(0).get("text").get("text").asText());
-    assertEquals("Requested by alice@example.com: fixes the refund bug · approval apr-01JD5K8Z3Q",
+    assertEquals(
+        "*Approval requested*\nPromote *payments* `1.4.2` to *prod*",
+        blocks.get(0).get("text").get("text").asText());
+    assertEquals(
+        "Requested by alice@example.com: fixes the refund bug · approval apr-01JD5K8Z3Q",
         blocks.get(1).get("elements").get(0).get("text").asText());
 
     JsonNode approve = blocks.get(2).get("elements").get(0);
     JsonNode reject = blocks.get(2).get("elements").get(1);
     assertEquals(2, blocks.get(2).get("elements").size());
-    assertEquals(Json.parse("{\"type\":\"button\",\"action_id\":\"approval.approve\","
-        + "\"text\":{\"type\":\"plain_text\",\"text\":\"Approve\"},\"style\":\"primary\",\"value\":\"apr-01JD5K8Z3Q\"}"),
+    assertEquals(
+        Json.parse(
+            "{\"type\":\"button\",\"action_id\":\"approval.approve\","
+                + "\"text\":{\"type\":\"plain_text\",\"text\":\"Approve\"},\"style\":\"primary\",\"value\":\"apr-01JD5K8Z3Q\"}"),
         approve);
-    assertEquals(Json.parse("{\"type\":\"button\",\"action_id\":\"approval.reject\","
-        + "\"text\":{\"type\":\"plain_text\",\"text\":\"Reject\"},\"style\":\"danger\",\"value\":\"apr-01JD5K8Z3Q\"}"),
+    assertEquals(
+        Json.parse(
+            "{\"type\":\"button\",\"action_id\":\"approval.reject\","
+                + "\"text\":{\"type\":\"plain_text\",\"text\":\"Reject\"},\"style\":\"danger\",\"value\":\"apr-01JD5K8Z3Q\"}"),
         reject);
   }
 
   @Test
   void approvalRequested_leavesOutTheReason_whenThereIsNone() {
-    ObjectNode message = BlockKit.approvalRequested(new BlockKit.Approval(
-        "apr-1", "payments", "1.4.2", "prod", "alice@example.com", Optional.empty()));
-    assertEquals("Requested by alice@example.com · approval apr-1",
+    ObjectNode message =
+        BlockKit.approvalRequested(
+            new BlockKit.Approval(
+                "apr-1", "payments", "1.4.2", "prod", "alice@example.com", Optional.empty()));
+    assertEquals(
+        "Requested by alice@example.com · approval apr-1",
         message.get("blocks").get(1).get("elements").get(0).get("text").asText());
   }
 
   @Test
   void approvalDecided_replacesTheRequestWithoutButtons_sayingWhoDecided() {
-    ObjectNode approved = BlockKit.approvalDecided(APPROVAL, Decision.APPROVE, "U04APPROVER", Optional.of("go"));
+    ObjectNode approved =
+        BlockKit.approvalDecided(APPROVAL, Decision.APPROVE, "U04APPROVER", Optional.of("go"));
     assertTrue(approved.get("replace_original").asBoolean());
     assertEquals("Approved: payments 1.4.2 to prod", approved.get("text").asText());
     assertEquals(List.of("section", "context"), types(approved.get("blocks")));
-    assertEquals("*Approved* by <@U04APPROVER>\nPromote *payments* `1.4.2` to *prod*",
+    assertEquals(
+        "*Approved* by <@U04APPROVER>\nPromote *payments* `1.4.2` to *prod*",
         approved.get("blocks").get(0).get("text").get("text").asText());
-    assertEquals("Requested by alice@example.com · comment: go · approval apr-01JD5K8Z3Q",
+    assertEquals(
+        "Requested by alice@example.com · comment: go · approval apr-01JD5K8Z3Q",
         approved.get("blocks").get(1).get("elements").get(0).get("text").asText());
-    assertFalse(Json.write(approved).contains(BlockKit.APPROVE_ACTION), "no button is left to click");
+    assertFalse(
+        Json.write(approved).contains(BlockKit.APPROVE_ACTION), "no button is left to click");
 
-    ObjectNode rejected = BlockKit.approvalDecided(APPROVAL, Decision.REJECT, "U04APPROVER", Optional.empty());
+    ObjectNode rejected =
+        BlockKit.approvalDecided(APPROVAL, Decision.REJECT, "U04APPROVER", Optional.empty());
     assertEquals("Rejected: payments 1.4.2 to prod", rejected.get("text").asText());
-    assertTrue(rejected.get("blocks").get(0).get("text").get("text").asText().startsWith("*Rejected* by <@U04APPROVER>"));
+    assertTrue(
+        rejected
+            .get("blocks")
+            .get(0)
+            .get("text")
+            .get("text")
+            .asText()
+            .startsWith("*Rejected* by <@U04APPROVER>"));
   }
 
   @Test
   void freeText_isEscaped_soItCannotMentionChannelsOrForgeLinks() {
-    BlockKit.Approval sneaky = new BlockKit.Approval("apr-1", "payments", "1.4.2", "prod", "<!channel> & co",
-        Optional.of("see <https://evil.example|docs>"));
-    String context = BlockKit.approvalRequested(sneaky).get("blocks").get(1).get("elements").get(0).get("text").asText();
-    assertEquals("Requested by &lt;!channel&gt; &amp; co: see &lt;https://evil.example|docs&gt; · approval apr-1", context);
-    String decided = Json.write(BlockKit.approvalDecided(sneaky, Decision.REJECT, "U1>", Optional.of("<!here>")));
-    assertFalse(decided.contains("<!here>") || decided.contains("<!channel>") || decided.contains("U1>"), decided);
+    BlockKit.Approval sneaky =
+        new BlockKit.Approval(
+            "apr-1",
+            "payments",
+            "1.4.2",
+            "prod",
+            "<!channel> & co",
+            Optional.of("see <https://evil.example|docs>"));
+    String context =
+        BlockKit.approvalRequested(sneaky)
+            .get("blocks")
+            .get(1)
+            .get("elements")
+            .get(0)
+            .get("text")
+            .asText();
+    assertEquals(
+        "Requested by &lt;!channel&gt; &amp; co: see &lt;https://evil.example|docs&gt; · approval apr-1",
+        context);
+    String decided =
+        Json.write(
+            BlockKit.approvalDecided(sneaky, Decision.REJECT, "U1>", Optional.of("<!here>")));
+    assertFalse(
+        decided.contains("<!here>") || decided.contains("<!channel>") || decided.contains("U1>"),
+        decided);
   }
 
   @Test
   void longFreeText_isClipped_farBelowSlacksSectionLimit() {
     String comment = "x".repeat(5000);
-    String context = BlockKit.approvalDecided(APPROVAL, Decision.APPROVE, "U1", Optional.of(comment))
-        .get("blocks").get(1).get("elements").get(0).get("text").asText();
+    String context =
+        BlockKit.approvalDecided(APPROVAL, Decision.APPROVE, "U1", Optional.of(comment))
+            .get("blocks")
+            .get(1)
+            .get("elements")
+            .get(0)
+            .get("text")
+            .asText();
     assertTrue(context.length() < 3000, "length " + context.length());
     assertTrue(context.contains("x".repeat(500) + "…"));
     assertFalse(context.contains("x".repeat(501)));

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SlackInteractionTest {
 
   private static ObjectNode clickPayload() throws IOException {
-    try (InputStream in = SlackInteractionTest.class.getResourceAsStream("/slack/block-actions-approve.json")) {
+    try (InputStream in =
+        SlackInteractionTest.class.getResourceAsStream("/slack/block-actions-approve.json")) {
       return (ObjectNode) Json.MAPPER.readTree(in);
     }
   }
@@ -35,41 +36,54 @@ class SlackInteractionTest {
   @Test
   void read_givesTheApprovalClick_withWhoClickedAndWhereToAnswer() throws IOException {
     SlackInteraction interaction = SlackInteraction.read(body(clickPayload()));
-    assertEquals(new ApprovalClick("apr-01JD5K8Z3Q", Decision.APPROVE, "U04APPROVER", Optional.of("bob"),
-        Optional.of("T01STAGE"), Optional.of("C02RELEASES"), Optional.of("1732269600.000200"),
-        "https://hooks.slack.com/actions/T01STAGE/7065743211234/Zp3Xq9ExAmPlE",
-        Optional.of("7065743211234.1234567890.abcdef0123456789abcdef0123456789")), interaction);
+    assertEquals(
+        new ApprovalClick(
+            "apr-01JD5K8Z3Q",
+            Decision.APPROVE,
+            "U04APPROVER",
+            Optional.of("bob"),
+            Optional.of("T01STAGE"),
+            Optional.of("C02RELEASES"),
+            Optional.of("1732269600.000200"),
+            "https://hooks.slack.com/actions/T01STAGE/7065743211234/Zp3Xq9ExAmPlE",
+            Optional.of("7065743211234.1234567890.abcdef0123456789abcdef0123456789")),
+        interaction);
   }
 
   @Test
   void read_givesAReject_forTheRejectButton() throws IOException {
     ObjectNode payload = clickPayload();
     action(payload).put("action_id", BlockKit.REJECT_ACTION).put("style", "danger");
-    ApprovalClick click = assertInstanceOf(ApprovalClick.class, SlackInteraction.read(body(payload)));
+    ApprovalClick click =
+        assertInstanceOf(ApprovalClick.class, SlackInteraction.read(body(payload)));
     assertEquals(Decision.REJECT, click.decision());
     assertEquals("apr-01JD5K8Z3Q", click.approvalId());
   }
 
   @Test
   void read_understandsTheButtonsBlockKitPuts_inTheApprovalRequest() throws IOException {
-    JsonNode buttons = BlockKit.approvalRequested(BlockKitTest.APPROVAL).get("blocks").get(2).get("elements");
+    JsonNode buttons =
+        BlockKit.approvalRequested(BlockKitTest.APPROVAL).get("blocks").get(2).get("elements");
     assertEquals(2, buttons.size());
     Decision[] expected = {Decision.APPROVE, Decision.REJECT};
     for (int i = 0; i < buttons.size(); i++) {
       ObjectNode payload = clickPayload();
       payload.putArray("actions").add(buttons.get(i).deepCopy());
-      ApprovalClick click = assertInstanceOf(ApprovalClick.class, SlackInteraction.read(body(payload)));
+      ApprovalClick click =
+          assertInstanceOf(ApprovalClick.class, SlackInteraction.read(body(payload)));
       assertEquals(expected[i], click.decision());
       assertEquals(BlockKitTest.APPROVAL.approvalId(), click.approvalId());
     }
   }
 
   @Test
-  void read_takesTheTeamAndChannelFromTheUserAndContainer_whenSlackLeavesTheTopLevelOnesOut() throws IOException {
+  void read_takesTheTeamAndChannelFromTheUserAndContainer_whenSlackLeavesTheTopLevelOnesOut()
+      throws IOException {
     ObjectNode payload = clickPayload();
     payload.remove("team");
     payload.remove("channel");
-    ApprovalClick click = assertInstanceOf(ApprovalClick.class, SlackInteraction.read(body(payload)));
+    ApprovalClick click =
+        assertInstanceOf(ApprovalClick.class, SlackInteraction.read(body(payload)));
     assertEquals(Optional.of("T01STAGE"), click.teamId());
     assertEquals(Optional.of("C02RELEASES"), click.channelId());
   }
@@ -77,24 +91,35 @@ class SlackInteractionTest {
   @Test
   void read_givesUnsupported_forOtherInteractionTypesAndOtherButtons() throws IOException {
     ObjectNode submission = clickPayload().put("type", "view_submission");
-    assertEquals(new SlackInteraction.Unsupported("interaction type view_submission"),
+    assertEquals(
+        new SlackInteraction.Unsupported("interaction type view_submission"),
         SlackInteraction.read(body(submission)));
     ObjectNode otherButton = clickPayload();
     action(otherButton).put("action_id", "rollback.confirm");
-    assertEquals(new SlackInteraction.Unsupported("action rollback.confirm"), SlackInteraction.read(body(otherButton)));
+    assertEquals(
+        new SlackInteraction.Unsupported("action rollback.confirm"),
+        SlackInteraction.read(body(otherButton)));
   }
 
   @Test
   void read_givesMalformed_forABodyWithoutExactlyOnePayload() throws IOException {
     assertInstanceOf(SlackInteraction.Malformed.class, SlackInteraction.read(""));
     assertInstanceOf(SlackInteraction.Malformed.class, SlackInteraction.read("text=hello"));
-    assertInstanceOf(SlackInteraction.Malformed.class,
+    assertInstanceOf(
+        SlackInteraction.Malformed.class,
         SlackInteraction.read(body(clickPayload()) + "&" + body(clickPayload())));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"payload=%7B%22type", "payload=not+json", "payload=%5B%5D", "payload=%7B%7D", "payload=50%",
-      "payload=%7B%22type%22%3A1%7D"})
+  @ValueSource(
+      strings = {
+        "payload=%7B%22type",
+        "payload=not+json",
+        "payload=%5B%5D",
+        "payload=%7B%7D",
+        "payload=50%",
+        "payload=%7B%22type%22%3A1%7D"
+      })
   void read_givesMalformed_forAPayloadThatIsNoInteraction(String rawBody) {
     assertInstanceOf(SlackInteraction.Malformed.class, SlackInteraction.read(rawBody), rawBody);
   }
@@ -106,7 +131,8 @@ class SlackInteractionTest {
     assertEquals("payload.actions must hold the one action clicked", problem(noActions));
 
     ObjectNode twoActions = clickPayload();
-    ((com.fasterxml.jackson.databind.node.ArrayNode) twoActions.get("actions")).add(action(clickPayload()));
+    ((com.fasterxml.jackson.databind.node.ArrayNode) twoActions.get("actions"))
+        .add(action(clickPayload()));
     assertEquals("payload.actions must hold the one action clicked", problem(twoActions));
 
     ObjectNode noValue = clickPayload();
@@ -126,6 +152,7 @@ class SlackInteractionTest {
   }
 
   private static String problem(JsonNode payload) {
-    return assertInstanceOf(SlackInteraction.Malformed.class, SlackInteraction.read(body(payload))).problem();
+    return assertInstanceOf(SlackInteraction.Malformed.class, SlackInteraction.read(body(payload)))
+        .problem();
   }
 }

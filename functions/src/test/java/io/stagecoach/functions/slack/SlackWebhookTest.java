@@ -11,8 +11,8 @@ import io.stagecoach.domain.App;
 import io.stagecoach.domain.AppSpec;
 import io.stagecoach.domain.Approval;
 import io.stagecoach.domain.ApprovalPolicy;
-import io.stagecoach.domain.DeploymentService;
 import io.stagecoach.domain.DeploymentRequested;
+import io.stagecoach.domain.DeploymentService;
 import io.stagecoach.domain.EnvironmentSpec;
 import io.stagecoach.domain.EnvironmentTemplate;
 import io.stagecoach.domain.Outcome;
@@ -55,13 +55,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The webhook on real adapters (DynamoDB Local), driven by the proxy events API Gateway sends, with Slack's
- * outbound side on a local receiver and a deferral that keeps the deferred event for the test to finish.
+ * The webhook on real adapters (DynamoDB Local), driven by the proxy events API Gateway sends, with
+ * Slack's outbound side on a local receiver and a deferral that keeps the deferred event for the
+ * test to finish.
  */
 class SlackWebhookTest {
 
   private static final String SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
-  private static final String SELF = "arn:aws:lambda:eu-west-1:123456789012:function:Stagecoach-SlackWebhook:live";
+  private static final String SELF =
+      "arn:aws:lambda:eu-west-1:123456789012:function:Stagecoach-SlackWebhook:live";
   private static final String TEAM = "T01STAGE";
   private static final String RITA = "U01RITA";
   private static final String SAM = "U02SAM";
@@ -84,37 +86,61 @@ class SlackWebhookTest {
     DynamoDbRegistry store = new DynamoDbRegistry(LocalDynamoDb.client(), table);
     bus = new RecordingEventPublisher();
     registry = new RegistryService(store);
-    DeploymentService deployments = new DeploymentService(store, new DynamoDbDeployments(LocalDynamoDb.client(), table), bus);
-    PromotionRunner runner = new PromotionRunner() {
-      @Override
-      public void start(Promotion promotion, App app) {
-        started.add(promotion);
-      }
+    DeploymentService deployments =
+        new DeploymentService(store, new DynamoDbDeployments(LocalDynamoDb.client(), table), bus);
+    PromotionRunner runner =
+        new PromotionRunner() {
+          @Override
+          public void start(Promotion promotion, App app) {
+            started.add(promotion);
+          }
 
-      @Override
-      public boolean succeed(String taskToken, String outputJson) {
-        return answeredTokens.add(taskToken);
-      }
+          @Override
+          public boolean succeed(String taskToken, String outputJson) {
+            return answeredTokens.add(taskToken);
+          }
 
-      @Override
-      public boolean fail(String taskToken, String error, String cause) {
-        return answeredTokens.add(taskToken);
-      }
-    };
-    promotions = new PromotionService(store, new DynamoDbPromotions(LocalDynamoDb.client(), table), runner, deployments, bus);
-    directory = new SlackDirectoryService(new DynamoDbSlackDirectory(LocalDynamoDb.client(), table), store);
-    TierPlanner planner = (tier, app, env, version) -> new TierPlanner.Answer.Unavailable("no provisioner here");
+          @Override
+          public boolean fail(String taskToken, String error, String cause) {
+            return answeredTokens.add(taskToken);
+          }
+        };
+    promotions =
+        new PromotionService(
+            store, new DynamoDbPromotions(LocalDynamoDb.client(), table), runner, deployments, bus);
+    directory =
+        new SlackDirectoryService(new DynamoDbSlackDirectory(LocalDynamoDb.client(), table), store);
+    TierPlanner planner =
+        (tier, app, env, version) -> new TierPlanner.Answer.Unavailable("no provisioner here");
     slack = new SlackReceiver();
-    SlackWeb web = new SlackWeb(HttpClient.newHttpClient(), slack.apiUrl(), slack.url(), Duration.ofSeconds(5));
-    CommandDeferral keep = (arn, event) -> {
-      assertEquals(SELF, arn, "deferred to the same function and alias");
-      return deferred.add(event);
-    };
-    webhook = new SlackWebhook(() -> SECRET, directory, new SlackCommands(registry, deployments, promotions, planner, clock),
-        promotions, web, keep, clock);
+    SlackWeb web =
+        new SlackWeb(
+            HttpClient.newHttpClient(), slack.apiUrl(), slack.url(), Duration.ofSeconds(5));
+    CommandDeferral keep =
+        (arn, event) -> {
+          assertEquals(SELF, arn, "deferred to the same function and alias");
+          return deferred.add(event);
+        };
+    webhook =
+        new SlackWebhook(
+            () -> SECRET,
+            directory,
+            new SlackCommands(registry, deployments, promotions, planner, clock),
+            promotions,
+            web,
+            keep,
+            clock);
 
-    accepted(directory.linkUser(ADMIN, TEAM, RITA, new SlackUserSpec("rita", List.of("deployer"), List.of("staff")), NOW));
-    accepted(directory.linkUser(ADMIN, TEAM, SAM, new SlackUserSpec("sam", List.of("viewer"), List.of("staff")), NOW));
+    accepted(
+        directory.linkUser(
+            ADMIN,
+            TEAM,
+            RITA,
+            new SlackUserSpec("rita", List.of("deployer"), List.of("staff")),
+            NOW));
+    accepted(
+        directory.linkUser(
+            ADMIN, TEAM, SAM, new SlackUserSpec("sam", List.of("viewer"), List.of("staff")), NOW));
     registerPayments();
   }
 
@@ -125,19 +151,51 @@ class SlackWebhookTest {
 
   /** dev -> staging (1 of staff approves) -> prod, every stage registered, release 1.0.0. */
   private void registerPayments() {
-    Stage staging = new Stage("staging", Optional.of(new ApprovalPolicy(
-        List.of(new ApprovalPolicy.GroupQuorum("staff", 1)), Duration.ofHours(1))), Optional.empty(), Optional.empty(),
-        Duration.ZERO);
-    accepted(registry.createApp(ADMIN, new AppSpec("payments", Optional.empty(), List.of(new Stage("dev"), staging,
-        new Stage("prod")), List.of(), Optional.of(EnvironmentTemplate.inline(Fixtures.ORDERS_TEMPLATE)),
-        PromotionConcurrency.SUPERSEDE), NOW));
+    Stage staging =
+        new Stage(
+            "staging",
+            Optional.of(
+                new ApprovalPolicy(
+                    List.of(new ApprovalPolicy.GroupQuorum("staff", 1)), Duration.ofHours(1))),
+            Optional.empty(),
+            Optional.empty(),
+            Duration.ZERO);
+    accepted(
+        registry.createApp(
+            ADMIN,
+            new AppSpec(
+                "payments",
+                Optional.empty(),
+                List.of(new Stage("dev"), staging, new Stage("prod")),
+                List.of(),
+                Optional.of(EnvironmentTemplate.inline(Fixtures.ORDERS_TEMPLATE)),
+                PromotionConcurrency.SUPERSEDE),
+            NOW));
     for (String env : List.of("dev", "staging", "prod")) {
-      accepted(registry.putEnvironment(ADMIN, "payments", env, new EnvironmentSpec(Optional.of("pipeline"),
-          Optional.of(env), Optional.of("123456789012"), Optional.of("eu-west-1"), Map.of(), Map.of(), Optional.empty(),
-          Optional.empty(), Optional.empty()), Optional.empty(), NOW));
+      accepted(
+          registry.putEnvironment(
+              ADMIN,
+              "payments",
+              env,
+              new EnvironmentSpec(
+                  Optional.of("pipeline"),
+                  Optional.of(env),
+                  Optional.of("123456789012"),
+                  Optional.of("eu-west-1"),
+                  Map.of(),
+                  Map.of(),
+                  Optional.empty(),
+                  Optional.empty(),
+                  Optional.empty()),
+              Optional.empty(),
+              NOW));
     }
-    accepted(registry.registerRelease(ADMIN, "payments",
-        new ReleaseSpec("1.0.0", "s3://artifacts/payments/1.0.0.zip", DIGEST, Optional.empty()), NOW));
+    accepted(
+        registry.registerRelease(
+            ADMIN,
+            "payments",
+            new ReleaseSpec("1.0.0", "s3://artifacts/payments/1.0.0.zip", DIGEST, Optional.empty()),
+            NOW));
   }
 
   private static <T> T accepted(Outcome<T> outcome) {
@@ -161,7 +219,9 @@ class SlackWebhookTest {
     fields.put("user_name", user.toLowerCase(java.util.Locale.ROOT));
     fields.put("command", "/stagecoach");
     fields.put("text", text);
-    fields.put("response_url", "https://hooks.slack.com/commands/" + TEAM + "/" + (++triggers) + "/r3sp0nse");
+    fields.put(
+        "response_url",
+        "https://hooks.slack.com/commands/" + TEAM + "/" + (++triggers) + "/r3sp0nse");
     fields.put("trigger_id", "7065743211234." + triggers + ".abcdef0123456789");
     fields.put("api_app_id", "A05STAGECOACH");
     StringJoiner body = new StringJoiner("&");
@@ -169,9 +229,11 @@ class SlackWebhookTest {
     return body.toString();
   }
 
-  private static ObjectNode proxyEvent(String resource, String body, String timestamp, String signature) throws Exception {
+  private static ObjectNode proxyEvent(
+      String resource, String body, String timestamp, String signature) throws Exception {
     ObjectNode event;
-    try (InputStream in = SlackWebhookTest.class.getResourceAsStream("/slack/slash-command-proxy-event.json")) {
+    try (InputStream in =
+        SlackWebhookTest.class.getResourceAsStream("/slack/slash-command-proxy-event.json")) {
       event = (ObjectNode) Json.MAPPER.readTree(in);
     }
     event.put("resource", resource).put("path", resource).put("body", body);
@@ -191,7 +253,8 @@ class SlackWebhookTest {
 
   private static ObjectNode signed(String resource, String body) throws Exception {
     String timestamp = Long.toString(NOW.getEpochSecond());
-    return proxyEvent(resource, body, timestamp, new SlackRequestSignature(SECRET).sign(timestamp, body));
+    return proxyEvent(
+        resource, body, timestamp, new SlackRequestSignature(SECRET).sign(timestamp, body));
   }
 
   private ObjectNode command(String user, String text) throws Exception {
@@ -209,33 +272,52 @@ class SlackWebhookTest {
 
   private String click(String user, String actionId, String approvalId) throws Exception {
     ObjectNode payload;
-    try (InputStream in = SlackWebhookTest.class.getResourceAsStream("/slack/block-actions-approve.json")) {
+    try (InputStream in =
+        SlackWebhookTest.class.getResourceAsStream("/slack/block-actions-approve.json")) {
       payload = (ObjectNode) Json.MAPPER.readTree(in);
     }
     ((ObjectNode) payload.get("user")).put("id", user).put("team_id", TEAM);
     ((ObjectNode) payload.get("team")).put("id", TEAM);
-    ((ObjectNode) payload.get("actions").get(0)).put("action_id", actionId).put("value", approvalId);
-    payload.put("response_url", "https://hooks.slack.com/actions/" + TEAM + "/" + (++triggers) + "/cl1ck");
+    ((ObjectNode) payload.get("actions").get(0))
+        .put("action_id", actionId)
+        .put("value", approvalId);
+    payload.put(
+        "response_url", "https://hooks.slack.com/actions/" + TEAM + "/" + (++triggers) + "/cl1ck");
     return "payload=" + URLEncoder.encode(Json.write(payload), StandardCharsets.UTF_8);
   }
 
   // ------------------------------------------------------------ signatures
 
   @Test
-  void slacksOwnSignedExample_isAuthentic_andItsUnlinkedUserIsToldSo_withNothingDone() throws Exception {
-    // The request Slack documents, with the clock at its signing time (../shared/conformance/slack).
-    String body = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow"
-        + "&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner"
-        + "&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J"
-        + "%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+  void slacksOwnSignedExample_isAuthentic_andItsUnlinkedUserIsToldSo_withNothingDone()
+      throws Exception {
+    // The request Slack documents, with the clock at its signing time
+    // (../shared/conformance/slack).
+    String body =
+        "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow"
+            + "&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner"
+            + "&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J"
+            + "%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
     Clock signedAt = Clock.fixed(java.time.Instant.ofEpochSecond(1531420618L), ZoneOffset.UTC);
-    SlackWebhook atSigningTime = new SlackWebhook(() -> SECRET, directory,
-        new SlackCommands(registry, null, promotions, null, signedAt), promotions,
-        new SlackWeb(HttpClient.newHttpClient(), slack.apiUrl(), slack.url(), Duration.ofSeconds(5)),
-        (arn, event) -> deferred.add(event), signedAt);
+    SlackWebhook atSigningTime =
+        new SlackWebhook(
+            () -> SECRET,
+            directory,
+            new SlackCommands(registry, null, promotions, null, signedAt),
+            promotions,
+            new SlackWeb(
+                HttpClient.newHttpClient(), slack.apiUrl(), slack.url(), Duration.ofSeconds(5)),
+            (arn, event) -> deferred.add(event),
+            signedAt);
 
-    ObjectNode response = atSigningTime.handle(proxyEvent(SlackWebhook.COMMANDS, body, "1531420618",
-        "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"), SELF);
+    ObjectNode response =
+        atSigningTime.handle(
+            proxyEvent(
+                SlackWebhook.COMMANDS,
+                body,
+                "1531420618",
+                "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"),
+            SELF);
 
     String text = text(response);
     assertTrue(text.contains("not linked"), text);
@@ -254,9 +336,24 @@ class SlackWebhookTest {
     List<ObjectNode> refused = new ArrayList<>();
     refused.add(proxyEvent(SlackWebhook.COMMANDS, body, null, null));
     refused.add(proxyEvent(SlackWebhook.COMMANDS, body, stale, slackSigner.sign(stale, body)));
-    refused.add(proxyEvent(SlackWebhook.COMMANDS, body, now, new SlackRequestSignature("another-secret").sign(now, body)));
-    refused.add(proxyEvent(SlackWebhook.COMMANDS, body.replace("1.0.0", "9.9.9"), now, slackSigner.sign(now, body)));
-    refused.add(proxyEvent(SlackWebhook.INTERACTIONS, click(SAM, BlockKit.APPROVE_ACTION, "payments:a1"), now, "v0=00"));
+    refused.add(
+        proxyEvent(
+            SlackWebhook.COMMANDS,
+            body,
+            now,
+            new SlackRequestSignature("another-secret").sign(now, body)));
+    refused.add(
+        proxyEvent(
+            SlackWebhook.COMMANDS,
+            body.replace("1.0.0", "9.9.9"),
+            now,
+            slackSigner.sign(now, body)));
+    refused.add(
+        proxyEvent(
+            SlackWebhook.INTERACTIONS,
+            click(SAM, BlockKit.APPROVE_ACTION, "payments:a1"),
+            now,
+            "v0=00"));
 
     for (ObjectNode request : refused) {
       ObjectNode response = webhook.handle(request, SELF);
@@ -270,7 +367,8 @@ class SlackWebhookTest {
   }
 
   @Test
-  void aDeferredCommand_isVerifiedAgain_soInvokingTheFunctionIsNoWayToActAsSomeone() throws Exception {
+  void aDeferredCommand_isVerifiedAgain_soInvokingTheFunctionIsNoWayToActAsSomeone()
+      throws Exception {
     String body = commandBody(RITA, "deploy payments 1.0.0 to dev");
     String now = Long.toString(NOW.getEpochSecond());
 
@@ -311,15 +409,19 @@ class SlackWebhookTest {
 
     ObjectNode frozen = command(RITA, "freeze payments prod release weekend");
     assertEquals("in_channel", body(frozen).get("response_type").asText());
-    assertEquals("release weekend", accepted(registry.getEnvironment("payments", "prod")).freeze().orElseThrow().reason());
+    assertEquals(
+        "release weekend",
+        accepted(registry.getEnvironment("payments", "prod")).freeze().orElseThrow().reason());
   }
 
   @Test
-  void deploy_isAcknowledgedAtOnce_thenDeployedByTheDeferredInvocation_whichAnswersThroughTheResponseUrl()
-      throws Exception {
+  void
+      deploy_isAcknowledgedAtOnce_thenDeployedByTheDeferredInvocation_whichAnswersThroughTheResponseUrl()
+          throws Exception {
     ObjectNode ack = command(RITA, "deploy payments 1.0.0 to dev");
 
-    assertTrue(text(ack).startsWith("Working on it: /stagecoach deploy payments 1.0.0 to dev"), text(ack));
+    assertTrue(
+        text(ack).startsWith("Working on it: /stagecoach deploy payments 1.0.0 to dev"), text(ack));
     assertEquals(List.of(), bus.published(), "nothing is done before the deferred invocation");
     assertEquals(1, deferred.size());
 
@@ -328,11 +430,16 @@ class SlackWebhookTest {
     DeploymentRequested requested = (DeploymentRequested) bus.published().get(0);
     assertEquals("rita", requested.deployment().requestedBy());
     assertEquals("dev", requested.deployment().environment());
-    SlackReceiver.Call reply = slack.await(c -> c.path().startsWith("/commands/" + TEAM + "/"), Duration.ofSeconds(5));
+    SlackReceiver.Call reply =
+        slack.await(c -> c.path().startsWith("/commands/" + TEAM + "/"), Duration.ofSeconds(5));
     JsonNode message = Json.parse(reply.body());
     assertEquals("in_channel", message.get("response_type").asText());
     assertFalse(message.get("replace_original").asBoolean());
-    assertTrue(message.get("text").asText().contains("rita is deploying payments 1.0.0 to dev (deployment d-"),
+    assertTrue(
+        message
+            .get("text")
+            .asText()
+            .contains("rita is deploying payments 1.0.0 to dev (deployment d-"),
         message.toString());
   }
 
@@ -343,9 +450,11 @@ class SlackWebhookTest {
     webhook.finish(deferred.get(0));
     webhook.finish(deferred.get(0));
 
-    // The repeat announces the same deployment again (as a repeated API request with its Idempotency-Key does).
+    // The repeat announces the same deployment again (as a repeated API request with its
+    // Idempotency-Key does).
     assertEquals(2, bus.published().size());
-    assertEquals(((DeploymentRequested) bus.published().get(0)).deployment().id(),
+    assertEquals(
+        ((DeploymentRequested) bus.published().get(0)).deployment().id(),
         ((DeploymentRequested) bus.published().get(1)).deployment().id());
   }
 
@@ -354,17 +463,30 @@ class SlackWebhookTest {
     command(RITA, "deploy payments 1.0.0 to prod");
     webhook.finish(deferred.get(0));
 
-    SlackReceiver.Call reply = slack.await(c -> c.path().startsWith("/commands/"), Duration.ofSeconds(5));
-    assertTrue(Json.parse(reply.body()).get("text").asText().startsWith("Refused (promotion_required)"), reply.body());
+    SlackReceiver.Call reply =
+        slack.await(c -> c.path().startsWith("/commands/"), Duration.ofSeconds(5));
+    assertTrue(
+        Json.parse(reply.body()).get("text").asText().startsWith("Refused (promotion_required)"),
+        reply.body());
     assertEquals(List.of(), bus.published());
   }
 
   // ------------------------------------------------------------ approval clicks
 
   private Approval pendingStagingApproval() {
-    Promotion promotion = accepted(promotions.start(new io.stagecoach.domain.Principal("rita",
-        java.util.Set.of(io.stagecoach.domain.Role.DEPLOYER), java.util.Set.of("staff")), "payments", "1.0.0",
-        Optional.empty(), Optional.empty(), "pr-1", NOW));
+    Promotion promotion =
+        accepted(
+            promotions.start(
+                new io.stagecoach.domain.Principal(
+                    "rita",
+                    java.util.Set.of(io.stagecoach.domain.Role.DEPLOYER),
+                    java.util.Set.of("staff")),
+                "payments",
+                "1.0.0",
+                Optional.empty(),
+                Optional.empty(),
+                "pr-1",
+                NOW));
     return promotions.requestApproval("payments", promotion.id(), "staging", "token-1", "a1", NOW);
   }
 
@@ -372,13 +494,17 @@ class SlackWebhookTest {
   void approveClick_decidesTheApproval_andReplacesTheMessageWithoutButtons() throws Exception {
     Approval approval = pendingStagingApproval();
 
-    ObjectNode response = webhook.handle(signed(SlackWebhook.INTERACTIONS, click(SAM, BlockKit.APPROVE_ACTION,
-        approval.id())), SELF);
+    ObjectNode response =
+        webhook.handle(
+            signed(SlackWebhook.INTERACTIONS, click(SAM, BlockKit.APPROVE_ACTION, approval.id())),
+            SELF);
 
     assertEquals(200, response.get("statusCode").asInt());
     assertEquals(Approval.Status.APPROVED, accepted(promotions.approval(approval.id())).status());
     assertEquals(List.of("token-1"), answeredTokens);
-    JsonNode message = Json.parse(slack.await(c -> c.path().startsWith("/actions/"), Duration.ofSeconds(5)).body());
+    JsonNode message =
+        Json.parse(
+            slack.await(c -> c.path().startsWith("/actions/"), Duration.ofSeconds(5)).body());
     assertTrue(message.get("replace_original").asBoolean());
     assertEquals("Approved: payments 1.0.0 to staging", message.get("text").asText());
     assertFalse(message.toString().contains(BlockKit.APPROVE_ACTION));
@@ -388,11 +514,15 @@ class SlackWebhookTest {
   void approveClick_byTheRequester_isRefusedAsSelfApproval_andTheMessageStays() throws Exception {
     Approval approval = pendingStagingApproval();
 
-    webhook.handle(signed(SlackWebhook.INTERACTIONS, click(RITA, BlockKit.APPROVE_ACTION, approval.id())), SELF);
+    webhook.handle(
+        signed(SlackWebhook.INTERACTIONS, click(RITA, BlockKit.APPROVE_ACTION, approval.id())),
+        SELF);
 
     assertEquals(Approval.Status.PENDING, accepted(promotions.approval(approval.id())).status());
     assertEquals(List.of(), answeredTokens);
-    JsonNode note = Json.parse(slack.await(c -> c.path().startsWith("/actions/"), Duration.ofSeconds(5)).body());
+    JsonNode note =
+        Json.parse(
+            slack.await(c -> c.path().startsWith("/actions/"), Duration.ofSeconds(5)).body());
     assertFalse(note.get("replace_original").asBoolean());
     assertEquals("ephemeral", note.get("response_type").asText());
     assertTrue(note.get("text").asText().startsWith("Refused (self_approval)"), note.toString());
@@ -402,21 +532,27 @@ class SlackWebhookTest {
   void rejectClick_rejects_andAnUnlinkedClickerChangesNothing() throws Exception {
     Approval approval = pendingStagingApproval();
 
-    webhook.handle(signed(SlackWebhook.INTERACTIONS, click("U09STRANGER", BlockKit.REJECT_ACTION, approval.id())), SELF);
+    webhook.handle(
+        signed(
+            SlackWebhook.INTERACTIONS, click("U09STRANGER", BlockKit.REJECT_ACTION, approval.id())),
+        SELF);
     assertEquals(Approval.Status.PENDING, accepted(promotions.approval(approval.id())).status());
 
-    webhook.handle(signed(SlackWebhook.INTERACTIONS, click(SAM, BlockKit.REJECT_ACTION, approval.id())), SELF);
+    webhook.handle(
+        signed(SlackWebhook.INTERACTIONS, click(SAM, BlockKit.REJECT_ACTION, approval.id())), SELF);
     assertEquals(Approval.Status.REJECTED, accepted(promotions.approval(approval.id())).status());
   }
 
   @Test
   void otherInteractions_areAcknowledged_andMalformedOnesRefused() throws Exception {
-    String viewSubmission = "payload=" + URLEncoder.encode("{\"type\":\"view_submission\"}", StandardCharsets.UTF_8);
+    String viewSubmission =
+        "payload=" + URLEncoder.encode("{\"type\":\"view_submission\"}", StandardCharsets.UTF_8);
     ObjectNode ignored = webhook.handle(signed(SlackWebhook.INTERACTIONS, viewSubmission), SELF);
     assertEquals(200, ignored.get("statusCode").asInt());
     assertEquals("", ignored.get("body").asText());
 
-    ObjectNode malformed = webhook.handle(signed(SlackWebhook.INTERACTIONS, "payload=not+json"), SELF);
+    ObjectNode malformed =
+        webhook.handle(signed(SlackWebhook.INTERACTIONS, "payload=not+json"), SELF);
     assertEquals(400, malformed.get("statusCode").asInt());
     assertEquals(List.of(), slack.calls());
   }

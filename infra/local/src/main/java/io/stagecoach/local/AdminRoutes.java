@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.Principal;
 import io.stagecoach.domain.RegistryService;
 import io.stagecoach.domain.Role;
-import io.stagecoach.local.eventbridge.LocalEventBridge;
 import io.stagecoach.local.apigateway.ProxyEvents;
+import io.stagecoach.local.eventbridge.LocalEventBridge;
 import io.stagecoach.local.http.RawRequest;
 import io.stagecoach.local.http.RawResponse;
 import io.stagecoach.local.secretsmanager.LocalSecretsManager;
@@ -21,9 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The local cloud's own operations, under {@code /_stagecoach/}, for an admin token: list the rules and
- * their next scheduled time, fire a rule now, read the dead letters, set the local secrets
- * ({@code PUT /_stagecoach/secrets/{name}} with {@code {"value": "..."}}; listed by name, never shown).
+ * The local cloud's own operations, under {@code /_stagecoach/}, for an admin token: list the rules
+ * and their next scheduled time, fire a rule now, read the dead letters, set the local secrets
+ * ({@code PUT /_stagecoach/secrets/{name}} with {@code {"value": "..."}}; listed by name, never
+ * shown).
  */
 final class AdminRoutes {
 
@@ -40,9 +41,11 @@ final class AdminRoutes {
   }
 
   RawResponse handle(RawRequest request) {
-    Optional<Principal> caller = Optional.ofNullable(ProxyEvents.header(request, "Authorization"))
-        .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-        .flatMap(h -> registry.authenticate(h.substring(7).trim(), Clock.systemUTC().instant()));
+    Optional<Principal> caller =
+        Optional.ofNullable(ProxyEvents.header(request, "Authorization"))
+            .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+            .flatMap(
+                h -> registry.authenticate(h.substring(7).trim(), Clock.systemUTC().instant()));
     if (caller.isEmpty()) {
       return problem(401, "unauthorized", "an admin bearer token is required");
     }
@@ -59,21 +62,34 @@ final class AdminRoutes {
       }
       return json(200, MAPPER.createObjectNode().set("rules", rules));
     }
-    if (request.method().equals("POST") && parts.size() >= 3 && parts.get(0).equals("rules")
+    if (request.method().equals("POST")
+        && parts.size() >= 3
+        && parts.get(0).equals("rules")
         && parts.get(parts.size() - 1).equals("fire")) {
       String rule = String.join("/", parts.subList(1, parts.size() - 1));
       try {
-        return json(202, MAPPER.createObjectNode().put("rule", rule).put("eventId", eventBridge.fireNow(rule)));
+        return json(
+            202,
+            MAPPER.createObjectNode().put("rule", rule).put("eventId", eventBridge.fireNow(rule)));
       } catch (IllegalArgumentException e) {
         return problem(404, "not_found", "no rule named " + rule);
       }
     }
     if (request.method().equals("GET") && parts.equals(List.of("dead-letters"))) {
       ArrayNode letters = MAPPER.createArrayNode();
-      eventBridge.deadLetters().forEach(d -> letters.addObject()
-          .put("time", d.time().toString()).put("eventId", d.eventId()).put("rule", d.ruleName())
-          .put("target", d.targetArn()).put("attempts", d.attempts()).put("errorCode", d.errorCode())
-          .put("errorMessage", d.errorMessage()));
+      eventBridge
+          .deadLetters()
+          .forEach(
+              d ->
+                  letters
+                      .addObject()
+                      .put("time", d.time().toString())
+                      .put("eventId", d.eventId())
+                      .put("rule", d.ruleName())
+                      .put("target", d.targetArn())
+                      .put("attempts", d.attempts())
+                      .put("errorCode", d.errorCode())
+                      .put("errorMessage", d.errorMessage()));
       return json(200, MAPPER.createObjectNode().set("deadLetters", letters));
     }
     if (parts.get(0).equals("secrets")) {
@@ -86,27 +102,37 @@ final class AdminRoutes {
     String prefix = LocalCloud.ADMIN_PREFIX + "secrets";
     if (request.method().equals("GET") && path.equals(prefix)) {
       ArrayNode list = MAPPER.createArrayNode();
-      secrets.names().forEach((name, set) -> list.addObject().put("name", name).put("set", set)
-          .put("arn", secrets.arn(name)));
+      secrets
+          .names()
+          .forEach(
+              (name, set) ->
+                  list.addObject().put("name", name).put("set", set).put("arn", secrets.arn(name)));
       return json(200, MAPPER.createObjectNode().set("secrets", list));
     }
     if (!path.startsWith(prefix + "/")) {
       return problem(404, "not_found", "no local cloud operation " + request.method() + " " + path);
     }
     // A name may hold '/', written as it is or percent-encoded.
-    String name = URLDecoder.decode(path.substring(prefix.length() + 1).replace("+", "%2B"), StandardCharsets.UTF_8);
+    String name =
+        URLDecoder.decode(
+            path.substring(prefix.length() + 1).replace("+", "%2B"), StandardCharsets.UTF_8);
     if (!LocalSecretsManager.isValidName(name)) {
-      return problem(400, "validation_failed", "a secret name has 1-512 letters, digits and /_+=.@-");
+      return problem(
+          400, "validation_failed", "a secret name has 1-512 letters, digits and /_+=.@-");
     }
     if (request.method().equals("DELETE")) {
-      return secrets.delete(name) ? new RawResponse(204, List.of(), new byte[0])
+      return secrets.delete(name)
+          ? new RawResponse(204, List.of(), new byte[0])
           : problem(404, "not_found", "no local secret " + name);
     }
     if (!request.method().equals("PUT")) {
       return problem(405, "validation_failed", "a secret is set with PUT and removed with DELETE");
     }
     if (request.body().length > LocalSecretsManager.MAX_VALUE_BYTES + 1024) {
-      return problem(413, "validation_failed", "a secret value has at most " + LocalSecretsManager.MAX_VALUE_BYTES + " bytes");
+      return problem(
+          413,
+          "validation_failed",
+          "a secret value has at most " + LocalSecretsManager.MAX_VALUE_BYTES + " bytes");
     }
     JsonNode body;
     try {
@@ -114,9 +140,13 @@ final class AdminRoutes {
     } catch (IOException e) {
       return problem(400, "validation_failed", "the body must be JSON: {\"value\": \"...\"}");
     }
-    if (body == null || !body.isObject() || !body.path("value").isTextual() || body.path("value").asText().isEmpty()
+    if (body == null
+        || !body.isObject()
+        || !body.path("value").isTextual()
+        || body.path("value").asText().isEmpty()
         || body.size() != 1) {
-      return problem(400, "validation_failed", "the body must be {\"value\": \"...\"} with a non-empty value");
+      return problem(
+          400, "validation_failed", "the body must be {\"value\": \"...\"} with a non-empty value");
     }
     secrets.put(name, body.get("value").asText());
     // The value is never echoed.
@@ -124,14 +154,23 @@ final class AdminRoutes {
   }
 
   private static RawResponse json(int status, ObjectNode body) {
-    return new RawResponse(status, List.of(Map.entry("Content-Type", "application/json")),
+    return new RawResponse(
+        status,
+        List.of(Map.entry("Content-Type", "application/json")),
         body.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private static RawResponse problem(int status, String code, String detail) {
-    ObjectNode body = MAPPER.createObjectNode().put("type", "urn:stagecoach:problem:" + code).put("status", status)
-        .put("code", code).put("detail", detail);
-    return new RawResponse(status, List.of(Map.entry("Content-Type", "application/problem+json")),
+    ObjectNode body =
+        MAPPER
+            .createObjectNode()
+            .put("type", "urn:stagecoach:problem:" + code)
+            .put("status", status)
+            .put("code", code)
+            .put("detail", detail);
+    return new RawResponse(
+        status,
+        List.of(Map.entry("Content-Type", "application/problem+json")),
         body.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

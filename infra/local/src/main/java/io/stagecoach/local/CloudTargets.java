@@ -6,13 +6,18 @@ import io.stagecoach.local.lambda.LocalFunctions;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
-/** What the local EventBridge delivers to: the template's functions, and its state machines once they run. */
+/**
+ * What the local EventBridge delivers to: the template's functions, and its state machines once
+ * they run.
+ */
 final class CloudTargets implements Targets {
 
   private final LocalFunctions functions;
-  private final AtomicReference<BiConsumer<String, String>> executions = new AtomicReference<>((arn, input) -> {
-    throw new IllegalStateException("no state machine engine is running for " + arn);
-  });
+  private final AtomicReference<BiConsumer<String, String>> executions =
+      new AtomicReference<>(
+          (arn, input) -> {
+            throw new IllegalStateException("no state machine engine is running for " + arn);
+          });
 
   CloudTargets(LocalFunctions functions) {
     this.functions = functions;
@@ -25,7 +30,8 @@ final class CloudTargets implements Targets {
 
   @Override
   public Invocation invokeFunction(String functionArn, byte[] payload) {
-    return functions.byArn(functionArn)
+    return functions
+        .byArn(functionArn)
         .map(f -> f.invoke(payload))
         .orElseGet(() -> Invocation.notFound("Function not found: " + functionArn));
   }

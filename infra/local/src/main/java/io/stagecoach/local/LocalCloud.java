@@ -11,10 +11,6 @@ import io.stagecoach.local.apigateway.LocalRestApi;
 import io.stagecoach.local.apigateway.RestApiModel;
 import io.stagecoach.local.dynamodb.LocalDynamoDbEngine;
 import io.stagecoach.local.eventbridge.LocalEventBridge;
-import io.stagecoach.local.stepfunctions.DynamoDbExecutionStore;
-import io.stagecoach.local.stepfunctions.Integrations;
-import io.stagecoach.local.stepfunctions.StepFunctionsService;
-import io.stagecoach.local.stepfunctions.asl.StepClock;
 import io.stagecoach.local.http.RawRequest;
 import io.stagecoach.local.http.RawResponse;
 import io.stagecoach.local.http.WireServer;
@@ -22,6 +18,10 @@ import io.stagecoach.local.lambda.LambdaInvokeApi;
 import io.stagecoach.local.lambda.LocalFunction;
 import io.stagecoach.local.lambda.LocalFunctions;
 import io.stagecoach.local.secretsmanager.LocalSecretsManager;
+import io.stagecoach.local.stepfunctions.DynamoDbExecutionStore;
+import io.stagecoach.local.stepfunctions.Integrations;
+import io.stagecoach.local.stepfunctions.StepFunctionsService;
+import io.stagecoach.local.stepfunctions.asl.StepClock;
 import io.stagecoach.local.template.CloudTemplate;
 import io.stagecoach.local.template.TemplateException;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
@@ -51,36 +51,54 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * The local cloud: the synthesized CDK app run in this JVM. DynamoDB Local holds the tables (on disk
- * under the data directory), the template's Java functions run in-process, and its REST API is served
- * on loopback as API Gateway would serve it.
+ * The local cloud: the synthesized CDK app run in this JVM. DynamoDB Local holds the tables (on
+ * disk under the data directory), the template's Java functions run in-process, and its REST API is
+ * served on loopback as API Gateway would serve it.
  */
 public final class LocalCloud implements AutoCloseable {
 
   public static final String DEFAULT_TEMPLATE = "/stagecoach/cdk.out/Stagecoach.template.json";
   static final String ADMIN_PRINCIPAL = "local-admin";
+
   /** Resource types that the template may contain and the local cloud has no engine for (yet). */
-  private static final Set<String> RUN = Set.of("AWS::DynamoDB::Table", "AWS::Lambda::Function",
-      "AWS::ApiGateway::RestApi", "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method",
-      "AWS::ApiGateway::Authorizer", "AWS::ApiGateway::GatewayResponse", "AWS::ApiGateway::Stage",
-      "AWS::Events::EventBus", "AWS::Events::Rule", "AWS::StepFunctions::StateMachine", "AWS::SecretsManager::Secret");
+  private static final Set<String> RUN =
+      Set.of(
+          "AWS::DynamoDB::Table",
+          "AWS::Lambda::Function",
+          "AWS::ApiGateway::RestApi",
+          "AWS::ApiGateway::Resource",
+          "AWS::ApiGateway::Method",
+          "AWS::ApiGateway::Authorizer",
+          "AWS::ApiGateway::GatewayResponse",
+          "AWS::ApiGateway::Stage",
+          "AWS::Events::EventBus",
+          "AWS::Events::Rule",
+          "AWS::StepFunctions::StateMachine",
+          "AWS::SecretsManager::Secret");
+
   /** Where the local cloud's own operations are served (outside the template's API). */
   static final String ADMIN_PREFIX = "/_stagecoach/";
 
   /**
-   * @param duplicateDelivery   test setting: EventBridge delivers every event twice, in random order, as it
-   *                            may on AWS
-   * @param functionEnvironment added to every function's environment, e.g. {@code SLACK_API_URL} pointing at a
-   *                            test's receiver; the template's own variables still win
+   * @param duplicateDelivery test setting: EventBridge delivers every event twice, in random order,
+   *     as it may on AWS
+   * @param functionEnvironment added to every function's environment, e.g. {@code SLACK_API_URL}
+   *     pointing at a test's receiver; the template's own variables still win
    */
-  public record Options(Path dataDir, int port, Optional<Path> template, String region, boolean duplicateDelivery,
+  public record Options(
+      Path dataDir,
+      int port,
+      Optional<Path> template,
+      String region,
+      boolean duplicateDelivery,
       Map<String, String> functionEnvironment) {
 
     public Options {
       functionEnvironment = Map.copyOf(functionEnvironment);
     }
 
-    public Options(Path dataDir, int port, Optional<Path> template, String region, boolean duplicateDelivery) {
+    public Options(
+        Path dataDir, int port, Optional<Path> template, String region, boolean duplicateDelivery) {
       this(dataDir, port, template, region, duplicateDelivery, Map.of());
     }
 
@@ -117,14 +135,27 @@ public final class LocalCloud implements AutoCloseable {
   private final List<String> tables;
   private final List<String> stateMachines;
   private final int resumedExecutions;
+
   /** The local Step Functions' own table in DynamoDB Local (not part of the template). */
   static final String EXECUTIONS_TABLE = "stagecoach-local-executions";
 
-  private LocalCloud(FileChannel lockChannel, FileLock lock, LocalDynamoDbEngine dynamo, WireServer http,
-      LocalFunctions functions, LocalRestApi api, LocalEventBridge eventBridge, StepFunctionsService stepFunctions,
+  private LocalCloud(
+      FileChannel lockChannel,
+      FileLock lock,
+      LocalDynamoDbEngine dynamo,
+      WireServer http,
+      LocalFunctions functions,
+      LocalRestApi api,
+      LocalEventBridge eventBridge,
+      StepFunctionsService stepFunctions,
       String adminToken,
-      boolean adminTokenCreated, Path adminTokenFile, Duration startup, Map<String, Integer> notRun, List<String> tables,
-      List<String> stateMachines, int resumedExecutions) {
+      boolean adminTokenCreated,
+      Path adminTokenFile,
+      Duration startup,
+      Map<String, Integer> notRun,
+      List<String> tables,
+      List<String> stateMachines,
+      int resumedExecutions) {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.dynamo = dynamo;
@@ -147,7 +178,8 @@ public final class LocalCloud implements AutoCloseable {
     long t0 = System.nanoTime();
     Path dir = options.dataDir().toAbsolutePath();
     Files.createDirectories(dir);
-    FileChannel lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel lockChannel =
+        FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = lockChannel.tryLock();
@@ -156,7 +188,8 @@ public final class LocalCloud implements AutoCloseable {
     }
     if (lock == null) {
       lockChannel.close();
-      throw new IllegalStateException("another 'stagecoach serve' is using " + dir + "; stop it or pass --dir");
+      throw new IllegalStateException(
+          "another 'stagecoach serve' is using " + dir + "; stop it or pass --dir");
     }
     LocalDynamoDbEngine dynamo = null;
     WireServer http = null;
@@ -168,20 +201,29 @@ public final class LocalCloud implements AutoCloseable {
       if (restApis.isEmpty()) {
         throw new TemplateException("the template defines no AWS::ApiGateway::RestApi to serve");
       }
-      // Listen first: the functions' environment names the local cloud's own endpoint, which needs the port.
-      AtomicReference<Function<RawRequest, RawResponse>> router = new AtomicReference<>(
-          req -> RawResponse.text(503, "application/json", "{\"message\":\"the local cloud is starting\"}"));
+      // Listen first: the functions' environment names the local cloud's own endpoint, which needs
+      // the port.
+      AtomicReference<Function<RawRequest, RawResponse>> router =
+          new AtomicReference<>(
+              req ->
+                  RawResponse.text(
+                      503, "application/json", "{\"message\":\"the local cloud is starting\"}"));
       try {
-        http = new WireServer(options.port(), req -> {
-          try {
-            return router.get().apply(req);
-          } catch (RuntimeException e) {
-            e.printStackTrace();
-            return RawResponse.text(500, "application/json", "{\"message\": \"Internal server error\"}");
-          }
-        });
+        http =
+            new WireServer(
+                options.port(),
+                req -> {
+                  try {
+                    return router.get().apply(req);
+                  } catch (RuntimeException e) {
+                    e.printStackTrace();
+                    return RawResponse.text(
+                        500, "application/json", "{\"message\": \"Internal server error\"}");
+                  }
+                });
       } catch (BindException e) {
-        throw new IllegalStateException("port " + options.port() + " on 127.0.0.1 is in use; pass --port to choose another", e);
+        throw new IllegalStateException(
+            "port " + options.port() + " on 127.0.0.1 is in use; pass --port to choose another", e);
       }
       String self = "http://127.0.0.1:" + http.port();
 
@@ -201,17 +243,28 @@ public final class LocalCloud implements AutoCloseable {
       localEnv.putAll(options.functionEnvironment());
       LocalFunctions functions = new LocalFunctions(template, localEnv);
       RestApiModel model = new RestApiModel(template, restApis.get(0).logicalId());
-      LocalRestApi api = new LocalRestApi(model, functions, Clock.systemUTC(), CloudTemplate.LOCAL_ACCOUNT);
+      LocalRestApi api =
+          new LocalRestApi(model, functions, Clock.systemUTC(), CloudTemplate.LOCAL_ACCOUNT);
       CloudTargets targets = new CloudTargets(functions);
-      eventBridge = new LocalEventBridge(template, targets, Clock.systemUTC(),
-          LocalEventBridge.Options.defaults().withDeadLetterFile(dir.resolve("eventbridge-dead-letters.jsonl"))
-              .withDuplicateAndShuffle(options.duplicateDelivery()));
+      eventBridge =
+          new LocalEventBridge(
+              template,
+              targets,
+              Clock.systemUTC(),
+              LocalEventBridge.Options.defaults()
+                  .withDeadLetterFile(dir.resolve("eventbridge-dead-letters.jsonl"))
+                  .withDuplicateAndShuffle(options.duplicateDelivery()));
       LocalEventBridge events = eventBridge;
-      // Executions live in DynamoDB Local beside the data, so a restarted serve carries on with them.
-      stepFunctions = new StepFunctionsService(
-          Integrations.local(functions, entries -> StateMachines.putEvents(events, entries), dynamo.client()),
-          StepClock.system(), options.region(), CloudTemplate.LOCAL_ACCOUNT,
-          new DynamoDbExecutionStore(dynamo.client(), EXECUTIONS_TABLE));
+      // Executions live in DynamoDB Local beside the data, so a restarted serve carries on with
+      // them.
+      stepFunctions =
+          new StepFunctionsService(
+              Integrations.local(
+                  functions, entries -> StateMachines.putEvents(events, entries), dynamo.client()),
+              StepClock.system(),
+              options.region(),
+              CloudTemplate.LOCAL_ACCOUNT,
+              new DynamoDbExecutionStore(dynamo.client(), EXECUTIONS_TABLE));
       int resumed = stepFunctions.resumeRunning();
       List<String> machines = StateMachines.create(template, stepFunctions);
       StepFunctionsService sfn = stepFunctions;
@@ -219,55 +272,86 @@ public final class LocalCloud implements AutoCloseable {
 
       Path tokenFile = dir.resolve("admin-token");
       String registryTable = registryTable(functions);
-      RegistryService registry = new RegistryService(new DynamoDbRegistry(dynamo.client(), registryTable));
-      Optional<String> existing = readToken(tokenFile)
-          .filter(t -> registry.authenticate(t, Clock.systemUTC().instant()).isPresent());
+      RegistryService registry =
+          new RegistryService(new DynamoDbRegistry(dynamo.client(), registryTable));
+      Optional<String> existing =
+          readToken(tokenFile)
+              .filter(t -> registry.authenticate(t, Clock.systemUTC().instant()).isPresent());
       String token = existing.orElseGet(() -> issueAdminToken(registry, tokenFile));
 
       LocalEventBridge bus = eventBridge;
       // Secrets the template declares are set by the operator (admin route) into owner-only files.
-      LocalSecretsManager secrets = new LocalSecretsManager(dir.resolve("secrets"), secretNames(template),
-          options.region(), CloudTemplate.LOCAL_ACCOUNT);
+      LocalSecretsManager secrets =
+          new LocalSecretsManager(
+              dir.resolve("secrets"),
+              secretNames(template),
+              options.region(),
+              CloudTemplate.LOCAL_ACCOUNT);
       AdminRoutes admin = new AdminRoutes(registry, bus, secrets);
       LambdaInvokeApi lambda = new LambdaInvokeApi(functions);
-      router.set(req -> {
-        String target = ProxyTargets.amzTarget(req);
-        if (target != null && target.startsWith("AWSEvents.")) {
-          return bus.handle(req);
-        }
-        if (target != null && target.startsWith("AWSStepFunctions.")) {
-          return sfn.handle(req);
-        }
-        if (LocalSecretsManager.handles(target)) {
-          return secrets.handle(req);
-        }
-        if (LambdaInvokeApi.handles(req)) {
-          return lambda.handle(req);
-        }
-        if (req.target().startsWith(ADMIN_PREFIX)) {
-          return admin.handle(req);
-        }
-        return api.handle(req);
-      });
+      router.set(
+          req -> {
+            String target = ProxyTargets.amzTarget(req);
+            if (target != null && target.startsWith("AWSEvents.")) {
+              return bus.handle(req);
+            }
+            if (target != null && target.startsWith("AWSStepFunctions.")) {
+              return sfn.handle(req);
+            }
+            if (LocalSecretsManager.handles(target)) {
+              return secrets.handle(req);
+            }
+            if (LambdaInvokeApi.handles(req)) {
+              return lambda.handle(req);
+            }
+            if (req.target().startsWith(ADMIN_PREFIX)) {
+              return admin.handle(req);
+            }
+            return api.handle(req);
+          });
       eventBridge.start();
 
-      // Load the handlers in the background, as Lambda's init phase would, so the first request is quick.
+      // Load the handlers in the background, as Lambda's init phase would, so the first request is
+      // quick.
       for (LocalFunction fn : functions.all().values()) {
-        Thread.ofVirtual().start(() -> {
-          try {
-            fn.initialize();
-          } catch (RuntimeException e) {
-            System.err.println("stagecoach: function " + fn.logicalId() + " failed to initialize: " + e.getMessage());
-          }
-        });
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    fn.initialize();
+                  } catch (RuntimeException e) {
+                    System.err.println(
+                        "stagecoach: function "
+                            + fn.logicalId()
+                            + " failed to initialize: "
+                            + e.getMessage());
+                  }
+                });
       }
       Map<String, Integer> notRun = new TreeMap<>();
       template.resources().values().stream()
           .filter(r -> !RUN.contains(r.type()))
           .forEach(r -> notRun.merge(r.type(), 1, Integer::sum));
-      eventBridge.unsupportedTargets().forEach(t -> notRun.merge("rule target " + t, 1, Integer::sum));
-      return new LocalCloud(lockChannel, lock, dynamo, http, functions, api, eventBridge, stepFunctions, token,
-          existing.isEmpty(), tokenFile, Duration.ofNanos(System.nanoTime() - t0), notRun, tables, machines, resumed);
+      eventBridge
+          .unsupportedTargets()
+          .forEach(t -> notRun.merge("rule target " + t, 1, Integer::sum));
+      return new LocalCloud(
+          lockChannel,
+          lock,
+          dynamo,
+          http,
+          functions,
+          api,
+          eventBridge,
+          stepFunctions,
+          token,
+          existing.isEmpty(),
+          tokenFile,
+          Duration.ofNanos(System.nanoTime() - t0),
+          notRun,
+          tables,
+          machines,
+          resumed);
     } catch (Exception | Error e) {
       // Undo what was started, newest first; a failure here must not hide why start failed.
       List<AutoCloseable> started = new ArrayList<>();
@@ -304,7 +388,8 @@ public final class LocalCloud implements AutoCloseable {
     }
     try (InputStream in = LocalCloud.class.getResourceAsStream(DEFAULT_TEMPLATE)) {
       if (in == null) {
-        throw new TemplateException("the synthesized template is not packaged; build with 'mvn package' first");
+        throw new TemplateException(
+            "the synthesized template is not packaged; build with 'mvn package' first");
       }
       return CloudTemplate.read(in, "Stagecoach", options.region());
     }
@@ -312,7 +397,9 @@ public final class LocalCloud implements AutoCloseable {
 
   private static Set<String> secretNames(CloudTemplate template) {
     Set<String> names = new java.util.TreeSet<>();
-    template.ofType("AWS::SecretsManager::Secret").forEach(r -> names.add(template.text(r, "Name", r.logicalId())));
+    template
+        .ofType("AWS::SecretsManager::Secret")
+        .forEach(r -> names.add(template.text(r, "Name", r.logicalId())));
     return names;
   }
 
@@ -321,12 +408,15 @@ public final class LocalCloud implements AutoCloseable {
         .map(f -> f.environment().get("REGISTRY_TABLE"))
         .filter(t -> t != null && !t.isBlank())
         .findFirst()
-        .orElseThrow(() -> new TemplateException("no function of the template names a REGISTRY_TABLE"));
+        .orElseThrow(
+            () -> new TemplateException("no function of the template names a REGISTRY_TABLE"));
   }
 
   private static Optional<String> readToken(Path file) {
     try {
-      return Files.isRegularFile(file) ? Optional.of(Files.readString(file).trim()).filter(s -> !s.isEmpty()) : Optional.empty();
+      return Files.isRegularFile(file)
+          ? Optional.of(Files.readString(file).trim()).filter(s -> !s.isEmpty())
+          : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -335,24 +425,40 @@ public final class LocalCloud implements AutoCloseable {
   private static String issueAdminToken(RegistryService registry, Path file) {
     TokenSource tokens = new TokenSource();
     String secret = tokens.newSecret();
-    Outcome<IssuedToken> issued = registry.issueToken(new Principal(ADMIN_PRINCIPAL, Set.of(Role.ADMIN)),
-        new TokenSpec(ADMIN_PRINCIPAL, List.of("admin"), Optional.of("created by stagecoach serve"), Optional.empty()),
-        tokens.newId(), secret, Clock.systemUTC().instant());
+    Outcome<IssuedToken> issued =
+        registry.issueToken(
+            new Principal(ADMIN_PRINCIPAL, Set.of(Role.ADMIN)),
+            new TokenSpec(
+                ADMIN_PRINCIPAL,
+                List.of("admin"),
+                Optional.of("created by stagecoach serve"),
+                Optional.empty()),
+            tokens.newId(),
+            secret,
+            Clock.systemUTC().instant());
     if (issued instanceof Outcome.Rejected<IssuedToken> r) {
-      throw new IllegalStateException("could not create the admin token: " + r.rejection().detail());
+      throw new IllegalStateException(
+          "could not create the admin token: " + r.rejection().detail());
     }
     try {
-      // Created owner-only from the start (never readable by others, even for a moment), then replaced
+      // Created owner-only from the start (never readable by others, even for a moment), then
+      // replaced
       // atomically over any token file a previous run left.
       Path fresh = file.resolveSibling(file.getFileName() + ".new");
       Files.deleteIfExists(fresh);
       try {
-        Files.createFile(fresh, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            fresh,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException e) {
         Files.createFile(fresh);
       }
       Files.writeString(fresh, secret + "\n", StandardCharsets.UTF_8);
-      Files.move(fresh, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          fresh,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("could not keep the admin token in " + file, e);
     }
@@ -423,14 +529,36 @@ public final class LocalCloud implements AutoCloseable {
   public String describe() {
     StringBuilder out = new StringBuilder();
     out.append("Stagecoach local cloud\n");
-    out.append("  API        ").append(endpoint()).append("   (stage '").append(api.model().stageName())
-        .append("' also at ").append(endpoint()).append('/').append(api.model().stageName()).append("/...)\n");
-    out.append("  DynamoDB   ").append(dynamo.endpoint()).append("   tables: ").append(String.join(", ", tables)).append('\n');
-    out.append("  events     buses: ").append(String.join(", ", eventBridge.busNames())).append("; rules: ")
-        .append(eventBridge.ruleNames().isEmpty() ? "none" : String.join(", ", eventBridge.ruleNames()))
-        .append("   (fire one: POST ").append(endpoint()).append(ADMIN_PREFIX).append("rules/{name}/fire)\n");
-    out.append("  states     ").append(stateMachines.isEmpty() ? "none" : String.join(", ", stateMachines))
-        .append(resumedExecutions > 0 ? "   (" + resumedExecutions + " running executions resumed)" : "").append('\n');
+    out.append("  API        ")
+        .append(endpoint())
+        .append("   (stage '")
+        .append(api.model().stageName())
+        .append("' also at ")
+        .append(endpoint())
+        .append('/')
+        .append(api.model().stageName())
+        .append("/...)\n");
+    out.append("  DynamoDB   ")
+        .append(dynamo.endpoint())
+        .append("   tables: ")
+        .append(String.join(", ", tables))
+        .append('\n');
+    out.append("  events     buses: ")
+        .append(String.join(", ", eventBridge.busNames()))
+        .append("; rules: ")
+        .append(
+            eventBridge.ruleNames().isEmpty() ? "none" : String.join(", ", eventBridge.ruleNames()))
+        .append("   (fire one: POST ")
+        .append(endpoint())
+        .append(ADMIN_PREFIX)
+        .append("rules/{name}/fire)\n");
+    out.append("  states     ")
+        .append(stateMachines.isEmpty() ? "none" : String.join(", ", stateMachines))
+        .append(
+            resumedExecutions > 0
+                ? "   (" + resumedExecutions + " running executions resumed)"
+                : "")
+        .append('\n');
     List<String> fns = new ArrayList<>();
     functions.all().values().forEach(f -> fns.add(f.logicalId() + " (" + f.handlerSpec() + ")"));
     out.append("  functions  ").append(String.join("\n             ", fns)).append('\n');
@@ -440,7 +568,11 @@ public final class LocalCloud implements AutoCloseable {
       out.append("  not run    ").append(String.join(", ", skipped)).append('\n');
     }
     if (adminTokenCreated) {
-      out.append("  admin token (created now, kept in ").append(adminTokenFile).append("):\n    ").append(adminToken).append('\n');
+      out.append("  admin token (created now, kept in ")
+          .append(adminTokenFile)
+          .append("):\n    ")
+          .append(adminToken)
+          .append('\n');
     } else {
       out.append("  admin token in ").append(adminTokenFile).append('\n');
     }
@@ -449,13 +581,15 @@ public final class LocalCloud implements AutoCloseable {
   }
 
   /**
-   * Stops taking requests, then stops the state machines before the bus they publish to (an execution
-   * must not fail because the bus went first), then the store, then releases the data directory. Each
-   * step runs even if an earlier one failed; the first failure is thrown with the others suppressed.
+   * Stops taking requests, then stops the state machines before the bus they publish to (an
+   * execution must not fail because the bus went first), then the store, then releases the data
+   * directory. Each step runs even if an earlier one failed; the first failure is thrown with the
+   * others suppressed.
    */
   @Override
   public void close() throws IOException {
-    List<AutoCloseable> steps = List.of(http, stepFunctions, eventBridge, dynamo, lock::release, lockChannel);
+    List<AutoCloseable> steps =
+        List.of(http, stepFunctions, eventBridge, dynamo, lock::release, lockChannel);
     Exception first = null;
     for (AutoCloseable step : steps) {
       try {

@@ -22,8 +22,9 @@ final class StateMachines {
   private StateMachines() {}
 
   /**
-   * Creates (or, after a restart, finds) every {@code AWS::StepFunctions::StateMachine} under the ARN
-   * CloudFormation would give it; an invalid definition stops the local cloud naming the resource.
+   * Creates (or, after a restart, finds) every {@code AWS::StepFunctions::StateMachine} under the
+   * ARN CloudFormation would give it; an invalid definition stops the local cloud naming the
+   * resource.
    */
   static List<String> create(CloudTemplate template, StepFunctionsService stepFunctions) {
     List<String> arns = new ArrayList<>();
@@ -35,13 +36,14 @@ final class StateMachines {
       } else if (template.property(sm, "Definition").isObject()) {
         text = template.property(sm, "Definition").toString();
       } else {
-        throw new TemplateException("state machine " + sm.logicalId() + " has no Definition or DefinitionString");
+        throw new TemplateException(
+            "state machine " + sm.logicalId() + " has no Definition or DefinitionString");
       }
       String arn = template.stateMachineArn(sm);
       String name = arn.substring(arn.lastIndexOf(':') + 1);
       try {
-        stepFunctions.createOrUpdateStateMachine(name, text,
-            template.text(sm, "RoleArn", "arn:aws:iam::000000000000:role/local"));
+        stepFunctions.createOrUpdateStateMachine(
+            name, text, template.text(sm, "RoleArn", "arn:aws:iam::000000000000:role/local"));
       } catch (InvalidDefinition e) {
         throw new TemplateException("state machine " + sm.logicalId() + ": " + e.getMessage());
       }
@@ -50,14 +52,23 @@ final class StateMachines {
     return arns;
   }
 
-  /** {@code events:putEvents} from a state machine, answered by the local EventBridge in PutEvents' shape. */
+  /**
+   * {@code events:putEvents} from a state machine, answered by the local EventBridge in PutEvents'
+   * shape.
+   */
   static JsonNode putEvents(LocalEventBridge bus, JsonNode entries) {
     List<PutEventsEntry> list = new ArrayList<>();
     for (JsonNode e : entries) {
       List<String> resources = new ArrayList<>();
       e.path("Resources").forEach(r -> resources.add(r.asText()));
-      list.add(new PutEventsEntry(text(e, "Source"), text(e, "DetailType"), text(e, "Detail"),
-          text(e, "EventBusName"), resources, null));
+      list.add(
+          new PutEventsEntry(
+              text(e, "Source"),
+              text(e, "DetailType"),
+              text(e, "Detail"),
+              text(e, "EventBusName"),
+              resources,
+              null));
     }
     PutEventsResult result = bus.putEvents(list);
     ObjectNode out = MAPPER.createObjectNode();

@@ -34,29 +34,41 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * The deployment fan-out on an EventBridge that is not ours (LocalStack's): the synthesized template's
- * per-tier rules are created there with their own event patterns, each aimed at a queue, and the
- * {@code Deployment Requested} events the API function would publish (through the same publisher) must reach
- * exactly their tier's queue. Needs Docker; without it the test is skipped.
+ * The deployment fan-out on an EventBridge that is not ours (LocalStack's): the synthesized
+ * template's per-tier rules are created there with their own event patterns, each aimed at a queue,
+ * and the {@code Deployment Requested} events the API function would publish (through the same
+ * publisher) must reach exactly their tier's queue. Needs Docker; without it the test is skipped.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class DeploymentFanOutLocalStackTest {
 
   @Container
   static final LocalStackContainer LOCALSTACK =
-      new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.9")).withServices("events", "sqs");
+      new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.9"))
+          .withServices("events", "sqs");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void deploymentRequested_reachesOnlyItsTiersProvisionerRule() throws Exception {
-    var credentials = StaticCredentialsProvider.create(
-        AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey()));
+    var credentials =
+        StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey()));
     Region region = Region.of(LOCALSTACK.getRegion());
-    try (EventBridgeClient events = EventBridgeClient.builder().endpointOverride(LOCALSTACK.getEndpoint())
-            .region(region).credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-        SqsClient sqs = SqsClient.builder().endpointOverride(LOCALSTACK.getEndpoint())
-            .region(region).credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build()) {
+    try (EventBridgeClient events =
+            EventBridgeClient.builder()
+                .endpointOverride(LOCALSTACK.getEndpoint())
+                .region(region)
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+        SqsClient sqs =
+            SqsClient.builder()
+                .endpointOverride(LOCALSTACK.getEndpoint())
+                .region(region)
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build()) {
       CloudTemplate template;
       try (InputStream in = LocalCloud.class.getResourceAsStream(LocalCloud.DEFAULT_TEMPLATE)) {
         template = CloudTemplate.read(in, "Stagecoach", LOCALSTACK.getRegion());
@@ -71,14 +83,25 @@ class DeploymentFanOutLocalStackTest {
         }
         String tier = pattern.path("detail").path("tier").path(0).asText();
         String url = sqs.createQueue(q -> q.queueName("provisioner-" + tier)).queueUrl();
-        String arn = sqs.getQueueAttributes(a -> a.queueUrl(url).attributeNamesWithStrings("QueueArn"))
-            .attributesAsStrings().get("QueueArn");
-        events.putRule(r -> r.name("deployments-" + tier).eventBusName(bus).eventPattern(pattern.toString()));
-        events.putTargets(t -> t.rule("deployments-" + tier).eventBusName(bus)
-            .targets(software.amazon.awssdk.services.eventbridge.model.Target.builder().id("q").arn(arn).build()));
+        String arn =
+            sqs.getQueueAttributes(a -> a.queueUrl(url).attributeNamesWithStrings("QueueArn"))
+                .attributesAsStrings()
+                .get("QueueArn");
+        events.putRule(
+            r -> r.name("deployments-" + tier).eventBusName(bus).eventPattern(pattern.toString()));
+        events.putTargets(
+            t ->
+                t.rule("deployments-" + tier)
+                    .eventBusName(bus)
+                    .targets(
+                        software.amazon.awssdk.services.eventbridge.model.Target.builder()
+                            .id("q")
+                            .arn(arn)
+                            .build()));
         queues.put(tier, url);
       }
-      assertEquals(List.of("dev", "prod", "staging"), new ArrayList<>(queues.keySet()), "one rule per tier");
+      assertEquals(
+          List.of("dev", "prod", "staging"), new ArrayList<>(queues.keySet()), "one rule per tier");
 
       EventBridgePublisher publisher = new EventBridgePublisher(events, bus);
       for (Tier tier : Tier.values()) {
@@ -89,8 +112,10 @@ class DeploymentFanOutLocalStackTest {
         List<Message> received = new ArrayList<>();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         while (received.isEmpty() && Instant.now().isBefore(deadline)) {
-          received.addAll(sqs.receiveMessage(r -> r.queueUrl(q.getValue()).waitTimeSeconds(2).maxNumberOfMessages(10))
-              .messages());
+          received.addAll(
+              sqs.receiveMessage(
+                      r -> r.queueUrl(q.getValue()).waitTimeSeconds(2).maxNumberOfMessages(10))
+                  .messages());
         }
         assertEquals(1, received.size(), q.getKey() + " received " + received);
         JsonNode event = JSON.readTree(received.get(0).body());
@@ -101,8 +126,24 @@ class DeploymentFanOutLocalStackTest {
   }
 
   private static Deployment deployment(String id, Tier tier) {
-    return new Deployment(id, "orders", tier.wireName(), tier, DeploymentAction.DEPLOY, Optional.of("1.0.0"),
-        Optional.of(Fixtures.DIGEST), DeploymentStatus.REQUESTED, Optional.empty(), Optional.empty(), Map.of(),
-        "ci", Deployment.ORIGIN_API, "h", 0, Fixtures.NOW, Optional.empty(), Optional.empty());
+    return new Deployment(
+        id,
+        "orders",
+        tier.wireName(),
+        tier,
+        DeploymentAction.DEPLOY,
+        Optional.of("1.0.0"),
+        Optional.of(Fixtures.DIGEST),
+        DeploymentStatus.REQUESTED,
+        Optional.empty(),
+        Optional.empty(),
+        Map.of(),
+        "ci",
+        Deployment.ORIGIN_API,
+        "h",
+        0,
+        Fixtures.NOW,
+        Optional.empty(),
+        Optional.empty());
   }
 }

@@ -20,16 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Deployments end to end on the local cloud, from the synthesized template: HTTP in → API function →
- * {@code Deployment Requested} on the bus → the dev tier's rule → the dev provisioner function → the local
- * provisioner makes the environment's tables in DynamoDB Local → the deployment, the environment and the
- * history are recorded, and {@code Deployment Succeeded} is on the bus.
+ * Deployments end to end on the local cloud, from the synthesized template: HTTP in → API function
+ * → {@code Deployment Requested} on the bus → the dev tier's rule → the dev provisioner function →
+ * the local provisioner makes the environment's tables in DynamoDB Local → the deployment, the
+ * environment and the history are recorded, and {@code Deployment Succeeded} is on the bus.
  */
 class DeploymentsEndToEndTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static LocalCloud cloud;
   private static ApiClient api;
 
@@ -52,21 +51,45 @@ class DeploymentsEndToEndTest {
     body.putObject("template").set("body", JSON.readTree(Fixtures.ORDERS_TEMPLATE));
     ApiClient.Reply created = api.send("POST", "/v1/apps", JSON.writeValueAsString(body));
     assertEquals(201, created.status(), created.body());
-    for (String[] env : List.of(new String[] {"dev", "dev"}, new String[] {"qa", "dev"}, new String[] {"staging", "staging"})) {
-      ApiClient.Reply put = api.send("PUT", "/v1/apps/" + app + "/environments/" + env[0],
-          "{\"tier\":\"" + env[1] + "\",\"account\":\"111111111111\",\"region\":\"eu-west-1\",\"config\":{\"LOG_LEVEL\":\"debug\"}}");
+    for (String[] env :
+        List.of(
+            new String[] {"dev", "dev"},
+            new String[] {"qa", "dev"},
+            new String[] {"staging", "staging"})) {
+      ApiClient.Reply put =
+          api.send(
+              "PUT",
+              "/v1/apps/" + app + "/environments/" + env[0],
+              "{\"tier\":\""
+                  + env[1]
+                  + "\",\"account\":\"111111111111\",\"region\":\"eu-west-1\",\"config\":{\"LOG_LEVEL\":\"debug\"}}");
       assertEquals(201, put.status(), put.body());
     }
     for (String version : List.of("1.0.0", "1.1.0")) {
-      ApiClient.Reply release = api.send("POST", "/v1/apps/" + app + "/releases", "{\"version\":\"" + version
-          + "\",\"artifactUri\":\"s3://artifacts/" + app + "-" + version + ".zip\",\"digest\":\"" + LocalCloudTest.DIGEST + "\"}");
+      ApiClient.Reply release =
+          api.send(
+              "POST",
+              "/v1/apps/" + app + "/releases",
+              "{\"version\":\""
+                  + version
+                  + "\",\"artifactUri\":\"s3://artifacts/"
+                  + app
+                  + "-"
+                  + version
+                  + ".zip\",\"digest\":\""
+                  + LocalCloudTest.DIGEST
+                  + "\"}");
       assertEquals(201, release.status(), release.body());
     }
   }
 
-  static ApiClient.Reply deploy(String app, String env, String version, String key) throws Exception {
-    return api.send("POST", "/v1/apps/" + app + "/deployments",
-        "{\"environment\":\"" + env + "\",\"version\":\"" + version + "\"}", Map.of("Idempotency-Key", key));
+  static ApiClient.Reply deploy(String app, String env, String version, String key)
+      throws Exception {
+    return api.send(
+        "POST",
+        "/v1/apps/" + app + "/deployments",
+        "{\"environment\":\"" + env + "\",\"version\":\"" + version + "\"}",
+        Map.of("Idempotency-Key", key));
   }
 
   static JsonNode awaitTerminal(String app, String id) throws Exception {
@@ -79,7 +102,13 @@ class DeploymentsEndToEndTest {
       }
       Thread.sleep(50);
     }
-    fail("deployment " + id + " did not end: " + d + "; dead letters " + cloud.eventBridge().deadLetters());
+    fail(
+        "deployment "
+            + id
+            + " did not end: "
+            + d
+            + "; dead letters "
+            + cloud.eventBridge().deadLetters());
     return d;
   }
 
@@ -95,9 +124,12 @@ class DeploymentsEndToEndTest {
     JsonNode done = awaitTerminal("orders", id);
     assertEquals("succeeded", done.path("status").asText(), done.toString());
     assertEquals("orders-dev-orders", done.path("outputs").path("OrdersTable").asText());
-    assertEquals("arn:aws:dynamodb:eu-west-1:111111111111:table/orders-dev-orders",
+    assertEquals(
+        "arn:aws:dynamodb:eu-west-1:111111111111:table/orders-dev-orders",
         done.path("outputs").path("OrdersTableArn").asText());
-    assertEquals("orders-dev runs 1.0.0 at debug", done.path("outputs").path("Greeting").asText(),
+    assertEquals(
+        "orders-dev runs 1.0.0 at debug",
+        done.path("outputs").path("Greeting").asText(),
         "parameters come from the release and the environment's config");
     assertEquals(2, done.path("plan").path("summary").path("adds").asInt(), done.toString());
     assertEquals(LocalCloudTest.DIGEST, done.path("digest").asText());
@@ -118,10 +150,15 @@ class DeploymentsEndToEndTest {
     assertEquals("conflict", other.json().path("code").asText());
 
     // A second environment's resources are its own.
-    JsonNode qa = awaitTerminal("orders", deploy("orders", "qa", "1.1.0", "qa-1").json().path("id").asText());
+    JsonNode qa =
+        awaitTerminal("orders", deploy("orders", "qa", "1.1.0", "qa-1").json().path("id").asText());
     assertEquals("succeeded", qa.path("status").asText(), qa.toString());
     assertEquals("orders-qa-orders", qa.path("outputs").path("OrdersTable").asText());
-    cloud.dynamo().client().putItem(p -> p.tableName("orders-dev-orders").item(Map.of("id", AttributeValue.fromS("o-1"))));
+    cloud
+        .dynamo()
+        .client()
+        .putItem(
+            p -> p.tableName("orders-dev-orders").item(Map.of("id", AttributeValue.fromS("o-1"))));
     assertEquals(1, cloud.dynamo().client().scan(s -> s.tableName("orders-dev-orders")).count());
     assertEquals(0, cloud.dynamo().client().scan(s -> s.tableName("orders-qa-orders")).count());
 
@@ -129,7 +166,9 @@ class DeploymentsEndToEndTest {
     ApiClient.Reply second = deploy("orders", "dev", "1.1.0", "second-deploy");
     JsonNode secondDone = awaitTerminal("orders", second.json().path("id").asText());
     assertEquals("succeeded", secondDone.path("status").asText());
-    assertEquals(1, secondDone.path("plan").path("summary").path("modifies").asInt(),
+    assertEquals(
+        1,
+        secondDone.path("plan").path("summary").path("modifies").asInt(),
         "only the parameter that holds the version changes: " + secondDone.path("plan"));
     JsonNode history = api.get("/v1/apps/orders/environments/dev/deployments").json().path("items");
     assertEquals(2, history.size());
@@ -137,7 +176,8 @@ class DeploymentsEndToEndTest {
     assertEquals("1.0.0", history.get(1).path("version").asText());
     assertEquals("local-admin", history.get(0).path("requestedBy").asText());
     assertTrue(history.get(0).has("startedAt") && history.get(0).has("finishedAt"));
-    assertTrue(cloud.eventBridge().deadLetters().isEmpty(), cloud.eventBridge().deadLetters().toString());
+    assertTrue(
+        cloud.eventBridge().deadLetters().isEmpty(), cloud.eventBridge().deadLetters().toString());
   }
 
   @Test
@@ -146,7 +186,9 @@ class DeploymentsEndToEndTest {
     ApiClient.Reply refused = deploy("billing", "staging", "1.0.0", "k1");
     assertEquals(409, refused.status(), refused.body());
     assertEquals("promotion_required", refused.json().path("code").asText());
-    assertEquals(0, api.get("/v1/apps/billing/environments/staging/deployments").json().path("items").size());
+    assertEquals(
+        0,
+        api.get("/v1/apps/billing/environments/staging/deployments").json().path("items").size());
     ApiClient.Reply unknown = deploy("billing", "dev", "9.9.9", "k2");
     assertEquals(404, unknown.status());
   }
@@ -156,10 +198,15 @@ class DeploymentsEndToEndTest {
     registerApp("ledger");
     JsonNode before = api.get("/v1/apps/ledger/environments/dev/diff?version=1.0.0").json();
     assertEquals(2, before.path("summary").path("adds").asInt(), before.toString());
-    assertFalse(cloud.dynamo().client().listTables().tableNames().contains("ledger-dev-orders"), "diff makes nothing");
+    assertFalse(
+        cloud.dynamo().client().listTables().tableNames().contains("ledger-dev-orders"),
+        "diff makes nothing");
 
-    assertEquals("succeeded", awaitTerminal("ledger",
-        deploy("ledger", "dev", "1.0.0", "d1").json().path("id").asText()).path("status").asText());
+    assertEquals(
+        "succeeded",
+        awaitTerminal("ledger", deploy("ledger", "dev", "1.0.0", "d1").json().path("id").asText())
+            .path("status")
+            .asText());
     JsonNode same = api.get("/v1/apps/ledger/environments/dev/diff?version=1.0.0").json();
     assertEquals(0, same.path("changes").size(), same.toString());
     JsonNode next = api.get("/v1/apps/ledger/environments/dev/diff?version=1.1.0").json();
@@ -168,53 +215,104 @@ class DeploymentsEndToEndTest {
 
     ApiClient.Reply unconfirmed = api.send("DELETE", "/v1/apps/ledger/environments/dev", null);
     assertEquals(400, unconfirmed.status(), unconfirmed.body());
-    ApiClient.Reply destroy = api.send("DELETE", "/v1/apps/ledger/environments/dev?confirm=dev", null);
+    ApiClient.Reply destroy =
+        api.send("DELETE", "/v1/apps/ledger/environments/dev?confirm=dev", null);
     assertEquals(202, destroy.status(), destroy.body());
     JsonNode destroyed = awaitTerminal("ledger", destroy.json().path("id").asText());
     assertEquals("succeeded", destroyed.path("status").asText(), destroyed.toString());
     assertEquals("destroy", destroyed.path("action").asText());
     assertFalse(cloud.dynamo().client().listTables().tableNames().contains("ledger-dev-orders"));
     assertEquals(404, api.get("/v1/apps/ledger/environments/dev").status());
-    assertEquals(2, api.get("/v1/apps/ledger/environments/dev/deployments").json().path("items").size(),
+    assertEquals(
+        2,
+        api.get("/v1/apps/ledger/environments/dev/deployments").json().path("items").size(),
         "the history outlives the environment");
   }
 
   @Test
-  void personalEnvironment_isNamedAfterItsCaller_andTakesDirectDeploys_andEphemeralOnesExpireAndExtend() throws Exception {
+  void
+      personalEnvironment_isNamedAfterItsCaller_andTakesDirectDeploys_andEphemeralOnesExpireAndExtend()
+          throws Exception {
     registerApp("profiles");
-    String secret = api.send("POST", "/v1/tokens", "{\"principal\":\"Alice.Smith@example.com\",\"roles\":[\"deployer\"]}")
-        .json().path("token").asText();
+    String secret =
+        api.send(
+                "POST",
+                "/v1/tokens",
+                "{\"principal\":\"Alice.Smith@example.com\",\"roles\":[\"deployer\"]}")
+            .json()
+            .path("token")
+            .asText();
     ApiClient alice = api.as(secret);
-    ApiClient.Reply personal = alice.send("POST", "/v1/apps/profiles/environments",
-        "{\"kind\":\"personal\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}");
+    ApiClient.Reply personal =
+        alice.send(
+            "POST",
+            "/v1/apps/profiles/environments",
+            "{\"kind\":\"personal\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}");
     assertEquals(201, personal.status(), personal.body());
     assertEquals("alice-smith", personal.json().path("name").asText());
     assertEquals("Alice.Smith@example.com", personal.json().path("owner").asText());
     assertEquals("/v1/apps/profiles/environments/alice-smith", personal.header("Location"));
-    assertEquals(409, alice.send("POST", "/v1/apps/profiles/environments",
-        "{\"kind\":\"personal\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}").status(), "create only");
+    assertEquals(
+        409,
+        alice
+            .send(
+                "POST",
+                "/v1/apps/profiles/environments",
+                "{\"kind\":\"personal\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}")
+            .status(),
+        "create only");
 
-    ApiClient.Reply deployed = alice.send("POST", "/v1/apps/profiles/deployments",
-        "{\"environment\":\"alice-smith\",\"version\":\"1.0.0\"}", Map.of("Idempotency-Key", "mine"));
+    ApiClient.Reply deployed =
+        alice.send(
+            "POST",
+            "/v1/apps/profiles/deployments",
+            "{\"environment\":\"alice-smith\",\"version\":\"1.0.0\"}",
+            Map.of("Idempotency-Key", "mine"));
     assertEquals(202, deployed.status(), deployed.body());
     JsonNode done = awaitTerminal("profiles", deployed.json().path("id").asText());
     assertEquals("succeeded", done.path("status").asText(), done.toString());
     assertEquals("profiles-alice-smith-orders", done.path("outputs").path("OrdersTable").asText());
     assertEquals("Alice.Smith@example.com", done.path("requestedBy").asText());
 
-    String expiry = Instant.now().plus(Duration.ofHours(4)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-    ApiClient.Reply ephemeral = alice.send("POST", "/v1/apps/profiles/environments",
-        "{\"kind\":\"ephemeral\",\"name\":\"pr-42\",\"account\":\"111111111111\",\"region\":\"eu-west-1\","
-            + "\"expiresAt\":\"" + expiry + "\"}");
+    String expiry =
+        Instant.now()
+            .plus(Duration.ofHours(4))
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .toString();
+    ApiClient.Reply ephemeral =
+        alice.send(
+            "POST",
+            "/v1/apps/profiles/environments",
+            "{\"kind\":\"ephemeral\",\"name\":\"pr-42\",\"account\":\"111111111111\",\"region\":\"eu-west-1\","
+                + "\"expiresAt\":\""
+                + expiry
+                + "\"}");
     assertEquals(201, ephemeral.status(), ephemeral.body());
-    assertEquals(400, alice.send("POST", "/v1/apps/profiles/environments",
-        "{\"kind\":\"ephemeral\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}").status(),
+    assertEquals(
+        400,
+        alice
+            .send(
+                "POST",
+                "/v1/apps/profiles/environments",
+                "{\"kind\":\"ephemeral\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}")
+            .status(),
         "an ephemeral environment needs a name and an expiry");
-    ApiClient.Reply extended = alice.send("POST", "/v1/apps/profiles/environments/pr-42/extend", "{\"by\":\"2h\"}");
+    ApiClient.Reply extended =
+        alice.send("POST", "/v1/apps/profiles/environments/pr-42/extend", "{\"by\":\"2h\"}");
     assertEquals(200, extended.status(), extended.body());
-    assertEquals(Instant.parse(expiry).plus(Duration.ofHours(2)), Instant.parse(extended.json().path("expiresAt").asText()));
-    assertEquals(400, alice.send("POST", "/v1/apps/profiles/environments/pr-42/extend", "{\"by\":\"40d\"}").status());
-    assertEquals(409, alice.send("POST", "/v1/apps/profiles/environments/alice-smith/extend", "{\"by\":\"2h\"}").status(),
+    assertEquals(
+        Instant.parse(expiry).plus(Duration.ofHours(2)),
+        Instant.parse(extended.json().path("expiresAt").asText()));
+    assertEquals(
+        400,
+        alice
+            .send("POST", "/v1/apps/profiles/environments/pr-42/extend", "{\"by\":\"40d\"}")
+            .status());
+    assertEquals(
+        409,
+        alice
+            .send("POST", "/v1/apps/profiles/environments/alice-smith/extend", "{\"by\":\"2h\"}")
+            .status(),
         "personal environments do not expire");
   }
 }

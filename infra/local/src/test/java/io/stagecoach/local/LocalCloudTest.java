@@ -8,34 +8,59 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code stagecoach serve} end to end: the synthesized template, real HTTP, DynamoDB Local on disk. */
+/**
+ * {@code stagecoach serve} end to end: the synthesized template, real HTTP, DynamoDB Local on disk.
+ */
 class LocalCloudTest {
 
   static final String DIGEST = "sha256:" + "4f".repeat(32);
 
   @Test
-  void walkthrough_registersAnAppWithItsPipeline_environmentsAndARelease_andSurvivesARestart(@TempDir Path dir) throws Exception {
+  void walkthrough_registersAnAppWithItsPipeline_environmentsAndARelease_andSurvivesARestart(
+      @TempDir Path dir) throws Exception {
     String token;
     try (LocalCloud cloud = LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0))) {
       assertTrue(cloud.adminTokenCreated());
       token = cloud.adminToken();
-      assertEquals(token, Files.readString(dir.resolve("admin-token")).trim(), "the admin token is kept");
-      assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
-          Files.getPosixFilePermissions(dir.resolve("admin-token")), "readable by its owner only");
+      assertEquals(
+          token, Files.readString(dir.resolve("admin-token")).trim(), "the admin token is kept");
+      assertEquals(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+          Files.getPosixFilePermissions(dir.resolve("admin-token")),
+          "readable by its owner only");
       assertTrue(cloud.describe().contains("Ready in"));
-      assertTrue(cloud.notRun().containsKey("AWS::IAM::Role"), "resource types it does not run are listed");
+      assertTrue(
+          cloud.notRun().containsKey("AWS::IAM::Role"),
+          "resource types it does not run are listed");
       ApiClient api = new ApiClient(cloud.endpoint(), token);
 
-      assertEquals(201, api.send("POST", "/v1/apps", "{\"name\":\"payments\",\"pipeline\":[\"dev\",\"staging\",\"prod\"]}").status());
+      assertEquals(
+          201,
+          api.send(
+                  "POST",
+                  "/v1/apps",
+                  "{\"name\":\"payments\",\"pipeline\":[\"dev\",\"staging\",\"prod\"]}")
+              .status());
       for (String tier : new String[] {"dev", "staging", "prod"}) {
-        ApiClient.Reply env = api.send("PUT", "/v1/apps/payments/environments/" + tier,
-            "{\"tier\":\"" + tier + "\",\"account\":\"123456789012\",\"region\":\"eu-west-1\"}");
+        ApiClient.Reply env =
+            api.send(
+                "PUT",
+                "/v1/apps/payments/environments/" + tier,
+                "{\"tier\":\""
+                    + tier
+                    + "\",\"account\":\"123456789012\",\"region\":\"eu-west-1\"}");
         assertEquals(201, env.status(), env.body());
       }
-      ApiClient.Reply release = api.send("POST", "/v1/apps/payments/releases",
-          "{\"version\":\"1.0.0\",\"artifactUri\":\"s3://artifacts/payments-1.0.0.zip\",\"digest\":\"" + DIGEST + "\",\"commit\":\"a1b2c3d\"}");
+      ApiClient.Reply release =
+          api.send(
+              "POST",
+              "/v1/apps/payments/releases",
+              "{\"version\":\"1.0.0\",\"artifactUri\":\"s3://artifacts/payments-1.0.0.zip\",\"digest\":\""
+                  + DIGEST
+                  + "\",\"commit\":\"a1b2c3d\"}");
       assertEquals(201, release.status(), release.body());
-      assertTrue(api.get("/v1/apps/payments/environments/prod").json().get("protected").asBoolean());
+      assertTrue(
+          api.get("/v1/apps/payments/environments/prod").json().get("protected").asBoolean());
 
       // The API is also served under its stage, as on AWS.
       assertEquals(200, api.get("/live/v1/apps/payments").status());
@@ -52,7 +77,8 @@ class LocalCloudTest {
       assertEquals(token, again.adminToken());
       ApiClient api = new ApiClient(again.endpoint(), token);
       assertEquals(3, api.get("/v1/apps/payments/environments").json().get("items").size());
-      assertEquals(DIGEST, api.get("/v1/apps/payments/releases/1.0.0").json().get("digest").asText());
+      assertEquals(
+          DIGEST, api.get("/v1/apps/payments/releases/1.0.0").json().get("digest").asText());
     }
   }
 
@@ -60,11 +86,13 @@ class LocalCloudTest {
   void roles_areEnforcedThroughTheWholeStack(@TempDir Path dir) throws Exception {
     try (LocalCloud cloud = LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0))) {
       ApiClient admin = new ApiClient(cloud.endpoint(), cloud.adminToken());
-      ApiClient.Reply issued = admin.send("POST", "/v1/tokens", "{\"principal\":\"reader\",\"roles\":[\"viewer\"]}");
+      ApiClient.Reply issued =
+          admin.send("POST", "/v1/tokens", "{\"principal\":\"reader\",\"roles\":[\"viewer\"]}");
       assertEquals(201, issued.status(), issued.body());
       ApiClient viewer = admin.as(issued.json().get("token").asText());
       assertEquals(200, viewer.get("/v1/apps").status());
-      ApiClient.Reply refused = viewer.send("POST", "/v1/apps", "{\"name\":\"x\",\"pipeline\":[\"dev\"]}");
+      ApiClient.Reply refused =
+          viewer.send("POST", "/v1/apps", "{\"name\":\"x\",\"pipeline\":[\"dev\"]}");
       assertEquals(403, refused.status());
       assertEquals("forbidden", refused.json().get("code").asText());
       assertEquals("reader", viewer.get("/v1/me").json().get("principal").asText());
@@ -72,7 +100,8 @@ class LocalCloudTest {
   }
 
   @Test
-  void adminOperations_listTheTemplatesRules_andFireOneNow_forAdminsOnly(@TempDir Path dir) throws Exception {
+  void adminOperations_listTheTemplatesRules_andFireOneNow_forAdminsOnly(@TempDir Path dir)
+      throws Exception {
     try (LocalCloud cloud = LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0))) {
       ApiClient admin = new ApiClient(cloud.endpoint(), cloud.adminToken());
       ApiClient.Reply rules = admin.get("/_stagecoach/rules");
@@ -89,14 +118,21 @@ class LocalCloudTest {
       assertFalse(fired.json().get("eventId").asText().isEmpty());
       assertEquals(404, admin.send("POST", "/_stagecoach/rules/nope/fire", null).status());
       assertEquals(401, new ApiClient(cloud.endpoint(), null).get("/_stagecoach/rules").status());
-      String viewer = admin.send("POST", "/v1/tokens", "{\"principal\":\"v\",\"roles\":[\"viewer\"]}").json().get("token").asText();
+      String viewer =
+          admin
+              .send("POST", "/v1/tokens", "{\"principal\":\"v\",\"roles\":[\"viewer\"]}")
+              .json()
+              .get("token")
+              .asText();
       assertEquals(403, admin.as(viewer).get("/_stagecoach/rules").status());
     }
   }
 
   @Test
-  void invalidStateMachineOrEventPatternInTheTemplate_stopsServe_namingTheResource(@TempDir Path dir) throws Exception {
-    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+  void invalidStateMachineOrEventPatternInTheTemplate_stopsServe_namingTheResource(
+      @TempDir Path dir) throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper mapper =
+        new com.fasterxml.jackson.databind.ObjectMapper();
     com.fasterxml.jackson.databind.node.ObjectNode template;
     try (var in = LocalCloud.class.getResourceAsStream(LocalCloud.DEFAULT_TEMPLATE)) {
       template = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(in);
@@ -113,29 +149,50 @@ class LocalCloudTest {
     assertNotNull(rule);
 
     var badMachine = template.deepCopy();
-    ((com.fasterxml.jackson.databind.node.ObjectNode) badMachine.at("/Resources/" + machine + "/Properties"))
+    ((com.fasterxml.jackson.databind.node.ObjectNode)
+            badMachine.at("/Resources/" + machine + "/Properties"))
         .put("DefinitionString", "{\"StartAt\": \"Nowhere\", \"States\": {}}");
     Path machineFile = dir.resolve("bad-machine.template.json");
     Files.writeString(machineFile, badMachine.toString());
-    var e1 = assertThrows(io.stagecoach.local.template.TemplateException.class, () -> LocalCloud.start(
-        new LocalCloud.Options(dir.resolve("a"), 0, java.util.Optional.of(machineFile), "us-east-1", false)));
+    var e1 =
+        assertThrows(
+            io.stagecoach.local.template.TemplateException.class,
+            () ->
+                LocalCloud.start(
+                    new LocalCloud.Options(
+                        dir.resolve("a"),
+                        0,
+                        java.util.Optional.of(machineFile),
+                        "us-east-1",
+                        false)));
     assertTrue(e1.getMessage().contains(machine), e1.getMessage());
 
     var badRule = template.deepCopy();
-    ((com.fasterxml.jackson.databind.node.ObjectNode) badRule.at("/Resources/" + rule + "/Properties"))
+    ((com.fasterxml.jackson.databind.node.ObjectNode)
+            badRule.at("/Resources/" + rule + "/Properties"))
         .set("EventPattern", mapper.readTree("{\"source\": \"stagecoach\"}"));
     Path ruleFile = dir.resolve("bad-rule.template.json");
     Files.writeString(ruleFile, badRule.toString());
-    var e2 = assertThrows(io.stagecoach.local.template.TemplateException.class, () -> LocalCloud.start(
-        new LocalCloud.Options(dir.resolve("b"), 0, java.util.Optional.of(ruleFile), "us-east-1", false)));
-    assertTrue(e2.getMessage().contains(rule) || e2.getMessage().contains("ReleaseRegistered"), e2.getMessage());
+    var e2 =
+        assertThrows(
+            io.stagecoach.local.template.TemplateException.class,
+            () ->
+                LocalCloud.start(
+                    new LocalCloud.Options(
+                        dir.resolve("b"), 0, java.util.Optional.of(ruleFile), "us-east-1", false)));
+    assertTrue(
+        e2.getMessage().contains(rule) || e2.getMessage().contains("ReleaseRegistered"),
+        e2.getMessage());
   }
 
   @Test
-  void secondServe_onTheSameDirectory_isRefusedWithAClearMessage(@TempDir Path dir) throws Exception {
+  void secondServe_onTheSameDirectory_isRefusedWithAClearMessage(@TempDir Path dir)
+      throws Exception {
     try (LocalCloud cloud = LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0))) {
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0)));
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () -> LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0)));
       assertTrue(e.getMessage().contains("another 'stagecoach serve'"), e.getMessage());
       assertTrue(cloud.port() > 0);
     }

@@ -22,16 +22,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The promotion pipeline end to end on the local cloud, from the synthesized template: the API starts the
- * PromotionStateMachine, whose steps function gates each stage, asks for approvals (task tokens kept in the
- * registry), deploys through {@code events:putEvents.waitForTaskToken} to the tier's provisioner (which
- * answers the token), verifies, soaks and promotes.
+ * The promotion pipeline end to end on the local cloud, from the synthesized template: the API
+ * starts the PromotionStateMachine, whose steps function gates each stage, asks for approvals (task
+ * tokens kept in the registry), deploys through {@code events:putEvents.waitForTaskToken} to the
+ * tier's provisioner (which answers the token), verifies, soaks and promotes.
  */
 class PromotionScenariosTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static LocalCloud cloud;
   private static ApiClient admin;
   private static ApiClient rita;
@@ -50,11 +49,13 @@ class PromotionScenariosTest {
     outsider = admin.as(token("olga", "deployer", "ops"));
     // The stage's health check: releases 1.x answer 200, 2.x answer 500.
     health = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    health.createContext("/", exchange -> {
-      int status = exchange.getRequestURI().getPath().contains("/2.") ? 500 : 200;
-      exchange.sendResponseHeaders(status, -1);
-      exchange.close();
-    });
+    health.createContext(
+        "/",
+        exchange -> {
+          int status = exchange.getRequestURI().getPath().contains("/2.") ? 500 : 200;
+          exchange.sendResponseHeaders(status, -1);
+          exchange.close();
+        });
     health.start();
   }
 
@@ -65,41 +66,91 @@ class PromotionScenariosTest {
   }
 
   private static String token(String who, String role, String group) {
-    ApiClient.Reply r = admin.send("POST", "/v1/tokens",
-        "{\"principal\":\"" + who + "\",\"roles\":[\"" + role + "\"],\"groups\":[\"" + group + "\"]}");
+    ApiClient.Reply r =
+        admin.send(
+            "POST",
+            "/v1/tokens",
+            "{\"principal\":\""
+                + who
+                + "\",\"roles\":[\""
+                + role
+                + "\"],\"groups\":[\""
+                + group
+                + "\"]}");
     assertEquals(201, r.status(), r.body());
     return r.json().path("token").asText();
   }
 
-  /** dev (automatic, health-checked) -> staging (1 of staff) -> prod (1 of staff and 1 of client). */
-  static void registerApp(String app, int approvalTimeoutSeconds, String concurrency) throws Exception {
+  /**
+   * dev (automatic, health-checked) -> staging (1 of staff) -> prod (1 of staff and 1 of client).
+   */
+  static void registerApp(String app, int approvalTimeoutSeconds, String concurrency)
+      throws Exception {
     ObjectNode template = (ObjectNode) JSON.readTree(Fixtures.ORDERS_TEMPLATE);
     template.withObject("Parameters").putObject("HealthBase").put("Type", "String");
-    template.withObject("Outputs").putObject("HealthUrl").putObject("Value")
+    template
+        .withObject("Outputs")
+        .putObject("HealthUrl")
+        .putObject("Value")
         .put("Fn::Sub", "${HealthBase}/v/${ReleaseVersion}");
     ObjectNode body = JSON.createObjectNode().put("name", app).put("concurrency", concurrency);
     ArrayNode pipeline = body.putArray("pipeline");
-    pipeline.addObject().put("environment", "dev").putObject("verification")
-        .put("urlOutput", "HealthUrl").put("path", "/health").put("attempts", 2).put("intervalSeconds", 0);
+    pipeline
+        .addObject()
+        .put("environment", "dev")
+        .putObject("verification")
+        .put("urlOutput", "HealthUrl")
+        .put("path", "/health")
+        .put("attempts", 2)
+        .put("intervalSeconds", 0);
     ObjectNode staging = pipeline.addObject().put("environment", "staging");
-    staging.putObject("approval").put("timeoutSeconds", approvalTimeoutSeconds).putArray("groups").addObject()
-        .put("group", "staff").put("min", 1);
+    staging
+        .putObject("approval")
+        .put("timeoutSeconds", approvalTimeoutSeconds)
+        .putArray("groups")
+        .addObject()
+        .put("group", "staff")
+        .put("min", 1);
     ObjectNode prod = pipeline.addObject().put("environment", "prod");
-    ArrayNode prodGroups = prod.putObject("approval").put("timeoutSeconds", approvalTimeoutSeconds).putArray("groups");
+    ArrayNode prodGroups =
+        prod.putObject("approval").put("timeoutSeconds", approvalTimeoutSeconds).putArray("groups");
     prodGroups.addObject().put("group", "staff").put("min", 1);
     prodGroups.addObject().put("group", "client").put("min", 1);
     body.putObject("template").set("body", template);
     ApiClient.Reply created = admin.send("POST", "/v1/apps", JSON.writeValueAsString(body));
     assertEquals(201, created.status(), created.body());
     String base = "http://127.0.0.1:" + health.getAddress().getPort();
-    for (String[] env : List.of(new String[] {"dev", "dev"}, new String[] {"staging", "staging"}, new String[] {"prod", "prod"})) {
-      ApiClient.Reply put = admin.send("PUT", "/v1/apps/" + app + "/environments/" + env[0], "{\"tier\":\"" + env[1]
-          + "\",\"account\":\"111111111111\",\"region\":\"eu-west-1\",\"config\":{\"HealthBase\":\"" + base + "\"}}");
+    for (String[] env :
+        List.of(
+            new String[] {"dev", "dev"},
+            new String[] {"staging", "staging"},
+            new String[] {"prod", "prod"})) {
+      ApiClient.Reply put =
+          admin.send(
+              "PUT",
+              "/v1/apps/" + app + "/environments/" + env[0],
+              "{\"tier\":\""
+                  + env[1]
+                  + "\",\"account\":\"111111111111\",\"region\":\"eu-west-1\",\"config\":{\"HealthBase\":\""
+                  + base
+                  + "\"}}");
       assertEquals(201, put.status(), put.body());
     }
     for (String version : List.of("1.0.0", "1.1.0", "2.0.0")) {
-      assertEquals(201, admin.send("POST", "/v1/apps/" + app + "/releases", "{\"version\":\"" + version
-          + "\",\"artifactUri\":\"s3://artifacts/" + version + ".zip\",\"digest\":\"" + LocalCloudTest.DIGEST + "\"}").status());
+      assertEquals(
+          201,
+          admin
+              .send(
+                  "POST",
+                  "/v1/apps/" + app + "/releases",
+                  "{\"version\":\""
+                      + version
+                      + "\",\"artifactUri\":\"s3://artifacts/"
+                      + version
+                      + ".zip\",\"digest\":\""
+                      + LocalCloudTest.DIGEST
+                      + "\"}")
+              .status());
     }
   }
 
@@ -109,7 +160,8 @@ class PromotionScenariosTest {
     return r.json().path("promotionId").asText();
   }
 
-  static JsonNode await(String app, String id, Predicate<JsonNode> until, String what) throws Exception {
+  static JsonNode await(String app, String id, Predicate<JsonNode> until, String what)
+      throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     JsonNode p = null;
     while (Instant.now().isBefore(deadline)) {
@@ -119,12 +171,22 @@ class PromotionScenariosTest {
       }
       Thread.sleep(100);
     }
-    fail("promotion " + id + " never got to " + what + ": " + p + "; dead letters " + cloud.eventBridge().deadLetters());
+    fail(
+        "promotion "
+            + id
+            + " never got to "
+            + what
+            + ": "
+            + p
+            + "; dead letters "
+            + cloud.eventBridge().deadLetters());
     return p;
   }
 
   static Predicate<JsonNode> awaitingApprovalIn(String env) {
-    return p -> p.path("pendingApprovals").size() > 0 && p.path("pendingApprovals").path(0).path("environment").asText().equals(env);
+    return p ->
+        p.path("pendingApprovals").size() > 0
+            && p.path("pendingApprovals").path(0).path("environment").asText().equals(env);
   }
 
   static Predicate<JsonNode> status(String status) {
@@ -132,15 +194,22 @@ class PromotionScenariosTest {
   }
 
   static ApiClient.Reply decide(ApiClient as, String approvalId, String decision) {
-    return as.send("POST", "/v1/approvals/" + approvalId, "{\"decision\":\"" + decision + "\",\"comment\":\"checked\"}");
+    return as.send(
+        "POST",
+        "/v1/approvals/" + approvalId,
+        "{\"decision\":\"" + decision + "\",\"comment\":\"checked\"}");
   }
 
   @Test
-  void devToStagingToProd_withStaffAndClientApprovals_deploysTheSameDigestEverywhere() throws Exception {
+  void devToStagingToProd_withStaffAndClientApprovals_deploysTheSameDigestEverywhere()
+      throws Exception {
     registerApp("shop", 300, "supersede");
     String id = promote(rita, "shop", "{\"version\":\"1.0.0\"}");
     JsonNode atStaging = await("shop", id, awaitingApprovalIn("staging"), "the staging approval");
-    assertEquals("promoted", atStaging.path("stages").path(0).path("status").asText(), "dev needs no approval");
+    assertEquals(
+        "promoted",
+        atStaging.path("stages").path(0).path("status").asText(),
+        "dev needs no approval");
     String stagingApproval = atStaging.path("pendingApprovals").path(0).path("approvalId").asText();
     assertFalse(atStaging.toString().contains("taskToken"), "task tokens never leave the backend");
 
@@ -152,13 +221,16 @@ class PromotionScenariosTest {
     assertEquals("forbidden", stranger.json().path("code").asText());
     JsonNode pending = admin.get("/v1/approvals?pending=true").json().path("items");
     assertTrue(pending.toString().contains(stagingApproval));
-    assertEquals("approved", decide(sam, stagingApproval, "approve").json().path("status").asText());
+    assertEquals(
+        "approved", decide(sam, stagingApproval, "approve").json().path("status").asText());
     ApiClient.Reply twice = decide(sam, stagingApproval, "approve");
     assertEquals(409, twice.status(), "a decided approval is no longer pending");
 
     JsonNode atProd = await("shop", id, awaitingApprovalIn("prod"), "the prod approval");
     String prodApproval = atProd.path("pendingApprovals").path(0).path("approvalId").asText();
-    assertEquals("pending", decide(sam, prodApproval, "approve").json().path("status").asText(),
+    assertEquals(
+        "pending",
+        decide(sam, prodApproval, "approve").json().path("status").asText(),
         "one staff approval is not enough for prod");
     assertEquals(409, decide(sam, prodApproval, "approve").status(), "one person counts once");
     assertEquals("approved", decide(cleo, prodApproval, "approve").json().path("status").asText());
@@ -170,25 +242,32 @@ class PromotionScenariosTest {
     for (String env : List.of("dev", "staging", "prod")) {
       JsonNode e = admin.get("/v1/apps/shop/environments/" + env).json();
       assertEquals("1.0.0", e.path("deployedVersion").asText(), env);
-      assertEquals(LocalCloudTest.DIGEST, e.path("deployedDigest").asText(), "the same digest in " + env);
+      assertEquals(
+          LocalCloudTest.DIGEST, e.path("deployedDigest").asText(), "the same digest in " + env);
     }
     JsonNode decided = admin.get("/v1/approvals/" + prodApproval).json();
     assertEquals(2, decided.path("decisions").size());
     assertEquals("sam", decided.path("decisions").path(0).path("principal").asText());
     assertEquals("checked", decided.path("decisions").path(0).path("comment").asText());
-    assertTrue(cloud.eventBridge().deadLetters().isEmpty(), cloud.eventBridge().deadLetters().toString());
+    assertTrue(
+        cloud.eventBridge().deadLetters().isEmpty(), cloud.eventBridge().deadLetters().toString());
   }
 
   @Test
   void aRejection_stopsThePromotion_andLaterDecisionsAreRefused() throws Exception {
     registerApp("rejects", 300, "supersede");
     String id = promote(rita, "rejects", "{\"version\":\"1.0.0\"}");
-    String approval = await("rejects", id, awaitingApprovalIn("staging"), "the staging approval")
-        .path("pendingApprovals").path(0).path("approvalId").asText();
+    String approval =
+        await("rejects", id, awaitingApprovalIn("staging"), "the staging approval")
+            .path("pendingApprovals")
+            .path(0)
+            .path("approvalId")
+            .asText();
     assertEquals("rejected", decide(sam, approval, "reject").json().path("status").asText());
     JsonNode failed = await("rejects", id, status("failed"), "failed");
     assertEquals("approval_rejected", failed.path("failure").asText(), failed.toString());
-    assertEquals(409, decide(admin.as(token("sue", "viewer", "staff")), approval, "approve").status());
+    assertEquals(
+        409, decide(admin.as(token("sue", "viewer", "staff")), approval, "approve").status());
     assertFalse(admin.get("/v1/apps/rejects/environments/staging").json().has("deployedVersion"));
   }
 
@@ -196,8 +275,12 @@ class PromotionScenariosTest {
   void anApprovalNobodyDecidesInTime_expires_andThePromotionStops() throws Exception {
     registerApp("slow", 5, "supersede");
     String id = promote(rita, "slow", "{\"version\":\"1.0.0\"}");
-    String approval = await("slow", id, awaitingApprovalIn("staging"), "the staging approval")
-        .path("pendingApprovals").path(0).path("approvalId").asText();
+    String approval =
+        await("slow", id, awaitingApprovalIn("staging"), "the staging approval")
+            .path("pendingApprovals")
+            .path(0)
+            .path("approvalId")
+            .asText();
     JsonNode failed = await("slow", id, status("failed"), "failed");
     assertEquals("approval_expired", failed.path("failure").asText(), failed.toString());
     assertEquals("expired", admin.get("/v1/approvals/" + approval).json().path("status").asText());
@@ -212,35 +295,51 @@ class PromotionScenariosTest {
     String bad = promote(rita, "verify", "{\"version\":\"2.0.0\"}");
     JsonNode failed = await("verify", bad, status("failed"), "failed");
     assertEquals("verification_failed", failed.path("failure").asText(), failed.toString());
-    assertEquals("rolled_back", failed.path("stages").path(0).path("status").asText(), failed.toString());
+    assertEquals(
+        "rolled_back", failed.path("stages").path(0).path("status").asText(), failed.toString());
     Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
     String running = "";
     while (Instant.now().isBefore(deadline) && !running.equals("1.0.0")) {
-      running = admin.get("/v1/apps/verify/environments/dev").json().path("deployedVersion").asText();
+      running =
+          admin.get("/v1/apps/verify/environments/dev").json().path("deployedVersion").asText();
       Thread.sleep(100);
     }
     assertEquals("1.0.0", running, "dev is back on its last good release");
-    JsonNode history = admin.get("/v1/apps/verify/environments/dev/deployments").json().path("items");
+    JsonNode history =
+        admin.get("/v1/apps/verify/environments/dev/deployments").json().path("items");
     assertTrue(history.path(0).path("origin").asText().startsWith("rollback"), history.toString());
   }
 
   @Test
   void skippingAStage_isAnOrderViolation_andAFrozenStage_stopsAtItsGate() throws Exception {
     registerApp("gates", 300, "supersede");
-    ApiClient.Reply skip = rita.send("POST", "/v1/apps/gates/promotions", "{\"version\":\"1.0.0\",\"from\":\"prod\"}");
+    ApiClient.Reply skip =
+        rita.send("POST", "/v1/apps/gates/promotions", "{\"version\":\"1.0.0\",\"from\":\"prod\"}");
     assertEquals(409, skip.status(), skip.body());
     assertEquals("order_violation", skip.json().path("code").asText());
-    assertEquals(400, rita.send("POST", "/v1/apps/gates/promotions", "{\"version\":\"1.0.0\",\"to\":\"nope\"}").status());
-    assertEquals(404, rita.send("POST", "/v1/apps/gates/promotions", "{\"version\":\"9.9.9\"}").status());
+    assertEquals(
+        400,
+        rita.send("POST", "/v1/apps/gates/promotions", "{\"version\":\"1.0.0\",\"to\":\"nope\"}")
+            .status());
+    assertEquals(
+        404, rita.send("POST", "/v1/apps/gates/promotions", "{\"version\":\"9.9.9\"}").status());
 
-    ApiClient.Reply frozen = rita.send("PUT", "/v1/apps/gates/environments/dev/freeze", "{\"reason\":\"incident 42\"}");
+    ApiClient.Reply frozen =
+        rita.send("PUT", "/v1/apps/gates/environments/dev/freeze", "{\"reason\":\"incident 42\"}");
     assertEquals(200, frozen.status(), frozen.body());
-    ApiClient.Reply refused = rita.send("POST", "/v1/apps/gates/promotions", "{\"version\":\"1.0.0\"}");
+    ApiClient.Reply refused =
+        rita.send("POST", "/v1/apps/gates/promotions", "{\"version\":\"1.0.0\"}");
     assertEquals(409, refused.status());
     assertEquals("frozen", refused.json().path("code").asText());
     assertEquals(200, rita.send("DELETE", "/v1/apps/gates/environments/dev/freeze", null).status());
 
-    assertEquals(200, rita.send("PUT", "/v1/apps/gates/environments/staging/freeze", "{\"reason\":\"release freeze\"}").status());
+    assertEquals(
+        200,
+        rita.send(
+                "PUT",
+                "/v1/apps/gates/environments/staging/freeze",
+                "{\"reason\":\"release freeze\"}")
+            .status());
     String id = promote(rita, "gates", "{\"version\":\"1.0.0\"}");
     JsonNode stopped = await("gates", id, status("failed"), "failed");
     assertEquals("frozen", stopped.path("failure").asText(), stopped.toString());
@@ -258,40 +357,80 @@ class PromotionScenariosTest {
     assertEquals("superseded", superseded.path("failure").asText(), superseded.toString());
     JsonNode waiting = await("newer", newer, awaitingApprovalIn("staging"), "the staging approval");
     assertEquals("1.1.0", waiting.path("version").asText());
-    assertEquals(Set.of("1.1.0"), Set.of(admin.get("/v1/apps/newer/environments/dev").json().path("deployedVersion").asText()));
+    assertEquals(
+        Set.of("1.1.0"),
+        Set.of(
+            admin.get("/v1/apps/newer/environments/dev").json().path("deployedVersion").asText()));
   }
 
   @Test
   void aStageOutsideItsDeploymentWindow_refusesThePromotion_withWindowClosed() throws Exception {
-    String otherDay = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2).getDayOfWeek().name().substring(0, 3);
+    String otherDay =
+        java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+            .minusDays(2)
+            .getDayOfWeek()
+            .name()
+            .substring(0, 3);
     ObjectNode body = JSON.createObjectNode().put("name", "windowed");
     ObjectNode dev = body.putArray("pipeline").addObject().put("environment", "dev");
-    dev.putObject("window").put("start", "00:00").put("end", "23:59").put("timeZone", "UTC").putArray("days").add(otherDay);
+    dev.putObject("window")
+        .put("start", "00:00")
+        .put("end", "23:59")
+        .put("timeZone", "UTC")
+        .putArray("days")
+        .add(otherDay);
     body.putObject("template").set("body", JSON.readTree(Fixtures.ORDERS_TEMPLATE));
     assertEquals(201, admin.send("POST", "/v1/apps", JSON.writeValueAsString(body)).status());
-    assertEquals(201, admin.send("PUT", "/v1/apps/windowed/environments/dev",
-        "{\"tier\":\"dev\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}").status());
-    assertEquals(201, admin.send("POST", "/v1/apps/windowed/releases", "{\"version\":\"1.0.0\",\"artifactUri\":"
-        + "\"s3://artifacts/w.zip\",\"digest\":\"" + LocalCloudTest.DIGEST + "\"}").status());
-    ApiClient.Reply refused = rita.send("POST", "/v1/apps/windowed/promotions", "{\"version\":\"1.0.0\"}");
+    assertEquals(
+        201,
+        admin
+            .send(
+                "PUT",
+                "/v1/apps/windowed/environments/dev",
+                "{\"tier\":\"dev\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}")
+            .status());
+    assertEquals(
+        201,
+        admin
+            .send(
+                "POST",
+                "/v1/apps/windowed/releases",
+                "{\"version\":\"1.0.0\",\"artifactUri\":"
+                    + "\"s3://artifacts/w.zip\",\"digest\":\""
+                    + LocalCloudTest.DIGEST
+                    + "\"}")
+            .status());
+    ApiClient.Reply refused =
+        rita.send("POST", "/v1/apps/windowed/promotions", "{\"version\":\"1.0.0\"}");
     assertEquals(409, refused.status(), refused.body());
     assertEquals("window_closed", refused.json().path("code").asText());
-    assertEquals(0, admin.get("/v1/apps/windowed/promotions").json().path("items").size(), "nothing was started");
+    assertEquals(
+        0,
+        admin.get("/v1/apps/windowed/promotions").json().path("items").size(),
+        "nothing was started");
   }
 
   @Test
   void anAppThatQueues_letsTheNewerPromotionWaitUntilTheOlderHasLeftTheStage() throws Exception {
     registerApp("queued", 300, "queue");
     String older = promote(rita, "queued", "{\"version\":\"1.0.0\"}");
-    String olderApproval = await("queued", older, awaitingApprovalIn("staging"), "the staging approval")
-        .path("pendingApprovals").path(0).path("approvalId").asText();
+    String olderApproval =
+        await("queued", older, awaitingApprovalIn("staging"), "the staging approval")
+            .path("pendingApprovals")
+            .path(0)
+            .path("approvalId")
+            .asText();
     String newer = promote(rita, "queued", "{\"version\":\"1.1.0\"}");
-    // The newer one passes dev, then waits at staging's gate (retried by the workflow) instead of superseding.
+    // The newer one passes dev, then waits at staging's gate (retried by the workflow) instead of
+    // superseding.
     Thread.sleep(3000);
     JsonNode waitingBehind = admin.get("/v1/apps/queued/promotions/" + newer).json();
     assertEquals("running", waitingBehind.path("status").asText(), waitingBehind.toString());
-    assertEquals(0, waitingBehind.path("pendingApprovals").size(), "it has not asked for staging yet");
-    assertEquals("running", admin.get("/v1/apps/queued/promotions/" + older).json().path("status").asText(),
+    assertEquals(
+        0, waitingBehind.path("pendingApprovals").size(), "it has not asked for staging yet");
+    assertEquals(
+        "running",
+        admin.get("/v1/apps/queued/promotions/" + older).json().path("status").asText(),
         "the older promotion is not superseded");
     assertEquals("approved", decide(sam, olderApproval, "approve").json().path("status").asText());
     JsonNode turn = await("queued", newer, awaitingApprovalIn("staging"), "its turn at staging");

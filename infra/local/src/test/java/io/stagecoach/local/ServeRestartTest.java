@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -23,16 +22,19 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
- * Durability of the local Step Functions across a hard stop: {@code stagecoach serve} runs as its own
- * process, is killed with SIGKILL while an execution waits for a task token (or sleeps in a Wait state),
- * and the restarted serve carries the execution on to its end.
+ * Durability of the local Step Functions across a hard stop: {@code stagecoach serve} runs as its
+ * own process, is killed with SIGKILL while an execution waits for a task token (or sleeps in a
+ * Wait state), and the restarted serve carries the execution on to its end.
  */
 class ServeRestartTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /** Waits for a token it puts on the default bus (no rule listens), then waits 2 s more, then ends. */
-  private static final String DEFINITION = """
+  /**
+   * Waits for a token it puts on the default bus (no rule listens), then waits 2 s more, then ends.
+   */
+  private static final String DEFINITION =
+      """
       {"StartAt": "Ask",
        "States": {
          "Ask": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents.waitForTaskToken",
@@ -43,7 +45,8 @@ class ServeRestartTest {
          "Done": {"Type": "Succeed"}}}""";
 
   @Test
-  void executionWaitingForAToken_survivesSigkillOfServe_andCompletesWhenTheTokenArrives(@TempDir Path dir) throws Exception {
+  void executionWaitingForAToken_survivesSigkillOfServe_andCompletesWhenTheTokenArrives(
+      @TempDir Path dir) throws Exception {
     int port = ServeProcesses.freePort();
     List<Process> started = new ArrayList<>();
     try {
@@ -51,9 +54,16 @@ class ServeRestartTest {
       String executionArn;
       String token;
       try (SfnClient sfn = client(port)) {
-        String machine = sfn.createStateMachine(r -> r.name("approval").definition(DEFINITION)
-            .roleArn("arn:aws:iam::000000000000:role/local")).stateMachineArn();
-        executionArn = sfn.startExecution(r -> r.stateMachineArn(machine).input("{\"release\":\"1.0.0\"}")).executionArn();
+        String machine =
+            sfn.createStateMachine(
+                    r ->
+                        r.name("approval")
+                            .definition(DEFINITION)
+                            .roleArn("arn:aws:iam::000000000000:role/local"))
+                .stateMachineArn();
+        executionArn =
+            sfn.startExecution(r -> r.stateMachineArn(machine).input("{\"release\":\"1.0.0\"}"))
+                .executionArn();
         token = awaitToken(sfn, executionArn);
       }
       serve.destroyForcibly().waitFor();
@@ -61,7 +71,9 @@ class ServeRestartTest {
 
       Process again = ServeProcesses.start(dir, port, started);
       try (SfnClient sfn = client(port)) {
-        assertEquals(ExecutionStatus.RUNNING, sfn.describeExecution(r -> r.executionArn(executionArn)).status(),
+        assertEquals(
+            ExecutionStatus.RUNNING,
+            sfn.describeExecution(r -> r.executionArn(executionArn)).status(),
             "the restarted serve still waits for the token");
         sfn.sendTaskSuccess(r -> r.taskToken(token).output("{\"approved\":true}"));
         // Kill it again in the Wait state: the rest of the wait happens after the second restart.
@@ -77,7 +89,8 @@ class ServeRestartTest {
           status = sfn.describeExecution(r -> r.executionArn(executionArn)).status();
         }
         assertEquals(ExecutionStatus.SUCCEEDED, status);
-        JsonNode output = MAPPER.readTree(sfn.describeExecution(r -> r.executionArn(executionArn)).output());
+        JsonNode output =
+            MAPPER.readTree(sfn.describeExecution(r -> r.executionArn(executionArn)).output());
         assertTrue(output.at("/answer/approved").asBoolean(), output.toString());
         assertEquals("1.0.0", output.get("release").asText());
       }
@@ -90,19 +103,23 @@ class ServeRestartTest {
   }
 
   /**
-   * The token the execution waits for, once the wait is durable: the local service checkpoints the token
-   * before it records TaskSubmitted.
+   * The token the execution waits for, once the wait is durable: the local service checkpoints the
+   * token before it records TaskSubmitted.
    */
   private static String awaitToken(SfnClient sfn, String executionArn) throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
     while (Instant.now().isBefore(deadline)) {
-      List<HistoryEvent> events = sfn.getExecutionHistory(r -> r.executionArn(executionArn)).events();
+      List<HistoryEvent> events =
+          sfn.getExecutionHistory(r -> r.executionArn(executionArn)).events();
       boolean submitted = events.stream().anyMatch(e -> e.taskSubmittedEventDetails() != null);
       for (HistoryEvent e : submitted ? events : List.<HistoryEvent>of()) {
         if (e.taskScheduledEventDetails() != null) {
           JsonNode parameters = MAPPER.readTree(e.taskScheduledEventDetails().parameters());
           JsonNode detail = parameters.at("/Entries/0/Detail");
-          JsonNode token = detail.isTextual() ? MAPPER.readTree(detail.asText()).get("token") : detail.get("token");
+          JsonNode token =
+              detail.isTextual()
+                  ? MAPPER.readTree(detail.asText()).get("token")
+                  : detail.get("token");
           if (token != null) {
             return token.asText();
           }
@@ -117,11 +134,9 @@ class ServeRestartTest {
     return SfnClient.builder()
         .endpointOverride(URI.create("http://127.0.0.1:" + port))
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
         .httpClientBuilder(UrlConnectionHttpClient.builder())
         .build();
   }
-
-
-
 }

@@ -33,10 +33,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Slack end to end on the local cloud, from the synthesized template: signed requests to the REST API's
- * {@code /slack/commands} and {@code /slack/interactions}, the webhook function reading its signing secret from
- * the local secret store, slow commands finished by its own asynchronous invocation, the notifier posting
- * approval requests with the bot token, and everything Slack would receive arriving at a local receiver.
+ * Slack end to end on the local cloud, from the synthesized template: signed requests to the REST
+ * API's {@code /slack/commands} and {@code /slack/interactions}, the webhook function reading its
+ * signing secret from the local secret store, slow commands finished by its own asynchronous
+ * invocation, the notifier posting approval requests with the bot token, and everything Slack would
+ * receive arriving at a local receiver.
  */
 class SlackEndToEndTest {
 
@@ -49,19 +50,24 @@ class SlackEndToEndTest {
   private static final String SAM = "U02SAM";
   private static final AtomicInteger REQUESTS = new AtomicInteger();
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static LocalCloud cloud;
   private static ApiClient admin;
   private static SlackReceiver slack;
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void start() throws Exception {
     slack = new SlackReceiver();
-    cloud = LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0).withFunctionEnvironment(Map.of(
-        "SLACK_API_URL", slack.apiUrl().toString(),
-        "SLACK_HOOKS_URL", slack.url().toString())));
+    cloud =
+        LocalCloud.start(
+            LocalCloud.Options.defaults(dir)
+                .withPort(0)
+                .withFunctionEnvironment(
+                    Map.of(
+                        "SLACK_API_URL", slack.apiUrl().toString(),
+                        "SLACK_HOOKS_URL", slack.url().toString())));
     admin = new ApiClient(cloud.endpoint(), cloud.adminToken());
     setSecret("stagecoach/slack/signing_secret", SIGNING_SECRET);
     setSecret("stagecoach/slack/bot_token", BOT_TOKEN);
@@ -76,35 +82,67 @@ class SlackEndToEndTest {
   }
 
   private static void setSecret(String name, String value) {
-    ApiClient.Reply set = admin.send("PUT", "/_stagecoach/secrets/" + name, "{\"value\":\"" + value + "\"}");
+    ApiClient.Reply set =
+        admin.send("PUT", "/_stagecoach/secrets/" + name, "{\"value\":\"" + value + "\"}");
     assertEquals(204, set.status(), set.body());
   }
 
   private static void link(String user, String principal, String role, String group) {
-    ApiClient.Reply linked = admin.send("PUT", "/v1/slack/teams/" + TEAM + "/users/" + user,
-        "{\"principal\":\"" + principal + "\",\"roles\":[\"" + role + "\"],\"groups\":[\"" + group + "\"]}");
+    ApiClient.Reply linked =
+        admin.send(
+            "PUT",
+            "/v1/slack/teams/" + TEAM + "/users/" + user,
+            "{\"principal\":\""
+                + principal
+                + "\",\"roles\":[\""
+                + role
+                + "\"],\"groups\":[\""
+                + group
+                + "\"]}");
     assertEquals(201, linked.status(), linked.body());
   }
 
-  /** {@code app}: dev, then prod (1 of staff approves), with release 1.0.0 and its approvals posted to #releases. */
+  /**
+   * {@code app}: dev, then prod (1 of staff approves), with release 1.0.0 and its approvals posted
+   * to #releases.
+   */
   private static void registerApp(String app) throws Exception {
     ObjectNode body = JSON.createObjectNode().put("name", app);
     ArrayNode pipeline = body.putArray("pipeline");
     pipeline.add("dev");
-    pipeline.addObject().put("environment", "prod").putObject("approval").put("timeoutSeconds", 600)
-        .putArray("groups").addObject().put("group", "staff").put("min", 1);
+    pipeline
+        .addObject()
+        .put("environment", "prod")
+        .putObject("approval")
+        .put("timeoutSeconds", 600)
+        .putArray("groups")
+        .addObject()
+        .put("group", "staff")
+        .put("min", 1);
     body.putObject("template").set("body", JSON.readTree(Fixtures.ORDERS_TEMPLATE));
     ApiClient.Reply created = admin.send("POST", "/v1/apps", JSON.writeValueAsString(body));
     assertEquals(201, created.status(), created.body());
     for (String env : List.of("dev", "prod")) {
-      ApiClient.Reply put = admin.send("PUT", "/v1/apps/" + app + "/environments/" + env,
-          "{\"tier\":\"" + env + "\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}");
+      ApiClient.Reply put =
+          admin.send(
+              "PUT",
+              "/v1/apps/" + app + "/environments/" + env,
+              "{\"tier\":\"" + env + "\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}");
       assertEquals(201, put.status(), put.body());
     }
-    ApiClient.Reply release = admin.send("POST", "/v1/apps/" + app + "/releases", "{\"version\":\"1.0.0\","
-        + "\"artifactUri\":\"s3://artifacts/" + app + "-1.0.0.zip\",\"digest\":\"" + LocalCloudTest.DIGEST + "\"}");
+    ApiClient.Reply release =
+        admin.send(
+            "POST",
+            "/v1/apps/" + app + "/releases",
+            "{\"version\":\"1.0.0\","
+                + "\"artifactUri\":\"s3://artifacts/"
+                + app
+                + "-1.0.0.zip\",\"digest\":\""
+                + LocalCloudTest.DIGEST
+                + "\"}");
     assertEquals(201, release.status(), release.body());
-    ApiClient.Reply channel = admin.send("PUT", "/v1/apps/" + app + "/slack", "{\"channel\":\"" + CHANNEL + "\"}");
+    ApiClient.Reply channel =
+        admin.send("PUT", "/v1/apps/" + app + "/slack", "{\"channel\":\"" + CHANNEL + "\"}");
     assertEquals(201, channel.status(), channel.body());
   }
 
@@ -116,7 +154,9 @@ class SlackEndToEndTest {
     }
   }
 
-  /** The form body of {@code /stagecoach <text>} typed by {@code user}; its response URL is unique. */
+  /**
+   * The form body of {@code /stagecoach <text>} typed by {@code user}; its response URL is unique.
+   */
   private static String command(String user, String text) {
     int n = REQUESTS.incrementAndGet();
     Map<String, String> fields = new LinkedHashMap<>();
@@ -140,34 +180,45 @@ class SlackEndToEndTest {
   private static String responsePath(String body) {
     for (String field : body.split("&")) {
       if (field.startsWith("response_url=")) {
-        return URI.create(java.net.URLDecoder.decode(field.substring(13), StandardCharsets.UTF_8)).getPath();
+        return URI.create(java.net.URLDecoder.decode(field.substring(13), StandardCharsets.UTF_8))
+            .getPath();
       }
     }
     throw new AssertionError("no response_url in " + body);
   }
 
-  private static Sent post(String path, String body, Map<String, String> slackHeaders) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(cloud.endpoint().resolve(path))
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("User-Agent", "Slackbot 1.0 (+https://api.slack.com/robots)")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+  private static Sent post(String path, String body, Map<String, String> slackHeaders)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(cloud.endpoint().resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("User-Agent", "Slackbot 1.0 (+https://api.slack.com/robots)")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     slackHeaders.forEach(request::header);
-    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    return new Sent(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+    HttpResponse<String> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return new Sent(
+        response.statusCode(),
+        response.headers().firstValue("Content-Type").orElse(""),
+        response.body());
   }
 
   private static Map<String, String> signature(String secret, Instant at, String body) {
     String timestamp = Long.toString(at.getEpochSecond());
-    return Map.of("X-Slack-Request-Timestamp", timestamp,
-        "X-Slack-Signature", new SlackRequestSignature(secret).sign(timestamp, body));
+    return Map.of(
+        "X-Slack-Request-Timestamp",
+        timestamp,
+        "X-Slack-Signature",
+        new SlackRequestSignature(secret).sign(timestamp, body));
   }
 
   private static Sent signed(String path, String body) throws Exception {
     return post(path, body, signature(SIGNING_SECRET, Instant.now(), body));
   }
 
-  private static JsonNode awaitJson(String path, Predicate<JsonNode> until, String what) throws Exception {
+  private static JsonNode awaitJson(String path, Predicate<JsonNode> until, String what)
+      throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     JsonNode last = null;
     while (Instant.now().isBefore(deadline)) {
@@ -187,12 +238,16 @@ class SlackEndToEndTest {
   void unsignedStaleOrWronglySignedRequests_areAnswered401_andChangeNothing() throws Exception {
     registerApp("guarded");
     String body = command(RITA, "deploy guarded 1.0.0 to dev");
-    List<Map<String, String>> refused = List.of(
-        Map.of(),
-        signature(SIGNING_SECRET, Instant.now().minus(Duration.ofMinutes(6)), body),
-        signature("not-the-signing-secret", Instant.now(), body),
-        Map.of("X-Slack-Request-Timestamp", Long.toString(Instant.now().getEpochSecond()),
-            "X-Slack-Signature", "v0=" + "0".repeat(64)));
+    List<Map<String, String>> refused =
+        List.of(
+            Map.of(),
+            signature(SIGNING_SECRET, Instant.now().minus(Duration.ofMinutes(6)), body),
+            signature("not-the-signing-secret", Instant.now(), body),
+            Map.of(
+                "X-Slack-Request-Timestamp",
+                Long.toString(Instant.now().getEpochSecond()),
+                "X-Slack-Signature",
+                "v0=" + "0".repeat(64)));
 
     for (Map<String, String> headers : refused) {
       for (String route : List.of("/slack/commands", "/slack/interactions")) {
@@ -204,13 +259,17 @@ class SlackEndToEndTest {
     }
 
     Thread.sleep(500);
-    assertEquals(0, admin.get("/v1/apps/guarded/environments/dev/deployments").json().path("items").size());
+    assertEquals(
+        0, admin.get("/v1/apps/guarded/environments/dev/deployments").json().path("items").size());
     assertFalse(admin.get("/v1/apps/guarded/environments/dev").json().has("deployedVersion"));
-    assertTrue(slack.calls().stream().noneMatch(c -> c.path().equals(responsePath(body))), "nothing was answered");
+    assertTrue(
+        slack.calls().stream().noneMatch(c -> c.path().equals(responsePath(body))),
+        "nothing was answered");
   }
 
   @Test
-  void signedDeployCommand_isAcknowledgedAtOnce_deploysEndToEnd_andAnswersThroughTheResponseUrl() throws Exception {
+  void signedDeployCommand_isAcknowledgedAtOnce_deploysEndToEnd_andAnswersThroughTheResponseUrl()
+      throws Exception {
     registerApp("shop");
     String body = command(RITA, "deploy shop 1.0.0 to dev");
 
@@ -218,14 +277,28 @@ class SlackEndToEndTest {
 
     assertEquals(200, ack.status(), ack.body());
     assertEquals("ephemeral", ack.json().path("response_type").asText());
-    assertTrue(ack.json().path("text").asText().startsWith("Working on it: /stagecoach deploy shop 1.0.0 to dev"),
+    assertTrue(
+        ack.json()
+            .path("text")
+            .asText()
+            .startsWith("Working on it: /stagecoach deploy shop 1.0.0 to dev"),
         ack.body());
-    SlackReceiver.Call answer = slack.await(c -> c.path().equals(responsePath(body)), Duration.ofSeconds(30));
+    SlackReceiver.Call answer =
+        slack.await(c -> c.path().equals(responsePath(body)), Duration.ofSeconds(30));
     JsonNode reply = JSON.readTree(answer.body());
     assertEquals("in_channel", reply.path("response_type").asText());
-    assertTrue(reply.path("text").asText().startsWith("rita is deploying shop 1.0.0 to dev (deployment d-"), answer.body());
+    assertTrue(
+        reply
+            .path("text")
+            .asText()
+            .startsWith("rita is deploying shop 1.0.0 to dev (deployment d-"),
+        answer.body());
 
-    JsonNode dev = awaitJson("/v1/apps/shop/environments/dev", env -> env.has("deployedVersion"), "the deploy to dev");
+    JsonNode dev =
+        awaitJson(
+            "/v1/apps/shop/environments/dev",
+            env -> env.has("deployedVersion"),
+            "the deploy to dev");
     assertEquals("1.0.0", dev.path("deployedVersion").asText());
     JsonNode history = admin.get("/v1/apps/shop/environments/dev/deployments").json().path("items");
     assertEquals(1, history.size());
@@ -253,19 +326,26 @@ class SlackEndToEndTest {
 
     assertEquals(200, sent.status(), sent.body());
     assertEquals("ephemeral", sent.json().path("response_type").asText());
-    assertTrue(sent.json().path("text").asText().contains("is not linked to a Stagecoach principal"), sent.body());
+    assertTrue(
+        sent.json().path("text").asText().contains("is not linked to a Stagecoach principal"),
+        sent.body());
     assertFalse(admin.get("/v1/apps/locked/environments/prod").json().has("frozen"));
   }
 
   @Test
-  void promotionReachingAnApproval_postsBlockKitToTheChannel_andASignedClickApproves_butNotTheRequesters()
-      throws Exception {
+  void
+      promotionReachingAnApproval_postsBlockKitToTheChannel_andASignedClickApproves_butNotTheRequesters()
+          throws Exception {
     registerApp("store");
     Sent ack = signed("/slack/commands", command(RITA, "promote store 1.0.0"));
     assertEquals(200, ack.status(), ack.body());
 
-    // The promotion deploys dev, then waits at prod's approval, which the notifier posts with the bot token.
-    SlackReceiver.Call posted = slack.await(c -> c.isPostMessage() && c.body().contains("store 1.0.0 to prod"), Duration.ofSeconds(60));
+    // The promotion deploys dev, then waits at prod's approval, which the notifier posts with the
+    // bot token.
+    SlackReceiver.Call posted =
+        slack.await(
+            c -> c.isPostMessage() && c.body().contains("store 1.0.0 to prod"),
+            Duration.ofSeconds(60));
     assertEquals("Bearer " + BOT_TOKEN, posted.header("Authorization").orElse(""));
     JsonNode message = JSON.readTree(posted.body());
     assertEquals(CHANNEL, message.path("channel").asText());
@@ -274,28 +354,56 @@ class SlackEndToEndTest {
     assertEquals("approval.approve", buttons.get(0).path("action_id").asText());
     assertEquals("approval.reject", buttons.get(1).path("action_id").asText());
     String approvalId = buttons.get(0).path("value").asText();
-    assertEquals("pending", admin.get("/v1/approvals/" + approvalId).json().path("status").asText());
+    assertEquals(
+        "pending", admin.get("/v1/approvals/" + approvalId).json().path("status").asText());
 
     // Rita asked for the promotion: her click is refused, and the message stays as it is.
     Click ritasClick = click(RITA, buttons.get(0));
     assertEquals(200, signed("/slack/interactions", ritasClick.body()).status());
-    JsonNode refusal = JSON.readTree(slack.await(c -> c.path().equals(ritasClick.responsePath()), Duration.ofSeconds(10)).body());
-    assertTrue(refusal.path("text").asText().startsWith("Refused (self_approval)"), refusal.toString());
+    JsonNode refusal =
+        JSON.readTree(
+            slack
+                .await(c -> c.path().equals(ritasClick.responsePath()), Duration.ofSeconds(10))
+                .body());
+    assertTrue(
+        refusal.path("text").asText().startsWith("Refused (self_approval)"), refusal.toString());
     assertFalse(refusal.path("replace_original").asBoolean());
-    assertEquals("pending", admin.get("/v1/approvals/" + approvalId).json().path("status").asText());
+    assertEquals(
+        "pending", admin.get("/v1/approvals/" + approvalId).json().path("status").asText());
 
-    // Sam may approve: the approval is granted, the message replaced, and the promotion reaches prod.
+    // Sam may approve: the approval is granted, the message replaced, and the promotion reaches
+    // prod.
     Click samsClick = click(SAM, buttons.get(0));
     assertEquals(200, signed("/slack/interactions", samsClick.body()).status());
-    JsonNode decided = JSON.readTree(slack.await(c -> c.path().equals(samsClick.responsePath()), Duration.ofSeconds(10)).body());
+    JsonNode decided =
+        JSON.readTree(
+            slack
+                .await(c -> c.path().equals(samsClick.responsePath()), Duration.ofSeconds(10))
+                .body());
     assertTrue(decided.path("replace_original").asBoolean());
     assertEquals("Approved: store 1.0.0 to prod", decided.path("text").asText());
-    assertTrue(decided.path("blocks").get(0).path("text").path("text").asText().startsWith("*Approved* by <@" + SAM + ">"));
-    assertEquals("approved", admin.get("/v1/approvals/" + approvalId).json().path("status").asText());
+    assertTrue(
+        decided
+            .path("blocks")
+            .get(0)
+            .path("text")
+            .path("text")
+            .asText()
+            .startsWith("*Approved* by <@" + SAM + ">"));
+    assertEquals(
+        "approved", admin.get("/v1/approvals/" + approvalId).json().path("status").asText());
 
-    JsonNode prod = awaitJson("/v1/apps/store/environments/prod", env -> env.has("deployedVersion"), "the deploy to prod");
+    JsonNode prod =
+        awaitJson(
+            "/v1/apps/store/environments/prod",
+            env -> env.has("deployedVersion"),
+            "the deploy to prod");
     assertEquals("1.0.0", prod.path("deployedVersion").asText());
-    assertEquals(1, slack.calls().stream().filter(c -> c.isPostMessage() && c.body().contains("store 1.0.0 to prod")).count(),
+    assertEquals(
+        1,
+        slack.calls().stream()
+            .filter(c -> c.isPostMessage() && c.body().contains("store 1.0.0 to prod"))
+            .count(),
         "the approval request was posted once");
   }
 
@@ -304,12 +412,17 @@ class SlackEndToEndTest {
     ApiClient.Reply listed = admin.get("/_stagecoach/secrets");
 
     assertEquals(200, listed.status(), listed.body());
-    assertFalse(listed.body().contains(SIGNING_SECRET) || listed.body().contains(BOT_TOKEN), listed.body());
+    assertFalse(
+        listed.body().contains(SIGNING_SECRET) || listed.body().contains(BOT_TOKEN), listed.body());
     JsonNode secrets = listed.json().path("secrets");
     assertEquals(2, secrets.size(), listed.body());
     secrets.forEach(s -> assertTrue(s.path("set").asBoolean(), s.toString()));
-    Path file = dir.resolve("secrets").resolve(URLEncoder.encode("stagecoach/slack/signing_secret", StandardCharsets.UTF_8));
-    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    Path file =
+        dir.resolve("secrets")
+            .resolve(URLEncoder.encode("stagecoach/slack/signing_secret", StandardCharsets.UTF_8));
+    assertEquals(
+        "rw-------",
+        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     assertEquals(401, new ApiClient(cloud.endpoint(), null).get("/_stagecoach/secrets").status());
   }
 
@@ -320,10 +433,18 @@ class SlackEndToEndTest {
   private static Click click(String user, JsonNode button) throws Exception {
     int n = REQUESTS.incrementAndGet();
     ObjectNode payload = JSON.createObjectNode().put("type", "block_actions");
-    payload.putObject("user").put("id", user).put("username", user.toLowerCase(java.util.Locale.ROOT)).put("team_id", TEAM);
+    payload
+        .putObject("user")
+        .put("id", user)
+        .put("username", user.toLowerCase(java.util.Locale.ROOT))
+        .put("team_id", TEAM);
     payload.put("api_app_id", "A05STAGECOACH");
-    payload.putObject("container").put("type", "message").put("message_ts", "1700000000.000100")
-        .put("channel_id", CHANNEL).put("is_ephemeral", false);
+    payload
+        .putObject("container")
+        .put("type", "message")
+        .put("message_ts", "1700000000.000100")
+        .put("channel_id", CHANNEL)
+        .put("is_ephemeral", false);
     payload.put("trigger_id", "7065743211234." + n + ".fedcba9876543210");
     payload.putObject("team").put("id", TEAM).put("domain", "stagecoach-demo");
     payload.putObject("channel").put("id", CHANNEL).put("name", "releases");
@@ -331,7 +452,8 @@ class SlackEndToEndTest {
     ObjectNode action = button.deepCopy();
     action.put("block_id", "b" + n).put("action_ts", "1700000050.000" + n);
     payload.putArray("actions").add(action);
-    return new Click("payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8),
+    return new Click(
+        "payload=" + URLEncoder.encode(JSON.writeValueAsString(payload), StandardCharsets.UTF_8),
         "/actions/" + TEAM + "/" + n + "/a" + n);
   }
 }

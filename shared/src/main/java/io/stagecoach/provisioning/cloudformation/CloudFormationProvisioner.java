@@ -50,15 +50,16 @@ import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 
 /**
- * The {@link Provisioner} on AWS. Every environment is one CloudFormation stack, {@code {app}-{env}}, in the
- * environment's account and region, and is changed only through a change set named after the deployment:
- * a repeated {@link #apply} finds that change set and carries on from where the last call stopped, so a
- * deployment is never executed twice.
+ * The {@link Provisioner} on AWS. Every environment is one CloudFormation stack, {@code
+ * {app}-{env}}, in the environment's account and region, and is changed only through a change set
+ * named after the deployment: a repeated {@link #apply} finds that change set and carries on from
+ * where the last call stopped, so a deployment is never executed twice.
  *
- * <p>Stacks take minutes; a caller with a deadline (a Lambda function) passes its time left, and when it runs
- * short the provisioner answers {@link InProgress} instead of waiting on; the same request made again later
- * collects the result. SDK errors (throttling, network) are thrown for the caller to retry; whatever
- * CloudFormation decided about the environment comes back as a {@link ProvisioningResult}.
+ * <p>Stacks take minutes; a caller with a deadline (a Lambda function) passes its time left, and
+ * when it runs short the provisioner answers {@link InProgress} instead of waiting on; the same
+ * request made again later collects the result. SDK errors (throttling, network) are thrown for the
+ * caller to retry; whatever CloudFormation decided about the environment comes back as a {@link
+ * ProvisioningResult}.
  */
 public final class CloudFormationProvisioner implements Provisioner {
 
@@ -68,7 +69,10 @@ public final class CloudFormationProvisioner implements Provisioner {
 
     void sleep(Duration duration);
 
-    /** Sleeps the calling thread; an interrupt ends the wait with an exception and leaves the thread interrupted. */
+    /**
+     * Sleeps the calling thread; an interrupt ends the wait with an exception and leaves the thread
+     * interrupted.
+     */
     static Sleeper thread() {
       return duration -> {
         try {
@@ -81,26 +85,45 @@ public final class CloudFormationProvisioner implements Provisioner {
     }
   }
 
-  /** Stagecoach templates may create IAM resources and use transforms (SAM, modules); CloudFormation asks for both. */
+  /**
+   * Stagecoach templates may create IAM resources and use transforms (SAM, modules); CloudFormation
+   * asks for both.
+   */
   static final List<Capability> CAPABILITIES =
-      List.of(Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM, Capability.CAPABILITY_AUTO_EXPAND);
+      List.of(
+          Capability.CAPABILITY_IAM,
+          Capability.CAPABILITY_NAMED_IAM,
+          Capability.CAPABILITY_AUTO_EXPAND);
 
-  /** Time kept back from the caller's budget, to answer and record {@link InProgress} before it is stopped. */
+  /**
+   * Time kept back from the caller's budget, to answer and record {@link InProgress} before it is
+   * stopped.
+   */
   static final Duration MARGIN = Duration.ofSeconds(20);
 
   private static final Duration FIRST_STACK_POLL = Duration.ofSeconds(5);
   private static final Duration LONGEST_STACK_POLL = Duration.ofSeconds(15);
   private static final Duration FIRST_CHANGE_SET_POLL = Duration.ofSeconds(2);
   private static final Duration LONGEST_CHANGE_SET_POLL = Duration.ofSeconds(10);
-  /** DescribeStackEvents pages (of up to 100 events) read when looking for why an operation failed. */
+
+  /**
+   * DescribeStackEvents pages (of up to 100 events) read when looking for why an operation failed.
+   */
   private static final int MAX_EVENT_PAGES = 10;
+
   private static final int MAX_DESCRIPTION = 1024;
 
-  private static final Set<String> DEPLOYED = Set.of("CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE");
+  private static final Set<String> DEPLOYED =
+      Set.of("CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE");
   private static final Set<String> ROLLED_BACK =
-      Set.of("ROLLBACK_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_ROLLBACK_COMPLETE", "DELETE_COMPLETE");
+      Set.of(
+          "ROLLBACK_COMPLETE",
+          "UPDATE_ROLLBACK_COMPLETE",
+          "IMPORT_ROLLBACK_COMPLETE",
+          "DELETE_COMPLETE");
   private static final Set<String> OPERATION_STARTS =
-      Set.of("CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "IMPORT_IN_PROGRESS");
+      Set.of(
+          "CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "IMPORT_IN_PROGRESS");
   private static final String STACK_TYPE = "AWS::CloudFormation::Stack";
 
   private final Function<Environment, CloudFormationClient> clients;
@@ -113,10 +136,14 @@ public final class CloudFormationProvisioner implements Provisioner {
    *     {@link RefusedRequestException} for a target Stagecoach must not deploy to
    * @param clock names the change sets of plans
    * @param sleeper waits between polls
-   * @param timeLeft how long the caller may still run (a Lambda function's remaining time, for example)
+   * @param timeLeft how long the caller may still run (a Lambda function's remaining time, for
+   *     example)
    */
   public CloudFormationProvisioner(
-      Function<Environment, CloudFormationClient> clients, Clock clock, Sleeper sleeper, Supplier<Duration> timeLeft) {
+      Function<Environment, CloudFormationClient> clients,
+      Clock clock,
+      Sleeper sleeper,
+      Supplier<Duration> timeLeft) {
     this.clients = clients;
     this.clock = clock;
     this.sleeper = sleeper;
@@ -124,13 +151,14 @@ public final class CloudFormationProvisioner implements Provisioner {
   }
 
   /**
-   * The provisioner of the Stagecoach control plane: for each (account, region, tier) a client acting as the role
-   * {@code arn:aws:iam::{account}:role/{roleNamePrefix}{tier}}, assumed with {@code base} credentials through STS.
-   * Environments in accounts outside {@code allowedAccounts} are refused ({@code Failed}; {@code plan} throws
-   * {@link RefusedRequestException}).
+   * The provisioner of the Stagecoach control plane: for each (account, region, tier) a client
+   * acting as the role {@code arn:aws:iam::{account}:role/{roleNamePrefix}{tier}}, assumed with
+   * {@code base} credentials through STS. Environments in accounts outside {@code allowedAccounts}
+   * are refused ({@code Failed}; {@code plan} throws {@link RefusedRequestException}).
    *
    * @param defaultRegion the region of STS, and of environments that name none
-   * @param roleNamePrefix {@code stagecoach-deploy-} for the roles the Stagecoach deploy-role template makes
+   * @param roleNamePrefix {@code stagecoach-deploy-} for the roles the Stagecoach deploy-role
+   *     template makes
    */
   public static CloudFormationProvisioner assumingDeployRoles(
       Region defaultRegion,
@@ -140,16 +168,20 @@ public final class CloudFormationProvisioner implements Provisioner {
       Clock clock,
       Supplier<Duration> timeLeft) {
     return new CloudFormationProvisioner(
-        new DeployRoleClients(defaultRegion, base, roleNamePrefix, allowedAccounts), clock, Sleeper.thread(), timeLeft);
+        new DeployRoleClients(defaultRegion, base, roleNamePrefix, allowedAccounts),
+        clock,
+        Sleeper.thread(),
+        timeLeft);
   }
 
   // ------------------------------------------------------------ plan
 
   /**
-   * Makes a change set, reads it and deletes it again, with the stack CloudFormation made for it when there was
-   * none: a plan leaves nothing behind.
+   * Makes a change set, reads it and deletes it again, with the stack CloudFormation made for it
+   * when there was none: a plan leaves nothing behind.
    *
-   * @throws RefusedRequestException when the target is refused or CloudFormation rejects the template
+   * @throws RefusedRequestException when the target is refused or CloudFormation rejects the
+   *     template
    */
   @Override
   public Plan plan(ProvisioningRequest request) {
@@ -160,7 +192,8 @@ public final class CloudFormationProvisioner implements Provisioner {
     CloudFormationClient cfn = clients.apply(request.environment());
     String stack = request.stackName();
     Optional<Stack> current = findStack(cfn, stack);
-    // Only a stack that this plan brings into being is removed afterwards; a REVIEW_IN_PROGRESS stack that
+    // Only a stack that this plan brings into being is removed afterwards; a REVIEW_IN_PROGRESS
+    // stack that
     // was already there may hold another deployment's change set.
     boolean stackMadeForPlan = current.isEmpty();
     String name = ChangeSetNames.forPlan(request.deploymentId(), clock.instant());
@@ -180,8 +213,16 @@ public final class CloudFormationProvisioner implements Provisioner {
   }
 
   private Plan readPlan(CloudFormationClient cfn, String stack, String name) {
-    DescribeChangeSetResponse changeSet = awaitChangeSet(cfn, stack, name).orElseThrow(() ->
-        new IllegalStateException("change set " + name + " of " + stack + " was still being made when time ran out"));
+    DescribeChangeSetResponse changeSet =
+        awaitChangeSet(cfn, stack, name)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "change set "
+                            + name
+                            + " of "
+                            + stack
+                            + " was still being made when time ran out"));
     if (changeSet.status() == ChangeSetStatus.FAILED) {
       if (containsNoChanges(changeSet)) {
         return Plan.NOTHING;
@@ -191,7 +232,8 @@ public final class CloudFormationProvisioner implements Provisioner {
     return planOf(cfn, changeSet);
   }
 
-  private static void removePlanLeftovers(CloudFormationClient cfn, String stack, String name, boolean stackMadeForPlan) {
+  private static void removePlanLeftovers(
+      CloudFormationClient cfn, String stack, String name, boolean stackMadeForPlan) {
     cfn.deleteChangeSet(r -> r.stackName(stack).changeSetName(name));
     if (stackMadeForPlan) {
       cfn.deleteStack(r -> r.stackName(stack));
@@ -217,8 +259,14 @@ public final class CloudFormationProvisioner implements Provisioner {
     if (findChangeSet(cfn, stack, name).isEmpty()) {
       Optional<Stack> current = findStack(cfn, stack);
       if (current.isPresent() && isBusy(current.get())) {
-        return new InProgress("stack " + stack + " is " + current.get().stackStatusAsString()
-            + "; deployment " + request.deploymentId() + " starts when it has finished");
+        return new InProgress(
+            "stack "
+                + stack
+                + " is "
+                + current.get().stackStatusAsString()
+                + "; deployment "
+                + request.deploymentId()
+                + " starts when it has finished");
       }
       try {
         createChangeSet(cfn, request, name, typeFor(current));
@@ -229,8 +277,12 @@ public final class CloudFormationProvisioner implements Provisioner {
     return deploy(cfn, request, name);
   }
 
-  /** Carries the deployment's change set on from wherever it is: being made, made, executing or executed. */
-  private ProvisioningResult deploy(CloudFormationClient cfn, ProvisioningRequest request, String name) {
+  /**
+   * Carries the deployment's change set on from wherever it is: being made, made, executing or
+   * executed.
+   */
+  private ProvisioningResult deploy(
+      CloudFormationClient cfn, ProvisioningRequest request, String name) {
     String stack = request.stackName();
     Optional<DescribeChangeSetResponse> ready = awaitChangeSet(cfn, stack, name);
     if (ready.isEmpty()) {
@@ -243,23 +295,43 @@ public final class CloudFormationProvisioner implements Provisioner {
       }
       Optional<Stack> current = findStack(cfn, stack);
       current.ifPresent(s -> protect(cfn, request));
-      return new Succeeded(Plan.NOTHING, current.map(CloudFormationProvisioner::outputsOf).orElse(Map.of()));
+      return new Succeeded(
+          Plan.NOTHING, current.map(CloudFormationProvisioner::outputsOf).orElse(Map.of()));
     }
     if (changeSet.status() != ChangeSetStatus.CREATE_COMPLETE) {
-      return new Failed("change set " + name + " of stack " + stack + " is " + changeSet.statusAsString()
-          + " and was never executed; deploy again", Plan.NOTHING);
+      return new Failed(
+          "change set "
+              + name
+              + " of stack "
+              + stack
+              + " is "
+              + changeSet.statusAsString()
+              + " and was never executed; deploy again",
+          Plan.NOTHING);
     }
     Plan plan = planOf(cfn, changeSet);
     ExecutionStatus execution = changeSet.executionStatus();
     if (execution == ExecutionStatus.AVAILABLE) {
       cfn.executeChangeSet(r -> r.stackName(stack).changeSetName(name));
     } else if (execution == ExecutionStatus.OBSOLETE) {
-      return new Failed("stack " + stack + " was updated by another deployment before change set " + name
-          + " was executed; deploy again", plan);
-    } else if (execution != ExecutionStatus.EXECUTE_IN_PROGRESS && execution != ExecutionStatus.EXECUTE_COMPLETE
+      return new Failed(
+          "stack "
+              + stack
+              + " was updated by another deployment before change set "
+              + name
+              + " was executed; deploy again",
+          plan);
+    } else if (execution != ExecutionStatus.EXECUTE_IN_PROGRESS
+        && execution != ExecutionStatus.EXECUTE_COMPLETE
         && execution != ExecutionStatus.EXECUTE_FAILED) {
-      return new Failed("change set " + name + " of stack " + stack + " cannot be executed: "
-          + changeSet.executionStatusAsString(), plan);
+      return new Failed(
+          "change set "
+              + name
+              + " of stack "
+              + stack
+              + " cannot be executed: "
+              + changeSet.executionStatusAsString(),
+          plan);
     }
     // Also on a repeated call: the previous one may have stopped between executing and protecting.
     protect(cfn, request);
@@ -288,11 +360,15 @@ public final class CloudFormationProvisioner implements Provisioner {
     }
   }
 
-  /** Termination protection follows the environment's protection, so a protected stack cannot be deleted by hand. */
+  /**
+   * Termination protection follows the environment's protection, so a protected stack cannot be
+   * deleted by hand.
+   */
   private static void protect(CloudFormationClient cfn, ProvisioningRequest request) {
-    cfn.updateTerminationProtection(r -> r
-        .stackName(request.stackName())
-        .enableTerminationProtection(request.environment().isProtected()));
+    cfn.updateTerminationProtection(
+        r ->
+            r.stackName(request.stackName())
+                .enableTerminationProtection(request.environment().isProtected()));
   }
 
   // ------------------------------------------------------------ destroy
@@ -312,19 +388,29 @@ public final class CloudFormationProvisioner implements Provisioner {
     }
     Environment environment = request.environment();
     if (environment.isProtected()) {
-      return new Failed("environment " + environment.app() + "/" + environment.name()
-          + " is protected; remove its protection before destroying it", Plan.NOTHING);
+      return new Failed(
+          "environment "
+              + environment.app()
+              + "/"
+              + environment.name()
+              + " is protected; remove its protection before destroying it",
+          Plan.NOTHING);
     }
     Stack current = found.get();
     Plan removals = removalsOf(cfn, stack);
     if (!"DELETE_IN_PROGRESS".equals(current.stackStatusAsString())) {
       if (isBusy(current)) {
-        return new InProgress("stack " + stack + " is " + current.stackStatusAsString()
-            + "; it is deleted when that has finished");
+        return new InProgress(
+            "stack "
+                + stack
+                + " is "
+                + current.stackStatusAsString()
+                + "; it is deleted when that has finished");
       }
       try {
         if (Boolean.TRUE.equals(current.enableTerminationProtection())) {
-          cfn.updateTerminationProtection(r -> r.stackName(stack).enableTerminationProtection(false));
+          cfn.updateTerminationProtection(
+              r -> r.stackName(stack).enableTerminationProtection(false));
         }
         cfn.deleteStack(r -> r.stackName(stack));
       } catch (CloudFormationException e) {
@@ -362,10 +448,16 @@ public final class CloudFormationProvisioner implements Provisioner {
     String token = null;
     do {
       String page = token;
-      ListStackResourcesResponse response = cfn.listStackResources(r -> r.stackName(stack).nextToken(page));
+      ListStackResourcesResponse response =
+          cfn.listStackResources(r -> r.stackName(stack).nextToken(page));
       for (StackResourceSummary resource : response.stackResourceSummaries()) {
-        removals.add(new ResourceChange(
-            resource.logicalResourceId(), resource.resourceType(), ResourceChange.Action.REMOVE, false, true));
+        removals.add(
+            new ResourceChange(
+                resource.logicalResourceId(),
+                resource.resourceType(),
+                ResourceChange.Action.REMOVE,
+                false,
+                true));
       }
       token = response.nextToken();
     } while (token != null);
@@ -380,21 +472,30 @@ public final class CloudFormationProvisioner implements Provisioner {
     String region = request.environment().region();
     try {
       Set<String> declared = declaredParameters(cfn, template, region);
-      // Secrets are dynamic references by now (StackParameters): CloudFormation reads their values itself.
-      List<Parameter> parameters = StackParameters.forDeclared(request, declared).entrySet().stream()
-          .map(p -> Parameter.builder().parameterKey(p.getKey()).parameterValue(p.getValue()).build())
-          .toList();
-      List<Tag> tags = StackParameters.tags(request).entrySet().stream()
-          .map(t -> Tag.builder().key(t.getKey()).value(t.getValue()).build())
-          .toList();
-      CreateChangeSetRequest.Builder create = CreateChangeSetRequest.builder()
-          .stackName(request.stackName())
-          .changeSetName(name)
-          .changeSetType(type)
-          .parameters(parameters)
-          .tags(tags)
-          .capabilities(CAPABILITIES)
-          .description(description(request));
+      // Secrets are dynamic references by now (StackParameters): CloudFormation reads their values
+      // itself.
+      List<Parameter> parameters =
+          StackParameters.forDeclared(request, declared).entrySet().stream()
+              .map(
+                  p ->
+                      Parameter.builder()
+                          .parameterKey(p.getKey())
+                          .parameterValue(p.getValue())
+                          .build())
+              .toList();
+      List<Tag> tags =
+          StackParameters.tags(request).entrySet().stream()
+              .map(t -> Tag.builder().key(t.getKey()).value(t.getValue()).build())
+              .toList();
+      CreateChangeSetRequest.Builder create =
+          CreateChangeSetRequest.builder()
+              .stackName(request.stackName())
+              .changeSetName(name)
+              .changeSetType(type)
+              .parameters(parameters)
+              .tags(tags)
+              .capabilities(CAPABILITIES)
+              .description(description(request));
       if (template.body().isPresent()) {
         create.templateBody(template.body().get());
       } else {
@@ -412,7 +513,8 @@ public final class CloudFormationProvisioner implements Provisioner {
   }
 
   /** The parameters the template declares: CloudFormation refuses values for any other. */
-  private static Set<String> declaredParameters(CloudFormationClient cfn, EnvironmentTemplate template, String region) {
+  private static Set<String> declaredParameters(
+      CloudFormationClient cfn, EnvironmentTemplate template, String region) {
     GetTemplateSummaryRequest.Builder summary = GetTemplateSummaryRequest.builder();
     if (template.body().isPresent()) {
       summary.templateBody(template.body().get());
@@ -425,8 +527,8 @@ public final class CloudFormationProvisioner implements Provisioner {
   }
 
   /**
-   * CloudFormation takes templates from S3 only as HTTPS URLs; an {@code s3://bucket/key} location becomes the
-   * bucket's virtual-hosted URL in the environment's region
+   * CloudFormation takes templates from S3 only as HTTPS URLs; an {@code s3://bucket/key} location
+   * becomes the bucket's virtual-hosted URL in the environment's region
    * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html).
    */
   static String templateUrl(String url, String region) {
@@ -435,27 +537,38 @@ public final class CloudFormationProvisioner implements Provisioner {
     }
     String location = url.substring("s3://".length());
     int slash = location.indexOf('/');
-    return "https://" + location.substring(0, slash) + ".s3." + region + ".amazonaws.com/"
+    return "https://"
+        + location.substring(0, slash)
+        + ".s3."
+        + region
+        + ".amazonaws.com/"
         + location.substring(slash + 1);
   }
 
   private static String description(ProvisioningRequest request) {
-    String text = "Stagecoach deployment " + request.deploymentId()
-        + request.release().map(Release::version).map(v -> " of release " + v).orElse("");
+    String text =
+        "Stagecoach deployment "
+            + request.deploymentId()
+            + request.release().map(Release::version).map(v -> " of release " + v).orElse("");
     return text.length() <= MAX_DESCRIPTION ? text : text.substring(0, MAX_DESCRIPTION);
   }
 
   /**
-   * The change set once CloudFormation has finished making it (and, after it is made, once it can be
-   * executed); empty when the time left ran out first.
+   * The change set once CloudFormation has finished making it (and, after it is made, once it can
+   * be executed); empty when the time left ran out first.
    */
-  private Optional<DescribeChangeSetResponse> awaitChangeSet(CloudFormationClient cfn, String stack, String name) {
+  private Optional<DescribeChangeSetResponse> awaitChangeSet(
+      CloudFormationClient cfn, String stack, String name) {
     Duration delay = FIRST_CHANGE_SET_POLL;
     while (true) {
-      DescribeChangeSetResponse changeSet = cfn.describeChangeSet(r -> r.stackName(stack).changeSetName(name));
+      DescribeChangeSetResponse changeSet =
+          cfn.describeChangeSet(r -> r.stackName(stack).changeSetName(name));
       ChangeSetStatus status = changeSet.status();
-      boolean beingMade = status == ChangeSetStatus.CREATE_PENDING || status == ChangeSetStatus.CREATE_IN_PROGRESS
-          || status == ChangeSetStatus.CREATE_COMPLETE && changeSet.executionStatus() == ExecutionStatus.UNAVAILABLE;
+      boolean beingMade =
+          status == ChangeSetStatus.CREATE_PENDING
+              || status == ChangeSetStatus.CREATE_IN_PROGRESS
+              || status == ChangeSetStatus.CREATE_COMPLETE
+                  && changeSet.executionStatus() == ExecutionStatus.UNAVAILABLE;
       if (!beingMade) {
         return Optional.of(changeSet);
       }
@@ -467,7 +580,8 @@ public final class CloudFormationProvisioner implements Provisioner {
     }
   }
 
-  private static Optional<DescribeChangeSetResponse> findChangeSet(CloudFormationClient cfn, String stack, String name) {
+  private static Optional<DescribeChangeSetResponse> findChangeSet(
+      CloudFormationClient cfn, String stack, String name) {
     try {
       return Optional.of(cfn.describeChangeSet(r -> r.stackName(stack).changeSetName(name)));
     } catch (ChangeSetNotFoundException e) {
@@ -486,25 +600,37 @@ public final class CloudFormationProvisioner implements Provisioner {
     String token = first.nextToken();
     while (token != null) {
       String page = token;
-      DescribeChangeSetResponse next = cfn.describeChangeSet(r -> r
-          .stackName(first.stackName()).changeSetName(first.changeSetName()).nextToken(page));
+      DescribeChangeSetResponse next =
+          cfn.describeChangeSet(
+              r ->
+                  r.stackName(first.stackName())
+                      .changeSetName(first.changeSetName())
+                      .nextToken(page));
       changes.addAll(next.changes());
       token = next.nextToken();
     }
     List<ResourceChange> plan = new ArrayList<>();
     for (Change change : changes) {
-      software.amazon.awssdk.services.cloudformation.model.ResourceChange resource = change.resourceChange();
+      software.amazon.awssdk.services.cloudformation.model.ResourceChange resource =
+          change.resourceChange();
       if (resource != null) {
-        plan.add(new ResourceChange(
-            resource.logicalResourceId(), resource.resourceType(), actionOf(resource.action()),
-            resource.replacement() == Replacement.TRUE || resource.replacement() == Replacement.CONDITIONAL,
-            true));
+        plan.add(
+            new ResourceChange(
+                resource.logicalResourceId(),
+                resource.resourceType(),
+                actionOf(resource.action()),
+                resource.replacement() == Replacement.TRUE
+                    || resource.replacement() == Replacement.CONDITIONAL,
+                true));
       }
     }
     return new Plan(plan);
   }
 
-  /** Imports and dynamic changes (those CloudFormation can only know while executing) are shown as modifications. */
+  /**
+   * Imports and dynamic changes (those CloudFormation can only know while executing) are shown as
+   * modifications.
+   */
   private static ResourceChange.Action actionOf(ChangeAction action) {
     if (action == ChangeAction.ADD) {
       return ResourceChange.Action.ADD;
@@ -521,12 +647,17 @@ public final class CloudFormationProvisioner implements Provisioner {
    */
   private static boolean containsNoChanges(DescribeChangeSetResponse changeSet) {
     String reason = changeSet.statusReason() == null ? "" : changeSet.statusReason();
-    return reason.contains("didn't contain changes") || reason.contains("No updates are to be performed");
+    return reason.contains("didn't contain changes")
+        || reason.contains("No updates are to be performed");
   }
 
   private static String changeSetFailure(DescribeChangeSetResponse changeSet) {
-    return "CloudFormation could not make change set " + changeSet.changeSetName() + ": "
-        + (changeSet.statusReason() == null ? changeSet.statusAsString() : changeSet.statusReason());
+    return "CloudFormation could not make change set "
+        + changeSet.changeSetName()
+        + ": "
+        + (changeSet.statusReason() == null
+            ? changeSet.statusAsString()
+            : changeSet.statusReason());
   }
 
   // ------------------------------------------------------------ stacks
@@ -544,10 +675,13 @@ public final class CloudFormationProvisioner implements Provisioner {
 
   private static ChangeSetType typeFor(Optional<Stack> current) {
     return current.isEmpty() || "REVIEW_IN_PROGRESS".equals(current.get().stackStatusAsString())
-        ? ChangeSetType.CREATE : ChangeSetType.UPDATE;
+        ? ChangeSetType.CREATE
+        : ChangeSetType.UPDATE;
   }
 
-  /** Another operation is running on the stack; a REVIEW_IN_PROGRESS stack only holds change sets. */
+  /**
+   * Another operation is running on the stack; a REVIEW_IN_PROGRESS stack only holds change sets.
+   */
   private static boolean isBusy(Stack stack) {
     String status = stack.stackStatusAsString();
     return status.endsWith("_IN_PROGRESS") && !"REVIEW_IN_PROGRESS".equals(status);
@@ -564,9 +698,9 @@ public final class CloudFormationProvisioner implements Provisioner {
   }
 
   /**
-   * Why the stack's last operation failed: the first resource that failed in it (later failures are mostly
-   * resources cancelled because of it), else the stack's own reason. Events come newest first; the operation
-   * began with the stack's own CREATE/UPDATE/DELETE_IN_PROGRESS event.
+   * Why the stack's last operation failed: the first resource that failed in it (later failures are
+   * mostly resources cancelled because of it), else the stack's own reason. Events come newest
+   * first; the operation began with the stack's own CREATE/UPDATE/DELETE_IN_PROGRESS event.
    */
   private static String failureReason(CloudFormationClient cfn, Stack stack) {
     StackEvent firstFailure = null;
@@ -575,13 +709,15 @@ public final class CloudFormationProvisioner implements Provisioner {
     reading:
     do {
       String page = token;
-      DescribeStackEventsResponse response = cfn.describeStackEvents(r -> r.stackName(stack.stackId()).nextToken(page));
+      DescribeStackEventsResponse response =
+          cfn.describeStackEvents(r -> r.stackName(stack.stackId()).nextToken(page));
       for (StackEvent event : response.stackEvents()) {
         String status = event.resourceStatusAsString();
         if (status != null && status.endsWith("_FAILED") && event.resourceStatusReason() != null) {
           firstFailure = event;
         }
-        if (STACK_TYPE.equals(event.resourceType()) && stack.stackName().equals(event.logicalResourceId())
+        if (STACK_TYPE.equals(event.resourceType())
+            && stack.stackName().equals(event.logicalResourceId())
             && OPERATION_STARTS.contains(status)) {
           break reading;
         }
@@ -589,18 +725,28 @@ public final class CloudFormationProvisioner implements Provisioner {
       token = response.nextToken();
     } while (token != null && ++pages < MAX_EVENT_PAGES);
     if (firstFailure != null) {
-      return firstFailure.logicalResourceId() + " (" + firstFailure.resourceType() + "): "
+      return firstFailure.logicalResourceId()
+          + " ("
+          + firstFailure.resourceType()
+          + "): "
           + firstFailure.resourceStatusReason();
     }
-    return "stack " + stack.stackName() + " is " + stack.stackStatusAsString()
+    return "stack "
+        + stack.stackName()
+        + " is "
+        + stack.stackStatusAsString()
         + (stack.stackStatusReason() == null ? "" : ": " + stack.stackStatusReason());
   }
 
   // ------------------------------------------------------------ errors and time
 
-  /** CloudFormation answers a request about a stack that does not exist with a ValidationError, not a 404. */
+  /**
+   * CloudFormation answers a request about a stack that does not exist with a ValidationError, not
+   * a 404.
+   */
   private static boolean isMissingStack(CloudFormationException e) {
-    return isValidationError(e) && e.awsErrorDetails().errorMessage() != null
+    return isValidationError(e)
+        && e.awsErrorDetails().errorMessage() != null
         && e.awsErrorDetails().errorMessage().contains("does not exist");
   }
 
@@ -610,7 +756,8 @@ public final class CloudFormationProvisioner implements Provisioner {
 
   private static String message(CloudFormationException e) {
     return e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
-        ? e.awsErrorDetails().errorMessage() : e.getMessage();
+        ? e.awsErrorDetails().errorMessage()
+        : e.getMessage();
   }
 
   /** Whether a wait of {@code delay} still leaves the margin to answer. */

@@ -16,9 +16,9 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
- * A CloudFormation client per target (account, region, tier), acting as the tier's deploy role in that account,
- * so a dev deployment can never touch a prod stack. Clients are made once per target and kept; their
- * credentials are renewed by the SDK before they expire.
+ * A CloudFormation client per target (account, region, tier), acting as the tier's deploy role in
+ * that account, so a dev deployment can never touch a prod stack. Clients are made once per target
+ * and kept; their credentials are renewed by the SDK before they expire.
  */
 final class DeployRoleClients implements Function<Environment, CloudFormationClient> {
 
@@ -32,33 +32,54 @@ final class DeployRoleClients implements Function<Environment, CloudFormationCli
   private final Map<Target, CloudFormationClient> clients = new ConcurrentHashMap<>();
 
   DeployRoleClients(
-      Region defaultRegion, AwsCredentialsProvider base, String roleNamePrefix, Set<String> allowedAccounts) {
+      Region defaultRegion,
+      AwsCredentialsProvider base,
+      String roleNamePrefix,
+      Set<String> allowedAccounts) {
     this.defaultRegion = defaultRegion;
     this.roleNamePrefix = roleNamePrefix;
     this.allowedAccounts = Set.copyOf(allowedAccounts);
     this.http = UrlConnectionHttpClient.create();
-    this.sts = StsClient.builder().region(defaultRegion).credentialsProvider(base).httpClient(http).build();
+    this.sts =
+        StsClient.builder()
+            .region(defaultRegion)
+            .credentialsProvider(base)
+            .httpClient(http)
+            .build();
   }
 
   @Override
   public CloudFormationClient apply(Environment environment) {
     if (!allowedAccounts.contains(environment.account())) {
-      throw new RefusedRequestException("account " + environment.account() + " of environment "
-          + environment.app() + "/" + environment.name() + " is not one Stagecoach may deploy to");
+      throw new RefusedRequestException(
+          "account "
+              + environment.account()
+              + " of environment "
+              + environment.app()
+              + "/"
+              + environment.name()
+              + " is not one Stagecoach may deploy to");
     }
-    Region region = environment.region() == null || environment.region().isBlank()
-        ? defaultRegion : Region.of(environment.region());
-    return clients.computeIfAbsent(new Target(environment.account(), region, environment.tier()), this::clientFor);
+    Region region =
+        environment.region() == null || environment.region().isBlank()
+            ? defaultRegion
+            : Region.of(environment.region());
+    return clients.computeIfAbsent(
+        new Target(environment.account(), region, environment.tier()), this::clientFor);
   }
 
   private CloudFormationClient clientFor(Target target) {
-    StsAssumeRoleCredentialsProvider credentials = StsAssumeRoleCredentialsProvider.builder()
-        .stsClient(sts)
-        .refreshRequest(r -> r
-            .roleArn(roleArn(target.region(), target.account(), roleNamePrefix, target.tier()))
-            // Shows in the account's CloudTrail which Stagecoach role made each call.
-            .roleSessionName("stagecoach-" + target.tier().wireName()))
-        .build();
+    StsAssumeRoleCredentialsProvider credentials =
+        StsAssumeRoleCredentialsProvider.builder()
+            .stsClient(sts)
+            .refreshRequest(
+                r ->
+                    r.roleArn(
+                            roleArn(
+                                target.region(), target.account(), roleNamePrefix, target.tier()))
+                        // Shows in the account's CloudTrail which Stagecoach role made each call.
+                        .roleSessionName("stagecoach-" + target.tier().wireName()))
+            .build();
     return CloudFormationClient.builder()
         .region(target.region())
         .credentialsProvider(credentials)
@@ -66,9 +87,17 @@ final class DeployRoleClients implements Function<Environment, CloudFormationCli
         .build();
   }
 
-  /** The deploy role of a tier in an account, in the partition of the region (aws, aws-cn, aws-us-gov). */
+  /**
+   * The deploy role of a tier in an account, in the partition of the region (aws, aws-cn,
+   * aws-us-gov).
+   */
   static String roleArn(Region region, String account, String roleNamePrefix, Tier tier) {
-    return "arn:" + PartitionMetadata.of(region).id() + ":iam::" + account + ":role/" + roleNamePrefix
+    return "arn:"
+        + PartitionMetadata.of(region).id()
+        + ":iam::"
+        + account
+        + ":role/"
+        + roleNamePrefix
         + tier.wireName();
   }
 }

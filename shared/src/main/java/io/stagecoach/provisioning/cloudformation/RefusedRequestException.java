@@ -2,8 +2,9 @@ package io.stagecoach.provisioning.cloudformation;
 
 /**
  * The request cannot be carried out as given (an account Stagecoach may not deploy to, a template
- * CloudFormation rejects): asking again fails the same way, so callers must not retry it. {@code apply} and
- * {@code destroy} answer such refusals as {@code Failed}; {@code plan}, which has no failure value, throws this.
+ * CloudFormation rejects): asking again fails the same way, so callers must not retry it. {@code
+ * apply} and {@code destroy} answer such refusals as {@code Failed}; {@code plan}, which has no
+ * failure value, throws this.
  */
 public final class RefusedRequestException extends RuntimeException {
 

@@ -11,9 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Resolves the intrinsic functions of an environment template to local values: {@code Ref} (parameters,
- * pseudo parameters, resources), {@code Fn::GetAtt}, {@code Fn::Sub} (string form and with a variable map),
- * {@code Fn::Join}. Anything else is a {@link LocalProvisioner.TemplateProblem} naming where it was found.
+ * Resolves the intrinsic functions of an environment template to local values: {@code Ref}
+ * (parameters, pseudo parameters, resources), {@code Fn::GetAtt}, {@code Fn::Sub} (string form and
+ * with a variable map), {@code Fn::Join}. Anything else is a {@link
+ * LocalProvisioner.TemplateProblem} naming where it was found.
  */
 final class Resolver {
 
@@ -25,8 +26,11 @@ final class Resolver {
   private final Map<String, LocalProvisioner.Desired> resources;
   private final Environment env;
 
-  Resolver(Map<String, String> parameters, Map<String, String> pseudo,
-      Map<String, LocalProvisioner.Desired> resources, Environment env) {
+  Resolver(
+      Map<String, String> parameters,
+      Map<String, String> pseudo,
+      Map<String, LocalProvisioner.Desired> resources,
+      Environment env) {
     this.parameters = parameters;
     this.pseudo = pseudo;
     this.resources = resources;
@@ -55,8 +59,10 @@ final class Resolver {
           return NODES.textNode(ref(arg.asText(), where));
         }
         case "Fn::GetAtt" -> {
-          String[] parts = arg.isArray() ? new String[] {arg.path(0).asText(), arg.path(1).asText()}
-              : arg.asText().split("\\.", 2);
+          String[] parts =
+              arg.isArray()
+                  ? new String[] {arg.path(0).asText(), arg.path(1).asText()}
+                  : arg.asText().split("\\.", 2);
           return NODES.textNode(getAtt(parts[0], parts.length > 1 ? parts[1] : "", where));
         }
         case "Fn::Sub" -> {
@@ -78,7 +84,8 @@ final class Resolver {
         }
         default -> {
           if (fn.startsWith("Fn::") || fn.equals("Condition")) {
-            throw new LocalProvisioner.TemplateProblem(fn + " in " + where + " is not supported by the local cloud");
+            throw new LocalProvisioner.TemplateProblem(
+                fn + " in " + where + " is not supported by the local cloud");
           }
         }
       }
@@ -101,31 +108,45 @@ final class Resolver {
     if (r != null) {
       return r.physicalId();
     }
-    throw new LocalProvisioner.TemplateProblem("Ref " + name + " in " + where + " names no parameter or resource");
+    throw new LocalProvisioner.TemplateProblem(
+        "Ref " + name + " in " + where + " names no parameter or resource");
   }
 
-  private String getAtt(String resource, String attribute, String where) throws LocalProvisioner.TemplateProblem {
+  private String getAtt(String resource, String attribute, String where)
+      throws LocalProvisioner.TemplateProblem {
     LocalProvisioner.Desired r = resources.get(resource);
     if (r == null) {
-      throw new LocalProvisioner.TemplateProblem("Fn::GetAtt " + resource + "." + attribute + " in " + where
-          + " names no resource");
+      throw new LocalProvisioner.TemplateProblem(
+          "Fn::GetAtt " + resource + "." + attribute + " in " + where + " names no resource");
     }
-    Optional<String> value = switch (r.type() + "." + attribute) {
-      case LocalProvisioner.TABLE + ".Arn" -> Optional.of(tableArn(r.physicalId()));
-      case LocalProvisioner.TABLE + ".StreamArn" -> Optional.of(tableArn(r.physicalId()) + "/stream/local");
-      case LocalProvisioner.PARAMETER + ".Type" -> Optional.of("String");
-      case LocalProvisioner.PARAMETER + ".Value" -> Optional.of(r.properties().path("Value").asText(""));
-      default -> Optional.empty();
-    };
-    return value.orElseThrow(() -> new LocalProvisioner.TemplateProblem("Fn::GetAtt " + resource + "." + attribute
-        + " in " + where + " is not available in the local cloud"));
+    Optional<String> value =
+        switch (r.type() + "." + attribute) {
+          case LocalProvisioner.TABLE + ".Arn" -> Optional.of(tableArn(r.physicalId()));
+          case LocalProvisioner.TABLE + ".StreamArn" ->
+              Optional.of(tableArn(r.physicalId()) + "/stream/local");
+          case LocalProvisioner.PARAMETER + ".Type" -> Optional.of("String");
+          case LocalProvisioner.PARAMETER + ".Value" ->
+              Optional.of(r.properties().path("Value").asText(""));
+          default -> Optional.empty();
+        };
+    return value.orElseThrow(
+        () ->
+            new LocalProvisioner.TemplateProblem(
+                "Fn::GetAtt "
+                    + resource
+                    + "."
+                    + attribute
+                    + " in "
+                    + where
+                    + " is not available in the local cloud"));
   }
 
   private String tableArn(String table) {
     return "arn:aws:dynamodb:" + env.region() + ":" + env.account() + ":table/" + table;
   }
 
-  private String sub(String text, JsonNode vars, String where) throws LocalProvisioner.TemplateProblem {
+  private String sub(String text, JsonNode vars, String where)
+      throws LocalProvisioner.TemplateProblem {
     Matcher m = SUB.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {

@@ -10,8 +10,8 @@ import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Opaque page cursors: DynamoDB's LastEvaluatedKey (string attributes only) as base64url text. A cursor
- * is accepted back only for the listing that issued it: same key attributes, same partition.
+ * Opaque page cursors: DynamoDB's LastEvaluatedKey (string attributes only) as base64url text. A
+ * cursor is accepted back only for the listing that issued it: same key attributes, same partition.
  */
 final class Cursors {
 
@@ -22,14 +22,17 @@ final class Cursors {
       return Optional.empty();
     }
     StringBuilder text = new StringBuilder();
-    new TreeMap<>(lastEvaluatedKey).forEach((k, v) -> text.append(k).append('=').append(v.s()).append('\n'));
-    return Optional.of(Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(text.toString().getBytes(StandardCharsets.UTF_8)));
+    new TreeMap<>(lastEvaluatedKey)
+        .forEach((k, v) -> text.append(k).append('=').append(v.s()).append('\n'));
+    return Optional.of(
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(text.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
   /**
-   * The exclusive start key a cursor stands for, if it is well-formed, has exactly {@code keyNames} and
-   * {@code partitionAttribute} equals {@code partitionValue}.
+   * The exclusive start key a cursor stands for, if it is well-formed, has exactly {@code keyNames}
+   * and {@code partitionAttribute} equals {@code partitionValue}.
    */
   static Optional<Map<String, AttributeValue>> decode(
       String cursor, Set<String> keyNames, String partitionAttribute, String partitionValue) {

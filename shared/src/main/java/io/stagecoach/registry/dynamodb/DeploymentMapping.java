@@ -46,7 +46,13 @@ final class DeploymentMapping {
     d.digest().ifPresent(v -> item.put("digest", s(v)));
     item.put("status", s(d.status().wireName()));
     d.reason().ifPresent(v -> item.put("reason", s(v)));
-    d.plan().ifPresent(p -> item.put("plan", AttributeValue.fromL(p.changes().stream().map(DeploymentMapping::change).toList())));
+    d.plan()
+        .ifPresent(
+            p ->
+                item.put(
+                    "plan",
+                    AttributeValue.fromL(
+                        p.changes().stream().map(DeploymentMapping::change).toList())));
     Map<String, AttributeValue> outputs = new HashMap<>();
     d.outputs().forEach((k, v) -> outputs.put(k, s(v)));
     item.put("outputs", AttributeValue.fromM(outputs));
@@ -62,8 +68,9 @@ final class DeploymentMapping {
   }
 
   static Deployment deployment(Map<String, AttributeValue> item) {
-    Optional<Plan> plan = Optional.ofNullable(item.get("plan"))
-        .map(l -> new Plan(l.l().stream().map(DeploymentMapping::change).toList()));
+    Optional<Plan> plan =
+        Optional.ofNullable(item.get("plan"))
+            .map(l -> new Plan(l.l().stream().map(DeploymentMapping::change).toList()));
     Map<String, String> outputs = new HashMap<>();
     if (item.get("outputs") != null) {
       item.get("outputs").m().forEach((k, v) -> outputs.put(k, v.s()));

@@ -15,7 +15,6 @@ import io.stagecoach.domain.Deployments;
 import io.stagecoach.domain.Outcome;
 import io.stagecoach.domain.Page;
 import io.stagecoach.domain.PageRequest;
-import io.stagecoach.domain.Rejection;
 import io.stagecoach.domain.WriteResult;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,8 +35,9 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * Deployments and environment leases in the registry table (docs/registry-table.md). A lease item
- * {@code APP#{app}} / {@code LEASE#{env}} holds {@code holder} (a deployment id), {@code leaseUntil} (epoch
- * milliseconds) and {@code waiting} (a string set of deployment ids queued behind the holder).
+ * {@code APP#{app}} / {@code LEASE#{env}} holds {@code holder} (a deployment id), {@code
+ * leaseUntil} (epoch milliseconds) and {@code waiting} (a string set of deployment ids queued
+ * behind the holder).
  */
 public final class DynamoDbDeployments implements Deployments {
 
@@ -57,7 +57,8 @@ public final class DynamoDbDeployments implements Deployments {
   @Override
   public WriteResult createDeployment(Deployment d) {
     try {
-      dynamo.putItem(r -> r.tableName(table).item(deploymentItem(d)).conditionExpression(NOT_EXISTS));
+      dynamo.putItem(
+          r -> r.tableName(table).item(deploymentItem(d)).conditionExpression(NOT_EXISTS));
       return new WriteResult.Written(1);
     } catch (ConditionalCheckFailedException e) {
       return new WriteResult.AlreadyExists();
@@ -66,14 +67,24 @@ public final class DynamoDbDeployments implements Deployments {
 
   @Override
   public Optional<Deployment> findDeployment(String app, String id) {
-    Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
-        .key(key(appPk(app), deploymentSk(id))).consistentRead(true)).item();
+    Map<String, AttributeValue> item =
+        dynamo
+            .getItem(
+                r -> r.tableName(table).key(key(appPk(app), deploymentSk(id))).consistentRead(true))
+            .item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(deployment(item));
   }
 
   @Override
   public Outcome<Page<Deployment>> history(String app, String environment, PageRequest page) {
-    return pages.query(GSI1, GSI1PK, environmentHistory(app, environment), Optional.empty(), false, page, GSI1_KEY,
+    return pages.query(
+        GSI1,
+        GSI1PK,
+        environmentHistory(app, environment),
+        Optional.empty(),
+        false,
+        page,
+        GSI1_KEY,
         DeploymentMapping::deployment);
   }
 
@@ -85,7 +96,8 @@ public final class DynamoDbDeployments implements Deployments {
       }
       Map<String, AttributeValue> lease = lease(d.app(), d.environment());
       Optional<String> holder = Optional.ofNullable(lease.get("holder")).map(AttributeValue::s);
-      long until = lease.containsKey("leaseUntil") ? Long.parseLong(lease.get("leaseUntil").n()) : 0;
+      long until =
+          lease.containsKey("leaseUntil") ? Long.parseLong(lease.get("leaseUntil").n()) : 0;
       boolean live = holder.isPresent() && until >= now.toEpochMilli();
       if (holder.isPresent() && !holder.get().equals(d.id()) && live) {
         if (queue(d, now)) {
@@ -99,7 +111,8 @@ public final class DynamoDbDeployments implements Deployments {
       }
       boolean resumable = lease.containsKey("resumable");
       if (holder.equals(Optional.of(d.id())) && live && !resumable) {
-        // A run of this very deployment is still working (this is a repeated or swept event): leave it be.
+        // A run of this very deployment is still working (this is a repeated or swept event): leave
+        // it be.
         return new Claim.NotRequested();
       }
       Optional<String> tookOver = holder.filter(h -> !h.equals(d.id()));
@@ -117,27 +130,55 @@ public final class DynamoDbDeployments implements Deployments {
         leaseValues.put(":previous", s(holder.get()));
         leaseValues.put(":previousUntil", n(until));
       }
-      items.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
-          .key(key(appPk(d.app()), leaseSk(d.environment())))
-          .updateExpression("SET #holder = :id, #until = :until REMOVE resumable")
-          .conditionExpression(leaseCondition)
-          .expressionAttributeNames(leaseNames)
-          .expressionAttributeValues(leaseValues).build()).build());
-      items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
-          .item(deploymentItem(provisioning))
-          .conditionExpression("#status = :status")
-          .expressionAttributeNames(Map.of("#status", "status"))
-          .expressionAttributeValues(Map.of(":status", s(d.status().wireName()))).build()).build());
-      tookOver.ifPresent(previous -> items.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
-          .key(key(appPk(d.app()), deploymentSk(previous)))
-          .updateExpression("SET #status = :failed, #reason = :reason, finishedAt = :at REMOVE " + GSI2PK + ", " + GSI2SK)
-          .conditionExpression("#status = :provisioning")
-          .expressionAttributeNames(Map.of("#status", "status", "#reason", "reason"))
-          .expressionAttributeValues(Map.of(
-              ":failed", s(DeploymentStatus.FAILED.wireName()),
-              ":provisioning", s(DeploymentStatus.PROVISIONING.wireName()),
-              ":reason", s("the provisioner stopped answering: its lease on the environment expired"),
-              ":at", s(now.toString()))).build()).build()));
+      items.add(
+          TransactWriteItem.builder()
+              .update(
+                  Update.builder()
+                      .tableName(table)
+                      .key(key(appPk(d.app()), leaseSk(d.environment())))
+                      .updateExpression("SET #holder = :id, #until = :until REMOVE resumable")
+                      .conditionExpression(leaseCondition)
+                      .expressionAttributeNames(leaseNames)
+                      .expressionAttributeValues(leaseValues)
+                      .build())
+              .build());
+      items.add(
+          TransactWriteItem.builder()
+              .put(
+                  Put.builder()
+                      .tableName(table)
+                      .item(deploymentItem(provisioning))
+                      .conditionExpression("#status = :status")
+                      .expressionAttributeNames(Map.of("#status", "status"))
+                      .expressionAttributeValues(Map.of(":status", s(d.status().wireName())))
+                      .build())
+              .build());
+      tookOver.ifPresent(
+          previous ->
+              items.add(
+                  TransactWriteItem.builder()
+                      .update(
+                          Update.builder()
+                              .tableName(table)
+                              .key(key(appPk(d.app()), deploymentSk(previous)))
+                              .updateExpression(
+                                  "SET #status = :failed, #reason = :reason, finishedAt = :at REMOVE "
+                                      + GSI2PK
+                                      + ", "
+                                      + GSI2SK)
+                              .conditionExpression("#status = :provisioning")
+                              .expressionAttributeNames(
+                                  Map.of("#status", "status", "#reason", "reason"))
+                              .expressionAttributeValues(
+                                  Map.of(
+                                      ":failed", s(DeploymentStatus.FAILED.wireName()),
+                                      ":provisioning", s(DeploymentStatus.PROVISIONING.wireName()),
+                                      ":reason",
+                                          s(
+                                              "the provisioner stopped answering: its lease on the environment expired"),
+                                      ":at", s(now.toString())))
+                              .build())
+                      .build()));
       try {
         dynamo.transactWriteItems(t -> t.transactItems(items));
         return new Claim.Claimed(provisioning, tookOver);
@@ -152,22 +193,34 @@ public final class DynamoDbDeployments implements Deployments {
         // Someone else changed the lease between our read and write: look again.
       }
     }
-    throw new IllegalStateException("the lease of " + d.app() + "/" + d.environment()
-        + " kept changing; the deployment stays requested and will be tried again");
+    throw new IllegalStateException(
+        "the lease of "
+            + d.app()
+            + "/"
+            + d.environment()
+            + " kept changing; the deployment stays requested and will be tried again");
   }
 
-  /** Adds the deployment to the live lease's waiting list; false when the lease is free (or expired) by now. */
+  /**
+   * Adds the deployment to the live lease's waiting list; false when the lease is free (or expired)
+   * by now.
+   */
   private boolean queue(Deployment d, Instant now) {
     try {
-      dynamo.updateItem(r -> r.tableName(table)
-          .key(key(appPk(d.app()), leaseSk(d.environment())))
-          .updateExpression("ADD #waiting :id")
-          .conditionExpression("attribute_exists(#holder) AND #holder <> :me AND #until >= :now")
-          .expressionAttributeNames(Map.of("#waiting", "waiting", "#holder", "holder", "#until", "leaseUntil"))
-          .expressionAttributeValues(Map.of(
-              ":id", AttributeValue.fromSs(List.of(d.id())),
-              ":me", s(d.id()),
-              ":now", n(now.toEpochMilli()))));
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(key(appPk(d.app()), leaseSk(d.environment())))
+                  .updateExpression("ADD #waiting :id")
+                  .conditionExpression(
+                      "attribute_exists(#holder) AND #holder <> :me AND #until >= :now")
+                  .expressionAttributeNames(
+                      Map.of("#waiting", "waiting", "#holder", "holder", "#until", "leaseUntil"))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":id", AttributeValue.fromSs(List.of(d.id())),
+                          ":me", s(d.id()),
+                          ":now", n(now.toEpochMilli()))));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -175,30 +228,46 @@ public final class DynamoDbDeployments implements Deployments {
   }
 
   private Map<String, AttributeValue> lease(String app, String environment) {
-    Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
-        .key(key(appPk(app), leaseSk(environment))).consistentRead(true)).item();
+    Map<String, AttributeValue> item =
+        dynamo
+            .getItem(
+                r ->
+                    r.tableName(table)
+                        .key(key(appPk(app), leaseSk(environment)))
+                        .consistentRead(true))
+            .item();
     return item == null ? Map.of() : item;
   }
 
   @Override
   public void setCallbackToken(String app, String id, String token) {
-    dynamo.updateItem(r -> r.tableName(table)
-        .key(key(appPk(app), deploymentSk(id)))
-        .updateExpression("SET callbackToken = :token")
-        .conditionExpression("attribute_exists(" + PK + ")")
-        .expressionAttributeValues(Map.of(":token", s(token))));
+    dynamo.updateItem(
+        r ->
+            r.tableName(table)
+                .key(key(appPk(app), deploymentSk(id)))
+                .updateExpression("SET callbackToken = :token")
+                .conditionExpression("attribute_exists(" + PK + ")")
+                .expressionAttributeValues(Map.of(":token", s(token))));
   }
 
   @Override
   public boolean extendLease(String app, String environment, String deploymentId, Instant until) {
     try {
-      dynamo.updateItem(r -> r.tableName(table)
-          .key(key(appPk(app), leaseSk(environment)))
-          .updateExpression("SET #until = :until, resumable = :yes")
-          .conditionExpression("#holder = :id")
-          .expressionAttributeNames(Map.of("#holder", "holder", "#until", "leaseUntil"))
-          .expressionAttributeValues(Map.of(":id", s(deploymentId), ":until", n(until.toEpochMilli()),
-              ":yes", AttributeValue.fromBool(true))));
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(key(appPk(app), leaseSk(environment)))
+                  .updateExpression("SET #until = :until, resumable = :yes")
+                  .conditionExpression("#holder = :id")
+                  .expressionAttributeNames(Map.of("#holder", "holder", "#until", "leaseUntil"))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":id",
+                          s(deploymentId),
+                          ":until",
+                          n(until.toEpochMilli()),
+                          ":yes",
+                          AttributeValue.fromBool(true))));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -210,17 +279,30 @@ public final class DynamoDbDeployments implements Deployments {
     List<TransactWriteItem> items = new ArrayList<>();
     items.add(putIfStatus(finished, DeploymentStatus.PROVISIONING));
     items.add(freeLease(finished));
-    boolean destroyed = finished.action() == DeploymentAction.DESTROY && finished.status() == DeploymentStatus.SUCCEEDED;
+    boolean destroyed =
+        finished.action() == DeploymentAction.DESTROY
+            && finished.status() == DeploymentStatus.SUCCEEDED;
     if (destroyed) {
-      items.add(TransactWriteItem.builder().delete(d -> d.tableName(table)
-          .key(key(appPk(finished.app()), environmentSk(finished.environment())))
-          .conditionExpression("attribute_exists(" + PK + ")")).build());
-      items.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
-          .key(key(appPk(finished.app()), APP_SK))
-          .updateExpression("ADD #envs :minusOne")
-          .conditionExpression("attribute_exists(" + PK + ")")
-          .expressionAttributeNames(Map.of("#envs", ENVIRONMENT_COUNT))
-          .expressionAttributeValues(Map.of(":minusOne", n(-1))).build()).build());
+      items.add(
+          TransactWriteItem.builder()
+              .delete(
+                  d ->
+                      d.tableName(table)
+                          .key(key(appPk(finished.app()), environmentSk(finished.environment())))
+                          .conditionExpression("attribute_exists(" + PK + ")"))
+              .build());
+      items.add(
+          TransactWriteItem.builder()
+              .update(
+                  Update.builder()
+                      .tableName(table)
+                      .key(key(appPk(finished.app()), APP_SK))
+                      .updateExpression("ADD #envs :minusOne")
+                      .conditionExpression("attribute_exists(" + PK + ")")
+                      .expressionAttributeNames(Map.of("#envs", ENVIRONMENT_COUNT))
+                      .expressionAttributeValues(Map.of(":minusOne", n(-1)))
+                      .build())
+              .build());
     } else if (deployed.isPresent()) {
       DeployedRelease r = deployed.get();
       Map<String, AttributeValue> values = new HashMap<>();
@@ -230,14 +312,25 @@ public final class DynamoDbDeployments implements Deployments {
       values.put(":order", s(r.order()));
       values.put(":at", s(r.deployedAt().toString()));
       values.put(":one", n(1));
-      items.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
-          .key(key(appPk(finished.app()), environmentSk(finished.environment())))
-          // The revision moves too, so a PUT decided on the old read is refused instead of racing.
-          .updateExpression("SET deployedVersion = :version, deployedDigest = :digest, deployedBy = :by,"
-              + " deployedOrder = :order, deployedAt = :at, #rev = #rev + :one")
-          .conditionExpression("attribute_exists(" + PK + ") AND (attribute_not_exists(deployedOrder) OR deployedOrder < :order)")
-          .expressionAttributeNames(Map.of("#rev", REVISION))
-          .expressionAttributeValues(values).build()).build());
+      items.add(
+          TransactWriteItem.builder()
+              .update(
+                  Update.builder()
+                      .tableName(table)
+                      .key(key(appPk(finished.app()), environmentSk(finished.environment())))
+                      // The revision moves too, so a PUT decided on the old read is refused instead
+                      // of racing.
+                      .updateExpression(
+                          "SET deployedVersion = :version, deployedDigest = :digest, deployedBy = :by,"
+                              + " deployedOrder = :order, deployedAt = :at, #rev = #rev + :one")
+                      .conditionExpression(
+                          "attribute_exists("
+                              + PK
+                              + ") AND (attribute_not_exists(deployedOrder) OR deployedOrder < :order)")
+                      .expressionAttributeNames(Map.of("#rev", REVISION))
+                      .expressionAttributeValues(values)
+                      .build())
+              .build());
     }
     try {
       dynamo.transactWriteItems(t -> t.transactItems(items));
@@ -253,7 +346,10 @@ public final class DynamoDbDeployments implements Deployments {
   @Override
   public WriteResult requeue(Deployment retrying) {
     try {
-      dynamo.transactWriteItems(t -> t.transactItems(putIfStatus(retrying, DeploymentStatus.PROVISIONING), freeLease(retrying)));
+      dynamo.transactWriteItems(
+          t ->
+              t.transactItems(
+                  putIfStatus(retrying, DeploymentStatus.PROVISIONING), freeLease(retrying)));
       return new WriteResult.Written(1);
     } catch (TransactionCanceledException e) {
       return new WriteResult.ChangedSinceRead();
@@ -263,7 +359,8 @@ public final class DynamoDbDeployments implements Deployments {
   @Override
   public WriteResult close(Deployment closed) {
     try {
-      dynamo.transactWriteItems(t -> t.transactItems(putIfStatus(closed, DeploymentStatus.REQUESTED)));
+      dynamo.transactWriteItems(
+          t -> t.transactItems(putIfStatus(closed, DeploymentStatus.REQUESTED)));
       return new WriteResult.Written(1);
     } catch (TransactionCanceledException e) {
       return new WriteResult.ChangedSinceRead();
@@ -272,18 +369,24 @@ public final class DynamoDbDeployments implements Deployments {
 
   @Override
   public List<String> takeWaiting(String app, String environment) {
-    // Read first: most runs find nobody waiting, and a conditional write that fails still costs a write.
+    // Read first: most runs find nobody waiting, and a conditional write that fails still costs a
+    // write.
     if (!lease(app, environment).containsKey("waiting")) {
       return List.of();
     }
     Map<String, AttributeValue> old;
     try {
-      old = dynamo.updateItem(r -> r.tableName(table)
-          .key(key(appPk(app), leaseSk(environment)))
-          .updateExpression("REMOVE #waiting")
-          .conditionExpression("attribute_exists(#waiting)")
-          .expressionAttributeNames(Map.of("#waiting", "waiting"))
-          .returnValues(ReturnValue.ALL_OLD)).attributes();
+      old =
+          dynamo
+              .updateItem(
+                  r ->
+                      r.tableName(table)
+                          .key(key(appPk(app), leaseSk(environment)))
+                          .updateExpression("REMOVE #waiting")
+                          .conditionExpression("attribute_exists(#waiting)")
+                          .expressionAttributeNames(Map.of("#waiting", "waiting"))
+                          .returnValues(ReturnValue.ALL_OLD))
+              .attributes();
     } catch (ConditionalCheckFailedException e) {
       return List.of();
     }
@@ -292,40 +395,57 @@ public final class DynamoDbDeployments implements Deployments {
 
   @Override
   public List<Deployment> unfinished(Instant before, int limit) {
-    QueryResponse response = dynamo.query(q -> q.tableName(table)
-        .indexName(GSI2)
-        .keyConditionExpression("#pk = :pk AND #sk < :before")
-        .expressionAttributeNames(Map.of("#pk", GSI2PK, "#sk", GSI2SK))
-        .expressionAttributeValues(Map.of(":pk", s(UNFINISHED), ":before", s(orderTime(before))))
-        .limit(limit));
+    QueryResponse response =
+        dynamo.query(
+            q ->
+                q.tableName(table)
+                    .indexName(GSI2)
+                    .keyConditionExpression("#pk = :pk AND #sk < :before")
+                    .expressionAttributeNames(Map.of("#pk", GSI2PK, "#sk", GSI2SK))
+                    .expressionAttributeValues(
+                        Map.of(":pk", s(UNFINISHED), ":before", s(orderTime(before))))
+                    .limit(limit));
     List<Deployment> found = new ArrayList<>();
     for (Map<String, AttributeValue> item : response.items()) {
       // The index may lag: read the item itself before acting on it.
-      findDeployment(item.get("app").s(), item.get("id").s()).filter(d -> !d.isTerminal()).ifPresent(found::add);
+      findDeployment(item.get("app").s(), item.get("id").s())
+          .filter(d -> !d.isTerminal())
+          .ifPresent(found::add);
     }
     return found;
   }
 
   private static String orderTime(Instant at) {
     return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-        .withZone(java.time.ZoneOffset.UTC).format(at);
+        .withZone(java.time.ZoneOffset.UTC)
+        .format(at);
   }
 
   private TransactWriteItem putIfStatus(Deployment d, DeploymentStatus expected) {
-    return TransactWriteItem.builder().put(Put.builder().tableName(table)
-        .item(deploymentItem(d))
-        .conditionExpression("#status = :expected")
-        .expressionAttributeNames(Map.of("#status", "status"))
-        .expressionAttributeValues(Map.of(":expected", s(expected.wireName()))).build()).build();
+    return TransactWriteItem.builder()
+        .put(
+            Put.builder()
+                .tableName(table)
+                .item(deploymentItem(d))
+                .conditionExpression("#status = :expected")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(":expected", s(expected.wireName())))
+                .build())
+        .build();
   }
 
   private TransactWriteItem freeLease(Deployment d) {
-    return TransactWriteItem.builder().update(Update.builder().tableName(table)
-        .key(key(appPk(d.app()), leaseSk(d.environment())))
-        .updateExpression("REMOVE #holder, #until, resumable")
-        .conditionExpression("#holder = :id")
-        .expressionAttributeNames(Map.of("#holder", "holder", "#until", "leaseUntil"))
-        .expressionAttributeValues(Map.of(":id", s(d.id()))).build()).build();
+    return TransactWriteItem.builder()
+        .update(
+            Update.builder()
+                .tableName(table)
+                .key(key(appPk(d.app()), leaseSk(d.environment())))
+                .updateExpression("REMOVE #holder, #until, resumable")
+                .conditionExpression("#holder = :id")
+                .expressionAttributeNames(Map.of("#holder", "holder", "#until", "leaseUntil"))
+                .expressionAttributeValues(Map.of(":id", s(d.id())))
+                .build())
+        .build();
   }
 
   private static boolean failedAt(TransactionCanceledException e, int index) {

@@ -32,13 +32,14 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 /**
  * Promotions ({@code PROMO#{id}}, listed newest first in gsi1 {@code PROMOS#{app}}) and approvals
- * ({@code APPR#{id}}, in the sparse gsi2 partition {@code PENDING} while they wait) in the app's partition.
- * An approval id starts with its app ({@code payments:1a2b...}), so the approval routes need no app.
+ * ({@code APPR#{id}}, in the sparse gsi2 partition {@code PENDING} while they wait) in the app's
+ * partition. An approval id starts with its app ({@code payments:1a2b...}), so the approval routes
+ * need no app.
  */
 public final class DynamoDbPromotions implements Promotions {
 
-  private static final DateTimeFormatter ORDER = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-      .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter ORDER =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
   private static final Set<String> GSI1_KEY = Set.of(PK, SK, GSI1PK, GSI1SK);
   private static final Set<String> GSI2_KEY = Set.of(PK, SK, GSI2PK, GSI2SK);
   static final String PENDING = "PENDING";
@@ -58,7 +59,11 @@ public final class DynamoDbPromotions implements Promotions {
   @Override
   public WriteResult createPromotion(Promotion p) {
     try {
-      dynamo.putItem(r -> r.tableName(table).item(promotionItem(p)).conditionExpression("attribute_not_exists(pk)"));
+      dynamo.putItem(
+          r ->
+              r.tableName(table)
+                  .item(promotionItem(p))
+                  .conditionExpression("attribute_not_exists(pk)"));
       return new WriteResult.Written(p.revision());
     } catch (ConditionalCheckFailedException e) {
       return new WriteResult.AlreadyExists();
@@ -73,10 +78,13 @@ public final class DynamoDbPromotions implements Promotions {
   @Override
   public WriteResult savePromotion(Promotion p, long expectedRevision) {
     try {
-      dynamo.putItem(r -> r.tableName(table).item(promotionItem(p))
-          .conditionExpression("#rev = :expected")
-          .expressionAttributeNames(Map.of("#rev", REVISION))
-          .expressionAttributeValues(Map.of(":expected", n(expectedRevision))));
+      dynamo.putItem(
+          r ->
+              r.tableName(table)
+                  .item(promotionItem(p))
+                  .conditionExpression("#rev = :expected")
+                  .expressionAttributeNames(Map.of("#rev", REVISION))
+                  .expressionAttributeValues(Map.of(":expected", n(expectedRevision))));
       return new WriteResult.Written(p.revision());
     } catch (ConditionalCheckFailedException e) {
       return new WriteResult.ChangedSinceRead();
@@ -85,7 +93,15 @@ public final class DynamoDbPromotions implements Promotions {
 
   @Override
   public Outcome<Page<Promotion>> listPromotions(String app, PageRequest page) {
-    return pages.query(GSI1, GSI1PK, "PROMOS#" + app, Optional.empty(), false, page, GSI1_KEY, DynamoDbPromotions::promotion);
+    return pages.query(
+        GSI1,
+        GSI1PK,
+        "PROMOS#" + app,
+        Optional.empty(),
+        false,
+        page,
+        GSI1_KEY,
+        DynamoDbPromotions::promotion);
   }
 
   // ------------------------------------------------------------ approvals
@@ -93,7 +109,11 @@ public final class DynamoDbPromotions implements Promotions {
   @Override
   public WriteResult createApproval(Approval a) {
     try {
-      dynamo.putItem(r -> r.tableName(table).item(approvalItem(a)).conditionExpression("attribute_not_exists(pk)"));
+      dynamo.putItem(
+          r ->
+              r.tableName(table)
+                  .item(approvalItem(a))
+                  .conditionExpression("attribute_not_exists(pk)"));
       return new WriteResult.Written(1);
     } catch (ConditionalCheckFailedException e) {
       return new WriteResult.AlreadyExists();
@@ -123,10 +143,13 @@ public final class DynamoDbPromotions implements Promotions {
     }
     String check = condition;
     try {
-      dynamo.putItem(r -> r.tableName(table).item(approvalItem(a))
-          .conditionExpression(check)
-          .expressionAttributeNames(Map.of("#status", "status"))
-          .expressionAttributeValues(values));
+      dynamo.putItem(
+          r ->
+              r.tableName(table)
+                  .item(approvalItem(a))
+                  .conditionExpression(check)
+                  .expressionAttributeNames(Map.of("#status", "status"))
+                  .expressionAttributeValues(values));
       return new WriteResult.Written(a.decisions().size());
     } catch (ConditionalCheckFailedException e) {
       return new WriteResult.ChangedSinceRead();
@@ -135,7 +158,15 @@ public final class DynamoDbPromotions implements Promotions {
 
   @Override
   public Outcome<Page<Approval>> pendingApprovals(PageRequest page) {
-    return pages.query(GSI2, GSI2PK, PENDING, Optional.empty(), true, page, GSI2_KEY, DynamoDbPromotions::approval);
+    return pages.query(
+        GSI2,
+        GSI2PK,
+        PENDING,
+        Optional.empty(),
+        true,
+        page,
+        GSI2_KEY,
+        DynamoDbPromotions::approval);
   }
 
   @Override
@@ -144,15 +175,30 @@ public final class DynamoDbPromotions implements Promotions {
     Map<String, AttributeValue> start = null;
     do {
       Map<String, AttributeValue> from = start;
-      var response = dynamo.query(q -> q.tableName(table).consistentRead(true)
-          .keyConditionExpression("#pk = :pk AND begins_with(#sk, :appr)")
-          .filterExpression("#status = :pending AND environment = :env")
-          .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK, "#status", "status"))
-          .expressionAttributeValues(Map.of(":pk", s(appPk(app)), ":appr", s("APPR#"),
-              ":pending", s(Approval.Status.PENDING.wireName()), ":env", s(environment)))
-          .exclusiveStartKey(from));
+      var response =
+          dynamo.query(
+              q ->
+                  q.tableName(table)
+                      .consistentRead(true)
+                      .keyConditionExpression("#pk = :pk AND begins_with(#sk, :appr)")
+                      .filterExpression("#status = :pending AND environment = :env")
+                      .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK, "#status", "status"))
+                      .expressionAttributeValues(
+                          Map.of(
+                              ":pk",
+                              s(appPk(app)),
+                              ":appr",
+                              s("APPR#"),
+                              ":pending",
+                              s(Approval.Status.PENDING.wireName()),
+                              ":env",
+                              s(environment)))
+                      .exclusiveStartKey(from));
       response.items().forEach(i -> found.add(approval(i)));
-      start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+      start =
+          response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+              ? response.lastEvaluatedKey()
+              : null;
     } while (start != null);
     return found;
   }
@@ -160,7 +206,8 @@ public final class DynamoDbPromotions implements Promotions {
   // ------------------------------------------------------------ mapping
 
   private Optional<Map<String, AttributeValue>> get(String pk, String sk) {
-    Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(pk, sk)).consistentRead(true)).item();
+    Map<String, AttributeValue> item =
+        dynamo.getItem(r -> r.tableName(table).key(key(pk, sk)).consistentRead(true)).item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
   }
 
@@ -178,17 +225,23 @@ public final class DynamoDbPromotions implements Promotions {
     item.put("requestedBy", s(p.requestedBy()));
     item.put("startedAt", s(p.startedAt().toString()));
     item.put("status", s(p.status().wireName()));
-    item.put("stages", AttributeValue.fromL(p.stages().stream().map(st -> {
-      Map<String, AttributeValue> m = new HashMap<>();
-      m.put("environment", s(st.environment()));
-      m.put("status", s(st.status().wireName()));
-      st.approvalId().ifPresent(v -> m.put("approvalId", s(v)));
-      st.deploymentId().ifPresent(v -> m.put("deploymentId", s(v)));
-      st.startedAt().ifPresent(v -> m.put("startedAt", s(v.toString())));
-      st.finishedAt().ifPresent(v -> m.put("finishedAt", s(v.toString())));
-      st.reason().ifPresent(v -> m.put("reason", s(v)));
-      return AttributeValue.fromM(m);
-    }).toList()));
+    item.put(
+        "stages",
+        AttributeValue.fromL(
+            p.stages().stream()
+                .map(
+                    st -> {
+                      Map<String, AttributeValue> m = new HashMap<>();
+                      m.put("environment", s(st.environment()));
+                      m.put("status", s(st.status().wireName()));
+                      st.approvalId().ifPresent(v -> m.put("approvalId", s(v)));
+                      st.deploymentId().ifPresent(v -> m.put("deploymentId", s(v)));
+                      st.startedAt().ifPresent(v -> m.put("startedAt", s(v.toString())));
+                      st.finishedAt().ifPresent(v -> m.put("finishedAt", s(v.toString())));
+                      st.reason().ifPresent(v -> m.put("reason", s(v)));
+                      return AttributeValue.fromM(m);
+                    })
+                .toList()));
     p.failure().ifPresent(v -> item.put("failure", s(v)));
     p.reason().ifPresent(v -> item.put("reason", s(v)));
     p.finishedAt().ifPresent(v -> item.put("finishedAt", s(v.toString())));
@@ -197,17 +250,21 @@ public final class DynamoDbPromotions implements Promotions {
   }
 
   static Promotion promotion(Map<String, AttributeValue> item) {
-    List<Promotion.StageProgress> stages = item.get("stages").l().stream().map(v -> {
-      Map<String, AttributeValue> m = v.m();
-      return new Promotion.StageProgress(
-          m.get("environment").s(),
-          Promotion.StageStatus.fromWire(m.get("status").s()).orElseThrow(),
-          optStr(m, "approvalId"),
-          optStr(m, "deploymentId"),
-          optStr(m, "startedAt").map(Instant::parse),
-          optStr(m, "finishedAt").map(Instant::parse),
-          optStr(m, "reason"));
-    }).toList();
+    List<Promotion.StageProgress> stages =
+        item.get("stages").l().stream()
+            .map(
+                v -> {
+                  Map<String, AttributeValue> m = v.m();
+                  return new Promotion.StageProgress(
+                      m.get("environment").s(),
+                      Promotion.StageStatus.fromWire(m.get("status").s()).orElseThrow(),
+                      optStr(m, "approvalId"),
+                      optStr(m, "deploymentId"),
+                      optStr(m, "startedAt").map(Instant::parse),
+                      optStr(m, "finishedAt").map(Instant::parse),
+                      optStr(m, "reason"));
+                })
+            .toList();
     return new Promotion(
         str(item, "id"),
         str(item, "app"),
@@ -237,23 +294,41 @@ public final class DynamoDbPromotions implements Promotions {
     item.put("promotionId", s(a.promotionId()));
     item.put("environment", s(a.environment()));
     item.put("version", s(a.version()));
-    item.put("policy", AttributeValue.fromM(Map.of(
-        "groups", AttributeValue.fromL(a.policy().groups().stream().map(q -> AttributeValue.fromM(Map.of(
-            "group", s(q.group()), "min", n(q.minApprovers())))).toList()),
-        "timeoutSeconds", n(a.policy().timeout().toSeconds()))));
+    item.put(
+        "policy",
+        AttributeValue.fromM(
+            Map.of(
+                "groups",
+                    AttributeValue.fromL(
+                        a.policy().groups().stream()
+                            .map(
+                                q ->
+                                    AttributeValue.fromM(
+                                        Map.of("group", s(q.group()), "min", n(q.minApprovers()))))
+                            .toList()),
+                "timeoutSeconds", n(a.policy().timeout().toSeconds()))));
     item.put("requestedBy", s(a.requestedBy()));
     item.put("requestedAt", s(a.requestedAt().toString()));
     item.put("expiresAt", s(a.expiresAt().toString()));
     item.put("status", s(a.status().wireName()));
-    item.put("decisions", AttributeValue.fromL(a.decisions().stream().map(d -> {
-      Map<String, AttributeValue> m = new HashMap<>();
-      m.put("principal", s(d.principal()));
-      m.put("groups", AttributeValue.fromL(d.groups().stream().sorted().map(ItemMapping::s).toList()));
-      m.put("approve", AttributeValue.fromBool(d.approve()));
-      m.put("comment", s(d.comment()));
-      m.put("at", s(d.at().toString()));
-      return AttributeValue.fromM(m);
-    }).toList()));
+    item.put(
+        "decisions",
+        AttributeValue.fromL(
+            a.decisions().stream()
+                .map(
+                    d -> {
+                      Map<String, AttributeValue> m = new HashMap<>();
+                      m.put("principal", s(d.principal()));
+                      m.put(
+                          "groups",
+                          AttributeValue.fromL(
+                              d.groups().stream().sorted().map(ItemMapping::s).toList()));
+                      m.put("approve", AttributeValue.fromBool(d.approve()));
+                      m.put("comment", s(d.comment()));
+                      m.put("at", s(d.at().toString()));
+                      return AttributeValue.fromM(m);
+                    })
+                .toList()));
     item.put("decisionCount", n(a.decisions().size()));
     // The waiting step's token stays in the registry: no view or event ever carries it.
     a.taskToken().ifPresent(t -> item.put("taskToken", s(t)));
@@ -262,15 +337,28 @@ public final class DynamoDbPromotions implements Promotions {
 
   static Approval approval(Map<String, AttributeValue> item) {
     Map<String, AttributeValue> policy = item.get("policy").m();
-    ApprovalPolicy p = new ApprovalPolicy(policy.get("groups").l().stream().map(q -> new ApprovalPolicy.GroupQuorum(
-        q.m().get("group").s(), Integer.parseInt(q.m().get("min").n()))).toList(),
-        Duration.ofSeconds(Long.parseLong(policy.get("timeoutSeconds").n())));
-    List<Approval.Decision> decisions = item.get("decisions").l().stream().map(v -> {
-      Map<String, AttributeValue> m = v.m();
-      return new Approval.Decision(m.get("principal").s(),
-          Set.copyOf(m.get("groups").l().stream().map(AttributeValue::s).toList()),
-          m.get("approve").bool(), m.get("comment").s(), Instant.parse(m.get("at").s()));
-    }).toList();
+    ApprovalPolicy p =
+        new ApprovalPolicy(
+            policy.get("groups").l().stream()
+                .map(
+                    q ->
+                        new ApprovalPolicy.GroupQuorum(
+                            q.m().get("group").s(), Integer.parseInt(q.m().get("min").n())))
+                .toList(),
+            Duration.ofSeconds(Long.parseLong(policy.get("timeoutSeconds").n())));
+    List<Approval.Decision> decisions =
+        item.get("decisions").l().stream()
+            .map(
+                v -> {
+                  Map<String, AttributeValue> m = v.m();
+                  return new Approval.Decision(
+                      m.get("principal").s(),
+                      Set.copyOf(m.get("groups").l().stream().map(AttributeValue::s).toList()),
+                      m.get("approve").bool(),
+                      m.get("comment").s(),
+                      Instant.parse(m.get("at").s()));
+                })
+            .toList();
     return new Approval(
         str(item, "id"),
         str(item, "app"),

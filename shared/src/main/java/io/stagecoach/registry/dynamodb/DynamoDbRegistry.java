@@ -24,13 +24,12 @@ import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -39,8 +38,9 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * The registry on one DynamoDB table (docs/registry-table.md). Every write is conditional; condition
- * failures come back as {@link WriteResult} values, other SDK errors propagate as exceptions.
+ * The registry on one DynamoDB table (docs/registry-table.md). Every write is conditional;
+ * condition failures come back as {@link WriteResult} values, other SDK errors propagate as
+ * exceptions.
  */
 public final class DynamoDbRegistry implements Registry {
 
@@ -72,7 +72,15 @@ public final class DynamoDbRegistry implements Registry {
 
   @Override
   public Outcome<Page<App>> listAppsByRepository(String repository, PageRequest page) {
-    return query(GSI2, GSI2PK, repositoryApps(repository), Optional.empty(), true, page, GSI2_KEY, ItemMapping::app);
+    return query(
+        GSI2,
+        GSI2PK,
+        repositoryApps(repository),
+        Optional.empty(),
+        true,
+        page,
+        GSI2_KEY,
+        ItemMapping::app);
   }
 
   @Override
@@ -94,64 +102,82 @@ public final class DynamoDbRegistry implements Registry {
     names.put("#rev", REVISION);
     values.put(":expected", n(expectedRevision));
     try {
-      dynamo.updateItem(r -> r.tableName(table)
-          .key(key(appPk(app.name()), APP_SK))
-          .updateExpression(expression)
-          .conditionExpression(EXISTS + " AND #rev = :expected")
-          .expressionAttributeNames(names)
-          .expressionAttributeValues(values)
-          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(key(appPk(app.name()), APP_SK))
+                  .updateExpression(expression)
+                  .conditionExpression(EXISTS + " AND #rev = :expected")
+                  .expressionAttributeNames(names)
+                  .expressionAttributeValues(values)
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return new WriteResult.Written(app.revision());
     } catch (ConditionalCheckFailedException e) {
-      return e.hasItem() && !e.item().isEmpty() ? new WriteResult.ChangedSinceRead() : new WriteResult.Missing();
+      return e.hasItem() && !e.item().isEmpty()
+          ? new WriteResult.ChangedSinceRead()
+          : new WriteResult.Missing();
     }
   }
 
   @Override
   public WriteResult deleteApp(String app, long expectedRevision) {
     try {
-      dynamo.deleteItem(r -> r.tableName(table)
-          .key(key(appPk(app), APP_SK))
-          .conditionExpression(EXISTS + " AND #rev = :expected AND #envs = :none")
-          .expressionAttributeNames(Map.of("#rev", REVISION, "#envs", ENVIRONMENT_COUNT))
-          .expressionAttributeValues(Map.of(":expected", n(expectedRevision), ":none", n(0)))
-          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      dynamo.deleteItem(
+          r ->
+              r.tableName(table)
+                  .key(key(appPk(app), APP_SK))
+                  .conditionExpression(EXISTS + " AND #rev = :expected AND #envs = :none")
+                  .expressionAttributeNames(Map.of("#rev", REVISION, "#envs", ENVIRONMENT_COUNT))
+                  .expressionAttributeValues(
+                      Map.of(":expected", n(expectedRevision), ":none", n(0)))
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
     } catch (ConditionalCheckFailedException e) {
       if (!e.hasItem() || e.item().isEmpty()) {
         return new WriteResult.Missing();
       }
-      return num(e.item(), ENVIRONMENT_COUNT) > 0 ? new WriteResult.InUse() : new WriteResult.ChangedSinceRead();
+      return num(e.item(), ENVIRONMENT_COUNT) > 0
+          ? new WriteResult.InUse()
+          : new WriteResult.ChangedSinceRead();
     }
     deleteReleasesOf(app);
     return new WriteResult.Written(expectedRevision + 1);
   }
 
   /**
-   * Releases, deployment history and leases belong to their app: they go with it (the whole partition),
-   * 25 keys per batch, unprocessed keys retried.
+   * Releases, deployment history and leases belong to their app: they go with it (the whole
+   * partition), 25 keys per batch, unprocessed keys retried.
    */
   private void deleteReleasesOf(String app) {
     Map<String, AttributeValue> start = null;
     do {
       Map<String, AttributeValue> from = start;
-      QueryResponse page = dynamo.query(q -> q.tableName(table)
-          .keyConditionExpression("#pk = :pk")
-          .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
-          .expressionAttributeValues(Map.of(":pk", s(appPk(app))))
-          .projectionExpression("#pk, #sk")
-          .exclusiveStartKey(from));
+      QueryResponse page =
+          dynamo.query(
+              q ->
+                  q.tableName(table)
+                      .keyConditionExpression("#pk = :pk")
+                      .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
+                      .expressionAttributeValues(Map.of(":pk", s(appPk(app))))
+                      .projectionExpression("#pk, #sk")
+                      .exclusiveStartKey(from));
       List<WriteRequest> deletes = new ArrayList<>();
       for (Map<String, AttributeValue> item : page.items()) {
-        deletes.add(WriteRequest.builder()
-            .deleteRequest(DeleteRequest.builder().key(key(item.get(PK).s(), item.get(SK).s())).build())
-            .build());
+        deletes.add(
+            WriteRequest.builder()
+                .deleteRequest(
+                    DeleteRequest.builder().key(key(item.get(PK).s(), item.get(SK).s())).build())
+                .build());
       }
       for (int i = 0; i < deletes.size(); i += 25) {
-        Map<String, List<WriteRequest>> pending = Map.of(table, deletes.subList(i, Math.min(i + 25, deletes.size())));
+        Map<String, List<WriteRequest>> pending =
+            Map.of(table, deletes.subList(i, Math.min(i + 25, deletes.size())));
         for (int round = 0; !pending.isEmpty(); round++) {
           if (round > 0) {
             if (round > 8) {
-              throw new IllegalStateException("the app is deleted but DynamoDB kept some of its releases unprocessed (throttled)");
+              throw new IllegalStateException(
+                  "the app is deleted but DynamoDB kept some of its releases unprocessed (throttled)");
             }
             pause(Math.min(1_000, 25L << round));
           }
@@ -159,7 +185,10 @@ public final class DynamoDbRegistry implements Registry {
           pending = dynamo.batchWriteItem(b -> b.requestItems(batch)).unprocessedItems();
         }
       }
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
     } while (start != null);
   }
 
@@ -176,17 +205,22 @@ public final class DynamoDbRegistry implements Registry {
     Map<String, AttributeValue> appKey = key(appPk(app), APP_SK);
     Map<String, AttributeValue> envKey = key(appPk(app), environmentSk(environment));
     List<Map<String, AttributeValue>> found = new ArrayList<>();
-    KeysAndAttributes pending = KeysAndAttributes.builder().keys(List.of(appKey, envKey)).consistentRead(true).build();
-    for (int round = 0; pending != null && pending.hasKeys() && !pending.keys().isEmpty(); round++) {
+    KeysAndAttributes pending =
+        KeysAndAttributes.builder().keys(List.of(appKey, envKey)).consistentRead(true).build();
+    for (int round = 0;
+        pending != null && pending.hasKeys() && !pending.keys().isEmpty();
+        round++) {
       if (round > 0) {
         // Unprocessed keys mean throttling: back off before asking again, and not for ever.
         if (round > 8) {
-          throw new IllegalStateException("DynamoDB kept the registry reads unprocessed; try again later");
+          throw new IllegalStateException(
+              "DynamoDB kept the registry reads unprocessed; try again later");
         }
         pause(Math.min(1_000, 25L << round));
       }
       KeysAndAttributes request = pending;
-      BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(Map.of(table, request)));
+      BatchGetItemResponse response =
+          dynamo.batchGetItem(b -> b.requestItems(Map.of(table, request)));
       found.addAll(response.responses().getOrDefault(table, List.of()));
       pending = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(table) : null;
     }
@@ -204,25 +238,36 @@ public final class DynamoDbRegistry implements Registry {
 
   @Override
   public Outcome<Page<Environment>> listEnvironments(String app, PageRequest page) {
-    return query(null, PK, appPk(app), Optional.of("ENV#"), true, page, MAIN_KEY, ItemMapping::environment);
+    return query(
+        null, PK, appPk(app), Optional.of("ENV#"), true, page, MAIN_KEY, ItemMapping::environment);
   }
 
-  /** Puts the environment and counts it on its app in one transaction, so an app never loses track. */
+  /**
+   * Puts the environment and counts it on its app in one transaction, so an app never loses track.
+   */
   @Override
   public WriteResult createEnvironment(Environment environment) {
-    TransactWriteItem put = TransactWriteItem.builder().put(Put.builder()
-        .tableName(table)
-        .item(environmentItem(environment))
-        .conditionExpression(NOT_EXISTS)
-        .build()).build();
-    TransactWriteItem count = TransactWriteItem.builder().update(Update.builder()
-        .tableName(table)
-        .key(key(appPk(environment.app()), APP_SK))
-        .updateExpression("ADD #envs :one")
-        .conditionExpression(EXISTS)
-        .expressionAttributeNames(Map.of("#envs", ENVIRONMENT_COUNT))
-        .expressionAttributeValues(Map.of(":one", n(1)))
-        .build()).build();
+    TransactWriteItem put =
+        TransactWriteItem.builder()
+            .put(
+                Put.builder()
+                    .tableName(table)
+                    .item(environmentItem(environment))
+                    .conditionExpression(NOT_EXISTS)
+                    .build())
+            .build();
+    TransactWriteItem count =
+        TransactWriteItem.builder()
+            .update(
+                Update.builder()
+                    .tableName(table)
+                    .key(key(appPk(environment.app()), APP_SK))
+                    .updateExpression("ADD #envs :one")
+                    .conditionExpression(EXISTS)
+                    .expressionAttributeNames(Map.of("#envs", ENVIRONMENT_COUNT))
+                    .expressionAttributeValues(Map.of(":one", n(1)))
+                    .build())
+            .build();
     try {
       dynamo.transactWriteItems(t -> t.transactItems(put, count));
       return new WriteResult.Written(environment.revision());
@@ -237,7 +282,10 @@ public final class DynamoDbRegistry implements Registry {
     }
   }
 
-  /** Updates the description only: what is deployed there belongs to the provisioner's runs and stays. */
+  /**
+   * Updates the description only: what is deployed there belongs to the provisioner's runs and
+   * stays.
+   */
   @Override
   public WriteResult replaceEnvironment(Environment environment, long expectedRevision) {
     Map<String, AttributeValue> changes = new HashMap<>(environmentItem(environment));
@@ -249,37 +297,51 @@ public final class DynamoDbRegistry implements Registry {
     names.put("#rev", REVISION);
     values.put(":expected", n(expectedRevision));
     try {
-      dynamo.updateItem(r -> r.tableName(table)
-          .key(key(appPk(environment.app()), environmentSk(environment.name())))
-          .updateExpression(set)
-          .conditionExpression(EXISTS + " AND #rev = :expected")
-          .expressionAttributeNames(names)
-          .expressionAttributeValues(values)
-          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(key(appPk(environment.app()), environmentSk(environment.name())))
+                  .updateExpression(set)
+                  .conditionExpression(EXISTS + " AND #rev = :expected")
+                  .expressionAttributeNames(names)
+                  .expressionAttributeValues(values)
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return new WriteResult.Written(environment.revision());
     } catch (ConditionalCheckFailedException e) {
-      return e.hasItem() && !e.item().isEmpty() ? new WriteResult.ChangedSinceRead() : new WriteResult.Missing();
+      return e.hasItem() && !e.item().isEmpty()
+          ? new WriteResult.ChangedSinceRead()
+          : new WriteResult.Missing();
     }
   }
 
   @Override
   public WriteResult deleteEnvironment(String app, String environment, long expectedRevision) {
-    TransactWriteItem delete = TransactWriteItem.builder().delete(Delete.builder()
-        .tableName(table)
-        .key(key(appPk(app), environmentSk(environment)))
-        .conditionExpression(EXISTS + " AND #rev = :expected")
-        .expressionAttributeNames(Map.of("#rev", REVISION))
-        .expressionAttributeValues(Map.of(":expected", n(expectedRevision)))
-        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-        .build()).build();
-    TransactWriteItem count = TransactWriteItem.builder().update(Update.builder()
-        .tableName(table)
-        .key(key(appPk(app), APP_SK))
-        .updateExpression("ADD #envs :minusOne")
-        .conditionExpression(EXISTS)
-        .expressionAttributeNames(Map.of("#envs", ENVIRONMENT_COUNT))
-        .expressionAttributeValues(Map.of(":minusOne", n(-1)))
-        .build()).build();
+    TransactWriteItem delete =
+        TransactWriteItem.builder()
+            .delete(
+                Delete.builder()
+                    .tableName(table)
+                    .key(key(appPk(app), environmentSk(environment)))
+                    .conditionExpression(EXISTS + " AND #rev = :expected")
+                    .expressionAttributeNames(Map.of("#rev", REVISION))
+                    .expressionAttributeValues(Map.of(":expected", n(expectedRevision)))
+                    .returnValuesOnConditionCheckFailure(
+                        ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .build())
+            .build();
+    TransactWriteItem count =
+        TransactWriteItem.builder()
+            .update(
+                Update.builder()
+                    .tableName(table)
+                    .key(key(appPk(app), APP_SK))
+                    .updateExpression("ADD #envs :minusOne")
+                    .conditionExpression(EXISTS)
+                    .expressionAttributeNames(Map.of("#envs", ENVIRONMENT_COUNT))
+                    .expressionAttributeValues(Map.of(":minusOne", n(-1)))
+                    .build())
+            .build();
     try {
       dynamo.transactWriteItems(t -> t.transactItems(delete, count));
       return new WriteResult.Written(expectedRevision + 1);
@@ -298,20 +360,34 @@ public final class DynamoDbRegistry implements Registry {
   public WriteResult setFreeze(String app, String environment, Optional<EnvironmentFreeze> freeze) {
     try {
       if (freeze.isPresent()) {
-        dynamo.updateItem(r -> r.tableName(table)
-            .key(key(appPk(app), environmentSk(environment)))
-            .updateExpression("SET frozenReason = :reason, frozenBy = :by, frozenAt = :at, #rev = #rev + :one")
-            .conditionExpression(EXISTS)
-            .expressionAttributeNames(Map.of("#rev", REVISION))
-            .expressionAttributeValues(Map.of(":reason", s(freeze.get().reason()), ":by", s(freeze.get().by()),
-                ":at", s(freeze.get().at().toString()), ":one", n(1))));
+        dynamo.updateItem(
+            r ->
+                r.tableName(table)
+                    .key(key(appPk(app), environmentSk(environment)))
+                    .updateExpression(
+                        "SET frozenReason = :reason, frozenBy = :by, frozenAt = :at, #rev = #rev + :one")
+                    .conditionExpression(EXISTS)
+                    .expressionAttributeNames(Map.of("#rev", REVISION))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":reason",
+                            s(freeze.get().reason()),
+                            ":by",
+                            s(freeze.get().by()),
+                            ":at",
+                            s(freeze.get().at().toString()),
+                            ":one",
+                            n(1))));
       } else {
-        dynamo.updateItem(r -> r.tableName(table)
-            .key(key(appPk(app), environmentSk(environment)))
-            .updateExpression("REMOVE frozenReason, frozenBy, frozenAt SET #rev = #rev + :one")
-            .conditionExpression(EXISTS)
-            .expressionAttributeNames(Map.of("#rev", REVISION))
-            .expressionAttributeValues(Map.of(":one", n(1))));
+        dynamo.updateItem(
+            r ->
+                r.tableName(table)
+                    .key(key(appPk(app), environmentSk(environment)))
+                    .updateExpression(
+                        "REMOVE frozenReason, frozenBy, frozenAt SET #rev = #rev + :one")
+                    .conditionExpression(EXISTS)
+                    .expressionAttributeNames(Map.of("#rev", REVISION))
+                    .expressionAttributeValues(Map.of(":one", n(1))));
       }
       return new WriteResult.Written(0);
     } catch (ConditionalCheckFailedException e) {
@@ -328,21 +404,37 @@ public final class DynamoDbRegistry implements Registry {
 
   @Override
   public Outcome<Page<Release>> listReleases(String app, PageRequest page) {
-    return query(GSI1, GSI1PK, releasesByTime(app), Optional.empty(), false, page, GSI1_KEY, ItemMapping::release);
+    return query(
+        GSI1,
+        GSI1PK,
+        releasesByTime(app),
+        Optional.empty(),
+        false,
+        page,
+        GSI1_KEY,
+        ItemMapping::release);
   }
 
   /** Creates the release only while its app exists (a condition check in the same transaction). */
   @Override
   public WriteResult createRelease(Release release) {
-    TransactWriteItem put = TransactWriteItem.builder().put(Put.builder()
-        .tableName(table)
-        .item(releaseItem(release))
-        .conditionExpression(NOT_EXISTS)
-        .build()).build();
-    TransactWriteItem appExists = TransactWriteItem.builder().conditionCheck(c -> c
-        .tableName(table)
-        .key(key(appPk(release.app()), APP_SK))
-        .conditionExpression(EXISTS)).build();
+    TransactWriteItem put =
+        TransactWriteItem.builder()
+            .put(
+                Put.builder()
+                    .tableName(table)
+                    .item(releaseItem(release))
+                    .conditionExpression(NOT_EXISTS)
+                    .build())
+            .build();
+    TransactWriteItem appExists =
+        TransactWriteItem.builder()
+            .conditionCheck(
+                c ->
+                    c.tableName(table)
+                        .key(key(appPk(release.app()), APP_SK))
+                        .conditionExpression(EXISTS))
+            .build();
     try {
       dynamo.transactWriteItems(t -> t.transactItems(put, appExists));
       return new WriteResult.Written(1);
@@ -363,17 +455,21 @@ public final class DynamoDbRegistry implements Registry {
 
   @Override
   public Optional<ApiToken> findToken(String id) {
-    QueryResponse response = dynamo.query(q -> q.tableName(table)
-        .indexName(GSI1)
-        .keyConditionExpression("#pk = :pk AND #sk = :id")
-        .expressionAttributeNames(Map.of("#pk", GSI1PK, "#sk", GSI1SK))
-        .expressionAttributeValues(Map.of(":pk", s(ALL_TOKENS), ":id", s(id))));
+    QueryResponse response =
+        dynamo.query(
+            q ->
+                q.tableName(table)
+                    .indexName(GSI1)
+                    .keyConditionExpression("#pk = :pk AND #sk = :id")
+                    .expressionAttributeNames(Map.of("#pk", GSI1PK, "#sk", GSI1SK))
+                    .expressionAttributeValues(Map.of(":pk", s(ALL_TOKENS), ":id", s(id))));
     return response.items().stream().findFirst().map(ItemMapping::token);
   }
 
   @Override
   public Outcome<Page<ApiToken>> listTokens(PageRequest page) {
-    return query(GSI1, GSI1PK, ALL_TOKENS, Optional.empty(), true, page, GSI1_KEY, ItemMapping::token);
+    return query(
+        GSI1, GSI1PK, ALL_TOKENS, Optional.empty(), true, page, GSI1_KEY, ItemMapping::token);
   }
 
   @Override
@@ -388,9 +484,11 @@ public final class DynamoDbRegistry implements Registry {
       return new WriteResult.Missing();
     }
     try {
-      dynamo.deleteItem(r -> r.tableName(table)
-          .key(key(tokenPk(token.get().secretHash()), TOKEN_SK))
-          .conditionExpression(EXISTS));
+      dynamo.deleteItem(
+          r ->
+              r.tableName(table)
+                  .key(key(tokenPk(token.get().secretHash()), TOKEN_SK))
+                  .conditionExpression(EXISTS));
       return new WriteResult.Written(1);
     } catch (ConditionalCheckFailedException e) {
       return new WriteResult.Missing();
@@ -399,8 +497,14 @@ public final class DynamoDbRegistry implements Registry {
 
   // ------------------------------------------------------------ plumbing
 
-  /** {@code SET #a0 = :v0, ...} for every attribute, with placeholders added to {@code names} and {@code values}. */
-  static String setAll(Map<String, AttributeValue> changes, Map<String, String> names, Map<String, AttributeValue> values) {
+  /**
+   * {@code SET #a0 = :v0, ...} for every attribute, with placeholders added to {@code names} and
+   * {@code values}.
+   */
+  static String setAll(
+      Map<String, AttributeValue> changes,
+      Map<String, String> names,
+      Map<String, AttributeValue> values) {
     StringBuilder set = new StringBuilder("SET ");
     int i = names.size();
     boolean first = true;
@@ -418,7 +522,8 @@ public final class DynamoDbRegistry implements Registry {
   }
 
   private Optional<Map<String, AttributeValue>> get(String pk, String sk) {
-    Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(pk, sk)).consistentRead(true)).item();
+    Map<String, AttributeValue> item =
+        dynamo.getItem(r -> r.tableName(table).key(key(pk, sk)).consistentRead(true)).item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
   }
 
@@ -474,16 +579,22 @@ public final class DynamoDbRegistry implements Registry {
     }
     String keyCondition = condition;
     Map<String, AttributeValue> from = start;
-    QueryResponse response = dynamo.query(q -> q.tableName(table)
-        .indexName(index)
-        .keyConditionExpression(keyCondition)
-        .expressionAttributeNames(names)
-        .expressionAttributeValues(values)
-        .scanIndexForward(ascending)
-        .limit(page.limit())
-        .exclusiveStartKey(from));
+    QueryResponse response =
+        dynamo.query(
+            q ->
+                q.tableName(table)
+                    .indexName(index)
+                    .keyConditionExpression(keyCondition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .scanIndexForward(ascending)
+                    .limit(page.limit())
+                    .exclusiveStartKey(from));
     List<T> items = response.items().stream().map(mapper).toList();
-    Optional<String> next = response.hasLastEvaluatedKey() ? Cursors.encode(response.lastEvaluatedKey()) : Optional.empty();
+    Optional<String> next =
+        response.hasLastEvaluatedKey()
+            ? Cursors.encode(response.lastEvaluatedKey())
+            : Optional.empty();
     return Outcome.accepted(new Page<>(items, next));
   }
 }

@@ -39,10 +39,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Slack links in the registry table (docs/registry-table.md): a linked account is an item of its own
- * ({@code SLACKUSER#{team}#{user}}, listed through {@code gsi1} partition {@code SLACKUSERS}); an app's
- * channel ({@code #SLACK}) and the approval requests already posted ({@code SLACKNOTICE#{approval}}) live
- * in the app's partition, so they go when the app goes.
+ * Slack links in the registry table (docs/registry-table.md): a linked account is an item of its
+ * own ({@code SLACKUSER#{team}#{user}}, listed through {@code gsi1} partition {@code SLACKUSERS});
+ * an app's channel ({@code #SLACK}) and the approval requests already posted ({@code
+ * SLACKNOTICE#{approval}}) live in the app's partition, so they go when the app goes.
  */
 public final class DynamoDbSlackDirectory implements SlackDirectory {
 
@@ -79,22 +79,29 @@ public final class DynamoDbSlackDirectory implements SlackDirectory {
   public Outcome<Page<SlackUser>> listUsers(PageRequest page) {
     Map<String, AttributeValue> start = null;
     if (page.cursor().isPresent()) {
-      Optional<Map<String, AttributeValue>> decoded = Cursors.decode(page.cursor().get(), GSI1_KEY, GSI1PK, ALL_USERS);
+      Optional<Map<String, AttributeValue>> decoded =
+          Cursors.decode(page.cursor().get(), GSI1_KEY, GSI1PK, ALL_USERS);
       if (decoded.isEmpty()) {
         return Outcome.rejected(Rejection.invalid("cursor", "is not a cursor this listing issued"));
       }
       start = decoded.get();
     }
     Map<String, AttributeValue> from = start;
-    QueryResponse response = dynamo.query(q -> q.tableName(table)
-        .indexName(GSI1)
-        .keyConditionExpression("#pk = :pk")
-        .expressionAttributeNames(Map.of("#pk", GSI1PK))
-        .expressionAttributeValues(Map.of(":pk", s(ALL_USERS)))
-        .limit(page.limit())
-        .exclusiveStartKey(from));
+    QueryResponse response =
+        dynamo.query(
+            q ->
+                q.tableName(table)
+                    .indexName(GSI1)
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", GSI1PK))
+                    .expressionAttributeValues(Map.of(":pk", s(ALL_USERS)))
+                    .limit(page.limit())
+                    .exclusiveStartKey(from));
     List<SlackUser> users = response.items().stream().map(DynamoDbSlackDirectory::user).toList();
-    Optional<String> next = response.hasLastEvaluatedKey() ? Cursors.encode(response.lastEvaluatedKey()) : Optional.empty();
+    Optional<String> next =
+        response.hasLastEvaluatedKey()
+            ? Cursors.encode(response.lastEvaluatedKey())
+            : Optional.empty();
     return Outcome.accepted(new Page<>(users, next));
   }
 
@@ -109,7 +116,9 @@ public final class DynamoDbSlackDirectory implements SlackDirectory {
     item.put("teamId", s(user.teamId()));
     item.put("userId", s(user.userId()));
     item.put("principal", s(user.principal()));
-    item.put("roles", AttributeValue.fromSs(user.roles().stream().map(Role::wireName).sorted().toList()));
+    item.put(
+        "roles",
+        AttributeValue.fromSs(user.roles().stream().map(Role::wireName).sorted().toList()));
     if (!user.groups().isEmpty()) {
       item.put("groups", AttributeValue.fromSs(user.groups().stream().sorted().toList()));
     }
@@ -141,11 +150,20 @@ public final class DynamoDbSlackDirectory implements SlackDirectory {
 
   @Override
   public Optional<SlackChannel> findChannel(String app) {
-    return get(appPk(app), CHANNEL_SK).map(item -> new SlackChannel(app, str(item, "channel"),
-        Instant.parse(str(item, "updatedAt")), str(item, "updatedBy")));
+    return get(appPk(app), CHANNEL_SK)
+        .map(
+            item ->
+                new SlackChannel(
+                    app,
+                    str(item, "channel"),
+                    Instant.parse(str(item, "updatedAt")),
+                    str(item, "updatedBy")));
   }
 
-  /** One transaction with a check that the app is there, so no channel outlives (or predates) its app. */
+  /**
+   * One transaction with a check that the app is there, so no channel outlives (or predates) its
+   * app.
+   */
   @Override
   public WriteResult putChannel(SlackChannel channel) {
     Map<String, AttributeValue> item = new HashMap<>();
@@ -156,14 +174,26 @@ public final class DynamoDbSlackDirectory implements SlackDirectory {
     item.put("updatedAt", s(channel.updatedAt().toString()));
     item.put("updatedBy", s(channel.updatedBy()));
     try {
-      dynamo.transactWriteItems(t -> t.transactItems(
-          TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
-              .key(key(appPk(channel.app()), APP_SK)).conditionExpression(EXISTS).build()).build(),
-          TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).build()).build()));
+      dynamo.transactWriteItems(
+          t ->
+              t.transactItems(
+                  TransactWriteItem.builder()
+                      .conditionCheck(
+                          ConditionCheck.builder()
+                              .tableName(table)
+                              .key(key(appPk(channel.app()), APP_SK))
+                              .conditionExpression(EXISTS)
+                              .build())
+                      .build(),
+                  TransactWriteItem.builder()
+                      .put(Put.builder().tableName(table).item(item).build())
+                      .build()));
       return new WriteResult.Written(1);
     } catch (TransactionCanceledException e) {
-      boolean appMissing = e.hasCancellationReasons() && !e.cancellationReasons().isEmpty()
-          && "ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code());
+      boolean appMissing =
+          e.hasCancellationReasons()
+              && !e.cancellationReasons().isEmpty()
+              && "ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code());
       if (appMissing) {
         return new WriteResult.Missing();
       }
@@ -186,7 +216,11 @@ public final class DynamoDbSlackDirectory implements SlackDirectory {
     item.put("type", s("slackNotice"));
     item.put(TTL, n(keepUntil.getEpochSecond()));
     try {
-      dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(" + PK + ")"));
+      dynamo.putItem(
+          r ->
+              r.tableName(table)
+                  .item(item)
+                  .conditionExpression("attribute_not_exists(" + PK + ")"));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -201,7 +235,8 @@ public final class DynamoDbSlackDirectory implements SlackDirectory {
   // ------------------------------------------------------------ plumbing
 
   private Optional<Map<String, AttributeValue>> get(String pk, String sk) {
-    Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(pk, sk)).consistentRead(true)).item();
+    Map<String, AttributeValue> item =
+        dynamo.getItem(r -> r.tableName(table).key(key(pk, sk)).consistentRead(true)).item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
   }
 

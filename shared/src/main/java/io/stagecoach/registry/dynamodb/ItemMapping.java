@@ -8,18 +8,18 @@ import io.stagecoach.domain.ApprovalPolicy;
 import io.stagecoach.domain.BranchRule;
 import io.stagecoach.domain.DeployedRelease;
 import io.stagecoach.domain.DeploymentWindow;
-import io.stagecoach.domain.PromotionConcurrency;
-import io.stagecoach.domain.Verification;
 import io.stagecoach.domain.Environment;
-import io.stagecoach.domain.EnvironmentTemplate;
 import io.stagecoach.domain.EnvironmentFreeze;
 import io.stagecoach.domain.EnvironmentKind;
+import io.stagecoach.domain.EnvironmentTemplate;
+import io.stagecoach.domain.PromotionConcurrency;
 import io.stagecoach.domain.Release;
 import io.stagecoach.domain.RepositoryMapping;
 import io.stagecoach.domain.Role;
 import io.stagecoach.domain.SecretReference;
 import io.stagecoach.domain.Stage;
 import io.stagecoach.domain.Tier;
+import io.stagecoach.domain.Verification;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -57,28 +57,40 @@ final class ItemMapping {
   static Map<String, AttributeValue> appMutableAttributes(App app) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put("description", s(app.description()));
-    item.put("pipeline", AttributeValue.fromL(app.pipeline().stream().map(ItemMapping::stageValue).toList()));
+    item.put(
+        "pipeline",
+        AttributeValue.fromL(app.pipeline().stream().map(ItemMapping::stageValue).toList()));
     item.put("concurrency", s(app.concurrency().wireName()));
-    item.put("allowedEnvironments", AttributeValue.fromL(app.allowedEnvironments().stream().map(ItemMapping::s).toList()));
+    item.put(
+        "allowedEnvironments",
+        AttributeValue.fromL(app.allowedEnvironments().stream().map(ItemMapping::s).toList()));
     // Always written (empty map: no template), so that a replace also clears it.
     Map<String, AttributeValue> template = new HashMap<>();
-    app.template().ifPresent(t -> {
-      t.body().ifPresent(b -> template.put("body", s(b)));
-      t.url().ifPresent(u -> template.put("url", s(u)));
-    });
+    app.template()
+        .ifPresent(
+            t -> {
+              t.body().ifPresent(b -> template.put("body", s(b)));
+              t.url().ifPresent(u -> template.put("url", s(u)));
+            });
     item.put("template", AttributeValue.fromM(template));
     item.put("updatedAt", s(app.updatedAt().toString()));
     item.put(REVISION, n(app.revision()));
-    app.repository().ifPresent(mapping -> {
-      item.put("repository", repositoryValue(mapping));
-      // Sparse index of the apps a repository drives, for the push function: a Query, never a Scan.
-      item.put(GSI2PK, s(repositoryApps(mapping.repository())));
-      item.put(GSI2SK, s(app.name()));
-    });
+    app.repository()
+        .ifPresent(
+            mapping -> {
+              item.put("repository", repositoryValue(mapping));
+              // Sparse index of the apps a repository drives, for the push function: a Query, never
+              // a Scan.
+              item.put(GSI2PK, s(repositoryApps(mapping.repository())));
+              item.put(GSI2SK, s(app.name()));
+            });
     return item;
   }
 
-  /** What a replace removes: the repository mapping and its index entry, when the app has none any more. */
+  /**
+   * What a replace removes: the repository mapping and its index entry, when the app has none any
+   * more.
+   */
   static List<String> appRemovedAttributes(App app) {
     return app.repository().isPresent() ? List.of() : List.of("repository", GSI2PK, GSI2SK);
   }
@@ -86,19 +98,25 @@ final class ItemMapping {
   private static AttributeValue repositoryValue(RepositoryMapping mapping) {
     Map<String, AttributeValue> m = new HashMap<>();
     m.put("name", s(mapping.repository()));
-    m.put("rules", AttributeValue.fromL(mapping.rules().stream().map(rule -> {
-      Map<String, AttributeValue> r = new HashMap<>();
-      r.put("pattern", s(rule.pattern()));
-      r.put("versionFrom", s(rule.action().versionFrom().name()));
-      switch (rule.action()) {
-        case BranchRule.Pipeline p -> r.put("action", s("pipeline"));
-        case BranchRule.Ephemeral e -> {
-          r.put("action", s("ephemeral"));
-          r.put("ttlSeconds", n(e.ttl().toSeconds()));
-        }
-      }
-      return AttributeValue.fromM(r);
-    }).toList()));
+    m.put(
+        "rules",
+        AttributeValue.fromL(
+            mapping.rules().stream()
+                .map(
+                    rule -> {
+                      Map<String, AttributeValue> r = new HashMap<>();
+                      r.put("pattern", s(rule.pattern()));
+                      r.put("versionFrom", s(rule.action().versionFrom().name()));
+                      switch (rule.action()) {
+                        case BranchRule.Pipeline p -> r.put("action", s("pipeline"));
+                        case BranchRule.Ephemeral e -> {
+                          r.put("action", s("ephemeral"));
+                          r.put("ttlSeconds", n(e.ttl().toSeconds()));
+                        }
+                      }
+                      return AttributeValue.fromM(r);
+                    })
+                .toList()));
     mapping.artifactUri().ifPresent(u -> m.put("artifactUri", s(u)));
     return AttributeValue.fromM(m);
   }
@@ -108,16 +126,28 @@ final class ItemMapping {
       return Optional.empty();
     }
     Map<String, AttributeValue> m = value.m();
-    List<BranchRule> rules = m.get("rules").l().stream().map(v -> {
-      Map<String, AttributeValue> r = v.m();
-      BranchRule.VersionFrom versionFrom = BranchRule.VersionFrom.valueOf(r.get("versionFrom").s());
-      BranchRule.Action action = r.get("action").s().equals("ephemeral")
-          ? new BranchRule.Ephemeral(java.time.Duration.ofSeconds(Long.parseLong(r.get("ttlSeconds").n())), versionFrom)
-          : new BranchRule.Pipeline(versionFrom);
-      return new BranchRule(r.get("pattern").s(), action);
-    }).toList();
-    return Optional.of(new RepositoryMapping(app, m.get("name").s(), rules,
-        Optional.ofNullable(m.get("artifactUri")).map(AttributeValue::s)));
+    List<BranchRule> rules =
+        m.get("rules").l().stream()
+            .map(
+                v -> {
+                  Map<String, AttributeValue> r = v.m();
+                  BranchRule.VersionFrom versionFrom =
+                      BranchRule.VersionFrom.valueOf(r.get("versionFrom").s());
+                  BranchRule.Action action =
+                      r.get("action").s().equals("ephemeral")
+                          ? new BranchRule.Ephemeral(
+                              java.time.Duration.ofSeconds(Long.parseLong(r.get("ttlSeconds").n())),
+                              versionFrom)
+                          : new BranchRule.Pipeline(versionFrom);
+                  return new BranchRule(r.get("pattern").s(), action);
+                })
+            .toList();
+    return Optional.of(
+        new RepositoryMapping(
+            app,
+            m.get("name").s(),
+            rules,
+            Optional.ofNullable(m.get("artifactUri")).map(AttributeValue::s)));
   }
 
   static App app(Map<String, AttributeValue> item) {
@@ -125,10 +155,13 @@ final class ItemMapping {
         str(item, "name"),
         str(item, "description"),
         item.get("pipeline").l().stream().map(ItemMapping::stage).toList(),
-        item.get("allowedEnvironments").l().stream().map(AttributeValue::s)
+        item.get("allowedEnvironments").l().stream()
+            .map(AttributeValue::s)
             .collect(Collectors.toCollection(LinkedHashSet::new)),
         template(item.get("template")),
-        optStr(item, "concurrency").flatMap(PromotionConcurrency::fromWire).orElse(PromotionConcurrency.SUPERSEDE),
+        optStr(item, "concurrency")
+            .flatMap(PromotionConcurrency::fromWire)
+            .orElse(PromotionConcurrency.SUPERSEDE),
         Instant.parse(str(item, "createdAt")),
         str(item, "createdBy"),
         Instant.parse(str(item, "updatedAt")),
@@ -140,20 +173,50 @@ final class ItemMapping {
   private static AttributeValue stageValue(Stage st) {
     Map<String, AttributeValue> m = new HashMap<>();
     m.put("environment", s(st.environment()));
-    st.approval().ifPresent(a -> m.put("approval", AttributeValue.fromM(Map.of(
-        "groups", AttributeValue.fromL(a.groups().stream().map(q -> AttributeValue.fromM(Map.of(
-            "group", s(q.group()), "min", n(q.minApprovers())))).toList()),
-        "timeoutSeconds", n(a.timeout().toSeconds())))));
-    st.window().ifPresent(w -> m.put("window", AttributeValue.fromM(Map.of(
-        "days", AttributeValue.fromL(w.days().stream().map(d -> s(d.name())).toList()),
-        "start", s(w.start().toString()),
-        "end", s(w.end().toString()),
-        "zone", s(w.zone().getId())))));
-    st.verification().ifPresent(v -> m.put("verification", AttributeValue.fromM(Map.of(
-        "urlOutput", s(v.urlOutput()),
-        "path", s(v.path()),
-        "attempts", n(v.attempts()),
-        "intervalMillis", n(v.interval().toMillis())))));
+    st.approval()
+        .ifPresent(
+            a ->
+                m.put(
+                    "approval",
+                    AttributeValue.fromM(
+                        Map.of(
+                            "groups",
+                                AttributeValue.fromL(
+                                    a.groups().stream()
+                                        .map(
+                                            q ->
+                                                AttributeValue.fromM(
+                                                    Map.of(
+                                                        "group",
+                                                        s(q.group()),
+                                                        "min",
+                                                        n(q.minApprovers()))))
+                                        .toList()),
+                            "timeoutSeconds", n(a.timeout().toSeconds())))));
+    st.window()
+        .ifPresent(
+            w ->
+                m.put(
+                    "window",
+                    AttributeValue.fromM(
+                        Map.of(
+                            "days",
+                                AttributeValue.fromL(
+                                    w.days().stream().map(d -> s(d.name())).toList()),
+                            "start", s(w.start().toString()),
+                            "end", s(w.end().toString()),
+                            "zone", s(w.zone().getId())))));
+    st.verification()
+        .ifPresent(
+            v ->
+                m.put(
+                    "verification",
+                    AttributeValue.fromM(
+                        Map.of(
+                            "urlOutput", s(v.urlOutput()),
+                            "path", s(v.path()),
+                            "attempts", n(v.attempts()),
+                            "intervalMillis", n(v.interval().toMillis())))));
     m.put("soakSeconds", n(st.soak().toSeconds()));
     return AttributeValue.fromM(m);
   }
@@ -163,30 +226,60 @@ final class ItemMapping {
       return new Stage(value.s());
     }
     Map<String, AttributeValue> m = value.m();
-    Optional<ApprovalPolicy> approval = Optional.ofNullable(m.get("approval")).map(a -> new ApprovalPolicy(
-        a.m().get("groups").l().stream().map(q -> new ApprovalPolicy.GroupQuorum(
-            q.m().get("group").s(), Integer.parseInt(q.m().get("min").n()))).toList(),
-        java.time.Duration.ofSeconds(Long.parseLong(a.m().get("timeoutSeconds").n()))));
-    Optional<DeploymentWindow> window = Optional.ofNullable(m.get("window")).map(w -> new DeploymentWindow(
-        w.m().get("days").l().stream().map(d -> java.time.DayOfWeek.valueOf(d.s()))
-            .collect(Collectors.toCollection(() -> java.util.EnumSet.noneOf(java.time.DayOfWeek.class))),
-        java.time.LocalTime.parse(w.m().get("start").s()),
-        java.time.LocalTime.parse(w.m().get("end").s()),
-        java.time.ZoneId.of(w.m().get("zone").s())));
-    Optional<Verification> verification = Optional.ofNullable(m.get("verification")).map(v -> new Verification(
-        v.m().get("urlOutput").s(), v.m().get("path").s(), Integer.parseInt(v.m().get("attempts").n()),
-        java.time.Duration.ofMillis(Long.parseLong(v.m().get("intervalMillis").n()))));
+    Optional<ApprovalPolicy> approval =
+        Optional.ofNullable(m.get("approval"))
+            .map(
+                a ->
+                    new ApprovalPolicy(
+                        a.m().get("groups").l().stream()
+                            .map(
+                                q ->
+                                    new ApprovalPolicy.GroupQuorum(
+                                        q.m().get("group").s(),
+                                        Integer.parseInt(q.m().get("min").n())))
+                            .toList(),
+                        java.time.Duration.ofSeconds(
+                            Long.parseLong(a.m().get("timeoutSeconds").n()))));
+    Optional<DeploymentWindow> window =
+        Optional.ofNullable(m.get("window"))
+            .map(
+                w ->
+                    new DeploymentWindow(
+                        w.m().get("days").l().stream()
+                            .map(d -> java.time.DayOfWeek.valueOf(d.s()))
+                            .collect(
+                                Collectors.toCollection(
+                                    () -> java.util.EnumSet.noneOf(java.time.DayOfWeek.class))),
+                        java.time.LocalTime.parse(w.m().get("start").s()),
+                        java.time.LocalTime.parse(w.m().get("end").s()),
+                        java.time.ZoneId.of(w.m().get("zone").s())));
+    Optional<Verification> verification =
+        Optional.ofNullable(m.get("verification"))
+            .map(
+                v ->
+                    new Verification(
+                        v.m().get("urlOutput").s(),
+                        v.m().get("path").s(),
+                        Integer.parseInt(v.m().get("attempts").n()),
+                        java.time.Duration.ofMillis(
+                            Long.parseLong(v.m().get("intervalMillis").n()))));
     long soak = m.containsKey("soakSeconds") ? Long.parseLong(m.get("soakSeconds").n()) : 0;
-    return new Stage(m.get("environment").s(), approval, window, verification, java.time.Duration.ofSeconds(soak));
+    return new Stage(
+        m.get("environment").s(),
+        approval,
+        window,
+        verification,
+        java.time.Duration.ofSeconds(soak));
   }
 
   private static Optional<EnvironmentTemplate> template(AttributeValue value) {
     if (value == null || !value.hasM() || value.m().isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new EnvironmentTemplate(
-        Optional.ofNullable(value.m().get("body")).map(AttributeValue::s),
-        Optional.ofNullable(value.m().get("url")).map(AttributeValue::s)));
+    return Optional.of(
+        new EnvironmentTemplate(
+            Optional.ofNullable(value.m().get("body")).map(AttributeValue::s),
+            Optional.ofNullable(value.m().get("url")).map(AttributeValue::s)));
   }
 
   // ------------------------------------------------------------ environments
@@ -202,19 +295,28 @@ final class ItemMapping {
     item.put("tier", s(env.tier().wireName()));
     item.put("account", s(env.account()));
     item.put("region", s(env.region()));
-    item.put("config", AttributeValue.fromM(env.config().entrySet().stream()
-        .collect(Collectors.toMap(Map.Entry::getKey, e -> s(e.getValue())))));
-    item.put("secrets", AttributeValue.fromM(env.secrets().entrySet().stream()
-        .collect(Collectors.toMap(Map.Entry::getKey, e -> s(e.getValue().reference())))));
+    item.put(
+        "config",
+        AttributeValue.fromM(
+            env.config().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> s(e.getValue())))));
+    item.put(
+        "secrets",
+        AttributeValue.fromM(
+            env.secrets().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> s(e.getValue().reference())))));
     item.put("protected", AttributeValue.fromBool(env.isProtected()));
     item.put("owner", s(env.owner()));
-    env.expiresAt().ifPresent(at -> {
-      item.put("expiresAt", s(at.toString()));
-      // Sparse index of expiring environments, oldest expiry first, for the reaper.
-      item.put(GSI2PK, s(EXPIRING));
-      item.put(GSI2SK, s(at + "#" + env.app() + "#" + env.name()));
-    });
-    // What is deployed is written by the provisioner's run (deployed(...)), never with the description.
+    env.expiresAt()
+        .ifPresent(
+            at -> {
+              item.put("expiresAt", s(at.toString()));
+              // Sparse index of expiring environments, oldest expiry first, for the reaper.
+              item.put(GSI2PK, s(EXPIRING));
+              item.put(GSI2SK, s(at + "#" + env.app() + "#" + env.name()));
+            });
+    // What is deployed is written by the provisioner's run (deployed(...)), never with the
+    // description.
     item.put("createdAt", s(env.createdAt().toString()));
     item.put("createdBy", s(env.createdBy()));
     item.put("updatedAt", s(env.updatedAt().toString()));
@@ -239,13 +341,20 @@ final class ItemMapping {
         item.get("protected").bool(),
         str(item, "owner"),
         optStr(item, "expiresAt").map(Instant::parse),
-        optStr(item, "deployedVersion").map(v -> new DeployedRelease(
-            v,
-            str(item, "deployedDigest"),
-            str(item, "deployedBy"),
-            str(item, "deployedOrder"),
-            Instant.parse(str(item, "deployedAt")))),
-        optStr(item, "frozenReason").map(r -> new EnvironmentFreeze(r, str(item, "frozenBy"), Instant.parse(str(item, "frozenAt")))),
+        optStr(item, "deployedVersion")
+            .map(
+                v ->
+                    new DeployedRelease(
+                        v,
+                        str(item, "deployedDigest"),
+                        str(item, "deployedBy"),
+                        str(item, "deployedOrder"),
+                        Instant.parse(str(item, "deployedAt")))),
+        optStr(item, "frozenReason")
+            .map(
+                r ->
+                    new EnvironmentFreeze(
+                        r, str(item, "frozenBy"), Instant.parse(str(item, "frozenAt")))),
         Instant.parse(str(item, "createdAt")),
         str(item, "createdBy"),
         Instant.parse(str(item, "updatedAt")),
@@ -295,17 +404,22 @@ final class ItemMapping {
     item.put("type", s("token"));
     item.put("id", s(token.id()));
     item.put("principal", s(token.principal()));
-    item.put("roles", AttributeValue.fromSs(token.roles().stream().map(Role::wireName).sorted().toList()));
+    item.put(
+        "roles",
+        AttributeValue.fromSs(token.roles().stream().map(Role::wireName).sorted().toList()));
     if (!token.groups().isEmpty()) {
       item.put("groups", AttributeValue.fromSs(token.groups().stream().sorted().toList()));
     }
     item.put("description", s(token.description()));
     item.put("createdAt", s(token.createdAt().toString()));
     item.put("createdBy", s(token.createdBy()));
-    token.expiresAt().ifPresent(at -> {
-      item.put("expiresAt", s(at.toString()));
-      item.put(TTL, n(at.getEpochSecond()));
-    });
+    token
+        .expiresAt()
+        .ifPresent(
+            at -> {
+              item.put("expiresAt", s(at.toString()));
+              item.put(TTL, n(at.getEpochSecond()));
+            });
     return item;
   }
 
@@ -337,7 +451,8 @@ final class ItemMapping {
   static String str(Map<String, AttributeValue> item, String name) {
     AttributeValue v = item.get(name);
     if (v == null || v.s() == null) {
-      throw new IllegalStateException("registry item " + item.get(PK) + "/" + item.get(SK) + " lacks " + name);
+      throw new IllegalStateException(
+          "registry item " + item.get(PK) + "/" + item.get(SK) + " lacks " + name);
     }
     return v.s();
   }

@@ -1,8 +1,8 @@
 package io.stagecoach.registry.dynamodb;
 
 /**
- * The single-table key design (docs/registry-table.md). Every item has {@code pk}/{@code sk}; listings
- * that cross partitions use the two overloaded indexes {@code gsi1} and {@code gsi2}.
+ * The single-table key design (docs/registry-table.md). Every item has {@code pk}/{@code sk};
+ * listings that cross partitions use the two overloaded indexes {@code gsi1} and {@code gsi2}.
  */
 final class RegistryKeys {
 
@@ -14,8 +14,12 @@ final class RegistryKeys {
   static final String GSI2 = "gsi2";
   static final String GSI2PK = "gsi2pk";
   static final String GSI2SK = "gsi2sk";
-  /** The table's TTL attribute (epoch seconds); DynamoDB removes the item some time after it passes. */
+
+  /**
+   * The table's TTL attribute (epoch seconds); DynamoDB removes the item some time after it passes.
+   */
   static final String TTL = "expiresAtEpoch";
+
   static final String REVISION = "rev";
   static final String ENVIRONMENT_COUNT = "envCount";
 
@@ -24,6 +28,7 @@ final class RegistryKeys {
   static final String ALL_APPS = "APPS";
   static final String ALL_TOKENS = "TOKENS";
   static final String EXPIRING = "EXPIRING";
+
   /** Sparse index partition of deployments not yet terminal, for the sweeper. */
   static final String UNFINISHED = "UNFINISHED";
 

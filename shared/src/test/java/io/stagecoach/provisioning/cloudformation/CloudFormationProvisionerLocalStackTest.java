@@ -25,17 +25,21 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 
 /**
- * The provisioner against a CloudFormation engine that really creates resources (LocalStack's). Needs Docker;
- * without it the test is skipped. The client talks to the container directly, no role is assumed.
+ * The provisioner against a CloudFormation engine that really creates resources (LocalStack's).
+ * Needs Docker; without it the test is skipped. The client talks to the container directly, no role
+ * is assumed.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class CloudFormationProvisionerLocalStackTest {
 
   @Container
   static final LocalStackContainer LOCALSTACK =
-      new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.9")).withServices("cloudformation", "dynamodb");
+      new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.9"))
+          .withServices("cloudformation", "dynamodb");
 
-  private static final EnvironmentTemplate ONE_TABLE = EnvironmentTemplate.inline("""
+  private static final EnvironmentTemplate ONE_TABLE =
+      EnvironmentTemplate.inline(
+          """
       {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Parameters": {"StagecoachEnvironment": {"Type": "String"}},
@@ -64,23 +68,32 @@ class CloudFormationProvisionerLocalStackTest {
 
   @Test
   void apply_deploysATemplateWithOneTable_andAnswersItsOutputs_thenDestroyRemovesIt() {
-    client = CloudFormationClient.builder()
-        .endpointOverride(LOCALSTACK.getEndpoint())
-        .region(Region.of(LOCALSTACK.getRegion()))
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey())))
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
-    CloudFormationProvisioner provisioner = new CloudFormationProvisioner(
-        environment -> client, Clock.systemUTC(), CloudFormationProvisioner.Sleeper.thread(),
-        () -> Duration.ofMinutes(5));
+    client =
+        CloudFormationClient.builder()
+            .endpointOverride(LOCALSTACK.getEndpoint())
+            .region(Region.of(LOCALSTACK.getRegion()))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(
+                        LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey())))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+    CloudFormationProvisioner provisioner =
+        new CloudFormationProvisioner(
+            environment -> client,
+            Clock.systemUTC(),
+            CloudFormationProvisioner.Sleeper.thread(),
+            () -> Duration.ofMinutes(5));
     Environment staging = environment(ACCOUNT, LOCALSTACK.getRegion(), false);
 
     ProvisioningResult deployed = provisioner.apply(deploy("local-1", staging, ONE_TABLE));
 
     Succeeded done = assertInstanceOf(Succeeded.class, deployed, deployed::toString);
     assertEquals(Map.of("TableName", "payments-staging"), done.outputs());
-    assertEquals(List.of(new ResourceChange("Table", "AWS::DynamoDB::Table", ResourceChange.Action.ADD, false, true)),
+    assertEquals(
+        List.of(
+            new ResourceChange(
+                "Table", "AWS::DynamoDB::Table", ResourceChange.Action.ADD, false, true)),
         done.plan().changes());
 
     ProvisioningResult destroyed = provisioner.destroy(destroy("local-2", staging));

@@ -56,20 +56,28 @@ class CloudFormationProvisionerTest {
   }
 
   private void hasDeployedStack() {
-    cfn.hasStack(STACK, "UPDATE_COMPLETE", Map.of("Table", TABLE, "Api", FUNCTION), Map.of("TableName", "old-table"));
+    cfn.hasStack(
+        STACK,
+        "UPDATE_COMPLETE",
+        Map.of("Table", TABLE, "Api", FUNCTION),
+        Map.of("TableName", "old-table"));
   }
 
   // ------------------------------------------------------------ apply
 
   @Test
   void apply_createsTheStackFromAChangeSet_andRecordsItsOutputs() {
-    cfn.proposes(add("Table", TABLE), add("Queue", QUEUE)).outputsAfterDeployment(Map.of("TableName", "payments-t"));
+    cfn.proposes(add("Table", TABLE), add("Queue", QUEUE))
+        .outputsAfterDeployment(Map.of("TableName", "payments-t"));
 
     Succeeded done = expect(Succeeded.class, provisioner.apply(deploy("d-1")));
 
-    assertEquals(new Plan(List.of(
-        new ResourceChange("Table", TABLE, Action.ADD, false, true),
-        new ResourceChange("Queue", QUEUE, Action.ADD, false, true))), done.plan());
+    assertEquals(
+        new Plan(
+            List.of(
+                new ResourceChange("Table", TABLE, Action.ADD, false, true),
+                new ResourceChange("Queue", QUEUE, Action.ADD, false, true))),
+        done.plan());
     assertEquals(Map.of("TableName", "payments-t"), done.outputs());
     CreateChangeSetRequest created = cfn.calls(CreateChangeSetRequest.class).getFirst();
     assertEquals(ChangeSetType.CREATE, created.changeSetType());
@@ -89,9 +97,12 @@ class CloudFormationProvisionerTest {
 
     Succeeded done = expect(Succeeded.class, provisioner.apply(deploy("d-2")));
 
-    assertEquals(List.of(new ResourceChange("Api", FUNCTION, Action.MODIFY, false, true)), done.plan().changes());
+    assertEquals(
+        List.of(new ResourceChange("Api", FUNCTION, Action.MODIFY, false, true)),
+        done.plan().changes());
     assertEquals(Map.of("TableName", "old-table", "ApiUrl", "https://api"), done.outputs());
-    assertEquals(ChangeSetType.UPDATE, cfn.calls(CreateChangeSetRequest.class).getFirst().changeSetType());
+    assertEquals(
+        ChangeSetType.UPDATE, cfn.calls(CreateChangeSetRequest.class).getFirst().changeSetType());
     assertEquals(Optional.of("UPDATE_COMPLETE"), cfn.statusOf(STACK));
   }
 
@@ -111,7 +122,9 @@ class CloudFormationProvisionerTest {
   void apply_answersFailed_withTheReasonOfTheFirstResourceThatFailedInThisDeployment() {
     hasDeployedStack();
     cfn.proposes(add("Bucket", "AWS::S3::Bucket"), add("Neighbour", QUEUE))
-        .failsDeploying(new FakeCloudFormation.ResourceFailure("Bucket", "AWS::S3::Bucket", "payments-bucket already exists"));
+        .failsDeploying(
+            new FakeCloudFormation.ResourceFailure(
+                "Bucket", "AWS::S3::Bucket", "payments-bucket already exists"));
 
     Failed failed = expect(Failed.class, provisioner.apply(deploy("d-4")));
 
@@ -123,7 +136,8 @@ class CloudFormationProvisionerTest {
   @Test
   void apply_answersFailed_whenANewStackRollsBack() {
     cfn.proposes(add("Table", TABLE))
-        .failsDeploying(new FakeCloudFormation.ResourceFailure("Table", TABLE, "Invalid KeySchema"));
+        .failsDeploying(
+            new FakeCloudFormation.ResourceFailure("Table", TABLE, "Invalid KeySchema"));
 
     Failed failed = expect(Failed.class, provisioner.apply(deploy("d-5")));
 
@@ -148,27 +162,40 @@ class CloudFormationProvisionerTest {
 
   @Test
   void apply_passesOnlyTheParametersTheTemplateDeclares_andSecretsOnlyAsDynamicReferences() {
-    cfn.declares("StagecoachApp", "StagecoachTier", "ReleaseVersion", "ArtifactDigest", "LOG_LEVEL", "DB_PASSWORD",
+    cfn.declares(
+            "StagecoachApp",
+            "StagecoachTier",
+            "ReleaseVersion",
+            "ArtifactDigest",
+            "LOG_LEVEL",
+            "DB_PASSWORD",
             "DeclaredWithoutValue")
         .proposes(add("Table", TABLE));
 
     expect(Succeeded.class, provisioner.apply(deploy("d-7")));
 
-    Map<String, String> passed = cfn.calls(CreateChangeSetRequest.class).getFirst().parameters().stream()
-        .collect(Collectors.toMap(Parameter::parameterKey, Parameter::parameterValue, (a, b) -> a, TreeMap::new));
+    Map<String, String> passed =
+        cfn.calls(CreateChangeSetRequest.class).getFirst().parameters().stream()
+            .collect(
+                Collectors.toMap(
+                    Parameter::parameterKey, Parameter::parameterValue, (a, b) -> a, TreeMap::new));
     String reference = "{{resolve:secretsmanager:" + DB_PASSWORD_ARN + "}}";
-    assertEquals(Map.of(
-        "StagecoachApp", "payments",
-        "StagecoachTier", "staging",
-        "ReleaseVersion", "1.4.0",
-        "ArtifactDigest", Fixtures.DIGEST,
-        "LOG_LEVEL", "info",
-        "DB_PASSWORD", reference), passed);
+    assertEquals(
+        Map.of(
+            "StagecoachApp", "payments",
+            "StagecoachTier", "staging",
+            "ReleaseVersion", "1.4.0",
+            "ArtifactDigest", Fixtures.DIGEST,
+            "LOG_LEVEL", "info",
+            "DB_PASSWORD", reference),
+        passed);
     // The secret's location reaches CloudFormation only inside the reference it resolves itself.
     String everythingSent = cfn.calls().toString();
     assertTrue(everythingSent.contains(reference));
     assertFalse(everythingSent.replace(reference, "").contains(DB_PASSWORD_ARN), everythingSent);
-    assertFalse(everythingSent.contains("FEATURE_FLAGS"), "config the template does not declare is not passed");
+    assertFalse(
+        everythingSent.contains("FEATURE_FLAGS"),
+        "config the template does not declare is not passed");
   }
 
   @Test
@@ -178,11 +205,17 @@ class CloudFormationProvisionerTest {
     expect(Succeeded.class, provisioner.apply(deploy("d-8")));
 
     CreateChangeSetRequest created = cfn.calls(CreateChangeSetRequest.class).getFirst();
-    assertEquals(Set.of(
-        Tag.builder().key("stagecoach:app").value("payments").build(),
-        Tag.builder().key("stagecoach:env").value("staging").build(),
-        Tag.builder().key("stagecoach:release").value("1.4.0").build()), Set.copyOf(cfn.tagsOf(STACK)));
-    assertEquals(List.of(Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM, Capability.CAPABILITY_AUTO_EXPAND),
+    assertEquals(
+        Set.of(
+            Tag.builder().key("stagecoach:app").value("payments").build(),
+            Tag.builder().key("stagecoach:env").value("staging").build(),
+            Tag.builder().key("stagecoach:release").value("1.4.0").build()),
+        Set.copyOf(cfn.tagsOf(STACK)));
+    assertEquals(
+        List.of(
+            Capability.CAPABILITY_IAM,
+            Capability.CAPABILITY_NAMED_IAM,
+            Capability.CAPABILITY_AUTO_EXPAND),
         created.capabilities());
   }
 
@@ -206,15 +239,20 @@ class CloudFormationProvisionerTest {
   }
 
   @Test
-  void apply_answersInProgress_whenTimeRunsShort_andARepeatedApplyCollectsTheResultWithoutExecutingAgain() {
-    cfn.pollsPerOperation(12).proposes(add("Table", TABLE)).outputsAfterDeployment(Map.of("TableName", "t"));
+  void
+      apply_answersInProgress_whenTimeRunsShort_andARepeatedApplyCollectsTheResultWithoutExecutingAgain() {
+    cfn.pollsPerOperation(12)
+        .proposes(add("Table", TABLE))
+        .outputsAfterDeployment(Map.of("TableName", "t"));
     // Enough for the change set to be made and executed, not for the stack to be created.
     time.budget(Duration.ofSeconds(200));
 
     InProgress waiting = expect(InProgress.class, provisioner.apply(deploy("d-11")));
 
     assertTrue(waiting.status().contains("CREATE_IN_PROGRESS"), waiting.status());
-    assertTrue(time.get().compareTo(CloudFormationProvisioner.MARGIN) >= 0, "the margin is kept to answer in");
+    assertTrue(
+        time.get().compareTo(CloudFormationProvisioner.MARGIN) >= 0,
+        "the margin is kept to answer in");
     time.budget(A_LAMBDAS_TIME);
     Succeeded done = expect(Succeeded.class, provisioner.apply(deploy("d-11")));
 
@@ -244,9 +282,11 @@ class CloudFormationProvisionerTest {
     expect(Succeeded.class, provisioner.apply(deploy("d-13")));
 
     List<Duration> sleeps = time.sleeps();
-    assertEquals(Duration.ofSeconds(2), sleeps.getFirst(), "a change set is usually made within seconds");
+    assertEquals(
+        Duration.ofSeconds(2), sleeps.getFirst(), "a change set is usually made within seconds");
     assertTrue(sleeps.contains(Duration.ofSeconds(15)), sleeps.toString());
-    assertTrue(sleeps.stream().allMatch(d -> d.compareTo(Duration.ofSeconds(15)) <= 0), sleeps.toString());
+    assertTrue(
+        sleeps.stream().allMatch(d -> d.compareTo(Duration.ofSeconds(15)) <= 0), sleeps.toString());
   }
 
   @Test
@@ -283,7 +323,8 @@ class CloudFormationProvisionerTest {
   @Test
   void apply_readsATemplateKeptInS3_throughItsHttpsUrlInTheEnvironmentsRegion() {
     cfn.proposes(add("Table", TABLE));
-    EnvironmentTemplate inS3 = EnvironmentTemplate.at("s3://stagecoach-templates/payments/env.json");
+    EnvironmentTemplate inS3 =
+        EnvironmentTemplate.at("s3://stagecoach-templates/payments/env.json");
 
     expect(Succeeded.class, provisioner.apply(deploy("d-17", staging(false), inS3)));
 
@@ -294,14 +335,20 @@ class CloudFormationProvisionerTest {
 
   @Test
   void apply_refusesAnAccountStagecoachMayNotDeployTo() {
-    CloudFormationProvisioner guarded = CloudFormationProvisioner.assumingDeployRoles(
-        Region.EU_WEST_1,
-        AnonymousCredentialsProvider.create(),
-        "stagecoach-deploy-", Set.of("210987654321"), time, time);
+    CloudFormationProvisioner guarded =
+        CloudFormationProvisioner.assumingDeployRoles(
+            Region.EU_WEST_1,
+            AnonymousCredentialsProvider.create(),
+            "stagecoach-deploy-",
+            Set.of("210987654321"),
+            time,
+            time);
 
     Failed failed = expect(Failed.class, guarded.apply(deploy("d-18")));
 
-    assertTrue(failed.reason().contains(ACCOUNT) && failed.reason().contains("not one Stagecoach may deploy to"),
+    assertTrue(
+        failed.reason().contains(ACCOUNT)
+            && failed.reason().contains("not one Stagecoach may deploy to"),
         failed.reason());
     assertThrows(RefusedRequestException.class, () -> guarded.plan(deploy("d-18")));
   }
@@ -311,7 +358,8 @@ class CloudFormationProvisionerTest {
   @Test
   void plan_readsTheChanges_changesNothing_andLeavesNoChangeSetBehind() {
     hasDeployedStack();
-    cfn.proposes(change(ChangeAction.MODIFY, "Table", TABLE, Replacement.TRUE), add("Queue", QUEUE));
+    cfn.proposes(
+        change(ChangeAction.MODIFY, "Table", TABLE, Replacement.TRUE), add("Queue", QUEUE));
 
     Plan plan = provisioner.plan(deploy("d-19"));
 
@@ -319,7 +367,11 @@ class CloudFormationProvisionerTest {
     assertEquals(Set.of(), cfn.changeSetsOf(STACK));
     assertEquals(Optional.of("UPDATE_COMPLETE"), cfn.statusOf(STACK));
     assertTrue(cfn.calls(ExecuteChangeSetRequest.class).isEmpty());
-    assertTrue(cfn.calls(CreateChangeSetRequest.class).getFirst().changeSetName().startsWith("stagecoach-plan-"));
+    assertTrue(
+        cfn.calls(CreateChangeSetRequest.class)
+            .getFirst()
+            .changeSetName()
+            .startsWith("stagecoach-plan-"));
   }
 
   @Test
@@ -328,7 +380,8 @@ class CloudFormationProvisionerTest {
 
     Plan plan = provisioner.plan(deploy("d-20"));
 
-    assertEquals(List.of(new ResourceChange("Table", TABLE, Action.ADD, false, true)), plan.changes());
+    assertEquals(
+        List.of(new ResourceChange("Table", TABLE, Action.ADD, false, true)), plan.changes());
     assertEquals(Set.of(), cfn.stackNames());
   }
 
@@ -345,7 +398,8 @@ class CloudFormationProvisionerTest {
   void plan_refusesATemplateCloudFormationRejects() {
     cfn.rejectsTemplates("Template format error: JSON not well-formed.");
 
-    RefusedRequestException refused = assertThrows(RefusedRequestException.class, () -> provisioner.plan(deploy("d-22")));
+    RefusedRequestException refused =
+        assertThrows(RefusedRequestException.class, () -> provisioner.plan(deploy("d-22")));
 
     assertTrue(refused.getMessage().contains("JSON not well-formed"));
     assertEquals(Set.of(), cfn.stackNames());
@@ -379,18 +433,24 @@ class CloudFormationProvisionerTest {
 
     Succeeded done = expect(Succeeded.class, provisioner.destroy(destroy("x-3", staging(false))));
 
-    assertEquals(Set.of(
-        new ResourceChange("Table", TABLE, Action.REMOVE, false, true),
-        new ResourceChange("Api", FUNCTION, Action.REMOVE, false, true)), Set.copyOf(done.plan().changes()));
+    assertEquals(
+        Set.of(
+            new ResourceChange("Table", TABLE, Action.REMOVE, false, true),
+            new ResourceChange("Api", FUNCTION, Action.REMOVE, false, true)),
+        Set.copyOf(done.plan().changes()));
     assertEquals(Map.of(), done.outputs());
     assertEquals(Set.of(), cfn.stackNames());
-    assertFalse(cfn.calls(UpdateTerminationProtectionRequest.class).getFirst().enableTerminationProtection());
+    assertFalse(
+        cfn.calls(UpdateTerminationProtectionRequest.class)
+            .getFirst()
+            .enableTerminationProtection());
   }
 
   @Test
   void destroy_answersFailed_withTheResourceCloudFormationCouldNotDelete() {
     hasDeployedStack();
-    cfn.failsDeleting(new FakeCloudFormation.ResourceFailure("Table", TABLE, "Table is in use by a backup"));
+    cfn.failsDeleting(
+        new FakeCloudFormation.ResourceFailure("Table", TABLE, "Table is in use by a backup"));
 
     Failed failed = expect(Failed.class, provisioner.destroy(destroy("x-4", staging(false))));
 
@@ -427,9 +487,15 @@ class CloudFormationProvisionerTest {
   @Test
   void destroy_refusesAnAccountStagecoachMayNotDeployTo() {
     ProvisioningRequest elsewhere = destroy("x-7", environment("999999999999", "eu-west-1", false));
-    CloudFormationProvisioner guarded = new CloudFormationProvisioner(environment -> {
-      throw new RefusedRequestException("account 999999999999 is not one Stagecoach may deploy to");
-    }, time, time, time);
+    CloudFormationProvisioner guarded =
+        new CloudFormationProvisioner(
+            environment -> {
+              throw new RefusedRequestException(
+                  "account 999999999999 is not one Stagecoach may deploy to");
+            },
+            time,
+            time,
+            time);
 
     Failed failed = expect(Failed.class, guarded.destroy(elsewhere));
 

@@ -14,14 +14,20 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 
 class DeployRoleClientsTest {
 
-  private final DeployRoleClients clients = new DeployRoleClients(
-      Region.EU_WEST_1, AnonymousCredentialsProvider.create(), "stagecoach-deploy-", Set.of(ACCOUNT));
+  private final DeployRoleClients clients =
+      new DeployRoleClients(
+          Region.EU_WEST_1,
+          AnonymousCredentialsProvider.create(),
+          "stagecoach-deploy-",
+          Set.of(ACCOUNT));
 
   @Test
   void theDeployRole_isTheTiersRoleInTheEnvironmentsAccount() {
-    assertEquals("arn:aws:iam::123456789012:role/stagecoach-deploy-prod",
+    assertEquals(
+        "arn:aws:iam::123456789012:role/stagecoach-deploy-prod",
         DeployRoleClients.roleArn(Region.EU_WEST_1, ACCOUNT, "stagecoach-deploy-", Tier.PROD));
-    assertEquals("arn:aws-cn:iam::123456789012:role/stagecoach-deploy-dev",
+    assertEquals(
+        "arn:aws-cn:iam::123456789012:role/stagecoach-deploy-dev",
         DeployRoleClients.roleArn(Region.CN_NORTH_1, ACCOUNT, "stagecoach-deploy-", Tier.DEV));
   }
 
@@ -30,7 +36,9 @@ class DeployRoleClientsTest {
     CloudFormationClient client = clients.apply(environment(ACCOUNT, "us-east-2", false));
 
     assertEquals(Region.US_EAST_2, client.serviceClientConfiguration().region());
-    assertInstanceOf(StsAssumeRoleCredentialsProvider.class, client.serviceClientConfiguration().credentialsProvider());
+    assertInstanceOf(
+        StsAssumeRoleCredentialsProvider.class,
+        client.serviceClientConfiguration().credentialsProvider());
   }
 
   @Test
@@ -46,7 +54,9 @@ class DeployRoleClientsTest {
   @Test
   void anAccountNotAllowed_isRefused() {
     RefusedRequestException refused =
-        assertThrows(RefusedRequestException.class, () -> clients.apply(environment("999999999999", "eu-west-1", false)));
+        assertThrows(
+            RefusedRequestException.class,
+            () -> clients.apply(environment("999999999999", "eu-west-1", false)));
 
     assertTrue(refused.getMessage().contains("999999999999"));
   }

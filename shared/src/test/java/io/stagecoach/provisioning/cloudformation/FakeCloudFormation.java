@@ -57,9 +57,10 @@ import software.amazon.awssdk.services.cloudformation.model.UpdateTerminationPro
 import software.amazon.awssdk.services.cloudformation.model.UpdateTerminationProtectionResponse;
 
 /**
- * CloudFormation in memory, for the calls {@link CloudFormationProvisioner} makes. Stacks and change sets move
- * through their statuses one step per Describe call, the way a poller sees them. Tests script what the next
- * change set contains and how the next operation ends, and read back every request made.
+ * CloudFormation in memory, for the calls {@link CloudFormationProvisioner} makes. Stacks and
+ * change sets move through their statuses one step per Describe call, the way a poller sees them.
+ * Tests script what the next change set contains and how the next operation ends, and read back
+ * every request made.
  */
 final class FakeCloudFormation implements CloudFormationClient {
 
@@ -85,7 +86,12 @@ final class FakeCloudFormation implements CloudFormationClient {
     String reason;
     final Deque<Step> upcoming = new ArrayDeque<>();
 
-    FakeChangeSet(String name, String id, ChangeSetType type, CreateChangeSetRequest request, List<Change> changes,
+    FakeChangeSet(
+        String name,
+        String id,
+        ChangeSetType type,
+        CreateChangeSetRequest request,
+        List<Change> changes,
         Instant createdAt) {
       this.name = name;
       this.id = id;
@@ -143,7 +149,10 @@ final class FakeCloudFormation implements CloudFormationClient {
     return this;
   }
 
-  /** The changes every change set made from now on contains; none makes CloudFormation refuse the change set. */
+  /**
+   * The changes every change set made from now on contains; none makes CloudFormation refuse the
+   * change set.
+   */
   FakeCloudFormation proposes(Change... changes) {
     proposedChanges = List.of(changes);
     return this;
@@ -164,14 +173,20 @@ final class FakeCloudFormation implements CloudFormationClient {
     return this;
   }
 
-  /** How many Describe polls a stack operation (and a change set being made) shows as in progress. */
+  /**
+   * How many Describe polls a stack operation (and a change set being made) shows as in progress.
+   */
   FakeCloudFormation pollsPerOperation(int polls) {
     pollsPerOperation = polls;
     return this;
   }
 
-  /** A stack deployed earlier, with its resources and outputs, and a failure event from an older operation. */
-  FakeCloudFormation hasStack(String name, String status, Map<String, String> resources, Map<String, String> outputs) {
+  /**
+   * A stack deployed earlier, with its resources and outputs, and a failure event from an older
+   * operation.
+   */
+  FakeCloudFormation hasStack(
+      String name, String status, Map<String, String> resources, Map<String, String> outputs) {
     FakeStack stack = new FakeStack(name, stackId(name), status);
     stack.resources.putAll(resources);
     stack.outputs.putAll(outputs);
@@ -187,9 +202,18 @@ final class FakeCloudFormation implements CloudFormationClient {
     return this;
   }
 
-  static Change change(ChangeAction action, String logicalId, String type, Replacement replacement) {
-    return Change.builder().type(ChangeType.RESOURCE).resourceChange(ResourceChange.builder()
-        .action(action).logicalResourceId(logicalId).resourceType(type).replacement(replacement).build()).build();
+  static Change change(
+      ChangeAction action, String logicalId, String type, Replacement replacement) {
+    return Change.builder()
+        .type(ChangeType.RESOURCE)
+        .resourceChange(
+            ResourceChange.builder()
+                .action(action)
+                .logicalResourceId(logicalId)
+                .resourceType(type)
+                .replacement(replacement)
+                .build())
+        .build();
   }
 
   static Change add(String logicalId, String type) {
@@ -239,8 +263,15 @@ final class FakeCloudFormation implements CloudFormationClient {
       throw validationError(templateRejection.get());
     }
     return GetTemplateSummaryResponse.builder()
-        .parameters(declaredParameters.stream()
-            .map(p -> ParameterDeclaration.builder().parameterKey(p).parameterType("String").build()).toList())
+        .parameters(
+            declaredParameters.stream()
+                .map(
+                    p ->
+                        ParameterDeclaration.builder()
+                            .parameterKey(p)
+                            .parameterType("String")
+                            .build())
+                .toList())
         .build();
   }
 
@@ -248,13 +279,25 @@ final class FakeCloudFormation implements CloudFormationClient {
   public DescribeStacksResponse describeStacks(DescribeStacksRequest request) {
     calls.add(request);
     FakeStack stack = find(request.stackName());
-    Stack seen = Stack.builder()
-        .stackName(stack.name).stackId(stack.id).stackStatus(stack.status).stackStatusReason(stack.reason)
-        .enableTerminationProtection(stack.terminationProtection)
-        .outputs(stack.outputs.entrySet().stream()
-            .map(o -> Output.builder().outputKey(o.getKey()).outputValue(o.getValue()).build()).toList())
-        .parameters(stack.parameters).tags(stack.tags)
-        .build();
+    Stack seen =
+        Stack.builder()
+            .stackName(stack.name)
+            .stackId(stack.id)
+            .stackStatus(stack.status)
+            .stackStatusReason(stack.reason)
+            .enableTerminationProtection(stack.terminationProtection)
+            .outputs(
+                stack.outputs.entrySet().stream()
+                    .map(
+                        o ->
+                            Output.builder()
+                                .outputKey(o.getKey())
+                                .outputValue(o.getValue())
+                                .build())
+                    .toList())
+            .parameters(stack.parameters)
+            .tags(stack.tags)
+            .build();
     advance(stack.upcoming, s -> stack.status = s);
     return DescribeStacksResponse.builder().stacks(seen).build();
   }
@@ -265,30 +308,44 @@ final class FakeCloudFormation implements CloudFormationClient {
     FakeStack stack = stacks.get(request.stackName());
     boolean reviewing = stack != null && "REVIEW_IN_PROGRESS".equals(stack.status);
     if (request.changeSetType() == ChangeSetType.CREATE && stack != null && !reviewing) {
-      throw validationError("Stack [" + request.stackName() + "] already exists and cannot be created again with the"
-          + " changeSet [" + request.changeSetName() + "].");
+      throw validationError(
+          "Stack ["
+              + request.stackName()
+              + "] already exists and cannot be created again with the"
+              + " changeSet ["
+              + request.changeSetName()
+              + "].");
     }
     if (request.changeSetType() != ChangeSetType.CREATE && (stack == null || reviewing)) {
       throw validationError("Stack [" + request.stackName() + "] does not exist");
     }
     if (stack == null) {
-      stack = new FakeStack(request.stackName(), stackId(request.stackName()), "REVIEW_IN_PROGRESS");
+      stack =
+          new FakeStack(request.stackName(), stackId(request.stackName()), "REVIEW_IN_PROGRESS");
       event(stack, stack.name, STACK_TYPE, "REVIEW_IN_PROGRESS", "User Initiated");
       stacks.put(stack.name, stack);
     }
     if (stack.changeSets.containsKey(request.changeSetName())) {
-      throw AlreadyExistsException.builder().message("ChangeSet " + request.changeSetName() + " already exists").build();
+      throw AlreadyExistsException.builder()
+          .message("ChangeSet " + request.changeSetName() + " already exists")
+          .build();
     }
-    String id = "arn:aws:cloudformation:eu-west-1:123456789012:changeSet/" + request.changeSetName() + "/" + ++ids;
-    FakeChangeSet changeSet = new FakeChangeSet(
-        request.changeSetName(), id, request.changeSetType(), request, proposedChanges, tick());
+    String id =
+        "arn:aws:cloudformation:eu-west-1:123456789012:changeSet/"
+            + request.changeSetName()
+            + "/"
+            + ++ids;
+    FakeChangeSet changeSet =
+        new FakeChangeSet(
+            request.changeSetName(), id, request.changeSetType(), request, proposedChanges, tick());
     for (int i = 1; i < pollsPerOperation; i++) {
       changeSet.upcoming.add(new Step("CREATE_IN_PROGRESS", () -> {}));
     }
     if (proposedChanges.isEmpty()) {
       changeSet.upcoming.add(new Step("FAILED", () -> changeSet.reason = NO_CHANGES));
     } else {
-      changeSet.upcoming.add(new Step("CREATE_COMPLETE", () -> changeSet.execution = ExecutionStatus.AVAILABLE));
+      changeSet.upcoming.add(
+          new Step("CREATE_COMPLETE", () -> changeSet.execution = ExecutionStatus.AVAILABLE));
     }
     stack.changeSets.put(changeSet.name, changeSet);
     return CreateChangeSetResponse.builder().id(id).stackId(stack.id).build();
@@ -300,17 +357,26 @@ final class FakeCloudFormation implements CloudFormationClient {
     FakeStack stack = find(request.stackName());
     FakeChangeSet changeSet = stack.changeSets.get(request.changeSetName());
     if (changeSet == null) {
-      throw ChangeSetNotFoundException.builder().message("ChangeSet [" + request.changeSetName() + "] does not exist")
+      throw ChangeSetNotFoundException.builder()
+          .message("ChangeSet [" + request.changeSetName() + "] does not exist")
           .build();
     }
-    DescribeChangeSetResponse seen = DescribeChangeSetResponse.builder()
-        .changeSetName(changeSet.name).changeSetId(changeSet.id).stackName(stack.name).stackId(stack.id)
-        .status(changeSet.status).statusReason(changeSet.reason).executionStatus(changeSet.execution)
-        .creationTime(changeSet.createdAt)
-        .changes(changeSet.status == ChangeSetStatus.CREATE_COMPLETE ? changeSet.changes : List.of())
-        .parameters(changeSet.request.parameters()).tags(changeSet.request.tags())
-        .capabilities(changeSet.request.capabilities())
-        .build();
+    DescribeChangeSetResponse seen =
+        DescribeChangeSetResponse.builder()
+            .changeSetName(changeSet.name)
+            .changeSetId(changeSet.id)
+            .stackName(stack.name)
+            .stackId(stack.id)
+            .status(changeSet.status)
+            .statusReason(changeSet.reason)
+            .executionStatus(changeSet.execution)
+            .creationTime(changeSet.createdAt)
+            .changes(
+                changeSet.status == ChangeSetStatus.CREATE_COMPLETE ? changeSet.changes : List.of())
+            .parameters(changeSet.request.parameters())
+            .tags(changeSet.request.tags())
+            .capabilities(changeSet.request.capabilities())
+            .build();
     advance(changeSet.upcoming, s -> changeSet.status = ChangeSetStatus.fromValue(s));
     return seen;
   }
@@ -323,12 +389,19 @@ final class FakeCloudFormation implements CloudFormationClient {
     if (changeSet == null) {
       throw ChangeSetNotFoundException.builder().message("ChangeSet does not exist").build();
     }
-    if (changeSet.status != ChangeSetStatus.CREATE_COMPLETE || changeSet.execution != ExecutionStatus.AVAILABLE) {
+    if (changeSet.status != ChangeSetStatus.CREATE_COMPLETE
+        || changeSet.execution != ExecutionStatus.AVAILABLE) {
       throw InvalidChangeSetStatusException.builder()
-          .message("ChangeSet [" + changeSet.id + "] cannot be executed in its current status of ["
-              + changeSet.status + "]").build();
+          .message(
+              "ChangeSet ["
+                  + changeSet.id
+                  + "] cannot be executed in its current status of ["
+                  + changeSet.status
+                  + "]")
+          .build();
     }
-    // Executing a change set makes the stack's other change sets obsolete; CloudFormation deletes them.
+    // Executing a change set makes the stack's other change sets obsolete; CloudFormation deletes
+    // them.
     stack.changeSets.keySet().removeIf(name -> !name.equals(changeSet.name));
     boolean creating = changeSet.type == ChangeSetType.CREATE;
     String verb = creating ? "CREATE" : "UPDATE";
@@ -345,34 +418,55 @@ final class FakeCloudFormation implements CloudFormationClient {
     if (failure.isPresent()) {
       ResourceFailure f = failure.get();
       String rollback = creating ? "ROLLBACK" : "UPDATE_ROLLBACK";
-      stack.upcoming.add(new Step(rollback + "_IN_PROGRESS", () -> {
-        event(stack, f.logicalId(), f.type(), verb + "_FAILED", f.reason());
-        event(stack, "Neighbour", "AWS::SQS::Queue", verb + "_FAILED", "Resource creation cancelled");
-        event(stack, stack.name, STACK_TYPE, rollback + "_IN_PROGRESS",
-            "The following resource(s) failed to " + verb.toLowerCase(Locale.ROOT) + ": [" + f.logicalId()
-                + "]. ");
-      }));
-      stack.upcoming.add(new Step(rollback + "_COMPLETE", () -> {
-        changeSet.execution = ExecutionStatus.EXECUTE_FAILED;
-        event(stack, stack.name, STACK_TYPE, rollback + "_COMPLETE", null);
-      }));
+      stack.upcoming.add(
+          new Step(
+              rollback + "_IN_PROGRESS",
+              () -> {
+                event(stack, f.logicalId(), f.type(), verb + "_FAILED", f.reason());
+                event(
+                    stack,
+                    "Neighbour",
+                    "AWS::SQS::Queue",
+                    verb + "_FAILED",
+                    "Resource creation cancelled");
+                event(
+                    stack,
+                    stack.name,
+                    STACK_TYPE,
+                    rollback + "_IN_PROGRESS",
+                    "The following resource(s) failed to "
+                        + verb.toLowerCase(Locale.ROOT)
+                        + ": ["
+                        + f.logicalId()
+                        + "]. ");
+              }));
+      stack.upcoming.add(
+          new Step(
+              rollback + "_COMPLETE",
+              () -> {
+                changeSet.execution = ExecutionStatus.EXECUTE_FAILED;
+                event(stack, stack.name, STACK_TYPE, rollback + "_COMPLETE", null);
+              }));
     } else {
       Map<String, String> outputs = outputsAfterDeployment;
-      stack.upcoming.add(new Step(verb + "_COMPLETE", () -> {
-        for (Change change : changeSet.changes) {
-          ResourceChange r = change.resourceChange();
-          if (r.action() == ChangeAction.REMOVE) {
-            stack.resources.remove(r.logicalResourceId());
-          } else {
-            stack.resources.put(r.logicalResourceId(), r.resourceType());
-          }
-          event(stack, r.logicalResourceId(), r.resourceType(), verb + "_COMPLETE", null);
-        }
-        stack.outputs.clear();
-        stack.outputs.putAll(outputs);
-        changeSet.execution = ExecutionStatus.EXECUTE_COMPLETE;
-        event(stack, stack.name, STACK_TYPE, verb + "_COMPLETE", null);
-      }));
+      stack.upcoming.add(
+          new Step(
+              verb + "_COMPLETE",
+              () -> {
+                for (Change change : changeSet.changes) {
+                  ResourceChange r = change.resourceChange();
+                  if (r.action() == ChangeAction.REMOVE) {
+                    stack.resources.remove(r.logicalResourceId());
+                  } else {
+                    stack.resources.put(r.logicalResourceId(), r.resourceType());
+                  }
+                  event(stack, r.logicalResourceId(), r.resourceType(), verb + "_COMPLETE", null);
+                }
+                stack.outputs.clear();
+                stack.outputs.putAll(outputs);
+                changeSet.execution = ExecutionStatus.EXECUTE_COMPLETE;
+                event(stack, stack.name, STACK_TYPE, verb + "_COMPLETE", null);
+              }));
     }
     return ExecuteChangeSetResponse.builder().build();
   }
@@ -388,7 +482,8 @@ final class FakeCloudFormation implements CloudFormationClient {
   }
 
   @Override
-  public UpdateTerminationProtectionResponse updateTerminationProtection(UpdateTerminationProtectionRequest request) {
+  public UpdateTerminationProtectionResponse updateTerminationProtection(
+      UpdateTerminationProtectionRequest request) {
     calls.add(request);
     FakeStack stack = find(request.stackName());
     stack.terminationProtection = request.enableTerminationProtection();
@@ -404,7 +499,8 @@ final class FakeCloudFormation implements CloudFormationClient {
       return DeleteStackResponse.builder().build();
     }
     if (stack.terminationProtection) {
-      throw validationError("Stack [" + stack.name + "] cannot be deleted while TerminationProtection is enabled");
+      throw validationError(
+          "Stack [" + stack.name + "] cannot be deleted while TerminationProtection is enabled");
     }
     if ("REVIEW_IN_PROGRESS".equals(stack.status)) {
       stacks.remove(stack.name);
@@ -420,11 +516,18 @@ final class FakeCloudFormation implements CloudFormationClient {
     deletionFailure = Optional.empty();
     if (failure.isPresent()) {
       ResourceFailure f = failure.get();
-      stack.upcoming.add(new Step("DELETE_FAILED", () -> {
-        event(stack, f.logicalId(), f.type(), "DELETE_FAILED", f.reason());
-        event(stack, stack.name, STACK_TYPE, "DELETE_FAILED", "The following resource(s) failed to delete: ["
-            + f.logicalId() + "]. ");
-      }));
+      stack.upcoming.add(
+          new Step(
+              "DELETE_FAILED",
+              () -> {
+                event(stack, f.logicalId(), f.type(), "DELETE_FAILED", f.reason());
+                event(
+                    stack,
+                    stack.name,
+                    STACK_TYPE,
+                    "DELETE_FAILED",
+                    "The following resource(s) failed to delete: [" + f.logicalId() + "]. ");
+              }));
     } else {
       // A deleted stack is no longer found by its name.
       stack.upcoming.add(new Step("DELETE_COMPLETE", () -> stacks.remove(stack.name)));
@@ -437,10 +540,16 @@ final class FakeCloudFormation implements CloudFormationClient {
     calls.add(request);
     FakeStack stack = find(request.stackName());
     return ListStackResourcesResponse.builder()
-        .stackResourceSummaries(stack.resources.entrySet().stream()
-            .map(r -> StackResourceSummary.builder().logicalResourceId(r.getKey()).resourceType(r.getValue())
-                .resourceStatus("CREATE_COMPLETE").build())
-            .toList())
+        .stackResourceSummaries(
+            stack.resources.entrySet().stream()
+                .map(
+                    r ->
+                        StackResourceSummary.builder()
+                            .logicalResourceId(r.getKey())
+                            .resourceType(r.getValue())
+                            .resourceStatus("CREATE_COMPLETE")
+                            .build())
+                .toList())
         .build();
   }
 
@@ -482,11 +591,17 @@ final class FakeCloudFormation implements CloudFormationClient {
   }
 
   private void event(FakeStack stack, String logicalId, String type, String status, String reason) {
-    stack.events.add(StackEvent.builder()
-        .eventId("event-" + ++ids).stackId(stack.id).stackName(stack.name)
-        .logicalResourceId(logicalId).resourceType(type).resourceStatus(status).resourceStatusReason(reason)
-        .timestamp(tick())
-        .build());
+    stack.events.add(
+        StackEvent.builder()
+            .eventId("event-" + ++ids)
+            .stackId(stack.id)
+            .stackName(stack.name)
+            .logicalResourceId(logicalId)
+            .resourceType(type)
+            .resourceStatus(status)
+            .resourceStatusReason(reason)
+            .timestamp(tick())
+            .build());
   }
 
   private Instant tick() {
@@ -499,11 +614,16 @@ final class FakeCloudFormation implements CloudFormationClient {
   }
 
   private static CloudFormationException validationError(String message) {
-    return (CloudFormationException) CloudFormationException.builder()
-        .statusCode(400)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationError").errorMessage(message)
-            .serviceName("CloudFormation").build())
-        .message(message)
-        .build();
+    return (CloudFormationException)
+        CloudFormationException.builder()
+            .statusCode(400)
+            .awsErrorDetails(
+                AwsErrorDetails.builder()
+                    .errorCode("ValidationError")
+                    .errorMessage(message)
+                    .serviceName("CloudFormation")
+                    .build())
+            .message(message)
+            .build();
   }
 }

@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * A clock, a sleeper and a caller's time budget that move together: sleeping only moves the clock on and uses
- * up the budget, so tests that wait for CloudFormation take no time.
+ * A clock, a sleeper and a caller's time budget that move together: sleeping only moves the clock
+ * on and uses up the budget, so tests that wait for CloudFormation take no time.
  */
-final class FakeTime extends Clock implements CloudFormationProvisioner.Sleeper, Supplier<Duration> {
+final class FakeTime extends Clock
+    implements CloudFormationProvisioner.Sleeper, Supplier<Duration> {
 
   private Instant now = Fixtures.NOW;
   private Duration left;

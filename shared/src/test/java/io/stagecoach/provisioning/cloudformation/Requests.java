@@ -16,8 +16,11 @@ final class Requests {
 
   static final String ACCOUNT = "123456789012";
   static final String STACK = "payments-staging";
-  static final String DB_PASSWORD_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-pass-AbCdEf";
-  static final EnvironmentTemplate TEMPLATE = EnvironmentTemplate.inline("""
+  static final String DB_PASSWORD_ARN =
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-pass-AbCdEf";
+  static final EnvironmentTemplate TEMPLATE =
+      EnvironmentTemplate.inline(
+          """
       {"Parameters": {"ReleaseVersion": {"Type": "String"}},
        "Resources": {"Table": {"Type": "AWS::DynamoDB::Table"}}}""");
 
@@ -28,20 +31,41 @@ final class Requests {
   }
 
   static Environment environment(String account, String region, boolean isProtected) {
-    return new Environment("payments", "staging", EnvironmentKind.PIPELINE, Tier.STAGING, account, region,
+    return new Environment(
+        "payments",
+        "staging",
+        EnvironmentKind.PIPELINE,
+        Tier.STAGING,
+        account,
+        region,
         Map.of("LOG_LEVEL", "info", "FEATURE_FLAGS", "fast-refunds"),
         Map.of("DB_PASSWORD", new SecretReference(DB_PASSWORD_ARN)),
-        isProtected, "team-payments", Optional.empty(), Optional.empty(), Optional.empty(),
-        Fixtures.NOW, "alice@example.com", Fixtures.NOW, 1);
+        isProtected,
+        "team-payments",
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Fixtures.NOW,
+        "alice@example.com",
+        Fixtures.NOW,
+        1);
   }
 
   static Release release(String version) {
-    return Release.registered("payments", version, "s3://artifacts/payments/" + version + ".zip", Fixtures.DIGEST,
-        Optional.of("0123abc"), Fixtures.NOW, "ci-bot");
+    return Release.registered(
+        "payments",
+        version,
+        "s3://artifacts/payments/" + version + ".zip",
+        Fixtures.DIGEST,
+        Optional.of("0123abc"),
+        Fixtures.NOW,
+        "ci-bot");
   }
 
-  static ProvisioningRequest deploy(String deploymentId, Environment environment, EnvironmentTemplate template) {
-    return new ProvisioningRequest(deploymentId, environment, Optional.of(release("1.4.0")), template);
+  static ProvisioningRequest deploy(
+      String deploymentId, Environment environment, EnvironmentTemplate template) {
+    return new ProvisioningRequest(
+        deploymentId, environment, Optional.of(release("1.4.0")), template);
   }
 
   static ProvisioningRequest deploy(String deploymentId) {

@@ -23,12 +23,32 @@ class LocalProvisionerTest {
 
   private final LocalProvisioner local = new LocalProvisioner(LocalDynamoDb.client());
 
-  private static ProvisioningRequest request(String app, String template, Map<String, String> config) {
-    Environment env = new Environment(app, "dev", EnvironmentKind.PIPELINE, Tier.DEV, "123456789012", "eu-west-1",
-        config, Map.of("DB_PASSWORD", new SecretReference("ssm:/db/password")), false, "alice", Optional.empty(),
-        Optional.empty(), Optional.empty(), Fixtures.NOW, "alice", Fixtures.NOW, 1);
-    Release release = Release.registered(app, "1.0.0", "s3://a/b.zip", Fixtures.DIGEST, Optional.empty(), Fixtures.NOW, "ci");
-    return new ProvisioningRequest("d-1", env, Optional.of(release), EnvironmentTemplate.inline(template));
+  private static ProvisioningRequest request(
+      String app, String template, Map<String, String> config) {
+    Environment env =
+        new Environment(
+            app,
+            "dev",
+            EnvironmentKind.PIPELINE,
+            Tier.DEV,
+            "123456789012",
+            "eu-west-1",
+            config,
+            Map.of("DB_PASSWORD", new SecretReference("ssm:/db/password")),
+            false,
+            "alice",
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Fixtures.NOW,
+            "alice",
+            Fixtures.NOW,
+            1);
+    Release release =
+        Release.registered(
+            app, "1.0.0", "s3://a/b.zip", Fixtures.DIGEST, Optional.empty(), Fixtures.NOW, "ci");
+    return new ProvisioningRequest(
+        "d-1", env, Optional.of(release), EnvironmentTemplate.inline(template));
   }
 
   private static String unique() {
@@ -38,7 +58,8 @@ class LocalProvisionerTest {
   @Test
   void plan_listsUnsupportedResourceTypes_andMakesNothing() {
     String app = unique();
-    String template = """
+    String template =
+        """
         {"Resources": {
           "Queue": {"Type": "AWS::SQS::Queue"},
           "Table": {"Type": "AWS::DynamoDB::Table", "Properties": {
@@ -47,47 +68,66 @@ class LocalProvisionerTest {
     Plan plan = local.plan(request(app, template, Map.of()));
     assertEquals(2, plan.summary().adds());
     assertEquals(1, plan.summary().unsupported());
-    ResourceChange queue = plan.changes().stream().filter(c -> c.logicalId().equals("Queue")).findFirst().orElseThrow();
+    ResourceChange queue =
+        plan.changes().stream()
+            .filter(c -> c.logicalId().equals("Queue"))
+            .findFirst()
+            .orElseThrow();
     assertFalse(queue.supported());
     assertFalse(LocalDynamoDb.client().listTables().tableNames().contains(app + "-dev-table"));
 
     ProvisioningResult applied = local.apply(request(app, template, Map.of()));
     assertInstanceOf(ProvisioningResult.Succeeded.class, applied);
-    assertEquals(1, ((ProvisioningResult.Succeeded) applied).plan().summary().unsupported(), "still listed after apply");
+    assertEquals(
+        1,
+        ((ProvisioningResult.Succeeded) applied).plan().summary().unsupported(),
+        "still listed after apply");
     assertTrue(LocalDynamoDb.client().listTables().tableNames().contains(app + "-dev-table"));
-    assertTrue(local.plan(request(app, template, Map.of())).isEmpty(), "applied: nothing left to change");
+    assertTrue(
+        local.plan(request(app, template, Map.of())).isEmpty(), "applied: nothing left to change");
   }
 
   @Test
   void apply_failsWithAClearReason_whenAParameterHasNoValue_orAReferenceIsUnknown() {
-    String needsConfig = """
+    String needsConfig =
+        """
         {"Parameters": {"QueueSize": {"Type": "Number"}}, "Resources": {}}""";
     ProvisioningResult missing = local.apply(request(unique(), needsConfig, Map.of()));
-    assertTrue(((ProvisioningResult.Failed) missing).reason().contains("QueueSize"), missing.toString());
-    assertInstanceOf(ProvisioningResult.Succeeded.class, local.apply(request(unique(), needsConfig, Map.of("QueueSize", "5"))));
+    assertTrue(
+        ((ProvisioningResult.Failed) missing).reason().contains("QueueSize"), missing.toString());
+    assertInstanceOf(
+        ProvisioningResult.Succeeded.class,
+        local.apply(request(unique(), needsConfig, Map.of("QueueSize", "5"))));
 
-    String dangling = """
+    String dangling =
+        """
         {"Resources": {}, "Outputs": {"X": {"Value": {"Ref": "Nowhere"}}}}""";
     ProvisioningResult unknown = local.apply(request(unique(), dangling, Map.of()));
-    assertTrue(((ProvisioningResult.Failed) unknown).reason().contains("Nowhere"), unknown.toString());
+    assertTrue(
+        ((ProvisioningResult.Failed) unknown).reason().contains("Nowhere"), unknown.toString());
     ProvisioningResult notJson = local.apply(request(unique(), "{not json", Map.of()));
-    assertTrue(((ProvisioningResult.Failed) notJson).reason().contains("not valid JSON"), notJson.toString());
+    assertTrue(
+        ((ProvisioningResult.Failed) notJson).reason().contains("not valid JSON"),
+        notJson.toString());
   }
 
   @Test
   void secrets_reachTheStackAsDynamicReferences_neverAsValues_andDestroyRemovesEverything() {
     String app = unique();
-    String template = """
+    String template =
+        """
         {"Parameters": {"DB_PASSWORD": {"Type": "String", "NoEcho": true}},
          "Resources": {"Pass": {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": {"Ref": "DB_PASSWORD"}}},
            "Table": {"Type": "AWS::DynamoDB::Table", "Properties": {
              "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
              "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}}},
          "Outputs": {"Secret": {"Value": {"Fn::GetAtt": ["Pass", "Value"]}}}}""";
-    ProvisioningResult.Succeeded done = (ProvisioningResult.Succeeded) local.apply(request(app, template, Map.of()));
+    ProvisioningResult.Succeeded done =
+        (ProvisioningResult.Succeeded) local.apply(request(app, template, Map.of()));
     assertEquals("{{resolve:ssm-secure:/db/password}}", done.outputs().get("Secret"));
 
-    ProvisioningResult.Succeeded destroyed = (ProvisioningResult.Succeeded) local.destroy(request(app, template, Map.of()));
+    ProvisioningResult.Succeeded destroyed =
+        (ProvisioningResult.Succeeded) local.destroy(request(app, template, Map.of()));
     assertEquals(2, destroyed.plan().summary().removes());
     assertFalse(LocalDynamoDb.client().listTables().tableNames().contains(app + "-dev-table"));
     assertTrue(local.outputsOf(app + "-dev").isEmpty());

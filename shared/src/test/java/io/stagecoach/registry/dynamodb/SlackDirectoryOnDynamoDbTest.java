@@ -57,11 +57,20 @@ class SlackDirectoryOnDynamoDbTest {
 
   @Test
   void linkedSlackUser_actsAsItsPrincipal_withItsRolesAndGroups() {
-    Saved<SlackUser> saved = accepted(slack.linkUser(ADMIN, "T01STAGE", "U04BOB",
-        new SlackUserSpec("bob@example.com", List.of("deployer"), List.of("staff", "client")), NOW));
+    Saved<SlackUser> saved =
+        accepted(
+            slack.linkUser(
+                ADMIN,
+                "T01STAGE",
+                "U04BOB",
+                new SlackUserSpec(
+                    "bob@example.com", List.of("deployer"), List.of("staff", "client")),
+                NOW));
 
     assertTrue(saved.created());
-    assertEquals(Optional.of(new Principal("bob@example.com", Set.of(Role.DEPLOYER), Set.of("staff", "client"))),
+    assertEquals(
+        Optional.of(
+            new Principal("bob@example.com", Set.of(Role.DEPLOYER), Set.of("staff", "client"))),
         slack.principalOf("T01STAGE", "U04BOB"));
     SlackUser read = accepted(slack.user("T01STAGE", "U04BOB"));
     assertEquals(ADMIN.name(), read.updatedBy());
@@ -70,9 +79,21 @@ class SlackDirectoryOnDynamoDbTest {
 
   @Test
   void relinking_replacesTheMapping_andSaysItWasNotCreated() {
-    accepted(slack.linkUser(ADMIN, "T01STAGE", "U04BOB", new SlackUserSpec("bob", List.of("viewer"), List.of()), NOW));
-    Saved<SlackUser> again = accepted(slack.linkUser(ADMIN, "T01STAGE", "U04BOB",
-        new SlackUserSpec("robert", List.of("admin"), List.of("ops")), NOW.plusSeconds(5)));
+    accepted(
+        slack.linkUser(
+            ADMIN,
+            "T01STAGE",
+            "U04BOB",
+            new SlackUserSpec("bob", List.of("viewer"), List.of()),
+            NOW));
+    Saved<SlackUser> again =
+        accepted(
+            slack.linkUser(
+                ADMIN,
+                "T01STAGE",
+                "U04BOB",
+                new SlackUserSpec("robert", List.of("admin"), List.of("ops")),
+                NOW.plusSeconds(5)));
 
     assertFalse(again.created());
     assertEquals("robert", slack.principalOf("T01STAGE", "U04BOB").orElseThrow().name());
@@ -81,7 +102,13 @@ class SlackDirectoryOnDynamoDbTest {
 
   @Test
   void theSameMemberIdInAnotherWorkspace_isSomeoneElse() {
-    accepted(slack.linkUser(ADMIN, "T01STAGE", "U04BOB", new SlackUserSpec("bob", List.of("viewer"), List.of()), NOW));
+    accepted(
+        slack.linkUser(
+            ADMIN,
+            "T01STAGE",
+            "U04BOB",
+            new SlackUserSpec("bob", List.of("viewer"), List.of()),
+            NOW));
 
     assertEquals(Optional.empty(), slack.principalOf("T02OTHER", "U04BOB"));
   }
@@ -95,8 +122,14 @@ class SlackDirectoryOnDynamoDbTest {
 
   @Test
   void link_isRefused_namingEveryBadField() {
-    Rejection r = rejected(slack.linkUser(ADMIN, "team-1", "bob",
-        new SlackUserSpec("", List.of("root"), List.of("Staff")), NOW));
+    Rejection r =
+        rejected(
+            slack.linkUser(
+                ADMIN,
+                "team-1",
+                "bob",
+                new SlackUserSpec("", List.of("root"), List.of("Staff")),
+                NOW));
 
     assertEquals(Rejection.Code.VALIDATION_FAILED, r.code());
     Set<String> fields = new HashSet<>();
@@ -107,7 +140,13 @@ class SlackDirectoryOnDynamoDbTest {
   @Test
   void linkedUsers_areListedPageByPage_andUnlinkingRemovesOne() {
     for (String user : List.of("U01A", "U02B", "U03C")) {
-      accepted(slack.linkUser(ADMIN, "T01STAGE", user, new SlackUserSpec("p-" + user, List.of("viewer"), List.of()), NOW));
+      accepted(
+          slack.linkUser(
+              ADMIN,
+              "T01STAGE",
+              user,
+              new SlackUserSpec("p-" + user, List.of("viewer"), List.of()),
+              NOW));
     }
     Page<SlackUser> first = accepted(slack.users(new PageRequest(Optional.empty(), 2)));
     assertEquals(List.of("U01A", "U02B"), first.items().stream().map(SlackUser::userId).toList());
@@ -121,23 +160,30 @@ class SlackDirectoryOnDynamoDbTest {
 
   @Test
   void appChannel_isSetReadAndUnset_onlyForAnExistingApp() {
-    assertEquals(Rejection.Code.NOT_FOUND, rejected(slack.setChannel(ADMIN, "payments", "C02RELEASES", NOW)).code());
+    assertEquals(
+        Rejection.Code.NOT_FOUND,
+        rejected(slack.setChannel(ADMIN, "payments", "C02RELEASES", NOW)).code());
     accepted(registry.createApp(ADMIN, app("payments"), NOW));
 
     assertTrue(accepted(slack.setChannel(ADMIN, "payments", "C02RELEASES", NOW)).created());
-    assertEquals(new SlackChannel("payments", "C02RELEASES", NOW, ADMIN.name()), accepted(slack.channel("payments")));
+    assertEquals(
+        new SlackChannel("payments", "C02RELEASES", NOW, ADMIN.name()),
+        accepted(slack.channel("payments")));
     assertFalse(accepted(slack.setChannel(ADMIN, "payments", "G03PRIVATE", NOW)).created());
     assertEquals("G03PRIVATE", accepted(slack.channel("payments")).channelId());
 
     accepted(slack.unsetChannel("payments"));
-    assertEquals("app 'payments' has no Slack channel", rejected(slack.channel("payments")).detail());
+    assertEquals(
+        "app 'payments' has no Slack channel", rejected(slack.channel("payments")).detail());
   }
 
   @Test
   void appChannel_mustBeAChannelId_notAChannelName() {
     accepted(registry.createApp(ADMIN, app("payments"), NOW));
 
-    assertEquals("channel", rejected(slack.setChannel(ADMIN, "payments", "#releases", NOW)).errors().get(0).field());
+    assertEquals(
+        "channel",
+        rejected(slack.setChannel(ADMIN, "payments", "#releases", NOW)).errors().get(0).field());
   }
 
   @Test
@@ -153,12 +199,16 @@ class SlackDirectoryOnDynamoDbTest {
 
   @Test
   void anApprovalNotice_isClaimedOnce_untilTheClaimIsReleased() {
-    assertTrue(directory.claimApprovalNotice("payments", "payments:a1", NOW.plus(Duration.ofDays(30))));
-    assertFalse(directory.claimApprovalNotice("payments", "payments:a1", NOW.plus(Duration.ofDays(30))));
-    assertTrue(directory.claimApprovalNotice("payments", "payments:a2", NOW.plus(Duration.ofDays(30))));
+    assertTrue(
+        directory.claimApprovalNotice("payments", "payments:a1", NOW.plus(Duration.ofDays(30))));
+    assertFalse(
+        directory.claimApprovalNotice("payments", "payments:a1", NOW.plus(Duration.ofDays(30))));
+    assertTrue(
+        directory.claimApprovalNotice("payments", "payments:a2", NOW.plus(Duration.ofDays(30))));
 
     directory.releaseApprovalNotice("payments", "payments:a1");
 
-    assertTrue(directory.claimApprovalNotice("payments", "payments:a1", NOW.plus(Duration.ofDays(30))));
+    assertTrue(
+        directory.claimApprovalNotice("payments", "payments:a1", NOW.plus(Duration.ofDays(30))));
   }
 }

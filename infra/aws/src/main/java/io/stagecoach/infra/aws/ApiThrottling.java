@@ -7,18 +7,24 @@ package io.stagecoach.infra.aws;
  */
 public record ApiThrottling(double rateLimit, int burstLimit) {
 
-    public static final ApiThrottling DEFAULT = new ApiThrottling(50, 100);
+  public static final ApiThrottling DEFAULT = new ApiThrottling(50, 100);
 
-    public ApiThrottling {
-        if (!(rateLimit > 0) || Double.isInfinite(rateLimit)) {
-            throw new IllegalArgumentException("throttling rate limit must be a positive number, got " + rateLimit);
-        }
-        if (burstLimit < 1) {
-            throw new IllegalArgumentException("throttling burst limit must be at least 1, got " + burstLimit);
-        }
-        if (burstLimit < rateLimit) {
-            throw new IllegalArgumentException("throttling burst limit (" + burstLimit
-                    + ") below the rate limit (" + rateLimit + ") would throttle a steady load at the limit");
-        }
+  public ApiThrottling {
+    if (!(rateLimit > 0) || Double.isInfinite(rateLimit)) {
+      throw new IllegalArgumentException(
+          "throttling rate limit must be a positive number, got " + rateLimit);
     }
+    if (burstLimit < 1) {
+      throw new IllegalArgumentException(
+          "throttling burst limit must be at least 1, got " + burstLimit);
+    }
+    if (burstLimit < rateLimit) {
+      throw new IllegalArgumentException(
+          "throttling burst limit ("
+              + burstLimit
+              + ") below the rate limit ("
+              + rateLimit
+              + ") would throttle a steady load at the limit");
+    }
+  }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
@@ -44,379 +43,459 @@ import software.constructs.Construct;
  * The promotion pipeline: a release goes through an app's stages one after the other, each deployed
  * only once the one before it has been deployed, approved where the stage asks for it, and soaked.
  *
- * <p>The API function starts the {@code PromotionStateMachine} (standard, named
- * {@code <stack>-promotion}) with {@code {"promotionId", "app", "version", "digest", "requestedBy",
+ * <p>The API function starts the {@code PromotionStateMachine} (standard, named {@code
+ * <stack>-promotion}) with {@code {"promotionId", "app", "version", "digest", "requestedBy",
  * "stages": [{"index", "environment", "tier", "needsApproval", "approvalTimeoutSeconds",
- * "soakSeconds"}, ...]}}. A Map state with a concurrency of one takes the stages in order; for each,
- * the steps function ({@value #STEPS_HANDLER}) enters the stage (retried while
- * {@value #STAGE_BUSY_ERROR}: another deployment holds the environment), asks for an approval with a
- * task token the API function answers, and the {@code Deploy} state puts {@code Deployment Requested}
- * on the Stagecoach bus with a task token that the tier's provisioner answers once the deployment has
- * finished (https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html). The steps
- * function then completes the stage, the execution waits for the stage's soak time, and the steps
- * function promotes the release to the next stage. Any error of a stage ends the promotion: the steps
- * function records the failure and the execution fails with {@value #FAILED_ERROR}.
+ * "soakSeconds"}, ...]}}. A Map state with a concurrency of one takes the stages in order; for
+ * each, the steps function ({@value #STEPS_HANDLER}) enters the stage (retried while {@value
+ * #STAGE_BUSY_ERROR}: another deployment holds the environment), asks for an approval with a task
+ * token the API function answers, and the {@code Deploy} state puts {@code Deployment Requested} on
+ * the Stagecoach bus with a task token that the tier's provisioner answers once the deployment has
+ * finished (https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html). The
+ * steps function then completes the stage, the execution waits for the stage's soak time, and the
+ * steps function promotes the release to the next stage. Any error of a stage ends the promotion:
+ * the steps function records the failure and the execution fails with {@value #FAILED_ERROR}.
  *
  * <p>State names are a contract: the steps function and the tests rely on them.
  *
- * <p>The steps function, the API function and the provisioners find the state machine by a constructed
- * ARN and answer its tokens through policies of their own: the state machine names the steps function's
- * alias, so a reference back from that function (environment, role default policy) would be a cycle
- * CloudFormation refuses.
+ * <p>The steps function, the API function and the provisioners find the state machine by a
+ * constructed ARN and answer its tokens through policies of their own: the state machine names the
+ * steps function's alias, so a reference back from that function (environment, role default policy)
+ * would be a cycle CloudFormation refuses.
  */
 public final class Promotion extends Construct {
 
-    public static final String STEPS_HANDLER = "io.stagecoach.functions.promotion.PromotionStepsHandler::handleRequest";
-    /** Where the functions find the promotion state machine (its ARN). */
-    public static final String STATE_MACHINE_VARIABLE = "PROMOTION_STATE_MACHINE";
-    /** What the steps function throws while the stage's environment is busy with another deployment. */
-    public static final String STAGE_BUSY_ERROR = "io.stagecoach.functions.promotion.StageBusy";
-    public static final String FAILED_ERROR = "PromotionFailed";
+  public static final String STEPS_HANDLER =
+      "io.stagecoach.functions.promotion.PromotionStepsHandler::handleRequest";
 
-    /** How long the Deploy state waits for the provisioner to answer its token. */
-    public static final Duration DEPLOY_TIMEOUT = Duration.hours(2);
+  /** Where the functions find the promotion state machine (its ARN). */
+  public static final String STATE_MACHINE_VARIABLE = "PROMOTION_STATE_MACHINE";
 
-    /** What the steps function may do with the state machine: answer (fail) approval tasks it supersedes. */
-    public static final List<String> STEPS_TASK_ACTIONS = ReleaseIntake.TASK_RESPONSE_ACTIONS;
-    /** What the API function may do: start promotions and answer their approval tasks. */
-    public static final List<String> API_ACTIONS = List.of(
-            "states:StartExecution",
-            "states:SendTaskSuccess",
-            "states:SendTaskFailure");
-    /** What the CodeCommit push function may do: start promotions. */
-    public static final List<String> START_ACTIONS = List.of("states:StartExecution");
-    /** What a provisioner may do: answer the Deploy state's task token. */
-    public static final List<String> PROVISIONER_ACTIONS = List.of(
-            "states:SendTaskSuccess",
-            "states:SendTaskFailure");
+  /**
+   * What the steps function throws while the stage's environment is busy with another deployment.
+   */
+  public static final String STAGE_BUSY_ERROR = "io.stagecoach.functions.promotion.StageBusy";
 
-    private static final Pattern STATE_MACHINE_NAME = Pattern.compile("^[A-Za-z0-9_-]{1,80}$");
+  public static final String FAILED_ERROR = "PromotionFailed";
 
-    private final JavaFunction steps;
-    private final StateMachine stateMachine;
-    private final String stateMachineArn;
-    private final Policy stepsTaskResponse;
+  /** How long the Deploy state waits for the provisioner to answer its token. */
+  public static final Duration DEPLOY_TIMEOUT = Duration.hours(2);
 
-    /**
-     * @param code             the functions' deployment package
-     * @param bus              the Stagecoach bus, where {@code Deployment Requested} goes
-     * @param registry         the registry, whose promotion items the steps function reads and writes
-     * @param stateMachineName the state machine's physical name (letters, digits, '-', '_'; up to 80)
-     * @param logRetention     retention of the steps function's and the state machine's log groups
-     */
-    public record Props(Code code, IEventBus bus, RegistryTable registry, String stateMachineName,
-            RetentionDays logRetention) {
+  /**
+   * What the steps function may do with the state machine: answer (fail) approval tasks it
+   * supersedes.
+   */
+  public static final List<String> STEPS_TASK_ACTIONS = ReleaseIntake.TASK_RESPONSE_ACTIONS;
 
-        public Props {
-            Objects.requireNonNull(code, "code");
-            Objects.requireNonNull(bus, "bus");
-            Objects.requireNonNull(registry, "registry");
-            Objects.requireNonNull(stateMachineName, "stateMachineName");
-            Objects.requireNonNull(logRetention, "logRetention");
-            if (!STATE_MACHINE_NAME.matcher(stateMachineName).matches()) {
-                throw new IllegalArgumentException("a state machine name has 1 to 80 letters, digits, '-' or '_', got '"
-                        + stateMachineName + "'");
-            }
-        }
+  /** What the API function may do: start promotions and answer their approval tasks. */
+  public static final List<String> API_ACTIONS =
+      List.of("states:StartExecution", "states:SendTaskSuccess", "states:SendTaskFailure");
+
+  /** What the CodeCommit push function may do: start promotions. */
+  public static final List<String> START_ACTIONS = List.of("states:StartExecution");
+
+  /** What a provisioner may do: answer the Deploy state's task token. */
+  public static final List<String> PROVISIONER_ACTIONS =
+      List.of("states:SendTaskSuccess", "states:SendTaskFailure");
+
+  private static final Pattern STATE_MACHINE_NAME = Pattern.compile("^[A-Za-z0-9_-]{1,80}$");
+
+  private final JavaFunction steps;
+  private final StateMachine stateMachine;
+  private final String stateMachineArn;
+  private final Policy stepsTaskResponse;
+
+  /**
+   * @param code the functions' deployment package
+   * @param bus the Stagecoach bus, where {@code Deployment Requested} goes
+   * @param registry the registry, whose promotion items the steps function reads and writes
+   * @param stateMachineName the state machine's physical name (letters, digits, '-', '_'; up to 80)
+   * @param logRetention retention of the steps function's and the state machine's log groups
+   */
+  public record Props(
+      Code code,
+      IEventBus bus,
+      RegistryTable registry,
+      String stateMachineName,
+      RetentionDays logRetention) {
+
+    public Props {
+      Objects.requireNonNull(code, "code");
+      Objects.requireNonNull(bus, "bus");
+      Objects.requireNonNull(registry, "registry");
+      Objects.requireNonNull(stateMachineName, "stateMachineName");
+      Objects.requireNonNull(logRetention, "logRetention");
+      if (!STATE_MACHINE_NAME.matcher(stateMachineName).matches()) {
+        throw new IllegalArgumentException(
+            "a state machine name has 1 to 80 letters, digits, '-' or '_', got '"
+                + stateMachineName
+                + "'");
+      }
     }
+  }
 
-    public Promotion(final Construct scope, final String id, final Props props) {
-        super(scope, id);
+  public Promotion(final Construct scope, final String id, final Props props) {
+    super(scope, id);
 
-        this.stateMachineArn = Stack.of(this).formatArn(ArnComponents.builder()
-                .service("states")
-                .resource("stateMachine")
-                .resourceName(props.stateMachineName())
-                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
-                .build());
+    this.stateMachineArn =
+        Stack.of(this)
+            .formatArn(
+                ArnComponents.builder()
+                    .service("states")
+                    .resource("stateMachine")
+                    .resourceName(props.stateMachineName())
+                    .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                    .build());
 
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put(StagecoachStack.REGISTRY_TABLE_VARIABLE, props.registry().tableName());
-        environment.put(StagecoachStack.EVENT_BUS_VARIABLE, props.bus().getEventBusName());
-        environment.put(STATE_MACHINE_VARIABLE, stateMachineArn);
-        // 60 s: verifying a stage makes HTTP health checks of the environment, with retries.
-        this.steps = new JavaFunction(this, "PromotionSteps", new JavaFunction.Props(
-                props.code(), STEPS_HANDLER, 1024, Duration.seconds(60), environment, props.logRetention(),
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put(StagecoachStack.REGISTRY_TABLE_VARIABLE, props.registry().tableName());
+    environment.put(StagecoachStack.EVENT_BUS_VARIABLE, props.bus().getEventBusName());
+    environment.put(STATE_MACHINE_VARIABLE, stateMachineArn);
+    // 60 s: verifying a stage makes HTTP health checks of the environment, with retries.
+    this.steps =
+        new JavaFunction(
+            this,
+            "PromotionSteps",
+            new JavaFunction.Props(
+                props.code(),
+                STEPS_HANDLER,
+                1024,
+                Duration.seconds(60),
+                environment,
+                props.logRetention(),
                 "Stagecoach promotion steps"));
-        props.registry().grantItemReadWrite(steps.grantPrincipal());
-        props.bus().grantPutEventsTo(steps.grantPrincipal());
+    props.registry().grantItemReadWrite(steps.grantPrincipal());
+    props.bus().grantPutEventsTo(steps.grantPrincipal());
 
-        // ---- one stage (the Map's item processor); $ is the ItemSelector's object ----
+    // ---- one stage (the Map's item processor); $ is the ItemSelector's object ----
 
-        Map<String, Object> entered = new LinkedHashMap<>();
-        entered.put("next", JsonPath.stringAt("$.Payload.next"));
-        entered.put("deploymentId", JsonPath.stringAt("$.Payload.deploymentId"));
-        LambdaInvoke enterStage = invoke("EnterStage", "Enter stage", stageRequest("enterStage"), "$.entered", entered);
-        // Another deployment holds the stage's environment: wait for it, up to about eight hours in all.
-        enterStage.addRetry(RetryProps.builder()
-                .errors(List.of(STAGE_BUSY_ERROR))
-                .interval(Duration.seconds(30))
-                .backoffRate(1.5)
-                .maxDelay(Duration.minutes(5))
-                .maxAttempts(99)
-                .build());
+    Map<String, Object> entered = new LinkedHashMap<>();
+    entered.put("next", JsonPath.stringAt("$.Payload.next"));
+    entered.put("deploymentId", JsonPath.stringAt("$.Payload.deploymentId"));
+    LambdaInvoke enterStage =
+        invoke("EnterStage", "Enter stage", stageRequest("enterStage"), "$.entered", entered);
+    // Another deployment holds the stage's environment: wait for it, up to about eight hours in
+    // all.
+    enterStage.addRetry(
+        RetryProps.builder()
+            .errors(List.of(STAGE_BUSY_ERROR))
+            .interval(Duration.seconds(30))
+            .backoffRate(1.5)
+            .maxDelay(Duration.minutes(5))
+            .maxAttempts(99)
+            .build());
 
-        Map<String, Object> approvalRequest = stageRequest("requestApproval");
-        approvalRequest.put("taskToken", JsonPath.getTaskToken());
-        LambdaInvoke waitForApproval = LambdaInvoke.Builder.create(this, "WaitForApproval")
-                .stateName("Wait for approval")
-                .lambdaFunction(steps.liveAlias())
-                .integrationPattern(IntegrationPattern.WAIT_FOR_TASK_TOKEN)
-                .payload(TaskInput.fromObject(approvalRequest))
-                .taskTimeout(Timeout.at("$.stage.approvalTimeoutSeconds"))
-                .resultPath("$.approval")
-                .retryOnServiceExceptions(false)
-                .build();
-        retryTransientLambdaErrors(waitForApproval);
+    Map<String, Object> approvalRequest = stageRequest("requestApproval");
+    approvalRequest.put("taskToken", JsonPath.getTaskToken());
+    LambdaInvoke waitForApproval =
+        LambdaInvoke.Builder.create(this, "WaitForApproval")
+            .stateName("Wait for approval")
+            .lambdaFunction(steps.liveAlias())
+            .integrationPattern(IntegrationPattern.WAIT_FOR_TASK_TOKEN)
+            .payload(TaskInput.fromObject(approvalRequest))
+            .taskTimeout(Timeout.at("$.stage.approvalTimeoutSeconds"))
+            .resultPath("$.approval")
+            .retryOnServiceExceptions(false)
+            .build();
+    retryTransientLambdaErrors(waitForApproval);
 
-        EventBridgePutEvents deploy = EventBridgePutEvents.Builder.create(this, "Deploy")
-                .stateName("Deploy")
-                .integrationPattern(IntegrationPattern.WAIT_FOR_TASK_TOKEN)
-                .entries(List.of(EventBridgePutEventsEntry.builder()
+    EventBridgePutEvents deploy =
+        EventBridgePutEvents.Builder.create(this, "Deploy")
+            .stateName("Deploy")
+            .integrationPattern(IntegrationPattern.WAIT_FOR_TASK_TOKEN)
+            .entries(
+                List.of(
+                    EventBridgePutEventsEntry.builder()
                         .eventBus(props.bus())
                         .source(ReleaseIntake.EVENT_SOURCE)
                         .detailType(Provisioners.DETAIL_TYPE)
                         .detail(TaskInput.fromObject(deploymentRequested()))
                         .build()))
-                .taskTimeout(Timeout.duration(DEPLOY_TIMEOUT))
-                .resultPath("$.deployed")
-                .build();
+            .taskTimeout(Timeout.duration(DEPLOY_TIMEOUT))
+            .resultPath("$.deployed")
+            .build();
 
-        Map<String, Object> completeRequest = stageRequest("completeStage");
-        completeRequest.put("deploymentId", JsonPath.stringAt("$.entered.deploymentId"));
-        completeRequest.put("deployed", JsonPath.objectAt("$.deployed"));
-        LambdaInvoke completeStage = invoke("CompleteStage", "Complete stage", completeRequest, "$.completed",
-                Map.of("soakSeconds", JsonPath.numberAt("$.Payload.soakSeconds")));
+    Map<String, Object> completeRequest = stageRequest("completeStage");
+    completeRequest.put("deploymentId", JsonPath.stringAt("$.entered.deploymentId"));
+    completeRequest.put("deployed", JsonPath.objectAt("$.deployed"));
+    LambdaInvoke completeStage =
+        invoke(
+            "CompleteStage",
+            "Complete stage",
+            completeRequest,
+            "$.completed",
+            Map.of("soakSeconds", JsonPath.numberAt("$.Payload.soakSeconds")));
 
-        Map<String, Object> promoteRequest = stageRequest("promoteStage");
-        promoteRequest.put("deploymentId", JsonPath.stringAt("$.entered.deploymentId"));
-        LambdaInvoke promoteStage = invoke("PromoteStage", "Promote stage", promoteRequest, JsonPath.DISCARD, Map.of());
+    Map<String, Object> promoteRequest = stageRequest("promoteStage");
+    promoteRequest.put("deploymentId", JsonPath.stringAt("$.entered.deploymentId"));
+    LambdaInvoke promoteStage =
+        invoke("PromoteStage", "Promote stage", promoteRequest, JsonPath.DISCARD, Map.of());
 
-        Wait soak = Wait.Builder.create(this, "Soak")
-                .stateName("Soak")
-                .time(WaitTime.secondsPath("$.completed.soakSeconds"))
-                .build();
+    Wait soak =
+        Wait.Builder.create(this, "Soak")
+            .stateName("Soak")
+            .time(WaitTime.secondsPath("$.completed.soakSeconds"))
+            .build();
 
-        Choice needsApproval = Choice.Builder.create(this, "NeedsApproval").stateName("Needs approval?").build();
-        Choice soakOrNot = Choice.Builder.create(this, "SoakOrNot").stateName("Soak?").build();
+    Choice needsApproval =
+        Choice.Builder.create(this, "NeedsApproval").stateName("Needs approval?").build();
+    Choice soakOrNot = Choice.Builder.create(this, "SoakOrNot").stateName("Soak?").build();
 
-        enterStage.next(needsApproval);
-        // "skip": the stage was promoted already. Only a re-run of the stages gets there (a workflow resumed
-        // from an earlier point): the steps are idempotent, so a re-run neither deploys nor asks twice.
-        needsApproval
-                .when(Condition.stringEquals("$.entered.next", "approve"), waitForApproval.next(deploy))
-                .when(Condition.stringEquals("$.entered.next", "skip"),
-                        Succeed.Builder.create(this, "AlreadyPromoted").stateName("Already promoted").build())
-                .otherwise(deploy);
-        deploy.next(completeStage).next(soakOrNot);
-        soakOrNot
-                .when(Condition.numberGreaterThan("$.completed.soakSeconds", 0), soak.next(promoteStage))
-                .otherwise(promoteStage);
+    enterStage.next(needsApproval);
+    // "skip": the stage was promoted already. Only a re-run of the stages gets there (a workflow
+    // resumed
+    // from an earlier point): the steps are idempotent, so a re-run neither deploys nor asks twice.
+    needsApproval
+        .when(Condition.stringEquals("$.entered.next", "approve"), waitForApproval.next(deploy))
+        .when(
+            Condition.stringEquals("$.entered.next", "skip"),
+            Succeed.Builder.create(this, "AlreadyPromoted").stateName("Already promoted").build())
+        .otherwise(deploy);
+    deploy.next(completeStage).next(soakOrNot);
+    soakOrNot
+        .when(Condition.numberGreaterThan("$.completed.soakSeconds", 0), soak.next(promoteStage))
+        .otherwise(promoteStage);
 
-        // ---- the promotion ----
+    // ---- the promotion ----
 
-        Map<String, Object> stageItem = new LinkedHashMap<>();
-        stageItem.put("promotionId", JsonPath.stringAt("$.promotionId"));
-        stageItem.put("app", JsonPath.stringAt("$.app"));
-        stageItem.put("version", JsonPath.stringAt("$.version"));
-        stageItem.put("digest", JsonPath.stringAt("$.digest"));
-        stageItem.put("requestedBy", JsonPath.stringAt("$.requestedBy"));
-        stageItem.put("stage", JsonPath.objectAt("$$.Map.Item.Value"));
-        software.amazon.awscdk.services.stepfunctions.Map promoteStages =
-                software.amazon.awscdk.services.stepfunctions.Map.Builder.create(this, "PromoteStages")
-                        .stateName("Promote stages")
-                        .itemsPath("$.stages")
-                        .itemSelector(stageItem)
-                        // One stage at a time, in order: a stage is deployed only after the one before it.
-                        .maxConcurrency(1)
-                        .resultPath(JsonPath.DISCARD)
-                        .build();
-        promoteStages.itemProcessor(enterStage);
+    Map<String, Object> stageItem = new LinkedHashMap<>();
+    stageItem.put("promotionId", JsonPath.stringAt("$.promotionId"));
+    stageItem.put("app", JsonPath.stringAt("$.app"));
+    stageItem.put("version", JsonPath.stringAt("$.version"));
+    stageItem.put("digest", JsonPath.stringAt("$.digest"));
+    stageItem.put("requestedBy", JsonPath.stringAt("$.requestedBy"));
+    stageItem.put("stage", JsonPath.objectAt("$$.Map.Item.Value"));
+    software.amazon.awscdk.services.stepfunctions.Map promoteStages =
+        software.amazon.awscdk.services.stepfunctions.Map.Builder.create(this, "PromoteStages")
+            .stateName("Promote stages")
+            .itemsPath("$.stages")
+            .itemSelector(stageItem)
+            // One stage at a time, in order: a stage is deployed only after the one before it.
+            .maxConcurrency(1)
+            .resultPath(JsonPath.DISCARD)
+            .build();
+    promoteStages.itemProcessor(enterStage);
 
-        Map<String, Object> failure = new LinkedHashMap<>();
-        failure.put("step", "fail");
-        failure.put("promotionId", JsonPath.stringAt("$.promotionId"));
-        failure.put("app", JsonPath.stringAt("$.app"));
-        failure.put("error", JsonPath.objectAt("$.error"));
-        LambdaInvoke recordFailure = invoke("RecordFailure", "Record failure", failure, JsonPath.DISCARD, Map.of());
-        recordFailure.next(Fail.Builder.create(this, "Failed")
-                .stateName("Promotion failed")
-                .error(FAILED_ERROR)
-                .cause("see the promotion record for the reason")
-                .build());
-        promoteStages.addCatch(recordFailure, CatchProps.builder()
-                .errors(List.of(Errors.ALL))
-                .resultPath("$.error")
-                .build());
+    Map<String, Object> failure = new LinkedHashMap<>();
+    failure.put("step", "fail");
+    failure.put("promotionId", JsonPath.stringAt("$.promotionId"));
+    failure.put("app", JsonPath.stringAt("$.app"));
+    failure.put("error", JsonPath.objectAt("$.error"));
+    LambdaInvoke recordFailure =
+        invoke("RecordFailure", "Record failure", failure, JsonPath.DISCARD, Map.of());
+    recordFailure.next(
+        Fail.Builder.create(this, "Failed")
+            .stateName("Promotion failed")
+            .error(FAILED_ERROR)
+            .cause("see the promotion record for the reason")
+            .build());
+    promoteStages.addCatch(
+        recordFailure,
+        CatchProps.builder().errors(List.of(Errors.ALL)).resultPath("$.error").build());
 
-        Map<String, Object> success = new LinkedHashMap<>();
-        success.put("step", "finish");
-        success.put("promotionId", JsonPath.stringAt("$.promotionId"));
-        success.put("app", JsonPath.stringAt("$.app"));
-        LambdaInvoke recordSuccess = invoke("RecordSuccess", "Record success", success, JsonPath.DISCARD, Map.of());
+    Map<String, Object> success = new LinkedHashMap<>();
+    success.put("step", "finish");
+    success.put("promotionId", JsonPath.stringAt("$.promotionId"));
+    success.put("app", JsonPath.stringAt("$.app"));
+    LambdaInvoke recordSuccess =
+        invoke("RecordSuccess", "Record success", success, JsonPath.DISCARD, Map.of());
 
-        LogGroup logGroup = LogGroup.Builder.create(this, "LogGroup")
-                .retention(props.logRetention())
-                .build();
+    LogGroup logGroup =
+        LogGroup.Builder.create(this, "LogGroup").retention(props.logRetention()).build();
 
-        this.stateMachine = StateMachine.Builder.create(this, "PromotionStateMachine")
-                .stateMachineName(props.stateMachineName())
-                .stateMachineType(StateMachineType.STANDARD)
-                .comment("Promotes a release through an app's stages: deploy, approve, soak, one stage after the other")
-                .definitionBody(DefinitionBody.fromChainable(promoteStages
+    this.stateMachine =
+        StateMachine.Builder.create(this, "PromotionStateMachine")
+            .stateMachineName(props.stateMachineName())
+            .stateMachineType(StateMachineType.STANDARD)
+            .comment(
+                "Promotes a release through an app's stages: deploy, approve, soak, one stage after the other")
+            .definitionBody(
+                DefinitionBody.fromChainable(
+                    promoteStages
                         .next(recordSuccess)
-                        .next(Succeed.Builder.create(this, "Promoted").stateName("Promoted").build())))
-                // Errors only, without execution data, as release intake: the history has the rest.
-                .logs(LogOptions.builder()
-                        .destination(logGroup)
-                        .level(LogLevel.ERROR)
-                        .includeExecutionData(false)
-                        .build())
-                .tracingEnabled(false)
-                .build();
+                        .next(
+                            Succeed.Builder.create(this, "Promoted")
+                                .stateName("Promoted")
+                                .build())))
+            // Errors only, without execution data, as release intake: the history has the rest.
+            .logs(
+                LogOptions.builder()
+                    .destination(logGroup)
+                    .level(LogLevel.ERROR)
+                    .includeExecutionData(false)
+                    .build())
+            .tracingEnabled(false)
+            .build();
 
-        // A policy of its own, not the role's default policy, which the function waits for: the state
-        // machine waits for the function's alias, so naming the state machine there would be a cycle.
-        this.stepsTaskResponse = Policy.Builder.create(this, "PromotionStepsTaskResponsePolicy")
-                .roles(List.of(steps.role()))
-                .statements(List.of(PolicyStatement.Builder.create()
+    // A policy of its own, not the role's default policy, which the function waits for: the state
+    // machine waits for the function's alias, so naming the state machine there would be a cycle.
+    this.stepsTaskResponse =
+        Policy.Builder.create(this, "PromotionStepsTaskResponsePolicy")
+            .roles(List.of(steps.role()))
+            .statements(
+                List.of(
+                    PolicyStatement.Builder.create()
                         .actions(STEPS_TASK_ACTIONS)
                         .resources(List.of(stateMachine.getStateMachineArn()))
                         .build()))
-                .build();
+            .build();
 
-        new AcknowledgedFinding("AwsSolutions-SF1",
-                "Errors only: an execution's steps are in its execution history; ALL would copy every state"
-                        + " transition of every stage into CloudWatch Logs, at a cost, for no more than the history holds.")
-                .on(stateMachine.getNode().getDefaultChild());
-        new AcknowledgedFinding("AwsSolutions-SF2",
-                "No X-Ray in this stack yet (the functions do not trace either); tracing would add"
-                        + " xray:Put* grants on every resource to the role, and the steps are in the execution history.")
-                .on(stateMachine.getNode().getDefaultChild());
-        // https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy
-        new AcknowledgedFinding("AwsSolutions-IAM5[Resource::*]",
-                "CloudWatch Logs log-delivery actions (CreateLogDelivery, PutResourcePolicy, ...) support"
-                        + " no resource-level permissions; Step Functions needs them to deliver its logs.")
-                .on(stateMachine.getRole());
-    }
+    new AcknowledgedFinding(
+            "AwsSolutions-SF1",
+            "Errors only: an execution's steps are in its execution history; ALL would copy every state"
+                + " transition of every stage into CloudWatch Logs, at a cost, for no more than the history holds.")
+        .on(stateMachine.getNode().getDefaultChild());
+    new AcknowledgedFinding(
+            "AwsSolutions-SF2",
+            "No X-Ray in this stack yet (the functions do not trace either); tracing would add"
+                + " xray:Put* grants on every resource to the role, and the steps are in the execution history.")
+        .on(stateMachine.getNode().getDefaultChild());
+    // https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy
+    new AcknowledgedFinding(
+            "AwsSolutions-IAM5[Resource::*]",
+            "CloudWatch Logs log-delivery actions (CreateLogDelivery, PutResourcePolicy, ...) support"
+                + " no resource-level permissions; Step Functions needs them to deliver its logs.")
+        .on(stateMachine.getRole());
+  }
 
-    /**
-     * Lets the API function start promotions and answer their approval tasks, in a policy of its own.
-     * Created after the steps function may answer tokens, so that no promotion starts before it can
-     * supersede another.
-     */
-    public Policy grantStartAndApprove(final JavaFunction api) {
-        Policy policy = statesPolicy(api, "PromotionStartAndApprovePolicy", API_ACTIONS);
-        policy.getNode().addDependency(stepsTaskResponse);
-        return policy;
-    }
+  /**
+   * Lets the API function start promotions and answer their approval tasks, in a policy of its own.
+   * Created after the steps function may answer tokens, so that no promotion starts before it can
+   * supersede another.
+   */
+  public Policy grantStartAndApprove(final JavaFunction api) {
+    Policy policy = statesPolicy(api, "PromotionStartAndApprovePolicy", API_ACTIONS);
+    policy.getNode().addDependency(stepsTaskResponse);
+    return policy;
+  }
 
-    /** Lets a function start promotions, once the steps function may supersede another (as for the API). */
-    public Policy grantStart(final JavaFunction starter) {
-        Policy policy = statesPolicy(starter, "PromotionStartPolicy", START_ACTIONS);
-        policy.getNode().addDependency(stepsTaskResponse);
-        return policy;
-    }
+  /**
+   * Lets a function start promotions, once the steps function may supersede another (as for the
+   * API).
+   */
+  public Policy grantStart(final JavaFunction starter) {
+    Policy policy = statesPolicy(starter, "PromotionStartPolicy", START_ACTIONS);
+    policy.getNode().addDependency(stepsTaskResponse);
+    return policy;
+  }
 
-    /** Lets a tier's provisioner answer the {@code Deploy} state's task token, in a policy of its own. */
-    public Policy grantDeploymentResponse(final JavaFunction provisioner) {
-        return statesPolicy(provisioner, "PromotionDeploymentResponsePolicy", PROVISIONER_ACTIONS);
-    }
+  /**
+   * Lets a tier's provisioner answer the {@code Deploy} state's task token, in a policy of its own.
+   */
+  public Policy grantDeploymentResponse(final JavaFunction provisioner) {
+    return statesPolicy(provisioner, "PromotionDeploymentResponsePolicy", PROVISIONER_ACTIONS);
+  }
 
-    /** The steps function. */
-    public JavaFunction steps() {
-        return steps;
-    }
+  /** The steps function. */
+  public JavaFunction steps() {
+    return steps;
+  }
 
-    public IStateMachine stateMachine() {
-        return stateMachine;
-    }
+  public IStateMachine stateMachine() {
+    return stateMachine;
+  }
 
-    /**
-     * The state machine's ARN, constructed from its name: for environment variables, so that a function
-     * does not wait for the state machine (nor form a cycle with it).
-     */
-    public String stateMachineArn() {
-        return stateMachineArn;
-    }
+  /**
+   * The state machine's ARN, constructed from its name: for environment variables, so that a
+   * function does not wait for the state machine (nor form a cycle with it).
+   */
+  public String stateMachineArn() {
+    return stateMachineArn;
+  }
 
-    private Policy statesPolicy(final JavaFunction grantee, final String suffix, final List<String> actions) {
-        return Policy.Builder.create(this, grantee.getNode().getId() + suffix)
-                .roles(List.of(grantee.role()))
-                .statements(List.of(PolicyStatement.Builder.create()
-                        .actions(actions)
-                        .resources(List.of(stateMachine.getStateMachineArn()))
-                        .build()))
-                .build();
-    }
+  private Policy statesPolicy(
+      final JavaFunction grantee, final String suffix, final List<String> actions) {
+    return Policy.Builder.create(this, grantee.getNode().getId() + suffix)
+        .roles(List.of(grantee.role()))
+        .statements(
+            List.of(
+                PolicyStatement.Builder.create()
+                    .actions(actions)
+                    .resources(List.of(stateMachine.getStateMachineArn()))
+                    .build()))
+        .build();
+  }
 
-    /** A synchronous invocation of the steps function, retried on the Lambda service's transient errors. */
-    private LambdaInvoke invoke(final String id, final String stateName, final Map<String, Object> payload,
-            final String resultPath, final Map<String, Object> resultSelector) {
-        LambdaInvoke.Builder task = LambdaInvoke.Builder.create(this, id)
-                .stateName(stateName)
-                .lambdaFunction(steps.liveAlias())
-                .payload(TaskInput.fromObject(payload))
-                .resultPath(resultPath)
-                // CDK's default retries six times, on more errors; these are the ones worth a second try.
-                .retryOnServiceExceptions(false);
-        if (!resultSelector.isEmpty()) {
-            task.resultSelector(resultSelector);
-        }
-        LambdaInvoke invoke = task.build();
-        retryTransientLambdaErrors(invoke);
-        return invoke;
+  /**
+   * A synchronous invocation of the steps function, retried on the Lambda service's transient
+   * errors.
+   */
+  private LambdaInvoke invoke(
+      final String id,
+      final String stateName,
+      final Map<String, Object> payload,
+      final String resultPath,
+      final Map<String, Object> resultSelector) {
+    LambdaInvoke.Builder task =
+        LambdaInvoke.Builder.create(this, id)
+            .stateName(stateName)
+            .lambdaFunction(steps.liveAlias())
+            .payload(TaskInput.fromObject(payload))
+            .resultPath(resultPath)
+            // CDK's default retries six times, on more errors; these are the ones worth a second
+            // try.
+            .retryOnServiceExceptions(false);
+    if (!resultSelector.isEmpty()) {
+      task.resultSelector(resultSelector);
     }
+    LambdaInvoke invoke = task.build();
+    retryTransientLambdaErrors(invoke);
+    return invoke;
+  }
 
-    private static void retryTransientLambdaErrors(final LambdaInvoke task) {
-        task.addRetry(RetryProps.builder()
-                .errors(ReleaseIntake.TRANSIENT_LAMBDA_ERRORS)
-                .interval(Duration.seconds(2))
-                .maxAttempts(2)
-                .backoffRate(2)
-                .build());
-    }
+  private static void retryTransientLambdaErrors(final LambdaInvoke task) {
+    task.addRetry(
+        RetryProps.builder()
+            .errors(ReleaseIntake.TRANSIENT_LAMBDA_ERRORS)
+            .interval(Duration.seconds(2))
+            .maxAttempts(2)
+            .backoffRate(2)
+            .build());
+  }
 
-    /** {@code {"step", "promotionId", "app", "version", "digest", "requestedBy", "stage"}} of a stage's item. */
-    private static Map<String, Object> stageRequest(final String step) {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("step", step);
-        request.putAll(promotionFields());
-        request.put("stage", JsonPath.objectAt("$.stage"));
-        return request;
-    }
+  /**
+   * {@code {"step", "promotionId", "app", "version", "digest", "requestedBy", "stage"}} of a
+   * stage's item.
+   */
+  private static Map<String, Object> stageRequest(final String step) {
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("step", step);
+    request.putAll(promotionFields());
+    request.put("stage", JsonPath.objectAt("$.stage"));
+    return request;
+  }
 
-    private static Map<String, Object> promotionFields() {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("promotionId", JsonPath.stringAt("$.promotionId"));
-        fields.put("app", JsonPath.stringAt("$.app"));
-        fields.put("version", JsonPath.stringAt("$.version"));
-        fields.put("digest", JsonPath.stringAt("$.digest"));
-        fields.put("requestedBy", JsonPath.stringAt("$.requestedBy"));
-        return fields;
-    }
+  private static Map<String, Object> promotionFields() {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("promotionId", JsonPath.stringAt("$.promotionId"));
+    fields.put("app", JsonPath.stringAt("$.app"));
+    fields.put("version", JsonPath.stringAt("$.version"));
+    fields.put("digest", JsonPath.stringAt("$.digest"));
+    fields.put("requestedBy", JsonPath.stringAt("$.requestedBy"));
+    return fields;
+  }
 
-    /**
-     * The detail of {@code Deployment Requested}, as the API function writes it for a deployment it
-     * records, with the promotion and the task token the tier's provisioner answers.
-     */
-    private static Map<String, Object> deploymentRequested() {
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("deploymentId", JsonPath.stringAt("$.entered.deploymentId"));
-        detail.put("app", JsonPath.stringAt("$.app"));
-        detail.put("environment", JsonPath.stringAt("$.stage.environment"));
-        detail.put("tier", JsonPath.stringAt("$.stage.tier"));
-        detail.put("action", "deploy");
-        detail.put("version", JsonPath.stringAt("$.version"));
-        detail.put("digest", JsonPath.stringAt("$.digest"));
-        detail.put("status", "requested");
-        detail.put("outputs", Map.of());
-        detail.put("requestedBy", JsonPath.stringAt("$.requestedBy"));
-        detail.put("origin", JsonPath.format("promotion:{}", JsonPath.stringAt("$.promotionId")));
-        detail.put("attempts", 0);
-        detail.put("requestedAt", JsonPath.getStateEnteredTime());
-        detail.put("promotionId", JsonPath.stringAt("$.promotionId"));
-        detail.put("taskToken", JsonPath.getTaskToken());
-        return detail;
-    }
+  /**
+   * The detail of {@code Deployment Requested}, as the API function writes it for a deployment it
+   * records, with the promotion and the task token the tier's provisioner answers.
+   */
+  private static Map<String, Object> deploymentRequested() {
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("deploymentId", JsonPath.stringAt("$.entered.deploymentId"));
+    detail.put("app", JsonPath.stringAt("$.app"));
+    detail.put("environment", JsonPath.stringAt("$.stage.environment"));
+    detail.put("tier", JsonPath.stringAt("$.stage.tier"));
+    detail.put("action", "deploy");
+    detail.put("version", JsonPath.stringAt("$.version"));
+    detail.put("digest", JsonPath.stringAt("$.digest"));
+    detail.put("status", "requested");
+    detail.put("outputs", Map.of());
+    detail.put("requestedBy", JsonPath.stringAt("$.requestedBy"));
+    detail.put("origin", JsonPath.format("promotion:{}", JsonPath.stringAt("$.promotionId")));
+    detail.put("attempts", 0);
+    detail.put("requestedAt", JsonPath.getStateEnteredTime());
+    detail.put("promotionId", JsonPath.stringAt("$.promotionId"));
+    detail.put("taskToken", JsonPath.getTaskToken());
+    return detail;
+  }
 }

@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,157 +41,192 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class FunctionPermissionsTemplateTest {
 
-    private static final Set<String> API_ITEM_ACTIONS = Set.of(
-            "dynamodb:GetItem",
-            "dynamodb:BatchGetItem",
-            "dynamodb:PutItem",
-            "dynamodb:UpdateItem",
-            "dynamodb:DeleteItem",
-            "dynamodb:ConditionCheckItem",
-            "dynamodb:BatchWriteItem");
+  private static final Set<String> API_ITEM_ACTIONS =
+      Set.of(
+          "dynamodb:GetItem",
+          "dynamodb:BatchGetItem",
+          "dynamodb:PutItem",
+          "dynamodb:UpdateItem",
+          "dynamodb:DeleteItem",
+          "dynamodb:ConditionCheckItem",
+          "dynamodb:BatchWriteItem");
 
-    @Test
-    void apiFunction_mayOnlyReadAndWriteItems_neverScan() {
-        Set<String> actions = new TreeSet<>();
-        dynamodbStatements(roleId(API_HANDLER)).forEach(statement -> actions.addAll(actions(statement)));
+  @Test
+  void apiFunction_mayOnlyReadAndWriteItems_neverScan() {
+    Set<String> actions = new TreeSet<>();
+    dynamodbStatements(roleId(API_HANDLER))
+        .forEach(statement -> actions.addAll(actions(statement)));
 
-        Set<String> expected = new TreeSet<>(API_ITEM_ACTIONS);
-        expected.add("dynamodb:Query");
-        assertEquals(expected, actions);
+    Set<String> expected = new TreeSet<>(API_ITEM_ACTIONS);
+    expected.add("dynamodb:Query");
+    assertEquals(expected, actions);
+  }
+
+  @Test
+  void apiFunction_writesItemsOfTheTableOnly_andQueriesTheTableAndItsIndexes() {
+    Object table = getAtt(tableId(), "Arn");
+    Object indexes = Map.of("Fn::Join", List.of("", List.of(table, "/index/*")));
+
+    for (Map<String, Object> statement : dynamodbStatements(roleId(API_HANDLER))) {
+      if (actions(statement).equals(Set.of("dynamodb:Query"))) {
+        assertEquals(List.of(table, indexes), resources(statement));
+      } else {
+        assertEquals(API_ITEM_ACTIONS, actions(statement));
+        assertEquals(List.of(table), resources(statement));
+      }
     }
+  }
 
-    @Test
-    void apiFunction_writesItemsOfTheTableOnly_andQueriesTheTableAndItsIndexes() {
-        Object table = getAtt(tableId(), "Arn");
-        Object indexes = Map.of("Fn::Join", List.of("", List.of(table, "/index/*")));
+  @Test
+  void authorizerFunction_mayOnlyGetItems_fromTheTable() {
+    List<Map<String, Object>> statements = dynamodbStatements(roleId(AUTHORIZER_HANDLER));
 
-        for (Map<String, Object> statement : dynamodbStatements(roleId(API_HANDLER))) {
-            if (actions(statement).equals(Set.of("dynamodb:Query"))) {
-                assertEquals(List.of(table, indexes), resources(statement));
-            } else {
-                assertEquals(API_ITEM_ACTIONS, actions(statement));
-                assertEquals(List.of(table), resources(statement));
-            }
+    assertEquals(1, statements.size());
+    assertEquals(Set.of("dynamodb:GetItem"), actions(statements.get(0)));
+    assertEquals(List.of(getAtt(tableId(), "Arn")), resources(statements.get(0)));
+  }
+
+  @Test
+  void noPolicy_grantsDynamodbWildcards_scans_orAnyResource() {
+    for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
+      for (Map<String, Object> statement : dynamodbStatements(roleId)) {
+        for (String action : actions(statement)) {
+          assertFalse(action.contains("*"), "wildcard action " + action);
+          assertNotEquals("dynamodb:Scan", action);
+          assertFalse(action.startsWith("dynamodb:Describe"), action);
         }
-    }
-
-    @Test
-    void authorizerFunction_mayOnlyGetItems_fromTheTable() {
-        List<Map<String, Object>> statements = dynamodbStatements(roleId(AUTHORIZER_HANDLER));
-
-        assertEquals(1, statements.size());
-        assertEquals(Set.of("dynamodb:GetItem"), actions(statements.get(0)));
-        assertEquals(List.of(getAtt(tableId(), "Arn")), resources(statements.get(0)));
-    }
-
-    @Test
-    void noPolicy_grantsDynamodbWildcards_scans_orAnyResource() {
-        for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
-            for (Map<String, Object> statement : dynamodbStatements(roleId)) {
-                for (String action : actions(statement)) {
-                    assertFalse(action.contains("*"), "wildcard action " + action);
-                    assertNotEquals("dynamodb:Scan", action);
-                    assertFalse(action.startsWith("dynamodb:Describe"), action);
-                }
-                for (Object resource : resources(statement)) {
-                    assertNotEquals("*", resource, "statement on every resource: " + statement);
-                }
-            }
+        for (Object resource : resources(statement)) {
+          assertNotEquals("*", resource, "statement on every resource: " + statement);
         }
+      }
+    }
+  }
+
+  @Test
+  void
+      apiFunction_mayInvokeExactlyTheThreeProvisionerAliases_notTheSweeperNorItselfNorUnpublishedCode() {
+    List<Object> invoked = new ArrayList<>();
+    for (Map<String, Object> statement : lambdaStatements(roleId(API_HANDLER))) {
+      assertEquals(Set.of("lambda:InvokeFunction"), actions(statement), asJson(statement));
+      invoked.addAll(resources(statement));
     }
 
-    @Test
-    void apiFunction_mayInvokeExactlyTheThreeProvisionerAliases_notTheSweeperNorItselfNorUnpublishedCode() {
-        List<Object> invoked = new ArrayList<>();
-        for (Map<String, Object> statement : lambdaStatements(roleId(API_HANDLER))) {
-            assertEquals(Set.of("lambda:InvokeFunction"), actions(statement), asJson(statement));
-            invoked.addAll(resources(statement));
-        }
+    assertEquals(
+        TIERS.stream().map(tier -> (Object) ref(provisionerAliasId(tier))).toList(), invoked);
+    assertFalse(
+        invoked.contains(ref(liveAliasId(SWEEPER_HANDLER))),
+        "the API function may invoke the sweeper");
+    assertFalse(
+        invoked.contains(ref(liveAliasId(API_HANDLER))), "the API function may invoke itself");
+    for (String tier : TIERS) {
+      assertFalse(
+          asJson(invoked).contains("\"" + provisionerId(tier) + "\""),
+          "the API function may invoke the " + tier + " provisioner's $LATEST: " + asJson(invoked));
+    }
+  }
 
-        assertEquals(TIERS.stream().map(tier -> (Object) ref(provisionerAliasId(tier))).toList(), invoked);
-        assertFalse(invoked.contains(ref(liveAliasId(SWEEPER_HANDLER))), "the API function may invoke the sweeper");
-        assertFalse(invoked.contains(ref(liveAliasId(API_HANDLER))), "the API function may invoke itself");
-        for (String tier : TIERS) {
-            assertFalse(asJson(invoked).contains("\"" + provisionerId(tier) + "\""),
-                    "the API function may invoke the " + tier + " provisioner's $LATEST: " + asJson(invoked));
-        }
+  @Test
+  void
+      onlyTheApiAndSlackWebhookFunctionsAndTheReleaseIntakeAndPromotionStateMachines_mayInvokeFunctions() {
+    Set<String> invokers = new TreeSet<>();
+    for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
+      if (!lambdaStatements(roleId).isEmpty()) {
+        invokers.add(roleId);
+      }
     }
 
-    @Test
-    void onlyTheApiAndSlackWebhookFunctionsAndTheReleaseIntakeAndPromotionStateMachines_mayInvokeFunctions() {
-        Set<String> invokers = new TreeSet<>();
-        for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
-            if (!lambdaStatements(roleId).isEmpty()) {
-                invokers.add(roleId);
-            }
-        }
+    assertEquals(
+        Set.of(
+            roleId(API_HANDLER),
+            roleId(FunctionsTemplateTest.SLACK_WEBHOOK_HANDLER),
+            stateMachineRoleId(),
+            promotionStateMachineRoleId()),
+        invokers);
+  }
 
-        assertEquals(Set.of(roleId(API_HANDLER), roleId(FunctionsTemplateTest.SLACK_WEBHOOK_HANDLER), stateMachineRoleId(),
-                promotionStateMachineRoleId()), invokers);
-    }
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        API_HANDLER,
+        AUTHORIZER_HANDLER,
+        ARTIFACT_CHECK_HANDLER,
+        SWEEPER_HANDLER,
+        PROMOTION_STEPS_HANDLER,
+        PUSH_HANDLER
+      })
+  void functionRole_writesLogsOnlyToTheFunctionsOwnLogGroup(final String handler) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> logGroup =
+        (Map<String, Object>)
+            ((Map<String, Object>)
+                    properties(FunctionsTemplateTest.function(handler)).get("LoggingConfig"))
+                .get("LogGroup");
+    String logGroupId = (String) logGroup.get("Ref");
 
-    @ParameterizedTest
-    @ValueSource(strings = {API_HANDLER, AUTHORIZER_HANDLER, ARTIFACT_CHECK_HANDLER, SWEEPER_HANDLER,
-        PROMOTION_STEPS_HANDLER, PUSH_HANDLER})
-    void functionRole_writesLogsOnlyToTheFunctionsOwnLogGroup(final String handler) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> logGroup = (Map<String, Object>) ((Map<String, Object>) properties(
-                FunctionsTemplateTest.function(handler)).get("LoggingConfig")).get("LogGroup");
-        String logGroupId = (String) logGroup.get("Ref");
+    List<Map<String, Object>> logs =
+        statements(roleId(handler)).stream()
+            .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("logs:")))
+            .toList();
 
-        List<Map<String, Object>> logs = statements(roleId(handler)).stream()
-                .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("logs:")))
-                .toList();
+    assertEquals(1, logs.size(), handler + ": " + logs);
+    assertEquals(Set.of("logs:CreateLogStream", "logs:PutLogEvents"), actions(logs.get(0)));
+    assertEquals(List.of(getAtt(logGroupId, "Arn")), resources(logs.get(0)));
+  }
 
-        assertEquals(1, logs.size(), handler + ": " + logs);
-        assertEquals(Set.of("logs:CreateLogStream", "logs:PutLogEvents"), actions(logs.get(0)));
-        assertEquals(List.of(getAtt(logGroupId, "Arn")), resources(logs.get(0)));
-    }
-
-    /** What each function may touch; the statements of each service are checked by the tests about it. */
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
+  /**
+   * What each function may touch; the statements of each service are checked by the tests about it.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
         API_HANDLER + " | logs dynamodb events lambda states",
         AUTHORIZER_HANDLER + " | logs dynamodb",
         ARTIFACT_CHECK_HANDLER + " | logs states",
         SWEEPER_HANDLER + " | logs dynamodb events",
         PROMOTION_STEPS_HANDLER + " | logs dynamodb events states",
-        PUSH_HANDLER + " | logs dynamodb events sqs states"})
-    void functionRole_isGrantedActionsOfTheServicesTheFunctionUses_only(final String handler, final String services) {
-        Set<String> granted = new TreeSet<>();
-        statements(roleId(handler)).forEach(statement ->
-                actions(statement).forEach(action -> granted.add(action.substring(0, action.indexOf(':')))));
+        PUSH_HANDLER + " | logs dynamodb events sqs states"
+      })
+  void functionRole_isGrantedActionsOfTheServicesTheFunctionUses_only(
+      final String handler, final String services) {
+    Set<String> granted = new TreeSet<>();
+    statements(roleId(handler))
+        .forEach(
+            statement ->
+                actions(statement)
+                    .forEach(action -> granted.add(action.substring(0, action.indexOf(':')))));
 
-        assertEquals(new TreeSet<>(Arrays.asList(services.split(" "))), granted, handler);
-    }
+    assertEquals(new TreeSet<>(Arrays.asList(services.split(" "))), granted, handler);
+  }
 
-    @Test
-    void everyStatement_allowsNamedActions_onNamedResources_butStepFunctionsLogDelivery() {
-        for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
-            for (Map<String, Object> statement : statements(roleId)) {
-                assertEquals("Allow", statement.get("Effect"), asJson(statement));
-                assertFalse(actions(statement).contains("*"), asJson(statement));
-                assertTrue(statement.containsKey("Resource"), asJson(statement));
-                if (resources(statement).contains("*")) {
-                    // These CloudWatch Logs actions have no resource-level permissions (see ReleaseIntake).
-                    assertTrue(Set.of(stateMachineRoleId(), promotionStateMachineRoleId()).contains(roleId),
-                            roleId + ": " + asJson(statement));
-                    assertEquals(LOG_DELIVERY_ACTIONS, actions(statement), asJson(statement));
-                    assertEquals(List.of("*"), resources(statement), asJson(statement));
-                }
-            }
+  @Test
+  void everyStatement_allowsNamedActions_onNamedResources_butStepFunctionsLogDelivery() {
+    for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
+      for (Map<String, Object> statement : statements(roleId)) {
+        assertEquals("Allow", statement.get("Effect"), asJson(statement));
+        assertFalse(actions(statement).contains("*"), asJson(statement));
+        assertTrue(statement.containsKey("Resource"), asJson(statement));
+        if (resources(statement).contains("*")) {
+          // These CloudWatch Logs actions have no resource-level permissions (see ReleaseIntake).
+          assertTrue(
+              Set.of(stateMachineRoleId(), promotionStateMachineRoleId()).contains(roleId),
+              roleId + ": " + asJson(statement));
+          assertEquals(LOG_DELIVERY_ACTIONS, actions(statement), asJson(statement));
+          assertEquals(List.of("*"), resources(statement), asJson(statement));
         }
+      }
     }
+  }
 
-    private static List<Map<String, Object>> dynamodbStatements(final String roleId) {
-        return statements(roleId).stream()
-                .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("dynamodb:")))
-                .toList();
-    }
+  private static List<Map<String, Object>> dynamodbStatements(final String roleId) {
+    return statements(roleId).stream()
+        .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("dynamodb:")))
+        .toList();
+  }
 
-    private static List<Map<String, Object>> lambdaStatements(final String roleId) {
-        return statements(roleId).stream()
-                .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("lambda:")))
-                .toList();
-    }
+  private static List<Map<String, Object>> lambdaStatements(final String roleId) {
+    return statements(roleId).stream()
+        .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("lambda:")))
+        .toList();
+  }
 }

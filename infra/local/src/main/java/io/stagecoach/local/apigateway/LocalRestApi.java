@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * A REST API of the template, served locally: route selection, the Lambda TOKEN authorizer (with its
- * result cache), the proxy integration and the gateway responses the template customizes.
+ * A REST API of the template, served locally: route selection, the Lambda TOKEN authorizer (with
+ * its result cache), the proxy integration and the gateway responses the template customizes.
  */
 public final class LocalRestApi {
 
@@ -59,16 +59,28 @@ public final class LocalRestApi {
     Optional<RestApiModel.Method> method = match.flatMap(m -> m.node().method(request.method()));
     if (method.isEmpty()) {
       // API Gateway's answer for a path or method the API does not define.
-      return gatewayResponse("MISSING_AUTHENTICATION_TOKEN", 403, "{\"message\":\"Missing Authentication Token\"}");
+      return gatewayResponse(
+          "MISSING_AUTHENTICATION_TOKEN", 403, "{\"message\":\"Missing Authentication Token\"}");
     }
     Map<String, Object> authorizerContext = null;
     if ("CUSTOM".equals(method.get().authorizationType())) {
-      Optional<RestApiModel.Authorizer> authorizer = method.get().authorizerId().flatMap(model::authorizer);
+      Optional<RestApiModel.Authorizer> authorizer =
+          method.get().authorizerId().flatMap(model::authorizer);
       if (authorizer.isEmpty()) {
         return gatewayResponse("AUTHORIZER_CONFIGURATION_ERROR", 500, "{\"message\": null}");
       }
-      String resourceArn = "arn:aws:execute-api:" + model.region() + ":" + identity.accountId() + ":" + model.apiId()
-          + "/" + model.stageName() + "/" + request.method() + target.path();
+      String resourceArn =
+          "arn:aws:execute-api:"
+              + model.region()
+              + ":"
+              + identity.accountId()
+              + ":"
+              + model.apiId()
+              + "/"
+              + model.stageName()
+              + "/"
+              + request.method()
+              + target.path();
       Object decision = authorize(authorizer.get(), request, resourceArn);
       if (decision instanceof RawResponse refused) {
         return refused;
@@ -80,27 +92,34 @@ public final class LocalRestApi {
     if (method.get().functionLogicalId().isEmpty()) {
       return gatewayResponse("DEFAULT_5XX", 500, "{\"message\": \"Internal server error\"}");
     }
-    LocalFunction function = functions.byLogicalId(method.get().functionLogicalId().get()).orElseThrow();
+    LocalFunction function =
+        functions.byLogicalId(method.get().functionLogicalId().get()).orElseThrow();
     String requestId = UUID.randomUUID().toString();
-    ObjectNode event = ProxyEvents.event(request, target, match.get(), identity, authorizerContext, requestId, clock.instant());
+    ObjectNode event =
+        ProxyEvents.event(
+            request, target, match.get(), identity, authorizerContext, requestId, clock.instant());
     Invocation result = function.invoke(event.toString().getBytes(StandardCharsets.UTF_8));
     if (result.functionError()) {
       if ("Sandbox.Timedout".equals(result.errorType())) {
-        return gatewayResponse("INTEGRATION_TIMEOUT", 504, "{\"message\": \"Endpoint request timed out\"}");
+        return gatewayResponse(
+            "INTEGRATION_TIMEOUT", 504, "{\"message\": \"Endpoint request timed out\"}");
       }
       return gatewayResponse("DEFAULT_5XX", 502, "{\"message\": \"Internal server error\"}");
     }
     return ProxyResponses.map(result.payload())
-        .orElseGet(() -> gatewayResponse("DEFAULT_5XX", 502, "{\"message\": \"Internal server error\"}"));
+        .orElseGet(
+            () -> gatewayResponse("DEFAULT_5XX", 502, "{\"message\": \"Internal server error\"}"));
   }
 
   /** The authorizer's context for the integration, or the refusal to send back. */
-  private Object authorize(RestApiModel.Authorizer authorizer, RawRequest request, String resourceArn) {
+  private Object authorize(
+      RestApiModel.Authorizer authorizer, RawRequest request, String resourceArn) {
     String token = ProxyEvents.header(request, authorizer.identityHeader());
     if (token == null || token.isBlank()) {
       return gatewayResponse("UNAUTHORIZED", 401, "{\"message\":\"Unauthorized\"}");
     }
-    if (authorizer.validationExpression().isPresent() && !matchesValidation(authorizer.validationExpression().get(), token)) {
+    if (authorizer.validationExpression().isPresent()
+        && !matchesValidation(authorizer.validationExpression().get(), token)) {
       return gatewayResponse("UNAUTHORIZED", 401, "{\"message\":\"Unauthorized\"}");
     }
     Instant now = clock.instant();
@@ -128,14 +147,18 @@ public final class LocalRestApi {
       policy = parsed.get();
       if (authorizer.ttlSeconds() > 0) {
         if (authorizerCache.size() >= 10_000) {
-          // Expired answers are dropped as the cache grows, so many distinct tokens cannot fill the heap.
+          // Expired answers are dropped as the cache grows, so many distinct tokens cannot fill the
+          // heap.
           authorizerCache.values().removeIf(c -> !now.isBefore(c.until()));
         }
-        authorizerCache.put(token, new CachedPolicy(policy, now.plusSeconds(authorizer.ttlSeconds())));
+        authorizerCache.put(
+            token, new CachedPolicy(policy, now.plusSeconds(authorizer.ttlSeconds())));
       }
     }
     if (!allows(policy, resourceArn)) {
-      return gatewayResponse("ACCESS_DENIED", 403,
+      return gatewayResponse(
+          "ACCESS_DENIED",
+          403,
           "{\"Message\":\"User is not authorized to access this resource with an explicit deny\"}");
     }
     Map<String, Object> context = new LinkedHashMap<>();
@@ -168,7 +191,11 @@ public final class LocalRestApi {
       }
       List<Statement> parsed = new ArrayList<>();
       for (JsonNode s : statements) {
-        parsed.add(new Statement("Allow".equals(s.path("Effect").asText()), strings(s.path("Action")), strings(s.path("Resource"))));
+        parsed.add(
+            new Statement(
+                "Allow".equals(s.path("Effect").asText()),
+                strings(s.path("Action")),
+                strings(s.path("Resource"))));
       }
       Map<String, Object> context = new LinkedHashMap<>();
       for (Map.Entry<String, JsonNode> e : node.path("context").properties()) {
@@ -177,7 +204,9 @@ public final class LocalRestApi {
           // API Gateway accepts only strings, numbers and booleans as context values.
           return Optional.empty();
         }
-        context.put(e.getKey(), v.isNumber() ? v.numberValue() : v.isBoolean() ? v.booleanValue() : v.asText());
+        context.put(
+            e.getKey(),
+            v.isNumber() ? v.numberValue() : v.isBoolean() ? v.booleanValue() : v.asText());
       }
       return Optional.of(new Policy(node.get("principalId").asText(), parsed, context));
     } catch (java.io.IOException e) {
@@ -223,10 +252,15 @@ public final class LocalRestApi {
     return Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(value).matches();
   }
 
-  /** The template's gateway response of this type (or its DEFAULT_4XX/5XX), else API Gateway's default. */
+  /**
+   * The template's gateway response of this type (or its DEFAULT_4XX/5XX), else API Gateway's
+   * default.
+   */
   private RawResponse gatewayResponse(String type, int status, String defaultBody) {
-    Optional<RestApiModel.GatewayResponse> custom = model.gatewayResponse(type)
-        .or(() -> model.gatewayResponse(status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX"));
+    Optional<RestApiModel.GatewayResponse> custom =
+        model
+            .gatewayResponse(type)
+            .or(() -> model.gatewayResponse(status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX"));
     if (custom.isEmpty()) {
       return RawResponse.text(status, "application/json", defaultBody);
     }
@@ -240,7 +274,9 @@ public final class LocalRestApi {
     if (!hasType) {
       headers.add(Map.entry("Content-Type", "application/json"));
     }
-    return new RawResponse(g.statusCode().orElse(status), headers,
+    return new RawResponse(
+        g.statusCode().orElse(status),
+        headers,
         g.body().orElse(defaultBody).getBytes(StandardCharsets.UTF_8));
   }
 }

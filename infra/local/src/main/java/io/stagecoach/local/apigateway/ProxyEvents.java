@@ -23,19 +23,35 @@ import java.util.Set;
 public final class ProxyEvents {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
   /** Hop-by-hop and framing headers API Gateway does not pass on. */
-  private static final Set<String> DROPPED = Set.of("connection", "content-length", "transfer-encoding", "expect",
-      "keep-alive", "upgrade", "te");
+  private static final Set<String> DROPPED =
+      Set.of(
+          "connection",
+          "content-length",
+          "transfer-encoding",
+          "expect",
+          "keep-alive",
+          "upgrade",
+          "te");
+
   private static final DateTimeFormatter REQUEST_TIME =
-      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH)
+          .withZone(ZoneOffset.UTC);
 
   /** The API's identity, as it appears in the request context. */
   public record ApiIdentity(String apiId, String accountId, String stage) {}
 
   private ProxyEvents() {}
 
-  public static ObjectNode event(RawRequest request, RequestTarget target, RestApiModel.Match match, ApiIdentity api,
-      Map<String, Object> authorizer, String requestId, Instant now) {
+  public static ObjectNode event(
+      RawRequest request,
+      RequestTarget target,
+      RestApiModel.Match match,
+      ApiIdentity api,
+      Map<String, Object> authorizer,
+      String requestId,
+      Instant now) {
     ObjectNode event = MAPPER.createObjectNode();
     String resourcePath = match.node().path();
     event.put("resource", resourcePath);
@@ -54,7 +70,8 @@ public final class ProxyEvents {
         name = "Authorization";
       }
       headers.put(name, h.getValue());
-      ArrayNode values = multiHeaders.has(name) ? (ArrayNode) multiHeaders.get(name) : multiHeaders.putArray(name);
+      ArrayNode values =
+          multiHeaders.has(name) ? (ArrayNode) multiHeaders.get(name) : multiHeaders.putArray(name);
       values.add(h.getValue());
     }
     putOrNull(event, "headers", headers);
@@ -67,11 +84,12 @@ public final class ProxyEvents {
     } else {
       ObjectNode single = event.putObject("queryStringParameters");
       ObjectNode multi = event.putObject("multiValueQueryStringParameters");
-      query.forEach((k, vs) -> {
-        single.put(k, vs.get(vs.size() - 1));
-        ArrayNode arr = multi.putArray(k);
-        vs.forEach(arr::add);
-      });
+      query.forEach(
+          (k, vs) -> {
+            single.put(k, vs.get(vs.size() - 1));
+            ArrayNode arr = multi.putArray(k);
+            vs.forEach(arr::add);
+          });
     }
     if (match.pathParameters().isEmpty()) {
       event.putNull("pathParameters");
@@ -95,8 +113,16 @@ public final class ProxyEvents {
     context.put("extendedRequestId", requestId.substring(0, 8) + "=");
     context.put("httpMethod", request.method());
     ObjectNode identity = context.putObject("identity");
-    for (String nullField : List.of("accessKey", "accountId", "caller", "cognitoAuthenticationProvider",
-        "cognitoAuthenticationType", "cognitoIdentityId", "cognitoIdentityPoolId", "principalOrgId")) {
+    for (String nullField :
+        List.of(
+            "accessKey",
+            "accountId",
+            "caller",
+            "cognitoAuthenticationProvider",
+            "cognitoAuthenticationType",
+            "cognitoIdentityId",
+            "cognitoIdentityPoolId",
+            "principalOrgId")) {
       identity.putNull(nullField);
     }
     identity.put("sourceIp", request.sourceIp());
@@ -113,8 +139,15 @@ public final class ProxyEvents {
     context.put("requestId", requestId);
     context.put("requestTime", REQUEST_TIME.format(now));
     context.put("requestTimeEpoch", now.toEpochMilli());
-    context.put("resourceId", match.node().logicalId().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "")
-        .substring(0, Math.min(10, match.node().logicalId().replaceAll("[^A-Za-z0-9]", "").length())));
+    context.put(
+        "resourceId",
+        match
+            .node()
+            .logicalId()
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9]", "")
+            .substring(
+                0, Math.min(10, match.node().logicalId().replaceAll("[^A-Za-z0-9]", "").length())));
     context.put("resourcePath", resourcePath);
     context.put("stage", api.stage());
 
@@ -145,7 +178,10 @@ public final class ProxyEvents {
     return value;
   }
 
-  /** Query parameters in order of first appearance; form decoding ({@code +} is a space, {@code %2B} a plus). */
+  /**
+   * Query parameters in order of first appearance; form decoding ({@code +} is a space, {@code %2B}
+   * a plus).
+   */
   static Map<String, List<String>> query(String rawQuery) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     if (rawQuery == null || rawQuery.isEmpty()) {

@@ -20,7 +20,8 @@ import java.util.Set;
 public final class ProxyResponses {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final Set<String> KNOWN = Set.of("statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded");
+  private static final Set<String> KNOWN =
+      Set.of("statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded");
 
   private ProxyResponses() {}
 
@@ -105,7 +106,8 @@ public final class ProxyResponses {
     if (bodyNode.isMissingNode() || bodyNode.isNull()) {
       body = "";
     } else if (bodyNode.isTextual()) {
-      // Without binary media types API Gateway passes base64 text through undecoded (recorded on AWS).
+      // Without binary media types API Gateway passes base64 text through undecoded (recorded on
+      // AWS).
       body = bodyNode.textValue();
     } else {
       return Optional.empty();
@@ -130,7 +132,8 @@ public final class ProxyResponses {
     return Optional.of(new RawResponse(status, headers, body.getBytes(StandardCharsets.UTF_8)));
   }
 
-  private static void add(Map<String, String> spelling, Map<String, List<String>> values, String name, String value) {
+  private static void add(
+      Map<String, String> spelling, Map<String, List<String>> values, String name, String value) {
     String key = name.toLowerCase(java.util.Locale.ROOT);
     spelling.putIfAbsent(key, name);
     values.computeIfAbsent(key, k -> new ArrayList<>()).add(value);

@@ -1,10 +1,11 @@
 package io.stagecoach.local.apigateway;
 
 /**
- * Where a request goes, as API Gateway reads the request target: leading slashes collapse, the stage is
- * the first part, and the path the function sees is what follows it without its leading slashes (inner
- * double slashes and a trailing slash stay). The local cloud also serves the API at the root, without the
- * stage part, so that {@code http://127.0.0.1:4566/v1/apps} works as well as {@code .../live/v1/apps}.
+ * Where a request goes, as API Gateway reads the request target: leading slashes collapse, the
+ * stage is the first part, and the path the function sees is what follows it without its leading
+ * slashes (inner double slashes and a trailing slash stay). The local cloud also serves the API at
+ * the root, without the stage part, so that {@code http://127.0.0.1:4566/v1/apps} works as well as
+ * {@code .../live/v1/apps}.
  */
 public record RequestTarget(String path, String contextPath, String rawQuery) {
 

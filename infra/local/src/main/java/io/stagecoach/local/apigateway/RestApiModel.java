@@ -12,22 +12,37 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One REST API of the template: its resource tree, methods, authorizers, stage and gateway responses,
- * and API Gateway's route selection over them (a literal path part beats a {@code {variable}}, which beats
- * a greedy {@code {variable+}}).
+ * One REST API of the template: its resource tree, methods, authorizers, stage and gateway
+ * responses, and API Gateway's route selection over them (a literal path part beats a {@code
+ * {variable}}, which beats a greedy {@code {variable+}}).
  */
 public final class RestApiModel {
 
-  public record Method(String httpMethod, String authorizationType, Optional<String> authorizerId,
-      String integrationType, Optional<String> functionLogicalId, String resourceId) {}
+  public record Method(
+      String httpMethod,
+      String authorizationType,
+      Optional<String> authorizerId,
+      String integrationType,
+      Optional<String> functionLogicalId,
+      String resourceId) {}
 
-  public record Authorizer(String logicalId, String type, String functionLogicalId, String identityHeader,
-      Optional<String> validationExpression, int ttlSeconds) {}
+  public record Authorizer(
+      String logicalId,
+      String type,
+      String functionLogicalId,
+      String identityHeader,
+      Optional<String> validationExpression,
+      int ttlSeconds) {}
 
-  public record GatewayResponse(String type, Optional<Integer> statusCode, Map<String, String> headers,
+  public record GatewayResponse(
+      String type,
+      Optional<Integer> statusCode,
+      Map<String, String> headers,
       Optional<String> body) {}
 
-  /** A node of the resource tree; {@code path} is the template path, such as {@code /v1/{proxy+}}. */
+  /**
+   * A node of the resource tree; {@code path} is the template path, such as {@code /v1/{proxy+}}.
+   */
   public static final class Node {
     final String logicalId;
     final String pathPart;
@@ -67,7 +82,10 @@ public final class RestApiModel {
     }
   }
 
-  /** The resource a request path selects, with its path parameters (raw, as API Gateway passes them). */
+  /**
+   * The resource a request path selects, with its path parameters (raw, as API Gateway passes
+   * them).
+   */
   public record Match(Node node, Map<String, String> pathParameters) {}
 
   private final String logicalId;
@@ -84,8 +102,8 @@ public final class RestApiModel {
     Map<String, Node> nodes = new HashMap<>();
     nodes.put(restApiLogicalId, root);
 
-    List<CloudTemplate.Resource> resources = template.ofType("AWS::ApiGateway::Resource").stream()
-        .filter(r -> belongsHere(r)).toList();
+    List<CloudTemplate.Resource> resources =
+        template.ofType("AWS::ApiGateway::Resource").stream().filter(r -> belongsHere(r)).toList();
     // Parents can come after children in the template: attach in passes until nothing changes.
     List<CloudTemplate.Resource> pending = new ArrayList<>(resources);
     while (!pending.isEmpty()) {
@@ -98,14 +116,18 @@ public final class RestApiModel {
           continue;
         }
         String part = template.text(r, "PathPart", "");
-        Node node = new Node(r.logicalId(), part, (parentNode == root ? "" : parentNode.path) + "/" + part);
+        Node node =
+            new Node(r.logicalId(), part, (parentNode == root ? "" : parentNode.path) + "/" + part);
         parentNode.children.add(node);
         nodes.put(r.logicalId(), node);
         it.remove();
       }
       if (pending.size() == before) {
-        throw new TemplateException("API resources " + pending.stream().map(CloudTemplate.Resource::logicalId).toList()
-            + " have a ParentId that is not part of " + restApiLogicalId);
+        throw new TemplateException(
+            "API resources "
+                + pending.stream().map(CloudTemplate.Resource::logicalId).toList()
+                + " have a ParentId that is not part of "
+                + restApiLogicalId);
       }
     }
 
@@ -116,17 +138,27 @@ public final class RestApiModel {
       String resourceId = parentOf(m.properties().path("ResourceId"));
       Node node = nodes.get(resourceId);
       if (node == null) {
-        throw new TemplateException("method " + m.logicalId() + " is on an unknown resource " + resourceId);
+        throw new TemplateException(
+            "method " + m.logicalId() + " is on an unknown resource " + resourceId);
       }
       String verb = template.text(m, "HttpMethod", "").toUpperCase(Locale.ROOT);
       JsonNode integration = m.properties().path("Integration");
       String integrationType = integration.path("Type").asText("MOCK");
-      Optional<String> function = "AWS_PROXY".equals(integrationType)
-          ? template.functionReferencedBy(integration.path("Uri"))
-          : Optional.empty();
-      List<String> authorizerRefs = CloudTemplate.referencedIds(m.properties().path("AuthorizerId"));
-      node.methods.put(verb, new Method(verb, template.text(m, "AuthorizationType", "NONE"),
-          authorizerRefs.stream().findFirst(), integrationType, function, node.logicalId));
+      Optional<String> function =
+          "AWS_PROXY".equals(integrationType)
+              ? template.functionReferencedBy(integration.path("Uri"))
+              : Optional.empty();
+      List<String> authorizerRefs =
+          CloudTemplate.referencedIds(m.properties().path("AuthorizerId"));
+      node.methods.put(
+          verb,
+          new Method(
+              verb,
+              template.text(m, "AuthorizationType", "NONE"),
+              authorizerRefs.stream().findFirst(),
+              integrationType,
+              function,
+              node.logicalId));
     }
 
     for (CloudTemplate.Resource a : template.ofType("AWS::ApiGateway::Authorizer")) {
@@ -135,14 +167,26 @@ public final class RestApiModel {
       }
       Optional<String> fn = template.functionReferencedBy(a.properties().path("AuthorizerUri"));
       if (fn.isEmpty()) {
-        throw new TemplateException("authorizer " + a.logicalId() + " does not point at a Lambda function of this template");
+        throw new TemplateException(
+            "authorizer "
+                + a.logicalId()
+                + " does not point at a Lambda function of this template");
       }
       String source = template.text(a, "IdentitySource", "method.request.header.Authorization");
-      String header = source.startsWith("method.request.header.") ? source.substring("method.request.header.".length()) : source;
+      String header =
+          source.startsWith("method.request.header.")
+              ? source.substring("method.request.header.".length())
+              : source;
       JsonNode regex = template.property(a, "IdentityValidationExpression");
-      authorizers.put(a.logicalId(), new Authorizer(a.logicalId(), template.text(a, "Type", "TOKEN"), fn.get(), header,
-          regex.isTextual() ? Optional.of(regex.asText()) : Optional.empty(),
-          template.property(a, "AuthorizerResultTtlInSeconds").asInt(300)));
+      authorizers.put(
+          a.logicalId(),
+          new Authorizer(
+              a.logicalId(),
+              template.text(a, "Type", "TOKEN"),
+              fn.get(),
+              header,
+              regex.isTextual() ? Optional.of(regex.asText()) : Optional.empty(),
+              template.property(a, "AuthorizerResultTtlInSeconds").asInt(300)));
     }
 
     for (CloudTemplate.Resource g : template.ofType("AWS::ApiGateway::GatewayResponse")) {
@@ -150,26 +194,48 @@ public final class RestApiModel {
         continue;
       }
       Map<String, String> headers = new LinkedHashMap<>();
-      template.property(g, "ResponseParameters").properties().forEach(e -> {
-        String key = e.getKey();
-        String value = e.getValue().asText();
-        if (key.startsWith("gatewayresponse.header.") && value.length() >= 2 && value.startsWith("'") && value.endsWith("'")) {
-          headers.put(key.substring("gatewayresponse.header.".length()), value.substring(1, value.length() - 1));
-        }
-      });
+      template
+          .property(g, "ResponseParameters")
+          .properties()
+          .forEach(
+              e -> {
+                String key = e.getKey();
+                String value = e.getValue().asText();
+                if (key.startsWith("gatewayresponse.header.")
+                    && value.length() >= 2
+                    && value.startsWith("'")
+                    && value.endsWith("'")) {
+                  headers.put(
+                      key.substring("gatewayresponse.header.".length()),
+                      value.substring(1, value.length() - 1));
+                }
+              });
       JsonNode templates = template.property(g, "ResponseTemplates");
-      Optional<String> body = templates.has("application/json") ? Optional.of(templates.get("application/json").asText())
-          : templates.isObject() && !templates.isEmpty() ? Optional.of(templates.elements().next().asText()) : Optional.empty();
+      Optional<String> body =
+          templates.has("application/json")
+              ? Optional.of(templates.get("application/json").asText())
+              : templates.isObject() && !templates.isEmpty()
+                  ? Optional.of(templates.elements().next().asText())
+                  : Optional.empty();
       JsonNode status = template.property(g, "StatusCode");
       String type = template.text(g, "ResponseType", "");
-      gatewayResponses.put(type, new GatewayResponse(type,
-          status.isMissingNode() ? Optional.empty() : Optional.of(Integer.parseInt(status.asText())), headers, body));
+      gatewayResponses.put(
+          type,
+          new GatewayResponse(
+              type,
+              status.isMissingNode()
+                  ? Optional.empty()
+                  : Optional.of(Integer.parseInt(status.asText())),
+              headers,
+              body));
     }
 
-    this.stageName = template.ofType("AWS::ApiGateway::Stage").stream()
-        .filter(this::belongsHere)
-        .map(s -> template.text(s, "StageName", "prod"))
-        .findFirst().orElse("prod");
+    this.stageName =
+        template.ofType("AWS::ApiGateway::Stage").stream()
+            .filter(this::belongsHere)
+            .map(s -> template.text(s, "StageName", "prod"))
+            .findFirst()
+            .orElse("prod");
     this.templateRef = template;
   }
 
@@ -205,16 +271,18 @@ public final class RestApiModel {
   }
 
   /**
-   * The resource for a request path (relative to the stage, leading {@code /}). Literal parts win over
-   * variables, variables over greedy variables; a greedy variable takes the rest of the path, inner empty
-   * parts included, without a trailing slash.
+   * The resource for a request path (relative to the stage, leading {@code /}). Literal parts win
+   * over variables, variables over greedy variables; a greedy variable takes the rest of the path,
+   * inner empty parts included, without a trailing slash.
    */
   public Optional<Match> match(String path) {
     String trimmed = path.startsWith("/") ? path.substring(1) : path;
     if (trimmed.isEmpty()) {
       return Optional.of(new Match(root, Map.of()));
     }
-    String[] parts = (trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed).split("/", -1);
+    String[] parts =
+        (trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed)
+            .split("/", -1);
     return match(root, parts, 0, new LinkedHashMap<>());
   }
 
@@ -246,7 +314,9 @@ public final class RestApiModel {
     for (Node child : node.children) {
       if (child.isGreedy()) {
         Map<String, String> withRest = new LinkedHashMap<>(params);
-        withRest.put(child.variableName(), String.join("/", java.util.Arrays.copyOfRange(parts, index, parts.length)));
+        withRest.put(
+            child.variableName(),
+            String.join("/", java.util.Arrays.copyOfRange(parts, index, parts.length)));
         return Optional.of(new Match(child, withRest));
       }
     }

@@ -14,26 +14,38 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * A command that calls the API. It resolves the connection settings, runs {@link #run(Session)} and turns what
- * went wrong into one line on stderr and an {@link ExitCode}: a subclass only makes its request and prints.
+ * A command that calls the API. It resolves the connection settings, runs {@link #run(Session)} and
+ * turns what went wrong into one line on stderr and an {@link ExitCode}: a subclass only makes its
+ * request and prints.
  */
-@CommandLine.Command(exitCodeListHeading = ExitCode.HEADING, exitCodeList = {ExitCode.OK_LINE, ExitCode.FAILED_LINE,
-    ExitCode.INVALID_LINE, ExitCode.REFUSED_LINE, ExitCode.NOT_FOUND_LINE})
+@CommandLine.Command(
+    exitCodeListHeading = ExitCode.HEADING,
+    exitCodeList = {
+      ExitCode.OK_LINE,
+      ExitCode.FAILED_LINE,
+      ExitCode.INVALID_LINE,
+      ExitCode.REFUSED_LINE,
+      ExitCode.NOT_FOUND_LINE
+    })
 abstract class ApiCommand implements Callable<Integer> {
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  @CommandLine.Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
   boolean help;
 
-  @Mixin
-  ConnectionOptions connection;
+  @Mixin ConnectionOptions connection;
 
   @Option(names = "--json", description = "print the API's JSON answer instead of text")
   boolean json;
 
-  /** Makes the request(s) and prints; answers the exit code (what the API refused is thrown, not returned). */
+  /**
+   * Makes the request(s) and prints; answers the exit code (what the API refused is thrown, not
+   * returned).
+   */
   abstract int run(Session session);
 
   /** The machine the CLI runs on: its working directory, OS user and variables. */
@@ -41,7 +53,9 @@ abstract class ApiCommand implements Callable<Integer> {
     return ((StagecoachCommand) spec.root().userObject()).environment();
   }
 
-  /** A usage error (exit 2) for what picocli cannot check alone, such as options that go together. */
+  /**
+   * A usage error (exit 2) for what picocli cannot check alone, such as options that go together.
+   */
   CommandLine.ParameterException usage(String message) {
     return new CommandLine.ParameterException(spec.commandLine(), message);
   }
@@ -53,7 +67,8 @@ abstract class ApiCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ConnectionSettings settings = null;
     try {
-      settings = ConnectionSettings.resolve(connection.endpoint(), connection.token(), root.environment());
+      settings =
+          ConnectionSettings.resolve(connection.endpoint(), connection.token(), root.environment());
       try (ApiClient api = new ApiClient(settings.endpoint(), settings.token())) {
         return run(new Session(api, settings, out, err, json, root.pacing()));
       }
@@ -80,9 +95,12 @@ abstract class ApiCommand implements Callable<Integer> {
 
   private static void report(PrintWriter err, ApiProblem problem, ConnectionSettings settings) {
     String line = "stagecoach: " + problem.detail();
-    if (problem.code().orElse("").equals("unauthorized") && settings != null && settings.token().isEmpty()) {
-      line += " (no token: pass --token, set STAGECOACH_TOKEN, or run where 'stagecoach serve' keeps"
-          + " .stagecoach/admin-token)";
+    if (problem.code().orElse("").equals("unauthorized")
+        && settings != null
+        && settings.token().isEmpty()) {
+      line +=
+          " (no token: pass --token, set STAGECOACH_TOKEN, or run where 'stagecoach serve' keeps"
+              + " .stagecoach/admin-token)";
     }
     err.println(line);
     for (ApiProblem.FieldError e : problem.errors()) {

@@ -21,9 +21,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code stagecoach apps}: registered applications and their pipelines. */
-@Command(name = "apps", description = "Applications and their pipelines.",
-    subcommands = {AppsCommand.ListApps.class, AppsCommand.GetApp.class, AppsCommand.CreateApp.class,
-        AppsCommand.UpdateApp.class, AppsCommand.DeleteApp.class})
+@Command(
+    name = "apps",
+    description = "Applications and their pipelines.",
+    subcommands = {
+      AppsCommand.ListApps.class,
+      AppsCommand.GetApp.class,
+      AppsCommand.CreateApp.class,
+      AppsCommand.UpdateApp.class,
+      AppsCommand.DeleteApp.class
+    })
 final class AppsCommand extends CommandGroup {
 
   static ApiPath path(String app) {
@@ -47,7 +54,11 @@ final class AppsCommand extends CommandGroup {
 
   static String pipeline(JsonNode app) {
     List<String> stages = new ArrayList<>();
-    app.path("pipeline").forEach(stage -> stages.add(stage.isTextual() ? stage.asText() : JsonText.text(stage, "environment")));
+    app.path("pipeline")
+        .forEach(
+            stage ->
+                stages.add(
+                    stage.isTextual() ? stage.asText() : JsonText.text(stage, "environment")));
     return String.join(" -> ", stages);
   }
 
@@ -64,8 +75,15 @@ final class AppsCommand extends CommandGroup {
       }
       JsonNode window = stage.path("window");
       if (window.isObject()) {
-        parts.add("window " + String.join(",", JsonText.strings(window.path("days"))) + " "
-            + JsonText.text(window, "start") + "-" + JsonText.text(window, "end") + " " + JsonText.text(window, "timeZone"));
+        parts.add(
+            "window "
+                + String.join(",", JsonText.strings(window.path("days")))
+                + " "
+                + JsonText.text(window, "start")
+                + "-"
+                + JsonText.text(window, "end")
+                + " "
+                + JsonText.text(window, "timeZone"));
       }
       if (stage.has("verification")) {
         parts.add("verification of " + JsonText.text(stage.path("verification"), "urlOutput"));
@@ -93,8 +111,7 @@ final class AppsCommand extends CommandGroup {
 
   @Command(name = "list", description = "List the apps.")
   static final class ListApps extends ApiCommand {
-    @Mixin
-    PageOptions page;
+    @Mixin PageOptions page;
 
     @Override
     int run(Session s) {
@@ -104,7 +121,13 @@ final class AppsCommand extends CommandGroup {
         return ExitCode.OK;
       }
       Table table = new Table("NAME", "PIPELINE", "DESCRIPTION");
-      body.path("items").forEach(app -> table.row(JsonText.text(app, "name"), pipeline(app), JsonText.text(app, "description")));
+      body.path("items")
+          .forEach(
+              app ->
+                  table.row(
+                      JsonText.text(app, "name"),
+                      pipeline(app),
+                      JsonText.text(app, "description")));
       table.print(s.out(), "no apps");
       return ExitCode.OK;
     }
@@ -122,53 +145,67 @@ final class AppsCommand extends CommandGroup {
     }
   }
 
-  @Command(name = "create", description = {"Register an app with its pipeline.",
-      "--file takes a whole app as JSON (the API's AppInput, e.g. stages with window, verification or soak);"
-          + " the options given besides override its fields."})
+  @Command(
+      name = "create",
+      description = {
+        "Register an app with its pipeline.",
+        "--file takes a whole app as JSON (the API's AppInput, e.g. stages with window, verification or soak);"
+            + " the options given besides override its fields."
+      })
   static final class CreateApp extends ApiCommand {
-    @Parameters(paramLabel = "APP", description = "lowercase letters, digits and '-', at most 24 characters")
+    @Parameters(
+        paramLabel = "APP",
+        description = "lowercase letters, digits and '-', at most 24 characters")
     String app;
 
-    @Mixin
-    AppOptions options;
+    @Mixin AppOptions options;
 
     @Override
     int run(Session s) {
-      ObjectNode body = options.file != null ? options.readFile(this) : ApiClient.JSON.createObjectNode();
+      ObjectNode body =
+          options.file != null ? options.readFile(this) : ApiClient.JSON.createObjectNode();
       body.put("name", app);
       if (options.pipeline == null && !body.has("pipeline")) {
         throw usage("give the pipeline: --pipeline dev,staging,prod (or \"pipeline\" in --file)");
       }
       options.apply(body, this);
       Answer created = s.api().post(ApiPath.of("v1", "apps"), body);
-      s.print(created, result -> {
-        s.out().println("created app " + JsonText.text(result, "name"));
-        print(result, s.out());
-      });
+      s.print(
+          created,
+          result -> {
+            s.out().println("created app " + JsonText.text(result, "name"));
+            print(result, s.out());
+          });
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "update", description = {"Change an app: its description, pipeline, gates, template.",
-      "Reads the app and writes it back with the changes, refused (exit 3) if it changed in between. Stages kept in"
-          + " a new --pipeline keep their gates. --file replaces the whole app (the options given besides apply on"
-          + " top)."})
+  @Command(
+      name = "update",
+      description = {
+        "Change an app: its description, pipeline, gates, template.",
+        "Reads the app and writes it back with the changes, refused (exit 3) if it changed in between. Stages kept in"
+            + " a new --pipeline keep their gates. --file replaces the whole app (the options given besides apply on"
+            + " top)."
+      })
   static final class UpdateApp extends ApiCommand {
     @Parameters(paramLabel = "APP")
     String app;
 
-    @Mixin
-    AppOptions options;
+    @Mixin AppOptions options;
 
-    @Option(names = "--if-match", paramLabel = "REVISION",
+    @Option(
+        names = "--if-match",
+        paramLabel = "REVISION",
         description = "only if the app is still at this revision (default: the revision just read)")
     Long ifMatch;
 
     @Override
     int run(Session s) {
       if (!options.anyGiven()) {
-        throw usage("nothing to update: give --pipeline, --description, --allowed-env, --template, --approval,"
-            + " --concurrency or --file");
+        throw usage(
+            "nothing to update: give --pipeline, --description, --allowed-env, --template, --approval,"
+                + " --concurrency or --file");
       }
       Answer current = s.api().get(path(app));
       JsonNode was = current.body();
@@ -176,9 +213,11 @@ final class AppsCommand extends CommandGroup {
       if (options.file != null) {
         body = options.readFile(this);
       } else {
-        // Everything the app has that can be written back, so an update changes only what it is told to.
+        // Everything the app has that can be written back, so an update changes only what it is
+        // told to.
         body = ApiClient.JSON.createObjectNode();
-        for (String field : List.of("description", "pipeline", "allowedEnvironments", "template", "concurrency")) {
+        for (String field :
+            List.of("description", "pipeline", "allowedEnvironments", "template", "concurrency")) {
           if (was.has(field) && !was.get(field).isNull()) {
             body.set(field, was.get(field).deepCopy());
           }
@@ -186,13 +225,17 @@ final class AppsCommand extends CommandGroup {
       }
       body.put("name", app);
       options.apply(body, this);
-      String revision = ifMatch != null ? "\"" + ifMatch + "\""
-          : current.etag().orElse("\"" + JsonText.text(was, "revision") + "\"");
+      String revision =
+          ifMatch != null
+              ? "\"" + ifMatch + "\""
+              : current.etag().orElse("\"" + JsonText.text(was, "revision") + "\"");
       Answer updated = s.api().put(path(app), body, Map.of("If-Match", revision));
-      s.print(updated, result -> {
-        s.out().println("updated app " + JsonText.text(result, "name"));
-        print(result, s.out());
-      });
+      s.print(
+          updated,
+          result -> {
+            s.out().println("updated app " + JsonText.text(result, "name"));
+            print(result, s.out());
+          });
       return ExitCode.OK;
     }
   }
@@ -202,12 +245,19 @@ final class AppsCommand extends CommandGroup {
     @Parameters(paramLabel = "APP")
     String app;
 
-    @Option(names = "--if-match", paramLabel = "REVISION", description = "only if the app is still at this revision")
+    @Option(
+        names = "--if-match",
+        paramLabel = "REVISION",
+        description = "only if the app is still at this revision")
     Long ifMatch;
 
     @Override
     int run(Session s) {
-      Answer deleted = s.api().delete(path(app), ifMatch == null ? Map.of() : Map.of("If-Match", "\"" + ifMatch + "\""));
+      Answer deleted =
+          s.api()
+              .delete(
+                  path(app),
+                  ifMatch == null ? Map.of() : Map.of("If-Match", "\"" + ifMatch + "\""));
       s.print(deleted, body -> s.out().println("deleted app " + app));
       return ExitCode.OK;
     }
@@ -220,44 +270,76 @@ final class AppsCommand extends CommandGroup {
   /** What create and update both take: the app's fields, as options or as a JSON file. */
   static final class AppOptions {
 
-    @Option(names = "--pipeline", split = ",", paramLabel = "ENV", description = "the stages in order, e.g. dev,staging,prod")
+    @Option(
+        names = "--pipeline",
+        split = ",",
+        paramLabel = "ENV",
+        description = "the stages in order, e.g. dev,staging,prod")
     List<String> pipeline;
 
     @Option(names = "--description", paramLabel = "TEXT")
     String description;
 
-    @Option(names = "--allowed-env", split = ",", paramLabel = "ENV",
+    @Option(
+        names = "--allowed-env",
+        split = ",",
+        paramLabel = "ENV",
         description = "environments allowed besides the pipeline's (an empty value clears them)")
     List<String> allowed;
 
-    @Option(names = "--template", paramLabel = "FILE",
-        description = "the CloudFormation template (JSON) every environment of the app is made from, at most 51,200 bytes")
+    @Option(
+        names = "--template",
+        paramLabel = "FILE",
+        description =
+            "the CloudFormation template (JSON) every environment of the app is made from, at most 51,200 bytes")
     Path template;
 
-    @Option(names = "--template-url", paramLabel = "URL", description = "the template's S3 location, s3://bucket/key")
+    @Option(
+        names = "--template-url",
+        paramLabel = "URL",
+        description = "the template's S3 location, s3://bucket/key")
     String templateUrl;
 
-    @Option(names = "--approval", paramLabel = "ENV=GROUP[:MIN][,GROUP[:MIN]]",
-        description = {"a stage needs MIN (default 1) approvals from each GROUP before it deploys (repeatable),",
-            "e.g. --approval staging=staff --approval prod=staff:1,client:1"})
+    @Option(
+        names = "--approval",
+        paramLabel = "ENV=GROUP[:MIN][,GROUP[:MIN]]",
+        description = {
+          "a stage needs MIN (default 1) approvals from each GROUP before it deploys (repeatable),",
+          "e.g. --approval staging=staff --approval prod=staff:1,client:1"
+        })
     List<String> approvals;
 
-    @Option(names = "--concurrency", paramLabel = "MODE",
-        description = "a newer promotion reaching a stage: supersede (default) the older one, or queue behind it")
+    @Option(
+        names = "--concurrency",
+        paramLabel = "MODE",
+        description =
+            "a newer promotion reaching a stage: supersede (default) the older one, or queue behind it")
     String concurrency;
 
-    @Option(names = "--file", paramLabel = "FILE", description = "the whole app as JSON: {\"pipeline\": [...], ...}")
+    @Option(
+        names = "--file",
+        paramLabel = "FILE",
+        description = "the whole app as JSON: {\"pipeline\": [...], ...}")
     Path file;
 
     boolean anyGiven() {
-      return pipeline != null || description != null || allowed != null || template != null || templateUrl != null
-          || approvals != null || concurrency != null || file != null;
+      return pipeline != null
+          || description != null
+          || allowed != null
+          || template != null
+          || templateUrl != null
+          || approvals != null
+          || concurrency != null
+          || file != null;
     }
 
     ObjectNode readFile(ApiCommand command) {
       JsonNode read = readJson(file, command, "--file");
       if (!(read instanceof ObjectNode object)) {
-        throw command.usage("--file " + file + ": must be a JSON object such as {\"pipeline\": [\"dev\", \"prod\"]}");
+        throw command.usage(
+            "--file "
+                + file
+                + ": must be a JSON object such as {\"pipeline\": [\"dev\", \"prod\"]}");
       }
       return object;
     }
@@ -270,16 +352,25 @@ final class AppsCommand extends CommandGroup {
       if (pipeline != null) {
         // A stage the pipeline already had keeps its gates.
         Map<String, JsonNode> had = new LinkedHashMap<>();
-        body.path("pipeline").forEach(stage -> had.put(stage.isTextual() ? stage.asText()
-            : JsonText.text(stage, "environment"), stage));
+        body.path("pipeline")
+            .forEach(
+                stage ->
+                    had.put(
+                        stage.isTextual() ? stage.asText() : JsonText.text(stage, "environment"),
+                        stage));
         ArrayNode stages = ApiClient.JSON.createArrayNode();
         for (String env : pipeline) {
-          stages.add(had.containsKey(env) ? had.get(env).deepCopy() : ApiClient.JSON.getNodeFactory().textNode(env));
+          stages.add(
+              had.containsKey(env)
+                  ? had.get(env).deepCopy()
+                  : ApiClient.JSON.getNodeFactory().textNode(env));
         }
         body.set("pipeline", stages);
       }
       if (allowed != null) {
-        strings(body.putArray("allowedEnvironments"), allowed.stream().filter(e -> !e.isBlank()).toList());
+        strings(
+            body.putArray("allowedEnvironments"),
+            allowed.stream().filter(e -> !e.isBlank()).toList());
       }
       if (template != null && templateUrl != null) {
         throw command.usage("give --template or --template-url, not both");
@@ -303,10 +394,12 @@ final class AppsCommand extends CommandGroup {
       for (String approval : approvals) {
         int eq = approval.indexOf('=');
         if (eq <= 0 || eq == approval.length() - 1) {
-          throw command.usage("--approval '" + approval + "': expected ENV=GROUP[:MIN], e.g. staging=staff:1");
+          throw command.usage(
+              "--approval '" + approval + "': expected ENV=GROUP[:MIN], e.g. staging=staff:1");
         }
         String env = approval.substring(0, eq).trim();
-        ArrayNode groups = groupsByStage.computeIfAbsent(env, e -> ApiClient.JSON.createArrayNode());
+        ArrayNode groups =
+            groupsByStage.computeIfAbsent(env, e -> ApiClient.JSON.createArrayNode());
         for (String seat : approval.substring(eq + 1).split(",")) {
           String[] parts = seat.trim().split(":", -1);
           int min;
@@ -316,12 +409,18 @@ final class AppsCommand extends CommandGroup {
             min = -1;
           }
           if (parts.length > 2 || parts[0].isBlank() || min < 1) {
-            throw command.usage("--approval '" + approval + "': '" + seat + "' is not GROUP or GROUP:MIN with MIN >= 1");
+            throw command.usage(
+                "--approval '"
+                    + approval
+                    + "': '"
+                    + seat
+                    + "' is not GROUP or GROUP:MIN with MIN >= 1");
           }
           groups.addObject().put("group", parts[0].trim()).put("min", min);
         }
       }
-      ArrayNode stages = body.path("pipeline") instanceof ArrayNode a ? a : body.putArray("pipeline");
+      ArrayNode stages =
+          body.path("pipeline") instanceof ArrayNode a ? a : body.putArray("pipeline");
       for (var entry : groupsByStage.entrySet()) {
         int index = -1;
         for (int i = 0; i < stages.size(); i++) {
@@ -332,12 +431,18 @@ final class AppsCommand extends CommandGroup {
           }
         }
         if (index < 0) {
-          throw command.usage("--approval: '" + entry.getKey() + "' is not a stage of the pipeline ("
-              + pipeline(body) + ")");
+          throw command.usage(
+              "--approval: '"
+                  + entry.getKey()
+                  + "' is not a stage of the pipeline ("
+                  + pipeline(body)
+                  + ")");
         }
         JsonNode stage = stages.get(index);
-        ObjectNode object = stage.isObject() ? (ObjectNode) stage
-            : ApiClient.JSON.createObjectNode().put("environment", stage.asText());
+        ObjectNode object =
+            stage.isObject()
+                ? (ObjectNode) stage
+                : ApiClient.JSON.createObjectNode().put("environment", stage.asText());
         ObjectNode approval = ApiClient.JSON.createObjectNode();
         if (object.path("approval").has("timeoutMinutes")) {
           approval.set("timeoutMinutes", object.path("approval").get("timeoutMinutes"));
@@ -358,8 +463,14 @@ final class AppsCommand extends CommandGroup {
       try {
         return ApiClient.JSON.readTree(text);
       } catch (JsonProcessingException e) {
-        String where = e.getLocation() == null ? ""
-            : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        String where =
+            e.getLocation() == null
+                ? ""
+                : " (line "
+                    + e.getLocation().getLineNr()
+                    + ", column "
+                    + e.getLocation().getColumnNr()
+                    + ")";
         throw command.usage(option + ": " + path + " is not well-formed JSON" + where);
       }
     }

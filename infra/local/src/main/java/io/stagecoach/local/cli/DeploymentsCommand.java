@@ -10,10 +10,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code stagecoach deployments}: one deployment, and what the commands that start one ({@code deploy},
- * {@code rollback}, {@code envs delete}) share: printing it and following it with {@code --wait}.
+ * {@code stagecoach deployments}: one deployment, and what the commands that start one ({@code
+ * deploy}, {@code rollback}, {@code envs delete}) share: printing it and following it with {@code
+ * --wait}.
  */
-@Command(name = "deployments", description = "Deployments: what deploy, rollback and destroy start.",
+@Command(
+    name = "deployments",
+    description = "Deployments: what deploy, rollback and destroy start.",
     subcommands = {DeploymentsCommand.GetDeployment.class})
 final class DeploymentsCommand extends CommandGroup {
 
@@ -27,8 +30,14 @@ final class DeploymentsCommand extends CommandGroup {
   static void print(JsonNode d, PrintWriter out) {
     new Details()
         .add("deployment", JsonText.text(d, "id"))
-        .add("environment", JsonText.text(d, "app") + "/" + JsonText.text(d, "environment") + " ("
-            + JsonText.text(d, "tier") + ")")
+        .add(
+            "environment",
+            JsonText.text(d, "app")
+                + "/"
+                + JsonText.text(d, "environment")
+                + " ("
+                + JsonText.text(d, "tier")
+                + ")")
         .add("action", JsonText.text(d, "action"))
         .add("version", JsonText.text(d, "version"))
         .add("status", JsonText.text(d, "status"))
@@ -42,10 +51,18 @@ final class DeploymentsCommand extends CommandGroup {
         .print(out);
   }
 
-  /** {@code 2 to add, 1 to change, 0 to remove}, with replacements and unsupported resources when there are any. */
+  /**
+   * {@code 2 to add, 1 to change, 0 to remove}, with replacements and unsupported resources when
+   * there are any.
+   */
   static String planSummary(JsonNode summary) {
-    String text = summary.path("adds").asInt() + " to add, " + summary.path("modifies").asInt() + " to change, "
-        + summary.path("removes").asInt() + " to remove";
+    String text =
+        summary.path("adds").asInt()
+            + " to add, "
+            + summary.path("modifies").asInt()
+            + " to change, "
+            + summary.path("removes").asInt()
+            + " to remove";
     if (summary.path("replacements").asInt() > 0) {
       text += ", " + summary.path("replacements").asInt() + " replaced";
     }
@@ -60,8 +77,9 @@ final class DeploymentsCommand extends CommandGroup {
   }
 
   /**
-   * What a command that started a deployment prints: the deployment, followed until it ends with {@code wait}
-   * (exit 0 when it succeeded, 1 when it failed or was superseded), else how to follow it.
+   * What a command that started a deployment prints: the deployment, followed until it ends with
+   * {@code wait} (exit 0 when it succeeded, 1 when it failed or was superseded), else how to follow
+   * it.
    */
   static int report(Session s, JsonNode started, boolean wait, String headline) {
     String app = JsonText.text(started, "app");
@@ -82,10 +100,16 @@ final class DeploymentsCommand extends CommandGroup {
     return follow(s, app, id);
   }
 
-  /** Follows the deployment until it ends, a line per change; prints it then and answers the exit code. */
+  /**
+   * Follows the deployment until it ends, a line per change; prints it then and answers the exit
+   * code.
+   */
   static int follow(Session s, String app, String id) {
-    Follow.Result done = s.follow().until(Follow.Target.of(path(app, id), "/status", SUCCEEDED, FAILED),
-        DeploymentsCommand::progress);
+    Follow.Result done =
+        s.follow()
+            .until(
+                Follow.Target.of(path(app, id), "/status", SUCCEEDED, FAILED),
+                DeploymentsCommand::progress);
     JsonNode last = done.last();
     if (s.json()) {
       s.printJson(last);
@@ -94,7 +118,13 @@ final class DeploymentsCommand extends CommandGroup {
     }
     if (!done.succeeded()) {
       String reason = JsonText.text(last, "reason");
-      s.err().println("stagecoach: deployment " + id + " " + done.status() + (reason.isEmpty() ? "" : ": " + reason));
+      s.err()
+          .println(
+              "stagecoach: deployment "
+                  + id
+                  + " "
+                  + done.status()
+                  + (reason.isEmpty() ? "" : ": " + reason));
       return ExitCode.FAILED;
     }
     return ExitCode.OK;
@@ -104,17 +134,27 @@ final class DeploymentsCommand extends CommandGroup {
   static String progress(JsonNode d) {
     String reason = JsonText.text(d, "reason");
     String action = JsonText.text(d, "action").equals("destroy") ? " (destroy)" : "";
-    return JsonText.text(d, "environment") + ": " + JsonText.text(d, "status") + action
+    return JsonText.text(d, "environment")
+        + ": "
+        + JsonText.text(d, "status")
+        + action
         + (reason.isEmpty() ? "" : " (" + reason + ")");
   }
 
-  @Command(name = "get", description = {"Show a deployment.",
-      "With --wait, follow it until it succeeds (exit 0), fails or is superseded (exit 1)."})
+  @Command(
+      name = "get",
+      description = {
+        "Show a deployment.",
+        "With --wait, follow it until it succeeds (exit 0), fails or is superseded (exit 1)."
+      })
   static final class GetDeployment extends ApiCommand {
     @Parameters(index = "0", paramLabel = "APP")
     String app;
 
-    @Parameters(index = "1", paramLabel = "ID", description = "e.g. d-0a1b2c3d, as deploy printed it")
+    @Parameters(
+        index = "1",
+        paramLabel = "ID",
+        description = "e.g. d-0a1b2c3d, as deploy printed it")
     String id;
 
     @Option(names = "--wait", description = "follow it until it ends, printing each change")

@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** One item as {@code label: value} lines, labels aligned: the get, create and update commands' text output. */
+/**
+ * One item as {@code label: value} lines, labels aligned: the get, create and update commands' text
+ * output.
+ */
 final class Details {
 
   private record Line(String label, String value) {}

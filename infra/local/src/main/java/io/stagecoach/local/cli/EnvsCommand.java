@@ -22,9 +22,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code stagecoach envs}: an app's environments. */
-@Command(name = "envs", description = "An app's environments.",
-    subcommands = {EnvsCommand.ListEnvs.class, EnvsCommand.GetEnv.class, EnvsCommand.PutEnv.class,
-        EnvsCommand.CreateEnv.class, EnvsCommand.ExtendEnv.class, EnvsCommand.DeleteEnv.class})
+@Command(
+    name = "envs",
+    description = "An app's environments.",
+    subcommands = {
+      EnvsCommand.ListEnvs.class,
+      EnvsCommand.GetEnv.class,
+      EnvsCommand.PutEnv.class,
+      EnvsCommand.CreateEnv.class,
+      EnvsCommand.ExtendEnv.class,
+      EnvsCommand.DeleteEnv.class
+    })
 final class EnvsCommand extends CommandGroup {
 
   static ApiPath path(String app, String env) {
@@ -59,7 +67,9 @@ final class EnvsCommand extends CommandGroup {
     }
     String by = JsonText.text(env, "deployedBy");
     String at = JsonText.text(env, "deployedAt");
-    return version + (by.isEmpty() ? "" : " (deployment " + by + ")") + (at.isEmpty() ? "" : " at " + at);
+    return version
+        + (by.isEmpty() ? "" : " (deployment " + by + ")")
+        + (at.isEmpty() ? "" : " at " + at);
   }
 
   /** {@code incident 42 (by alice at 2025-06-01T10:00:00Z)}, or empty when it is not frozen. */
@@ -77,8 +87,7 @@ final class EnvsCommand extends CommandGroup {
     @Parameters(paramLabel = "APP")
     String app;
 
-    @Mixin
-    PageOptions page;
+    @Mixin PageOptions page;
 
     @Override
     int run(Session s) {
@@ -87,11 +96,20 @@ final class EnvsCommand extends CommandGroup {
         s.printJson(body);
         return ExitCode.OK;
       }
-      Table table = new Table("NAME", "KIND", "TIER", "ACCOUNT", "REGION", "PROTECTED", "DEPLOYED", "FROZEN");
-      body.path("items").forEach(env -> table.row(JsonText.text(env, "name"), JsonText.text(env, "kind"),
-          JsonText.text(env, "tier"), JsonText.text(env, "account"), JsonText.text(env, "region"),
-          env.path("protected").asBoolean() ? "yes" : "no", JsonText.text(env, "deployedVersion"),
-          env.path("frozen").isObject() ? "yes" : ""));
+      Table table =
+          new Table("NAME", "KIND", "TIER", "ACCOUNT", "REGION", "PROTECTED", "DEPLOYED", "FROZEN");
+      body.path("items")
+          .forEach(
+              env ->
+                  table.row(
+                      JsonText.text(env, "name"),
+                      JsonText.text(env, "kind"),
+                      JsonText.text(env, "tier"),
+                      JsonText.text(env, "account"),
+                      JsonText.text(env, "region"),
+                      env.path("protected").asBoolean() ? "yes" : "no",
+                      JsonText.text(env, "deployedVersion"),
+                      env.path("frozen").isObject() ? "yes" : ""));
       table.print(s.out(), "no environments in " + app);
       return ExitCode.OK;
     }
@@ -112,8 +130,12 @@ final class EnvsCommand extends CommandGroup {
     }
   }
 
-  @Command(name = "put", description = {"Create an environment or replace its settings.",
-      "Fields not given take the API's defaults (prod environments are protected unless --no-protected)."})
+  @Command(
+      name = "put",
+      description = {
+        "Create an environment or replace its settings.",
+        "Fields not given take the API's defaults (prod environments are protected unless --no-protected)."
+      })
   static final class PutEnv extends ApiCommand {
     @Parameters(index = "0", paramLabel = "APP")
     String app;
@@ -121,7 +143,10 @@ final class EnvsCommand extends CommandGroup {
     @Parameters(index = "1", paramLabel = "ENV")
     String env;
 
-    @Option(names = "--kind", paramLabel = "KIND", description = "pipeline (default), personal or ephemeral")
+    @Option(
+        names = "--kind",
+        paramLabel = "KIND",
+        description = "pipeline (default), personal or ephemeral")
     String kind;
 
     @Option(names = "--tier", paramLabel = "TIER", description = "dev, staging or prod")
@@ -133,23 +158,38 @@ final class EnvsCommand extends CommandGroup {
     @Option(names = "--region", paramLabel = "REGION", description = "e.g. eu-west-1")
     String region;
 
-    @Option(names = "--config", paramLabel = "KEY=VALUE", description = "a configuration value (repeatable)")
+    @Option(
+        names = "--config",
+        paramLabel = "KEY=VALUE",
+        description = "a configuration value (repeatable)")
     Map<String, String> config = new LinkedHashMap<>();
 
-    @Option(names = "--secret", paramLabel = "KEY=ARN",
-        description = "a secret's reference: a Secrets Manager or SSM parameter ARN, or ssm:/path (repeatable)")
+    @Option(
+        names = "--secret",
+        paramLabel = "KEY=ARN",
+        description =
+            "a secret's reference: a Secrets Manager or SSM parameter ARN, or ssm:/path (repeatable)")
     Map<String, String> secrets = new LinkedHashMap<>();
 
-    @Option(names = "--protected", negatable = true, description = "refuse destroying it (default: prod only)")
+    @Option(
+        names = "--protected",
+        negatable = true,
+        description = "refuse destroying it (default: prod only)")
     Boolean protectedEnvironment;
 
     @Option(names = "--owner", paramLabel = "PRINCIPAL")
     String owner;
 
-    @Option(names = "--expires-at", paramLabel = "INSTANT", description = "for ephemeral ones, e.g. 2025-07-01T00:00:00Z")
+    @Option(
+        names = "--expires-at",
+        paramLabel = "INSTANT",
+        description = "for ephemeral ones, e.g. 2025-07-01T00:00:00Z")
     String expiresAt;
 
-    @Option(names = "--if-match", paramLabel = "REVISION", description = "only if it is still at this revision")
+    @Option(
+        names = "--if-match",
+        paramLabel = "REVISION",
+        description = "only if it is still at this revision")
     Long ifMatch;
 
     @Override
@@ -168,12 +208,24 @@ final class EnvsCommand extends CommandGroup {
       }
       putIfGiven(body, "owner", owner);
       putIfGiven(body, "expiresAt", expiresAt);
-      Answer saved = s.api().put(path(app, env), body,
-          ifMatch == null ? Map.of() : Map.of("If-Match", "\"" + ifMatch + "\""));
-      s.print(saved, result -> {
-        s.out().println((saved.status() == 201 ? "created" : "updated") + " environment " + app + "/" + env);
-        print(result, s.out());
-      });
+      Answer saved =
+          s.api()
+              .put(
+                  path(app, env),
+                  body,
+                  ifMatch == null ? Map.of() : Map.of("If-Match", "\"" + ifMatch + "\""));
+      s.print(
+          saved,
+          result -> {
+            s.out()
+                .println(
+                    (saved.status() == 201 ? "created" : "updated")
+                        + " environment "
+                        + app
+                        + "/"
+                        + env);
+            print(result, s.out());
+          });
       return ExitCode.OK;
     }
 
@@ -184,18 +236,30 @@ final class EnvsCommand extends CommandGroup {
     }
   }
 
-  @Command(name = "create", description = {"Create a personal or ephemeral environment.",
-      "A personal one is named --name, else as in .stagecoach/userenv, else after the OS user (as deploy's default);"
-          + " an ephemeral one needs --name and --expires-in or --expires-at. An existing name is refused (exit 3)."})
+  @Command(
+      name = "create",
+      description = {
+        "Create a personal or ephemeral environment.",
+        "A personal one is named --name, else as in .stagecoach/userenv, else after the OS user (as deploy's default);"
+            + " an ephemeral one needs --name and --expires-in or --expires-at. An existing name is refused (exit 3)."
+      })
   static final class CreateEnv extends ApiCommand {
     @Parameters(index = "0", paramLabel = "APP")
     String app;
 
-    @Option(names = "--kind", required = true, paramLabel = "KIND", description = "personal or ephemeral")
+    @Option(
+        names = "--kind",
+        required = true,
+        paramLabel = "KIND",
+        description = "personal or ephemeral")
     String kind;
 
-    @Option(names = "--name", paramLabel = "ENV", description = "the environment's name (default for personal ones:"
-        + " .stagecoach/userenv, else the OS user)")
+    @Option(
+        names = "--name",
+        paramLabel = "ENV",
+        description =
+            "the environment's name (default for personal ones:"
+                + " .stagecoach/userenv, else the OS user)")
     String name;
 
     @Option(names = "--account", paramLabel = "ID", description = "the 12-digit AWS account")
@@ -204,19 +268,34 @@ final class EnvsCommand extends CommandGroup {
     @Option(names = "--region", paramLabel = "REGION", description = "e.g. eu-west-1")
     String region;
 
-    @Option(names = "--config", paramLabel = "KEY=VALUE", description = "a configuration value (repeatable)")
+    @Option(
+        names = "--config",
+        paramLabel = "KEY=VALUE",
+        description = "a configuration value (repeatable)")
     Map<String, String> config = new LinkedHashMap<>();
 
-    @Option(names = "--secret", paramLabel = "KEY=ARN", description = "a secret's reference (repeatable)")
+    @Option(
+        names = "--secret",
+        paramLabel = "KEY=ARN",
+        description = "a secret's reference (repeatable)")
     Map<String, String> secrets = new LinkedHashMap<>();
 
-    @Option(names = "--owner", paramLabel = "PRINCIPAL", description = "who it belongs to (default: you)")
+    @Option(
+        names = "--owner",
+        paramLabel = "PRINCIPAL",
+        description = "who it belongs to (default: you)")
     String owner;
 
-    @Option(names = "--expires-in", paramLabel = "DURATION", description = "for ephemeral ones: 30m, 12h, 3d (at most 30d)")
+    @Option(
+        names = "--expires-in",
+        paramLabel = "DURATION",
+        description = "for ephemeral ones: 30m, 12h, 3d (at most 30d)")
     String expiresIn;
 
-    @Option(names = "--expires-at", paramLabel = "INSTANT", description = "for ephemeral ones, e.g. 2025-07-01T00:00:00Z")
+    @Option(
+        names = "--expires-at",
+        paramLabel = "INSTANT",
+        description = "for ephemeral ones, e.g. 2025-07-01T00:00:00Z")
     String expiresAt;
 
     @Override
@@ -238,16 +317,33 @@ final class EnvsCommand extends CommandGroup {
       secrets.forEach(secretsNode::put);
       PutEnv.putIfGiven(body, "owner", owner);
       if (expiresIn != null) {
-        Duration ttl = duration(expiresIn)
-            .orElseThrow(() -> usage("--expires-in: '" + expiresIn + "' is not a duration such as 30m, 12h or 3d"));
-        body.put("expiresAt", s.pacing().clock().instant().plus(ttl).truncatedTo(ChronoUnit.SECONDS).toString());
+        Duration ttl =
+            duration(expiresIn)
+                .orElseThrow(
+                    () ->
+                        usage(
+                            "--expires-in: '"
+                                + expiresIn
+                                + "' is not a duration such as 30m, 12h or 3d"));
+        body.put(
+            "expiresAt",
+            s.pacing().clock().instant().plus(ttl).truncatedTo(ChronoUnit.SECONDS).toString());
       }
       PutEnv.putIfGiven(body, "expiresAt", expiresAt);
       Answer created = s.api().post(ApiPath.of("v1", "apps", app, "environments"), body);
-      s.print(created, env -> {
-        s.out().println("created " + JsonText.text(env, "kind") + " environment " + app + "/" + JsonText.text(env, "name"));
-        print(env, s.out());
-      });
+      s.print(
+          created,
+          env -> {
+            s.out()
+                .println(
+                    "created "
+                        + JsonText.text(env, "kind")
+                        + " environment "
+                        + app
+                        + "/"
+                        + JsonText.text(env, "name"));
+            print(env, s.out());
+          });
       return ExitCode.OK;
     }
   }
@@ -259,17 +355,22 @@ final class EnvsCommand extends CommandGroup {
       return Optional.empty();
     }
     long n = Long.parseLong(m.group(1));
-    return Optional.of(switch (m.group(2)) {
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    });
+    return Optional.of(
+        switch (m.group(2)) {
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        });
   }
 
   private static final Pattern DURATION = Pattern.compile("([1-9][0-9]{0,4})([mhd])");
 
-  @Command(name = "extend", description = {"Move an ephemeral environment's expiry later (at most 30 days ahead).",
-      "Personal and pipeline environments do not expire (exit 3)."})
+  @Command(
+      name = "extend",
+      description = {
+        "Move an ephemeral environment's expiry later (at most 30 days ahead).",
+        "Personal and pipeline environments do not expire (exit 3)."
+      })
   static final class ExtendEnv extends ApiCommand {
     @Parameters(index = "0", paramLabel = "APP")
     String app;
@@ -281,10 +382,18 @@ final class EnvsCommand extends CommandGroup {
     Until until;
 
     static final class Until {
-      @Option(names = "--by", required = true, paramLabel = "DURATION", description = "from its current expiry: 30m, 12h, 3d")
+      @Option(
+          names = "--by",
+          required = true,
+          paramLabel = "DURATION",
+          description = "from its current expiry: 30m, 12h, 3d")
       String by;
 
-      @Option(names = "--expires-at", required = true, paramLabel = "INSTANT", description = "e.g. 2025-07-01T00:00:00Z")
+      @Option(
+          names = "--expires-at",
+          required = true,
+          paramLabel = "INSTANT",
+          description = "e.g. 2025-07-01T00:00:00Z")
       String expiresAt;
     }
 
@@ -294,18 +403,26 @@ final class EnvsCommand extends CommandGroup {
       PutEnv.putIfGiven(body, "by", until.by);
       PutEnv.putIfGiven(body, "expiresAt", until.expiresAt);
       Answer extended = s.api().post(path(app, env).child("extend"), body);
-      s.print(extended, result -> {
-        s.out().println(app + "/" + env + " now expires at " + JsonText.text(result, "expiresAt"));
-        print(result, s.out());
-      });
+      s.print(
+          extended,
+          result -> {
+            s.out()
+                .println(app + "/" + env + " now expires at " + JsonText.text(result, "expiresAt"));
+            print(result, s.out());
+          });
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "delete", aliases = "destroy", description = {"Destroy an environment.",
-      "One that never received a release is only unregistered. One that did is destroyed by its provisioner (a"
-          + " destroy deployment; --wait follows it), and its record goes when that is done.",
-      "Shared (pipeline) environments need --confirm; protected ones are refused (exit 3)."})
+  @Command(
+      name = "delete",
+      aliases = "destroy",
+      description = {
+        "Destroy an environment.",
+        "One that never received a release is only unregistered. One that did is destroyed by its provisioner (a"
+            + " destroy deployment; --wait follows it), and its record goes when that is done.",
+        "Shared (pipeline) environments need --confirm; protected ones are refused (exit 3)."
+      })
   static final class DeleteEnv extends ApiCommand {
     @Parameters(index = "0", paramLabel = "APP")
     String app;
@@ -316,10 +433,15 @@ final class EnvsCommand extends CommandGroup {
     @Option(names = "--confirm", description = "yes, destroy this shared environment")
     boolean confirm;
 
-    @Option(names = "--if-match", paramLabel = "REVISION", description = "only if it is still at this revision")
+    @Option(
+        names = "--if-match",
+        paramLabel = "REVISION",
+        description = "only if it is still at this revision")
     Long ifMatch;
 
-    @Option(names = "--wait", description = "follow the destroy until it ends, printing each change")
+    @Option(
+        names = "--wait",
+        description = "follow the destroy until it ends, printing each change")
     boolean wait;
 
     @Override
@@ -327,18 +449,32 @@ final class EnvsCommand extends CommandGroup {
       ApiPath path = path(app, env).query("confirm", confirm ? env : null);
       Answer deleted;
       try {
-        deleted = s.api().delete(path, ifMatch == null ? Map.of() : Map.of("If-Match", "\"" + ifMatch + "\""));
+        deleted =
+            s.api()
+                .delete(
+                    path, ifMatch == null ? Map.of() : Map.of("If-Match", "\"" + ifMatch + "\""));
       } catch (ApiProblem p) {
         // The API asks for ?confirm={env}; on the command line that is --confirm.
         if (!confirm && p.errors().stream().anyMatch(e -> e.field().equals("confirm"))) {
-          throw new ApiProblem(p.status(), p.code().orElse(null),
-              app + "/" + env + " is a shared environment: add --confirm to destroy it", java.util.List.of());
+          throw new ApiProblem(
+              p.status(),
+              p.code().orElse(null),
+              app + "/" + env + " is a shared environment: add --confirm to destroy it",
+              java.util.List.of());
         }
         throw p;
       }
       if (deleted.status() == 202) {
-        return DeploymentsCommand.report(s, deleted.body(), wait, "destroying environment " + app + "/" + env
-            + ": deployment " + JsonText.text(deleted.body(), "id"));
+        return DeploymentsCommand.report(
+            s,
+            deleted.body(),
+            wait,
+            "destroying environment "
+                + app
+                + "/"
+                + env
+                + ": deployment "
+                + JsonText.text(deleted.body(), "id"));
       }
       s.print(deleted, body -> s.out().println("deleted environment " + app + "/" + env));
       return ExitCode.OK;

@@ -7,8 +7,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code stagecoach history}: an environment's deployments, newest first. */
-@Command(name = "history", description = {"List an environment's deployments, newest first.",
-    "The history outlives a destroyed environment."})
+@Command(
+    name = "history",
+    description = {
+      "List an environment's deployments, newest first.",
+      "The history outlives a destroyed environment."
+    })
 final class HistoryCommand extends ApiCommand {
 
   @Parameters(index = "0", paramLabel = "APP")
@@ -17,8 +21,7 @@ final class HistoryCommand extends ApiCommand {
   @Parameters(index = "1", paramLabel = "ENV")
   String env;
 
-  @Mixin
-  PageOptions page;
+  @Mixin PageOptions page;
 
   @Override
   int run(Session s) {
@@ -28,10 +31,19 @@ final class HistoryCommand extends ApiCommand {
       return ExitCode.OK;
     }
     Table table = new Table("ID", "ACTION", "VERSION", "STATUS", "ORIGIN", "REQUESTED", "DURATION");
-    body.path("items").forEach(d -> table.row(JsonText.text(d, "id"), JsonText.text(d, "action"),
-        JsonText.text(d, "version"), JsonText.text(d, "status"), JsonText.text(d, "origin"),
-        JsonText.when(d, "requestedAt", "requestedBy"),
-        d.has("durationMillis") ? DeploymentsCommand.seconds(d.path("durationMillis").asLong()) : ""));
+    body.path("items")
+        .forEach(
+            d ->
+                table.row(
+                    JsonText.text(d, "id"),
+                    JsonText.text(d, "action"),
+                    JsonText.text(d, "version"),
+                    JsonText.text(d, "status"),
+                    JsonText.text(d, "origin"),
+                    JsonText.when(d, "requestedAt", "requestedBy"),
+                    d.has("durationMillis")
+                        ? DeploymentsCommand.seconds(d.path("durationMillis").asLong())
+                        : ""));
     table.print(s.out(), "no deployments to " + app + "/" + env);
     return ExitCode.OK;
   }

@@ -19,7 +19,9 @@ final class JsonText {
 
   static List<String> strings(JsonNode array) {
     List<String> values = new ArrayList<>();
-    array.forEach(v -> values.add(v.isTextual() || v.isNumber() || v.isBoolean() ? v.asText() : v.toString()));
+    array.forEach(
+        v ->
+            values.add(v.isTextual() || v.isNumber() || v.isBoolean() ? v.asText() : v.toString()));
     return values;
   }
 

@@ -9,11 +9,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code stagecoach promote}: takes a release through the app's pipeline. */
-@Command(name = "promote", description = {"Take a release through the app's pipeline, stage by stage.",
-    "From the first stage that does not run it (or --from) to the last (or --to). Each stage's gates apply:"
-        + " approvals, deployment windows, verification, soak. Skipping a stage (order_violation) or a frozen first"
-        + " stage is refused (exit 3).",
-    "With --wait, follow it, a line per stage change, until it succeeds (exit 0), fails or is superseded (exit 1)."})
+@Command(
+    name = "promote",
+    description = {
+      "Take a release through the app's pipeline, stage by stage.",
+      "From the first stage that does not run it (or --from) to the last (or --to). Each stage's gates apply:"
+          + " approvals, deployment windows, verification, soak. Skipping a stage (order_violation) or a frozen first"
+          + " stage is refused (exit 3).",
+      "With --wait, follow it, a line per stage change, until it succeeds (exit 0), fails or is superseded (exit 1)."
+    })
 final class PromoteCommand extends ApiCommand {
 
   @Parameters(index = "0", paramLabel = "APP")
@@ -22,13 +26,21 @@ final class PromoteCommand extends ApiCommand {
   @Parameters(index = "1", paramLabel = "VERSION", description = "a registered release")
   String version;
 
-  @Option(names = "--to", paramLabel = "ENV", description = "the last stage to take it to (default: the pipeline's last)")
+  @Option(
+      names = "--to",
+      paramLabel = "ENV",
+      description = "the last stage to take it to (default: the pipeline's last)")
   String to;
 
-  @Option(names = "--from", paramLabel = "ENV", description = "the stage to start at (default: the first that does not run it)")
+  @Option(
+      names = "--from",
+      paramLabel = "ENV",
+      description = "the stage to start at (default: the first that does not run it)")
   String from;
 
-  @Option(names = "--wait", description = "follow the promotion until it ends, a line per stage change")
+  @Option(
+      names = "--wait",
+      description = "follow the promotion until it ends, a line per stage change")
   boolean wait;
 
   @Override
@@ -41,8 +53,15 @@ final class PromoteCommand extends ApiCommand {
       body.put("from", from);
     }
     JsonNode started = s.api().post(ApiPath.of("v1", "apps", app, "promotions"), body).body();
-    String headline = "started promotion " + JsonText.text(started, "promotionId") + ": " + app + " " + version
-        + " through " + PromotionsCommand.stageNames(started);
+    String headline =
+        "started promotion "
+            + JsonText.text(started, "promotionId")
+            + ": "
+            + app
+            + " "
+            + version
+            + " through "
+            + PromotionsCommand.stageNames(started);
     return PromotionsCommand.report(s, started, wait, headline);
   }
 }

@@ -13,10 +13,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code stagecoach promotions}: an app's promotions, and what {@code promote} shares with them: printing one
- * and following it with {@code --wait}.
+ * {@code stagecoach promotions}: an app's promotions, and what {@code promote} shares with them:
+ * printing one and following it with {@code --wait}.
  */
-@Command(name = "promotions", description = "An app's promotions: releases taken through its pipeline.",
+@Command(
+    name = "promotions",
+    description = "An app's promotions: releases taken through its pipeline.",
     subcommands = {PromotionsCommand.ListPromotions.class, PromotionsCommand.GetPromotion.class})
 final class PromotionsCommand extends CommandGroup {
 
@@ -45,7 +47,9 @@ final class PromotionsCommand extends CommandGroup {
   /** {@code dev promoted -> staging awaiting_approval -> prod pending}. */
   static String stages(JsonNode p) {
     List<String> stages = new ArrayList<>();
-    p.path("stages").forEach(st -> stages.add(JsonText.text(st, "environment") + " " + JsonText.text(st, "status")));
+    p.path("stages")
+        .forEach(
+            st -> stages.add(JsonText.text(st, "environment") + " " + JsonText.text(st, "status")));
     return String.join(" -> ", stages);
   }
 
@@ -58,14 +62,22 @@ final class PromotionsCommand extends CommandGroup {
 
   static List<String> waitingFor(JsonNode p) {
     List<String> waiting = new ArrayList<>();
-    p.path("pendingApprovals").forEach(a -> waiting.add("approval " + JsonText.text(a, "approvalId") + " in "
-        + JsonText.text(a, "environment") + ": " + ApprovalsCommand.needs(a)));
+    p.path("pendingApprovals")
+        .forEach(
+            a ->
+                waiting.add(
+                    "approval "
+                        + JsonText.text(a, "approvalId")
+                        + " in "
+                        + JsonText.text(a, "environment")
+                        + ": "
+                        + ApprovalsCommand.needs(a)));
     return waiting;
   }
 
   /**
-   * One line per stage that has started, in words worth printing when they change:
-   * {@code staging: awaiting_approval (approval ap-0a1b2c)}, {@code dev: deploying (deployment d-9f8e)}; and once
+   * One line per stage that has started, in words worth printing when they change: {@code staging:
+   * awaiting_approval (approval ap-0a1b2c)}, {@code dev: deploying (deployment d-9f8e)}; and once
    * it has ended, {@code promotion failed: approval_rejected (the reason)}. Who may approve is in
    * {@code promotions get} and {@code approvals get}.
    */
@@ -73,17 +85,26 @@ final class PromotionsCommand extends CommandGroup {
     List<String> lines = new ArrayList<>();
     for (JsonNode stage : p.path("stages")) {
       String status = JsonText.text(stage, "status");
-      if (status.equals("pending") || status.equals("awaiting_approval") && !stage.hasNonNull("approvalId")) {
-        // Not started; or its approval is being asked for, and the next answer has the approval to name.
+      if (status.equals("pending")
+          || status.equals("awaiting_approval") && !stage.hasNonNull("approvalId")) {
+        // Not started; or its approval is being asked for, and the next answer has the approval to
+        // name.
         continue;
       }
-      String detail = switch (status) {
-        case "awaiting_approval" -> "approval " + JsonText.text(stage, "approvalId");
-        case "deploying", "verifying" -> JsonText.text(stage, "deploymentId").isEmpty() ? ""
-            : "deployment " + JsonText.text(stage, "deploymentId");
-        default -> JsonText.text(stage, "reason");
-      };
-      lines.add(JsonText.text(stage, "environment") + ": " + status + (detail.isEmpty() ? "" : " (" + detail + ")"));
+      String detail =
+          switch (status) {
+            case "awaiting_approval" -> "approval " + JsonText.text(stage, "approvalId");
+            case "deploying", "verifying" ->
+                JsonText.text(stage, "deploymentId").isEmpty()
+                    ? ""
+                    : "deployment " + JsonText.text(stage, "deploymentId");
+            default -> JsonText.text(stage, "reason");
+          };
+      lines.add(
+          JsonText.text(stage, "environment")
+              + ": "
+              + status
+              + (detail.isEmpty() ? "" : " (" + detail + ")"));
     }
     String status = JsonText.text(p, "status");
     if (SUCCEEDED.contains(status) || FAILED.contains(status)) {
@@ -106,8 +127,8 @@ final class PromotionsCommand extends CommandGroup {
   }
 
   /**
-   * What {@code promote} and {@code promotions get} print: the promotion, followed until it ends with
-   * {@code wait} (exit 0 when it succeeded, 1 when it failed or was superseded).
+   * What {@code promote} and {@code promotions get} print: the promotion, followed until it ends
+   * with {@code wait} (exit 0 when it succeeded, 1 when it failed or was superseded).
    */
   static int report(Session s, JsonNode promotion, boolean wait, String headline) {
     String app = JsonText.text(promotion, "app");
@@ -129,8 +150,11 @@ final class PromotionsCommand extends CommandGroup {
     if (!s.json() && headline != null) {
       s.out().println(headline);
     }
-    Follow.Result done = s.follow().untilEach(Follow.Target.of(path(app, id), "/status", SUCCEEDED, FAILED),
-        PromotionsCommand::progress);
+    Follow.Result done =
+        s.follow()
+            .untilEach(
+                Follow.Target.of(path(app, id), "/status", SUCCEEDED, FAILED),
+                PromotionsCommand::progress);
     if (s.json()) {
       s.printJson(done.last());
     } else {
@@ -153,8 +177,7 @@ final class PromotionsCommand extends CommandGroup {
     @Parameters(paramLabel = "APP")
     String app;
 
-    @Mixin
-    PageOptions page;
+    @Mixin PageOptions page;
 
     @Override
     int run(Session s) {
@@ -164,20 +187,35 @@ final class PromotionsCommand extends CommandGroup {
         return ExitCode.OK;
       }
       Table table = new Table("ID", "VERSION", "STATUS", "STAGES", "FAILURE", "STARTED");
-      body.path("items").forEach(p -> table.row(JsonText.text(p, "promotionId"), JsonText.text(p, "version"),
-          JsonText.text(p, "status"), stages(p), JsonText.text(p, "failure"), JsonText.when(p, "startedAt", "requestedBy")));
+      body.path("items")
+          .forEach(
+              p ->
+                  table.row(
+                      JsonText.text(p, "promotionId"),
+                      JsonText.text(p, "version"),
+                      JsonText.text(p, "status"),
+                      stages(p),
+                      JsonText.text(p, "failure"),
+                      JsonText.when(p, "startedAt", "requestedBy")));
       table.print(s.out(), "no promotions of " + app);
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "get", description = {"Show a promotion: its stages and the approvals it waits for.",
-      "With --wait, follow it until it succeeds (exit 0), fails or is superseded (exit 1)."})
+  @Command(
+      name = "get",
+      description = {
+        "Show a promotion: its stages and the approvals it waits for.",
+        "With --wait, follow it until it succeeds (exit 0), fails or is superseded (exit 1)."
+      })
   static final class GetPromotion extends ApiCommand {
     @Parameters(index = "0", paramLabel = "APP")
     String app;
 
-    @Parameters(index = "1", paramLabel = "ID", description = "e.g. pr-0a1b2c3d, as promote printed it")
+    @Parameters(
+        index = "1",
+        paramLabel = "ID",
+        description = "e.g. pr-0a1b2c3d, as promote printed it")
     String id;
 
     @Option(names = "--wait", description = "follow it until it ends, a line per stage change")

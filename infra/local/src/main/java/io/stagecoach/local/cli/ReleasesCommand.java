@@ -12,9 +12,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code stagecoach releases}: an app's immutable releases. */
-@Command(name = "releases", description = "An app's releases: immutable artifacts identified by their digest.",
-    subcommands = {ReleasesCommand.ListReleases.class, ReleasesCommand.GetRelease.class,
-        ReleasesCommand.CreateRelease.class})
+@Command(
+    name = "releases",
+    description = "An app's releases: immutable artifacts identified by their digest.",
+    subcommands = {
+      ReleasesCommand.ListReleases.class,
+      ReleasesCommand.GetRelease.class,
+      ReleasesCommand.CreateRelease.class
+    })
 final class ReleasesCommand extends CommandGroup {
 
   static ApiPath path(String app) {
@@ -39,8 +44,7 @@ final class ReleasesCommand extends CommandGroup {
     @Parameters(paramLabel = "APP")
     String app;
 
-    @Mixin
-    PageOptions page;
+    @Mixin PageOptions page;
 
     @Override
     int run(Session s) {
@@ -50,14 +54,22 @@ final class ReleasesCommand extends CommandGroup {
         return ExitCode.OK;
       }
       Table table = new Table("VERSION", "DIGEST", "COMMIT", "INTAKE", "CREATED");
-      body.path("items").forEach(release -> table.row(JsonText.text(release, "version"),
-          shortDigest(JsonText.text(release, "digest")), JsonText.text(release, "commit"),
-          JsonText.text(release, "intake"), JsonText.when(release, "createdAt", "createdBy")));
+      body.path("items")
+          .forEach(
+              release ->
+                  table.row(
+                      JsonText.text(release, "version"),
+                      shortDigest(JsonText.text(release, "digest")),
+                      JsonText.text(release, "commit"),
+                      JsonText.text(release, "intake"),
+                      JsonText.when(release, "createdAt", "createdBy")));
       table.print(s.out(), "no releases of " + app);
       return ExitCode.OK;
     }
 
-    /** {@code sha256:9f86d081884c}: enough to tell releases apart in a table; get shows it whole. */
+    /**
+     * {@code sha256:9f86d081884c}: enough to tell releases apart in a table; get shows it whole.
+     */
     private static String shortDigest(String digest) {
       return digest.length() > 19 ? digest.substring(0, 19) : digest;
     }
@@ -73,13 +85,19 @@ final class ReleasesCommand extends CommandGroup {
 
     @Override
     int run(Session s) {
-      s.print(s.api().get(ApiPath.of("v1", "apps", app, "releases", version)), body -> print(body, s.out()));
+      s.print(
+          s.api().get(ApiPath.of("v1", "apps", app, "releases", version)),
+          body -> print(body, s.out()));
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "create", description = {"Register a release.",
-      "Registering the same version with the same digest again is harmless; with another digest it is a conflict."})
+  @Command(
+      name = "create",
+      description = {
+        "Register a release.",
+        "Registering the same version with the same digest again is harmless; with another digest it is a conflict."
+      })
   static final class CreateRelease extends ApiCommand {
     @Parameters(index = "0", paramLabel = "APP")
     String app;
@@ -87,30 +105,52 @@ final class ReleasesCommand extends CommandGroup {
     @Parameters(index = "1", paramLabel = "VERSION")
     String version;
 
-    @Option(names = "--artifact", required = true, paramLabel = "URI", description = "s3://, https:// or oci:// URI")
+    @Option(
+        names = "--artifact",
+        required = true,
+        paramLabel = "URI",
+        description = "s3://, https:// or oci:// URI")
     String artifact;
 
-    @Option(names = "--digest", required = true, paramLabel = "DIGEST", description = "sha256:<64 hex digits>")
+    @Option(
+        names = "--digest",
+        required = true,
+        paramLabel = "DIGEST",
+        description = "sha256:<64 hex digits>")
     String digest;
 
-    @Option(names = "--commit", paramLabel = "SHA", description = "the source commit (7 to 40 hex digits)")
+    @Option(
+        names = "--commit",
+        paramLabel = "SHA",
+        description = "the source commit (7 to 40 hex digits)")
     String commit;
 
     @Override
     int run(Session s) {
-      ObjectNode body = ApiClient.JSON.createObjectNode()
-          .put("version", version)
-          .put("artifactUri", artifact)
-          .put("digest", digest);
+      ObjectNode body =
+          ApiClient.JSON
+              .createObjectNode()
+              .put("version", version)
+              .put("artifactUri", artifact)
+              .put("digest", digest);
       if (commit != null) {
         body.put("commit", commit);
       }
       Answer registered = s.api().post(path(app), body);
-      s.print(registered, release -> {
-        s.out().println(registered.status() == 201 ? "registered release " + app + " " + version
-            : "release " + app + " " + version + " was already registered with this digest");
-        print(release, s.out());
-      });
+      s.print(
+          registered,
+          release -> {
+            s.out()
+                .println(
+                    registered.status() == 201
+                        ? "registered release " + app + " " + version
+                        : "release "
+                            + app
+                            + " "
+                            + version
+                            + " was already registered with this digest");
+            print(release, s.out());
+          });
       return ExitCode.OK;
     }
   }

@@ -10,21 +10,35 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code stagecoach serve}: runs the synthesized app on this machine until interrupted. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Run the Stagecoach app locally: DynamoDB Local, the functions and the REST API on 127.0.0.1.")
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the Stagecoach app locally: DynamoDB Local, the functions and the REST API on 127.0.0.1.")
 final class ServeCommand implements Callable<Integer> {
 
-  @Option(names = "--port", defaultValue = "4566", description = "HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--port",
+      defaultValue = "4566",
+      description = "HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
   int port;
 
-  @Option(names = "--dir", defaultValue = ".stagecoach",
-      description = "where the local cloud keeps its data and admin token (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--dir",
+      defaultValue = ".stagecoach",
+      description =
+          "where the local cloud keeps its data and admin token (default: ${DEFAULT-VALUE})")
   Path dir;
 
-  @Option(names = "--template", description = "a synthesized CloudFormation template to run instead of the built-in one")
+  @Option(
+      names = "--template",
+      description = "a synthesized CloudFormation template to run instead of the built-in one")
   Path template;
 
-  @Option(names = "--region", defaultValue = "us-east-1", description = "the region the local cloud pretends to be")
+  @Option(
+      names = "--region",
+      defaultValue = "us-east-1",
+      description = "the region the local cloud pretends to be")
   String region;
 
   @Override
@@ -35,7 +49,9 @@ final class ServeCommand implements Callable<Integer> {
     }
     LocalCloud cloud;
     try {
-      cloud = LocalCloud.start(new LocalCloud.Options(dir, port, Optional.ofNullable(template), region, false));
+      cloud =
+          LocalCloud.start(
+              new LocalCloud.Options(dir, port, Optional.ofNullable(template), region, false));
     } catch (TemplateException | IllegalStateException e) {
       System.err.println("stagecoach serve: " + e.getMessage());
       return 1;
@@ -43,14 +59,17 @@ final class ServeCommand implements Callable<Integer> {
     System.out.print(cloud.describe());
     System.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        cloud.close();
-      } catch (Exception e) {
-        System.err.println("stagecoach serve: stopping: " + e.getMessage());
-      }
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    cloud.close();
+                  } catch (Exception e) {
+                    System.err.println("stagecoach serve: stopping: " + e.getMessage());
+                  }
+                  stopped.countDown();
+                }));
     stopped.await();
     return 0;
   }

@@ -13,10 +13,15 @@ import java.io.PrintWriter;
 import java.util.function.Consumer;
 
 /**
- * What a command works with once its settings are resolved: the API, where to print, whether to print JSON,
- * and a {@link Follow} for what runs on after the request.
+ * What a command works with once its settings are resolved: the API, where to print, whether to
+ * print JSON, and a {@link Follow} for what runs on after the request.
  */
-record Session(ApiClient api, ConnectionSettings settings, PrintWriter out, PrintWriter err, boolean json,
+record Session(
+    ApiClient api,
+    ConnectionSettings settings,
+    PrintWriter out,
+    PrintWriter err,
+    boolean json,
     Follow.Pacing pacing) {
 
   /** The answer's JSON as it came ({@code --json}), or {@code text} of it. */
@@ -39,8 +44,9 @@ record Session(ApiClient api, ConnectionSettings settings, PrintWriter out, Prin
   }
 
   /**
-   * A list route's page ({@code {"items": [...], "nextCursor": ...}}), or every page joined with {@code --all}.
-   * In text mode the cursor of the next page goes to stderr, so stdout stays a table.
+   * A list route's page ({@code {"items": [...], "nextCursor": ...}}), or every page joined with
+   * {@code --all}. In text mode the cursor of the next page goes to stderr, so stdout stays a
+   * table.
    */
   JsonNode list(ApiPath path, PageOptions page) {
     ApiPath first = path.query("limit", page.limit).query("cursor", page.cursor);

@@ -16,7 +16,8 @@ final class Table {
 
   Table row(String... cells) {
     if (cells.length != headers.size()) {
-      throw new IllegalArgumentException(cells.length + " cells for " + headers.size() + " columns");
+      throw new IllegalArgumentException(
+          cells.length + " cells for " + headers.size() + " columns");
     }
     List<String> row = new ArrayList<>();
     for (String cell : cells) {

@@ -15,8 +15,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code stagecoach tokens}: API tokens for people and machines (admins only). */
-@Command(name = "tokens", description = "API tokens for people and machines, with roles viewer < deployer < admin.",
-    subcommands = {TokensCommand.ListTokens.class, TokensCommand.IssueToken.class, TokensCommand.RevokeToken.class})
+@Command(
+    name = "tokens",
+    description = "API tokens for people and machines, with roles viewer < deployer < admin.",
+    subcommands = {
+      TokensCommand.ListTokens.class,
+      TokensCommand.IssueToken.class,
+      TokensCommand.RevokeToken.class
+    })
 final class TokensCommand extends CommandGroup {
 
   static void print(JsonNode token, PrintWriter out) {
@@ -33,8 +39,7 @@ final class TokensCommand extends CommandGroup {
 
   @Command(name = "list", description = "List the tokens (never their secrets).")
   static final class ListTokens extends ApiCommand {
-    @Mixin
-    PageOptions page;
+    @Mixin PageOptions page;
 
     @Override
     int run(Session s) {
@@ -44,26 +49,44 @@ final class TokensCommand extends CommandGroup {
         return ExitCode.OK;
       }
       Table table = new Table("ID", "PRINCIPAL", "ROLES", "GROUPS", "EXPIRES", "DESCRIPTION");
-      body.path("items").forEach(token -> table.row(JsonText.text(token, "id"), JsonText.text(token, "principal"),
-          String.join(",", JsonText.strings(token.path("roles"))), String.join(",", JsonText.strings(token.path("groups"))),
-          JsonText.text(token, "expiresAt"),
-          JsonText.text(token, "description")));
+      body.path("items")
+          .forEach(
+              token ->
+                  table.row(
+                      JsonText.text(token, "id"),
+                      JsonText.text(token, "principal"),
+                      String.join(",", JsonText.strings(token.path("roles"))),
+                      String.join(",", JsonText.strings(token.path("groups"))),
+                      JsonText.text(token, "expiresAt"),
+                      JsonText.text(token, "description")));
       table.print(s.out(), "no tokens");
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "issue", description = {"Issue a token for a principal.", "Its secret is shown once: keep it then."})
+  @Command(
+      name = "issue",
+      description = {"Issue a token for a principal.", "Its secret is shown once: keep it then."})
   static final class IssueToken extends ApiCommand {
-    @Parameters(paramLabel = "PRINCIPAL", description = "who or what will use it, e.g. ci-bot or alice@example.com")
+    @Parameters(
+        paramLabel = "PRINCIPAL",
+        description = "who or what will use it, e.g. ci-bot or alice@example.com")
     String principal;
 
-    @Option(names = "--role", required = true, split = ",", paramLabel = "ROLE",
+    @Option(
+        names = "--role",
+        required = true,
+        split = ",",
+        paramLabel = "ROLE",
         description = "viewer, deployer or admin (repeatable or comma-separated)")
     List<String> roles;
 
-    @Option(names = "--group", split = ",", paramLabel = "GROUP",
-        description = "a group approval policies count, e.g. staff or client (repeatable or comma-separated)")
+    @Option(
+        names = "--group",
+        split = ",",
+        paramLabel = "GROUP",
+        description =
+            "a group approval policies count, e.g. staff or client (repeatable or comma-separated)")
     List<String> groups;
 
     @Option(names = "--description", paramLabel = "TEXT")
@@ -88,18 +111,24 @@ final class TokensCommand extends CommandGroup {
         body.put("expiresInDays", expiresInDays);
       }
       Answer issued = s.api().post(ApiPath.of("v1", "tokens"), body);
-      s.print(issued, token -> {
-        print(token, s.out());
-        s.out().println();
-        s.out().println(JsonText.text(token, "token"));
-        s.err().println("(the token above is shown once: keep it now)");
-      });
+      s.print(
+          issued,
+          token -> {
+            print(token, s.out());
+            s.out().println();
+            s.out().println(JsonText.text(token, "token"));
+            s.err().println("(the token above is shown once: keep it now)");
+          });
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "revoke", description = {"Revoke a token.",
-      "The API's authorizer caches answers per token, so it may keep working for up to 60 s."})
+  @Command(
+      name = "revoke",
+      description = {
+        "Revoke a token.",
+        "The API's authorizer caches answers per token, so it may keep working for up to 60 s."
+      })
   static final class RevokeToken extends ApiCommand {
     @Parameters(paramLabel = "ID")
     String id;
@@ -107,7 +136,12 @@ final class TokensCommand extends CommandGroup {
     @Override
     int run(Session s) {
       Answer revoked = s.api().delete(ApiPath.of("v1", "tokens", id), Map.of());
-      s.print(revoked, body -> s.out().println("revoked token " + id + " (cached authorizations of it expire within 60 s)"));
+      s.print(
+          revoked,
+          body ->
+              s.out()
+                  .println(
+                      "revoked token " + id + " (cached authorizations of it expire within 60 s)"));
       return ExitCode.OK;
     }
   }

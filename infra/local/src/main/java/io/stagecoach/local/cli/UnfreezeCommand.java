@@ -18,10 +18,12 @@ final class UnfreezeCommand extends ApiCommand {
   @Override
   int run(Session s) {
     Answer thawed = s.api().delete(EnvsCommand.path(app, env).child("freeze"), Map.of());
-    s.print(thawed, body -> {
-      s.out().println("unfroze " + app + "/" + env);
-      EnvsCommand.print(body, s.out());
-    });
+    s.print(
+        thawed,
+        body -> {
+          s.out().println("unfroze " + app + "/" + env);
+          EnvsCommand.print(body, s.out());
+        });
     return ExitCode.OK;
   }
 }

@@ -3,7 +3,6 @@ package io.stagecoach.local.dynamodb;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecoach.local.template.CloudTemplate;
 import io.stagecoach.local.template.TemplateException;
-
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -27,8 +26,8 @@ import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
 /**
- * DynamoDB Local in this JVM, its data in one file under the local cloud's directory (so it survives
- * restarts), with the template's tables created if they are not there yet.
+ * DynamoDB Local in this JVM, its data in one file under the local cloud's directory (so it
+ * survives restarts), with the template's tables created if they are not there yet.
  */
 public final class LocalDynamoDbEngine implements AutoCloseable {
 
@@ -49,27 +48,38 @@ public final class LocalDynamoDbEngine implements AutoCloseable {
     try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
-    // -sharedDb: one database file whatever the credentials and region; telemetry off (it costs 1-2 s).
-    DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(new String[] {
-        "-port", Integer.toString(port), "-dbPath", dataDir.toAbsolutePath().toString(), "-sharedDb",
-        "-disableTelemetry"});
+    // -sharedDb: one database file whatever the credentials and region; telemetry off (it costs 1-2
+    // s).
+    DynamoDBProxyServer server =
+        ServerRunner.createServerFromCommandLineArgs(
+            new String[] {
+              "-port",
+              Integer.toString(port),
+              "-dbPath",
+              dataDir.toAbsolutePath().toString(),
+              "-sharedDb",
+              "-disableTelemetry"
+            });
     bindToLoopback(server);
     server.start();
     URI endpoint = URI.create("http://127.0.0.1:" + port);
-    DynamoDbClient client = DynamoDbClient.builder()
-        .endpointOverride(endpoint)
-        .region(Region.of(region))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .build();
+    DynamoDbClient client =
+        DynamoDbClient.builder()
+            .endpointOverride(endpoint)
+            .region(Region.of(region))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .build();
     return new LocalDynamoDbEngine(server, endpoint, client);
   }
 
   /**
    * DynamoDB Local's server listens on every interface ({@code new Server(port)}), with no
-   * authentication: anyone on the network could read the registry or plant an admin token. Its Jetty
-   * connectors are moved to 127.0.0.1 before it starts. DynamoDB Local offers no option for this, hence
-   * the reflection on its one private field; a change of that field's name fails here, loudly.
+   * authentication: anyone on the network could read the registry or plant an admin token. Its
+   * Jetty connectors are moved to 127.0.0.1 before it starts. DynamoDB Local offers no option for
+   * this, hence the reflection on its one private field; a change of that field's name fails here,
+   * loudly.
    */
   static void bindToLoopback(DynamoDBProxyServer proxy) {
     try {
@@ -94,7 +104,10 @@ public final class LocalDynamoDbEngine implements AutoCloseable {
     return client;
   }
 
-  /** Creates every {@code AWS::DynamoDB::Table} of the template that does not exist yet; returns their names. */
+  /**
+   * Creates every {@code AWS::DynamoDB::Table} of the template that does not exist yet; returns
+   * their names.
+   */
   public List<String> createTables(CloudTemplate template) {
     List<String> names = new ArrayList<>();
     for (CloudTemplate.Resource table : template.ofType("AWS::DynamoDB::Table")) {
@@ -108,41 +121,51 @@ public final class LocalDynamoDbEngine implements AutoCloseable {
       }
       JsonNode ttl = template.property(table, "TimeToLiveSpecification");
       if (ttl.path("Enabled").asBoolean(false)) {
-        client.updateTimeToLive(t -> t.tableName(name).timeToLiveSpecification(s -> s
-            .attributeName(ttl.path("AttributeName").asText()).enabled(true)));
+        client.updateTimeToLive(
+            t ->
+                t.tableName(name)
+                    .timeToLiveSpecification(
+                        s -> s.attributeName(ttl.path("AttributeName").asText()).enabled(true)));
       }
     }
     return names;
   }
 
-  static CreateTableRequest createRequest(CloudTemplate template, CloudTemplate.Resource table, String name) {
+  static CreateTableRequest createRequest(
+      CloudTemplate template, CloudTemplate.Resource table, String name) {
     JsonNode keySchema = template.property(table, "KeySchema");
     JsonNode attributes = template.property(table, "AttributeDefinitions");
     if (!keySchema.isArray() || keySchema.isEmpty() || !attributes.isArray()) {
-      throw new TemplateException(table.logicalId() + ": a table needs KeySchema and AttributeDefinitions");
+      throw new TemplateException(
+          table.logicalId() + ": a table needs KeySchema and AttributeDefinitions");
     }
-    CreateTableRequest.Builder request = CreateTableRequest.builder()
-        .tableName(name)
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .keySchema(keys(keySchema))
-        .attributeDefinitions(attributeDefinitions(attributes));
+    CreateTableRequest.Builder request =
+        CreateTableRequest.builder()
+            .tableName(name)
+            .billingMode(BillingMode.PAY_PER_REQUEST)
+            .keySchema(keys(keySchema))
+            .attributeDefinitions(attributeDefinitions(attributes));
     JsonNode gsis = template.property(table, "GlobalSecondaryIndexes");
     if (gsis.isArray() && !gsis.isEmpty()) {
       List<GlobalSecondaryIndex> indexes = new ArrayList<>();
       for (JsonNode gsi : gsis) {
-        Projection.Builder projection = Projection.builder()
-            .projectionType(ProjectionType.fromValue(gsi.path("Projection").path("ProjectionType").asText("ALL")));
+        Projection.Builder projection =
+            Projection.builder()
+                .projectionType(
+                    ProjectionType.fromValue(
+                        gsi.path("Projection").path("ProjectionType").asText("ALL")));
         JsonNode nonKey = gsi.path("Projection").path("NonKeyAttributes");
         if (nonKey.isArray() && !nonKey.isEmpty()) {
           List<String> names = new ArrayList<>();
           nonKey.forEach(n -> names.add(n.asText()));
           projection.nonKeyAttributes(names);
         }
-        indexes.add(GlobalSecondaryIndex.builder()
-            .indexName(gsi.path("IndexName").asText())
-            .keySchema(keys(gsi.path("KeySchema")))
-            .projection(projection.build())
-            .build());
+        indexes.add(
+            GlobalSecondaryIndex.builder()
+                .indexName(gsi.path("IndexName").asText())
+                .keySchema(keys(gsi.path("KeySchema")))
+                .projection(projection.build())
+                .build());
       }
       request.globalSecondaryIndexes(indexes);
     }
@@ -152,7 +175,11 @@ public final class LocalDynamoDbEngine implements AutoCloseable {
   private static List<KeySchemaElement> keys(JsonNode schema) {
     List<KeySchemaElement> keys = new ArrayList<>();
     for (JsonNode k : schema) {
-      keys.add(KeySchemaElement.builder().attributeName(k.path("AttributeName").asText()).keyType(k.path("KeyType").asText()).build());
+      keys.add(
+          KeySchemaElement.builder()
+              .attributeName(k.path("AttributeName").asText())
+              .keyType(k.path("KeyType").asText())
+              .build());
     }
     return keys;
   }
@@ -160,7 +187,11 @@ public final class LocalDynamoDbEngine implements AutoCloseable {
   private static List<AttributeDefinition> attributeDefinitions(JsonNode attributes) {
     List<AttributeDefinition> defs = new ArrayList<>();
     for (JsonNode a : attributes) {
-      defs.add(AttributeDefinition.builder().attributeName(a.path("AttributeName").asText()).attributeType(a.path("AttributeType").asText()).build());
+      defs.add(
+          AttributeDefinition.builder()
+              .attributeName(a.path("AttributeName").asText())
+              .attributeType(a.path("AttributeType").asText())
+              .build());
     }
     return defs;
   }
@@ -174,5 +205,4 @@ public final class LocalDynamoDbEngine implements AutoCloseable {
       throw new IllegalStateException("DynamoDB Local did not stop cleanly", e);
     }
   }
-
 }

@@ -12,23 +12,30 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code cron(minutes hours day-of-month month day-of-week year)}, EventBridge's six-field cron in UTC:
- * lists, ranges, steps, {@code L}, {@code W} and {@code #}; day-of-week counts 1 = SUN to 7 = SAT; one of
- * day-of-month and day-of-week must be {@code ?}.
+ * {@code cron(minutes hours day-of-month month day-of-week year)}, EventBridge's six-field cron in
+ * UTC: lists, ranges, steps, {@code L}, {@code W} and {@code #}; day-of-week counts 1 = SUN to 7 =
+ * SAT; one of day-of-month and day-of-week must be {@code ?}.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html#eb-cron-expressions
  */
 public final class CronSchedule implements Schedule {
 
   private static final int FIRST_YEAR = 1970;
   private static final int LAST_YEAR = 2199;
-  private static final List<String> MONTHS = List.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP",
-      "OCT", "NOV", "DEC");
+  private static final List<String> MONTHS =
+      List.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC");
   private static final List<String> DAYS = List.of("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT");
 
-  /** Day-of-month: a set of days, or {@code L} (last), {@code LW} (last weekday), {@code nW} (weekday nearest n). */
-  private record DayOfMonth(boolean any, boolean[] days, boolean last, boolean lastWeekday, int nearestWeekdayTo) {}
+  /**
+   * Day-of-month: a set of days, or {@code L} (last), {@code LW} (last weekday), {@code nW}
+   * (weekday nearest n).
+   */
+  private record DayOfMonth(
+      boolean any, boolean[] days, boolean last, boolean lastWeekday, int nearestWeekdayTo) {}
 
-  /** Day-of-week: a set of days (1 = SUN), or {@code nL} (last such day of the month), or {@code n#k}. */
+  /**
+   * Day-of-week: a set of days (1 = SUN), or {@code nL} (last such day of the month), or {@code
+   * n#k}.
+   */
   private record DayOfWeekField(boolean any, boolean[] days, int lastOf, int nth, int nthDay) {}
 
   private final String expression;
@@ -40,8 +47,14 @@ public final class CronSchedule implements Schedule {
   private final DayOfWeekField dayOfWeek;
   private final boolean[] years;
 
-  private CronSchedule(String expression, boolean[] minutes, boolean[] hours, DayOfMonth dayOfMonth, boolean[] months,
-      DayOfWeekField dayOfWeek, boolean[] years) {
+  private CronSchedule(
+      String expression,
+      boolean[] minutes,
+      boolean[] hours,
+      DayOfMonth dayOfMonth,
+      boolean[] months,
+      DayOfWeekField dayOfWeek,
+      boolean[] years) {
     this.expression = expression;
     this.minutes = minutes;
     this.hours = hours;
@@ -65,7 +78,9 @@ public final class CronSchedule implements Schedule {
     String body = e.substring("cron(".length(), e.length() - 1).strip();
     String[] f = body.split("\\s+");
     if (f.length != 6) {
-      throw invalid(e, "it needs 6 fields (minutes hours day-of-month month day-of-week year), not " + f.length);
+      throw invalid(
+          e,
+          "it needs 6 fields (minutes hours day-of-month month day-of-week year), not " + f.length);
     }
     boolean domAny = f[2].equals("?");
     boolean dowAny = f[4].equals("?");
@@ -73,18 +88,28 @@ public final class CronSchedule implements Schedule {
       throw invalid(e, "exactly one of day-of-month and day-of-week must be ?");
     }
     try {
-      return new CronSchedule(e, values(f[0], 0, 59, null), values(f[1], 0, 23, null), dayOfMonth(f[2]),
-          values(f[3], 1, 12, MONTHS), dayOfWeek(f[4]), values(f[5], FIRST_YEAR, LAST_YEAR, null));
+      return new CronSchedule(
+          e,
+          values(f[0], 0, 59, null),
+          values(f[1], 0, 23, null),
+          dayOfMonth(f[2]),
+          values(f[3], 1, 12, MONTHS),
+          dayOfWeek(f[4]),
+          values(f[5], FIRST_YEAR, LAST_YEAR, null));
     } catch (IllegalArgumentException ex) {
       throw invalid(e, ex.getMessage());
     }
   }
 
   private static IllegalArgumentException invalid(String e, String why) {
-    return new IllegalArgumentException("Parameter ScheduleExpression is not valid: '" + e + "': " + why);
+    return new IllegalArgumentException(
+        "Parameter ScheduleExpression is not valid: '" + e + "': " + why);
   }
 
-  /** A field of values, ranges and steps: {@code *}, {@code 5}, {@code 1-5}, {@code * /15}, {@code 10-50/10}, lists of those. */
+  /**
+   * A field of values, ranges and steps: {@code *}, {@code 5}, {@code 1-5}, {@code * /15}, {@code
+   * 10-50/10}, lists of those.
+   */
   private static boolean[] values(String field, int min, int max, List<String> names) {
     boolean[] allowed = new boolean[max + 1];
     for (String item : field.split(",", -1)) {
@@ -149,7 +174,8 @@ public final class CronSchedule implements Schedule {
       return new DayOfMonth(false, null, false, true, 0);
     }
     if (f.endsWith("W")) {
-      return new DayOfMonth(false, null, false, false, number(f.substring(0, f.length() - 1), 1, 31, null, f));
+      return new DayOfMonth(
+          false, null, false, false, number(f.substring(0, f.length() - 1), 1, 31, null, f));
     }
     return new DayOfMonth(false, values(f, 1, 31, null), false, false, 0);
   }
@@ -163,7 +189,8 @@ public final class CronSchedule implements Schedule {
       return new DayOfWeekField(false, values("7", 1, 7, DAYS), 0, 0, 0);
     }
     if (f.endsWith("L")) {
-      return new DayOfWeekField(false, null, number(f.substring(0, f.length() - 1), 1, 7, DAYS, f), 0, 0);
+      return new DayOfWeekField(
+          false, null, number(f.substring(0, f.length() - 1), 1, 7, DAYS, f), 0, 0);
     }
     int hash = f.indexOf('#');
     if (hash >= 0) {
@@ -176,7 +203,10 @@ public final class CronSchedule implements Schedule {
 
   @Override
   public Instant nextAfter(Instant after) {
-    LocalDateTime start = LocalDateTime.ofInstant(after, ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
+    LocalDateTime start =
+        LocalDateTime.ofInstant(after, ZoneOffset.UTC)
+            .truncatedTo(ChronoUnit.MINUTES)
+            .plusMinutes(1);
     LocalDate day = start.toLocalDate();
     while (day.getYear() <= LAST_YEAR) {
       if (!years[day.getYear()]) {

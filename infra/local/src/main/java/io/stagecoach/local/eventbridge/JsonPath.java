@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The small JSONPath subset EventBridge targets use in {@code InputPath} and {@code InputPathsMap}: the
- * root {@code $}, {@code .name}, {@code ['name']} and {@code [index]} steps. Anything else is refused when
- * the rule is loaded, not when an event arrives.
+ * The small JSONPath subset EventBridge targets use in {@code InputPath} and {@code InputPathsMap}:
+ * the root {@code $}, {@code .name}, {@code ['name']} and {@code [index]} steps. Anything else is
+ * refused when the rule is loaded, not when an event arrives.
  */
 public record JsonPath(String text, List<Object> steps) {
 
@@ -27,7 +27,8 @@ public record JsonPath(String text, List<Object> steps) {
         }
         String name = text.substring(i + 1, end);
         if (name.isEmpty() || name.equals("*")) {
-          throw new IllegalArgumentException("JSONPath '" + text + "' has an empty or wildcard step");
+          throw new IllegalArgumentException(
+              "JSONPath '" + text + "' has an empty or wildcard step");
         }
         steps.add(name);
         i = end;
@@ -37,17 +38,20 @@ public record JsonPath(String text, List<Object> steps) {
           throw new IllegalArgumentException("JSONPath '" + text + "' has an unclosed [");
         }
         String inside = text.substring(i + 1, close).strip();
-        if (inside.length() >= 2 && (inside.startsWith("'") && inside.endsWith("'")
-            || inside.startsWith("\"") && inside.endsWith("\""))) {
+        if (inside.length() >= 2
+            && (inside.startsWith("'") && inside.endsWith("'")
+                || inside.startsWith("\"") && inside.endsWith("\""))) {
           steps.add(inside.substring(1, inside.length() - 1));
         } else if (!inside.isEmpty() && inside.chars().allMatch(Character::isDigit)) {
           steps.add(Integer.parseInt(inside));
         } else {
-          throw new IllegalArgumentException("JSONPath '" + text + "': [" + inside + "] is not supported locally");
+          throw new IllegalArgumentException(
+              "JSONPath '" + text + "': [" + inside + "] is not supported locally");
         }
         i = close + 1;
       } else {
-        throw new IllegalArgumentException("JSONPath '" + text + "': unexpected '" + c + "' at " + i);
+        throw new IllegalArgumentException(
+            "JSONPath '" + text + "': unexpected '" + c + "' at " + i);
       }
     }
     return new JsonPath(text, List.copyOf(steps));

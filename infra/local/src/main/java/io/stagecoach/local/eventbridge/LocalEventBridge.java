@@ -26,9 +26,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -41,41 +41,62 @@ import java.util.regex.Pattern;
 import software.amazon.event.ruler.Machine;
 
 /**
- * EventBridge for the local cloud: the template's buses and rules, {@code PutEvents} over the AWS JSON
- * 1.1 protocol and in process, asynchronous at-least-once delivery to functions and state machines with
- * each target's retry policy and a dead-letter record, and schedule rules on a clock.
+ * EventBridge for the local cloud: the template's buses and rules, {@code PutEvents} over the AWS
+ * JSON 1.1 protocol and in process, asynchronous at-least-once delivery to functions and state
+ * machines with each target's retry policy and a dead-letter record, and schedule rules on a clock.
  */
 public final class LocalEventBridge implements AutoCloseable {
 
   public static final String DEFAULT_BUS = "default";
+
   /** The dead-letter code of a delivery the local cloud's shutdown cut short. */
   public static final String STOPPED = "LocalCloudStopped";
-  /** PutEvents takes 1 to 10 entries of at most 256 KB together. https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html */
+
+  /**
+   * PutEvents takes 1 to 10 entries of at most 256 KB together.
+   * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html
+   */
   static final int MAX_ENTRIES = 10;
+
   static final int MAX_REQUEST_BYTES = 256 * 1024;
-  /** Rule limits EventBridge applies: 5 targets per rule; retry policy 0-185 attempts, 60 s to 24 h of age. */
+
+  /**
+   * Rule limits EventBridge applies: 5 targets per rule; retry policy 0-185 attempts, 60 s to 24 h
+   * of age.
+   */
   static final int MAX_TARGETS = 5;
+
   static final int DEFAULT_RETRY_ATTEMPTS = 185;
   static final Duration DEFAULT_MAX_EVENT_AGE = Duration.ofHours(24);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   private static final String JSON_1_1 = "application/x-amz-json-1.1";
   private static final DateTimeFormatter EVENT_TIME = DateTimeFormatter.ISO_INSTANT;
-  private static final Pattern FUNCTION_ARN = Pattern.compile("(arn:aws[a-z-]*:lambda:[^:]+:[^:]+:function:[^:]+)(:[^:]+)?");
-  private static final Pattern STATE_MACHINE_ARN = Pattern.compile("arn:aws[a-z-]*:states:[^:]+:[^:]+:stateMachine:[^:]+");
+  private static final Pattern FUNCTION_ARN =
+      Pattern.compile("(arn:aws[a-z-]*:lambda:[^:]+:[^:]+:function:[^:]+)(:[^:]+)?");
+  private static final Pattern STATE_MACHINE_ARN =
+      Pattern.compile("arn:aws[a-z-]*:states:[^:]+:[^:]+:stateMachine:[^:]+");
+
   /** Detail keeps numbers as sent (300.0 stays 300.0), as EventBridge hands them on. */
-  private static final ObjectMapper EXACT = new ObjectMapper()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+  private static final ObjectMapper EXACT =
+      new ObjectMapper()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
   /**
    * How delivery behaves.
    *
    * @param retryBackoffBase the first retry's delay; each next one doubles (up to 5 minutes)
-   * @param maxRetriesCap at most this many retries whatever a target's policy says (tests keep it small)
+   * @param maxRetriesCap at most this many retries whatever a target's policy says (tests keep it
+   *     small)
    * @param deadLetterFile where dead letters are appended as JSON lines, or null for memory only
-   * @param duplicateAndShuffle test only: deliver every event twice, in random order, as EventBridge may
+   * @param duplicateAndShuffle test only: deliver every event twice, in random order, as
+   *     EventBridge may
    */
-  public record Options(Duration retryBackoffBase, int maxRetriesCap, Path deadLetterFile, boolean duplicateAndShuffle) {
+  public record Options(
+      Duration retryBackoffBase,
+      int maxRetriesCap,
+      Path deadLetterFile,
+      boolean duplicateAndShuffle) {
 
     public static Options defaults() {
       return new Options(Duration.ofSeconds(1), DEFAULT_RETRY_ATTEMPTS, null, false);
@@ -98,12 +119,29 @@ public final class LocalEventBridge implements AutoCloseable {
     }
   }
 
-  enum TargetKind { FUNCTION, STATE_MACHINE, UNSUPPORTED }
+  enum TargetKind {
+    FUNCTION,
+    STATE_MACHINE,
+    UNSUPPORTED
+  }
 
-  record Target(String id, String arn, TargetKind kind, String deliverTo, TargetInput input, int maxRetries,
-      Duration maxEventAge, String deadLetterQueueArn) {}
+  record Target(
+      String id,
+      String arn,
+      TargetKind kind,
+      String deliverTo,
+      TargetInput input,
+      int maxRetries,
+      Duration maxEventAge,
+      String deadLetterQueueArn) {}
 
-  record Rule(String name, String arn, String bus, EventPattern pattern, Schedule schedule, boolean enabled,
+  record Rule(
+      String name,
+      String arn,
+      String bus,
+      EventPattern pattern,
+      Schedule schedule,
+      boolean enabled,
       List<Target> targets) {
 
     TargetInput.Rule identity() {
@@ -120,26 +158,33 @@ public final class LocalEventBridge implements AutoCloseable {
   private final Options options;
   private final Map<String, String> busArns = new LinkedHashMap<>();
   private final List<Rule> rules = new ArrayList<>();
+
   /**
-   * One Event Ruler machine per bus holding every enabled rule's pattern, as EventBridge matches: the
-   * cost of matching an event does not grow with the number of rules.
+   * One Event Ruler machine per bus holding every enabled rule's pattern, as EventBridge matches:
+   * the cost of matching an event does not grow with the number of rules.
    */
   private final Map<String, Machine> machines = new LinkedHashMap<>();
+
   private final Map<String, Map<String, Rule>> rulesByBus = new LinkedHashMap<>();
   private final List<String> unsupportedTargets = new ArrayList<>();
   private final Map<String, Instant> nextFire = new ConcurrentHashMap<>();
   private final List<DeadLetter> deadLetters = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger pending = new AtomicInteger();
-  private final ScheduledExecutorService delivery = Executors.newScheduledThreadPool(4, r -> {
-    Thread t = new Thread(r, "stagecoach-events-delivery");
-    t.setDaemon(true);
-    return t;
-  });
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "stagecoach-events-scheduler");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService delivery =
+      Executors.newScheduledThreadPool(
+          4,
+          r -> {
+            Thread t = new Thread(r, "stagecoach-events-delivery");
+            t.setDaemon(true);
+            return t;
+          });
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "stagecoach-events-scheduler");
+            t.setDaemon(true);
+            return t;
+          });
 
   public LocalEventBridge(CloudTemplate template, Targets targets, Clock clock, Options options) {
     this.region = template.region();
@@ -156,16 +201,28 @@ public final class LocalEventBridge implements AutoCloseable {
     Instant now = clock.instant();
     for (CloudTemplate.Resource r : template.ofType("AWS::Events::Rule")) {
       Rule rule = rule(template, r, busNamesById, now);
-      if (rulesByBus.computeIfAbsent(rule.bus(), b -> new LinkedHashMap<>()).putIfAbsent(rule.name(), rule) != null) {
-        throw new TemplateException("rule " + rule.name() + " (" + r.logicalId() + "): another rule on bus "
-            + rule.bus() + " has the same name");
+      if (rulesByBus
+              .computeIfAbsent(rule.bus(), b -> new LinkedHashMap<>())
+              .putIfAbsent(rule.name(), rule)
+          != null) {
+        throw new TemplateException(
+            "rule "
+                + rule.name()
+                + " ("
+                + r.logicalId()
+                + "): another rule on bus "
+                + rule.bus()
+                + " has the same name");
       }
       rules.add(rule);
       if (rule.enabled() && rule.pattern() != null) {
         try {
-          machines.computeIfAbsent(rule.bus(), b -> Machine.builder().build()).addRule(rule.name(), rule.pattern().text());
+          machines
+              .computeIfAbsent(rule.bus(), b -> Machine.builder().build())
+              .addRule(rule.name(), rule.pattern().text());
         } catch (IOException e) {
-          throw new TemplateException("rule " + rule.name() + " (" + r.logicalId() + "): " + e.getMessage());
+          throw new TemplateException(
+              "rule " + rule.name() + " (" + r.logicalId() + "): " + e.getMessage());
         }
       }
       if (rule.schedule() != null) {
@@ -179,18 +236,31 @@ public final class LocalEventBridge implements AutoCloseable {
 
   // ------------------------------------------------------------ template
 
-  private Rule rule(CloudTemplate template, CloudTemplate.Resource r, Map<String, String> busNamesById, Instant now) {
+  private Rule rule(
+      CloudTemplate template,
+      CloudTemplate.Resource r,
+      Map<String, String> busNamesById,
+      Instant now) {
     String name = template.text(r, "Name", r.logicalId());
     String where = "rule " + name + " (" + r.logicalId() + ")";
     String bus = busOf(template, r, busNamesById, where);
-    String arn = "arn:aws:events:" + region + ":" + CloudTemplate.LOCAL_ACCOUNT + ":rule/"
-        + (bus.equals(DEFAULT_BUS) ? "" : bus + "/") + name;
+    String arn =
+        "arn:aws:events:"
+            + region
+            + ":"
+            + CloudTemplate.LOCAL_ACCOUNT
+            + ":rule/"
+            + (bus.equals(DEFAULT_BUS) ? "" : bus + "/")
+            + name;
 
     EventPattern pattern = null;
     JsonNode patternNode = template.property(r, "EventPattern");
     if (!patternNode.isMissingNode() && !patternNode.isNull()) {
       try {
-        pattern = patternNode.isTextual() ? EventPattern.compile(patternNode.asText()) : EventPattern.compile(patternNode);
+        pattern =
+            patternNode.isTextual()
+                ? EventPattern.compile(patternNode.asText())
+                : EventPattern.compile(patternNode);
       } catch (InvalidEventPatternException e) {
         throw new TemplateException(where + ": " + e.getMessage());
       }
@@ -207,24 +277,29 @@ public final class LocalEventBridge implements AutoCloseable {
         schedule = rate.anchoredAt(now);
       }
       if (!bus.equals(DEFAULT_BUS)) {
-        throw new TemplateException(where + ": ScheduleExpression is supported only on the default event bus");
+        throw new TemplateException(
+            where + ": ScheduleExpression is supported only on the default event bus");
       }
     }
     if (pattern == null && schedule == null) {
       throw new TemplateException(where + ": a rule needs an EventPattern or a ScheduleExpression");
     }
     String state = template.text(r, "State", "ENABLED");
-    boolean enabled = switch (state) {
-      case "ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" -> true;
-      case "DISABLED" -> false;
-      default -> throw new TemplateException(where + ": State " + state + " is not ENABLED or DISABLED");
-    };
+    boolean enabled =
+        switch (state) {
+          case "ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" -> true;
+          case "DISABLED" -> false;
+          default ->
+              throw new TemplateException(
+                  where + ": State " + state + " is not ENABLED or DISABLED");
+        };
 
     List<Target> list = new ArrayList<>();
     JsonNode rawTargets = r.properties().path("Targets");
     JsonNode resolvedTargets = template.property(r, "Targets");
     if (resolvedTargets.size() > MAX_TARGETS) {
-      throw new TemplateException(where + ": " + resolvedTargets.size() + " targets; a rule has at most " + MAX_TARGETS);
+      throw new TemplateException(
+          where + ": " + resolvedTargets.size() + " targets; a rule has at most " + MAX_TARGETS);
     }
     for (int i = 0; i < resolvedTargets.size(); i++) {
       Target target = target(template, rawTargets.path(i), resolvedTargets.get(i), where);
@@ -236,7 +311,11 @@ public final class LocalEventBridge implements AutoCloseable {
     return new Rule(name, arn, bus, pattern, schedule, enabled, List.copyOf(list));
   }
 
-  private String busOf(CloudTemplate template, CloudTemplate.Resource r, Map<String, String> busNamesById, String where) {
+  private String busOf(
+      CloudTemplate template,
+      CloudTemplate.Resource r,
+      Map<String, String> busNamesById,
+      String where) {
     JsonNode raw = r.properties().path("EventBusName");
     if (raw.isMissingNode() || raw.isNull()) {
       return DEFAULT_BUS;
@@ -263,9 +342,12 @@ public final class LocalEventBridge implements AutoCloseable {
     TargetKind kind = TargetKind.UNSUPPORTED;
     String deliverTo = arn;
     Optional<String> function = template.functionReferencedBy(raw.path("Arn"));
-    Optional<CloudTemplate.Resource> stateMachine = CloudTemplate.referencedIds(raw.path("Arn")).stream()
-        .map(template::resource).flatMap(Optional::stream)
-        .filter(res -> res.type().equals("AWS::StepFunctions::StateMachine")).findFirst();
+    Optional<CloudTemplate.Resource> stateMachine =
+        CloudTemplate.referencedIds(raw.path("Arn")).stream()
+            .map(template::resource)
+            .flatMap(Optional::stream)
+            .filter(res -> res.type().equals("AWS::StepFunctions::StateMachine"))
+            .findFirst();
     Matcher functionArn = FUNCTION_ARN.matcher(arn);
     if (function.isPresent()) {
       kind = TargetKind.FUNCTION;
@@ -281,14 +363,19 @@ public final class LocalEventBridge implements AutoCloseable {
       kind = TargetKind.STATE_MACHINE;
     }
 
-    int inputs = (t.has("Input") ? 1 : 0) + (t.has("InputPath") ? 1 : 0) + (t.has("InputTransformer") ? 1 : 0);
+    int inputs =
+        (t.has("Input") ? 1 : 0)
+            + (t.has("InputPath") ? 1 : 0)
+            + (t.has("InputTransformer") ? 1 : 0);
     if (inputs > 1) {
-      throw new TemplateException(targetWhere + ": only one of Input, InputPath and InputTransformer may be set");
+      throw new TemplateException(
+          targetWhere + ": only one of Input, InputPath and InputTransformer may be set");
     }
     TargetInput input;
     try {
       if (t.has("Input")) {
-        String json = t.get("Input").isTextual() ? t.get("Input").asText() : t.get("Input").toString();
+        String json =
+            t.get("Input").isTextual() ? t.get("Input").asText() : t.get("Input").toString();
         EXACT.readTree(json);
         input = new TargetInput.Constant(json);
       } else if (t.has("InputPath")) {
@@ -307,7 +394,8 @@ public final class LocalEventBridge implements AutoCloseable {
         input = new TargetInput.WholeEvent();
       }
     } catch (JsonProcessingException e) {
-      throw new TemplateException(targetWhere + ": Input is not valid JSON: " + e.getOriginalMessage());
+      throw new TemplateException(
+          targetWhere + ": Input is not valid JSON: " + e.getOriginalMessage());
     } catch (IllegalArgumentException e) {
       throw new TemplateException(targetWhere + ": " + e.getMessage());
     }
@@ -316,10 +404,12 @@ public final class LocalEventBridge implements AutoCloseable {
     int attempts = retry.path("MaximumRetryAttempts").asInt(DEFAULT_RETRY_ATTEMPTS);
     long age = retry.path("MaximumEventAgeInSeconds").asLong(DEFAULT_MAX_EVENT_AGE.toSeconds());
     if (attempts < 0 || attempts > DEFAULT_RETRY_ATTEMPTS) {
-      throw new TemplateException(targetWhere + ": MaximumRetryAttempts must be 0-185, not " + attempts);
+      throw new TemplateException(
+          targetWhere + ": MaximumRetryAttempts must be 0-185, not " + attempts);
     }
     if (age < 60 || age > DEFAULT_MAX_EVENT_AGE.toSeconds()) {
-      throw new TemplateException(targetWhere + ": MaximumEventAgeInSeconds must be 60-86400, not " + age);
+      throw new TemplateException(
+          targetWhere + ": MaximumEventAgeInSeconds must be 60-86400, not " + age);
     }
     String dlq = t.path("DeadLetterConfig").path("Arn").asText("");
     return new Target(id, arn, kind, deliverTo, input, attempts, Duration.ofSeconds(age), dlq);
@@ -335,30 +425,38 @@ public final class LocalEventBridge implements AutoCloseable {
       return DEFAULT_BUS;
     }
     int slash = nameOrArn.indexOf(":event-bus/");
-    return nameOrArn.startsWith("arn:") && slash >= 0 ? nameOrArn.substring(slash + ":event-bus/".length()) : nameOrArn;
+    return nameOrArn.startsWith("arn:") && slash >= 0
+        ? nameOrArn.substring(slash + ":event-bus/".length())
+        : nameOrArn;
   }
 
   // ------------------------------------------------------------ PutEvents
 
   /**
-   * {@code PutEvents} for other local services (Step Functions' {@code events:putEvents}). Entries that
-   * fail validation get an error in their slot; the others are put.
+   * {@code PutEvents} for other local services (Step Functions' {@code events:putEvents}). Entries
+   * that fail validation get an error in their slot; the others are put.
    *
-   * @throws PutEventsRejectedException when the request as a whole is invalid (no entries, more than 10,
-   *     over 256 KB): the API's ValidationException
+   * @throws PutEventsRejectedException when the request as a whole is invalid (no entries, more
+   *     than 10, over 256 KB): the API's ValidationException
    */
   public PutEventsResult putEvents(List<PutEventsEntry> entries) {
     if (entries == null || entries.isEmpty() || entries.size() > MAX_ENTRIES) {
-      throw new PutEventsRejectedException("1 validation error detected: Value at 'entries' failed to satisfy"
-          + " constraint: Member must have length between 1 and " + MAX_ENTRIES);
+      throw new PutEventsRejectedException(
+          "1 validation error detected: Value at 'entries' failed to satisfy"
+              + " constraint: Member must have length between 1 and "
+              + MAX_ENTRIES);
     }
     long size = 0;
     for (PutEventsEntry e : entries) {
       size += entrySize(e);
     }
     if (size > MAX_REQUEST_BYTES) {
-      throw new PutEventsRejectedException("Total size of the entries in the request is over the limit ("
-          + size + " bytes; at most " + MAX_REQUEST_BYTES + ")");
+      throw new PutEventsRejectedException(
+          "Total size of the entries in the request is over the limit ("
+              + size
+              + " bytes; at most "
+              + MAX_REQUEST_BYTES
+              + ")");
     }
     List<PutEventsResult.Entry> results = new ArrayList<>();
     int failed = 0;
@@ -372,7 +470,10 @@ public final class LocalEventBridge implements AutoCloseable {
     return new PutEventsResult(failed, results);
   }
 
-  /** How EventBridge counts an entry's size. https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html */
+  /**
+   * How EventBridge counts an entry's size.
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
+   */
   private static long entrySize(PutEventsEntry e) {
     long size = e.time() != null ? 14 : 0;
     size += utf8(e.source()) + utf8(e.detailType()) + utf8(e.detail());
@@ -388,13 +489,19 @@ public final class LocalEventBridge implements AutoCloseable {
 
   private PutEventsResult.Entry put(PutEventsEntry e) {
     if (e.source() == null || e.source().isEmpty()) {
-      return rejected("InvalidArgument", "Parameter Source is not valid. Reason: Source is a required argument.");
+      return rejected(
+          "InvalidArgument",
+          "Parameter Source is not valid. Reason: Source is a required argument.");
     }
     if (e.detailType() == null || e.detailType().isEmpty()) {
-      return rejected("InvalidArgument", "Parameter DetailType is not valid. Reason: DetailType is a required argument.");
+      return rejected(
+          "InvalidArgument",
+          "Parameter DetailType is not valid. Reason: DetailType is a required argument.");
     }
     if (e.detail() == null || e.detail().isEmpty()) {
-      return rejected("InvalidArgument", "Parameter Detail is not valid. Reason: Detail is a required argument.");
+      return rejected(
+          "InvalidArgument",
+          "Parameter Detail is not valid. Reason: Detail is a required argument.");
     }
     JsonNode detail;
     try {
@@ -408,14 +515,22 @@ public final class LocalEventBridge implements AutoCloseable {
     String bus = busName(e.eventBusName());
     if (!busArns.containsKey(bus)) {
       // EventBridge has been seen to accept events for a bus that does not exist and drop them
-      // (https://github.com/aws/aws-sdk/issues/186); locally a misnamed bus is a per-entry error, with
+      // (https://github.com/aws/aws-sdk/issues/186); locally a misnamed bus is a per-entry error,
+      // with
       // InvalidArgument from the documented per-entry codes, so the mistake shows in tests.
       // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html
       return rejected("InvalidArgument", "Event bus " + bus + " does not exist.");
     }
     Instant now = clock.instant();
     String id = UUID.randomUUID().toString();
-    ObjectNode event = envelope(id, e.detailType(), e.source(), e.time() == null ? now : e.time(), e.resources(), detail);
+    ObjectNode event =
+        envelope(
+            id,
+            e.detailType(),
+            e.source(),
+            e.time() == null ? now : e.time(),
+            e.resources(),
+            detail);
     publish(bus, new Envelope(id, event, event.toString(), now));
     return new PutEventsResult.Entry(id, null, null);
   }
@@ -424,7 +539,12 @@ public final class LocalEventBridge implements AutoCloseable {
     return new PutEventsResult.Entry(null, code, message);
   }
 
-  private ObjectNode envelope(String id, String detailType, String source, Instant time, List<String> resources,
+  private ObjectNode envelope(
+      String id,
+      String detailType,
+      String source,
+      Instant time,
+      List<String> resources,
       JsonNode detail) {
     ObjectNode event = EXACT.createObjectNode();
     event.put("version", "0");
@@ -451,7 +571,8 @@ public final class LocalEventBridge implements AutoCloseable {
       matched = machine.rulesForJSONEvent(event.text());
     } catch (Exception e) {
       // The envelope is built here from a validated detail object: Event Ruler cannot refuse it.
-      throw new IllegalStateException("Event Ruler refused an event the bus built: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Event Ruler refused an event the bus built: " + e.getMessage(), e);
     }
     for (String name : matched) {
       dispatch(rulesByBus.get(bus).get(name), event);
@@ -460,18 +581,28 @@ public final class LocalEventBridge implements AutoCloseable {
 
   // ------------------------------------------------------------ the wire protocol
 
-  /** {@code AWSEvents.PutEvents} over the AWS JSON 1.1 protocol, as the SDK's EventBridgeClient sends it. */
+  /**
+   * {@code AWSEvents.PutEvents} over the AWS JSON 1.1 protocol, as the SDK's EventBridgeClient
+   * sends it.
+   */
   public RawResponse handle(RawRequest request) {
     String target = request.header("X-Amz-Target");
     if (!"POST".equals(request.method())) {
       return error(400, "UnknownOperationException", "EventBridge takes POST requests");
     }
     if (target == null || !target.startsWith("AWSEvents.")) {
-      return error(400, "UnknownOperationException", "No X-Amz-Target header naming an EventBridge operation");
+      return error(
+          400,
+          "UnknownOperationException",
+          "No X-Amz-Target header naming an EventBridge operation");
     }
     if (!target.equals("AWSEvents.PutEvents")) {
-      return error(400, "UnknownOperationException", "Operation " + target.substring("AWSEvents.".length())
-          + " is not supported by the local cloud");
+      return error(
+          400,
+          "UnknownOperationException",
+          "Operation "
+              + target.substring("AWSEvents.".length())
+              + " is not supported by the local cloud");
     }
     JsonNode body;
     try {
@@ -484,7 +615,9 @@ public final class LocalEventBridge implements AutoCloseable {
     }
     JsonNode entries = body.path("Entries");
     if (!entries.isArray()) {
-      return error(400, "ValidationException",
+      return error(
+          400,
+          "ValidationException",
           "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
     }
     List<PutEventsEntry> list = new ArrayList<>();
@@ -500,8 +633,14 @@ public final class LocalEventBridge implements AutoCloseable {
       } catch (RuntimeException ex) {
         return error(400, "ValidationException", "Time is not a timestamp: " + e.path("Time"));
       }
-      list.add(new PutEventsEntry(text(e, "Source"), text(e, "DetailType"), text(e, "Detail"),
-          text(e, "EventBusName"), resources, time));
+      list.add(
+          new PutEventsEntry(
+              text(e, "Source"),
+              text(e, "DetailType"),
+              text(e, "Detail"),
+              text(e, "EventBusName"),
+              resources,
+              time));
     }
     PutEventsResult result;
     try {
@@ -581,21 +720,32 @@ public final class LocalEventBridge implements AutoCloseable {
   }
 
   /**
-   * Fires a rule now, as its schedule would: a {@code Scheduled Event} to each of its targets. Any rule
-   * can be fired this way (an operator's explicit request), enabled or not, scheduled or not.
+   * Fires a rule now, as its schedule would: a {@code Scheduled Event} to each of its targets. Any
+   * rule can be fired this way (an operator's explicit request), enabled or not, scheduled or not.
    *
    * @return the event's id
    * @throws IllegalArgumentException if there is no such rule
    */
   public String fireNow(String ruleName) {
-    return fire(rules.stream().filter(r -> r.name().equals(ruleName) || (r.bus() + "/" + r.name()).equals(ruleName))
-        .findFirst().orElseThrow(() -> new IllegalArgumentException("Rule " + ruleName + " does not exist.")));
+    return fire(
+        rules.stream()
+            .filter(r -> r.name().equals(ruleName) || (r.bus() + "/" + r.name()).equals(ruleName))
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalArgumentException("Rule " + ruleName + " does not exist.")));
   }
 
   private String fire(Rule rule) {
     Instant now = clock.instant();
     String id = UUID.randomUUID().toString();
-    ObjectNode event = envelope(id, "Scheduled Event", "aws.events", now, List.of(rule.arn()), EXACT.createObjectNode());
+    ObjectNode event =
+        envelope(
+            id,
+            "Scheduled Event",
+            "aws.events",
+            now,
+            List.of(rule.arn()),
+            EXACT.createObjectNode());
     dispatch(rule, new Envelope(id, event, event.toString(), now));
     return id;
   }
@@ -608,7 +758,10 @@ public final class LocalEventBridge implements AutoCloseable {
     return List.copyOf(busArns.keySet());
   }
 
-  /** Targets the local cloud cannot deliver to (neither a function nor a state machine): rule/target -> ARN. */
+  /**
+   * Targets the local cloud cannot deliver to (neither a function nor a state machine): rule/target
+   * -> ARN.
+   */
   public List<String> unsupportedTargets() {
     return List.copyOf(unsupportedTargets);
   }
@@ -622,15 +775,20 @@ public final class LocalEventBridge implements AutoCloseable {
       }
       if (options.duplicateAndShuffle()) {
         // At least once and out of order: two copies, each after a random short delay.
-        schedule(rule, target, event, 1, Duration.ofMillis(ThreadLocalRandom.current().nextInt(50)));
-        schedule(rule, target, event, 1, Duration.ofMillis(ThreadLocalRandom.current().nextInt(50)));
+        schedule(
+            rule, target, event, 1, Duration.ofMillis(ThreadLocalRandom.current().nextInt(50)));
+        schedule(
+            rule, target, event, 1, Duration.ofMillis(ThreadLocalRandom.current().nextInt(50)));
       } else {
         schedule(rule, target, event, 1, Duration.ZERO);
       }
     }
   }
 
-  /** A delivery waiting for its turn (or its retry); what close() records if the local cloud stops first. */
+  /**
+   * A delivery waiting for its turn (or its retry); what close() records if the local cloud stops
+   * first.
+   */
   private record Scheduled(Rule rule, Target target, Envelope event, int attempt) {}
 
   private final Set<Scheduled> scheduled = ConcurrentHashMap.newKeySet();
@@ -638,17 +796,26 @@ public final class LocalEventBridge implements AutoCloseable {
 
   private void schedule(Rule rule, Target target, Envelope event, int attempt, Duration delay) {
     if (closing) {
-      deadLetter(rule, target, event, attempt - 1, STOPPED, "the local cloud stopped before this delivery");
+      deadLetter(
+          rule,
+          target,
+          event,
+          attempt - 1,
+          STOPPED,
+          "the local cloud stopped before this delivery");
       return;
     }
     pending.incrementAndGet();
     Scheduled entry = new Scheduled(rule, target, event, attempt);
     scheduled.add(entry);
     try {
-      delivery.schedule(() -> {
-        scheduled.remove(entry);
-        attempt(rule, target, event, attempt);
-      }, delay.toMillis(), TimeUnit.MILLISECONDS);
+      delivery.schedule(
+          () -> {
+            scheduled.remove(entry);
+            attempt(rule, target, event, attempt);
+          },
+          delay.toMillis(),
+          TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       scheduled.remove(entry);
       pending.decrementAndGet();
@@ -667,14 +834,26 @@ public final class LocalEventBridge implements AutoCloseable {
       Duration age = Duration.between(event.ingested(), clock.instant());
       Duration backoff = backoff(attempt);
       if (closing) {
-        deadLetter(rule, target, event, attempt, STOPPED, "the local cloud stopped during delivery: " + failure[1]);
+        deadLetter(
+            rule,
+            target,
+            event,
+            attempt,
+            STOPPED,
+            "the local cloud stopped during delivery: " + failure[1]);
       } else if (attempt - 1 >= retries || age.plus(backoff).compareTo(target.maxEventAge()) > 0) {
         deadLetter(rule, target, event, attempt, failure[0], failure[1]);
       } else {
         schedule(rule, target, event, attempt + 1, backoff);
       }
     } catch (RuntimeException e) {
-      deadLetter(rule, target, event, attempt, e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
+      deadLetter(
+          rule,
+          target,
+          event,
+          attempt,
+          e.getClass().getSimpleName(),
+          String.valueOf(e.getMessage()));
     } finally {
       pending.decrementAndGet();
     }
@@ -684,8 +863,11 @@ public final class LocalEventBridge implements AutoCloseable {
   private String[] deliver(Target target, String input) {
     try {
       if (target.kind() == TargetKind.FUNCTION) {
-        Invocation result = targets.invokeFunction(target.deliverTo(), input.getBytes(StandardCharsets.UTF_8));
-        return result.functionError() ? new String[] {result.errorType(), result.errorMessage()} : null;
+        Invocation result =
+            targets.invokeFunction(target.deliverTo(), input.getBytes(StandardCharsets.UTF_8));
+        return result.functionError()
+            ? new String[] {result.errorType(), result.errorMessage()}
+            : null;
       }
       targets.startExecution(target.deliverTo(), input);
       return null;
@@ -701,12 +883,35 @@ public final class LocalEventBridge implements AutoCloseable {
     return delay.compareTo(cap) > 0 ? cap : delay;
   }
 
-  private void deadLetter(Rule rule, Target target, Envelope event, int attempts, String code, String message) {
-    DeadLetter letter = new DeadLetter(clock.instant(), event.id(), rule.name(), rule.arn(), target.id(),
-        target.arn(), target.deadLetterQueueArn(), attempts, code, message, event.text());
+  private void deadLetter(
+      Rule rule, Target target, Envelope event, int attempts, String code, String message) {
+    DeadLetter letter =
+        new DeadLetter(
+            clock.instant(),
+            event.id(),
+            rule.name(),
+            rule.arn(),
+            target.id(),
+            target.arn(),
+            target.deadLetterQueueArn(),
+            attempts,
+            code,
+            message,
+            event.text());
     deadLetters.add(letter);
-    System.err.println("stagecoach: EventBridge gave up on event " + event.id() + " for " + rule.name() + "/"
-        + target.id() + " after " + attempts + " attempt(s): " + code + ": " + message);
+    System.err.println(
+        "stagecoach: EventBridge gave up on event "
+            + event.id()
+            + " for "
+            + rule.name()
+            + "/"
+            + target.id()
+            + " after "
+            + attempts
+            + " attempt(s): "
+            + code
+            + ": "
+            + message);
     if (options.deadLetterFile() != null) {
       appendLine(options.deadLetterFile(), letter);
     }
@@ -726,10 +931,15 @@ public final class LocalEventBridge implements AutoCloseable {
     line.put("errorMessage", letter.errorMessage());
     try {
       line.set("event", EXACT.readTree(letter.event()));
-      Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+      Files.writeString(
+          file,
+          line + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
     } catch (IOException e) {
-      System.err.println("stagecoach: cannot append to the dead-letter file " + file + ": " + e.getMessage());
+      System.err.println(
+          "stagecoach: cannot append to the dead-letter file " + file + ": " + e.getMessage());
     }
   }
 
@@ -775,7 +985,12 @@ public final class LocalEventBridge implements AutoCloseable {
     }
     delivery.shutdownNow();
     for (Scheduled left : scheduled) {
-      deadLetter(left.rule(), left.target(), left.event(), left.attempt() - 1, STOPPED,
+      deadLetter(
+          left.rule(),
+          left.target(),
+          left.event(),
+          left.attempt() - 1,
+          STOPPED,
           "the local cloud stopped before this delivery");
     }
     scheduled.clear();

@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
  */
 public sealed interface Schedule permits Schedule.Rate, CronSchedule {
 
-  /** The first time strictly after {@code after} at which the rule fires, or null if it never will again. */
+  /**
+   * The first time strictly after {@code after} at which the rule fires, or null if it never will
+   * again.
+   */
   Instant nextAfter(Instant after);
 
   String expression();
@@ -31,13 +34,15 @@ public sealed interface Schedule permits Schedule.Rate, CronSchedule {
     if (e.startsWith("cron(") && e.endsWith(")")) {
       return CronSchedule.parse(e);
     }
-    throw new IllegalArgumentException("Parameter ScheduleExpression is not valid: '" + expression
-        + "' is neither rate(...) nor cron(...)");
+    throw new IllegalArgumentException(
+        "Parameter ScheduleExpression is not valid: '"
+            + expression
+            + "' is neither rate(...) nor cron(...)");
   }
 
   /**
-   * {@code rate(value unit)}: a positive whole number, the unit singular for 1 and plural otherwise.
-   * EventBridge counts from when the rule was created; locally, from {@code anchor}.
+   * {@code rate(value unit)}: a positive whole number, the unit singular for 1 and plural
+   * otherwise. EventBridge counts from when the rule was created; locally, from {@code anchor}.
    */
   record Rate(String expression, Duration period, Instant anchor) implements Schedule {
 
@@ -46,32 +51,42 @@ public sealed interface Schedule permits Schedule.Rate, CronSchedule {
     static Rate parse(String e) {
       Matcher m = RATE.matcher(e);
       if (!m.matches()) {
-        throw new IllegalArgumentException("Parameter ScheduleExpression is not valid: '" + e
-            + "' must be rate(value unit) with a whole number and minute(s), hour(s) or day(s)");
+        throw new IllegalArgumentException(
+            "Parameter ScheduleExpression is not valid: '"
+                + e
+                + "' must be rate(value unit) with a whole number and minute(s), hour(s) or day(s)");
       }
       long value;
       try {
         value = Long.parseLong(m.group(1));
       } catch (NumberFormatException ex) {
-        throw new IllegalArgumentException("Parameter ScheduleExpression is not valid: '" + e + "' value is too large");
+        throw new IllegalArgumentException(
+            "Parameter ScheduleExpression is not valid: '" + e + "' value is too large");
       }
       if (value <= 0) {
-        throw new IllegalArgumentException("Parameter ScheduleExpression is not valid: '" + e
-            + "' value must be positive");
+        throw new IllegalArgumentException(
+            "Parameter ScheduleExpression is not valid: '" + e + "' value must be positive");
       }
       String unit = m.group(2);
       String singular = unit.endsWith("s") ? unit.substring(0, unit.length() - 1) : unit;
       if (value == 1 && !unit.equals(singular) || value > 1 && unit.equals(singular)) {
-        throw new IllegalArgumentException("Parameter ScheduleExpression is not valid: '" + e + "' must use "
-            + (value == 1 ? "the singular unit for 1" : "a plural unit for values above 1"));
+        throw new IllegalArgumentException(
+            "Parameter ScheduleExpression is not valid: '"
+                + e
+                + "' must use "
+                + (value == 1 ? "the singular unit for 1" : "a plural unit for values above 1"));
       }
-      Duration unitLength = switch (singular.toLowerCase(Locale.ROOT)) {
-        case "minute" -> Duration.ofMinutes(1);
-        case "hour" -> Duration.ofHours(1);
-        case "day" -> Duration.ofDays(1);
-        default -> throw new IllegalArgumentException("Parameter ScheduleExpression is not valid: '" + e
-            + "' unit must be minute(s), hour(s) or day(s)");
-      };
+      Duration unitLength =
+          switch (singular.toLowerCase(Locale.ROOT)) {
+            case "minute" -> Duration.ofMinutes(1);
+            case "hour" -> Duration.ofHours(1);
+            case "day" -> Duration.ofDays(1);
+            default ->
+                throw new IllegalArgumentException(
+                    "Parameter ScheduleExpression is not valid: '"
+                        + e
+                        + "' unit must be minute(s), hour(s) or day(s)");
+          };
       return new Rate(e, unitLength.multipliedBy(value), Instant.EPOCH);
     }
 

@@ -10,13 +10,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a target receives for a matched event: the whole event, a constant {@code Input}, the part at
- * {@code InputPath}, or an {@code InputTransformer}'s template filled from the event.
+ * What a target receives for a matched event: the whole event, a constant {@code Input}, the part
+ * at {@code InputPath}, or an {@code InputTransformer}'s template filled from the event.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
  */
 public sealed interface TargetInput {
 
-  /** What the target gets for this event, as text (JSON unless a transformer's template makes plain text). */
+  /**
+   * What the target gets for this event, as text (JSON unless a transformer's template makes plain
+   * text).
+   */
   String render(JsonNode event, String eventText, Rule rule);
 
   /** The rule a target belongs to, for the predefined {@code aws.events.*} variables. */
@@ -48,26 +51,32 @@ public sealed interface TargetInput {
   }
 
   /**
-   * {@code InputTransformer}: {@code <name>} placeholders in the template take the values of the paths
-   * map or the predefined variables. Inside a JSON string a value goes in as text (escaped); elsewhere it
-   * goes in as JSON (a string value keeps its quotes). A path the event does not have gives {@code null}
-   * (or nothing inside a string).
+   * {@code InputTransformer}: {@code <name>} placeholders in the template take the values of the
+   * paths map or the predefined variables. Inside a JSON string a value goes in as text (escaped);
+   * elsewhere it goes in as JSON (a string value keeps its quotes). A path the event does not have
+   * gives {@code null} (or nothing inside a string).
    */
   record Transformer(Map<String, JsonPath> paths, String template) implements TargetInput {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("<([A-Za-z0-9_.\\-]+)>");
+
     /** EventBridge's limit on the paths map. */
     static final int MAX_VARIABLES = 100;
 
     public Transformer {
       paths = Map.copyOf(new LinkedHashMap<>(paths));
       if (paths.size() > MAX_VARIABLES) {
-        throw new IllegalArgumentException("InputPathsMap has " + paths.size() + " variables; at most "
-            + MAX_VARIABLES + " are allowed");
+        throw new IllegalArgumentException(
+            "InputPathsMap has "
+                + paths.size()
+                + " variables; at most "
+                + MAX_VARIABLES
+                + " are allowed");
       }
       for (String name : paths.keySet()) {
         if (name.startsWith("aws.events.")) {
-          throw new IllegalArgumentException("InputPathsMap variable " + name + " uses the reserved aws.events prefix");
+          throw new IllegalArgumentException(
+              "InputPathsMap variable " + name + " uses the reserved aws.events prefix");
         }
       }
     }

@@ -7,9 +7,9 @@ public interface Targets {
 
   /**
    * Invokes a function; a function error is a failed delivery. In AWS, EventBridge invokes
-   * asynchronously and Lambda's own retries (two, then the function's on-failure destination) handle a
-   * function error; locally the target's retry policy and dead letter cover both, so one record shows
-   * every event that never got through.
+   * asynchronously and Lambda's own retries (two, then the function's on-failure destination)
+   * handle a function error; locally the target's retry policy and dead letter cover both, so one
+   * record shows every event that never got through.
    */
   Invocation invokeFunction(String functionArn, byte[] payload);
 

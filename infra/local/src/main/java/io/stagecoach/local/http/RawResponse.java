@@ -12,13 +12,15 @@ public record RawResponse(int status, List<Map.Entry<String, String>> headers, b
   }
 
   public static RawResponse text(int status, String contentType, String body) {
-    return new RawResponse(status, List.of(Map.entry("Content-Type", contentType)),
+    return new RawResponse(
+        status,
+        List.of(Map.entry("Content-Type", contentType)),
         body.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
-   * An answer in one of the AWS JSON protocols ({@code contentType} application/x-amz-json-1.0 or 1.1), with a
-   * request id and, for an error, {@code x-amzn-ErrorType}.
+   * An answer in one of the AWS JSON protocols ({@code contentType} application/x-amz-json-1.0 or
+   * 1.1), with a request id and, for an error, {@code x-amzn-ErrorType}.
    */
   public static RawResponse awsJson(int status, String contentType, String body, String errorType) {
     List<Map.Entry<String, String>> headers = new java.util.ArrayList<>();

@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,29 +19,36 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
- * A small HTTP/1.1 server on loopback. It exists because the JDK's server rewrites header-name casing,
- * and API Gateway hands the function the names as the client sent them: the local cloud needs the raw
- * request. One thread per connection; keep-alive, {@code Content-Length} and chunked bodies,
- * {@code Expect: 100-continue}.
+ * A small HTTP/1.1 server on loopback. It exists because the JDK's server rewrites header-name
+ * casing, and API Gateway hands the function the names as the client sent them: the local cloud
+ * needs the raw request. One thread per connection; keep-alive, {@code Content-Length} and chunked
+ * bodies, {@code Expect: 100-continue}.
  */
 public final class WireServer implements AutoCloseable {
 
   /** API Gateway's own payload limit (10 MB); larger requests are refused before reading. */
   public static final int MAX_BODY = 10 * 1024 * 1024;
+
   private static final int MAX_HEADER_BYTES = 64 * 1024;
 
   private final ServerSocket socket;
+
   /**
-   * One platform thread per connection: measured faster than virtual threads here, where every request
-   * blocks on loopback sockets twice more (the function's DynamoDB calls) on a machine with few cores.
+   * One platform thread per connection: measured faster than virtual threads here, where every
+   * request blocks on loopback sockets twice more (the function's DynamoDB calls) on a machine with
+   * few cores.
    */
-  private final ExecutorService connections = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "stagecoach-http");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService connections =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "stagecoach-http");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final Function<RawRequest, RawResponse> handler;
   private volatile boolean open = true;
+
   /** Open connections, closed with the server so that no keep-alive connection outlives it. */
   private final java.util.Set<Socket> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -93,7 +99,11 @@ public final class WireServer implements AutoCloseable {
         try {
           parsed = read(in, out, source);
         } catch (BadRequest e) {
-          write(out, RawResponse.text(e.status, "application/json", "{\"message\":\"" + e.getMessage() + "\"}"), false);
+          write(
+              out,
+              RawResponse.text(
+                  e.status, "application/json", "{\"message\":\"" + e.getMessage() + "\"}"),
+              false);
           return;
         }
         if (parsed == null) {
@@ -104,7 +114,8 @@ public final class WireServer implements AutoCloseable {
           response = handler.apply(parsed.request);
         } catch (RuntimeException e) {
           e.printStackTrace();
-          response = RawResponse.text(500, "application/json", "{\"message\":\"Internal server error\"}");
+          response =
+              RawResponse.text(500, "application/json", "{\"message\":\"Internal server error\"}");
         }
         write(out, response, parsed.keepAlive);
         if (!parsed.keepAlive) {
@@ -125,7 +136,8 @@ public final class WireServer implements AutoCloseable {
     }
   }
 
-  private static Parsed read(InputStream in, OutputStream out, String source) throws IOException, BadRequest {
+  private static Parsed read(InputStream in, OutputStream out, String source)
+      throws IOException, BadRequest {
     String requestLine = line(in, true);
     if (requestLine == null) {
       return null;
@@ -180,7 +192,7 @@ public final class WireServer implements AutoCloseable {
           }
         }
         case "expect" -> expectContinue = value.equalsIgnoreCase("100-continue");
-        default -> { }
+        default -> {}
       }
     }
     if (chunked && contentLength >= 0) {
@@ -242,7 +254,8 @@ public final class WireServer implements AutoCloseable {
   }
 
   /** A CRLF- (or LF-) terminated line in ISO-8859-1, or null at end of stream. */
-  private static String line(InputStream in, boolean skipLeadingEmpty) throws IOException, BadRequest {
+  private static String line(InputStream in, boolean skipLeadingEmpty)
+      throws IOException, BadRequest {
     StringBuilder sb = new StringBuilder();
     while (true) {
       int c = in.read();
@@ -266,9 +279,14 @@ public final class WireServer implements AutoCloseable {
     }
   }
 
-  private static void write(OutputStream out, RawResponse response, boolean keepAlive) throws IOException {
-    StringBuilder head = new StringBuilder("HTTP/1.1 ").append(response.status()).append(' ')
-        .append(reason(response.status())).append("\r\n");
+  private static void write(OutputStream out, RawResponse response, boolean keepAlive)
+      throws IOException {
+    StringBuilder head =
+        new StringBuilder("HTTP/1.1 ")
+            .append(response.status())
+            .append(' ')
+            .append(reason(response.status()))
+            .append("\r\n");
     boolean hasLength = false;
     for (Map.Entry<String, String> h : response.headers()) {
       if (h.getKey().equalsIgnoreCase("Content-Length")) {
@@ -277,7 +295,10 @@ public final class WireServer implements AutoCloseable {
       if (h.getKey().equalsIgnoreCase("Connection")) {
         continue;
       }
-      head.append(h.getKey()).append(": ").append(h.getValue().replaceAll("[\r\n]", " ")).append("\r\n");
+      head.append(h.getKey())
+          .append(": ")
+          .append(h.getValue().replaceAll("[\r\n]", " "))
+          .append("\r\n");
     }
     if (!hasLength) {
       head.append("Content-Length: ").append(response.body().length).append("\r\n");

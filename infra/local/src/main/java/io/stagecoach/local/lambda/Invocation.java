@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
  * The outcome of one invocation, as Lambda reports it: the JSON the handler returned, or a function
  * error with Lambda's error payload ({@code errorMessage}, {@code errorType}).
  */
-public record Invocation(byte[] payload, boolean functionError, String errorType, String errorMessage) {
+public record Invocation(
+    byte[] payload, boolean functionError, String errorType, String errorMessage) {
 
   static Invocation success(byte[] payload) {
     return new Invocation(payload, false, null, null);
@@ -18,8 +19,10 @@ public record Invocation(byte[] payload, boolean functionError, String errorType
 
   /** What Lambda's Invoke answers for a function that does not exist. */
   public static Invocation notFound(String message) {
-    String payload = "{\"errorType\":\"ResourceNotFoundException\",\"errorMessage\":\""
-        + message.replace("\"", "'") + "\"}";
+    String payload =
+        "{\"errorType\":\"ResourceNotFoundException\",\"errorMessage\":\""
+            + message.replace("\"", "'")
+            + "\"}";
     return error("ResourceNotFoundException", message, payload.getBytes(StandardCharsets.UTF_8));
   }
 

@@ -10,12 +10,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Lambda's Invoke API (REST-JSON, {@code POST /2015-03-31/functions/{name}/invocations}): what a function's
- * SDK {@code LambdaClient} calls when it asks another function for an answer ({@code RequestResponse}) or hands
- * it work ({@code Event}). A function error is answered the way Lambda answers it: status 200, the error
- * payload, and {@code X-Amz-Function-Error: Unhandled}
- * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html). An {@code Event} invocation is answered 202
- * at once and run on another thread, once, without Lambda's retries: its error is logged.
+ * Lambda's Invoke API (REST-JSON, {@code POST /2015-03-31/functions/{name}/invocations}): what a
+ * function's SDK {@code LambdaClient} calls when it asks another function for an answer ({@code
+ * RequestResponse}) or hands it work ({@code Event}). A function error is answered the way Lambda
+ * answers it: status 200, the error payload, and {@code X-Amz-Function-Error: Unhandled}
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html). An {@code Event} invocation is
+ * answered 202 at once and run on another thread, once, without Lambda's retries: its error is
+ * logged.
  */
 public final class LambdaInvokeApi {
 
@@ -38,28 +39,45 @@ public final class LambdaInvokeApi {
     if (!"POST".equals(request.method())) {
       return error(405, "InvalidRequestContentException", "Invoke takes POST");
     }
-    String name = URLDecoder.decode(path.substring(PREFIX.length(), path.length() - SUFFIX.length()), StandardCharsets.UTF_8);
-    String invocationType = Optional.ofNullable(request.header("X-Amz-Invocation-Type")).orElse("RequestResponse");
+    String name =
+        URLDecoder.decode(
+            path.substring(PREFIX.length(), path.length() - SUFFIX.length()),
+            StandardCharsets.UTF_8);
+    String invocationType =
+        Optional.ofNullable(request.header("X-Amz-Invocation-Type")).orElse("RequestResponse");
     if (!invocationType.equals("RequestResponse") && !invocationType.equals("Event")) {
-      return error(400, "InvalidParameterValueException",
+      return error(
+          400,
+          "InvalidParameterValueException",
           "the local cloud invokes with RequestResponse or Event, not " + invocationType);
     }
     Optional<LocalFunction> fn = functions.byArn(name);
     if (fn.isEmpty()) {
       return error(404, "ResourceNotFoundException", "Function not found: " + name);
     }
-    byte[] payload = request.body() == null || request.body().length == 0
-        ? "{}".getBytes(StandardCharsets.UTF_8) : request.body();
+    byte[] payload =
+        request.body() == null || request.body().length == 0
+            ? "{}".getBytes(StandardCharsets.UTF_8)
+            : request.body();
     if (invocationType.equals("Event")) {
       LocalFunction function = fn.get();
-      Thread.ofVirtual().name("stagecoach-async-" + function.logicalId()).start(() -> {
-        Invocation result = function.invoke(payload);
-        if (result.functionError()) {
-          System.err.println("stagecoach: asynchronous invocation of " + function.logicalId() + " failed: "
-              + result.errorType() + ": " + result.errorMessage());
-        }
-      });
-      return new RawResponse(202, List.of(Map.entry("Content-Type", "application/json")), new byte[0]);
+      Thread.ofVirtual()
+          .name("stagecoach-async-" + function.logicalId())
+          .start(
+              () -> {
+                Invocation result = function.invoke(payload);
+                if (result.functionError()) {
+                  System.err.println(
+                      "stagecoach: asynchronous invocation of "
+                          + function.logicalId()
+                          + " failed: "
+                          + result.errorType()
+                          + ": "
+                          + result.errorMessage());
+                }
+              });
+      return new RawResponse(
+          202, List.of(Map.entry("Content-Type", "application/json")), new byte[0]);
     }
     Invocation result = fn.get().invoke(payload);
     List<Map.Entry<String, String>> headers = new ArrayList<>();
@@ -78,9 +96,13 @@ public final class LambdaInvokeApi {
   }
 
   private static RawResponse error(int status, String type, String message) {
-    String body = "{\"Type\":\"User\",\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "'") + "\"}";
-    return new RawResponse(status, List.of(
-        Map.entry("Content-Type", "application/json"),
-        Map.entry("x-amzn-ErrorType", type)), body.getBytes(StandardCharsets.UTF_8));
+    String body =
+        "{\"Type\":\"User\",\"message\":\""
+            + message.replace("\\", "\\\\").replace("\"", "'")
+            + "\"}";
+    return new RawResponse(
+        status,
+        List.of(Map.entry("Content-Type", "application/json"), Map.entry("x-amzn-ErrorType", type)),
+        body.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -16,23 +16,29 @@ final class LocalContext implements Context {
   private final long deadlineMillis;
   private final LambdaLogger logger;
 
-  LocalContext(String requestId, String functionName, String functionArn, int memoryMb, long deadlineMillis) {
+  LocalContext(
+      String requestId,
+      String functionName,
+      String functionArn,
+      int memoryMb,
+      long deadlineMillis) {
     this.requestId = requestId;
     this.functionName = functionName;
     this.functionArn = functionArn;
     this.memoryMb = memoryMb;
     this.deadlineMillis = deadlineMillis;
-    this.logger = new LambdaLogger() {
-      @Override
-      public void log(String message) {
-        System.err.println("[" + functionName + " " + requestId + "] " + message);
-      }
+    this.logger =
+        new LambdaLogger() {
+          @Override
+          public void log(String message) {
+            System.err.println("[" + functionName + " " + requestId + "] " + message);
+          }
 
-      @Override
-      public void log(byte[] message) {
-        log(new String(message, StandardCharsets.UTF_8));
-      }
-    };
+          @Override
+          public void log(byte[] message) {
+            log(new String(message, StandardCharsets.UTF_8));
+          }
+        };
   }
 
   @Override

@@ -25,19 +25,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One Lambda function of the template, run in this JVM. The handler class is loaded from the classpath
- * by its {@code Handler}; input and output go through the same serialization the Lambda Java runtime
- * uses (aws-lambda-java-serialization), so a handler sees exactly the objects it would see in Lambda.
- * The function's timeout is enforced.
+ * One Lambda function of the template, run in this JVM. The handler class is loaded from the
+ * classpath by its {@code Handler}; input and output go through the same serialization the Lambda
+ * Java runtime uses (aws-lambda-java-serialization), so a handler sees exactly the objects it would
+ * see in Lambda. The function's timeout is enforced.
  */
 public final class LocalFunction {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final ExecutorService INVOKERS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "stagecoach-lambda");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService INVOKERS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "stagecoach-lambda");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final String logicalId;
   private final String name;
@@ -48,9 +50,16 @@ public final class LocalFunction {
   private final Map<String, String> environment;
   private volatile Instance instance;
 
-  private record Instance(Object handler, PojoSerializer<Object> input, PojoSerializer<Object> output) {}
+  private record Instance(
+      Object handler, PojoSerializer<Object> input, PojoSerializer<Object> output) {}
 
-  public LocalFunction(String logicalId, String name, String arn, String handlerSpec, Duration timeout, int memoryMb,
+  public LocalFunction(
+      String logicalId,
+      String name,
+      String arn,
+      String handlerSpec,
+      Duration timeout,
+      int memoryMb,
       Map<String, String> environment) {
     this.logicalId = logicalId;
     this.name = name;
@@ -98,26 +107,40 @@ public final class LocalFunction {
 
   @SuppressWarnings("unchecked")
   private Instance load() {
-    String className = handlerSpec.contains("::") ? handlerSpec.substring(0, handlerSpec.indexOf("::")) : handlerSpec;
+    String className =
+        handlerSpec.contains("::")
+            ? handlerSpec.substring(0, handlerSpec.indexOf("::"))
+            : handlerSpec;
     Class<?> type;
     try {
       type = Class.forName(className, true, LocalFunction.class.getClassLoader());
     } catch (ClassNotFoundException e) {
-      throw new IllegalStateException("function " + logicalId + ": handler class " + className + " is not on the classpath", e);
+      throw new IllegalStateException(
+          "function " + logicalId + ": handler class " + className + " is not on the classpath", e);
     }
     Object handler = construct(type);
     if (handler instanceof RequestStreamHandler) {
       return new Instance(handler, null, null);
     }
     if (!(handler instanceof RequestHandler<?, ?>)) {
-      throw new IllegalStateException("function " + logicalId + ": " + className
-          + " implements neither RequestHandler nor RequestStreamHandler");
+      throw new IllegalStateException(
+          "function "
+              + logicalId
+              + ": "
+              + className
+              + " implements neither RequestHandler nor RequestStreamHandler");
     }
     Type[] io = requestHandlerTypes(type);
-    return new Instance(handler, (PojoSerializer<Object>) serializerFor(io[0]), (PojoSerializer<Object>) serializerFor(io[1]));
+    return new Instance(
+        handler,
+        (PojoSerializer<Object>) serializerFor(io[0]),
+        (PojoSerializer<Object>) serializerFor(io[1]));
   }
 
-  /** The settings constructor (the function's environment) when the handler has one, else the no-argument one. */
+  /**
+   * The settings constructor (the function's environment) when the handler has one, else the
+   * no-argument one.
+   */
   private Object construct(Class<?> type) {
     try {
       try {
@@ -127,9 +150,12 @@ public final class LocalFunction {
         return type.getConstructor().newInstance();
       }
     } catch (InvocationTargetException e) {
-      throw new IllegalStateException("function " + logicalId + ": the handler's constructor failed: " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          "function " + logicalId + ": the handler's constructor failed: " + e.getCause(),
+          e.getCause());
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("function " + logicalId + ": cannot construct " + type.getName(), e);
+      throw new IllegalStateException(
+          "function " + logicalId + ": cannot construct " + type.getName(), e);
     }
   }
 
@@ -155,12 +181,16 @@ public final class LocalFunction {
   public Invocation invoke(byte[] payload) {
     String requestId = UUID.randomUUID().toString();
     long deadline = System.currentTimeMillis() + timeout.toMillis();
-    Future<Invocation> run = INVOKERS.submit(() -> run(payload, new LocalContext(requestId, name, arn, memoryMb, deadline)));
+    Future<Invocation> run =
+        INVOKERS.submit(
+            () -> run(payload, new LocalContext(requestId, name, arn, memoryMb, deadline)));
     try {
       return run.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       run.cancel(true);
-      String message = String.format("%s Task timed out after %.2f seconds", requestId, timeout.toMillis() / 1000.0);
+      String message =
+          String.format(
+              "%s Task timed out after %.2f seconds", requestId, timeout.toMillis() / 1000.0);
       return error("Sandbox.Timedout", message);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -213,13 +243,17 @@ public final class LocalFunction {
     for (StackTraceElement e : t.getStackTrace()) {
       trace.add(e.toString());
     }
-    return Invocation.error(t.getClass().getName(), t.getMessage(), payload.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return Invocation.error(
+        t.getClass().getName(),
+        t.getMessage(),
+        payload.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private static Invocation error(String type, String message) {
     ObjectNode payload = MAPPER.createObjectNode();
     payload.put("errorMessage", message);
     payload.put("errorType", type);
-    return Invocation.error(type, message, payload.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return Invocation.error(
+        type, message, payload.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

@@ -8,14 +8,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Every {@code AWS::Lambda::Function} of the template, by logical id, with its resolved environment. */
+/**
+ * Every {@code AWS::Lambda::Function} of the template, by logical id, with its resolved
+ * environment.
+ */
 public final class LocalFunctions {
 
   private final Map<String, LocalFunction> byLogicalId = new LinkedHashMap<>();
 
   /**
-   * @param localEnvironment what the local cloud adds to each function's own environment: region, local
-   *     credentials and the endpoints of the local services.
+   * @param localEnvironment what the local cloud adds to each function's own environment: region,
+   *     local credentials and the endpoints of the local services.
    */
   public LocalFunctions(CloudTemplate template, Map<String, String> localEnvironment) {
     for (CloudTemplate.Resource fn : template.ofType("AWS::Lambda::Function")) {
@@ -25,8 +28,12 @@ public final class LocalFunctions {
       }
       String runtime = template.text(fn, "Runtime", "");
       if (!runtime.startsWith("java")) {
-        throw new TemplateException("function " + fn.logicalId() + " runs " + (runtime.isEmpty() ? "a container image" : runtime)
-            + "; the local cloud runs Java functions only");
+        throw new TemplateException(
+            "function "
+                + fn.logicalId()
+                + " runs "
+                + (runtime.isEmpty() ? "a container image" : runtime)
+                + "; the local cloud runs Java functions only");
       }
       Map<String, String> env = new LinkedHashMap<>(localEnvironment);
       JsonNode vars = template.property(fn, "Environment").path("Variables");
@@ -37,15 +44,23 @@ public final class LocalFunctions {
       env.put("AWS_LAMBDA_FUNCTION_NAME", name);
       env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memory));
       env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-      byLogicalId.put(fn.logicalId(), new LocalFunction(fn.logicalId(), name, template.functionArn(fn.logicalId()),
-          handler, Duration.ofSeconds(timeout), memory, env));
+      byLogicalId.put(
+          fn.logicalId(),
+          new LocalFunction(
+              fn.logicalId(),
+              name,
+              template.functionArn(fn.logicalId()),
+              handler,
+              Duration.ofSeconds(timeout),
+              memory,
+              env));
     }
   }
 
   /**
    * The function an ARN names ({@code arn:aws:lambda:region:account:function:NAME[:qualifier]}); a
-   * version or alias qualifier is dropped, as the local cloud runs one copy of each function. A bare
-   * function name is accepted too, as Lambda's own API accepts it.
+   * version or alias qualifier is dropped, as the local cloud runs one copy of each function. A
+   * bare function name is accepted too, as Lambda's own API accepts it.
    */
   public Optional<LocalFunction> byArn(String arnOrName) {
     String name = arnOrName;

@@ -28,20 +28,23 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Secrets Manager's {@code GetSecretValue} (AWS JSON 1.1, {@code X-Amz-Target: secretsmanager.GetSecretValue})
- * over a local secret store: one owner-only file per secret under the data directory's {@code secrets/},
- * named by the secret's URL-encoded name. Values are set through the local cloud's admin route, never from the
- * template; the template's {@code AWS::SecretsManager::Secret} names are known so that a secret nobody set
- * yet is reported as such. Values are never logged and never part of an error.
- * See https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
+ * Secrets Manager's {@code GetSecretValue} (AWS JSON 1.1, {@code X-Amz-Target:
+ * secretsmanager.GetSecretValue}) over a local secret store: one owner-only file per secret under
+ * the data directory's {@code secrets/}, named by the secret's URL-encoded name. Values are set
+ * through the local cloud's admin route, never from the template; the template's {@code
+ * AWS::SecretsManager::Secret} names are known so that a secret nobody set yet is reported as such.
+ * Values are never logged and never part of an error. See
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
  */
 public final class LocalSecretsManager {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String JSON_1_1 = "application/x-amz-json-1.1";
   private static final String TARGET_PREFIX = "secretsmanager.";
+
   /** Secret names: 1-512 of letters, digits and {@code /_+=.@-} (the API's own rule). */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
+
   /** The largest value Secrets Manager stores. */
   public static final int MAX_VALUE_BYTES = 65_536;
 
@@ -63,7 +66,8 @@ public final class LocalSecretsManager {
   }
 
   public static boolean isValidName(String name) {
-    // "." and ".." are names the API allows, but here they would be the store's own directory or its parent.
+    // "." and ".." are names the API allows, but here they would be the store's own directory or
+    // its parent.
     return name != null && NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
   }
 
@@ -79,7 +83,9 @@ public final class LocalSecretsManager {
       Path fresh = dir.resolve(file.getFileName() + ".new");
       Files.deleteIfExists(fresh);
       try {
-        Files.createFile(fresh, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            fresh,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException e) {
         Files.createFile(fresh);
       }
@@ -103,8 +109,11 @@ public final class LocalSecretsManager {
     Set<String> all = new TreeSet<>(declared);
     if (Files.isDirectory(dir)) {
       try (Stream<Path> files = Files.list(dir)) {
-        files.map(f -> f.getFileName().toString()).filter(n -> !n.endsWith(".new"))
-            .map(n -> URLDecoder.decode(n, StandardCharsets.UTF_8)).forEach(all::add);
+        files
+            .map(f -> f.getFileName().toString())
+            .filter(n -> !n.endsWith(".new"))
+            .map(n -> URLDecoder.decode(n, StandardCharsets.UTF_8))
+            .forEach(all::add);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -117,11 +126,18 @@ public final class LocalSecretsManager {
   public RawResponse handle(RawRequest request) {
     String target = request.header("X-Amz-Target");
     if (!"POST".equals(request.method()) || target == null || !target.startsWith(TARGET_PREFIX)) {
-      return error(400, "UnknownOperationException", "Secrets Manager takes POST requests with an X-Amz-Target");
+      return error(
+          400,
+          "UnknownOperationException",
+          "Secrets Manager takes POST requests with an X-Amz-Target");
     }
     if (!target.equals(TARGET_PREFIX + "GetSecretValue")) {
-      return error(400, "UnknownOperationException", "Operation " + target.substring(TARGET_PREFIX.length())
-          + " is not supported by the local cloud; set secrets with PUT /_stagecoach/secrets/{name}");
+      return error(
+          400,
+          "UnknownOperationException",
+          "Operation "
+              + target.substring(TARGET_PREFIX.length())
+              + " is not supported by the local cloud; set secrets with PUT /_stagecoach/secrets/{name}");
     }
     JsonNode body;
     try {
@@ -130,20 +146,30 @@ public final class LocalSecretsManager {
       return error(400, "InvalidRequestException", "The request body is not JSON");
     }
     String secretId = body == null ? "" : body.path("SecretId").asText("");
-    if (body != null && (body.has("VersionId") || body.has("VersionStage"))
+    if (body != null
+        && (body.has("VersionId") || body.has("VersionStage"))
         && !"AWSCURRENT".equals(body.path("VersionStage").asText("AWSCURRENT"))) {
-      return error(400, "ResourceNotFoundException", "The local secret store keeps the current version only");
+      return error(
+          400,
+          "ResourceNotFoundException",
+          "The local secret store keeps the current version only");
     }
     Optional<String> name = nameOf(secretId);
     if (name.isEmpty()) {
-      return error(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+      return error(
+          400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
     }
     Path file = file(name.get());
     if (!Files.isRegularFile(file)) {
-      return error(400, "ResourceNotFoundException", declared.contains(name.get())
-          ? "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT (set it with"
-              + " PUT /_stagecoach/secrets/" + name.get() + ")"
-          : "Secrets Manager can't find the specified secret.");
+      return error(
+          400,
+          "ResourceNotFoundException",
+          declared.contains(name.get())
+              ? "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT (set it with"
+                  + " PUT /_stagecoach/secrets/"
+                  + name.get()
+                  + ")"
+              : "Secrets Manager can't find the specified secret.");
     }
     try {
       String value = Files.readString(file, StandardCharsets.UTF_8);
@@ -151,19 +177,26 @@ public final class LocalSecretsManager {
       ObjectNode answer = MAPPER.createObjectNode();
       answer.put("ARN", arn(name.get()));
       answer.put("Name", name.get());
-      answer.put("VersionId", UUID.nameUUIDFromBytes((name.get() + "@" + modified).getBytes(StandardCharsets.UTF_8)).toString());
+      answer.put(
+          "VersionId",
+          UUID.nameUUIDFromBytes((name.get() + "@" + modified).getBytes(StandardCharsets.UTF_8))
+              .toString());
       answer.put("SecretString", value);
       answer.putArray("VersionStages").add("AWSCURRENT");
       answer.put("CreatedDate", modified / 1000.0);
       return json(200, answer.toString(), null);
     } catch (AccessDeniedException e) {
-      return error(400, "AccessDeniedException", "The local secret store could not read the secret");
+      return error(
+          400, "AccessDeniedException", "The local secret store could not read the secret");
     } catch (IOException e) {
       return error(500, "InternalServiceError", "The local secret store could not read the secret");
     }
   }
 
-  /** The name a {@code SecretId} stands for: the name itself, or an ARN of this store (with its suffix). */
+  /**
+   * The name a {@code SecretId} stands for: the name itself, or an ARN of this store (with its
+   * suffix).
+   */
   private Optional<String> nameOf(String secretId) {
     if (isValidName(secretId)) {
       return Optional.of(secretId);
@@ -184,8 +217,15 @@ public final class LocalSecretsManager {
   /** What AWS would call it: the name, a hyphen and six characters (here derived from the name). */
   public String arn(String name) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
-      return "arn:aws:secretsmanager:" + region + ":" + account + ":secret:" + name + "-"
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+      return "arn:aws:secretsmanager:"
+          + region
+          + ":"
+          + account
+          + ":secret:"
+          + name
+          + "-"
           + HexFormat.of().formatHex(hash).substring(0, 6);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);

@@ -16,12 +16,13 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * Executions and state machines in a DynamoDB table of their own (created if missing), one item per
- * record holding its JSON document: the local cloud keeps them in DynamoDB Local on disk, so a pending
- * approval survives {@code serve} being killed.
+ * record holding its JSON document: the local cloud keeps them in DynamoDB Local on disk, so a
+ * pending approval survives {@code serve} being killed.
  *
- * <p>Histories live in a second table, {@code <table>-history}, keyed by execution ARN and the id of
- * the first event of a chunk: each checkpoint adds one chunk with the events since the one before (more
- * when they would pass DynamoDB's 400 KB item limit), so no item grows with the execution's length.
+ * <p>Histories live in a second table, {@code <table>-history}, keyed by execution ARN and the id
+ * of the first event of a chunk: each checkpoint adds one chunk with the events since the one
+ * before (more when they would pass DynamoDB's 400 KB item limit), so no item grows with the
+ * execution's length.
  */
 public final class DynamoDbExecutionStore implements ExecutionStore {
 
@@ -30,6 +31,7 @@ public final class DynamoDbExecutionStore implements ExecutionStore {
   private static final String DOC = "doc";
 
   private static final String FIRST = "first";
+
   /** Characters of events per history item: at most 3 bytes each in UTF-8, well inside 400 KB. */
   private static final int CHUNK_CHARS = 100_000;
 
@@ -49,17 +51,30 @@ public final class DynamoDbExecutionStore implements ExecutionStore {
     try {
       client.describeTable(b -> b.tableName(name));
     } catch (ResourceNotFoundException e) {
-      List<AttributeDefinition> attributes = new ArrayList<>(List.of(
-          AttributeDefinition.builder().attributeName(KEY).attributeType(ScalarAttributeType.S).build()));
-      List<KeySchemaElement> keys = new ArrayList<>(List.of(
-          KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build()));
+      List<AttributeDefinition> attributes =
+          new ArrayList<>(
+              List.of(
+                  AttributeDefinition.builder()
+                      .attributeName(KEY)
+                      .attributeType(ScalarAttributeType.S)
+                      .build()));
+      List<KeySchemaElement> keys =
+          new ArrayList<>(
+              List.of(KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build()));
       if (chunks) {
-        attributes.add(AttributeDefinition.builder().attributeName(FIRST).attributeType(ScalarAttributeType.N)
-            .build());
+        attributes.add(
+            AttributeDefinition.builder()
+                .attributeName(FIRST)
+                .attributeType(ScalarAttributeType.N)
+                .build());
         keys.add(KeySchemaElement.builder().attributeName(FIRST).keyType(KeyType.RANGE).build());
       }
-      client.createTable(b -> b.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
-          .attributeDefinitions(attributes).keySchema(keys));
+      client.createTable(
+          b ->
+              b.tableName(name)
+                  .billingMode(BillingMode.PAY_PER_REQUEST)
+                  .attributeDefinitions(attributes)
+                  .keySchema(keys));
       client.waiter().waitUntilTableExists(b -> b.tableName(name));
     }
   }
@@ -71,7 +86,8 @@ public final class DynamoDbExecutionStore implements ExecutionStore {
 
   @Override
   public void deleteStateMachine(String arn) {
-    client.deleteItem(b -> b.tableName(table).key(Map.of(KEY, AttributeValue.fromS("stateMachine#" + arn))));
+    client.deleteItem(
+        b -> b.tableName(table).key(Map.of(KEY, AttributeValue.fromS("stateMachine#" + arn))));
   }
 
   @Override
@@ -98,7 +114,8 @@ public final class DynamoDbExecutionStore implements ExecutionStore {
     int chars = 0;
     for (int i = 0; i < events.size(); i++) {
       // An event's own size, roughly: its details dominate.
-      int size = 200 + (events.get(i).details() == null ? 0 : events.get(i).details().toString().length());
+      int size =
+          200 + (events.get(i).details() == null ? 0 : events.get(i).details().toString().length());
       if (i > from && chars + size > CHUNK_CHARS) {
         putChunk(executionArn, events.subList(from, i));
         from = i;
@@ -112,9 +129,17 @@ public final class DynamoDbExecutionStore implements ExecutionStore {
   }
 
   private void putChunk(String executionArn, List<Run.HistoryEvent> events) {
-    client.putItem(b -> b.tableName(historyTable).item(Map.of(KEY, AttributeValue.fromS(executionArn),
-        FIRST, AttributeValue.fromN(Long.toString(events.get(0).id())),
-        DOC, AttributeValue.fromS(Documents.write(events)))));
+    client.putItem(
+        b ->
+            b.tableName(historyTable)
+                .item(
+                    Map.of(
+                        KEY,
+                        AttributeValue.fromS(executionArn),
+                        FIRST,
+                        AttributeValue.fromN(Long.toString(events.get(0).id())),
+                        DOC,
+                        AttributeValue.fromS(Documents.write(events)))));
   }
 
   @Override
@@ -143,13 +168,15 @@ public final class DynamoDbExecutionStore implements ExecutionStore {
     for (Map<String, AttributeValue> item : chunks(executionArn, false)) {
       try {
         for (Run.HistoryEvent event : Documents.readHistory(item.get(DOC).s())) {
-          // A chunk rewritten after a failed write may overlap the one after it: each id once, in order.
+          // A chunk rewritten after a failed write may overlap the one after it: each id once, in
+          // order.
           if (event.id() == out.size() + 1L) {
             out.add(event);
           }
         }
       } catch (JsonProcessingException e) {
-        throw new IllegalStateException("unreadable history of " + executionArn + " in " + historyTable, e);
+        throw new IllegalStateException(
+            "unreadable history of " + executionArn + " in " + historyTable, e);
       }
     }
     return out;
@@ -157,38 +184,63 @@ public final class DynamoDbExecutionStore implements ExecutionStore {
 
   @Override
   public void deleteExecution(String executionArn) {
-    // The history first: if this stops half-way, the record that remains is dropped again at the next
+    // The history first: if this stops half-way, the record that remains is dropped again at the
+    // next
     // load, whereas chunks left without their record would stay in the table for good.
     for (Map<String, AttributeValue> item : chunks(executionArn, true)) {
-      client.deleteItem(b -> b.tableName(historyTable).key(Map.of(KEY, item.get(KEY), FIRST, item.get(FIRST))));
+      client.deleteItem(
+          b -> b.tableName(historyTable).key(Map.of(KEY, item.get(KEY), FIRST, item.get(FIRST))));
     }
-    client.deleteItem(b -> b.tableName(table).key(Map.of(KEY, AttributeValue.fromS("execution#" + executionArn))));
+    client.deleteItem(
+        b ->
+            b.tableName(table).key(Map.of(KEY, AttributeValue.fromS("execution#" + executionArn))));
   }
 
   private List<Map<String, AttributeValue>> chunks(String executionArn, boolean keysOnly) {
     List<Map<String, AttributeValue>> out = new ArrayList<>();
-    client.queryPaginator(b -> {
-      b.tableName(historyTable).keyConditionExpression("#p = :p").scanIndexForward(true)
-          .expressionAttributeNames(Map.of("#p", KEY))
-          .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(executionArn)));
-      if (keysOnly) {
-        b.projectionExpression("#p, #f").expressionAttributeNames(Map.of("#p", KEY, "#f", FIRST));
-      }
-    }).items().forEach(out::add);
+    client
+        .queryPaginator(
+            b -> {
+              b.tableName(historyTable)
+                  .keyConditionExpression("#p = :p")
+                  .scanIndexForward(true)
+                  .expressionAttributeNames(Map.of("#p", KEY))
+                  .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(executionArn)));
+              if (keysOnly) {
+                b.projectionExpression("#p, #f")
+                    .expressionAttributeNames(Map.of("#p", KEY, "#f", FIRST));
+              }
+            })
+        .items()
+        .forEach(out::add);
     return out;
   }
 
   private void put(String kind, String arn, String doc) {
-    client.putItem(b -> b.tableName(table).item(Map.of(KEY, AttributeValue.fromS(kind + "#" + arn),
-        KIND, AttributeValue.fromS(kind), DOC, AttributeValue.fromS(doc))));
+    client.putItem(
+        b ->
+            b.tableName(table)
+                .item(
+                    Map.of(
+                        KEY,
+                        AttributeValue.fromS(kind + "#" + arn),
+                        KIND,
+                        AttributeValue.fromS(kind),
+                        DOC,
+                        AttributeValue.fromS(doc))));
   }
 
   private List<String> documents(String kind) {
     List<String> out = new ArrayList<>();
-    client.scanPaginator(b -> b.tableName(table).filterExpression("#k = :k")
-            .expressionAttributeNames(Map.of("#k", KIND))
-            .expressionAttributeValues(Map.of(":k", AttributeValue.fromS(kind))))
-        .items().forEach(item -> out.add(item.get(DOC).s()));
+    client
+        .scanPaginator(
+            b ->
+                b.tableName(table)
+                    .filterExpression("#k = :k")
+                    .expressionAttributeNames(Map.of("#k", KIND))
+                    .expressionAttributeValues(Map.of(":k", AttributeValue.fromS(kind))))
+        .items()
+        .forEach(item -> out.add(item.get(DOC).s()));
     return out;
   }
 }

@@ -16,8 +16,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /**
- * The DynamoDB optimized integration: the task's Parameters are the API's request in DynamoDB JSON, the
- * result is the API's response, and a service error becomes {@code DynamoDB.<ErrorCode>}.
+ * The DynamoDB optimized integration: the task's Parameters are the API's request in DynamoDB JSON,
+ * the result is the API's response, and a service error becomes {@code DynamoDB.<ErrorCode>}.
  * https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html
  */
 final class DynamoDbTasks {
@@ -29,15 +29,21 @@ final class DynamoDbTasks {
   static JsonNode call(DynamoDbClient client, String action, JsonNode p) {
     String table = text(p, "TableName");
     if (table == null) {
-      throw new StatesError(StatesError.RUNTIME, "dynamodb:" + action + " needs a TableName parameter");
+      throw new StatesError(
+          StatesError.RUNTIME, "dynamodb:" + action + " needs a TableName parameter");
     }
     try {
       return switch (action) {
         case "getItem" -> {
-          var response = client.getItem(b -> b.tableName(table).key(item(p.get("Key")))
-              .consistentRead(p.has("ConsistentRead") ? p.get("ConsistentRead").asBoolean() : null)
-              .projectionExpression(text(p, "ProjectionExpression"))
-              .expressionAttributeNames(names(p)));
+          var response =
+              client.getItem(
+                  b ->
+                      b.tableName(table)
+                          .key(item(p.get("Key")))
+                          .consistentRead(
+                              p.has("ConsistentRead") ? p.get("ConsistentRead").asBoolean() : null)
+                          .projectionExpression(text(p, "ProjectionExpression"))
+                          .expressionAttributeNames(names(p)));
           ObjectNode out = NODES.objectNode();
           if (response.hasItem()) {
             out.set("Item", json(response.item()));
@@ -45,35 +51,50 @@ final class DynamoDbTasks {
           yield out;
         }
         case "putItem" -> {
-          var response = client.putItem(b -> b.tableName(table).item(item(p.get("Item")))
-              .conditionExpression(text(p, "ConditionExpression"))
-              .expressionAttributeNames(names(p))
-              .expressionAttributeValues(values(p))
-              .returnValues(text(p, "ReturnValues")));
+          var response =
+              client.putItem(
+                  b ->
+                      b.tableName(table)
+                          .item(item(p.get("Item")))
+                          .conditionExpression(text(p, "ConditionExpression"))
+                          .expressionAttributeNames(names(p))
+                          .expressionAttributeValues(values(p))
+                          .returnValues(text(p, "ReturnValues")));
           yield attributes(response.hasAttributes() ? response.attributes() : null);
         }
         case "updateItem" -> {
-          var response = client.updateItem(b -> b.tableName(table).key(item(p.get("Key")))
-              .updateExpression(text(p, "UpdateExpression"))
-              .conditionExpression(text(p, "ConditionExpression"))
-              .expressionAttributeNames(names(p))
-              .expressionAttributeValues(values(p))
-              .returnValues(text(p, "ReturnValues")));
+          var response =
+              client.updateItem(
+                  b ->
+                      b.tableName(table)
+                          .key(item(p.get("Key")))
+                          .updateExpression(text(p, "UpdateExpression"))
+                          .conditionExpression(text(p, "ConditionExpression"))
+                          .expressionAttributeNames(names(p))
+                          .expressionAttributeValues(values(p))
+                          .returnValues(text(p, "ReturnValues")));
           yield attributes(response.hasAttributes() ? response.attributes() : null);
         }
         case "deleteItem" -> {
-          var response = client.deleteItem(b -> b.tableName(table).key(item(p.get("Key")))
-              .conditionExpression(text(p, "ConditionExpression"))
-              .expressionAttributeNames(names(p))
-              .expressionAttributeValues(values(p))
-              .returnValues(text(p, "ReturnValues")));
+          var response =
+              client.deleteItem(
+                  b ->
+                      b.tableName(table)
+                          .key(item(p.get("Key")))
+                          .conditionExpression(text(p, "ConditionExpression"))
+                          .expressionAttributeNames(names(p))
+                          .expressionAttributeValues(values(p))
+                          .returnValues(text(p, "ReturnValues")));
           yield attributes(response.hasAttributes() ? response.attributes() : null);
         }
-        default -> throw new StatesError(StatesError.RUNTIME, "unsupported DynamoDB action " + action);
+        default ->
+            throw new StatesError(StatesError.RUNTIME, "unsupported DynamoDB action " + action);
       };
     } catch (DynamoDbException e) {
-      String code = e.awsErrorDetails() == null ? "DynamoDbException" : e.awsErrorDetails().errorCode();
-      throw new StatesError("DynamoDB." + code,
+      String code =
+          e.awsErrorDetails() == null ? "DynamoDbException" : e.awsErrorDetails().errorCode();
+      throw new StatesError(
+          "DynamoDB." + code,
           e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage());
     } catch (IllegalArgumentException e) {
       throw new StatesError(StatesError.RUNTIME, "invalid DynamoDB parameters: " + e.getMessage());
@@ -128,7 +149,8 @@ final class DynamoDbTasks {
       case "N" -> AttributeValue.fromN(x.asText());
       case "BOOL" -> AttributeValue.fromBool(x.asBoolean());
       case "NULL" -> AttributeValue.fromNul(x.asBoolean());
-      case "B" -> AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(x.asText())));
+      case "B" ->
+          AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(x.asText())));
       case "M" -> AttributeValue.fromM(item(x));
       case "L" -> {
         List<AttributeValue> list = new ArrayList<>();

@@ -18,18 +18,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * executions that were waiting for a task token or in a Wait state carry on from their checkpoint.
  *
  * <p>An execution is two things: its small record (status, checkpoint, output), overwritten at each
- * checkpoint, and its history, appended to: a checkpoint writes only the events recorded since the last
- * one, so what persisting costs follows what changed, not how long the execution has run.
+ * checkpoint, and its history, appended to: a checkpoint writes only the events recorded since the
+ * last one, so what persisting costs follows what changed, not how long the execution has run.
  */
 public interface ExecutionStore {
 
-  record StoredStateMachine(String arn, String name, String definition, String roleArn, Instant creationDate) {}
+  record StoredStateMachine(
+      String arn, String name, String definition, String roleArn, Instant creationDate) {}
 
   /**
-   * Where a running execution is: the top-level state it entered with that input, and what it waits for
-   * (a Wait's wake-up time, or a task token with the task's deadline).
+   * Where a running execution is: the top-level state it entered with that input, and what it waits
+   * for (a Wait's wake-up time, or a task token with the task's deadline).
    */
-  record Checkpoint(String state, String input, Instant wakeAt, String taskToken, Instant taskDeadline,
+  record Checkpoint(
+      String state,
+      String input,
+      Instant wakeAt,
+      String taskToken,
+      Instant taskDeadline,
       TokenAnswer answer) {
     Checkpoint(String state, String input, Instant wakeAt, String taskToken, Instant taskDeadline) {
       this(state, input, wakeAt, taskToken, taskDeadline, null);
@@ -37,14 +43,25 @@ public interface ExecutionStore {
   }
 
   /**
-   * A task token's answer, saved before SendTaskSuccess/Failure replies so that a restart resumes with
-   * it rather than waiting again: the output (SendTaskSuccess), or error and cause (SendTaskFailure).
+   * A task token's answer, saved before SendTaskSuccess/Failure replies so that a restart resumes
+   * with it rather than waiting again: the output (SendTaskSuccess), or error and cause
+   * (SendTaskFailure).
    */
   record TokenAnswer(boolean success, String output, String error, String cause) {}
 
   /** An execution's record, without its history ({@link #appendHistory}). */
-  record StoredExecution(String arn, String stateMachineArn, String name, String input, String status,
-      String output, String error, String cause, Instant startDate, Instant stopDate, Checkpoint checkpoint) {}
+  record StoredExecution(
+      String arn,
+      String stateMachineArn,
+      String name,
+      String input,
+      String status,
+      String output,
+      String error,
+      String cause,
+      Instant startDate,
+      Instant stopDate,
+      Checkpoint checkpoint) {}
 
   void putStateMachine(StoredStateMachine machine);
 
@@ -57,7 +74,8 @@ public interface ExecutionStore {
 
   /**
    * Adds events to an execution's history: they follow, with consecutive ids, the events appended
-   * before. Appending again from an id already stored (a retry after a failed write) replaces from there.
+   * before. Appending again from an id already stored (a retry after a failed write) replaces from
+   * there.
    */
   void appendHistory(String executionArn, List<Run.HistoryEvent> events);
 
@@ -101,7 +119,8 @@ public interface ExecutionStore {
         if (events.isEmpty()) {
           return;
         }
-        List<Run.HistoryEvent> history = histories.computeIfAbsent(executionArn, k -> new ArrayList<>());
+        List<Run.HistoryEvent> history =
+            histories.computeIfAbsent(executionArn, k -> new ArrayList<>());
         synchronized (history) {
           int from = (int) events.get(0).id() - 1;
           while (history.size() > from) {
@@ -153,8 +172,12 @@ public interface ExecutionStore {
 
     static StoredStateMachine readStateMachine(String text) throws JsonProcessingException {
       JsonNode o = Json.parse(text);
-      return new StoredStateMachine(o.get("arn").asText(), o.get("name").asText(), o.get("definition").asText(),
-          text(o, "roleArn"), Instant.parse(o.get("creationDate").asText()));
+      return new StoredStateMachine(
+          o.get("arn").asText(),
+          o.get("name").asText(),
+          o.get("definition").asText(),
+          text(o, "roleArn"),
+          Instant.parse(o.get("creationDate").asText()));
     }
 
     static String write(StoredExecution e) {
@@ -193,16 +216,41 @@ public interface ExecutionStore {
       JsonNode o = Json.parse(text);
       JsonNode cp = o.get("checkpoint");
       JsonNode an = cp == null ? null : cp.get("answer");
-      TokenAnswer a = an == null || an.isNull() ? null : new TokenAnswer(an.path("success").asBoolean(),
-          text(an, "output"), text(an, "error"), text(an, "cause"));
-      Checkpoint c = cp == null || cp.isNull() ? null : new Checkpoint(text(cp, "state"), text(cp, "input"),
-          instant(cp, "wakeAt"), text(cp, "taskToken"), instant(cp, "taskDeadline"), a);
-      return new StoredExecution(text(o, "arn"), text(o, "stateMachineArn"), text(o, "name"), text(o, "input"),
-          text(o, "status"), text(o, "output"), text(o, "error"), text(o, "cause"), instant(o, "startDate"),
-          instant(o, "stopDate"), c);
+      TokenAnswer a =
+          an == null || an.isNull()
+              ? null
+              : new TokenAnswer(
+                  an.path("success").asBoolean(),
+                  text(an, "output"),
+                  text(an, "error"),
+                  text(an, "cause"));
+      Checkpoint c =
+          cp == null || cp.isNull()
+              ? null
+              : new Checkpoint(
+                  text(cp, "state"),
+                  text(cp, "input"),
+                  instant(cp, "wakeAt"),
+                  text(cp, "taskToken"),
+                  instant(cp, "taskDeadline"),
+                  a);
+      return new StoredExecution(
+          text(o, "arn"),
+          text(o, "stateMachineArn"),
+          text(o, "name"),
+          text(o, "input"),
+          text(o, "status"),
+          text(o, "output"),
+          text(o, "error"),
+          text(o, "cause"),
+          instant(o, "startDate"),
+          instant(o, "stopDate"),
+          c);
     }
 
-    /** Records written before histories were stored apart held the whole history here; null if not. */
+    /**
+     * Records written before histories were stored apart held the whole history here; null if not.
+     */
     static String legacyHistory(String text) throws JsonProcessingException {
       return text(Json.parse(text), "history");
     }
@@ -229,10 +277,14 @@ public interface ExecutionStore {
       }
       for (JsonNode o : Json.parse(text)) {
         JsonNode details = o.get("details");
-        out.add(new Run.HistoryEvent(o.get("id").asLong(), o.get("previousEventId").asLong(),
-            Instant.parse(o.get("timestamp").asText()), o.get("type").asText(),
-            o.hasNonNull("detailsKey") ? o.get("detailsKey").asText() : null,
-            details == null || !details.isObject() ? null : (ObjectNode) details));
+        out.add(
+            new Run.HistoryEvent(
+                o.get("id").asLong(),
+                o.get("previousEventId").asLong(),
+                Instant.parse(o.get("timestamp").asText()),
+                o.get("type").asText(),
+                o.hasNonNull("detailsKey") ? o.get("detailsKey").asText() : null,
+                details == null || !details.isObject() ? null : (ObjectNode) details));
       }
       return out;
     }

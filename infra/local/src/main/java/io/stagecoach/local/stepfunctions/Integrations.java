@@ -10,42 +10,51 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The services Task states call. The local cloud wires its own functions, EventBridge and DynamoDB
- * Local in; tests give stubs. A failure the task should report (and Retry/Catch may match) is a {@link
- * StatesError} with AWS's error name.
+ * Local in; tests give stubs. A failure the task should report (and Retry/Catch may match) is a
+ * {@link StatesError} with AWS's error name.
  */
 public interface Integrations {
 
   /**
-   * Invokes a function by name or ARN with a JSON payload. A function error is an {@link Invocation} with
-   * {@code functionError} set and Lambda's error payload; a function that does not exist is a StatesError
-   * {@code Lambda.ResourceNotFoundException}.
+   * Invokes a function by name or ARN with a JSON payload. A function error is an {@link
+   * Invocation} with {@code functionError} set and Lambda's error payload; a function that does not
+   * exist is a StatesError {@code Lambda.ResourceNotFoundException}.
    */
   Invocation invokeFunction(String functionName, byte[] payload);
 
   /**
-   * {@code events:putEvents}: puts the {@code Entries} array of the task's parameters and returns the
-   * PutEvents response ({@code {"Entries": [...], "FailedEntryCount": n}}).
+   * {@code events:putEvents}: puts the {@code Entries} array of the task's parameters and returns
+   * the PutEvents response ({@code {"Entries": [...], "FailedEntryCount": n}}).
    */
   JsonNode putEvents(JsonNode entries);
 
-  /** The client behind {@code dynamodb:getItem|putItem|updateItem|deleteItem}; null when there is none. */
+  /**
+   * The client behind {@code dynamodb:getItem|putItem|updateItem|deleteItem}; null when there is
+   * none.
+   */
   DynamoDbClient dynamoDb();
 
   /**
-   * Any other optimized integration, {@code arn:aws:states:::<service>:<action>}, with the evaluated
-   * parameters; the default refuses it as unsupported.
+   * Any other optimized integration, {@code arn:aws:states:::<service>:<action>}, with the
+   * evaluated parameters; the default refuses it as unsupported.
    */
   default JsonNode callService(String service, String action, JsonNode parameters) {
-    throw new StatesError(StatesError.RUNTIME,
-        "The resource arn:aws:states:::" + service + ":" + action + " is not supported by the local cloud");
+    throw new StatesError(
+        StatesError.RUNTIME,
+        "The resource arn:aws:states:::"
+            + service
+            + ":"
+            + action
+            + " is not supported by the local cloud");
   }
 
   /**
-   * The local cloud's wiring: functions found by name or ARN (a version or alias qualifier is ignored:
-   * one version runs locally), PutEvents handed to the local EventBridge, DynamoDB Local's client.
+   * The local cloud's wiring: functions found by name or ARN (a version or alias qualifier is
+   * ignored: one version runs locally), PutEvents handed to the local EventBridge, DynamoDB Local's
+   * client.
    */
-  public static Integrations local(LocalFunctions functions, Function<JsonNode, JsonNode> putEvents,
-      DynamoDbClient dynamoDb) {
+  public static Integrations local(
+      LocalFunctions functions, Function<JsonNode, JsonNode> putEvents, DynamoDbClient dynamoDb) {
     return new Integrations() {
       @Override
       public Invocation invokeFunction(String functionName, byte[] payload) {
@@ -61,7 +70,8 @@ public interface Integrations {
             return f.invoke(payload);
           }
         }
-        throw new StatesError("Lambda.ResourceNotFoundException",
+        throw new StatesError(
+            "Lambda.ResourceNotFoundException",
             "Function not found: " + functionName + " (Service: Lambda, Status Code: 404)");
       }
 
@@ -77,12 +87,15 @@ public interface Integrations {
     };
   }
 
-  /** No services at all: every task fails. For state machines made of Pass, Choice, Wait, Map, .... */
+  /**
+   * No services at all: every task fails. For state machines made of Pass, Choice, Wait, Map, ....
+   */
   static Integrations none() {
     return new Integrations() {
       @Override
       public Invocation invokeFunction(String functionName, byte[] payload) {
-        throw new StatesError("Lambda.ResourceNotFoundException", "Function not found: " + functionName);
+        throw new StatesError(
+            "Lambda.ResourceNotFoundException", "Function not found: " + functionName);
       }
 
       @Override

@@ -31,37 +31,51 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Step Functions for the local cloud: state machines, executions run by the Stagecoach ASL
- * {@link Interpreter}, task-token callbacks, and the AWS JSON 1.0 API ({@code X-Amz-Target:
+ * Step Functions for the local cloud: state machines, executions run by the Stagecoach ASL {@link
+ * Interpreter}, task-token callbacks, and the AWS JSON 1.0 API ({@code X-Amz-Target:
  * AWSStepFunctions.<Action>}) so SDK clients work unchanged.
  *
- * <p>Construct with {@code new StepFunctionsService(integrations, StepClock.system(), region, account,
- * store)} ({@link DynamoDbExecutionStore} for durability, or the 4-argument constructor for memory
- * only), call {@link #resumeRunning()} to reload what the store holds, and host {@link #handle} on a
- * {@code WireServer}.
+ * <p>Construct with {@code new StepFunctionsService(integrations, StepClock.system(), region,
+ * account, store)} ({@link DynamoDbExecutionStore} for durability, or the 4-argument constructor
+ * for memory only), call {@link #resumeRunning()} to reload what the store holds, and host {@link
+ * #handle} on a {@code WireServer}.
  */
 public final class StepFunctionsService implements AutoCloseable {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final String JSON_1_0 = "application/x-amz-json-1.0";
+
   /**
-   * Names of state machines and executions: 1 to 80 characters, none of whitespace, brackets, wildcards,
-   * {@code " # % \ ^ | ~ ` $ & , ; : /} or control characters (CreateStateMachine and StartExecution
-   * API references).
+   * Names of state machines and executions: 1 to 80 characters, none of whitespace, brackets,
+   * wildcards, {@code " # % \ ^ | ~ ` $ & , ; : /} or control characters (CreateStateMachine and
+   * StartExecution API references).
    */
   private static final Pattern NAME =
       Pattern.compile("[^\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\x00-\\x1f\\x7f-\\x9f]{1,80}");
+
   private static final Pattern STATE_MACHINE_ARN =
       Pattern.compile("arn:aws[a-z-]*:states:[a-z0-9-]+:\\d{12}:stateMachine:[^:]+");
   private static final Pattern EXECUTION_ARN =
       Pattern.compile("arn:aws[a-z-]*:states:[a-z0-9-]+:\\d{12}:execution:[^:]+:[^:]+");
 
   /** Execution statuses, as DescribeExecution names them. */
-  public enum Status { RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED }
+  public enum Status {
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    TIMED_OUT,
+    ABORTED
+  }
 
   /** A created state machine. */
-  public record StateMachine(String arn, String name, String definition, JsonNode root, String roleArn,
-      String type, Instant creationDate) {}
+  public record StateMachine(
+      String arn,
+      String name,
+      String definition,
+      JsonNode root,
+      String roleArn,
+      String type,
+      Instant creationDate) {}
 
   /** One execution and, once it ended, its result. */
   public static final class Execution {
@@ -74,19 +88,25 @@ public final class StepFunctionsService implements AutoCloseable {
     private volatile Instant stopDate;
     private volatile Thread thread;
     private volatile ExecutionStore.Checkpoint checkpoint;
+
     /** How many of the run's events the store holds (guarded by this). */
     private int storedEvents;
+
     /** Dropped by retention: nothing more of it reaches the store (guarded by this). */
     private boolean removed;
+
     /** Counted among its state machine's finished executions (guarded by this). */
     private boolean retained;
+
     /** Ended, saved, and the retention applied after it (guarded by this). */
     private boolean settled;
+
     /** Whether the last attempt to save its end reached the store (guarded by this). */
     private boolean endSaved;
+
     /**
-     * The id of its last event once it ended (0 while running): events the machine records after that,
-     * before it notices it was stopped, are neither shown nor saved.
+     * The id of its last event once it ended (0 while running): events the machine records after
+     * that, before it notices it was stopped, are neither shown nor saved.
      */
     private volatile long lastEventId;
 
@@ -122,8 +142,14 @@ public final class StepFunctionsService implements AutoCloseable {
     }
 
     /** Moves to a terminal status once; false when another outcome got there first. */
-    synchronized boolean finish(Status to, JsonNode output, String error, String cause, String eventType,
-        String detailsKey, ObjectNode details) {
+    synchronized boolean finish(
+        Status to,
+        JsonNode output,
+        String error,
+        String cause,
+        String eventType,
+        String detailsKey,
+        ObjectNode details) {
       if (status != Status.RUNNING) {
         return false;
       }
@@ -138,8 +164,8 @@ public final class StepFunctionsService implements AutoCloseable {
     }
 
     /**
-     * Waits until the execution ended and retention was applied to it; true if its end was saved, false
-     * if that failed or the timeout passed first.
+     * Waits until the execution ended and retention was applied to it; true if its end was saved,
+     * false if that failed or the timeout passed first.
      */
     synchronized boolean awaitEnd(Duration timeout) throws InterruptedException {
       long until = System.nanoTime() + timeout.toNanos();
@@ -156,12 +182,13 @@ public final class StepFunctionsService implements AutoCloseable {
 
   /**
    * How many finished executions the service keeps, in memory and in the store. AWS keeps a closed
-   * execution for 90 days; a local cloud whose {@code serve} runs for weeks, starting executions from
-   * events, would hold all of them in memory and reload all of them on every start, so it also keeps at
-   * most {@code finishedPerStateMachine} finished executions of each state machine: when one more
-   * finishes, those that finished first go, from memory and from the store. Executions still running
-   * are never dropped. A dropped execution is gone as on AWS after its retention: DescribeExecution and
-   * GetExecutionHistory answer ExecutionDoesNotExist, and its name may be used again.
+   * execution for 90 days; a local cloud whose {@code serve} runs for weeks, starting executions
+   * from events, would hold all of them in memory and reload all of them on every start, so it also
+   * keeps at most {@code finishedPerStateMachine} finished executions of each state machine: when
+   * one more finishes, those that finished first go, from memory and from the store. Executions
+   * still running are never dropped. A dropped execution is gone as on AWS after its retention:
+   * DescribeExecution and GetExecutionHistory answer ExecutionDoesNotExist, and its name may be
+   * used again.
    */
   public record Retention(Duration finishedFor, int finishedPerStateMachine) {
     public Retention {
@@ -186,44 +213,68 @@ public final class StepFunctionsService implements AutoCloseable {
   private final ExecutorService runner = Executors.newVirtualThreadPerTaskExecutor();
   private final ExecutionStore store;
   private final Retention retention;
-  /** Per state machine, its finished executions in the order they finished (each guarded by itself). */
+
+  /**
+   * Per state machine, its finished executions in the order they finished (each guarded by itself).
+   */
   private final Map<String, ArrayDeque<Execution>> finished = new ConcurrentHashMap<>();
+
   private volatile boolean closed;
 
   /** A service whose executions live in memory only. */
-  public StepFunctionsService(Integrations integrations, StepClock clock, String region, String account) {
+  public StepFunctionsService(
+      Integrations integrations, StepClock clock, String region, String account) {
     this(integrations, clock, region, account, ExecutionStore.inMemory());
   }
 
   /** A service on {@code store}, keeping finished executions as {@link Retention#defaults()}. */
-  public StepFunctionsService(Integrations integrations, StepClock clock, String region, String account,
+  public StepFunctionsService(
+      Integrations integrations,
+      StepClock clock,
+      String region,
+      String account,
       ExecutionStore store) {
     this(integrations, clock, region, account, store, Retention.defaults());
   }
 
-  public StepFunctionsService(Integrations integrations, StepClock clock, String region, String account,
-      ExecutionStore store, Retention retention) {
+  public StepFunctionsService(
+      Integrations integrations,
+      StepClock clock,
+      String region,
+      String account,
+      ExecutionStore store,
+      Retention retention) {
     this.clock = clock;
     this.region = region;
     this.account = account;
     this.store = store;
     this.retention = retention;
-    this.interpreter = new Interpreter(new TaskRunner(integrations, tokens), new StoreCheckpoints());
+    this.interpreter =
+        new Interpreter(new TaskRunner(integrations, tokens), new StoreCheckpoints());
   }
 
   /**
-   * Reloads the store's state machines and executions; running ones carry on from their checkpoint: a
-   * task keeps waiting for its token (until its original deadline), a Wait sleeps only the time it had
-   * left, any other state is entered again (a Lambda task may run twice: at least once, as on AWS).
-   * Returns how many executions were resumed.
+   * Reloads the store's state machines and executions; running ones carry on from their checkpoint:
+   * a task keeps waiting for its token (until its original deadline), a Wait sleeps only the time
+   * it had left, any other state is entered again (a Lambda task may run twice: at least once, as
+   * on AWS). Returns how many executions were resumed.
    */
   public int resumeRunning() {
     for (ExecutionStore.StoredStateMachine m : store.stateMachines()) {
       try {
-        machines.put(m.arn(), new StateMachine(m.arn(), m.name(), m.definition(), Definitions.parse(m.definition()),
-            m.roleArn(), "STANDARD", m.creationDate()));
+        machines.put(
+            m.arn(),
+            new StateMachine(
+                m.arn(),
+                m.name(),
+                m.definition(),
+                Definitions.parse(m.definition()),
+                m.roleArn(),
+                "STANDARD",
+                m.creationDate()));
       } catch (InvalidDefinition e) {
-        throw new IllegalStateException("stored state machine " + m.arn() + " is invalid: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "stored state machine " + m.arn() + " is invalid: " + e.getMessage(), e);
       }
     }
     List<Runnable> resumed = new ArrayList<>();
@@ -240,8 +291,17 @@ public final class StepFunctionsService implements AutoCloseable {
       } catch (JsonProcessingException e) {
         throw new IllegalStateException("stored execution " + stored.arn() + " is unreadable", e);
       }
-      Run run = new Run(stored.arn(), stored.name(), machine.arn(), machine.name(), machine.roleArn(), input,
-          clock, stored.startDate(), history);
+      Run run =
+          new Run(
+              stored.arn(),
+              stored.name(),
+              machine.arn(),
+              machine.name(),
+              machine.roleArn(),
+              input,
+              clock,
+              stored.startDate(),
+              history);
       Execution execution = new Execution(machine, run);
       execution.status = Status.valueOf(stored.status());
       execution.error = stored.error();
@@ -252,7 +312,8 @@ public final class StepFunctionsService implements AutoCloseable {
       try {
         execution.output = stored.output() == null ? null : Json.parse(stored.output());
       } catch (JsonProcessingException e) {
-        throw new IllegalStateException("stored execution " + stored.arn() + " has unreadable output", e);
+        throw new IllegalStateException(
+            "stored execution " + stored.arn() + " has unreadable output", e);
       }
       executions.put(stored.arn(), execution);
       if (execution.status != Status.RUNNING) {
@@ -261,18 +322,22 @@ public final class StepFunctionsService implements AutoCloseable {
       }
       if (execution.status == Status.RUNNING) {
         if (stored.checkpoint() != null && stored.checkpoint().taskToken() != null) {
-          // Open before resumeRunning returns: an answer may arrive before the resumed task waits again.
+          // Open before resumeRunning returns: an answer may arrive before the resumed task waits
+          // again.
           TaskTokens.Pending pending = tokens.open(stored.checkpoint().taskToken(), stored.arn());
           if (stored.checkpoint().answer() != null) {
-            // Answered (and the caller told so) before the restart: the resumed wait ends with that answer.
+            // Answered (and the caller told so) before the restart: the resumed wait ends with that
+            // answer.
             TaskTokens.complete(pending, stored.checkpoint().answer());
           }
         }
         resumed.add(() -> runExecution(execution, stored.checkpoint()));
       }
     }
-    // Those kept beyond the retention (a lower limit than the last run's, or time passed) go now, before
-    // any resumed execution runs: one that ends quickly must join its state machine's finished ones after
+    // Those kept beyond the retention (a lower limit than the last run's, or time passed) go now,
+    // before
+    // any resumed execution runs: one that ends quickly must join its state machine's finished ones
+    // after
     // those that ended before the restart, or the limit would drop it as if it were the oldest.
     loadedFinished.sort(Comparator.comparing(StepFunctionsService::stopped));
     loadedFinished.forEach(this::retain);
@@ -312,14 +377,16 @@ public final class StepFunctionsService implements AutoCloseable {
     Instant cutoff = clock.now().minus(retention.finishedFor());
     for (ArrayDeque<Execution> each : finished.values()) {
       synchronized (each) {
-        // The whole list, not only its head: two executions ending at once may join it out of order.
-        each.removeIf(old -> {
-          if (stopped(old).isBefore(cutoff)) {
-            drop.add(old);
-            return true;
-          }
-          return false;
-        });
+        // The whole list, not only its head: two executions ending at once may join it out of
+        // order.
+        each.removeIf(
+            old -> {
+              if (stopped(old).isBefore(cutoff)) {
+                drop.add(old);
+                return true;
+              }
+              return false;
+            });
       }
     }
     try {
@@ -344,7 +411,8 @@ public final class StepFunctionsService implements AutoCloseable {
         try {
           store.deleteExecution(e.arn());
         } catch (RuntimeException notDeleted) {
-          // Left in the store, it is past the retention when a service loads it next, and dropped then.
+          // Left in the store, it is past the retention when a service loads it next, and dropped
+          // then.
         }
       }
     }
@@ -365,7 +433,8 @@ public final class StepFunctionsService implements AutoCloseable {
     public void waiting(Run run, String state, Instant wakeAt) {
       Execution e = executions.get(run.executionArn());
       if (e != null && e.checkpoint != null) {
-        e.checkpoint = new ExecutionStore.Checkpoint(state, e.checkpoint.input(), wakeAt, null, null);
+        e.checkpoint =
+            new ExecutionStore.Checkpoint(state, e.checkpoint.input(), wakeAt, null, null);
         persist(e);
       }
     }
@@ -377,8 +446,14 @@ public final class StepFunctionsService implements AutoCloseable {
         TaskTokens.Pending pending = tokens.pending(token);
         // Under the execution's lock, as an answer is saved: an answer that came first is kept.
         synchronized (e) {
-          e.checkpoint = new ExecutionStore.Checkpoint(state, e.checkpoint.input(), null, token, deadline,
-              pending == null ? null : pending.answer);
+          e.checkpoint =
+              new ExecutionStore.Checkpoint(
+                  state,
+                  e.checkpoint.input(),
+                  null,
+                  token,
+                  deadline,
+                  pending == null ? null : pending.answer);
           persist(e);
         }
       }
@@ -386,12 +461,13 @@ public final class StepFunctionsService implements AutoCloseable {
   }
 
   /**
-   * Saves what changed since the last time: the events recorded since (appended, first, so the record
-   * never points past the history the store holds) and the execution's small record.
+   * Saves what changed since the last time: the events recorded since (appended, first, so the
+   * record never points past the history the store holds) and the execution's small record.
    */
   private void persist(Execution e) {
     if (closed) {
-      // A closed service is gone, as if killed: what it does while stopping must not reach the store.
+      // A closed service is gone, as if killed: what it does while stopping must not reach the
+      // store.
       return;
     }
     synchronized (e) {
@@ -407,38 +483,56 @@ public final class StepFunctionsService implements AutoCloseable {
         store.appendHistory(e.arn(), events);
         e.storedEvents += events.size();
       }
-      store.putExecution(new ExecutionStore.StoredExecution(e.arn(), e.machine.arn(), e.run.name(),
-          Json.write(e.run.input()), e.status.name(), e.output == null ? null : Json.write(e.output), e.error,
-          e.cause, e.run.startTime(), e.stopDate, e.status == Status.RUNNING ? e.checkpoint : null));
+      store.putExecution(
+          new ExecutionStore.StoredExecution(
+              e.arn(),
+              e.machine.arn(),
+              e.run.name(),
+              Json.write(e.run.input()),
+              e.status.name(),
+              e.output == null ? null : Json.write(e.output),
+              e.error,
+              e.cause,
+              e.run.startTime(),
+              e.stopDate,
+              e.status == Status.RUNNING ? e.checkpoint : null));
     }
   }
 
-  // ---- in-process API (the local cloud loads the template's state machines with these) -----------
+  // ---- in-process API (the local cloud loads the template's state machines with these)
+  // -----------
 
   /** Creates (or, with the same definition and role, returns) a state machine; its ARN. */
-  public String createStateMachine(String name, String definition, String roleArn) throws InvalidDefinition {
+  public String createStateMachine(String name, String definition, String roleArn)
+      throws InvalidDefinition {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("Invalid Name: '" + name + "'");
     }
     JsonNode root = Definitions.parse(definition);
     String arn = "arn:aws:states:" + region + ":" + account + ":stateMachine:" + name;
-    StateMachine created = new StateMachine(arn, name, definition, root, roleArn, "STANDARD", clock.now());
+    StateMachine created =
+        new StateMachine(arn, name, definition, root, roleArn, "STANDARD", clock.now());
     StateMachine existing = machines.putIfAbsent(arn, created);
-    if (existing != null && !(existing.root().equals(root) && java.util.Objects.equals(existing.roleArn(), roleArn))) {
-      throw new ApiError("StateMachineAlreadyExists", "State Machine Already Exists: '" + arn + "'");
+    if (existing != null
+        && !(existing.root().equals(root)
+            && java.util.Objects.equals(existing.roleArn(), roleArn))) {
+      throw new ApiError(
+          "StateMachineAlreadyExists", "State Machine Already Exists: '" + arn + "'");
     }
     if (existing == null) {
-      store.putStateMachine(new ExecutionStore.StoredStateMachine(arn, name, definition, roleArn,
-          created.creationDate()));
+      store.putStateMachine(
+          new ExecutionStore.StoredStateMachine(
+              arn, name, definition, roleArn, created.creationDate()));
     }
     return arn;
   }
 
   /**
-   * Creates the state machine, or gives an existing one the new definition and role, as a CloudFormation
-   * update does: executions already running keep the definition they started with.
+   * Creates the state machine, or gives an existing one the new definition and role, as a
+   * CloudFormation update does: executions already running keep the definition they started with.
    */
-  public String createOrUpdateStateMachine(String name, String definition, String roleArn) throws InvalidDefinition {
+  public String createOrUpdateStateMachine(String name, String definition, String roleArn)
+      throws InvalidDefinition {
     try {
       return createStateMachine(name, definition, roleArn);
     } catch (ApiError e) {
@@ -448,9 +542,12 @@ public final class StepFunctionsService implements AutoCloseable {
       JsonNode root = Definitions.parse(definition);
       String arn = "arn:aws:states:" + region + ":" + account + ":stateMachine:" + name;
       StateMachine old = machines.get(arn);
-      StateMachine updated = new StateMachine(arn, name, definition, root, roleArn, "STANDARD", old.creationDate());
+      StateMachine updated =
+          new StateMachine(arn, name, definition, root, roleArn, "STANDARD", old.creationDate());
       machines.put(arn, updated);
-      store.putStateMachine(new ExecutionStore.StoredStateMachine(arn, name, definition, roleArn, old.creationDate()));
+      store.putStateMachine(
+          new ExecutionStore.StoredStateMachine(
+              arn, name, definition, roleArn, old.creationDate()));
       return arn;
     }
   }
@@ -459,7 +556,8 @@ public final class StepFunctionsService implements AutoCloseable {
   public String startExecution(String stateMachineArn, String name, String input) {
     StateMachine machine = machines.get(stateMachineArn);
     if (machine == null) {
-      throw new ApiError("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'");
+      throw new ApiError(
+          "StateMachineDoesNotExist", "State Machine Does Not Exist: '" + stateMachineArn + "'");
     }
     String executionName = name == null ? UUID.randomUUID().toString() : name;
     if (!NAME.matcher(executionName).matches()) {
@@ -469,18 +567,31 @@ public final class StepFunctionsService implements AutoCloseable {
     try {
       inputNode = input == null ? NODES.objectNode() : Json.parse(input);
       if (inputNode == null || inputNode.isMissingNode()) {
-        throw new ApiError("InvalidExecutionInput", "Invalid State Machine Execution Input: 'empty input'");
+        throw new ApiError(
+            "InvalidExecutionInput", "Invalid State Machine Execution Input: 'empty input'");
       }
     } catch (JsonProcessingException e) {
-      throw new ApiError("InvalidExecutionInput",
+      throw new ApiError(
+          "InvalidExecutionInput",
           "Invalid State Machine Execution Input: '" + e.getOriginalMessage() + "'");
     }
-    String arn = "arn:aws:states:" + region + ":" + account + ":execution:" + machine.name() + ":" + executionName;
-    Run run = new Run(arn, executionName, machine.arn(), machine.name(), machine.roleArn(), inputNode, clock);
+    String arn =
+        "arn:aws:states:"
+            + region
+            + ":"
+            + account
+            + ":execution:"
+            + machine.name()
+            + ":"
+            + executionName;
+    Run run =
+        new Run(
+            arn, executionName, machine.arn(), machine.name(), machine.roleArn(), inputNode, clock);
     Execution execution = new Execution(machine, run);
     Execution existing = executions.putIfAbsent(arn, execution);
     if (existing != null) {
-      // The same name and input while it runs is a retried call: the same execution (StartExecution docs).
+      // The same name and input while it runs is a retried call: the same execution (StartExecution
+      // docs).
       if (existing.status == Status.RUNNING && existing.run.input().equals(inputNode)) {
         return arn;
       }
@@ -511,7 +622,8 @@ public final class StepFunctionsService implements AutoCloseable {
   private void runExecution(Execution execution, ExecutionStore.Checkpoint from) {
     execution.thread = Thread.currentThread();
     if (execution.status != Status.RUNNING) {
-      // Stopped (or timed out) before its thread was known, so nothing interrupted it: it must not run.
+      // Stopped (or timed out) before its thread was known, so nothing interrupted it: it must not
+      // run.
       // Whoever ended it saved that end.
       return;
     }
@@ -521,32 +633,67 @@ public final class StepFunctionsService implements AutoCloseable {
       // Counted from the execution's start, also across a restart.
       Instant end = execution.run.startTime().plusSeconds(root.get("TimeoutSeconds").asLong());
       Duration left = Duration.between(clock.now(), end);
-      timeout = new ScheduledTimeout(execution, clock.realDuration(left.isNegative() ? Duration.ZERO : left));
+      timeout =
+          new ScheduledTimeout(
+              execution, clock.realDuration(left.isNegative() ? Duration.ZERO : left));
     }
     try {
-      JsonNode output = from == null ? interpreter.run(execution.run, root)
-          : interpreter.resume(execution.run, root, new Interpreter.Resume(from.state(), Json.parse(from.input()),
-              from.wakeAt(), from.taskToken(), from.taskDeadline()));
-      execution.finish(Status.SUCCEEDED, output, null, null, "ExecutionSucceeded",
-          "executionSucceededEventDetails", NODES.objectNode().put("output", Json.write(output)));
+      JsonNode output =
+          from == null
+              ? interpreter.run(execution.run, root)
+              : interpreter.resume(
+                  execution.run,
+                  root,
+                  new Interpreter.Resume(
+                      from.state(),
+                      Json.parse(from.input()),
+                      from.wakeAt(),
+                      from.taskToken(),
+                      from.taskDeadline()));
+      execution.finish(
+          Status.SUCCEEDED,
+          output,
+          null,
+          null,
+          "ExecutionSucceeded",
+          "executionSucceededEventDetails",
+          NODES.objectNode().put("output", Json.write(output)));
     } catch (StatesError e) {
       ObjectNode details = NODES.objectNode();
       details.put("error", e.error());
       details.put("cause", e.cause());
-      execution.finish(Status.FAILED, null, e.error(), e.cause(), "ExecutionFailed",
-          "executionFailedEventDetails", details);
+      execution.finish(
+          Status.FAILED,
+          null,
+          e.error(),
+          e.cause(),
+          "ExecutionFailed",
+          "executionFailedEventDetails",
+          details);
     } catch (InterruptedException e) {
       // Stopped or timed out: whoever interrupted already recorded the outcome.
       Thread.currentThread().interrupt();
     } catch (JsonProcessingException e) {
-      execution.finish(Status.FAILED, null, StatesError.RUNTIME, "unreadable checkpoint", "ExecutionFailed",
-          "executionFailedEventDetails", NODES.objectNode().put("error", StatesError.RUNTIME));
+      execution.finish(
+          Status.FAILED,
+          null,
+          StatesError.RUNTIME,
+          "unreadable checkpoint",
+          "ExecutionFailed",
+          "executionFailedEventDetails",
+          NODES.objectNode().put("error", StatesError.RUNTIME));
     } catch (RuntimeException e) {
       ObjectNode details = NODES.objectNode();
       details.put("error", StatesError.RUNTIME);
       details.put("cause", String.valueOf(e));
-      execution.finish(Status.FAILED, null, StatesError.RUNTIME, String.valueOf(e), "ExecutionFailed",
-          "executionFailedEventDetails", details);
+      execution.finish(
+          Status.FAILED,
+          null,
+          StatesError.RUNTIME,
+          String.valueOf(e),
+          "ExecutionFailed",
+          "executionFailedEventDetails",
+          details);
     } finally {
       if (timeout != null) {
         timeout.cancel();
@@ -564,22 +711,32 @@ public final class StepFunctionsService implements AutoCloseable {
     private final Thread watcher;
 
     ScheduledTimeout(Execution execution, Duration limit) {
-      watcher = Thread.ofVirtual().start(() -> {
-        try {
-          Thread.sleep(limit);
-        } catch (InterruptedException e) {
-          return;
-        }
-        // DescribeExecution shows no error for a timed-out execution (recorded); the event carries it.
-        if (execution.finish(Status.TIMED_OUT, null, null, null, "ExecutionTimedOut",
-            "executionTimedOutEventDetails", NODES.objectNode().put("error", StatesError.TIMEOUT))) {
-          ended(execution);
-          Thread t = execution.thread;
-          if (t != null) {
-            t.interrupt();
-          }
-        }
-      });
+      watcher =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      Thread.sleep(limit);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                    // DescribeExecution shows no error for a timed-out execution (recorded); the
+                    // event carries it.
+                    if (execution.finish(
+                        Status.TIMED_OUT,
+                        null,
+                        null,
+                        null,
+                        "ExecutionTimedOut",
+                        "executionTimedOutEventDetails",
+                        NODES.objectNode().put("error", StatesError.TIMEOUT))) {
+                      ended(execution);
+                      Thread t = execution.thread;
+                      if (t != null) {
+                        t.interrupt();
+                      }
+                    }
+                  });
     }
 
     void cancel() {
@@ -591,12 +748,20 @@ public final class StepFunctionsService implements AutoCloseable {
   public void stopExecution(String executionArn, String error, String cause) {
     Execution e = executions.get(executionArn);
     if (e == null) {
-      throw new ApiError("ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'");
+      throw new ApiError(
+          "ExecutionDoesNotExist", "Execution Does Not Exist: '" + executionArn + "'");
     }
     ObjectNode details = NODES.objectNode();
     details.put("error", error);
     details.put("cause", cause);
-    if (e.finish(Status.ABORTED, null, error, cause, "ExecutionAborted", "executionAbortedEventDetails", details)) {
+    if (e.finish(
+        Status.ABORTED,
+        null,
+        error,
+        cause,
+        "ExecutionAborted",
+        "executionAbortedEventDetails",
+        details)) {
       ended(e);
       Thread t = e.thread;
       if (t != null) {
@@ -620,8 +785,9 @@ public final class StepFunctionsService implements AutoCloseable {
   }
 
   /**
-   * Accepts an answer only once it is saved with the execution's checkpoint: a caller told 200 will not
-   * answer again, so a restart after that must resume with this answer rather than wait for another.
+   * Accepts an answer only once it is saved with the execution's checkpoint: a caller told 200 will
+   * not answer again, so a restart after that must resume with this answer rather than wait for
+   * another.
    */
   private void answerToken(String token, ExecutionStore.TokenAnswer answer) {
     TaskTokens.Pending pending = tokens.pending(token);
@@ -631,7 +797,11 @@ public final class StepFunctionsService implements AutoCloseable {
     }
     Execution e = executions.get(pending.executionArn);
     if (e == null) {
-      answer(token, TaskTokens.complete(pending, answer) ? TaskTokens.Answer.ACCEPTED : TaskTokens.Answer.CLOSED);
+      answer(
+          token,
+          TaskTokens.complete(pending, answer)
+              ? TaskTokens.Answer.ACCEPTED
+              : TaskTokens.Answer.CLOSED);
       return;
     }
     boolean accepted;
@@ -641,8 +811,9 @@ public final class StepFunctionsService implements AutoCloseable {
       } else {
         ExecutionStore.Checkpoint c = e.checkpoint;
         if (e.status == Status.RUNNING && c != null && token.equals(c.taskToken())) {
-          e.checkpoint = new ExecutionStore.Checkpoint(c.state(), c.input(), c.wakeAt(), c.taskToken(),
-              c.taskDeadline(), answer);
+          e.checkpoint =
+              new ExecutionStore.Checkpoint(
+                  c.state(), c.input(), c.wakeAt(), c.taskToken(), c.taskDeadline(), answer);
           try {
             persist(e);
           } catch (RuntimeException notSaved) {
@@ -650,7 +821,8 @@ public final class StepFunctionsService implements AutoCloseable {
             throw notSaved;
           }
         }
-        // Otherwise the token's checkpoint is not written yet: it will carry pending.answer when it is.
+        // Otherwise the token's checkpoint is not written yet: it will carry pending.answer when it
+        // is.
         accepted = TaskTokens.complete(pending, answer);
       }
     }
@@ -663,7 +835,7 @@ public final class StepFunctionsService implements AutoCloseable {
 
   private static void answer(String token, TaskTokens.Answer answer) {
     switch (answer) {
-      case ACCEPTED -> { }
+      case ACCEPTED -> {}
       case CLOSED -> throw new ApiError("TaskTimedOut", "Task Timed Out: '" + token + "'");
       case UNKNOWN -> {
         if (token == null || token.length() < 16) {
@@ -678,16 +850,20 @@ public final class StepFunctionsService implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    executions.values().forEach(e -> {
-      Thread t = e.thread;
-      if (t != null) {
-        t.interrupt();
-      }
-    });
+    executions
+        .values()
+        .forEach(
+            e -> {
+              Thread t = e.thread;
+              if (t != null) {
+                t.interrupt();
+              }
+            });
     runner.shutdownNow();
   }
 
-  // ---- the AWS JSON 1.0 protocol ------------------------------------------------------------------
+  // ---- the AWS JSON 1.0 protocol
+  // ------------------------------------------------------------------
 
   /** A refusal in the AWS JSON error shape ({@code __type}, {@code message}), HTTP 400. */
   public static final class ApiError extends RuntimeException {
@@ -711,8 +887,10 @@ public final class StepFunctionsService implements AutoCloseable {
     }
     String action = target.substring("AWSStepFunctions.".length());
     try {
-      JsonNode body = request.body() == null || request.body().length == 0 ? NODES.objectNode()
-          : Json.MAPPER.readTree(request.body());
+      JsonNode body =
+          request.body() == null || request.body().length == 0
+              ? NODES.objectNode()
+              : Json.MAPPER.readTree(request.body());
       if (body == null || !body.isObject()) {
         return error("SerializationException", "the request body must be a JSON object");
       }
@@ -739,7 +917,8 @@ public final class StepFunctionsService implements AutoCloseable {
           throw new ApiError("InvalidName", e.getMessage());
         }
         if (body.has("type") && !"STANDARD".equals(body.get("type").asText())) {
-          throw new ApiError("ValidationException", "only STANDARD state machines are supported locally");
+          throw new ApiError(
+              "ValidationException", "only STANDARD state machines are supported locally");
         }
         ObjectNode out = NODES.objectNode().put("stateMachineArn", arn);
         out.put("creationDate", epoch(machines.get(arn).creationDate()));
@@ -766,19 +945,25 @@ public final class StepFunctionsService implements AutoCloseable {
       case "ListStateMachines" -> {
         ObjectNode out = NODES.objectNode();
         ArrayNode list = out.putArray("stateMachines");
-        machines.values().stream().sorted(Comparator.comparing(StateMachine::name)).forEach(m -> {
-          ObjectNode item = list.addObject();
-          item.put("stateMachineArn", m.arn());
-          item.put("name", m.name());
-          item.put("type", m.type());
-          item.put("creationDate", epoch(m.creationDate()));
-        });
+        machines.values().stream()
+            .sorted(Comparator.comparing(StateMachine::name))
+            .forEach(
+                m -> {
+                  ObjectNode item = list.addObject();
+                  item.put("stateMachineArn", m.arn());
+                  item.put("name", m.name());
+                  item.put("type", m.type());
+                  item.put("creationDate", epoch(m.creationDate()));
+                });
         yield out;
       }
       case "StartExecution" -> {
         String arn = arn(body, "stateMachineArn", STATE_MACHINE_ARN);
-        String exec = startExecution(arn, body.hasNonNull("name") ? body.get("name").asText() : null,
-            body.hasNonNull("input") ? body.get("input").asText() : null);
+        String exec =
+            startExecution(
+                arn,
+                body.hasNonNull("name") ? body.get("name").asText() : null,
+                body.hasNonNull("input") ? body.get("input").asText() : null);
         ObjectNode out = NODES.objectNode().put("executionArn", exec);
         out.put("startDate", epoch(executions.get(exec).run.startTime()));
         yield out;
@@ -794,23 +979,26 @@ public final class StepFunctionsService implements AutoCloseable {
             .filter(e -> e.machine.arn().equals(m.arn()))
             .filter(e -> filter == null || e.status.name().equals(filter))
             .sorted(Comparator.comparing((Execution e) -> e.run.startTime()).reversed())
-            .forEach(e -> {
-              ObjectNode item = list.addObject();
-              item.put("executionArn", e.arn());
-              item.put("stateMachineArn", m.arn());
-              item.put("name", e.run.name());
-              item.put("status", e.status.name());
-              item.put("startDate", epoch(e.run.startTime()));
-              if (e.stopDate != null) {
-                item.put("stopDate", epoch(e.stopDate));
-              }
-            });
+            .forEach(
+                e -> {
+                  ObjectNode item = list.addObject();
+                  item.put("executionArn", e.arn());
+                  item.put("stateMachineArn", m.arn());
+                  item.put("name", e.run.name());
+                  item.put("status", e.status.name());
+                  item.put("startDate", epoch(e.run.startTime()));
+                  if (e.stopDate != null) {
+                    item.put("stopDate", epoch(e.stopDate));
+                  }
+                });
         yield out;
       }
       case "StopExecution" -> {
         Execution e = execution(body);
         stopExecution(e.arn(), text(body, "error"), text(body, "cause"));
-        yield NODES.objectNode().put("stopDate", epoch(e.stopDate == null ? clock.now() : e.stopDate));
+        yield NODES
+            .objectNode()
+            .put("stopDate", epoch(e.stopDate == null ? clock.now() : e.stopDate));
       }
       case "SendTaskSuccess" -> {
         sendTaskSuccess(required(body, "taskToken"), required(body, "output"));
@@ -885,8 +1073,10 @@ public final class StepFunctionsService implements AutoCloseable {
     try {
       state = Json.parse(definition);
     } catch (JsonProcessingException e) {
-      throw new InvalidDefinition("Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: "
-          + e.getOriginalMessage() + "'");
+      throw new InvalidDefinition(
+          "Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: "
+              + e.getOriginalMessage()
+              + "'");
     }
     // Validate the state by wrapping it in a one-state machine whose Next targets exist.
     ObjectNode machine = NODES.objectNode().put("StartAt", "TestState");
@@ -907,14 +1097,29 @@ public final class StepFunctionsService implements AutoCloseable {
     Definitions.validate(machine);
     JsonNode input;
     try {
-      input = body.hasNonNull("input") ? Json.parse(body.get("input").asText()) : NODES.objectNode();
+      input =
+          body.hasNonNull("input") ? Json.parse(body.get("input").asText()) : NODES.objectNode();
     } catch (JsonProcessingException e) {
-      throw new ApiError("InvalidExecutionInput", "Invalid input: '" + e.getOriginalMessage() + "'");
+      throw new ApiError(
+          "InvalidExecutionInput", "Invalid input: '" + e.getOriginalMessage() + "'");
     }
     String name = "TestState";
-    String arn = "arn:aws:states:" + region + ":" + account + ":execution:TestStateMachine:" + UUID.randomUUID();
-    Run run = new Run(arn, name, "arn:aws:states:" + region + ":" + account + ":stateMachine:TestStateMachine",
-        "TestStateMachine", text(body, "roleArn"), input, clock);
+    String arn =
+        "arn:aws:states:"
+            + region
+            + ":"
+            + account
+            + ":execution:TestStateMachine:"
+            + UUID.randomUUID();
+    Run run =
+        new Run(
+            arn,
+            name,
+            "arn:aws:states:" + region + ":" + account + ":stateMachine:TestStateMachine",
+            "TestStateMachine",
+            text(body, "roleArn"),
+            input,
+            clock);
     ObjectNode out = NODES.objectNode();
     ObjectNode inspection = NODES.objectNode();
     Map<String, JsonNode> steps = new java.util.LinkedHashMap<>();
@@ -973,8 +1178,11 @@ public final class StepFunctionsService implements AutoCloseable {
   private static String required(JsonNode body, String field) {
     JsonNode v = body.get(field);
     if (v == null || v.isNull()) {
-      throw new ApiError("ValidationException",
-          "1 validation error detected: Value null at '" + field + "' failed to satisfy constraint: "
+      throw new ApiError(
+          "ValidationException",
+          "1 validation error detected: Value null at '"
+              + field
+              + "' failed to satisfy constraint: "
               + "Member must not be null");
     }
     return v.asText();
@@ -990,15 +1198,21 @@ public final class StepFunctionsService implements AutoCloseable {
   }
 
   private static RawResponse ok(JsonNode body) {
-    return new RawResponse(200, List.of(Map.entry("Content-Type", JSON_1_0),
-        Map.entry("x-amzn-RequestId", UUID.randomUUID().toString())),
+    return new RawResponse(
+        200,
+        List.of(
+            Map.entry("Content-Type", JSON_1_0),
+            Map.entry("x-amzn-RequestId", UUID.randomUUID().toString())),
         Json.write(body).getBytes(StandardCharsets.UTF_8));
   }
 
   private static RawResponse error(String type, String message) {
     ObjectNode body = NODES.objectNode().put("__type", type).put("message", message);
-    return new RawResponse(400, List.of(Map.entry("Content-Type", JSON_1_0),
-        Map.entry("x-amzn-RequestId", UUID.randomUUID().toString())),
+    return new RawResponse(
+        400,
+        List.of(
+            Map.entry("Content-Type", JSON_1_0),
+            Map.entry("x-amzn-RequestId", UUID.randomUUID().toString())),
         Json.write(body).getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -26,10 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs Task states' resources through {@link Integrations}: Lambda by function ARN (payload in, result
- * out) and {@code lambda:invoke} (AWS's Invoke response envelope), {@code events:putEvents}, DynamoDB
- * item calls, other services via {@link Integrations#callService}; the {@code .waitForTaskToken} pattern
- * for any of them; TimeoutSeconds and HeartbeatSeconds.
+ * Runs Task states' resources through {@link Integrations}: Lambda by function ARN (payload in,
+ * result out) and {@code lambda:invoke} (AWS's Invoke response envelope), {@code events:putEvents},
+ * DynamoDB item calls, other services via {@link Integrations#callService}; the {@code
+ * .waitForTaskToken} pattern for any of them; TimeoutSeconds and HeartbeatSeconds.
  * https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html
  */
 final class TaskRunner implements Interpreter.Tasks {
@@ -37,7 +37,8 @@ final class TaskRunner implements Interpreter.Tasks {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final String OPTIMIZED = "arn:aws:states:::";
   private static final DateTimeFormatter HTTP_DATE =
-      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+          .withZone(ZoneOffset.UTC);
 
   private final Integrations integrations;
   private final TaskTokens tokens;
@@ -53,8 +54,12 @@ final class TaskRunner implements Interpreter.Tasks {
     Run run = request.run();
     String resource = request.resource();
     boolean callback = resource.endsWith(".waitForTaskToken");
-    String base = callback ? resource.substring(0, resource.length() - ".waitForTaskToken".length())
-        : resource.endsWith(".sync") ? resource.substring(0, resource.length() - ".sync".length()) : resource;
+    String base =
+        callback
+            ? resource.substring(0, resource.length() - ".waitForTaskToken".length())
+            : resource.endsWith(".sync")
+                ? resource.substring(0, resource.length() - ".sync".length())
+                : resource;
     boolean lambdaArn = base.startsWith("arn:aws:lambda:");
     String prefix = lambdaArn ? "LambdaFunction" : "Task";
     if (request.resume() != null) {
@@ -76,25 +81,34 @@ final class TaskRunner implements Interpreter.Tasks {
     if (request.heartbeat() != null) {
       scheduled.put("heartbeatInSeconds", request.heartbeat().toSeconds());
     }
-    run.record(prefix + "Scheduled", lambdaArn ? "lambdaFunctionScheduledEventDetails"
-        : "taskScheduledEventDetails", scheduled);
+    run.record(
+        prefix + "Scheduled",
+        lambdaArn ? "lambdaFunctionScheduledEventDetails" : "taskScheduledEventDetails",
+        scheduled);
     run.record(prefix + "Started", null, null);
 
-    TaskTokens.Pending pending = callback ? tokens.open(request.taskToken(), run.executionArn()) : null;
+    TaskTokens.Pending pending =
+        callback ? tokens.open(request.taskToken(), run.executionArn()) : null;
     Instant deadline = run.clock().now().plus(request.timeout());
     try {
       Future<JsonNode> call = calls.submit(() -> call(base, request.parameters()));
       JsonNode result = await(call, run, deadline);
       if (callback) {
-        // Checkpoint the token before the history says the task was submitted: whoever sees TaskSubmitted
-        // (a caller about to answer, a test about to kill serve) can rely on the wait surviving a restart.
+        // Checkpoint the token before the history says the task was submitted: whoever sees
+        // TaskSubmitted
+        // (a caller about to answer, a test about to kill serve) can rely on the wait surviving a
+        // restart.
         request.tokenListener().awaitingToken(request.taskToken(), deadline);
-        run.record("TaskSubmitted", "taskSubmittedEventDetails",
+        run.record(
+            "TaskSubmitted",
+            "taskSubmittedEventDetails",
             NODES.objectNode().put("output", Json.write(result)));
         result = awaitToken(pending, run, deadline, request.heartbeat());
       }
-      run.record(prefix + "Succeeded", lambdaArn ? "lambdaFunctionSucceededEventDetails"
-          : "taskSucceededEventDetails", NODES.objectNode().put("output", Json.write(result)));
+      run.record(
+          prefix + "Succeeded",
+          lambdaArn ? "lambdaFunctionSucceededEventDetails" : "taskSucceededEventDetails",
+          NODES.objectNode().put("output", Json.write(result)));
       return result;
     } catch (StatesError e) {
       recordFailure(run, prefix, lambdaArn ? "lambdaFunction" : "task", e);
@@ -106,10 +120,15 @@ final class TaskRunner implements Interpreter.Tasks {
     }
   }
 
-  /** The history event of a task that failed or timed out ({@code detailsPrefix}: lambdaFunction or task). */
+  /**
+   * The history event of a task that failed or timed out ({@code detailsPrefix}: lambdaFunction or
+   * task).
+   */
   private static void recordFailure(Run run, String prefix, String detailsPrefix, StatesError e) {
-    String type = StatesError.TIMEOUT.equals(e.error()) || StatesError.HEARTBEAT_TIMEOUT.equals(e.error())
-        ? "TimedOut" : "Failed";
+    String type =
+        StatesError.TIMEOUT.equals(e.error()) || StatesError.HEARTBEAT_TIMEOUT.equals(e.error())
+            ? "TimedOut"
+            : "Failed";
     ObjectNode details = NODES.objectNode();
     details.put("error", e.error());
     details.put("cause", e.cause());
@@ -117,7 +136,8 @@ final class TaskRunner implements Interpreter.Tasks {
   }
 
   /** After a restart: the request was sent before, so only the wait for the token goes on. */
-  private JsonNode resumeWaiting(Interpreter.TaskRequest request, String prefix) throws InterruptedException {
+  private JsonNode resumeWaiting(Interpreter.TaskRequest request, String prefix)
+      throws InterruptedException {
     Run run = request.run();
     String token = request.taskToken();
     Instant deadline = request.resume().taskDeadline();
@@ -125,7 +145,9 @@ final class TaskRunner implements Interpreter.Tasks {
     try {
       request.tokenListener().awaitingToken(token, deadline);
       JsonNode result = awaitToken(pending, run, deadline, request.heartbeat());
-      run.record(prefix + "Succeeded", "taskSucceededEventDetails",
+      run.record(
+          prefix + "Succeeded",
+          "taskSucceededEventDetails",
           NODES.objectNode().put("output", Json.write(result)));
       return result;
     } catch (StatesError e) {
@@ -136,7 +158,8 @@ final class TaskRunner implements Interpreter.Tasks {
     }
   }
 
-  private static JsonNode await(Future<JsonNode> call, Run run, Instant deadline) throws InterruptedException {
+  private static JsonNode await(Future<JsonNode> call, Run run, Instant deadline)
+      throws InterruptedException {
     try {
       Duration left = Duration.between(run.clock().now(), deadline);
       return call.get(Math.max(0, run.clock().realDuration(left).toNanos()), TimeUnit.NANOSECONDS);
@@ -155,11 +178,13 @@ final class TaskRunner implements Interpreter.Tasks {
   }
 
   /** Waits for SendTaskSuccess/Failure, within the task's timeout and between heartbeats. */
-  private static JsonNode awaitToken(TaskTokens.Pending pending, Run run, Instant deadline, Duration heartbeat)
+  private static JsonNode awaitToken(
+      TaskTokens.Pending pending, Run run, Instant deadline, Duration heartbeat)
       throws InterruptedException {
     long seenBeats = pending.heartbeats.get();
     if (pending.outcome.isDone()) {
-      // Answered already (before a restart, say): the answer stands even if the deadline has passed since.
+      // Answered already (before a restart, say): the answer stands even if the deadline has passed
+      // since.
       try {
         return pending.outcome.get();
       } catch (ExecutionException e) {
@@ -177,7 +202,8 @@ final class TaskRunner implements Interpreter.Tasks {
       }
       Duration slice = heartbeat == null || heartbeat.compareTo(left) > 0 ? left : heartbeat;
       try {
-        return pending.outcome.get(Math.max(1, run.clock().realDuration(slice).toNanos()), TimeUnit.NANOSECONDS);
+        return pending.outcome.get(
+            Math.max(1, run.clock().realDuration(slice).toNanos()), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         if (heartbeat != null && slice.equals(heartbeat)) {
           long beats = pending.heartbeats.get();
@@ -240,8 +266,11 @@ final class TaskRunner implements Interpreter.Tasks {
       throw new StatesError(inv.errorType(), cause);
     }
     String requestId = UUID.randomUUID().toString();
-    String traceId = "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
-        + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    String traceId =
+        "Root=1-"
+            + Long.toHexString(System.currentTimeMillis() / 1000)
+            + "-"
+            + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     String date = HTTP_DATE.format(Instant.now());
     String length = String.valueOf(inv.payload().length);
     ObjectNode out = NODES.objectNode();
@@ -275,7 +304,8 @@ final class TaskRunner implements Interpreter.Tasks {
   private JsonNode putEvents(JsonNode parameters) {
     JsonNode entries = parameters.get("Entries");
     if (entries == null || !entries.isArray()) {
-      throw new StatesError(StatesError.RUNTIME, "events:putEvents needs an Entries array parameter");
+      throw new StatesError(
+          StatesError.RUNTIME, "events:putEvents needs an Entries array parameter");
     }
     ArrayNode normalized = NODES.arrayNode();
     for (JsonNode entry : entries) {
@@ -301,7 +331,8 @@ final class TaskRunner implements Interpreter.Tasks {
       return Json.MAPPER.readTree(payload);
     } catch (java.io.IOException e) {
       // A function answering non-JSON bytes: AWS reports the task as failed.
-      throw new StatesError(StatesError.TASK_FAILED, "The function returned a response that is not JSON");
+      throw new StatesError(
+          StatesError.TASK_FAILED, "The function returned a response that is not JSON");
     }
   }
 

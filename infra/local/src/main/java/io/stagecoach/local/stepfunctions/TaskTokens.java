@@ -9,21 +9,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Task tokens of {@code .waitForTaskToken} tasks waiting for SendTaskSuccess/Failure/Heartbeat. A token
- * that was answered or timed out is remembered so a late answer gets TaskTimedOut, as on AWS, rather than
- * TaskDoesNotExist.
+ * Task tokens of {@code .waitForTaskToken} tasks waiting for SendTaskSuccess/Failure/Heartbeat. A
+ * token that was answered or timed out is remembered so a late answer gets TaskTimedOut, as on AWS,
+ * rather than TaskDoesNotExist.
  */
 final class TaskTokens {
 
   /** What a caller did with a token. */
-  enum Answer { ACCEPTED, UNKNOWN, CLOSED }
+  enum Answer {
+    ACCEPTED,
+    UNKNOWN,
+    CLOSED
+  }
 
   static final class Pending {
     final String executionArn;
     final CompletableFuture<JsonNode> outcome = new CompletableFuture<>();
+
     /** Counts heartbeats, so the waiter can see whether one arrived during an interval. */
     final AtomicLong heartbeats = new AtomicLong();
-    /** The answer, once accepted: saved with the execution's checkpoint before the caller is told. */
+
+    /**
+     * The answer, once accepted: saved with the execution's checkpoint before the caller is told.
+     */
     volatile ExecutionStore.TokenAnswer answer;
 
     Pending(String executionArn) {
@@ -34,7 +42,9 @@ final class TaskTokens {
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Set<String> closed = ConcurrentHashMap.newKeySet();
 
-  /** Opens a token, or returns it if already open (reopened from a store before its task resumed). */
+  /**
+   * Opens a token, or returns it if already open (reopened from a store before its task resumed).
+   */
   Pending open(String token, String executionArn) {
     return pending.computeIfAbsent(token, t -> new Pending(executionArn));
   }
@@ -44,12 +54,17 @@ final class TaskTokens {
     return pending.get(token);
   }
 
-  /** What a caller who finds no open token is told: it was answered or timed out, or never existed. */
+  /**
+   * What a caller who finds no open token is told: it was answered or timed out, or never existed.
+   */
   Answer absent(String token) {
     return closed.contains(token) ? Answer.CLOSED : Answer.UNKNOWN;
   }
 
-  /** Completes the open token's wait with {@code answer} (recorded first); false if it already ended. */
+  /**
+   * Completes the open token's wait with {@code answer} (recorded first); false if it already
+   * ended.
+   */
   static boolean complete(Pending p, ExecutionStore.TokenAnswer answer) {
     if (p.outcome.isDone()) {
       return false;

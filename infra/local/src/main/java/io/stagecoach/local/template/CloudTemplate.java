@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
 
 /**
  * A synthesized CloudFormation template, with intrinsic functions ({@code Ref}, {@code Fn::GetAtt},
- * {@code Fn::Join}, {@code Fn::Sub}, {@code Fn::Select}, {@code Fn::Split}, {@code Fn::If}) and pseudo
- * parameters resolved to the local cloud's values: what a resource is called here is what CloudFormation
- * would have called it, with a local account, region and names.
+ * {@code Fn::Join}, {@code Fn::Sub}, {@code Fn::Select}, {@code Fn::Split}, {@code Fn::If}) and
+ * pseudo parameters resolved to the local cloud's values: what a resource is called here is what
+ * CloudFormation would have called it, with a local account, region and names.
  */
 public final class CloudTemplate {
 
@@ -54,7 +54,8 @@ public final class CloudTemplate {
     this.conditions = root.path("Conditions");
   }
 
-  public static CloudTemplate read(InputStream in, String stackName, String region) throws IOException {
+  public static CloudTemplate read(InputStream in, String stackName, String region)
+      throws IOException {
     return new CloudTemplate(MAPPER.readTree(in), stackName, region);
   }
 
@@ -106,57 +107,88 @@ public final class CloudTemplate {
     }
     JsonNode props = r.properties();
     return switch (r.type()) {
-      case "AWS::DynamoDB::Table" -> props.path("TableName").isTextual() ? props.get("TableName").asText() : logicalId;
+      case "AWS::DynamoDB::Table" ->
+          props.path("TableName").isTextual() ? props.get("TableName").asText() : logicalId;
       case "AWS::Lambda::Function" -> functionName(r);
       case "AWS::Lambda::Version" -> functionArn(targetFunction(logicalId)) + ":1";
-      case "AWS::Lambda::Alias" -> functionArn(targetFunction(logicalId)) + ":" + text(r, "Name", "alias");
+      case "AWS::Lambda::Alias" ->
+          functionArn(targetFunction(logicalId)) + ":" + text(r, "Name", "alias");
       case "AWS::ApiGateway::RestApi" -> restApiId(logicalId);
       case "AWS::ApiGateway::Stage" -> text(r, "StageName", logicalId);
-      case "AWS::Logs::LogGroup" -> props.path("LogGroupName").isTextual() ? props.get("LogGroupName").asText() : logicalId;
+      case "AWS::Logs::LogGroup" ->
+          props.path("LogGroupName").isTextual() ? props.get("LogGroupName").asText() : logicalId;
       case "AWS::Events::EventBus" -> text(r, "Name", logicalId);
       case "AWS::Events::Rule" -> text(r, "Name", logicalId);
       // CloudFormation's Ref of a state machine is its ARN, of a queue its URL.
       case "AWS::StepFunctions::StateMachine" -> stateMachineArn(r);
-      case "AWS::SQS::Queue" -> "http://sqs." + region + ".localhost/" + LOCAL_ACCOUNT + "/" + text(r, "QueueName", logicalId);
+      case "AWS::SQS::Queue" ->
+          "http://sqs."
+              + region
+              + ".localhost/"
+              + LOCAL_ACCOUNT
+              + "/"
+              + text(r, "QueueName", logicalId);
       default -> logicalId;
     };
   }
 
-  /** The ARN of a state machine: its {@code StateMachineName}, or its logical id when it has none. */
+  /**
+   * The ARN of a state machine: its {@code StateMachineName}, or its logical id when it has none.
+   */
   public String stateMachineArn(Resource stateMachine) {
-    return "arn:aws:states:" + region + ":" + LOCAL_ACCOUNT + ":stateMachine:"
+    return "arn:aws:states:"
+        + region
+        + ":"
+        + LOCAL_ACCOUNT
+        + ":stateMachine:"
         + text(stateMachine, "StateMachineName", stateMachine.logicalId());
   }
 
   public String getAtt(String logicalId, String attribute) {
     Resource r = resources.get(logicalId);
     if (r == null) {
-      throw new TemplateException("Fn::GetAtt of " + logicalId + ", which the template does not define");
+      throw new TemplateException(
+          "Fn::GetAtt of " + logicalId + ", which the template does not define");
     }
     String partition = "arn:aws:";
     return switch (r.type() + "." + attribute) {
-      case "AWS::DynamoDB::Table.Arn" -> partition + "dynamodb:" + region + ":" + LOCAL_ACCOUNT + ":table/" + ref(logicalId);
+      case "AWS::DynamoDB::Table.Arn" ->
+          partition + "dynamodb:" + region + ":" + LOCAL_ACCOUNT + ":table/" + ref(logicalId);
       case "AWS::DynamoDB::Table.StreamArn" -> getAtt(logicalId, "Arn") + "/stream/local";
       case "AWS::Lambda::Function.Arn" -> functionArn(logicalId);
       case "AWS::ApiGateway::RestApi.RootResourceId" -> "root";
       case "AWS::IAM::Role.Arn" -> partition + "iam::" + LOCAL_ACCOUNT + ":role/" + logicalId;
-      case "AWS::Logs::LogGroup.Arn" -> partition + "logs:" + region + ":" + LOCAL_ACCOUNT + ":log-group:" + ref(logicalId) + ":*";
-      case "AWS::Events::EventBus.Arn" -> partition + "events:" + region + ":" + LOCAL_ACCOUNT + ":event-bus/" + ref(logicalId);
+      case "AWS::Logs::LogGroup.Arn" ->
+          partition
+              + "logs:"
+              + region
+              + ":"
+              + LOCAL_ACCOUNT
+              + ":log-group:"
+              + ref(logicalId)
+              + ":*";
+      case "AWS::Events::EventBus.Arn" ->
+          partition + "events:" + region + ":" + LOCAL_ACCOUNT + ":event-bus/" + ref(logicalId);
       case "AWS::Events::EventBus.Name" -> ref(logicalId);
-      case "AWS::Events::Rule.Arn" -> partition + "events:" + region + ":" + LOCAL_ACCOUNT + ":rule/" + ruleQualifiedName(r);
+      case "AWS::Events::Rule.Arn" ->
+          partition + "events:" + region + ":" + LOCAL_ACCOUNT + ":rule/" + ruleQualifiedName(r);
       case "AWS::StepFunctions::StateMachine.Arn" -> stateMachineArn(r);
       case "AWS::StepFunctions::StateMachine.Name" -> text(r, "StateMachineName", logicalId);
-      case "AWS::SQS::Queue.Arn" -> partition + "sqs:" + region + ":" + LOCAL_ACCOUNT + ":" + text(r, "QueueName", logicalId);
+      case "AWS::SQS::Queue.Arn" ->
+          partition + "sqs:" + region + ":" + LOCAL_ACCOUNT + ":" + text(r, "QueueName", logicalId);
       case "AWS::SQS::Queue.QueueName" -> text(r, "QueueName", logicalId);
       case "AWS::Lambda::Alias.Arn", "AWS::Lambda::Version.Arn" -> ref(logicalId);
-      default -> partition + "local:" + region + ":" + LOCAL_ACCOUNT + ":" + logicalId + "/" + attribute;
+      default ->
+          partition + "local:" + region + ":" + LOCAL_ACCOUNT + ":" + logicalId + "/" + attribute;
     };
   }
 
   private String ruleQualifiedName(Resource rule) {
     String bus = text(rule, "EventBusName", "default");
     String name = text(rule, "Name", rule.logicalId());
-    return bus.equals("default") || bus.endsWith("/default") ? name : bus.substring(bus.lastIndexOf('/') + 1) + "/" + name;
+    return bus.equals("default") || bus.endsWith("/default")
+        ? name
+        : bus.substring(bus.lastIndexOf('/') + 1) + "/" + name;
   }
 
   public String functionName(Resource function) {
@@ -165,7 +197,12 @@ public final class CloudTemplate {
   }
 
   public String functionArn(String functionLogicalId) {
-    return "arn:aws:lambda:" + region + ":" + LOCAL_ACCOUNT + ":function:" + functionName(resources.get(functionLogicalId));
+    return "arn:aws:lambda:"
+        + region
+        + ":"
+        + LOCAL_ACCOUNT
+        + ":function:"
+        + functionName(resources.get(functionLogicalId));
   }
 
   /** The function a Function, Version or Alias stands for (following Ref and GetAtt chains). */
@@ -176,19 +213,28 @@ public final class CloudTemplate {
     }
     return switch (r.type()) {
       case "AWS::Lambda::Function" -> logicalId;
-      case "AWS::Lambda::Version" -> referencedResource(r.properties().path("FunctionName"), logicalId);
-      case "AWS::Lambda::Alias" -> targetFunction(referencedResource(r.properties().path("FunctionVersion"), logicalId).isEmpty()
-          ? referencedResource(r.properties().path("FunctionName"), logicalId)
-          : referencedResource(r.properties().path("FunctionVersion"), logicalId));
-      default -> throw new TemplateException(logicalId + " (" + r.type() + ") is not a Lambda function");
+      case "AWS::Lambda::Version" ->
+          referencedResource(r.properties().path("FunctionName"), logicalId);
+      case "AWS::Lambda::Alias" ->
+          targetFunction(
+              referencedResource(r.properties().path("FunctionVersion"), logicalId).isEmpty()
+                  ? referencedResource(r.properties().path("FunctionName"), logicalId)
+                  : referencedResource(r.properties().path("FunctionVersion"), logicalId));
+      default ->
+          throw new TemplateException(logicalId + " (" + r.type() + ") is not a Lambda function");
     };
   }
 
-  /** The first resource a {@code Ref}/{@code Fn::GetAtt} inside {@code value} points at that is a function, version or alias. */
+  /**
+   * The first resource a {@code Ref}/{@code Fn::GetAtt} inside {@code value} points at that is a
+   * function, version or alias.
+   */
   public Optional<String> functionReferencedBy(JsonNode value) {
     for (String id : referencedIds(value)) {
       Resource r = resources.get(id);
-      if (r != null && r.type().startsWith("AWS::Lambda::") && !r.type().equals("AWS::Lambda::Permission")) {
+      if (r != null
+          && r.type().startsWith("AWS::Lambda::")
+          && !r.type().equals("AWS::Lambda::Permission")) {
         return Optional.of(targetFunction(id));
       }
     }
@@ -252,7 +298,14 @@ public final class CloudTemplate {
       case "AWS::Partition" -> "aws";
       case "AWS::URLSuffix" -> "amazonaws.com";
       case "AWS::StackName" -> stackName;
-      case "AWS::StackId" -> "arn:aws:cloudformation:" + region + ":" + LOCAL_ACCOUNT + ":stack/" + stackName + "/local";
+      case "AWS::StackId" ->
+          "arn:aws:cloudformation:"
+              + region
+              + ":"
+              + LOCAL_ACCOUNT
+              + ":stack/"
+              + stackName
+              + "/local";
       case "AWS::NoValue" -> "";
       default -> throw new TemplateException("pseudo parameter " + name + " is not known locally");
     };
@@ -280,47 +333,56 @@ public final class CloudTemplate {
       switch (fn) {
         case "Ref":
           return TextNode.valueOf(ref(arg.asText()));
-        case "Fn::GetAtt": {
-          String id = arg.isArray() ? arg.get(0).asText() : arg.asText().split("\\.", 2)[0];
-          String att = arg.isArray() ? arg.get(1).asText() : arg.asText().split("\\.", 2)[1];
-          return TextNode.valueOf(getAtt(id, att));
-        }
-        case "Fn::Join": {
-          String delimiter = arg.get(0).asText();
-          List<String> parts = new ArrayList<>();
-          for (JsonNode p : resolve(arg.get(1), where)) {
-            parts.add(p.asText());
+        case "Fn::GetAtt":
+          {
+            String id = arg.isArray() ? arg.get(0).asText() : arg.asText().split("\\.", 2)[0];
+            String att = arg.isArray() ? arg.get(1).asText() : arg.asText().split("\\.", 2)[1];
+            return TextNode.valueOf(getAtt(id, att));
           }
-          return TextNode.valueOf(String.join(delimiter, parts));
-        }
+        case "Fn::Join":
+          {
+            String delimiter = arg.get(0).asText();
+            List<String> parts = new ArrayList<>();
+            for (JsonNode p : resolve(arg.get(1), where)) {
+              parts.add(p.asText());
+            }
+            return TextNode.valueOf(String.join(delimiter, parts));
+          }
         case "Fn::Sub":
           return TextNode.valueOf(sub(arg, where));
-        case "Fn::Select": {
-          int index = resolve(arg.get(0), where).asInt();
-          JsonNode list = resolve(arg.get(1), where);
-          if (index < 0 || index >= list.size()) {
-            throw new TemplateException(where + ": Fn::Select index " + index + " is out of range");
+        case "Fn::Select":
+          {
+            int index = resolve(arg.get(0), where).asInt();
+            JsonNode list = resolve(arg.get(1), where);
+            if (index < 0 || index >= list.size()) {
+              throw new TemplateException(
+                  where + ": Fn::Select index " + index + " is out of range");
+            }
+            return list.get(index);
           }
-          return list.get(index);
-        }
-        case "Fn::Split": {
-          ArrayNode out = JsonNodeFactory.instance.arrayNode();
-          for (String s : resolve(arg.get(1), where).asText().split(Pattern.quote(arg.get(0).asText()), -1)) {
-            out.add(s);
+        case "Fn::Split":
+          {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            for (String s :
+                resolve(arg.get(1), where).asText().split(Pattern.quote(arg.get(0).asText()), -1)) {
+              out.add(s);
+            }
+            return out;
           }
-          return out;
-        }
-        case "Fn::If": {
-          boolean condition = condition(arg.get(0).asText(), where);
-          return resolve(arg.get(condition ? 1 : 2), where);
-        }
-        case "Fn::GetAZs": {
-          ArrayNode out = JsonNodeFactory.instance.arrayNode();
-          out.add(region + "a").add(region + "b").add(region + "c");
-          return out;
-        }
+        case "Fn::If":
+          {
+            boolean condition = condition(arg.get(0).asText(), where);
+            return resolve(arg.get(condition ? 1 : 2), where);
+          }
+        case "Fn::GetAZs":
+          {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            out.add(region + "a").add(region + "b").add(region + "c");
+            return out;
+          }
         case "Fn::ImportValue":
-          throw new TemplateException(where + ": Fn::ImportValue needs another stack, which the local cloud does not run");
+          throw new TemplateException(
+              where + ": Fn::ImportValue needs another stack, which the local cloud does not run");
         default:
           break;
       }
@@ -379,7 +441,9 @@ public final class CloudTemplate {
       return condition(c.get("Condition").asText(), where);
     }
     if (c.has("Fn::Equals")) {
-      return resolve(c.get("Fn::Equals").get(0), where).asText().equals(resolve(c.get("Fn::Equals").get(1), where).asText());
+      return resolve(c.get("Fn::Equals").get(0), where)
+          .asText()
+          .equals(resolve(c.get("Fn::Equals").get(1), where).asText());
     }
     if (c.has("Fn::Not")) {
       return !evaluate(c.get("Fn::Not").get(0), where);

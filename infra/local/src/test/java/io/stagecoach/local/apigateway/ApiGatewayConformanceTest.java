@@ -25,10 +25,11 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every case of ../shared/conformance/apigateway, recorded on AWS, replayed over HTTP against the local
- * REST API: the request cases through a function that echoes its event, the response cases through a
- * function that returns what the request body says. Values the recordings normalized ({@code <host:1>},
- * {@code <uuid:6>}, ...) are wildcards; CloudFront's edge headers are not invented locally.
+ * Every case of ../shared/conformance/apigateway, recorded on AWS, replayed over HTTP against the
+ * local REST API: the request cases through a function that echoes its event, the response cases
+ * through a function that returns what the request body says. Values the recordings normalized
+ * ({@code <host:1>}, {@code <uuid:6>}, ...) are wildcards; CloudFront's edge headers are not
+ * invented locally.
  */
 class ApiGatewayConformanceTest {
 
@@ -36,7 +37,8 @@ class ApiGatewayConformanceTest {
   private static final Pattern PLACEHOLDER = Pattern.compile("<[^>]+>");
   private static final Pattern EDGE_HEADER =
       Pattern.compile("(?i)(cloudfront-.*|via|x-amz-cf-id|x-amzn-trace-id|x-forwarded-.*)");
-  static final Path CONFORMANCE = Path.of(System.getProperty("stagecoach.conformance", "../../../shared/conformance"));
+  static final Path CONFORMANCE =
+      Path.of(System.getProperty("stagecoach.conformance", "../../../shared/conformance"));
 
   private static WireServer echoApi;
   private static WireServer resultApi;
@@ -53,9 +55,13 @@ class ApiGatewayConformanceTest {
     resultApi.close();
   }
 
-  /** The recordings' API: stage {@code stage}, {@code ANY /{proxy+}} and {@code ANY /hardcoded}, both Lambda proxy. */
+  /**
+   * The recordings' API: stage {@code stage}, {@code ANY /{proxy+}} and {@code ANY /hardcoded},
+   * both Lambda proxy.
+   */
   static WireServer serve(String handler) throws IOException {
-    String template = """
+    String template =
+        """
         {"Resources": {
           "Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Handler": "%s", "Runtime": "java21", "Timeout": 10}},
           "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "conformance"}},
@@ -72,10 +78,15 @@ class ApiGatewayConformanceTest {
               "ResourceId": {"Ref": "Hardcoded"}, "HttpMethod": "ANY", "AuthorizationType": "NONE",
               "Integration": {"Type": "AWS_PROXY", "Uri": {"Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations"}}}},
           "Stage": {"Type": "AWS::ApiGateway::Stage", "Properties": {"RestApiId": {"Ref": "Api"}, "StageName": "stage"}}
-        }}""".formatted(handler);
+        }}"""
+            .formatted(handler);
     CloudTemplate t = new CloudTemplate(MAPPER.readTree(template), "Conformance", "us-east-1");
-    LocalRestApi api = new LocalRestApi(new RestApiModel(t, "Api"), new LocalFunctions(t, Map.of()), Clock.systemUTC(),
-        CloudTemplate.LOCAL_ACCOUNT);
+    LocalRestApi api =
+        new LocalRestApi(
+            new RestApiModel(t, "Api"),
+            new LocalFunctions(t, Map.of()),
+            Clock.systemUTC(),
+            CloudTemplate.LOCAL_ACCOUNT);
     return new WireServer(0, api::handle);
   }
 
@@ -93,21 +104,35 @@ class ApiGatewayConformanceTest {
     List<Path> files = cases("proxy-request-events");
     assertEquals(11, files.size(), "all recorded request cases are replayed");
     for (Path file : files) {
-      tests.add(DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
-        JsonNode recorded = MAPPER.readTree(file.toFile());
-        JsonNode request = recorded.get("request");
-        List<Map.Entry<String, String>> headers = new ArrayList<>();
-        request.get("headers").properties().forEach(e -> headers.add(Map.entry(e.getKey(), e.getValue().asText())));
-        byte[] body = request.get("body").isNull() ? null : request.get("body").asText().getBytes(StandardCharsets.UTF_8);
-        RawHttp.Response response = RawHttp.send(echoApi.port(), request.get("method").asText(),
-            request.get("rawPathAndQuery").asText(), headers, body);
-        assertEquals(200, response.status(), response.body());
-        JsonNode actual = MAPPER.readTree(response.body());
-        JsonNode expected = withoutEdgeHeaders(recorded.get("expectedEvent").deepCopy());
-        List<String> differences = new ArrayList<>();
-        compare("", expected, withoutEdgeHeaders((ObjectNode) actual), differences);
-        assertEquals(List.of(), differences);
-      }));
+      tests.add(
+          DynamicTest.dynamicTest(
+              file.getFileName().toString(),
+              () -> {
+                JsonNode recorded = MAPPER.readTree(file.toFile());
+                JsonNode request = recorded.get("request");
+                List<Map.Entry<String, String>> headers = new ArrayList<>();
+                request
+                    .get("headers")
+                    .properties()
+                    .forEach(e -> headers.add(Map.entry(e.getKey(), e.getValue().asText())));
+                byte[] body =
+                    request.get("body").isNull()
+                        ? null
+                        : request.get("body").asText().getBytes(StandardCharsets.UTF_8);
+                RawHttp.Response response =
+                    RawHttp.send(
+                        echoApi.port(),
+                        request.get("method").asText(),
+                        request.get("rawPathAndQuery").asText(),
+                        headers,
+                        body);
+                assertEquals(200, response.status(), response.body());
+                JsonNode actual = MAPPER.readTree(response.body());
+                JsonNode expected = withoutEdgeHeaders(recorded.get("expectedEvent").deepCopy());
+                List<String> differences = new ArrayList<>();
+                compare("", expected, withoutEdgeHeaders((ObjectNode) actual), differences);
+                assertEquals(List.of(), differences);
+              }));
     }
     return tests;
   }
@@ -118,24 +143,41 @@ class ApiGatewayConformanceTest {
     List<Path> files = cases("proxy-response-mapping");
     assertEquals(15, files.size(), "all recorded response cases are replayed");
     for (Path file : files) {
-      tests.add(DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
-        JsonNode recorded = MAPPER.readTree(file.toFile());
-        JsonNode result = recorded.get("lambdaResult");
-        byte[] body = result.has("returns") ? MAPPER.writeValueAsBytes(result.get("returns")) : null;
-        RawHttp.Response response = RawHttp.send(resultApi.port(), "POST", "/test/test",
-            List.of(Map.entry("User-Agent", "python/test")), body);
-        JsonNode expected = recorded.get("expected");
-        assertEquals(expected.get("statusCode").asInt(), response.status(), response.body());
-        if (expected.has("bodyJson")) {
-          assertEquals(expected.get("bodyJson"), MAPPER.readTree(response.body()));
-        } else {
-          assertEquals(expected.get("body").asText(), response.body());
-        }
-        if (expected.has("headers")) {
-          expected.get("headers").properties().forEach(h ->
-              assertEquals(h.getValue().asText(), response.headers().get(h.getKey()), "header " + h.getKey()));
-        }
-      }));
+      tests.add(
+          DynamicTest.dynamicTest(
+              file.getFileName().toString(),
+              () -> {
+                JsonNode recorded = MAPPER.readTree(file.toFile());
+                JsonNode result = recorded.get("lambdaResult");
+                byte[] body =
+                    result.has("returns") ? MAPPER.writeValueAsBytes(result.get("returns")) : null;
+                RawHttp.Response response =
+                    RawHttp.send(
+                        resultApi.port(),
+                        "POST",
+                        "/test/test",
+                        List.of(Map.entry("User-Agent", "python/test")),
+                        body);
+                JsonNode expected = recorded.get("expected");
+                assertEquals(
+                    expected.get("statusCode").asInt(), response.status(), response.body());
+                if (expected.has("bodyJson")) {
+                  assertEquals(expected.get("bodyJson"), MAPPER.readTree(response.body()));
+                } else {
+                  assertEquals(expected.get("body").asText(), response.body());
+                }
+                if (expected.has("headers")) {
+                  expected
+                      .get("headers")
+                      .properties()
+                      .forEach(
+                          h ->
+                              assertEquals(
+                                  h.getValue().asText(),
+                                  response.headers().get(h.getKey()),
+                                  "header " + h.getKey()));
+                }
+              }));
     }
     return tests;
   }
@@ -144,18 +186,24 @@ class ApiGatewayConformanceTest {
     for (String field : List.of("headers", "multiValueHeaders")) {
       if (event.get(field) instanceof ObjectNode headers) {
         List<String> edge = new ArrayList<>();
-        headers.fieldNames().forEachRemaining(n -> {
-          if (EDGE_HEADER.matcher(n).matches()) {
-            edge.add(n);
-          }
-        });
+        headers
+            .fieldNames()
+            .forEachRemaining(
+                n -> {
+                  if (EDGE_HEADER.matcher(n).matches()) {
+                    edge.add(n);
+                  }
+                });
         headers.remove(edge);
       }
     }
     return event;
   }
 
-  /** Structural comparison; a placeholder in the recording matches any value, and the recording's account id is normalized. */
+  /**
+   * Structural comparison; a placeholder in the recording matches any value, and the recording's
+   * account id is normalized.
+   */
   static void compare(String at, JsonNode expected, JsonNode actual, List<String> differences) {
     if (expected.isTextual() && PLACEHOLDER.matcher(expected.asText()).matches()) {
       if (actual == null || actual.isMissingNode()) {
@@ -175,12 +223,20 @@ class ApiGatewayConformanceTest {
         differences.add(at + ": " + actual + " instead of an object");
         return;
       }
-      expected.properties().forEach(e -> compare(at + "/" + e.getKey(), e.getValue(), actual.get(e.getKey()), differences));
-      actual.fieldNames().forEachRemaining(n -> {
-        if (!expected.has(n)) {
-          differences.add(at + "/" + n + ": not in the recording");
-        }
-      });
+      expected
+          .properties()
+          .forEach(
+              e ->
+                  compare(
+                      at + "/" + e.getKey(), e.getValue(), actual.get(e.getKey()), differences));
+      actual
+          .fieldNames()
+          .forEachRemaining(
+              n -> {
+                if (!expected.has(n)) {
+                  differences.add(at + "/" + n + ": not in the recording");
+                }
+              });
     } else if (expected.isArray()) {
       if (!actual.isArray() || actual.size() != expected.size()) {
         differences.add(at + ": " + actual + " instead of " + expected);

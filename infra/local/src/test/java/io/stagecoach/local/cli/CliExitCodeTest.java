@@ -6,7 +6,10 @@ import io.stagecoach.local.cli.client.ApiProblem;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The API's stable codes decide the exit code; the HTTP status decides when a gateway answered without one. */
+/**
+ * The API's stable codes decide the exit code; the HTTP status decides when a gateway answered
+ * without one.
+ */
 class CliExitCodeTest {
 
   static int exit(int status, String code) {
@@ -18,8 +21,18 @@ class CliExitCodeTest {
     assertEquals(2, exit(400, "validation_failed"));
     assertEquals(2, exit(405, "validation_failed"));
     assertEquals(4, exit(404, "not_found"));
-    for (String refusal : List.of("conflict", "forbidden", "unauthorized", "self_approval", "protected", "frozen",
-        "window_closed", "locked", "order_violation", "promotion_required")) {
+    for (String refusal :
+        List.of(
+            "conflict",
+            "forbidden",
+            "unauthorized",
+            "self_approval",
+            "protected",
+            "frozen",
+            "window_closed",
+            "locked",
+            "order_violation",
+            "promotion_required")) {
       assertEquals(3, exit(409, refusal), refusal);
     }
     assertEquals(1, exit(429, "throttled"));

@@ -19,12 +19,18 @@ class CliPersonalEnvironmentTest {
   }
 
   @Test
-  void defaultName_withoutUserenv_isTheOsUserNormalisedAsTheApiDoes(@TempDir Path work) throws Exception {
+  void defaultName_withoutUserenv_isTheOsUserNormalisedAsTheApiDoes(@TempDir Path work)
+      throws Exception {
     assertEquals("alice-smith", PersonalEnvironment.defaultName(work, "Alice.Smith"));
-    assertEquals(Naming.personalEnvironmentName("DOMAIN/J.Doe"), PersonalEnvironment.defaultName(work, "DOMAIN/J.Doe"));
+    assertEquals(
+        Naming.personalEnvironmentName("DOMAIN/J.Doe"),
+        PersonalEnvironment.defaultName(work, "DOMAIN/J.Doe"));
 
     Files.createDirectories(work.resolve(".stagecoach"));
     Files.writeString(work.resolve(".stagecoach/userenv"), "\n");
-    assertEquals("alice-smith", PersonalEnvironment.defaultName(work, "Alice.Smith"), "an empty userenv names nothing");
+    assertEquals(
+        "alice-smith",
+        PersonalEnvironment.defaultName(work, "Alice.Smith"),
+        "an empty userenv names nothing");
   }
 }

@@ -19,17 +19,21 @@ record CliRun(int code, String out, String err) {
   static CliRun run(CliEnvironment env, Follow.Pacing pacing, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = new CommandLine(new StagecoachCommand(env, pacing))
-        .setOut(new PrintWriter(out, true))
-        .setErr(new PrintWriter(err, true))
-        .execute(args);
+    int code =
+        new CommandLine(new StagecoachCommand(env, pacing))
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute(args);
     return new CliRun(code, out.toString(), err.toString());
   }
 
   /** A run on another thread, whose output can be read while it runs. */
   record Started(StringWriter out, StringWriter err, CompletableFuture<CliRun> done) {
 
-    /** Waits until a line of stdout matches {@code regex} and answers it, or fails with what it printed so far. */
+    /**
+     * Waits until a line of stdout matches {@code regex} and answers it, or fails with what it
+     * printed so far.
+     */
     String awaitLine(String regex, Duration within) throws InterruptedException {
       Instant deadline = Instant.now().plus(within);
       while (Instant.now().isBefore(deadline)) {
@@ -42,21 +46,35 @@ record CliRun(int code, String out, String err) {
         }
         Thread.sleep(20);
       }
-      throw new AssertionError("no line matching " + regex + " within " + within + "; so far:\n" + out + "--- stderr\n" + err);
+      throw new AssertionError(
+          "no line matching "
+              + regex
+              + " within "
+              + within
+              + "; so far:\n"
+              + out
+              + "--- stderr\n"
+              + err);
     }
   }
 
-  /** Starts the CLI on another thread (as at another terminal); StringWriter is safe to read meanwhile. */
+  /**
+   * Starts the CLI on another thread (as at another terminal); StringWriter is safe to read
+   * meanwhile.
+   */
   static Started start(CliEnvironment env, Follow.Pacing pacing, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CompletableFuture<CliRun> done = CompletableFuture.supplyAsync(() -> {
-      int code = new CommandLine(new StagecoachCommand(env, pacing))
-          .setOut(new PrintWriter(out, true))
-          .setErr(new PrintWriter(err, true))
-          .execute(args);
-      return new CliRun(code, out.toString(), err.toString());
-    });
+    CompletableFuture<CliRun> done =
+        CompletableFuture.supplyAsync(
+            () -> {
+              int code =
+                  new CommandLine(new StagecoachCommand(env, pacing))
+                      .setOut(new PrintWriter(out, true))
+                      .setErr(new PrintWriter(err, true))
+                      .execute(args);
+              return new CliRun(code, out.toString(), err.toString());
+            });
     return new Started(out, err, done);
   }
 

@@ -15,11 +15,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Where the endpoint and the token come from: flag, then environment variable, then config file, then default. */
+/**
+ * Where the endpoint and the token come from: flag, then environment variable, then config file,
+ * then default.
+ */
 class CliSettingsTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   Path work;
   Path home;
   Map<String, String> variables = new HashMap<>();
@@ -31,7 +33,9 @@ class CliSettingsTest {
   }
 
   ConnectionSettings resolve(String endpointFlag, String tokenFlag) {
-    return ConnectionSettings.resolve(Optional.ofNullable(endpointFlag), Optional.ofNullable(tokenFlag),
+    return ConnectionSettings.resolve(
+        Optional.ofNullable(endpointFlag),
+        Optional.ofNullable(tokenFlag),
         new CliEnvironment(variables, work, home, "tester"));
   }
 
@@ -39,7 +43,8 @@ class CliSettingsTest {
     Files.createDirectories(work.resolve(".stagecoach"));
     Files.writeString(work.resolve(".stagecoach/admin-token"), "from-admin-token-file\n");
     Files.createDirectories(home.resolve(".config/stagecoach"));
-    Files.writeString(home.resolve(".config/stagecoach/config.json"),
+    Files.writeString(
+        home.resolve(".config/stagecoach/config.json"),
         "{\"endpoint\": \"http://file.example:1\", \"token\": \"from-file\"}");
     variables.put("STAGECOACH_ENDPOINT", "http://env.example:2");
     variables.put("STAGECOACH_TOKEN", "from-env");
@@ -75,7 +80,8 @@ class CliSettingsTest {
   }
 
   @Test
-  void defaults_areTheLocalCloud_andTheAdminTokenServeKeepsInTheWorkingDirectory() throws Exception {
+  void defaults_areTheLocalCloud_andTheAdminTokenServeKeepsInTheWorkingDirectory()
+      throws Exception {
     everySourceHasAValue();
     variables.clear();
     Files.delete(home.resolve(".config/stagecoach/config.json"));
@@ -101,7 +107,8 @@ class CliSettingsTest {
 
   @Test
   void stagecoachConfig_namesTheFile_andXdgConfigHomeMovesTheDefaultOne() throws Exception {
-    Path named = Files.writeString(dir.resolve("team.json"), "{\"endpoint\": \"https://api.example/live\"}");
+    Path named =
+        Files.writeString(dir.resolve("team.json"), "{\"endpoint\": \"https://api.example/live\"}");
     variables.put("STAGECOACH_CONFIG", named.toString());
     assertEquals(URI.create("https://api.example/live"), resolve(null, null).endpoint());
 
@@ -123,25 +130,36 @@ class CliSettingsTest {
 
   @Test
   void settingsThatCannotBeUsed_areRefusedWithWhereTheyCameFrom() throws Exception {
-    assertTrue(assertThrows(InvalidSettings.class, () -> resolve("127.0.0.1:4566", null)).getMessage()
-        .startsWith("--endpoint: "));
+    assertTrue(
+        assertThrows(InvalidSettings.class, () -> resolve("127.0.0.1:4566", null))
+            .getMessage()
+            .startsWith("--endpoint: "));
     variables.put("STAGECOACH_ENDPOINT", "http://host:1/?x=1");
-    assertTrue(assertThrows(InvalidSettings.class, () -> resolve(null, null)).getMessage()
-        .startsWith("STAGECOACH_ENDPOINT: "));
+    assertTrue(
+        assertThrows(InvalidSettings.class, () -> resolve(null, null))
+            .getMessage()
+            .startsWith("STAGECOACH_ENDPOINT: "));
     variables.clear();
 
     variables.put("STAGECOACH_CONFIG", dir.resolve("missing.json").toString());
-    assertTrue(assertThrows(InvalidSettings.class, () -> resolve(null, null)).getMessage().contains("no file"));
+    assertTrue(
+        assertThrows(InvalidSettings.class, () -> resolve(null, null))
+            .getMessage()
+            .contains("no file"));
 
     Path typo = Files.writeString(dir.resolve("typo.json"), "{\"endpont\": \"http://x\"}");
     variables.put("STAGECOACH_CONFIG", typo.toString());
-    assertTrue(assertThrows(InvalidSettings.class, () -> resolve(null, null)).getMessage()
-        .contains("unknown setting 'endpont'"));
+    assertTrue(
+        assertThrows(InvalidSettings.class, () -> resolve(null, null))
+            .getMessage()
+            .contains("unknown setting 'endpont'"));
 
     Path broken = Files.writeString(dir.resolve("broken.json"), "{\"endpoint\": ");
     variables.put("STAGECOACH_CONFIG", broken.toString());
-    assertTrue(assertThrows(InvalidSettings.class, () -> resolve(null, null)).getMessage()
-        .contains("not well-formed JSON"));
+    assertTrue(
+        assertThrows(InvalidSettings.class, () -> resolve(null, null))
+            .getMessage()
+            .contains("not well-formed JSON"));
   }
 
   @Test
@@ -156,6 +174,7 @@ class CliSettingsTest {
     CliRun run = CliRun.run(new CliEnvironment(variables, work, home, "tester"), "apps", "list");
     assertEquals(ExitCode.INVALID, run.code(), run.printed());
     assertEquals(1, run.err().lines().count(), run.printed());
-    assertTrue(run.err().startsWith("stagecoach: " + typo + ": must be a JSON object"), run.printed());
+    assertTrue(
+        run.err().startsWith("stagecoach: " + typo + ": must be a JSON object"), run.printed());
   }
 }

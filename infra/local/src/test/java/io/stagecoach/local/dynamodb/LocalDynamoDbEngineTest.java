@@ -33,11 +33,14 @@ class LocalDynamoDbEngineTest {
       }
       for (InetAddress other : others) {
         try (Socket s = new Socket()) {
-          assertThrows(java.io.IOException.class, () -> s.connect(new InetSocketAddress(other, port), 1_000),
+          assertThrows(
+              java.io.IOException.class,
+              () -> s.connect(new InetSocketAddress(other, port), 1_000),
               "DynamoDB Local must not answer on " + other);
         }
       }
-      assertEquals(1, engine.client().listTables().tableNames().size() + 1, "it still serves on loopback");
+      assertEquals(
+          1, engine.client().listTables().tableNames().size() + 1, "it still serves on loopback");
     }
   }
 }

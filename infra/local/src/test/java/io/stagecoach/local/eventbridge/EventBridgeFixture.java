@@ -21,12 +21,14 @@ import java.util.stream.Collectors;
 
 /**
  * A template shaped like Stagecoach's (a bus, a provisioner per tier, a promotion state machine, a
- * reaper schedule), its functions run in process by {@link LocalFunctions}, and a clock the test moves.
+ * reaper schedule), its functions run in process by {@link LocalFunctions}, and a clock the test
+ * moves.
  */
 final class EventBridgeFixture {
 
   static final ObjectMapper MAPPER = new ObjectMapper();
-  static final String TEMPLATE = """
+  static final String TEMPLATE =
+      """
       {"Resources": {
         "Bus": {"Type": "AWS::Events::EventBus", "Properties": {"Name": "stagecoach"}},
         "DevFn": {"Type": "AWS::Lambda::Function", "Properties": {"FunctionName": "provisioner-dev", "Runtime": "java21",
@@ -104,15 +106,19 @@ final class EventBridgeFixture {
     }
   }
 
-  /** Functions run for real; state machine starts are recorded (the ASL runtime is another service). */
+  /**
+   * Functions run for real; state machine starts are recorded (the ASL runtime is another service).
+   */
   static final class InProcessTargets implements Targets {
     private final Map<String, LocalFunction> byArn;
     final Queue<String> executions = new ConcurrentLinkedQueue<>();
 
     InProcessTargets(CloudTemplate template) {
       LocalFunctions functions = new LocalFunctions(template, Map.of());
-      this.byArn = functions.all().entrySet().stream()
-          .collect(Collectors.toMap(e -> template.functionArn(e.getKey()), Map.Entry::getValue));
+      this.byArn =
+          functions.all().entrySet().stream()
+              .collect(
+                  Collectors.toMap(e -> template.functionArn(e.getKey()), Map.Entry::getValue));
     }
 
     @Override

@@ -19,30 +19,33 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every case of ../shared/conformance/eventpatterns: recorded on EventBridge (LocalStack's AWS-validated
- * snapshots), stated in the EventBridge user guide, or asserted by Event Ruler's own tests.
+ * Every case of ../shared/conformance/eventpatterns: recorded on EventBridge (LocalStack's
+ * AWS-validated snapshots), stated in the EventBridge user guide, or asserted by Event Ruler's own
+ * tests.
  */
 class EventPatternConformanceTest {
 
   /**
-   * Numbers keep their text (300.0 stays 300.0): EventBridge saw the JSON as sent, and Jackson would
-   * otherwise turn 300.0 into 300 before the matcher sees it.
+   * Numbers keep their text (300.0 stays 300.0): EventBridge saw the JSON as sent, and Jackson
+   * would otherwise turn 300.0 into 300 before the matcher sees it.
    */
-  private static final ObjectMapper EXACT = new ObjectMapper()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+  private static final ObjectMapper EXACT =
+      new ObjectMapper()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
   /**
-   * Cases this matcher is known to answer differently from the recording, each with the reason. Empty:
-   * every case passes. A new difference fails the test; a listed case that starts passing fails it too,
-   * so the list stays honest.
+   * Cases this matcher is known to answer differently from the recording, each with the reason.
+   * Empty: every case passes. A new difference fails the test; a listed case that starts passing
+   * fails it too, so the list stays honest.
    */
   private static final Map<String, String> KNOWN_DIFFERENCES = Map.of();
 
   record Outcome(String folder, String name, boolean passed, String reason) {}
 
   @Test
-  void everyRecordedCase_givesTheRecordedAnswer_andEveryInvalidPatternIsRejected() throws IOException {
+  void everyRecordedCase_givesTheRecordedAnswer_andEveryInvalidPatternIsRejected()
+      throws IOException {
     Path root = Path.of(System.getProperty("stagecoach.conformance"), "eventpatterns");
     List<Path> files;
     try (Stream<Path> walk = Files.walk(root)) {
@@ -83,9 +86,15 @@ class EventPatternConformanceTest {
       }
     }
     StringBuilder summary = new StringBuilder("event-pattern conformance:\n");
-    perFolder.forEach((folder, c) -> summary.append(String.format("  %-32s %3d/%3d%n", folder, c[0], c[1])));
-    summary.append(String.format("  invalid patterns rejected        %3d/%3d%n", invalidPatternsRejected, invalidPatterns));
-    summary.append(String.format("  invalid events rejected          %3d/%3d%n", invalidEventsRejected, invalidEvents));
+    perFolder.forEach(
+        (folder, c) -> summary.append(String.format("  %-32s %3d/%3d%n", folder, c[0], c[1])));
+    summary.append(
+        String.format(
+            "  invalid patterns rejected        %3d/%3d%n",
+            invalidPatternsRejected, invalidPatterns));
+    summary.append(
+        String.format(
+            "  invalid events rejected          %3d/%3d%n", invalidEventsRejected, invalidEvents));
     List<String> unexpected = new ArrayList<>();
     for (Outcome o : outcomes) {
       String key = o.folder() + "/" + o.name();
@@ -103,32 +112,45 @@ class EventPatternConformanceTest {
     Path report = Path.of("target", "conformance", "eventpatterns.txt");
     Files.createDirectories(report.getParent());
     Files.writeString(report, summary);
-    assertTrue(unexpected.isEmpty(), "differences from the recordings:\n" + String.join("\n", unexpected));
+    assertTrue(
+        unexpected.isEmpty(), "differences from the recordings:\n" + String.join("\n", unexpected));
   }
 
   private static Outcome run(String folder, Path file) throws IOException {
     JsonNode c = EXACT.readTree(file.toFile());
     String name = file.getFileName().toString();
     String pattern = patternText(c);
-    String event = c.has("eventText") ? c.get("eventText").asText() : EXACT.writeValueAsString(c.get("event"));
+    String event =
+        c.has("eventText") ? c.get("eventText").asText() : EXACT.writeValueAsString(c.get("event"));
     Optional<String> patternProblem = EventPattern.problemWith(pattern);
     if (c.path("invalidPattern").asBoolean()) {
-      return new Outcome(folder, name, patternProblem.isPresent(), "the pattern was accepted; AWS said: "
-          + c.path("expectedError").path("message").asText());
+      return new Outcome(
+          folder,
+          name,
+          patternProblem.isPresent(),
+          "the pattern was accepted; AWS said: "
+              + c.path("expectedError").path("message").asText());
     }
     if (patternProblem.isPresent()) {
-      return new Outcome(folder, name, false, "a valid pattern was refused: " + patternProblem.get());
+      return new Outcome(
+          folder, name, false, "a valid pattern was refused: " + patternProblem.get());
     }
     if (c.path("invalidEvent").asBoolean()) {
-      return new Outcome(folder, name, EventPattern.problemWithEvent(event).isPresent(),
+      return new Outcome(
+          folder,
+          name,
+          EventPattern.problemWithEvent(event).isPresent(),
           "the event was accepted; AWS said: " + c.path("expectedError").path("message").asText());
     }
     boolean expected = c.get("matches").asBoolean();
     boolean actual = EventPattern.compile(pattern).matches(event);
-    return new Outcome(folder, name, actual == expected, "expected matches=" + expected + ", got " + actual);
+    return new Outcome(
+        folder, name, actual == expected, "expected matches=" + expected + ", got " + actual);
   }
 
   private static String patternText(JsonNode c) throws IOException {
-    return c.has("patternText") ? c.get("patternText").asText() : EXACT.writeValueAsString(c.get("pattern"));
+    return c.has("patternText")
+        ? c.get("patternText").asText()
+        : EXACT.writeValueAsString(c.get("pattern"));
   }
 }

@@ -54,8 +54,11 @@ class LocalEventBridgeTest {
   }
 
   private static PutEventsEntry deployment(String tier) {
-    return PutEventsEntry.of("stagecoach", "Deployment Requested",
-        "{\"tier\":\"" + tier + "\",\"app\":\"shop\",\"version\":\"1.4.0\",\"ratio\":300.0}").onBus("stagecoach");
+    return PutEventsEntry.of(
+            "stagecoach",
+            "Deployment Requested",
+            "{\"tier\":\"" + tier + "\",\"app\":\"shop\",\"version\":\"1.4.0\",\"ratio\":300.0}")
+        .onBus("stagecoach");
   }
 
   private void settle() throws InterruptedException {
@@ -66,16 +69,22 @@ class LocalEventBridgeTest {
   void buses_areDefaultAndTheTemplates_andRulesAreNamedByNameOrLogicalId() {
     bridge(LocalEventBridge.Options.defaults());
     assertEquals(List.of("default", "stagecoach"), bridge.busNames());
-    assertTrue(bridge.ruleNames().containsAll(List.of("DevRule", "prod-deployments", "ephemeral-reaper")));
+    assertTrue(
+        bridge.ruleNames().containsAll(List.of("DevRule", "prod-deployments", "ephemeral-reaper")));
     assertEquals(List.of(), bridge.unsupportedTargets());
   }
 
   @Test
   void theSynthesizedApp_loads_withEveryRuleItDefines() throws Exception {
-    try (InputStream in = LocalEventBridgeTest.class.getResourceAsStream(LocalCloud.DEFAULT_TEMPLATE)) {
+    try (InputStream in =
+        LocalEventBridgeTest.class.getResourceAsStream(LocalCloud.DEFAULT_TEMPLATE)) {
       CloudTemplate app = CloudTemplate.read(in, "Stagecoach", "us-east-1");
-      try (LocalEventBridge loaded = new LocalEventBridge(app, new EventBridgeFixture.InProcessTargets(app), clock,
-          LocalEventBridge.Options.defaults())) {
+      try (LocalEventBridge loaded =
+          new LocalEventBridge(
+              app,
+              new EventBridgeFixture.InProcessTargets(app),
+              clock,
+              LocalEventBridge.Options.defaults())) {
         assertEquals(app.ofType("AWS::Events::Rule").size(), loaded.ruleNames().size());
         assertTrue(loaded.busNames().contains("default"));
       }
@@ -84,16 +93,23 @@ class LocalEventBridgeTest {
 
   @Test
   void disabledScheduleRule_hasNoNextFireTime() {
-    String template = EventBridgeFixture.TEMPLATE.replace("\"Name\": \"ephemeral-reaper\",",
-        "\"Name\": \"ephemeral-reaper\", \"State\": \"DISABLED\",");
-    try (LocalEventBridge disabled = new LocalEventBridge(EventBridgeFixture.template(template),
-        new EventBridgeFixture.InProcessTargets(EventBridgeFixture.template()), clock, LocalEventBridge.Options.defaults())) {
+    String template =
+        EventBridgeFixture.TEMPLATE.replace(
+            "\"Name\": \"ephemeral-reaper\",",
+            "\"Name\": \"ephemeral-reaper\", \"State\": \"DISABLED\",");
+    try (LocalEventBridge disabled =
+        new LocalEventBridge(
+            EventBridgeFixture.template(template),
+            new EventBridgeFixture.InProcessTargets(EventBridgeFixture.template()),
+            clock,
+            LocalEventBridge.Options.defaults())) {
       assertTrue(disabled.nextFireTime("ephemeral-reaper").isEmpty());
     }
   }
 
   @Test
-  void matchingEvent_reachesOnlyTheRulesWhosePatternMatches_asTheEventBridgeEnvelope() throws Exception {
+  void matchingEvent_reachesOnlyTheRulesWhosePatternMatches_asTheEventBridgeEnvelope()
+      throws Exception {
     bridge(LocalEventBridge.Options.defaults());
     PutEventsResult result = bridge.putEvents(List.of(deployment("dev")));
     settle();
@@ -112,12 +128,14 @@ class LocalEventBridgeTest {
     assertTrue(event.get("resources").isArray());
     assertEquals("shop", event.get("detail").get("app").asText());
     assertTrue(dev.get(0).contains("300.0"), "numbers reach the target as sent: " + dev.get(0));
-    assertEquals(List.of(), records("eb-prod"), "neither the prod rule nor the disabled rule matched");
+    assertEquals(
+        List.of(), records("eb-prod"), "neither the prod rule nor the disabled rule matched");
   }
 
   @Test
   void everyEnabledRuleWhosePatternMatches_getsTheEvent() throws Exception {
-    String template = """
+    String template =
+        """
         {"Resources": {
           "DevFn": {"Type": "AWS::Lambda::Function", "Properties": {"FunctionName": "provisioner-dev", "Runtime": "java21",
             "Handler": "io.stagecoach.local.testing.RecordingHandler::handleRequest",
@@ -130,18 +148,27 @@ class LocalEventBridgeTest {
             "Targets": [{"Id": "c", "Arn": {"Fn::GetAtt": ["DevFn", "Arn"]}, "Input": "{\\"rule\\": \\"by-app\\"}"}]}}
         }}""";
     CloudTemplate app = EventBridgeFixture.template(template);
-    bridge = new LocalEventBridge(app, new EventBridgeFixture.InProcessTargets(app), clock,
-        LocalEventBridge.Options.defaults());
-    bridge.putEvents(List.of(PutEventsEntry.of("stagecoach", "Deployment Requested", "{\"tier\":\"dev\",\"app\":\"shop\"}")));
+    bridge =
+        new LocalEventBridge(
+            app,
+            new EventBridgeFixture.InProcessTargets(app),
+            clock,
+            LocalEventBridge.Options.defaults());
+    bridge.putEvents(
+        List.of(
+            PutEventsEntry.of(
+                "stagecoach", "Deployment Requested", "{\"tier\":\"dev\",\"app\":\"shop\"}")));
     settle();
-    assertEquals(List.of("{\"rule\": \"by-source\"}", "{\"rule\": \"by-tier\"}"),
+    assertEquals(
+        List.of("{\"rule\": \"by-source\"}", "{\"rule\": \"by-tier\"}"),
         records("eb-dev").stream().sorted().toList());
   }
 
   @Test
   void eventOnAnotherBus_doesNotReachTheRulesOfThisOne() throws Exception {
     bridge(LocalEventBridge.Options.defaults());
-    bridge.putEvents(List.of(PutEventsEntry.of("stagecoach", "Deployment Requested", "{\"tier\":\"dev\"}")));
+    bridge.putEvents(
+        List.of(PutEventsEntry.of("stagecoach", "Deployment Requested", "{\"tier\":\"dev\"}")));
     settle();
     assertEquals(List.of(), records("eb-dev"));
   }
@@ -152,30 +179,40 @@ class LocalEventBridgeTest {
     bridge.putEvents(List.of(deployment("prod")));
     settle();
 
-    assertEquals(List.of("{\"tier\":\"prod\",\"app\":\"shop\",\"version\":\"1.4.0\",\"ratio\":300.0}"), records("eb-prod"));
-    assertEquals(List.of("arn:aws:states:us-east-1:000000000000:stateMachine:promotion "
-        + "{\"app\": \"shop\", \"release\": \"shop@1.4.0\", \"rule\": \"prod-deployments\"}"), List.copyOf(targets.executions));
+    assertEquals(
+        List.of("{\"tier\":\"prod\",\"app\":\"shop\",\"version\":\"1.4.0\",\"ratio\":300.0}"),
+        records("eb-prod"));
+    assertEquals(
+        List.of(
+            "arn:aws:states:us-east-1:000000000000:stateMachine:promotion "
+                + "{\"app\": \"shop\", \"release\": \"shop@1.4.0\", \"rule\": \"prod-deployments\"}"),
+        List.copyOf(targets.executions));
   }
 
   @Test
   void targetNamedByAliasArn_invokesTheFunction_withTheConstantInput() throws Exception {
     bridge(LocalEventBridge.Options.defaults());
-    bridge.putEvents(List.of(PutEventsEntry.of("aws.codecommit", "CodeCommit Repository State Change", "{}")));
+    bridge.putEvents(
+        List.of(PutEventsEntry.of("aws.codecommit", "CodeCommit Repository State Change", "{}")));
     settle();
     assertEquals(List.of("{\"pushed\": true}"), records("eb-dev"));
   }
 
   @Test
-  void closing_recordsRetriesThatWillNeverHappen_asDeadLetters_notSilently(@TempDir Path dir) throws Exception {
+  void closing_recordsRetriesThatWillNeverHappen_asDeadLetters_notSilently(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("dead-letters.jsonl");
-    bridge(LocalEventBridge.Options.defaults().withRetryBackoffBase(java.time.Duration.ofMinutes(1))
-        .withDeadLetterFile(file));
+    bridge(
+        LocalEventBridge.Options.defaults()
+            .withRetryBackoffBase(java.time.Duration.ofMinutes(1))
+            .withDeadLetterFile(file));
     String id = bridge.putEvents(List.of(deployment("broken"))).entries().get(0).eventId();
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (records("eb-broken").isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    assertEquals(1, records("eb-broken").size(), "the first attempt failed; its retry waits a minute");
+    assertEquals(
+        1, records("eb-broken").size(), "the first attempt failed; its retry waits a minute");
     assertTrue(bridge.deadLetters().isEmpty());
 
     bridge.close();
@@ -187,13 +224,15 @@ class LocalEventBridgeTest {
   }
 
   @Test
-  void failingFunction_isRetriedPerItsPolicy_thenDeadLettered_inMemoryAndInTheFile(@TempDir Path dir) throws Exception {
+  void failingFunction_isRetriedPerItsPolicy_thenDeadLettered_inMemoryAndInTheFile(
+      @TempDir Path dir) throws Exception {
     Path file = dir.resolve("dead-letters.jsonl");
     bridge(EventBridgeFixture.fastRetries().withDeadLetterFile(file));
     String id = bridge.putEvents(List.of(deployment("broken"))).entries().get(0).eventId();
     settle();
 
-    assertEquals(3, records("eb-broken").size(), "the first attempt and MaximumRetryAttempts=2 retries");
+    assertEquals(
+        3, records("eb-broken").size(), "the first attempt and MaximumRetryAttempts=2 retries");
     List<DeadLetter> letters = bridge.deadLetters();
     assertEquals(1, letters.size());
     DeadLetter letter = letters.get(0);
@@ -229,7 +268,9 @@ class LocalEventBridgeTest {
     bridge.putEvents(List.of(deployment("broken")));
     settle();
     long elapsedMs = Duration.ofNanos(System.nanoTime() - t0).toMillis();
-    assertTrue(elapsedMs >= 600, "200 ms then 400 ms between the three attempts, took " + elapsedMs + " ms");
+    assertTrue(
+        elapsedMs >= 600,
+        "200 ms then 400 ms between the three attempts, took " + elapsedMs + " ms");
   }
 
   @Test
@@ -261,32 +302,48 @@ class LocalEventBridgeTest {
       ids.add(bridge.putEvents(List.of(deployment("dev"))).entries().get(0).eventId());
     }
     settle();
-    Map<String, Long> copies = records("eb-dev").stream().map(r -> {
-      try {
-        return MAPPER.readTree(r).get("id").asText();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }).collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    Map<String, Long> copies =
+        records("eb-dev").stream()
+            .map(
+                r -> {
+                  try {
+                    return MAPPER.readTree(r).get("id").asText();
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                })
+            .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     assertEquals(ids.stream().collect(Collectors.toMap(Function.identity(), id -> 2L)), copies);
   }
 
   @Test
   void putEvents_answersEachEntry_andRejectsTheBadOnesOnly() {
     bridge(LocalEventBridge.Options.defaults());
-    PutEventsResult result = bridge.putEvents(List.of(
-        deployment("dev"),
-        deployment("dev").onBus("nope"),
-        new PutEventsEntry(null, "x", "{}", null, null, null),
-        new PutEventsEntry("s", null, "{}", null, null, null),
-        new PutEventsEntry("s", "x", null, null, null, null),
-        PutEventsEntry.of("s", "x", "[1]"),
-        PutEventsEntry.of("s", "x", "{not json"),
-        deployment("dev").onBus("arn:aws:events:us-east-1:000000000000:event-bus/stagecoach")));
+    PutEventsResult result =
+        bridge.putEvents(
+            List.of(
+                deployment("dev"),
+                deployment("dev").onBus("nope"),
+                new PutEventsEntry(null, "x", "{}", null, null, null),
+                new PutEventsEntry("s", null, "{}", null, null, null),
+                new PutEventsEntry("s", "x", null, null, null, null),
+                PutEventsEntry.of("s", "x", "[1]"),
+                PutEventsEntry.of("s", "x", "{not json"),
+                deployment("dev")
+                    .onBus("arn:aws:events:us-east-1:000000000000:event-bus/stagecoach")));
     assertEquals(6, result.failedEntryCount());
     List<String> codes = result.entries().stream().map(e -> String.valueOf(e.errorCode())).toList();
-    assertEquals(List.of("null", "InvalidArgument", "InvalidArgument", "InvalidArgument", "InvalidArgument",
-        "MalformedDetail", "MalformedDetail", "null"), codes);
+    assertEquals(
+        List.of(
+            "null",
+            "InvalidArgument",
+            "InvalidArgument",
+            "InvalidArgument",
+            "InvalidArgument",
+            "MalformedDetail",
+            "MalformedDetail",
+            "null"),
+        codes);
     assertTrue(result.entries().get(1).errorMessage().contains("nope"));
     assertFalse(result.entries().get(7).failed(), "a bus can be named by its ARN");
   }
@@ -295,11 +352,14 @@ class LocalEventBridgeTest {
   void putEvents_refusesTheWholeRequest_whenEntriesAreMissingTooManyOrTooLarge() {
     bridge(LocalEventBridge.Options.defaults());
     assertThrows(PutEventsRejectedException.class, () -> bridge.putEvents(List.of()));
-    assertThrows(PutEventsRejectedException.class,
+    assertThrows(
+        PutEventsRejectedException.class,
         () -> bridge.putEvents(Collections.nCopies(11, deployment("dev"))));
     String big = "{\"blob\":\"" + "x".repeat(256 * 1024) + "\"}";
-    PutEventsRejectedException e = assertThrows(PutEventsRejectedException.class,
-        () -> bridge.putEvents(List.of(PutEventsEntry.of("s", "x", big))));
+    PutEventsRejectedException e =
+        assertThrows(
+            PutEventsRejectedException.class,
+            () -> bridge.putEvents(List.of(PutEventsEntry.of("s", "x", big))));
     assertTrue(e.getMessage().contains("over the limit"), e.getMessage());
   }
 
@@ -312,7 +372,9 @@ class LocalEventBridgeTest {
     assertEquals(id, event.get("id").asText());
     assertEquals("aws.events", event.get("source").asText());
     assertEquals("Scheduled Event", event.get("detail-type").asText());
-    assertEquals("[\"arn:aws:events:us-east-1:000000000000:rule/ephemeral-reaper\"]", event.get("resources").toString());
+    assertEquals(
+        "[\"arn:aws:events:us-east-1:000000000000:rule/ephemeral-reaper\"]",
+        event.get("resources").toString());
     assertEquals("{}", event.get("detail").toString());
     assertThrows(IllegalArgumentException.class, () -> bridge.fireNow("no-such-rule"));
   }
@@ -320,7 +382,9 @@ class LocalEventBridgeTest {
   @Test
   void scheduledRule_firesWhenTheClockReachesItsNextTime() throws Exception {
     bridge(LocalEventBridge.Options.defaults());
-    assertEquals(Instant.parse("2026-11-23T03:00:00Z"), bridge.nextFireTime("ephemeral-reaper").orElseThrow());
+    assertEquals(
+        Instant.parse("2026-11-23T03:00:00Z"),
+        bridge.nextFireTime("ephemeral-reaper").orElseThrow());
     bridge.start();
     Thread.sleep(1200);
     settle();
@@ -332,36 +396,63 @@ class LocalEventBridgeTest {
       Thread.sleep(20);
     }
     assertEquals(1, records("eb-dev").size());
-    assertEquals(Instant.parse("2026-11-24T03:00:00Z"), bridge.nextFireTime("ephemeral-reaper").orElseThrow());
+    assertEquals(
+        Instant.parse("2026-11-24T03:00:00Z"),
+        bridge.nextFireTime("ephemeral-reaper").orElseThrow());
   }
 
   @Test
   void invalidPatternInTheTemplate_stopsLoading_namingTheRuleAndTheProblem() {
-    String template = EventBridgeFixture.TEMPLATE.replace("{\"source\": [\"aws.codecommit\"]}",
-        "{\"source\": [{\"prefix\": 5}]}");
-    TemplateException e = assertThrows(TemplateException.class, () -> new LocalEventBridge(
-        EventBridgeFixture.template(template), new EventBridgeFixture.InProcessTargets(EventBridgeFixture.template()),
-        clock, LocalEventBridge.Options.defaults()));
-    assertTrue(e.getMessage().contains("PushRule") && e.getMessage().contains("prefix"), e.getMessage());
+    String template =
+        EventBridgeFixture.TEMPLATE.replace(
+            "{\"source\": [\"aws.codecommit\"]}", "{\"source\": [{\"prefix\": 5}]}");
+    TemplateException e =
+        assertThrows(
+            TemplateException.class,
+            () ->
+                new LocalEventBridge(
+                    EventBridgeFixture.template(template),
+                    new EventBridgeFixture.InProcessTargets(EventBridgeFixture.template()),
+                    clock,
+                    LocalEventBridge.Options.defaults()));
+    assertTrue(
+        e.getMessage().contains("PushRule") && e.getMessage().contains("prefix"), e.getMessage());
   }
 
   @Test
   void invalidScheduleInTheTemplate_stopsLoading_namingTheRuleAndTheProblem() {
     String template = EventBridgeFixture.TEMPLATE.replace("cron(0 3 * * ? *)", "cron(0 3 * * * *)");
-    TemplateException e = assertThrows(TemplateException.class, () -> new LocalEventBridge(
-        EventBridgeFixture.template(template), new EventBridgeFixture.InProcessTargets(EventBridgeFixture.template()),
-        clock, LocalEventBridge.Options.defaults()));
-    assertTrue(e.getMessage().contains("ephemeral-reaper") && e.getMessage().contains("?"), e.getMessage());
+    TemplateException e =
+        assertThrows(
+            TemplateException.class,
+            () ->
+                new LocalEventBridge(
+                    EventBridgeFixture.template(template),
+                    new EventBridgeFixture.InProcessTargets(EventBridgeFixture.template()),
+                    clock,
+                    LocalEventBridge.Options.defaults()));
+    assertTrue(
+        e.getMessage().contains("ephemeral-reaper") && e.getMessage().contains("?"),
+        e.getMessage());
   }
 
   @Test
   void ruleOnAnUndefinedBus_stopsLoading() {
-    String template = EventBridgeFixture.TEMPLATE.replace("\"Name\": \"broken\", \"EventBusName\": \"stagecoach\"",
-        "\"Name\": \"broken\", \"EventBusName\": \"elsewhere\"");
+    String template =
+        EventBridgeFixture.TEMPLATE.replace(
+            "\"Name\": \"broken\", \"EventBusName\": \"stagecoach\"",
+            "\"Name\": \"broken\", \"EventBusName\": \"elsewhere\"");
     assertTrue(template.contains("elsewhere"));
-    TemplateException e = assertThrows(TemplateException.class, () -> new LocalEventBridge(
-        EventBridgeFixture.template(template), new EventBridgeFixture.InProcessTargets(EventBridgeFixture.template()),
-        clock, LocalEventBridge.Options.defaults()));
-    assertTrue(e.getMessage().contains("broken") && e.getMessage().contains("elsewhere"), e.getMessage());
+    TemplateException e =
+        assertThrows(
+            TemplateException.class,
+            () ->
+                new LocalEventBridge(
+                    EventBridgeFixture.template(template),
+                    new EventBridgeFixture.InProcessTargets(EventBridgeFixture.template()),
+                    clock,
+                    LocalEventBridge.Options.defaults()));
+    assertTrue(
+        e.getMessage().contains("broken") && e.getMessage().contains("elsewhere"), e.getMessage());
   }
 }

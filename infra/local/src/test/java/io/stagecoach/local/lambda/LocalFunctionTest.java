@@ -14,8 +14,13 @@ class LocalFunctionTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private static LocalFunction function(String handler, Duration timeout) {
-    return new LocalFunction("Fn", "fn", "arn:aws:lambda:us-east-1:000000000000:function:fn",
-        "io.stagecoach.local.testing.MisbehavingHandlers$" + handler + "::handleRequest", timeout, 256,
+    return new LocalFunction(
+        "Fn",
+        "fn",
+        "arn:aws:lambda:us-east-1:000000000000:function:fn",
+        "io.stagecoach.local.testing.MisbehavingHandlers$" + handler + "::handleRequest",
+        timeout,
+        256,
         Map.of("GREETING", "hello"));
   }
 
@@ -24,8 +29,10 @@ class LocalFunctionTest {
   }
 
   @Test
-  void handler_getsItsEnvironmentThroughItsSettingsConstructor_andALambdaContext() throws Exception {
-    Invocation result = function("ReadsSettings", Duration.ofSeconds(3)).invoke(json("{\"name\":\"payments\"}"));
+  void handler_getsItsEnvironmentThroughItsSettingsConstructor_andALambdaContext()
+      throws Exception {
+    Invocation result =
+        function("ReadsSettings", Duration.ofSeconds(3)).invoke(json("{\"name\":\"payments\"}"));
     assertFalse(result.functionError(), result.payloadText());
     JsonNode out = MAPPER.readTree(result.payload());
     assertEquals("hello", out.get("greeting").asText());
@@ -41,13 +48,17 @@ class LocalFunctionTest {
     Invocation result = function("Sleeps", Duration.ofMillis(300)).invoke(json("{}"));
     assertTrue(result.functionError());
     assertEquals("Sandbox.Timedout", result.errorType());
-    assertTrue(result.errorMessage().contains("Task timed out after 0.30 seconds"), result.errorMessage());
-    assertTrue(Duration.ofNanos(System.nanoTime() - t0).toMillis() < 5_000, "the caller is not held past the timeout");
+    assertTrue(
+        result.errorMessage().contains("Task timed out after 0.30 seconds"), result.errorMessage());
+    assertTrue(
+        Duration.ofNanos(System.nanoTime() - t0).toMillis() < 5_000,
+        "the caller is not held past the timeout");
   }
 
   @Test
   void exceptionFromTheHandler_becomesAFunctionErrorPayload() throws Exception {
-    Invocation result = function("Throws", Duration.ofSeconds(3)).invoke(json("{\"why\":\"testing\"}"));
+    Invocation result =
+        function("Throws", Duration.ofSeconds(3)).invoke(json("{\"why\":\"testing\"}"));
     assertTrue(result.functionError());
     JsonNode payload = MAPPER.readTree(result.payload());
     assertEquals("boom: testing", payload.get("errorMessage").asText());
@@ -63,8 +74,15 @@ class LocalFunctionTest {
 
   @Test
   void missingHandlerClass_isAFunctionError_notACrash() {
-    LocalFunction missing = new LocalFunction("Fn", "fn", "arn", "io.stagecoach.Nope::handleRequest",
-        Duration.ofSeconds(1), 128, Map.of());
+    LocalFunction missing =
+        new LocalFunction(
+            "Fn",
+            "fn",
+            "arn",
+            "io.stagecoach.Nope::handleRequest",
+            Duration.ofSeconds(1),
+            128,
+            Map.of());
     Invocation result = missing.invoke(json("{}"));
     assertTrue(result.functionError());
     assertTrue(result.payloadText().contains("Nope"), result.payloadText());

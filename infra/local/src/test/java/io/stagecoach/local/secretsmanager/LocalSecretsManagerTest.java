@@ -20,17 +20,26 @@ class LocalSecretsManagerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String NAME = "stagecoach/slack/signing_secret";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private LocalSecretsManager store() {
-    return new LocalSecretsManager(dir.resolve("secrets"), Set.of(NAME, "stagecoach/slack/bot_token"), "us-east-1",
+    return new LocalSecretsManager(
+        dir.resolve("secrets"),
+        Set.of(NAME, "stagecoach/slack/bot_token"),
+        "us-east-1",
         "000000000000");
   }
 
   private static RawResponse get(LocalSecretsManager store, String target, String body) {
-    return store.handle(new RawRequest("POST", "/", List.of(Map.entry("X-Amz-Target", target),
-        Map.entry("Content-Type", "application/x-amz-json-1.1")), body.getBytes(StandardCharsets.UTF_8), "127.0.0.1"));
+    return store.handle(
+        new RawRequest(
+            "POST",
+            "/",
+            List.of(
+                Map.entry("X-Amz-Target", target),
+                Map.entry("Content-Type", "application/x-amz-json-1.1")),
+            body.getBytes(StandardCharsets.UTF_8),
+            "127.0.0.1"));
   }
 
   @Test
@@ -39,7 +48,8 @@ class LocalSecretsManagerTest {
     store.put(NAME, "s3cr3t");
 
     for (String id : List.of(NAME, store.arn(NAME))) {
-      RawResponse response = get(store, "secretsmanager.GetSecretValue", "{\"SecretId\":\"" + id + "\"}");
+      RawResponse response =
+          get(store, "secretsmanager.GetSecretValue", "{\"SecretId\":\"" + id + "\"}");
       assertEquals(200, response.status(), response.bodyText());
       JsonNode answer = JSON.readTree(response.bodyText());
       assertEquals("s3cr3t", answer.path("SecretString").asText());
@@ -51,13 +61,17 @@ class LocalSecretsManagerTest {
 
   @Test
   void aDeclaredSecretNobodySet_andAnUnknownOne_areNotFound() throws Exception {
-    RawResponse unset = get(store(), "secretsmanager.GetSecretValue", "{\"SecretId\":\"" + NAME + "\"}");
+    RawResponse unset =
+        get(store(), "secretsmanager.GetSecretValue", "{\"SecretId\":\"" + NAME + "\"}");
     assertEquals(400, unset.status());
-    assertEquals("ResourceNotFoundException", JSON.readTree(unset.bodyText()).path("__type").asText());
+    assertEquals(
+        "ResourceNotFoundException", JSON.readTree(unset.bodyText()).path("__type").asText());
     assertTrue(unset.bodyText().contains("PUT /_stagecoach/secrets/" + NAME), unset.bodyText());
 
-    RawResponse unknown = get(store(), "secretsmanager.GetSecretValue", "{\"SecretId\":\"nobody/knows\"}");
-    assertEquals("ResourceNotFoundException", JSON.readTree(unknown.bodyText()).path("__type").asText());
+    RawResponse unknown =
+        get(store(), "secretsmanager.GetSecretValue", "{\"SecretId\":\"nobody/knows\"}");
+    assertEquals(
+        "ResourceNotFoundException", JSON.readTree(unknown.bodyText()).path("__type").asText());
   }
 
   @Test
@@ -68,7 +82,8 @@ class LocalSecretsManagerTest {
     RawResponse list = get(store, "secretsmanager.ListSecrets", "{}");
 
     assertEquals(400, list.status());
-    assertEquals("UnknownOperationException", JSON.readTree(list.bodyText()).path("__type").asText());
+    assertEquals(
+        "UnknownOperationException", JSON.readTree(list.bodyText()).path("__type").asText());
     assertFalse(list.bodyText().contains("s3cr3t"));
   }
 
@@ -80,7 +95,9 @@ class LocalSecretsManagerTest {
 
     Path file = dir.resolve("secrets").resolve("stagecoach%2Fslack%2Fsigning_secret");
     assertEquals("rotated", Files.readString(file));
-    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    assertEquals(
+        "rw-------",
+        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     assertEquals(Map.of(NAME, true, "stagecoach/slack/bot_token", false), store.names());
   }
 

@@ -14,17 +14,19 @@ import java.util.function.BiConsumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Integrations that replay one conformance case's recorded task calls ({@code stubs}) in order: what the
- * case's Lambda returned or raised (as the Python runtime's bytes), or, for {@code .waitForTaskToken}
- * carriers, what the test sent back with the task token. Calls the recording does not cover fall back to
- * the case's {@code lambdaBehavior} where it is the identity function.
+ * Integrations that replay one conformance case's recorded task calls ({@code stubs}) in order:
+ * what the case's Lambda returned or raised (as the Python runtime's bytes), or, for {@code
+ * .waitForTaskToken} carriers, what the test sent back with the task token. Calls the recording
+ * does not cover fall back to the case's {@code lambdaBehavior} where it is the identity function.
  */
 final class ConformanceStubs implements Integrations {
 
   /** Sends a task-token answer through the API: (token, stub result). */
   private final BiConsumer<String, JsonNode> callbacks;
+
   private volatile Iterator<JsonNode> remaining = List.<JsonNode>of().iterator();
   private volatile JsonNode behavior = JsonNodeFactory.instance.objectNode();
+
   /** Task calls that did not send what AWS recorded, or that AWS did not make. */
   private final List<String> mismatches = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -41,8 +43,8 @@ final class ConformanceStubs implements Integrations {
   }
 
   /**
-   * What went differently from the recording: a call sent other data, a call AWS did not make, or (when
-   * the execution is over) recorded calls that were not made, e.g. a retry too few.
+   * What went differently from the recording: a call sent other data, a call AWS did not make, or
+   * (when the execution is over) recorded calls that were not made, e.g. a retry too few.
    */
   List<String> deviations() {
     List<String> out = new ArrayList<>(mismatches);
@@ -59,7 +61,9 @@ final class ConformanceStubs implements Integrations {
 
   private void check(JsonNode stub, String field, JsonNode sent) {
     if (stub.has(field)) {
-      String m = AslConformanceTest.compare("task " + stub.path("state").asText() + " sent", stub.get(field), sent);
+      String m =
+          AslConformanceTest.compare(
+              "task " + stub.path("state").asText() + " sent", stub.get(field), sent);
       if (m != null) {
         mismatches.add(m);
       }
@@ -82,20 +86,28 @@ final class ConformanceStubs implements Integrations {
         return new Invocation(payload, false, null, null);
       }
       mismatches.add("unrecorded call to " + functionName);
-      throw new StatesError("Lambda.ResourceNotFoundException", "no recorded call left for " + functionName);
+      throw new StatesError(
+          "Lambda.ResourceNotFoundException", "no recorded call left for " + functionName);
     }
     JsonNode sent = parse(payload);
     if ("arn:aws:states:::lambda:invoke".equals(stub.path("resource").asText())) {
       JsonNode recorded = stub.path("recordedParameters");
-      check(stub, "recordedParameters", recorded.has("Payload")
-          ? JsonNodeFactory.instance.objectNode().put("FunctionName", functionName).set("Payload", sent)
-          : JsonNodeFactory.instance.objectNode().put("FunctionName", functionName));
+      check(
+          stub,
+          "recordedParameters",
+          recorded.has("Payload")
+              ? JsonNodeFactory.instance
+                  .objectNode()
+                  .put("FunctionName", functionName)
+                  .set("Payload", sent)
+              : JsonNodeFactory.instance.objectNode().put("FunctionName", functionName));
     } else {
       check(stub, "recordedInput", sent);
     }
     JsonNode result = stub.get("result");
     if (result.has("timesOut")) {
-      // The recorded function outlived the task's TimeoutSeconds: hang until the interpreter gives up.
+      // The recorded function outlived the task's TimeoutSeconds: hang until the interpreter gives
+      // up.
       try {
         Thread.sleep(Long.MAX_VALUE);
       } catch (InterruptedException e) {
@@ -106,12 +118,18 @@ final class ConformanceStubs implements Integrations {
     if (result.has("throws")) {
       JsonNode t = result.get("throws");
       JsonNode cause = t.get("cause");
-      String text = cause == null || cause.isNull() ? "" : cause.isTextual() ? cause.textValue() : python(cause);
-      return new Invocation(text.getBytes(StandardCharsets.UTF_8), true, t.path("error").asText(), text);
+      String text =
+          cause == null || cause.isNull()
+              ? ""
+              : cause.isTextual() ? cause.textValue() : python(cause);
+      return new Invocation(
+          text.getBytes(StandardCharsets.UTF_8), true, t.path("error").asText(), text);
     }
     JsonNode returns = result.get("returns");
-    boolean envelope = "arn:aws:states:::lambda:invoke".equals(stub.path("resource").asText())
-        && returns.isObject() && returns.has("StatusCode");
+    boolean envelope =
+        "arn:aws:states:::lambda:invoke".equals(stub.path("resource").asText())
+            && returns.isObject()
+            && returns.has("StatusCode");
     JsonNode value = envelope ? returns.get("Payload") : returns;
     // The recorded functions ran on the Python runtime, which answers json.dumps bytes.
     return new Invocation(python(value).getBytes(StandardCharsets.UTF_8), false, null, null);
@@ -141,10 +159,14 @@ final class ConformanceStubs implements Integrations {
     check(stub, "recordedParameters", parameters);
     String token = findToken(parameters);
     JsonNode result = stub.get("result");
-    if (token != null && result.has("callback") && result.get("callback").asText().startsWith("SendTask")) {
+    if (token != null
+        && result.has("callback")
+        && result.get("callback").asText().startsWith("SendTask")) {
       Thread.ofVirtual().start(() -> callbacks.accept(token, result));
     }
-    return JsonNodeFactory.instance.objectNode().put("MessageId", java.util.UUID.randomUUID().toString());
+    return JsonNodeFactory.instance
+        .objectNode()
+        .put("MessageId", java.util.UUID.randomUUID().toString());
   }
 
   private JsonNode unsupported(String service, String action, JsonNode parameters) {
@@ -174,14 +196,19 @@ final class ConformanceStubs implements Integrations {
     return null;
   }
 
-  /** JSON as Python's json.dumps writes it (", " and ": " separators): the Python runtime's error bytes. */
+  /**
+   * JSON as Python's json.dumps writes it (", " and ": " separators): the Python runtime's error
+   * bytes.
+   */
   static String python(JsonNode node) {
     if (node.isObject()) {
       StringBuilder b = new StringBuilder("{");
       Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
-        b.append(Json.write(JsonNodeFactory.instance.textNode(e.getKey()))).append(": ").append(python(e.getValue()));
+        b.append(Json.write(JsonNodeFactory.instance.textNode(e.getKey())))
+            .append(": ")
+            .append(python(e.getValue()));
         if (it.hasNext()) {
           b.append(", ");
         }

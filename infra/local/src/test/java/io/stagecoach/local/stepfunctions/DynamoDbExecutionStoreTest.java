@@ -21,14 +21,23 @@ class DynamoDbExecutionStoreTest {
 
   private static final String ARN = "arn:aws:states:eu-west-1:123456789012:execution:m:e-1";
   private final String table = "stagecoach-sfn-" + UUID.randomUUID();
-  private final DynamoDbExecutionStore store = new DynamoDbExecutionStore(LocalDynamoDb.client(), table);
+  private final DynamoDbExecutionStore store =
+      new DynamoDbExecutionStore(LocalDynamoDb.client(), table);
 
   private static List<Run.HistoryEvent> events(int from, int count, int detailChars) {
     List<Run.HistoryEvent> out = new ArrayList<>();
     for (long id = from; id < from + count; id++) {
-      out.add(new Run.HistoryEvent(id, id - 1, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(id),
-          "PassStateEntered", "stateEnteredEventDetails", JsonNodeFactory.instance.objectNode().put("name", "S")
-              .put("input", "x".repeat(detailChars))));
+      out.add(
+          new Run.HistoryEvent(
+              id,
+              id - 1,
+              Instant.parse("2026-01-01T00:00:00Z").plusSeconds(id),
+              "PassStateEntered",
+              "stateEnteredEventDetails",
+              JsonNodeFactory.instance
+                  .objectNode()
+                  .put("name", "S")
+                  .put("input", "x".repeat(detailChars))));
     }
     return out;
   }
@@ -50,27 +59,40 @@ class DynamoDbExecutionStoreTest {
 
   @Test
   void aDeleteThatStopsHalfWay_leavesTheRecord_soTheHistoryIsNotOrphaned() {
-    // A client that fails on its second delete (one for the record, one for the only chunk), as if the
+    // A client that fails on its second delete (one for the record, one for the only chunk), as if
+    // the
     // process died between the two.
     software.amazon.awssdk.services.dynamodb.DynamoDbClient real = LocalDynamoDb.client();
     int[] deletes = {0};
     software.amazon.awssdk.services.dynamodb.DynamoDbClient dying =
-        (software.amazon.awssdk.services.dynamodb.DynamoDbClient) java.lang.reflect.Proxy.newProxyInstance(
-            getClass().getClassLoader(), new Class<?>[] {software.amazon.awssdk.services.dynamodb.DynamoDbClient.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("deleteItem") && ++deletes[0] == 2) {
-                throw new IllegalStateException("died while deleting");
-              }
-              try {
-                return method.invoke(real, args);
-              } catch (java.lang.reflect.InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+        (software.amazon.awssdk.services.dynamodb.DynamoDbClient)
+            java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {software.amazon.awssdk.services.dynamodb.DynamoDbClient.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("deleteItem") && ++deletes[0] == 2) {
+                    throw new IllegalStateException("died while deleting");
+                  }
+                  try {
+                    return method.invoke(real, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
     DynamoDbExecutionStore crashing = new DynamoDbExecutionStore(dying, table);
-    crashing.putExecution(new ExecutionStore.StoredExecution(ARN, "arn:aws:states:eu-west-1:123456789012:stateMachine:m",
-        "e-1", "{}", "SUCCEEDED", "{}", null, null, Instant.parse("2026-01-01T00:00:00Z"),
-        Instant.parse("2026-01-01T00:01:00Z"), null));
+    crashing.putExecution(
+        new ExecutionStore.StoredExecution(
+            ARN,
+            "arn:aws:states:eu-west-1:123456789012:stateMachine:m",
+            "e-1",
+            "{}",
+            "SUCCEEDED",
+            "{}",
+            null,
+            null,
+            Instant.parse("2026-01-01T00:00:00Z"),
+            Instant.parse("2026-01-01T00:01:00Z"),
+            null));
     crashing.appendHistory(ARN, events(1, 3, 10));
     try {
       crashing.deleteExecution(ARN);
@@ -91,24 +113,50 @@ class DynamoDbExecutionStoreTest {
     store.appendHistory(ARN, events(4, 5, 10));
     List<Run.HistoryEvent> read = store.history(ARN);
     assertEquals(8, read.size());
-    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), read.stream().map(Run.HistoryEvent::id).toList());
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), read.stream().map(Run.HistoryEvent::id).toList());
   }
 
   @Test
   void aRecordWrittenWithItsHistoryInside_hasItMovedToTheHistoryTable() throws Exception {
-    ExecutionStore.StoredExecution e = new ExecutionStore.StoredExecution(ARN,
-        "arn:aws:states:eu-west-1:123456789012:stateMachine:m", "e-1", "{}", "SUCCEEDED", "{}", null, null, Instant.parse("2026-01-01T00:00:00Z"),
-        Instant.parse("2026-01-01T00:01:00Z"), null);
+    ExecutionStore.StoredExecution e =
+        new ExecutionStore.StoredExecution(
+            ARN,
+            "arn:aws:states:eu-west-1:123456789012:stateMachine:m",
+            "e-1",
+            "{}",
+            "SUCCEEDED",
+            "{}",
+            null,
+            null,
+            Instant.parse("2026-01-01T00:00:00Z"),
+            Instant.parse("2026-01-01T00:01:00Z"),
+            null);
     // As records were before histories had a table of their own.
     ObjectNode legacy = (ObjectNode) Json.parse(ExecutionStore.Documents.write(e));
     legacy.put("history", ExecutionStore.Documents.write(events(1, 3, 10)));
-    LocalDynamoDb.client().putItem(b -> b.tableName(table).item(Map.of(
-        "pk", AttributeValue.fromS("execution#" + ARN), "kind", AttributeValue.fromS("execution"), "doc", AttributeValue.fromS(legacy.toString()))));
+    LocalDynamoDb.client()
+        .putItem(
+            b ->
+                b.tableName(table)
+                    .item(
+                        Map.of(
+                            "pk",
+                            AttributeValue.fromS("execution#" + ARN),
+                            "kind",
+                            AttributeValue.fromS("execution"),
+                            "doc",
+                            AttributeValue.fromS(legacy.toString()))));
 
     assertEquals(List.of(e), store.executions());
     assertEquals(events(1, 3, 10), store.history(ARN));
-    String doc = LocalDynamoDb.client().getItem(b -> b.tableName(table)
-        .key(Map.of("pk", AttributeValue.fromS("execution#" + ARN)))).item().get("doc").s();
+    String doc =
+        LocalDynamoDb.client()
+            .getItem(
+                b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS("execution#" + ARN))))
+            .item()
+            .get("doc")
+            .s();
     assertFalse(doc.contains("\"history\""), doc);
   }
 }

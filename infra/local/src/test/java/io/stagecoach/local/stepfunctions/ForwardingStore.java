@@ -3,7 +3,10 @@ package io.stagecoach.local.stepfunctions;
 import io.stagecoach.local.stepfunctions.asl.Run;
 import java.util.List;
 
-/** A store that passes everything on to another; tests override what they need to watch or hold back. */
+/**
+ * A store that passes everything on to another; tests override what they need to watch or hold
+ * back.
+ */
 class ForwardingStore implements ExecutionStore {
 
   final ExecutionStore delegate;

@@ -16,15 +16,25 @@ import org.junit.jupiter.api.Test;
 class LocalIntegrationsTest {
 
   @Test
-  void tasks_invokeTemplateFunctions_byArnOrQualifiedName_andMissingOnesAreLambdaErrors() throws Exception {
-    CloudTemplate template = new CloudTemplate(Json.parse("""
+  void tasks_invokeTemplateFunctions_byArnOrQualifiedName_andMissingOnesAreLambdaErrors()
+      throws Exception {
+    CloudTemplate template =
+        new CloudTemplate(
+            Json.parse(
+                """
         {"Resources": {"Echo": {"Type": "AWS::Lambda::Function", "Properties": {"FunctionName": "echo",
           "Handler": "io.stagecoach.local.testing.EchoEventHandler::handleRequest", "Runtime": "java21"}}}}"""),
-        "Local", "us-east-1");
-    Integrations integrations = Integrations.local(new LocalFunctions(template, Map.of()), entries -> entries, null);
-    try (StepFunctionsService service = new StepFunctionsService(integrations, StepClock.scaled(100), "us-east-1",
-        CloudTemplate.LOCAL_ACCOUNT)) {
-      String machine = service.createStateMachine("echo", """
+            "Local",
+            "us-east-1");
+    Integrations integrations =
+        Integrations.local(new LocalFunctions(template, Map.of()), entries -> entries, null);
+    try (StepFunctionsService service =
+        new StepFunctionsService(
+            integrations, StepClock.scaled(100), "us-east-1", CloudTemplate.LOCAL_ACCOUNT)) {
+      String machine =
+          service.createStateMachine(
+              "echo",
+              """
           {"StartAt": "ByArn", "States": {
             "ByArn": {"Type": "Task", "Resource": "%s", "ResultSelector": {"body.$": "States.StringToJson($.body)"},
               "ResultPath": "$.byArn", "Next": "ByName"},
@@ -35,7 +45,9 @@ class LocalIntegrationsTest {
             "Missing": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:000000000000:function:nope",
               "Catch": [{"ErrorEquals": ["Lambda.ResourceNotFoundException"], "ResultPath": "$.missing",
                 "Next": "Done"}], "End": true},
-            "Done": {"Type": "Pass", "End": true}}}""".formatted(template.functionArn("Echo")), "arn:aws:iam::0:role/r");
+            "Done": {"Type": "Pass", "End": true}}}"""
+                  .formatted(template.functionArn("Echo")),
+              "arn:aws:iam::0:role/r");
       String exec = service.startExecution(machine, null, "{\"n\": 3}");
       assertTrue(service.awaitEnd(exec, Duration.ofSeconds(20)));
       var execution = service.execution(exec).orElseThrow();

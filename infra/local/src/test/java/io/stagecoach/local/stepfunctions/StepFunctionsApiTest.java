@@ -33,8 +33,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -57,7 +57,9 @@ class StepFunctionsApiTest {
   private static final String ROLE = "arn:aws:iam::123456789012:role/stagecoach-sfn";
 
   /** Functions by name: a Java stand-in for the local cloud's LocalFunctions. */
-  private final Map<String, java.util.function.Function<JsonNode, Invocation>> functions = new ConcurrentHashMap<>();
+  private final Map<String, java.util.function.Function<JsonNode, Invocation>> functions =
+      new ConcurrentHashMap<>();
+
   private final List<JsonNode> putEvents = new CopyOnWriteArrayList<>();
   private final List<String> tokensSeen = new CopyOnWriteArrayList<>();
   private final AtomicReference<DynamoDbClient> dynamoDb = new AtomicReference<>();
@@ -68,52 +70,57 @@ class StepFunctionsApiTest {
 
   @BeforeEach
   void start() throws Exception {
-    Integrations integrations = new Integrations() {
-      @Override
-      public Invocation invokeFunction(String functionName, byte[] payload) {
-        String name = functionName.substring(functionName.lastIndexOf(':') + 1);
-        var f = functions.get(name);
-        if (f == null) {
-          throw new StatesError("Lambda.ResourceNotFoundException", "Function not found: " + functionName);
-        }
-        try {
-          return f.apply(Json.MAPPER.readTree(payload));
-        } catch (java.io.IOException e) {
-          throw new IllegalStateException(e);
-        }
-      }
+    Integrations integrations =
+        new Integrations() {
+          @Override
+          public Invocation invokeFunction(String functionName, byte[] payload) {
+            String name = functionName.substring(functionName.lastIndexOf(':') + 1);
+            var f = functions.get(name);
+            if (f == null) {
+              throw new StatesError(
+                  "Lambda.ResourceNotFoundException", "Function not found: " + functionName);
+            }
+            try {
+              return f.apply(Json.MAPPER.readTree(payload));
+            } catch (java.io.IOException e) {
+              throw new IllegalStateException(e);
+            }
+          }
 
-      @Override
-      public JsonNode putEvents(JsonNode entries) {
-        putEvents.add(entries);
-        var response = JsonNodeFactory.instance.objectNode().put("FailedEntryCount", 0);
-        response.putArray("Entries").addObject().put("EventId", UUID.randomUUID().toString());
-        return response;
-      }
+          @Override
+          public JsonNode putEvents(JsonNode entries) {
+            putEvents.add(entries);
+            var response = JsonNodeFactory.instance.objectNode().put("FailedEntryCount", 0);
+            response.putArray("Entries").addObject().put("EventId", UUID.randomUUID().toString());
+            return response;
+          }
 
-      @Override
-      public DynamoDbClient dynamoDb() {
-        return dynamoDb.get();
-      }
+          @Override
+          public DynamoDbClient dynamoDb() {
+            return dynamoDb.get();
+          }
 
-      @Override
-      public JsonNode callService(String service, String action, JsonNode parameters) {
-        if ("sqs".equals(service)) {
-          tokensSeen.add(parameters.path("MessageBody").path("TaskToken").asText());
-          return JsonNodeFactory.instance.objectNode().put("MessageId", "m-1");
-        }
-        return Integrations.super.callService(service, action, parameters);
-      }
-    };
+          @Override
+          public JsonNode callService(String service, String action, JsonNode parameters) {
+            if ("sqs".equals(service)) {
+              tokensSeen.add(parameters.path("MessageBody").path("TaskToken").asText());
+              return JsonNodeFactory.instance.objectNode().put("MessageId", "m-1");
+            }
+            return Integrations.super.callService(service, action, parameters);
+          }
+        };
     // 100x: a Wait of 1 s is 10 ms of wall-clock time.
-    service = new StepFunctionsService(integrations, StepClock.scaled(100), "eu-west-1", "123456789012");
+    service =
+        new StepFunctionsService(integrations, StepClock.scaled(100), "eu-west-1", "123456789012");
     server = new WireServer(0, service::handle);
-    sfn = SfnClient.builder()
-        .region(Region.EU_WEST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-        .endpointOverride(URI.create("http://127.0.0.1:" + server.port()))
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
+    sfn =
+        SfnClient.builder()
+            .region(Region.EU_WEST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .endpointOverride(URI.create("http://127.0.0.1:" + server.port()))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
   }
 
   @AfterEach
@@ -124,12 +131,18 @@ class StepFunctionsApiTest {
   }
 
   private String machine(String definition) {
-    return sfn.createStateMachine(b -> b.name("m-" + UUID.randomUUID().toString().substring(0, 8))
-        .definition(definition).roleArn(ROLE)).stateMachineArn();
+    return sfn.createStateMachine(
+            b ->
+                b.name("m-" + UUID.randomUUID().toString().substring(0, 8))
+                    .definition(definition)
+                    .roleArn(ROLE))
+        .stateMachineArn();
   }
 
-  private DescribeExecutionResponse runToEnd(String machineArn, String input) throws InterruptedException {
-    String exec = sfn.startExecution(b -> b.stateMachineArn(machineArn).input(input)).executionArn();
+  private DescribeExecutionResponse runToEnd(String machineArn, String input)
+      throws InterruptedException {
+    String exec =
+        sfn.startExecution(b -> b.stateMachineArn(machineArn).input(input)).executionArn();
     return awaitEnd(exec);
   }
 
@@ -151,7 +164,8 @@ class StepFunctionsApiTest {
     return tokensSeen.get(count - 1);
   }
 
-  private static final String CALLBACK = """
+  private static final String CALLBACK =
+      """
       {"StartAt": "Approve", "States": {"Approve": {"Type": "Task",
         "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
         "Parameters": {"QueueUrl": "q", "MessageBody": {"TaskToken.$": "$$.Task.Token", "Release.$": "$.release"}},
@@ -159,10 +173,22 @@ class StepFunctionsApiTest {
 
   @Test
   void createStateMachine_refusesAnInvalidDefinition_namingTheStateAndProblem() {
-    var e = assertThrows(InvalidDefinitionException.class, () -> machine("""
+    var e =
+        assertThrows(
+            InvalidDefinitionException.class,
+            () ->
+                machine(
+                    """
         {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}"""));
-    assertTrue(e.getMessage().contains("Nowhere") && e.getMessage().contains("/States/A/Next"), e.getMessage());
-    var wait = assertThrows(InvalidDefinitionException.class, () -> machine("""
+    assertTrue(
+        e.getMessage().contains("Nowhere") && e.getMessage().contains("/States/A/Next"),
+        e.getMessage());
+    var wait =
+        assertThrows(
+            InvalidDefinitionException.class,
+            () ->
+                machine(
+                    """
         {"StartAt": "W", "States": {"W": {"Type": "Wait", "End": true}}}"""));
     assertTrue(wait.getMessage().contains("Wait state 'W'"), wait.getMessage());
     assertThrows(InvalidDefinitionException.class, () -> machine("{not json"));
@@ -170,58 +196,95 @@ class StepFunctionsApiTest {
 
   @Test
   void apiErrors_haveTheShapesTheSdkMapsToItsExceptions() {
-    String arn = machine("""
+    String arn =
+        machine(
+            """
         {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}""");
-    assertThrows(InvalidArnException.class, () -> sfn.describeExecution(b -> b.executionArn("nope")));
-    assertThrows(ExecutionDoesNotExistException.class, () -> sfn.describeExecution(b -> b.executionArn(
-        "arn:aws:states:eu-west-1:123456789012:execution:m:missing")));
-    assertThrows(StateMachineDoesNotExistException.class, () -> sfn.startExecution(b -> b.stateMachineArn(
-        "arn:aws:states:eu-west-1:123456789012:stateMachine:missing")));
-    assertThrows(InvalidExecutionInputException.class,
+    assertThrows(
+        InvalidArnException.class, () -> sfn.describeExecution(b -> b.executionArn("nope")));
+    assertThrows(
+        ExecutionDoesNotExistException.class,
+        () ->
+            sfn.describeExecution(
+                b -> b.executionArn("arn:aws:states:eu-west-1:123456789012:execution:m:missing")));
+    assertThrows(
+        StateMachineDoesNotExistException.class,
+        () ->
+            sfn.startExecution(
+                b ->
+                    b.stateMachineArn(
+                        "arn:aws:states:eu-west-1:123456789012:stateMachine:missing")));
+    assertThrows(
+        InvalidExecutionInputException.class,
         () -> sfn.startExecution(b -> b.stateMachineArn(arn).input("{broken")));
-    assertThrows(SfnException.class, () -> sfn.startExecution(b -> b.stateMachineArn(arn).name("has space")));
-    String waiting = machine("""
+    assertThrows(
+        SfnException.class,
+        () -> sfn.startExecution(b -> b.stateMachineArn(arn).name("has space")));
+    String waiting =
+        machine(
+            """
         {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}}""");
-    String first = sfn.startExecution(b -> b.stateMachineArn(waiting).name("once").input("{\"a\": 1}"))
-        .executionArn();
-    // A retried call (same name and input, still running) is the same execution; other input is not.
-    assertEquals(first, sfn.startExecution(b -> b.stateMachineArn(waiting).name("once").input("{\"a\": 1}"))
-        .executionArn());
-    assertThrows(ExecutionAlreadyExistsException.class,
+    String first =
+        sfn.startExecution(b -> b.stateMachineArn(waiting).name("once").input("{\"a\": 1}"))
+            .executionArn();
+    // A retried call (same name and input, still running) is the same execution; other input is
+    // not.
+    assertEquals(
+        first,
+        sfn.startExecution(b -> b.stateMachineArn(waiting).name("once").input("{\"a\": 1}"))
+            .executionArn());
+    assertThrows(
+        ExecutionAlreadyExistsException.class,
         () -> sfn.startExecution(b -> b.stateMachineArn(waiting).name("once").input("{\"a\": 2}")));
-    assertThrows(TaskDoesNotExistException.class,
+    assertThrows(
+        TaskDoesNotExistException.class,
         () -> sfn.sendTaskSuccess(b -> b.taskToken("AQ" + "0".repeat(64)).output("{}")));
   }
 
   @Test
   void unknownTarget_isUnknownOperationException() {
-    var response = service.handle(new io.stagecoach.local.http.RawRequest("POST", "/",
-        List.of(Map.entry("X-Amz-Target", "AWSStepFunctions.Frobnicate")), "{}".getBytes(StandardCharsets.UTF_8),
-        "127.0.0.1"));
+    var response =
+        service.handle(
+            new io.stagecoach.local.http.RawRequest(
+                "POST",
+                "/",
+                List.of(Map.entry("X-Amz-Target", "AWSStepFunctions.Frobnicate")),
+                "{}".getBytes(StandardCharsets.UTF_8),
+                "127.0.0.1"));
     assertEquals(400, response.status());
-    assertTrue(response.bodyText().contains("\"__type\":\"UnknownOperationException\""), response.bodyText());
+    assertTrue(
+        response.bodyText().contains("\"__type\":\"UnknownOperationException\""),
+        response.bodyText());
   }
 
   @Test
   void waitForTaskToken_waitsUntilSendTaskSuccess_andPutsTheOutputAtResultPath() throws Exception {
     String arn = machine(CALLBACK.formatted(""));
-    String exec = sfn.startExecution(b -> b.stateMachineArn(arn).input("{\"release\": \"1.2.0\"}")).executionArn();
+    String exec =
+        sfn.startExecution(b -> b.stateMachineArn(arn).input("{\"release\": \"1.2.0\"}"))
+            .executionArn();
     String token = awaitToken(1);
     Thread.sleep(50);
-    assertEquals(ExecutionStatus.RUNNING, sfn.describeExecution(b -> b.executionArn(exec)).status());
+    assertEquals(
+        ExecutionStatus.RUNNING, sfn.describeExecution(b -> b.executionArn(exec)).status());
     sfn.sendTaskSuccess(b -> b.taskToken(token).output("{\"approvedBy\": \"ana\"}"));
     DescribeExecutionResponse d = awaitEnd(exec);
     assertEquals(ExecutionStatus.SUCCEEDED, d.status());
-    assertEquals(Json.parse("{\"release\": \"1.2.0\", \"approval\": {\"approvedBy\": \"ana\"}}"),
+    assertEquals(
+        Json.parse("{\"release\": \"1.2.0\", \"approval\": {\"approvedBy\": \"ana\"}}"),
         Json.parse(d.output()));
     // The token is spent: a second answer is too late.
-    assertThrows(TaskTimedOutException.class, () -> sfn.sendTaskSuccess(b -> b.taskToken(token).output("{}")));
+    assertThrows(
+        TaskTimedOutException.class,
+        () -> sfn.sendTaskSuccess(b -> b.taskToken(token).output("{}")));
   }
 
   @Test
   void sendTaskFailure_failsTheExecutionWithTheCallersErrorAndCause() throws Exception {
     String arn = machine(CALLBACK.formatted(""));
-    String exec = sfn.startExecution(b -> b.stateMachineArn(arn).input("{\"release\": \"1\"}")).executionArn();
+    String exec =
+        sfn.startExecution(b -> b.stateMachineArn(arn).input("{\"release\": \"1\"}"))
+            .executionArn();
     String token = awaitToken(1);
     sfn.sendTaskFailure(b -> b.taskToken(token).error("Rejected").cause("not on a Friday"));
     DescribeExecutionResponse d = awaitEnd(exec);
@@ -233,58 +296,79 @@ class StepFunctionsApiTest {
   @Test
   void heartbeatSeconds_failsTheTaskWithoutHeartbeats_andHeartbeatsKeepItAlive() throws Exception {
     String arn = machine(CALLBACK.formatted("\"HeartbeatSeconds\": 20,"));
-    String quiet = sfn.startExecution(b -> b.stateMachineArn(arn).input("{\"release\": \"1\"}")).executionArn();
+    String quiet =
+        sfn.startExecution(b -> b.stateMachineArn(arn).input("{\"release\": \"1\"}"))
+            .executionArn();
     DescribeExecutionResponse d = awaitEnd(quiet);
     assertEquals("States.HeartbeatTimeout", d.error());
 
-    String alive = sfn.startExecution(b -> b.stateMachineArn(arn).input("{\"release\": \"2\"}")).executionArn();
+    String alive =
+        sfn.startExecution(b -> b.stateMachineArn(arn).input("{\"release\": \"2\"}"))
+            .executionArn();
     String token = awaitToken(2);
     for (int i = 0; i < 6; i++) {
       Thread.sleep(50); // 5 s of execution time, inside the 20 s heartbeat interval
       sfn.sendTaskHeartbeat(b -> b.taskToken(token));
     }
-    assertEquals(ExecutionStatus.RUNNING, sfn.describeExecution(b -> b.executionArn(alive)).status());
+    assertEquals(
+        ExecutionStatus.RUNNING, sfn.describeExecution(b -> b.executionArn(alive)).status());
     sfn.sendTaskSuccess(b -> b.taskToken(token).output("\"ok\""));
     assertEquals(ExecutionStatus.SUCCEEDED, awaitEnd(alive).status());
   }
 
   @Test
   void stopExecution_abortsAWaitingExecution() throws Exception {
-    String arn = machine("""
+    String arn =
+        machine(
+            """
         {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 86400, "End": true}}}""");
     String exec = sfn.startExecution(b -> b.stateMachineArn(arn)).executionArn();
     sfn.stopExecution(b -> b.executionArn(exec).error("Cancelled").cause("by test"));
     DescribeExecutionResponse d = sfn.describeExecution(b -> b.executionArn(exec));
     assertEquals(ExecutionStatus.ABORTED, d.status());
     assertEquals("Cancelled", d.error());
-    assertEquals(1, sfn.listExecutions(b -> b.stateMachineArn(arn).statusFilter(ExecutionStatus.ABORTED))
-        .executions().size());
+    assertEquals(
+        1,
+        sfn.listExecutions(b -> b.stateMachineArn(arn).statusFilter(ExecutionStatus.ABORTED))
+            .executions()
+            .size());
   }
 
   @Test
-  void stopExecution_beforeTheExecutionRuns_stopsIt_andNothingFollowsExecutionAborted() throws Exception {
+  void stopExecution_beforeTheExecutionRuns_stopsIt_andNothingFollowsExecutionAborted()
+      throws Exception {
     AtomicReference<StepFunctionsService> own = new AtomicReference<>();
     ExecutionStore memory = ExecutionStore.inMemory();
     // The stop arrives as StartExecution saves the new execution: before its thread has started.
-    ExecutionStore stopsAtStart = new ForwardingStore(memory) {
-      private boolean stopped;
+    ExecutionStore stopsAtStart =
+        new ForwardingStore(memory) {
+          private boolean stopped;
 
-      @Override
-      public synchronized void putExecution(StoredExecution execution) {
-        super.putExecution(execution);
-        if (!stopped && execution.status().equals("RUNNING")) {
-          stopped = true;
-          own.get().stopExecution(execution.arn(), "Cancelled", "at once");
-        }
-      }
-    };
-    try (StepFunctionsService early = new StepFunctionsService(Integrations.none(), StepClock.scaled(100), "eu-west-1",
-        "123456789012", stopsAtStart)) {
+          @Override
+          public synchronized void putExecution(StoredExecution execution) {
+            super.putExecution(execution);
+            if (!stopped && execution.status().equals("RUNNING")) {
+              stopped = true;
+              own.get().stopExecution(execution.arn(), "Cancelled", "at once");
+            }
+          }
+        };
+    try (StepFunctionsService early =
+        new StepFunctionsService(
+            Integrations.none(),
+            StepClock.scaled(100),
+            "eu-west-1",
+            "123456789012",
+            stopsAtStart)) {
       own.set(early);
-      String arn = early.createStateMachine("stopped", """
+      String arn =
+          early.createStateMachine(
+              "stopped",
+              """
           {"StartAt": "One", "States": {"One": {"Type": "Pass", "Next": "Pause"},
             "Pause": {"Type": "Wait", "Seconds": 1, "Next": "Two"},
-            "Two": {"Type": "Pass", "End": true}}}""", ROLE);
+            "Two": {"Type": "Pass", "End": true}}}""",
+              ROLE);
       String exec = early.startExecution(arn, "e-1", "{}");
       Thread.sleep(300); // time enough to run the machine to its end (about 10 ms) if it ran
       var e = early.execution(exec).orElseThrow();
@@ -298,11 +382,24 @@ class StepFunctionsApiTest {
   @Test
   void lambdaTask_withRetry_recordsEachAttemptInTheHistory() throws Exception {
     int[] calls = {0};
-    functions.put("flaky", event -> ++calls[0] < 3
-        ? new Invocation("{\"errorMessage\":\"boom\",\"errorType\":\"Boom\"}".getBytes(StandardCharsets.UTF_8),
-            true, "Boom", "boom")
-        : new Invocation(("{\"attempt\":" + calls[0] + "}").getBytes(StandardCharsets.UTF_8), false, null, null));
-    String arn = machine("""
+    functions.put(
+        "flaky",
+        event ->
+            ++calls[0] < 3
+                ? new Invocation(
+                    "{\"errorMessage\":\"boom\",\"errorType\":\"Boom\"}"
+                        .getBytes(StandardCharsets.UTF_8),
+                    true,
+                    "Boom",
+                    "boom")
+                : new Invocation(
+                    ("{\"attempt\":" + calls[0] + "}").getBytes(StandardCharsets.UTF_8),
+                    false,
+                    null,
+                    null));
+    String arn =
+        machine(
+            """
         {"StartAt": "T", "States": {"T": {"Type": "Task",
           "Resource": "arn:aws:lambda:eu-west-1:123456789012:function:flaky",
           "Retry": [{"ErrorEquals": ["Boom"], "IntervalSeconds": 1, "MaxAttempts": 2}], "End": true}}}""");
@@ -310,17 +407,23 @@ class StepFunctionsApiTest {
     DescribeExecutionResponse d = awaitEnd(exec);
     assertEquals(ExecutionStatus.SUCCEEDED, d.status());
     assertEquals(Json.parse("{\"attempt\":3}"), Json.parse(d.output()));
-    List<HistoryEventType> types = sfn.getExecutionHistory(b -> b.executionArn(exec)).events().stream()
-        .map(e -> e.type()).toList();
+    List<HistoryEventType> types =
+        sfn.getExecutionHistory(b -> b.executionArn(exec)).events().stream()
+            .map(e -> e.type())
+            .toList();
     assertEquals(2, types.stream().filter(HistoryEventType.LAMBDA_FUNCTION_FAILED::equals).count());
     assertEquals(HistoryEventType.EXECUTION_SUCCEEDED, types.get(types.size() - 1));
   }
 
   @Test
   void lambdaInvoke_returnsTheInvokeEnvelope_withThePayloadParsed() throws Exception {
-    functions.put("echo", event -> new Invocation(Json.write(event).getBytes(StandardCharsets.UTF_8), false,
-        null, null));
-    String arn = machine("""
+    functions.put(
+        "echo",
+        event ->
+            new Invocation(Json.write(event).getBytes(StandardCharsets.UTF_8), false, null, null));
+    String arn =
+        machine(
+            """
         {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
           "Parameters": {"FunctionName": "echo", "Payload": {"n.$": "$.n"}},
           "ResultSelector": {"payload.$": "$.Payload", "status.$": "$.StatusCode"}, "End": true}}}""");
@@ -330,7 +433,9 @@ class StepFunctionsApiTest {
 
   @Test
   void putEvents_sendsTheEntries_withDetailAsText() throws Exception {
-    String arn = machine("""
+    String arn =
+        machine(
+            """
         {"StartAt": "E", "States": {"E": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
           "Parameters": {"Entries": [{"Source": "stagecoach", "DetailType": "Deployment Requested",
             "EventBusName": "stagecoach", "Detail": {"app.$": "$.app"}}]}, "End": true}}}""");
@@ -346,11 +451,20 @@ class StepFunctionsApiTest {
     DynamoDbClient ddb = LocalDynamoDb.client();
     dynamoDb.set(ddb);
     String table = "sfn-" + UUID.randomUUID();
-    ddb.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
-            .attributeType(ScalarAttributeType.S).build())
-        .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build()));
-    String arn = machine("""
+    ddb.createTable(
+        b ->
+            b.tableName(table)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                    AttributeDefinition.builder()
+                        .attributeName("id")
+                        .attributeType(ScalarAttributeType.S)
+                        .build())
+                .keySchema(
+                    KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build()));
+    String arn =
+        machine(
+            """
         {"StartAt": "Put", "States": {
           "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "ResultPath": null,
             "Parameters": {"TableName": "%1$s", "Item": {"id": {"S.$": "$.id"}, "count": {"N": "1"}}},
@@ -364,25 +478,32 @@ class StepFunctionsApiTest {
             "Parameters": {"TableName": "%1$s", "Key": {"id": {"S.$": "$.id"}}}, "Next": "Delete"},
           "Delete": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:deleteItem", "ResultPath": null,
             "Parameters": {"TableName": "%1$s", "Key": {"id": {"S.$": "$.id"}},
-              "ConditionExpression": "attribute_exists(id)"}, "End": true}}}""".formatted(table));
+              "ConditionExpression": "attribute_exists(id)"}, "End": true}}}"""
+                .formatted(table));
     DescribeExecutionResponse d = runToEnd(arn, "{\"id\": \"e-1\"}");
     assertEquals(ExecutionStatus.SUCCEEDED, d.status(), d.cause());
     JsonNode out = Json.parse(d.output());
     assertEquals("2", out.at("/updated/Attributes/count/N").asText());
     assertEquals("2", out.at("/read/Item/count/N").asText());
-    assertFalse(ddb.getItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS("e-1")))).hasItem());
+    assertFalse(
+        ddb.getItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS("e-1"))))
+            .hasItem());
 
     // A failed condition is the DynamoDB error name a Catch can match.
-    String guarded = machine("""
+    String guarded =
+        machine(
+            """
         {"StartAt": "Delete", "States": {"Delete": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:deleteItem",
           "Parameters": {"TableName": "%s", "Key": {"id": {"S": "absent"}},
-            "ConditionExpression": "attribute_exists(id)"}, "End": true}}}""".formatted(table));
+            "ConditionExpression": "attribute_exists(id)"}, "End": true}}}"""
+                .formatted(table));
     assertEquals("DynamoDB.ConditionalCheckFailedException", runToEnd(guarded, "{}").error());
   }
 
   @Test
   void map_withToleratedFailures_keepsGoing_andFailsPastTheThreshold() throws Exception {
-    String definition = """
+    String definition =
+        """
         {"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 2, "ToleratedFailureCount": 1,
           "ItemProcessor": {"StartAt": "C", "States": {
             "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericLessThan": 0, "Next": "Bad"}],
@@ -401,7 +522,9 @@ class StepFunctionsApiTest {
 
   @Test
   void executionTimeout_endsTimedOut_andWaitUsesTheInjectedClock() throws Exception {
-    String arn = machine("""
+    String arn =
+        machine(
+            """
         {"TimeoutSeconds": 20, "StartAt": "W", "States": {"W": {"Type": "Wait", "SecondsPath": "$.s", "End": true}}}""");
     long started = System.nanoTime();
     assertEquals(ExecutionStatus.SUCCEEDED, runToEnd(arn, "{\"s\": 1}").status());
@@ -412,15 +535,22 @@ class StepFunctionsApiTest {
 
   @Test
   void getExecutionHistory_listsStateEntries_withTheirInput() throws Exception {
-    String arn = machine("""
+    String arn =
+        machine(
+            """
         {"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": 1, "ResultPath": "$.a", "Next": "B"},
           "B": {"Type": "Succeed"}}}""");
     String exec = sfn.startExecution(b -> b.stateMachineArn(arn).input("{}")).executionArn();
     awaitEnd(exec);
     var events = sfn.getExecutionHistory(b -> b.executionArn(exec)).events();
-    assertEquals(List.of(HistoryEventType.EXECUTION_STARTED, HistoryEventType.PASS_STATE_ENTERED,
-        HistoryEventType.PASS_STATE_EXITED, HistoryEventType.SUCCEED_STATE_ENTERED,
-        HistoryEventType.SUCCEED_STATE_EXITED, HistoryEventType.EXECUTION_SUCCEEDED),
+    assertEquals(
+        List.of(
+            HistoryEventType.EXECUTION_STARTED,
+            HistoryEventType.PASS_STATE_ENTERED,
+            HistoryEventType.PASS_STATE_EXITED,
+            HistoryEventType.SUCCEED_STATE_ENTERED,
+            HistoryEventType.SUCCEED_STATE_EXITED,
+            HistoryEventType.EXECUTION_SUCCEEDED),
         events.stream().map(e -> e.type()).toList());
     assertEquals("B", events.get(3).stateEnteredEventDetails().name());
     assertEquals("{\"a\":1}", events.get(3).stateEnteredEventDetails().input());
@@ -429,14 +559,25 @@ class StepFunctionsApiTest {
 
   @Test
   void inProcessApi_createsAndStartsWithoutTheWire() throws Exception {
-    String arn = service.createStateMachine("inproc", """
+    String arn =
+        service.createStateMachine(
+            "inproc",
+            """
         {"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"v.$": "States.MathAdd($.x, 1)"},
-          "End": true}}}""", ROLE);
+          "End": true}}}""",
+            ROLE);
     String exec = service.startExecution(arn, "first", "{\"x\": 41}");
     assertTrue(service.awaitEnd(exec, Duration.ofSeconds(5)));
-    assertEquals(Json.parse("{\"v\": 42}"), service.execution(exec).orElseThrow().output().orElseThrow());
-    SfnException none = assertThrows(SfnException.class, () -> sfn.describeStateMachine(b -> b.stateMachineArn(
-        "arn:aws:states:eu-west-1:123456789012:stateMachine:missing")));
+    assertEquals(
+        Json.parse("{\"v\": 42}"), service.execution(exec).orElseThrow().output().orElseThrow());
+    SfnException none =
+        assertThrows(
+            SfnException.class,
+            () ->
+                sfn.describeStateMachine(
+                    b ->
+                        b.stateMachineArn(
+                            "arn:aws:states:eu-west-1:123456789012:stateMachine:missing")));
     assertEquals("StateMachineDoesNotExist", none.awsErrorDetails().errorCode());
   }
 }

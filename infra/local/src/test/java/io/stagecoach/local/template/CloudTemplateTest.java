@@ -11,7 +11,9 @@ class CloudTemplateTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private static CloudTemplate template() throws Exception {
-    return new CloudTemplate(MAPPER.readTree("""
+    return new CloudTemplate(
+        MAPPER.readTree(
+            """
         {"Parameters": {"Env": {"Type": "String", "Default": "dev"}},
          "Conditions": {"IsDev": {"Fn::Equals": [{"Ref": "Env"}, "dev"]}},
          "Resources": {
@@ -28,7 +30,9 @@ class CloudTemplateTest {
               "Picked": {"Fn::Select": [1, {"Fn::Split": [",", "a,b,c"]}]},
               "Chosen": {"Fn::If": ["IsDev", "small", "large"]},
               "Dropped": {"Ref": "AWS::NoValue"}}}
-         }}"""), "Stack", "eu-west-1");
+         }}"""),
+        "Stack",
+        "eu-west-1");
   }
 
   @Test
@@ -36,7 +40,9 @@ class CloudTemplateTest {
     CloudTemplate t = template();
     JsonNode props = t.resolve(t.resource("Thing").orElseThrow().properties(), "Thing");
     assertEquals("a-eu-west-1-orders", props.get("Joined").asText());
-    assertEquals("000000000000/Table/arn:aws:lambda:eu-west-1:000000000000:function:Fn/${Literal}", props.get("Sub").asText());
+    assertEquals(
+        "000000000000/Table/arn:aws:lambda:eu-west-1:000000000000:function:Fn/${Literal}",
+        props.get("Sub").asText());
     assertEquals("dev-orders", props.get("SubVars").asText());
     assertEquals("b", props.get("Picked").asText());
     assertEquals("small", props.get("Chosen").asText());
@@ -47,20 +53,30 @@ class CloudTemplateTest {
   void aliasesAndVersions_leadBackToTheirFunction() throws Exception {
     CloudTemplate t = template();
     assertEquals("Fn", t.targetFunction("Alias"));
-    assertEquals("Fn", t.functionReferencedBy(MAPPER.readTree("{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"Alias\"}]]}")).orElseThrow());
-    assertEquals("Fn", t.functionReferencedBy(MAPPER.readTree("{\"Fn::Sub\":\"x/${Fn.Arn}/invocations\"}")).orElseThrow());
+    assertEquals(
+        "Fn",
+        t.functionReferencedBy(
+                MAPPER.readTree("{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"Alias\"}]]}"))
+            .orElseThrow());
+    assertEquals(
+        "Fn",
+        t.functionReferencedBy(MAPPER.readTree("{\"Fn::Sub\":\"x/${Fn.Arn}/invocations\"}"))
+            .orElseThrow());
   }
 
   @Test
   void refToAnUndefinedResource_namesIt() throws Exception {
     CloudTemplate t = template();
-    TemplateException e = assertThrows(TemplateException.class,
-        () -> t.resolve(MAPPER.readTree("{\"Ref\":\"Ghost\"}"), "Somewhere"));
+    TemplateException e =
+        assertThrows(
+            TemplateException.class,
+            () -> t.resolve(MAPPER.readTree("{\"Ref\":\"Ghost\"}"), "Somewhere"));
     assertTrue(e.getMessage().contains("Ghost"), e.getMessage());
   }
 
   @Test
   void templateWithoutResources_isRefused() {
-    assertThrows(TemplateException.class, () -> new CloudTemplate(MAPPER.readTree("{}"), "S", "us-east-1"));
+    assertThrows(
+        TemplateException.class, () -> new CloudTemplate(MAPPER.readTree("{}"), "S", "us-east-1"));
   }
 }

@@ -13,11 +13,13 @@ import java.time.Duration;
 public final class ApiClient {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI endpoint;
   private final String token;
 
-  public record Reply(int status, String contentType, String body, java.net.http.HttpHeaders headers) {
+  public record Reply(
+      int status, String contentType, String body, java.net.http.HttpHeaders headers) {
     public String header(String name) {
       return headers == null ? null : headers.firstValue(name).orElse(null);
     }
@@ -48,9 +50,16 @@ public final class ApiClient {
     return send(method, path, body, java.util.Map.of());
   }
 
-  public Reply send(String method, String path, String body, java.util.Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint.resolve(path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  public Reply send(
+      String method, String path, String body, java.util.Map<String, String> headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(endpoint.resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -60,7 +69,8 @@ public final class ApiClient {
     headers.forEach(b::header);
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
+      return new Reply(
+          r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -4,7 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import java.util.Map;
 
-/** Handlers that fail the ways real ones do: a hang, an exception, and one that reads its settings. */
+/**
+ * Handlers that fail the ways real ones do: a hang, an exception, and one that reads its settings.
+ */
 public final class MisbehavingHandlers {
 
   private MisbehavingHandlers() {}
@@ -29,7 +31,8 @@ public final class MisbehavingHandlers {
   }
 
   /** Echoes a setting from its constructor's environment and what its context says. */
-  public static final class ReadsSettings implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+  public static final class ReadsSettings
+      implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private final String greeting;
 
     public ReadsSettings(Map<String, String> environment) {
@@ -38,8 +41,17 @@ public final class MisbehavingHandlers {
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-      return Map.of("greeting", greeting, "function", context.getFunctionName(), "memory", context.getMemoryLimitInMB(),
-          "timeLeftMs", context.getRemainingTimeInMillis(), "name", input.get("name"));
+      return Map.of(
+          "greeting",
+          greeting,
+          "function",
+          context.getFunctionName(),
+          "memory",
+          context.getMemoryLimitInMB(),
+          "timeLeftMs",
+          context.getRemainingTimeInMillis(),
+          "name",
+          input.get("name"));
     }
   }
 }

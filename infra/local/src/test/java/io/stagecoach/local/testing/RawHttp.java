@@ -18,14 +18,17 @@ public final class RawHttp {
 
   private RawHttp() {}
 
-  public static Response send(int port, String method, String target, List<Map.Entry<String, String>> headers, byte[] body)
+  public static Response send(
+      int port, String method, String target, List<Map.Entry<String, String>> headers, byte[] body)
       throws IOException {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout(30_000);
-      StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+      StringBuilder head =
+          new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
       boolean hasHost = false;
       for (Map.Entry<String, String> h : headers) {
-        if (h.getKey().equalsIgnoreCase("content-length") || h.getKey().equalsIgnoreCase("connection")) {
+        if (h.getKey().equalsIgnoreCase("content-length")
+            || h.getKey().equalsIgnoreCase("connection")) {
           continue;
         }
         hasHost |= h.getKey().equalsIgnoreCase("host");

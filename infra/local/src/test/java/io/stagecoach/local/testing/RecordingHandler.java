@@ -13,9 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Keeps every payload it is invoked with, under the name its {@code RECORD_AS} setting gives, so a test
- * can see what an asynchronous caller (EventBridge) delivered. With {@code FAIL=true} it records, then
- * fails, as a function with a bug does.
+ * Keeps every payload it is invoked with, under the name its {@code RECORD_AS} setting gives, so a
+ * test can see what an asynchronous caller (EventBridge) delivered. With {@code FAIL=true} it
+ * records, then fails, as a function with a bug does.
  */
 public final class RecordingHandler implements RequestStreamHandler {
 
@@ -37,9 +37,11 @@ public final class RecordingHandler implements RequestStreamHandler {
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-    RECEIVED.computeIfAbsent(name, k -> new ConcurrentLinkedQueue<>()).add(new String(input.readAllBytes(),
-        StandardCharsets.UTF_8));
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    RECEIVED
+        .computeIfAbsent(name, k -> new ConcurrentLinkedQueue<>())
+        .add(new String(input.readAllBytes(), StandardCharsets.UTF_8));
     if (fail) {
       throw new IllegalStateException("provisioning failed for " + name);
     }

@@ -14,7 +14,8 @@ public final class ResultFromBodyHandler implements RequestStreamHandler {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
     JsonNode event = MAPPER.readTree(input);
     JsonNode body = event.get("body");
     if (body == null || body.isNull()) {

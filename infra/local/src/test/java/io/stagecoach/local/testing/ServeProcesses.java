@@ -8,17 +8,34 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** {@code stagecoach serve} as a process of its own, for tests that kill it (SIGKILL) and start it again. */
+/**
+ * {@code stagecoach serve} as a process of its own, for tests that kill it (SIGKILL) and start it
+ * again.
+ */
 public final class ServeProcesses {
 
   private ServeProcesses() {}
 
-  /** Starts serve on {@code port} with its data in {@code dir}; returns once it says it is ready. */
+  /**
+   * Starts serve on {@code port} with its data in {@code dir}; returns once it says it is ready.
+   */
   public static Process start(Path dir, int port, List<Process> started) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        "io.stagecoach.local.cli.StagecoachCommand", "serve", "--port", Integer.toString(port), "--dir", dir.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("serve-" + System.nanoTime() + ".log").toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.stagecoach.local.cli.StagecoachCommand",
+                "serve",
+                "--port",
+                Integer.toString(port),
+                "--dir",
+                dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("serve-" + System.nanoTime() + ".log").toFile())
+            .start();
     started.add(p);
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (Instant.now().isBefore(deadline)) {
@@ -37,7 +54,8 @@ public final class ServeProcesses {
   private static String logs(Path dir) throws IOException {
     StringBuilder all = new StringBuilder();
     try (var files = Files.list(dir)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("serve-")).sorted().toList()) {
+      for (Path f :
+          files.filter(f -> f.getFileName().toString().startsWith("serve-")).sorted().toList()) {
         all.append(Files.readString(f));
       }
     }
@@ -50,7 +68,6 @@ public final class ServeProcesses {
       return files.filter(f -> f.getFileName().toString().startsWith("serve-")).count();
     }
   }
-
 
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {

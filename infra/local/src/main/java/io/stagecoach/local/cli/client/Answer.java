@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A successful answer: its status, the {@code ETag} when the API sent one, the JSON body ({@code MissingNode}
- * for an empty one, such as a 204's) and the other headers ({@code Location}, {@code Idempotent-Replayed}).
+ * A successful answer: its status, the {@code ETag} when the API sent one, the JSON body ({@code
+ * MissingNode} for an empty one, such as a 204's) and the other headers ({@code Location}, {@code
+ * Idempotent-Replayed}).
  */
 public record Answer(int status, Optional<String> etag, JsonNode body, HttpHeaders headers) {
 

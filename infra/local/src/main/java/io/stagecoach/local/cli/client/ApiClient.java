@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Stagecoach REST API over the JDK's HTTP client: JSON in, JSON out, a bearer token on every request.
- * A 2xx answer comes back as an {@link Answer}; anything else is thrown as an {@link ApiProblem}, and no answer
- * at all as {@link ApiUnreachable}.
+ * The Stagecoach REST API over the JDK's HTTP client: JSON in, JSON out, a bearer token on every
+ * request. A 2xx answer comes back as an {@link Answer}; anything else is thrown as an {@link
+ * ApiProblem}, and no answer at all as {@link ApiUnreachable}.
  */
 public final class ApiClient implements AutoCloseable {
 
@@ -35,7 +35,8 @@ public final class ApiClient implements AutoCloseable {
   private final Optional<String> token;
 
   /**
-   * @param endpoint the API's base URL, with its stage when it has one ({@code https://...amazonaws.com/live})
+   * @param endpoint the API's base URL, with its stage when it has one ({@code
+   *     https://...amazonaws.com/live})
    * @param token the bearer token, if any: without one only the OpenAPI document answers
    */
   public ApiClient(URI endpoint, Optional<String> token) {
@@ -71,12 +72,16 @@ public final class ApiClient implements AutoCloseable {
 
   public Answer send(String method, ApiPath path, JsonNode body, Map<String, String> headers) {
     URI uri = URI.create(base + path.value());
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-        .timeout(REQUEST_TIMEOUT)
-        .header("Accept", "application/json, application/problem+json")
-        .header("User-Agent", USER_AGENT)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body.toString()));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(REQUEST_TIMEOUT)
+            .header("Accept", "application/json, application/problem+json")
+            .header("User-Agent", USER_AGENT)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body.toString()));
     token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
     if (body != null) {
       request.header("Content-Type", "application/json");
@@ -86,12 +91,23 @@ public final class ApiClient implements AutoCloseable {
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (HttpConnectTimeoutException e) {
-      throw new ApiUnreachable("cannot reach " + base + ": no connection within " + CONNECT_TIMEOUT.toSeconds() + " s", e);
+      throw new ApiUnreachable(
+          "cannot reach " + base + ": no connection within " + CONNECT_TIMEOUT.toSeconds() + " s",
+          e);
     } catch (HttpTimeoutException e) {
-      throw new ApiUnreachable(base + " did not answer " + method + " " + path + " within "
-          + REQUEST_TIMEOUT.toSeconds() + " s", e);
+      throw new ApiUnreachable(
+          base
+              + " did not answer "
+              + method
+              + " "
+              + path
+              + " within "
+              + REQUEST_TIMEOUT.toSeconds()
+              + " s",
+          e);
     } catch (ConnectException e) {
-      throw new ApiUnreachable("cannot reach " + base + " (connection refused; is 'stagecoach serve' running?)", e);
+      throw new ApiUnreachable(
+          "cannot reach " + base + " (connection refused; is 'stagecoach serve' running?)", e);
     } catch (IOException e) {
       throw new ApiUnreachable("cannot reach " + base + ": " + describe(e), e);
     } catch (InterruptedException e) {
@@ -108,7 +124,10 @@ public final class ApiClient implements AutoCloseable {
     JsonNode body = text.isBlank() ? MissingNode.getInstance() : parse(text);
     if (status >= 200 && status < 300) {
       if (body == null) {
-        throw new ApiProblem(status, null, method + " " + path + " answered " + status + " with a body that is not JSON",
+        throw new ApiProblem(
+            status,
+            null,
+            method + " " + path + " answered " + status + " with a body that is not JSON",
             List.of());
       }
       return new Answer(status, etag, body, response.headers());
@@ -121,7 +140,8 @@ public final class ApiClient implements AutoCloseable {
     if (body != null && body.isObject() && body.path("code").isTextual()) {
       List<ApiProblem.FieldError> errors = new ArrayList<>();
       for (JsonNode e : body.path("errors")) {
-        errors.add(new ApiProblem.FieldError(e.path("field").asText(""), e.path("message").asText("")));
+        errors.add(
+            new ApiProblem.FieldError(e.path("field").asText(""), e.path("message").asText("")));
       }
       String detail = body.path("detail").asText("");
       if (detail.isBlank()) {
@@ -129,7 +149,10 @@ public final class ApiClient implements AutoCloseable {
       }
       return new ApiProblem(status, body.path("code").asText(), detail, errors);
     }
-    String message = body != null && body.path("message").isTextual() ? body.path("message").asText() : reason(status);
+    String message =
+        body != null && body.path("message").isTextual()
+            ? body.path("message").asText()
+            : reason(status);
     return new ApiProblem(status, null, "HTTP " + status + ": " + message, List.of());
   }
 
@@ -161,7 +184,10 @@ public final class ApiClient implements AutoCloseable {
     String message = e.getMessage();
     if (message == null || message.isBlank()) {
       Throwable cause = e.getCause();
-      message = cause != null && cause.getMessage() != null ? cause.getMessage() : e.getClass().getSimpleName();
+      message =
+          cause != null && cause.getMessage() != null
+              ? cause.getMessage()
+              : e.getClass().getSimpleName();
     }
     return message;
   }

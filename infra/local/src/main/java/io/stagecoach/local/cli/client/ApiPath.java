@@ -4,8 +4,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A path under the API's base URL, built from segments that are percent-encoded one by one, so that a name
- * typed on the command line can never change which route is called.
+ * A path under the API's base URL, built from segments that are percent-encoded one by one, so that
+ * a name typed on the command line can never change which route is called.
  */
 public record ApiPath(String value) {
 

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The API refused a request: its status and, from the {@code application/problem+json} body, the stable
- * {@code code}, the {@code detail} and the fields at fault. An answer without a problem body (a proxy's 502,
- * say) has no code and a detail made from the status.
+ * The API refused a request: its status and, from the {@code application/problem+json} body, the
+ * stable {@code code}, the {@code detail} and the fields at fault. An answer without a problem body
+ * (a proxy's 502, say) has no code and a detail made from the status.
  */
 public final class ApiProblem extends RuntimeException {
 

@@ -12,8 +12,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Follows something that runs on its own (a deployment, a promotion) until it ends: polls a GET route, prints a
- * line each time what it shows changes, and returns the last answer once its status is terminal.
+ * Follows something that runs on its own (a deployment, a promotion) until it ends: polls a GET
+ * route, prints a line each time what it shows changes, and returns the last answer once its status
+ * is terminal.
  *
  * <pre>{@code
  * Follow.Result done = new Follow(api, pacing, out).until(
@@ -22,8 +23,8 @@ import java.util.function.Function;
  * return done.succeeded() ? ExitCode.OK : ExitCode.FAILED;
  * }</pre>
  *
- * <p>A poll that gets no answer or a 5xx is retried until the timeout (the API may be redeploying under us);
- * any other refusal ends the follow with its {@link ApiProblem}.
+ * <p>A poll that gets no answer or a 5xx is retried until the timeout (the API may be redeploying
+ * under us); any other refusal ends the follow with its {@link ApiProblem}.
  */
 public final class Follow {
 
@@ -40,12 +41,17 @@ public final class Follow {
       Objects.requireNonNull(clock);
       Objects.requireNonNull(sleeper);
       if (interval.isNegative() || interval.isZero() || timeout.isNegative()) {
-        throw new IllegalArgumentException("the interval must be positive and the timeout not negative");
+        throw new IllegalArgumentException(
+            "the interval must be positive and the timeout not negative");
       }
     }
 
     public static Pacing standard() {
-      return new Pacing(Clock.systemUTC(), d -> Thread.sleep(d.toMillis()), Duration.ofSeconds(2), Duration.ofMinutes(30));
+      return new Pacing(
+          Clock.systemUTC(),
+          d -> Thread.sleep(d.toMillis()),
+          Duration.ofSeconds(2),
+          Duration.ofMinutes(30));
     }
 
     public Pacing withTimeout(Duration newTimeout) {
@@ -58,10 +64,11 @@ public final class Follow {
   }
 
   /**
-   * What to follow: the route, where its status is (a JSON Pointer such as {@code /status}), the statuses that
-   * end it well and those that end it badly.
+   * What to follow: the route, where its status is (a JSON Pointer such as {@code /status}), the
+   * statuses that end it well and those that end it badly.
    */
-  public record Target(ApiPath path, String statusPointer, Set<String> succeeded, Set<String> failed) {
+  public record Target(
+      ApiPath path, String statusPointer, Set<String> succeeded, Set<String> failed) {
 
     public Target {
       succeeded = Set.copyOf(succeeded);
@@ -73,7 +80,8 @@ public final class Follow {
       }
     }
 
-    public static Target of(ApiPath path, String statusPointer, Set<String> succeeded, Set<String> failed) {
+    public static Target of(
+        ApiPath path, String statusPointer, Set<String> succeeded, Set<String> failed) {
       return new Target(path, statusPointer, succeeded, failed);
     }
 
@@ -85,15 +93,22 @@ public final class Follow {
   /** The last answer and its terminal status. */
   public record Result(JsonNode last, String status, boolean succeeded, Duration elapsed) {}
 
-  /** The followed thing was still running when the timeout passed; it goes on running on the server. */
+  /**
+   * The followed thing was still running when the timeout passed; it goes on running on the server.
+   */
   public static final class TimedOut extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
     private final String lastStatus;
 
     TimedOut(ApiPath path, String lastStatus, Duration timeout) {
-      super(path + " is still " + (lastStatus == null ? "not answering" : "'" + lastStatus + "'")
-          + " after " + duration(timeout) + "; it goes on running on the server");
+      super(
+          path
+              + " is still "
+              + (lastStatus == null ? "not answering" : "'" + lastStatus + "'")
+              + " after "
+              + duration(timeout)
+              + "; it goes on running on the server");
       this.lastStatus = lastStatus;
     }
 
@@ -106,7 +121,9 @@ public final class Follow {
   private final Pacing pacing;
   private final PrintWriter progress;
 
-  /** @param progress where each new status line goes (stderr when stdout is kept for JSON) */
+  /**
+   * @param progress where each new status line goes (stderr when stdout is kept for JSON)
+   */
   public Follow(ApiClient api, Pacing pacing, PrintWriter progress) {
     this.api = api;
     this.pacing = pacing;
@@ -115,23 +132,26 @@ public final class Follow {
 
   /** Follows the target, printing its status each time it changes. */
   public Result until(Target target) {
-    return until(target, body -> {
-      String status = body.at(target.statusPointer()).asText("");
-      return status.isEmpty() ? "(no status at " + target.statusPointer() + ")" : status;
-    });
+    return until(
+        target,
+        body -> {
+          String status = body.at(target.statusPointer()).asText("");
+          return status.isEmpty() ? "(no status at " + target.statusPointer() + ")" : status;
+        });
   }
 
   /**
-   * Follows the target, printing {@code describe} of each answer whose description differs from the previous
-   * one (so a step that changes within a status shows too).
+   * Follows the target, printing {@code describe} of each answer whose description differs from the
+   * previous one (so a step that changes within a status shows too).
    */
   public Result until(Target target, Function<JsonNode, String> describe) {
     return untilEach(target, body -> List.of(describe.apply(body)));
   }
 
   /**
-   * Follows the target, printing those of {@code describe}'s lines for each answer that the previous answer's
-   * lines did not have: one line per part that changed (a promotion's stages, say), each once.
+   * Follows the target, printing those of {@code describe}'s lines for each answer that the
+   * previous answer's lines did not have: one line per part that changed (a promotion's stages,
+   * say), each once.
    */
   public Result untilEach(Target target, Function<JsonNode, List<String>> describe) {
     Instant start = pacing.clock().instant();
@@ -172,7 +192,8 @@ public final class Follow {
         pacing.sleeper().sleep(left.compareTo(pacing.interval()) < 0 ? left : pacing.interval());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new TimedOut(target.path(), lastStatus, Duration.between(start, pacing.clock().instant()));
+        throw new TimedOut(
+            target.path(), lastStatus, Duration.between(start, pacing.clock().instant()));
       }
     }
   }

@@ -5,10 +5,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the CLI reads from the machine it runs on: environment variables, the working directory, the home
- * directory and the OS user. {@link #system()} is the only place the CLI reads them; tests pass their own.
+ * What the CLI reads from the machine it runs on: environment variables, the working directory, the
+ * home directory and the OS user. {@link #system()} is the only place the CLI reads them; tests
+ * pass their own.
  */
-public record CliEnvironment(Map<String, String> variables, Path workDir, Path home, String osUser) {
+public record CliEnvironment(
+    Map<String, String> variables, Path workDir, Path home, String osUser) {
 
   public static final String ENDPOINT = "STAGECOACH_ENDPOINT";
   public static final String TOKEN = "STAGECOACH_TOKEN";
@@ -22,11 +24,17 @@ public record CliEnvironment(Map<String, String> variables, Path workDir, Path h
   }
 
   public static CliEnvironment system() {
-    return new CliEnvironment(System.getenv(), Path.of("").toAbsolutePath(),
-        Path.of(System.getProperty("user.home")), System.getProperty("user.name", ""));
+    return new CliEnvironment(
+        System.getenv(),
+        Path.of("").toAbsolutePath(),
+        Path.of(System.getProperty("user.home")),
+        System.getProperty("user.name", ""));
   }
 
-  /** A variable's value; a variable set to an empty string counts as unset, as shells often leave them. */
+  /**
+   * A variable's value; a variable set to an empty string counts as unset, as shells often leave
+   * them.
+   */
   public Optional<String> variable(String name) {
     return Optional.ofNullable(variables.get(name)).map(String::trim).filter(v -> !v.isEmpty());
   }

@@ -13,16 +13,18 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Where the CLI sends its requests and with which token. Each setting is taken from the first place that
- * has it: the flag ({@code --endpoint}, {@code --token}), the environment variable ({@code STAGECOACH_ENDPOINT},
- * {@code STAGECOACH_TOKEN}), the config file, then the default (the local cloud on 127.0.0.1:4566 and the
- * admin token {@code stagecoach serve} keeps in {@code .stagecoach/admin-token} of the working directory).
+ * Where the CLI sends its requests and with which token. Each setting is taken from the first place
+ * that has it: the flag ({@code --endpoint}, {@code --token}), the environment variable ({@code
+ * STAGECOACH_ENDPOINT}, {@code STAGECOACH_TOKEN}), the config file, then the default (the local
+ * cloud on 127.0.0.1:4566 and the admin token {@code stagecoach serve} keeps in {@code
+ * .stagecoach/admin-token} of the working directory).
  *
- * <p>The config file is {@code $STAGECOACH_CONFIG} when set, else {@code $XDG_CONFIG_HOME/stagecoach/config.json},
- * else {@code ~/.config/stagecoach/config.json}: a JSON object with the optional keys {@code endpoint} and
- * {@code token}.
+ * <p>The config file is {@code $STAGECOACH_CONFIG} when set, else {@code
+ * $XDG_CONFIG_HOME/stagecoach/config.json}, else {@code ~/.config/stagecoach/config.json}: a JSON
+ * object with the optional keys {@code endpoint} and {@code token}.
  */
-public record ConnectionSettings(URI endpoint, Optional<String> token, String endpointSource, String tokenSource) {
+public record ConnectionSettings(
+    URI endpoint, Optional<String> token, String endpointSource, String tokenSource) {
 
   public static final URI LOCAL_CLOUD = URI.create("http://127.0.0.1:4566");
   static final Path ADMIN_TOKEN = Path.of(".stagecoach", "admin-token");
@@ -30,7 +32,8 @@ public record ConnectionSettings(URI endpoint, Optional<String> token, String en
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** Resolves the settings; flags are empty when not given. */
-  public static ConnectionSettings resolve(Optional<String> endpointFlag, Optional<String> tokenFlag, CliEnvironment env) {
+  public static ConnectionSettings resolve(
+      Optional<String> endpointFlag, Optional<String> tokenFlag, CliEnvironment env) {
     ConfigFile file = ConfigFile.find(env);
 
     URI endpoint;
@@ -75,8 +78,13 @@ public record ConnectionSettings(URI endpoint, Optional<String> token, String en
   /** Never shows the token itself: settings end up in error reports. */
   @Override
   public String toString() {
-    return "ConnectionSettings[endpoint=" + endpoint + " (" + endpointSource + "), token="
-        + (token.isPresent() ? "*** (" + tokenSource + ")" : "none") + "]";
+    return "ConnectionSettings[endpoint="
+        + endpoint
+        + " ("
+        + endpointSource
+        + "), token="
+        + (token.isPresent() ? "*** (" + tokenSource + ")" : "none")
+        + "]";
   }
 
   private static URI endpoint(String text, String source) {
@@ -86,9 +94,11 @@ public record ConnectionSettings(URI endpoint, Optional<String> token, String en
     } catch (URISyntaxException e) {
       throw new InvalidSettings(source + ": '" + text + "' is not a URL");
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String scheme =
+        uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-      throw new InvalidSettings(source + ": '" + text + "' is not an http(s) URL such as " + LOCAL_CLOUD);
+      throw new InvalidSettings(
+          source + ": '" + text + "' is not an http(s) URL such as " + LOCAL_CLOUD);
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
       throw new InvalidSettings(source + ": '" + text + "' must not have a query or a fragment");
@@ -103,7 +113,8 @@ public record ConnectionSettings(URI endpoint, Optional<String> token, String en
     try {
       return Optional.of(Files.readString(file).trim()).filter(t -> !t.isEmpty());
     } catch (IOException e) {
-      throw new InvalidSettings("cannot read the admin token in " + file + ": " + e.getMessage(), e);
+      throw new InvalidSettings(
+          "cannot read the admin token in " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -124,9 +135,11 @@ public record ConnectionSettings(URI endpoint, Optional<String> token, String en
         }
         return read(path);
       }
-      Path configHome = env.variable(CliEnvironment.XDG_CONFIG_HOME).map(Path::of)
-          .filter(Path::isAbsolute)
-          .orElse(env.home().resolve(".config"));
+      Path configHome =
+          env.variable(CliEnvironment.XDG_CONFIG_HOME)
+              .map(Path::of)
+              .filter(Path::isAbsolute)
+              .orElse(env.home().resolve(".config"));
       Path path = configHome.resolve("stagecoach").resolve("config.json");
       return Files.isRegularFile(path) ? read(path) : new ConfigFile(null, Map.of());
     }
@@ -136,19 +149,27 @@ public record ConnectionSettings(URI endpoint, Optional<String> token, String en
       try {
         root = MAPPER.readTree(Files.readString(path));
       } catch (JsonProcessingException e) {
-        String where = e.getLocation() == null ? ""
-            : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        String where =
+            e.getLocation() == null
+                ? ""
+                : " (line "
+                    + e.getLocation().getLineNr()
+                    + ", column "
+                    + e.getLocation().getColumnNr()
+                    + ")";
         throw new InvalidSettings(path + ": not well-formed JSON" + where, e);
       } catch (IOException e) {
         throw new InvalidSettings("cannot read " + path + ": " + e.getMessage(), e);
       }
       if (root == null || !root.isObject()) {
-        throw new InvalidSettings(path + ": must be a JSON object such as {\"endpoint\": \"" + LOCAL_CLOUD + "\"}");
+        throw new InvalidSettings(
+            path + ": must be a JSON object such as {\"endpoint\": \"" + LOCAL_CLOUD + "\"}");
       }
       Map<String, String> values = new java.util.LinkedHashMap<>();
       for (var field : root.properties()) {
         if (!FILE_KEYS.contains(field.getKey())) {
-          throw new InvalidSettings(path + ": unknown setting '" + field.getKey() + "' (known: endpoint, token)");
+          throw new InvalidSettings(
+              path + ": unknown setting '" + field.getKey() + "' (known: endpoint, token)");
         }
         if (!field.getValue().isTextual()) {
           throw new InvalidSettings(path + ": '" + field.getKey() + "' must be a string");

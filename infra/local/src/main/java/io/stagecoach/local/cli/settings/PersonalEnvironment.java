@@ -14,8 +14,9 @@ public final class PersonalEnvironment {
   private PersonalEnvironment() {}
 
   /**
-   * The name kept in {@code .stagecoach/userenv} of {@code workDir} (trimmed) when that file has one, else the
-   * OS user's name normalised as the API normalises principals into personal environment names.
+   * The name kept in {@code .stagecoach/userenv} of {@code workDir} (trimmed) when that file has
+   * one, else the OS user's name normalised as the API normalises principals into personal
+   * environment names.
    */
   public static String defaultName(Path workDir, String osUser) {
     Path file = workDir.resolve(USER_ENV);

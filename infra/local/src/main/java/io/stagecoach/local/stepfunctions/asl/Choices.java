@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Choice rules: comparison operators (literal and {@code ...Path}), type tests, And/Or/Not. A comparison
- * between values of the wrong type is false, as on AWS, not an error.
+ * Choice rules: comparison operators (literal and {@code ...Path}), type tests, And/Or/Not. A
+ * comparison between values of the wrong type is false, as on AWS, not an error.
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
  */
 final class Choices {
@@ -45,8 +45,11 @@ final class Choices {
       return found.isPresent() == rule.get("IsPresent").asBoolean();
     }
     if (found.isEmpty()) {
-      throw new StatesError(StatesError.RUNTIME,
-          "Invalid path '" + variable + "': The choice state's condition path references an invalid value.");
+      throw new StatesError(
+          StatesError.RUNTIME,
+          "Invalid path '"
+              + variable
+              + "': The choice state's condition path references an invalid value.");
     }
     JsonNode value = found.get();
     for (var e : rule.properties()) {
@@ -59,8 +62,11 @@ final class Choices {
         String path = expected.asText();
         Optional<JsonNode> other = resolve(path, input, context);
         if (other.isEmpty()) {
-          throw new StatesError(StatesError.RUNTIME,
-              "Invalid path '" + path + "': The choice state's condition path references an invalid value.");
+          throw new StatesError(
+              StatesError.RUNTIME,
+              "Invalid path '"
+                  + path
+                  + "': The choice state's condition path references an invalid value.");
         }
         return compare(op.substring(0, op.length() - 4), value, other.get());
       }
@@ -81,8 +87,12 @@ final class Choices {
       case "IsString" -> v.isTextual() == e.asBoolean();
       case "IsBoolean" -> v.isBoolean() == e.asBoolean();
       case "IsTimestamp" -> (timestamp(v) != null) == e.asBoolean();
-      case "BooleanEquals" -> v.isBoolean() && e.isBoolean() && v.booleanValue() == e.booleanValue();
-      case "StringMatches" -> v.isTextual() && e.isTextual() && wildcard(e.textValue()).matcher(v.textValue()).matches();
+      case "BooleanEquals" ->
+          v.isBoolean() && e.isBoolean() && v.booleanValue() == e.booleanValue();
+      case "StringMatches" ->
+          v.isTextual()
+              && e.isTextual()
+              && wildcard(e.textValue()).matcher(v.textValue()).matches();
       default -> {
         Integer cmp = null;
         if (op.startsWith("String") && v.isTextual() && e.isTextual()) {

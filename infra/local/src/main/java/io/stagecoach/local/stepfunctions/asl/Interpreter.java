@@ -24,17 +24,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs ASL state machines (JSONPath query language): every state type, the InputPath → Parameters →
  * ResultSelector → ResultPath → OutputPath pipeline, Retry and Catch. Task states are delegated to
- * {@link Tasks}; time comes from the run's {@link StepClock}. Stopping an execution interrupts its thread:
- * every wait here is interruptible.
- * https://states-language.net/spec.html
+ * {@link Tasks}; time comes from the run's {@link StepClock}. Stopping an execution interrupts its
+ * thread: every wait here is interruptible. https://states-language.net/spec.html
  */
 public final class Interpreter {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   /** What a Task state asks of the outside world. */
-  public record TaskRequest(Run run, String stateName, String resource, JsonNode parameters, String taskToken,
-      Duration timeout, Duration heartbeat, Resume resume, TokenListener tokenListener) {}
+  public record TaskRequest(
+      Run run,
+      String stateName,
+      String resource,
+      JsonNode parameters,
+      String taskToken,
+      Duration timeout,
+      Duration heartbeat,
+      Resume resume,
+      TokenListener tokenListener) {}
 
   /** Told when a top-level task starts waiting for its token, so a durable store can record it. */
   @FunctionalInterface
@@ -43,15 +50,16 @@ public final class Interpreter {
   }
 
   /**
-   * Where a restarted execution picks up: the top-level state it was in, that state's input, and what
-   * it was waiting for (a Wait's wake-up time, or a task token and the task's deadline).
+   * Where a restarted execution picks up: the top-level state it was in, that state's input, and
+   * what it was waiting for (a Wait's wake-up time, or a task token and the task's deadline).
    */
-  public record Resume(String state, JsonNode input, Instant wakeAt, String taskToken, Instant taskDeadline) {}
+  public record Resume(
+      String state, JsonNode input, Instant wakeAt, String taskToken, Instant taskDeadline) {}
 
   /**
-   * Progress of top-level states, for durability: which state an execution entered with which input, and
-   * what it waits for. Branches of Parallel and Map are not checkpointed; a restart re-enters the
-   * top-level state that holds them.
+   * Progress of top-level states, for durability: which state an execution entered with which
+   * input, and what it waits for. Branches of Parallel and Map are not checkpointed; a restart
+   * re-enters the top-level state that holds them.
    */
   public interface Checkpoints {
     void entered(Run run, String state, JsonNode input);
@@ -105,11 +113,12 @@ public final class Interpreter {
   public record Step(JsonNode output, String next) {}
 
   /**
-   * Runs one state on its own (the TestState API), filling {@code inspection} with the data-flow steps
-   * (input, afterInputPath, afterParameters, result, afterResultSelector, afterResultPath) it got through,
-   * also when it fails.
+   * Runs one state on its own (the TestState API), filling {@code inspection} with the data-flow
+   * steps (input, afterInputPath, afterParameters, result, afterResultSelector, afterResultPath) it
+   * got through, also when it fails.
    */
-  public Step runState(Run run, String name, JsonNode state, JsonNode input, Map<String, JsonNode> inspection)
+  public Step runState(
+      Run run, String name, JsonNode state, JsonNode input, Map<String, JsonNode> inspection)
       throws InterruptedException {
     Outcome o = runState(run, name, state, input, null, inspection, false, null);
     return new Step(o.output(), o.next());
@@ -117,8 +126,9 @@ public final class Interpreter {
 
   private record Outcome(JsonNode output, String next, boolean end) {}
 
-  private JsonNode runMachine(Run run, JsonNode machine, JsonNode input, ObjectNode mapItem, boolean top,
-      Resume resume) throws InterruptedException {
+  private JsonNode runMachine(
+      Run run, JsonNode machine, JsonNode input, ObjectNode mapItem, boolean top, Resume resume)
+      throws InterruptedException {
     JsonNode states = machine.get("States");
     String current = resume != null ? resume.state() : machine.get("StartAt").asText();
     JsonNode data = input;
@@ -137,8 +147,16 @@ public final class Interpreter {
     }
   }
 
-  private Outcome runState(Run run, String name, JsonNode state, JsonNode rawInput, ObjectNode mapItem,
-      Map<String, JsonNode> inspection, boolean top, Resume resume) throws InterruptedException {
+  private Outcome runState(
+      Run run,
+      String name,
+      JsonNode state,
+      JsonNode rawInput,
+      ObjectNode mapItem,
+      Map<String, JsonNode> inspection,
+      boolean top,
+      Resume resume)
+      throws InterruptedException {
     String type = state.get("Type").asText();
     long enteredId;
     if (resume == null) {
@@ -168,15 +186,19 @@ public final class Interpreter {
       }
     }
     try {
-      Outcome o = switch (type) {
-        case "Pass" -> pass(state, rawInput, scope, inspection);
-        case "Choice" -> choice(name, state, rawInput, scope);
-        case "Wait" -> waitState(state, rawInput, scope);
-        case "Succeed" -> new Outcome(outputPath(state, inputPath(state, rawInput, scope), scope), null, true);
-        case "Fail" -> throw fail(state, rawInput, scope);
-        case "Task", "Parallel", "Map" -> withRetryAndCatch(name, type, state, rawInput, scope, inspection);
-        default -> throw new StatesError(StatesError.RUNTIME, "unknown state type " + type);
-      };
+      Outcome o =
+          switch (type) {
+            case "Pass" -> pass(state, rawInput, scope, inspection);
+            case "Choice" -> choice(name, state, rawInput, scope);
+            case "Wait" -> waitState(state, rawInput, scope);
+            case "Succeed" ->
+                new Outcome(
+                    outputPath(state, inputPath(state, rawInput, scope), scope), null, true);
+            case "Fail" -> throw fail(state, rawInput, scope);
+            case "Task", "Parallel", "Map" ->
+                withRetryAndCatch(name, type, state, rawInput, scope, inspection);
+            default -> throw new StatesError(StatesError.RUNTIME, "unknown state type " + type);
+          };
       if (!"Fail".equals(type)) {
         ObjectNode exited = NODES.objectNode().put("name", name);
         exited.put("output", Json.write(o.output()));
@@ -184,10 +206,17 @@ public final class Interpreter {
       }
       return o;
     } catch (StatesError e) {
-      if (StatesError.RUNTIME.equals(e.error()) && e.cause() != null
+      if (StatesError.RUNTIME.equals(e.error())
+          && e.cause() != null
           && !e.cause().startsWith("An error occurred while executing the state")) {
-        throw new StatesError(e.error(), "An error occurred while executing the state '" + name
-            + "' (entered at the event id #" + enteredId + "). " + e.cause());
+        throw new StatesError(
+            e.error(),
+            "An error occurred while executing the state '"
+                + name
+                + "' (entered at the event id #"
+                + enteredId
+                + "). "
+                + e.cause());
       }
       throw e;
     }
@@ -202,8 +231,12 @@ public final class Interpreter {
     int retryCount;
     boolean top;
     Resume resume;
-    /** Only states with Retry (Task, Parallel, Map) show $$.State.RetryCount, as recorded on AWS. */
+
+    /**
+     * Only states with Retry (Task, Parallel, Map) show $$.State.RetryCount, as recorded on AWS.
+     */
     boolean retryable;
+
     String taskToken;
 
     Scope(Run run, String stateName, Instant enteredTime, ObjectNode mapItem) {
@@ -231,7 +264,8 @@ public final class Interpreter {
     }
   }
 
-  private Outcome pass(JsonNode state, JsonNode raw, Scope scope, Map<String, JsonNode> inspection) {
+  private Outcome pass(
+      JsonNode state, JsonNode raw, Scope scope, Map<String, JsonNode> inspection) {
     JsonNode effective = inputPath(state, raw, scope);
     note(inspection, "afterInputPath", effective);
     JsonNode result;
@@ -278,13 +312,19 @@ public final class Interpreter {
     } else if (state.has("SecondsPath")) {
       String path = state.get("SecondsPath").asText();
       JsonNode v = selectField(path, effective, scope, "SecondsPath");
-      if (!v.isIntegralNumber() && !(v.isNumber() && v.decimalValue().stripTrailingZeros().scale() <= 0)) {
-        throw new StatesError(StatesError.RUNTIME,
-            "The SecondsPath parameter cannot be parsed as a long value: " + path + " == " + render(v));
+      if (!v.isIntegralNumber()
+          && !(v.isNumber() && v.decimalValue().stripTrailingZeros().scale() <= 0)) {
+        throw new StatesError(
+            StatesError.RUNTIME,
+            "The SecondsPath parameter cannot be parsed as a long value: "
+                + path
+                + " == "
+                + render(v));
       }
       long seconds = v.asLong();
       if (seconds < 0) {
-        throw new StatesError(StatesError.RUNTIME,
+        throw new StatesError(
+            StatesError.RUNTIME,
             "The SecondsPath parameter references a negative value: " + path + " == " + render(v));
       }
       wait = Duration.ofSeconds(seconds);
@@ -293,8 +333,10 @@ public final class Interpreter {
       JsonNode v = selectField(path, effective, scope, "TimestampPath");
       wait = until(clock, timestampOrFail(v, "TimestampPath", path));
     }
-    Instant wakeAt = scope.resume != null && scope.resume.wakeAt() != null ? scope.resume.wakeAt()
-        : clock.now().plus(wait);
+    Instant wakeAt =
+        scope.resume != null && scope.resume.wakeAt() != null
+            ? scope.resume.wakeAt()
+            : clock.now().plus(wait);
     if (scope.top) {
       checkpoints.waiting(scope.run, scope.stateName, wakeAt);
     }
@@ -310,9 +352,13 @@ public final class Interpreter {
   private static OffsetDateTime timestampOrFail(JsonNode v, String field, String path) {
     OffsetDateTime t = Choices.timestamp(v);
     if (t == null) {
-      throw new StatesError(StatesError.RUNTIME, "The " + field
-          + " parameter does not reference a valid ISO-8601 extended offset date-time format string: "
-          + (path == null ? "" : path + " == ") + render(v));
+      throw new StatesError(
+          StatesError.RUNTIME,
+          "The "
+              + field
+              + " parameter does not reference a valid ISO-8601 extended offset date-time format string: "
+              + (path == null ? "" : path + " == ")
+              + render(v));
     }
     return t;
   }
@@ -333,7 +379,9 @@ public final class Interpreter {
     return new StatesError(error, cause);
   }
 
-  /** A path or intrinsic function in a field such as ErrorPath; a missing path is a States.Runtime. */
+  /**
+   * A path or intrinsic function in a field such as ErrorPath; a missing path is a States.Runtime.
+   */
   private JsonNode dynamicField(String expression, JsonNode input, Scope scope, String field) {
     if (Intrinsics.looksLikeCall(expression)) {
       return Intrinsics.evaluate(expression, input, scope.context());
@@ -346,25 +394,40 @@ public final class Interpreter {
     try {
       return JsonPath.parse(ctx ? path.substring(1) : path).select(ctx ? scope.context() : input);
     } catch (JsonPath.NoMatch e) {
-      throw new StatesError(StatesError.RUNTIME, "The JSONPath '" + path + "' specified for the field '" + field
-          + "' could not be found in the input '" + Json.write(input) + "'");
+      throw new StatesError(
+          StatesError.RUNTIME,
+          "The JSONPath '"
+              + path
+              + "' specified for the field '"
+              + field
+              + "' could not be found in the input '"
+              + Json.write(input)
+              + "'");
     }
   }
 
-  // ---- Task, Parallel and Map share Retry and Catch ------------------------------------------------
+  // ---- Task, Parallel and Map share Retry and Catch
+  // ------------------------------------------------
 
-  private Outcome withRetryAndCatch(String name, String type, JsonNode state, JsonNode raw, Scope scope,
-      Map<String, JsonNode> inspection) throws InterruptedException {
+  private Outcome withRetryAndCatch(
+      String name,
+      String type,
+      JsonNode state,
+      JsonNode raw,
+      Scope scope,
+      Map<String, JsonNode> inspection)
+      throws InterruptedException {
     JsonNode effective = inputPath(state, raw, scope);
     note(inspection, "afterInputPath", effective);
     int[] attempts = new int[state.path("Retry").size()];
     while (true) {
       try {
-        JsonNode result = switch (type) {
-          case "Task" -> task(name, state, effective, scope, inspection);
-          case "Parallel" -> parallel(state, effective, scope);
-          default -> map(state, effective, scope);
-        };
+        JsonNode result =
+            switch (type) {
+              case "Task" -> task(name, state, effective, scope, inspection);
+              case "Parallel" -> parallel(state, effective, scope);
+              default -> map(state, effective, scope);
+            };
         note(inspection, "result", result);
         if (state.has("ResultSelector")) {
           result = evaluate(state.get("ResultSelector"), result, scope.context());
@@ -381,7 +444,8 @@ public final class Interpreter {
           continue;
         }
         if (!"Task".equals(type)) {
-          // Once, when no retry follows (recorded: ParallelStateFailed/MapStateFailed after the last attempt).
+          // Once, when no retry follows (recorded: ParallelStateFailed/MapStateFailed after the
+          // last attempt).
           scope.run.record(type + "StateFailed", null, null);
         }
         for (JsonNode catcher : state.path("Catch")) {
@@ -389,7 +453,8 @@ public final class Interpreter {
             ObjectNode errorOutput = NODES.objectNode();
             errorOutput.put("Error", e.error());
             errorOutput.put("Cause", e.cause());
-            JsonNode out = resultPath(catcher.get("ResultPath"), catcher.has("ResultPath"), raw, errorOutput);
+            JsonNode out =
+                resultPath(catcher.get("ResultPath"), catcher.has("ResultPath"), raw, errorOutput);
             return new Outcome(out, catcher.get("Next").asText(), false);
           }
         }
@@ -407,7 +472,9 @@ public final class Interpreter {
     return false;
   }
 
-  /** The delay before the next attempt, or null when no retrier covers the error or it is exhausted. */
+  /**
+   * The delay before the next attempt, or null when no retrier covers the error or it is exhausted.
+   */
   private static Duration retryDelay(JsonNode retriers, int[] attempts, StatesError e) {
     for (int i = 0; i < retriers.size(); i++) {
       JsonNode r = retriers.get(i);
@@ -433,28 +500,49 @@ public final class Interpreter {
     return null;
   }
 
-  private JsonNode task(String name, JsonNode state, JsonNode effective, Scope scope,
-      Map<String, JsonNode> inspection) throws InterruptedException {
+  private JsonNode task(
+      String name,
+      JsonNode state,
+      JsonNode effective,
+      Scope scope,
+      Map<String, JsonNode> inspection)
+      throws InterruptedException {
     String resource = state.get("Resource").asText();
     Resume resume = scope.resume != null && scope.resume.taskToken() != null ? scope.resume : null;
     scope.resume = null;
-    scope.taskToken = resume != null ? resume.taskToken()
-        : resource.endsWith(".waitForTaskToken") ? newTaskToken() : null;
-    JsonNode parameters = state.has("Parameters")
-        ? evaluate(state.get("Parameters"), effective, scope.context()) : effective;
+    scope.taskToken =
+        resume != null
+            ? resume.taskToken()
+            : resource.endsWith(".waitForTaskToken") ? newTaskToken() : null;
+    JsonNode parameters =
+        state.has("Parameters")
+            ? evaluate(state.get("Parameters"), effective, scope.context())
+            : effective;
     note(inspection, "afterParameters", parameters);
     Duration timeout = seconds(state, "TimeoutSeconds", effective, scope);
     Duration heartbeat = seconds(state, "HeartbeatSeconds", effective, scope);
-    TokenListener listener = scope.top
-        ? (token, deadline) -> checkpoints.awaitingToken(scope.run, name, token, deadline)
-        : (token, deadline) -> { };
-    return tasks.execute(new TaskRequest(scope.run, name, resource, parameters, scope.taskToken, timeout,
-        heartbeat, resume, listener));
+    TokenListener listener =
+        scope.top
+            ? (token, deadline) -> checkpoints.awaitingToken(scope.run, name, token, deadline)
+            : (token, deadline) -> {};
+    return tasks.execute(
+        new TaskRequest(
+            scope.run,
+            name,
+            resource,
+            parameters,
+            scope.taskToken,
+            timeout,
+            heartbeat,
+            resume,
+            listener));
   }
 
   private static String newTaskToken() {
     // Opaque to callers; long and random like AWS's, so it cannot be guessed.
-    return "AQ" + UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
+    return "AQ"
+        + UUID.randomUUID().toString().replace("-", "")
+        + UUID.randomUUID().toString().replace("-", "");
   }
 
   private static Duration seconds(JsonNode state, String field, JsonNode effective, Scope scope) {
@@ -462,9 +550,11 @@ public final class Interpreter {
       return Duration.ofSeconds(state.get(field).asLong());
     }
     if (state.has(field + "Path")) {
-      JsonNode v = selectField(state.get(field + "Path").asText(), effective, scope, field + "Path");
+      JsonNode v =
+          selectField(state.get(field + "Path").asText(), effective, scope, field + "Path");
       if (!v.canConvertToLong() || v.asLong() <= 0) {
-        throw new StatesError(StatesError.RUNTIME,
+        throw new StatesError(
+            StatesError.RUNTIME,
             "The " + field + "Path parameter does not reference a positive integer: " + render(v));
       }
       return Duration.ofSeconds(v.asLong());
@@ -472,9 +562,12 @@ public final class Interpreter {
     return "TimeoutSeconds".equals(field) ? Duration.ofDays(365) : null;
   }
 
-  private JsonNode parallel(JsonNode state, JsonNode effective, Scope scope) throws InterruptedException {
-    JsonNode input = state.has("Parameters")
-        ? evaluate(state.get("Parameters"), effective, scope.context()) : effective;
+  private JsonNode parallel(JsonNode state, JsonNode effective, Scope scope)
+      throws InterruptedException {
+    JsonNode input =
+        state.has("Parameters")
+            ? evaluate(state.get("Parameters"), effective, scope.context())
+            : effective;
     scope.run.record("ParallelStateStarted", null, null);
     JsonNode branches = state.get("Branches");
     List<Callable> jobs = new ArrayList<>();
@@ -486,27 +579,35 @@ public final class Interpreter {
     return out;
   }
 
-  private JsonNode map(JsonNode state, JsonNode effective, Scope scope) throws InterruptedException {
+  private JsonNode map(JsonNode state, JsonNode effective, Scope scope)
+      throws InterruptedException {
     JsonNode items = effective;
     if (state.has("ItemsPath")) {
       String path = state.get("ItemsPath").asText();
       items = selectField(path, effective, scope, "ItemsPath");
     }
     if (!items.isArray()) {
-      throw new StatesError(StatesError.RUNTIME,
-          "Map state input must be an array but was: " + Json.write(items));
+      throw new StatesError(
+          StatesError.RUNTIME, "Map state input must be an array but was: " + Json.write(items));
     }
     int maxConcurrency = state.path("MaxConcurrency").asInt(0);
     if (state.has("MaxConcurrencyPath")) {
-      JsonNode v = selectField(state.get("MaxConcurrencyPath").asText(), effective, scope, "MaxConcurrencyPath");
+      JsonNode v =
+          selectField(
+              state.get("MaxConcurrencyPath").asText(), effective, scope, "MaxConcurrencyPath");
       if (!v.canConvertToInt() || v.asInt() < 0) {
-        throw new StatesError(StatesError.RUNTIME, "MaxConcurrencyPath must reference a non-negative integer");
+        throw new StatesError(
+            StatesError.RUNTIME, "MaxConcurrencyPath must reference a non-negative integer");
       }
       maxConcurrency = v.asInt();
     }
-    JsonNode processor = state.has("ItemProcessor") ? state.get("ItemProcessor") : state.get("Iterator");
-    JsonNode selector = state.has("ItemSelector") ? state.get("ItemSelector") : state.get("Parameters");
-    scope.run.record("MapStateStarted", "mapStateStartedEventDetails",
+    JsonNode processor =
+        state.has("ItemProcessor") ? state.get("ItemProcessor") : state.get("Iterator");
+    JsonNode selector =
+        state.has("ItemSelector") ? state.get("ItemSelector") : state.get("Parameters");
+    scope.run.record(
+        "MapStateStarted",
+        "mapStateStartedEventDetails",
         NODES.objectNode().put("length", items.size()));
     List<Callable> jobs = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
@@ -514,23 +615,32 @@ public final class Interpreter {
       item.put("Index", i);
       item.set("Value", items.get(i));
       int index = i;
-      jobs.add(() -> {
-        JsonNode itemInput = selector == null ? item.get("Value")
-            : evaluate(selector, effective, scopeWithItem(scope, item).context());
-        scope.run.record("MapIterationStarted", "mapIterationStartedEventDetails",
-            NODES.objectNode().put("name", scope.stateName).put("index", index));
-        JsonNode out;
-        try {
-          out = runMachine(scope.run, processor, itemInput, item, false, null);
-        } catch (StatesError e) {
-          scope.run.record("MapIterationFailed", "mapIterationFailedEventDetails",
-              NODES.objectNode().put("name", scope.stateName).put("index", index));
-          throw e;
-        }
-        scope.run.record("MapIterationSucceeded", "mapIterationSucceededEventDetails",
-            NODES.objectNode().put("name", scope.stateName).put("index", index));
-        return out;
-      });
+      jobs.add(
+          () -> {
+            JsonNode itemInput =
+                selector == null
+                    ? item.get("Value")
+                    : evaluate(selector, effective, scopeWithItem(scope, item).context());
+            scope.run.record(
+                "MapIterationStarted",
+                "mapIterationStartedEventDetails",
+                NODES.objectNode().put("name", scope.stateName).put("index", index));
+            JsonNode out;
+            try {
+              out = runMachine(scope.run, processor, itemInput, item, false, null);
+            } catch (StatesError e) {
+              scope.run.record(
+                  "MapIterationFailed",
+                  "mapIterationFailedEventDetails",
+                  NODES.objectNode().put("name", scope.stateName).put("index", index));
+              throw e;
+            }
+            scope.run.record(
+                "MapIterationSucceeded",
+                "mapIterationSucceededEventDetails",
+                NODES.objectNode().put("name", scope.stateName).put("index", index));
+            return out;
+          });
     }
     int toleratedCount = (int) tolerated(state, "ToleratedFailureCount", effective, scope);
     double toleratedPercentage = tolerated(state, "ToleratedFailurePercentage", effective, scope);
@@ -544,7 +654,8 @@ public final class Interpreter {
       return state.get(field).asDouble();
     }
     if (state.has(field + "Path")) {
-      return selectField(state.get(field + "Path").asText(), effective, scope, field + "Path").asDouble();
+      return selectField(state.get(field + "Path").asText(), effective, scope, field + "Path")
+          .asDouble();
     }
     return -1;
   }
@@ -563,12 +674,13 @@ public final class Interpreter {
 
   /**
    * Runs branches or iterations on virtual threads, at most {@code maxConcurrency} at once (0: no
-   * limit), results in order. Without a tolerance the first failure, whichever job it comes from, stops
-   * the others and is rethrown; with one, failed items become {@code {"Error","Cause"}} and the state
-   * fails only past the tolerance.
+   * limit), results in order. Without a tolerance the first failure, whichever job it comes from,
+   * stops the others and is rethrown; with one, failed items become {@code {"Error","Cause"}} and
+   * the state fails only past the tolerance.
    */
-  private static ArrayNode runAll(List<Callable> jobs, int maxConcurrency, int toleratedCount,
-      double toleratedPercentage) throws InterruptedException {
+  private static ArrayNode runAll(
+      List<Callable> jobs, int maxConcurrency, int toleratedCount, double toleratedPercentage)
+      throws InterruptedException {
     boolean tolerant = toleratedCount >= 0 || toleratedPercentage >= 0;
     Semaphore permits = new Semaphore(maxConcurrency <= 0 ? Integer.MAX_VALUE : maxConcurrency);
     AtomicInteger failures = new AtomicInteger();
@@ -584,42 +696,47 @@ public final class Interpreter {
         int index = i;
         Callable job = jobs.get(i);
         // Permits are taken here, in item order, as Step Functions starts iterations in order: with
-        // MaxConcurrency 1 an item never starts before the one ahead of it (taken in the job, any waiting
+        // MaxConcurrency 1 an item never starts before the one ahead of it (taken in the job, any
+        // waiting
         // item could win the permit).
         permits.acquire();
         if (settled.isDone()) {
           permits.release();
           break;
         }
-        futures.add(pool.submit(() -> {
-          // The failure is settled before the permit goes to the next item, which then does not start.
-          try {
-            if (settled.isDone()) {
-              return;
-            }
-            results[index] = job.call();
-          } catch (StatesError e) {
-            if (!tolerant) {
-              settled.completeExceptionally(e);
-              return;
-            }
-            failures.incrementAndGet();
-            ObjectNode failed = NODES.objectNode();
-            failed.put("Error", e.error());
-            failed.put("Cause", e.cause());
-            results[index] = failed;
-          } catch (InterruptedException e) {
-            return;
-          } catch (RuntimeException e) {
-            settled.completeExceptionally(new StatesError(StatesError.RUNTIME, String.valueOf(e)));
-            return;
-          } finally {
-            permits.release();
-          }
-          if (left.decrementAndGet() == 0) {
-            settled.complete(null);
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  // The failure is settled before the permit goes to the next item, which then does
+                  // not start.
+                  try {
+                    if (settled.isDone()) {
+                      return;
+                    }
+                    results[index] = job.call();
+                  } catch (StatesError e) {
+                    if (!tolerant) {
+                      settled.completeExceptionally(e);
+                      return;
+                    }
+                    failures.incrementAndGet();
+                    ObjectNode failed = NODES.objectNode();
+                    failed.put("Error", e.error());
+                    failed.put("Cause", e.cause());
+                    results[index] = failed;
+                  } catch (InterruptedException e) {
+                    return;
+                  } catch (RuntimeException e) {
+                    settled.completeExceptionally(
+                        new StatesError(StatesError.RUNTIME, String.valueOf(e)));
+                    return;
+                  } finally {
+                    permits.release();
+                  }
+                  if (left.decrementAndGet() == 0) {
+                    settled.complete(null);
+                  }
+                }));
       }
       try {
         settled.get();
@@ -631,12 +748,16 @@ public final class Interpreter {
     }
     if (tolerant) {
       int count = failures.get();
-      // With both limits given, exceeding either fails the state (Map state docs, "Tolerated failures").
+      // With both limits given, exceeding either fails the state (Map state docs, "Tolerated
+      // failures").
       boolean overCount = toleratedCount >= 0 && count > toleratedCount;
-      boolean overPercentage = toleratedPercentage >= 0 && !jobs.isEmpty()
-          && count * 100.0 / jobs.size() > toleratedPercentage;
+      boolean overPercentage =
+          toleratedPercentage >= 0
+              && !jobs.isEmpty()
+              && count * 100.0 / jobs.size() > toleratedPercentage;
       if (overCount || overPercentage) {
-        throw new StatesError(StatesError.EXCEEDED_TOLERATED_FAILURE,
+        throw new StatesError(
+            StatesError.EXCEEDED_TOLERATED_FAILURE,
             "The specified tolerated failure threshold was exceeded");
       }
     }
@@ -676,7 +797,8 @@ public final class Interpreter {
   }
 
   /** ResultPath: absent is "$" (the result replaces the input), null keeps the input. */
-  private static JsonNode resultPath(JsonNode path, boolean present, JsonNode raw, JsonNode result) {
+  private static JsonNode resultPath(
+      JsonNode path, boolean present, JsonNode raw, JsonNode result) {
     if (!present) {
       return result;
     }
@@ -686,13 +808,15 @@ public final class Interpreter {
     try {
       return JsonPath.parse(path.asText()).write(raw, result);
     } catch (JsonPath.NoMatch e) {
-      throw new StatesError(StatesError.RUNTIME, "Invalid path '" + path.asText() + "' : " + e.getMessage());
+      throw new StatesError(
+          StatesError.RUNTIME, "Invalid path '" + path.asText() + "' : " + e.getMessage());
     }
   }
 
   /**
-   * Evaluates a payload template (Parameters, ResultSelector, ItemSelector): {@code "key.$"} fields take
-   * a path into the input, a context path, or an intrinsic function; everything else is copied.
+   * Evaluates a payload template (Parameters, ResultSelector, ItemSelector): {@code "key.$"} fields
+   * take a path into the input, a context path, or an intrinsic function; everything else is
+   * copied.
    */
   public static JsonNode evaluate(JsonNode template, JsonNode input, JsonNode context) {
     if (template.isObject()) {
@@ -707,12 +831,20 @@ public final class Interpreter {
           } else {
             boolean ctx = expression.startsWith("$$");
             try {
-              out.set(field, JsonPath.parse(ctx ? expression.substring(1) : expression)
-                  .select(ctx ? context : input));
+              out.set(
+                  field,
+                  JsonPath.parse(ctx ? expression.substring(1) : expression)
+                      .select(ctx ? context : input));
             } catch (JsonPath.NoMatch ex) {
-              throw new StatesError(StatesError.RUNTIME, "The JSONPath '" + expression
-                  + "' specified for the field '" + key + "' could not be found in the input '"
-                  + Json.write(ctx ? context : input) + "'");
+              throw new StatesError(
+                  StatesError.RUNTIME,
+                  "The JSONPath '"
+                      + expression
+                      + "' specified for the field '"
+                      + key
+                      + "' could not be found in the input '"
+                      + Json.write(ctx ? context : input)
+                      + "'");
             }
           }
         } else {

@@ -18,9 +18,9 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * ASL intrinsic functions ({@code States.Format('{}', $.x)} and friends), parsed from the string value of
- * a {@code .$} field and evaluated against the state's input and the context object. Failures are
- * {@code States.IntrinsicFailure}, as on AWS.
+ * ASL intrinsic functions ({@code States.Format('{}', $.x)} and friends), parsed from the string
+ * value of a {@code .$} field and evaluated against the state's input and the context object.
+ * Failures are {@code States.IntrinsicFailure}, as on AWS.
  * https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html
  */
 public final class Intrinsics {
@@ -72,8 +72,13 @@ public final class Intrinsics {
         try {
           yield path.select(ctx ? context : input);
         } catch (JsonPath.NoMatch e) {
-          throw new StatesError(StatesError.RUNTIME,
-              "The JSONPath '" + p.path() + "' could not be found in the input '" + Json.write(input) + "'");
+          throw new StatesError(
+              StatesError.RUNTIME,
+              "The JSONPath '"
+                  + p.path()
+                  + "' could not be found in the input '"
+                  + Json.write(input)
+                  + "'");
         }
       }
       case Call c -> {
@@ -169,14 +174,16 @@ public final class Intrinsics {
         }
         case "States.Base64Encode" -> {
           arity(name, a, 1);
-          yield NODES.textNode(Base64.getEncoder().encodeToString(
-              text(name, a.get(0)).getBytes(StandardCharsets.UTF_8)));
+          yield NODES.textNode(
+              Base64.getEncoder()
+                  .encodeToString(text(name, a.get(0)).getBytes(StandardCharsets.UTF_8)));
         }
         case "States.Base64Decode" -> {
           arity(name, a, 1);
           try {
-            yield NODES.textNode(new String(Base64.getDecoder().decode(text(name, a.get(0))),
-                StandardCharsets.UTF_8));
+            yield NODES.textNode(
+                new String(
+                    Base64.getDecoder().decode(text(name, a.get(0))), StandardCharsets.UTF_8));
           } catch (IllegalArgumentException e) {
             throw fail(name + ": the input is not valid Base64");
           }
@@ -190,7 +197,8 @@ public final class Intrinsics {
           MessageDigest digest = MessageDigest.getInstance(algorithm);
           JsonNode data = a.get(0);
           String value = data.isTextual() ? data.textValue() : Json.write(data);
-          yield NODES.textNode(HexFormat.of().formatHex(digest.digest(value.getBytes(StandardCharsets.UTF_8))));
+          yield NODES.textNode(
+              HexFormat.of().formatHex(digest.digest(value.getBytes(StandardCharsets.UTF_8))));
         }
         case "States.JsonMerge" -> {
           arity(name, a, 3);
@@ -281,8 +289,8 @@ public final class Intrinsics {
   }
 
   /**
-   * How States.Format renders an argument: strings raw, objects and arrays the way AWS's Java runtime
-   * prints maps and lists (recorded: {@code {Arg1=1, Arg2=[]}}).
+   * How States.Format renders an argument: strings raw, objects and arrays the way AWS's Java
+   * runtime prints maps and lists (recorded: {@code {Arg1=1, Arg2=[]}}).
    */
   private static String formatted(JsonNode v) {
     if (v.isTextual()) {

@@ -10,16 +10,17 @@ import java.util.Optional;
 
 /**
  * The JSONPath subset ASL accepts: dot and bracket fields ({@code $.a}, {@code $['a b']}), indexes,
- * {@code [*]}/{@code .*}, slices {@code [1:5]}, deep scan {@code ..name} and simple filters
- * {@code [?(@.status == 0)]}. A path with a wildcard, slice, scan or filter is indefinite: it yields an
- * array of matches (empty when nothing matches), as Step Functions does; a definite path yields one node
- * or fails with the message AWS's runtime (Jayway) prints.
+ * {@code [*]}/{@code .*}, slices {@code [1:5]}, deep scan {@code ..name} and simple filters {@code
+ * [?(@.status == 0)]}. A path with a wildcard, slice, scan or filter is indefinite: it yields an
+ * array of matches (empty when nothing matches), as Step Functions does; a definite path yields one
+ * node or fails with the message AWS's runtime (Jayway) prints.
  *
- * <p>Our own code rather than Jayway json-path: ASL needs the distinction between paths and reference
- * paths (ResultPath may only name fields and indexes, and writes create parents), AWS's own wording of
- * "No results"/"Missing property" errors in States.Runtime causes, and empty arrays for indefinite paths
- * on missing input; all three would be wrappers around Jayway's configuration flags, for a grammar this
- * small. See https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html
+ * <p>Our own code rather than Jayway json-path: ASL needs the distinction between paths and
+ * reference paths (ResultPath may only name fields and indexes, and writes create parents), AWS's
+ * own wording of "No results"/"Missing property" errors in States.Runtime causes, and empty arrays
+ * for indefinite paths on missing input; all three would be wrappers around Jayway's configuration
+ * flags, for a grammar this small. See
+ * https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html
  */
 public final class JsonPath {
 
@@ -54,7 +55,10 @@ public final class JsonPath {
     }
   }
 
-  /** Parses a path starting with {@code $}; a context path ({@code $$...}) is parsed without one dollar. */
+  /**
+   * Parses a path starting with {@code $}; a context path ({@code $$...}) is parsed without one
+   * dollar.
+   */
   public static JsonPath parse(String path) {
     if (path == null || !path.startsWith("$")) {
       throw new IllegalArgumentException("a JSONPath must start with '$': " + path);
@@ -90,7 +94,8 @@ public final class JsonPath {
     StringBuilder canonical = new StringBuilder("$");
     for (int i = 0; i < segments.size(); i++) {
       Segment s = segments.get(i);
-      canonical.append(s instanceof Field f ? "['" + f.name() + "']" : "[" + ((Index) s).index() + "]");
+      canonical.append(
+          s instanceof Field f ? "['" + f.name() + "']" : "[" + ((Index) s).index() + "]");
       JsonNode next = null;
       if (s instanceof Field f && node != null && node.isObject()) {
         next = node.get(f.name());
@@ -119,8 +124,8 @@ public final class JsonPath {
   }
 
   /**
-   * Writes {@code value} at this reference path inside {@code root} (a copy when root is not an object
-   * to extend), creating missing objects on the way, and returns the new root.
+   * Writes {@code value} at this reference path inside {@code root} (a copy when root is not an
+   * object to extend), creating missing objects on the way, and returns the new root.
    */
   public JsonNode write(JsonNode root, JsonNode value) throws NoMatch {
     if (segments.isEmpty()) {
@@ -129,15 +134,18 @@ public final class JsonPath {
     if (!isReferencePath()) {
       throw new NoMatch("Invalid reference path: " + text);
     }
-    JsonNode result = root == null || !root.isContainerNode() ? JsonNodeFactory.instance.objectNode()
-        : root.deepCopy();
+    JsonNode result =
+        root == null || !root.isContainerNode()
+            ? JsonNodeFactory.instance.objectNode()
+            : root.deepCopy();
     JsonNode node = result;
     for (int i = 0; i < segments.size(); i++) {
       Segment s = segments.get(i);
       boolean last = i == segments.size() - 1;
       if (s instanceof Field f) {
         if (!node.isObject()) {
-          throw new NoMatch("Unable to write to path " + text + ": '" + f.name() + "' is not an object field");
+          throw new NoMatch(
+              "Unable to write to path " + text + ": '" + f.name() + "' is not an object field");
         }
         ObjectNode obj = (ObjectNode) node;
         if (last) {
@@ -152,7 +160,8 @@ public final class JsonPath {
       } else {
         int index = ((Index) s).index();
         if (!node.isArray() || index >= node.size() || index < 0) {
-          throw new NoMatch("Unable to write to path " + text + ": index " + index + " out of range");
+          throw new NoMatch(
+              "Unable to write to path " + text + ": index " + index + " out of range");
         }
         if (last) {
           ((ArrayNode) node).set(index, value);
@@ -293,7 +302,8 @@ public final class JsonPath {
         } else if (c == '[') {
           out.add(bracket());
         } else {
-          throw new IllegalArgumentException("unexpected '" + c + "' at " + pos + " in JSONPath " + s);
+          throw new IllegalArgumentException(
+              "unexpected '" + c + "' at " + pos + " in JSONPath " + s);
         }
       }
       return out;
@@ -334,9 +344,13 @@ public final class JsonPath {
         try {
           if (inner.contains(":")) {
             String[] parts = inner.split(":", -1);
-            seg = new Slice(parts[0].isBlank() ? null : Integer.valueOf(parts[0].trim()),
-                parts[1].isBlank() ? null : Integer.valueOf(parts[1].trim()),
-                parts.length > 2 && !parts[2].isBlank() ? Integer.parseInt(parts[2].trim()) : 1);
+            seg =
+                new Slice(
+                    parts[0].isBlank() ? null : Integer.valueOf(parts[0].trim()),
+                    parts[1].isBlank() ? null : Integer.valueOf(parts[1].trim()),
+                    parts.length > 2 && !parts[2].isBlank()
+                        ? Integer.parseInt(parts[2].trim())
+                        : 1);
           } else {
             seg = new Index(Integer.parseInt(inner));
           }
@@ -356,7 +370,9 @@ public final class JsonPath {
       StringBuilder b = new StringBuilder();
       while (pos < s.length() && s.charAt(pos) != quote) {
         char c = s.charAt(pos);
-        if (c == '\\' && pos + 1 < s.length() && (s.charAt(pos + 1) == quote || s.charAt(pos + 1) == '\\')) {
+        if (c == '\\'
+            && pos + 1 < s.length()
+            && (s.charAt(pos + 1) == quote || s.charAt(pos + 1) == '\\')) {
           // Only the quote and the backslash are escapes; AWS keeps any other backslash (recorded).
           b.append(s.charAt(pos + 1));
           pos += 2;
@@ -395,7 +411,8 @@ public final class JsonPath {
           try {
             return new Filter(left, op, Json.MAPPER.readTree(lit));
           } catch (Exception e) {
-            throw new IllegalArgumentException("invalid filter literal '" + lit + "' in JSONPath " + s, e);
+            throw new IllegalArgumentException(
+                "invalid filter literal '" + lit + "' in JSONPath " + s, e);
           }
         }
       }

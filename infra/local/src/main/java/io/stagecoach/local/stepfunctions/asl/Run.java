@@ -8,13 +8,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One execution's identity (what the context object's Execution and StateMachine hold) and its history,
- * appended to by every branch of the execution.
+ * One execution's identity (what the context object's Execution and StateMachine hold) and its
+ * history, appended to by every branch of the execution.
  */
 public final class Run {
 
   /** One GetExecutionHistory event: {@code details} goes under {@code detailsKey} on the wire. */
-  public record HistoryEvent(long id, long previousEventId, Instant timestamp, String type, String detailsKey,
+  public record HistoryEvent(
+      long id,
+      long previousEventId,
+      Instant timestamp,
+      String type,
+      String detailsKey,
       ObjectNode details) {}
 
   private final String executionArn;
@@ -27,8 +32,14 @@ public final class Run {
   private final StepClock clock;
   private final List<HistoryEvent> history = new ArrayList<>();
 
-  public Run(String executionArn, String name, String stateMachineArn, String stateMachineName, String roleArn,
-      JsonNode input, StepClock clock) {
+  public Run(
+      String executionArn,
+      String name,
+      String stateMachineArn,
+      String stateMachineName,
+      String roleArn,
+      JsonNode input,
+      StepClock clock) {
     this.executionArn = executionArn;
     this.name = name;
     this.stateMachineArn = stateMachineArn;
@@ -40,8 +51,16 @@ public final class Run {
   }
 
   /** A run restored from a store, with its start time and the history recorded so far. */
-  public Run(String executionArn, String name, String stateMachineArn, String stateMachineName, String roleArn,
-      JsonNode input, StepClock clock, Instant startTime, List<HistoryEvent> history) {
+  public Run(
+      String executionArn,
+      String name,
+      String stateMachineArn,
+      String stateMachineName,
+      String roleArn,
+      JsonNode input,
+      StepClock clock,
+      Instant startTime,
+      List<HistoryEvent> history) {
     this.executionArn = executionArn;
     this.name = name;
     this.stateMachineArn = stateMachineArn;
@@ -89,7 +108,9 @@ public final class Run {
   synchronized long lastEnteredId(String state) {
     for (int i = history.size() - 1; i >= 0; i--) {
       HistoryEvent e = history.get(i);
-      if (e.type().endsWith("StateEntered") && e.details() != null && state.equals(e.details().path("name").asText())) {
+      if (e.type().endsWith("StateEntered")
+          && e.details() != null
+          && state.equals(e.details().path("name").asText())) {
         return e.id();
       }
     }
@@ -107,7 +128,9 @@ public final class Run {
     return List.copyOf(history);
   }
 
-  /** The events after the first {@code from}: what was recorded since a store last saw the history. */
+  /**
+   * The events after the first {@code from}: what was recorded since a store last saw the history.
+   */
   public synchronized List<HistoryEvent> historySince(int from) {
     return List.copyOf(history.subList(Math.min(from, history.size()), history.size()));
   }

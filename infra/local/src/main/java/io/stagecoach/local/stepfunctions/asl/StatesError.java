@@ -2,8 +2,8 @@ package io.stagecoach.local.stepfunctions.asl;
 
 /**
  * A failure inside an execution, named as ASL names errors ({@code States.Runtime}, {@code
- * States.Timeout}, a Lambda's error type, a Fail state's Error): what Retry and Catch match on. Either
- * field may be null, as when SendTaskFailure carries neither.
+ * States.Timeout}, a Lambda's error type, a Fail state's Error): what Retry and Catch match on.
+ * Either field may be null, as when SendTaskFailure carries neither.
  */
 public class StatesError extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -40,7 +40,8 @@ public class StatesError extends RuntimeException {
 
   /**
    * Whether an ErrorEquals name covers this error: States.Runtime and States.DataLimitExceeded are
-   * terminal, States.ALL covers all others, States.TaskFailed all but other States.* errors (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+   * terminal, States.ALL covers all others, States.TaskFailed all but other States.* errors
+   * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
    */
   public boolean matches(String name) {
     if (RUNTIME.equals(error) || "States.DataLimitExceeded".equals(error)) {

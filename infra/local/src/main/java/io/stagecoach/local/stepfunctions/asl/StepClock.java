@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Time as executions see it: now, and sleeping for a duration of that time. Tests run Wait, Retry and
- * timeouts on a sped-up clock (one second of execution time in a millisecond) instead of sleeping.
+ * Time as executions see it: now, and sleeping for a duration of that time. Tests run Wait, Retry
+ * and timeouts on a sped-up clock (one second of execution time in a millisecond) instead of
+ * sleeping.
  */
 public interface StepClock {
 
@@ -26,7 +27,8 @@ public interface StepClock {
   }
 
   /**
-   * A clock running {@code speedup} times faster than the wall clock, starting at the wall clock's now.
+   * A clock running {@code speedup} times faster than the wall clock, starting at the wall clock's
+   * now.
    */
   static StepClock scaled(double speedup) {
     if (speedup <= 0) {
@@ -45,7 +47,9 @@ public interface StepClock {
 
       @Override
       public Duration realDuration(Duration executionTime) {
-        return speedup == 1 ? executionTime : Duration.ofNanos((long) (executionTime.toNanos() / speedup));
+        return speedup == 1
+            ? executionTime
+            : Duration.ofNanos((long) (executionTime.toNanos() / speedup));
       }
     };
   }

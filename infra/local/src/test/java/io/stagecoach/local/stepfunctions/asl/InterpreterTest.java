@@ -9,22 +9,35 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The interpreter on its own: data flow, Choice, intrinsics and errors not covered by recorded cases. */
+/**
+ * The interpreter on its own: data flow, Choice, intrinsics and errors not covered by recorded
+ * cases.
+ */
 class InterpreterTest {
 
   private final StepClock clock = StepClock.scaled(1000);
 
   private JsonNode run(String definition, String input, Interpreter.Tasks tasks) throws Exception {
     JsonNode root = Definitions.parse(definition);
-    Run run = new Run("arn:aws:states:eu-west-1:123456789012:execution:m:e", "e",
-        "arn:aws:states:eu-west-1:123456789012:stateMachine:m", "m", "role", Json.parse(input), clock);
+    Run run =
+        new Run(
+            "arn:aws:states:eu-west-1:123456789012:execution:m:e",
+            "e",
+            "arn:aws:states:eu-west-1:123456789012:stateMachine:m",
+            "m",
+            "role",
+            Json.parse(input),
+            clock);
     return new Interpreter(tasks).run(run, root);
   }
 
   private JsonNode run(String definition, String input) throws Exception {
-    return run(definition, input, r -> {
-      throw new StatesError("NoTasks", r.resource());
-    });
+    return run(
+        definition,
+        input,
+        r -> {
+          throw new StatesError("NoTasks", r.resource());
+        });
   }
 
   private static JsonNode json(String text) throws Exception {
@@ -33,32 +46,71 @@ class InterpreterTest {
 
   @Test
   void definitions_nameTheStateAndTheProblem() {
-    var missingType = assertThrows(InvalidDefinition.class, () -> Definitions.parse("""
+    var missingType =
+        assertThrows(
+            InvalidDefinition.class,
+            () ->
+                Definitions.parse(
+                    """
         {"StartAt": "A", "States": {"A": {"Next": "A"}}}"""));
-    assertTrue(missingType.getMessage().contains("state 'A' has an unknown Type"), missingType.getMessage());
-    var allNotLast = assertThrows(InvalidDefinition.class, () -> Definitions.parse("""
+    assertTrue(
+        missingType.getMessage().contains("state 'A' has an unknown Type"),
+        missingType.getMessage());
+    var allNotLast =
+        assertThrows(
+            InvalidDefinition.class,
+            () ->
+                Definitions.parse(
+                    """
         {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:1:function:f",
           "Retry": [{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["Boom"]}], "End": true}}}"""));
-    assertTrue(allNotLast.getMessage().contains("States.ALL must appear alone and in the last Retry of 'T'"));
-    var badPath = assertThrows(InvalidDefinition.class, () -> Definitions.parse("""
+    assertTrue(
+        allNotLast
+            .getMessage()
+            .contains("States.ALL must appear alone and in the last Retry of 'T'"));
+    var badPath =
+        assertThrows(
+            InvalidDefinition.class,
+            () ->
+                Definitions.parse(
+                    """
         {"StartAt": "P", "States": {"P": {"Type": "Pass", "ResultPath": "$.items[*]", "End": true}}}"""));
     assertTrue(badPath.getMessage().contains("not a reference path"), badPath.getMessage());
-    var badIntrinsic = assertThrows(InvalidDefinition.class, () -> Definitions.parse("""
+    var badIntrinsic =
+        assertThrows(
+            InvalidDefinition.class,
+            () ->
+                Definitions.parse(
+                    """
         {"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"x.$": "States.Format('a'"},
           "End": true}}}"""));
-    assertTrue(badIntrinsic.getMessage().contains("/States/P/Parameters/x.$"), badIntrinsic.getMessage());
-    var choiceWithoutOperator = assertThrows(InvalidDefinition.class, () -> Definitions.parse("""
+    assertTrue(
+        badIntrinsic.getMessage().contains("/States/P/Parameters/x.$"), badIntrinsic.getMessage());
+    var choiceWithoutOperator =
+        assertThrows(
+            InvalidDefinition.class,
+            () ->
+                Definitions.parse(
+                    """
         {"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"Variable": "$.a", "Next": "C"}]}}}"""));
     assertTrue(choiceWithoutOperator.getMessage().contains("exactly one comparison operator"));
-    var badVariable = assertThrows(InvalidDefinition.class, () -> Definitions.parse("""
+    var badVariable =
+        assertThrows(
+            InvalidDefinition.class,
+            () ->
+                Definitions.parse(
+                    """
         {"StartAt": "C", "States": {"C": {"Type": "Choice",
           "Choices": [{"Variable": "status", "StringEquals": "ok", "Next": "C"}]}}}"""));
-    assertTrue(badVariable.getMessage().contains("/States/C/Choices/0/Variable"), badVariable.getMessage());
+    assertTrue(
+        badVariable.getMessage().contains("/States/C/Choices/0/Variable"),
+        badVariable.getMessage());
   }
 
   @Test
   void choice_stringMatchesAndTimestamps_andNoMatchIsAnError() throws Exception {
-    String definition = """
+    String definition =
+        """
         {"StartAt": "C", "States": {
           "C": {"Type": "Choice", "Choices": [
             {"Variable": "$.branch", "StringMatches": "release/*", "Next": "Release"},
@@ -67,57 +119,83 @@ class InterpreterTest {
           "Release": {"Type": "Pass", "Result": "release", "End": true},
           "Open": {"Type": "Pass", "Result": "open", "End": true}}}""";
     assertEquals(json("\"release\""), run(definition, "{\"branch\": \"release/1.2\"}"));
-    assertEquals(json("\"open\""), run(definition, """
+    assertEquals(
+        json("\"open\""),
+        run(
+            definition,
+            """
         {"branch": "main", "at": "2026-01-02T10:00:00+01:00", "freezeEnds": "2026-01-02T08:59:59Z"}"""));
-    StatesError none = assertThrows(StatesError.class, () -> run(definition, """
+    StatesError none =
+        assertThrows(
+            StatesError.class,
+            () ->
+                run(
+                    definition,
+                    """
         {"branch": "main", "at": "2026-01-02T10:00:00Z", "freezeEnds": "2026-01-03T00:00:00Z"}"""));
     assertEquals(StatesError.NO_CHOICE_MATCHED, none.error());
   }
 
   @Test
   void intrinsics_notInTheRecordings_andTheirFailures() throws Exception {
-    JsonNode out = run("""
+    JsonNode out =
+        run(
+            """
         {"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {
           "unique.$": "States.ArrayUnique($.xs)",
           "random.$": "States.MathRandom(5, 6)",
           "uuid.$": "States.UUID()",
           "escaped.$": "States.Format('it\\\\'s {} \\\\{ok\\\\}', $.name)"}, "End": true}}}""",
-        "{\"xs\": [1, 2, 1, {\"a\": 1}, {\"a\": 1}], \"name\": \"x\"}");
+            "{\"xs\": [1, 2, 1, {\"a\": 1}, {\"a\": 1}], \"name\": \"x\"}");
     assertEquals(json("[1, 2, {\"a\": 1}]"), out.get("unique"));
     assertEquals(5, out.get("random").asInt());
     assertEquals(36, out.get("uuid").asText().length());
     assertEquals("it's x {ok}", out.get("escaped").asText());
-    StatesError bad = assertThrows(StatesError.class, () -> run("""
+    StatesError bad =
+        assertThrows(
+            StatesError.class,
+            () ->
+                run(
+                    """
         {"StartAt": "P", "States": {"P": {"Type": "Pass",
-          "Parameters": {"x.$": "States.ArrayGetItem($.xs, 5)"}, "End": true}}}""", "{\"xs\": [1]}"));
+          "Parameters": {"x.$": "States.ArrayGetItem($.xs, 5)"}, "End": true}}}""",
+                    "{\"xs\": [1]}"));
     assertEquals(StatesError.INTRINSIC_FAILURE, bad.error());
   }
 
   @Test
   void retry_backsOffAndCountsAttempts_thenCatchPutsTheErrorAtResultPath() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    JsonNode out = run("""
+    JsonNode out =
+        run(
+            """
         {"StartAt": "T", "States": {
           "T": {"Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:1:function:f",
             "Retry": [{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 1, "BackoffRate": 2,
                        "MaxAttempts": 2, "MaxDelaySeconds": 1, "JitterStrategy": "FULL"}],
             "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Caught"}], "End": true},
-          "Caught": {"Type": "Pass", "End": true}}}""", "{\"keep\": true}", r -> {
-          calls.incrementAndGet();
-          throw new StatesError("Boom", "cause " + calls.get());
-        });
+          "Caught": {"Type": "Pass", "End": true}}}""",
+            "{\"keep\": true}",
+            r -> {
+              calls.incrementAndGet();
+              throw new StatesError("Boom", "cause " + calls.get());
+            });
     assertEquals(3, calls.get());
-    assertEquals(json("{\"keep\": true, \"error\": {\"Error\": \"Boom\", \"Cause\": \"cause 3\"}}"), out);
+    assertEquals(
+        json("{\"keep\": true, \"error\": {\"Error\": \"Boom\", \"Cause\": \"cause 3\"}}"), out);
   }
 
   @Test
   void taskTimeoutSecondsPath_andTokenReachTheTasks() throws Exception {
     List<Interpreter.TaskRequest> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-    run("""
+    run(
+        """
         {"StartAt": "T", "States": {"T": {"Type": "Task",
           "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
           "TimeoutSecondsPath": "$.limit", "HeartbeatSeconds": 5,
-          "Parameters": {"token.$": "$$.Task.Token"}, "End": true}}}""", "{\"limit\": 30}", r -> {
+          "Parameters": {"token.$": "$$.Task.Token"}, "End": true}}}""",
+        "{\"limit\": 30}",
+        r -> {
           seen.add(r);
           return r.parameters();
         });
@@ -130,28 +208,39 @@ class InterpreterTest {
   @Test
   void map_itemSelector_andMaxConcurrencyOne_runItemsInOrder() throws Exception {
     List<Integer> order = new java.util.concurrent.CopyOnWriteArrayList<>();
-    JsonNode out = run("""
+    JsonNode out =
+        run(
+            """
         {"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.envs", "MaxConcurrency": 1,
           "ItemSelector": {"env.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index", "app.$": "$.app"},
           "ItemProcessor": {"StartAt": "T", "States": {"T": {"Type": "Task",
             "Resource": "arn:aws:lambda:eu-west-1:1:function:f", "End": true}}},
-          "ResultPath": "$.results", "End": true}}}""", "{\"app\": \"shop\", \"envs\": [\"dev\", \"prod\"]}", r -> {
-          order.add(r.parameters().get("i").asInt());
-          return r.parameters();
-        });
+          "ResultPath": "$.results", "End": true}}}""",
+            "{\"app\": \"shop\", \"envs\": [\"dev\", \"prod\"]}",
+            r -> {
+              order.add(r.parameters().get("i").asInt());
+              return r.parameters();
+            });
     assertEquals(List.of(0, 1), order);
-    assertEquals(json("[{\"env\": \"dev\", \"i\": 0, \"app\": \"shop\"}, {\"env\": \"prod\", \"i\": 1, \"app\": \"shop\"}]"),
+    assertEquals(
+        json(
+            "[{\"env\": \"dev\", \"i\": 0, \"app\": \"shop\"}, {\"env\": \"prod\", \"i\": 1, \"app\": \"shop\"}]"),
         out.get("results"));
   }
 
   @Test
   void parallel_failsAsSoonAsAnyBranchFails_withoutWaitingForSlowerOnes() throws Exception {
     long started = System.nanoTime();
-    StatesError e = assertThrows(StatesError.class, () -> run("""
+    StatesError e =
+        assertThrows(
+            StatesError.class,
+            () ->
+                run(
+                    """
         {"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
           {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 3600, "End": true}}},
           {"StartAt": "Bad", "States": {"Bad": {"Type": "Fail", "Error": "Broken", "Cause": "branch 2"}}}]}}}""",
-        "{}"));
+                    "{}"));
     assertEquals("Broken", e.error());
     // An hour of execution time is 3.6 s at 1000x: the failure did not wait for it.
     assertTrue(java.time.Duration.ofNanos(System.nanoTime() - started).toMillis() < 3000);
@@ -160,12 +249,14 @@ class InterpreterTest {
   @Test
   void jsonPath_referencePathsWriteIntoCopies_andIndefinitePathsGiveArrays() throws Exception {
     JsonNode input = json("{\"a\": {\"b\": 1}, \"xs\": [{\"n\": 1}, {\"n\": 5}]}");
-    assertEquals(json("{\"a\": {\"b\": 1, \"c\": {\"d\": 2}}, \"xs\": [{\"n\": 1}, {\"n\": 5}]}"),
+    assertEquals(
+        json("{\"a\": {\"b\": 1, \"c\": {\"d\": 2}}, \"xs\": [{\"n\": 1}, {\"n\": 5}]}"),
         JsonPath.parse("$.a.c.d").write(input, json("2")));
     assertEquals(json("{\"b\": 1}"), input.get("a"));
     assertEquals(json("[5]"), JsonPath.parse("$.xs[?(@.n > 2)].n").select(input));
     assertEquals(json("[1, 5]"), JsonPath.parse("$..n").select(input));
-    var missing = assertThrows(JsonPath.NoMatch.class, () -> JsonPath.parse("$.a.x.y").select(input));
+    var missing =
+        assertThrows(JsonPath.NoMatch.class, () -> JsonPath.parse("$.a.x.y").select(input));
     assertEquals("Missing property in path $['a']['x']", missing.getMessage());
   }
 }
