@@ -2,23 +2,23 @@ package io.stagecoach.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stagecoach.domain.AppSpec;
-import io.stagecoach.domain.DeploymentService;
-import io.stagecoach.domain.DeploymentSpec;
-import io.stagecoach.domain.EnvironmentKind;
-import io.stagecoach.domain.EnvironmentSpec;
-import io.stagecoach.domain.EnvironmentTemplate;
-import io.stagecoach.domain.EventPublisher;
-import io.stagecoach.domain.Outcome;
-import io.stagecoach.domain.Principal;
-import io.stagecoach.domain.ProvisioningRequest;
-import io.stagecoach.domain.ProvisioningRun;
-import io.stagecoach.domain.RegistryService;
-import io.stagecoach.domain.ReleaseSpec;
-import io.stagecoach.domain.Role;
-import io.stagecoach.domain.StagecoachEvent;
+import io.stagecoach.domain.access.Principal;
+import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.deployment.DeploymentService;
+import io.stagecoach.domain.deployment.DeploymentSpec;
+import io.stagecoach.domain.deployment.ProvisioningRequest;
+import io.stagecoach.domain.deployment.ProvisioningRun;
+import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.domain.events.StagecoachEvent;
+import io.stagecoach.domain.registry.AppSpec;
+import io.stagecoach.domain.registry.EnvironmentKind;
+import io.stagecoach.domain.registry.EnvironmentSpec;
+import io.stagecoach.domain.registry.EnvironmentTemplate;
+import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.domain.registry.ReleaseSpec;
 import io.stagecoach.local.LocalCloud;
-import io.stagecoach.provisioning.local.LocalProvisioner;
+import io.stagecoach.local.provisioning.LocalProvisioner;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import java.net.URI;
@@ -164,11 +164,11 @@ public final class DeploymentBench {
       // Baseline: the provisioner's own work for the same template, without Stagecoach around it.
       LocalProvisioner local = new LocalProvisioner(cloud.dynamo().client());
       var env =
-          new io.stagecoach.domain.Environment(
+          new io.stagecoach.domain.registry.Environment(
               "bench",
               "base",
               EnvironmentKind.PIPELINE,
-              io.stagecoach.domain.Tier.DEV,
+              io.stagecoach.domain.registry.Tier.DEV,
               "123456789012",
               "eu-west-1",
               Map.of(),
@@ -305,7 +305,10 @@ public final class DeploymentBench {
               DeploymentService.Origin.API,
               Instant.now());
       String id =
-          ((Outcome.Accepted<io.stagecoach.domain.Saved<io.stagecoach.domain.Deployment>>) outcome)
+          ((Outcome.Accepted<
+                      io.stagecoach.domain.common.Saved<
+                          io.stagecoach.domain.deployment.Deployment>>)
+                  outcome)
               .value()
               .value()
               .id();

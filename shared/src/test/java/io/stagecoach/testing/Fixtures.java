@@ -1,11 +1,11 @@
 package io.stagecoach.testing;
 
-import io.stagecoach.domain.AppSpec;
-import io.stagecoach.domain.EnvironmentSpec;
-import io.stagecoach.domain.EnvironmentTemplate;
-import io.stagecoach.domain.Principal;
-import io.stagecoach.domain.ReleaseSpec;
-import io.stagecoach.domain.Role;
+import io.stagecoach.domain.access.Principal;
+import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.registry.AppSpec;
+import io.stagecoach.domain.registry.EnvironmentSpec;
+import io.stagecoach.domain.registry.EnvironmentTemplate;
+import io.stagecoach.domain.registry.ReleaseSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

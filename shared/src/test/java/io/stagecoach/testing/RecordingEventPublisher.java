@@ -1,7 +1,7 @@
 package io.stagecoach.testing;
 
-import io.stagecoach.domain.EventPublisher;
-import io.stagecoach.domain.StagecoachEvent;
+import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.domain.events.StagecoachEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

@@ -1,6 +1,6 @@
 package io.stagecoach.functions.api;
 
-import io.stagecoach.domain.Principal;
+import io.stagecoach.domain.access.Principal;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;

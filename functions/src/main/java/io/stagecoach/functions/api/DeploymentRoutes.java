@@ -1,16 +1,17 @@
 package io.stagecoach.functions.api;
 
-import io.stagecoach.domain.Deployment;
-import io.stagecoach.domain.DeploymentService;
-import io.stagecoach.domain.DeploymentSpec;
-import io.stagecoach.domain.Environment;
-import io.stagecoach.domain.EventPublisher;
-import io.stagecoach.domain.FieldError;
-import io.stagecoach.domain.Outcome;
-import io.stagecoach.domain.RegistryService;
-import io.stagecoach.domain.Role;
-import io.stagecoach.domain.Saved;
-import io.stagecoach.domain.Secrets;
+import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.common.FieldError;
+import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.common.Saved;
+import io.stagecoach.domain.deployment.Deployment;
+import io.stagecoach.domain.deployment.DeploymentService;
+import io.stagecoach.domain.deployment.DeploymentSpec;
+import io.stagecoach.domain.deployment.TierPlanner;
+import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.domain.registry.Environment;
+import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.domain.registry.Secrets;
 import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.TokenSource;
 import java.time.Clock;
@@ -106,7 +107,7 @@ final class DeploymentRoutes {
                   instanceof Outcome.Rejected<Environment> r) {
                 // The history of an environment that is gone stays readable for the record.
                 if (deployments.history(req.param("app"), req.param("env"), page)
-                        instanceof Outcome.Accepted<io.stagecoach.domain.Page<Deployment>> a
+                        instanceof Outcome.Accepted<io.stagecoach.domain.common.Page<Deployment>> a
                     && !a.value().items().isEmpty()) {
                   return ApiResponse.json(200, Views.page(a.value(), Views::deployment));
                 }

@@ -1,20 +1,20 @@
 package io.stagecoach.functions.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stagecoach.domain.AppSpec;
-import io.stagecoach.domain.EnvironmentSpec;
-import io.stagecoach.domain.EventPublisher;
-import io.stagecoach.domain.FieldError;
-import io.stagecoach.domain.Naming;
-import io.stagecoach.domain.Outcome;
-import io.stagecoach.domain.PageRequest;
-import io.stagecoach.domain.RegistryService;
-import io.stagecoach.domain.Rejection;
-import io.stagecoach.domain.ReleaseRegistered;
-import io.stagecoach.domain.ReleaseSpec;
-import io.stagecoach.domain.Role;
-import io.stagecoach.domain.Saved;
-import io.stagecoach.domain.TokenSpec;
+import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.access.TokenSpec;
+import io.stagecoach.domain.common.FieldError;
+import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.common.PageRequest;
+import io.stagecoach.domain.common.Rejection;
+import io.stagecoach.domain.common.Saved;
+import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.domain.registry.AppSpec;
+import io.stagecoach.domain.registry.EnvironmentSpec;
+import io.stagecoach.domain.registry.Naming;
+import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.domain.registry.ReleaseRegistered;
+import io.stagecoach.domain.registry.ReleaseSpec;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.TokenSource;
 import java.time.Clock;
@@ -84,11 +84,11 @@ final class RegistryRoutes {
                 return invalid(req, errors);
               }
               return switch (registry.createApp(req.caller(), spec, clock.instant())) {
-                case Outcome.Accepted<io.stagecoach.domain.App> a ->
+                case Outcome.Accepted<io.stagecoach.domain.registry.App> a ->
                     ApiResponse.json(201, Views.app(a.value()))
                         .withHeader("Location", "/v1/apps/" + a.value().name())
                         .withHeader("ETag", etag(a.value().revision()));
-                case Outcome.Rejected<io.stagecoach.domain.App> r ->
+                case Outcome.Rejected<io.stagecoach.domain.registry.App> r ->
                     ApiResponse.rejection(r.rejection(), req.path());
               };
             })
@@ -97,10 +97,10 @@ final class RegistryRoutes {
 
   private ApiResponse getApp(ApiRequest req) {
     return switch (registry.getApp(req.param("app"))) {
-      case Outcome.Accepted<io.stagecoach.domain.App> a ->
+      case Outcome.Accepted<io.stagecoach.domain.registry.App> a ->
           ApiResponse.json(200, Views.app(a.value()))
               .withHeader("ETag", etag(a.value().revision()));
-      case Outcome.Rejected<io.stagecoach.domain.App> r ->
+      case Outcome.Rejected<io.stagecoach.domain.registry.App> r ->
           ApiResponse.rejection(r.rejection(), req.path());
     };
   }
@@ -141,18 +141,19 @@ final class RegistryRoutes {
         .map(
             expected ->
                 switch (registry.deleteApp(req.param("app"), expected)) {
-                  case Outcome.Accepted<io.stagecoach.domain.App> a -> ApiResponse.noContent();
-                  case Outcome.Rejected<io.stagecoach.domain.App> r ->
+                  case Outcome.Accepted<io.stagecoach.domain.registry.App> a ->
+                      ApiResponse.noContent();
+                  case Outcome.Rejected<io.stagecoach.domain.registry.App> r ->
                       ApiResponse.rejection(r.rejection(), req.path());
                 })
         .fold();
   }
 
   private static AppSpec appSpec(Fields fields, String name) {
-    List<io.stagecoach.domain.Stage> stages = fields.stages("pipeline");
+    List<io.stagecoach.domain.pipeline.Stage> stages = fields.stages("pipeline");
     Optional<String> concurrency = fields.string("concurrency");
-    Optional<io.stagecoach.domain.PromotionConcurrency> parsed =
-        concurrency.flatMap(io.stagecoach.domain.PromotionConcurrency::fromWire);
+    Optional<io.stagecoach.domain.pipeline.PromotionConcurrency> parsed =
+        concurrency.flatMap(io.stagecoach.domain.pipeline.PromotionConcurrency::fromWire);
     if (concurrency.isPresent() && parsed.isEmpty()) {
       fields.reject("concurrency", "must be supersede or queue");
     }
@@ -162,7 +163,7 @@ final class RegistryRoutes {
         stages,
         fields.strings("allowedEnvironments"),
         fields.template("template"),
-        parsed.orElse(io.stagecoach.domain.PromotionConcurrency.SUPERSEDE),
+        parsed.orElse(io.stagecoach.domain.pipeline.PromotionConcurrency.SUPERSEDE),
         fields.repository("repository", name));
   }
 
@@ -181,10 +182,10 @@ final class RegistryRoutes {
 
   private ApiResponse getEnvironment(ApiRequest req) {
     return switch (registry.getEnvironment(req.param("app"), req.param("env"))) {
-      case Outcome.Accepted<io.stagecoach.domain.Environment> a ->
+      case Outcome.Accepted<io.stagecoach.domain.registry.Environment> a ->
           ApiResponse.json(200, Views.environment(a.value()))
               .withHeader("ETag", etag(a.value().revision()));
-      case Outcome.Rejected<io.stagecoach.domain.Environment> r ->
+      case Outcome.Rejected<io.stagecoach.domain.registry.Environment> r ->
           ApiResponse.rejection(r.rejection(), req.path());
     };
   }
@@ -226,7 +227,7 @@ final class RegistryRoutes {
               }
               return switch (registry.putEnvironment(
                   req.caller(), req.param("app"), name, spec, Optional.empty(), clock.instant())) {
-                case Outcome.Accepted<Saved<io.stagecoach.domain.Environment>> a
+                case Outcome.Accepted<Saved<io.stagecoach.domain.registry.Environment>> a
                     when !a.value().created() ->
                     ApiResponse.rejection(
                         Rejection.conflict(
@@ -236,12 +237,12 @@ final class RegistryRoutes {
                                 + name
                                 + "' was created by another request at the same time"),
                         req.path());
-                case Outcome.Accepted<Saved<io.stagecoach.domain.Environment>> a ->
+                case Outcome.Accepted<Saved<io.stagecoach.domain.registry.Environment>> a ->
                     ApiResponse.json(201, Views.environment(a.value().value()))
                         .withHeader(
                             "Location", "/v1/apps/" + req.param("app") + "/environments/" + name)
                         .withHeader("ETag", etag(a.value().value().revision()));
-                case Outcome.Rejected<Saved<io.stagecoach.domain.Environment>> r ->
+                case Outcome.Rejected<Saved<io.stagecoach.domain.registry.Environment>> r ->
                     ApiResponse.rejection(r.rejection(), req.path());
               };
             })
@@ -362,7 +363,7 @@ final class RegistryRoutes {
               }
               return switch (registry.registerRelease(
                   req.caller(), req.param("app"), spec, clock.instant())) {
-                case Outcome.Accepted<Saved<io.stagecoach.domain.Release>> a -> {
+                case Outcome.Accepted<Saved<io.stagecoach.domain.registry.Release>> a -> {
                   // At least once: a repeated registration publishes again, so a failed publish is
                   // mended by a retry.
                   try {
@@ -398,7 +399,7 @@ final class RegistryRoutes {
                               + "/releases/"
                               + a.value().value().version());
                 }
-                case Outcome.Rejected<Saved<io.stagecoach.domain.Release>> r ->
+                case Outcome.Rejected<Saved<io.stagecoach.domain.registry.Release>> r ->
                     ApiResponse.rejection(r.rejection(), req.path());
               };
             })
@@ -434,14 +435,14 @@ final class RegistryRoutes {
               }
               return switch (registry.issueToken(
                   req.caller(), spec, tokens.newId(), tokens.newSecret(), clock.instant())) {
-                case Outcome.Accepted<io.stagecoach.domain.IssuedToken> a -> {
+                case Outcome.Accepted<io.stagecoach.domain.access.IssuedToken> a -> {
                   ObjectNode view = Views.token(a.value().token());
                   view.put("token", a.value().secret());
                   yield ApiResponse.json(201, view)
                       .withHeader("Location", "/v1/tokens/" + a.value().token().id())
                       .withHeader("Cache-Control", "no-store");
                 }
-                case Outcome.Rejected<io.stagecoach.domain.IssuedToken> r ->
+                case Outcome.Rejected<io.stagecoach.domain.access.IssuedToken> r ->
                     ApiResponse.rejection(r.rejection(), req.path());
               };
             })
@@ -450,8 +451,8 @@ final class RegistryRoutes {
 
   private ApiResponse revokeToken(ApiRequest req) {
     return switch (registry.revokeToken(req.param("id"))) {
-      case Outcome.Accepted<io.stagecoach.domain.ApiToken> a -> ApiResponse.noContent();
-      case Outcome.Rejected<io.stagecoach.domain.ApiToken> r ->
+      case Outcome.Accepted<io.stagecoach.domain.access.ApiToken> a -> ApiResponse.noContent();
+      case Outcome.Rejected<io.stagecoach.domain.access.ApiToken> r ->
           ApiResponse.rejection(r.rejection(), req.path());
     };
   }

@@ -1,6 +1,6 @@
 package io.stagecoach.functions.api;
 
-import io.stagecoach.domain.Role;
+import io.stagecoach.domain.access.Role;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,9 +2,9 @@ package io.stagecoach.functions.auth;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import io.stagecoach.domain.Principal;
-import io.stagecoach.domain.RegistryService;
-import io.stagecoach.domain.Role;
+import io.stagecoach.domain.access.Principal;
+import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.functions.support.Settings;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import java.time.Clock;

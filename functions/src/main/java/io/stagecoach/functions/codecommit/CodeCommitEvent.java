@@ -2,11 +2,11 @@ package io.stagecoach.functions.codecommit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stagecoach.domain.RepositoryChange;
-import io.stagecoach.domain.RepositoryChange.ReferenceChange;
-import io.stagecoach.domain.RepositoryChange.ReferenceEvent;
-import io.stagecoach.domain.RepositoryChange.ReferenceType;
-import io.stagecoach.domain.RepositoryChange.UnreferencedMergeCommit;
+import io.stagecoach.domain.push.RepositoryChange;
+import io.stagecoach.domain.push.RepositoryChange.ReferenceChange;
+import io.stagecoach.domain.push.RepositoryChange.ReferenceEvent;
+import io.stagecoach.domain.push.RepositoryChange.ReferenceType;
+import io.stagecoach.domain.push.RepositoryChange.UnreferencedMergeCommit;
 import io.stagecoach.functions.support.Json;
 import java.util.Optional;
 

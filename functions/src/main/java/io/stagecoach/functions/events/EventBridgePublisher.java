@@ -1,7 +1,7 @@
 package io.stagecoach.functions.events;
 
-import io.stagecoach.domain.EventPublisher;
-import io.stagecoach.domain.StagecoachEvent;
+import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.domain.events.StagecoachEvent;
 import io.stagecoach.functions.support.Json;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;

@@ -2,7 +2,7 @@ package io.stagecoach.functions.intake;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import io.stagecoach.domain.ArtifactCheck;
+import io.stagecoach.domain.registry.ArtifactCheck;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.Settings;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package io.stagecoach.functions.promotion;
 
-import io.stagecoach.domain.PromotionService;
-import io.stagecoach.domain.Verification;
+import io.stagecoach.domain.pipeline.Verification;
+import io.stagecoach.domain.promotion.PromotionService;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

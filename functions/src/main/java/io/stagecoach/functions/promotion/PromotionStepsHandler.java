@@ -2,10 +2,11 @@ package io.stagecoach.functions.promotion;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import io.stagecoach.domain.DeploymentService;
-import io.stagecoach.domain.EventPublisher;
-import io.stagecoach.domain.PromotionService;
-import io.stagecoach.domain.Registry;
+import io.stagecoach.domain.deployment.DeploymentService;
+import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.domain.promotion.PromotionService;
+import io.stagecoach.domain.registry.Registry;
+import io.stagecoach.functions.aws.SfnPromotionRunner;
 import io.stagecoach.functions.events.EventBridgePublisher;
 import io.stagecoach.functions.support.Settings;
 import io.stagecoach.functions.support.TokenSource;

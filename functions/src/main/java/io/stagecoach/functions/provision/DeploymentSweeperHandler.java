@@ -2,10 +2,10 @@ package io.stagecoach.functions.provision;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import io.stagecoach.domain.Deployment;
-import io.stagecoach.domain.DeploymentRequested;
-import io.stagecoach.domain.Deployments;
-import io.stagecoach.domain.EventPublisher;
+import io.stagecoach.domain.deployment.Deployment;
+import io.stagecoach.domain.deployment.DeploymentRequested;
+import io.stagecoach.domain.deployment.Deployments;
+import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.functions.events.EventBridgePublisher;
 import io.stagecoach.functions.support.Settings;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;

@@ -4,31 +4,30 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stagecoach.domain.App;
-import io.stagecoach.domain.Deployment;
-import io.stagecoach.domain.DeploymentCallbacks;
-import io.stagecoach.domain.DeploymentRequested;
-import io.stagecoach.domain.DeploymentService;
-import io.stagecoach.domain.Deployments;
-import io.stagecoach.domain.Environment;
-import io.stagecoach.domain.EventPublisher;
-import io.stagecoach.domain.Outcome;
-import io.stagecoach.domain.Plan;
-import io.stagecoach.domain.Principal;
-import io.stagecoach.domain.Provisioner;
-import io.stagecoach.domain.ProvisioningRequest;
-import io.stagecoach.domain.ProvisioningRun;
-import io.stagecoach.domain.Registry;
-import io.stagecoach.domain.Rejection;
-import io.stagecoach.domain.Release;
+import io.stagecoach.domain.access.Principal;
+import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.common.Rejection;
+import io.stagecoach.domain.deployment.Deployment;
+import io.stagecoach.domain.deployment.DeploymentCallbacks;
+import io.stagecoach.domain.deployment.DeploymentRequested;
+import io.stagecoach.domain.deployment.DeploymentService;
+import io.stagecoach.domain.deployment.Deployments;
+import io.stagecoach.domain.deployment.Plan;
+import io.stagecoach.domain.deployment.Provisioner;
+import io.stagecoach.domain.deployment.ProvisioningRequest;
+import io.stagecoach.domain.deployment.ProvisioningRun;
+import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.domain.registry.App;
+import io.stagecoach.domain.registry.Environment;
+import io.stagecoach.domain.registry.Registry;
+import io.stagecoach.domain.registry.Release;
+import io.stagecoach.functions.aws.SfnPromotionRunner;
 import io.stagecoach.functions.events.EventBridgePublisher;
-import io.stagecoach.functions.promotion.SfnPromotionRunner;
 import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.Settings;
 import io.stagecoach.provisioning.cloudformation.CloudFormationProvisioner;
 import io.stagecoach.provisioning.cloudformation.RefusedRequestException;
-import io.stagecoach.provisioning.local.LocalProvisioner;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import java.io.IOException;
@@ -74,24 +73,38 @@ public final class ProvisionerHandler implements RequestStreamHandler {
   }
 
   public ProvisionerHandler(Map<String, String> environment) {
-    this(Settings.fromEnvironment(environment));
+    this(environment, ProvisionerHandler::cloudFormation);
   }
 
-  private ProvisionerHandler(Settings settings) {
-    this(settings, new AtomicReference<>());
+  /**
+   * The function with another provisioner than CloudFormation: the local cloud passes its local
+   * materializer here, so that it never ships in the Lambda jar.
+   */
+  public ProvisionerHandler(Map<String, String> environment, ProvisionerFactory provisioners) {
+    this(Settings.fromEnvironment(environment), provisioners, new AtomicReference<>());
   }
 
-  private ProvisionerHandler(Settings settings, AtomicReference<Context> invocation) {
+  private ProvisionerHandler(
+      Settings settings, ProvisionerFactory provisioners, AtomicReference<Context> invocation) {
     this(
         settings.provisionerTier(),
         new DynamoDbRegistry(settings.dynamoDb(), settings.registryTable()),
         new DynamoDbDeployments(settings.dynamoDb(), settings.registryTable()),
-        provisioner(settings, () -> timeLeft(invocation.get())),
+        provisioners.create(settings, () -> timeLeft(invocation.get())),
         new EventBridgePublisher(settings.eventBridge(), settings.eventBusName()),
         Clock.systemUTC(),
         // Only answers promotion steps' tokens: no state machine ARN is needed for that.
         new SfnPromotionRunner(settings.stepFunctions(), "", null));
     this.invocation = invocation;
+  }
+
+  /** Makes the tier's provisioner from the function's settings, once, at init. */
+  @FunctionalInterface
+  public interface ProvisionerFactory {
+    /**
+     * @param timeLeft how long the invocation under way may still run
+     */
+    Provisioner create(Settings settings, Supplier<Duration> timeLeft);
   }
 
   public ProvisionerHandler(
@@ -121,27 +134,15 @@ public final class ProvisionerHandler implements RequestStreamHandler {
     this.clock = clock;
   }
 
-  /**
-   * CloudFormation through the tier's deploy role in the listed accounts, or the local materializer
-   * that the local cloud selects ({@code STAGECOACH_PROVISIONER=local}).
-   */
-  private static Provisioner provisioner(Settings settings, Supplier<Duration> timeLeft) {
-    return switch (settings.provisionerKind()) {
-      case "local" -> new LocalProvisioner(settings.dynamoDb());
-      case "cloudformation" ->
-          CloudFormationProvisioner.assumingDeployRoles(
-              settings.region(),
-              settings.credentials(),
-              deployRolePrefix(settings),
-              settings.deployAccounts(),
-              Clock.systemUTC(),
-              timeLeft);
-      default ->
-          throw new IllegalStateException(
-              "STAGECOACH_PROVISIONER must be cloudformation or local, not '"
-                  + settings.provisionerKind()
-                  + "'");
-    };
+  /** CloudFormation through the tier's deploy role in the listed accounts. */
+  private static Provisioner cloudFormation(Settings settings, Supplier<Duration> timeLeft) {
+    return CloudFormationProvisioner.assumingDeployRoles(
+        settings.region(),
+        settings.credentials(),
+        deployRolePrefix(settings),
+        settings.deployAccounts(),
+        Clock.systemUTC(),
+        timeLeft);
   }
 
   /**
@@ -228,11 +229,11 @@ public final class ProvisionerHandler implements RequestStreamHandler {
                 id,
                 app,
                 detail.path("environment").asText(),
-                io.stagecoach.domain.Tier.DEV,
-                io.stagecoach.domain.DeploymentAction.DEPLOY,
+                io.stagecoach.domain.registry.Tier.DEV,
+                io.stagecoach.domain.deployment.DeploymentAction.DEPLOY,
                 Optional.empty(),
                 Optional.empty(),
-                io.stagecoach.domain.DeploymentStatus.FAILED,
+                io.stagecoach.domain.deployment.DeploymentStatus.FAILED,
                 Optional.of(r.rejection().detail()),
                 Optional.empty(),
                 java.util.Map.of(),

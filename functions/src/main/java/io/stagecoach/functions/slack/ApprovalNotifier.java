@@ -1,9 +1,9 @@
 package io.stagecoach.functions.slack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stagecoach.domain.ApprovalRequested;
-import io.stagecoach.domain.SlackChannel;
-import io.stagecoach.domain.SlackDirectory;
+import io.stagecoach.domain.chat.SlackChannel;
+import io.stagecoach.domain.chat.SlackDirectory;
+import io.stagecoach.domain.promotion.ApprovalRequested;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;

@@ -2,9 +2,8 @@ package io.stagecoach.functions.slack;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stagecoach.domain.FormFields;
-import io.stagecoach.domain.Naming;
-import io.stagecoach.domain.Outcome;
+import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.registry.Naming;
 import io.stagecoach.functions.support.Json;
 import java.util.List;
 import java.util.Optional;

@@ -2,10 +2,10 @@ package io.stagecoach.functions.support;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stagecoach.domain.Deployment;
-import io.stagecoach.domain.Plan;
-import io.stagecoach.domain.PlanSummary;
-import io.stagecoach.domain.ResourceChange;
+import io.stagecoach.domain.deployment.Deployment;
+import io.stagecoach.domain.deployment.Plan;
+import io.stagecoach.domain.deployment.PlanSummary;
+import io.stagecoach.domain.deployment.ResourceChange;
 
 /**
  * The JSON of a deployment and of a plan: the same in API answers, events and the provisioner's

@@ -2,8 +2,8 @@ package io.stagecoach.functions.support;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stagecoach.domain.Approval;
-import io.stagecoach.domain.Promotion;
+import io.stagecoach.domain.promotion.Approval;
+import io.stagecoach.domain.promotion.Promotion;
 
 /**
  * The JSON of promotions and approvals, the same in API answers and events. Task tokens never

@@ -67,16 +67,6 @@ public record Settings(
     return required("PROVISIONER_TIER");
   }
 
-  /**
-   * Which provisioner makes environments: {@code cloudformation} (the default, on AWS) or {@code
-   * local} (set by the local cloud, {@code STAGECOACH_PROVISIONER}).
-   */
-  public String provisionerKind() {
-    return Optional.ofNullable(environment.get("STAGECOACH_PROVISIONER"))
-        .filter(s -> !s.isBlank())
-        .orElse("cloudformation");
-  }
-
   /** The role a provisioner assumes in each target account ({@code DEPLOY_ROLE_NAME}). */
   public String deployRoleName() {
     return required("DEPLOY_ROLE_NAME");

@@ -8,9 +8,10 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
-import io.stagecoach.domain.DeploymentService;
-import io.stagecoach.domain.RegistryService;
-import io.stagecoach.domain.ReleaseRegistered;
+import io.stagecoach.domain.deployment.DeploymentService;
+import io.stagecoach.domain.deployment.TierPlanner;
+import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.domain.registry.ReleaseRegistered;
 import io.stagecoach.functions.events.EventDetails;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
@@ -50,11 +51,11 @@ class ApiTest {
     DeploymentService deployments =
         new DeploymentService(
             registry, new DynamoDbDeployments(LocalDynamoDb.client(), table), bus);
-    io.stagecoach.domain.PromotionService promotions =
-        new io.stagecoach.domain.PromotionService(
+    io.stagecoach.domain.promotion.PromotionService promotions =
+        new io.stagecoach.domain.promotion.PromotionService(
             registry,
             new io.stagecoach.registry.dynamodb.DynamoDbPromotions(LocalDynamoDb.client(), table),
-            io.stagecoach.domain.PromotionRunner.UNAVAILABLE,
+            io.stagecoach.domain.promotion.PromotionRunner.UNAVAILABLE,
             deployments,
             bus);
     handler =

@@ -3,10 +3,10 @@ package io.stagecoach.functions.auth;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stagecoach.domain.IssuedToken;
-import io.stagecoach.domain.Outcome;
-import io.stagecoach.domain.RegistryService;
-import io.stagecoach.domain.TokenSpec;
+import io.stagecoach.domain.access.IssuedToken;
+import io.stagecoach.domain.access.TokenSpec;
+import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import io.stagecoach.testing.Fixtures;
 import io.stagecoach.testing.LocalDynamoDb;

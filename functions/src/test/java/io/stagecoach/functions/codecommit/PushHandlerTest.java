@@ -6,30 +6,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
-import io.stagecoach.domain.App;
-import io.stagecoach.domain.AppSpec;
-import io.stagecoach.domain.BranchRule;
-import io.stagecoach.domain.Deployment;
-import io.stagecoach.domain.DeploymentAction;
-import io.stagecoach.domain.DeploymentRequested;
-import io.stagecoach.domain.DeploymentService;
-import io.stagecoach.domain.Environment;
-import io.stagecoach.domain.EnvironmentKind;
-import io.stagecoach.domain.EnvironmentSpec;
-import io.stagecoach.domain.EnvironmentTemplate;
-import io.stagecoach.domain.Outcome;
-import io.stagecoach.domain.Page;
-import io.stagecoach.domain.PageRequest;
-import io.stagecoach.domain.Promotion;
-import io.stagecoach.domain.PromotionConcurrency;
-import io.stagecoach.domain.PromotionRunner;
-import io.stagecoach.domain.PromotionService;
-import io.stagecoach.domain.PushService;
-import io.stagecoach.domain.RegistryService;
-import io.stagecoach.domain.Release;
-import io.stagecoach.domain.ReleaseRegistered;
-import io.stagecoach.domain.RepositoryMapping;
-import io.stagecoach.domain.Stage;
+import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.common.Page;
+import io.stagecoach.domain.common.PageRequest;
+import io.stagecoach.domain.deployment.Deployment;
+import io.stagecoach.domain.deployment.DeploymentAction;
+import io.stagecoach.domain.deployment.DeploymentRequested;
+import io.stagecoach.domain.deployment.DeploymentService;
+import io.stagecoach.domain.pipeline.PromotionConcurrency;
+import io.stagecoach.domain.pipeline.Stage;
+import io.stagecoach.domain.promotion.Promotion;
+import io.stagecoach.domain.promotion.PromotionRunner;
+import io.stagecoach.domain.promotion.PromotionService;
+import io.stagecoach.domain.push.PushService;
+import io.stagecoach.domain.registry.App;
+import io.stagecoach.domain.registry.AppSpec;
+import io.stagecoach.domain.registry.BranchRule;
+import io.stagecoach.domain.registry.Environment;
+import io.stagecoach.domain.registry.EnvironmentKind;
+import io.stagecoach.domain.registry.EnvironmentSpec;
+import io.stagecoach.domain.registry.EnvironmentTemplate;
+import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.domain.registry.Release;
+import io.stagecoach.domain.registry.ReleaseRegistered;
+import io.stagecoach.domain.registry.RepositoryMapping;
 import io.stagecoach.functions.events.EventDetails;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
@@ -196,7 +196,9 @@ class PushHandlerTest {
             "commitId", "oldCommitId", "baseCommitId", "sourceCommitId", "destinationCommitId")) {
       if (detail.hasNonNull(field)) {
         detail.put(
-            field, io.stagecoach.domain.Secrets.hash(detail.get(field).asText()).substring(0, 40));
+            field,
+            io.stagecoach.domain.registry.Secrets.hash(detail.get(field).asText())
+                .substring(0, 40));
       }
     }
     return event;
@@ -451,7 +453,7 @@ class PushHandlerTest {
   void aBusThatRefusesTheEvent_isATechnicalFailure_soTheEventIsRetried() throws IOException {
     events.failFromNowOn(true);
     assertThrows(
-        io.stagecoach.domain.EventPublisher.EventNotPublishedException.class,
+        io.stagecoach.domain.events.EventPublisher.EventNotPublishedException.class,
         () -> call(withRealCommitIds(recorded("codecommit-referenceCreated-branch.json"))));
   }
 

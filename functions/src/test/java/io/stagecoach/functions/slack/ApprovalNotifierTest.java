@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stagecoach.domain.Approval;
-import io.stagecoach.domain.ApprovalPolicy;
-import io.stagecoach.domain.ApprovalRequested;
-import io.stagecoach.domain.RegistryService;
-import io.stagecoach.domain.SlackDirectoryService;
+import io.stagecoach.domain.chat.SlackDirectoryService;
+import io.stagecoach.domain.pipeline.ApprovalPolicy;
+import io.stagecoach.domain.promotion.Approval;
+import io.stagecoach.domain.promotion.ApprovalRequested;
+import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.functions.events.EventDetails;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;

@@ -7,26 +7,25 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stagecoach.domain.App;
-import io.stagecoach.domain.AppSpec;
-import io.stagecoach.domain.Approval;
-import io.stagecoach.domain.ApprovalPolicy;
-import io.stagecoach.domain.DeploymentRequested;
-import io.stagecoach.domain.DeploymentService;
-import io.stagecoach.domain.EnvironmentSpec;
-import io.stagecoach.domain.EnvironmentTemplate;
-import io.stagecoach.domain.Outcome;
-import io.stagecoach.domain.Promotion;
-import io.stagecoach.domain.PromotionConcurrency;
-import io.stagecoach.domain.PromotionRunner;
-import io.stagecoach.domain.PromotionService;
-import io.stagecoach.domain.RegistryService;
-import io.stagecoach.domain.ReleaseSpec;
-import io.stagecoach.domain.SlackDirectoryService;
-import io.stagecoach.domain.SlackRequestSignature;
-import io.stagecoach.domain.SlackUserSpec;
-import io.stagecoach.domain.Stage;
-import io.stagecoach.functions.api.TierPlanner;
+import io.stagecoach.domain.chat.SlackDirectoryService;
+import io.stagecoach.domain.chat.SlackUserSpec;
+import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.deployment.DeploymentRequested;
+import io.stagecoach.domain.deployment.DeploymentService;
+import io.stagecoach.domain.deployment.TierPlanner;
+import io.stagecoach.domain.pipeline.ApprovalPolicy;
+import io.stagecoach.domain.pipeline.PromotionConcurrency;
+import io.stagecoach.domain.pipeline.Stage;
+import io.stagecoach.domain.promotion.Approval;
+import io.stagecoach.domain.promotion.Promotion;
+import io.stagecoach.domain.promotion.PromotionRunner;
+import io.stagecoach.domain.promotion.PromotionService;
+import io.stagecoach.domain.registry.App;
+import io.stagecoach.domain.registry.AppSpec;
+import io.stagecoach.domain.registry.EnvironmentSpec;
+import io.stagecoach.domain.registry.EnvironmentTemplate;
+import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.domain.registry.ReleaseSpec;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
@@ -386,7 +385,7 @@ class SlackWebhookTest {
     assertTrue(unknown.startsWith("Stagecoach has no command 'launch'."), unknown);
     assertTrue(unknown.contains("/stagecoach deploy APP VERSION to ENV"), unknown);
 
-    assertEquals(io.stagecoach.domain.ChatCommand.helpText(), text(command(RITA, "")));
+    assertEquals(io.stagecoach.domain.chat.ChatCommand.helpText(), text(command(RITA, "")));
 
     String envs = text(command(SAM, "envs payments"));
     assertTrue(envs.contains("• dev (pipeline, dev): nothing deployed"), envs);
@@ -477,9 +476,9 @@ class SlackWebhookTest {
     Promotion promotion =
         accepted(
             promotions.start(
-                new io.stagecoach.domain.Principal(
+                new io.stagecoach.domain.access.Principal(
                     "rita",
-                    java.util.Set.of(io.stagecoach.domain.Role.DEPLOYER),
+                    java.util.Set.of(io.stagecoach.domain.access.Role.DEPLOYER),
                     java.util.Set.of("staff")),
                 "payments",
                 "1.0.0",

@@ -1,11 +1,12 @@
 package io.stagecoach.local;
 
-import io.stagecoach.domain.IssuedToken;
-import io.stagecoach.domain.Outcome;
-import io.stagecoach.domain.Principal;
-import io.stagecoach.domain.RegistryService;
-import io.stagecoach.domain.Role;
-import io.stagecoach.domain.TokenSpec;
+import io.stagecoach.domain.access.IssuedToken;
+import io.stagecoach.domain.access.Principal;
+import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.access.TokenSpec;
+import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.functions.provision.ProvisionerHandler;
 import io.stagecoach.functions.support.TokenSource;
 import io.stagecoach.local.apigateway.LocalRestApi;
 import io.stagecoach.local.apigateway.RestApiModel;
@@ -17,6 +18,7 @@ import io.stagecoach.local.http.WireServer;
 import io.stagecoach.local.lambda.LambdaInvokeApi;
 import io.stagecoach.local.lambda.LocalFunction;
 import io.stagecoach.local.lambda.LocalFunctions;
+import io.stagecoach.local.provisioning.LocalProvisioner;
 import io.stagecoach.local.secretsmanager.LocalSecretsManager;
 import io.stagecoach.local.stepfunctions.DynamoDbExecutionStore;
 import io.stagecoach.local.stepfunctions.Integrations;
@@ -238,10 +240,17 @@ public final class LocalCloud implements AutoCloseable {
       // The SDK's own variables: every service at the local cloud, DynamoDB at DynamoDB Local.
       localEnv.put("AWS_ENDPOINT_URL", self);
       localEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
-      // Provisioners make environments on the local engines instead of through CloudFormation.
-      localEnv.put("STAGECOACH_PROVISIONER", "local");
       localEnv.putAll(options.functionEnvironment());
-      LocalFunctions functions = new LocalFunctions(template, localEnv);
+      // Provisioners make environments on the local engines instead of through CloudFormation.
+      LocalFunctions functions =
+          new LocalFunctions(
+              template,
+              localEnv,
+              Map.of(
+                  ProvisionerHandler.class.getName(),
+                  env ->
+                      new ProvisionerHandler(
+                          env, (settings, timeLeft) -> new LocalProvisioner(settings.dynamoDb()))));
       RestApiModel model = new RestApiModel(template, restApis.get(0).logicalId());
       LocalRestApi api =
           new LocalRestApi(model, functions, Clock.systemUTC(), CloudTemplate.LOCAL_ACCOUNT);

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stagecoach.domain.Deployment;
-import io.stagecoach.domain.DeploymentAction;
-import io.stagecoach.domain.DeploymentRequested;
-import io.stagecoach.domain.DeploymentStatus;
-import io.stagecoach.domain.Tier;
+import io.stagecoach.domain.deployment.Deployment;
+import io.stagecoach.domain.deployment.DeploymentAction;
+import io.stagecoach.domain.deployment.DeploymentRequested;
+import io.stagecoach.domain.deployment.DeploymentStatus;
+import io.stagecoach.domain.registry.Tier;
 import io.stagecoach.functions.events.EventBridgePublisher;
 import io.stagecoach.local.template.CloudTemplate;
 import io.stagecoach.testing.Fixtures;

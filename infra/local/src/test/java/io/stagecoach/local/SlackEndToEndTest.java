@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stagecoach.domain.SlackRequestSignature;
+import io.stagecoach.functions.slack.SlackRequestSignature;
 import io.stagecoach.local.testing.ApiClient;
 import io.stagecoach.testing.Fixtures;
 import io.stagecoach.testing.SlackReceiver;

@@ -1,7 +1,7 @@
 package io.stagecoach.provisioning.cloudformation;
 
-import io.stagecoach.domain.Environment;
-import io.stagecoach.domain.Tier;
+import io.stagecoach.domain.registry.Environment;
+import io.stagecoach.domain.registry.Tier;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

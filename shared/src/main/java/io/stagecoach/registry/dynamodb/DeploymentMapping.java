@@ -6,12 +6,12 @@ import static io.stagecoach.registry.dynamodb.ItemMapping.s;
 import static io.stagecoach.registry.dynamodb.ItemMapping.str;
 import static io.stagecoach.registry.dynamodb.RegistryKeys.*;
 
-import io.stagecoach.domain.Deployment;
-import io.stagecoach.domain.DeploymentAction;
-import io.stagecoach.domain.DeploymentStatus;
-import io.stagecoach.domain.Plan;
-import io.stagecoach.domain.ResourceChange;
-import io.stagecoach.domain.Tier;
+import io.stagecoach.domain.deployment.Deployment;
+import io.stagecoach.domain.deployment.DeploymentAction;
+import io.stagecoach.domain.deployment.DeploymentStatus;
+import io.stagecoach.domain.deployment.Plan;
+import io.stagecoach.domain.deployment.ResourceChange;
+import io.stagecoach.domain.registry.Tier;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,11 +3,11 @@ package io.stagecoach.provisioning.cloudformation;
 import static io.stagecoach.provisioning.cloudformation.Requests.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.stagecoach.domain.Environment;
-import io.stagecoach.domain.EnvironmentTemplate;
-import io.stagecoach.domain.ProvisioningResult;
-import io.stagecoach.domain.ProvisioningResult.Succeeded;
-import io.stagecoach.domain.ResourceChange;
+import io.stagecoach.domain.deployment.ProvisioningResult;
+import io.stagecoach.domain.deployment.ProvisioningResult.Succeeded;
+import io.stagecoach.domain.deployment.ResourceChange;
+import io.stagecoach.domain.registry.Environment;
+import io.stagecoach.domain.registry.EnvironmentTemplate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

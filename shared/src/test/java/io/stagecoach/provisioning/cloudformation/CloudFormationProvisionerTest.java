@@ -5,16 +5,16 @@ import static io.stagecoach.provisioning.cloudformation.FakeCloudFormation.chang
 import static io.stagecoach.provisioning.cloudformation.Requests.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.stagecoach.domain.EnvironmentTemplate;
-import io.stagecoach.domain.Plan;
-import io.stagecoach.domain.PlanSummary;
-import io.stagecoach.domain.ProvisioningRequest;
-import io.stagecoach.domain.ProvisioningResult;
-import io.stagecoach.domain.ProvisioningResult.Failed;
-import io.stagecoach.domain.ProvisioningResult.InProgress;
-import io.stagecoach.domain.ProvisioningResult.Succeeded;
-import io.stagecoach.domain.ResourceChange;
-import io.stagecoach.domain.ResourceChange.Action;
+import io.stagecoach.domain.deployment.Plan;
+import io.stagecoach.domain.deployment.PlanSummary;
+import io.stagecoach.domain.deployment.ProvisioningRequest;
+import io.stagecoach.domain.deployment.ProvisioningResult;
+import io.stagecoach.domain.deployment.ProvisioningResult.Failed;
+import io.stagecoach.domain.deployment.ProvisioningResult.InProgress;
+import io.stagecoach.domain.deployment.ProvisioningResult.Succeeded;
+import io.stagecoach.domain.deployment.ResourceChange;
+import io.stagecoach.domain.deployment.ResourceChange.Action;
+import io.stagecoach.domain.registry.EnvironmentTemplate;
 import io.stagecoach.testing.Fixtures;
 import java.time.Duration;
 import java.util.List;

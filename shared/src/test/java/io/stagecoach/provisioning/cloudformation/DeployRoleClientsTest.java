@@ -3,8 +3,8 @@ package io.stagecoach.provisioning.cloudformation;
 import static io.stagecoach.provisioning.cloudformation.Requests.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.stagecoach.domain.Environment;
-import io.stagecoach.domain.Tier;
+import io.stagecoach.domain.registry.Environment;
+import io.stagecoach.domain.registry.Tier;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;

@@ -1,12 +1,12 @@
 package io.stagecoach.provisioning.cloudformation;
 
-import io.stagecoach.domain.Environment;
-import io.stagecoach.domain.EnvironmentKind;
-import io.stagecoach.domain.EnvironmentTemplate;
-import io.stagecoach.domain.ProvisioningRequest;
-import io.stagecoach.domain.Release;
-import io.stagecoach.domain.SecretReference;
-import io.stagecoach.domain.Tier;
+import io.stagecoach.domain.deployment.ProvisioningRequest;
+import io.stagecoach.domain.registry.Environment;
+import io.stagecoach.domain.registry.EnvironmentKind;
+import io.stagecoach.domain.registry.EnvironmentTemplate;
+import io.stagecoach.domain.registry.Release;
+import io.stagecoach.domain.registry.SecretReference;
+import io.stagecoach.domain.registry.Tier;
 import io.stagecoach.testing.Fixtures;
 import java.util.Map;
 import java.util.Optional;

@@ -3,24 +3,24 @@ package io.stagecoach.registry.dynamodb;
 import static io.stagecoach.testing.Fixtures.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.stagecoach.domain.App;
-import io.stagecoach.domain.AppSpec;
-import io.stagecoach.domain.BranchRule;
-import io.stagecoach.domain.Environment;
-import io.stagecoach.domain.EnvironmentSpec;
-import io.stagecoach.domain.IssuedToken;
-import io.stagecoach.domain.Outcome;
-import io.stagecoach.domain.Page;
-import io.stagecoach.domain.PageRequest;
-import io.stagecoach.domain.RegistryService;
-import io.stagecoach.domain.Rejection;
-import io.stagecoach.domain.Release;
-import io.stagecoach.domain.ReleaseSpec;
-import io.stagecoach.domain.RepositoryMapping;
-import io.stagecoach.domain.Role;
-import io.stagecoach.domain.Saved;
-import io.stagecoach.domain.TokenSpec;
-import io.stagecoach.domain.WriteResult;
+import io.stagecoach.domain.access.IssuedToken;
+import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.access.TokenSpec;
+import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.common.Page;
+import io.stagecoach.domain.common.PageRequest;
+import io.stagecoach.domain.common.Rejection;
+import io.stagecoach.domain.common.Saved;
+import io.stagecoach.domain.common.WriteResult;
+import io.stagecoach.domain.registry.App;
+import io.stagecoach.domain.registry.AppSpec;
+import io.stagecoach.domain.registry.BranchRule;
+import io.stagecoach.domain.registry.Environment;
+import io.stagecoach.domain.registry.EnvironmentSpec;
+import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.domain.registry.Release;
+import io.stagecoach.domain.registry.ReleaseSpec;
+import io.stagecoach.domain.registry.RepositoryMapping;
 import io.stagecoach.testing.LocalDynamoDb;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,7 +141,7 @@ class DynamoDbRegistryTest {
                 read.pipeline(),
                 read.allowedEnvironments(),
                 Optional.empty(),
-                io.stagecoach.domain.PromotionConcurrency.SUPERSEDE,
+                io.stagecoach.domain.pipeline.PromotionConcurrency.SUPERSEDE,
                 NOW,
                 "x",
                 NOW,

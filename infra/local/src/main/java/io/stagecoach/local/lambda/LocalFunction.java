@@ -16,6 +16,7 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * One Lambda function of the template, run in this JVM. The handler class is loaded from the
@@ -48,6 +50,7 @@ public final class LocalFunction {
   private final Duration timeout;
   private final int memoryMb;
   private final Map<String, String> environment;
+  private final Optional<Function<Map<String, String>, Object>> localConstructor;
   private volatile Instance instance;
 
   private record Instance(
@@ -61,6 +64,23 @@ public final class LocalFunction {
       Duration timeout,
       int memoryMb,
       Map<String, String> environment) {
+    this(logicalId, name, arn, handlerSpec, timeout, memoryMb, environment, Optional.empty());
+  }
+
+  /**
+   * @param localConstructor builds the handler from the function's environment instead of its own
+   *     constructors, where the local cloud wires a local adapter into it
+   */
+  public LocalFunction(
+      String logicalId,
+      String name,
+      String arn,
+      String handlerSpec,
+      Duration timeout,
+      int memoryMb,
+      Map<String, String> environment,
+      Optional<Function<Map<String, String>, Object>> localConstructor) {
+    this.localConstructor = localConstructor;
     this.logicalId = logicalId;
     this.name = name;
     this.arn = arn;
@@ -142,6 +162,14 @@ public final class LocalFunction {
    * no-argument one.
    */
   private Object construct(Class<?> type) {
+    if (localConstructor.isPresent()) {
+      try {
+        return localConstructor.get().apply(environment);
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(
+            "function " + logicalId + ": the handler's constructor failed: " + e, e);
+      }
+    }
     try {
       try {
         Constructor<?> withSettings = type.getConstructor(Map.class);

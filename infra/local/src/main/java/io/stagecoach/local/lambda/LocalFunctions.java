@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Every {@code AWS::Lambda::Function} of the template, by logical id, with its resolved
@@ -21,6 +22,19 @@ public final class LocalFunctions {
    *     local credentials and the endpoints of the local services.
    */
   public LocalFunctions(CloudTemplate template, Map<String, String> localEnvironment) {
+    this(template, localEnvironment, Map.of());
+  }
+
+  /**
+   * @param localConstructors how the local cloud builds a handler class itself, by class name, from
+   *     the function's environment, where it wires a local adapter (the provisioner's local
+   *     materializer) that the Lambda jar does not carry. Other handlers are built as Lambda builds
+   *     them.
+   */
+  public LocalFunctions(
+      CloudTemplate template,
+      Map<String, String> localEnvironment,
+      Map<String, Function<Map<String, String>, Object>> localConstructors) {
     for (CloudTemplate.Resource fn : template.ofType("AWS::Lambda::Function")) {
       String handler = template.text(fn, "Handler", "");
       if (handler.isEmpty()) {
@@ -53,8 +67,14 @@ public final class LocalFunctions {
               handler,
               Duration.ofSeconds(timeout),
               memory,
-              env));
+              env,
+              Optional.ofNullable(localConstructors.get(handlerClass(handler)))));
     }
+  }
+
+  private static String handlerClass(String handlerSpec) {
+    int methodAt = handlerSpec.indexOf("::");
+    return methodAt >= 0 ? handlerSpec.substring(0, methodAt) : handlerSpec;
   }
 
   /**

@@ -2,7 +2,7 @@ package io.stagecoach.local.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.stagecoach.domain.Naming;
+import io.stagecoach.domain.registry.Naming;
 import io.stagecoach.local.cli.settings.PersonalEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;

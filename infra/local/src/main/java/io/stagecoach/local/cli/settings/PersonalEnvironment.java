@@ -1,6 +1,6 @@
 package io.stagecoach.local.cli.settings;
 
-import io.stagecoach.domain.Naming;
+import io.stagecoach.domain.registry.Naming;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,0 +1,547 @@
+package io.stagecoach.local.provisioning;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.deployment.Plan;
+import io.stagecoach.domain.deployment.Provisioner;
+import io.stagecoach.domain.deployment.ProvisioningRequest;
+import io.stagecoach.domain.deployment.ProvisioningResult;
+import io.stagecoach.domain.deployment.ResourceChange;
+import io.stagecoach.domain.deployment.StackParameters;
+import io.stagecoach.domain.registry.Environment;
+import io.stagecoach.domain.registry.Naming;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+
+/**
+ * The provisioner of the local cloud: makes an environment's stack from the app's template on the
+ * engines that run on one machine. {@code AWS::DynamoDB::Table} becomes a table {@code
+ * {app}-{env}-{name}} in DynamoDB Local and {@code AWS::SSM::Parameter} an entry of a local
+ * parameter store; every other resource type is listed in the plan as not supported here and made
+ * nowhere. The stack's state (its resources, their resolved properties and its outputs) is kept in
+ * the table {@value #STACKS_TABLE}, and the plan is the difference between that state and the
+ * template.
+ *
+ * <p>Templates may use {@code Ref}, {@code Fn::GetAtt} (Arn, StreamArn of tables; Value of
+ * parameters), {@code Fn::Sub}, {@code Fn::Join} and the pseudo parameters; parameters take their
+ * values from {@link StackParameters} (environment config, release, names), then their {@code
+ * Default}.
+ */
+public final class LocalProvisioner implements Provisioner {
+
+  public static final String STACKS_TABLE = "stagecoach-local-stacks";
+  public static final String PARAMETERS_TABLE = "stagecoach-local-parameters";
+  static final String TABLE = "AWS::DynamoDB::Table";
+  static final String PARAMETER = "AWS::SSM::Parameter";
+  private static final Set<String> SUPPORTED = Set.of(TABLE, PARAMETER);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final DynamoDbClient dynamo;
+
+  public LocalProvisioner(DynamoDbClient dynamo) {
+    this.dynamo = dynamo;
+  }
+
+  /**
+   * A template that cannot be made here (malformed, an unresolvable reference): the deployment
+   * fails with it.
+   */
+  static final class TemplateProblem extends Exception {
+    TemplateProblem(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * One resource as the template wants it: type, physical name and the hash of its resolved
+   * properties.
+   */
+  record Desired(
+      String type, String physicalId, String hash, boolean replaceOnChange, JsonNode properties) {}
+
+  @Override
+  public Plan plan(ProvisioningRequest request) {
+    try {
+      Map<String, Desired> desired = desired(request, parse(request));
+      return diff(desired, recorded(request.stackName()));
+    } catch (TemplateProblem e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public ProvisioningResult apply(ProvisioningRequest request) {
+    ObjectNode template;
+    Map<String, Desired> desired;
+    try {
+      template = parse(request);
+      desired = desired(request, template);
+    } catch (TemplateProblem e) {
+      return new ProvisioningResult.Failed(e.getMessage(), Plan.NOTHING);
+    }
+    Map<String, Desired> current = recorded(request.stackName());
+    Plan plan = diff(desired, current);
+    Map<String, String> outputs;
+    try {
+      outputs = outputs(request, template, desired);
+    } catch (TemplateProblem e) {
+      return new ProvisioningResult.Failed(e.getMessage(), plan);
+    }
+    for (ResourceChange change : plan.changes()) {
+      if (!change.supported()) {
+        continue;
+      }
+      Desired before = current.get(change.logicalId());
+      Desired after = desired.get(change.logicalId());
+      switch (change.action()) {
+        case ADD -> make(after, request.environment());
+        case REMOVE -> remove(before);
+        case MODIFY -> {
+          if (change.replacement()) {
+            remove(before);
+            make(after, request.environment());
+          } else if (after.type().equals(PARAMETER)) {
+            make(after, request.environment());
+          }
+          // A table's other properties (billing, throughput) have no effect on DynamoDB Local:
+          // recorded only.
+        }
+      }
+    }
+    record(request.stackName(), desired, outputs);
+    return new ProvisioningResult.Succeeded(plan, outputs);
+  }
+
+  @Override
+  public ProvisioningResult destroy(ProvisioningRequest request) {
+    Map<String, Desired> current = recorded(request.stackName());
+    List<ResourceChange> removals = new ArrayList<>();
+    current.forEach(
+        (id, r) -> {
+          removals.add(
+              new ResourceChange(
+                  id, r.type(), ResourceChange.Action.REMOVE, false, SUPPORTED.contains(r.type())));
+          remove(r);
+        });
+    ensureTable(STACKS_TABLE, "stack");
+    dynamo.deleteItem(
+        d ->
+            d.tableName(STACKS_TABLE)
+                .key(Map.of("stack", AttributeValue.fromS(request.stackName()))));
+    return new ProvisioningResult.Succeeded(new Plan(removals), Map.of());
+  }
+
+  // ------------------------------------------------------------ template
+
+  private static ObjectNode parse(ProvisioningRequest request) throws TemplateProblem {
+    if (request.template().body().isEmpty()) {
+      throw new TemplateProblem(
+          "the local cloud reads inline templates only; this app's template is at "
+              + request.template().url().orElse("?"));
+    }
+    JsonNode node;
+    try {
+      node = JSON.readTree(request.template().body().get());
+    } catch (JsonProcessingException e) {
+      throw new TemplateProblem(
+          "the environment template is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (!(node instanceof ObjectNode o) || !o.path("Resources").isObject()) {
+      throw new TemplateProblem("the environment template has no Resources object");
+    }
+    return o;
+  }
+
+  private Map<String, Desired> desired(ProvisioningRequest request, ObjectNode template)
+      throws TemplateProblem {
+    // First the physical names (they may use parameters), then the properties (they may use the
+    // names).
+    Resolver names = resolver(request, template, Map.of());
+    Map<String, Desired> named = new TreeMap<>();
+    for (Map.Entry<String, JsonNode> e : template.path("Resources").properties()) {
+      String id = e.getKey();
+      String type = e.getValue().path("Type").asText("");
+      if (type.isEmpty()) {
+        throw new TemplateProblem("resource " + id + " has no Type");
+      }
+      JsonNode props = e.getValue().path("Properties");
+      String physical =
+          switch (type) {
+            case TABLE ->
+                tableName(
+                    request.environment(),
+                    id,
+                    props.has("TableName")
+                        ? names
+                            .resolve(props.get("TableName"), "Resources." + id + ".TableName")
+                            .asText()
+                        : "");
+            case PARAMETER ->
+                props.has("Name")
+                    ? names.resolve(props.get("Name"), "Resources." + id + ".Name").asText()
+                    : "/"
+                        + request.environment().app()
+                        + "/"
+                        + request.environment().name()
+                        + "/"
+                        + id;
+            default -> id;
+          };
+      named.put(id, new Desired(type, physical, "", false, props));
+    }
+    Resolver resolver = resolver(request, template, named);
+    Map<String, Desired> desired = new TreeMap<>();
+    for (Map.Entry<String, Desired> e : named.entrySet()) {
+      String id = e.getKey();
+      Desired d = e.getValue();
+      JsonNode properties = resolver.resolve(d.properties(), "Resources." + id);
+      String keyHash =
+          d.type().equals(TABLE)
+              ? hash(properties.path("KeySchema").toString() + d.physicalId())
+              : hash(d.physicalId());
+      desired.put(
+          id,
+          new Desired(
+              d.type(),
+              d.physicalId(),
+              hash(properties.toString()) + ":" + keyHash,
+              d.type().equals(TABLE),
+              properties));
+    }
+    return desired;
+  }
+
+  /**
+   * {@code {app}-{env}-{name}}: environments never share a table, whatever the template names it.
+   */
+  static String tableName(Environment env, String logicalId, String declared) {
+    String prefix = env.app() + "-" + env.name() + "-";
+    String name = declared.isEmpty() ? logicalId.toLowerCase(java.util.Locale.ROOT) : declared;
+    return name.startsWith(prefix)
+        ? Naming.fit(name, 255)
+        : Naming.resourceName(env.app(), env.name(), name, 255);
+  }
+
+  private Resolver resolver(
+      ProvisioningRequest request, ObjectNode template, Map<String, Desired> resources)
+      throws TemplateProblem {
+    Map<String, String> parameters = new TreeMap<>();
+    Map<String, String> available = StackParameters.available(request);
+    for (Map.Entry<String, JsonNode> p : template.path("Parameters").properties()) {
+      String value = available.get(p.getKey());
+      if (value == null && p.getValue().has("Default")) {
+        value = p.getValue().get("Default").asText();
+      }
+      if (value == null) {
+        throw new TemplateProblem(
+            "template parameter "
+                + p.getKey()
+                + " has no value: give the environment a config"
+                + " entry "
+                + p.getKey()
+                + " or the parameter a Default");
+      }
+      parameters.put(p.getKey(), value);
+    }
+    Environment env = request.environment();
+    Map<String, String> pseudo =
+        Map.of(
+            "AWS::Region",
+            env.region(),
+            "AWS::AccountId",
+            env.account(),
+            "AWS::StackName",
+            request.stackName(),
+            "AWS::Partition",
+            "aws",
+            "AWS::URLSuffix",
+            "amazonaws.com",
+            "AWS::NoValue",
+            "");
+    return new Resolver(parameters, pseudo, resources, env);
+  }
+
+  private Map<String, String> outputs(
+      ProvisioningRequest request, ObjectNode template, Map<String, Desired> desired)
+      throws TemplateProblem {
+    Resolver resolver = resolver(request, template, desired);
+    Map<String, String> outputs = new TreeMap<>();
+    for (Map.Entry<String, JsonNode> o : template.path("Outputs").properties()) {
+      JsonNode value = resolver.resolve(o.getValue().path("Value"), "Outputs." + o.getKey());
+      outputs.put(o.getKey(), value.isTextual() ? value.textValue() : value.toString());
+    }
+    return outputs;
+  }
+
+  // ------------------------------------------------------------ plan
+
+  static Plan diff(Map<String, Desired> desired, Map<String, Desired> current) {
+    List<ResourceChange> changes = new ArrayList<>();
+    desired.forEach(
+        (id, want) -> {
+          boolean supported = SUPPORTED.contains(want.type());
+          Desired have = current.get(id);
+          if (have == null) {
+            changes.add(
+                new ResourceChange(id, want.type(), ResourceChange.Action.ADD, false, supported));
+          } else if (!have.type().equals(want.type())) {
+            changes.add(
+                new ResourceChange(id, want.type(), ResourceChange.Action.MODIFY, true, supported));
+          } else if (!have.hash().equals(want.hash())) {
+            boolean keyChanged = !keyPart(have.hash()).equals(keyPart(want.hash()));
+            changes.add(
+                new ResourceChange(
+                    id, want.type(), ResourceChange.Action.MODIFY, keyChanged, supported));
+          }
+        });
+    current.forEach(
+        (id, have) -> {
+          if (!desired.containsKey(id)) {
+            changes.add(
+                new ResourceChange(
+                    id,
+                    have.type(),
+                    ResourceChange.Action.REMOVE,
+                    false,
+                    SUPPORTED.contains(have.type())));
+          }
+        });
+    return new Plan(changes);
+  }
+
+  private static String keyPart(String hash) {
+    return hash.substring(hash.indexOf(':') + 1);
+  }
+
+  // ------------------------------------------------------------ engines
+
+  private void make(Desired r, Environment env) {
+    switch (r.type()) {
+      case TABLE -> createTable(r);
+      case PARAMETER -> {
+        ensureTable(PARAMETERS_TABLE, "name");
+        dynamo.putItem(
+            p ->
+                p.tableName(PARAMETERS_TABLE)
+                    .item(
+                        Map.of(
+                            "name", AttributeValue.fromS(r.physicalId()),
+                            "value", AttributeValue.fromS(r.properties().path("Value").asText("")),
+                            "environment", AttributeValue.fromS(env.app() + "/" + env.name()))));
+      }
+      default -> {}
+    }
+  }
+
+  private void remove(Desired r) {
+    if (r == null) {
+      return;
+    }
+    switch (r.type()) {
+      case TABLE -> {
+        try {
+          dynamo.deleteTable(d -> d.tableName(r.physicalId()));
+        } catch (ResourceNotFoundException gone) {
+          // Already removed: the goal is reached.
+        }
+      }
+      case PARAMETER -> {
+        ensureTable(PARAMETERS_TABLE, "name");
+        dynamo.deleteItem(
+            d ->
+                d.tableName(PARAMETERS_TABLE)
+                    .key(Map.of("name", AttributeValue.fromS(r.physicalId()))));
+      }
+      default -> {}
+    }
+  }
+
+  private void createTable(Desired r) {
+    JsonNode p = r.properties();
+    List<KeySchemaElement> keys = new ArrayList<>();
+    p.path("KeySchema")
+        .forEach(
+            k ->
+                keys.add(
+                    KeySchemaElement.builder()
+                        .attributeName(k.path("AttributeName").asText())
+                        .keyType(k.path("KeyType").asText())
+                        .build()));
+    List<AttributeDefinition> attributes = new ArrayList<>();
+    p.path("AttributeDefinitions")
+        .forEach(
+            a ->
+                attributes.add(
+                    AttributeDefinition.builder()
+                        .attributeName(a.path("AttributeName").asText())
+                        .attributeType(a.path("AttributeType").asText())
+                        .build()));
+    List<GlobalSecondaryIndex> indexes = new ArrayList<>();
+    p.path("GlobalSecondaryIndexes")
+        .forEach(
+            g -> {
+              List<KeySchemaElement> gk = new ArrayList<>();
+              g.path("KeySchema")
+                  .forEach(
+                      k ->
+                          gk.add(
+                              KeySchemaElement.builder()
+                                  .attributeName(k.path("AttributeName").asText())
+                                  .keyType(k.path("KeyType").asText())
+                                  .build()));
+              indexes.add(
+                  GlobalSecondaryIndex.builder()
+                      .indexName(g.path("IndexName").asText())
+                      .keySchema(gk)
+                      .projection(
+                          Projection.builder()
+                              .projectionType(
+                                  g.path("Projection").path("ProjectionType").asText("ALL"))
+                              .build())
+                      .build());
+            });
+    CreateTableRequest.Builder create =
+        CreateTableRequest.builder()
+            .tableName(r.physicalId())
+            .keySchema(keys)
+            .attributeDefinitions(attributes)
+            .billingMode(BillingMode.PAY_PER_REQUEST);
+    if (!indexes.isEmpty()) {
+      create.globalSecondaryIndexes(indexes);
+    }
+    try {
+      dynamo.createTable(create.build());
+    } catch (ResourceInUseException exists) {
+      // Made by an earlier attempt of the same deployment: the goal is reached.
+    }
+  }
+
+  private void ensureTable(String name, String key) {
+    try {
+      dynamo.describeTable(d -> d.tableName(name));
+    } catch (ResourceNotFoundException e) {
+      try {
+        dynamo.createTable(
+            c ->
+                c.tableName(name)
+                    .keySchema(
+                        KeySchemaElement.builder().attributeName(key).keyType("HASH").build())
+                    .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName(key).attributeType("S").build())
+                    .billingMode(BillingMode.PAY_PER_REQUEST));
+      } catch (ResourceInUseException raced) {
+        // Another run made it first.
+      }
+    }
+  }
+
+  private Map<String, Desired> recorded(String stack) {
+    ensureTable(STACKS_TABLE, "stack");
+    Map<String, AttributeValue> item =
+        dynamo
+            .getItem(
+                g ->
+                    g.tableName(STACKS_TABLE)
+                        .key(Map.of("stack", AttributeValue.fromS(stack)))
+                        .consistentRead(true))
+            .item();
+    Map<String, Desired> found = new TreeMap<>();
+    if (item == null || item.isEmpty()) {
+      return found;
+    }
+    try {
+      JsonNode resources = JSON.readTree(item.get("resources").s());
+      for (Map.Entry<String, JsonNode> e : resources.properties()) {
+        JsonNode r = e.getValue();
+        found.put(
+            e.getKey(),
+            new Desired(
+                r.path("type").asText(),
+                r.path("physicalId").asText(),
+                r.path("hash").asText(),
+                r.path("type").asText().equals(TABLE),
+                r.path("properties")));
+      }
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the local stack record of " + stack + " is damaged", e);
+    }
+    return found;
+  }
+
+  /**
+   * The stack as made: its resources and outputs. Secrets are dynamic references here too, never
+   * values.
+   */
+  private void record(String stack, Map<String, Desired> resources, Map<String, String> outputs) {
+    ObjectNode r = JSON.createObjectNode();
+    resources.forEach(
+        (id, d) ->
+            r.putObject(id)
+                .put("type", d.type())
+                .put("physicalId", d.physicalId())
+                .put("hash", d.hash())
+                .set("properties", d.properties()));
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("stack", AttributeValue.fromS(stack));
+    item.put("resources", AttributeValue.fromS(r.toString()));
+    item.put("outputs", AttributeValue.fromS(JSON.valueToTree(outputs).toString()));
+    dynamo.putItem(p -> p.tableName(STACKS_TABLE).item(item));
+  }
+
+  /** What the local stack record says of a stack's outputs (for tests and the CLI). */
+  public Optional<Map<String, String>> outputsOf(String stack) {
+    ensureTable(STACKS_TABLE, "stack");
+    Map<String, AttributeValue> item =
+        dynamo
+            .getItem(
+                g ->
+                    g.tableName(STACKS_TABLE)
+                        .key(Map.of("stack", AttributeValue.fromS(stack)))
+                        .consistentRead(true))
+            .item();
+    if (item == null || item.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, String> outputs = new TreeMap<>();
+    try {
+      JSON.readTree(item.get("outputs").s())
+          .properties()
+          .forEach(e -> outputs.put(e.getKey(), e.getValue().asText()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the local stack record of " + stack + " is damaged", e);
+    }
+    return Optional.of(outputs);
+  }
+
+  static String hash(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)))
+          .substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

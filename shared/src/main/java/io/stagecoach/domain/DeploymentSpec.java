@@ -1,4 +1,0 @@
-package io.stagecoach.domain;
-
-/** A deploy request as the caller sends it: which release into which environment. */
-public record DeploymentSpec(String environment, String version) {}

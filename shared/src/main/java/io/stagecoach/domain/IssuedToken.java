@@ -1,4 +1,0 @@
-package io.stagecoach.domain;
-
-/** A token just issued: the secret is shown this once and never stored. */
-public record IssuedToken(ApiToken token, String secret) {}

@@ -1,7 +1,0 @@
-package io.stagecoach.domain;
-
-import java.util.Optional;
-
-/** A release as a caller registers it. */
-public record ReleaseSpec(
-    String version, String artifactUri, String digest, Optional<String> commit) {}

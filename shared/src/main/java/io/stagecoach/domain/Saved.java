@@ -1,6 +1,0 @@
-package io.stagecoach.domain;
-
-/**
- * A value the registry now holds, and whether this request created it (or replaced or found it).
- */
-public record Saved<T>(T value, boolean created) {}

@@ -1,0 +1,58 @@
+package io.stagecoach.domain.common;
+
+import java.util.List;
+
+/**
+ * A business refusal, returned as a value (never thrown): the caller maps it to an HTTP problem, a
+ * Slack reply or a failed step. {@code code} is one of the stable codes the API documents.
+ */
+public record Rejection(Code code, String detail, List<FieldError> errors) {
+
+  public enum Code {
+    VALIDATION_FAILED,
+    NOT_FOUND,
+    CONFLICT,
+    ORDER_VIOLATION,
+    PROMOTION_REQUIRED,
+    FORBIDDEN,
+    SELF_APPROVAL,
+    PROTECTED,
+    FROZEN,
+    WINDOW_CLOSED,
+    LOCKED,
+    UNAUTHORIZED;
+
+    /** The wire form: {@code validation_failed}, {@code not_found}, ... */
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  public Rejection {
+    errors = List.copyOf(errors);
+  }
+
+  public static Rejection invalid(List<FieldError> errors) {
+    String detail =
+        errors.size() == 1
+            ? errors.get(0).field() + ": " + errors.get(0).message()
+            : errors.size() + " fields are invalid";
+    return new Rejection(Code.VALIDATION_FAILED, detail, errors);
+  }
+
+  public static Rejection invalid(String field, String message) {
+    return invalid(List.of(new FieldError(field, message)));
+  }
+
+  public static Rejection notFound(String detail) {
+    return new Rejection(Code.NOT_FOUND, detail, List.of());
+  }
+
+  public static Rejection conflict(String detail) {
+    return new Rejection(Code.CONFLICT, detail, List.of());
+  }
+
+  public static Rejection of(Code code, String detail) {
+    return new Rejection(code, detail, List.of());
+  }
+}

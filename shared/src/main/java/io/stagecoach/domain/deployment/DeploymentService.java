@@ -1,0 +1,453 @@
+package io.stagecoach.domain.deployment;
+
+import io.stagecoach.domain.access.Principal;
+import io.stagecoach.domain.common.FieldError;
+import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.common.Page;
+import io.stagecoach.domain.common.PageRequest;
+import io.stagecoach.domain.common.Rejection;
+import io.stagecoach.domain.common.Saved;
+import io.stagecoach.domain.common.WriteResult;
+import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.domain.registry.App;
+import io.stagecoach.domain.registry.Environment;
+import io.stagecoach.domain.registry.Naming;
+import io.stagecoach.domain.registry.Registry;
+import io.stagecoach.domain.registry.Release;
+import io.stagecoach.domain.registry.Secrets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Deploy requests, as the API takes them: the rules a request must pass before anything is
+ * recorded, the idempotency of retried requests, and the destroy of an environment. What happens
+ * next is the provisioner's ({@link ProvisioningRun}).
+ */
+public final class DeploymentService {
+
+  /** Idempotency keys: what clients commonly send (UUIDs, ULIDs, CI job ids), bounded. */
+  private static final Pattern IDEMPOTENCY_KEY =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+
+  private final Registry registry;
+  private final Deployments deployments;
+  private final EventPublisher events;
+
+  public DeploymentService(Registry registry, Deployments deployments, EventPublisher events) {
+    this.registry = registry;
+    this.deployments = deployments;
+    this.events = events;
+  }
+
+  /** Where a request comes from: a person or script through the API, or a promotion's stage. */
+  public record Origin(String name, boolean isPipeline) {
+    public static final Origin API = new Origin(Deployment.ORIGIN_API, false);
+
+    public static Origin promotion(String promotionId) {
+      return new Origin("promotion:" + promotionId, true);
+    }
+  }
+
+  /**
+   * Records a deployment of {@code spec.version()} into {@code spec.environment()} and announces
+   * it. With an idempotency key, the deployment's id is derived from the app and key: the same key
+   * with the same request ({@code requestHash}) answers the deployment it made, with another
+   * request it is a conflict. {@code newId} is used when there is no key.
+   */
+  public Outcome<Saved<Deployment>> request(
+      Principal caller,
+      String app,
+      DeploymentSpec spec,
+      Optional<String> idempotencyKey,
+      String requestHash,
+      String newId,
+      Origin origin,
+      Instant now) {
+    List<FieldError> errors = new ArrayList<>();
+    if (spec.environment() == null || spec.environment().isEmpty()) {
+      errors.add(new FieldError("environment", "is required"));
+    } else {
+      Naming.environmentNameProblem(spec.environment())
+          .ifPresent(p -> errors.add(new FieldError("environment", p)));
+    }
+    if (spec.version() == null || spec.version().isEmpty()) {
+      errors.add(new FieldError("version", "is required"));
+    }
+    idempotencyKey
+        .filter(k -> !IDEMPOTENCY_KEY.matcher(k).matches())
+        .ifPresent(
+            k ->
+                errors.add(
+                    new FieldError(
+                        "Idempotency-Key",
+                        "must be 1-128 letters, digits and ._:- starting with a letter or digit")));
+    if (!errors.isEmpty()) {
+      return Outcome.rejected(Rejection.invalid(errors));
+    }
+    String id = idempotencyKey.map(k -> deploymentIdFor(app, k)).orElse(newId);
+    if (idempotencyKey.isPresent()) {
+      Optional<Deployment> earlier = deployments.findDeployment(app, id);
+      if (earlier.isPresent()) {
+        return replay(earlier.get(), requestHash);
+      }
+    }
+    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(app, spec.environment());
+    if (read.app().isEmpty()) {
+      return Outcome.rejected(Rejection.notFound("app '" + app + "' does not exist"));
+    }
+    if (read.environment().isEmpty()) {
+      return Outcome.rejected(
+          Rejection.notFound(
+              "environment '" + app + "/" + spec.environment() + "' does not exist"));
+    }
+    App theApp = read.app().get();
+    Environment env = read.environment().get();
+    Optional<Rejection> refusal =
+        DeploymentPolicy.directDeployRefusal(theApp, env, origin.isPipeline());
+    if (refusal.isPresent()) {
+      return Outcome.rejected(refusal.get());
+    }
+    if (theApp.template().isEmpty()) {
+      return Outcome.rejected(
+          Rejection.conflict(
+              "app '"
+                  + app
+                  + "' has no environment template; set one with"
+                  + " PUT /v1/apps/"
+                  + app
+                  + " before deploying"));
+    }
+    Optional<Release> release = registry.findRelease(app, spec.version());
+    if (release.isEmpty()) {
+      return Outcome.rejected(
+          Rejection.notFound("release " + spec.version() + " of app '" + app + "' does not exist"));
+    }
+    if (release.get().intake().equals(Optional.of("rejected"))) {
+      return Outcome.rejected(
+          Rejection.conflict(
+              "release "
+                  + spec.version()
+                  + " was rejected by the release intake ("
+                  + release.get().intakeReason().orElse("no reason recorded")
+                  + "); it cannot be deployed"));
+    }
+    Deployment deployment =
+        new Deployment(
+            id,
+            app,
+            env.name(),
+            env.tier(),
+            DeploymentAction.DEPLOY,
+            Optional.of(release.get().version()),
+            Optional.of(release.get().digest()),
+            DeploymentStatus.REQUESTED,
+            Optional.empty(),
+            Optional.empty(),
+            java.util.Map.of(),
+            caller.name(),
+            origin.name(),
+            requestHash,
+            0,
+            now,
+            Optional.empty(),
+            Optional.empty());
+    return record(deployment, requestHash);
+  }
+
+  /**
+   * Records the deployment a promotion's Deploy step asked for (its event carries the id, the
+   * release and the step's task token). Idempotent: a repeated event finds the record. Nothing is
+   * published: the event that asked is the announcement.
+   */
+  public Outcome<Deployment> recordForPromotion(
+      Principal requester,
+      String app,
+      String id,
+      String environment,
+      String version,
+      String promotionId,
+      String callbackToken,
+      Instant now) {
+    Optional<Deployment> existing = deployments.findDeployment(app, id);
+    if (existing.isPresent()) {
+      // Asked again by a re-run of the step: the deployment now answers the step waiting this time.
+      if (!existing.get().callbackToken().equals(Optional.of(callbackToken))) {
+        deployments.setCallbackToken(app, id, callbackToken);
+      }
+      return Outcome.accepted(existing.get());
+    }
+    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(app, environment);
+    if (read.app().isEmpty() || read.environment().isEmpty()) {
+      return Outcome.rejected(
+          Rejection.notFound("environment '" + app + "/" + environment + "' does not exist"));
+    }
+    Optional<Release> release = registry.findRelease(app, version);
+    if (release.isEmpty()) {
+      return Outcome.rejected(
+          Rejection.notFound("release " + version + " of app '" + app + "' does not exist"));
+    }
+    Deployment d =
+        new Deployment(
+            id,
+            app,
+            environment,
+            read.environment().get().tier(),
+            DeploymentAction.DEPLOY,
+            Optional.of(version),
+            Optional.of(release.get().digest()),
+            DeploymentStatus.REQUESTED,
+            Optional.empty(),
+            Optional.empty(),
+            java.util.Map.of(),
+            requester.name(),
+            Origin.promotion(promotionId).name(),
+            "promotion:" + promotionId + ":" + environment,
+            0,
+            now,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(callbackToken));
+    return switch (deployments.createDeployment(d)) {
+      case WriteResult.Written w -> Outcome.accepted(d);
+      default ->
+          deployments
+              .findDeployment(app, id)
+              .<Outcome<Deployment>>map(Outcome::accepted)
+              .orElseGet(
+                  () ->
+                      Outcome.rejected(
+                          Rejection.conflict("deployment " + id + " could not be recorded")));
+    };
+  }
+
+  /**
+   * Puts an environment back on an earlier release: {@code version}, or the last one that succeeded
+   * there before the one it runs. Like a promotion's deploy it needs no promotion: the release was
+   * there before.
+   */
+  public Outcome<Saved<Deployment>> rollback(
+      Principal caller,
+      String app,
+      String environment,
+      Optional<String> version,
+      String origin,
+      String newId,
+      Instant now) {
+    Optional<Environment> env = registry.findEnvironment(app, environment);
+    if (env.isEmpty()) {
+      return Outcome.rejected(
+          Rejection.notFound("environment '" + app + "/" + environment + "' does not exist"));
+    }
+    Optional<String> current = env.get().deployedVersion();
+    if (current.isEmpty()) {
+      return Outcome.rejected(
+          Rejection.conflict(
+              "environment '"
+                  + app
+                  + "/"
+                  + environment
+                  + "' has never received a release; there is nothing to roll back"));
+    }
+    Optional<String> target = version;
+    if (target.isEmpty()) {
+      target = lastGoodBefore(app, environment, current.get());
+      if (target.isEmpty()) {
+        return Outcome.rejected(
+            Rejection.conflict(
+                "environment '"
+                    + app
+                    + "/"
+                    + environment
+                    + "' has no earlier successful release than "
+                    + current.get()));
+      }
+    } else if (!hasSucceeded(app, environment, target.get())) {
+      return Outcome.rejected(
+          Rejection.of(
+              Rejection.Code.ORDER_VIOLATION,
+              "release "
+                  + target.get()
+                  + " never succeeded in '"
+                  + app
+                  + "/"
+                  + environment
+                  + "'; a rollback goes back to a release that did"));
+    }
+    return request(
+        caller,
+        app,
+        new DeploymentSpec(environment, target.get()),
+        Optional.empty(),
+        "rollback:" + environment + ":" + target.get(),
+        newId,
+        new Origin(origin, true),
+        now);
+  }
+
+  /** The newest release that succeeded in the environment, other than {@code current}. */
+  public Optional<String> lastGoodBefore(String app, String environment, String current) {
+    PageRequest page = new PageRequest(Optional.empty(), PageRequest.MAX_LIMIT);
+    for (int pages = 0; pages < 10; pages++) {
+      if (!(deployments.history(app, environment, page)
+          instanceof Outcome.Accepted<Page<Deployment>> a)) {
+        return Optional.empty();
+      }
+      for (Deployment d : a.value().items()) {
+        if (d.status() == DeploymentStatus.SUCCEEDED
+            && d.action() == DeploymentAction.DEPLOY
+            && d.version().isPresent()
+            && !d.version().get().equals(current)) {
+          return d.version();
+        }
+      }
+      if (a.value().nextCursor().isEmpty()) {
+        return Optional.empty();
+      }
+      page = new PageRequest(a.value().nextCursor(), PageRequest.MAX_LIMIT);
+    }
+    return Optional.empty();
+  }
+
+  private boolean hasSucceeded(String app, String environment, String version) {
+    PageRequest page = new PageRequest(Optional.empty(), PageRequest.MAX_LIMIT);
+    if (deployments.history(app, environment, page)
+        instanceof Outcome.Accepted<Page<Deployment>> a) {
+      return a.value().items().stream()
+          .anyMatch(
+              d ->
+                  d.status() == DeploymentStatus.SUCCEEDED
+                      && d.version().equals(Optional.of(version)));
+    }
+    return false;
+  }
+
+  /**
+   * Asks the environment's provisioner to remove everything it made, then the registration.
+   * Protected environments are refused; shared ones need {@code confirm} to repeat their name.
+   */
+  public Outcome<Saved<Deployment>> destroy(
+      Principal caller,
+      String app,
+      String environment,
+      Optional<String> confirm,
+      String newId,
+      Instant now) {
+    Optional<Environment> found = registry.findEnvironment(app, environment);
+    if (found.isEmpty()) {
+      return Outcome.rejected(
+          Rejection.notFound("environment '" + app + "/" + environment + "' does not exist"));
+    }
+    Environment env = found.get();
+    String what = "environment '" + app + "/" + environment + "'";
+    if (env.isProtected()) {
+      return Outcome.rejected(
+          Rejection.of(
+              Rejection.Code.PROTECTED, what + " is protected; unprotect it before destroying it"));
+    }
+    if (env.kind().isShared() && !confirm.equals(Optional.of(environment))) {
+      return Outcome.rejected(
+          Rejection.invalid(
+              "confirm",
+              what + " is shared; repeat its name as ?confirm=" + environment + " to destroy it"));
+    }
+    // One destroy per environment at a time: a repeated DELETE finds the destroy already under way.
+    String id =
+        "x-" + Secrets.hash(app + "\n" + environment + "\n" + env.createdAt()).substring(0, 20);
+    Optional<Deployment> earlier = deployments.findDeployment(app, id);
+    if (earlier.isPresent() && !earlier.get().isTerminal()) {
+      return Outcome.accepted(new Saved<>(earlier.get(), false));
+    }
+    if (earlier.isPresent()) {
+      id = newId;
+    }
+    Deployment destroy =
+        new Deployment(
+            id,
+            app,
+            environment,
+            env.tier(),
+            DeploymentAction.DESTROY,
+            Optional.empty(),
+            Optional.empty(),
+            DeploymentStatus.REQUESTED,
+            Optional.empty(),
+            Optional.empty(),
+            java.util.Map.of(),
+            caller.name(),
+            Origin.API.name(),
+            "destroy:" + environment,
+            0,
+            now,
+            Optional.empty(),
+            Optional.empty());
+    return record(destroy, destroy.requestHash());
+  }
+
+  public Outcome<Deployment> get(String app, String id) {
+    return deployments
+        .findDeployment(app, id)
+        .<Outcome<Deployment>>map(Outcome::accepted)
+        .orElseGet(
+            () ->
+                Outcome.rejected(
+                    Rejection.notFound(
+                        "deployment " + id + " of app '" + app + "' does not exist")));
+  }
+
+  public Outcome<Page<Deployment>> history(String app, String environment, PageRequest page) {
+    if (registry.findApp(app).isEmpty()) {
+      return Outcome.rejected(Rejection.notFound("app '" + app + "' does not exist"));
+    }
+    return deployments.history(app, environment, page);
+  }
+
+  private Outcome<Saved<Deployment>> record(Deployment deployment, String requestHash) {
+    return switch (deployments.createDeployment(deployment)) {
+      case WriteResult.Written w -> {
+        events.publish(new DeploymentRequested(deployment));
+        yield Outcome.accepted(new Saved<>(deployment, true));
+      }
+      case WriteResult.AlreadyExists a ->
+          deployments
+              .findDeployment(deployment.app(), deployment.id())
+              .map(d -> replay(d, requestHash))
+              .orElseGet(
+                  () ->
+                      Outcome.rejected(
+                          Rejection.conflict(
+                              "deployment " + deployment.id() + " changed meanwhile; retry")));
+      default ->
+          Outcome.rejected(
+              Rejection.conflict(
+                  "deployment " + deployment.id() + " could not be recorded; retry"));
+    };
+  }
+
+  /**
+   * A retried request: the same deployment. While it is still {@code requested} its event is sent
+   * again, since the first attempt may have stopped between recording it and announcing it.
+   */
+  private Outcome<Saved<Deployment>> replay(Deployment earlier, String requestHash) {
+    if (!earlier.requestHash().equals(requestHash)) {
+      return Outcome.rejected(
+          Rejection.conflict(
+              "this Idempotency-Key was used for another request (deployment "
+                  + earlier.id()
+                  + "); use a new key for a new request"));
+    }
+    if (earlier.status() == DeploymentStatus.REQUESTED) {
+      events.publish(new DeploymentRequested(earlier));
+    }
+    return Outcome.accepted(new Saved<>(earlier, false));
+  }
+
+  /**
+   * {@code d-} and 20 hex digits of SHA-256(app, key): stable, so retries land on the same item.
+   */
+  public static String deploymentIdFor(String app, String idempotencyKey) {
+    return "d-" + Secrets.hash(app + "\n" + idempotencyKey).substring(0, 20);
+  }
+}

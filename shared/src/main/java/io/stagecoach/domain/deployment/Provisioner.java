@@ -1,0 +1,21 @@
+package io.stagecoach.domain.deployment;
+
+/**
+ * The port every provisioner implements: CloudFormation on AWS, the local materializer on one
+ * machine. Each call is idempotent for one {@link ProvisioningRequest#deploymentId()}: a repeated
+ * call continues or answers the same result, it never applies twice.
+ */
+public interface Provisioner {
+
+  /** What {@link #apply} would change now. Changes nothing. */
+  Plan plan(ProvisioningRequest request);
+
+  /** Makes the environment match the request's release; records nothing in the registry itself. */
+  ProvisioningResult apply(ProvisioningRequest request);
+
+  /**
+   * Removes everything the environment's stack made; {@code Succeeded} carries the removals as its
+   * plan.
+   */
+  ProvisioningResult destroy(ProvisioningRequest request);
+}

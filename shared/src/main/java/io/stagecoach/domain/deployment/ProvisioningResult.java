@@ -1,0 +1,23 @@
+package io.stagecoach.domain.deployment;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * How a provisioner's work ended. A business failure (the template is invalid, the stack rolled
+ * back) is a {@link Failed} value; a technical error (throttling, network) is an exception, retried
+ * by the caller. {@link InProgress} says the work goes on outside the provisioner (a stack still
+ * updating) and the same request should be made again later to collect it.
+ */
+public sealed interface ProvisioningResult {
+
+  record Succeeded(Plan plan, Map<String, String> outputs) implements ProvisioningResult {
+    public Succeeded {
+      outputs = java.util.Collections.unmodifiableMap(new TreeMap<>(outputs));
+    }
+  }
+
+  record Failed(String reason, Plan plan) implements ProvisioningResult {}
+
+  record InProgress(String status) implements ProvisioningResult {}
+}

@@ -1,0 +1,792 @@
+package io.stagecoach.domain.promotion;
+
+import io.stagecoach.domain.access.Principal;
+import io.stagecoach.domain.common.FieldError;
+import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.common.Page;
+import io.stagecoach.domain.common.PageRequest;
+import io.stagecoach.domain.common.Rejection;
+import io.stagecoach.domain.common.Saved;
+import io.stagecoach.domain.common.WriteResult;
+import io.stagecoach.domain.deployment.Deployment;
+import io.stagecoach.domain.deployment.DeploymentService;
+import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.domain.pipeline.ApprovalPolicy;
+import io.stagecoach.domain.pipeline.DeploymentWindow;
+import io.stagecoach.domain.pipeline.PromotionConcurrency;
+import io.stagecoach.domain.pipeline.Stage;
+import io.stagecoach.domain.pipeline.Verification;
+import io.stagecoach.domain.registry.App;
+import io.stagecoach.domain.registry.Environment;
+import io.stagecoach.domain.registry.EnvironmentFreeze;
+import io.stagecoach.domain.registry.Registry;
+import io.stagecoach.domain.registry.Release;
+import io.stagecoach.domain.registry.Secrets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Promotions: starting one (order, freeze and window checked up front), the approvals people
+ * decide, and the steps the promotion workflow calls for each stage (enter, request approval,
+ * complete, promote, finish, fail). Everything is recorded on the promotion, and every transition
+ * is an event.
+ */
+public final class PromotionService {
+
+  /** A gate refused a stage: the workflow fails with this error (its {@code code} is the API's). */
+  public static final class GateClosed extends RuntimeException {
+    private final Rejection.Code code;
+
+    public GateClosed(Rejection.Code code, String message) {
+      super(message, null, false, false);
+      this.code = code;
+    }
+
+    public Rejection.Code code() {
+      return code;
+    }
+  }
+
+  /**
+   * Another promotion holds the stage and the app queues promotions: the workflow tries again
+   * later.
+   */
+  public static final class StageBusy extends RuntimeException {
+    public StageBusy(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The stage's verification failed; the environment is being rolled back. */
+  public static final class VerificationFailed extends RuntimeException {
+    public VerificationFailed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The promotion ended already (superseded, failed): its workflow has nothing left to do. */
+  public static final class PromotionStopped extends RuntimeException {
+    public PromotionStopped(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Checks a stage after its deployment; the answer is the reason it failed, if it did. */
+  public interface Verifier {
+    Optional<String> failure(Verification verification, Map<String, String> outputs);
+  }
+
+  /**
+   * What the Enter step tells the workflow: wait for an approval first, or deploy now; with the
+   * deployment's id.
+   */
+  public record Entered(String next, String deploymentId) {}
+
+  private final Registry registry;
+  private final Promotions promotions;
+  private final PromotionRunner runner;
+  private final DeploymentService deployments;
+  private final EventPublisher events;
+
+  public PromotionService(
+      Registry registry,
+      Promotions promotions,
+      PromotionRunner runner,
+      DeploymentService deployments,
+      EventPublisher events) {
+    this.registry = registry;
+    this.promotions = promotions;
+    this.runner = runner;
+    this.deployments = deployments;
+    this.events = events;
+  }
+
+  // ------------------------------------------------------------ API
+
+  /**
+   * Starts taking {@code version} through the pipeline, from {@code from} (default: the first stage
+   * that does not run it yet) to {@code to} (default: the last stage). Every stage before {@code
+   * from} must run the release already ({@code order_violation} otherwise); the first stage must be
+   * open (not frozen, inside its window).
+   */
+  public Outcome<Promotion> start(
+      Principal caller,
+      String appName,
+      String version,
+      Optional<String> from,
+      Optional<String> to,
+      String newId,
+      Instant now) {
+    if (version == null || version.isBlank()) {
+      return Outcome.rejected(Rejection.invalid("version", "is required"));
+    }
+    Optional<App> found = registry.findApp(appName);
+    if (found.isEmpty()) {
+      return Outcome.rejected(Rejection.notFound("app '" + appName + "' does not exist"));
+    }
+    App app = found.get();
+    List<FieldError> errors = new ArrayList<>();
+    from.filter(f -> app.stageOf(f).isEmpty())
+        .ifPresent(
+            f ->
+                errors.add(
+                    new FieldError("from", "'" + f + "' is not a stage of " + app.stageNames())));
+    to.filter(t -> app.stageOf(t).isEmpty())
+        .ifPresent(
+            t ->
+                errors.add(
+                    new FieldError("to", "'" + t + "' is not a stage of " + app.stageNames())));
+    if (!errors.isEmpty()) {
+      return Outcome.rejected(Rejection.invalid(errors));
+    }
+    Optional<Release> release = registry.findRelease(appName, version);
+    if (release.isEmpty()) {
+      return Outcome.rejected(
+          Rejection.notFound("release " + version + " of app '" + appName + "' does not exist"));
+    }
+    if (release.get().intake().equals(Optional.of("rejected"))) {
+      return Outcome.rejected(
+          Rejection.conflict("release " + version + " was rejected by the release intake"));
+    }
+    if (app.template().isEmpty()) {
+      return Outcome.rejected(
+          Rejection.conflict("app '" + appName + "' has no environment template"));
+    }
+    List<Environment> envs = new ArrayList<>();
+    for (Stage stage : app.pipeline()) {
+      Optional<Environment> env = registry.findEnvironment(appName, stage.environment());
+      if (env.isEmpty()) {
+        return Outcome.rejected(
+            Rejection.conflict(
+                "stage '"
+                    + stage.environment()
+                    + "' of app '"
+                    + appName
+                    + "' has no environment registered yet"));
+      }
+      envs.add(env.get());
+    }
+    int last = to.flatMap(app::stageOf).orElse(app.pipeline().size() - 1);
+    int first;
+    if (from.isPresent()) {
+      first = app.stageOf(from.get()).orElseThrow();
+      for (int i = 0; i < first; i++) {
+        if (!runs(envs.get(i), release.get())) {
+          return Outcome.rejected(
+              Rejection.of(
+                  Rejection.Code.ORDER_VIOLATION,
+                  "release "
+                      + version
+                      + " has not reached '"
+                      + envs.get(i).name()
+                      + "', which comes before '"
+                      + from.get()
+                      + "'; stages cannot be skipped"));
+        }
+      }
+    } else {
+      first = 0;
+      while (first < app.pipeline().size() && runs(envs.get(first), release.get())) {
+        first++;
+      }
+    }
+    if (first > last) {
+      return Outcome.rejected(
+          Rejection.conflict(
+              "release "
+                  + version
+                  + " is already in '"
+                  + app.pipeline().get(last).environment()
+                  + "'"));
+    }
+    Optional<GateClosed> closed = gate(app.pipeline().get(first), envs.get(first), now);
+    if (closed.isPresent()) {
+      return Outcome.rejected(Rejection.of(closed.get().code(), closed.get().getMessage()));
+    }
+    List<Promotion.StageProgress> stages = new ArrayList<>();
+    for (int i = first; i <= last; i++) {
+      stages.add(Promotion.StageProgress.pending(app.pipeline().get(i).environment()));
+    }
+    Promotion promotion =
+        new Promotion(
+            newId,
+            appName,
+            version,
+            release.get().digest(),
+            caller.name(),
+            now,
+            Promotion.Status.RUNNING,
+            stages,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            1);
+    if (!(promotions.createPromotion(promotion) instanceof WriteResult.Written)) {
+      return Outcome.rejected(Rejection.conflict("promotion id " + newId + " is taken; retry"));
+    }
+    try {
+      runner.start(promotion, app);
+    } catch (RuntimeException e) {
+      Promotion failed =
+          promotion.ended(
+              Promotion.Status.FAILED,
+              Optional.of("not_started"),
+              Optional.of("the workflow could not be started"),
+              now);
+      promotions.savePromotion(failed, promotion.revision());
+      throw e;
+    }
+    events.publish(new PromotionStarted(promotion));
+    return Outcome.accepted(promotion);
+  }
+
+  public Outcome<Promotion> get(String app, String id) {
+    return promotions
+        .findPromotion(app, id)
+        .<Outcome<Promotion>>map(Outcome::accepted)
+        .orElseGet(
+            () ->
+                Outcome.rejected(
+                    Rejection.notFound(
+                        "promotion " + id + " of app '" + app + "' does not exist")));
+  }
+
+  public Outcome<Page<Promotion>> list(String app, PageRequest page) {
+    return promotions.listPromotions(app, page);
+  }
+
+  public Outcome<Approval> approval(String id) {
+    return promotions
+        .findApproval(id)
+        .<Outcome<Approval>>map(Outcome::accepted)
+        .orElseGet(
+            () -> Outcome.rejected(Rejection.notFound("approval " + id + " does not exist")));
+  }
+
+  public Outcome<Page<Approval>> pendingApprovals(PageRequest page) {
+    return promotions.pendingApprovals(page);
+  }
+
+  /**
+   * A person approves or rejects. When the policy is met the waiting workflow step goes on; a
+   * rejection stops the promotion. Nothing changes when the decision is refused.
+   */
+  public Outcome<Approval> decide(
+      Principal caller, String approvalId, boolean approve, String comment, Instant now) {
+    Approval after = null;
+    // A decision races other decisions and a workflow step handing over a new token: read again and
+    // retry.
+    for (int attempt = 0; attempt < 5 && after == null; attempt++) {
+      Optional<Approval> found = promotions.findApproval(approvalId);
+      if (found.isEmpty()) {
+        return Outcome.rejected(Rejection.notFound("approval " + approvalId + " does not exist"));
+      }
+      Approval before = found.get();
+      Outcome<Approval> decided = before.decide(caller, approve, comment, now);
+      if (!(decided instanceof Outcome.Accepted<Approval> a)) {
+        return decided;
+      }
+      if (promotions.saveApproval(a.value(), before) instanceof WriteResult.Written) {
+        after = a.value();
+      }
+    }
+    if (after == null) {
+      return Outcome.rejected(
+          Rejection.conflict("approval " + approvalId + " keeps changing; try again"));
+    }
+    String token = after.taskToken().orElse("");
+    switch (after.status()) {
+      case APPROVED -> {
+        StringBuilder approvers = new StringBuilder();
+        after.decisions().stream()
+            .filter(Approval.Decision::approve)
+            .forEach(
+                d ->
+                    approvers
+                        .append(approvers.isEmpty() ? "" : ",")
+                        .append('"')
+                        .append(d.principal())
+                        .append('"'));
+        runner.succeed(
+            token, "{\"approvalId\":\"" + after.id() + "\",\"approvers\":[" + approvers + "]}");
+        events.publish(new ApprovalGranted(after));
+      }
+      case REJECTED -> {
+        runner.fail(
+            token,
+            "Approval.Rejected",
+            "rejected by " + caller.name() + (comment.isBlank() ? "" : ": " + comment));
+        events.publish(new ApprovalRejected(after));
+      }
+      default -> {}
+    }
+    return Outcome.accepted(after);
+  }
+
+  // ------------------------------------------------------------ workflow steps
+
+  /**
+   * The gate of a stage: the release must run in the stage before (same digest), the environment
+   * must not be frozen and its window must be open. Then the stage's concurrency: older promotions
+   * waiting for approval there are superseded (or, for an app that queues, this one waits).
+   */
+  public Entered enterStage(String appName, String promotionId, String environment, Instant now) {
+    Promotion p = running(appName, promotionId);
+    // A re-run of the stages (a workflow resumed from an earlier point) finds its own work: it goes
+    // on from
+    // where the promotion is, without deploying or asking for an approval twice.
+    Promotion.StageProgress already = progress(p, environment);
+    if (already.status() == Promotion.StageStatus.PROMOTED) {
+      return new Entered("skip", already.deploymentId().orElse(""));
+    }
+    if (already.status() == Promotion.StageStatus.AWAITING_APPROVAL
+        && already.deploymentId().isPresent()) {
+      boolean granted =
+          already
+              .approvalId()
+              .flatMap(promotions::findApproval)
+              .map(a -> a.status() == Approval.Status.APPROVED)
+              .orElse(false);
+      return new Entered(granted ? "deploy" : "approve", already.deploymentId().get());
+    }
+    if (already.status() != Promotion.StageStatus.PENDING && already.deploymentId().isPresent()) {
+      return new Entered("deploy", already.deploymentId().get());
+    }
+    App app =
+        registry
+            .findApp(appName)
+            .orElseThrow(() -> new PromotionStopped("app " + appName + " is gone"));
+    Stage stage =
+        app.stage(environment)
+            .orElseThrow(
+                () ->
+                    new GateClosed(
+                        Rejection.Code.ORDER_VIOLATION,
+                        "'" + environment + "' is no longer a stage of app '" + appName + "'"));
+    Environment env =
+        registry
+            .findEnvironment(appName, environment)
+            .orElseThrow(
+                () ->
+                    new GateClosed(
+                        Rejection.Code.NOT_FOUND,
+                        "environment '" + appName + "/" + environment + "' does not exist"));
+    int index = app.stageOf(environment).orElseThrow();
+    Optional<GateClosed> closed = Optional.empty();
+    if (index > 0) {
+      String previous = app.pipeline().get(index - 1).environment();
+      Optional<Environment> before = registry.findEnvironment(appName, previous);
+      boolean reached =
+          before
+              .flatMap(Environment::deployed)
+              .map(d -> d.digest().equals(p.digest()) && d.version().equals(p.version()))
+              .orElse(false);
+      if (!reached) {
+        closed =
+            Optional.of(
+                new GateClosed(
+                    Rejection.Code.ORDER_VIOLATION,
+                    "release "
+                        + p.version()
+                        + " does not run in '"
+                        + previous
+                        + "', the stage before '"
+                        + environment
+                        + "'"));
+      }
+    }
+    closed = closed.or(() -> gate(stage, env, now));
+    if (closed.isPresent()) {
+      record(
+          p,
+          progress(p, environment)
+              .with(Promotion.StageStatus.FAILED, now)
+              .withReason(closed.get().getMessage()),
+          Optional.of(closed.get().code().wireName()),
+          closed.get().getMessage(),
+          now);
+      throw closed.get();
+    }
+    for (Approval waiting : promotions.pendingApprovals(appName, environment)) {
+      if (waiting.promotionId().equals(promotionId)) {
+        continue;
+      }
+      if (app.concurrency() == PromotionConcurrency.QUEUE) {
+        throw new StageBusy(
+            "promotion "
+                + waiting.promotionId()
+                + " waits for approval in '"
+                + environment
+                + "'; this one queues behind it");
+      }
+      Approval superseded = waiting.ended(Approval.Status.SUPERSEDED);
+      if (promotions.saveApproval(superseded, waiting) instanceof WriteResult.Written) {
+        waiting
+            .taskToken()
+            .ifPresent(
+                t ->
+                    runner.fail(
+                        t,
+                        "Promotion.Superseded",
+                        "superseded by promotion " + promotionId + " of release " + p.version()));
+      }
+    }
+    String deploymentId = "p-" + Secrets.hash(promotionId + "\n" + environment).substring(0, 20);
+    boolean approve = stage.needsApproval();
+    Promotion.StageProgress next =
+        progress(p, environment)
+            .with(
+                approve ? Promotion.StageStatus.AWAITING_APPROVAL : Promotion.StageStatus.DEPLOYING,
+                now)
+            .withDeployment(deploymentId);
+    save(p.withStage(next), p);
+    return new Entered(approve ? "approve" : "deploy", deploymentId);
+  }
+
+  /**
+   * Records the stage's approval with the waiting step's token, and asks for it (Approval
+   * Requested).
+   */
+  public Approval requestApproval(
+      String appName,
+      String promotionId,
+      String environment,
+      String taskToken,
+      String newId,
+      Instant now) {
+    Promotion p = running(appName, promotionId);
+    Optional<String> askedId = progress(p, environment).approvalId();
+    // Asked already (a re-run of the step, e.g. a workflow resumed after a restart): the same
+    // approval answers
+    // the step waiting this time; one decided while nobody waited is answered at once. A decision
+    // may land
+    // between reading and handing over the token: read again and answer what it now says.
+    for (int attempt = 0; askedId.isPresent() && attempt < 5; attempt++) {
+      Approval a =
+          promotions
+              .findApproval(askedId.get())
+              .orElseThrow(
+                  () -> new IllegalStateException("approval " + askedId.get() + " is gone"));
+      switch (a.status()) {
+        case PENDING -> {
+          Approval rewired = a.withTaskToken(taskToken);
+          if (promotions.saveApproval(rewired, a) instanceof WriteResult.Written) {
+            return rewired;
+          }
+          continue;
+        }
+        case APPROVED -> runner.succeed(taskToken, "{\"approvalId\":\"" + a.id() + "\"}");
+        case REJECTED ->
+            runner.fail(taskToken, "Approval.Rejected", "rejected before the workflow resumed");
+        case EXPIRED -> runner.fail(taskToken, "Approval.Expired", "the approval expired");
+        case SUPERSEDED ->
+            runner.fail(taskToken, "Promotion.Superseded", "superseded by a newer promotion");
+      }
+      return a;
+    }
+    if (askedId.isPresent()) {
+      throw new IllegalStateException(
+          "approval " + askedId.get() + " kept changing while the step handed over its token");
+    }
+    Stage stage =
+        registry
+            .findApp(appName)
+            .flatMap(a -> a.stage(environment))
+            .orElseThrow(() -> new PromotionStopped("'" + environment + "' is no longer a stage"));
+    ApprovalPolicy policy =
+        stage
+            .approval()
+            .orElseThrow(() -> new IllegalStateException(environment + " needs no approval"));
+    Approval approval =
+        new Approval(
+            appName + ":" + newId,
+            appName,
+            promotionId,
+            environment,
+            p.version(),
+            policy,
+            p.requestedBy(),
+            now,
+            now.plus(policy.timeout()),
+            Approval.Status.PENDING,
+            List.of(),
+            Optional.of(taskToken));
+    if (!(promotions.createApproval(approval) instanceof WriteResult.Written)) {
+      throw new IllegalStateException("approval id " + approval.id() + " is taken");
+    }
+    save(p.withStage(progress(p, environment).withApproval(approval.id())), p);
+    events.publish(new ApprovalRequested(approval));
+    return approval;
+  }
+
+  /**
+   * After the stage's deployment succeeded: verification. A failed check rolls the environment back
+   * to its last good release and fails the promotion. Answers how long to soak before the next
+   * stage.
+   */
+  public Duration completeStage(
+      String appName,
+      String promotionId,
+      String environment,
+      Map<String, String> outputs,
+      Verifier verifier,
+      String rollbackId,
+      Instant now) {
+    Promotion p = running(appName, promotionId);
+    Stage stage = registry.findApp(appName).flatMap(a -> a.stage(environment)).orElseThrow();
+    Promotion.StageProgress progress = progress(p, environment);
+    if (stage.verification().isPresent()) {
+      Optional<String> failure = verifier.failure(stage.verification().get(), outputs);
+      if (failure.isPresent()) {
+        String reason = "verification of '" + environment + "' failed: " + failure.get();
+        Outcome<Saved<Deployment>> rollback =
+            deployments.rollback(
+                new Principal(p.requestedBy(), java.util.Set.of()),
+                appName,
+                environment,
+                Optional.empty(),
+                Deployment.ORIGIN_ROLLBACK + ":promotion:" + promotionId,
+                rollbackId,
+                now);
+        String how =
+            rollback instanceof Outcome.Accepted<Saved<Deployment>> a
+                ? "; rolling back to "
+                    + a.value().value().version().orElse("?")
+                    + " (deployment "
+                    + a.value().value().id()
+                    + ")"
+                : "; no earlier release to roll back to";
+        record(
+            p,
+            progress.with(Promotion.StageStatus.ROLLED_BACK, now).withReason(reason + how),
+            Optional.of("verification_failed"),
+            reason + how,
+            now);
+        throw new VerificationFailed(reason + how);
+      }
+    }
+    save(
+        p.withStage(
+            progress.with(
+                stage.soak().isZero()
+                    ? Promotion.StageStatus.VERIFYING
+                    : Promotion.StageStatus.SOAKING,
+                now)),
+        p);
+    return stage.soak();
+  }
+
+  public void promoteStage(String appName, String promotionId, String environment, Instant now) {
+    Promotion p = running(appName, promotionId);
+    Promotion next =
+        p.withStage(progress(p, environment).with(Promotion.StageStatus.PROMOTED, now));
+    save(next, p);
+    events.publish(new StagePromoted(next, environment));
+  }
+
+  public void finish(String appName, String promotionId, Instant now) {
+    Promotion p = running(appName, promotionId);
+    Promotion done = p.ended(Promotion.Status.SUCCEEDED, Optional.empty(), Optional.empty(), now);
+    save(done, p);
+    events.publish(new PromotionSucceeded(done));
+  }
+
+  /**
+   * The workflow stopped with {@code error}: records why (a timed-out approval expires, a
+   * rejection, a failed deploy, a gate that already recorded itself) and announces it. Idempotent.
+   */
+  public Promotion fail(
+      String appName, String promotionId, String error, String cause, Instant now) {
+    Promotion p =
+        promotions
+            .findPromotion(appName, promotionId)
+            .orElseThrow(
+                () -> new PromotionStopped("promotion " + promotionId + " does not exist"));
+    if (p.status().isTerminal()) {
+      return p;
+    }
+    Optional<Promotion.StageProgress> current = p.current();
+    Promotion next = p;
+    String code;
+    String reason;
+    Promotion.Status status = Promotion.Status.FAILED;
+    switch (error) {
+      case "States.Timeout", "Approval.Expired" -> {
+        boolean approving =
+            current.map(s -> s.status() == Promotion.StageStatus.AWAITING_APPROVAL).orElse(false);
+        code = approving ? "approval_expired" : "timeout";
+        reason =
+            approving
+                ? "nobody approved '" + current.get().environment() + "' in time"
+                : "a step timed out";
+        if (approving) {
+          current
+              .get()
+              .approvalId()
+              .flatMap(promotions::findApproval)
+              .filter(Approval::isPending)
+              .ifPresent(
+                  a -> {
+                    Approval expired = a.ended(Approval.Status.EXPIRED);
+                    if (promotions.saveApproval(expired, a) instanceof WriteResult.Written) {
+                      events.publish(new ApprovalExpired(expired));
+                    }
+                  });
+        }
+      }
+      case "Approval.Rejected" -> {
+        code = "approval_rejected";
+        reason = cause;
+      }
+      case "Promotion.Superseded" -> {
+        code = "superseded";
+        reason = cause;
+        status = Promotion.Status.SUPERSEDED;
+      }
+      default -> {
+        if (p.failure().isPresent()) {
+          code = p.failure().get();
+          reason = p.reason().orElse(cause);
+        } else if (error.startsWith("Deployment.")) {
+          code = "deployment_failed";
+          reason =
+              "the deployment to '"
+                  + current.map(Promotion.StageProgress::environment).orElse("?")
+                  + "' failed: "
+                  + cause;
+        } else {
+          code = "error";
+          reason = error + ": " + cause;
+        }
+      }
+    }
+    if (current.isPresent()
+        && current.get().status() != Promotion.StageStatus.ROLLED_BACK
+        && current.get().status() != Promotion.StageStatus.FAILED) {
+      next =
+          next.withStage(current.get().with(Promotion.StageStatus.FAILED, now).withReason(reason));
+    }
+    Promotion ended = next.ended(status, Optional.of(code), Optional.of(reason), now);
+    Promotion ending =
+        new Promotion(
+            ended.id(),
+            ended.app(),
+            ended.version(),
+            ended.digest(),
+            ended.requestedBy(),
+            ended.startedAt(),
+            ended.status(),
+            ended.stages(),
+            ended.failure(),
+            ended.reason(),
+            ended.finishedAt(),
+            p.revision() + 1);
+    if (promotions.savePromotion(ending, p.revision()) instanceof WriteResult.Written) {
+      events.publish(new PromotionFailed(ending));
+      return ending;
+    }
+    return fail(appName, promotionId, error, cause, now);
+  }
+
+  // ------------------------------------------------------------ rules
+
+  static boolean runs(Environment env, Release release) {
+    return env.deployed()
+        .map(d -> d.version().equals(release.version()) && d.digest().equals(release.digest()))
+        .orElse(false);
+  }
+
+  /** The gates a stage checks before anything happens there: not frozen, inside its window. */
+  static Optional<GateClosed> gate(Stage stage, Environment env, Instant now) {
+    if (env.isFrozen()) {
+      EnvironmentFreeze f = env.freeze().get();
+      return Optional.of(
+          new GateClosed(
+              Rejection.Code.FROZEN,
+              "environment '"
+                  + env.app()
+                  + "/"
+                  + env.name()
+                  + "' is frozen by "
+                  + f.by()
+                  + " since "
+                  + f.at()
+                  + ": "
+                  + f.reason()));
+    }
+    if (stage.window().isPresent() && !stage.window().get().isOpenAt(now)) {
+      DeploymentWindow w = stage.window().get();
+      return Optional.of(
+          new GateClosed(
+              Rejection.Code.WINDOW_CLOSED,
+              "'"
+                  + env.name()
+                  + "' takes releases on "
+                  + w.days()
+                  + " from "
+                  + w.start()
+                  + " to "
+                  + w.end()
+                  + " ("
+                  + w.zone()
+                  + ") only"));
+    }
+    return Optional.empty();
+  }
+
+  private Promotion running(String app, String id) {
+    Promotion p =
+        promotions
+            .findPromotion(app, id)
+            .orElseThrow(() -> new PromotionStopped("promotion " + id + " does not exist"));
+    if (p.status().isTerminal()) {
+      throw new PromotionStopped("promotion " + id + " is " + p.status().wireName());
+    }
+    return p;
+  }
+
+  private static Promotion.StageProgress progress(Promotion p, String environment) {
+    return p.stage(environment)
+        .orElseThrow(
+            () ->
+                new PromotionStopped(
+                    "promotion " + p.id() + " does not go through '" + environment + "'"));
+  }
+
+  private void record(
+      Promotion p,
+      Promotion.StageProgress stage,
+      Optional<String> code,
+      String reason,
+      Instant now) {
+    Promotion next = p.withStage(stage);
+    Promotion marked =
+        new Promotion(
+            next.id(),
+            next.app(),
+            next.version(),
+            next.digest(),
+            next.requestedBy(),
+            next.startedAt(),
+            next.status(),
+            next.stages(),
+            code,
+            Optional.of(reason),
+            next.finishedAt(),
+            next.revision());
+    save(marked, p);
+  }
+
+  private void save(Promotion next, Promotion read) {
+    if (!(promotions.savePromotion(next, read.revision()) instanceof WriteResult.Written)) {
+      throw new IllegalStateException(
+          "promotion "
+              + read.id()
+              + " changed while this step ran (a concurrent step or decision)");
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.stagecoach.domain.registry;
+
+import io.stagecoach.domain.pipeline.PromotionConcurrency;
+import io.stagecoach.domain.pipeline.Stage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A registered application: its ordered pipeline, the other shared environments it may have, and
+ * the CloudFormation template its environments are made from (none: environments cannot be deployed
+ * yet). {@code revision} counts accepted writes and guards against lost updates. {@code repository}
+ * maps the CodeCommit repository the app is built from, when pushes drive it.
+ */
+public record App(
+    String name,
+    String description,
+    List<Stage> pipeline,
+    Set<String> allowedEnvironments,
+    Optional<EnvironmentTemplate> template,
+    PromotionConcurrency concurrency,
+    Instant createdAt,
+    String createdBy,
+    Instant updatedAt,
+    long revision,
+    Optional<RepositoryMapping> repository) {
+
+  public App {
+    pipeline = List.copyOf(pipeline);
+    allowedEnvironments = Set.copyOf(allowedEnvironments);
+  }
+
+  /** An app no repository drives. */
+  public App(
+      String name,
+      String description,
+      List<Stage> pipeline,
+      Set<String> allowedEnvironments,
+      Optional<EnvironmentTemplate> template,
+      PromotionConcurrency concurrency,
+      Instant createdAt,
+      String createdBy,
+      Instant updatedAt,
+      long revision) {
+    this(
+        name,
+        description,
+        pipeline,
+        allowedEnvironments,
+        template,
+        concurrency,
+        createdAt,
+        createdBy,
+        updatedAt,
+        revision,
+        Optional.empty());
+  }
+
+  /** Whether a shared (pipeline-kind) environment of this name may be registered for this app. */
+  public boolean allowsSharedEnvironment(String environment) {
+    return stageOf(environment).isPresent() || allowedEnvironments.contains(environment);
+  }
+
+  public Optional<Integer> stageOf(String environment) {
+    for (int i = 0; i < pipeline.size(); i++) {
+      if (pipeline.get(i).environment().equals(environment)) {
+        return Optional.of(i);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public Optional<Stage> stage(String environment) {
+    return stageOf(environment).map(pipeline::get);
+  }
+
+  public List<String> stageNames() {
+    List<String> names = new ArrayList<>();
+    pipeline.forEach(s -> names.add(s.environment()));
+    return names;
+  }
+}

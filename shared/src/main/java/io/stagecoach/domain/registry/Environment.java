@@ -1,0 +1,48 @@
+package io.stagecoach.domain.registry;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * An isolated deployment target of an app. {@code deployed} is empty until a release has reached it
+ * (it is written by the provisioner's run, never by a PUT); an environment that was never deployed
+ * can be removed without a destroy.
+ */
+public record Environment(
+    String app,
+    String name,
+    EnvironmentKind kind,
+    Tier tier,
+    String account,
+    String region,
+    Map<String, String> config,
+    Map<String, SecretReference> secrets,
+    boolean isProtected,
+    String owner,
+    Optional<Instant> expiresAt,
+    Optional<DeployedRelease> deployed,
+    Optional<EnvironmentFreeze> freeze,
+    Instant createdAt,
+    String createdBy,
+    Instant updatedAt,
+    long revision) {
+
+  public Environment {
+    config = java.util.Collections.unmodifiableMap(new TreeMap<>(config));
+    secrets = java.util.Collections.unmodifiableMap(new TreeMap<>(secrets));
+  }
+
+  public boolean hasBeenDeployed() {
+    return deployed.isPresent();
+  }
+
+  public boolean isFrozen() {
+    return freeze.isPresent();
+  }
+
+  public Optional<String> deployedVersion() {
+    return deployed.map(DeployedRelease::version);
+  }
+}

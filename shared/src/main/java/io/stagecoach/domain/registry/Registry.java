@@ -1,0 +1,75 @@
+package io.stagecoach.domain.registry;
+
+import io.stagecoach.domain.access.ApiToken;
+import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.common.Page;
+import io.stagecoach.domain.common.PageRequest;
+import io.stagecoach.domain.common.WriteResult;
+import java.util.Optional;
+
+/**
+ * The registry port: apps, environments, releases and tokens. Writes are conditional; the adapter
+ * turns condition failures into {@link WriteResult} values. Listings answer a rejection for a
+ * cursor they did not issue.
+ */
+public interface Registry {
+
+  Optional<App> findApp(String app);
+
+  Outcome<Page<App>> listApps(PageRequest page);
+
+  WriteResult createApp(App app);
+
+  /**
+   * The apps whose repository mapping names {@code repository} (a CodeCommit repository name,
+   * case-sensitive).
+   */
+  Outcome<Page<App>> listAppsByRepository(String repository, PageRequest page);
+
+  /** Replaces the app's own fields if its revision is still {@code expectedRevision}. */
+  WriteResult replaceApp(App app, long expectedRevision);
+
+  /** Deletes the app and its releases; {@link WriteResult.InUse} while it has environments. */
+  WriteResult deleteApp(String app, long expectedRevision);
+
+  Optional<Environment> findEnvironment(String app, String environment);
+
+  /**
+   * The app and one of its environments, read together (one round trip where the store allows it).
+   */
+  AppAndEnvironment findAppAndEnvironment(String app, String environment);
+
+  record AppAndEnvironment(Optional<App> app, Optional<Environment> environment) {}
+
+  Outcome<Page<Environment>> listEnvironments(String app, PageRequest page);
+
+  /** Creates the environment if the app exists ({@link WriteResult.Missing} otherwise). */
+  WriteResult createEnvironment(Environment environment);
+
+  WriteResult replaceEnvironment(Environment environment, long expectedRevision);
+
+  WriteResult deleteEnvironment(String app, String environment, long expectedRevision);
+
+  /**
+   * Freezes the environment (or thaws it, with empty); {@link WriteResult.Missing} when it does not
+   * exist.
+   */
+  WriteResult setFreeze(String app, String environment, Optional<EnvironmentFreeze> freeze);
+
+  Optional<Release> findRelease(String app, String version);
+
+  Outcome<Page<Release>> listReleases(String app, PageRequest page);
+
+  /** Creates the release if the app exists and the version is new. */
+  WriteResult createRelease(Release release);
+
+  Optional<ApiToken> findTokenBySecretHash(String secretHash);
+
+  Optional<ApiToken> findToken(String id);
+
+  Outcome<Page<ApiToken>> listTokens(PageRequest page);
+
+  WriteResult createToken(ApiToken token);
+
+  WriteResult deleteToken(String id);
+}

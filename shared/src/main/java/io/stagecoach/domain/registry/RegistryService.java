@@ -1,0 +1,824 @@
+package io.stagecoach.domain.registry;
+
+import io.stagecoach.domain.access.ApiToken;
+import io.stagecoach.domain.access.IssuedToken;
+import io.stagecoach.domain.access.Principal;
+import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.access.TokenSpec;
+import io.stagecoach.domain.common.FieldError;
+import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.common.Page;
+import io.stagecoach.domain.common.PageRequest;
+import io.stagecoach.domain.common.Rejection;
+import io.stagecoach.domain.common.Saved;
+import io.stagecoach.domain.common.WriteResult;
+import io.stagecoach.domain.pipeline.Stage;
+import io.stagecoach.domain.pipeline.StageRules;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The registry's use cases: every rule an app, environment, release or token must satisfy, checked
+ * before anything is written. Time and generated ids are passed in; nothing here reads a clock.
+ */
+public final class RegistryService {
+
+  public static final int MAX_STAGES = 10;
+  public static final int MAX_ALLOWED_ENVIRONMENTS = 50;
+  public static final int MAX_CONFIG_ENTRIES = 100;
+  public static final int MAX_CONFIG_VALUE = 4096;
+  public static final int MAX_SECRETS = 50;
+  public static final int MAX_DESCRIPTION = 256;
+  public static final Duration MAX_EPHEMERAL_LIFETIME = Duration.ofDays(30);
+  public static final int MAX_TOKEN_DAYS = 365;
+
+  private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+  private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+  private static final Pattern CONFIG_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
+  public static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
+  private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,40}");
+  private static final Set<String> ARTIFACT_SCHEMES = Set.of("s3", "https", "oci");
+
+  private final Registry registry;
+
+  public RegistryService(Registry registry) {
+    this.registry = registry;
+  }
+
+  // ---------------------------------------------------------------- apps
+
+  public Outcome<App> createApp(Principal caller, AppSpec spec, Instant now) {
+    List<FieldError> errors = appProblems(spec);
+    if (!errors.isEmpty()) {
+      return Outcome.rejected(Rejection.invalid(errors));
+    }
+    App app = newApp(caller, spec, now);
+    return switch (registry.createApp(app)) {
+      case WriteResult.Written w -> Outcome.accepted(app);
+      case WriteResult.AlreadyExists a ->
+          Outcome.rejected(Rejection.conflict("app '" + spec.name() + "' already exists"));
+      default ->
+          Outcome.rejected(Rejection.conflict("app '" + spec.name() + "' could not be created"));
+    };
+  }
+
+  /**
+   * PUT semantics: creates the app, or replaces its definition (optionally only at a given
+   * revision).
+   */
+  public Outcome<Saved<App>> putApp(
+      Principal caller, AppSpec spec, Optional<Long> expectedRevision, Instant now) {
+    List<FieldError> errors = appProblems(spec);
+    if (!errors.isEmpty()) {
+      return Outcome.rejected(Rejection.invalid(errors));
+    }
+    Optional<App> current = registry.findApp(spec.name());
+    if (current.isEmpty()) {
+      if (expectedRevision.isPresent()) {
+        return Outcome.rejected(Rejection.notFound("app '" + spec.name() + "' does not exist"));
+      }
+      App app = newApp(caller, spec, now);
+      return switch (registry.createApp(app)) {
+        case WriteResult.Written w -> Outcome.accepted(new Saved<>(app, true));
+        default -> Outcome.rejected(concurrentChange("app '" + spec.name() + "'"));
+      };
+    }
+    App old = current.get();
+    long expected = expectedRevision.orElse(old.revision());
+    if (expected != old.revision()) {
+      return Outcome.rejected(staleRevision("app '" + spec.name() + "'", expected, old.revision()));
+    }
+    App replaced =
+        new App(
+            old.name(),
+            spec.description().orElse(""),
+            spec.pipeline(),
+            new LinkedHashSet<>(spec.allowedEnvironments()),
+            spec.template(),
+            spec.concurrency(),
+            old.createdAt(),
+            old.createdBy(),
+            now,
+            old.revision() + 1,
+            spec.repository());
+    return switch (registry.replaceApp(replaced, expected)) {
+      case WriteResult.Written w -> Outcome.accepted(new Saved<>(replaced, false));
+      case WriteResult.Missing m ->
+          Outcome.rejected(Rejection.notFound("app '" + spec.name() + "' does not exist"));
+      default -> Outcome.rejected(concurrentChange("app '" + spec.name() + "'"));
+    };
+  }
+
+  public Outcome<App> getApp(String name) {
+    return registry
+        .findApp(name)
+        .<Outcome<App>>map(Outcome::accepted)
+        .orElseGet(() -> Outcome.rejected(Rejection.notFound("app '" + name + "' does not exist")));
+  }
+
+  public Outcome<Page<App>> listApps(PageRequest page) {
+    return registry.listApps(page);
+  }
+
+  public Outcome<App> deleteApp(String name, Optional<Long> expectedRevision) {
+    return getApp(name)
+        .flatMap(
+            app -> {
+              long expected = expectedRevision.orElse(app.revision());
+              if (expected != app.revision()) {
+                return Outcome.rejected(
+                    staleRevision("app '" + name + "'", expected, app.revision()));
+              }
+              return switch (registry.deleteApp(name, expected)) {
+                case WriteResult.Written w -> Outcome.accepted(app);
+                case WriteResult.InUse u ->
+                    Outcome.rejected(
+                        Rejection.conflict(
+                            "app '" + name + "' still has environments; delete them first"));
+                case WriteResult.Missing m ->
+                    Outcome.rejected(Rejection.notFound("app '" + name + "' does not exist"));
+                default -> Outcome.rejected(concurrentChange("app '" + name + "'"));
+              };
+            });
+  }
+
+  private static App newApp(Principal caller, AppSpec spec, Instant now) {
+    return new App(
+        spec.name(),
+        spec.description().orElse(""),
+        spec.pipeline(),
+        new LinkedHashSet<>(spec.allowedEnvironments()),
+        spec.template(),
+        spec.concurrency(),
+        now,
+        caller.name(),
+        now,
+        1,
+        spec.repository());
+  }
+
+  static List<FieldError> appProblems(AppSpec spec) {
+    List<FieldError> errors = new ArrayList<>();
+    Naming.appNameProblem(spec.name()).ifPresent(p -> errors.add(new FieldError("name", p)));
+    spec.description()
+        .filter(d -> d.length() > MAX_DESCRIPTION)
+        .ifPresent(
+            d ->
+                errors.add(
+                    new FieldError(
+                        "description", "must be at most " + MAX_DESCRIPTION + " characters")));
+    if (spec.pipeline().isEmpty()) {
+      errors.add(new FieldError("pipeline", "must name at least one stage"));
+    } else if (spec.pipeline().size() > MAX_STAGES) {
+      errors.add(new FieldError("pipeline", "must have at most " + MAX_STAGES + " stages"));
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < spec.pipeline().size(); i++) {
+      Stage stage = spec.pipeline().get(i);
+      String field = "pipeline[" + i + "]";
+      Optional<String> problem = Naming.environmentNameProblem(stage.environment());
+      if (problem.isPresent()) {
+        errors.add(new FieldError(field, problem.get()));
+      } else if (!seen.add(stage.environment())) {
+        errors.add(
+            new FieldError(field, "'" + stage.environment() + "' appears twice in the pipeline"));
+      }
+      errors.addAll(StageRules.problems(stage, field));
+    }
+    spec.template()
+        .flatMap(EnvironmentTemplate::problem)
+        .ifPresent(p -> errors.add(new FieldError("template", p)));
+    if (spec.allowedEnvironments().size() > MAX_ALLOWED_ENVIRONMENTS) {
+      errors.add(
+          new FieldError(
+              "allowedEnvironments", "must have at most " + MAX_ALLOWED_ENVIRONMENTS + " entries"));
+    }
+    for (int i = 0; i < spec.allowedEnvironments().size(); i++) {
+      String env = spec.allowedEnvironments().get(i);
+      String field = "allowedEnvironments[" + i + "]";
+      Optional<String> problem = Naming.environmentNameProblem(env);
+      if (problem.isPresent()) {
+        errors.add(new FieldError(field, problem.get()));
+      } else if (!seen.add(env)) {
+        errors.add(new FieldError(field, "'" + env + "' is already listed"));
+      }
+    }
+    // The mapping's app is the app's own name, already checked as "name".
+    spec.repository()
+        .ifPresent(
+            mapping ->
+                mapping.problems().stream()
+                    .filter(e -> !e.field().equals("app"))
+                    .forEach(
+                        e -> errors.add(new FieldError(repositoryField(e.field()), e.message()))));
+    return errors;
+  }
+
+  /**
+   * A mapping's field as the API names it: {@code rules[1].ttl} is {@code
+   * repository.branches[1].ttlHours}.
+   */
+  private static String repositoryField(String field) {
+    if (field.equals("repository")) {
+      return "repository.name";
+    }
+    String named =
+        field.startsWith("rules") ? "branches" + field.substring("rules".length()) : field;
+    return "repository." + (named.endsWith(".ttl") ? named + "Hours" : named);
+  }
+
+  // ---------------------------------------------------------------- environments
+
+  /** PUT semantics: registers the environment, or replaces its description (kind cannot change). */
+  public Outcome<Saved<Environment>> putEnvironment(
+      Principal caller,
+      String appName,
+      String name,
+      EnvironmentSpec spec,
+      Optional<Long> expectedRevision,
+      Instant now) {
+    List<FieldError> pathErrors = new ArrayList<>();
+    Naming.appNameProblem(appName).ifPresent(p -> pathErrors.add(new FieldError("app", p)));
+    Naming.environmentNameProblem(name)
+        .ifPresent(p -> pathErrors.add(new FieldError("environment", p)));
+    if (!pathErrors.isEmpty()) {
+      return Outcome.rejected(Rejection.invalid(pathErrors));
+    }
+    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(appName, name);
+    Optional<App> app = read.app();
+    if (app.isEmpty()) {
+      return Outcome.rejected(Rejection.notFound("app '" + appName + "' does not exist"));
+    }
+    Optional<Environment> current = read.environment();
+    Outcome<Environment> checked = environmentFrom(caller, app.get(), name, spec, current, now);
+    if (checked instanceof Outcome.Rejected<Environment> r) {
+      return Outcome.rejected(r.rejection());
+    }
+    Environment env = ((Outcome.Accepted<Environment>) checked).value();
+    String what = "environment '" + appName + "/" + name + "'";
+    if (current.isEmpty()) {
+      if (expectedRevision.isPresent()) {
+        return Outcome.rejected(Rejection.notFound(what + " does not exist"));
+      }
+      return switch (registry.createEnvironment(env)) {
+        case WriteResult.Written w -> Outcome.accepted(new Saved<>(env, true));
+        case WriteResult.Missing m ->
+            Outcome.rejected(Rejection.notFound("app '" + appName + "' does not exist"));
+        default -> Outcome.rejected(concurrentChange(what));
+      };
+    }
+    long expected = expectedRevision.orElse(current.get().revision());
+    if (expected != current.get().revision()) {
+      return Outcome.rejected(staleRevision(what, expected, current.get().revision()));
+    }
+    return switch (registry.replaceEnvironment(env, expected)) {
+      case WriteResult.Written w -> Outcome.accepted(new Saved<>(env, false));
+      case WriteResult.Missing m -> Outcome.rejected(Rejection.notFound(what + " does not exist"));
+      default -> Outcome.rejected(concurrentChange(what));
+    };
+  }
+
+  public Outcome<Environment> getEnvironment(String app, String name) {
+    return registry
+        .findEnvironment(app, name)
+        .<Outcome<Environment>>map(Outcome::accepted)
+        .orElseGet(() -> Outcome.rejected(environmentNotFound(app, name)));
+  }
+
+  public Outcome<Page<Environment>> listEnvironments(String app, PageRequest page) {
+    if (registry.findApp(app).isEmpty()) {
+      return Outcome.rejected(Rejection.notFound("app '" + app + "' does not exist"));
+    }
+    return registry.listEnvironments(app, page);
+  }
+
+  /**
+   * Removes an environment's registration. Only environments that never received a release can go
+   * this way (the others are destroyed through their provisioner); protected ones never; shared
+   * ones only when the caller repeats the environment's name in {@code confirm}.
+   */
+  public Outcome<Environment> deleteEnvironment(
+      String app, String name, Optional<String> confirm, Optional<Long> expectedRevision) {
+    return getEnvironment(app, name)
+        .flatMap(
+            env -> {
+              String what = "environment '" + app + "/" + name + "'";
+              if (env.isProtected()) {
+                return Outcome.rejected(
+                    Rejection.of(
+                        Rejection.Code.PROTECTED,
+                        what + " is protected; unprotect it before deleting it"));
+              }
+              if (env.hasBeenDeployed()) {
+                return Outcome.rejected(
+                    Rejection.conflict(
+                        what + " has deployments; it must be destroyed through its provisioner"));
+              }
+              if (env.kind().isShared() && !confirm.equals(Optional.of(name))) {
+                return Outcome.rejected(
+                    Rejection.invalid(
+                        "confirm",
+                        what
+                            + " is shared; repeat its name as ?confirm="
+                            + name
+                            + " to delete it"));
+              }
+              long expected = expectedRevision.orElse(env.revision());
+              if (expected != env.revision()) {
+                return Outcome.rejected(staleRevision(what, expected, env.revision()));
+              }
+              return switch (registry.deleteEnvironment(app, name, expected)) {
+                case WriteResult.Written w -> Outcome.accepted(env);
+                case WriteResult.Missing m -> Outcome.rejected(environmentNotFound(app, name));
+                default -> Outcome.rejected(concurrentChange(what));
+              };
+            });
+  }
+
+  /**
+   * Moves an ephemeral environment's expiry to {@code at}, or {@code by} later than it is now;
+   * never earlier, never past {@link #MAX_EPHEMERAL_LIFETIME} from {@code now}.
+   */
+  public Outcome<Environment> extendEnvironment(
+      String app, String name, Optional<Instant> at, Optional<Duration> by, Instant now) {
+    return getEnvironment(app, name)
+        .flatMap(
+            env -> {
+              String what = "environment '" + app + "/" + name + "'";
+              if (env.kind() != EnvironmentKind.EPHEMERAL || env.expiresAt().isEmpty()) {
+                return Outcome.rejected(
+                    Rejection.conflict(
+                        what
+                            + " is "
+                            + env.kind().wireName()
+                            + "; only ephemeral environments expire"));
+              }
+              Instant current = env.expiresAt().get();
+              Instant next = at.orElseGet(() -> current.plus(by.orElse(Duration.ZERO)));
+              if (!next.isAfter(current)) {
+                return Outcome.rejected(
+                    Rejection.invalid(
+                        at.isPresent() ? "expiresAt" : "by",
+                        "must move the expiry later than " + current));
+              }
+              if (next.isAfter(now.plus(MAX_EPHEMERAL_LIFETIME))) {
+                return Outcome.rejected(
+                    Rejection.invalid(
+                        at.isPresent() ? "expiresAt" : "by",
+                        "the expiry may be at most "
+                            + MAX_EPHEMERAL_LIFETIME.toDays()
+                            + " days ahead"));
+              }
+              Environment extended =
+                  new Environment(
+                      env.app(),
+                      env.name(),
+                      env.kind(),
+                      env.tier(),
+                      env.account(),
+                      env.region(),
+                      env.config(),
+                      env.secrets(),
+                      env.isProtected(),
+                      env.owner(),
+                      Optional.of(next),
+                      env.deployed(),
+                      env.freeze(),
+                      env.createdAt(),
+                      env.createdBy(),
+                      now,
+                      env.revision() + 1);
+              return switch (registry.replaceEnvironment(extended, env.revision())) {
+                case WriteResult.Written w -> Outcome.accepted(extended);
+                case WriteResult.Missing m -> Outcome.rejected(environmentNotFound(app, name));
+                default -> Outcome.rejected(concurrentChange(what));
+              };
+            });
+  }
+
+  /** Closes an environment to releases: promotions stop at its gate until it is thawed. */
+  public Outcome<Environment> freeze(
+      Principal caller, String app, String name, String reason, Instant now) {
+    if (reason == null || reason.isBlank() || reason.length() > MAX_DESCRIPTION) {
+      return Outcome.rejected(
+          Rejection.invalid("reason", "is required, at most " + MAX_DESCRIPTION + " characters"));
+    }
+    return setFreeze(app, name, Optional.of(new EnvironmentFreeze(reason, caller.name(), now)));
+  }
+
+  public Outcome<Environment> unfreeze(String app, String name) {
+    return setFreeze(app, name, Optional.empty());
+  }
+
+  private Outcome<Environment> setFreeze(
+      String app, String name, Optional<EnvironmentFreeze> freeze) {
+    return switch (registry.setFreeze(app, name, freeze)) {
+      case WriteResult.Written w -> getEnvironment(app, name);
+      default -> Outcome.rejected(environmentNotFound(app, name));
+    };
+  }
+
+  Outcome<Environment> environmentFrom(
+      Principal caller,
+      App app,
+      String name,
+      EnvironmentSpec spec,
+      Optional<Environment> current,
+      Instant now) {
+    List<FieldError> errors = new ArrayList<>();
+    EnvironmentKind kind = EnvironmentKind.PIPELINE;
+    if (spec.kind().isPresent()) {
+      Optional<EnvironmentKind> k = EnvironmentKind.fromWire(spec.kind().get());
+      if (k.isEmpty()) {
+        errors.add(new FieldError("kind", "must be one of pipeline, personal, ephemeral"));
+      } else {
+        kind = k.get();
+      }
+    } else if (current.isPresent()) {
+      kind = current.get().kind();
+    }
+    if (current.isPresent() && current.get().kind() != kind) {
+      return Outcome.rejected(
+          Rejection.conflict(
+              "environment '"
+                  + app.name()
+                  + "/"
+                  + name
+                  + "' is "
+                  + current.get().kind().wireName()
+                  + "; the kind of an environment cannot change"));
+    }
+
+    Tier tier = Tier.DEV;
+    if (spec.tier().isPresent()) {
+      Optional<Tier> t = Tier.fromWire(spec.tier().get());
+      if (t.isEmpty()) {
+        errors.add(new FieldError("tier", "must be one of dev, staging, prod"));
+      } else {
+        tier = t.get();
+      }
+    } else if (kind == EnvironmentKind.PIPELINE) {
+      errors.add(new FieldError("tier", "is required for pipeline environments"));
+    }
+    if (kind != EnvironmentKind.PIPELINE && tier != Tier.DEV) {
+      errors.add(new FieldError("tier", kind.wireName() + " environments run on the dev tier"));
+    }
+
+    if (kind == EnvironmentKind.PIPELINE && !app.allowsSharedEnvironment(name)) {
+      errors.add(
+          new FieldError(
+              "environment",
+              "'"
+                  + name
+                  + "' is neither a stage of app '"
+                  + app.name()
+                  + "' nor one of its allowed environments"));
+    }
+    if (kind != EnvironmentKind.PIPELINE && app.allowsSharedEnvironment(name)) {
+      errors.add(
+          new FieldError(
+              "environment",
+              "'"
+                  + name
+                  + "' is a shared environment of app '"
+                  + app.name()
+                  + "' and cannot be "
+                  + kind.wireName()));
+    }
+
+    String account = spec.account().orElse(null);
+    if (account == null) {
+      errors.add(new FieldError("account", "is required"));
+    } else if (!ACCOUNT.matcher(account).matches()) {
+      errors.add(new FieldError("account", "must be a 12-digit AWS account id"));
+    }
+    String region = spec.region().orElse(null);
+    if (region == null) {
+      errors.add(new FieldError("region", "is required"));
+    } else if (!REGION.matcher(region).matches()) {
+      errors.add(new FieldError("region", "must be an AWS region such as eu-west-1"));
+    }
+
+    if (spec.config().size() > MAX_CONFIG_ENTRIES) {
+      errors.add(new FieldError("config", "must have at most " + MAX_CONFIG_ENTRIES + " entries"));
+    }
+    spec.config()
+        .forEach(
+            (k, v) -> {
+              if (!CONFIG_KEY.matcher(k).matches()) {
+                errors.add(
+                    new FieldError(
+                        "config." + k,
+                        "keys are letters, digits, '_', '.', '-' and start with a letter or '_'"));
+              } else if (v.length() > MAX_CONFIG_VALUE) {
+                errors.add(
+                    new FieldError(
+                        "config." + k, "must be at most " + MAX_CONFIG_VALUE + " characters"));
+              }
+            });
+    if (spec.secrets().size() > MAX_SECRETS) {
+      errors.add(new FieldError("secrets", "must have at most " + MAX_SECRETS + " entries"));
+    }
+    Map<String, SecretReference> secrets = new HashMap<>();
+    spec.secrets()
+        .forEach(
+            (k, v) -> {
+              if (!CONFIG_KEY.matcher(k).matches()) {
+                errors.add(
+                    new FieldError(
+                        "secrets." + k,
+                        "keys are letters, digits, '_', '.', '-' and start with a letter or '_'"));
+                return;
+              }
+              Optional<String> problem = SecretReference.problem(v);
+              if (problem.isPresent()) {
+                // The message never echoes the value: it may be a secret pasted by mistake.
+                errors.add(new FieldError("secrets." + k, problem.get()));
+              } else {
+                secrets.put(k, new SecretReference(v));
+              }
+            });
+
+    String owner = spec.owner().orElse(current.map(Environment::owner).orElse(caller.name()));
+    if (!Principal.NAME.matcher(owner).matches()) {
+      errors.add(
+          new FieldError("owner", "must be a principal name (letters, digits and ._@+=,:/-)"));
+    }
+
+    Optional<Instant> expiresAt = spec.expiresAt();
+    if (kind == EnvironmentKind.EPHEMERAL) {
+      if (expiresAt.isEmpty()) {
+        errors.add(new FieldError("expiresAt", "is required for ephemeral environments"));
+      } else if (!expiresAt.get().isAfter(now)) {
+        errors.add(new FieldError("expiresAt", "must be in the future"));
+      } else if (expiresAt.get().isAfter(now.plus(MAX_EPHEMERAL_LIFETIME))) {
+        errors.add(
+            new FieldError(
+                "expiresAt", "must be at most " + MAX_EPHEMERAL_LIFETIME.toDays() + " days ahead"));
+      }
+    } else if (expiresAt.isPresent()) {
+      errors.add(new FieldError("expiresAt", "only ephemeral environments expire"));
+    }
+
+    if (!errors.isEmpty()) {
+      return Outcome.rejected(Rejection.invalid(errors));
+    }
+    boolean isProtected = spec.isProtected().orElse(tier == Tier.PROD);
+    return Outcome.accepted(
+        new Environment(
+            app.name(),
+            name,
+            kind,
+            tier,
+            account,
+            region,
+            spec.config(),
+            secrets,
+            isProtected,
+            owner,
+            expiresAt,
+            current.flatMap(Environment::deployed),
+            current.flatMap(Environment::freeze),
+            current.map(Environment::createdAt).orElse(now),
+            current.map(Environment::createdBy).orElse(caller.name()),
+            now,
+            current.map(e -> e.revision() + 1).orElse(1L)));
+  }
+
+  // ---------------------------------------------------------------- releases
+
+  /**
+   * Registers a release. Registering the same artifact again answers the existing release (scripts
+   * can retry); the same version with other content is a conflict: a version never changes its
+   * bytes.
+   */
+  public Outcome<Saved<Release>> registerRelease(
+      Principal caller, String appName, ReleaseSpec spec, Instant now) {
+    List<FieldError> errors = new ArrayList<>();
+    if (spec.version() == null || spec.version().isEmpty()) {
+      errors.add(new FieldError("version", "is required"));
+    } else if (!VERSION.matcher(spec.version()).matches()) {
+      errors.add(
+          new FieldError(
+              "version", "must be 1-128 letters, digits and ._+- starting with a letter or digit"));
+    }
+    artifactUriProblem(spec.artifactUri())
+        .ifPresent(p -> errors.add(new FieldError("artifactUri", p)));
+    if (spec.digest() == null || spec.digest().isEmpty()) {
+      errors.add(new FieldError("digest", "is required"));
+    } else if (!DIGEST.matcher(spec.digest()).matches()) {
+      errors.add(new FieldError("digest", "must be sha256: followed by 64 lowercase hex digits"));
+    }
+    spec.commit()
+        .filter(c -> !COMMIT.matcher(c).matches())
+        .ifPresent(
+            c ->
+                errors.add(
+                    new FieldError(
+                        "commit", "must be a git commit id (7-40 lowercase hex digits)")));
+    if (!errors.isEmpty()) {
+      return Outcome.rejected(Rejection.invalid(errors));
+    }
+    if (registry.findApp(appName).isEmpty()) {
+      return Outcome.rejected(Rejection.notFound("app '" + appName + "' does not exist"));
+    }
+    Release release =
+        Release.registered(
+            appName,
+            spec.version(),
+            spec.artifactUri(),
+            spec.digest(),
+            spec.commit(),
+            now,
+            caller.name());
+    return switch (registry.createRelease(release)) {
+      case WriteResult.Written w -> Outcome.accepted(new Saved<>(release, true));
+      case WriteResult.AlreadyExists a -> {
+        Optional<Release> existing = registry.findRelease(appName, spec.version());
+        if (existing.isPresent() && existing.get().describesSameArtifactAs(release)) {
+          yield Outcome.accepted(new Saved<>(existing.get(), false));
+        }
+        yield Outcome.rejected(
+            Rejection.conflict(
+                "release "
+                    + spec.version()
+                    + " of app '"
+                    + appName
+                    + "' already exists with another artifact; releases are immutable, register a new version"));
+      }
+      case WriteResult.Missing m ->
+          Outcome.rejected(Rejection.notFound("app '" + appName + "' does not exist"));
+      default -> Outcome.rejected(concurrentChange("release " + spec.version()));
+    };
+  }
+
+  public Outcome<Release> getRelease(String app, String version) {
+    return registry
+        .findRelease(app, version)
+        .<Outcome<Release>>map(Outcome::accepted)
+        .orElseGet(
+            () ->
+                Outcome.rejected(
+                    registry.findApp(app).isEmpty()
+                        ? Rejection.notFound("app '" + app + "' does not exist")
+                        : Rejection.notFound(
+                            "release " + version + " of app '" + app + "' does not exist")));
+  }
+
+  public Outcome<Page<Release>> listReleases(String app, PageRequest page) {
+    if (registry.findApp(app).isEmpty()) {
+      return Outcome.rejected(Rejection.notFound("app '" + app + "' does not exist"));
+    }
+    return registry.listReleases(app, page);
+  }
+
+  static boolean isDigest(String digest) {
+    return DIGEST.matcher(digest).matches();
+  }
+
+  static Optional<String> artifactUriProblem(String uri) {
+    if (uri == null || uri.isEmpty()) {
+      return Optional.of("is required");
+    }
+    if (uri.length() > 2048) {
+      return Optional.of("must be at most 2048 characters");
+    }
+    try {
+      URI parsed = new URI(uri);
+      if (parsed.getScheme() == null || !ARTIFACT_SCHEMES.contains(parsed.getScheme())) {
+        return Optional.of("must be an s3://, https:// or oci:// URI");
+      }
+      if (parsed.getRawSchemeSpecificPart() == null
+          || parsed.getRawSchemeSpecificPart().length() < 3) {
+        return Optional.of("must name an artifact");
+      }
+      return Optional.empty();
+    } catch (URISyntaxException e) {
+      return Optional.of("must be a URI");
+    }
+  }
+
+  // ---------------------------------------------------------------- tokens
+
+  /**
+   * Issues a bearer token. {@code id} and {@code secret} come from the caller's random source; only
+   * the secret's hash is kept.
+   */
+  public Outcome<IssuedToken> issueToken(
+      Principal caller, TokenSpec spec, String id, String secret, Instant now) {
+    List<FieldError> errors = new ArrayList<>();
+    if (spec.principal() == null || spec.principal().isEmpty()) {
+      errors.add(new FieldError("principal", "is required"));
+    } else if (!Principal.NAME.matcher(spec.principal()).matches()) {
+      errors.add(
+          new FieldError(
+              "principal",
+              "must be 1-128 letters, digits and ._@+=,:/- starting with a letter or digit"));
+    }
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    if (spec.roles().isEmpty()) {
+      errors.add(new FieldError("roles", "must name at least one role"));
+    }
+    for (int i = 0; i < spec.roles().size(); i++) {
+      Optional<Role> role = Role.fromWire(spec.roles().get(i));
+      if (role.isEmpty()) {
+        errors.add(new FieldError("roles[" + i + "]", "must be one of viewer, deployer, admin"));
+      } else {
+        roles.add(role.get());
+      }
+    }
+    spec.description()
+        .filter(d -> d.length() > MAX_DESCRIPTION)
+        .ifPresent(
+            d ->
+                errors.add(
+                    new FieldError(
+                        "description", "must be at most " + MAX_DESCRIPTION + " characters")));
+    spec.expiresInDays()
+        .filter(d -> d < 1 || d > MAX_TOKEN_DAYS)
+        .ifPresent(
+            d ->
+                errors.add(
+                    new FieldError("expiresInDays", "must be between 1 and " + MAX_TOKEN_DAYS)));
+    if (spec.groups().size() > 20) {
+      errors.add(new FieldError("groups", "must have at most 20 entries"));
+    }
+    for (int i = 0; i < spec.groups().size(); i++) {
+      if (!Principal.GROUP.matcher(spec.groups().get(i)).matches()) {
+        errors.add(
+            new FieldError(
+                "groups[" + i + "]",
+                "must be 1-32 lowercase letters, digits and - starting with a letter"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      return Outcome.rejected(Rejection.invalid(errors));
+    }
+    ApiToken token =
+        new ApiToken(
+            id,
+            Secrets.hash(secret),
+            spec.principal(),
+            roles,
+            spec.description().orElse(""),
+            now,
+            caller.name(),
+            spec.expiresInDays().map(d -> now.plus(Duration.ofDays(d))),
+            new java.util.TreeSet<>(spec.groups()));
+    return switch (registry.createToken(token)) {
+      case WriteResult.Written w -> Outcome.accepted(new IssuedToken(token, secret));
+      default -> Outcome.rejected(Rejection.conflict("token id " + id + " is taken; retry"));
+    };
+  }
+
+  /** The principal a presented secret stands for, if the token exists and has not expired. */
+  public Optional<Principal> authenticate(String secret, Instant now) {
+    return registry
+        .findTokenBySecretHash(Secrets.hash(secret))
+        .filter(t -> t.isValidAt(now))
+        .map(ApiToken::asPrincipal);
+  }
+
+  public Outcome<Page<ApiToken>> listTokens(PageRequest page) {
+    return registry.listTokens(page);
+  }
+
+  public Outcome<ApiToken> revokeToken(String id) {
+    Optional<ApiToken> token = registry.findToken(id);
+    if (token.isEmpty()) {
+      return Outcome.rejected(Rejection.notFound("token " + id + " does not exist"));
+    }
+    return switch (registry.deleteToken(id)) {
+      case WriteResult.Written w -> Outcome.accepted(token.get());
+      default -> Outcome.rejected(Rejection.notFound("token " + id + " does not exist"));
+    };
+  }
+
+  // ---------------------------------------------------------------- shared refusals
+
+  private static Rejection environmentNotFound(String app, String name) {
+    return Rejection.notFound("environment '" + app + "/" + name + "' does not exist");
+  }
+
+  private static Rejection staleRevision(String what, long expected, long actual) {
+    return Rejection.conflict(
+        what + " is at revision " + actual + ", not " + expected + "; read it again");
+  }
+
+  private static Rejection concurrentChange(String what) {
+    return Rejection.conflict(what + " was changed by another request at the same time; retry");
+  }
+}
