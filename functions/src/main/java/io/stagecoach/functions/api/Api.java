@@ -150,13 +150,13 @@ public final class Api {
       String path,
       String requestId) {
     Optional<Principal> caller = principal(event);
-    if (route.requiredRole().isPresent()) {
+    if (route.action().isPresent()) {
       if (caller.isEmpty()) {
         return ApiResponse.rejection(
                 Rejection.of(Rejection.Code.UNAUTHORIZED, "a valid bearer token is required"), path)
             .withHeader("WWW-Authenticate", "Bearer");
       }
-      Role needed = route.requiredRole().get();
+      Role needed = route.action().get().requiredRole();
       if (!caller.get().may(needed)) {
         return ApiResponse.rejection(
             Rejection.of(
@@ -217,7 +217,7 @@ public final class Api {
     ApiRequest request =
         new ApiRequest(
             route.method(), path, params, query(event), headers(event), body, caller, requestId);
-    return route.action().apply(request);
+    return route.handler().apply(request);
   }
 
   /**

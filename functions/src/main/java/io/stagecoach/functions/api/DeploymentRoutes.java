@@ -1,10 +1,11 @@
 package io.stagecoach.functions.api;
 
-import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.access.Action;
 import io.stagecoach.domain.common.FieldError;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Saved;
 import io.stagecoach.domain.deployment.Deployment;
+import io.stagecoach.domain.deployment.DeploymentPlanning;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.DeploymentSpec;
 import io.stagecoach.domain.deployment.TierPlanner;
@@ -23,7 +24,7 @@ final class DeploymentRoutes {
 
   private final RegistryService registry;
   private final DeploymentService deployments;
-  private final TierPlanner planner;
+  private final DeploymentPlanning planning;
   private final Clock clock;
   private final TokenSource ids;
 
@@ -35,21 +36,21 @@ final class DeploymentRoutes {
       TokenSource ids) {
     this.registry = registry;
     this.deployments = deployments;
-    this.planner = planner;
+    this.planning = new DeploymentPlanning(registry, planner);
     this.clock = clock;
     this.ids = ids;
   }
 
   List<Route> routes() {
-    Optional<Role> viewer = Optional.of(Role.VIEWER);
-    Optional<Role> deployer = Optional.of(Role.DEPLOYER);
+    Optional<Action> read = Optional.of(Action.READ);
+    Optional<Action> deploy = Optional.of(Action.DEPLOY);
     return List.of(
-        new Route("POST", "/v1/apps/{app}/deployments", deployer, true, this::request),
-        new Route("GET", "/v1/apps/{app}/deployments/{id}", viewer, false, this::get),
+        new Route("POST", "/v1/apps/{app}/deployments", deploy, true, this::request),
+        new Route("GET", "/v1/apps/{app}/deployments/{id}", read, false, this::get),
         new Route(
-            "GET", "/v1/apps/{app}/environments/{env}/deployments", viewer, false, this::history),
-        new Route("GET", "/v1/apps/{app}/environments/{env}/diff", viewer, false, this::diff),
-        new Route("DELETE", "/v1/apps/{app}/environments/{env}", deployer, false, this::delete));
+            "GET", "/v1/apps/{app}/environments/{env}/deployments", read, false, this::history),
+        new Route("GET", "/v1/apps/{app}/environments/{env}/diff", read, false, this::diff),
+        new Route("DELETE", "/v1/apps/{app}/environments/{env}", deploy, false, this::delete));
   }
 
   private ApiResponse request(ApiRequest req) {
@@ -131,38 +132,24 @@ final class DeploymentRoutes {
       return RegistryRoutes.invalid(
           req, List.of(new FieldError("version", "is required: ?version=<release version>")));
     }
-    return switch (registry.getEnvironment(req.param("app"), req.param("env"))) {
-      case Outcome.Rejected<Environment> r -> ApiResponse.rejection(r.rejection(), req.path());
-      case Outcome.Accepted<Environment> env -> {
-        if (registry.getRelease(req.param("app"), version.get()) instanceof Outcome.Rejected<?> r) {
-          yield ApiResponse.rejection(r.rejection(), req.path());
-        }
-        TierPlanner.Answer answer =
-            planner.plan(
-                env.value().tier().wireName(), req.param("app"), req.param("env"), version.get());
-        yield switch (answer) {
-          case TierPlanner.Answer.Planned p -> {
-            var body = DeploymentJson.plan(p.plan());
-            body.put("app", req.param("app"));
-            body.put("environment", req.param("env"));
-            body.put("version", version.get());
-            env.value().deployedVersion().ifPresent(v -> body.put("deployedVersion", v));
-            yield ApiResponse.json(200, body);
-          }
-          case TierPlanner.Answer.Refused f -> ApiResponse.rejection(f.rejection(), req.path());
-          case TierPlanner.Answer.Unavailable u ->
-              ApiResponse.problem(
-                      503,
-                      "internal_error",
-                      "Provisioner unavailable",
-                      "the "
-                          + env.value().tier().wireName()
-                          + " provisioner could not plan: "
-                          + u.reason(),
-                      req.path())
-                  .withHeader("Retry-After", "5");
-        };
+    return switch (planning.preview(req.param("app"), req.param("env"), version.get())) {
+      case DeploymentPlanning.Preview.Planned p -> {
+        var body = DeploymentJson.plan(p.plan());
+        body.put("app", req.param("app"));
+        body.put("environment", req.param("env"));
+        body.put("version", p.version());
+        p.environment().deployedVersion().ifPresent(v -> body.put("deployedVersion", v));
+        yield ApiResponse.json(200, body);
       }
+      case DeploymentPlanning.Preview.Refused f -> ApiResponse.rejection(f.rejection(), req.path());
+      case DeploymentPlanning.Preview.Unavailable u ->
+          ApiResponse.problem(
+                  503,
+                  "internal_error",
+                  "Provisioner unavailable",
+                  "the " + u.tier().wireName() + " provisioner could not plan: " + u.reason(),
+                  req.path())
+              .withHeader("Retry-After", "5");
     };
   }
 
@@ -177,24 +164,16 @@ final class DeploymentRoutes {
     Optional<String> confirm = req.queryParam("confirm");
     return switch (registry.getEnvironment(app, env)) {
       case Outcome.Rejected<Environment> r -> ApiResponse.rejection(r.rejection(), req.path());
-      case Outcome.Accepted<Environment> a when !a.value().hasBeenDeployed() -> {
-        Optional<Long> expected = Optional.empty();
-        var ifMatch = req.header("If-Match").map(String::trim).filter(h -> !h.equals("*"));
-        if (ifMatch.isPresent()) {
-          try {
-            expected = Optional.of(Long.parseLong(ifMatch.get().replace("\"", "")));
-          } catch (NumberFormatException e) {
-            yield RegistryRoutes.invalid(
-                req,
-                List.of(
-                    new FieldError("If-Match", "must be an ETag this API issued, such as \"3\"")));
-          }
-        }
-        yield switch (registry.deleteEnvironment(app, env, confirm, expected)) {
-          case Outcome.Accepted<Environment> done -> ApiResponse.noContent();
-          case Outcome.Rejected<Environment> r -> ApiResponse.rejection(r.rejection(), req.path());
-        };
-      }
+      case Outcome.Accepted<Environment> a when !a.value().hasBeenDeployed() ->
+          RegistryRoutes.ifMatch(req)
+              .map(
+                  expected ->
+                      switch (registry.deleteEnvironment(app, env, confirm, expected)) {
+                        case Outcome.Accepted<Environment> done -> ApiResponse.noContent();
+                        case Outcome.Rejected<Environment> r ->
+                            ApiResponse.rejection(r.rejection(), req.path());
+                      })
+              .fold();
       case Outcome.Accepted<Environment> a -> {
         try {
           yield switch (deployments.destroy(

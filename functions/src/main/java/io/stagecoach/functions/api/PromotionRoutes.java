@@ -2,7 +2,7 @@ package io.stagecoach.functions.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.access.Action;
 import io.stagecoach.domain.common.FieldError;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Saved;
@@ -41,23 +41,23 @@ final class PromotionRoutes {
   }
 
   List<Route> routes() {
-    Optional<Role> viewer = Optional.of(Role.VIEWER);
-    Optional<Role> deployer = Optional.of(Role.DEPLOYER);
+    Optional<Action> read = Optional.of(Action.READ);
+    Optional<Action> decideApproval = Optional.of(Action.DECIDE_APPROVAL);
+    Optional<Action> promote = Optional.of(Action.PROMOTE);
+    Optional<Action> rollback = Optional.of(Action.ROLLBACK);
+    Optional<Action> freeze = Optional.of(Action.FREEZE);
     return List.of(
-        new Route("POST", "/v1/apps/{app}/promotions", deployer, true, this::start),
-        new Route("GET", "/v1/apps/{app}/promotions", viewer, false, this::list),
-        new Route("GET", "/v1/apps/{app}/promotions/{id}", viewer, false, this::get),
-        new Route("GET", "/v1/approvals", viewer, false, this::pending),
-        new Route("GET", "/v1/approvals/{id}", viewer, false, this::approval),
-        // Any authenticated person may try: the approval's groups decide who counts (a client
-        // approver may hold
-        // only the viewer role).
-        new Route("POST", "/v1/approvals/{id}", viewer, true, this::decide),
+        new Route("POST", "/v1/apps/{app}/promotions", promote, true, this::start),
+        new Route("GET", "/v1/apps/{app}/promotions", read, false, this::list),
+        new Route("GET", "/v1/apps/{app}/promotions/{id}", read, false, this::get),
+        new Route("GET", "/v1/approvals", read, false, this::pending),
+        new Route("GET", "/v1/approvals/{id}", read, false, this::approval),
+        new Route("POST", "/v1/approvals/{id}", decideApproval, true, this::decide),
         new Route(
-            "POST", "/v1/apps/{app}/environments/{env}/rollback", deployer, true, this::rollback),
-        new Route("PUT", "/v1/apps/{app}/environments/{env}/freeze", deployer, true, this::freeze),
+            "POST", "/v1/apps/{app}/environments/{env}/rollback", rollback, true, this::rollback),
+        new Route("PUT", "/v1/apps/{app}/environments/{env}/freeze", freeze, true, this::freeze),
         new Route(
-            "DELETE", "/v1/apps/{app}/environments/{env}/freeze", deployer, false, this::unfreeze));
+            "DELETE", "/v1/apps/{app}/environments/{env}/freeze", freeze, false, this::unfreeze));
   }
 
   private ApiResponse start(ApiRequest req) {

@@ -1,6 +1,7 @@
 package io.stagecoach.functions.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.access.Action;
 import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.access.TokenSpec;
 import io.stagecoach.domain.common.FieldError;
@@ -13,7 +14,7 @@ import io.stagecoach.domain.registry.AppSpec;
 import io.stagecoach.domain.registry.EnvironmentSpec;
 import io.stagecoach.domain.registry.Naming;
 import io.stagecoach.domain.registry.RegistryService;
-import io.stagecoach.domain.registry.ReleaseRegistered;
+import io.stagecoach.domain.registry.ReleaseRegistration;
 import io.stagecoach.domain.registry.ReleaseSpec;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.TokenSource;
@@ -28,42 +29,54 @@ final class RegistryRoutes {
   private final RegistryService registry;
   private final Clock clock;
   private final TokenSource tokens;
-  private final EventPublisher events;
+  private final ReleaseRegistration releases;
 
   RegistryRoutes(RegistryService registry, Clock clock, TokenSource tokens, EventPublisher events) {
     this.registry = registry;
     this.clock = clock;
     this.tokens = tokens;
-    this.events = events;
+    this.releases = new ReleaseRegistration(registry, events);
   }
 
   List<Route> routes() {
-    Optional<Role> viewer = Optional.of(Role.VIEWER);
-    Optional<Role> deployer = Optional.of(Role.DEPLOYER);
-    Optional<Role> admin = Optional.of(Role.ADMIN);
+    Optional<Action> read = Optional.of(Action.READ);
+    Optional<Action> manageApps = Optional.of(Action.MANAGE_APPS);
+    Optional<Action> manageEnvironments = Optional.of(Action.MANAGE_ENVIRONMENTS);
+    Optional<Action> registerRelease = Optional.of(Action.REGISTER_RELEASE);
+    Optional<Action> manageAccess = Optional.of(Action.MANAGE_ACCESS);
     return List.of(
-        new Route("GET", "/v1/apps", viewer, false, this::listApps),
-        new Route("POST", "/v1/apps", admin, true, this::createApp),
-        new Route("GET", "/v1/apps/{app}", viewer, false, this::getApp),
-        new Route("PUT", "/v1/apps/{app}", admin, true, this::putApp),
-        new Route("DELETE", "/v1/apps/{app}", admin, false, this::deleteApp),
-        new Route("GET", "/v1/apps/{app}/environments", viewer, false, this::listEnvironments),
-        new Route("GET", "/v1/apps/{app}/environments/{env}", viewer, false, this::getEnvironment),
-        new Route("PUT", "/v1/apps/{app}/environments/{env}", deployer, true, this::putEnvironment),
-        new Route("POST", "/v1/apps/{app}/environments", deployer, true, this::createEnvironment),
+        new Route("GET", "/v1/apps", read, false, this::listApps),
+        new Route("POST", "/v1/apps", manageApps, true, this::createApp),
+        new Route("GET", "/v1/apps/{app}", read, false, this::getApp),
+        new Route("PUT", "/v1/apps/{app}", manageApps, true, this::putApp),
+        new Route("DELETE", "/v1/apps/{app}", manageApps, false, this::deleteApp),
+        new Route("GET", "/v1/apps/{app}/environments", read, false, this::listEnvironments),
+        new Route("GET", "/v1/apps/{app}/environments/{env}", read, false, this::getEnvironment),
+        new Route(
+            "PUT",
+            "/v1/apps/{app}/environments/{env}",
+            manageEnvironments,
+            true,
+            this::putEnvironment),
+        new Route(
+            "POST",
+            "/v1/apps/{app}/environments",
+            manageEnvironments,
+            true,
+            this::createEnvironment),
         new Route(
             "POST",
             "/v1/apps/{app}/environments/{env}/extend",
-            deployer,
+            manageEnvironments,
             true,
             this::extendEnvironment),
-        new Route("GET", "/v1/apps/{app}/releases", viewer, false, this::listReleases),
-        new Route("POST", "/v1/apps/{app}/releases", deployer, true, this::registerRelease),
-        new Route("GET", "/v1/apps/{app}/releases/{version}", viewer, false, this::getRelease),
-        new Route("GET", "/v1/tokens", admin, false, this::listTokens),
-        new Route("POST", "/v1/tokens", admin, true, this::issueToken),
-        new Route("DELETE", "/v1/tokens/{id}", admin, false, this::revokeToken),
-        new Route("GET", "/v1/me", viewer, false, this::whoAmI));
+        new Route("GET", "/v1/apps/{app}/releases", read, false, this::listReleases),
+        new Route("POST", "/v1/apps/{app}/releases", registerRelease, true, this::registerRelease),
+        new Route("GET", "/v1/apps/{app}/releases/{version}", read, false, this::getRelease),
+        new Route("GET", "/v1/tokens", manageAccess, false, this::listTokens),
+        new Route("POST", "/v1/tokens", manageAccess, true, this::issueToken),
+        new Route("DELETE", "/v1/tokens/{id}", manageAccess, false, this::revokeToken),
+        new Route("GET", "/v1/me", read, false, this::whoAmI));
   }
 
   // ------------------------------------------------------------ apps
@@ -361,47 +374,42 @@ final class RegistryRoutes {
               if (!errors.isEmpty()) {
                 return invalid(req, errors);
               }
-              return switch (registry.registerRelease(
-                  req.caller(), req.param("app"), spec, clock.instant())) {
-                case Outcome.Accepted<Saved<io.stagecoach.domain.registry.Release>> a -> {
-                  // At least once: a repeated registration publishes again, so a failed publish is
-                  // mended by a retry.
-                  try {
-                    events.publish(new ReleaseRegistered(a.value().value()));
-                  } catch (EventPublisher.EventNotPublishedException e) {
-                    System.err.println(
-                        "{\"level\":\"ERROR\",\"requestId\":\""
-                            + req.requestId()
-                            + "\",\"event\":\"Release Registered\",\"error\":\""
-                            + String.valueOf(e.getMessage()).replace('"', '\'')
-                            + (e.getCause() == null
-                                ? ""
-                                : ": "
-                                    + String.valueOf(e.getCause().getMessage()).replace('"', '\''))
-                            + "\"}");
-                    yield ApiResponse.problem(
-                            503,
-                            "internal_error",
-                            "Event not published",
-                            "release "
-                                + spec.version()
-                                + " is recorded but its Release Registered event could not be published;"
-                                + " repeat the same request",
-                            req.path())
-                        .withHeader("Retry-After", "1");
-                  }
-                  yield ApiResponse.json(
-                          a.value().created() ? 201 : 200, Views.release(a.value().value()))
-                      .withHeader(
-                          "Location",
-                          "/v1/apps/"
-                              + req.param("app")
-                              + "/releases/"
-                              + a.value().value().version());
-                }
-                case Outcome.Rejected<Saved<io.stagecoach.domain.registry.Release>> r ->
-                    ApiResponse.rejection(r.rejection(), req.path());
-              };
+              try {
+                return switch (releases.register(
+                    req.caller(), req.param("app"), spec, clock.instant())) {
+                  case Outcome.Accepted<Saved<io.stagecoach.domain.registry.Release>> a ->
+                      ApiResponse.json(
+                              a.value().created() ? 201 : 200, Views.release(a.value().value()))
+                          .withHeader(
+                              "Location",
+                              "/v1/apps/"
+                                  + req.param("app")
+                                  + "/releases/"
+                                  + a.value().value().version());
+                  case Outcome.Rejected<Saved<io.stagecoach.domain.registry.Release>> r ->
+                      ApiResponse.rejection(r.rejection(), req.path());
+                };
+              } catch (EventPublisher.EventNotPublishedException e) {
+                System.err.println(
+                    "{\"level\":\"ERROR\",\"requestId\":\""
+                        + req.requestId()
+                        + "\",\"event\":\"Release Registered\",\"error\":\""
+                        + String.valueOf(e.getMessage()).replace('"', '\'')
+                        + (e.getCause() == null
+                            ? ""
+                            : ": " + String.valueOf(e.getCause().getMessage()).replace('"', '\''))
+                        + "\"}");
+                return ApiResponse.problem(
+                        503,
+                        "internal_error",
+                        "Event not published",
+                        "release "
+                            + spec.version()
+                            + " is recorded but its Release Registered event could not be published;"
+                            + " repeat the same request",
+                        req.path())
+                    .withHeader("Retry-After", "1");
+              }
             })
         .fold();
   }
@@ -539,7 +547,7 @@ final class RegistryRoutes {
    * {@code If-Match: "3"} (or {@code 3}) pins a write to revision 3; {@code *} or absent pins
    * nothing.
    */
-  private static Step<Optional<Long>> ifMatch(ApiRequest req) {
+  static Step<Optional<Long>> ifMatch(ApiRequest req) {
     Optional<String> header = req.header("If-Match").map(String::trim);
     if (header.isEmpty() || header.get().equals("*")) {
       return Step.go(Optional.empty());

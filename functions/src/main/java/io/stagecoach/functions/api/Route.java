@@ -1,6 +1,6 @@
 package io.stagecoach.functions.api;
 
-import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.access.Action;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,15 +9,15 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * One route of the v1 API: method, path template ({@code /v1/apps/{app}}), the role it needs
- * (empty: public) and whether it takes a JSON body.
+ * One route of the v1 API: method, path template ({@code /v1/apps/{app}}), the action it performs
+ * (which names the role it needs; empty: public) and whether it takes a JSON body.
  */
 record Route(
     String method,
     String template,
-    Optional<Role> requiredRole,
+    Optional<Action> action,
     boolean takesBody,
-    Function<ApiRequest, ApiResponse> action) {
+    Function<ApiRequest, ApiResponse> handler) {
 
   List<String> segments() {
     List<String> parts = new ArrayList<>();

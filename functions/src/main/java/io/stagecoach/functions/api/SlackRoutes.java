@@ -2,6 +2,7 @@ package io.stagecoach.functions.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.access.Action;
 import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.chat.SlackChannel;
 import io.stagecoach.domain.chat.SlackDirectoryService;
@@ -33,16 +34,17 @@ final class SlackRoutes {
   }
 
   List<Route> routes() {
-    Optional<Role> viewer = Optional.of(Role.VIEWER);
-    Optional<Role> admin = Optional.of(Role.ADMIN);
+    Optional<Action> read = Optional.of(Action.READ);
+    Optional<Action> manageAccess = Optional.of(Action.MANAGE_ACCESS);
     return List.of(
-        new Route("GET", "/v1/slack/users", admin, false, this::listUsers),
-        new Route("PUT", "/v1/slack/teams/{team}/users/{user}", admin, true, this::linkUser),
-        new Route("GET", "/v1/slack/teams/{team}/users/{user}", admin, false, this::getUser),
-        new Route("DELETE", "/v1/slack/teams/{team}/users/{user}", admin, false, this::unlinkUser),
-        new Route("PUT", "/v1/apps/{app}/slack", admin, true, this::setChannel),
-        new Route("GET", "/v1/apps/{app}/slack", viewer, false, this::getChannel),
-        new Route("DELETE", "/v1/apps/{app}/slack", admin, false, this::unsetChannel));
+        new Route("GET", "/v1/slack/users", manageAccess, false, this::listUsers),
+        new Route("PUT", "/v1/slack/teams/{team}/users/{user}", manageAccess, true, this::linkUser),
+        new Route("GET", "/v1/slack/teams/{team}/users/{user}", manageAccess, false, this::getUser),
+        new Route(
+            "DELETE", "/v1/slack/teams/{team}/users/{user}", manageAccess, false, this::unlinkUser),
+        new Route("PUT", "/v1/apps/{app}/slack", manageAccess, true, this::setChannel),
+        new Route("GET", "/v1/apps/{app}/slack", read, false, this::getChannel),
+        new Route("DELETE", "/v1/apps/{app}/slack", manageAccess, false, this::unsetChannel));
   }
 
   private ApiResponse listUsers(ApiRequest req) {

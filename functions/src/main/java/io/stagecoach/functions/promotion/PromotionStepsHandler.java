@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.domain.promotion.PromotionService;
+import io.stagecoach.domain.promotion.PromotionStep;
 import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.functions.aws.SfnPromotionRunner;
 import io.stagecoach.functions.events.EventBridgePublisher;
@@ -73,6 +74,17 @@ public final class PromotionStepsHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+    try {
+      return answer(
+          PromotionStep.run(promotions, step(input), verifier, ids.newId(), clock.instant()));
+    } catch (PromotionService.StageBusy busy) {
+      // The workflow retries this error by name.
+      throw new StageBusy(busy.getMessage());
+    }
+  }
+
+  /** The step the workflow's input names ({@code {"step": ..., "app", "promotionId", ...}}). */
+  static PromotionStep step(Map<String, Object> input) {
     String step = text(input, "step");
     String app = text(input, "app");
     String promotionId = text(input, "promotionId");
@@ -81,57 +93,21 @@ public final class PromotionStepsHandler
                 && stage.get("environment") instanceof String e
             ? e
             : null;
-    Map<String, Object> answer = new LinkedHashMap<>();
-    switch (step) {
-      case "enterStage" -> {
-        try {
-          PromotionService.Entered entered =
-              promotions.enterStage(app, promotionId, environment, clock.instant());
-          answer.put("next", entered.next());
-          answer.put("deploymentId", entered.deploymentId());
-        } catch (PromotionService.StageBusy busy) {
-          throw new StageBusy(busy.getMessage());
-        }
-      }
+    return switch (step) {
+      case "enterStage" -> new PromotionStep.EnterStage(app, promotionId, environment);
       case "requestApproval" ->
-          answer.put(
-              "approvalId",
-              promotions
-                  .requestApproval(
-                      app,
-                      promotionId,
-                      environment,
-                      text(input, "taskToken"),
-                      ids.newId(),
-                      clock.instant())
-                  .id());
+          new PromotionStep.RequestApproval(
+              app, promotionId, environment, text(input, "taskToken"));
       case "completeStage" -> {
         Map<String, String> outputs = new LinkedHashMap<>();
         if (input.get("deployed") instanceof Map<?, ?> deployed
             && deployed.get("outputs") instanceof Map<?, ?> o) {
           o.forEach((k, v) -> outputs.put(String.valueOf(k), String.valueOf(v)));
         }
-        answer.put(
-            "soakSeconds",
-            promotions
-                .completeStage(
-                    app,
-                    promotionId,
-                    environment,
-                    outputs,
-                    verifier,
-                    "d-" + ids.newId(),
-                    clock.instant())
-                .toSeconds());
+        yield new PromotionStep.CompleteStage(app, promotionId, environment, outputs);
       }
-      case "promoteStage" -> {
-        promotions.promoteStage(app, promotionId, environment, clock.instant());
-        answer.put("promoted", environment);
-      }
-      case "finish" -> {
-        promotions.finish(app, promotionId, clock.instant());
-        answer.put("status", "succeeded");
-      }
+      case "promoteStage" -> new PromotionStep.PromoteStage(app, promotionId, environment);
+      case "finish" -> new PromotionStep.Finish(app, promotionId);
       case "fail" -> {
         String error = "error";
         String cause = "";
@@ -139,13 +115,27 @@ public final class PromotionStepsHandler
           error = String.valueOf(e.get("Error"));
           cause = String.valueOf(e.get("Cause"));
         }
-        answer.put(
-            "status",
-            promotions.fail(app, promotionId, error, cause, clock.instant()).status().wireName());
+        yield new PromotionStep.Fail(app, promotionId, error, cause);
       }
       default -> throw new IllegalArgumentException("unknown promotion step '" + step + "'");
+    };
+  }
+
+  /** The step's answer as the workflow's state machine reads it. */
+  private static Map<String, Object> answer(PromotionStep.Answer answer) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    switch (answer) {
+      case PromotionStep.Answer.Entered e -> {
+        out.put("next", e.next());
+        out.put("deploymentId", e.deploymentId());
+      }
+      case PromotionStep.Answer.ApprovalRequested a -> out.put("approvalId", a.approvalId());
+      case PromotionStep.Answer.Completed c -> out.put("soakSeconds", c.soak().toSeconds());
+      case PromotionStep.Answer.Promoted p -> out.put("promoted", p.environment());
+      case PromotionStep.Answer.Finished f -> out.put("status", "succeeded");
+      case PromotionStep.Answer.Failed f -> out.put("status", f.status().wireName());
     }
-    return answer;
+    return out;
   }
 
   private static String text(Map<String, Object> input, String name) {

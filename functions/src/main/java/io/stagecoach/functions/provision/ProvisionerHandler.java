@@ -4,30 +4,21 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stagecoach.domain.access.Principal;
-import io.stagecoach.domain.common.Outcome;
-import io.stagecoach.domain.common.Rejection;
-import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentCallbacks;
 import io.stagecoach.domain.deployment.DeploymentRequested;
-import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.Deployments;
-import io.stagecoach.domain.deployment.Plan;
 import io.stagecoach.domain.deployment.Provisioner;
-import io.stagecoach.domain.deployment.ProvisioningRequest;
 import io.stagecoach.domain.deployment.ProvisioningRun;
+import io.stagecoach.domain.deployment.TierPlanner;
+import io.stagecoach.domain.deployment.TierProvisioning;
 import io.stagecoach.domain.events.EventPublisher;
-import io.stagecoach.domain.registry.App;
-import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.Registry;
-import io.stagecoach.domain.registry.Release;
 import io.stagecoach.functions.aws.SfnPromotionRunner;
 import io.stagecoach.functions.events.EventBridgePublisher;
 import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.Settings;
 import io.stagecoach.provisioning.cloudformation.CloudFormationProvisioner;
-import io.stagecoach.provisioning.cloudformation.RefusedRequestException;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import java.io.IOException;
@@ -54,13 +45,7 @@ import java.util.function.Supplier;
  */
 public final class ProvisionerHandler implements RequestStreamHandler {
 
-  private final String tier;
-  private final Registry registry;
-  private final Deployments deployments;
-  private final Provisioner provisioner;
-  private final EventPublisher events;
-  private final Clock clock;
-  private final DeploymentCallbacks callbacks;
+  private final TierProvisioning provisioning;
 
   /** The invocation under way, for the CloudFormation provisioner's time budget. */
   private AtomicReference<Context> invocation = new AtomicReference<>();
@@ -125,13 +110,9 @@ public final class ProvisionerHandler implements RequestStreamHandler {
       EventPublisher events,
       Clock clock,
       DeploymentCallbacks callbacks) {
-    this.callbacks = callbacks;
-    this.tier = tier;
-    this.registry = registry;
-    this.deployments = deployments;
-    this.provisioner = provisioner;
-    this.events = events;
-    this.clock = clock;
+    this.provisioning =
+        new TierProvisioning(
+            tier, registry, deployments, provisioner, events, clock::instant, callbacks);
   }
 
   /** CloudFormation through the tier's deploy role in the listed accounts. */
@@ -197,119 +178,59 @@ public final class ProvisionerHandler implements RequestStreamHandler {
     String app = detail.path("app").asText();
     String id = detail.path("deploymentId").asText();
     String eventTier = detail.path("tier").asText();
+    Optional<TierProvisioning.PromotionStep> promotion =
+        detail.hasNonNull("promotionId") && detail.hasNonNull("taskToken")
+            ? Optional.of(
+                new TierProvisioning.PromotionStep(
+                    detail.path("promotionId").asText(),
+                    detail.path("taskToken").asText(),
+                    detail.path("requestedBy").asText("promotion"),
+                    detail.path("environment").asText(),
+                    detail.path("version").asText()))
+            : Optional.empty();
     ObjectNode answer = Json.object();
-    if (!tier.equals(eventTier)) {
-      System.err.println(
-          "{\"level\":\"WARN\",\"message\":\"deployment of another tier refused\",\"tier\":\""
-              + tier
-              + "\",\"eventTier\":\""
-              + eventTier
-              + "\",\"deploymentId\":\""
-              + id
-              + "\"}");
-      return answer.put("refused", "tier");
-    }
-    if (detail.hasNonNull("promotionId") && detail.hasNonNull("taskToken")) {
-      // Asked by a promotion's Deploy step: the event is the request; record it (once) with the
-      // step's token.
-      Outcome<Deployment> recorded =
-          new DeploymentService(registry, deployments, events)
-              .recordForPromotion(
-                  new Principal(detail.path("requestedBy").asText("promotion"), java.util.Set.of()),
-                  app,
-                  id,
-                  detail.path("environment").asText(),
-                  detail.path("version").asText(),
-                  detail.path("promotionId").asText(),
-                  detail.path("taskToken").asText(),
-                  clock.instant());
-      if (recorded instanceof Outcome.Rejected<Deployment> r) {
-        Deployment refused =
-            new Deployment(
-                id,
-                app,
-                detail.path("environment").asText(),
-                io.stagecoach.domain.registry.Tier.DEV,
-                io.stagecoach.domain.deployment.DeploymentAction.DEPLOY,
-                Optional.empty(),
-                Optional.empty(),
-                io.stagecoach.domain.deployment.DeploymentStatus.FAILED,
-                Optional.of(r.rejection().detail()),
-                Optional.empty(),
-                java.util.Map.of(),
-                "promotion",
-                "promotion",
-                "",
-                0,
-                clock.instant(),
-                Optional.empty(),
-                Optional.empty());
-        callbacks.failed(detail.path("taskToken").asText(), refused);
-        return answer.put("refused", r.rejection().code().wireName());
+    switch (provisioning.deploy(app, id, eventTier, promotion, () -> timeLeft(context))) {
+      case TierProvisioning.DeployAnswer.Refused r -> {
+        if (r.code().equals("tier")) {
+          System.err.println(
+              "{\"level\":\"WARN\",\"message\":\"deployment of another tier refused\",\"tier\":\""
+                  + provisioning.tier()
+                  + "\",\"eventTier\":\""
+                  + eventTier
+                  + "\",\"deploymentId\":\""
+                  + id
+                  + "\"}");
+        }
+        answer.put("refused", r.code());
+      }
+      case TierProvisioning.DeployAnswer.Ran ran -> {
+        var lines = answer.putArray("report");
+        ran.report().lines().forEach(lines::add);
+        System.out.println(
+            "{\"level\":\"INFO\",\"tier\":\""
+                + provisioning.tier()
+                + "\",\"app\":\""
+                + app
+                + "\",\"report\":"
+                + Json.write(lines)
+                + "}");
       }
     }
-    ProvisioningRun run =
-        new ProvisioningRun(registry, deployments, provisioner, events, clock::instant, callbacks);
-    ProvisioningRun.Report report = run.run(app, id, () -> timeLeft(context));
-    var lines = answer.putArray("report");
-    report.lines().forEach(lines::add);
-    System.out.println(
-        "{\"level\":\"INFO\",\"tier\":\""
-            + tier
-            + "\",\"app\":\""
-            + app
-            + "\",\"report\":"
-            + Json.write(lines)
-            + "}");
     return answer;
   }
 
   private ObjectNode plan(String app, String environment, String version) {
-    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(app, environment);
-    if (read.app().isEmpty() || read.environment().isEmpty()) {
-      return refused(
-          Rejection.Code.NOT_FOUND, "environment '" + app + "/" + environment + "' does not exist");
-    }
-    App theApp = read.app().get();
-    Environment env = read.environment().get();
-    if (!env.tier().wireName().equals(tier)) {
-      return refused(
-          Rejection.Code.FORBIDDEN,
-          "this is the "
-              + tier
-              + " provisioner; "
-              + app
-              + "/"
-              + environment
-              + " is on the "
-              + env.tier().wireName()
-              + " tier");
-    }
-    if (theApp.template().isEmpty()) {
-      return refused(Rejection.Code.CONFLICT, "app '" + app + "' has no environment template");
-    }
-    Optional<Release> release = registry.findRelease(app, version);
-    if (release.isEmpty()) {
-      return refused(
-          Rejection.Code.NOT_FOUND, "release " + version + " of app '" + app + "' does not exist");
-    }
-    Plan plan;
-    try {
-      plan =
-          provisioner.plan(new ProvisioningRequest("plan", env, release, theApp.template().get()));
-    } catch (IllegalArgumentException | RefusedRequestException e) {
-      return refused(
-          Rejection.Code.VALIDATION_FAILED,
-          "the environment template cannot be planned: " + e.getMessage());
-    }
     ObjectNode answer = Json.object();
-    answer.set("plan", DeploymentJson.plan(plan));
-    return answer;
-  }
-
-  private static ObjectNode refused(Rejection.Code code, String detail) {
-    ObjectNode answer = Json.object();
-    answer.putObject("refused").put("code", code.wireName()).put("detail", detail);
+    switch (provisioning.plan(app, environment, version)) {
+      case TierPlanner.Answer.Planned p -> answer.set("plan", DeploymentJson.plan(p.plan()));
+      case TierPlanner.Answer.Refused r ->
+          answer
+              .putObject("refused")
+              .put("code", r.rejection().code().wireName())
+              .put("detail", r.rejection().detail());
+      case TierPlanner.Answer.Unavailable u ->
+          throw new IllegalStateException("the provisioner cannot plan: " + u.reason());
+    }
     return answer;
   }
 }

@@ -2,6 +2,7 @@ package io.stagecoach.functions.slack;
 
 import static io.stagecoach.functions.slack.BlockKit.escape;
 
+import io.stagecoach.domain.access.Action;
 import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.chat.ChatCommand;
@@ -10,6 +11,7 @@ import io.stagecoach.domain.common.PageRequest;
 import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.common.Saved;
 import io.stagecoach.domain.deployment.Deployment;
+import io.stagecoach.domain.deployment.DeploymentPlanning;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.DeploymentSpec;
 import io.stagecoach.domain.deployment.Plan;
@@ -45,7 +47,7 @@ public final class SlackCommands {
   private final RegistryService registry;
   private final DeploymentService deployments;
   private final PromotionService promotions;
-  private final TierPlanner planner;
+  private final DeploymentPlanning planning;
   private final Clock clock;
   private final TokenSource ids = new TokenSource();
 
@@ -58,7 +60,7 @@ public final class SlackCommands {
     this.registry = registry;
     this.deployments = deployments;
     this.promotions = promotions;
-    this.planner = planner;
+    this.planning = new DeploymentPlanning(registry, planner);
     this.clock = clock;
   }
 
@@ -75,35 +77,11 @@ public final class SlackCommands {
   }
 
   /**
-   * The role a command needs, as the API route doing the same needs it; empty for help and
-   * mistakes.
-   */
-  static Optional<Role> requiredRole(ChatCommand command) {
-    return switch (command) {
-      case ChatCommand.Help h -> Optional.empty();
-      case ChatCommand.Unknown u -> Optional.empty();
-      case ChatCommand.Invalid i -> Optional.empty();
-      case ChatCommand.Envs e -> Optional.of(Role.VIEWER);
-      case ChatCommand.Status s -> Optional.of(Role.VIEWER);
-      case ChatCommand.Diff d -> Optional.of(Role.VIEWER);
-      // As POST /v1/approvals/{id}: the approval's groups decide who counts.
-      case ChatCommand.Approve a -> Optional.of(Role.VIEWER);
-      case ChatCommand.Reject r -> Optional.of(Role.VIEWER);
-      case ChatCommand.Deploy d -> Optional.of(Role.DEPLOYER);
-      case ChatCommand.Promote p -> Optional.of(Role.DEPLOYER);
-      case ChatCommand.Rollback r -> Optional.of(Role.DEPLOYER);
-      case ChatCommand.Freeze f -> Optional.of(Role.DEPLOYER);
-      case ChatCommand.Unfreeze u -> Optional.of(Role.DEPLOYER);
-      case ChatCommand.Extend e -> Optional.of(Role.DEPLOYER);
-    };
-  }
-
-  /**
    * Runs {@code command} for {@code caller}. {@code requestKey} identifies the Slack request (its
    * trigger id): a deploy delivered twice makes one deployment.
    */
   public SlackReply run(Principal caller, ChatCommand command, String requestKey) {
-    Optional<Role> needed = requiredRole(command);
+    Optional<Role> needed = command.action().map(Action::requiredRole);
     if (needed.isPresent() && !caller.may(needed.get())) {
       return SlackReply.toPerson(
           escape(caller.name())
@@ -324,25 +302,17 @@ public final class SlackCommands {
    * nothing.
    */
   private SlackReply diff(ChatCommand.Diff d) {
-    return switch (registry.getEnvironment(d.app(), d.environment())) {
-      case Outcome.Rejected<Environment> r -> refused(r.rejection());
-      case Outcome.Accepted<Environment> a -> {
-        Environment env = a.value();
-        if (registry.getRelease(d.app(), d.version()) instanceof Outcome.Rejected<?> r) {
-          yield refused(r.rejection());
-        }
-        yield switch (planner.plan(env.tier().wireName(), d.app(), d.environment(), d.version())) {
-          case TierPlanner.Answer.Planned p -> SlackReply.toPerson(plan(d, env, p.plan()));
-          case TierPlanner.Answer.Refused f -> refused(f.rejection());
-          case TierPlanner.Answer.Unavailable u ->
-              SlackReply.toPerson(
-                  "The "
-                      + env.tier().wireName()
-                      + " provisioner could not plan now ("
-                      + escape(u.reason())
-                      + "); try again in a minute.");
-        };
-      }
+    return switch (planning.preview(d.app(), d.environment(), d.version())) {
+      case DeploymentPlanning.Preview.Planned p ->
+          SlackReply.toPerson(plan(d, p.environment(), p.plan()));
+      case DeploymentPlanning.Preview.Refused f -> refused(f.rejection());
+      case DeploymentPlanning.Preview.Unavailable u ->
+          SlackReply.toPerson(
+              "The "
+                  + u.tier().wireName()
+                  + " provisioner could not plan now ("
+                  + escape(u.reason())
+                  + "); try again in a minute.");
     };
   }
 

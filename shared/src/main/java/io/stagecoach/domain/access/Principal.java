@@ -27,4 +27,9 @@ public record Principal(String name, Set<Role> roles, Set<String> groups) {
   public boolean may(Role required) {
     return required.isGrantedBy(roles);
   }
+
+  /** Whether this principal's roles allow {@code action} (its groups are checked by the gate). */
+  public boolean may(Action action) {
+    return may(action.requiredRole());
+  }
 }

@@ -1,5 +1,6 @@
 package io.stagecoach.domain.chat;
 
+import io.stagecoach.domain.access.Action;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -15,6 +16,30 @@ import java.util.Optional;
 public sealed interface ChatCommand {
 
   int MAX_COMMENT = 500;
+
+  /**
+   * The action this command asks for, as the API route doing the same names it; empty for help and
+   * mistakes, which anyone may see.
+   */
+  default Optional<Action> action() {
+    return Optional.ofNullable(
+        switch (this) {
+          case Help h -> null;
+          case Unknown u -> null;
+          case Invalid i -> null;
+          case Envs e -> Action.READ;
+          case Status s -> Action.READ;
+          case Diff d -> Action.READ;
+          case Approve a -> Action.DECIDE_APPROVAL;
+          case Reject r -> Action.DECIDE_APPROVAL;
+          case Deploy d -> Action.DEPLOY;
+          case Promote p -> Action.PROMOTE;
+          case Rollback r -> Action.ROLLBACK;
+          case Freeze f -> Action.FREEZE;
+          case Unfreeze u -> Action.FREEZE;
+          case Extend e -> Action.MANAGE_ENVIRONMENTS;
+        });
+  }
 
   record Help() implements ChatCommand {}
 

@@ -18,4 +18,18 @@ public interface Provisioner {
    * plan.
    */
   ProvisioningResult destroy(ProvisioningRequest request);
+
+  /**
+   * The request cannot be carried out as given (an account Stagecoach may not deploy to, a template
+   * the engine rejects): asking again fails the same way, so it is not retried.
+   */
+  class RequestRefused extends RuntimeException {
+    public RequestRefused(String reason) {
+      super(reason);
+    }
+
+    public RequestRefused(String reason, Throwable cause) {
+      super(reason, cause);
+    }
+  }
 }

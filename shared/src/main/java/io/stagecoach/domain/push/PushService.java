@@ -20,7 +20,7 @@ import io.stagecoach.domain.registry.EnvironmentSpec;
 import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.Release;
-import io.stagecoach.domain.registry.ReleaseRegistered;
+import io.stagecoach.domain.registry.ReleaseRegistration;
 import io.stagecoach.domain.registry.ReleaseSpec;
 import io.stagecoach.domain.registry.RepositoryMapping;
 import io.stagecoach.domain.registry.Secrets;
@@ -84,6 +84,7 @@ public final class PushService {
 
   private final Registry registry;
   private final RegistryService rules;
+  private final ReleaseRegistration releases;
   private final DeploymentService deployments;
   private final PromotionService promotions;
   private final EventPublisher events;
@@ -95,6 +96,7 @@ public final class PushService {
       EventPublisher events) {
     this.registry = registry;
     this.rules = new RegistryService(registry);
+    this.releases = new ReleaseRegistration(rules, events);
     this.deployments = deployments;
     this.promotions = promotions;
     this.events = events;
@@ -360,12 +362,7 @@ public final class PushService {
   private Outcome<Release> register(
       Principal caller, App app, String commit, String version, Delivery delivery, Instant now) {
     ReleaseSpec spec = app.repository().orElseThrow().releaseOf(commit, version, delivery.region());
-    Outcome<Release> registered =
-        rules.registerRelease(caller, app.name(), spec, now).map(Saved::value);
-    if (registered instanceof Outcome.Accepted<Release> a) {
-      events.publish(new ReleaseRegistered(a.value()));
-    }
-    return registered;
+    return releases.register(caller, app.name(), spec, now).map(Saved::value);
   }
 
   /**
