@@ -174,7 +174,7 @@ public final class RegistryBench {
       return;
     }
     report.append("## Cold start\n\n");
-    Path jar = root.resolve("infra/local/target/stagecoach.jar");
+    Path jar = root.resolve("cli/target/stagecoach.jar");
     List<Double> serve = new ArrayList<>();
     List<Double> hello = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -349,10 +349,7 @@ public final class RegistryBench {
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
                 "-cp",
-                root.resolve("bench/target/classes")
-                    + ":"
-                    + root.resolve("infra/local/target/lib")
-                    + "/*",
+                root.resolve("bench/target/classes") + ":" + root.resolve("cli/target/lib") + "/*",
                 "io.stagecoach.bench.HelloServer",
                 Integer.toString(port))
             .redirectErrorStream(true)

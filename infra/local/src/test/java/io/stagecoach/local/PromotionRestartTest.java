@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A promotion waiting for the prod approval survives a SIGKILL of {@code stagecoach serve}: the
- * restarted serve still waits (the execution and the approval's task token are in DynamoDB Local on
- * disk), and the approval given after the restart takes the release on to prod.
+ * A promotion waiting for the prod approval survives a SIGKILL of the local cloud's process (what
+ * {@code stagecoach serve} runs, see {@link ServeProcesses}): the restarted serve still waits (the
+ * execution and the approval's task token are in DynamoDB Local on disk), and the approval given
+ * after the restart takes the release on to prod.
  */
 class PromotionRestartTest {
 

@@ -22,9 +22,10 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 /**
- * Durability of the local Step Functions across a hard stop: {@code stagecoach serve} runs as its
- * own process, is killed with SIGKILL while an execution waits for a task token (or sleeps in a
- * Wait state), and the restarted serve carries the execution on to its end.
+ * Durability of the local Step Functions across a hard stop: the local cloud runs as its own
+ * process, as under {@code stagecoach serve} ({@link ServeProcesses}), is killed with SIGKILL while
+ * an execution waits for a task token (or sleeps in a Wait state), and the restarted serve carries
+ * the execution on to its end.
  */
 class ServeRestartTest {
 

@@ -1,5 +1,6 @@
 package io.stagecoach.local.testing;
 
+import io.stagecoach.local.LocalCloud;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -7,14 +8,30 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * {@code stagecoach serve} as a process of its own, for tests that kill it (SIGKILL) and start it
- * again.
+ * The local cloud as a process of its own, started the way {@code stagecoach serve} starts it, for
+ * tests that kill it (SIGKILL) and start it again. The CLI lives in a module of its own that
+ * depends on this one, so the process runs {@link #main} here rather than the CLI.
  */
 public final class ServeProcesses {
 
   private ServeProcesses() {}
+
+  /**
+   * {@code <port> <dir>}: what {@code stagecoach serve --port <port> --dir <dir>} does with the
+   * built-in template, until the process is killed.
+   */
+  public static void main(String[] args) throws Exception {
+    LocalCloud cloud =
+        LocalCloud.start(
+            new LocalCloud.Options(
+                Path.of(args[1]), Integer.parseInt(args[0]), Optional.empty(), "us-east-1", false));
+    System.out.print(cloud.describe());
+    System.out.flush();
+    Thread.currentThread().join();
+  }
 
   /**
    * Starts serve on {@code port} with its data in {@code dir}; returns once it says it is ready.
@@ -27,11 +44,8 @@ public final class ServeProcesses {
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp",
                 System.getProperty("java.class.path"),
-                "io.stagecoach.local.cli.StagecoachCommand",
-                "serve",
-                "--port",
+                ServeProcesses.class.getName(),
                 Integer.toString(port),
-                "--dir",
                 dir.toString())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("serve-" + System.nanoTime() + ".log").toFile())

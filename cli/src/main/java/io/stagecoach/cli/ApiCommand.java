@@ -1,0 +1,113 @@
+package io.stagecoach.cli;
+
+import io.stagecoach.cli.client.ApiClient;
+import io.stagecoach.cli.client.ApiProblem;
+import io.stagecoach.cli.client.ApiUnreachable;
+import io.stagecoach.cli.client.Follow;
+import io.stagecoach.cli.settings.CliEnvironment;
+import io.stagecoach.cli.settings.ConnectionSettings;
+import io.stagecoach.cli.settings.InvalidSettings;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * A command that calls the API. It resolves the connection settings, runs {@link #run(Session)} and
+ * turns what went wrong into one line on stderr and an {@link ExitCode}: a subclass only makes its
+ * request and prints.
+ */
+@CommandLine.Command(
+    exitCodeListHeading = ExitCode.HEADING,
+    exitCodeList = {
+      ExitCode.OK_LINE,
+      ExitCode.FAILED_LINE,
+      ExitCode.INVALID_LINE,
+      ExitCode.REFUSED_LINE,
+      ExitCode.NOT_FOUND_LINE
+    })
+abstract class ApiCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  boolean help;
+
+  @Mixin ConnectionOptions connection;
+
+  @Option(names = "--json", description = "print the API's JSON answer instead of text")
+  boolean json;
+
+  /**
+   * Makes the request(s) and prints; answers the exit code (what the API refused is thrown, not
+   * returned).
+   */
+  abstract int run(Session session);
+
+  /** The machine the CLI runs on: its working directory, OS user and variables. */
+  CliEnvironment environment() {
+    return ((StagecoachCommand) spec.root().userObject()).environment();
+  }
+
+  /**
+   * A usage error (exit 2) for what picocli cannot check alone, such as options that go together.
+   */
+  CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+
+  @Override
+  public final Integer call() {
+    StagecoachCommand root = (StagecoachCommand) spec.root().userObject();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ConnectionSettings settings = null;
+    try {
+      settings =
+          ConnectionSettings.resolve(connection.endpoint(), connection.token(), root.environment());
+      try (ApiClient api = new ApiClient(settings.endpoint(), settings.token())) {
+        return run(new Session(api, settings, out, err, json, root.pacing()));
+      }
+    } catch (InvalidSettings e) {
+      err.println("stagecoach: " + e.getMessage());
+      return ExitCode.INVALID;
+    } catch (ApiProblem problem) {
+      report(err, problem, settings);
+      return ExitCode.of(problem);
+    } catch (ApiUnreachable | Follow.TimedOut e) {
+      err.println("stagecoach: " + e.getMessage());
+      return ExitCode.FAILED;
+    } catch (CommandLine.ParameterException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A bug of ours: say what it was in one line rather than a stack trace.
+      err.println("stagecoach: unexpected error: " + e);
+      return ExitCode.FAILED;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private static void report(PrintWriter err, ApiProblem problem, ConnectionSettings settings) {
+    String line = "stagecoach: " + problem.detail();
+    if (problem.code().orElse("").equals("unauthorized")
+        && settings != null
+        && settings.token().isEmpty()) {
+      line +=
+          " (no token: pass --token, set STAGECOACH_TOKEN, or run where 'stagecoach serve' keeps"
+              + " .stagecoach/admin-token)";
+    }
+    err.println(line);
+    for (ApiProblem.FieldError e : problem.errors()) {
+      String fieldLine = e.field() + ": " + e.message();
+      if (!fieldLine.equals(problem.detail())) {
+        err.println("  " + fieldLine);
+      }
+    }
+  }
+}

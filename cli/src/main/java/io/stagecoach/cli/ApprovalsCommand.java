@@ -1,0 +1,115 @@
+package io.stagecoach.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stagecoach.cli.client.ApiPath;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code stagecoach approvals}: the approvals promotions wait for; {@code approve} and {@code
+ * reject} decide them.
+ */
+@Command(
+    name = "approvals",
+    description = {
+      "Approvals that promotions wait for.",
+      "Decide one with 'stagecoach approve ID' or 'stagecoach reject ID'."
+    },
+    subcommands = {ApprovalsCommand.ListApprovals.class, ApprovalsCommand.GetApproval.class})
+final class ApprovalsCommand extends CommandGroup {
+
+  static ApiPath path(String id) {
+    return ApiPath.of("v1", "approvals", id);
+  }
+
+  /**
+   * {@code 1 of staff, 1 of client}: who must approve, from an approval or a stage's approval
+   * policy.
+   */
+  static String needs(JsonNode approval) {
+    JsonNode policy = approval.has("policy") ? approval.path("policy") : approval;
+    List<String> groups = new ArrayList<>();
+    policy
+        .path("groups")
+        .forEach(g -> groups.add(g.path("min").asInt(1) + " of " + JsonText.text(g, "group")));
+    return String.join(", ", groups);
+  }
+
+  static void print(JsonNode a, PrintWriter out) {
+    Details details =
+        new Details()
+            .add("approval", JsonText.text(a, "approvalId"))
+            .add("status", JsonText.text(a, "status"))
+            .add(
+                "release",
+                JsonText.text(a, "app")
+                    + " "
+                    + JsonText.text(a, "version")
+                    + " -> "
+                    + JsonText.text(a, "environment"))
+            .add("promotion", JsonText.text(a, "promotionId"))
+            .add("needs", needs(a))
+            .add("requested", JsonText.when(a, "requestedAt", "requestedBy"))
+            .add("expires", JsonText.text(a, "expiresAt"));
+    boolean first = true;
+    for (JsonNode d : a.path("decisions")) {
+      String groups = String.join(",", JsonText.strings(d.path("groups")));
+      String comment = JsonText.text(d, "comment");
+      details.add(
+          first ? "decisions" : "",
+          JsonText.text(d, "decision")
+              + " by "
+              + JsonText.text(d, "principal")
+              + (groups.isEmpty() ? "" : " (" + groups + ")")
+              + " at "
+              + JsonText.text(d, "at")
+              + (comment.isEmpty() ? "" : ": " + comment));
+      first = false;
+    }
+    details.print(out);
+  }
+
+  @Command(name = "list", description = "List the approvals waiting for a decision, oldest first.")
+  static final class ListApprovals extends ApiCommand {
+    @Mixin PageOptions page;
+
+    @Override
+    int run(Session s) {
+      JsonNode body = s.list(ApiPath.of("v1", "approvals").query("pending", "true"), page);
+      if (s.json()) {
+        s.printJson(body);
+        return ExitCode.OK;
+      }
+      Table table = new Table("ID", "APP", "VERSION", "ENV", "NEEDS", "REQUESTED", "EXPIRES");
+      body.path("items")
+          .forEach(
+              a ->
+                  table.row(
+                      JsonText.text(a, "approvalId"),
+                      JsonText.text(a, "app"),
+                      JsonText.text(a, "version"),
+                      JsonText.text(a, "environment"),
+                      needs(a),
+                      JsonText.when(a, "requestedAt", "requestedBy"),
+                      JsonText.text(a, "expiresAt")));
+      table.print(s.out(), "no approvals waiting");
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "get", description = "Show an approval and its decisions.")
+  static final class GetApproval extends ApiCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    int run(Session s) {
+      s.print(s.api().get(path(id)), body -> print(body, s.out()));
+      return ExitCode.OK;
+    }
+  }
+}

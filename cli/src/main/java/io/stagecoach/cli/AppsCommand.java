@@ -1,0 +1,478 @@
+package io.stagecoach.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.cli.client.Answer;
+import io.stagecoach.cli.client.ApiClient;
+import io.stagecoach.cli.client.ApiPath;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code stagecoach apps}: registered applications and their pipelines. */
+@Command(
+    name = "apps",
+    description = "Applications and their pipelines.",
+    subcommands = {
+      AppsCommand.ListApps.class,
+      AppsCommand.GetApp.class,
+      AppsCommand.CreateApp.class,
+      AppsCommand.UpdateApp.class,
+      AppsCommand.DeleteApp.class
+    })
+final class AppsCommand extends CommandGroup {
+
+  static ApiPath path(String app) {
+    return ApiPath.of("v1", "apps", app);
+  }
+
+  static void print(JsonNode app, PrintWriter out) {
+    new Details()
+        .add("name", JsonText.text(app, "name"))
+        .add("description", JsonText.text(app, "description"))
+        .add("pipeline", pipeline(app))
+        .add("gates", gates(app))
+        .add("concurrency", JsonText.text(app, "concurrency"))
+        .add("allowed", String.join(", ", JsonText.strings(app.path("allowedEnvironments"))))
+        .add("template", template(app.path("template")))
+        .add("created", JsonText.when(app, "createdAt", "createdBy"))
+        .add("updated", JsonText.text(app, "updatedAt"))
+        .add("revision", JsonText.text(app, "revision"))
+        .print(out);
+  }
+
+  static String pipeline(JsonNode app) {
+    List<String> stages = new ArrayList<>();
+    app.path("pipeline")
+        .forEach(
+            stage ->
+                stages.add(
+                    stage.isTextual() ? stage.asText() : JsonText.text(stage, "environment")));
+    return String.join(" -> ", stages);
+  }
+
+  /** One line per stage with gates: {@code staging: approval 1 of staff, soak 600s}. */
+  static List<String> gates(JsonNode app) {
+    List<String> gates = new ArrayList<>();
+    for (JsonNode stage : app.path("pipeline")) {
+      if (!stage.isObject()) {
+        continue;
+      }
+      List<String> parts = new ArrayList<>();
+      if (stage.has("approval")) {
+        parts.add("approval " + ApprovalsCommand.needs(stage.path("approval")));
+      }
+      JsonNode window = stage.path("window");
+      if (window.isObject()) {
+        parts.add(
+            "window "
+                + String.join(",", JsonText.strings(window.path("days")))
+                + " "
+                + JsonText.text(window, "start")
+                + "-"
+                + JsonText.text(window, "end")
+                + " "
+                + JsonText.text(window, "timeZone"));
+      }
+      if (stage.has("verification")) {
+        parts.add("verification of " + JsonText.text(stage.path("verification"), "urlOutput"));
+      }
+      if (stage.path("soakSeconds").asInt() > 0) {
+        parts.add("soak " + stage.path("soakSeconds").asInt() + "s");
+      }
+      if (!parts.isEmpty()) {
+        gates.add(JsonText.text(stage, "environment") + ": " + String.join(", ", parts));
+      }
+    }
+    return gates;
+  }
+
+  static String template(JsonNode template) {
+    if (!template.isObject()) {
+      return "";
+    }
+    if (template.has("url")) {
+      return JsonText.text(template, "url");
+    }
+    JsonNode body = template.path("body");
+    return body.isObject() ? "inline, " + body.path("Resources").size() + " resources" : "inline";
+  }
+
+  @Command(name = "list", description = "List the apps.")
+  static final class ListApps extends ApiCommand {
+    @Mixin PageOptions page;
+
+    @Override
+    int run(Session s) {
+      JsonNode body = s.list(ApiPath.of("v1", "apps"), page);
+      if (s.json()) {
+        s.printJson(body);
+        return ExitCode.OK;
+      }
+      Table table = new Table("NAME", "PIPELINE", "DESCRIPTION");
+      body.path("items")
+          .forEach(
+              app ->
+                  table.row(
+                      JsonText.text(app, "name"),
+                      pipeline(app),
+                      JsonText.text(app, "description")));
+      table.print(s.out(), "no apps");
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "get", description = "Show an app.")
+  static final class GetApp extends ApiCommand {
+    @Parameters(paramLabel = "APP")
+    String app;
+
+    @Override
+    int run(Session s) {
+      s.print(s.api().get(path(app)), body -> print(body, s.out()));
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "create",
+      description = {
+        "Register an app with its pipeline.",
+        "--file takes a whole app as JSON (the API's AppInput, e.g. stages with window, verification or soak);"
+            + " the options given besides override its fields."
+      })
+  static final class CreateApp extends ApiCommand {
+    @Parameters(
+        paramLabel = "APP",
+        description = "lowercase letters, digits and '-', at most 24 characters")
+    String app;
+
+    @Mixin AppOptions options;
+
+    @Override
+    int run(Session s) {
+      ObjectNode body =
+          options.file != null ? options.readFile(this) : ApiClient.JSON.createObjectNode();
+      body.put("name", app);
+      if (options.pipeline == null && !body.has("pipeline")) {
+        throw usage("give the pipeline: --pipeline dev,staging,prod (or \"pipeline\" in --file)");
+      }
+      options.apply(body, this);
+      Answer created = s.api().post(ApiPath.of("v1", "apps"), body);
+      s.print(
+          created,
+          result -> {
+            s.out().println("created app " + JsonText.text(result, "name"));
+            print(result, s.out());
+          });
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "update",
+      description = {
+        "Change an app: its description, pipeline, gates, template.",
+        "Reads the app and writes it back with the changes, refused (exit 3) if it changed in between. Stages kept in"
+            + " a new --pipeline keep their gates. --file replaces the whole app (the options given besides apply on"
+            + " top)."
+      })
+  static final class UpdateApp extends ApiCommand {
+    @Parameters(paramLabel = "APP")
+    String app;
+
+    @Mixin AppOptions options;
+
+    @Option(
+        names = "--if-match",
+        paramLabel = "REVISION",
+        description = "only if the app is still at this revision (default: the revision just read)")
+    Long ifMatch;
+
+    @Override
+    int run(Session s) {
+      if (!options.anyGiven()) {
+        throw usage(
+            "nothing to update: give --pipeline, --description, --allowed-env, --template, --approval,"
+                + " --concurrency or --file");
+      }
+      Answer current = s.api().get(path(app));
+      JsonNode was = current.body();
+      ObjectNode body;
+      if (options.file != null) {
+        body = options.readFile(this);
+      } else {
+        // Everything the app has that can be written back, so an update changes only what it is
+        // told to.
+        body = ApiClient.JSON.createObjectNode();
+        for (String field :
+            List.of("description", "pipeline", "allowedEnvironments", "template", "concurrency")) {
+          if (was.has(field) && !was.get(field).isNull()) {
+            body.set(field, was.get(field).deepCopy());
+          }
+        }
+      }
+      body.put("name", app);
+      options.apply(body, this);
+      String revision =
+          ifMatch != null
+              ? "\"" + ifMatch + "\""
+              : current.etag().orElse("\"" + JsonText.text(was, "revision") + "\"");
+      Answer updated = s.api().put(path(app), body, Map.of("If-Match", revision));
+      s.print(
+          updated,
+          result -> {
+            s.out().println("updated app " + JsonText.text(result, "name"));
+            print(result, s.out());
+          });
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "delete", description = "Delete an app.")
+  static final class DeleteApp extends ApiCommand {
+    @Parameters(paramLabel = "APP")
+    String app;
+
+    @Option(
+        names = "--if-match",
+        paramLabel = "REVISION",
+        description = "only if the app is still at this revision")
+    Long ifMatch;
+
+    @Override
+    int run(Session s) {
+      Answer deleted =
+          s.api()
+              .delete(
+                  path(app),
+                  ifMatch == null ? Map.of() : Map.of("If-Match", "\"" + ifMatch + "\""));
+      s.print(deleted, body -> s.out().println("deleted app " + app));
+      return ExitCode.OK;
+    }
+  }
+
+  static void strings(ArrayNode array, List<String> values) {
+    values.forEach(array::add);
+  }
+
+  /** What create and update both take: the app's fields, as options or as a JSON file. */
+  static final class AppOptions {
+
+    @Option(
+        names = "--pipeline",
+        split = ",",
+        paramLabel = "ENV",
+        description = "the stages in order, e.g. dev,staging,prod")
+    List<String> pipeline;
+
+    @Option(names = "--description", paramLabel = "TEXT")
+    String description;
+
+    @Option(
+        names = "--allowed-env",
+        split = ",",
+        paramLabel = "ENV",
+        description = "environments allowed besides the pipeline's (an empty value clears them)")
+    List<String> allowed;
+
+    @Option(
+        names = "--template",
+        paramLabel = "FILE",
+        description =
+            "the CloudFormation template (JSON) every environment of the app is made from, at most 51,200 bytes")
+    Path template;
+
+    @Option(
+        names = "--template-url",
+        paramLabel = "URL",
+        description = "the template's S3 location, s3://bucket/key")
+    String templateUrl;
+
+    @Option(
+        names = "--approval",
+        paramLabel = "ENV=GROUP[:MIN][,GROUP[:MIN]]",
+        description = {
+          "a stage needs MIN (default 1) approvals from each GROUP before it deploys (repeatable),",
+          "e.g. --approval staging=staff --approval prod=staff:1,client:1"
+        })
+    List<String> approvals;
+
+    @Option(
+        names = "--concurrency",
+        paramLabel = "MODE",
+        description =
+            "a newer promotion reaching a stage: supersede (default) the older one, or queue behind it")
+    String concurrency;
+
+    @Option(
+        names = "--file",
+        paramLabel = "FILE",
+        description = "the whole app as JSON: {\"pipeline\": [...], ...}")
+    Path file;
+
+    boolean anyGiven() {
+      return pipeline != null
+          || description != null
+          || allowed != null
+          || template != null
+          || templateUrl != null
+          || approvals != null
+          || concurrency != null
+          || file != null;
+    }
+
+    ObjectNode readFile(ApiCommand command) {
+      JsonNode read = readJson(file, command, "--file");
+      if (!(read instanceof ObjectNode object)) {
+        throw command.usage(
+            "--file "
+                + file
+                + ": must be a JSON object such as {\"pipeline\": [\"dev\", \"prod\"]}");
+      }
+      return object;
+    }
+
+    /** Applies the options given to the body. */
+    void apply(ObjectNode body, ApiCommand command) {
+      if (description != null) {
+        body.put("description", description);
+      }
+      if (pipeline != null) {
+        // A stage the pipeline already had keeps its gates.
+        Map<String, JsonNode> had = new LinkedHashMap<>();
+        body.path("pipeline")
+            .forEach(
+                stage ->
+                    had.put(
+                        stage.isTextual() ? stage.asText() : JsonText.text(stage, "environment"),
+                        stage));
+        ArrayNode stages = ApiClient.JSON.createArrayNode();
+        for (String env : pipeline) {
+          stages.add(
+              had.containsKey(env)
+                  ? had.get(env).deepCopy()
+                  : ApiClient.JSON.getNodeFactory().textNode(env));
+        }
+        body.set("pipeline", stages);
+      }
+      if (allowed != null) {
+        strings(
+            body.putArray("allowedEnvironments"),
+            allowed.stream().filter(e -> !e.isBlank()).toList());
+      }
+      if (template != null && templateUrl != null) {
+        throw command.usage("give --template or --template-url, not both");
+      }
+      if (template != null) {
+        JsonNode parsed = readJson(template, command, "--template");
+        body.putObject("template").set("body", parsed);
+      } else if (templateUrl != null) {
+        body.putObject("template").put("url", templateUrl);
+      }
+      if (concurrency != null) {
+        body.put("concurrency", concurrency);
+      }
+      if (approvals != null) {
+        applyApprovals(body, command);
+      }
+    }
+
+    private void applyApprovals(ObjectNode body, ApiCommand command) {
+      Map<String, ArrayNode> groupsByStage = new LinkedHashMap<>();
+      for (String approval : approvals) {
+        int eq = approval.indexOf('=');
+        if (eq <= 0 || eq == approval.length() - 1) {
+          throw command.usage(
+              "--approval '" + approval + "': expected ENV=GROUP[:MIN], e.g. staging=staff:1");
+        }
+        String env = approval.substring(0, eq).trim();
+        ArrayNode groups =
+            groupsByStage.computeIfAbsent(env, e -> ApiClient.JSON.createArrayNode());
+        for (String seat : approval.substring(eq + 1).split(",")) {
+          String[] parts = seat.trim().split(":", -1);
+          int min;
+          try {
+            min = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : 1;
+          } catch (NumberFormatException e) {
+            min = -1;
+          }
+          if (parts.length > 2 || parts[0].isBlank() || min < 1) {
+            throw command.usage(
+                "--approval '"
+                    + approval
+                    + "': '"
+                    + seat
+                    + "' is not GROUP or GROUP:MIN with MIN >= 1");
+          }
+          groups.addObject().put("group", parts[0].trim()).put("min", min);
+        }
+      }
+      ArrayNode stages =
+          body.path("pipeline") instanceof ArrayNode a ? a : body.putArray("pipeline");
+      for (var entry : groupsByStage.entrySet()) {
+        int index = -1;
+        for (int i = 0; i < stages.size(); i++) {
+          JsonNode stage = stages.get(i);
+          String name = stage.isTextual() ? stage.asText() : JsonText.text(stage, "environment");
+          if (name.equals(entry.getKey())) {
+            index = i;
+          }
+        }
+        if (index < 0) {
+          throw command.usage(
+              "--approval: '"
+                  + entry.getKey()
+                  + "' is not a stage of the pipeline ("
+                  + pipeline(body)
+                  + ")");
+        }
+        JsonNode stage = stages.get(index);
+        ObjectNode object =
+            stage.isObject()
+                ? (ObjectNode) stage
+                : ApiClient.JSON.createObjectNode().put("environment", stage.asText());
+        ObjectNode approval = ApiClient.JSON.createObjectNode();
+        if (object.path("approval").has("timeoutMinutes")) {
+          approval.set("timeoutMinutes", object.path("approval").get("timeoutMinutes"));
+        }
+        approval.set("groups", entry.getValue());
+        object.set("approval", approval);
+        stages.set(index, object);
+      }
+    }
+
+    private static JsonNode readJson(Path path, ApiCommand command, String option) {
+      String text;
+      try {
+        text = Files.readString(command.environment().workDir().resolve(path));
+      } catch (IOException e) {
+        throw command.usage(option + ": cannot read " + path + " (" + e.getMessage() + ")");
+      }
+      try {
+        return ApiClient.JSON.readTree(text);
+      } catch (JsonProcessingException e) {
+        String where =
+            e.getLocation() == null
+                ? ""
+                : " (line "
+                    + e.getLocation().getLineNr()
+                    + ", column "
+                    + e.getLocation().getColumnNr()
+                    + ")";
+        throw command.usage(option + ": " + path + " is not well-formed JSON" + where);
+      }
+    }
+  }
+}

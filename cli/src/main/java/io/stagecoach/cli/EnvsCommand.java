@@ -1,0 +1,483 @@
+package io.stagecoach.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.cli.client.Answer;
+import io.stagecoach.cli.client.ApiClient;
+import io.stagecoach.cli.client.ApiPath;
+import io.stagecoach.cli.client.ApiProblem;
+import io.stagecoach.cli.settings.PersonalEnvironment;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code stagecoach envs}: an app's environments. */
+@Command(
+    name = "envs",
+    description = "An app's environments.",
+    subcommands = {
+      EnvsCommand.ListEnvs.class,
+      EnvsCommand.GetEnv.class,
+      EnvsCommand.PutEnv.class,
+      EnvsCommand.CreateEnv.class,
+      EnvsCommand.ExtendEnv.class,
+      EnvsCommand.DeleteEnv.class
+    })
+final class EnvsCommand extends CommandGroup {
+
+  static ApiPath path(String app, String env) {
+    return ApiPath.of("v1", "apps", app, "environments", env);
+  }
+
+  static void print(JsonNode env, PrintWriter out) {
+    new Details()
+        .add("environment", JsonText.text(env, "app") + "/" + JsonText.text(env, "name"))
+        .add("kind", JsonText.text(env, "kind"))
+        .add("tier", JsonText.text(env, "tier"))
+        .add("account", JsonText.text(env, "account"))
+        .add("region", JsonText.text(env, "region"))
+        .add("protected", JsonText.text(env, "protected"))
+        .add("owner", JsonText.text(env, "owner"))
+        .add("expires", JsonText.text(env, "expiresAt"))
+        .add("deployed", deployed(env))
+        .add("frozen", frozen(env))
+        .add("config", JsonText.map(env.path("config")))
+        .add("secrets", JsonText.map(env.path("secrets")))
+        .add("created", JsonText.when(env, "createdAt", "createdBy"))
+        .add("updated", JsonText.text(env, "updatedAt"))
+        .add("revision", JsonText.text(env, "revision"))
+        .print(out);
+  }
+
+  /** {@code 1.4.2 (sha256:..., deployment d-0a1b) at 2025-06-01T10:00:00Z}. */
+  static String deployed(JsonNode env) {
+    String version = JsonText.text(env, "deployedVersion");
+    if (version.isEmpty()) {
+      return "";
+    }
+    String by = JsonText.text(env, "deployedBy");
+    String at = JsonText.text(env, "deployedAt");
+    return version
+        + (by.isEmpty() ? "" : " (deployment " + by + ")")
+        + (at.isEmpty() ? "" : " at " + at);
+  }
+
+  /** {@code incident 42 (by alice at 2025-06-01T10:00:00Z)}, or empty when it is not frozen. */
+  static String frozen(JsonNode env) {
+    JsonNode frozen = env.path("frozen");
+    if (!frozen.isObject()) {
+      return "";
+    }
+    String when = JsonText.when(frozen, "at", "by");
+    return JsonText.text(frozen, "reason") + (when.isEmpty() ? "" : " (" + when + ")");
+  }
+
+  @Command(name = "list", description = "List an app's environments.")
+  static final class ListEnvs extends ApiCommand {
+    @Parameters(paramLabel = "APP")
+    String app;
+
+    @Mixin PageOptions page;
+
+    @Override
+    int run(Session s) {
+      JsonNode body = s.list(ApiPath.of("v1", "apps", app, "environments"), page);
+      if (s.json()) {
+        s.printJson(body);
+        return ExitCode.OK;
+      }
+      Table table =
+          new Table("NAME", "KIND", "TIER", "ACCOUNT", "REGION", "PROTECTED", "DEPLOYED", "FROZEN");
+      body.path("items")
+          .forEach(
+              env ->
+                  table.row(
+                      JsonText.text(env, "name"),
+                      JsonText.text(env, "kind"),
+                      JsonText.text(env, "tier"),
+                      JsonText.text(env, "account"),
+                      JsonText.text(env, "region"),
+                      env.path("protected").asBoolean() ? "yes" : "no",
+                      JsonText.text(env, "deployedVersion"),
+                      env.path("frozen").isObject() ? "yes" : ""));
+      table.print(s.out(), "no environments in " + app);
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "get", description = "Show an environment.")
+  static final class GetEnv extends ApiCommand {
+    @Parameters(index = "0", paramLabel = "APP")
+    String app;
+
+    @Parameters(index = "1", paramLabel = "ENV")
+    String env;
+
+    @Override
+    int run(Session s) {
+      s.print(s.api().get(path(app, env)), body -> print(body, s.out()));
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "put",
+      description = {
+        "Create an environment or replace its settings.",
+        "Fields not given take the API's defaults (prod environments are protected unless --no-protected)."
+      })
+  static final class PutEnv extends ApiCommand {
+    @Parameters(index = "0", paramLabel = "APP")
+    String app;
+
+    @Parameters(index = "1", paramLabel = "ENV")
+    String env;
+
+    @Option(
+        names = "--kind",
+        paramLabel = "KIND",
+        description = "pipeline (default), personal or ephemeral")
+    String kind;
+
+    @Option(names = "--tier", paramLabel = "TIER", description = "dev, staging or prod")
+    String tier;
+
+    @Option(names = "--account", paramLabel = "ID", description = "the 12-digit AWS account")
+    String account;
+
+    @Option(names = "--region", paramLabel = "REGION", description = "e.g. eu-west-1")
+    String region;
+
+    @Option(
+        names = "--config",
+        paramLabel = "KEY=VALUE",
+        description = "a configuration value (repeatable)")
+    Map<String, String> config = new LinkedHashMap<>();
+
+    @Option(
+        names = "--secret",
+        paramLabel = "KEY=ARN",
+        description =
+            "a secret's reference: a Secrets Manager or SSM parameter ARN, or ssm:/path (repeatable)")
+    Map<String, String> secrets = new LinkedHashMap<>();
+
+    @Option(
+        names = "--protected",
+        negatable = true,
+        description = "refuse destroying it (default: prod only)")
+    Boolean protectedEnvironment;
+
+    @Option(names = "--owner", paramLabel = "PRINCIPAL")
+    String owner;
+
+    @Option(
+        names = "--expires-at",
+        paramLabel = "INSTANT",
+        description = "for ephemeral ones, e.g. 2025-07-01T00:00:00Z")
+    String expiresAt;
+
+    @Option(
+        names = "--if-match",
+        paramLabel = "REVISION",
+        description = "only if it is still at this revision")
+    Long ifMatch;
+
+    @Override
+    int run(Session s) {
+      ObjectNode body = ApiClient.JSON.createObjectNode();
+      putIfGiven(body, "kind", kind);
+      putIfGiven(body, "tier", tier);
+      putIfGiven(body, "account", account);
+      putIfGiven(body, "region", region);
+      ObjectNode configNode = body.putObject("config");
+      config.forEach(configNode::put);
+      ObjectNode secretsNode = body.putObject("secrets");
+      secrets.forEach(secretsNode::put);
+      if (protectedEnvironment != null) {
+        body.put("protected", protectedEnvironment);
+      }
+      putIfGiven(body, "owner", owner);
+      putIfGiven(body, "expiresAt", expiresAt);
+      Answer saved =
+          s.api()
+              .put(
+                  path(app, env),
+                  body,
+                  ifMatch == null ? Map.of() : Map.of("If-Match", "\"" + ifMatch + "\""));
+      s.print(
+          saved,
+          result -> {
+            s.out()
+                .println(
+                    (saved.status() == 201 ? "created" : "updated")
+                        + " environment "
+                        + app
+                        + "/"
+                        + env);
+            print(result, s.out());
+          });
+      return ExitCode.OK;
+    }
+
+    static void putIfGiven(ObjectNode body, String field, String value) {
+      if (value != null) {
+        body.put(field, value);
+      }
+    }
+  }
+
+  @Command(
+      name = "create",
+      description = {
+        "Create a personal or ephemeral environment.",
+        "A personal one is named --name, else as in .stagecoach/userenv, else after the OS user (as deploy's default);"
+            + " an ephemeral one needs --name and --expires-in or --expires-at. An existing name is refused (exit 3)."
+      })
+  static final class CreateEnv extends ApiCommand {
+    @Parameters(index = "0", paramLabel = "APP")
+    String app;
+
+    @Option(
+        names = "--kind",
+        required = true,
+        paramLabel = "KIND",
+        description = "personal or ephemeral")
+    String kind;
+
+    @Option(
+        names = "--name",
+        paramLabel = "ENV",
+        description =
+            "the environment's name (default for personal ones:"
+                + " .stagecoach/userenv, else the OS user)")
+    String name;
+
+    @Option(names = "--account", paramLabel = "ID", description = "the 12-digit AWS account")
+    String account;
+
+    @Option(names = "--region", paramLabel = "REGION", description = "e.g. eu-west-1")
+    String region;
+
+    @Option(
+        names = "--config",
+        paramLabel = "KEY=VALUE",
+        description = "a configuration value (repeatable)")
+    Map<String, String> config = new LinkedHashMap<>();
+
+    @Option(
+        names = "--secret",
+        paramLabel = "KEY=ARN",
+        description = "a secret's reference (repeatable)")
+    Map<String, String> secrets = new LinkedHashMap<>();
+
+    @Option(
+        names = "--owner",
+        paramLabel = "PRINCIPAL",
+        description = "who it belongs to (default: you)")
+    String owner;
+
+    @Option(
+        names = "--expires-in",
+        paramLabel = "DURATION",
+        description = "for ephemeral ones: 30m, 12h, 3d (at most 30d)")
+    String expiresIn;
+
+    @Option(
+        names = "--expires-at",
+        paramLabel = "INSTANT",
+        description = "for ephemeral ones, e.g. 2025-07-01T00:00:00Z")
+    String expiresAt;
+
+    @Override
+    int run(Session s) {
+      if (expiresIn != null && expiresAt != null) {
+        throw usage("give --expires-in or --expires-at, not both");
+      }
+      String envName = name;
+      if (envName == null && kind.equals("personal")) {
+        envName = PersonalEnvironment.defaultName(environment().workDir(), environment().osUser());
+      }
+      ObjectNode body = ApiClient.JSON.createObjectNode().put("kind", kind);
+      PutEnv.putIfGiven(body, "name", envName);
+      PutEnv.putIfGiven(body, "account", account);
+      PutEnv.putIfGiven(body, "region", region);
+      ObjectNode configNode = body.putObject("config");
+      config.forEach(configNode::put);
+      ObjectNode secretsNode = body.putObject("secrets");
+      secrets.forEach(secretsNode::put);
+      PutEnv.putIfGiven(body, "owner", owner);
+      if (expiresIn != null) {
+        Duration ttl =
+            duration(expiresIn)
+                .orElseThrow(
+                    () ->
+                        usage(
+                            "--expires-in: '"
+                                + expiresIn
+                                + "' is not a duration such as 30m, 12h or 3d"));
+        body.put(
+            "expiresAt",
+            s.pacing().clock().instant().plus(ttl).truncatedTo(ChronoUnit.SECONDS).toString());
+      }
+      PutEnv.putIfGiven(body, "expiresAt", expiresAt);
+      Answer created = s.api().post(ApiPath.of("v1", "apps", app, "environments"), body);
+      s.print(
+          created,
+          env -> {
+            s.out()
+                .println(
+                    "created "
+                        + JsonText.text(env, "kind")
+                        + " environment "
+                        + app
+                        + "/"
+                        + JsonText.text(env, "name"));
+            print(env, s.out());
+          });
+      return ExitCode.OK;
+    }
+  }
+
+  /** {@code 30m}, {@code 12h}, {@code 3d}: as the API's extend takes them. */
+  static Optional<Duration> duration(String text) {
+    Matcher m = DURATION.matcher(text.trim());
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    long n = Long.parseLong(m.group(1));
+    return Optional.of(
+        switch (m.group(2)) {
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        });
+  }
+
+  private static final Pattern DURATION = Pattern.compile("([1-9][0-9]{0,4})([mhd])");
+
+  @Command(
+      name = "extend",
+      description = {
+        "Move an ephemeral environment's expiry later (at most 30 days ahead).",
+        "Personal and pipeline environments do not expire (exit 3)."
+      })
+  static final class ExtendEnv extends ApiCommand {
+    @Parameters(index = "0", paramLabel = "APP")
+    String app;
+
+    @Parameters(index = "1", paramLabel = "ENV")
+    String env;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Until until;
+
+    static final class Until {
+      @Option(
+          names = "--by",
+          required = true,
+          paramLabel = "DURATION",
+          description = "from its current expiry: 30m, 12h, 3d")
+      String by;
+
+      @Option(
+          names = "--expires-at",
+          required = true,
+          paramLabel = "INSTANT",
+          description = "e.g. 2025-07-01T00:00:00Z")
+      String expiresAt;
+    }
+
+    @Override
+    int run(Session s) {
+      ObjectNode body = ApiClient.JSON.createObjectNode();
+      PutEnv.putIfGiven(body, "by", until.by);
+      PutEnv.putIfGiven(body, "expiresAt", until.expiresAt);
+      Answer extended = s.api().post(path(app, env).child("extend"), body);
+      s.print(
+          extended,
+          result -> {
+            s.out()
+                .println(app + "/" + env + " now expires at " + JsonText.text(result, "expiresAt"));
+            print(result, s.out());
+          });
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "delete",
+      aliases = "destroy",
+      description = {
+        "Destroy an environment.",
+        "One that never received a release is only unregistered. One that did is destroyed by its provisioner (a"
+            + " destroy deployment; --wait follows it), and its record goes when that is done.",
+        "Shared (pipeline) environments need --confirm; protected ones are refused (exit 3)."
+      })
+  static final class DeleteEnv extends ApiCommand {
+    @Parameters(index = "0", paramLabel = "APP")
+    String app;
+
+    @Parameters(index = "1", paramLabel = "ENV")
+    String env;
+
+    @Option(names = "--confirm", description = "yes, destroy this shared environment")
+    boolean confirm;
+
+    @Option(
+        names = "--if-match",
+        paramLabel = "REVISION",
+        description = "only if it is still at this revision")
+    Long ifMatch;
+
+    @Option(
+        names = "--wait",
+        description = "follow the destroy until it ends, printing each change")
+    boolean wait;
+
+    @Override
+    int run(Session s) {
+      ApiPath path = path(app, env).query("confirm", confirm ? env : null);
+      Answer deleted;
+      try {
+        deleted =
+            s.api()
+                .delete(
+                    path, ifMatch == null ? Map.of() : Map.of("If-Match", "\"" + ifMatch + "\""));
+      } catch (ApiProblem p) {
+        // The API asks for ?confirm={env}; on the command line that is --confirm.
+        if (!confirm && p.errors().stream().anyMatch(e -> e.field().equals("confirm"))) {
+          throw new ApiProblem(
+              p.status(),
+              p.code().orElse(null),
+              app + "/" + env + " is a shared environment: add --confirm to destroy it",
+              java.util.List.of());
+        }
+        throw p;
+      }
+      if (deleted.status() == 202) {
+        return DeploymentsCommand.report(
+            s,
+            deleted.body(),
+            wait,
+            "destroying environment "
+                + app
+                + "/"
+                + env
+                + ": deployment "
+                + JsonText.text(deleted.body(), "id"));
+      }
+      s.print(deleted, body -> s.out().println("deleted environment " + app + "/" + env));
+      return ExitCode.OK;
+    }
+  }
+}

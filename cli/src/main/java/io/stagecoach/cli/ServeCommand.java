@@ -1,0 +1,76 @@
+package io.stagecoach.cli;
+
+import io.stagecoach.local.LocalCloud;
+import io.stagecoach.local.template.TemplateException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code stagecoach serve}: runs the synthesized app on this machine until interrupted. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the Stagecoach app locally: DynamoDB Local, the functions and the REST API on 127.0.0.1.")
+final class ServeCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--port",
+      defaultValue = "4566",
+      description = "HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(
+      names = "--dir",
+      defaultValue = ".stagecoach",
+      description =
+          "where the local cloud keeps its data and admin token (default: ${DEFAULT-VALUE})")
+  Path dir;
+
+  @Option(
+      names = "--template",
+      description = "a synthesized CloudFormation template to run instead of the built-in one")
+  Path template;
+
+  @Option(
+      names = "--region",
+      defaultValue = "us-east-1",
+      description = "the region the local cloud pretends to be")
+  String region;
+
+  @Override
+  public Integer call() throws Exception {
+    if (port < 0 || port > 65535) {
+      System.err.println("stagecoach serve: --port must be between 0 and 65535");
+      return 2;
+    }
+    LocalCloud cloud;
+    try {
+      cloud =
+          LocalCloud.start(
+              new LocalCloud.Options(dir, port, Optional.ofNullable(template), region, false));
+    } catch (TemplateException | IllegalStateException e) {
+      System.err.println("stagecoach serve: " + e.getMessage());
+      return 1;
+    }
+    System.out.print(cloud.describe());
+    System.out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    cloud.close();
+                  } catch (Exception e) {
+                    System.err.println("stagecoach serve: stopping: " + e.getMessage());
+                  }
+                  stopped.countDown();
+                }));
+    stopped.await();
+    return 0;
+  }
+}

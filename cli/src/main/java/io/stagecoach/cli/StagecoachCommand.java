@@ -1,0 +1,104 @@
+package io.stagecoach.cli;
+
+import io.stagecoach.cli.client.Follow;
+import io.stagecoach.cli.settings.CliEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code stagecoach}: the local cloud ({@code serve}) and a client for the REST API, one class per
+ * command. A new command extends {@link ApiCommand} (or {@link CommandGroup} for a group of them)
+ * and is listed below.
+ */
+@Command(
+    name = "stagecoach",
+    mixinStandardHelpOptions = true,
+    version = "stagecoach 0.1.0",
+    description = "Environment registry and promotion pipeline for AWS applications.",
+    subcommands = {
+      ServeCommand.class,
+      AppsCommand.class,
+      EnvsCommand.class,
+      ReleasesCommand.class,
+      DeployCommand.class,
+      DeploymentsCommand.class,
+      HistoryCommand.class,
+      DiffCommand.class,
+      PromoteCommand.class,
+      PromotionsCommand.class,
+      ApprovalsCommand.class,
+      ApproveCommand.class,
+      RejectCommand.class,
+      RollbackCommand.class,
+      FreezeCommand.class,
+      UnfreezeCommand.class,
+      TokensCommand.class,
+      WhoamiCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footerHeading = "%nConnection settings, first found wins:%n",
+    footer = {
+      "  endpoint  --endpoint, $STAGECOACH_ENDPOINT, \"endpoint\" in the config file,",
+      "            else http://127.0.0.1:4566",
+      "  token     --token, $STAGECOACH_TOKEN, \"token\" in the config file,",
+      "            else ./.stagecoach/admin-token (where 'stagecoach serve' keeps it)",
+      "  config    $STAGECOACH_CONFIG,",
+      "            else $XDG_CONFIG_HOME/stagecoach/config.json,",
+      "            else ~/.config/stagecoach/config.json",
+      "            e.g. {\"endpoint\": \"https://...\", \"token\": \"...\"}"
+    },
+    exitCodeListHeading = ExitCode.HEADING,
+    exitCodeList = {
+      ExitCode.OK_LINE,
+      ExitCode.FAILED_LINE,
+      ExitCode.INVALID_LINE,
+      ExitCode.REFUSED_LINE,
+      ExitCode.NOT_FOUND_LINE
+    })
+public final class StagecoachCommand implements Runnable {
+
+  private final CliEnvironment environment;
+  private final Follow.Pacing pacing;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** The command as {@code main} runs it: this machine's environment, real time. */
+  public StagecoachCommand() {
+    this(CliEnvironment.system(), Follow.Pacing.standard());
+  }
+
+  /**
+   * For tests: another environment (variables, directories, user) and another clock for following.
+   */
+  public StagecoachCommand(CliEnvironment environment, Follow.Pacing pacing) {
+    this.environment = environment;
+    this.pacing = pacing;
+  }
+
+  public StagecoachCommand(CliEnvironment environment) {
+    this(environment, Follow.Pacing.standard());
+  }
+
+  CliEnvironment environment() {
+    return environment;
+  }
+
+  Follow.Pacing pacing() {
+    return pacing;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a command is required (try 'stagecoach serve')");
+  }
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new StagecoachCommand()).execute(args);
+    // 'serve' returns once its shutdown hook has stopped the cloud: exiting from there would wait
+    // for the hook.
+    if (code != 0 || args.length == 0 || !args[0].equals("serve")) {
+      System.exit(code);
+    }
+  }
+}

@@ -1,0 +1,480 @@
+package io.stagecoach.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stagecoach.cli.settings.CliEnvironment;
+import io.stagecoach.local.LocalCloud;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI against a real local cloud, run in process. The cloud keeps its data in {@code
+ * <work>/.stagecoach}, so the CLI, working in {@code <work>}, finds the admin token where {@code
+ * stagecoach serve} leaves it.
+ */
+class CliCommandsTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String DIGEST = "sha256:" + "9f".repeat(32);
+  static final String OTHER_DIGEST = "sha256:" + "a0".repeat(32);
+
+  @TempDir static Path work;
+  static LocalCloud cloud;
+  static CliEnvironment env;
+
+  @BeforeAll
+  static void startTheLocalCloud() throws Exception {
+    cloud = LocalCloud.start(LocalCloud.Options.defaults(work.resolve(".stagecoach")).withPort(0));
+    env =
+        new CliEnvironment(
+            Map.of(CliEnvironment.ENDPOINT, cloud.endpoint().toString()),
+            work,
+            work.resolve("home"),
+            "tester");
+  }
+
+  @AfterAll
+  static void stopTheLocalCloud() throws Exception {
+    cloud.close();
+  }
+
+  static CliRun cli(String... args) {
+    return CliRun.run(env, args);
+  }
+
+  static CliRun ok(String... args) {
+    CliRun run = cli(args);
+    assertEquals(0, run.code(), run.printed());
+    return run;
+  }
+
+  static JsonNode json(CliRun run) throws Exception {
+    return JSON.readTree(run.out());
+  }
+
+  @Test
+  void apps_createListGetUpdateDelete_printReadableText() {
+    CliRun created =
+        ok(
+            "apps",
+            "create",
+            "payments",
+            "--pipeline",
+            "dev,staging,prod",
+            "--description",
+            "Card payments");
+    assertTrue(created.out().startsWith("created app payments"), created.printed());
+    assertTrue(created.out().contains("dev -> staging -> prod"), created.printed());
+
+    CliRun listed = ok("apps", "list");
+    assertTrue(
+        listed.out().lines().findFirst().orElseThrow().matches("NAME\\s+PIPELINE\\s+DESCRIPTION"),
+        listed.printed());
+    assertTrue(
+        listed
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("payments\\s+dev -> staging -> prod\\s+Card payments")),
+        listed.printed());
+
+    CliRun got = ok("apps", "get", "payments");
+    assertTrue(
+        got.out().lines().anyMatch(l -> l.matches("description:\\s+Card payments")), got.printed());
+    assertTrue(got.out().lines().anyMatch(l -> l.matches("revision:\\s+1")), got.printed());
+
+    CliRun updated = ok("apps", "update", "payments", "--description", "Cards and wallets");
+    assertTrue(updated.out().contains("Cards and wallets"), updated.printed());
+    assertTrue(
+        updated.out().contains("dev -> staging -> prod"),
+        "an update keeps what it does not change");
+    assertTrue(updated.out().lines().anyMatch(l -> l.matches("revision:\\s+2")), updated.printed());
+
+    assertEquals("deleted app payments\n", ok("apps", "delete", "payments").out());
+    assertEquals(ExitCode.NOT_FOUND, cli("apps", "get", "payments").code());
+  }
+
+  @Test
+  void json_printsTheApisAnswer_asJson() throws Exception {
+    ok("apps", "create", "ledger", "--pipeline", "dev,prod");
+    JsonNode app = json(ok("apps", "get", "ledger", "--json"));
+    assertEquals("ledger", app.get("name").asText());
+    assertEquals("prod", app.get("pipeline").get(1).get("environment").asText());
+    assertEquals(1, app.get("revision").asInt());
+
+    JsonNode list = json(ok("apps", "list", "--json"));
+    assertTrue(list.get("items").isArray());
+    JsonNode me = json(ok("whoami", "--json"));
+    assertEquals("admin", me.get("roles").get(0).asText());
+  }
+
+  @Test
+  void envs_putListGetDelete_withConfigAndSecrets_andDeleteNeedsConfirm() throws Exception {
+    ok("apps", "create", "orders", "--pipeline", "dev,staging,prod");
+    CliRun put =
+        ok(
+            "envs",
+            "put",
+            "orders",
+            "dev",
+            "--tier",
+            "dev",
+            "--account",
+            "111111111111",
+            "--region",
+            "eu-west-1",
+            "--config",
+            "LOG_LEVEL=debug",
+            "--config",
+            "FEATURE_X=on",
+            "--secret",
+            "DB_PASSWORD=arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders-db-AbCdEf");
+    assertTrue(put.out().startsWith("created environment orders/dev"), put.printed());
+    assertTrue(put.out().contains("LOG_LEVEL=debug"), put.printed());
+    ok(
+        "envs",
+        "put",
+        "orders",
+        "prod",
+        "--tier",
+        "prod",
+        "--account",
+        "333333333333",
+        "--region",
+        "eu-west-1");
+
+    CliRun again =
+        ok(
+            "envs",
+            "put",
+            "orders",
+            "dev",
+            "--tier",
+            "dev",
+            "--account",
+            "111111111111",
+            "--region",
+            "eu-west-2");
+    assertTrue(again.out().startsWith("updated environment orders/dev"), again.printed());
+
+    CliRun listed = ok("envs", "list", "orders");
+    assertTrue(
+        listed
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("dev\\s+pipeline\\s+dev\\s+111111111111\\s+eu-west-2\\s+no")),
+        listed.printed());
+    assertTrue(
+        listed
+            .out()
+            .lines()
+            .anyMatch(
+                l -> l.matches("prod\\s+pipeline\\s+prod\\s+333333333333\\s+eu-west-1\\s+yes")),
+        listed.printed());
+
+    JsonNode prod = json(ok("envs", "get", "orders", "prod", "--json"));
+    assertTrue(prod.get("protected").asBoolean());
+
+    CliRun unconfirmed = cli("envs", "delete", "orders", "dev");
+    assertEquals(ExitCode.INVALID, unconfirmed.code(), unconfirmed.printed());
+    assertEquals(
+        "stagecoach: orders/dev is a shared environment: add --confirm to destroy it\n",
+        unconfirmed.err());
+    assertEquals(
+        "deleted environment orders/dev\n",
+        ok("envs", "delete", "orders", "dev", "--confirm").out());
+
+    CliRun protectedOne = cli("envs", "delete", "orders", "prod", "--confirm");
+    assertEquals(ExitCode.REFUSED, protectedOne.code(), protectedOne.printed());
+    assertTrue(protectedOne.err().startsWith("stagecoach: "), protectedOne.printed());
+  }
+
+  @Test
+  void releases_createListGet_andTheSameVersionWithAnotherDigestIsAConflict() {
+    ok("apps", "create", "catalog", "--pipeline", "dev");
+    CliRun created =
+        ok(
+            "releases",
+            "create",
+            "catalog",
+            "1.4.2",
+            "--artifact",
+            "s3://artifacts/catalog/1.4.2.zip",
+            "--digest",
+            DIGEST,
+            "--commit",
+            "4e1f2a9");
+    assertTrue(created.out().startsWith("registered release catalog 1.4.2"), created.printed());
+    CliRun repeated =
+        ok(
+            "releases",
+            "create",
+            "catalog",
+            "1.4.2",
+            "--artifact",
+            "s3://artifacts/catalog/1.4.2.zip",
+            "--digest",
+            DIGEST,
+            "--commit",
+            "4e1f2a9");
+    assertTrue(repeated.out().contains("already registered"), repeated.printed());
+
+    CliRun listed = ok("releases", "list", "catalog");
+    assertTrue(
+        listed
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("1\\.4\\.2\\s+sha256:9f9f9f9f9f9f\\s+4e1f2a9.*")),
+        listed.printed());
+    assertTrue(ok("releases", "get", "catalog", "1.4.2").out().contains(DIGEST));
+
+    CliRun conflict =
+        cli(
+            "releases",
+            "create",
+            "catalog",
+            "1.4.2",
+            "--artifact",
+            "s3://artifacts/catalog/1.4.2.zip",
+            "--digest",
+            OTHER_DIGEST);
+    assertEquals(ExitCode.REFUSED, conflict.code(), conflict.printed());
+    assertTrue(conflict.err().startsWith("stagecoach: release 1.4.2"), conflict.printed());
+    assertEquals(1, conflict.err().lines().count(), "one line, no stack trace");
+  }
+
+  @Test
+  void tokens_issueListRevoke_andWhoamiShowsThePrincipal() throws Exception {
+    CliRun issued =
+        ok(
+            "tokens",
+            "issue",
+            "ci-bot",
+            "--role",
+            "deployer",
+            "--description",
+            "CI",
+            "--expires-in-days",
+            "90");
+    assertTrue(
+        issued.out().lines().anyMatch(l -> l.matches("principal:\\s+ci-bot")), issued.printed());
+    assertTrue(issued.err().contains("shown once"), issued.printed());
+    String secret = issued.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+    String id =
+        issued
+            .out()
+            .lines()
+            .filter(l -> l.startsWith("id:"))
+            .findFirst()
+            .orElseThrow()
+            .substring(3)
+            .strip();
+
+    CliRun me = ok("whoami", "--token", secret);
+    assertTrue(me.out().lines().anyMatch(l -> l.matches("principal:\\s+ci-bot")), me.printed());
+    assertTrue(me.out().lines().anyMatch(l -> l.matches("roles:\\s+deployer")), me.printed());
+    assertTrue(me.out().lines().anyMatch(l -> l.matches("token:\\s+from --token")), me.printed());
+
+    CliRun listed = ok("tokens", "list");
+    assertTrue(
+        listed
+            .out()
+            .lines()
+            .anyMatch(l -> l.startsWith(id) && l.contains("ci-bot") && l.contains("deployer")),
+        listed.printed());
+    assertFalse(listed.out().contains(secret), "secrets are never listed");
+
+    assertTrue(ok("tokens", "revoke", id).out().startsWith("revoked token " + id));
+    assertFalse(ok("tokens", "list").out().contains(id), "revoked tokens are not listed");
+    assertEquals(ExitCode.NOT_FOUND, cli("tokens", "revoke", id).code());
+  }
+
+  @Test
+  void whoami_withNoFlags_usesTheEndpointFromTheEnvironment_andTheAdminTokenServeKept() {
+    CliRun me = ok("whoami");
+    assertTrue(
+        me.out().lines().anyMatch(l -> l.matches("principal:\\s+local-admin")), me.printed());
+    assertTrue(me.out().contains(cloud.endpoint() + " (STAGECOACH_ENDPOINT)"), me.printed());
+    assertTrue(me.out().contains("from " + work.resolve(".stagecoach/admin-token")), me.printed());
+  }
+
+  @Test
+  void listing_pageByPage_printsTheNextCursorOnStderr_andAllFetchesEveryPage() throws Exception {
+    ok("apps", "create", "paged", "--pipeline", "dev");
+    for (String name : new String[] {"a", "b", "c"}) {
+      ok(
+          "envs",
+          "put",
+          "paged",
+          name,
+          "--kind",
+          "personal",
+          "--account",
+          "111111111111",
+          "--region",
+          "eu-west-1");
+    }
+    CliRun first = ok("envs", "list", "paged", "--limit", "2");
+    assertEquals(3, first.out().lines().count(), "a header and two rows: " + first.printed());
+    assertTrue(first.err().startsWith("more: --cursor "), first.printed());
+    JsonNode all = json(ok("envs", "list", "paged", "--limit", "1", "--all", "--json"));
+    assertEquals(3, all.get("items").size());
+  }
+
+  // ------------------------------------------------------------ exit codes
+
+  @Test
+  void missingArgument_isAUsageError_exit2() {
+    CliRun run = cli("apps", "get");
+    assertEquals(ExitCode.INVALID, run.code(), run.printed());
+    assertTrue(run.err().contains("Missing required parameter: 'APP'"), run.printed());
+    assertEquals(ExitCode.INVALID, cli("apps", "create", "x").code(), "--pipeline is required");
+    assertEquals(ExitCode.INVALID, cli("apps").code(), "a group needs a subcommand");
+    assertEquals(
+        ExitCode.INVALID, cli("apps", "update", "x").code(), "an update with nothing to change");
+    assertEquals(ExitCode.INVALID, cli("envs", "put", "x", "dev", "--config", "novalue").code());
+  }
+
+  @Test
+  void validationFailed_exit2_withTheDetailAndEachFieldAtFault() {
+    ok("apps", "create", "billing", "--pipeline", "dev");
+    CliRun one =
+        cli(
+            "envs",
+            "put",
+            "billing",
+            "dev",
+            "--tier",
+            "gold",
+            "--account",
+            "111111111111",
+            "--region",
+            "eu-west-1");
+    assertEquals(ExitCode.INVALID, one.code(), one.printed());
+    assertTrue(one.err().startsWith("stagecoach: tier: "), one.printed());
+    assertEquals(
+        1, one.err().lines().count(), "the detail already names the only field: " + one.printed());
+
+    CliRun two =
+        cli(
+            "envs",
+            "put",
+            "billing",
+            "dev",
+            "--tier",
+            "gold",
+            "--account",
+            "12",
+            "--region",
+            "eu-west-1");
+    assertEquals(ExitCode.INVALID, two.code(), two.printed());
+    assertEquals(
+        "stagecoach: 2 fields are invalid",
+        two.err().lines().findFirst().orElseThrow(),
+        two.printed());
+    assertTrue(two.err().lines().anyMatch(l -> l.startsWith("  tier: ")), two.printed());
+    assertTrue(two.err().lines().anyMatch(l -> l.startsWith("  account: ")), two.printed());
+  }
+
+  @Test
+  void conflict_exit3() {
+    ok("apps", "create", "inventory", "--pipeline", "dev");
+    CliRun again = cli("apps", "create", "inventory", "--pipeline", "dev");
+    assertEquals(ExitCode.REFUSED, again.code(), again.printed());
+    assertEquals("stagecoach: app 'inventory' already exists\n", again.err());
+
+    CliRun stale = cli("apps", "delete", "inventory", "--if-match", "7");
+    assertEquals(ExitCode.REFUSED, stale.code(), stale.printed());
+  }
+
+  @Test
+  void forbidden_forAViewerToken_exit3() {
+    String viewer =
+        ok("tokens", "issue", "reader", "--role", "viewer")
+            .out()
+            .strip()
+            .lines()
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    assertEquals(0, cli("apps", "list", "--token", viewer).code());
+    CliRun refused = cli("apps", "create", "nope", "--pipeline", "dev", "--token", viewer);
+    assertEquals(ExitCode.REFUSED, refused.code(), refused.printed());
+    assertTrue(refused.err().startsWith("stagecoach: "), refused.printed());
+    assertFalse(refused.err().contains("Exception"), refused.printed());
+  }
+
+  @Test
+  void notFound_exit4() {
+    CliRun run = cli("envs", "get", "no-such-app", "dev");
+    assertEquals(ExitCode.NOT_FOUND, run.code(), run.printed());
+    assertTrue(run.err().startsWith("stagecoach: "), run.printed());
+    assertEquals(ExitCode.NOT_FOUND, cli("releases", "get", "no-such-app", "1.0.0").code());
+  }
+
+  @Test
+  void unreachableEndpoint_exit1_withOneLine() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    CliRun run = cli("apps", "list", "--endpoint", "http://127.0.0.1:" + closedPort);
+    assertEquals(ExitCode.FAILED, run.code(), run.printed());
+    assertTrue(
+        run.err().startsWith("stagecoach: cannot reach http://127.0.0.1:" + closedPort),
+        run.printed());
+    assertEquals(1, run.err().lines().count(), run.printed());
+  }
+
+  @Test
+  void noToken_exit3_withAHintWhereTokensComeFrom() {
+    CliEnvironment elsewhere =
+        new CliEnvironment(
+            env.variables(), work.resolve("elsewhere"), work.resolve("home"), "tester");
+    CliRun run = CliRun.run(elsewhere, "apps", "list");
+    assertEquals(ExitCode.REFUSED, run.code(), run.printed());
+    assertTrue(run.err().contains("no token: pass --token"), run.printed());
+  }
+
+  @Test
+  void invalidEndpointSetting_exit2() {
+    CliRun run = cli("apps", "list", "--endpoint", "ftp://example.com");
+    assertEquals(ExitCode.INVALID, run.code(), run.printed());
+    assertTrue(run.err().startsWith("stagecoach: --endpoint: "), run.printed());
+  }
+
+  @Test
+  void help_listsTheCommands_andTheExitCodes() {
+    CliRun help = ok("--help");
+    for (String command :
+        new String[] {
+          "serve",
+          "apps",
+          "envs",
+          "releases",
+          "deploy",
+          "deployments",
+          "history",
+          "diff",
+          "promote",
+          "promotions",
+          "approvals",
+          "approve",
+          "reject",
+          "rollback",
+          "freeze",
+          "unfreeze",
+          "tokens",
+          "whoami"
+        }) {
+      assertTrue(help.out().contains("  " + command), command + " in " + help.printed());
+    }
+    assertTrue(help.out().contains("Exit codes:"), help.printed());
+    assertTrue(help.out().contains("4   not found"), help.printed());
+  }
+}

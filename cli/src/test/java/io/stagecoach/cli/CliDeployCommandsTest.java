@@ -1,0 +1,555 @@
+package io.stagecoach.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stagecoach.cli.client.Follow;
+import io.stagecoach.cli.settings.CliEnvironment;
+import io.stagecoach.local.LocalCloud;
+import io.stagecoach.testing.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * deploy, history, diff, rollback, the personal and ephemeral environment commands and destroy,
+ * against a real local cloud whose dev provisioner makes each environment's DynamoDB table.
+ */
+class CliDeployCommandsTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String DIGEST = "sha256:" + "9f".repeat(32);
+
+  /** Real time, polled often: the local cloud deploys in well under a second. */
+  static final Follow.Pacing FAST =
+      Follow.Pacing.standard()
+          .withInterval(Duration.ofMillis(100))
+          .withTimeout(Duration.ofMinutes(2));
+
+  @TempDir static Path work;
+  static LocalCloud cloud;
+  static CliEnvironment env;
+
+  @BeforeAll
+  static void startTheLocalCloud() throws Exception {
+    cloud = LocalCloud.start(LocalCloud.Options.defaults(work.resolve(".stagecoach")).withPort(0));
+    env =
+        new CliEnvironment(
+            Map.of(CliEnvironment.ENDPOINT, cloud.endpoint().toString()),
+            work,
+            work.resolve("home"),
+            "tester");
+    Files.writeString(work.resolve("orders-template.json"), Fixtures.ORDERS_TEMPLATE);
+  }
+
+  @AfterAll
+  static void stopTheLocalCloud() throws Exception {
+    cloud.close();
+  }
+
+  static CliRun cli(String... args) {
+    return CliRun.run(env, FAST, args);
+  }
+
+  static CliRun ok(String... args) {
+    CliRun run = cli(args);
+    assertEquals(0, run.code(), run.printed());
+    return run;
+  }
+
+  static JsonNode json(CliRun run) throws Exception {
+    return JSON.readTree(run.out());
+  }
+
+  /**
+   * dev -> staging -> prod from the orders template (one DynamoDB table), with releases 1.0.0 and
+   * 1.1.0.
+   */
+  static void registerApp(String app) {
+    ok(
+        "apps",
+        "create",
+        app,
+        "--pipeline",
+        "dev,staging,prod",
+        "--template",
+        "orders-template.json");
+    ok(
+        "envs",
+        "put",
+        app,
+        "dev",
+        "--tier",
+        "dev",
+        "--account",
+        "111111111111",
+        "--region",
+        "eu-west-1",
+        "--config",
+        "LOG_LEVEL=debug");
+    ok(
+        "envs",
+        "put",
+        app,
+        "staging",
+        "--tier",
+        "staging",
+        "--account",
+        "222222222222",
+        "--region",
+        "eu-west-1");
+    for (String version : new String[] {"1.0.0", "1.1.0"}) {
+      ok(
+          "releases",
+          "create",
+          app,
+          version,
+          "--artifact",
+          "s3://artifacts/" + app + "/" + version + ".zip",
+          "--digest",
+          DIGEST);
+    }
+  }
+
+  static String lastLine(String text) {
+    return text.strip().lines().reduce((a, b) -> b).orElseThrow();
+  }
+
+  @Test
+  void deployWait_toDev_followsItToSucceeded_andHistoryListsIt() throws Exception {
+    registerApp("orders");
+    CliRun deployed = ok("deploy", "orders", "1.0.0", "--to", "dev", "--wait");
+    assertTrue(deployed.out().startsWith("requested deployment d-"), deployed.printed());
+    assertTrue(
+        deployed.out().lines().anyMatch(l -> l.matches("\\[ +\\d+s\\] dev: succeeded")),
+        deployed.printed());
+    assertTrue(
+        deployed
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("(outputs:)?\\s+OrdersTable=orders-dev-orders")),
+        deployed.printed());
+    assertTrue(
+        deployed
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("plan:\\s+2 to add, 0 to change, 0 to remove")),
+        deployed.printed());
+    assertTrue(
+        deployed.err().startsWith("idempotency key "),
+        "a generated key is printed to retry with: " + deployed.printed());
+    String id =
+        deployed
+            .out()
+            .lines()
+            .filter(l -> l.startsWith("deployment:"))
+            .findFirst()
+            .orElseThrow()
+            .substring("deployment:".length())
+            .strip();
+    assertTrue(cloud.dynamo().client().listTables().tableNames().contains("orders-dev-orders"));
+
+    CliRun history = ok("history", "orders", "dev");
+    assertTrue(
+        history
+            .out()
+            .lines()
+            .findFirst()
+            .orElseThrow()
+            .matches("ID\\s+ACTION\\s+VERSION\\s+STATUS.*"),
+        history.printed());
+    assertTrue(
+        history
+            .out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        id + "\\s+deploy\\s+1\\.0\\.0\\s+succeeded\\s+api\\s+.*local-admin.*")),
+        history.printed());
+    assertEquals(
+        "1.0.0",
+        json(ok("envs", "get", "orders", "dev", "--json")).path("deployedVersion").asText());
+    assertEquals(
+        "succeeded",
+        json(ok("deployments", "get", "orders", id, "--json")).path("status").asText());
+  }
+
+  @Test
+  void deploy_withAKey_isTheSameDeploymentWhenRepeated_andWithoutWait_saysHowToFollowIt()
+      throws Exception {
+    registerApp("keyed");
+    CliRun first = ok("deploy", "keyed", "1.0.0", "--to", "dev", "--key", "keyed-1.0.0-dev");
+    assertTrue(first.out().startsWith("requested deployment d-"), first.printed());
+    assertFalse(
+        first.err().contains("idempotency key"),
+        "a key given is not printed back: " + first.printed());
+    String id =
+        json(ok("deploy", "keyed", "1.0.0", "--to", "dev", "--key", "keyed-1.0.0-dev", "--json"))
+            .path("id")
+            .asText();
+    assertTrue(first.out().contains(id), first.printed());
+    assertTrue(
+        first.err().contains("stagecoach deployments get keyed " + id + " --wait"),
+        first.printed());
+    CliRun again = ok("deploy", "keyed", "1.0.0", "--to", "dev", "--key", "keyed-1.0.0-dev");
+    assertTrue(
+        again.out().startsWith("already requested with this key: deployment " + id),
+        again.printed());
+
+    CliRun otherBody = cli("deploy", "keyed", "1.1.0", "--to", "dev", "--key", "keyed-1.0.0-dev");
+    assertEquals(ExitCode.REFUSED, otherBody.code(), otherBody.printed());
+    CliRun followed = ok("deployments", "get", "keyed", id, "--wait");
+    assertTrue(followed.out().contains("dev: succeeded"), followed.printed());
+  }
+
+  @Test
+  void deploy_toStaging_isRefused_promotionRequired_exit3() {
+    registerApp("billing");
+    CliRun refused = cli("deploy", "billing", "1.0.0", "--to", "staging");
+    assertEquals(ExitCode.REFUSED, refused.code(), refused.printed());
+    assertTrue(
+        refused.err().lines().anyMatch(l -> l.startsWith("stagecoach: ")), refused.printed());
+    assertEquals("no deployments to billing/staging\n", ok("history", "billing", "staging").out());
+    assertEquals(ExitCode.NOT_FOUND, cli("deploy", "billing", "9.9.9", "--to", "dev").code());
+    assertEquals(ExitCode.INVALID, cli("deploy", "billing").code(), "VERSION is required");
+  }
+
+  @Test
+  void diff_printsThePlan_beforeAndAfterADeploy_andChangesNothing() {
+    registerApp("ledger");
+    CliRun before = ok("diff", "ledger", "dev", "1.0.0");
+    assertTrue(
+        before.out().startsWith("ledger/dev: (nothing deployed) -> 1.0.0\n"), before.printed());
+    assertTrue(
+        before.out().lines().anyMatch(l -> l.matches("\\+\\s+Orders\\s+AWS::DynamoDB::Table")),
+        before.printed());
+    assertTrue(before.out().endsWith("2 to add, 0 to change, 0 to remove\n"), before.printed());
+    assertFalse(
+        cloud.dynamo().client().listTables().tableNames().contains("ledger-dev-orders"),
+        "diff makes nothing");
+
+    ok("deploy", "ledger", "1.0.0", "--to", "dev", "--wait");
+    CliRun same = ok("diff", "ledger", "dev", "1.0.0");
+    assertTrue(same.out().contains("no changes"), same.printed());
+    CliRun next = ok("diff", "ledger", "dev", "1.1.0");
+    assertTrue(next.out().startsWith("ledger/dev: 1.0.0 -> 1.1.0\n"), next.printed());
+    assertTrue(
+        next.out().lines().anyMatch(l -> l.matches("~\\s+Version\\s+AWS::SSM::Parameter")),
+        next.printed());
+    assertTrue(next.out().endsWith("0 to add, 1 to change, 0 to remove\n"), next.printed());
+    assertEquals(ExitCode.NOT_FOUND, cli("diff", "ledger", "dev", "9.9.9").code());
+  }
+
+  @Test
+  void rollbackWait_putsTheEnvironmentBackOnItsLastGoodRelease() throws Exception {
+    registerApp("catalog");
+    CliRun nothing = cli("rollback", "catalog", "dev");
+    assertEquals(
+        ExitCode.REFUSED,
+        nothing.code(),
+        "nothing deployed, nothing to roll back: " + nothing.printed());
+    ok("deploy", "catalog", "1.0.0", "--to", "dev", "--wait");
+    ok("deploy", "catalog", "1.1.0", "--to", "dev", "--wait");
+    assertEquals(
+        ExitCode.REFUSED,
+        cli("rollback", "catalog", "dev", "--version", "9.9.9").code(),
+        "only to a release that succeeded there");
+
+    CliRun rolledBack = ok("rollback", "catalog", "dev", "--wait");
+    assertTrue(
+        rolledBack.out().startsWith("rolling back catalog/dev to 1.0.0: deployment d-"),
+        rolledBack.printed());
+    assertTrue(rolledBack.out().contains("dev: succeeded"), rolledBack.printed());
+    assertEquals(
+        "1.0.0",
+        json(ok("envs", "get", "catalog", "dev", "--json")).path("deployedVersion").asText());
+    JsonNode history = json(ok("history", "catalog", "dev", "--json")).path("items");
+    assertTrue(history.path(0).path("origin").asText().startsWith("rollback"), history.toString());
+  }
+
+  @Test
+  void personalEnvironment_isNamedAsUserenvSays_andDeployDefaultsToIt_thenDestroyWaitRemovesIt()
+      throws Exception {
+    registerApp("profiles");
+    Path mine = Files.createDirectories(work.resolve("mine/.stagecoach")).getParent();
+    Files.writeString(mine.resolve(".stagecoach/userenv"), "sandbox-7\n");
+    CliEnvironment here =
+        new CliEnvironment(
+            Map.of(
+                CliEnvironment.ENDPOINT,
+                cloud.endpoint().toString(),
+                CliEnvironment.TOKEN,
+                cloud.adminToken()),
+            mine,
+            work.resolve("home"),
+            "Tester.Person");
+
+    CliRun created =
+        CliRun.run(
+            here,
+            FAST,
+            "envs",
+            "create",
+            "profiles",
+            "--kind",
+            "personal",
+            "--account",
+            "111111111111",
+            "--region",
+            "eu-west-1");
+    assertEquals(0, created.code(), created.printed());
+    assertTrue(
+        created.out().startsWith("created personal environment profiles/sandbox-7"),
+        created.printed());
+    CliRun again =
+        CliRun.run(
+            here,
+            FAST,
+            "envs",
+            "create",
+            "profiles",
+            "--kind",
+            "personal",
+            "--account",
+            "111111111111",
+            "--region",
+            "eu-west-1");
+    assertEquals(ExitCode.REFUSED, again.code(), "create only: " + again.printed());
+
+    CliRun deployed = CliRun.run(here, FAST, "deploy", "profiles", "1.0.0", "--wait");
+    assertEquals(0, deployed.code(), deployed.printed());
+    assertTrue(deployed.out().startsWith("requested deployment d-"), deployed.printed());
+    assertTrue(deployed.out().contains("-> sandbox-7"), deployed.printed());
+    assertTrue(
+        deployed.out().contains("OrdersTable=profiles-sandbox-7-orders"), deployed.printed());
+
+    // Without a userenv file, the OS user's name as the API would make it.
+    Path elsewhere = Files.createDirectories(work.resolve("elsewhere"));
+    CliEnvironment there =
+        new CliEnvironment(here.variables(), elsewhere, work.resolve("home"), "Tester.Person");
+    CliRun byUser =
+        CliRun.run(
+            there,
+            FAST,
+            "envs",
+            "create",
+            "profiles",
+            "--kind",
+            "personal",
+            "--account",
+            "111111111111",
+            "--region",
+            "eu-west-1");
+    assertEquals(0, byUser.code(), byUser.printed());
+    assertTrue(
+        byUser.out().startsWith("created personal environment profiles/tester-person"),
+        byUser.printed());
+
+    CliRun destroyed = ok("envs", "destroy", "profiles", "sandbox-7", "--wait");
+    assertTrue(
+        destroyed.out().startsWith("destroying environment profiles/sandbox-7: deployment "),
+        destroyed.printed());
+    assertTrue(destroyed.out().contains("sandbox-7: succeeded (destroy)"), destroyed.printed());
+    assertEquals(ExitCode.NOT_FOUND, cli("envs", "get", "profiles", "sandbox-7").code());
+    assertFalse(
+        cloud.dynamo().client().listTables().tableNames().contains("profiles-sandbox-7-orders"));
+    assertEquals(
+        "deleted environment profiles/tester-person\n",
+        ok("envs", "delete", "profiles", "tester-person").out(),
+        "one that never received a release is only unregistered");
+  }
+
+  @Test
+  void ephemeralEnvironment_expiresAndExtends_personalOnesDoNot() throws Exception {
+    registerApp("previews");
+    CliRun created =
+        ok(
+            "envs",
+            "create",
+            "previews",
+            "--kind",
+            "ephemeral",
+            "--name",
+            "pr-42",
+            "--expires-in",
+            "4h",
+            "--account",
+            "111111111111",
+            "--region",
+            "eu-west-1");
+    assertTrue(
+        created.out().startsWith("created ephemeral environment previews/pr-42"),
+        created.printed());
+    Instant expiry =
+        Instant.parse(
+            json(ok("envs", "get", "previews", "pr-42", "--json")).path("expiresAt").asText());
+    assertTrue(
+        Duration.between(Instant.now(), expiry).compareTo(Duration.ofHours(3)) > 0,
+        expiry.toString());
+
+    CliRun extended = ok("envs", "extend", "previews", "pr-42", "--by", "2h");
+    assertTrue(
+        extended
+            .out()
+            .startsWith("previews/pr-42 now expires at " + expiry.plus(Duration.ofHours(2))),
+        extended.printed());
+    assertEquals(
+        ExitCode.INVALID,
+        cli("envs", "extend", "previews", "pr-42", "--by", "40d").code(),
+        "30 days at most");
+    assertEquals(
+        ExitCode.INVALID,
+        cli("envs", "extend", "previews", "pr-42").code(),
+        "--by or --expires-at");
+    assertEquals(
+        ExitCode.INVALID,
+        cli(
+                "envs",
+                "create",
+                "previews",
+                "--kind",
+                "ephemeral",
+                "--account",
+                "111111111111",
+                "--region",
+                "eu-west-1",
+                "--expires-in",
+                "4h")
+            .code(),
+        "an ephemeral environment needs a name");
+    assertEquals(
+        ExitCode.INVALID,
+        cli(
+                "envs",
+                "create",
+                "previews",
+                "--kind",
+                "ephemeral",
+                "--name",
+                "pr-43",
+                "--expires-in",
+                "soon")
+            .code());
+
+    ok(
+        "envs",
+        "create",
+        "previews",
+        "--kind",
+        "personal",
+        "--name",
+        "tess",
+        "--account",
+        "111111111111",
+        "--region",
+        "eu-west-1");
+    assertEquals(
+        ExitCode.REFUSED,
+        cli("envs", "extend", "previews", "tess", "--by", "2h").code(),
+        "personal environments do not expire");
+  }
+
+  @Test
+  void apps_fromAFile_withGates_andUpdate_keepsTheTemplateAndGatesItDoesNotChange()
+      throws Exception {
+    Files.writeString(
+        work.resolve("shop.json"),
+        """
+        {"description": "Shop", "pipeline": ["dev",
+          {"environment": "staging", "soakSeconds": 60},
+          {"environment": "prod", "window": {"days": ["mon", "tue"], "start": "09:00", "end": "17:00"}}],
+         "template": {"url": "s3://templates/shop.json"}}
+        """);
+    CliRun created =
+        ok("apps", "create", "shop", "--file", "shop.json", "--approval", "prod=staff:2,client");
+    assertTrue(created.out().contains("dev -> staging -> prod"), created.printed());
+    assertTrue(
+        created.out().lines().anyMatch(l -> l.matches("gates:\\s+staging: soak 60s")),
+        created.printed());
+    assertTrue(
+        created
+            .out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "\\s+prod: approval 2 of staff, 1 of client, window mon,tue 09:00-17:00 UTC")),
+        created.printed());
+    assertTrue(
+        created.out().lines().anyMatch(l -> l.matches("template:\\s+s3://templates/shop.json")),
+        created.printed());
+
+    CliRun updated =
+        ok(
+            "apps",
+            "update",
+            "shop",
+            "--description",
+            "The shop",
+            "--template",
+            "orders-template.json");
+    assertTrue(
+        updated.out().lines().anyMatch(l -> l.matches("template:\\s+inline, 2 resources")),
+        updated.printed());
+    assertTrue(
+        updated.out().contains("staging: soak 60s"),
+        "gates it was not told to change stay: " + updated.printed());
+    CliRun reordered = ok("apps", "update", "shop", "--pipeline", "dev,prod", "--json");
+    JsonNode app = json(reordered);
+    assertEquals("prod", app.path("pipeline").path(1).path("environment").asText());
+    assertEquals(
+        2,
+        app.path("pipeline").path(1).path("approval").path("groups").path(0).path("min").asInt(),
+        "a kept stage keeps its gates: " + app);
+    assertTrue(app.path("template").path("body").isObject(), "the template stays: " + app);
+
+    assertEquals(
+        ExitCode.INVALID,
+        cli("apps", "update", "shop", "--approval", "qa=staff").code(),
+        "not a stage");
+    assertEquals(
+        ExitCode.INVALID, cli("apps", "update", "shop", "--approval", "prod=staff:0").code());
+    assertEquals(
+        ExitCode.INVALID, cli("apps", "create", "broken", "--file", "no-such.json").code());
+    Files.writeString(
+        work.resolve("template.yaml"), "Resources:\n  Orders: {Type: AWS::DynamoDB::Table}\n");
+    CliRun yaml =
+        cli("apps", "create", "broken", "--pipeline", "dev", "--template", "template.yaml");
+    assertEquals(ExitCode.INVALID, yaml.code(), yaml.printed());
+    assertTrue(yaml.err().contains("template.yaml is not well-formed JSON"), yaml.printed());
+    assertEquals(
+        ExitCode.INVALID,
+        cli(
+                "apps",
+                "create",
+                "broken",
+                "--pipeline",
+                "dev",
+                "--template-url",
+                "https://example.com/t.json")
+            .code(),
+        "the API checks where templates live");
+  }
+
+  @Test
+  void tokens_issueWithGroups_showsThem() throws Exception {
+    CliRun issued =
+        ok("tokens", "issue", "sam", "--role", "viewer", "--group", "staff", "--group", "client");
+    assertTrue(
+        issued.out().lines().anyMatch(l -> l.matches("groups:\\s+client, staff")),
+        issued.printed());
+    String secret = lastLine(issued.out());
+    assertEquals(
+        ExitCode.INVALID,
+        cli("tokens", "issue", "sam", "--role", "viewer", "--group", "Not A Group").code());
+    assertEquals("sam", json(ok("whoami", "--json", "--token", secret)).path("principal").asText());
+  }
+}

@@ -1,0 +1,365 @@
+package io.stagecoach.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stagecoach.cli.client.Follow;
+import io.stagecoach.cli.settings.CliEnvironment;
+import io.stagecoach.local.LocalCloud;
+import io.stagecoach.testing.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * promote, promotions, approvals, approve, reject, freeze and unfreeze against a real local cloud,
+ * through a pipeline where dev takes releases at once and staging needs one approval from the group
+ * staff.
+ */
+class CliPromoteCommandsTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String DIGEST = "sha256:" + "9f".repeat(32);
+  static final Follow.Pacing FAST =
+      Follow.Pacing.standard()
+          .withInterval(Duration.ofMillis(100))
+          .withTimeout(Duration.ofMinutes(2));
+
+  @TempDir static Path work;
+  static LocalCloud cloud;
+  static CliEnvironment env;
+
+  /**
+   * A token of the group staff: it counts for staging's approvals (the admin started the
+   * promotions).
+   */
+  static String staff;
+
+  static String outsider;
+
+  @BeforeAll
+  static void startTheLocalCloud() throws Exception {
+    cloud = LocalCloud.start(LocalCloud.Options.defaults(work.resolve(".stagecoach")).withPort(0));
+    env =
+        new CliEnvironment(
+            Map.of(CliEnvironment.ENDPOINT, cloud.endpoint().toString()),
+            work,
+            work.resolve("home"),
+            "tester");
+    Files.writeString(work.resolve("orders-template.json"), Fixtures.ORDERS_TEMPLATE);
+    staff = lastLine(ok("tokens", "issue", "sam", "--role", "viewer", "--group", "staff").out());
+    outsider =
+        lastLine(ok("tokens", "issue", "olga", "--role", "deployer", "--group", "ops").out());
+  }
+
+  @AfterAll
+  static void stopTheLocalCloud() throws Exception {
+    cloud.close();
+  }
+
+  static CliRun cli(String... args) {
+    return CliRun.run(env, FAST, args);
+  }
+
+  static CliRun ok(String... args) {
+    CliRun run = cli(args);
+    assertEquals(0, run.code(), run.printed());
+    return run;
+  }
+
+  static String lastLine(String text) {
+    return text.strip().lines().reduce((a, b) -> b).orElseThrow();
+  }
+
+  /**
+   * dev (no gates) -> staging (1 of staff), from the orders template, with releases 1.0.0 and
+   * 1.1.0.
+   */
+  static void registerApp(String app) {
+    ok(
+        "apps",
+        "create",
+        app,
+        "--pipeline",
+        "dev,staging",
+        "--approval",
+        "staging=staff:1",
+        "--template",
+        "orders-template.json");
+    ok(
+        "envs",
+        "put",
+        app,
+        "dev",
+        "--tier",
+        "dev",
+        "--account",
+        "111111111111",
+        "--region",
+        "eu-west-1");
+    ok(
+        "envs",
+        "put",
+        app,
+        "staging",
+        "--tier",
+        "staging",
+        "--account",
+        "222222222222",
+        "--region",
+        "eu-west-1");
+    for (String version : new String[] {"1.0.0", "1.1.0"}) {
+      ok(
+          "releases",
+          "create",
+          app,
+          version,
+          "--artifact",
+          "s3://artifacts/" + app + "/" + version + ".zip",
+          "--digest",
+          DIGEST);
+    }
+  }
+
+  /** {@code promote --wait} on its own thread, as a person at another terminal would run it. */
+  static CliRun.Started promoteWaiting(String app, String version) {
+    return CliRun.start(env, FAST, "promote", app, version, "--wait");
+  }
+
+  /** The approval promote --wait says it waits for, once it says so. */
+  static String awaitingApproval(CliRun.Started promotion) throws Exception {
+    String line =
+        promotion.awaitLine(
+            "\\[ +\\d+s\\] staging: awaiting_approval \\(approval \\S+\\)", Duration.ofSeconds(60));
+    return line.substring(line.indexOf("(approval ") + "(approval ".length(), line.length() - 1);
+  }
+
+  /**
+   * The approval the app's promotion waits for, as {@code approvals list} shows it, once it does.
+   */
+  static String awaitApproval(String app) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (Instant.now().isBefore(deadline)) {
+      for (JsonNode a :
+          JSON.readTree(ok("approvals", "list", "--all", "--json").out()).path("items")) {
+        if (a.path("app").asText().equals(app)) {
+          return a.path("approvalId").asText();
+        }
+      }
+      Thread.sleep(100);
+    }
+    fail(
+        "no approval for "
+            + app
+            + " within 60 s; dead letters "
+            + cloud.eventBridge().deadLetters());
+    return null;
+  }
+
+  static CliRun finished(CliRun.Started promotion) throws Exception {
+    return promotion.done().get(90, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void promoteWait_followsEachStage_andEndsWhenStaffApproves_exit0() throws Exception {
+    registerApp("shop");
+    CliRun.Started promotion = promoteWaiting("shop", "1.0.0");
+    String approval = awaitingApproval(promotion);
+    assertEquals(approval, awaitApproval("shop"), "approvals list shows the one promote waits for");
+
+    CliRun pending = ok("approvals", "list");
+    assertTrue(
+        pending
+            .out()
+            .lines()
+            .anyMatch(
+                l -> l.matches(approval + "\\s+shop\\s+1\\.0\\.0\\s+staging\\s+1 of staff\\s+.*")),
+        pending.printed());
+    CliRun shown = ok("approvals", "get", approval);
+    assertTrue(shown.out().lines().anyMatch(l -> l.matches("status:\\s+pending")), shown.printed());
+    String promotionId =
+        JSON.readTree(ok("approvals", "get", approval, "--json").out())
+            .path("promotionId")
+            .asText();
+    CliRun got = ok("promotions", "get", "shop", promotionId);
+    assertTrue(
+        got.out()
+            .lines()
+            .anyMatch(
+                l -> l.matches("waiting for:\\s+approval " + approval + " in staging: 1 of staff")),
+        got.printed());
+
+    CliRun self = cli("approve", approval);
+    assertEquals(
+        ExitCode.REFUSED, self.code(), "the one who promoted cannot approve: " + self.printed());
+    CliRun stranger = cli("approve", approval, "--token", outsider);
+    assertEquals(
+        ExitCode.REFUSED, stranger.code(), "not of the group staff: " + stranger.printed());
+
+    CliRun approved = ok("approve", approval, "--comment", "checked", "--token", staff);
+    assertTrue(approved.out().startsWith("approved " + approval), approved.printed());
+    assertTrue(
+        approved
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("decisions:\\s+approve by sam \\(staff\\) at .*: checked")),
+        approved.printed());
+    CliRun twice = cli("approve", approval, "--token", staff);
+    assertEquals(
+        ExitCode.REFUSED,
+        twice.code(),
+        "a decided approval takes no more decisions: " + twice.printed());
+
+    CliRun promoted = finished(promotion);
+    assertEquals(0, promoted.code(), promoted.printed());
+    assertTrue(
+        promoted
+            .out()
+            .startsWith(
+                "started promotion " + promotionId + ": shop 1.0.0 through dev -> staging\n"),
+        promoted.printed());
+    assertTrue(
+        promoted.out().lines().anyMatch(l -> l.matches("\\[ +\\d+s\\] dev: promoted")),
+        promoted.printed());
+    assertEquals(
+        1,
+        promoted
+            .out()
+            .lines()
+            .filter(l -> l.matches("\\[ +\\d+s\\] staging: awaiting_approval.*"))
+            .count(),
+        "one line for the wait, naming the approval: " + promoted.printed());
+    assertTrue(
+        promoted.out().lines().anyMatch(l -> l.matches("\\[ +\\d+s\\] staging: promoted")),
+        promoted.printed());
+    assertTrue(
+        promoted.out().lines().anyMatch(l -> l.matches("\\[ +\\d+s\\] promotion succeeded")),
+        promoted.printed());
+    assertTrue(
+        promoted
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("stages:\\s+dev promoted -> staging promoted")),
+        promoted.printed());
+    assertEquals(
+        1,
+        promoted.out().lines().filter(l -> l.matches("\\[ +\\d+s\\] dev: promoted")).count(),
+        "each change once: " + promoted.printed());
+
+    CliRun listed = ok("promotions", "list", "shop");
+    assertTrue(
+        listed
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches(promotionId + "\\s+1\\.0\\.0\\s+succeeded\\s+.*")),
+        listed.printed());
+    assertEquals(
+        "1.0.0",
+        JSON.readTree(ok("envs", "get", "shop", "staging", "--json").out())
+            .path("deployedVersion")
+            .asText());
+  }
+
+  @Test
+  void aRejection_endsPromoteWait_withExit1_andTheFailure() throws Exception {
+    registerApp("rejects");
+    CliRun.Started promotion = promoteWaiting("rejects", "1.0.0");
+    String approval = awaitingApproval(promotion);
+    CliRun rejected = ok("reject", approval, "--comment", "not today", "--token", staff);
+    assertTrue(rejected.out().startsWith("rejected " + approval), rejected.printed());
+
+    CliRun failed = finished(promotion);
+    assertEquals(ExitCode.FAILED, failed.code(), failed.printed());
+    assertTrue(
+        failed
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("\\[ +\\d+s\\] promotion failed: approval_rejected.*")),
+        failed.printed());
+    assertTrue(
+        failed
+            .err()
+            .lines()
+            .anyMatch(l -> l.matches("stagecoach: promotion pr-\\S+ failed: approval_rejected.*")),
+        failed.printed());
+    assertEquals(
+        ExitCode.REFUSED, cli("approve", approval, "--token", staff).code(), "rejected is decided");
+  }
+
+  @Test
+  void unknownApproval_exit4_andUnknownPromotion_exit4() {
+    CliRun unknown = cli("approve", "ap-no-such-approval", "--token", staff);
+    assertEquals(ExitCode.NOT_FOUND, unknown.code(), unknown.printed());
+    assertEquals(ExitCode.NOT_FOUND, cli("approvals", "get", "ap-no-such-approval").code());
+    registerApp("lookups");
+    assertEquals(
+        ExitCode.NOT_FOUND, cli("promotions", "get", "lookups", "pr-no-such-promotion").code());
+    assertEquals(ExitCode.NOT_FOUND, cli("promote", "lookups", "9.9.9").code());
+    assertEquals(ExitCode.INVALID, cli("promote", "lookups", "1.0.0", "--to", "nope").code());
+  }
+
+  @Test
+  void freeze_makesPromoteExit3_frozen_untilUnfreeze() throws Exception {
+    registerApp("gates");
+    CliRun frozen = ok("freeze", "gates", "dev", "--reason", "incident 42");
+    assertTrue(frozen.out().startsWith("froze gates/dev: incident 42"), frozen.printed());
+    assertTrue(
+        frozen
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("frozen:\\s+incident 42 \\(.* by local-admin\\)")),
+        frozen.printed());
+    CliRun listed = ok("envs", "list", "gates");
+    assertTrue(
+        listed.out().lines().anyMatch(l -> l.matches("dev\\s+pipeline\\s+dev\\s+.*\\s+yes")),
+        listed.printed());
+
+    CliRun refused = cli("promote", "gates", "1.0.0", "--wait");
+    assertEquals(ExitCode.REFUSED, refused.code(), refused.printed());
+    assertTrue(refused.err().startsWith("stagecoach: "), refused.printed());
+    assertEquals(ExitCode.INVALID, cli("freeze", "gates", "dev").code(), "--reason is required");
+
+    CliRun thawed = ok("unfreeze", "gates", "dev");
+    assertTrue(thawed.out().startsWith("unfroze gates/dev"), thawed.printed());
+    assertFalse(thawed.out().contains("frozen:"), thawed.printed());
+    CliRun toDev = ok("promote", "gates", "1.0.0", "--to", "dev", "--wait");
+    assertTrue(toDev.out().contains("promotion succeeded"), toDev.printed());
+    assertEquals(
+        ExitCode.REFUSED,
+        cli("promote", "gates", "1.1.0", "--from", "staging").code(),
+        "skipping dev is an order violation");
+  }
+
+  @Test
+  void promote_withoutWait_printsThePromotion_andHowToFollowIt() throws Exception {
+    registerApp("later");
+    CliRun started = ok("promote", "later", "1.0.0", "--to", "dev");
+    assertTrue(started.out().startsWith("started promotion pr-"), started.printed());
+    String id =
+        started
+            .out()
+            .lines()
+            .filter(l -> l.startsWith("promotion:"))
+            .findFirst()
+            .orElseThrow()
+            .substring("promotion:".length())
+            .strip();
+    assertTrue(
+        started.err().contains("stagecoach promotions get later " + id + " --wait"),
+        started.printed());
+    CliRun followed = ok("promotions", "get", "later", id, "--wait", "--json");
+    assertEquals(
+        "succeeded", JSON.readTree(followed.out()).path("status").asText(), followed.printed());
+    assertTrue(
+        followed.err().contains("promotion succeeded"),
+        "progress goes to stderr with --json: " + followed.printed());
+  }
+}
