@@ -1,6 +1,6 @@
 /**
  * What a push to a mapped repository does: register a release, promote it, or deploy or destroy a
- * branch's ephemeral environment, decided by the app's branch rules. The top of the core: it may
- * use every other capability, and none uses it.
+ * branch's ephemeral environment, decided by the app's branch rules. The top of the core. Depends
+ * on every other capability; none depends on it.
  */
 package io.stagecoach.domain.push;
