@@ -81,7 +81,11 @@ final class DeploymentRoutes {
                     clock.instant())) {
                   case Outcome.Accepted<Saved<Deployment>> a -> accepted(req, a.value());
                   case Outcome.Rejected<Saved<Deployment>> r ->
-                      ApiResponse.rejection(r.rejection(), req.path());
+                      ApiResponse.rejection(
+                          r.rejection()
+                              .withFieldNamed(
+                                  DeploymentService.IDEMPOTENCY_KEY_FIELD, "Idempotency-Key"),
+                          req.path());
                 };
               } catch (EventPublisher.EventNotPublishedException e) {
                 return notAnnounced(

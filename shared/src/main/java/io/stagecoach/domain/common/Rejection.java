@@ -32,6 +32,21 @@ public record Rejection(Code code, String detail, List<FieldError> errors) {
     errors = List.copyOf(errors);
   }
 
+  /**
+   * This rejection with {@code field} called {@code as}: a surface names some fields in its own
+   * words (an HTTP header, a command option).
+   */
+  public Rejection withFieldNamed(String field, String as) {
+    if (errors.stream().noneMatch(e -> e.field().equals(field))) {
+      return this;
+    }
+    List<FieldError> renamed =
+        errors.stream()
+            .map(e -> e.field().equals(field) ? new FieldError(as, e.message()) : e)
+            .toList();
+    return code == Code.VALIDATION_FAILED ? invalid(renamed) : new Rejection(code, detail, renamed);
+  }
+
   public static Rejection invalid(List<FieldError> errors) {
     String detail =
         errors.size() == 1

@@ -22,7 +22,7 @@ public final class DeploymentPolicy {
     if (fromPipeline) {
       return Optional.empty();
     }
-    String how = "; promote the release instead (POST /v1/apps/" + app.name() + "/promotions)";
+    String how = "; promote the release instead";
     if (env.tier() != Tier.DEV) {
       return Optional.of(
           Rejection.of(

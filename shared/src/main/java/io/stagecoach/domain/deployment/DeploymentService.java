@@ -28,6 +28,12 @@ import java.util.regex.Pattern;
  */
 public final class DeploymentService {
 
+  /**
+   * The field a malformed idempotency key is reported under; each surface names it in its own words
+   * (the API: its {@code Idempotency-Key} header).
+   */
+  public static final String IDEMPOTENCY_KEY_FIELD = "idempotencyKey";
+
   /** Idempotency keys: what clients commonly send (UUIDs, ULIDs, CI job ids), bounded. */
   private static final Pattern IDEMPOTENCY_KEY =
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
@@ -82,7 +88,7 @@ public final class DeploymentService {
             k ->
                 errors.add(
                     new FieldError(
-                        "Idempotency-Key",
+                        IDEMPOTENCY_KEY_FIELD,
                         "must be 1-128 letters, digits and ._:- starting with a letter or digit")));
     if (!errors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(errors));
@@ -113,12 +119,7 @@ public final class DeploymentService {
     if (theApp.template().isEmpty()) {
       return Outcome.rejected(
           Rejection.conflict(
-              "app '"
-                  + app
-                  + "' has no environment template; set one with"
-                  + " PUT /v1/apps/"
-                  + app
-                  + " before deploying"));
+              "app '" + app + "' has no environment template; give the app one before deploying"));
     }
     Optional<Release> release = registry.findRelease(app, spec.version());
     if (release.isEmpty()) {
@@ -351,7 +352,7 @@ public final class DeploymentService {
       return Outcome.rejected(
           Rejection.invalid(
               "confirm",
-              what + " is shared; repeat its name as ?confirm=" + environment + " to destroy it"));
+              what + " is shared; confirm with its name (" + environment + ") to destroy it"));
     }
     // One destroy per environment at a time: a repeated DELETE finds the destroy already under way.
     String id =
@@ -434,7 +435,7 @@ public final class DeploymentService {
     if (!earlier.requestHash().equals(requestHash)) {
       return Outcome.rejected(
           Rejection.conflict(
-              "this Idempotency-Key was used for another request (deployment "
+              "this idempotency key was used for another request (deployment "
                   + earlier.id()
                   + "); use a new key for a new request"));
     }

@@ -331,10 +331,7 @@ public final class RegistryService {
                 return Outcome.rejected(
                     Rejection.invalid(
                         "confirm",
-                        what
-                            + " is shared; repeat its name as ?confirm="
-                            + name
-                            + " to delete it"));
+                        what + " is shared; confirm with its name (" + name + ") to delete it"));
               }
               long expected = expectedRevision.orElse(env.revision());
               if (expected != env.revision()) {
