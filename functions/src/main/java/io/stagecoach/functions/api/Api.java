@@ -13,6 +13,7 @@ import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.registry.Naming;
 import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.TokenSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,6 +39,8 @@ import java.util.Set;
  * route.
  */
 public final class Api {
+
+  private static final Log LOG = Log.of(Api.class);
 
   /** Request bodies above this are refused before parsing; no resource description needs more. */
   public static final int MAX_BODY_BYTES = 64 * 1024;
@@ -90,15 +93,7 @@ public final class Api {
     } catch (RuntimeException e) {
       // Nothing of the exception reaches the caller; the request id ties the log line to the
       // answer.
-      System.err.println(
-          "{\"level\":\"ERROR\",\"requestId\":\""
-              + requestId
-              + "\",\"route\":\""
-              + event.getHttpMethod()
-              + "\",\"error\":\""
-              + e.getClass().getName()
-              + "\"}");
-      e.printStackTrace();
+      LOG.error(e, "API request failed", "requestId", requestId, "method", event.getHttpMethod());
       return toEvent(
           ApiResponse.problem(
               500,

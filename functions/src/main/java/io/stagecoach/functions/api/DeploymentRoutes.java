@@ -13,6 +13,7 @@ import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.Secrets;
 import io.stagecoach.functions.support.DeploymentJson;
+import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.TokenSource;
 import java.time.Clock;
 import java.util.List;
@@ -20,6 +21,8 @@ import java.util.Optional;
 
 /** Deploy requests, deployment history, diff and destroy. */
 final class DeploymentRoutes {
+
+  private static final Log LOG = Log.of(DeploymentRoutes.class);
 
   private final RegistryService registry;
   private final DeploymentService deployments;
@@ -219,12 +222,16 @@ final class DeploymentRoutes {
   }
 
   private static ApiResponse notAnnounced(ApiRequest req, RuntimeException e, String advice) {
-    System.err.println(
-        "{\"level\":\"ERROR\",\"requestId\":\""
-            + req.requestId()
-            + "\",\"event\":\"Deployment Requested\",\"error\":\""
-            + String.valueOf(e.getMessage()).replace('"', '\'')
-            + "\"}");
+    LOG.error(
+        "event not published",
+        "requestId",
+        req.requestId(),
+        "event",
+        "Deployment Requested",
+        "app",
+        req.param("app"),
+        "error",
+        String.valueOf(e.getMessage()));
     return ApiResponse.problem(
             503,
             "internal_error",

@@ -16,6 +16,7 @@ import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.ReleaseRegistered;
 import io.stagecoach.domain.registry.ReleaseSpec;
 import io.stagecoach.functions.support.Json;
+import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.TokenSource;
 import java.time.Clock;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.function.Function;
 
 /** The v1 registry routes: each parses its input, calls the core and maps the outcome. */
 final class RegistryRoutes {
+
+  private static final Log LOG = Log.of(RegistryRoutes.class);
 
   private final RegistryService registry;
   private final Clock clock;
@@ -369,16 +372,15 @@ final class RegistryRoutes {
                   try {
                     events.publish(new ReleaseRegistered(a.value().value()));
                   } catch (EventPublisher.EventNotPublishedException e) {
-                    System.err.println(
-                        "{\"level\":\"ERROR\",\"requestId\":\""
-                            + req.requestId()
-                            + "\",\"event\":\"Release Registered\",\"error\":\""
-                            + String.valueOf(e.getMessage()).replace('"', '\'')
-                            + (e.getCause() == null
-                                ? ""
-                                : ": "
-                                    + String.valueOf(e.getCause().getMessage()).replace('"', '\''))
-                            + "\"}");
+                    LOG.error(
+                        e,
+                        "event not published",
+                        "requestId",
+                        req.requestId(),
+                        "event",
+                        "Release Registered",
+                        "app",
+                        req.param("app"));
                     yield ApiResponse.problem(
                             503,
                             "internal_error",

@@ -25,6 +25,7 @@ import io.stagecoach.functions.aws.SfnPromotionRunner;
 import io.stagecoach.functions.events.EventBridgePublisher;
 import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
+import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.Settings;
 import io.stagecoach.provisioning.cloudformation.CloudFormationProvisioner;
 import io.stagecoach.provisioning.cloudformation.RefusedRequestException;
@@ -53,6 +54,8 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class ProvisionerHandler implements RequestStreamHandler {
+
+  private static final Log LOG = Log.of(ProvisionerHandler.class);
 
   private final String tier;
   private final Registry registry;
@@ -199,14 +202,16 @@ public final class ProvisionerHandler implements RequestStreamHandler {
     String eventTier = detail.path("tier").asText();
     ObjectNode answer = Json.object();
     if (!tier.equals(eventTier)) {
-      System.err.println(
-          "{\"level\":\"WARN\",\"message\":\"deployment of another tier refused\",\"tier\":\""
-              + tier
-              + "\",\"eventTier\":\""
-              + eventTier
-              + "\",\"deploymentId\":\""
-              + id
-              + "\"}");
+      LOG.warn(
+          "deployment of another tier refused",
+          "tier",
+          tier,
+          "eventTier",
+          eventTier,
+          "app",
+          app,
+          "deploymentId",
+          id);
       return answer.put("refused", "tier");
     }
     if (detail.hasNonNull("promotionId") && detail.hasNonNull("taskToken")) {
@@ -253,14 +258,18 @@ public final class ProvisionerHandler implements RequestStreamHandler {
     ProvisioningRun.Report report = run.run(app, id, () -> timeLeft(context));
     var lines = answer.putArray("report");
     report.lines().forEach(lines::add);
-    System.out.println(
-        "{\"level\":\"INFO\",\"tier\":\""
-            + tier
-            + "\",\"app\":\""
-            + app
-            + "\",\"report\":"
-            + Json.write(lines)
-            + "}");
+    LOG.info(
+        "deployment provisioned",
+        "tier",
+        tier,
+        "app",
+        app,
+        "deploymentId",
+        id,
+        "promotionId",
+        detail.path("promotionId").asText(null),
+        "report",
+        String.join("; ", report.lines()));
     return answer;
   }
 
