@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFact
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.functions.support.Log;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Constructor;
@@ -229,7 +230,16 @@ public final class LocalFunction {
     }
   }
 
+  @SuppressWarnings("try") // the resource only scopes the request id
   private Invocation run(byte[] payload, LocalContext context) {
+    // The Lambda runtime puts the request id into the thread context for each invocation; so does
+    // the local cloud, so every line a handler logs carries it here too.
+    try (var requestId = Log.invocation(context)) {
+      return runWithRequestId(payload, context);
+    }
+  }
+
+  private Invocation runWithRequestId(byte[] payload, LocalContext context) {
     Instance i;
     try {
       i = instance();
