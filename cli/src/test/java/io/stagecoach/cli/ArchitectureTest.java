@@ -2,19 +2,11 @@ package io.stagecoach.cli;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import io.stagecoach.testing.ArchitectureRules;
+import io.stagecoach.testing.ModuleArchitecture;
 import org.junit.jupiter.api.Test;
 
 /** The CLI is a client of the REST API; only {@code serve} reaches into the local cloud. */
-class ArchitectureTest {
-
-  private static final JavaClasses MAIN = ArchitectureRules.thisModule();
-
-  @Test
-  void noPackageCycles() {
-    ArchitectureRules.noPackageCycles().check(MAIN);
-  }
+class ArchitectureTest extends ModuleArchitecture {
 
   @Test
   void theClientCommands_useTheApiOverHttp_notTheHandlersOrTheCore() {

@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.domain.JavaClasses;
-import io.stagecoach.testing.ArchitectureRules;
+import io.stagecoach.testing.ModuleArchitecture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +16,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-class ArchitectureTest {
+class ArchitectureTest extends ModuleArchitecture {
 
-  private static final JavaClasses MAIN = ArchitectureRules.thisModule();
   private static final Path DOMAIN_SOURCES = Path.of("src/main/java/io/stagecoach/domain");
 
   @Test
@@ -67,11 +65,6 @@ class ArchitectureTest {
         .orShould()
         .callMethod(System.class, "currentTimeMillis")
         .check(MAIN);
-  }
-
-  @Test
-  void noPackageCycles() {
-    ArchitectureRules.noPackageCycles().check(MAIN);
   }
 
   @Test

@@ -7,12 +7,15 @@ import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.chat.SlackDirectoryService;
 import io.stagecoach.domain.common.FieldError;
 import io.stagecoach.domain.common.Rejection;
+import io.stagecoach.domain.deployment.DeploymentPlanning;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.TierPlanner;
 import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.registry.Naming;
 import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.domain.registry.ReleaseRegistration;
+import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.TokenSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,6 +41,8 @@ import java.util.Set;
  * route.
  */
 public final class Api {
+
+  private static final Log LOG = Log.of(Api.class);
 
   /** Request bodies above this are refused before parsing; no resource description needs more. */
   public static final int MAX_BODY_BYTES = 64 * 1024;
@@ -65,8 +70,14 @@ public final class Api {
       Optional<SlackDirectoryService> slack,
       Clock clock) {
     TokenSource ids = new TokenSource();
-    List<Route> all = new ArrayList<>(new RegistryRoutes(registry, clock, ids, events).routes());
-    all.addAll(new DeploymentRoutes(registry, deployments, planner, clock, ids).routes());
+    List<Route> all =
+        new ArrayList<>(
+            new RegistryRoutes(registry, clock, ids, new ReleaseRegistration(registry, events))
+                .routes());
+    all.addAll(
+        new DeploymentRoutes(
+                registry, deployments, new DeploymentPlanning(registry, planner), clock, ids)
+            .routes());
     all.addAll(new PromotionRoutes(registry, deployments, promotions, clock, ids).routes());
     all.addAll(new SlackRoutes(slack, clock).routes());
     all.add(new Route("GET", "/v1/openapi.json", Optional.empty(), false, this::openApi));
@@ -90,15 +101,7 @@ public final class Api {
     } catch (RuntimeException e) {
       // Nothing of the exception reaches the caller; the request id ties the log line to the
       // answer.
-      System.err.println(
-          "{\"level\":\"ERROR\",\"requestId\":\""
-              + requestId
-              + "\",\"route\":\""
-              + event.getHttpMethod()
-              + "\",\"error\":\""
-              + e.getClass().getName()
-              + "\"}");
-      e.printStackTrace();
+      LOG.error(e, "API request failed", "requestId", requestId, "method", event.getHttpMethod());
       return toEvent(
           ApiResponse.problem(
               500,

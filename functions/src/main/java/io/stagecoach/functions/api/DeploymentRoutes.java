@@ -8,49 +8,40 @@ import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentPlanning;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.DeploymentSpec;
-import io.stagecoach.domain.deployment.TierPlanner;
 import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.Secrets;
 import io.stagecoach.functions.support.DeploymentJson;
+import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.TokenSource;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
 /** Deploy requests, deployment history, diff and destroy. */
-final class DeploymentRoutes {
+record DeploymentRoutes(
+    RegistryService registry,
+    DeploymentService deployments,
+    DeploymentPlanning planning,
+    Clock clock,
+    TokenSource ids) {
 
-  private final RegistryService registry;
-  private final DeploymentService deployments;
-  private final DeploymentPlanning planning;
-  private final Clock clock;
-  private final TokenSource ids;
-
-  DeploymentRoutes(
-      RegistryService registry,
-      DeploymentService deployments,
-      TierPlanner planner,
-      Clock clock,
-      TokenSource ids) {
-    this.registry = registry;
-    this.deployments = deployments;
-    this.planning = new DeploymentPlanning(registry, planner);
-    this.clock = clock;
-    this.ids = ids;
-  }
+  private static final Log LOG = Log.of(DeploymentRoutes.class);
 
   List<Route> routes() {
-    Optional<Action> read = Optional.of(Action.READ);
-    Optional<Action> deploy = Optional.of(Action.DEPLOY);
     return List.of(
-        new Route("POST", "/v1/apps/{app}/deployments", deploy, true, this::request),
-        new Route("GET", "/v1/apps/{app}/deployments/{id}", read, false, this::get),
-        new Route(
-            "GET", "/v1/apps/{app}/environments/{env}/deployments", read, false, this::history),
-        new Route("GET", "/v1/apps/{app}/environments/{env}/diff", read, false, this::diff),
-        new Route("DELETE", "/v1/apps/{app}/environments/{env}", deploy, false, this::delete));
+        Route.of("POST", "/v1/apps/{app}/deployments", Action.DEPLOY, true, this::request),
+        Route.of("GET", "/v1/apps/{app}/deployments/{id}", Action.READ, false, this::get),
+        Route.of(
+            "GET",
+            "/v1/apps/{app}/environments/{env}/deployments",
+            Action.READ,
+            false,
+            this::history),
+        Route.of("GET", "/v1/apps/{app}/environments/{env}/diff", Action.READ, false, this::diff),
+        Route.of(
+            "DELETE", "/v1/apps/{app}/environments/{env}", Action.DEPLOY, false, this::delete));
   }
 
   private ApiResponse request(ApiRequest req) {
@@ -202,12 +193,16 @@ final class DeploymentRoutes {
   }
 
   private static ApiResponse notAnnounced(ApiRequest req, RuntimeException e, String advice) {
-    System.err.println(
-        "{\"level\":\"ERROR\",\"requestId\":\""
-            + req.requestId()
-            + "\",\"event\":\"Deployment Requested\",\"error\":\""
-            + String.valueOf(e.getMessage()).replace('"', '\'')
-            + "\"}");
+    LOG.error(
+        "event not published",
+        "requestId",
+        req.requestId(),
+        "event",
+        "Deployment Requested",
+        "app",
+        req.param("app"),
+        "error",
+        String.valueOf(e.getMessage()));
     return ApiResponse.problem(
             503,
             "internal_error",

@@ -19,45 +19,35 @@ import java.util.List;
 import java.util.Optional;
 
 /** Promotions, approvals, rollback and freeze. */
-final class PromotionRoutes {
-
-  private final RegistryService registry;
-  private final DeploymentService deployments;
-  private final PromotionService promotions;
-  private final Clock clock;
-  private final TokenSource ids;
-
-  PromotionRoutes(
-      RegistryService registry,
-      DeploymentService deployments,
-      PromotionService promotions,
-      Clock clock,
-      TokenSource ids) {
-    this.registry = registry;
-    this.deployments = deployments;
-    this.promotions = promotions;
-    this.clock = clock;
-    this.ids = ids;
-  }
+record PromotionRoutes(
+    RegistryService registry,
+    DeploymentService deployments,
+    PromotionService promotions,
+    Clock clock,
+    TokenSource ids) {
 
   List<Route> routes() {
-    Optional<Action> read = Optional.of(Action.READ);
-    Optional<Action> decideApproval = Optional.of(Action.DECIDE_APPROVAL);
-    Optional<Action> promote = Optional.of(Action.PROMOTE);
-    Optional<Action> rollback = Optional.of(Action.ROLLBACK);
-    Optional<Action> freeze = Optional.of(Action.FREEZE);
     return List.of(
-        new Route("POST", "/v1/apps/{app}/promotions", promote, true, this::start),
-        new Route("GET", "/v1/apps/{app}/promotions", read, false, this::list),
-        new Route("GET", "/v1/apps/{app}/promotions/{id}", read, false, this::get),
-        new Route("GET", "/v1/approvals", read, false, this::pending),
-        new Route("GET", "/v1/approvals/{id}", read, false, this::approval),
-        new Route("POST", "/v1/approvals/{id}", decideApproval, true, this::decide),
-        new Route(
-            "POST", "/v1/apps/{app}/environments/{env}/rollback", rollback, true, this::rollback),
-        new Route("PUT", "/v1/apps/{app}/environments/{env}/freeze", freeze, true, this::freeze),
-        new Route(
-            "DELETE", "/v1/apps/{app}/environments/{env}/freeze", freeze, false, this::unfreeze));
+        Route.of("POST", "/v1/apps/{app}/promotions", Action.PROMOTE, true, this::start),
+        Route.of("GET", "/v1/apps/{app}/promotions", Action.READ, false, this::list),
+        Route.of("GET", "/v1/apps/{app}/promotions/{id}", Action.READ, false, this::get),
+        Route.of("GET", "/v1/approvals", Action.READ, false, this::pending),
+        Route.of("GET", "/v1/approvals/{id}", Action.READ, false, this::approval),
+        Route.of("POST", "/v1/approvals/{id}", Action.DECIDE_APPROVAL, true, this::decide),
+        Route.of(
+            "POST",
+            "/v1/apps/{app}/environments/{env}/rollback",
+            Action.ROLLBACK,
+            true,
+            this::rollback),
+        Route.of(
+            "PUT", "/v1/apps/{app}/environments/{env}/freeze", Action.FREEZE, true, this::freeze),
+        Route.of(
+            "DELETE",
+            "/v1/apps/{app}/environments/{env}/freeze",
+            Action.FREEZE,
+            false,
+            this::unfreeze));
   }
 
   private ApiResponse start(ApiRequest req) {

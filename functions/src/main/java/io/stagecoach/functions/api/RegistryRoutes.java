@@ -17,6 +17,7 @@ import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.ReleaseRegistration;
 import io.stagecoach.domain.registry.ReleaseSpec;
 import io.stagecoach.functions.support.Json;
+import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.TokenSource;
 import java.time.Clock;
 import java.util.List;
@@ -26,57 +27,61 @@ import java.util.function.Function;
 /** The v1 registry routes: each parses its input, calls the core and maps the outcome. */
 final class RegistryRoutes {
 
+  private static final Log LOG = Log.of(RegistryRoutes.class);
+
   private final RegistryService registry;
   private final Clock clock;
   private final TokenSource tokens;
   private final ReleaseRegistration releases;
 
-  RegistryRoutes(RegistryService registry, Clock clock, TokenSource tokens, EventPublisher events) {
+  RegistryRoutes(
+      RegistryService registry, Clock clock, TokenSource tokens, ReleaseRegistration releases) {
     this.registry = registry;
     this.clock = clock;
     this.tokens = tokens;
-    this.releases = new ReleaseRegistration(registry, events);
+    this.releases = releases;
   }
 
   List<Route> routes() {
-    Optional<Action> read = Optional.of(Action.READ);
-    Optional<Action> manageApps = Optional.of(Action.MANAGE_APPS);
-    Optional<Action> manageEnvironments = Optional.of(Action.MANAGE_ENVIRONMENTS);
-    Optional<Action> registerRelease = Optional.of(Action.REGISTER_RELEASE);
-    Optional<Action> manageAccess = Optional.of(Action.MANAGE_ACCESS);
     return List.of(
-        new Route("GET", "/v1/apps", read, false, this::listApps),
-        new Route("POST", "/v1/apps", manageApps, true, this::createApp),
-        new Route("GET", "/v1/apps/{app}", read, false, this::getApp),
-        new Route("PUT", "/v1/apps/{app}", manageApps, true, this::putApp),
-        new Route("DELETE", "/v1/apps/{app}", manageApps, false, this::deleteApp),
-        new Route("GET", "/v1/apps/{app}/environments", read, false, this::listEnvironments),
-        new Route("GET", "/v1/apps/{app}/environments/{env}", read, false, this::getEnvironment),
-        new Route(
+        Route.of("GET", "/v1/apps", Action.READ, false, this::listApps),
+        Route.of("POST", "/v1/apps", Action.MANAGE_APPS, true, this::createApp),
+        Route.of("GET", "/v1/apps/{app}", Action.READ, false, this::getApp),
+        Route.of("PUT", "/v1/apps/{app}", Action.MANAGE_APPS, true, this::putApp),
+        Route.of("DELETE", "/v1/apps/{app}", Action.MANAGE_APPS, false, this::deleteApp),
+        Route.of("GET", "/v1/apps/{app}/environments", Action.READ, false, this::listEnvironments),
+        Route.of(
+            "GET", "/v1/apps/{app}/environments/{env}", Action.READ, false, this::getEnvironment),
+        Route.of(
             "PUT",
             "/v1/apps/{app}/environments/{env}",
-            manageEnvironments,
+            Action.MANAGE_ENVIRONMENTS,
             true,
             this::putEnvironment),
-        new Route(
+        Route.of(
             "POST",
             "/v1/apps/{app}/environments",
-            manageEnvironments,
+            Action.MANAGE_ENVIRONMENTS,
             true,
             this::createEnvironment),
-        new Route(
+        Route.of(
             "POST",
             "/v1/apps/{app}/environments/{env}/extend",
-            manageEnvironments,
+            Action.MANAGE_ENVIRONMENTS,
             true,
             this::extendEnvironment),
-        new Route("GET", "/v1/apps/{app}/releases", read, false, this::listReleases),
-        new Route("POST", "/v1/apps/{app}/releases", registerRelease, true, this::registerRelease),
-        new Route("GET", "/v1/apps/{app}/releases/{version}", read, false, this::getRelease),
-        new Route("GET", "/v1/tokens", manageAccess, false, this::listTokens),
-        new Route("POST", "/v1/tokens", manageAccess, true, this::issueToken),
-        new Route("DELETE", "/v1/tokens/{id}", manageAccess, false, this::revokeToken),
-        new Route("GET", "/v1/me", read, false, this::whoAmI));
+        Route.of("GET", "/v1/apps/{app}/releases", Action.READ, false, this::listReleases),
+        Route.of(
+            "POST",
+            "/v1/apps/{app}/releases",
+            Action.REGISTER_RELEASE,
+            true,
+            this::registerRelease),
+        Route.of("GET", "/v1/apps/{app}/releases/{version}", Action.READ, false, this::getRelease),
+        Route.of("GET", "/v1/tokens", Action.MANAGE_ACCESS, false, this::listTokens),
+        Route.of("POST", "/v1/tokens", Action.MANAGE_ACCESS, true, this::issueToken),
+        Route.of("DELETE", "/v1/tokens/{id}", Action.MANAGE_ACCESS, false, this::revokeToken),
+        Route.of("GET", "/v1/me", Action.READ, false, this::whoAmI));
   }
 
   // ------------------------------------------------------------ apps
@@ -390,15 +395,15 @@ final class RegistryRoutes {
                       ApiResponse.rejection(r.rejection(), req.path());
                 };
               } catch (EventPublisher.EventNotPublishedException e) {
-                System.err.println(
-                    "{\"level\":\"ERROR\",\"requestId\":\""
-                        + req.requestId()
-                        + "\",\"event\":\"Release Registered\",\"error\":\""
-                        + String.valueOf(e.getMessage()).replace('"', '\'')
-                        + (e.getCause() == null
-                            ? ""
-                            : ": " + String.valueOf(e.getCause().getMessage()).replace('"', '\''))
-                        + "\"}");
+                LOG.error(
+                    e,
+                    "event not published",
+                    "requestId",
+                    req.requestId(),
+                    "event",
+                    "Release Registered",
+                    "app",
+                    req.param("app"));
                 return ApiResponse.problem(
                         503,
                         "internal_error",

@@ -19,6 +19,16 @@ record Route(
     boolean takesBody,
     Function<ApiRequest, ApiResponse> handler) {
 
+  /** A route that needs a token allowing {@code action}. */
+  static Route of(
+      String method,
+      String template,
+      Action action,
+      boolean takesBody,
+      Function<ApiRequest, ApiResponse> handler) {
+    return new Route(method, template, Optional.of(action), takesBody, handler);
+  }
+
   List<String> segments() {
     List<String> parts = new ArrayList<>();
     for (String s : template.substring(1).split("/")) {

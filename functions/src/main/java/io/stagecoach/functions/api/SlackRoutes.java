@@ -34,17 +34,30 @@ final class SlackRoutes {
   }
 
   List<Route> routes() {
-    Optional<Action> read = Optional.of(Action.READ);
-    Optional<Action> manageAccess = Optional.of(Action.MANAGE_ACCESS);
     return List.of(
-        new Route("GET", "/v1/slack/users", manageAccess, false, this::listUsers),
-        new Route("PUT", "/v1/slack/teams/{team}/users/{user}", manageAccess, true, this::linkUser),
-        new Route("GET", "/v1/slack/teams/{team}/users/{user}", manageAccess, false, this::getUser),
-        new Route(
-            "DELETE", "/v1/slack/teams/{team}/users/{user}", manageAccess, false, this::unlinkUser),
-        new Route("PUT", "/v1/apps/{app}/slack", manageAccess, true, this::setChannel),
-        new Route("GET", "/v1/apps/{app}/slack", read, false, this::getChannel),
-        new Route("DELETE", "/v1/apps/{app}/slack", manageAccess, false, this::unsetChannel));
+        Route.of("GET", "/v1/slack/users", Action.MANAGE_ACCESS, false, this::listUsers),
+        Route.of(
+            "PUT",
+            "/v1/slack/teams/{team}/users/{user}",
+            Action.MANAGE_ACCESS,
+            true,
+            this::linkUser),
+        Route.of(
+            "GET",
+            "/v1/slack/teams/{team}/users/{user}",
+            Action.MANAGE_ACCESS,
+            false,
+            this::getUser),
+        Route.of(
+            "DELETE",
+            "/v1/slack/teams/{team}/users/{user}",
+            Action.MANAGE_ACCESS,
+            false,
+            this::unlinkUser),
+        Route.of("PUT", "/v1/apps/{app}/slack", Action.MANAGE_ACCESS, true, this::setChannel),
+        Route.of("GET", "/v1/apps/{app}/slack", Action.READ, false, this::getChannel),
+        Route.of(
+            "DELETE", "/v1/apps/{app}/slack", Action.MANAGE_ACCESS, false, this::unsetChannel));
   }
 
   private ApiResponse listUsers(ApiRequest req) {

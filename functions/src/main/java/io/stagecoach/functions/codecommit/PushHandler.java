@@ -15,6 +15,7 @@ import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.functions.aws.SfnPromotionRunner;
 import io.stagecoach.functions.events.EventBridgePublisher;
 import io.stagecoach.functions.support.Json;
+import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.Settings;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
@@ -36,6 +37,8 @@ import java.util.Optional;
  * event is retried, then dead-lettered.
  */
 public final class PushHandler implements RequestStreamHandler {
+
+  private static final Log LOG = Log.of(PushHandler.class);
 
   private final PushService pushes;
   private final Clock clock;
@@ -81,7 +84,7 @@ public final class PushHandler implements RequestStreamHandler {
       throws IOException {
     ObjectNode report = handle(new String(input.readAllBytes(), StandardCharsets.UTF_8));
     String line = Json.write(report);
-    System.out.println(line);
+    LOG.report("CodeCommit push handled", report);
     output.write(line.getBytes(StandardCharsets.UTF_8));
   }
 

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.stagecoach.domain.registry.ArtifactCheck;
 import io.stagecoach.functions.support.Json;
+import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.Settings;
 import java.time.Clock;
 import java.util.Map;
@@ -21,6 +22,8 @@ import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
  */
 public final class ArtifactCheckHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+
+  private static final Log LOG = Log.of(ArtifactCheckHandler.class);
 
   private final SfnClient stepFunctions;
   private final Clock clock;
@@ -62,10 +65,7 @@ public final class ArtifactCheckHandler
           r -> r.taskToken(taskToken).error("ArtifactRejected").cause(rejection.get()));
       return Map.of("status", "rejected", "reason", rejection.get());
     } catch (TaskTimedOutException | TaskDoesNotExistException | InvalidTokenException e) {
-      System.err.println(
-          "{\"level\":\"WARN\",\"message\":\"artifact check answer not awaited any more\",\"error\":\""
-              + e.getClass().getSimpleName()
-              + "\"}");
+      LOG.warn("artifact check answer not awaited any more", "error", e.getClass().getSimpleName());
       return Map.of("status", "unanswered");
     }
   }

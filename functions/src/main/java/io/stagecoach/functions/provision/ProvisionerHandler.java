@@ -17,6 +17,7 @@ import io.stagecoach.functions.aws.SfnPromotionRunner;
 import io.stagecoach.functions.events.EventBridgePublisher;
 import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
+import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.Settings;
 import io.stagecoach.provisioning.cloudformation.CloudFormationProvisioner;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
@@ -44,6 +45,8 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class ProvisionerHandler implements RequestStreamHandler {
+
+  private static final Log LOG = Log.of(ProvisionerHandler.class);
 
   private final TierProvisioning provisioning;
 
@@ -192,28 +195,34 @@ public final class ProvisionerHandler implements RequestStreamHandler {
     switch (provisioning.deploy(app, id, eventTier, promotion, () -> timeLeft(context))) {
       case TierProvisioning.DeployAnswer.Refused r -> {
         if (r.code().equals("tier")) {
-          System.err.println(
-              "{\"level\":\"WARN\",\"message\":\"deployment of another tier refused\",\"tier\":\""
-                  + provisioning.tier()
-                  + "\",\"eventTier\":\""
-                  + eventTier
-                  + "\",\"deploymentId\":\""
-                  + id
-                  + "\"}");
+          LOG.warn(
+              "deployment of another tier refused",
+              "tier",
+              provisioning.tier(),
+              "eventTier",
+              eventTier,
+              "app",
+              app,
+              "deploymentId",
+              id);
         }
         answer.put("refused", r.code());
       }
       case TierProvisioning.DeployAnswer.Ran ran -> {
         var lines = answer.putArray("report");
         ran.report().lines().forEach(lines::add);
-        System.out.println(
-            "{\"level\":\"INFO\",\"tier\":\""
-                + provisioning.tier()
-                + "\",\"app\":\""
-                + app
-                + "\",\"report\":"
-                + Json.write(lines)
-                + "}");
+        LOG.info(
+            "deployment provisioned",
+            "tier",
+            provisioning.tier(),
+            "app",
+            app,
+            "deploymentId",
+            id,
+            "promotionId",
+            detail.path("promotionId").asText(null),
+            "report",
+            String.join("; ", ran.report().lines()));
       }
     }
     return answer;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecoach.domain.chat.SlackChannel;
 import io.stagecoach.domain.chat.SlackDirectory;
 import io.stagecoach.domain.promotion.ApprovalRequested;
+import io.stagecoach.functions.support.Log;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,6 +22,8 @@ import java.util.function.Supplier;
  * not retried.
  */
 public final class ApprovalNotifier {
+
+  private static final Log LOG = Log.of(ApprovalNotifier.class);
 
   /**
    * How long a claim is kept: longer than any approval waits (an approval times out within days).
@@ -54,13 +57,13 @@ public final class ApprovalNotifier {
   public void handle(JsonNode event) {
     String type = event.path("detail-type").asText("");
     if (!type.equals(ApprovalRequested.DETAIL_TYPE)) {
-      SlackLog.info("event ignored", "detailType", type);
+      LOG.info("event ignored", "detailType", type);
       return;
     }
     JsonNode detail = event.path("detail");
     Optional<BlockKit.Approval> approval = approval(detail);
     if (approval.isEmpty()) {
-      SlackLog.error(
+      LOG.error(
           "Approval Requested without approvalId, app, version or environment",
           "eventId",
           event.path("id").asText(""));
@@ -69,7 +72,7 @@ public final class ApprovalNotifier {
     BlockKit.Approval a = approval.get();
     Optional<SlackChannel> channel = directory.findChannel(a.app());
     if (channel.isEmpty()) {
-      SlackLog.info(
+      LOG.info(
           "no Slack channel for the app; approval not posted",
           "app",
           a.app(),
@@ -79,7 +82,7 @@ public final class ApprovalNotifier {
     }
     if (!directory.claimApprovalNotice(
         a.app(), a.approvalId(), clock.instant().plus(NOTICE_KEPT))) {
-      SlackLog.info("approval already posted", "app", a.app(), "approvalId", a.approvalId());
+      LOG.info("approval already posted", "app", a.app(), "approvalId", a.approvalId());
       return;
     }
     SlackWeb.Result result;
@@ -93,7 +96,7 @@ public final class ApprovalNotifier {
     }
     switch (result) {
       case SlackWeb.Result.Delivered d ->
-          SlackLog.info(
+          LOG.info(
               "approval posted",
               "app",
               a.app(),
@@ -104,7 +107,7 @@ public final class ApprovalNotifier {
               "ts",
               d.body().path("ts").asText(""));
       case SlackWeb.Result.Refused r ->
-          SlackLog.error(
+          LOG.error(
               "Slack refused the approval message",
               "app",
               a.app(),

@@ -2,6 +2,7 @@ package io.stagecoach.functions.slack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecoach.functions.support.Json;
+import io.stagecoach.functions.support.Log;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -15,6 +16,8 @@ import software.amazon.awssdk.services.lambda.model.InvocationType;
  * in Slack.
  */
 public final class LambdaSelfInvocation implements CommandDeferral {
+
+  private static final Log LOG = Log.of(LambdaSelfInvocation.class);
 
   public static final String DEFERRED_FIELD = "slackDeferred";
 
@@ -38,7 +41,7 @@ public final class LambdaSelfInvocation implements CommandDeferral {
               .statusCode();
       return status == 202;
     } catch (SdkException e) {
-      SlackLog.error("could not defer a Slack command", "error", e.getClass().getSimpleName());
+      LOG.error("could not defer a Slack command", "error", e.getClass().getSimpleName());
       return false;
     }
   }

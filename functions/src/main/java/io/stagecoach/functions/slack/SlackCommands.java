@@ -26,6 +26,7 @@ import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.Secrets;
+import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.TokenSource;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,6 +41,8 @@ import java.util.Optional;
  * refusal is a reply, never an exception.
  */
 public final class SlackCommands {
+
+  private static final Log LOG = Log.of(SlackCommands.class);
 
   /** Past this many lines a listing says how many it left out. */
   private static final int MAX_LINES = 20;
@@ -57,10 +60,19 @@ public final class SlackCommands {
       PromotionService promotions,
       TierPlanner planner,
       Clock clock) {
+    this(registry, deployments, promotions, new DeploymentPlanning(registry, planner), clock);
+  }
+
+  public SlackCommands(
+      RegistryService registry,
+      DeploymentService deployments,
+      PromotionService promotions,
+      DeploymentPlanning planning,
+      Clock clock) {
     this.registry = registry;
     this.deployments = deployments;
     this.promotions = promotions;
-    this.planning = new DeploymentPlanning(registry, planner);
+    this.planning = planning;
     this.clock = clock;
   }
 
@@ -396,7 +408,7 @@ public final class SlackCommands {
   }
 
   private static SlackReply notAnnounced(String event, RuntimeException e) {
-    SlackLog.error("event not published", "event", event, "error", String.valueOf(e.getMessage()));
+    LOG.error("event not published", "event", event, "error", String.valueOf(e.getMessage()));
     return SlackReply.toPerson(
         "Stagecoach recorded the request but could not announce it ("
             + event

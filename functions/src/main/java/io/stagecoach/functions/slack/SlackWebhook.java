@@ -11,6 +11,7 @@ import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.promotion.Approval;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.functions.support.Json;
+import io.stagecoach.functions.support.Log;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -31,6 +32,8 @@ import java.util.function.Supplier;
  * through its {@code response_url}.
  */
 public final class SlackWebhook {
+
+  private static final Log LOG = Log.of(SlackWebhook.class);
 
   public static final String COMMANDS = "/slack/commands";
   public static final String INTERACTIONS = "/slack/interactions";
@@ -74,7 +77,7 @@ public final class SlackWebhook {
     try {
       return answer(request, proxyEvent, functionArn);
     } catch (RuntimeException e) {
-      SlackLog.error(
+      LOG.error(
           "Slack request failed",
           "requestId",
           request.requestId(),
@@ -97,13 +100,13 @@ public final class SlackWebhook {
   public void finish(JsonNode proxyEvent) {
     SlackHttpRequest request = SlackHttpRequest.from(proxyEvent);
     if (!COMMANDS.equals(request.resource()) || !isAuthentic(request)) {
-      SlackLog.warn(
+      LOG.warn(
           "deferred Slack command dropped: not a signed command", "requestId", request.requestId());
       return;
     }
     if (!(SlashCommand.parse(request.bodyText())
         instanceof Outcome.Accepted<SlashCommand> parsed)) {
-      SlackLog.warn("deferred Slack command dropped: malformed", "requestId", request.requestId());
+      LOG.warn("deferred Slack command dropped: malformed", "requestId", request.requestId());
       return;
     }
     SlashCommand command = parsed.value();
@@ -115,7 +118,7 @@ public final class SlackWebhook {
               .map(caller -> commands.run(caller, command.chatCommand(), command.triggerId()))
               .orElseGet(() -> notLinked(command.teamId(), command.userId()));
     } catch (RuntimeException e) {
-      SlackLog.error(
+      LOG.error(
           "deferred Slack command failed",
           "requestId",
           request.requestId(),
@@ -175,7 +178,7 @@ public final class SlackWebhook {
                 request.bodyText(),
                 clock.instant());
     if (!verdict.isAuthentic()) {
-      SlackLog.warn(
+      LOG.warn(
           "Slack request refused", "requestId", request.requestId(), "verdict", verdict.name());
     }
     return verdict.isAuthentic();
@@ -192,7 +195,7 @@ public final class SlackWebhook {
       return slackJson(notLinked(command.teamId(), command.userId()).message());
     }
     ChatCommand chat = command.chatCommand();
-    SlackLog.info(
+    LOG.info(
         "Slack command",
         "requestId",
         request.requestId(),
@@ -221,7 +224,7 @@ public final class SlackWebhook {
       case SlackInteraction.Malformed m ->
           problem(400, "validation_failed", "Not a Slack interaction", m.problem());
       case SlackInteraction.Unsupported u -> {
-        SlackLog.info(
+        LOG.info(
             "Slack interaction ignored", "requestId", request.requestId(), "reason", u.reason());
         yield empty();
       }
@@ -276,10 +279,9 @@ public final class SlackWebhook {
     switch (slack.respond(responseUrl, message)) {
       case SlackWeb.Result.Delivered d -> {}
       case SlackWeb.Result.Refused r ->
-          SlackLog.warn("Slack refused the response", "requestId", requestId, "error", r.error());
+          LOG.warn("Slack refused the response", "requestId", requestId, "error", r.error());
       case SlackWeb.Result.Unavailable u ->
-          SlackLog.warn(
-              "Slack did not take the response", "requestId", requestId, "error", u.reason());
+          LOG.warn("Slack did not take the response", "requestId", requestId, "error", u.reason());
     }
   }
 

@@ -302,7 +302,7 @@ class SlackWebhookTest {
         new SlackWebhook(
             () -> SECRET,
             directory,
-            new SlackCommands(registry, null, promotions, null, signedAt),
+            new SlackCommands(registry, null, promotions, (TierPlanner) null, signedAt),
             promotions,
             new SlackWeb(
                 HttpClient.newHttpClient(), slack.apiUrl(), slack.url(), Duration.ofSeconds(5)),

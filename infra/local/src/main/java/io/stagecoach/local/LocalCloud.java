@@ -7,6 +7,7 @@ import io.stagecoach.domain.access.TokenSpec;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.functions.provision.ProvisionerHandler;
+import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.TokenSource;
 import io.stagecoach.local.apigateway.LocalRestApi;
 import io.stagecoach.local.apigateway.RestApiModel;
@@ -58,6 +59,8 @@ import java.util.function.Function;
  * served on loopback as API Gateway would serve it.
  */
 public final class LocalCloud implements AutoCloseable {
+
+  private static final Log LOG = Log.of(LocalCloud.class);
 
   public static final String DEFAULT_TEMPLATE = "/stagecoach/cdk.out/Stagecoach.template.json";
   static final String ADMIN_PRINCIPAL = "local-admin";
@@ -218,7 +221,13 @@ public final class LocalCloud implements AutoCloseable {
                   try {
                     return router.get().apply(req);
                   } catch (RuntimeException e) {
-                    e.printStackTrace();
+                    LOG.error(
+                        e,
+                        "request failed inside the local cloud",
+                        "method",
+                        req.method(),
+                        "path",
+                        req.path());
                     return RawResponse.text(
                         500, "application/json", "{\"message\": \"Internal server error\"}");
                   }
@@ -321,19 +330,19 @@ public final class LocalCloud implements AutoCloseable {
       eventBridge.start();
 
       // Load the handlers in the background, as Lambda's init phase would, so the first request is
-      // quick.
+      // quick. Platform threads, not virtual ones: init is class loading and class initialization,
+      // which pins a virtual thread to its carrier, and on a two-core machine a few pinned inits
+      // waiting on each other's classes starve every other virtual thread for seconds.
       for (LocalFunction fn : functions.all().values()) {
-        Thread.ofVirtual()
+        Thread.ofPlatform()
+            .daemon()
+            .name("stagecoach-init-" + fn.logicalId())
             .start(
                 () -> {
                   try {
                     fn.initialize();
                   } catch (RuntimeException e) {
-                    System.err.println(
-                        "stagecoach: function "
-                            + fn.logicalId()
-                            + " failed to initialize: "
-                            + e.getMessage());
+                    LOG.error(e, "function failed to initialize", "function", fn.logicalId());
                   }
                 });
       }

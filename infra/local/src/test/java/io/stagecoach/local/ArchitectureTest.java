@@ -2,19 +2,11 @@ package io.stagecoach.local;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import io.stagecoach.testing.ArchitectureRules;
+import io.stagecoach.testing.ModuleArchitecture;
 import org.junit.jupiter.api.Test;
 
 /** The local cloud's packages form layers, and the local cloud knows nothing of its clients. */
-class ArchitectureTest {
-
-  private static final JavaClasses MAIN = ArchitectureRules.thisModule();
-
-  @Test
-  void noPackageCycles() {
-    ArchitectureRules.noPackageCycles().check(MAIN);
-  }
+class ArchitectureTest extends ModuleArchitecture {
 
   @Test
   void theLocalCloud_neverUsesTheCli() {

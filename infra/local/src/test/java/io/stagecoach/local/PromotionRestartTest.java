@@ -94,7 +94,9 @@ class PromotionRestartTest {
 
       JsonNode after = admin.get("/v1/apps/vault/promotions/" + id).json();
       assertEquals(
-          "running", after.path("status").asText(), "still waiting after the restart: " + after);
+          "running",
+          after.path("status").asText(),
+          "still waiting after the restart: " + after + "\n" + ServeProcesses.output(dir));
       ApiClient.Reply approved =
           cleo.send("POST", "/v1/approvals/" + approval, "{\"decision\":\"approve\"}");
       assertEquals(200, approved.status(), approved.body());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.functions.slack.SlackRequestSignature;
 import io.stagecoach.local.testing.ApiClient;
+import io.stagecoach.local.testing.LogCapture;
 import io.stagecoach.testing.Fixtures;
 import io.stagecoach.testing.SlackReceiver;
 import java.io.IOException;
@@ -54,11 +55,13 @@ class SlackEndToEndTest {
   private static LocalCloud cloud;
   private static ApiClient admin;
   private static SlackReceiver slack;
+  private static LogCapture log;
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void start() throws Exception {
+    log = new LogCapture();
     slack = new SlackReceiver();
     cloud =
         LocalCloud.start(
@@ -77,8 +80,25 @@ class SlackEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
+    String adminToken = cloud.adminToken();
     cloud.close();
     slack.close();
+    log.close();
+    theLogOfTheRun_showsNoSecretAndNoToken(log.text(), adminToken);
+  }
+
+  /**
+   * Everything the functions and the local cloud logged while the tests above signed requests,
+   * posted with the bot token and called the API with the admin token.
+   */
+  private static void theLogOfTheRun_showsNoSecretAndNoToken(String logged, String adminToken) {
+    assertFalse(logged.isBlank(), "nothing was logged, so nothing was checked");
+    assertTrue(logged.contains("\"message\":\"Slack command\""), logged);
+    assertTrue(logged.contains("\"AWSRequestId\":"), "no line carries a request id: " + logged);
+    assertFalse(adminToken.isBlank());
+    for (String secret : List.of(adminToken, SIGNING_SECRET, BOT_TOKEN)) {
+      assertFalse(logged.contains(secret), "the log shows a secret or a token");
+    }
   }
 
   private static void setSecret(String name, String value) {

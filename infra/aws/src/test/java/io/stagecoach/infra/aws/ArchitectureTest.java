@@ -2,19 +2,11 @@ package io.stagecoach.infra.aws;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import io.stagecoach.testing.ArchitectureRules;
+import io.stagecoach.testing.ModuleArchitecture;
 import org.junit.jupiter.api.Test;
 
 /** The CDK app describes the functions; it never runs their code nor the local cloud's. */
-class ArchitectureTest {
-
-  private static final JavaClasses MAIN = ArchitectureRules.thisModule();
-
-  @Test
-  void noPackageCycles() {
-    ArchitectureRules.noPackageCycles().check(MAIN);
-  }
+class ArchitectureTest extends ModuleArchitecture {
 
   @Test
   void theCdkApp_usesNoHandlerAndNoLocalCloudClass() {

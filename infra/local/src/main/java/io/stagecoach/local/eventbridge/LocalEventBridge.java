@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.functions.support.Log;
 import io.stagecoach.local.http.RawRequest;
 import io.stagecoach.local.http.RawResponse;
 import io.stagecoach.local.lambda.Invocation;
@@ -46,6 +47,8 @@ import software.amazon.event.ruler.Machine;
  * machines with each target's retry policy and a dead-letter record, and schedule rules on a clock.
  */
 public final class LocalEventBridge implements AutoCloseable {
+
+  private static final Log LOG = Log.of(LocalEventBridge.class);
 
   public static final String DEFAULT_BUS = "default";
 
@@ -899,19 +902,20 @@ public final class LocalEventBridge implements AutoCloseable {
             message,
             event.text());
     deadLetters.add(letter);
-    System.err.println(
-        "stagecoach: EventBridge gave up on event "
-            + event.id()
-            + " for "
-            + rule.name()
-            + "/"
-            + target.id()
-            + " after "
-            + attempts
-            + " attempt(s): "
-            + code
-            + ": "
-            + message);
+    LOG.error(
+        "EventBridge gave up on an event",
+        "eventId",
+        event.id(),
+        "rule",
+        rule.name(),
+        "targetId",
+        target.id(),
+        "attempts",
+        String.valueOf(attempts),
+        "errorCode",
+        code,
+        "error",
+        message);
     if (options.deadLetterFile() != null) {
       appendLine(options.deadLetterFile(), letter);
     }
@@ -938,8 +942,7 @@ public final class LocalEventBridge implements AutoCloseable {
           StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
     } catch (IOException e) {
-      System.err.println(
-          "stagecoach: cannot append to the dead-letter file " + file + ": " + e.getMessage());
+      LOG.error(e, "cannot append to the dead-letter file", "file", file.toString());
     }
   }
 

@@ -18,6 +18,12 @@ public record RawRequest(
     headers = List.copyOf(headers);
   }
 
+  /** The target without its query string (what a log line may show of a request). */
+  public String path() {
+    int q = target.indexOf('?');
+    return q < 0 ? target : target.substring(0, q);
+  }
+
   /**
    * The first value of a header, whatever the casing of its name; null when the request has none.
    */

@@ -1,5 +1,6 @@
 package io.stagecoach.local.http;
 
+import io.stagecoach.functions.support.Log;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,6 +26,8 @@ import java.util.function.Function;
  * bodies, {@code Expect: 100-continue}.
  */
 public final class WireServer implements AutoCloseable {
+
+  private static final Log LOG = Log.of(WireServer.class);
 
   /** API Gateway's own payload limit (10 MB); larger requests are refused before reading. */
   public static final int MAX_BODY = 10 * 1024 * 1024;
@@ -72,7 +75,7 @@ public final class WireServer implements AutoCloseable {
         connections.submit(() -> serve(client));
       } catch (IOException e) {
         if (open) {
-          System.err.println("stagecoach: accept failed: " + e.getMessage());
+          LOG.error("accept failed", "error", String.valueOf(e.getMessage()));
         }
       }
     }
@@ -113,7 +116,13 @@ public final class WireServer implements AutoCloseable {
         try {
           response = handler.apply(parsed.request);
         } catch (RuntimeException e) {
-          e.printStackTrace();
+          LOG.error(
+              e,
+              "request failed inside the local cloud",
+              "method",
+              parsed.request.method(),
+              "path",
+              parsed.request.path());
           response =
               RawResponse.text(500, "application/json", "{\"message\":\"Internal server error\"}");
         }

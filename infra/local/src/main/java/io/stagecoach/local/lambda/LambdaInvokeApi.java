@@ -1,5 +1,6 @@
 package io.stagecoach.local.lambda;
 
+import io.stagecoach.functions.support.Log;
 import io.stagecoach.local.http.RawRequest;
 import io.stagecoach.local.http.RawResponse;
 import java.net.URLDecoder;
@@ -19,6 +20,8 @@ import java.util.Optional;
  * logged.
  */
 public final class LambdaInvokeApi {
+
+  private static final Log LOG = Log.of(LambdaInvokeApi.class);
 
   public static final String PREFIX = "/2015-03-31/functions/";
   private static final String SUFFIX = "/invocations";
@@ -67,13 +70,14 @@ public final class LambdaInvokeApi {
               () -> {
                 Invocation result = function.invoke(payload);
                 if (result.functionError()) {
-                  System.err.println(
-                      "stagecoach: asynchronous invocation of "
-                          + function.logicalId()
-                          + " failed: "
-                          + result.errorType()
-                          + ": "
-                          + result.errorMessage());
+                  LOG.error(
+                      "asynchronous invocation failed",
+                      "function",
+                      function.logicalId(),
+                      "errorType",
+                      result.errorType(),
+                      "error",
+                      result.errorMessage());
                 }
               });
       return new RawResponse(

@@ -4,10 +4,13 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import io.stagecoach.functions.support.Log;
 import java.nio.charset.StandardCharsets;
 
 /** The {@link Context} a local invocation gets: names as in Lambda, the time left counting down. */
 final class LocalContext implements Context {
+
+  private static final Log LOG = Log.of(LocalContext.class);
 
   private final String requestId;
   private final String functionName;
@@ -31,7 +34,7 @@ final class LocalContext implements Context {
         new LambdaLogger() {
           @Override
           public void log(String message) {
-            System.err.println("[" + functionName + " " + requestId + "] " + message);
+            LOG.info(message, "function", functionName);
           }
 
           @Override

@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFact
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.functions.support.Log;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Constructor;
@@ -205,8 +206,19 @@ public final class LocalFunction {
     return JacksonFactory.getInstance().getSerializer(type);
   }
 
+  /**
+   * How long a function's init phase (loading and constructing the handler) may take before the
+   * invocation's own timeout starts to count it, as Lambda gives init its own limit.
+   *
+   * @see <a
+   *     href="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html">Lambda
+   *     execution environment lifecycle: the init phase is limited to 10 seconds</a>
+   */
+  static final Duration INIT_LIMIT = Duration.ofSeconds(10);
+
   /** Invokes the function with a JSON payload, as Lambda's Invoke API does (RequestResponse). */
   public Invocation invoke(byte[] payload) {
+    awaitInit();
     String requestId = UUID.randomUUID().toString();
     long deadline = System.currentTimeMillis() + timeout.toMillis();
     Future<Invocation> run =
@@ -229,7 +241,34 @@ public final class LocalFunction {
     }
   }
 
+  /**
+   * Waits for the handler to be constructed, up to {@link #INIT_LIMIT}. Past it, or when
+   * construction fails, the invocation goes on and reports what happens within its own timeout.
+   */
+  private void awaitInit() {
+    if (instance != null) {
+      return;
+    }
+    Future<Instance> init = INVOKERS.submit(this::instance);
+    try {
+      init.get(INIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // The invocation waits for the same init (or tries it again) and answers for it.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @SuppressWarnings("try") // the resource only scopes the request id
   private Invocation run(byte[] payload, LocalContext context) {
+    // The Lambda runtime puts the request id into the thread context for each invocation; so does
+    // the local cloud, so every line a handler logs carries it here too.
+    try (var requestId = Log.invocation(context)) {
+      return runWithRequestId(payload, context);
+    }
+  }
+
+  private Invocation runWithRequestId(byte[] payload, LocalContext context) {
     Instance i;
     try {
       i = instance();

@@ -56,6 +56,15 @@ class LocalFunctionTest {
   }
 
   @Test
+  void aSlowInit_hasItsOwnLimit_andTheTimeoutCountsFromTheInvocation() throws Exception {
+    // Construction takes 600 ms, the timeout is 300 ms: as on Lambda, init is not part of it.
+    Invocation result = function("SlowToStart", Duration.ofMillis(300)).invoke(json("{}"));
+    assertFalse(result.functionError(), result.payloadText());
+    long timeLeft = MAPPER.readTree(result.payload()).asLong();
+    assertTrue(timeLeft > 0 && timeLeft <= 300, "time left " + timeLeft);
+  }
+
+  @Test
   void exceptionFromTheHandler_becomesAFunctionErrorPayload() throws Exception {
     Invocation result =
         function("Throws", Duration.ofSeconds(3)).invoke(json("{\"why\":\"testing\"}"));

@@ -23,6 +23,22 @@ public final class MisbehavingHandlers {
     }
   }
 
+  /** Takes longer to construct (its init phase) than its function's timeout allows a request. */
+  public static final class SlowToStart implements RequestHandler<Map<String, Object>, Long> {
+    public SlowToStart() {
+      try {
+        Thread.sleep(600);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public Long handleRequest(Map<String, Object> input, Context context) {
+      return (long) context.getRemainingTimeInMillis();
+    }
+  }
+
   public static final class Throws implements RequestHandler<Map<String, Object>, String> {
     @Override
     public String handleRequest(Map<String, Object> input, Context context) {

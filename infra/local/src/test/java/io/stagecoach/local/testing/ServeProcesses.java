@@ -65,6 +65,18 @@ public final class ServeProcesses {
     throw new AssertionError("serve did not become ready: " + logs(dir));
   }
 
+  /** Everything the serve processes started in {@code dir} printed, oldest first. */
+  public static String output(Path dir) throws IOException {
+    StringBuilder all = new StringBuilder();
+    try (var files = Files.list(dir)) {
+      for (Path f :
+          files.filter(f -> f.getFileName().toString().startsWith("serve-")).sorted().toList()) {
+        all.append(Files.readString(f));
+      }
+    }
+    return all.toString();
+  }
+
   private static String logs(Path dir) throws IOException {
     StringBuilder all = new StringBuilder();
     try (var files = Files.list(dir)) {
