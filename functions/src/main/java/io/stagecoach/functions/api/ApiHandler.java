@@ -5,18 +5,11 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import io.stagecoach.domain.chat.SlackDirectoryService;
-import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.TierPlanner;
-import io.stagecoach.domain.promotion.PromotionRunner;
-import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.functions.aws.CoreServices;
 import io.stagecoach.functions.aws.LambdaPlanner;
-import io.stagecoach.functions.aws.SfnPromotionRunner;
-import io.stagecoach.functions.events.EventBridgePublisher;
 import io.stagecoach.functions.support.Settings;
-import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
-import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
-import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import io.stagecoach.registry.dynamodb.DynamoDbSlackDirectory;
 import java.time.Clock;
 import java.util.Map;
@@ -43,31 +36,17 @@ public final class ApiHandler
   }
 
   private static Api api(Settings settings) {
-    var dynamo = settings.dynamoDb();
-    var registry = new DynamoDbRegistry(dynamo, settings.registryTable());
-    var events = new EventBridgePublisher(settings.eventBridge(), settings.eventBusName());
-    var deployments =
-        new DeploymentService(
-            registry, new DynamoDbDeployments(dynamo, settings.registryTable()), events);
+    CoreServices core = CoreServices.withOptionalWorkflow(settings);
+    var registry = core.registry();
+    var events = core.events();
+    var deployments = core.deployments();
+    var promotions = core.promotions();
     TierPlanner planner =
         new LambdaPlanner(
             settings.lambda(), LambdaPlanner.parse(settings.provisionerFunctions().orElse(null)));
-    PromotionRunner runner =
-        settings
-            .optionalPromotionStateMachine()
-            .<PromotionRunner>map(
-                arn -> new SfnPromotionRunner(settings.stepFunctions(), arn, registry))
-            .orElse(PromotionRunner.UNAVAILABLE);
-    var promotions =
-        new PromotionService(
-            registry,
-            new DynamoDbPromotions(dynamo, settings.registryTable()),
-            runner,
-            deployments,
-            events);
     var slack =
         new SlackDirectoryService(
-            new DynamoDbSlackDirectory(dynamo, settings.registryTable()), registry);
+            new DynamoDbSlackDirectory(core.dynamo(), settings.registryTable()), registry);
     return new Api(
         new RegistryService(registry),
         deployments,

@@ -5,21 +5,13 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stagecoach.domain.deployment.DeploymentService;
-import io.stagecoach.domain.events.EventPublisher;
-import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.push.PushDecision;
 import io.stagecoach.domain.push.PushService;
 import io.stagecoach.domain.push.RepositoryChange;
-import io.stagecoach.domain.registry.Registry;
-import io.stagecoach.functions.aws.SfnPromotionRunner;
-import io.stagecoach.functions.events.EventBridgePublisher;
+import io.stagecoach.functions.aws.CoreServices;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.Settings;
-import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
-import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
-import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -59,24 +51,8 @@ public final class PushHandler implements RequestStreamHandler {
   }
 
   private static PushService service(Settings settings) {
-    var dynamo = settings.dynamoDb();
-    Registry registry = new DynamoDbRegistry(dynamo, settings.registryTable());
-    EventPublisher events =
-        new EventBridgePublisher(settings.eventBridge(), settings.eventBusName());
-    var deployments =
-        new DeploymentService(
-            registry, new DynamoDbDeployments(dynamo, settings.registryTable()), events);
-    var runner =
-        new SfnPromotionRunner(
-            settings.stepFunctions(), settings.promotionStateMachine(), registry);
-    var promotions =
-        new PromotionService(
-            registry,
-            new DynamoDbPromotions(dynamo, settings.registryTable()),
-            runner,
-            deployments,
-            events);
-    return new PushService(registry, deployments, promotions, events);
+    CoreServices core = CoreServices.withWorkflow(settings);
+    return new PushService(core.registry(), core.deployments(), core.promotions(), core.events());
   }
 
   @Override

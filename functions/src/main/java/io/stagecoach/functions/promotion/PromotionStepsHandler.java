@@ -2,18 +2,11 @@ package io.stagecoach.functions.promotion;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import io.stagecoach.domain.deployment.DeploymentService;
-import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.promotion.PromotionStep;
-import io.stagecoach.domain.registry.Registry;
-import io.stagecoach.functions.aws.SfnPromotionRunner;
-import io.stagecoach.functions.events.EventBridgePublisher;
+import io.stagecoach.functions.aws.CoreServices;
 import io.stagecoach.functions.support.Settings;
 import io.stagecoach.functions.support.TokenSource;
-import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
-import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
-import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,7 +35,7 @@ public final class PromotionStepsHandler
   }
 
   private PromotionStepsHandler(Settings settings) {
-    this(service(settings), new HttpVerifier(), Clock.systemUTC());
+    this(CoreServices.withWorkflow(settings).promotions(), new HttpVerifier(), Clock.systemUTC());
   }
 
   public PromotionStepsHandler(
@@ -51,25 +44,6 @@ public final class PromotionStepsHandler
     this.verifier = verifier;
     this.ids = new TokenSource();
     this.clock = clock;
-  }
-
-  private static PromotionService service(Settings settings) {
-    var dynamo = settings.dynamoDb();
-    Registry registry = new DynamoDbRegistry(dynamo, settings.registryTable());
-    EventPublisher events =
-        new EventBridgePublisher(settings.eventBridge(), settings.eventBusName());
-    var runner =
-        new SfnPromotionRunner(
-            settings.stepFunctions(), settings.promotionStateMachine(), registry);
-    var deployments =
-        new DeploymentService(
-            registry, new DynamoDbDeployments(dynamo, settings.registryTable()), events);
-    return new PromotionService(
-        registry,
-        new DynamoDbPromotions(dynamo, settings.registryTable()),
-        runner,
-        deployments,
-        events);
   }
 
   @Override

@@ -4,19 +4,12 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecoach.domain.chat.SlackDirectoryService;
-import io.stagecoach.domain.deployment.DeploymentService;
-import io.stagecoach.domain.promotion.PromotionRunner;
-import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.functions.aws.CoreServices;
 import io.stagecoach.functions.aws.LambdaPlanner;
-import io.stagecoach.functions.aws.SfnPromotionRunner;
-import io.stagecoach.functions.events.EventBridgePublisher;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.SecretsManagerSecret;
 import io.stagecoach.functions.support.Settings;
-import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
-import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
-import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import io.stagecoach.registry.dynamodb.DynamoDbSlackDirectory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,34 +47,19 @@ public final class SlackWebhookHandler implements RequestStreamHandler {
   private static SlackWebhook webhook(Settings settings) {
     SlackSettings slack = SlackSettings.from(settings);
     Clock clock = Clock.systemUTC();
-    var dynamo = settings.dynamoDb();
-    var registry = new DynamoDbRegistry(dynamo, settings.registryTable());
-    var events = new EventBridgePublisher(settings.eventBridge(), settings.eventBusName());
-    var deployments =
-        new DeploymentService(
-            registry, new DynamoDbDeployments(dynamo, settings.registryTable()), events);
+    CoreServices core = CoreServices.withOptionalWorkflow(settings);
+    var registry = core.registry();
+    var deployments = core.deployments();
+    var promotions = core.promotions();
     var lambda = settings.lambda();
     var planner =
         new LambdaPlanner(
             lambda, LambdaPlanner.parse(settings.provisionerFunctions().orElse(null)));
-    PromotionRunner runner =
-        settings
-            .optionalPromotionStateMachine()
-            .<PromotionRunner>map(
-                arn -> new SfnPromotionRunner(settings.stepFunctions(), arn, registry))
-            .orElse(PromotionRunner.UNAVAILABLE);
-    var promotions =
-        new PromotionService(
-            registry,
-            new DynamoDbPromotions(dynamo, settings.registryTable()),
-            runner,
-            deployments,
-            events);
     var commands =
         new SlackCommands(new RegistryService(registry), deployments, promotions, planner, clock);
     var directory =
         new SlackDirectoryService(
-            new DynamoDbSlackDirectory(dynamo, settings.registryTable()), registry);
+            new DynamoDbSlackDirectory(core.dynamo(), settings.registryTable()), registry);
     var signingSecret =
         new SecretsManagerSecret(
             settings.secretsManager(), slack.requiredSigningSecretId(), SECRET_TTL, clock);
