@@ -18,6 +18,26 @@ final class BenchApi {
 
   private BenchApi() {}
 
+  /** A benchmark's work, which prints its report itself or returns it. */
+  interface Bench {
+    String run() throws Exception;
+  }
+
+  /**
+   * Runs a benchmark as a program: its report on standard output and exit 0, or the failure on
+   * standard error and exit 1 (a failed benchmark reports no figures).
+   */
+  static void runAndExit(Bench bench) {
+    try {
+      System.out.print(bench.run());
+      System.exit(0);
+    } catch (Throwable t) {
+      System.err.println("bench: failed");
+      t.printStackTrace(System.err);
+      System.exit(1);
+    }
+  }
+
   static JsonNode send(
       HttpClient http,
       URI api,

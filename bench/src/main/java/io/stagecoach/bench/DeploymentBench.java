@@ -68,13 +68,7 @@ public final class DeploymentBench {
   private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "superseded");
 
   public static void main(String[] args) {
-    try {
-      System.out.print(bench());
-      System.exit(0);
-    } catch (Throwable t) {
-      t.printStackTrace();
-      System.exit(1);
-    }
+    BenchApi.runAndExit(DeploymentBench::bench);
   }
 
   static String bench() throws Exception {

@@ -39,13 +39,7 @@ public final class PromotionBench {
           + "\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}]}}}}";
 
   public static void main(String[] args) {
-    try {
-      System.out.print(bench());
-      System.exit(0);
-    } catch (Throwable t) {
-      t.printStackTrace();
-      System.exit(1);
-    }
+    BenchApi.runAndExit(PromotionBench::bench);
   }
 
   static String bench() throws Exception {

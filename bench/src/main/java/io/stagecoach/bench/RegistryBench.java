@@ -56,13 +56,11 @@ public final class RegistryBench {
   }
 
   public static void main(String[] args) {
-    try {
-      bench(args);
-      System.exit(0);
-    } catch (Throwable t) {
-      t.printStackTrace();
-      System.exit(1);
-    }
+    BenchApi.runAndExit(
+        () -> {
+          bench(args);
+          return "";
+        });
   }
 
   private static void bench(String[] args) throws Exception {

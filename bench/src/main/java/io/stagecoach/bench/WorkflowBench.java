@@ -146,13 +146,11 @@ public final class WorkflowBench {
   private static volatile int sink;
 
   public static void main(String[] args) {
-    try {
-      bench();
-      System.exit(0);
-    } catch (Throwable t) {
-      t.printStackTrace();
-      System.exit(1);
-    }
+    BenchApi.runAndExit(
+        () -> {
+          bench();
+          return "";
+        });
   }
 
   private static void bench() throws Exception {
