@@ -13,6 +13,7 @@ import io.stagecoach.local.apigateway.LocalRestApi;
 import io.stagecoach.local.apigateway.RestApiModel;
 import io.stagecoach.local.dynamodb.LocalDynamoDbEngine;
 import io.stagecoach.local.eventbridge.LocalEventBridge;
+import io.stagecoach.local.http.LoopbackGuard;
 import io.stagecoach.local.http.RawRequest;
 import io.stagecoach.local.http.RawResponse;
 import io.stagecoach.local.http.WireServer;
@@ -50,6 +51,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -213,11 +215,18 @@ public final class LocalCloud implements AutoCloseable {
               req ->
                   RawResponse.text(
                       503, "application/json", "{\"message\":\"the local cloud is starting\"}"));
+      // Known once the server is bound; the guard reads it at each request.
+      AtomicInteger boundPort = new AtomicInteger(options.port());
+      LoopbackGuard guard = new LoopbackGuard(boundPort::get);
       try {
         http =
             new WireServer(
                 options.port(),
                 req -> {
+                  Optional<RawResponse> refused = guard.refusal(req);
+                  if (refused.isPresent()) {
+                    return refused.get();
+                  }
                   try {
                     return router.get().apply(req);
                   } catch (RuntimeException e) {
@@ -236,6 +245,7 @@ public final class LocalCloud implements AutoCloseable {
         throw new IllegalStateException(
             "port " + options.port() + " on 127.0.0.1 is in use; pass --port to choose another", e);
       }
+      boundPort.set(http.port());
       String self = "http://127.0.0.1:" + http.port();
 
       dynamo = LocalDynamoDbEngine.start(dir.resolve("dynamodb"), options.region());
