@@ -193,8 +193,7 @@ public final class Api {
               .map(Map.Entry::getValue)
               .findFirst()
               .orElse("");
-      if (!contentType.isEmpty()
-          && !contentType.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+      if (!contentType.isEmpty() && !isJson(contentType)) {
         return ApiResponse.problem(
             415,
             "validation_failed",
@@ -221,6 +220,17 @@ public final class Api {
         new ApiRequest(
             route.method(), path, params, query(event), headers(event), body, caller, requestId);
     return route.handler().apply(request);
+  }
+
+  /**
+   * Whether a {@code Content-Type} names JSON: {@code application/json}, with or without parameters
+   * such as {@code charset}. Look-alikes ({@code application/jsonx}, {@code json}, {@code
+   * application/json-patch+json}) are other media types.
+   */
+  static boolean isJson(String contentType) {
+    int parameters = contentType.indexOf(';');
+    String mediaType = parameters < 0 ? contentType : contentType.substring(0, parameters);
+    return mediaType.trim().equalsIgnoreCase("application/json");
   }
 
   /**

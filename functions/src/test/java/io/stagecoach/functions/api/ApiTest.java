@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,6 +106,24 @@ class ApiTest {
                 "/v1/apps",
                 "{\"name\":\"payments\",\"pipeline\":[\"dev\",\"staging\",{\"environment\":\"prod\"}]}")
             .getStatusCode());
+  }
+
+  @Test
+  void aBodyOfAnotherMediaTypeThanJson_isRefusedWith415_andChangesNothing() throws Exception {
+    long before = items();
+    for (String type :
+        List.of("application/jsonx", "json", "application/json-patch+json", "text/plain")) {
+      APIGatewayProxyRequestEvent req =
+          request("POST", "/v1/apps", "{\"name\":\"payments\",\"pipeline\":[\"dev\"]}", "admin");
+      req.getHeaders().put("Content-Type", type);
+      APIGatewayProxyResponseEvent response = handler.handleRequest(req, null);
+      assertEquals(415, response.getStatusCode(), type + ": " + response.getBody());
+    }
+    assertEquals(before, items(), "nothing was written");
+    APIGatewayProxyRequestEvent withCharset =
+        request("POST", "/v1/apps", "{\"name\":\"payments\",\"pipeline\":[\"dev\"]}", "admin");
+    withCharset.getHeaders().put("Content-Type", "Application/JSON; charset=utf-8");
+    assertEquals(201, handler.handleRequest(withCharset, null).getStatusCode());
   }
 
   @Test
