@@ -12,6 +12,7 @@ import io.stagecoach.domain.promotion.Approval;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.Log;
+import io.stagecoach.functions.support.SecretsManagerSecret;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -170,8 +171,19 @@ public final class SlackWebhook {
   }
 
   private boolean isAuthentic(SlackHttpRequest request) {
+    String secret;
+    try {
+      secret = signingSecret.get();
+    } catch (SecretsManagerSecret.SecretNotSet e) {
+      // Nothing can be verified without it: every request is refused (401) until it is set.
+      LOG.error(
+          "the Slack signing secret is not set; Slack requests are refused until it is",
+          "requestId",
+          request.requestId());
+      return false;
+    }
     SlackRequestSignature.Verdict verdict =
-        new SlackRequestSignature(signingSecret.get())
+        new SlackRequestSignature(secret)
             .verify(
                 request.header("X-Slack-Request-Timestamp").orElse(null),
                 request.header("X-Slack-Signature").orElse(null),

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
  * One secret's current value from Secrets Manager, read when first needed and kept for {@code ttl}
@@ -21,8 +22,18 @@ public final class SecretsManagerSecret implements Supplier<String> {
   /**
    * A secret could not be read: a technical error (missing permission, no value set, service down).
    */
-  public static final class SecretUnavailable extends RuntimeException {
+  public static class SecretUnavailable extends RuntimeException {
     SecretUnavailable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * The secret has no value yet (the operator has not set it): not a fault to retry, but a
+   * configuration the caller can refuse requests on.
+   */
+  public static final class SecretNotSet extends SecretUnavailable {
+    SecretNotSet(String message, Throwable cause) {
       super(message, cause);
     }
   }
@@ -54,13 +65,15 @@ public final class SecretsManagerSecret implements Supplier<String> {
     String value;
     try {
       value = client.getSecretValue(r -> r.secretId(secretId)).secretString();
+    } catch (ResourceNotFoundException e) {
+      throw new SecretNotSet("secret " + secretId + " is not set", e);
     } catch (SdkException e) {
       // The SDK's message names the secret and the reason, never the value.
       throw new SecretUnavailable(
           "secret " + secretId + " could not be read: " + e.getClass().getSimpleName(), e);
     }
     if (value == null || value.isBlank()) {
-      throw new SecretUnavailable("secret " + secretId + " has no text value", null);
+      throw new SecretNotSet("secret " + secretId + " has no text value", null);
     }
     cached = new Cached(value.strip(), now.plus(ttl));
     return value.strip();
