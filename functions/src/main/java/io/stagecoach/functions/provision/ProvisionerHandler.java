@@ -193,21 +193,20 @@ public final class ProvisionerHandler implements RequestStreamHandler {
             : Optional.empty();
     ObjectNode answer = Json.object();
     switch (provisioning.deploy(app, id, eventTier, promotion, () -> timeLeft(context))) {
-      case TierProvisioning.DeployAnswer.Refused r -> {
-        if (r.code().equals("tier")) {
-          LOG.warn(
-              "deployment of another tier refused",
-              "tier",
-              provisioning.tier(),
-              "eventTier",
-              eventTier,
-              "app",
-              app,
-              "deploymentId",
-              id);
-        }
-        answer.put("refused", r.code());
+      case TierProvisioning.DeployAnswer.OtherTier other -> {
+        LOG.warn(
+            "deployment of another tier refused",
+            "tier",
+            provisioning.tier(),
+            "eventTier",
+            other.eventTier(),
+            "app",
+            app,
+            "deploymentId",
+            id);
+        answer.put("refused", "tier");
       }
+      case TierProvisioning.DeployAnswer.Refused r -> answer.put("refused", r.code());
       case TierProvisioning.DeployAnswer.Ran ran -> {
         var lines = answer.putArray("report");
         ran.report().lines().forEach(lines::add);

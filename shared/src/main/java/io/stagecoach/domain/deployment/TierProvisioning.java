@@ -62,7 +62,10 @@ public final class TierProvisioning {
 
   /** What became of a {@code Deployment Requested} delivery. */
   public sealed interface DeployAnswer {
-    /** Not run: {@code code} says why (another tier, or a promotion's deploy the gate refused). */
+    /** Not run: the event is for another tier, whose credentials this provisioner does not hold. */
+    record OtherTier(String eventTier) implements DeployAnswer {}
+
+    /** Not run: a promotion's deploy the gate refused; {@code code} is the rejection's. */
     record Refused(String code) implements DeployAnswer {}
 
     record Ran(ProvisioningRun.Report report) implements DeployAnswer {}
@@ -79,7 +82,7 @@ public final class TierProvisioning {
       Optional<PromotionStep> promotion,
       Supplier<Duration> timeLeft) {
     if (!tier.equals(eventTier)) {
-      return new DeployAnswer.Refused("tier");
+      return new DeployAnswer.OtherTier(eventTier);
     }
     if (promotion.isPresent()) {
       PromotionStep step = promotion.get();

@@ -78,15 +78,9 @@ public final class ServeProcesses {
   }
 
   private static String logs(Path dir) throws IOException {
-    StringBuilder all = new StringBuilder();
-    try (var files = Files.list(dir)) {
-      for (Path f :
-          files.filter(f -> f.getFileName().toString().startsWith("serve-")).sorted().toList()) {
-        all.append(Files.readString(f));
-      }
-    }
+    String all = output(dir);
     // Only the newest process's output decides readiness: count how many have said it.
-    return all.toString().split("Ready in", -1).length - 1 >= countLogs(dir) ? all.toString() : "";
+    return all.split("Ready in", -1).length - 1 >= countLogs(dir) ? all : "";
   }
 
   private static long countLogs(Path dir) throws IOException {
