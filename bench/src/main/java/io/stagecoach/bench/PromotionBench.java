@@ -114,7 +114,10 @@ public final class PromotionBench {
               .endpointOverride(api)
               .region(Region.US_EAST_1)
               .credentialsProvider(
-                  StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                  StaticCredentialsProvider.create(
+                      AwsBasicCredentials.create(
+                          cloud.awsCredentials().accessKeyId(),
+                          cloud.awsCredentials().secretAccessKey())))
               .httpClientBuilder(UrlConnectionHttpClient.builder())
               .build()) {
         for (int i = 0; i < runs; i++) {

@@ -41,6 +41,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "the region the local cloud pretends to be")
   String region;
 
+  @Option(
+      names = "--no-auth",
+      description =
+          "let the AWS protocols (EventBridge, Step Functions, Lambda, Secrets Manager) take"
+              + " unsigned requests, as emulators do; anyone on this machine can then read the"
+              + " local secrets")
+  boolean noAuth;
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
@@ -51,7 +59,8 @@ final class ServeCommand implements Callable<Integer> {
     try {
       cloud =
           LocalCloud.start(
-              new LocalCloud.Options(dir, port, Optional.ofNullable(template), region, false));
+              new LocalCloud.Options(dir, port, Optional.ofNullable(template), region, false)
+                  .withAwsAuth(!noAuth));
     } catch (TemplateException | IllegalStateException e) {
       System.err.println("stagecoach serve: " + e.getMessage());
       return 1;

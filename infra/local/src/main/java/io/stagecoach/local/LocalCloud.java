@@ -13,9 +13,11 @@ import io.stagecoach.local.apigateway.LocalRestApi;
 import io.stagecoach.local.apigateway.RestApiModel;
 import io.stagecoach.local.dynamodb.LocalDynamoDbEngine;
 import io.stagecoach.local.eventbridge.LocalEventBridge;
+import io.stagecoach.local.http.LocalCredentials;
 import io.stagecoach.local.http.LoopbackGuard;
 import io.stagecoach.local.http.RawRequest;
 import io.stagecoach.local.http.RawResponse;
+import io.stagecoach.local.http.SigV4Verifier;
 import io.stagecoach.local.http.WireServer;
 import io.stagecoach.local.lambda.LambdaInvokeApi;
 import io.stagecoach.local.lambda.LocalFunction;
@@ -31,17 +33,14 @@ import io.stagecoach.local.template.TemplateException;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,6 +90,8 @@ public final class LocalCloud implements AutoCloseable {
    *     as it may on AWS
    * @param functionEnvironment added to every function's environment, e.g. {@code SLACK_API_URL}
    *     pointing at a test's receiver; the template's own variables still win
+   * @param awsAuth whether the AWS protocols (EventBridge, Step Functions, Lambda, Secrets Manager)
+   *     refuse requests that are not signed with the local credentials (on by default)
    */
   public record Options(
       Path dataDir,
@@ -98,7 +99,8 @@ public final class LocalCloud implements AutoCloseable {
       Optional<Path> template,
       String region,
       boolean duplicateDelivery,
-      Map<String, String> functionEnvironment) {
+      Map<String, String> functionEnvironment,
+      boolean awsAuth) {
 
     public Options {
       functionEnvironment = Map.copyOf(functionEnvironment);
@@ -106,7 +108,7 @@ public final class LocalCloud implements AutoCloseable {
 
     public Options(
         Path dataDir, int port, Optional<Path> template, String region, boolean duplicateDelivery) {
-      this(dataDir, port, template, region, duplicateDelivery, Map.of());
+      this(dataDir, port, template, region, duplicateDelivery, Map.of(), true);
     }
 
     public static Options defaults(Path dataDir) {
@@ -114,15 +116,25 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     public Options withPort(int port) {
-      return new Options(dataDir, port, template, region, duplicateDelivery, functionEnvironment);
+      return new Options(
+          dataDir, port, template, region, duplicateDelivery, functionEnvironment, awsAuth);
     }
 
     public Options withDuplicateDelivery(boolean on) {
-      return new Options(dataDir, port, template, region, on, functionEnvironment);
+      return new Options(dataDir, port, template, region, on, functionEnvironment, awsAuth);
     }
 
     public Options withFunctionEnvironment(Map<String, String> variables) {
-      return new Options(dataDir, port, template, region, duplicateDelivery, variables);
+      return new Options(dataDir, port, template, region, duplicateDelivery, variables, awsAuth);
+    }
+
+    /**
+     * With {@code false}, the AWS protocols take unsigned requests, as emulators do: anyone on the
+     * machine may then read the local secrets and invoke functions. Off only when asked for.
+     */
+    public Options withAwsAuth(boolean on) {
+      return new Options(
+          dataDir, port, template, region, duplicateDelivery, functionEnvironment, on);
     }
   }
 
@@ -142,6 +154,10 @@ public final class LocalCloud implements AutoCloseable {
   private final List<String> tables;
   private final List<String> stateMachines;
   private final int resumedExecutions;
+  private final LocalCredentials.Loaded awsCredentials;
+  private final Path awsCredentialsFile;
+  private final boolean awsAuth;
+  private final String region;
 
   /** The local Step Functions' own table in DynamoDB Local (not part of the template). */
   static final String EXECUTIONS_TABLE = "stagecoach-local-executions";
@@ -162,7 +178,11 @@ public final class LocalCloud implements AutoCloseable {
       Map<String, Integer> notRun,
       List<String> tables,
       List<String> stateMachines,
-      int resumedExecutions) {
+      int resumedExecutions,
+      LocalCredentials.Loaded awsCredentials,
+      Path awsCredentialsFile,
+      boolean awsAuth,
+      String region) {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.dynamo = dynamo;
@@ -179,6 +199,10 @@ public final class LocalCloud implements AutoCloseable {
     this.tables = tables;
     this.stateMachines = stateMachines;
     this.resumedExecutions = resumedExecutions;
+    this.awsCredentials = awsCredentials;
+    this.awsCredentialsFile = awsCredentialsFile;
+    this.awsAuth = awsAuth;
+    this.region = region;
   }
 
   public static LocalCloud start(Options options) throws Exception {
@@ -254,8 +278,13 @@ public final class LocalCloud implements AutoCloseable {
       Map<String, String> localEnv = new LinkedHashMap<>();
       localEnv.put("AWS_REGION", options.region());
       localEnv.put("AWS_DEFAULT_REGION", options.region());
-      localEnv.put("AWS_ACCESS_KEY_ID", "local");
-      localEnv.put("AWS_SECRET_ACCESS_KEY", "local");
+      // The functions sign their calls to the local cloud with its own key, as they would with
+      // their
+      // role's credentials on AWS.
+      Path credentialsFile = dir.resolve(LocalCredentials.FILE_NAME);
+      LocalCredentials.Loaded credentials = LocalCredentials.loadOrCreate(credentialsFile);
+      localEnv.put("AWS_ACCESS_KEY_ID", credentials.credentials().accessKeyId());
+      localEnv.put("AWS_SECRET_ACCESS_KEY", credentials.credentials().secretAccessKey());
       // The SDK's own variables: every service at the local cloud, DynamoDB at DynamoDB Local.
       localEnv.put("AWS_ENDPOINT_URL", self);
       localEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
@@ -317,20 +346,27 @@ public final class LocalCloud implements AutoCloseable {
               CloudTemplate.LOCAL_ACCOUNT);
       AdminRoutes admin = new AdminRoutes(registry, bus, secrets);
       LambdaInvokeApi lambda = new LambdaInvokeApi(functions);
+      AwsProtocols aws =
+          new AwsProtocols(
+              options.awsAuth()
+                  ? Optional.of(
+                      new SigV4Verifier(
+                          credentials.credentials(), options.region(), Clock.systemUTC()))
+                  : Optional.empty());
       router.set(
           req -> {
             String target = ProxyTargets.amzTarget(req);
             if (target != null && target.startsWith("AWSEvents.")) {
-              return bus.handle(req);
+              return aws.serve(req, AwsProtocols.EVENTS, bus::handle);
             }
             if (target != null && target.startsWith("AWSStepFunctions.")) {
-              return sfn.handle(req);
+              return aws.serve(req, AwsProtocols.STATES, sfn::handle);
             }
             if (LocalSecretsManager.handles(target)) {
-              return secrets.handle(req);
+              return aws.serve(req, AwsProtocols.SECRETS_MANAGER, secrets::handle);
             }
             if (LambdaInvokeApi.handles(req)) {
-              return lambda.handle(req);
+              return aws.serve(req, AwsProtocols.LAMBDA, lambda::handle);
             }
             if (req.target().startsWith(ADMIN_PREFIX)) {
               return admin.handle(req);
@@ -379,7 +415,11 @@ public final class LocalCloud implements AutoCloseable {
           notRun,
           tables,
           machines,
-          resumed);
+          resumed,
+          credentials,
+          credentialsFile,
+          options.awsAuth(),
+          options.region());
     } catch (Exception | Error e) {
       // Undo what was started, newest first; a failure here must not hide why start failed.
       List<AutoCloseable> started = new ArrayList<>();
@@ -468,28 +508,7 @@ public final class LocalCloud implements AutoCloseable {
       throw new IllegalStateException(
           "could not create the admin token: " + r.rejection().detail());
     }
-    try {
-      // Created owner-only from the start (never readable by others, even for a moment), then
-      // replaced
-      // atomically over any token file a previous run left.
-      Path fresh = file.resolveSibling(file.getFileName() + ".new");
-      Files.deleteIfExists(fresh);
-      try {
-        Files.createFile(
-            fresh,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(fresh);
-      }
-      Files.writeString(fresh, secret + "\n", StandardCharsets.UTF_8);
-      Files.move(
-          fresh,
-          file,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not keep the admin token in " + file, e);
-    }
+    LocalCredentials.writeOwnerOnly(file, secret + "\n");
     return secret;
   }
 
@@ -503,6 +522,25 @@ public final class LocalCloud implements AutoCloseable {
 
   public String adminToken() {
     return adminToken;
+  }
+
+  /** The key the AWS protocols accept, and whether this start made it. */
+  public LocalCredentials awsCredentials() {
+    return awsCredentials.credentials();
+  }
+
+  public boolean awsCredentialsCreated() {
+    return awsCredentials.created();
+  }
+
+  /** The owner-only shared-credentials file that holds {@link #awsCredentials()}. */
+  public Path awsCredentialsFile() {
+    return awsCredentialsFile;
+  }
+
+  /** False when started without signature checks ({@code --no-auth}). */
+  public boolean awsAuth() {
+    return awsAuth;
   }
 
   public boolean adminTokenCreated() {
@@ -604,8 +642,47 @@ public final class LocalCloud implements AutoCloseable {
     } else {
       out.append("  admin token in ").append(adminTokenFile).append('\n');
     }
+    if (!awsAuth) {
+      out.append(
+          "  WARNING    --no-auth: the AWS protocols take unsigned requests; anyone on this"
+              + " machine\n             can read the local secrets and invoke the functions\n");
+    } else if (awsCredentials.created()) {
+      // The secret itself stays in the owner-only file: these lines copy it into a profile.
+      out.append("  AWS key ")
+          .append(awsCredentials.credentials().accessKeyId())
+          .append(" (created now, kept in ")
+          .append(awsCredentialsFile)
+          .append("); for the AWS CLI:\n")
+          .append(awsProfileLines());
+    } else {
+      out.append("  AWS key ")
+          .append(awsCredentials.credentials().accessKeyId())
+          .append(" in ")
+          .append(awsCredentialsFile)
+          .append(" (profile ")
+          .append(LocalCredentials.PROFILE)
+          .append(")\n");
+    }
     out.append(String.format("Ready in %.2f s%n", startup.toNanos() / 1e9));
     return out.toString();
+  }
+
+  private String awsProfileLines() {
+    String p = LocalCredentials.PROFILE;
+    String file = awsCredentialsFile.toString();
+    return "    aws configure set aws_access_key_id "
+        + awsCredentials.credentials().accessKeyId()
+        + " --profile "
+        + p
+        + "\n    aws configure set aws_secret_access_key \"$(sed -n 's/^aws_secret_access_key = //p' "
+        + file
+        + ")\" --profile "
+        + p
+        + "\n    aws configure set region "
+        + region
+        + " --profile "
+        + p
+        + "\n";
   }
 
   /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.local.eventbridge.EventPattern;
 import io.stagecoach.local.testing.ApiClient;
+import io.stagecoach.local.testing.LocalAws;
 import io.stagecoach.testing.Conformance;
 import io.stagecoach.testing.Fixtures;
 import java.io.InputStream;
@@ -25,8 +26,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -55,8 +54,7 @@ class CodeCommitPushesEndToEndTest {
         EventBridgeClient.builder()
             .endpointOverride(cloud.endpoint())
             .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .credentialsProvider(LocalAws.credentials(dir))
             .httpClientBuilder(UrlConnectionHttpClient.builder())
             .build();
     registerApp();

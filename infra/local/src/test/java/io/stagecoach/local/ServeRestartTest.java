@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stagecoach.local.testing.LocalAws;
 import io.stagecoach.local.testing.ServeProcesses;
 import java.net.URI;
 import java.nio.file.Path;
@@ -13,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -54,7 +53,7 @@ class ServeRestartTest {
       Process serve = ServeProcesses.start(dir, port, started);
       String executionArn;
       String token;
-      try (SfnClient sfn = client(port)) {
+      try (SfnClient sfn = client(dir, port)) {
         String machine =
             sfn.createStateMachine(
                     r ->
@@ -71,7 +70,7 @@ class ServeRestartTest {
       assertFalse(serve.isAlive());
 
       Process again = ServeProcesses.start(dir, port, started);
-      try (SfnClient sfn = client(port)) {
+      try (SfnClient sfn = client(dir, port)) {
         assertEquals(
             ExecutionStatus.RUNNING,
             sfn.describeExecution(r -> r.executionArn(executionArn)).status(),
@@ -82,7 +81,7 @@ class ServeRestartTest {
         again.destroyForcibly().waitFor();
       }
       ServeProcesses.start(dir, port, started);
-      try (SfnClient sfn = client(port)) {
+      try (SfnClient sfn = client(dir, port)) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         ExecutionStatus status = ExecutionStatus.RUNNING;
         while (status == ExecutionStatus.RUNNING && Instant.now().isBefore(deadline)) {
@@ -131,12 +130,11 @@ class ServeRestartTest {
     throw new AssertionError("the execution never asked for its token");
   }
 
-  private static SfnClient client(int port) {
+  private static SfnClient client(Path dir, int port) {
     return SfnClient.builder()
         .endpointOverride(URI.create("http://127.0.0.1:" + port))
         .region(Region.US_EAST_1)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .credentialsProvider(LocalAws.credentials(dir))
         .httpClientBuilder(UrlConnectionHttpClient.builder())
         .build();
   }

@@ -1,5 +1,7 @@
 package io.stagecoach.local.lambda;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.functions.support.Log;
 import io.stagecoach.local.http.RawRequest;
 import io.stagecoach.local.http.RawResponse;
@@ -25,6 +27,8 @@ public final class LambdaInvokeApi {
 
   public static final String PREFIX = "/2015-03-31/functions/";
   private static final String SUFFIX = "/invocations";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LocalFunctions functions;
 
@@ -100,13 +104,12 @@ public final class LambdaInvokeApi {
   }
 
   private static RawResponse error(int status, String type, String message) {
-    String body =
-        "{\"Type\":\"User\",\"message\":\""
-            + message.replace("\\", "\\\\").replace("\"", "'")
-            + "\"}";
+    ObjectNode body = JSON.createObjectNode();
+    body.put("Type", "User");
+    body.put("message", message);
     return new RawResponse(
         status,
         List.of(Map.entry("Content-Type", "application/json"), Map.entry("x-amzn-ErrorType", type)),
-        body.getBytes(StandardCharsets.UTF_8));
+        body.toString().getBytes(StandardCharsets.UTF_8));
   }
 }
