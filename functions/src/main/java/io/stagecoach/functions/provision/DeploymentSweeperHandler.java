@@ -2,34 +2,26 @@ package io.stagecoach.functions.provision;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import io.stagecoach.domain.deployment.Deployment;
-import io.stagecoach.domain.deployment.DeploymentRequested;
+import io.stagecoach.domain.deployment.DeploymentRecovery;
 import io.stagecoach.domain.deployment.Deployments;
 import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.functions.events.EventBridgePublisher;
 import io.stagecoach.functions.support.Settings;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Runs on a schedule and sends {@code Deployment Requested} again for every deployment that is
- * still not terminal a while after it was requested: its event was lost, its provisioner died
- * holding the lease, or it queued behind a provisioner that died. The provisioner decides from the
- * registry what to do, so a deployment that is in fact progressing is not disturbed.
+ * still not terminal {@link DeploymentRecovery#GRACE} after it was requested: its event was lost,
+ * its provisioner died holding the lease, or it queued behind a provisioner that died. The
+ * provisioner decides from the registry what to do, so a deployment that is in fact progressing is
+ * not disturbed.
  */
 public final class DeploymentSweeperHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
-  /** Deployments younger than this are left to their first delivery. */
-  public static final Duration GRACE = Duration.ofMinutes(10);
-
-  private static final int BATCH = 50;
-
-  private final Deployments deployments;
-  private final EventPublisher events;
+  private final DeploymentRecovery recovery;
   private final Clock clock;
 
   public DeploymentSweeperHandler() {
@@ -48,17 +40,12 @@ public final class DeploymentSweeperHandler
   }
 
   public DeploymentSweeperHandler(Deployments deployments, EventPublisher events, Clock clock) {
-    this.deployments = deployments;
-    this.events = events;
+    this.recovery = new DeploymentRecovery(deployments, events);
     this.clock = clock;
   }
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-    List<Deployment> stale = deployments.unfinished(clock.instant().minus(GRACE), BATCH);
-    for (Deployment d : stale) {
-      events.publish(new DeploymentRequested(d));
-    }
-    return Map.of("resent", stale.size());
+    return Map.of("resent", recovery.sweep(clock.instant()).deployments().size());
   }
 }

@@ -5,6 +5,7 @@ import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.access.TokenSpec;
 import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.deployment.DeploymentRecovery;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.functions.provision.ProvisionerHandler;
 import io.stagecoach.functions.support.Log;
@@ -30,6 +31,7 @@ import io.stagecoach.local.stepfunctions.StepFunctionsService;
 import io.stagecoach.local.stepfunctions.asl.StepClock;
 import io.stagecoach.local.template.CloudTemplate;
 import io.stagecoach.local.template.TemplateException;
+import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +45,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,6 +161,7 @@ public final class LocalCloud implements AutoCloseable {
   private final Path awsCredentialsFile;
   private final boolean awsAuth;
   private final String region;
+  private final DeploymentRecovery.Resent recoveredDeployments;
 
   /** The local Step Functions' own table in DynamoDB Local (not part of the template). */
   static final String EXECUTIONS_TABLE = "stagecoach-local-executions";
@@ -182,7 +186,8 @@ public final class LocalCloud implements AutoCloseable {
       LocalCredentials.Loaded awsCredentials,
       Path awsCredentialsFile,
       boolean awsAuth,
-      String region) {
+      String region,
+      DeploymentRecovery.Resent recoveredDeployments) {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.dynamo = dynamo;
@@ -203,6 +208,7 @@ public final class LocalCloud implements AutoCloseable {
     this.awsCredentialsFile = awsCredentialsFile;
     this.awsAuth = awsAuth;
     this.region = region;
+    this.recoveredDeployments = recoveredDeployments;
   }
 
   public static LocalCloud start(Options options) throws Exception {
@@ -222,6 +228,8 @@ public final class LocalCloud implements AutoCloseable {
       throw new IllegalStateException(
           "another 'stagecoach serve' is using " + dir + "; stop it or pass --dir");
     }
+    // From here no other process works on this data: every lease taken before now is a dead run's.
+    Instant startedAt = Clock.systemUTC().instant();
     LocalDynamoDbEngine dynamo = null;
     WireServer http = null;
     LocalEventBridge eventBridge = null;
@@ -310,6 +318,7 @@ public final class LocalCloud implements AutoCloseable {
               Clock.systemUTC(),
               LocalEventBridge.Options.defaults()
                   .withDeadLetterFile(dir.resolve("eventbridge-dead-letters.jsonl"))
+                  .withJournalFile(dir.resolve("eventbridge-journal.jsonl"))
                   .withDuplicateAndShuffle(options.duplicateDelivery()));
       LocalEventBridge events = eventBridge;
       // Executions live in DynamoDB Local beside the data, so a restarted serve carries on with
@@ -373,6 +382,8 @@ public final class LocalCloud implements AutoCloseable {
             }
             return api.handle(req);
           });
+      DeploymentRecovery.Resent recovered =
+          recoverDeployments(functions, dynamo, registryTable, bus, startedAt);
       eventBridge.start();
 
       // Load the handlers in the background, as Lambda's init phase would, so the first request is
@@ -419,7 +430,8 @@ public final class LocalCloud implements AutoCloseable {
           credentials,
           credentialsFile,
           options.awsAuth(),
-          options.region());
+          options.region(),
+          recovered);
     } catch (Exception | Error e) {
       // Undo what was started, newest first; a failure here must not hide why start failed.
       List<AutoCloseable> started = new ArrayList<>();
@@ -463,6 +475,38 @@ public final class LocalCloud implements AutoCloseable {
     }
   }
 
+  /**
+   * Resumes the deployments the last run left unfinished, without waiting for the sweeper's grace:
+   * every provisioner runs in this process and the data directory is this process's alone (the
+   * lock), so a lease taken before this start is held by a run that died with the last process.
+   */
+  private static DeploymentRecovery.Resent recoverDeployments(
+      LocalFunctions functions,
+      LocalDynamoDbEngine dynamo,
+      String registryTable,
+      LocalEventBridge bus,
+      Instant startedAt) {
+    Optional<String> busName = functionSetting(functions, "EVENT_BUS_NAME");
+    if (busName.isEmpty()) {
+      // No function of the template publishes, so none provisions either.
+      return new DeploymentRecovery.Resent(List.of(), List.of());
+    }
+    DeploymentRecovery.Resent resent =
+        new DeploymentRecovery(
+                new DynamoDbDeployments(dynamo.client(), registryTable),
+                new LocalBusPublisher(bus, busName.get()))
+            .afterRestart(startedAt);
+    if (!resent.deployments().isEmpty()) {
+      LOG.info(
+          "sent the deployments the last run left unfinished again",
+          "deployments",
+          String.join(",", resent.deployments()),
+          "leasesReclaimed",
+          String.join(",", resent.leasesReclaimed()));
+    }
+    return resent;
+  }
+
   private static Set<String> secretNames(CloudTemplate template) {
     Set<String> names = new java.util.TreeSet<>();
     template
@@ -472,12 +516,17 @@ public final class LocalCloud implements AutoCloseable {
   }
 
   private static String registryTable(LocalFunctions functions) {
-    return functions.all().values().stream()
-        .map(f -> f.environment().get("REGISTRY_TABLE"))
-        .filter(t -> t != null && !t.isBlank())
-        .findFirst()
+    return functionSetting(functions, "REGISTRY_TABLE")
         .orElseThrow(
             () -> new TemplateException("no function of the template names a REGISTRY_TABLE"));
+  }
+
+  /** A setting the template gives its functions, from the first function that has it. */
+  private static Optional<String> functionSetting(LocalFunctions functions, String name) {
+    return functions.all().values().stream()
+        .map(f -> f.environment().get(name))
+        .filter(t -> t != null && !t.isBlank())
+        .findFirst();
   }
 
   private static Optional<String> readToken(Path file) {
@@ -579,6 +628,11 @@ public final class LocalCloud implements AutoCloseable {
     return resumedExecutions;
   }
 
+  /** The unfinished deployments this start sent again (and whose leases it took back). */
+  public DeploymentRecovery.Resent recoveredDeployments() {
+    return recoveredDeployments;
+  }
+
   public Duration startup() {
     return startup;
   }
@@ -625,6 +679,15 @@ public final class LocalCloud implements AutoCloseable {
                 ? "   (" + resumedExecutions + " running executions resumed)"
                 : "")
         .append('\n');
+    if (!recoveredDeployments.deployments().isEmpty()) {
+      int resent = recoveredDeployments.deployments().size();
+      out.append("  recovered  ")
+          .append(resent)
+          .append(resent == 1 ? " unfinished deployment" : " unfinished deployments")
+          .append(" sent again, ")
+          .append(recoveredDeployments.leasesReclaimed().size())
+          .append(" resumed where the stopped run left it\n");
+    }
     List<String> fns = new ArrayList<>();
     functions.all().values().forEach(f -> fns.add(f.logicalId() + " (" + f.handlerSpec() + ")"));
     out.append("  functions  ").append(String.join("\n             ", fns)).append('\n');

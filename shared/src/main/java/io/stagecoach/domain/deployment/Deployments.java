@@ -61,6 +61,15 @@ public interface Deployments {
   boolean extendLease(String app, String environment, String deploymentId, Instant until);
 
   /**
+   * Hands the lease back to the deployment holding it, once its run is known to be gone: marks it
+   * resumable, as {@link #extendLease} does, so that the next delivery of the deployment's event
+   * continues it at once instead of after the lease runs out. Only a lease that ends before {@code
+   * endingBefore} is handed back, so one taken or extended since (by a run that is alive) is left
+   * alone. False when nothing was handed back.
+   */
+  boolean reclaimLease(String app, String environment, String deploymentId, Instant endingBefore);
+
+  /**
    * Ends a deployment that holds the lease: writes its terminal state, on success also what the
    * environment now runs ({@code deployed}; only if nothing newer was applied), and frees the
    * lease. For a successful destroy the environment's record is removed instead (and its app's
@@ -87,9 +96,9 @@ public interface Deployments {
   List<String> takeWaiting(String app, String environment);
 
   /**
-   * Deployments not yet terminal that were requested before {@code before}, oldest first: the
-   * sweeper sends their events again, so a lost event or a crashed provisioner never leaves one
-   * waiting for ever.
+   * Deployments not yet terminal that were requested before {@code before}, oldest first: {@link
+   * DeploymentRecovery} sends their events again, so a lost event or a crashed provisioner never
+   * leaves one waiting for ever.
    */
   List<Deployment> unfinished(Instant before, int limit);
 }

@@ -275,6 +275,31 @@ public final class DynamoDbDeployments implements Deployments {
   }
 
   @Override
+  public boolean reclaimLease(
+      String app, String environment, String deploymentId, Instant endingBefore) {
+    try {
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(key(appPk(app), leaseSk(environment)))
+                  .updateExpression("SET resumable = :yes")
+                  .conditionExpression("#holder = :id AND #until < :before")
+                  .expressionAttributeNames(Map.of("#holder", "holder", "#until", "leaseUntil"))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":id",
+                          s(deploymentId),
+                          ":before",
+                          n(endingBefore.toEpochMilli()),
+                          ":yes",
+                          AttributeValue.fromBool(true))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  @Override
   public WriteResult finish(Deployment finished, Optional<DeployedRelease> deployed) {
     List<TransactWriteItem> items = new ArrayList<>();
     items.add(putIfStatus(finished, DeploymentStatus.PROVISIONING));

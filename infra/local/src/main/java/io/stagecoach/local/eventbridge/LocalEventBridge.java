@@ -45,6 +45,8 @@ import software.amazon.event.ruler.Machine;
  * EventBridge for the local cloud: the template's buses and rules, {@code PutEvents} over the AWS
  * JSON 1.1 protocol and in process, asynchronous at-least-once delivery to functions and state
  * machines with each target's retry policy and a dead-letter record, and schedule rules on a clock.
+ * With a journal, deliveries accepted and not yet made survive the process being killed: {@link
+ * #start} makes them.
  */
 public final class LocalEventBridge implements AutoCloseable {
 
@@ -94,31 +96,38 @@ public final class LocalEventBridge implements AutoCloseable {
    * @param deadLetterFile where dead letters are appended as JSON lines, or null for memory only
    * @param duplicateAndShuffle test only: deliver every event twice, in random order, as
    *     EventBridge may
+   * @param journalFile where deliveries not made yet are kept across a crash, or null for none
    */
   public record Options(
       Duration retryBackoffBase,
       int maxRetriesCap,
       Path deadLetterFile,
-      boolean duplicateAndShuffle) {
+      boolean duplicateAndShuffle,
+      Path journalFile) {
 
     public static Options defaults() {
-      return new Options(Duration.ofSeconds(1), DEFAULT_RETRY_ATTEMPTS, null, false);
+      return new Options(Duration.ofSeconds(1), DEFAULT_RETRY_ATTEMPTS, null, false, null);
     }
 
     public Options withRetryBackoffBase(Duration base) {
-      return new Options(base, maxRetriesCap, deadLetterFile, duplicateAndShuffle);
+      return new Options(base, maxRetriesCap, deadLetterFile, duplicateAndShuffle, journalFile);
     }
 
     public Options withMaxRetriesCap(int cap) {
-      return new Options(retryBackoffBase, cap, deadLetterFile, duplicateAndShuffle);
+      return new Options(retryBackoffBase, cap, deadLetterFile, duplicateAndShuffle, journalFile);
     }
 
     public Options withDeadLetterFile(Path file) {
-      return new Options(retryBackoffBase, maxRetriesCap, file, duplicateAndShuffle);
+      return new Options(retryBackoffBase, maxRetriesCap, file, duplicateAndShuffle, journalFile);
     }
 
     public Options withDuplicateAndShuffle(boolean on) {
-      return new Options(retryBackoffBase, maxRetriesCap, deadLetterFile, on);
+      return new Options(retryBackoffBase, maxRetriesCap, deadLetterFile, on, journalFile);
+    }
+
+    public Options withJournalFile(Path file) {
+      return new Options(
+          retryBackoffBase, maxRetriesCap, deadLetterFile, duplicateAndShuffle, file);
     }
   }
 
@@ -159,6 +168,7 @@ public final class LocalEventBridge implements AutoCloseable {
   private final Targets targets;
   private final Clock clock;
   private final Options options;
+  private final DeliveryJournal journal;
   private final Map<String, String> busArns = new LinkedHashMap<>();
   private final List<Rule> rules = new ArrayList<>();
 
@@ -173,7 +183,7 @@ public final class LocalEventBridge implements AutoCloseable {
   private final Map<String, Instant> nextFire = new ConcurrentHashMap<>();
   private final List<DeadLetter> deadLetters = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger pending = new AtomicInteger();
-  private final ScheduledExecutorService delivery =
+  private final ScheduledExecutorService deliveries =
       Executors.newScheduledThreadPool(
           4,
           r -> {
@@ -194,6 +204,8 @@ public final class LocalEventBridge implements AutoCloseable {
     this.targets = targets;
     this.clock = clock;
     this.options = options;
+    this.journal =
+        options.journalFile() == null ? null : DeliveryJournal.open(EXACT, options.journalFile());
     busArns.put(DEFAULT_BUS, busArn(DEFAULT_BUS));
     Map<String, String> busNamesById = new LinkedHashMap<>();
     for (CloudTemplate.Resource bus : template.ofType("AWS::Events::EventBus")) {
@@ -695,9 +707,63 @@ public final class LocalEventBridge implements AutoCloseable {
 
   // ------------------------------------------------------------ schedules
 
-  /** Starts firing schedule rules on the clock (checked every second). */
+  /**
+   * Makes the deliveries that the journal says the last run accepted and never made, then starts
+   * firing schedule rules on the clock (checked every second).
+   */
   public void start() {
+    if (journal != null) {
+      redeliver(journal.leftByLastRun());
+    }
     scheduler.scheduleAtFixedRate(this::fireDueSchedules, 0, 1, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Each delivery starts over with its first attempt; its event keeps the time it entered the bus,
+   * so the target's maximum event age still counts from then.
+   */
+  private void redeliver(List<ObjectNode> left) {
+    for (ObjectNode entry : left) {
+      String delivery = entry.path("delivery").asText();
+      Rule rule =
+          rulesByBus
+              .getOrDefault(entry.path("bus").asText(), Map.of())
+              .get(entry.path("rule").asText());
+      Optional<Target> target =
+          rule == null
+              ? Optional.empty()
+              : rule.targets().stream()
+                  .filter(t -> t.id().equals(entry.path("target").asText()))
+                  .findFirst();
+      if (target.isEmpty()) {
+        LOG.error(
+            "a delivery left by the last run names a rule or target the template no longer has",
+            "rule",
+            entry.path("rule").asText(),
+            "targetId",
+            entry.path("target").asText());
+        journal.settled(delivery);
+        continue;
+      }
+      JsonNode event = entry.path("event");
+      schedule(
+          rule,
+          target.get(),
+          new Envelope(
+              event.path("id").asText(),
+              event,
+              event.toString(),
+              Instant.parse(entry.path("ingested").asText())),
+          delivery,
+          1,
+          Duration.ZERO);
+    }
+    if (!left.isEmpty()) {
+      LOG.info(
+          "delivering what the last run accepted and never delivered",
+          "deliveries",
+          String.valueOf(left.size()));
+    }
   }
 
   void fireDueSchedules() {
@@ -779,12 +845,44 @@ public final class LocalEventBridge implements AutoCloseable {
       if (options.duplicateAndShuffle()) {
         // At least once and out of order: two copies, each after a random short delay.
         schedule(
-            rule, target, event, 1, Duration.ofMillis(ThreadLocalRandom.current().nextInt(50)));
+            rule,
+            target,
+            event,
+            accept(rule, target, event),
+            1,
+            Duration.ofMillis(ThreadLocalRandom.current().nextInt(50)));
         schedule(
-            rule, target, event, 1, Duration.ofMillis(ThreadLocalRandom.current().nextInt(50)));
+            rule,
+            target,
+            event,
+            accept(rule, target, event),
+            1,
+            Duration.ofMillis(ThreadLocalRandom.current().nextInt(50)));
       } else {
-        schedule(rule, target, event, 1, Duration.ZERO);
+        schedule(rule, target, event, accept(rule, target, event), 1, Duration.ZERO);
       }
+    }
+  }
+
+  /** A new delivery's key, written to the journal (if any) before {@code PutEvents} answers. */
+  private String accept(Rule rule, Target target, Envelope event) {
+    String delivery = UUID.randomUUID().toString();
+    if (journal != null && !closing) {
+      ObjectNode entry = EXACT.createObjectNode();
+      entry.put("delivery", delivery);
+      entry.put("bus", rule.bus());
+      entry.put("rule", rule.name());
+      entry.put("target", target.id());
+      entry.put("ingested", event.ingested().toString());
+      entry.set("event", event.json());
+      journal.accepted(entry);
+    }
+    return delivery;
+  }
+
+  private void settle(String delivery) {
+    if (journal != null) {
+      journal.settled(delivery);
     }
   }
 
@@ -792,30 +890,33 @@ public final class LocalEventBridge implements AutoCloseable {
    * A delivery waiting for its turn (or its retry); what close() records if the local cloud stops
    * first.
    */
-  private record Scheduled(Rule rule, Target target, Envelope event, int attempt) {}
+  private record Scheduled(
+      Rule rule, Target target, Envelope event, String delivery, int attempt) {}
 
   private final Set<Scheduled> scheduled = ConcurrentHashMap.newKeySet();
   private volatile boolean closing;
 
-  private void schedule(Rule rule, Target target, Envelope event, int attempt, Duration delay) {
+  private void schedule(
+      Rule rule, Target target, Envelope event, String delivery, int attempt, Duration delay) {
     if (closing) {
       deadLetter(
           rule,
           target,
           event,
+          delivery,
           attempt - 1,
           STOPPED,
           "the local cloud stopped before this delivery");
       return;
     }
     pending.incrementAndGet();
-    Scheduled entry = new Scheduled(rule, target, event, attempt);
+    Scheduled entry = new Scheduled(rule, target, event, delivery, attempt);
     scheduled.add(entry);
     try {
-      delivery.schedule(
+      deliveries.schedule(
           () -> {
             scheduled.remove(entry);
-            attempt(rule, target, event, attempt);
+            attempt(rule, target, event, delivery, attempt);
           },
           delay.toMillis(),
           TimeUnit.MILLISECONDS);
@@ -826,11 +927,12 @@ public final class LocalEventBridge implements AutoCloseable {
     }
   }
 
-  private void attempt(Rule rule, Target target, Envelope event, int attempt) {
+  private void attempt(Rule rule, Target target, Envelope event, String delivery, int attempt) {
     try {
       String input = target.input().render(event.json(), event.text(), rule.identity());
       String[] failure = deliver(target, input);
       if (failure == null) {
+        settle(delivery);
         return;
       }
       int retries = Math.min(target.maxRetries(), options.maxRetriesCap());
@@ -841,19 +943,21 @@ public final class LocalEventBridge implements AutoCloseable {
             rule,
             target,
             event,
+            delivery,
             attempt,
             STOPPED,
             "the local cloud stopped during delivery: " + failure[1]);
       } else if (attempt - 1 >= retries || age.plus(backoff).compareTo(target.maxEventAge()) > 0) {
-        deadLetter(rule, target, event, attempt, failure[0], failure[1]);
+        deadLetter(rule, target, event, delivery, attempt, failure[0], failure[1]);
       } else {
-        schedule(rule, target, event, attempt + 1, backoff);
+        schedule(rule, target, event, delivery, attempt + 1, backoff);
       }
     } catch (RuntimeException e) {
       deadLetter(
           rule,
           target,
           event,
+          delivery,
           attempt,
           e.getClass().getSimpleName(),
           String.valueOf(e.getMessage()));
@@ -886,8 +990,16 @@ public final class LocalEventBridge implements AutoCloseable {
     return delay.compareTo(cap) > 0 ? cap : delay;
   }
 
+  /** Gives up on a delivery: recorded as a dead letter, and settled in the journal. */
   private void deadLetter(
-      Rule rule, Target target, Envelope event, int attempts, String code, String message) {
+      Rule rule,
+      Target target,
+      Envelope event,
+      String delivery,
+      int attempts,
+      String code,
+      String message) {
+    settle(delivery);
     DeadLetter letter =
         new DeadLetter(
             clock.instant(),
@@ -977,25 +1089,29 @@ public final class LocalEventBridge implements AutoCloseable {
   public void close() {
     closing = true;
     scheduler.shutdownNow();
-    if (delivery instanceof java.util.concurrent.ScheduledThreadPoolExecutor pool) {
+    if (deliveries instanceof java.util.concurrent.ScheduledThreadPoolExecutor pool) {
       pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
-    delivery.shutdown();
+    deliveries.shutdown();
     try {
-      delivery.awaitTermination(5, TimeUnit.SECONDS);
+      deliveries.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    delivery.shutdownNow();
+    deliveries.shutdownNow();
     for (Scheduled left : scheduled) {
       deadLetter(
           left.rule(),
           left.target(),
           left.event(),
+          left.delivery(),
           left.attempt() - 1,
           STOPPED,
           "the local cloud stopped before this delivery");
     }
     scheduled.clear();
+    if (journal != null) {
+      journal.close();
+    }
   }
 }

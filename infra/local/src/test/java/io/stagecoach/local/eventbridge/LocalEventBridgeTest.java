@@ -224,6 +224,42 @@ class LocalEventBridgeTest {
   }
 
   @Test
+  void aDeliveryNotMadeWhenTheProcessDied_isMadeByTheNextStart_andOneMadeIsNotMadeAgain(
+      @TempDir Path dir) throws Exception {
+    Path journal = dir.resolve("journal.jsonl");
+    LocalEventBridge.Options options =
+        LocalEventBridge.Options.defaults()
+            .withRetryBackoffBase(Duration.ofMinutes(1))
+            .withJournalFile(journal);
+    LocalEventBridge killed = bridge(options);
+    String id = killed.putEvents(List.of(deployment("broken"))).entries().get(0).eventId();
+    killed.putEvents(List.of(deployment("dev")));
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while ((records("eb-broken").isEmpty() || records("eb-dev").isEmpty())
+        && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(1, records("eb-dev").size(), "delivered");
+    assertEquals(1, records("eb-broken").size(), "the first attempt failed; its retry waits");
+
+    // The process dies here: nothing is closed, the next bridge reads what the first one left.
+    LocalEventBridge next = bridge(options);
+    try {
+      next.start();
+      deadline = System.nanoTime() + 10_000_000_000L;
+      while (records("eb-broken").size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(2, records("eb-broken").size(), "the pending delivery is made again");
+      assertEquals(
+          id, MAPPER.readTree(records("eb-broken").get(1)).path("id").asText(), "the same event");
+      assertEquals(1, records("eb-dev").size(), "what was delivered is not delivered again");
+    } finally {
+      killed.close();
+    }
+  }
+
+  @Test
   void failingFunction_isRetriedPerItsPolicy_thenDeadLettered_inMemoryAndInTheFile(
       @TempDir Path dir) throws Exception {
     Path file = dir.resolve("dead-letters.jsonl");

@@ -20,14 +20,16 @@ public final class ServeProcesses {
   private ServeProcesses() {}
 
   /**
-   * {@code <port> <dir>}: what {@code stagecoach serve --port <port> --dir <dir>} does with the
-   * built-in template, until the process is killed.
+   * {@code <port> <dir> [<template>]}: what {@code stagecoach serve --port <port> --dir <dir>
+   * [--template <template>]} does (with the built-in template when none is named), until the
+   * process is killed.
    */
   public static void main(String[] args) throws Exception {
+    Optional<Path> template = args.length > 2 ? Optional.of(Path.of(args[2])) : Optional.empty();
     LocalCloud cloud =
         LocalCloud.start(
             new LocalCloud.Options(
-                Path.of(args[1]), Integer.parseInt(args[0]), Optional.empty(), "us-east-1", false));
+                Path.of(args[1]), Integer.parseInt(args[0]), template, "us-east-1", false));
     System.out.print(cloud.describe());
     System.out.flush();
     Thread.currentThread().join();
@@ -37,16 +39,26 @@ public final class ServeProcesses {
    * Starts serve on {@code port} with its data in {@code dir}; returns once it says it is ready.
    */
   public static Process start(Path dir, int port, List<Process> started) throws Exception {
+    return start(dir, port, Optional.empty(), started);
+  }
+
+  /** As {@link #start(Path, int, List)}, with {@code template} instead of the built-in one. */
+  public static Process start(Path dir, int port, Optional<Path> template, List<Process> started)
+      throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p =
-        new ProcessBuilder(
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
                 java,
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp",
                 System.getProperty("java.class.path"),
                 ServeProcesses.class.getName(),
                 Integer.toString(port),
-                dir.toString())
+                dir.toString()));
+    template.ifPresent(t -> command.add(t.toString()));
+    Process p =
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("serve-" + System.nanoTime() + ".log").toFile())
             .start();

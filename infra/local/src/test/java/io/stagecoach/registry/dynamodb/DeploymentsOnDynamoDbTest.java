@@ -11,6 +11,8 @@ import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.common.Saved;
 import io.stagecoach.domain.common.WriteResult;
 import io.stagecoach.domain.deployment.Deployment;
+import io.stagecoach.domain.deployment.DeploymentRecovery;
+import io.stagecoach.domain.deployment.DeploymentRequested;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.DeploymentSpec;
 import io.stagecoach.domain.deployment.DeploymentStatus;
@@ -193,6 +195,59 @@ class DeploymentsOnDynamoDbTest {
         Deployments.Claim.Claimed.class,
         deployments.claim(running, NOW.plusSeconds(64), NOW.plusSeconds(120)),
         "once its lease expired (the run died), a later event runs it again");
+  }
+
+  @Test
+  void afterRestart_handsTheStoppedRunsLeaseBack_andResendsEveryUnfinishedDeployment_atOnce() {
+    Deployment interrupted = requested("dev", "1.0.0", "d-1");
+    assertInstanceOf(
+        Deployments.Claim.Claimed.class,
+        deployments.claim(interrupted, NOW, NOW.plus(ProvisioningRun.LEASE)));
+    Deployment waiting = requested("dev", "1.1.0", "d-2");
+    assertEquals(
+        new Deployments.Claim.Queued("d-1"),
+        deployments.claim(waiting, NOW, NOW.plus(ProvisioningRun.LEASE)));
+    DeploymentRecovery recovery = new DeploymentRecovery(deployments, events);
+    assertEquals(
+        List.of(),
+        recovery.sweep(NOW.plusSeconds(60)).deployments(),
+        "the sweeper leaves young deployments to their first delivery");
+    int published = events.published().size();
+
+    Instant restart = NOW.plusSeconds(60);
+    DeploymentRecovery.Resent resent = recovery.afterRestart(restart);
+    assertEquals(List.of("d-1", "d-2"), resent.deployments());
+    assertEquals(List.of("d-1"), resent.leasesReclaimed());
+    assertEquals(
+        List.of("d-1", "d-2"),
+        events.published().subList(published, events.published().size()).stream()
+            .map(e -> ((DeploymentRequested) e).deployment().id())
+            .toList());
+
+    Deployment provisioning = deployments.findDeployment(app, "d-1").orElseThrow();
+    assertInstanceOf(
+        Deployments.Claim.Claimed.class,
+        deployments.claim(provisioning, restart, restart.plus(ProvisioningRun.LEASE)),
+        "the first delivery continues the interrupted run without waiting for its lease to end");
+    assertInstanceOf(
+        Deployments.Claim.NotRequested.class,
+        deployments.claim(provisioning, restart, restart.plus(ProvisioningRun.LEASE)),
+        "and only one delivery does: a duplicate never provisions twice");
+    assertEquals(
+        List.of(),
+        recovery.afterRestart(restart).leasesReclaimed(),
+        "a lease taken since the start belongs to a live run and is left alone");
+  }
+
+  @Test
+  void reclaimLease_handsBackOnlyALeaseEndingBeforeTheBound_andOnlyToItsHolder() {
+    Deployment d = requested("dev", "1.0.0", "d-1");
+    assertInstanceOf(
+        Deployments.Claim.Claimed.class, deployments.claim(d, NOW, NOW.plusSeconds(60)));
+    assertFalse(deployments.reclaimLease(app, "dev", "d-2", NOW.plusSeconds(61)));
+    assertFalse(deployments.reclaimLease(app, "dev", "d-1", NOW.plusSeconds(60)));
+    assertFalse(deployments.reclaimLease(app, "staging", "d-1", NOW.plusSeconds(61)));
+    assertTrue(deployments.reclaimLease(app, "dev", "d-1", NOW.plusSeconds(61)));
   }
 
   @Test
