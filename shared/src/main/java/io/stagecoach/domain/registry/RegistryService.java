@@ -292,6 +292,12 @@ public final class RegistryService {
   }
 
   public Outcome<Environment> getEnvironment(String app, String name) {
+    List<FieldError> malformed = new ArrayList<>();
+    Naming.appNameProblem(app).ifPresent(p -> malformed.add(new FieldError("app", p)));
+    Naming.environmentNameProblem(name).ifPresent(p -> malformed.add(new FieldError("env", p)));
+    if (!malformed.isEmpty()) {
+      return Outcome.rejected(Rejection.invalid(malformed));
+    }
     return registry
         .findEnvironment(app, name)
         .<Outcome<Environment>>map(Outcome::accepted)
