@@ -12,7 +12,6 @@ import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.TierPlanner;
 import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.domain.promotion.PromotionService;
-import io.stagecoach.domain.registry.Naming;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.ReleaseRegistration;
 import io.stagecoach.functions.support.Log;
@@ -173,15 +172,11 @@ public final class Api {
             path);
       }
     }
-    List<FieldError> pathErrors = new ArrayList<>();
-    Optional.ofNullable(params.get("app"))
-        .flatMap(Naming::appNameProblem)
-        .ifPresent(p -> pathErrors.add(new FieldError("app", p)));
-    Optional.ofNullable(params.get("env"))
-        .flatMap(Naming::environmentNameProblem)
-        .ifPresent(p -> pathErrors.add(new FieldError("env", p)));
-    if (!pathErrors.isEmpty()) {
-      return ApiResponse.rejection(Rejection.invalid(pathErrors), path);
+    Map<String, String> query = query(event);
+    List<FieldError> parameterErrors =
+        ParameterRules.problems(route.parameterKinds(), params, query);
+    if (!parameterErrors.isEmpty()) {
+      return ApiResponse.rejection(Rejection.invalid(parameterErrors), path);
     }
 
     Optional<String> body = Optional.empty();
@@ -218,7 +213,7 @@ public final class Api {
     }
     ApiRequest request =
         new ApiRequest(
-            route.method(), path, params, query(event), headers(event), body, caller, requestId);
+            route.method(), path, params, query, headers(event), body, caller, requestId);
     return route.handler().apply(request);
   }
 

@@ -233,6 +233,9 @@ final class RegistryRoutes {
                         "must be personal or ephemeral here; shared environments are PUT by name"));
               } else if (name == null) {
                 errors.add(new FieldError("name", "is required for ephemeral environments"));
+              } else {
+                Naming.environmentNameProblem(name)
+                    .ifPresent(p -> errors.add(new FieldError("name", p)));
               }
               if (!errors.isEmpty()) {
                 return invalid(req, errors);

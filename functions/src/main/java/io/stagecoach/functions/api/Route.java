@@ -1,6 +1,7 @@
 package io.stagecoach.functions.api;
 
 import io.stagecoach.domain.access.Action;
+import io.stagecoach.domain.common.Identifier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,27 @@ record Route(
     String template,
     Optional<Action> action,
     boolean takesBody,
-    Function<ApiRequest, ApiResponse> handler) {
+    Function<ApiRequest, ApiResponse> handler,
+    Map<String, Identifier> parameterKinds) {
+
+  /**
+   * A route whose path parameters are checked by {@link ParameterRules}; a parameter without a rule
+   * fails here, when the API is built.
+   */
+  Route(
+      String method,
+      String template,
+      Optional<Action> action,
+      boolean takesBody,
+      Function<ApiRequest, ApiResponse> handler) {
+    this(
+        method,
+        template,
+        action,
+        takesBody,
+        handler,
+        java.util.Collections.unmodifiableMap(ParameterRules.pathParameters(template)));
+  }
 
   /** A route that needs a token allowing {@code action}. */
   static Route of(

@@ -123,7 +123,20 @@ class SlackRoutesTest {
             "{\"principal\":\"bob\",\"roles\":[\"viewer\"],\"team\":\"T1\"}");
     assertEquals(400, refused.getStatusCode());
     assertEquals("validation_failed", json(refused).get("code").asText());
-    assertEquals(1, json(refused).get("errors").size(), "the unknown field is reported first");
+    // The path's ids are checked before the body is read.
+    assertEquals("team", json(refused).get("errors").get(0).get("field").asText());
+    assertEquals("user", json(refused).get("errors").get(1).get("field").asText());
+    assertEquals(2, json(refused).get("errors").size());
+
+    APIGatewayProxyResponseEvent unknownField =
+        call(
+            "admin",
+            "PUT",
+            "/v1/slack/teams/T0123ABCD/users/U0123ABCD",
+            "{\"principal\":\"bob\",\"roles\":[\"viewer\"],\"team\":\"T1\"}");
+    assertEquals(400, unknownField.getStatusCode());
+    assertEquals("team", json(unknownField).get("errors").get(0).get("field").asText());
+    assertEquals(1, json(unknownField).get("errors").size());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.stagecoach.domain.chat;
 
+import io.stagecoach.domain.common.Identifier;
 import io.stagecoach.domain.registry.Naming;
 import io.stagecoach.domain.registry.RegistryService;
 import java.time.Duration;
@@ -218,7 +219,7 @@ final class ChatCommandSyntax {
   }
 
   private static Optional<ChatCommand> versionProblem(String version, String usage) {
-    return RegistryService.VERSION.matcher(version).matches()
+    return Identifier.RELEASE_VERSION.accepts(version)
         ? Optional.empty()
         : Optional.of(
             new ChatCommand.Invalid(

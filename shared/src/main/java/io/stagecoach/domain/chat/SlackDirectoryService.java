@@ -3,6 +3,7 @@ package io.stagecoach.domain.chat;
 import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.common.FieldError;
+import io.stagecoach.domain.common.Identifier;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Page;
 import io.stagecoach.domain.common.PageRequest;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Who is who in Slack: the admin's use cases that link Slack accounts to principals and apps to
@@ -25,17 +25,6 @@ import java.util.regex.Pattern;
  * request's signature did not vouch for; that is the webhook's job.
  */
 public final class SlackDirectoryService {
-
-  /**
-   * Workspace ids: {@code T...} (or {@code E...} for an Enterprise Grid organisation), uppercase.
-   */
-  public static final Pattern TEAM_ID = Pattern.compile("[TE][A-Z0-9]{2,31}");
-
-  /** Member ids: {@code U...}, or {@code W...} for Enterprise Grid members. */
-  public static final Pattern USER_ID = Pattern.compile("[UW][A-Z0-9]{2,31}");
-
-  /** Public ({@code C}) and private ({@code G}) channels. */
-  public static final Pattern CHANNEL_ID = Pattern.compile("[CG][A-Z0-9]{2,31}");
 
   public static final int MAX_GROUPS = 20;
 
@@ -49,7 +38,7 @@ public final class SlackDirectoryService {
 
   /** The principal a Slack account acts as; empty when nobody linked it. */
   public Optional<Principal> principalOf(String teamId, String userId) {
-    if (!TEAM_ID.matcher(teamId).matches() || !USER_ID.matcher(userId).matches()) {
+    if (!Identifier.SLACK_TEAM_ID.accepts(teamId) || !Identifier.SLACK_USER_ID.accepts(userId)) {
       return Optional.empty();
     }
     return directory.findUser(teamId, userId).map(SlackUser::asPrincipal);
@@ -58,14 +47,9 @@ public final class SlackDirectoryService {
   public Outcome<Saved<SlackUser>> linkUser(
       Principal caller, String teamId, String userId, SlackUserSpec spec, Instant now) {
     List<FieldError> errors = idProblems(teamId, userId);
-    if (spec.principal() == null || spec.principal().isEmpty()) {
-      errors.add(new FieldError("principal", "is required"));
-    } else if (!Principal.NAME.matcher(spec.principal()).matches()) {
-      errors.add(
-          new FieldError(
-              "principal",
-              "must be 1-128 letters, digits and ._@+=,:/- starting with a letter or digit"));
-    }
+    Identifier.PRINCIPAL_NAME
+        .problem(spec.principal())
+        .ifPresent(p -> errors.add(new FieldError("principal", p)));
     Set<Role> roles = EnumSet.noneOf(Role.class);
     if (spec.roles().isEmpty()) {
       errors.add(new FieldError("roles", "must name at least one role"));
@@ -82,12 +66,10 @@ public final class SlackDirectoryService {
       errors.add(new FieldError("groups", "must have at most " + MAX_GROUPS + " entries"));
     }
     for (int i = 0; i < spec.groups().size(); i++) {
-      if (!Principal.GROUP.matcher(spec.groups().get(i)).matches()) {
-        errors.add(
-            new FieldError(
-                "groups[" + i + "]",
-                "must be 1-32 lowercase letters, digits and - starting with a letter"));
-      }
+      String at = "groups[" + i + "]";
+      Identifier.GROUP_NAME
+          .problem(spec.groups().get(i))
+          .ifPresent(p -> errors.add(new FieldError(at, p)));
     }
     if (!errors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(errors));
@@ -137,7 +119,7 @@ public final class SlackDirectoryService {
 
   public Outcome<Saved<SlackChannel>> setChannel(
       Principal caller, String app, String channelId, Instant now) {
-    if (channelId == null || !CHANNEL_ID.matcher(channelId).matches()) {
+    if (!Identifier.SLACK_CHANNEL_ID.accepts(channelId)) {
       return Outcome.rejected(
           Rejection.invalid(
               "channel",
@@ -184,12 +166,8 @@ public final class SlackDirectoryService {
 
   private static List<FieldError> idProblems(String teamId, String userId) {
     List<FieldError> errors = new ArrayList<>();
-    if (teamId == null || !TEAM_ID.matcher(teamId).matches()) {
-      errors.add(new FieldError("team", "must be a Slack workspace id such as T0123ABCD"));
-    }
-    if (userId == null || !USER_ID.matcher(userId).matches()) {
-      errors.add(new FieldError("user", "must be a Slack member id such as U0123ABCD"));
-    }
+    Identifier.SLACK_TEAM_ID.problem(teamId).ifPresent(p -> errors.add(new FieldError("team", p)));
+    Identifier.SLACK_USER_ID.problem(userId).ifPresent(p -> errors.add(new FieldError("user", p)));
     return errors;
   }
 

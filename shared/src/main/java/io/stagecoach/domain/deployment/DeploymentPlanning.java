@@ -1,10 +1,12 @@
 package io.stagecoach.domain.deployment;
 
+import io.stagecoach.domain.common.Identifier;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.Tier;
+import java.util.Optional;
 
 /**
  * Plan before deploy: what deploying a release into an environment would change, asked of the
@@ -34,6 +36,10 @@ public final class DeploymentPlanning {
   }
 
   public Preview preview(String app, String environment, String version) {
+    Optional<String> malformed = Identifier.RELEASE_VERSION.problem(version);
+    if (malformed.isPresent()) {
+      return new Preview.Refused(Rejection.invalid("version", malformed.get()));
+    }
     return switch (registry.getEnvironment(app, environment)) {
       case Outcome.Rejected<Environment> r -> new Preview.Refused(r.rejection());
       case Outcome.Accepted<Environment> env -> {

@@ -2,6 +2,7 @@ package io.stagecoach.domain.deployment;
 
 import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.common.FieldError;
+import io.stagecoach.domain.common.Identifier;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Page;
 import io.stagecoach.domain.common.PageRequest;
@@ -19,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Deploy requests, as the API takes them: the rules a request must pass before anything is
@@ -33,10 +33,6 @@ public final class DeploymentService {
    * (the API: its {@code Idempotency-Key} header).
    */
   public static final String IDEMPOTENCY_KEY_FIELD = "idempotencyKey";
-
-  /** Idempotency keys: what clients commonly send (UUIDs, ULIDs, CI job ids), bounded. */
-  private static final Pattern IDEMPOTENCY_KEY =
-      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
   private final Registry registry;
   private final Deployments deployments;
@@ -79,17 +75,12 @@ public final class DeploymentService {
       Naming.environmentNameProblem(spec.environment())
           .ifPresent(p -> errors.add(new FieldError("environment", p)));
     }
-    if (spec.version() == null || spec.version().isEmpty()) {
-      errors.add(new FieldError("version", "is required"));
-    }
+    Identifier.RELEASE_VERSION
+        .problem(spec.version())
+        .ifPresent(p -> errors.add(new FieldError("version", p)));
     idempotencyKey
-        .filter(k -> !IDEMPOTENCY_KEY.matcher(k).matches())
-        .ifPresent(
-            k ->
-                errors.add(
-                    new FieldError(
-                        IDEMPOTENCY_KEY_FIELD,
-                        "must be 1-128 letters, digits and ._:- starting with a letter or digit")));
+        .flatMap(Identifier.IDEMPOTENCY_KEY::problem)
+        .ifPresent(p -> errors.add(new FieldError(IDEMPOTENCY_KEY_FIELD, p)));
     if (!errors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(errors));
     }
@@ -237,6 +228,10 @@ public final class DeploymentService {
       String origin,
       String newId,
       Instant now) {
+    Optional<String> malformed = version.flatMap(Identifier.RELEASE_VERSION::problem);
+    if (malformed.isPresent()) {
+      return Outcome.rejected(Rejection.invalid("version", malformed.get()));
+    }
     Optional<Environment> env = registry.findEnvironment(app, environment);
     if (env.isEmpty()) {
       return Outcome.rejected(
@@ -388,6 +383,10 @@ public final class DeploymentService {
   }
 
   public Outcome<Deployment> get(String app, String id) {
+    Optional<String> malformed = Identifier.DEPLOYMENT_ID.problem(id);
+    if (malformed.isPresent()) {
+      return Outcome.rejected(Rejection.invalid("id", malformed.get()));
+    }
     return deployments
         .findDeployment(app, id)
         .<Outcome<Deployment>>map(Outcome::accepted)

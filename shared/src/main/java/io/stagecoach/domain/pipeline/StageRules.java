@@ -1,11 +1,12 @@
 package io.stagecoach.domain.pipeline;
 
-import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.common.FieldError;
+import io.stagecoach.domain.common.Identifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -38,11 +39,9 @@ public final class StageRules {
               for (int i = 0; i < a.groups().size(); i++) {
                 ApprovalPolicy.GroupQuorum q = a.groups().get(i);
                 String at = field + ".approval.groups[" + i + "]";
-                if (q.group() == null || !Principal.GROUP.matcher(q.group()).matches()) {
-                  errors.add(
-                      new FieldError(
-                          at + ".group",
-                          "must be 1-32 lowercase letters, digits and - starting with a letter"));
+                Optional<String> groupProblem = Identifier.GROUP_NAME.problem(q.group());
+                if (groupProblem.isPresent()) {
+                  errors.add(new FieldError(at + ".group", groupProblem.get()));
                 } else if (!seen.add(q.group())) {
                   errors.add(new FieldError(at + ".group", "'" + q.group() + "' is listed twice"));
                 }

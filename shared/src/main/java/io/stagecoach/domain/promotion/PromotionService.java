@@ -2,6 +2,7 @@ package io.stagecoach.domain.promotion;
 
 import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.common.FieldError;
+import io.stagecoach.domain.common.Identifier;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Page;
 import io.stagecoach.domain.common.PageRequest;
@@ -121,8 +122,16 @@ public final class PromotionService {
       Optional<String> to,
       String newId,
       Instant now) {
-    if (version == null || version.isBlank()) {
-      return Outcome.rejected(Rejection.invalid("version", "is required"));
+    List<FieldError> malformed = new ArrayList<>();
+    Identifier.RELEASE_VERSION
+        .problem(version)
+        .ifPresent(p -> malformed.add(new FieldError("version", p)));
+    from.flatMap(Identifier.ENVIRONMENT_NAME::problem)
+        .ifPresent(p -> malformed.add(new FieldError("from", p)));
+    to.flatMap(Identifier.ENVIRONMENT_NAME::problem)
+        .ifPresent(p -> malformed.add(new FieldError("to", p)));
+    if (!malformed.isEmpty()) {
+      return Outcome.rejected(Rejection.invalid(malformed));
     }
     Optional<App> found = registry.findApp(appName);
     if (found.isEmpty()) {
@@ -245,6 +254,10 @@ public final class PromotionService {
   }
 
   public Outcome<Promotion> get(String app, String id) {
+    Optional<String> malformed = Identifier.PROMOTION_ID.problem(id);
+    if (malformed.isPresent()) {
+      return Outcome.rejected(Rejection.invalid("id", malformed.get()));
+    }
     return promotions
         .findPromotion(app, id)
         .<Outcome<Promotion>>map(Outcome::accepted)
@@ -260,6 +273,10 @@ public final class PromotionService {
   }
 
   public Outcome<Approval> approval(String id) {
+    Optional<String> malformed = Identifier.APPROVAL_ID.problem(id);
+    if (malformed.isPresent()) {
+      return Outcome.rejected(Rejection.invalid("id", malformed.get()));
+    }
     return promotions
         .findApproval(id)
         .<Outcome<Approval>>map(Outcome::accepted)
@@ -277,6 +294,10 @@ public final class PromotionService {
    */
   public Outcome<Approval> decide(
       Principal caller, String approvalId, boolean approve, String comment, Instant now) {
+    Optional<String> malformed = Identifier.APPROVAL_ID.problem(approvalId);
+    if (malformed.isPresent()) {
+      return Outcome.rejected(Rejection.invalid("id", malformed.get()));
+    }
     Approval after = null;
     // A decision races other decisions and a workflow step handing over a new token: read again and
     // retry.

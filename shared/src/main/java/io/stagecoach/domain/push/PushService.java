@@ -2,6 +2,7 @@ package io.stagecoach.domain.push;
 
 import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.common.Identifier;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Page;
 import io.stagecoach.domain.common.PageRequest;
@@ -107,7 +108,7 @@ public final class PushService {
    * principal's; {@value #PRINCIPAL} otherwise. Either may deploy, nothing more.
    */
   public static Principal pusher(Optional<String> caller) {
-    String name = caller.filter(c -> Principal.NAME.matcher(c).matches()).orElse(PRINCIPAL);
+    String name = caller.filter(Identifier.PRINCIPAL_NAME::accepts).orElse(PRINCIPAL);
     return new Principal(name, Set.of(Role.DEPLOYER));
   }
 

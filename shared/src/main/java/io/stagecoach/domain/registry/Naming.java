@@ -1,12 +1,12 @@
 package io.stagecoach.domain.registry;
 
+import io.stagecoach.domain.common.Identifier;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The naming rules of apps, environments and the AWS resources made for them.
@@ -17,54 +17,25 @@ import java.util.regex.Pattern;
  */
 public final class Naming {
 
-  public static final int APP_NAME_MAX = 24;
-  public static final int ENVIRONMENT_NAME_MAX = 16;
+  public static final int APP_NAME_MAX = Identifier.APP_NAME.maxLength();
+  public static final int ENVIRONMENT_NAME_MAX = Identifier.ENVIRONMENT_NAME.maxLength();
 
   /** Length of the stable hash that ends a truncated name. */
   static final int HASH_LENGTH = 8;
 
-  private static final Pattern NAME = Pattern.compile("[a-z](?:[a-z0-9-]*[a-z0-9])?");
-  private static final Pattern APPROVAL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
-
   private Naming() {}
 
   public static Optional<String> appNameProblem(String name) {
-    return nameProblem(name, APP_NAME_MAX);
+    return Identifier.APP_NAME.problem(name);
   }
 
   public static Optional<String> environmentNameProblem(String name) {
-    return nameProblem(name, ENVIRONMENT_NAME_MAX);
+    return Identifier.ENVIRONMENT_NAME.problem(name);
   }
 
-  /**
-   * What is wrong with {@code id} as an approval id, if anything. Approval ids travel in chat
-   * commands and Slack button values, so they are kept to characters neither Slack nor a shell
-   * treats specially.
-   */
+  /** What is wrong with {@code id} as an approval id, if anything. */
   public static Optional<String> approvalIdProblem(String id) {
-    if (id == null || id.isEmpty()) {
-      return Optional.of("is required");
-    }
-    return APPROVAL_ID.matcher(id).matches()
-        ? Optional.empty()
-        : Optional.of("must be 1-128 letters, digits and ._:- starting with a letter or digit");
-  }
-
-  private static Optional<String> nameProblem(String name, int max) {
-    if (name == null || name.isEmpty()) {
-      return Optional.of("is required");
-    }
-    if (name.length() > max) {
-      return Optional.of("must be at most " + max + " characters");
-    }
-    if (!NAME.matcher(name).matches()) {
-      return Optional.of(
-          "must be lowercase letters, digits and '-', start with a letter and not end with '-'");
-    }
-    if (name.contains("--")) {
-      return Optional.of("must not contain '--'");
-    }
-    return Optional.empty();
+    return Identifier.APPROVAL_ID.problem(id);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.access.TokenSpec;
 import io.stagecoach.domain.common.FieldError;
+import io.stagecoach.domain.common.Identifier;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Page;
 import io.stagecoach.domain.common.PageRequest;
@@ -47,7 +48,6 @@ public final class RegistryService {
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
   private static final Pattern CONFIG_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
-  public static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}");
   private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,40}");
   private static final Set<String> ARTIFACT_SCHEMES = Set.of("s3", "https", "oci");
@@ -292,6 +292,12 @@ public final class RegistryService {
   }
 
   public Outcome<Environment> getEnvironment(String app, String name) {
+    List<FieldError> malformed = new ArrayList<>();
+    Naming.appNameProblem(app).ifPresent(p -> malformed.add(new FieldError("app", p)));
+    Naming.environmentNameProblem(name).ifPresent(p -> malformed.add(new FieldError("env", p)));
+    if (!malformed.isEmpty()) {
+      return Outcome.rejected(Rejection.invalid(malformed));
+    }
     return registry
         .findEnvironment(app, name)
         .<Outcome<Environment>>map(Outcome::accepted)
@@ -550,7 +556,7 @@ public final class RegistryService {
             });
 
     String owner = spec.owner().orElse(current.map(Environment::owner).orElse(caller.name()));
-    if (!Principal.NAME.matcher(owner).matches()) {
+    if (!Identifier.PRINCIPAL_NAME.accepts(owner)) {
       errors.add(
           new FieldError("owner", "must be a principal name (letters, digits and ._@+=,:/-)"));
     }
@@ -605,13 +611,9 @@ public final class RegistryService {
   public Outcome<Saved<Release>> registerRelease(
       Principal caller, String appName, ReleaseSpec spec, Instant now) {
     List<FieldError> errors = new ArrayList<>();
-    if (spec.version() == null || spec.version().isEmpty()) {
-      errors.add(new FieldError("version", "is required"));
-    } else if (!VERSION.matcher(spec.version()).matches()) {
-      errors.add(
-          new FieldError(
-              "version", "must be 1-128 letters, digits and ._+- starting with a letter or digit"));
-    }
+    Identifier.RELEASE_VERSION
+        .problem(spec.version())
+        .ifPresent(p -> errors.add(new FieldError("version", p)));
     artifactUriProblem(spec.artifactUri())
         .ifPresent(p -> errors.add(new FieldError("artifactUri", p)));
     if (spec.digest() == null || spec.digest().isEmpty()) {
@@ -663,6 +665,10 @@ public final class RegistryService {
   }
 
   public Outcome<Release> getRelease(String app, String version) {
+    Optional<String> malformed = Identifier.RELEASE_VERSION.problem(version);
+    if (malformed.isPresent()) {
+      return Outcome.rejected(Rejection.invalid("version", malformed.get()));
+    }
     return registry
         .findRelease(app, version)
         .<Outcome<Release>>map(Outcome::accepted)
@@ -717,14 +723,9 @@ public final class RegistryService {
   public Outcome<IssuedToken> issueToken(
       Principal caller, TokenSpec spec, String id, String secret, Instant now) {
     List<FieldError> errors = new ArrayList<>();
-    if (spec.principal() == null || spec.principal().isEmpty()) {
-      errors.add(new FieldError("principal", "is required"));
-    } else if (!Principal.NAME.matcher(spec.principal()).matches()) {
-      errors.add(
-          new FieldError(
-              "principal",
-              "must be 1-128 letters, digits and ._@+=,:/- starting with a letter or digit"));
-    }
+    Identifier.PRINCIPAL_NAME
+        .problem(spec.principal())
+        .ifPresent(p -> errors.add(new FieldError("principal", p)));
     Set<Role> roles = EnumSet.noneOf(Role.class);
     if (spec.roles().isEmpty()) {
       errors.add(new FieldError("roles", "must name at least one role"));
@@ -754,12 +755,10 @@ public final class RegistryService {
       errors.add(new FieldError("groups", "must have at most 20 entries"));
     }
     for (int i = 0; i < spec.groups().size(); i++) {
-      if (!Principal.GROUP.matcher(spec.groups().get(i)).matches()) {
-        errors.add(
-            new FieldError(
-                "groups[" + i + "]",
-                "must be 1-32 lowercase letters, digits and - starting with a letter"));
-      }
+      String at = "groups[" + i + "]";
+      Identifier.GROUP_NAME
+          .problem(spec.groups().get(i))
+          .ifPresent(p -> errors.add(new FieldError(at, p)));
     }
     if (!errors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(errors));
@@ -794,6 +793,10 @@ public final class RegistryService {
   }
 
   public Outcome<ApiToken> revokeToken(String id) {
+    Optional<String> malformed = Identifier.TOKEN_ID.problem(id);
+    if (malformed.isPresent()) {
+      return Outcome.rejected(Rejection.invalid("id", malformed.get()));
+    }
     Optional<ApiToken> token = registry.findToken(id);
     if (token.isEmpty()) {
       return Outcome.rejected(Rejection.notFound("token " + id + " does not exist"));

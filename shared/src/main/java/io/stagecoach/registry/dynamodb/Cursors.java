@@ -1,5 +1,6 @@
 package io.stagecoach.registry.dynamodb;
 
+import io.stagecoach.domain.common.Identifier;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ final class Cursors {
    */
   static Optional<Map<String, AttributeValue>> decode(
       String cursor, Set<String> keyNames, String partitionAttribute, String partitionValue) {
-    if (cursor.length() > 2048) {
+    if (!Identifier.PAGE_CURSOR.accepts(cursor)) {
       return Optional.empty();
     }
     String text;

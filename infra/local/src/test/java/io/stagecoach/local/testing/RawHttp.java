@@ -43,11 +43,22 @@ public final class RawHttp {
       }
       head.append("\r\n");
       OutputStream out = socket.getOutputStream();
-      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      if (body != null) {
-        out.write(body);
+      try {
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        if (body != null) {
+          out.write(body);
+        }
+        out.flush();
+      } catch (IOException e) {
+        // A server may answer and close before it has read a request it refuses (one too large):
+        // its answer is still there to read.
+        try {
+          return read(socket.getInputStream());
+        } catch (IOException | RuntimeException unread) {
+          e.addSuppressed(unread);
+          throw e;
+        }
       }
-      out.flush();
       return read(socket.getInputStream());
     }
   }
