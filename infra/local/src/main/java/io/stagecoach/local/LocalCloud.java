@@ -91,6 +91,8 @@ public final class LocalCloud implements AutoCloseable {
    *     as it may on AWS
    * @param functionEnvironment added to every function's environment, e.g. {@code SLACK_API_URL}
    *     pointing at a test's receiver; the template's own variables still win
+   * @param handlerConstructors test setting: how to build these handler classes (by class name)
+   *     from their function's environment instead, e.g. one whose registry misbehaves as AWS can
    */
   public record Options(
       Path dataDir,
@@ -98,15 +100,17 @@ public final class LocalCloud implements AutoCloseable {
       Optional<Path> template,
       String region,
       boolean duplicateDelivery,
-      Map<String, String> functionEnvironment) {
+      Map<String, String> functionEnvironment,
+      Map<String, Function<Map<String, String>, Object>> handlerConstructors) {
 
     public Options {
       functionEnvironment = Map.copyOf(functionEnvironment);
+      handlerConstructors = Map.copyOf(handlerConstructors);
     }
 
     public Options(
         Path dataDir, int port, Optional<Path> template, String region, boolean duplicateDelivery) {
-      this(dataDir, port, template, region, duplicateDelivery, Map.of());
+      this(dataDir, port, template, region, duplicateDelivery, Map.of(), Map.of());
     }
 
     public static Options defaults(Path dataDir) {
@@ -114,15 +118,33 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     public Options withPort(int port) {
-      return new Options(dataDir, port, template, region, duplicateDelivery, functionEnvironment);
+      return new Options(
+          dataDir,
+          port,
+          template,
+          region,
+          duplicateDelivery,
+          functionEnvironment,
+          handlerConstructors);
     }
 
     public Options withDuplicateDelivery(boolean on) {
-      return new Options(dataDir, port, template, region, on, functionEnvironment);
+      return new Options(
+          dataDir, port, template, region, on, functionEnvironment, handlerConstructors);
     }
 
     public Options withFunctionEnvironment(Map<String, String> variables) {
-      return new Options(dataDir, port, template, region, duplicateDelivery, variables);
+      return new Options(
+          dataDir, port, template, region, duplicateDelivery, variables, handlerConstructors);
+    }
+
+    public Options withHandlerConstructor(
+        String handlerClass, Function<Map<String, String>, Object> constructor) {
+      Map<String, Function<Map<String, String>, Object>> all =
+          new LinkedHashMap<>(handlerConstructors);
+      all.put(handlerClass, constructor);
+      return new Options(
+          dataDir, port, template, region, duplicateDelivery, functionEnvironment, all);
     }
   }
 
@@ -261,15 +283,14 @@ public final class LocalCloud implements AutoCloseable {
       localEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
       localEnv.putAll(options.functionEnvironment());
       // Provisioners make environments on the local engines instead of through CloudFormation.
-      LocalFunctions functions =
-          new LocalFunctions(
-              template,
-              localEnv,
-              Map.of(
-                  ProvisionerHandler.class.getName(),
-                  env ->
-                      new ProvisionerHandler(
-                          env, (settings, timeLeft) -> new LocalProvisioner(settings.dynamoDb()))));
+      Map<String, Function<Map<String, String>, Object>> constructors = new LinkedHashMap<>();
+      constructors.put(
+          ProvisionerHandler.class.getName(),
+          env ->
+              new ProvisionerHandler(
+                  env, (settings, timeLeft) -> new LocalProvisioner(settings.dynamoDb())));
+      constructors.putAll(options.handlerConstructors());
+      LocalFunctions functions = new LocalFunctions(template, localEnv, constructors);
       RestApiModel model = new RestApiModel(template, restApis.get(0).logicalId());
       LocalRestApi api =
           new LocalRestApi(model, functions, Clock.systemUTC(), CloudTemplate.LOCAL_ACCOUNT);
