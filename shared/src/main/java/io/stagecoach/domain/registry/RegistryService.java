@@ -199,8 +199,12 @@ public final class RegistryService {
       errors.addAll(StageRules.problems(stage, field));
     }
     spec.template()
-        .flatMap(EnvironmentTemplate::problem)
-        .ifPresent(p -> errors.add(new FieldError("template", p)));
+        .ifPresent(
+            t ->
+                t.problem()
+                    .map(p -> new FieldError("template", p))
+                    .or(() -> t.bodyProblem().map(p -> new FieldError("template.body", p)))
+                    .ifPresent(errors::add));
     if (spec.allowedEnvironments().size() > MAX_ALLOWED_ENVIRONMENTS) {
       errors.add(
           new FieldError(
