@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.promotion.PromotionStep;
 import io.stagecoach.functions.aws.CoreServices;
+import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.Settings;
 import io.stagecoach.functions.support.TokenSource;
 import java.time.Clock;
@@ -14,12 +15,15 @@ import java.util.Map;
 /**
  * The promotion workflow's steps ({@code {"step": ...}}, from the PromotionStateMachine):
  * enterStage, requestApproval (with the waiting task's token), completeStage, promoteStage, finish,
- * fail. A gate that refuses, a failed verification or a stopped promotion is thrown, so the
- * workflow goes to Record failure; a busy stage throws {@link StageBusy}, which the workflow
- * retries.
+ * fail. What a step throws reaches the workflow under the names {@link WorkflowErrors} gives it: a
+ * gate that refuses, a failed verification or a stopped promotion ends the promotion at once
+ * (Record failure); a busy stage ({@link StageBusy}) and a technical error that passes ({@link
+ * Transient}: throttling, 5xx, timeouts, a lost conditional write) are retried by the workflow.
  */
 public final class PromotionStepsHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+
+  private static final Log LOG = Log.of(PromotionStepsHandler.class);
 
   private final PromotionService promotions;
   private final PromotionService.Verifier verifier;
@@ -48,12 +52,22 @@ public final class PromotionStepsHandler
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+    PromotionStep step = step(input);
     try {
-      return answer(
-          PromotionStep.run(promotions, step(input), verifier, ids.newId(), clock.instant()));
-    } catch (PromotionService.StageBusy busy) {
-      // The workflow retries this error by name.
-      throw new StageBusy(busy.getMessage());
+      return answer(PromotionStep.run(promotions, step, verifier, ids.newId(), clock.instant()));
+    } catch (RuntimeException e) {
+      RuntimeException seen = WorkflowErrors.classify(e);
+      if (seen instanceof Transient) {
+        LOG.warn(
+            "promotion step failed for a passing reason; the workflow retries it",
+            "step",
+            String.valueOf(input.get("step")),
+            "promotionId",
+            step.promotionId(),
+            "error",
+            seen.getMessage());
+      }
+      throw seen;
     }
   }
 

@@ -361,7 +361,9 @@ class PushHandlerTest {
   }
 
   @Test
-  void aBranchNamedLikeAnotherKindOfEnvironment_isNeitherDeployedNorDestroyed() throws IOException {
+  void
+      aBranchNamedLikeAnotherKindOfEnvironment_isNeitherDeployedNorDestroyed_andItsCommitIsNotRegistered()
+          throws IOException {
     new RegistryService(registry)
         .putEnvironment(
             Fixtures.DEPLOYER,
@@ -391,6 +393,17 @@ class PushHandlerTest {
         EnvironmentKind.PERSONAL,
         registry.findEnvironment("demo", "mybranch").orElseThrow().kind());
     assertEquals(List.of(), history("mybranch"));
+    assertEquals(
+        List.of(),
+        events.published().stream().filter(e -> e instanceof ReleaseRegistered).toList(),
+        "a refused push registers nothing");
+    String version =
+        withRealCommitIds(recorded("codecommit-referenceCreated-branch.json"))
+            .path("detail")
+            .path("commitId")
+            .asText();
+    assertTrue(registry.findRelease("demo", version).isEmpty(), version);
+    assertTrue(registry.findRelease("demo", version.substring(0, 7)).isEmpty(), version);
   }
 
   @Test

@@ -95,6 +95,8 @@ public final class LocalCloud implements AutoCloseable {
    *     pointing at a test's receiver; the template's own variables still win
    * @param awsAuth whether the AWS protocols (EventBridge, Step Functions, Lambda, Secrets Manager)
    *     refuse requests that are not signed with the local credentials (on by default)
+   * @param handlerConstructors test setting: how to build these handler classes (by class name)
+   *     from their function's environment instead, e.g. one whose registry misbehaves as AWS can
    */
   public record Options(
       Path dataDir,
@@ -103,15 +105,17 @@ public final class LocalCloud implements AutoCloseable {
       String region,
       boolean duplicateDelivery,
       Map<String, String> functionEnvironment,
-      boolean awsAuth) {
+      boolean awsAuth,
+      Map<String, Function<Map<String, String>, Object>> handlerConstructors) {
 
     public Options {
       functionEnvironment = Map.copyOf(functionEnvironment);
+      handlerConstructors = Map.copyOf(handlerConstructors);
     }
 
     public Options(
         Path dataDir, int port, Optional<Path> template, String region, boolean duplicateDelivery) {
-      this(dataDir, port, template, region, duplicateDelivery, Map.of(), true);
+      this(dataDir, port, template, region, duplicateDelivery, Map.of(), true, Map.of());
     }
 
     public static Options defaults(Path dataDir) {
@@ -120,15 +124,31 @@ public final class LocalCloud implements AutoCloseable {
 
     public Options withPort(int port) {
       return new Options(
-          dataDir, port, template, region, duplicateDelivery, functionEnvironment, awsAuth);
+          dataDir,
+          port,
+          template,
+          region,
+          duplicateDelivery,
+          functionEnvironment,
+          awsAuth,
+          handlerConstructors);
     }
 
     public Options withDuplicateDelivery(boolean on) {
-      return new Options(dataDir, port, template, region, on, functionEnvironment, awsAuth);
+      return new Options(
+          dataDir, port, template, region, on, functionEnvironment, awsAuth, handlerConstructors);
     }
 
     public Options withFunctionEnvironment(Map<String, String> variables) {
-      return new Options(dataDir, port, template, region, duplicateDelivery, variables, awsAuth);
+      return new Options(
+          dataDir,
+          port,
+          template,
+          region,
+          duplicateDelivery,
+          variables,
+          awsAuth,
+          handlerConstructors);
     }
 
     /**
@@ -137,7 +157,23 @@ public final class LocalCloud implements AutoCloseable {
      */
     public Options withAwsAuth(boolean on) {
       return new Options(
-          dataDir, port, template, region, duplicateDelivery, functionEnvironment, on);
+          dataDir,
+          port,
+          template,
+          region,
+          duplicateDelivery,
+          functionEnvironment,
+          on,
+          handlerConstructors);
+    }
+
+    public Options withHandlerConstructor(
+        String handlerClass, Function<Map<String, String>, Object> constructor) {
+      Map<String, Function<Map<String, String>, Object>> all =
+          new LinkedHashMap<>(handlerConstructors);
+      all.put(handlerClass, constructor);
+      return new Options(
+          dataDir, port, template, region, duplicateDelivery, functionEnvironment, awsAuth, all);
     }
   }
 
@@ -298,15 +334,14 @@ public final class LocalCloud implements AutoCloseable {
       localEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
       localEnv.putAll(options.functionEnvironment());
       // Provisioners make environments on the local engines instead of through CloudFormation.
-      LocalFunctions functions =
-          new LocalFunctions(
-              template,
-              localEnv,
-              Map.of(
-                  ProvisionerHandler.class.getName(),
-                  env ->
-                      new ProvisionerHandler(
-                          env, (settings, timeLeft) -> new LocalProvisioner(settings.dynamoDb()))));
+      Map<String, Function<Map<String, String>, Object>> constructors = new LinkedHashMap<>();
+      constructors.put(
+          ProvisionerHandler.class.getName(),
+          env ->
+              new ProvisionerHandler(
+                  env, (settings, timeLeft) -> new LocalProvisioner(settings.dynamoDb())));
+      constructors.putAll(options.handlerConstructors());
+      LocalFunctions functions = new LocalFunctions(template, localEnv, constructors);
       RestApiModel model = new RestApiModel(template, restApis.get(0).logicalId());
       LocalRestApi api =
           new LocalRestApi(model, functions, Clock.systemUTC(), CloudTemplate.LOCAL_ACCOUNT);

@@ -267,6 +267,61 @@ class CodeCommitPushesEndToEndTest {
   }
 
   /**
+   * Issue 12, point 4: a branch named like a pipeline stage is refused, and the refusal comes
+   * before anything is registered, the release included.
+   */
+  @Test
+  void aBranchNamedLikeAStage_isRefused_andRegistersNothing_notEvenItsRelease() throws Exception {
+    ObjectNode body = JSON.createObjectNode().put("name", "kiosk");
+    body.putArray("pipeline").add("dev").add("staging");
+    body.putObject("template").set("body", JSON.readTree(Fixtures.ORDERS_TEMPLATE));
+    body.set(
+        "repository",
+        JSON.readTree(
+            """
+        {"name": "kiosk-service", "branches": [
+          {"pattern": "main", "action": "pipeline"},
+          {"pattern": "*", "action": "ephemeral", "ttlHours": 24}]}
+        """));
+    ApiClient.Reply created = admin.send("POST", "/v1/apps", JSON.writeValueAsString(body));
+    assertEquals(201, created.status(), created.body());
+    ApiClient.Reply dev =
+        admin.send(
+            "PUT",
+            "/v1/apps/kiosk/environments/dev",
+            "{\"tier\":\"dev\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}");
+    assertEquals(201, dev.status(), dev.body());
+    String environmentsBefore =
+        admin.get("/v1/apps/kiosk/environments?limit=100").json().path("items").toString();
+
+    // "dev" is a registered pipeline environment; "staging" is a stage with no environment yet.
+    push(branchChange("referenceCreated", "kiosk-service", "dev", commit("d7")));
+    push(branchChange("referenceUpdated", "kiosk-service", "staging", commit("e8")));
+
+    assertEquals(
+        "[]",
+        admin.get("/v1/apps/kiosk/releases?limit=100").json().path("items").toString(),
+        "no release registered");
+    assertEquals(
+        environmentsBefore,
+        admin.get("/v1/apps/kiosk/environments?limit=100").json().path("items").toString());
+    assertEquals(404, admin.get("/v1/apps/kiosk/environments/staging").status());
+
+    // The same repository's other branches are still carried out: the refusals were the rule's.
+    String control = commit("f9");
+    push(branchChange("referenceCreated", "kiosk-service", "demo-1", control));
+    await(
+        "/v1/apps/kiosk/environments/demo-1",
+        r -> r.status() == 200,
+        "the ephemeral environment of branch demo-1");
+    JsonNode releases = admin.get("/v1/apps/kiosk/releases?limit=100").json().path("items");
+    assertEquals(1, releases.size(), releases.toString());
+    assertEquals(control, releases.path(0).path("commit").asText(), releases.toString());
+    assertTrue(
+        cloud.eventBridge().deadLetters().isEmpty(), cloud.eventBridge().deadLetters().toString());
+  }
+
+  /**
    * The app's releases and environments as the API lists them, once the other tests' work has
    * settled: every release through the intake, whose state machine records its check on the
    * release.

@@ -180,6 +180,38 @@ class DeploymentsEndToEndTest {
         cloud.eventBridge().deadLetters().isEmpty(), cloud.eventBridge().deadLetters().toString());
   }
 
+  /**
+   * Issue 12, point 4: a template body is checked when the app is registered or changed, not at its
+   * first deployment.
+   */
+  @Test
+  void aTemplateThatIsNotJson_isRefusedAtRegistration_namingTheField_andNothingIsStored()
+      throws Exception {
+    ObjectNode body = JSON.createObjectNode().put("name", "broken");
+    body.putArray("pipeline").add("dev");
+    body.putObject("template").put("body", "Resources: not json");
+
+    ApiClient.Reply refused = api.send("POST", "/v1/apps", JSON.writeValueAsString(body));
+
+    assertEquals(400, refused.status(), refused.body());
+    assertEquals("validation_failed", refused.json().path("code").asText(), refused.body());
+    assertTrue(refused.body().contains("template.body"), refused.body());
+    assertEquals(404, api.get("/v1/apps/broken").status());
+
+    body.putObject("template").set("body", JSON.readTree(Fixtures.ORDERS_TEMPLATE));
+    assertEquals(201, api.send("POST", "/v1/apps", JSON.writeValueAsString(body)).status());
+    JsonNode before = api.get("/v1/apps/broken").json();
+    ObjectNode change = JSON.createObjectNode();
+    change.set("pipeline", before.path("pipeline"));
+    change.putObject("template").set("body", JSON.readTree("{\"Resources\": {}}"));
+
+    ApiClient.Reply unchanged = api.send("PUT", "/v1/apps/broken", JSON.writeValueAsString(change));
+
+    assertEquals(400, unchanged.status(), unchanged.body());
+    assertTrue(unchanged.body().contains("template.body"), unchanged.body());
+    assertEquals(before, api.get("/v1/apps/broken").json(), "the app is as it was");
+  }
+
   @Test
   void stagingTier_answersPromotionRequired_andNothingIsRecorded() throws Exception {
     registerApp("billing");

@@ -69,6 +69,17 @@ public final class PromotionService {
     }
   }
 
+  /**
+   * The promotion (or its approval) changed between this step's read and its conditional write: a
+   * concurrent step, a decision or a redelivered invocation won the race. Nothing of this step was
+   * written, and the step is safe to run again, on what the registry now holds.
+   */
+  public static final class ConcurrentChange extends RuntimeException {
+    public ConcurrentChange(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** The promotion ended already (superseded, failed): its workflow has nothing left to do. */
   public static final class PromotionStopped extends RuntimeException {
     public PromotionStopped(String message) {
@@ -510,7 +521,7 @@ public final class PromotionService {
       return a;
     }
     if (askedId.isPresent()) {
-      throw new IllegalStateException(
+      throw new ConcurrentChange(
           "approval " + askedId.get() + " kept changing while the step handed over its token");
     }
     Stage stage =
@@ -609,7 +620,19 @@ public final class PromotionService {
     events.publish(new StagePromoted(next, environment));
   }
 
+  /**
+   * Every stage is done. A step run again after its write (a retry after the announcement failed)
+   * finds the promotion succeeded and announces it again: events are delivered at least once.
+   */
   public void finish(String appName, String promotionId, Instant now) {
+    Optional<Promotion> succeeded =
+        promotions
+            .findPromotion(appName, promotionId)
+            .filter(p -> p.status() == Promotion.Status.SUCCEEDED);
+    if (succeeded.isPresent()) {
+      events.publish(new PromotionSucceeded(succeeded.get()));
+      return;
+    }
     Promotion p = running(appName, promotionId);
     Promotion done = p.ended(Promotion.Status.SUCCEEDED, Optional.empty(), Optional.empty(), now);
     save(done, p);
@@ -804,7 +827,7 @@ public final class PromotionService {
 
   private void save(Promotion next, Promotion read) {
     if (!(promotions.savePromotion(next, read.revision()) instanceof WriteResult.Written)) {
-      throw new IllegalStateException(
+      throw new ConcurrentChange(
           "promotion "
               + read.id()
               + " changed while this step ran (a concurrent step or decision)");

@@ -76,7 +76,11 @@ public final class PushService {
     /** The decision was carried out; {@code detail} says what was done. */
     record Done(PushDecision decision, String detail) implements Result {}
 
-    /** A rule refused part of the decision; what came before it (a registered release) stays. */
+    /**
+     * A rule refused the decision. What the registry can tell up front (the branch's environment)
+     * is refused before the release is registered; a later refusal (the promotion's start, the
+     * deployment) leaves the registered release.
+     */
     record Refused(PushDecision decision, Rejection rejection) implements Result {}
 
     /** Nothing to do, and why. */
@@ -189,6 +193,17 @@ public final class PushService {
       PushDecision.DeployEphemeral decision,
       Delivery delivery,
       Instant now) {
+    // Refused before anything is registered: a branch named like a stage, an environment of
+    // another kind, a first stage without an environment to take the account from.
+    Optional<Environment> current = registry.findEnvironment(app.name(), decision.environment());
+    Outcome<Environment> allowed =
+        ephemeralSpec(app, decision, current)
+            .flatMap(
+                spec ->
+                    rules.checkEnvironment(caller, app.name(), decision.environment(), spec, now));
+    if (allowed instanceof Outcome.Rejected<Environment> r) {
+      return new Result.Refused(decision, r.rejection());
+    }
     Outcome<Release> registered =
         register(caller, app, decision.commit(), decision.version(), delivery, now);
     if (registered instanceof Outcome.Rejected<Release> r) {
@@ -235,67 +250,18 @@ public final class PushService {
    */
   private Outcome<Environment> ephemeralEnvironment(
       Principal caller, App app, PushDecision.DeployEphemeral decision, Instant now) {
-    String what = "environment '" + app.name() + "/" + decision.environment() + "'";
     for (int attempt = 1; ; attempt++) {
       Optional<Environment> current = registry.findEnvironment(app.name(), decision.environment());
-      EnvironmentSpec spec;
-      if (current.isPresent()) {
-        Environment env = current.get();
-        if (env.kind() != EnvironmentKind.EPHEMERAL) {
-          return Outcome.rejected(
-              Rejection.conflict(
-                  what
-                      + " is "
-                      + env.kind().wireName()
-                      + "; a push to branch "
-                      + decision.branch()
-                      + " deploys only into an ephemeral environment"));
-        }
-        Instant expiresAt =
-            env.expiresAt()
-                .filter(at -> at.isAfter(decision.expiresAt()))
-                .orElse(decision.expiresAt());
-        spec =
-            new EnvironmentSpec(
-                Optional.of(EnvironmentKind.EPHEMERAL.wireName()),
-                Optional.of(env.tier().wireName()),
-                Optional.of(env.account()),
-                Optional.of(env.region()),
-                env.config(),
-                references(env),
-                Optional.of(env.isProtected()),
-                Optional.of(env.owner()),
-                Optional.of(expiresAt));
-      } else {
-        String firstStage = app.pipeline().get(0).environment();
-        Optional<Environment> first = registry.findEnvironment(app.name(), firstStage);
-        if (first.isEmpty()) {
-          return Outcome.rejected(
-              Rejection.conflict(
-                  "stage '"
-                      + firstStage
-                      + "' of app '"
-                      + app.name()
-                      + "' has no environment registered yet; an ephemeral environment takes its account and region"));
-        }
-        spec =
-            new EnvironmentSpec(
-                Optional.of(EnvironmentKind.EPHEMERAL.wireName()),
-                Optional.of(Tier.DEV.wireName()),
-                Optional.of(first.get().account()),
-                Optional.of(first.get().region()),
-                Map.of(),
-                Map.of(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of(decision.expiresAt()));
+      Outcome<EnvironmentSpec> spec = ephemeralSpec(app, decision, current);
+      if (spec instanceof Outcome.Rejected<EnvironmentSpec> r) {
+        return Outcome.rejected(r.rejection());
       }
       Outcome<Saved<Environment>> saved =
           rules.putEnvironment(
               caller,
               app.name(),
               decision.environment(),
-              spec,
+              ((Outcome.Accepted<EnvironmentSpec>) spec).value(),
               current.map(Environment::revision),
               now);
       boolean lostRace =
@@ -305,6 +271,69 @@ public final class PushService {
         return saved.map(Saved::value);
       }
     }
+  }
+
+  /**
+   * The branch's environment as the push would write it, given the one registered ({@code
+   * current}): only an ephemeral environment is a branch's; a new one takes the account and region
+   * of the app's first stage.
+   */
+  private Outcome<EnvironmentSpec> ephemeralSpec(
+      App app, PushDecision.DeployEphemeral decision, Optional<Environment> current) {
+    String what = "environment '" + app.name() + "/" + decision.environment() + "'";
+    EnvironmentSpec spec;
+    if (current.isPresent()) {
+      Environment env = current.get();
+      if (env.kind() != EnvironmentKind.EPHEMERAL) {
+        return Outcome.rejected(
+            Rejection.conflict(
+                what
+                    + " is "
+                    + env.kind().wireName()
+                    + "; a push to branch "
+                    + decision.branch()
+                    + " deploys only into an ephemeral environment"));
+      }
+      Instant expiresAt =
+          env.expiresAt()
+              .filter(at -> at.isAfter(decision.expiresAt()))
+              .orElse(decision.expiresAt());
+      spec =
+          new EnvironmentSpec(
+              Optional.of(EnvironmentKind.EPHEMERAL.wireName()),
+              Optional.of(env.tier().wireName()),
+              Optional.of(env.account()),
+              Optional.of(env.region()),
+              env.config(),
+              references(env),
+              Optional.of(env.isProtected()),
+              Optional.of(env.owner()),
+              Optional.of(expiresAt));
+    } else {
+      String firstStage = app.pipeline().get(0).environment();
+      Optional<Environment> first = registry.findEnvironment(app.name(), firstStage);
+      if (first.isEmpty()) {
+        return Outcome.rejected(
+            Rejection.conflict(
+                "stage '"
+                    + firstStage
+                    + "' of app '"
+                    + app.name()
+                    + "' has no environment registered yet; an ephemeral environment takes its account and region"));
+      }
+      spec =
+          new EnvironmentSpec(
+              Optional.of(EnvironmentKind.EPHEMERAL.wireName()),
+              Optional.of(Tier.DEV.wireName()),
+              Optional.of(first.get().account()),
+              Optional.of(first.get().region()),
+              Map.of(),
+              Map.of(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.of(decision.expiresAt()));
+    }
+    return Outcome.accepted(spec);
   }
 
   private Result destroyEphemeral(

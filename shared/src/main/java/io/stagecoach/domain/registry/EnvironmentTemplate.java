@@ -24,8 +24,8 @@ public record EnvironmentTemplate(Optional<String> body, Optional<String> url) {
   }
 
   /**
-   * What is wrong with this template reference, if anything (the body's content is the
-   * provisioner's to judge).
+   * What is wrong with this template reference, if anything (past its shape, {@link
+   * #bodyProblem()}, the body's content is the provisioner's to judge).
    */
   public Optional<String> problem() {
     if (body.isPresent() == url.isPresent()) {
@@ -47,8 +47,20 @@ public record EnvironmentTemplate(Optional<String> body, Optional<String> url) {
       }
       return Optional.empty();
     }
+    return urlProblem(url.get());
+  }
+
+  /**
+   * What is wrong with the inline body as a template, if anything: it must be a JSON object with a
+   * {@code Resources} object naming at least one resource.
+   */
+  public Optional<String> bodyProblem() {
+    return body.flatMap(TemplateBody::problem);
+  }
+
+  private static Optional<String> urlProblem(String url) {
     try {
-      URI uri = new URI(url.get());
+      URI uri = new URI(url);
       boolean s3 =
           "s3".equals(uri.getScheme())
               && uri.getHost() != null

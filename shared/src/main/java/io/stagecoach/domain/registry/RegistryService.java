@@ -199,8 +199,12 @@ public final class RegistryService {
       errors.addAll(StageRules.problems(stage, field));
     }
     spec.template()
-        .flatMap(EnvironmentTemplate::problem)
-        .ifPresent(p -> errors.add(new FieldError("template", p)));
+        .ifPresent(
+            t ->
+                t.problem()
+                    .map(p -> new FieldError("template", p))
+                    .or(() -> t.bodyProblem().map(p -> new FieldError("template.body", p)))
+                    .ifPresent(errors::add));
     if (spec.allowedEnvironments().size() > MAX_ALLOWED_ENVIRONMENTS) {
       errors.add(
           new FieldError(
@@ -250,24 +254,12 @@ public final class RegistryService {
       EnvironmentSpec spec,
       Optional<Long> expectedRevision,
       Instant now) {
-    List<FieldError> pathErrors = new ArrayList<>();
-    Naming.appNameProblem(appName).ifPresent(p -> pathErrors.add(new FieldError("app", p)));
-    Naming.environmentNameProblem(name)
-        .ifPresent(p -> pathErrors.add(new FieldError("environment", p)));
-    if (!pathErrors.isEmpty()) {
-      return Outcome.rejected(Rejection.invalid(pathErrors));
-    }
-    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(appName, name);
-    Optional<App> app = read.app();
-    if (app.isEmpty()) {
-      return Outcome.rejected(Rejection.notFound("app '" + appName + "' does not exist"));
-    }
-    Optional<Environment> current = read.environment();
-    Outcome<Environment> checked = environmentFrom(caller, app.get(), name, spec, current, now);
-    if (checked instanceof Outcome.Rejected<Environment> r) {
+    Outcome<Checked> read = check(caller, appName, name, spec, now);
+    if (read instanceof Outcome.Rejected<Checked> r) {
       return Outcome.rejected(r.rejection());
     }
-    Environment env = ((Outcome.Accepted<Environment>) checked).value();
+    Optional<Environment> current = ((Outcome.Accepted<Checked>) read).value().current();
+    Environment env = ((Outcome.Accepted<Checked>) read).value().env();
     String what = "environment '" + appName + "/" + name + "'";
     if (current.isEmpty()) {
       if (expectedRevision.isPresent()) {
@@ -289,6 +281,37 @@ public final class RegistryService {
       case WriteResult.Missing m -> Outcome.rejected(Rejection.notFound(what + " does not exist"));
       default -> Outcome.rejected(concurrentChange(what));
     };
+  }
+
+  /**
+   * What {@link #putEnvironment} would store for {@code spec}, or why it would refuse, without
+   * writing anything: for a use case that must know before it does anything else.
+   */
+  public Outcome<Environment> checkEnvironment(
+      Principal caller, String appName, String name, EnvironmentSpec spec, Instant now) {
+    return check(caller, appName, name, spec, now).map(Checked::env);
+  }
+
+  /** The environment as registered now, and as {@code spec} would make it. */
+  private record Checked(Optional<Environment> current, Environment env) {}
+
+  private Outcome<Checked> check(
+      Principal caller, String appName, String name, EnvironmentSpec spec, Instant now) {
+    List<FieldError> pathErrors = new ArrayList<>();
+    Naming.appNameProblem(appName).ifPresent(p -> pathErrors.add(new FieldError("app", p)));
+    Naming.environmentNameProblem(name)
+        .ifPresent(p -> pathErrors.add(new FieldError("environment", p)));
+    if (!pathErrors.isEmpty()) {
+      return Outcome.rejected(Rejection.invalid(pathErrors));
+    }
+    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(appName, name);
+    Optional<App> app = read.app();
+    if (app.isEmpty()) {
+      return Outcome.rejected(Rejection.notFound("app '" + appName + "' does not exist"));
+    }
+    Optional<Environment> current = read.environment();
+    return environmentFrom(caller, app.get(), name, spec, current, now)
+        .map(env -> new Checked(current, env));
   }
 
   public Outcome<Environment> getEnvironment(String app, String name) {

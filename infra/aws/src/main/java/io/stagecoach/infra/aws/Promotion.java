@@ -1,5 +1,6 @@
 package io.stagecoach.infra.aws;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import software.amazon.awscdk.services.stepfunctions.Errors;
 import software.amazon.awscdk.services.stepfunctions.Fail;
 import software.amazon.awscdk.services.stepfunctions.IStateMachine;
 import software.amazon.awscdk.services.stepfunctions.IntegrationPattern;
+import software.amazon.awscdk.services.stepfunctions.JitterType;
 import software.amazon.awscdk.services.stepfunctions.JsonPath;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
 import software.amazon.awscdk.services.stepfunctions.LogOptions;
@@ -53,8 +55,15 @@ import software.constructs.Construct;
  * the Stagecoach bus with a task token that the tier's provisioner answers once the deployment has
  * finished (https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html). The
  * steps function then completes the stage, the execution waits for the stage's soak time, and the
- * steps function promotes the release to the next stage. Any error of a stage ends the promotion:
- * the steps function records the failure and the execution fails with {@value #FAILED_ERROR}.
+ * steps function promotes the release to the next stage.
+ *
+ * <p>Errors are classified, not all treated alike: every invocation of the steps function retries
+ * {@link #TRANSIENT_ERRORS} (throttling, 5xx, timeouts, a lost conditional write; the steps
+ * function names them {@value #TRANSIENT_ERROR}) with exponential backoff and full jitter; the
+ * {@link #BUSINESS_ERRORS} (a gate that refuses, a failed verification, a rejected or expired
+ * approval, a failed deployment) are retried nowhere and end the promotion at once. Whatever ends a
+ * stage, the steps function records the failure and the execution fails with {@value
+ * #FAILED_ERROR}.
  *
  * <p>State names are a contract: the steps function and the tests rely on them.
  *
@@ -75,6 +84,47 @@ public final class Promotion extends Construct {
    * What the steps function throws while the stage's environment is busy with another deployment.
    */
   public static final String STAGE_BUSY_ERROR = "io.stagecoach.functions.promotion.StageBusy";
+
+  /**
+   * What the steps function throws for a technical error that passes (throttling, 5xx, timeouts, a
+   * lost conditional write): retried with backoff and full jitter.
+   */
+  public static final String TRANSIENT_ERROR = "io.stagecoach.functions.promotion.Transient";
+
+  /**
+   * The Lambda service's own errors on invoking the steps function: retried as the steps function's
+   * transient errors.
+   */
+  public static final List<String> TRANSIENT_ERRORS =
+      concat(List.of(TRANSIENT_ERROR), ReleaseIntake.TRANSIENT_LAMBDA_ERRORS);
+
+  /**
+   * Business outcomes: what the steps function throws when a gate refuses, a verification fails or
+   * the promotion has ended; what approvals (through their task token) and provisioners answer.
+   * None is retried: each ends the promotion at once, with the reason recorded on it.
+   */
+  public static final List<String> BUSINESS_ERRORS =
+      List.of(
+          "io.stagecoach.functions.promotion.GateClosed",
+          "io.stagecoach.functions.promotion.VerificationFailed",
+          "io.stagecoach.functions.promotion.PromotionStopped",
+          "Approval.Rejected",
+          "Approval.Expired",
+          "Promotion.Superseded",
+          "Deployment.Failed",
+          "Deployment.Superseded",
+          "States.Timeout");
+
+  /**
+   * Transient errors: from 1 s, doubling, at most 30 s apart, at a random point below that (full
+   * jitter, so that steps failing together do not retry together), six times (about a minute in
+   * all): enough for DynamoDB to lift a throttle or a concurrent step to finish.
+   * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#error-handling-retrying-after-an-error
+   */
+  static final Duration TRANSIENT_INTERVAL = Duration.seconds(1);
+
+  static final Duration TRANSIENT_MAX_DELAY = Duration.seconds(30);
+  static final int TRANSIENT_MAX_ATTEMPTS = 6;
 
   public static final String FAILED_ERROR = "PromotionFailed";
 
@@ -197,7 +247,7 @@ public final class Promotion extends Construct {
             .resultPath("$.approval")
             .retryOnServiceExceptions(false)
             .build();
-    retryTransientLambdaErrors(waitForApproval);
+    retryTransientErrors(waitForApproval);
 
     EventBridgePutEvents deploy =
         EventBridgePutEvents.Builder.create(this, "Deploy")
@@ -289,6 +339,10 @@ public final class Promotion extends Construct {
             .error(FAILED_ERROR)
             .cause("see the promotion record for the reason")
             .build());
+    // Business outcomes by name, then everything else (transient errors past their retries, a bug):
+    // either way the promotion ends, its reason recorded.
+    promoteStages.addCatch(
+        recordFailure, CatchProps.builder().errors(BUSINESS_ERRORS).resultPath("$.error").build());
     promoteStages.addCatch(
         recordFailure,
         CatchProps.builder().errors(List.of(Errors.ALL)).resultPath("$.error").build());
@@ -417,8 +471,8 @@ public final class Promotion extends Construct {
   }
 
   /**
-   * A synchronous invocation of the steps function, retried on the Lambda service's transient
-   * errors.
+   * A synchronous invocation of the steps function, retried on transient errors (its own and the
+   * Lambda service's).
    */
   private LambdaInvoke invoke(
       final String id,
@@ -439,18 +493,26 @@ public final class Promotion extends Construct {
       task.resultSelector(resultSelector);
     }
     LambdaInvoke invoke = task.build();
-    retryTransientLambdaErrors(invoke);
+    retryTransientErrors(invoke);
     return invoke;
   }
 
-  private static void retryTransientLambdaErrors(final LambdaInvoke task) {
+  private static void retryTransientErrors(final LambdaInvoke task) {
     task.addRetry(
         RetryProps.builder()
-            .errors(ReleaseIntake.TRANSIENT_LAMBDA_ERRORS)
-            .interval(Duration.seconds(2))
-            .maxAttempts(2)
+            .errors(TRANSIENT_ERRORS)
+            .interval(TRANSIENT_INTERVAL)
             .backoffRate(2)
+            .maxDelay(TRANSIENT_MAX_DELAY)
+            .jitterStrategy(JitterType.FULL)
+            .maxAttempts(TRANSIENT_MAX_ATTEMPTS)
             .build());
+  }
+
+  private static List<String> concat(final List<String> first, final List<String> second) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(second);
+    return List.copyOf(all);
   }
 
   /**

@@ -85,18 +85,47 @@ class PromotionTemplateTest {
           "dynamodb:ConditionCheckItem",
           "dynamodb:BatchWriteItem");
 
-  private static final List<Map<String, Object>> TRANSIENT_LAMBDA_RETRY =
+  /** What the steps function throws for throttling, 5xx, timeouts and lost conditional writes. */
+  private static final String TRANSIENT = "io.stagecoach.functions.promotion.Transient";
+
+  /** What the steps function throws while another promotion holds the stage. */
+  private static final String STAGE_BUSY = "io.stagecoach.functions.promotion.StageBusy";
+
+  /**
+   * Business outcomes: from the steps function (a gate, a verification, an ended promotion), an
+   * approval's task token, a provisioner's, and the timeout of an approval or a deployment.
+   */
+  private static final List<String> BUSINESS =
+      List.of(
+          "io.stagecoach.functions.promotion.GateClosed",
+          "io.stagecoach.functions.promotion.VerificationFailed",
+          "io.stagecoach.functions.promotion.PromotionStopped",
+          "Approval.Rejected",
+          "Approval.Expired",
+          "Promotion.Superseded",
+          "Deployment.Failed",
+          "Deployment.Superseded",
+          "States.Timeout");
+
+  /**
+   * Transient errors, the steps function's and the Lambda service's: from 1 s, doubling, capped at
+   * 30 s, full jitter, six times.
+   */
+  private static final List<Map<String, Object>> TRANSIENT_RETRY =
       List.of(
           Map.of(
               "ErrorEquals",
                   List.of(
+                      TRANSIENT,
                       "Lambda.ServiceException",
                       "Lambda.AWSLambdaException",
                       "Lambda.SdkClientException",
                       "Lambda.TooManyRequestsException"),
-              "IntervalSeconds", 2,
-              "MaxAttempts", 2,
-              "BackoffRate", 2));
+              "IntervalSeconds", 1,
+              "BackoffRate", 2,
+              "MaxDelaySeconds", 30,
+              "JitterStrategy", "FULL",
+              "MaxAttempts", 6));
 
   static String promotionStateMachineId() {
     return template()
@@ -217,14 +246,66 @@ class PromotionTemplateTest {
   }
 
   @Test
-  void promoteStages_anyErrorOfAStage_recordsTheFailure_keepingTheErrorUnderError() {
+  void
+      promoteStages_catchesBusinessOutcomesByName_thenAnyOtherError_recordingTheFailure_keepingTheErrorUnderError() {
     assertEquals(
         List.of(
+            Map.of("ErrorEquals", BUSINESS, "ResultPath", "$.error", "Next", "Record failure"),
             Map.of(
                 "ErrorEquals", List.of("States.ALL"),
                 "ResultPath", "$.error",
                 "Next", "Record failure")),
         state("Promote stages").get("Catch"));
+  }
+
+  /**
+   * Point 6 of issue 12: transient errors are retried with backoff and jitter, business outcomes
+   * are retried nowhere (they end the promotion at once), and only Enter stage waits for a busy
+   * stage.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void
+      everyState_retriesTransientErrorsWithBackoffAndFullJitter_andNeverRetriesABusinessOutcomeOrEverything() {
+    Map<String, Object> all = new LinkedHashMap<>(states());
+    all.putAll(stageStates());
+    Set<String> retrying = new TreeSet<>();
+    for (Map.Entry<String, Object> state : all.entrySet()) {
+      List<Map<String, Object>> retries =
+          (List<Map<String, Object>>) ((Map<String, Object>) state.getValue()).get("Retry");
+      if (retries == null) {
+        continue;
+      }
+      for (Map<String, Object> retry : retries) {
+        List<String> errors = (List<String>) retry.get("ErrorEquals");
+        for (String error : errors) {
+          assertFalse(BUSINESS.contains(error), state.getKey() + " retries " + error);
+          assertFalse(
+              Set.of("States.ALL", "States.TaskFailed", "States.Timeout").contains(error),
+              state.getKey() + " retries " + error);
+        }
+        if (errors.contains(TRANSIENT)) {
+          retrying.add(state.getKey());
+          assertEquals("FULL", retry.get("JitterStrategy"), state.getKey());
+          assertTrue(((Number) retry.get("BackoffRate")).doubleValue() > 1, state.getKey());
+          assertTrue(retry.containsKey("MaxDelaySeconds"), state.getKey());
+        } else {
+          assertEquals(List.of(STAGE_BUSY), errors, state.getKey());
+          assertEquals("Enter stage", state.getKey());
+        }
+      }
+    }
+    assertEquals(
+        Set.of(
+            "Enter stage",
+            "Wait for approval",
+            "Complete stage",
+            "Promote stage",
+            "Record success",
+            "Record failure"),
+        retrying,
+        "every invocation of the steps function");
+    assertNull(stageState("Deploy").get("Retry"), "the provisioner retries; its answer is final");
   }
 
   @Test
@@ -248,11 +329,11 @@ class PromotionTemplateTest {
 
   @Test
   void
-      enterStage_retriesWhileTheStageIsBusy_from30SecondsGrowingTo5Minutes_upTo99Times_andLambdaServiceErrorsOnce() {
-    List<Object> retries = new ArrayList<>(TRANSIENT_LAMBDA_RETRY);
+      enterStage_retriesTransientErrors_andWhileTheStageIsBusy_from30SecondsGrowingTo5Minutes_upTo99Times() {
+    List<Object> retries = new ArrayList<>(TRANSIENT_RETRY);
     retries.add(
         Map.of(
-            "ErrorEquals", List.of("io.stagecoach.functions.promotion.StageBusy"),
+            "ErrorEquals", List.of(STAGE_BUSY),
             "IntervalSeconds", 30,
             "BackoffRate", 1.5,
             "MaxDelaySeconds", 300,
@@ -296,7 +377,7 @@ class PromotionTemplateTest {
     assertNull(approval.get("TimeoutSeconds"));
     assertNull(approval.get("HeartbeatSeconds"));
     assertEquals("$.approval", approval.get("ResultPath"));
-    assertEquals(TRANSIENT_LAMBDA_RETRY, approval.get("Retry"));
+    assertEquals(TRANSIENT_RETRY, approval.get("Retry"));
     assertNull(approval.get("Catch"));
     assertEquals("Deploy", approval.get("Next"));
   }
@@ -372,7 +453,7 @@ class PromotionTemplateTest {
         Map.of("FunctionName", stepsAlias(), "Payload", payload), complete.get("Parameters"));
     assertEquals(Map.of("soakSeconds.$", "$.Payload.soakSeconds"), complete.get("ResultSelector"));
     assertEquals("$.completed", complete.get("ResultPath"));
-    assertEquals(TRANSIENT_LAMBDA_RETRY, complete.get("Retry"));
+    assertEquals(TRANSIENT_RETRY, complete.get("Retry"));
     assertEquals("Soak?", complete.get("Next"));
   }
 
@@ -408,7 +489,7 @@ class PromotionTemplateTest {
     assertTrue(
         promote.containsKey("ResultPath") && promote.get("ResultPath") == null,
         "output is the input");
-    assertEquals(TRANSIENT_LAMBDA_RETRY, promote.get("Retry"));
+    assertEquals(TRANSIENT_RETRY, promote.get("Retry"));
     assertEquals(true, promote.get("End"));
     assertNull(promote.get("Next"));
   }
@@ -431,7 +512,7 @@ class PromotionTemplateTest {
     assertTrue(
         record.containsKey("ResultPath") && record.get("ResultPath") == null,
         "output is the input");
-    assertEquals(TRANSIENT_LAMBDA_RETRY, record.get("Retry"));
+    assertEquals(TRANSIENT_RETRY, record.get("Retry"));
     assertEquals("Promoted", record.get("Next"));
     assertEquals(Map.of("Type", "Succeed"), state("Promoted"));
   }
@@ -455,7 +536,7 @@ class PromotionTemplateTest {
     assertTrue(
         record.containsKey("ResultPath") && record.get("ResultPath") == null,
         "output is the input");
-    assertEquals(TRANSIENT_LAMBDA_RETRY, record.get("Retry"));
+    assertEquals(TRANSIENT_RETRY, record.get("Retry"));
     assertNull(record.get("Catch"));
     assertEquals("Promotion failed", record.get("Next"));
     assertEquals(
@@ -469,7 +550,7 @@ class PromotionTemplateTest {
   @Test
   @SuppressWarnings("unchecked")
   void
-      everyLambdaTask_invokesTheStepsFunctionsLiveAlias_retryingLambdaServiceErrorsOnce_notAsCdksDefault() {
+      everyLambdaTask_invokesTheStepsFunctionsLiveAlias_retryingTransientErrors_notAsCdksDefault() {
     Map<String, Object> all = new LinkedHashMap<>(states());
     all.putAll(stageStates());
     int invocations = 0;
@@ -482,9 +563,7 @@ class PromotionTemplateTest {
             ((Map<String, Object>) task.get("Parameters")).get("FunctionName"),
             state.getKey());
         assertEquals(
-            TRANSIENT_LAMBDA_RETRY.get(0),
-            ((List<Object>) task.get("Retry")).get(0),
-            state.getKey());
+            TRANSIENT_RETRY.get(0), ((List<Object>) task.get("Retry")).get(0), state.getKey());
       }
     }
     assertEquals(6, invocations);

@@ -365,6 +365,23 @@ public final class Definitions {
                 "BackoffRate of '" + name + "' must be >= 1.0",
                 at + "/Retry/" + i + "/BackoffRate");
           }
+          // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html#retrier-field-maxdelayseconds
+          if (r.has("MaxDelaySeconds")
+              && !(r.get("MaxDelaySeconds").canConvertToInt()
+                  && r.get("MaxDelaySeconds").asInt() > 0
+                  && r.get("MaxDelaySeconds").asInt() < 31_622_401)) {
+            throw invalid(
+                "SCHEMA_VALIDATION_FAILED",
+                "MaxDelaySeconds of '" + name + "' must be an integer from 1 to 31622400",
+                at + "/Retry/" + i + "/MaxDelaySeconds");
+          }
+          if (r.has("JitterStrategy")
+              && !List.of("FULL", "NONE").contains(r.get("JitterStrategy").asText())) {
+            throw invalid(
+                "SCHEMA_VALIDATION_FAILED",
+                "JitterStrategy of '" + name + "' must be FULL or NONE",
+                at + "/Retry/" + i + "/JitterStrategy");
+          }
         }
       }
     }

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -183,6 +186,102 @@ class InterpreterTest {
     assertEquals(3, calls.get());
     assertEquals(
         json("{\"keep\": true, \"error\": {\"Error\": \"Boom\", \"Cause\": \"cause 3\"}}"), out);
+  }
+
+  /** A clock that records how long each retry would wait, and does not wait. */
+  private static final class RecordingClock implements StepClock {
+    final List<Duration> sleeps = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public Instant now() {
+      return Instant.parse("2026-01-01T00:00:00Z");
+    }
+
+    @Override
+    public Duration realDuration(Duration executionTime) {
+      return Duration.ZERO;
+    }
+
+    @Override
+    public void sleep(Duration executionTime) {
+      sleeps.add(executionTime);
+    }
+  }
+
+  /** The promotion workflow's retrier of transient errors, with {@code jitter}. */
+  private static String backingOff(String jitter) {
+    return """
+        {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:1:function:f",
+          "Retry": [{"ErrorEquals": ["io.stagecoach.functions.promotion.Transient"], "IntervalSeconds": 1,
+                     "BackoffRate": 2, "MaxDelaySeconds": 30, "JitterStrategy": "%s", "MaxAttempts": 6}],
+          "End": true}}}"""
+        .formatted(jitter);
+  }
+
+  /** Runs {@link #backingOff} with a task that fails {@code failures} times, then answers. */
+  private static List<Duration> delays(String jitter, int failures) throws Exception {
+    RecordingClock clock = new RecordingClock();
+    AtomicInteger calls = new AtomicInteger();
+    Run run =
+        new Run(
+            "arn:aws:states:eu-west-1:123456789012:execution:m:e",
+            "e",
+            "arn:aws:states:eu-west-1:123456789012:stateMachine:m",
+            "m",
+            "role",
+            Json.parse("{}"),
+            clock);
+    JsonNode out =
+        new Interpreter(
+                r -> {
+                  if (calls.incrementAndGet() <= failures) {
+                    throw new StatesError("io.stagecoach.functions.promotion.Transient", "raced");
+                  }
+                  return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                      .objectNode()
+                      .put("ok", true);
+                })
+            .run(run, Definitions.parse(backingOff(jitter)));
+    assertEquals(json("{\"ok\": true}"), out);
+    return clock.sleeps;
+  }
+
+  @Test
+  void retry_withoutJitter_doublesFromTheInterval_andMaxDelaySecondsCapsIt() throws Exception {
+    assertEquals(
+        List.of(1L, 2L, 4L, 8L, 16L, 30L),
+        delays("NONE", 6).stream().map(Duration::toSeconds).toList());
+  }
+
+  @Test
+  void retry_withFullJitter_waitsARandomTimeBelowEachCappedDelay() throws Exception {
+    List<Long> caps = List.of(1_000L, 2_000L, 4_000L, 8_000L, 16_000L, 30_000L);
+    Set<Long> lastDelays = new java.util.HashSet<>();
+    for (int execution = 0; execution < 20; execution++) {
+      List<Duration> waited = delays("FULL", 6);
+      assertEquals(6, waited.size(), waited.toString());
+      for (int i = 0; i < waited.size(); i++) {
+        long ms = waited.get(i).toMillis();
+        assertTrue(ms >= 0 && ms <= caps.get(i), "attempt " + i + " waited " + ms + " ms");
+      }
+      lastDelays.add(waited.get(5).toMillis());
+    }
+    assertTrue(
+        lastDelays.size() > 1, "twenty executions all waited the same: " + lastDelays + " ms");
+  }
+
+  @Test
+  void definitions_refuseAJitterStrategyOrMaxDelaySecondsThatStepFunctionsRefuses() {
+    var jitter = assertThrows(InvalidDefinition.class, () -> Definitions.parse(backingOff("HALF")));
+    assertTrue(jitter.getMessage().contains("JitterStrategy of 'T'"), jitter.getMessage());
+    var maxDelay =
+        assertThrows(
+            InvalidDefinition.class,
+            () ->
+                Definitions.parse(
+                    backingOff("FULL")
+                        .replace("\"MaxDelaySeconds\": 30", "\"MaxDelaySeconds\": 0")));
+    assertTrue(maxDelay.getMessage().contains("MaxDelaySeconds of 'T'"), maxDelay.getMessage());
   }
 
   @Test
