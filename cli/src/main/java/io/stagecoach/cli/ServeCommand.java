@@ -1,6 +1,7 @@
 package io.stagecoach.cli;
 
 import io.stagecoach.local.LocalCloud;
+import io.stagecoach.local.faults.FaultPlan;
 import io.stagecoach.local.template.TemplateException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -49,18 +50,37 @@ final class ServeCommand implements Callable<Integer> {
               + " local secrets")
   boolean noAuth;
 
+  @Option(
+      names = "--faults",
+      paramLabel = "PLAN",
+      description =
+          "inject faults to try Stagecoach's resilience, e.g."
+              + " dynamodb-throttle=0.2,function-error=0.05,event-duplicate=0.3,event-delay=0.3@500ms"
+              + " (kinds: dynamodb-throttle, dynamodb-latency, function-error, function-timeout,"
+              + " event-duplicate, event-delay); off by default, changed while running with PUT"
+              + " /_stagecoach/faults; \"\" turns it on with no faults yet")
+  String faults;
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
       System.err.println("stagecoach serve: --port must be between 0 and 65535");
       return 2;
     }
+    LocalCloud.Options options =
+        new LocalCloud.Options(dir, port, Optional.ofNullable(template), region, false)
+            .withAwsAuth(!noAuth);
+    if (faults != null) {
+      try {
+        options = options.withFaults(FaultPlan.parse(faults));
+      } catch (IllegalArgumentException e) {
+        System.err.println("stagecoach serve: --faults: " + e.getMessage());
+        return 2;
+      }
+    }
     LocalCloud cloud;
     try {
-      cloud =
-          LocalCloud.start(
-              new LocalCloud.Options(dir, port, Optional.ofNullable(template), region, false)
-                  .withAwsAuth(!noAuth));
+      cloud = LocalCloud.start(options);
     } catch (TemplateException | IllegalStateException e) {
       System.err.println("stagecoach serve: " + e.getMessage());
       return 1;

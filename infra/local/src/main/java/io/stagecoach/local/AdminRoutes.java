@@ -9,6 +9,8 @@ import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.local.apigateway.ProxyEvents;
 import io.stagecoach.local.eventbridge.LocalEventBridge;
+import io.stagecoach.local.faults.FaultInjector;
+import io.stagecoach.local.faults.FaultPlan;
 import io.stagecoach.local.http.RawRequest;
 import io.stagecoach.local.http.RawResponse;
 import io.stagecoach.local.secretsmanager.LocalSecretsManager;
@@ -24,7 +26,7 @@ import java.util.Optional;
  * The local cloud's own operations, under {@code /_stagecoach/}, for an admin token: list the rules
  * and their next scheduled time, fire a rule now, read the dead letters, set the local secrets
  * ({@code PUT /_stagecoach/secrets/{name}} with {@code {"value": "..."}}; listed by name, never
- * shown).
+ * shown), read and change the fault plan when fault injection is on ({@code /_stagecoach/faults}).
  */
 final class AdminRoutes {
 
@@ -33,11 +35,17 @@ final class AdminRoutes {
   private final RegistryService registry;
   private final LocalEventBridge eventBridge;
   private final LocalSecretsManager secrets;
+  private final Optional<FaultInjector> faults;
 
-  AdminRoutes(RegistryService registry, LocalEventBridge eventBridge, LocalSecretsManager secrets) {
+  AdminRoutes(
+      RegistryService registry,
+      LocalEventBridge eventBridge,
+      LocalSecretsManager secrets,
+      Optional<FaultInjector> faults) {
     this.registry = registry;
     this.eventBridge = eventBridge;
     this.secrets = secrets;
+    this.faults = faults;
   }
 
   RawResponse handle(RawRequest request) {
@@ -95,7 +103,49 @@ final class AdminRoutes {
     if (parts.get(0).equals("secrets")) {
       return secrets(request, path);
     }
+    if (parts.equals(List.of("faults"))) {
+      return faults(request);
+    }
     return problem(404, "not_found", "no local cloud operation " + request.method() + " " + path);
+  }
+
+  /**
+   * {@code GET /_stagecoach/faults}: the plan and the faults injected so far; {@code PUT} with
+   * {@code {"plan": "dynamodb-throttle=0.2,..."}} replaces the plan ({@code ""} stops injecting).
+   */
+  private RawResponse faults(RawRequest request) {
+    if (faults.isEmpty()) {
+      return problem(
+          409,
+          "conflict",
+          "fault injection is off; start the local cloud with 'stagecoach serve --faults PLAN'");
+    }
+    FaultInjector injector = faults.get();
+    if (request.method().equals("PUT")) {
+      JsonNode body;
+      try {
+        body = MAPPER.readTree(request.body());
+      } catch (IOException e) {
+        body = null;
+      }
+      if (body == null || !body.path("plan").isTextual()) {
+        return problem(
+            400,
+            "validation_failed",
+            "the body is {\"plan\": \"kind=rate[@duration],...\"}, e.g. dynamodb-throttle=0.1");
+      }
+      try {
+        injector.plan(FaultPlan.parse(body.path("plan").textValue()));
+      } catch (IllegalArgumentException e) {
+        return problem(400, "validation_failed", e.getMessage());
+      }
+    } else if (!request.method().equals("GET")) {
+      return problem(405, "validation_failed", "the fault plan is read with GET and set with PUT");
+    }
+    ObjectNode out = MAPPER.createObjectNode().put("plan", injector.plan().toString());
+    ObjectNode injected = out.putObject("injected");
+    injector.injected().forEach((kind, count) -> injected.put(kind.key(), count));
+    return json(200, out);
   }
 
   private RawResponse secrets(RawRequest request, String path) {

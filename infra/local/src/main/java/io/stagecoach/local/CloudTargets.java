@@ -2,9 +2,11 @@ package io.stagecoach.local;
 
 import io.stagecoach.local.eventbridge.Targets;
 import io.stagecoach.local.lambda.Invocation;
+import io.stagecoach.local.lambda.LocalFunction;
 import io.stagecoach.local.lambda.LocalFunctions;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * What the local EventBridge delivers to: the template's functions, and its state machines once
@@ -19,8 +21,11 @@ final class CloudTargets implements Targets {
             throw new IllegalStateException("no state machine engine is running for " + arn);
           });
 
-  CloudTargets(LocalFunctions functions) {
+  private final BiFunction<LocalFunction, byte[], Invocation> invoke;
+
+  CloudTargets(LocalFunctions functions, BiFunction<LocalFunction, byte[], Invocation> invoke) {
     this.functions = functions;
+    this.invoke = invoke;
   }
 
   /** Where executions start: set once the Step Functions engine is up. */
@@ -32,7 +37,7 @@ final class CloudTargets implements Targets {
   public Invocation invokeFunction(String functionArn, byte[] payload) {
     return functions
         .byArn(functionArn)
-        .map(f -> f.invoke(payload))
+        .map(f -> invoke.apply(f, payload))
         .orElseGet(() -> Invocation.notFound("Function not found: " + functionArn));
   }
 

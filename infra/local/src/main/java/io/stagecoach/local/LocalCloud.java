@@ -14,12 +14,17 @@ import io.stagecoach.local.apigateway.LocalRestApi;
 import io.stagecoach.local.apigateway.RestApiModel;
 import io.stagecoach.local.dynamodb.LocalDynamoDbEngine;
 import io.stagecoach.local.eventbridge.LocalEventBridge;
+import io.stagecoach.local.faults.DynamoDbFaultProxy;
+import io.stagecoach.local.faults.FaultInjector;
+import io.stagecoach.local.faults.FaultPlan;
+import io.stagecoach.local.faults.FaultyInvocations;
 import io.stagecoach.local.http.LocalCredentials;
 import io.stagecoach.local.http.LoopbackGuard;
 import io.stagecoach.local.http.RawRequest;
 import io.stagecoach.local.http.RawResponse;
 import io.stagecoach.local.http.SigV4Verifier;
 import io.stagecoach.local.http.WireServer;
+import io.stagecoach.local.lambda.Invocation;
 import io.stagecoach.local.lambda.LambdaInvokeApi;
 import io.stagecoach.local.lambda.LocalFunction;
 import io.stagecoach.local.lambda.LocalFunctions;
@@ -55,6 +60,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -97,6 +103,7 @@ public final class LocalCloud implements AutoCloseable {
    *     refuse requests that are not signed with the local credentials (on by default)
    * @param handlerConstructors test setting: how to build these handler classes (by class name)
    *     from their function's environment instead, e.g. one whose registry misbehaves as AWS can
+   * @param faults when present, fault injection is on, starting with this plan (off by default)
    */
   public record Options(
       Path dataDir,
@@ -106,7 +113,8 @@ public final class LocalCloud implements AutoCloseable {
       boolean duplicateDelivery,
       Map<String, String> functionEnvironment,
       boolean awsAuth,
-      Map<String, Function<Map<String, String>, Object>> handlerConstructors) {
+      Map<String, Function<Map<String, String>, Object>> handlerConstructors,
+      Optional<FaultPlan> faults) {
 
     public Options {
       functionEnvironment = Map.copyOf(functionEnvironment);
@@ -115,7 +123,16 @@ public final class LocalCloud implements AutoCloseable {
 
     public Options(
         Path dataDir, int port, Optional<Path> template, String region, boolean duplicateDelivery) {
-      this(dataDir, port, template, region, duplicateDelivery, Map.of(), true, Map.of());
+      this(
+          dataDir,
+          port,
+          template,
+          region,
+          duplicateDelivery,
+          Map.of(),
+          true,
+          Map.of(),
+          Optional.empty());
     }
 
     public static Options defaults(Path dataDir) {
@@ -131,12 +148,21 @@ public final class LocalCloud implements AutoCloseable {
           duplicateDelivery,
           functionEnvironment,
           awsAuth,
-          handlerConstructors);
+          handlerConstructors,
+          faults);
     }
 
     public Options withDuplicateDelivery(boolean on) {
       return new Options(
-          dataDir, port, template, region, on, functionEnvironment, awsAuth, handlerConstructors);
+          dataDir,
+          port,
+          template,
+          region,
+          on,
+          functionEnvironment,
+          awsAuth,
+          handlerConstructors,
+          faults);
     }
 
     public Options withFunctionEnvironment(Map<String, String> variables) {
@@ -148,7 +174,8 @@ public final class LocalCloud implements AutoCloseable {
           duplicateDelivery,
           variables,
           awsAuth,
-          handlerConstructors);
+          handlerConstructors,
+          faults);
     }
 
     /**
@@ -164,7 +191,8 @@ public final class LocalCloud implements AutoCloseable {
           duplicateDelivery,
           functionEnvironment,
           on,
-          handlerConstructors);
+          handlerConstructors,
+          faults);
     }
 
     public Options withHandlerConstructor(
@@ -173,7 +201,34 @@ public final class LocalCloud implements AutoCloseable {
           new LinkedHashMap<>(handlerConstructors);
       all.put(handlerClass, constructor);
       return new Options(
-          dataDir, port, template, region, duplicateDelivery, functionEnvironment, awsAuth, all);
+          dataDir,
+          port,
+          template,
+          region,
+          duplicateDelivery,
+          functionEnvironment,
+          awsAuth,
+          all,
+          faults);
+    }
+
+    /**
+     * Turns fault injection on, starting with {@code plan} (which may be no faults at all): the
+     * functions' DynamoDB calls go through a proxy that can throttle and slow them, invocations by
+     * EventBridge and Step Functions can fail or time out, deliveries can be duplicated and
+     * delayed. The plan can be changed while it runs ({@code PUT /_stagecoach/faults}).
+     */
+    public Options withFaults(FaultPlan plan) {
+      return new Options(
+          dataDir,
+          port,
+          template,
+          region,
+          duplicateDelivery,
+          functionEnvironment,
+          awsAuth,
+          handlerConstructors,
+          Optional.of(plan));
     }
   }
 
@@ -198,6 +253,8 @@ public final class LocalCloud implements AutoCloseable {
   private final boolean awsAuth;
   private final String region;
   private final DeploymentRecovery.Resent recoveredDeployments;
+  private final Optional<FaultInjector> faults;
+  private final DynamoDbFaultProxy faultProxy;
 
   /** The local Step Functions' own table in DynamoDB Local (not part of the template). */
   static final String EXECUTIONS_TABLE = "stagecoach-local-executions";
@@ -223,7 +280,9 @@ public final class LocalCloud implements AutoCloseable {
       Path awsCredentialsFile,
       boolean awsAuth,
       String region,
-      DeploymentRecovery.Resent recoveredDeployments) {
+      DeploymentRecovery.Resent recoveredDeployments,
+      Optional<FaultInjector> faults,
+      DynamoDbFaultProxy faultProxy) {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.dynamo = dynamo;
@@ -245,6 +304,8 @@ public final class LocalCloud implements AutoCloseable {
     this.awsAuth = awsAuth;
     this.region = region;
     this.recoveredDeployments = recoveredDeployments;
+    this.faults = faults;
+    this.faultProxy = faultProxy;
   }
 
   public static LocalCloud start(Options options) throws Exception {
@@ -268,6 +329,8 @@ public final class LocalCloud implements AutoCloseable {
     Instant startedAt = Clock.systemUTC().instant();
     LocalDynamoDbEngine dynamo = null;
     WireServer http = null;
+    DynamoDbFaultProxy faultProxy = null;
+    Optional<FaultInjector> injector = Optional.empty();
     LocalEventBridge eventBridge = null;
     StepFunctionsService stepFunctions = null;
     try {
@@ -331,7 +394,15 @@ public final class LocalCloud implements AutoCloseable {
       localEnv.put("AWS_SECRET_ACCESS_KEY", credentials.credentials().secretAccessKey());
       // The SDK's own variables: every service at the local cloud, DynamoDB at DynamoDB Local.
       localEnv.put("AWS_ENDPOINT_URL", self);
-      localEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
+      // With fault injection on, the functions reach DynamoDB Local through a proxy that can
+      // throttle and slow their calls; the local cloud's own client goes straight to it.
+      injector = options.faults().map(plan -> new FaultInjector(plan, System.nanoTime()));
+      if (injector.isPresent()) {
+        faultProxy = new DynamoDbFaultProxy(dynamo.endpoint(), injector.get());
+      }
+      localEnv.put(
+          "AWS_ENDPOINT_URL_DYNAMODB",
+          (faultProxy != null ? faultProxy.endpoint() : dynamo.endpoint()).toString());
       localEnv.putAll(options.functionEnvironment());
       // Provisioners make environments on the local engines instead of through CloudFormation.
       Map<String, Function<Map<String, String>, Object>> constructors = new LinkedHashMap<>();
@@ -345,7 +416,12 @@ public final class LocalCloud implements AutoCloseable {
       RestApiModel model = new RestApiModel(template, restApis.get(0).logicalId());
       LocalRestApi api =
           new LocalRestApi(model, functions, Clock.systemUTC(), CloudTemplate.LOCAL_ACCOUNT);
-      CloudTargets targets = new CloudTargets(functions);
+      Optional<FaultInjector> faulty = injector;
+      BiFunction<LocalFunction, byte[], Invocation> invoke =
+          faulty.isPresent()
+              ? (fn, payload) -> FaultyInvocations.invoke(faulty.get(), fn, payload)
+              : LocalFunction::invoke;
+      CloudTargets targets = new CloudTargets(functions, invoke);
       eventBridge =
           new LocalEventBridge(
               template,
@@ -361,7 +437,10 @@ public final class LocalCloud implements AutoCloseable {
       stepFunctions =
           new StepFunctionsService(
               Integrations.local(
-                  functions, entries -> StateMachines.putEvents(events, entries), dynamo.client()),
+                  functions,
+                  invoke,
+                  entries -> StateMachines.putEvents(events, entries),
+                  dynamo.client()),
               StepClock.system(),
               options.region(),
               CloudTemplate.LOCAL_ACCOUNT,
@@ -388,7 +467,7 @@ public final class LocalCloud implements AutoCloseable {
               secretNames(template),
               options.region(),
               CloudTemplate.LOCAL_ACCOUNT);
-      AdminRoutes admin = new AdminRoutes(registry, bus, secrets);
+      AdminRoutes admin = new AdminRoutes(registry, bus, secrets, injector);
       LambdaInvokeApi lambda = new LambdaInvokeApi(functions);
       AwsProtocols aws =
           new AwsProtocols(
@@ -419,6 +498,7 @@ public final class LocalCloud implements AutoCloseable {
           });
       DeploymentRecovery.Resent recovered =
           recoverDeployments(functions, dynamo, registryTable, bus, startedAt);
+      injector.ifPresent(eventBridge::injectFaults);
       eventBridge.start();
 
       // Load the handlers in the background, as Lambda's init phase would, so the first request is
@@ -466,11 +546,14 @@ public final class LocalCloud implements AutoCloseable {
           credentialsFile,
           options.awsAuth(),
           options.region(),
-          recovered);
+          recovered,
+          injector,
+          faultProxy);
     } catch (Exception | Error e) {
       // Undo what was started, newest first; a failure here must not hide why start failed.
       List<AutoCloseable> started = new ArrayList<>();
       started.add(http);
+      started.add(faultProxy);
       started.add(stepFunctions);
       started.add(eventBridge);
       started.add(dynamo);
@@ -627,6 +710,11 @@ public final class LocalCloud implements AutoCloseable {
     return awsAuth;
   }
 
+  /** The fault injector, when the local cloud was started with fault injection on. */
+  public Optional<FaultInjector> faults() {
+    return faults;
+  }
+
   public boolean adminTokenCreated() {
     return adminTokenCreated;
   }
@@ -740,6 +828,14 @@ public final class LocalCloud implements AutoCloseable {
     } else {
       out.append("  admin token in ").append(adminTokenFile).append('\n');
     }
+    faults.ifPresent(
+        f ->
+            out.append("  faults     ")
+                .append(f.plan().faults().isEmpty() ? "none yet" : f.plan().toString())
+                .append("   (change: PUT ")
+                .append(endpoint())
+                .append(ADMIN_PREFIX)
+                .append("faults)\n"));
     if (!awsAuth) {
       out.append(
           "  WARNING    --no-auth: the AWS protocols take unsigned requests; anyone on this"
@@ -792,7 +888,11 @@ public final class LocalCloud implements AutoCloseable {
   @Override
   public void close() throws IOException {
     List<AutoCloseable> steps =
-        List.of(http, stepFunctions, eventBridge, dynamo, lock::release, lockChannel);
+        new ArrayList<AutoCloseable>(
+            List.of(http, stepFunctions, eventBridge, dynamo, lock::release, lockChannel));
+    if (faultProxy != null) {
+      steps.add(1, faultProxy);
+    }
     Exception first = null;
     for (AutoCloseable step : steps) {
       try {

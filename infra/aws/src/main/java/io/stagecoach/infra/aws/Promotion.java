@@ -92,8 +92,8 @@ public final class Promotion extends Construct {
   public static final String TRANSIENT_ERROR = "io.stagecoach.functions.promotion.Transient";
 
   /**
-   * The Lambda service's own errors on invoking the steps function: retried as the steps function's
-   * transient errors.
+   * The Lambda service's own errors on invoking the steps function, and its timeout: retried as the
+   * steps function's transient errors.
    */
   public static final List<String> TRANSIENT_ERRORS =
       concat(List.of(TRANSIENT_ERROR), ReleaseIntake.TRANSIENT_LAMBDA_ERRORS);

@@ -72,13 +72,17 @@ public final class ReleaseIntake extends Construct {
   public static final List<String> TASK_RESPONSE_ACTIONS =
       List.of("states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat");
 
-  /** Errors of the Lambda service itself, not of the function: worth one more try. */
+  /**
+   * Errors of the Lambda service itself, not of the function, and the function's timeout (its work
+   * may be done, and the steps it runs are idempotent): worth another try.
+   */
   static final List<String> TRANSIENT_LAMBDA_ERRORS =
       List.of(
           "Lambda.ServiceException",
           "Lambda.AWSLambdaException",
           "Lambda.SdkClientException",
-          "Lambda.TooManyRequestsException");
+          "Lambda.TooManyRequestsException",
+          "Sandbox.Timedout");
 
   private final StateMachine stateMachine;
   private final Rule rule;

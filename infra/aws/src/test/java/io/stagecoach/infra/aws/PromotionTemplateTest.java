@@ -108,8 +108,8 @@ class PromotionTemplateTest {
           "States.Timeout");
 
   /**
-   * Transient errors, the steps function's and the Lambda service's: from 1 s, doubling, capped at
-   * 30 s, full jitter, six times.
+   * Transient errors, the steps function's, the Lambda service's and the function's own timeout:
+   * from 1 s, doubling, capped at 30 s, full jitter, six times.
    */
   private static final List<Map<String, Object>> TRANSIENT_RETRY =
       List.of(
@@ -120,7 +120,8 @@ class PromotionTemplateTest {
                       "Lambda.ServiceException",
                       "Lambda.AWSLambdaException",
                       "Lambda.SdkClientException",
-                      "Lambda.TooManyRequestsException"),
+                      "Lambda.TooManyRequestsException",
+                      "Sandbox.Timedout"),
               "IntervalSeconds", 1,
               "BackoffRate", 2,
               "MaxDelaySeconds", 30,

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.functions.support.Log;
+import io.stagecoach.local.faults.FaultInjector;
+import io.stagecoach.local.faults.FaultPlan;
 import io.stagecoach.local.http.RawRequest;
 import io.stagecoach.local.http.RawResponse;
 import io.stagecoach.local.lambda.Invocation;
@@ -858,10 +860,29 @@ public final class LocalEventBridge implements AutoCloseable {
             accept(rule, target, event),
             1,
             Duration.ofMillis(ThreadLocalRandom.current().nextInt(50)));
+      } else if (faults != null) {
+        // Injected faults: a second copy, and delays that let later events overtake this one.
+        int copies = faults.hits(FaultPlan.Kind.EVENT_DUPLICATE) ? 2 : 1;
+        for (int i = 0; i < copies; i++) {
+          schedule(
+              rule,
+              target,
+              event,
+              accept(rule, target, event),
+              1,
+              faults.delay(FaultPlan.Kind.EVENT_DELAY));
+        }
       } else {
         schedule(rule, target, event, accept(rule, target, event), 1, Duration.ZERO);
       }
     }
+  }
+
+  private volatile FaultInjector faults;
+
+  /** Delivers with the injector's event faults (duplicates, delays) from now on. */
+  public void injectFaults(FaultInjector injector) {
+    this.faults = injector;
   }
 
   /** A new delivery's key, written to the journal (if any) before {@code PutEvents} answers. */

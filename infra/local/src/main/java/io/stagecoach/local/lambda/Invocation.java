@@ -1,5 +1,7 @@
 package io.stagecoach.local.lambda;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -8,6 +10,8 @@ import java.nio.charset.StandardCharsets;
  */
 public record Invocation(
     byte[] payload, boolean functionError, String errorType, String errorMessage) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   static Invocation success(byte[] payload) {
     return new Invocation(payload, false, null, null);
@@ -19,11 +23,15 @@ public record Invocation(
 
   /** What Lambda's Invoke answers for a function that does not exist. */
   public static Invocation notFound(String message) {
-    String payload =
-        "{\"errorType\":\"ResourceNotFoundException\",\"errorMessage\":\""
-            + message.replace("\"", "'")
-            + "\"}";
-    return error("ResourceNotFoundException", message, payload.getBytes(StandardCharsets.UTF_8));
+    return failure("ResourceNotFoundException", message);
+  }
+
+  /** A failed invocation with Lambda's error document ({@code errorType}, {@code errorMessage}). */
+  public static Invocation failure(String type, String message) {
+    ObjectNode payload = JSON.createObjectNode();
+    payload.put("errorType", type);
+    payload.put("errorMessage", message);
+    return error(type, message, payload.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   public String payloadText() {

@@ -5,6 +5,7 @@ import io.stagecoach.local.lambda.Invocation;
 import io.stagecoach.local.lambda.LocalFunction;
 import io.stagecoach.local.lambda.LocalFunctions;
 import io.stagecoach.local.stepfunctions.asl.StatesError;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -55,6 +56,15 @@ public interface Integrations {
    */
   public static Integrations local(
       LocalFunctions functions, Function<JsonNode, JsonNode> putEvents, DynamoDbClient dynamoDb) {
+    return local(functions, LocalFunction::invoke, putEvents, dynamoDb);
+  }
+
+  /** As {@link #local(LocalFunctions, Function, DynamoDbClient)}, with its own way to invoke. */
+  public static Integrations local(
+      LocalFunctions functions,
+      BiFunction<LocalFunction, byte[], Invocation> invoke,
+      Function<JsonNode, JsonNode> putEvents,
+      DynamoDbClient dynamoDb) {
     return new Integrations() {
       @Override
       public Invocation invokeFunction(String functionName, byte[] payload) {
@@ -67,7 +77,7 @@ public interface Integrations {
         }
         for (LocalFunction f : functions.all().values()) {
           if (f.name().equals(name)) {
-            return f.invoke(payload);
+            return invoke.apply(f, payload);
           }
         }
         throw new StatesError(
