@@ -55,10 +55,14 @@ class FaultInjectionReliabilityTest {
         setUp(api, app, List.of("dev", "staging", "prod"), "1.0.", PROMOTIONS_PER_APP);
         setUp(api, app + "-sbx", List.of("dev"), "2.0.", DEPLOYMENTS_PER_APP);
       }
-      assertEquals(
-          200,
-          api.send("PUT", "/_stagecoach/faults", "{\"plan\":\"" + PLAN + "\"}").status(),
-          "the plan is set through the admin route");
+      ApiClient.Reply refused =
+          api.send("PUT", "/_stagecoach/faults", "{\"plan\":\"function-error=2\"}");
+      assertEquals(400, refused.status(), refused.body());
+      assertTrue(refused.body().contains("from 0 to 1"), refused.body());
+      assertEquals("", api.get("/_stagecoach/faults").json().path("plan").asText(), "unchanged");
+      ApiClient.Reply set = api.send("PUT", "/_stagecoach/faults", "{\"plan\":\"" + PLAN + "\"}");
+      assertEquals(200, set.status(), set.body());
+      assertEquals(FaultPlan.parse(PLAN).toString(), set.json().path("plan").asText());
       long started = System.nanoTime();
 
       // 50 promotions: ten per app, one after another within an app, the apps side by side.

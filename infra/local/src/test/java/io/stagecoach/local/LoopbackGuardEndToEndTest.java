@@ -3,6 +3,7 @@ package io.stagecoach.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stagecoach.local.testing.ApiClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -117,5 +118,14 @@ class LoopbackGuardEndToEndTest {
                 + "\r\nContent-Type: application/json\r\nOrigin: null\r\n",
             "{}");
     assertEquals(403, status(response), response);
+  }
+
+  @Test
+  void faultInjection_isOffUnlessServeWasStartedWithIt() {
+    ApiClient admin = new ApiClient(cloud.endpoint(), cloud.adminToken());
+    ApiClient.Reply r = admin.send("PUT", "/_stagecoach/faults", "{\"plan\":\"function-error=1\"}");
+    assertEquals(409, r.status(), r.body());
+    assertTrue(r.body().contains("--faults"), r.body());
+    assertTrue(cloud.faults().isEmpty());
   }
 }
