@@ -7,6 +7,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,6 +44,26 @@ class LocalDynamoDbEngineTest {
       }
       assertEquals(
           1, engine.client().listTables().tableNames().size() + 1, "it still serves on loopback");
+    }
+  }
+
+  @Test
+  void aWebPage_isGrantedNoCors_soItCannotCallDynamoDbLocalThroughTheBrowser(@TempDir Path dir)
+      throws Exception {
+    try (LocalDynamoDbEngine engine = LocalDynamoDbEngine.start(dir, "us-east-1")) {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> preflight =
+          http.send(
+              HttpRequest.newBuilder(engine.endpoint())
+                  .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                  .header("Origin", "https://evil.example")
+                  .header("Access-Control-Request-Method", "POST")
+                  .header("Access-Control-Request-Headers", "x-amz-target,content-type")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertTrue(
+          preflight.headers().firstValue("Access-Control-Allow-Origin").isEmpty(),
+          "CORS granted to another origin: " + preflight.headers().map());
     }
   }
 }
