@@ -458,6 +458,25 @@ class SlackWebhookTest {
   }
 
   @Test
+  void deployIntoAFrozenEnvironment_isRefusedWithTheApisCode_andWhoFrozeIt() throws Exception {
+    command(RITA, "freeze payments dev incident 9");
+    assertTrue(accepted(registry.getEnvironment("payments", "dev")).isFrozen());
+    command(RITA, "deploy payments 1.0.0 to dev");
+    webhook.finish(deferred.get(deferred.size() - 1));
+
+    SlackReceiver.Call reply =
+        slack.await(
+            c -> c.path().startsWith("/commands/") && c.body().contains("Refused"),
+            Duration.ofSeconds(5));
+    String text = Json.parse(reply.body()).get("text").asText();
+    assertTrue(text.startsWith("Refused (frozen)"), text);
+    assertTrue(text.contains("incident 9") && text.contains("rita"), text);
+    assertTrue(
+        bus.published().stream().noneMatch(e -> e instanceof DeploymentRequested),
+        bus.published().toString());
+  }
+
+  @Test
   void deployToAStageReachedByPromotionOnly_isRefusedWithTheApisCode() throws Exception {
     command(RITA, "deploy payments 1.0.0 to prod");
     webhook.finish(deferred.get(0));

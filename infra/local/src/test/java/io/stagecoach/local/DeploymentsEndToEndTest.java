@@ -347,4 +347,47 @@ class DeploymentsEndToEndTest {
             .status(),
         "personal environments do not expire");
   }
+
+  @Test
+  void aFrozenEnvironment_refusesDeploysAndDestroys_butTakesARollback_untilUnfrozen()
+      throws Exception {
+    registerApp("frosty");
+    assertEquals(
+        "succeeded",
+        awaitTerminal("frosty", deploy("frosty", "qa", "1.0.0", "f-1").json().path("id").asText())
+            .path("status")
+            .asText());
+    assertEquals(
+        "succeeded",
+        awaitTerminal("frosty", deploy("frosty", "qa", "1.1.0", "f-2").json().path("id").asText())
+            .path("status")
+            .asText());
+    ApiClient.Reply frozen =
+        api.send("PUT", "/v1/apps/frosty/environments/qa/freeze", "{\"reason\":\"incident 7\"}");
+    assertEquals(200, frozen.status(), frozen.body());
+
+    ApiClient.Reply deploy = deploy("frosty", "qa", "1.0.0", "f-3");
+    assertEquals(409, deploy.status(), deploy.body());
+    assertEquals("frozen", deploy.json().path("code").asText());
+    assertTrue(deploy.json().path("detail").asText().contains("incident 7"), deploy.body());
+    assertTrue(deploy.json().path("detail").asText().contains("local-admin"), deploy.body());
+
+    ApiClient.Reply destroy = api.send("DELETE", "/v1/apps/frosty/environments/qa?confirm=qa", "");
+    assertEquals(409, destroy.status(), destroy.body());
+    assertEquals("frozen", destroy.json().path("code").asText());
+    assertEquals(200, api.get("/v1/apps/frosty/environments/qa").status(), "still there");
+
+    // Undoing a bad release is what a freeze is often for: the rollback goes through.
+    ApiClient.Reply rollback = api.send("POST", "/v1/apps/frosty/environments/qa/rollback", "{}");
+    assertEquals(202, rollback.status(), rollback.body());
+    JsonNode rolledBack = awaitTerminal("frosty", rollback.json().path("id").asText());
+    assertEquals("succeeded", rolledBack.path("status").asText(), rolledBack.toString());
+    assertEquals(
+        "1.0.0",
+        api.get("/v1/apps/frosty/environments/qa").json().path("deployedVersion").asText());
+
+    ApiClient.Reply unfrozen = api.send("DELETE", "/v1/apps/frosty/environments/qa/freeze", "");
+    assertEquals(200, unfrozen.status(), unfrozen.body());
+    assertEquals(202, deploy("frosty", "qa", "1.1.0", "f-4").status());
+  }
 }

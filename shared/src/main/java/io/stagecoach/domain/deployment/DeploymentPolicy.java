@@ -52,4 +52,19 @@ public final class DeploymentPolicy {
     }
     return Optional.empty();
   }
+
+  /**
+   * A frozen environment takes no deploy and no destroy, from any surface (API, CLI, Slack, a
+   * repository push, a promotion's gate); a rollback to a release that ran there still goes
+   * through, so a freeze never stands in the way of undoing a bad release.
+   */
+  public static Optional<Rejection> frozenRefusal(Environment env) {
+    return env.freeze()
+        .map(
+            f ->
+                Rejection.of(
+                    Rejection.Code.FROZEN,
+                    f.describe(env.app(), env.name())
+                        + "; unfreeze it first (rollbacks still go through)"));
+  }
 }

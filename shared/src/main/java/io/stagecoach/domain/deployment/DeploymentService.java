@@ -68,6 +68,19 @@ public final class DeploymentService {
       String newId,
       Origin origin,
       Instant now) {
+    return request(caller, app, spec, idempotencyKey, requestHash, newId, origin, false, now);
+  }
+
+  private Outcome<Saved<Deployment>> request(
+      Principal caller,
+      String app,
+      DeploymentSpec spec,
+      Optional<String> idempotencyKey,
+      String requestHash,
+      String newId,
+      Origin origin,
+      boolean rollback,
+      Instant now) {
     List<FieldError> errors = new ArrayList<>();
     if (spec.environment() == null || spec.environment().isEmpty()) {
       errors.add(new FieldError("environment", "is required"));
@@ -103,7 +116,8 @@ public final class DeploymentService {
     App theApp = read.app().get();
     Environment env = read.environment().get();
     Optional<Rejection> refusal =
-        DeploymentPolicy.directDeployRefusal(theApp, env, origin.isPipeline());
+        DeploymentPolicy.directDeployRefusal(theApp, env, origin.isPipeline())
+            .or(() -> rollback ? Optional.empty() : DeploymentPolicy.frozenRefusal(env));
     if (refusal.isPresent()) {
       return Outcome.rejected(refusal.get());
     }
@@ -280,6 +294,7 @@ public final class DeploymentService {
         "rollback:" + environment + ":" + target.get(),
         newId,
         new Origin(origin, true),
+        true,
         now);
   }
 
@@ -338,6 +353,10 @@ public final class DeploymentService {
     }
     Environment env = found.get();
     String what = "environment '" + app + "/" + environment + "'";
+    Optional<Rejection> frozen = DeploymentPolicy.frozenRefusal(env);
+    if (frozen.isPresent()) {
+      return Outcome.rejected(frozen.get());
+    }
     if (env.isProtected()) {
       return Outcome.rejected(
           Rejection.of(

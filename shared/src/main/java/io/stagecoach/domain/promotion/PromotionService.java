@@ -19,7 +19,6 @@ import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.pipeline.Verification;
 import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.Environment;
-import io.stagecoach.domain.registry.EnvironmentFreeze;
 import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.domain.registry.Release;
 import io.stagecoach.domain.registry.Secrets;
@@ -747,20 +746,9 @@ public final class PromotionService {
   /** The gates a stage checks before anything happens there: not frozen, inside its window. */
   static Optional<GateClosed> gate(Stage stage, Environment env, Instant now) {
     if (env.isFrozen()) {
-      EnvironmentFreeze f = env.freeze().get();
       return Optional.of(
           new GateClosed(
-              Rejection.Code.FROZEN,
-              "environment '"
-                  + env.app()
-                  + "/"
-                  + env.name()
-                  + "' is frozen by "
-                  + f.by()
-                  + " since "
-                  + f.at()
-                  + ": "
-                  + f.reason()));
+              Rejection.Code.FROZEN, env.freeze().get().describe(env.app(), env.name())));
     }
     if (stage.window().isPresent() && !stage.window().get().isOpenAt(now)) {
       DeploymentWindow w = stage.window().get();
