@@ -390,4 +390,44 @@ class DeploymentsEndToEndTest {
     assertEquals(200, unfrozen.status(), unfrozen.body());
     assertEquals(202, deploy("frosty", "qa", "1.1.0", "f-4").status());
   }
+
+  @Test
+  void protection_isAnAdminDecision_aDeployerCanNeitherUnprotectNorDropIt() throws Exception {
+    registerApp("guarded");
+    String prod = "{\"tier\":\"prod\",\"account\":\"222222222222\",\"region\":\"eu-west-1\"";
+    ApiClient.Reply made = api.send("PUT", "/v1/apps/guarded/environments/prod", prod + "}");
+    assertEquals(201, made.status(), made.body());
+    assertTrue(made.json().path("protected").asBoolean(), "prod is protected by default");
+    ApiClient.Reply issued =
+        api.send("POST", "/v1/tokens", "{\"principal\":\"dora\",\"roles\":[\"deployer\"]}");
+    assertEquals(201, issued.status(), issued.body());
+    ApiClient dora = new ApiClient(cloud.endpoint(), issued.json().path("token").asText());
+
+    ApiClient.Reply unprotect =
+        dora.send("PUT", "/v1/apps/guarded/environments/prod", prod + ",\"protected\":false}");
+    assertEquals(403, unprotect.status(), unprotect.body());
+    assertEquals("forbidden", unprotect.json().path("code").asText());
+    assertTrue(unprotect.json().path("detail").asText().contains("admin role"), unprotect.body());
+
+    ApiClient.Reply silent = dora.send("PUT", "/v1/apps/guarded/environments/prod", prod + "}");
+    assertEquals(200, silent.status(), silent.body());
+    assertTrue(silent.json().path("protected").asBoolean(), "left out, protection stays");
+    ApiClient.Reply destroy =
+        dora.send("DELETE", "/v1/apps/guarded/environments/prod?confirm=prod", "");
+    assertEquals(409, destroy.status(), destroy.body());
+    assertEquals("protected", destroy.json().path("code").asText());
+
+    ApiClient.Reply protectQa =
+        dora.send(
+            "PUT",
+            "/v1/apps/guarded/environments/qa",
+            "{\"tier\":\"dev\",\"account\":\"111111111111\",\"region\":\"eu-west-1\","
+                + "\"protected\":true}");
+    assertEquals(403, protectQa.status(), "protecting needs the admin role too");
+
+    ApiClient.Reply byAdmin =
+        api.send("PUT", "/v1/apps/guarded/environments/prod", prod + ",\"protected\":false}");
+    assertEquals(200, byAdmin.status(), byAdmin.body());
+    assertFalse(byAdmin.json().path("protected").asBoolean());
+  }
 }

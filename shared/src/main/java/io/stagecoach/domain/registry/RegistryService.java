@@ -602,7 +602,23 @@ public final class RegistryService {
     if (!errors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(errors));
     }
-    boolean isProtected = spec.isProtected().orElse(tier == Tier.PROD);
+    // Protection is an admin decision: left out, it stays as it is (or the tier's default for a new
+    // environment); set to anything else, it needs the admin role.
+    boolean usual = current.map(Environment::isProtected).orElse(tier == Tier.PROD);
+    boolean isProtected = spec.isProtected().orElse(usual);
+    if (isProtected != usual && !caller.may(Role.ADMIN)) {
+      return Outcome.rejected(
+          Rejection.of(
+              Rejection.Code.FORBIDDEN,
+              caller.name()
+                  + " may not "
+                  + (isProtected ? "protect" : "unprotect")
+                  + " environment '"
+                  + app.name()
+                  + "/"
+                  + name
+                  + "': changing protection needs the admin role"));
+    }
     return Outcome.accepted(
         new Environment(
             app.name(),
