@@ -31,6 +31,8 @@ import picocli.CommandLine.Parameters;
       EnvsCommand.PutEnv.class,
       EnvsCommand.CreateEnv.class,
       EnvsCommand.ExtendEnv.class,
+      EnvsCommand.PinEnv.class,
+      EnvsCommand.UnpinEnv.class,
       EnvsCommand.DeleteEnv.class
     })
 final class EnvsCommand extends CommandGroup {
@@ -51,6 +53,9 @@ final class EnvsCommand extends CommandGroup {
         .add("expires", JsonText.text(env, "expiresAt"))
         .add("deployed", deployed(env))
         .add("frozen", frozen(env))
+        .add("pinned", pinned(env))
+        .add("age", JsonText.text(env, "age"))
+        .add("cost to date", JsonText.text(env, "costToDate"))
         .add("config", JsonText.map(env.path("config")))
         .add("secrets", JsonText.map(env.path("secrets")))
         .add("created", JsonText.when(env, "createdAt", "createdBy"))
@@ -82,15 +87,43 @@ final class EnvsCommand extends CommandGroup {
     return JsonText.text(frozen, "reason") + (when.isEmpty() ? "" : " (" + when + ")");
   }
 
+  /** {@code sales demo (by alice at ...)}, or empty when it is not pinned. */
+  static String pinned(JsonNode env) {
+    JsonNode pinned = env.path("pinned");
+    if (!pinned.isObject()) {
+      return "";
+    }
+    String when = JsonText.when(pinned, "at", "by");
+    return JsonText.text(pinned, "reason") + (when.isEmpty() ? "" : " (" + when + ")");
+  }
+
   @Command(name = "list", description = "List an app's environments.")
   static final class ListEnvs extends ApiCommand {
     @Parameters(paramLabel = "APP")
     String app;
 
+    @Option(
+        names = "--expiring",
+        description = "only ephemeral ones that have expired (or expire --within), soonest first")
+    boolean expiring;
+
+    @Option(
+        names = "--within",
+        paramLabel = "DURATION",
+        description = "with --expiring: also those expiring within 30m, 24h, 3d")
+    String within;
+
     @Mixin PageOptions page;
 
     @Override
     int run(Session s) {
+      if (within != null && !expiring) {
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(this), "--within needs --expiring");
+      }
+      if (expiring) {
+        return listExpiring(s);
+      }
       JsonNode body = s.list(ApiPath.of("v1", "apps", app, "environments"), page);
       if (s.json()) {
         s.printJson(body);
@@ -111,6 +144,32 @@ final class EnvsCommand extends CommandGroup {
                       JsonText.text(env, "deployedVersion"),
                       env.path("frozen").isObject() ? "yes" : ""));
       table.print(s.out(), "no environments in " + app);
+      return ExitCode.OK;
+    }
+
+    private int listExpiring(Session s) {
+      JsonNode body =
+          s.list(
+              ApiPath.of("v1", "environments", "expiring")
+                  .query("app", app)
+                  .query("within", within),
+              page);
+      if (s.json()) {
+        s.printJson(body);
+        return ExitCode.OK;
+      }
+      Table table = new Table("NAME", "OWNER", "EXPIRES", "EXPIRED", "AGE", "PINNED");
+      body.path("items")
+          .forEach(
+              env ->
+                  table.row(
+                      JsonText.text(env, "name"),
+                      JsonText.text(env, "owner"),
+                      JsonText.text(env, "expiresAt"),
+                      env.path("expired").asBoolean() ? "yes" : "",
+                      JsonText.text(env, "age"),
+                      pinned(env)));
+      table.print(s.out(), "no expiring environments in " + app);
       return ExitCode.OK;
     }
   }
@@ -368,7 +427,8 @@ final class EnvsCommand extends CommandGroup {
   @Command(
       name = "extend",
       description = {
-        "Move an ephemeral environment's expiry later (at most 30 days ahead).",
+        "Move an ephemeral environment's expiry later (owner or admin; at most 30 days after it was"
+            + " created; from now if it has already expired).",
         "Personal and pipeline environments do not expire (exit 3)."
       })
   static final class ExtendEnv extends ApiCommand {
@@ -410,6 +470,45 @@ final class EnvsCommand extends CommandGroup {
                 .println(app + "/" + env + " now expires at " + JsonText.text(result, "expiresAt"));
             print(result, s.out());
           });
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "pin",
+      description = {
+        "Keep an ephemeral environment past its expiry (admin): the reaper spares it.",
+        "A reason is required; other kinds of environment are refused (exit 3)."
+      })
+  static final class PinEnv extends ApiCommand {
+    @Parameters(index = "0", paramLabel = "APP")
+    String app;
+
+    @Parameters(index = "1", paramLabel = "ENV")
+    String env;
+
+    @Option(names = "--reason", required = true, description = "why it must stay")
+    String reason;
+
+    @Override
+    int run(Session s) {
+      ObjectNode body = ApiClient.JSON.createObjectNode().put("reason", reason);
+      s.print(s.api().put(path(app, env).child("pin"), body, Map.of()), r -> print(r, s.out()));
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "unpin", description = "Let a pinned ephemeral environment expire again (admin).")
+  static final class UnpinEnv extends ApiCommand {
+    @Parameters(index = "0", paramLabel = "APP")
+    String app;
+
+    @Parameters(index = "1", paramLabel = "ENV")
+    String env;
+
+    @Override
+    int run(Session s) {
+      s.print(s.api().delete(path(app, env).child("pin"), Map.of()), r -> print(r, s.out()));
       return ExitCode.OK;
     }
   }

@@ -77,7 +77,14 @@ record ApiResponse(int status, Map<String, String> headers, String body) {
       case UNAUTHORIZED -> 401;
       case FORBIDDEN, SELF_APPROVAL -> 403;
       case NOT_FOUND -> 404;
-      case CONFLICT, ORDER_VIOLATION, PROMOTION_REQUIRED, PROTECTED, FROZEN, WINDOW_CLOSED -> 409;
+      case CONFLICT,
+          ORDER_VIOLATION,
+          PROMOTION_REQUIRED,
+          PROTECTED,
+          FROZEN,
+          WINDOW_CLOSED,
+          EXPIRED ->
+          409;
       case LOCKED -> 423;
     };
   }
@@ -95,6 +102,7 @@ record ApiResponse(int status, Map<String, String> headers, String body) {
       case FROZEN -> "The environment is frozen";
       case WINDOW_CLOSED -> "The deployment window is closed";
       case LOCKED -> "The environment is locked";
+      case EXPIRED -> "The environment has expired";
       case UNAUTHORIZED -> "Unauthorized";
     };
   }

@@ -70,6 +70,19 @@ final class RegistryRoutes {
             Action.MANAGE_ENVIRONMENTS,
             true,
             this::extendEnvironment),
+        Route.of(
+            "PUT",
+            "/v1/apps/{app}/environments/{env}/pin",
+            Action.MANAGE_ENVIRONMENTS,
+            true,
+            this::pinEnvironment),
+        Route.of(
+            "DELETE",
+            "/v1/apps/{app}/environments/{env}/pin",
+            Action.MANAGE_ENVIRONMENTS,
+            false,
+            this::unpinEnvironment),
+        Route.of("GET", "/v1/environments/expiring", Action.READ, false, this::listExpiring),
         Route.of("GET", "/v1/apps/{app}/releases", Action.READ, false, this::listReleases),
         Route.of(
             "POST",
@@ -194,14 +207,14 @@ final class RegistryRoutes {
                 answer(
                     req,
                     registry.listEnvironments(req.param("app"), page),
-                    p -> Views.page(p, Views::environment)))
+                    p -> Views.page(p, e -> Views.environment(e, clock.instant()))))
         .fold();
   }
 
   private ApiResponse getEnvironment(ApiRequest req) {
     return switch (registry.getEnvironment(req.param("app"), req.param("env"))) {
       case Outcome.Accepted<io.stagecoach.domain.registry.Environment> a ->
-          ApiResponse.json(200, Views.environment(a.value()))
+          ApiResponse.json(200, Views.environment(a.value(), clock.instant()))
               .withHeader("ETag", etag(a.value().revision()));
       case Outcome.Rejected<io.stagecoach.domain.registry.Environment> r ->
           ApiResponse.rejection(r.rejection(), req.path());
@@ -294,9 +307,71 @@ final class RegistryRoutes {
               return answer(
                   req,
                   registry.extendEnvironment(
-                      req.param("app"), req.param("env"), at, duration, clock.instant()),
+                      req.caller(),
+                      req.param("app"),
+                      req.param("env"),
+                      at,
+                      duration,
+                      clock.instant()),
                   Views::environment);
             })
+        .fold();
+  }
+
+  /** {@code {"reason": "..."}}: keeps an ephemeral environment past its expiry (admins). */
+  private ApiResponse pinEnvironment(ApiRequest req) {
+    return body(req)
+        .map(
+            fields -> {
+              String reason = fields.string("reason").orElse("");
+              if (!fields.errors().isEmpty()) {
+                return invalid(req, fields.errors());
+              }
+              return answer(
+                  req,
+                  registry.pin(
+                      req.caller(), req.param("app"), req.param("env"), reason, clock.instant()),
+                  e -> Views.environment(e, clock.instant()));
+            })
+        .fold();
+  }
+
+  private ApiResponse unpinEnvironment(ApiRequest req) {
+    return answer(
+        req,
+        registry.unpin(req.caller(), req.param("app"), req.param("env")),
+        e -> Views.environment(e, clock.instant()));
+  }
+
+  /**
+   * {@code ?within=24h} (default: already expired) and optionally {@code &app=}: ephemeral
+   * environments expiring soonest first, across apps. With {@code app}, a page may hold fewer items
+   * than its limit; follow {@code nextCursor}.
+   */
+  private ApiResponse listExpiring(ApiRequest req) {
+    Optional<String> within = req.queryParam("within");
+    Optional<java.time.Duration> ahead = within.flatMap(RegistryRoutes::duration);
+    if (within.isPresent() && ahead.isEmpty()) {
+      return invalid(
+          req, List.of(new FieldError("within", "must be a duration such as 30m, 12h or 3d")));
+    }
+    Optional<String> app = req.queryParam("app");
+    java.time.Instant now = clock.instant();
+    java.time.Instant upTo = now.plus(ahead.orElse(java.time.Duration.ZERO));
+    return pageRequest(req)
+        .map(
+            page ->
+                answer(
+                    req,
+                    registry.listExpiring(upTo, page),
+                    p ->
+                        Views.page(
+                            new io.stagecoach.domain.common.Page<>(
+                                p.items().stream()
+                                    .filter(e -> app.isEmpty() || app.get().equals(e.app()))
+                                    .toList(),
+                                p.nextCursor()),
+                            e -> Views.environment(e, now))))
         .fold();
   }
 

@@ -122,6 +122,13 @@ final class Views {
                     .put("reason", f.reason())
                     .put("by", f.by())
                     .put("at", f.at().toString()));
+    env.pin()
+        .ifPresent(
+            p ->
+                o.putObject("pinned")
+                    .put("reason", p.reason())
+                    .put("by", p.by())
+                    .put("at", p.at().toString()));
     env.deployed()
         .ifPresent(
             d -> {
@@ -134,6 +141,18 @@ final class Views {
     o.put("createdBy", env.createdBy());
     o.put("updatedAt", env.updatedAt().toString());
     o.put("revision", env.revision());
+    return o;
+  }
+
+  /**
+   * The environment as seen at {@code now}: with its age, and its cost to date ({@code "not
+   * estimated"} until Stagecoach estimates costs).
+   */
+  static ObjectNode environment(Environment env, java.time.Instant now) {
+    ObjectNode o = environment(env);
+    o.put("age", env.ageAt(now).withNanos(0).toString());
+    o.put("costToDate", "not estimated");
+    o.put("expired", io.stagecoach.domain.registry.ExpiryPolicy.hasExpired(env, now));
     return o;
   }
 

@@ -141,7 +141,7 @@ public final class SlackCommands {
       case ChatCommand.Extend x ->
           answer(
               registry.extendEnvironment(
-                  x.app(), x.environment(), Optional.empty(), Optional.of(x.by()), now),
+                  caller, x.app(), x.environment(), Optional.empty(), Optional.of(x.by()), now),
               env ->
                   SlackReply.toChannel(
                       where(env)

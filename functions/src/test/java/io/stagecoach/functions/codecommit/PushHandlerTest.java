@@ -330,7 +330,8 @@ class PushHandlerTest {
     call(withRealCommitIds(recorded("codecommit-referenceCreated-branch.json")));
     Instant later = Fixtures.NOW.plus(Duration.ofDays(20));
     new RegistryService(registry)
-        .extendEnvironment("demo", "mybranch", Optional.of(later), Optional.empty(), Fixtures.NOW);
+        .extendEnvironment(
+            Fixtures.ADMIN, "demo", "mybranch", Optional.of(later), Optional.empty(), Fixtures.NOW);
 
     call(
         withRealCommitIds(recorded("codecommit-referenceUpdated-branch.json"))

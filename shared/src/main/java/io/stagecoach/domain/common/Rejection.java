@@ -20,6 +20,8 @@ public record Rejection(Code code, String detail, List<FieldError> errors) {
     FROZEN,
     WINDOW_CLOSED,
     LOCKED,
+    /** An ephemeral environment past its expiry: closed to releases until extended. */
+    EXPIRED,
     UNAUTHORIZED;
 
     /** The wire form: {@code validation_failed}, {@code not_found}, ... */

@@ -80,10 +80,16 @@ public record Deployment(
         Optional.empty());
   }
 
-  /** Where requests come from: the API, a promotion ({@code promotion:{id}}) or a rollback. */
+  /**
+   * Where requests come from: the API, a promotion ({@code promotion:{id}}), a rollback or the
+   * reaper.
+   */
   public static final String ORIGIN_API = "api";
 
   public static final String ORIGIN_ROLLBACK = "rollback";
+
+  /** The scheduled reaper of expired ephemeral environments. */
+  public static final String ORIGIN_REAPER = "reaper";
 
   public boolean isRollback() {
     return origin.startsWith(ORIGIN_ROLLBACK);

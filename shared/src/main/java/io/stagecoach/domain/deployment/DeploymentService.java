@@ -12,6 +12,7 @@ import io.stagecoach.domain.common.WriteResult;
 import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.Environment;
+import io.stagecoach.domain.registry.ExpiryPolicy;
 import io.stagecoach.domain.registry.Naming;
 import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.domain.registry.Release;
@@ -120,6 +121,10 @@ public final class DeploymentService {
             .or(() -> rollback ? Optional.empty() : DeploymentPolicy.frozenRefusal(env));
     if (refusal.isPresent()) {
       return Outcome.rejected(refusal.get());
+    }
+    Optional<Rejection> expired = ExpiryPolicy.expiredEnvironmentTakesNoRelease(env, now);
+    if (expired.isPresent()) {
+      return Outcome.rejected(expired.get());
     }
     if (theApp.template().isEmpty()) {
       return Outcome.rejected(
@@ -346,6 +351,20 @@ public final class DeploymentService {
       Optional<String> confirm,
       String newId,
       Instant now) {
+    return destroy(caller, app, environment, confirm, newId, Origin.API, now);
+  }
+
+  /**
+   * As {@link #destroy(Principal, String, String, Optional, String, Instant)}, from {@code origin}.
+   */
+  public Outcome<Saved<Deployment>> destroy(
+      Principal caller,
+      String app,
+      String environment,
+      Optional<String> confirm,
+      String newId,
+      Origin origin,
+      Instant now) {
     Optional<Environment> found = registry.findEnvironment(app, environment);
     if (found.isEmpty()) {
       return Outcome.rejected(
@@ -368,15 +387,20 @@ public final class DeploymentService {
               "confirm",
               what + " is shared; confirm with its name (" + environment + ") to destroy it"));
     }
-    // One destroy per environment at a time: a repeated DELETE finds the destroy already under way.
-    String id =
-        "x-" + Secrets.hash(app + "\n" + environment + "\n" + env.createdAt()).substring(0, 20);
-    Optional<Deployment> earlier = deployments.findDeployment(app, id);
-    if (earlier.isPresent() && !earlier.get().isTerminal()) {
-      return Outcome.accepted(new Saved<>(earlier.get(), false));
-    }
-    if (earlier.isPresent()) {
-      id = newId;
+    // One destroy per environment at a time: a repeated DELETE (or a second delivery of the
+    // reaper's schedule) finds the destroy already under way. After a destroy that ended, the next
+    // attempt's id is derived too, so two callers retrying at once still make one destroy.
+    String id = newId;
+    for (int attempt = 0; attempt < MAX_DERIVED_DESTROY_IDS; attempt++) {
+      String candidate = destroyIdFor(app, environment, env.createdAt(), attempt);
+      Optional<Deployment> earlier = deployments.findDeployment(app, candidate);
+      if (earlier.isEmpty()) {
+        id = candidate;
+        break;
+      }
+      if (!earlier.get().isTerminal()) {
+        return Outcome.accepted(new Saved<>(earlier.get(), false));
+      }
     }
     Deployment destroy =
         new Deployment(
@@ -392,7 +416,7 @@ public final class DeploymentService {
             Optional.empty(),
             java.util.Map.of(),
             caller.name(),
-            Origin.API.name(),
+            origin.name(),
             "destroy:" + environment,
             0,
             now,
@@ -461,6 +485,19 @@ public final class DeploymentService {
       events.publish(new DeploymentRequested(earlier));
     }
     return Outcome.accepted(new Saved<>(earlier, false));
+  }
+
+  /** Destroys of one environment after the first ones that ended take random ids. */
+  static final int MAX_DERIVED_DESTROY_IDS = 10;
+
+  /**
+   * {@code x-} and 20 hex digits of SHA-256(app, environment, its creation time[, attempt]): the
+   * first attempt keeps the id earlier versions derived.
+   */
+  static String destroyIdFor(String app, String environment, Instant createdAt, int attempt) {
+    String seed =
+        app + "\n" + environment + "\n" + createdAt + (attempt == 0 ? "" : "\n" + attempt);
+    return "x-" + Secrets.hash(seed).substring(0, 20);
   }
 
   /**

@@ -24,6 +24,7 @@ public record Environment(
     Optional<Instant> expiresAt,
     Optional<DeployedRelease> deployed,
     Optional<EnvironmentFreeze> freeze,
+    Optional<EnvironmentPin> pin,
     Instant createdAt,
     String createdBy,
     Instant updatedAt,
@@ -40,6 +41,40 @@ public record Environment(
 
   public boolean isFrozen() {
     return freeze.isPresent();
+  }
+
+  public boolean isPinned() {
+    return pin.isPresent();
+  }
+
+  /** This environment with another expiry, as of {@code now} (its next revision). */
+  public Environment expiringAt(Instant at, Instant now) {
+    return new Environment(
+        app,
+        name,
+        kind,
+        tier,
+        account,
+        region,
+        config,
+        secrets,
+        isProtected,
+        owner,
+        Optional.of(at),
+        deployed,
+        freeze,
+        pin,
+        createdAt,
+        createdBy,
+        now,
+        revision + 1);
+  }
+
+  /** How long it has existed at {@code now}. */
+  public java.time.Duration ageAt(Instant now) {
+    return java.time.Duration.between(createdAt, now).isNegative()
+        ? java.time.Duration.ZERO
+        : java.time.Duration.between(createdAt, now);
   }
 
   public Optional<String> deployedVersion() {

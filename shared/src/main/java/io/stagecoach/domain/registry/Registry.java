@@ -5,6 +5,7 @@ import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Page;
 import io.stagecoach.domain.common.PageRequest;
 import io.stagecoach.domain.common.WriteResult;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -55,6 +56,18 @@ public interface Registry {
    * exist.
    */
   WriteResult setFreeze(String app, String environment, Optional<EnvironmentFreeze> freeze);
+
+  /**
+   * Pins the environment (or unpins it, with empty); {@link WriteResult.Missing} when it does not
+   * exist.
+   */
+  WriteResult setPin(String app, String environment, Optional<EnvironmentPin> pin);
+
+  /**
+   * Environments of every app that expire at or before {@code upTo}, soonest first (the {@code
+   * EXPIRING} index: ephemeral environments only, pinned ones included).
+   */
+  Outcome<Page<Environment>> listExpiring(Instant upTo, PageRequest page);
 
   Optional<Release> findRelease(String app, String version);
 

@@ -374,65 +374,146 @@ public final class RegistryService {
             });
   }
 
+  /** The longest single extension asked for at once ({@code --by 9999h} is refused). */
+  public static final Duration MAX_EXTENSION = MAX_EPHEMERAL_LIFETIME;
+
   /**
-   * Moves an ephemeral environment's expiry to {@code at}, or {@code by} later than it is now;
-   * never earlier, never past {@link #MAX_EPHEMERAL_LIFETIME} from {@code now}.
+   * Moves an ephemeral environment's expiry to {@code at}, or {@code by} later than it is now (than
+   * {@code now}, if it has already expired); never earlier, never past {@link
+   * #MAX_EPHEMERAL_LIFETIME} after it was created. Only its owner or an admin may.
    */
   public Outcome<Environment> extendEnvironment(
-      String app, String name, Optional<Instant> at, Optional<Duration> by, Instant now) {
+      Principal caller,
+      String app,
+      String name,
+      Optional<Instant> at,
+      Optional<Duration> by,
+      Instant now) {
+    String field = at.isPresent() ? "expiresAt" : "by";
+    if (by.isPresent() && (by.get().isNegative() || by.get().isZero())) {
+      return Outcome.rejected(Rejection.invalid("by", "must be more than zero"));
+    }
+    if (by.isPresent() && by.get().compareTo(MAX_EXTENSION) > 0) {
+      return Outcome.rejected(
+          Rejection.invalid("by", "must be at most " + MAX_EXTENSION.toDays() + " days"));
+    }
     return getEnvironment(app, name)
         .flatMap(
             env -> {
               String what = "environment '" + app + "/" + name + "'";
-              if (env.kind() != EnvironmentKind.EPHEMERAL || env.expiresAt().isEmpty()) {
-                return Outcome.rejected(
-                    Rejection.conflict(
-                        what
-                            + " is "
-                            + env.kind().wireName()
-                            + "; only ephemeral environments expire"));
+              Optional<Rejection> refusal = expiryChangeRefusal(caller, env, "extend");
+              if (refusal.isPresent()) {
+                return Outcome.rejected(refusal.get());
               }
               Instant current = env.expiresAt().get();
-              Instant next = at.orElseGet(() -> current.plus(by.orElse(Duration.ZERO)));
-              if (!next.isAfter(current)) {
+              Instant base = current.isAfter(now) ? current : now;
+              Instant next = at.orElseGet(() -> base.plus(by.orElse(Duration.ZERO)));
+              if (!next.isAfter(current) || !next.isAfter(now)) {
                 return Outcome.rejected(
                     Rejection.invalid(
-                        at.isPresent() ? "expiresAt" : "by",
-                        "must move the expiry later than " + current));
+                        field,
+                        "must move the expiry later than " + base + " (it is " + current + ")"));
               }
-              if (next.isAfter(now.plus(MAX_EPHEMERAL_LIFETIME))) {
+              Instant limit = env.createdAt().plus(MAX_EPHEMERAL_LIFETIME);
+              if (next.isAfter(limit)) {
                 return Outcome.rejected(
                     Rejection.invalid(
-                        at.isPresent() ? "expiresAt" : "by",
-                        "the expiry may be at most "
+                        field,
+                        "an ephemeral environment lives at most "
                             + MAX_EPHEMERAL_LIFETIME.toDays()
-                            + " days ahead"));
+                            + " days: "
+                            + what
+                            + " can be extended up to "
+                            + limit));
               }
-              Environment extended =
-                  new Environment(
-                      env.app(),
-                      env.name(),
-                      env.kind(),
-                      env.tier(),
-                      env.account(),
-                      env.region(),
-                      env.config(),
-                      env.secrets(),
-                      env.isProtected(),
-                      env.owner(),
-                      Optional.of(next),
-                      env.deployed(),
-                      env.freeze(),
-                      env.createdAt(),
-                      env.createdBy(),
-                      now,
-                      env.revision() + 1);
+              Environment extended = env.expiringAt(next, now);
               return switch (registry.replaceEnvironment(extended, env.revision())) {
                 case WriteResult.Written w -> Outcome.accepted(extended);
                 case WriteResult.Missing m -> Outcome.rejected(environmentNotFound(app, name));
                 default -> Outcome.rejected(concurrentChange(what));
               };
             });
+  }
+
+  /**
+   * Keeps an ephemeral environment past its expiry (admins only, with a reason): the reaper spares
+   * it and it takes releases until it is unpinned.
+   */
+  public Outcome<Environment> pin(
+      Principal caller, String app, String name, String reason, Instant now) {
+    if (!caller.may(Role.ADMIN)) {
+      return Outcome.rejected(
+          Rejection.of(Rejection.Code.FORBIDDEN, "only an admin may pin an environment"));
+    }
+    if (reason == null || reason.isBlank() || reason.length() > MAX_DESCRIPTION) {
+      return Outcome.rejected(
+          Rejection.invalid("reason", "is required, at most " + MAX_DESCRIPTION + " characters"));
+    }
+    return getEnvironment(app, name)
+        .flatMap(
+            env ->
+                expiryChangeRefusal(caller, env, "pin")
+                    .<Outcome<Environment>>map(Outcome::rejected)
+                    .orElseGet(
+                        () ->
+                            setPin(
+                                app,
+                                name,
+                                Optional.of(
+                                    new EnvironmentPin(reason.strip(), caller.name(), now)))));
+  }
+
+  /** Lets a pinned environment expire again (admins only). */
+  public Outcome<Environment> unpin(Principal caller, String app, String name) {
+    if (!caller.may(Role.ADMIN)) {
+      return Outcome.rejected(
+          Rejection.of(Rejection.Code.FORBIDDEN, "only an admin may unpin an environment"));
+    }
+    return getEnvironment(app, name)
+        .flatMap(
+            env ->
+                expiryChangeRefusal(caller, env, "unpin")
+                    .<Outcome<Environment>>map(Outcome::rejected)
+                    .orElseGet(() -> setPin(app, name, Optional.empty())));
+  }
+
+  /** Ephemeral environments only (the others never expire), and only by their owner or an admin. */
+  private static Optional<Rejection> expiryChangeRefusal(
+      Principal caller, Environment env, String verb) {
+    String what = "environment '" + env.app() + "/" + env.name() + "'";
+    if (env.kind() != EnvironmentKind.EPHEMERAL || env.expiresAt().isEmpty()) {
+      return Optional.of(
+          Rejection.conflict(
+              what + " is " + env.kind().wireName() + "; only ephemeral environments expire"));
+    }
+    if (!caller.name().equals(env.owner()) && !caller.may(Role.ADMIN)) {
+      return Optional.of(
+          Rejection.of(
+              Rejection.Code.FORBIDDEN,
+              "only the owner of "
+                  + what
+                  + " ("
+                  + env.owner()
+                  + ") or an admin may "
+                  + verb
+                  + " it"));
+    }
+    return Optional.empty();
+  }
+
+  private Outcome<Environment> setPin(String app, String name, Optional<EnvironmentPin> pin) {
+    return switch (registry.setPin(app, name, pin)) {
+      case WriteResult.Written w -> getEnvironment(app, name);
+      default -> Outcome.rejected(environmentNotFound(app, name));
+    };
+  }
+
+  /**
+   * Environments of every app that expire at or before {@code upTo} (pinned ones included, shown as
+   * such), soonest first.
+   */
+  public Outcome<Page<Environment>> listExpiring(Instant upTo, PageRequest page) {
+    return registry.listExpiring(upTo, page);
   }
 
   /** Closes an environment to releases: promotions stop at its gate until it is thawed. */
@@ -634,6 +715,7 @@ public final class RegistryService {
             expiresAt,
             current.flatMap(Environment::deployed),
             current.flatMap(Environment::freeze),
+            current.flatMap(Environment::pin),
             current.map(Environment::createdAt).orElse(now),
             current.map(Environment::createdBy).orElse(caller.name()),
             now,

@@ -12,8 +12,10 @@ import io.stagecoach.domain.common.WriteResult;
 import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.EnvironmentFreeze;
+import io.stagecoach.domain.registry.EnvironmentPin;
 import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.domain.registry.Release;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -393,6 +395,86 @@ public final class DynamoDbRegistry implements Registry {
     } catch (ConditionalCheckFailedException e) {
       return new WriteResult.Missing();
     }
+  }
+
+  @Override
+  public WriteResult setPin(String app, String environment, Optional<EnvironmentPin> pin) {
+    try {
+      if (pin.isPresent()) {
+        dynamo.updateItem(
+            r ->
+                r.tableName(table)
+                    .key(key(appPk(app), environmentSk(environment)))
+                    .updateExpression(
+                        "SET pinnedReason = :reason, pinnedBy = :by, pinnedAt = :at, #rev = #rev + :one")
+                    .conditionExpression(EXISTS)
+                    .expressionAttributeNames(Map.of("#rev", REVISION))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":reason",
+                            s(pin.get().reason()),
+                            ":by",
+                            s(pin.get().by()),
+                            ":at",
+                            s(pin.get().at().toString()),
+                            ":one",
+                            n(1))));
+      } else {
+        dynamo.updateItem(
+            r ->
+                r.tableName(table)
+                    .key(key(appPk(app), environmentSk(environment)))
+                    .updateExpression(
+                        "REMOVE pinnedReason, pinnedBy, pinnedAt SET #rev = #rev + :one")
+                    .conditionExpression(EXISTS)
+                    .expressionAttributeNames(Map.of("#rev", REVISION))
+                    .expressionAttributeValues(Map.of(":one", n(1))));
+      }
+      return new WriteResult.Written(0);
+    } catch (ConditionalCheckFailedException e) {
+      return new WriteResult.Missing();
+    }
+  }
+
+  /**
+   * Reads the {@code EXPIRING} index up to the second after {@code upTo}, then drops what expires
+   * later within that second: the sort key's time is {@code Instant.toString()}, whose fraction is
+   * omitted when zero, so text order is time order only to the second.
+   */
+  @Override
+  public Outcome<Page<Environment>> listExpiring(Instant upTo, PageRequest page) {
+    Map<String, AttributeValue> start = null;
+    if (page.cursor().isPresent()) {
+      Optional<Map<String, AttributeValue>> decoded =
+          Cursors.decode(page.cursor().get(), GSI2_KEY, GSI2PK, EXPIRING);
+      if (decoded.isEmpty()) {
+        return Outcome.rejected(Rejection.invalid("cursor", "is not a cursor this listing issued"));
+      }
+      start = decoded.get();
+    }
+    String bound =
+        upTo.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1).toString();
+    Map<String, AttributeValue> from = start;
+    QueryResponse response =
+        dynamo.query(
+            q ->
+                q.tableName(table)
+                    .indexName(GSI2)
+                    .keyConditionExpression("#pk = :pk AND #sk < :bound")
+                    .expressionAttributeNames(Map.of("#pk", GSI2PK, "#sk", GSI2SK))
+                    .expressionAttributeValues(Map.of(":pk", s(EXPIRING), ":bound", s(bound)))
+                    .limit(page.limit())
+                    .exclusiveStartKey(from));
+    List<Environment> items =
+        response.items().stream()
+            .map(ItemMapping::environment)
+            .filter(e -> e.expiresAt().map(at -> !at.isAfter(upTo)).orElse(false))
+            .toList();
+    Optional<String> next =
+        response.hasLastEvaluatedKey()
+            ? Cursors.encode(response.lastEvaluatedKey())
+            : Optional.empty();
+    return Outcome.accepted(new Page<>(items, next));
   }
 
   // ------------------------------------------------------------ releases

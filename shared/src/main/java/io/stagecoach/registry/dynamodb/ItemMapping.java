@@ -15,6 +15,7 @@ import io.stagecoach.domain.registry.DeployedRelease;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.EnvironmentFreeze;
 import io.stagecoach.domain.registry.EnvironmentKind;
+import io.stagecoach.domain.registry.EnvironmentPin;
 import io.stagecoach.domain.registry.EnvironmentTemplate;
 import io.stagecoach.domain.registry.Release;
 import io.stagecoach.domain.registry.RepositoryMapping;
@@ -355,6 +356,11 @@ final class ItemMapping {
                 r ->
                     new EnvironmentFreeze(
                         r, str(item, "frozenBy"), Instant.parse(str(item, "frozenAt")))),
+        optStr(item, "pinnedReason")
+            .map(
+                r ->
+                    new EnvironmentPin(
+                        r, str(item, "pinnedBy"), Instant.parse(str(item, "pinnedAt")))),
         Instant.parse(str(item, "createdAt")),
         str(item, "createdBy"),
         Instant.parse(str(item, "updatedAt")),

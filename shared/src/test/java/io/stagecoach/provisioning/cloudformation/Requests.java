@@ -45,6 +45,7 @@ final class Requests {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         Fixtures.NOW,
         "alice@example.com",
         Fixtures.NOW,

@@ -338,6 +338,7 @@ class DynamoDbRegistryTest {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
+            Optional.empty(),
             NOW,
             "x",
             NOW,

@@ -24,6 +24,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  *   <li>{@value #THROTTLE_BURST_CONTEXT}: burst, default 100;
  *   <li>{@value #ACCOUNT_LOG_ROLE_CONTEXT}: {@code false} where API Gateway's account-level
  *       CloudWatch role is managed outside this stack, default {@code true};
+ *   <li>{@value #REAPER_RATE_CONTEXT}: minutes between runs of the ephemeral reaper, default 5;
  *   <li>{@value #TIERS_CONTEXT}: the tiers that get a provisioner, default {@code
  *       ["dev","staging","prod"]};
  *   <li>{@value #DEPLOY_ACCOUNTS_CONTEXT}: per tier, the accounts whose {@code
@@ -35,6 +36,7 @@ public final class StagecoachApp {
 
   public static final String STACK_ID = "Stagecoach";
   public static final String FUNCTIONS_JAR_VARIABLE = "STAGECOACH_FUNCTIONS_JAR";
+  public static final String REAPER_RATE_CONTEXT = "stagecoach:reaperRateMinutes";
   public static final String THROTTLE_RATE_CONTEXT = "stagecoach:apiThrottleRateLimit";
   public static final String THROTTLE_BURST_CONTEXT = "stagecoach:apiThrottleBurstLimit";
   public static final String ACCOUNT_LOG_ROLE_CONTEXT = "stagecoach:manageApiGatewayAccountLogRole";
@@ -101,7 +103,10 @@ public final class StagecoachApp {
         RetentionDays.ONE_MONTH,
         manageAccountLogRole,
         tiers,
-        deployAccounts);
+        deployAccounts,
+        number(context, REAPER_RATE_CONTEXT)
+            .map(Number::intValue)
+            .orElse(EphemeralReaper.DEFAULT_RATE_MINUTES));
   }
 
   /** A list: a JSON array from {@code cdk.json}, or {@code "dev,prod"} from {@code -c}. */

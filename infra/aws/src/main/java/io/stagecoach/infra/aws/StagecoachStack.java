@@ -61,6 +61,7 @@ public final class StagecoachStack extends Stack {
    *     deleted, as other APIs in the region may rely on them.
    * @param tiers the tiers that get a provisioner function
    * @param deployAccounts per tier, the accounts whose deploy role its provisioner may assume
+   * @param reaperRateMinutes how often the reaper of expired ephemeral environments runs
    */
   public record Props(
       Path functionsJar,
@@ -68,7 +69,25 @@ public final class StagecoachStack extends Stack {
       RetentionDays logRetention,
       boolean manageAccountLogRole,
       List<String> tiers,
-      Map<String, List<String>> deployAccounts) {
+      Map<String, List<String>> deployAccounts,
+      int reaperRateMinutes) {
+
+    public Props(
+        Path functionsJar,
+        ApiThrottling throttling,
+        RetentionDays logRetention,
+        boolean manageAccountLogRole,
+        List<String> tiers,
+        Map<String, List<String>> deployAccounts) {
+      this(
+          functionsJar,
+          throttling,
+          logRetention,
+          manageAccountLogRole,
+          tiers,
+          deployAccounts,
+          EphemeralReaper.DEFAULT_RATE_MINUTES);
+    }
 
     public Props {
       Objects.requireNonNull(tiers, "tiers");
@@ -161,6 +180,11 @@ public final class StagecoachStack extends Stack {
     // Promotions are started by the API, and their approvals answered through it.
     promotion.grantStartAndApprove(apiFunction);
 
+    new EphemeralReaper(
+        this,
+        "EphemeralReaper",
+        new EphemeralReaper.Props(
+            code, bus, registry, props.reaperRateMinutes(), props.logRetention()));
     new CodeCommitPushes(
         this,
         "CodeCommitPushes",

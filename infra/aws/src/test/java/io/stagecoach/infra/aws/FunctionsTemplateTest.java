@@ -113,16 +113,17 @@ class FunctionsTemplateTest {
                 functionsByHandler.merge(properties(function).get("Handler"), 1, Integer::sum));
 
     assertEquals(
-        Map.of(
-            API_HANDLER, 1,
-            AUTHORIZER_HANDLER, 1,
-            ARTIFACT_CHECK_HANDLER, 1,
-            SWEEPER_HANDLER, 1,
-            PROMOTION_STEPS_HANDLER, 1,
-            PUSH_HANDLER, 1,
-            SLACK_WEBHOOK_HANDLER, 1,
-            SLACK_NOTIFIER_HANDLER, 1,
-            PROVISIONER_HANDLER, ProvisionersTemplateTest.TIERS.size()),
+        Map.ofEntries(
+            Map.entry(API_HANDLER, 1),
+            Map.entry(AUTHORIZER_HANDLER, 1),
+            Map.entry(ARTIFACT_CHECK_HANDLER, 1),
+            Map.entry(SWEEPER_HANDLER, 1),
+            Map.entry(EphemeralReaper.HANDLER, 1),
+            Map.entry(PROMOTION_STEPS_HANDLER, 1),
+            Map.entry(PUSH_HANDLER, 1),
+            Map.entry(SLACK_WEBHOOK_HANDLER, 1),
+            Map.entry(SLACK_NOTIFIER_HANDLER, 1),
+            Map.entry(PROVISIONER_HANDLER, ProvisionersTemplateTest.TIERS.size())),
         functionsByHandler);
   }
 

@@ -671,7 +671,10 @@ class ProvisionersTemplateTest {
                 RULE,
                 Map.of(
                     "Properties",
-                    Match.objectLike(Map.of("ScheduleExpression", Match.anyValue()))));
+                    Match.objectLike(
+                        Map.of(
+                            "Description",
+                            "Resends Deployment Requested for deployments that stalled"))));
     Map<String, Object> schedule = properties(resourcesOfType(RULE).get(scheduleId));
 
     assertEquals("rate(5 minutes)", schedule.get("ScheduleExpression"));

@@ -40,6 +40,7 @@ class LocalProvisionerTest {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
+            Optional.empty(),
             Fixtures.NOW,
             "alice",
             Fixtures.NOW,
