@@ -36,7 +36,8 @@ final class ParameterRules {
       Map.of(
           "cursor", Identifier.PAGE_CURSOR,
           "version", Identifier.RELEASE_VERSION,
-          "confirm", Identifier.ENVIRONMENT_NAME);
+          "confirm", Identifier.ENVIRONMENT_NAME,
+          "app", Identifier.APP_NAME);
 
   private ParameterRules() {}
 
