@@ -30,9 +30,19 @@ final class ApprovalsCommand extends CommandGroup {
    * {@code 1 of staff, 1 of client}: who must approve, from an approval or a stage's approval
    * policy.
    */
+  /**
+   * What a pending approval still lacks (the API's {@code missing}: per group, after the decisions
+   * so far), else what its policy asks for.
+   */
   static String needs(JsonNode approval) {
-    JsonNode policy = approval.has("policy") ? approval.path("policy") : approval;
     List<String> groups = new ArrayList<>();
+    if (approval.path("missing").isArray() && approval.path("status").asText().equals("pending")) {
+      approval
+          .path("missing")
+          .forEach(g -> groups.add(g.path("count").asInt() + " of " + JsonText.text(g, "group")));
+      return String.join(", ", groups);
+    }
+    JsonNode policy = approval.has("policy") ? approval.path("policy") : approval;
     policy
         .path("groups")
         .forEach(g -> groups.add(g.path("min").asInt(1) + " of " + JsonText.text(g, "group")));

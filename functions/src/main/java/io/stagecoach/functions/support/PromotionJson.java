@@ -61,6 +61,11 @@ public final class PromotionJson {
         .groups()
         .forEach(q -> groups.addObject().put("group", q.group()).put("min", q.minApprovers()));
     policy.put("timeoutMinutes", a.policy().timeout().toMinutes());
+    ArrayNode missing = o.putArray("missing");
+    if (a.isPending()) {
+      a.missing()
+          .forEach((group, count) -> missing.addObject().put("group", group).put("count", count));
+    }
     ArrayNode decisions = o.putArray("decisions");
     for (Approval.Decision d : a.decisions()) {
       ObjectNode dn =

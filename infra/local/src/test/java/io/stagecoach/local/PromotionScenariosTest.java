@@ -229,9 +229,15 @@ class PromotionScenariosTest {
     JsonNode atProd = await("shop", id, awaitingApprovalIn("prod"), "the prod approval");
     String prodApproval = atProd.path("pendingApprovals").path(0).path("approvalId").asText();
     assertEquals(
-        "pending",
-        decide(sam, prodApproval, "approve").json().path("status").asText(),
-        "one staff approval is not enough for prod");
+        "[{\"group\":\"staff\",\"count\":1},{\"group\":\"client\",\"count\":1}]",
+        admin.get("/v1/approvals/" + prodApproval).json().path("missing").toString(),
+        "before any decision, the whole policy is missing");
+    JsonNode afterSam = decide(sam, prodApproval, "approve").json();
+    assertEquals("pending", afterSam.path("status").asText(), "one staff approval is not enough");
+    assertEquals(
+        "[{\"group\":\"client\",\"count\":1}]",
+        afterSam.path("missing").toString(),
+        "what is missing, not the policy: " + afterSam);
     assertEquals(409, decide(sam, prodApproval, "approve").status(), "one person counts once");
     assertEquals("approved", decide(cleo, prodApproval, "approve").json().path("status").asText());
 

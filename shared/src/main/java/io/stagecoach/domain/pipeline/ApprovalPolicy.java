@@ -61,6 +61,28 @@ public record ApprovalPolicy(List<GroupQuorum> groups, Duration timeout) {
   }
 
   /**
+   * What the approvers still lack: per group, the approvals it still needs, each person counted for
+   * one group only (the seats left empty by the largest matching of people to seats); empty when
+   * the policy is satisfied. Groups are in the policy's order.
+   */
+  public Map<String, Integer> missing(Map<String, Set<String>> approverGroups) {
+    List<String> seats = new ArrayList<>();
+    for (GroupQuorum q : groups) {
+      for (int i = 0; i < q.minApprovers(); i++) {
+        seats.add(q.group());
+      }
+    }
+    Map<String, Integer> seatOf = new HashMap<>();
+    Map<String, Integer> missing = new java.util.LinkedHashMap<>();
+    for (int seat = 0; seat < seats.size(); seat++) {
+      if (!seat(seat, seats, approverGroups, seatOf, new HashSet<>())) {
+        missing.merge(seats.get(seat), 1, Integer::sum);
+      }
+    }
+    return missing;
+  }
+
+  /**
    * Finds {@code seat} a person, moving someone to another seat of theirs if needed (an augmenting
    * path).
    */

@@ -70,6 +70,11 @@ public record Approval(
     return status == Status.PENDING;
   }
 
+  /** Per group, the approvals still needed (each approver counted once); empty once approved. */
+  public Map<String, Integer> missing() {
+    return policy.missing(approvers(decisions));
+  }
+
   /**
    * The approval after {@code caller} decided. Refusals: it is no longer pending (or has expired),
    * the caller asked for the promotion ({@code self_approval}), already decided, or belongs to none

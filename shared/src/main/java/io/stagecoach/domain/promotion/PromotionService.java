@@ -757,15 +757,10 @@ public final class PromotionService {
               Rejection.Code.WINDOW_CLOSED,
               "'"
                   + env.name()
-                  + "' takes releases on "
-                  + w.days()
-                  + " from "
-                  + w.start()
-                  + " to "
-                  + w.end()
-                  + " ("
-                  + w.zone()
-                  + ") only"));
+                  + "' takes releases "
+                  + w.describe()
+                  + " only; it opens next at "
+                  + w.nextOpening(now)));
     }
     return Optional.empty();
   }

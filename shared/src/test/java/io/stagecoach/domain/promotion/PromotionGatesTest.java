@@ -58,6 +58,22 @@ class PromotionGatesTest {
         twoStaff.isSatisfiedBy(Map.of("sam", Set.of("staff"), "sue", Set.of("staff", "ops"))));
   }
 
+  @Test
+  void whatIsMissing_isWhatTheDecisionsSoFarLeaveOpen_notThePolicy() {
+    assertEquals(Map.of("staff", 1, "client", 1), PROD.missing(Map.of()));
+    assertEquals(Map.of("client", 1), PROD.missing(Map.of("sam", Set.of("staff"))));
+    assertEquals(
+        Map.of("client", 1),
+        PROD.missing(Map.of("pat", Set.of("staff", "client"))),
+        "one person fills one seat");
+    assertEquals(
+        Map.of(), PROD.missing(Map.of("pat", Set.of("staff", "client"), "cleo", Set.of("client"))));
+    ApprovalPolicy twoStaff =
+        new ApprovalPolicy(
+            List.of(new ApprovalPolicy.GroupQuorum("staff", 2)), Duration.ofHours(1));
+    assertEquals(Map.of("staff", 1), twoStaff.missing(Map.of("sam", Set.of("staff"))));
+  }
+
   private static Approval pending(ApprovalPolicy policy) {
     return new Approval(
         "shop:0a1b2c3d4e5f",
