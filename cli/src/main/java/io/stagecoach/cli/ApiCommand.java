@@ -70,7 +70,8 @@ abstract class ApiCommand implements Callable<Integer> {
       settings =
           ConnectionSettings.resolve(connection.endpoint(), connection.token(), root.environment());
       try (ApiClient api = new ApiClient(settings.endpoint(), settings.token())) {
-        return run(new Session(api, settings, out, err, json, root.pacing()));
+        Display display = new Display(root.pacing().clock(), root.environment().zone());
+        return run(new Session(api, settings, out, err, json, root.pacing(), display));
       }
     } catch (InvalidSettings e) {
       err.println("stagecoach: " + e.getMessage());

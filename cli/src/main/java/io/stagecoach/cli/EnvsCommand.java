@@ -7,7 +7,6 @@ import io.stagecoach.cli.client.ApiClient;
 import io.stagecoach.cli.client.ApiPath;
 import io.stagecoach.cli.client.ApiProblem;
 import io.stagecoach.cli.settings.PersonalEnvironment;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -39,7 +38,7 @@ final class EnvsCommand extends CommandGroup {
     return ApiPath.of("v1", "apps", app, "environments", env);
   }
 
-  static void print(JsonNode env, PrintWriter out) {
+  static void print(JsonNode env, Session s) {
     new Details()
         .add("environment", JsonText.text(env, "app") + "/" + JsonText.text(env, "name"))
         .add("kind", JsonText.text(env, "kind"))
@@ -48,37 +47,37 @@ final class EnvsCommand extends CommandGroup {
         .add("region", JsonText.text(env, "region"))
         .add("protected", JsonText.text(env, "protected"))
         .add("owner", JsonText.text(env, "owner"))
-        .add("expires", JsonText.text(env, "expiresAt"))
-        .add("deployed", deployed(env))
-        .add("frozen", frozen(env))
+        .add("expires", s.time(env, "expiresAt"))
+        .add("deployed", deployed(env, s))
+        .add("frozen", frozen(env, s))
         .add("config", JsonText.map(env.path("config")))
         .add("secrets", JsonText.map(env.path("secrets")))
-        .add("created", JsonText.when(env, "createdAt", "createdBy"))
-        .add("updated", JsonText.text(env, "updatedAt"))
+        .add("created", s.when(env, "createdAt", "createdBy"))
+        .add("updated", s.time(env, "updatedAt"))
         .add("revision", JsonText.text(env, "revision"))
-        .print(out);
+        .print(s.out());
   }
 
   /** {@code 1.4.2 (sha256:..., deployment d-0a1b) at 2025-06-01T10:00:00Z}. */
-  static String deployed(JsonNode env) {
+  static String deployed(JsonNode env, Session s) {
     String version = JsonText.text(env, "deployedVersion");
     if (version.isEmpty()) {
       return "";
     }
     String by = JsonText.text(env, "deployedBy");
-    String at = JsonText.text(env, "deployedAt");
+    String at = s.time(env, "deployedAt");
     return version
         + (by.isEmpty() ? "" : " (deployment " + by + ")")
-        + (at.isEmpty() ? "" : " at " + at);
+        + (at.isEmpty() ? "" : at.endsWith(" ago") ? " " + at : " at " + at);
   }
 
   /** {@code incident 42 (by alice at 2025-06-01T10:00:00Z)}, or empty when it is not frozen. */
-  static String frozen(JsonNode env) {
+  static String frozen(JsonNode env, Session s) {
     JsonNode frozen = env.path("frozen");
     if (!frozen.isObject()) {
       return "";
     }
-    String when = JsonText.when(frozen, "at", "by");
+    String when = s.when(frozen, "at", "by");
     return JsonText.text(frozen, "reason") + (when.isEmpty() ? "" : " (" + when + ")");
   }
 
@@ -108,7 +107,7 @@ final class EnvsCommand extends CommandGroup {
                       JsonText.text(env, "account"),
                       JsonText.text(env, "region"),
                       env.path("protected").asBoolean() ? "yes" : "no",
-                      JsonText.text(env, "deployedVersion"),
+                      Display.version(JsonText.text(env, "deployedVersion")),
                       env.path("frozen").isObject() ? "yes" : ""));
       table.print(s.out(), "no environments in " + app);
       return ExitCode.OK;
@@ -125,7 +124,7 @@ final class EnvsCommand extends CommandGroup {
 
     @Override
     int run(Session s) {
-      s.print(s.api().get(path(app, env)), body -> print(body, s.out()));
+      s.print(s.api().get(path(app, env)), body -> print(body, s));
       return ExitCode.OK;
     }
   }
@@ -224,7 +223,7 @@ final class EnvsCommand extends CommandGroup {
                         + app
                         + "/"
                         + env);
-            print(result, s.out());
+            print(result, s);
           });
       return ExitCode.OK;
     }
@@ -342,7 +341,7 @@ final class EnvsCommand extends CommandGroup {
                         + app
                         + "/"
                         + JsonText.text(env, "name"));
-            print(env, s.out());
+            print(env, s);
           });
       return ExitCode.OK;
     }
@@ -406,9 +405,8 @@ final class EnvsCommand extends CommandGroup {
       s.print(
           extended,
           result -> {
-            s.out()
-                .println(app + "/" + env + " now expires at " + JsonText.text(result, "expiresAt"));
-            print(result, s.out());
+            s.out().println(app + "/" + env + " now expires at " + s.time(result, "expiresAt"));
+            print(result, s);
           });
       return ExitCode.OK;
     }
