@@ -41,6 +41,7 @@ import picocli.CommandLine.Command;
     footerHeading = "%nConnection settings, first found wins:%n",
     footer = {
       "  endpoint  --endpoint, $STAGECOACH_ENDPOINT, \"endpoint\" in the config file,",
+      "            else ./.stagecoach/endpoint (where a running 'stagecoach serve' keeps it),",
       "            else http://127.0.0.1:4566",
       "  token     --token, $STAGECOACH_TOKEN, \"token\" in the config file,",
       "            else ./.stagecoach/admin-token (where 'stagecoach serve' keeps it)",
