@@ -94,6 +94,8 @@ final class ServeCommand implements Callable<Integer> {
                 () -> {
                   try {
                     cloud.close();
+                    System.out.println("Stopped; data kept in " + dir.toAbsolutePath());
+                    System.out.flush();
                   } catch (Exception e) {
                     System.err.println("stagecoach: stopping: " + e.getMessage());
                   }
