@@ -70,7 +70,8 @@ abstract class ApiCommand implements Callable<Integer> {
       settings =
           ConnectionSettings.resolve(connection.endpoint(), connection.token(), root.environment());
       try (ApiClient api = new ApiClient(settings.endpoint(), settings.token())) {
-        return run(new Session(api, settings, out, err, json, root.pacing()));
+        Display display = new Display(root.pacing().clock(), root.environment().zone());
+        return run(new Session(api, settings, out, err, json, root.pacing(), display));
       }
     } catch (InvalidSettings e) {
       err.println("stagecoach: " + e.getMessage());
@@ -78,7 +79,10 @@ abstract class ApiCommand implements Callable<Integer> {
     } catch (ApiProblem problem) {
       report(err, problem, settings);
       return ExitCode.of(problem);
-    } catch (ApiUnreachable | Follow.TimedOut e) {
+    } catch (ApiUnreachable e) {
+      err.println("stagecoach: " + e.getMessage() + " (" + settings.endpointOrigin() + ")");
+      return ExitCode.FAILED;
+    } catch (Follow.TimedOut e) {
       err.println("stagecoach: " + e.getMessage());
       return ExitCode.FAILED;
     } catch (CommandLine.ParameterException e) {
@@ -95,12 +99,12 @@ abstract class ApiCommand implements Callable<Integer> {
 
   private static void report(PrintWriter err, ApiProblem problem, ConnectionSettings settings) {
     String line = "stagecoach: " + problem.detail();
-    if (problem.code().orElse("").equals("unauthorized")
-        && settings != null
-        && settings.token().isEmpty()) {
+    if (problem.code().orElse("").equals("unauthorized") && settings != null) {
       line +=
-          " (no token: pass --token, set STAGECOACH_TOKEN, or run where 'stagecoach serve' keeps"
-              + " .stagecoach/admin-token)";
+          settings.token().isEmpty()
+              ? " (no token: pass --token, set STAGECOACH_TOKEN, or run where 'stagecoach serve'"
+                  + " keeps .stagecoach/admin-token)"
+              : " (" + settings.tokenOrigin() + ")";
     }
     err.println(line);
     for (ApiProblem.FieldError e : problem.errors()) {

@@ -2,7 +2,6 @@ package io.stagecoach.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecoach.cli.client.ApiPath;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -49,7 +48,7 @@ final class ApprovalsCommand extends CommandGroup {
     return String.join(", ", groups);
   }
 
-  static void print(JsonNode a, PrintWriter out) {
+  static void print(JsonNode a, Session s) {
     Details details =
         new Details()
             .add("approval", JsonText.text(a, "approvalId"))
@@ -63,8 +62,8 @@ final class ApprovalsCommand extends CommandGroup {
                     + JsonText.text(a, "environment"))
             .add("promotion", JsonText.text(a, "promotionId"))
             .add("needs", needs(a))
-            .add("requested", JsonText.when(a, "requestedAt", "requestedBy"))
-            .add("expires", JsonText.text(a, "expiresAt"));
+            .add("requested", s.when(a, "requestedAt", "requestedBy"))
+            .add("expires", s.time(a, "expiresAt"));
     boolean first = true;
     for (JsonNode d : a.path("decisions")) {
       String groups = String.join(",", JsonText.strings(d.path("groups")));
@@ -80,7 +79,7 @@ final class ApprovalsCommand extends CommandGroup {
               + (comment.isEmpty() ? "" : ": " + comment));
       first = false;
     }
-    details.print(out);
+    details.print(s.out());
   }
 
   @Command(name = "list", description = "List the approvals waiting for a decision, oldest first.")
@@ -101,11 +100,11 @@ final class ApprovalsCommand extends CommandGroup {
                   table.row(
                       JsonText.text(a, "approvalId"),
                       JsonText.text(a, "app"),
-                      JsonText.text(a, "version"),
+                      Display.version(JsonText.text(a, "version")),
                       JsonText.text(a, "environment"),
                       needs(a),
-                      JsonText.when(a, "requestedAt", "requestedBy"),
-                      JsonText.text(a, "expiresAt")));
+                      s.when(a, "requestedAt", "requestedBy"),
+                      s.time(a, "expiresAt")));
       table.print(s.out(), "no approvals waiting");
       return ExitCode.OK;
     }
@@ -118,7 +117,7 @@ final class ApprovalsCommand extends CommandGroup {
 
     @Override
     int run(Session s) {
-      s.print(s.api().get(path(id)), body -> print(body, s.out()));
+      s.print(s.api().get(path(id)), body -> print(body, s));
       return ExitCode.OK;
     }
   }

@@ -8,7 +8,6 @@ import io.stagecoach.cli.client.Answer;
 import io.stagecoach.cli.client.ApiClient;
 import io.stagecoach.cli.client.ApiPath;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ final class AppsCommand extends CommandGroup {
     return ApiPath.of("v1", "apps", app);
   }
 
-  static void print(JsonNode app, PrintWriter out) {
+  static void print(JsonNode app, Session s) {
     new Details()
         .add("name", JsonText.text(app, "name"))
         .add("description", JsonText.text(app, "description"))
@@ -46,10 +45,10 @@ final class AppsCommand extends CommandGroup {
         .add("concurrency", JsonText.text(app, "concurrency"))
         .add("allowed", String.join(", ", JsonText.strings(app.path("allowedEnvironments"))))
         .add("template", template(app.path("template")))
-        .add("created", JsonText.when(app, "createdAt", "createdBy"))
-        .add("updated", JsonText.text(app, "updatedAt"))
+        .add("created", s.when(app, "createdAt", "createdBy"))
+        .add("updated", s.time(app, "updatedAt"))
         .add("revision", JsonText.text(app, "revision"))
-        .print(out);
+        .print(s.out());
   }
 
   static String pipeline(JsonNode app) {
@@ -106,7 +105,9 @@ final class AppsCommand extends CommandGroup {
       return JsonText.text(template, "url");
     }
     JsonNode body = template.path("body");
-    return body.isObject() ? "inline, " + body.path("Resources").size() + " resources" : "inline";
+    return body.isObject()
+        ? "inline, " + Display.count(body.path("Resources").size(), "resource", "resources")
+        : "inline";
   }
 
   @Command(name = "list", description = "List the apps.")
@@ -140,7 +141,7 @@ final class AppsCommand extends CommandGroup {
 
     @Override
     int run(Session s) {
-      s.print(s.api().get(path(app)), body -> print(body, s.out()));
+      s.print(s.api().get(path(app)), body -> print(body, s));
       return ExitCode.OK;
     }
   }
@@ -174,7 +175,7 @@ final class AppsCommand extends CommandGroup {
           created,
           result -> {
             s.out().println("created app " + JsonText.text(result, "name"));
-            print(result, s.out());
+            print(result, s);
           });
       return ExitCode.OK;
     }
@@ -234,7 +235,7 @@ final class AppsCommand extends CommandGroup {
           updated,
           result -> {
             s.out().println("updated app " + JsonText.text(result, "name"));
-            print(result, s.out());
+            print(result, s);
           });
       return ExitCode.OK;
     }

@@ -10,7 +10,8 @@ final class ConnectionOptions {
       names = "--endpoint",
       paramLabel = "URL",
       description =
-          "the API's base URL (default: $STAGECOACH_ENDPOINT, the config file, http://127.0.0.1:4566)")
+          "the API's base URL (default: $STAGECOACH_ENDPOINT, the config file,"
+              + " ./.stagecoach/endpoint, http://127.0.0.1:4566)")
   String endpoint;
 
   @Option(

@@ -47,7 +47,7 @@ abstract class DecisionCommand extends ApiCommand {
                             + ApprovalsCommand.needs(approval);
                     default -> id + " is " + status;
                   });
-          ApprovalsCommand.print(approval, s.out());
+          ApprovalsCommand.print(approval, s);
         });
     return ExitCode.OK;
   }

@@ -3,7 +3,6 @@ package io.stagecoach.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecoach.cli.client.ApiPath;
 import io.stagecoach.cli.client.Follow;
-import java.io.PrintWriter;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +26,7 @@ final class DeploymentsCommand extends CommandGroup {
     return ApiPath.of("v1", "apps", app, "deployments", id);
   }
 
-  static void print(JsonNode d, PrintWriter out) {
+  static void print(JsonNode d, Session s) {
     new Details()
         .add("deployment", JsonText.text(d, "id"))
         .add(
@@ -45,10 +44,10 @@ final class DeploymentsCommand extends CommandGroup {
         .add("plan", d.has("plan") ? planSummary(d.path("plan").path("summary")) : "")
         .add("outputs", JsonText.map(d.path("outputs")))
         .add("origin", JsonText.text(d, "origin"))
-        .add("requested", JsonText.when(d, "requestedAt", "requestedBy"))
-        .add("finished", JsonText.text(d, "finishedAt"))
+        .add("requested", s.when(d, "requestedAt", "requestedBy"))
+        .add("finished", s.time(d, "finishedAt"))
         .add("duration", d.has("durationMillis") ? seconds(d.path("durationMillis").asLong()) : "")
-        .print(out);
+        .print(s.out());
   }
 
   /**
@@ -89,7 +88,7 @@ final class DeploymentsCommand extends CommandGroup {
         s.printJson(started);
       } else {
         s.out().println(headline);
-        print(started, s.out());
+        print(started, s);
         s.err().println("follow it: stagecoach deployments get " + app + " " + id + " --wait");
       }
       return ExitCode.OK;
@@ -114,7 +113,7 @@ final class DeploymentsCommand extends CommandGroup {
     if (s.json()) {
       s.printJson(last);
     } else {
-      print(last, s.out());
+      print(last, s);
     }
     if (!done.succeeded()) {
       String reason = JsonText.text(last, "reason");
@@ -165,7 +164,7 @@ final class DeploymentsCommand extends CommandGroup {
       if (wait) {
         return follow(s, app, id);
       }
-      s.print(s.api().get(path(app, id)), body -> print(body, s.out()));
+      s.print(s.api().get(path(app, id)), body -> print(body, s));
       return ExitCode.OK;
     }
   }

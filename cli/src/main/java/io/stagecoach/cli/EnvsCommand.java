@@ -7,7 +7,6 @@ import io.stagecoach.cli.client.ApiClient;
 import io.stagecoach.cli.client.ApiPath;
 import io.stagecoach.cli.client.ApiProblem;
 import io.stagecoach.cli.settings.PersonalEnvironment;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -41,7 +40,7 @@ final class EnvsCommand extends CommandGroup {
     return ApiPath.of("v1", "apps", app, "environments", env);
   }
 
-  static void print(JsonNode env, PrintWriter out) {
+  static void print(JsonNode env, Session s) {
     new Details()
         .add("environment", JsonText.text(env, "app") + "/" + JsonText.text(env, "name"))
         .add("kind", JsonText.text(env, "kind"))
@@ -50,50 +49,50 @@ final class EnvsCommand extends CommandGroup {
         .add("region", JsonText.text(env, "region"))
         .add("protected", JsonText.text(env, "protected"))
         .add("owner", JsonText.text(env, "owner"))
-        .add("expires", JsonText.text(env, "expiresAt"))
-        .add("deployed", deployed(env))
-        .add("frozen", frozen(env))
-        .add("pinned", pinned(env))
+        .add("expires", s.time(env, "expiresAt"))
+        .add("deployed", deployed(env, s))
+        .add("frozen", frozen(env, s))
+        .add("pinned", pinned(env, s))
         .add("age", JsonText.text(env, "age"))
         .add("cost to date", JsonText.text(env, "costToDate"))
         .add("config", JsonText.map(env.path("config")))
         .add("secrets", JsonText.map(env.path("secrets")))
-        .add("created", JsonText.when(env, "createdAt", "createdBy"))
-        .add("updated", JsonText.text(env, "updatedAt"))
+        .add("created", s.when(env, "createdAt", "createdBy"))
+        .add("updated", s.time(env, "updatedAt"))
         .add("revision", JsonText.text(env, "revision"))
-        .print(out);
+        .print(s.out());
   }
 
   /** {@code 1.4.2 (sha256:..., deployment d-0a1b) at 2025-06-01T10:00:00Z}. */
-  static String deployed(JsonNode env) {
+  static String deployed(JsonNode env, Session s) {
     String version = JsonText.text(env, "deployedVersion");
     if (version.isEmpty()) {
       return "";
     }
     String by = JsonText.text(env, "deployedBy");
-    String at = JsonText.text(env, "deployedAt");
+    String at = s.time(env, "deployedAt");
     return version
         + (by.isEmpty() ? "" : " (deployment " + by + ")")
-        + (at.isEmpty() ? "" : " at " + at);
+        + (at.isEmpty() ? "" : at.endsWith(" ago") ? " " + at : " at " + at);
   }
 
   /** {@code incident 42 (by alice at 2025-06-01T10:00:00Z)}, or empty when it is not frozen. */
-  static String frozen(JsonNode env) {
+  static String frozen(JsonNode env, Session s) {
     JsonNode frozen = env.path("frozen");
     if (!frozen.isObject()) {
       return "";
     }
-    String when = JsonText.when(frozen, "at", "by");
+    String when = s.when(frozen, "at", "by");
     return JsonText.text(frozen, "reason") + (when.isEmpty() ? "" : " (" + when + ")");
   }
 
   /** {@code sales demo (by alice at ...)}, or empty when it is not pinned. */
-  static String pinned(JsonNode env) {
+  static String pinned(JsonNode env, Session s) {
     JsonNode pinned = env.path("pinned");
     if (!pinned.isObject()) {
       return "";
     }
-    String when = JsonText.when(pinned, "at", "by");
+    String when = s.when(pinned, "at", "by");
     return JsonText.text(pinned, "reason") + (when.isEmpty() ? "" : " (" + when + ")");
   }
 
@@ -141,7 +140,7 @@ final class EnvsCommand extends CommandGroup {
                       JsonText.text(env, "account"),
                       JsonText.text(env, "region"),
                       env.path("protected").asBoolean() ? "yes" : "no",
-                      JsonText.text(env, "deployedVersion"),
+                      Display.version(JsonText.text(env, "deployedVersion")),
                       env.path("frozen").isObject() ? "yes" : ""));
       table.print(s.out(), "no environments in " + app);
       return ExitCode.OK;
@@ -165,10 +164,10 @@ final class EnvsCommand extends CommandGroup {
                   table.row(
                       JsonText.text(env, "name"),
                       JsonText.text(env, "owner"),
-                      JsonText.text(env, "expiresAt"),
+                      s.time(env, "expiresAt"),
                       env.path("expired").asBoolean() ? "yes" : "",
                       JsonText.text(env, "age"),
-                      pinned(env)));
+                      pinned(env, s)));
       table.print(s.out(), "no expiring environments in " + app);
       return ExitCode.OK;
     }
@@ -184,7 +183,7 @@ final class EnvsCommand extends CommandGroup {
 
     @Override
     int run(Session s) {
-      s.print(s.api().get(path(app, env)), body -> print(body, s.out()));
+      s.print(s.api().get(path(app, env)), body -> print(body, s));
       return ExitCode.OK;
     }
   }
@@ -283,7 +282,7 @@ final class EnvsCommand extends CommandGroup {
                         + app
                         + "/"
                         + env);
-            print(result, s.out());
+            print(result, s);
           });
       return ExitCode.OK;
     }
@@ -401,7 +400,7 @@ final class EnvsCommand extends CommandGroup {
                         + app
                         + "/"
                         + JsonText.text(env, "name"));
-            print(env, s.out());
+            print(env, s);
           });
       return ExitCode.OK;
     }
@@ -466,9 +465,8 @@ final class EnvsCommand extends CommandGroup {
       s.print(
           extended,
           result -> {
-            s.out()
-                .println(app + "/" + env + " now expires at " + JsonText.text(result, "expiresAt"));
-            print(result, s.out());
+            s.out().println(app + "/" + env + " now expires at " + s.time(result, "expiresAt"));
+            print(result, s);
           });
       return ExitCode.OK;
     }
@@ -493,7 +491,7 @@ final class EnvsCommand extends CommandGroup {
     @Override
     int run(Session s) {
       ObjectNode body = ApiClient.JSON.createObjectNode().put("reason", reason);
-      s.print(s.api().put(path(app, env).child("pin"), body, Map.of()), r -> print(r, s.out()));
+      s.print(s.api().put(path(app, env).child("pin"), body, Map.of()), r -> print(r, s));
       return ExitCode.OK;
     }
   }
@@ -508,7 +506,7 @@ final class EnvsCommand extends CommandGroup {
 
     @Override
     int run(Session s) {
-      s.print(s.api().delete(path(app, env).child("pin"), Map.of()), r -> print(r, s.out()));
+      s.print(s.api().delete(path(app, env).child("pin"), Map.of()), r -> print(r, s));
       return ExitCode.OK;
     }
   }

@@ -41,7 +41,7 @@ final class FreezeCommand extends ApiCommand {
         frozen,
         body -> {
           s.out().println("froze " + app + "/" + env + ": " + reason);
-          EnvsCommand.print(body, s.out());
+          EnvsCommand.print(body, s);
         });
     return ExitCode.OK;
   }

@@ -37,10 +37,10 @@ final class HistoryCommand extends ApiCommand {
                 table.row(
                     JsonText.text(d, "id"),
                     JsonText.text(d, "action"),
-                    JsonText.text(d, "version"),
+                    Display.version(JsonText.text(d, "version")),
                     JsonText.text(d, "status"),
                     JsonText.text(d, "origin"),
-                    JsonText.when(d, "requestedAt", "requestedBy"),
+                    s.when(d, "requestedAt", "requestedBy"),
                     d.has("durationMillis")
                         ? DeploymentsCommand.seconds(d.path("durationMillis").asLong())
                         : ""));

@@ -30,11 +30,4 @@ final class JsonText {
     object.properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
     return values;
   }
-
-  /** {@code 2025-01-31T10:00:00Z by alice}, or whichever half is known. */
-  static String when(JsonNode node, String atField, String byField) {
-    String at = text(node, atField);
-    String by = text(node, byField);
-    return by.isEmpty() ? at : at.isEmpty() ? "by " + by : at + " by " + by;
-  }
 }

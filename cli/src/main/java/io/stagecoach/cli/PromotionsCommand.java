@@ -3,7 +3,6 @@ package io.stagecoach.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecoach.cli.client.ApiPath;
 import io.stagecoach.cli.client.Follow;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +28,7 @@ final class PromotionsCommand extends CommandGroup {
     return ApiPath.of("v1", "apps", app, "promotions", id);
   }
 
-  static void print(JsonNode p, PrintWriter out) {
+  static void print(JsonNode p, Session s) {
     new Details()
         .add("promotion", JsonText.text(p, "promotionId"))
         .add("release", JsonText.text(p, "app") + " " + JsonText.text(p, "version"))
@@ -39,9 +38,9 @@ final class PromotionsCommand extends CommandGroup {
         .add("failure", JsonText.text(p, "failure"))
         .add("reason", JsonText.text(p, "reason"))
         .add("waiting for", String.join("; ", waitingFor(p)))
-        .add("started", JsonText.when(p, "startedAt", "requestedBy"))
-        .add("finished", JsonText.text(p, "finishedAt"))
-        .print(out);
+        .add("started", s.when(p, "startedAt", "requestedBy"))
+        .add("finished", s.time(p, "finishedAt"))
+        .print(s.out());
   }
 
   /** {@code dev promoted -> staging awaiting_approval -> prod pending}. */
@@ -140,7 +139,7 @@ final class PromotionsCommand extends CommandGroup {
         if (headline != null) {
           s.out().println(headline);
         }
-        print(promotion, s.out());
+        print(promotion, s);
         if (!isTerminal(promotion)) {
           s.err().println("follow it: stagecoach promotions get " + app + " " + id + " --wait");
         }
@@ -158,7 +157,7 @@ final class PromotionsCommand extends CommandGroup {
     if (s.json()) {
       s.printJson(done.last());
     } else {
-      print(done.last(), s.out());
+      print(done.last(), s);
     }
     if (!done.succeeded()) {
       s.err().println("stagecoach: promotion " + id + " " + done.status() + outcome(done.last()));
@@ -192,11 +191,11 @@ final class PromotionsCommand extends CommandGroup {
               p ->
                   table.row(
                       JsonText.text(p, "promotionId"),
-                      JsonText.text(p, "version"),
+                      Display.version(JsonText.text(p, "version")),
                       JsonText.text(p, "status"),
                       stages(p),
                       JsonText.text(p, "failure"),
-                      JsonText.when(p, "startedAt", "requestedBy")));
+                      s.when(p, "startedAt", "requestedBy")));
       table.print(s.out(), "no promotions of " + app);
       return ExitCode.OK;
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.cli.client.Answer;
 import io.stagecoach.cli.client.ApiClient;
 import io.stagecoach.cli.client.ApiPath;
-import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,7 +25,7 @@ final class ReleasesCommand extends CommandGroup {
     return ApiPath.of("v1", "apps", app, "releases");
   }
 
-  static void print(JsonNode release, PrintWriter out) {
+  static void print(JsonNode release, Session s) {
     String intake = JsonText.text(release, "intake");
     String reason = JsonText.text(release, "intakeReason");
     new Details()
@@ -35,8 +34,8 @@ final class ReleasesCommand extends CommandGroup {
         .add("digest", JsonText.text(release, "digest"))
         .add("commit", JsonText.text(release, "commit"))
         .add("intake", reason.isEmpty() ? intake : intake + " (" + reason + ")")
-        .add("created", JsonText.when(release, "createdAt", "createdBy"))
-        .print(out);
+        .add("created", s.when(release, "createdAt", "createdBy"))
+        .print(s.out());
   }
 
   @Command(name = "list", description = "List an app's releases.")
@@ -58,11 +57,11 @@ final class ReleasesCommand extends CommandGroup {
           .forEach(
               release ->
                   table.row(
-                      JsonText.text(release, "version"),
+                      Display.version(JsonText.text(release, "version")),
                       shortDigest(JsonText.text(release, "digest")),
-                      JsonText.text(release, "commit"),
+                      Display.version(JsonText.text(release, "commit")),
                       JsonText.text(release, "intake"),
-                      JsonText.when(release, "createdAt", "createdBy")));
+                      s.when(release, "createdAt", "createdBy")));
       table.print(s.out(), "no releases of " + app);
       return ExitCode.OK;
     }
@@ -86,8 +85,7 @@ final class ReleasesCommand extends CommandGroup {
     @Override
     int run(Session s) {
       s.print(
-          s.api().get(ApiPath.of("v1", "apps", app, "releases", version)),
-          body -> print(body, s.out()));
+          s.api().get(ApiPath.of("v1", "apps", app, "releases", version)), body -> print(body, s));
       return ExitCode.OK;
     }
   }
@@ -149,7 +147,7 @@ final class ReleasesCommand extends CommandGroup {
                             + " "
                             + version
                             + " was already registered with this digest");
-            print(release, s.out());
+            print(release, s);
           });
       return ExitCode.OK;
     }

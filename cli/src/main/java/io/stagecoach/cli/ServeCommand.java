@@ -64,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
-      System.err.println("stagecoach serve: --port must be between 0 and 65535");
+      System.err.println("stagecoach: --port must be between 0 and 65535");
       return 2;
     }
     LocalCloud.Options options =
@@ -74,7 +74,7 @@ final class ServeCommand implements Callable<Integer> {
       try {
         options = options.withFaults(FaultPlan.parse(faults));
       } catch (IllegalArgumentException e) {
-        System.err.println("stagecoach serve: --faults: " + e.getMessage());
+        System.err.println("stagecoach: --faults: " + e.getMessage());
         return 2;
       }
     }
@@ -82,7 +82,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       cloud = LocalCloud.start(options);
     } catch (TemplateException | IllegalStateException e) {
-      System.err.println("stagecoach serve: " + e.getMessage());
+      System.err.println("stagecoach: " + e.getMessage());
       return 1;
     }
     System.out.print(cloud.describe());
@@ -94,8 +94,10 @@ final class ServeCommand implements Callable<Integer> {
                 () -> {
                   try {
                     cloud.close();
+                    System.out.println("Stopped; data kept in " + dir.toAbsolutePath());
+                    System.out.flush();
                   } catch (Exception e) {
-                    System.err.println("stagecoach serve: stopping: " + e.getMessage());
+                    System.err.println("stagecoach: stopping: " + e.getMessage());
                   }
                   stopped.countDown();
                 }));

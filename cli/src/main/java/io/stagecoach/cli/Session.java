@@ -22,7 +22,16 @@ record Session(
     PrintWriter out,
     PrintWriter err,
     boolean json,
-    Follow.Pacing pacing) {
+    Follow.Pacing pacing,
+    Display display) {
+
+  String time(JsonNode node, String field) {
+    return display.time(node, field);
+  }
+
+  String when(JsonNode node, String atField, String byField) {
+    return display.when(node, atField, byField);
+  }
 
   /** The answer's JSON as it came ({@code --json}), or {@code text} of it. */
   void print(Answer answer, Consumer<JsonNode> text) {

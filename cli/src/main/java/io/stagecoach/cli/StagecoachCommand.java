@@ -2,6 +2,7 @@ package io.stagecoach.cli;
 
 import io.stagecoach.cli.client.Follow;
 import io.stagecoach.cli.settings.CliEnvironment;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,11 +35,13 @@ import picocli.CommandLine.Command;
       UnfreezeCommand.class,
       TokensCommand.class,
       WhoamiCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nConnection settings, first found wins:%n",
     footer = {
       "  endpoint  --endpoint, $STAGECOACH_ENDPOINT, \"endpoint\" in the config file,",
+      "            else ./.stagecoach/endpoint (where a running 'stagecoach serve' keeps it),",
       "            else http://127.0.0.1:4566",
       "  token     --token, $STAGECOACH_TOKEN, \"token\" in the config file,",
       "            else ./.stagecoach/admin-token (where 'stagecoach serve' keeps it)",
@@ -93,8 +96,64 @@ public final class StagecoachCommand implements Runnable {
         spec.commandLine(), "a command is required (try 'stagecoach serve')");
   }
 
+  /**
+   * The command line as {@code main} runs it: what picocli cannot parse is one {@code stagecoach:
+   * <detail>} line and exit 2, like every other error; the usage is shown only on {@code --help}.
+   */
+  public static CommandLine commandLine(StagecoachCommand command) {
+    return new CommandLine(command)
+        .setParameterExceptionHandler(StagecoachCommand::misuse)
+        .setExecutionExceptionHandler(
+            (e, commandLine, parsed) -> {
+              // A bug of ours: say what it was in one line rather than a stack trace.
+              commandLine.getErr().println("stagecoach: unexpected error: " + e);
+              return ExitCode.FAILED;
+            });
+  }
+
+  private static int misuse(CommandLine.ParameterException e, String[] args) {
+    CommandLine at = e.getCommandLine();
+    at.getErr()
+        .println(
+            "stagecoach: "
+                + detail(e)
+                + " (see '"
+                + at.getCommandSpec().qualifiedName()
+                + " --help')");
+    at.getErr().flush();
+    return ExitCode.INVALID;
+  }
+
+  /**
+   * Picocli's message, said as the CLI's other errors are (lower case, what was not understood).
+   */
+  static String detail(CommandLine.ParameterException e) {
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched
+        && !unmatched.getUnmatched().isEmpty()) {
+      String first = unmatched.getUnmatched().get(0);
+      boolean hasSubcommands = !e.getCommandLine().getSubcommands().isEmpty();
+      String what =
+          first.startsWith("-")
+              ? "unknown option '" + first + "'"
+              : hasSubcommands
+                  ? "unknown command '" + first + "'"
+                  : "unexpected argument '" + first + "'";
+      List<String> suggestions = unmatched.getSuggestions();
+      return suggestions.isEmpty()
+          ? what
+          : what
+              + ", did you mean '"
+              + String.join("' or '", suggestions.subList(0, Math.min(3, suggestions.size())))
+              + "'?";
+    }
+    String message = e.getMessage() == null ? "invalid command line" : e.getMessage();
+    return message.isEmpty()
+        ? message
+        : Character.toLowerCase(message.charAt(0)) + message.substring(1);
+  }
+
   public static void main(String[] args) {
-    int code = new CommandLine(new StagecoachCommand()).execute(args);
+    int code = commandLine(new StagecoachCommand()).execute(args);
     // 'serve' returns once its shutdown hook has stopped the cloud: exiting from there would wait
     // for the hook.
     if (code != 0 || args.length == 0 || !args[0].equals("serve")) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.cli.client.Answer;
 import io.stagecoach.cli.client.ApiClient;
 import io.stagecoach.cli.client.ApiPath;
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -25,16 +24,16 @@ import picocli.CommandLine.Parameters;
     })
 final class TokensCommand extends CommandGroup {
 
-  static void print(JsonNode token, PrintWriter out) {
+  static void print(JsonNode token, Session s) {
     new Details()
         .add("id", JsonText.text(token, "id"))
         .add("principal", JsonText.text(token, "principal"))
         .add("roles", String.join(", ", JsonText.strings(token.path("roles"))))
         .add("groups", String.join(", ", JsonText.strings(token.path("groups"))))
         .add("description", JsonText.text(token, "description"))
-        .add("expires", JsonText.text(token, "expiresAt"))
-        .add("created", JsonText.when(token, "createdAt", "createdBy"))
-        .print(out);
+        .add("expires", s.time(token, "expiresAt"))
+        .add("created", s.when(token, "createdAt", "createdBy"))
+        .print(s.out());
   }
 
   @Command(name = "list", description = "List the tokens (never their secrets).")
@@ -57,7 +56,7 @@ final class TokensCommand extends CommandGroup {
                       JsonText.text(token, "principal"),
                       String.join(",", JsonText.strings(token.path("roles"))),
                       String.join(",", JsonText.strings(token.path("groups"))),
-                      JsonText.text(token, "expiresAt"),
+                      s.time(token, "expiresAt"),
                       JsonText.text(token, "description")));
       table.print(s.out(), "no tokens");
       return ExitCode.OK;
@@ -95,8 +94,17 @@ final class TokensCommand extends CommandGroup {
     @Option(names = "--expires-in-days", paramLabel = "DAYS", description = "1 to 365")
     Integer expiresInDays;
 
+    @Option(
+        names = {"-q", "--quiet"},
+        description =
+            "print only the token, e.g. TOKEN=$(stagecoach tokens issue ci --role viewer -q)")
+    boolean quiet;
+
     @Override
     int run(Session s) {
+      if (quiet && s.json()) {
+        throw usage("--quiet and --json do not go together: --quiet prints only the token");
+      }
       ObjectNode body = ApiClient.JSON.createObjectNode().put("principal", principal);
       ArrayNode roleArray = body.putArray("roles");
       roles.forEach(roleArray::add);
@@ -111,10 +119,14 @@ final class TokensCommand extends CommandGroup {
         body.put("expiresInDays", expiresInDays);
       }
       Answer issued = s.api().post(ApiPath.of("v1", "tokens"), body);
+      if (quiet) {
+        s.out().println(JsonText.text(issued.body(), "token"));
+        return ExitCode.OK;
+      }
       s.print(
           issued,
           token -> {
-            print(token, s.out());
+            print(token, s);
             s.out().println();
             s.out().println(JsonText.text(token, "token"));
             s.err().println("(the token above is shown once: keep it now)");

@@ -22,7 +22,7 @@ final class UnfreezeCommand extends ApiCommand {
         thawed,
         body -> {
           s.out().println("unfroze " + app + "/" + env);
-          EnvsCommand.print(body, s.out());
+          EnvsCommand.print(body, s);
         });
     return ExitCode.OK;
   }

@@ -333,7 +333,10 @@ class CliCommandsTest {
   void missingArgument_isAUsageError_exit2() {
     CliRun run = cli("apps", "get");
     assertEquals(ExitCode.INVALID, run.code(), run.printed());
-    assertTrue(run.err().contains("Missing required parameter: 'APP'"), run.printed());
+    assertEquals(
+        "stagecoach: missing required parameter: 'APP' (see 'stagecoach apps get --help')\n",
+        run.err(),
+        "one line in the CLI's form, no usage");
     assertEquals(ExitCode.INVALID, cli("apps", "create", "x").code(), "--pipeline is required");
     assertEquals(ExitCode.INVALID, cli("apps").code(), "a group needs a subcommand");
     assertEquals(
@@ -407,6 +410,45 @@ class CliCommandsTest {
     assertEquals(ExitCode.REFUSED, refused.code(), refused.printed());
     assertTrue(refused.err().startsWith("stagecoach: "), refused.printed());
     assertFalse(refused.err().contains("Exception"), refused.printed());
+  }
+
+  @Test
+  void tokensIssueQuiet_printsOnlyTheToken_whichThenWorks() {
+    CliRun issued = ok("tokens", "issue", "quiet-bot", "--role", "viewer", "--quiet");
+    assertEquals(1, issued.out().lines().count(), issued.printed());
+    assertEquals("", issued.err(), issued.printed());
+    String token = issued.out().strip();
+    CliRun whoami = ok("whoami", "--token", token);
+    assertTrue(whoami.out().contains("quiet-bot"), whoami.printed());
+
+    CliRun both = cli("tokens", "issue", "quiet-bot", "--role", "viewer", "-q", "--json");
+    assertEquals(ExitCode.INVALID, both.code(), both.printed());
+    assertTrue(both.err().startsWith("stagecoach: --quiet and --json"), both.printed());
+  }
+
+  @Test
+  void tables_showTimesToTheSecondOrAsAgo_andShortenCommitVersions() throws Exception {
+    String commit = "4e1f2a9c0b1d2e3f405162738495a6b7c8d9e0f1";
+    ok("apps", "create", "clock", "--pipeline", "dev");
+    ok(
+        "releases",
+        "create",
+        "clock",
+        commit,
+        "--artifact",
+        "s3://artifacts/clock.zip",
+        "--digest",
+        DIGEST);
+    CliRun listed = ok("releases", "list", "clock");
+    String row = listed.out().lines().skip(1).findFirst().orElseThrow();
+    assertTrue(row.startsWith("4e1f2a9 "), "the commit as git shortens it: " + listed.printed());
+    assertFalse(row.contains(commit), listed.printed());
+    assertTrue(row.matches(".*\\b\\d+ (s|min) ago by \\S+.*"), listed.printed());
+    assertFalse(
+        row.matches(".*\\d{2}:\\d{2}:\\d{2}\\.\\d+.*"), "no fractions: " + listed.printed());
+    // --json keeps the API's values.
+    assertEquals(
+        commit, json(ok("releases", "list", "clock", "--json")).at("/items/0/version").asText());
   }
 
   @Test

@@ -7,7 +7,6 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import picocli.CommandLine;
 
 /** One in-process run of the CLI: its exit code and what it printed. */
 record CliRun(int code, String out, String err) {
@@ -20,7 +19,7 @@ record CliRun(int code, String out, String err) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code =
-        new CommandLine(new StagecoachCommand(env, pacing))
+        StagecoachCommand.commandLine(new StagecoachCommand(env, pacing))
             .setOut(new PrintWriter(out, true))
             .setErr(new PrintWriter(err, true))
             .execute(args);
@@ -69,7 +68,7 @@ record CliRun(int code, String out, String err) {
         CompletableFuture.supplyAsync(
             () -> {
               int code =
-                  new CommandLine(new StagecoachCommand(env, pacing))
+                  StagecoachCommand.commandLine(new StagecoachCommand(env, pacing))
                       .setOut(new PrintWriter(out, true))
                       .setErr(new PrintWriter(err, true))
                       .execute(args);

@@ -15,9 +15,9 @@ import java.util.Set;
 /**
  * Where the CLI sends its requests and with which token. Each setting is taken from the first place
  * that has it: the flag ({@code --endpoint}, {@code --token}), the environment variable ({@code
- * STAGECOACH_ENDPOINT}, {@code STAGECOACH_TOKEN}), the config file, then the default (the local
- * cloud on 127.0.0.1:4566 and the admin token {@code stagecoach serve} keeps in {@code
- * .stagecoach/admin-token} of the working directory).
+ * STAGECOACH_ENDPOINT}, {@code STAGECOACH_TOKEN}), the config file, then what {@code stagecoach
+ * serve} keeps in {@code .stagecoach/} of the working directory (its address in {@code endpoint},
+ * the admin token in {@code admin-token}), then, for the endpoint, the default 127.0.0.1:4566.
  *
  * <p>The config file is {@code $STAGECOACH_CONFIG} when set, else {@code
  * $XDG_CONFIG_HOME/stagecoach/config.json}, else {@code ~/.config/stagecoach/config.json}: a JSON
@@ -28,6 +28,7 @@ public record ConnectionSettings(
 
   public static final URI LOCAL_CLOUD = URI.create("http://127.0.0.1:4566");
   static final Path ADMIN_TOKEN = Path.of(".stagecoach", "admin-token");
+  static final Path SERVE_ENDPOINT = Path.of(".stagecoach", "endpoint");
   private static final Set<String> FILE_KEYS = Set.of("endpoint", "token");
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -50,8 +51,15 @@ public record ConnectionSettings(
       endpoint = endpoint(file.value("endpoint").get(), file.path() + " (endpoint)");
       endpointSource = file.path().toString();
     } else {
-      endpoint = LOCAL_CLOUD;
-      endpointSource = "default";
+      Path serveEndpoint = env.workDir().resolve(SERVE_ENDPOINT);
+      Optional<String> served = readLine(serveEndpoint, "the endpoint 'stagecoach serve' keeps");
+      if (served.isPresent()) {
+        endpoint = endpoint(served.get(), serveEndpoint.toString());
+        endpointSource = serveEndpoint.toString();
+      } else {
+        endpoint = LOCAL_CLOUD;
+        endpointSource = "default";
+      }
     }
 
     Optional<String> token;
@@ -69,7 +77,7 @@ public record ConnectionSettings(
       tokenSource = file.path().toString();
     } else {
       Path adminToken = env.workDir().resolve(ADMIN_TOKEN);
-      token = readToken(adminToken);
+      token = readLine(adminToken, "the admin token");
       tokenSource = token.isPresent() ? adminToken.toString() : "none";
     }
     return new ConnectionSettings(endpoint, token, endpointSource, tokenSource);
@@ -106,15 +114,47 @@ public record ConnectionSettings(
     return uri;
   }
 
-  private static Optional<String> readToken(Path file) {
+  /**
+   * How to change the endpoint, for messages about it: what set it, and where else it can come
+   * from.
+   */
+  public String endpointOrigin() {
+    return "endpoint "
+        + endpoint
+        + " from "
+        + origin(endpointSource)
+        + "; choose another with --endpoint, STAGECOACH_ENDPOINT or \"endpoint\" in the config file";
+  }
+
+  /** How to change the token, for messages about it. */
+  public String tokenOrigin() {
+    return (token.isPresent() ? "token from " + origin(tokenSource) : "no token")
+        + "; choose one with --token, STAGECOACH_TOKEN or \"token\" in the config file";
+  }
+
+  private static String origin(String source) {
+    if (source.equals("default")) {
+      return "the default (no --endpoint, STAGECOACH_ENDPOINT, config file or"
+          + " .stagecoach/endpoint here)";
+    }
+    if (source.endsWith(SERVE_ENDPOINT.toString())) {
+      return source + ", written by 'stagecoach serve'";
+    }
+    if (source.endsWith(ADMIN_TOKEN.toString())) {
+      return source + ", written by 'stagecoach serve'";
+    }
+    return source;
+  }
+
+  /** The first line of a file that {@code stagecoach serve} wrote, or empty when there is none. */
+  private static Optional<String> readLine(Path file, String what) {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
     try {
-      return Optional.of(Files.readString(file).trim()).filter(t -> !t.isEmpty());
+      return Files.readString(file).lines().findFirst().map(String::trim).filter(t -> !t.isEmpty());
     } catch (IOException e) {
-      throw new InvalidSettings(
-          "cannot read the admin token in " + file + ": " + e.getMessage(), e);
+      throw new InvalidSettings("cannot read " + what + " in " + file + ": " + e.getMessage(), e);
     }
   }
 

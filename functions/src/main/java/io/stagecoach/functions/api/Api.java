@@ -2,6 +2,8 @@ package io.stagecoach.functions.api;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.chat.SlackDirectoryService;
@@ -14,6 +16,7 @@ import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.ReleaseRegistration;
+import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.TokenSource;
 import java.io.ByteArrayOutputStream;
@@ -47,7 +50,7 @@ public final class Api {
   public static final int MAX_BODY_BYTES = 64 * 1024;
 
   private final List<Route> routes;
-  private final String openApiDocument;
+  private final ObjectNode openApiDocument;
 
   /** An API without Slack links: its Slack routes answer 503. */
   public Api(
@@ -81,7 +84,11 @@ public final class Api {
     all.addAll(new SlackRoutes(slack, clock).routes());
     all.add(new Route("GET", "/v1/openapi.json", Optional.empty(), false, this::openApi));
     this.routes = List.copyOf(all);
-    this.openApiDocument = readResource("/openapi.json");
+    try {
+      this.openApiDocument = (ObjectNode) Json.parse(readResource("/openapi.json"));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("openapi.json in the functions jar is not JSON", e);
+    }
   }
 
   /** Method and path template of every route, for the OpenAPI check and the local cloud's tests. */
@@ -213,7 +220,15 @@ public final class Api {
     }
     ApiRequest request =
         new ApiRequest(
-            route.method(), path, params, query, headers(event), body, caller, requestId);
+            route.method(),
+            path,
+            params,
+            query,
+            headers(event),
+            body,
+            caller,
+            requestId,
+            baseUrl(event, path));
     return route.handler().apply(request);
   }
 
@@ -342,11 +357,51 @@ public final class Api {
         : new HashMap<>(event.getQueryStringParameters());
   }
 
+  /**
+   * The document with one server: the address it was requested at, so a client generated from it
+   * calls the same API (the local cloud on its own port, the stage URL on AWS).
+   */
   private ApiResponse openApi(ApiRequest req) {
+    ObjectNode document = openApiDocument.deepCopy();
+    ArrayNode servers = document.putArray("servers");
+    servers
+        .addObject()
+        .put("url", req.baseUrl())
+        .put("description", "where this document was served");
     return new ApiResponse(
         200,
-        Map.of("Content-Type", "application/json", "Cache-Control", "max-age=300"),
-        openApiDocument);
+        Map.of("Content-Type", "application/json", "Cache-Control", "no-store"),
+        Json.write(document));
+  }
+
+  /**
+   * The URL the caller used, up to the API's routes: API Gateway's {@code requestContext.path} is
+   * the path as called ({@code /live/v1/openapi.json} on the execute-api domain, with the stage),
+   * {@code path} the path within the API; the scheme is the {@code X-Forwarded-Proto} API Gateway
+   * sets, else http for a loopback host (the local cloud) and https otherwise.
+   */
+  static String baseUrl(APIGatewayProxyRequestEvent event, String path) {
+    Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.putAll(headers(event));
+    var context = event.getRequestContext();
+    String host =
+        context != null && context.getDomainName() != null && !context.getDomainName().isBlank()
+            ? context.getDomainName()
+            : headers.getOrDefault("Host", "127.0.0.1");
+    String hostName = host.startsWith("[") ? host : host.replaceFirst(":\\d+$", "");
+    boolean loopback =
+        hostName.equals("127.0.0.1") || hostName.equals("localhost") || hostName.equals("[::1]");
+    String scheme =
+        Optional.ofNullable(headers.get("X-Forwarded-Proto"))
+            .map(p -> p.split(",")[0].trim().toLowerCase(java.util.Locale.ROOT))
+            .filter(p -> p.equals("http") || p.equals("https"))
+            .orElse(loopback ? "http" : "https");
+    String calledPath = context == null ? null : context.getPath();
+    String prefix =
+        calledPath != null && calledPath.endsWith(path)
+            ? calledPath.substring(0, calledPath.length() - path.length())
+            : "";
+    return scheme + "://" + host + prefix;
   }
 
   private static APIGatewayProxyResponseEvent toEvent(ApiResponse response) {

@@ -6,7 +6,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A routed request: path parameters decoded, headers case-insensitive, the caller authenticated.
+ * A routed request: path parameters decoded, headers case-insensitive, the caller authenticated,
+ * and the URL it was sent to up to the API's routes ({@code baseUrl}).
  */
 record ApiRequest(
     String method,
@@ -16,7 +17,8 @@ record ApiRequest(
     Map<String, String> headers,
     Optional<String> body,
     Optional<Principal> principal,
-    String requestId) {
+    String requestId,
+    String baseUrl) {
 
   ApiRequest {
     TreeMap<String, String> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

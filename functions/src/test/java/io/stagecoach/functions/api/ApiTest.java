@@ -409,6 +409,28 @@ class ApiTest {
   }
 
   @Test
+  void openApiServers_areTheStageUrl_onTheExecuteApiDomain() throws Exception {
+    APIGatewayProxyRequestEvent event = request("GET", "/v1/openapi.json", null, null);
+    event.getRequestContext().setDomainName("a1b2c3.execute-api.eu-west-1.amazonaws.com");
+    event.getRequestContext().setPath("/live/v1/openapi.json");
+    event.getHeaders().put("X-Forwarded-Proto", "https");
+    JsonNode servers = json(handler.handleRequest(event, null)).get("servers");
+    assertEquals(1, servers.size(), servers.toString());
+    assertEquals(
+        "https://a1b2c3.execute-api.eu-west-1.amazonaws.com/live",
+        servers.get(0).get("url").asText());
+  }
+
+  @Test
+  void openApiServers_areTheLocalCloudsOwnPort_whenCalledThere() throws Exception {
+    APIGatewayProxyRequestEvent event = request("GET", "/v1/openapi.json", null, null);
+    event.getRequestContext().setDomainName("127.0.0.1:15001");
+    event.getRequestContext().setPath("/v1/openapi.json");
+    JsonNode servers = json(handler.handleRequest(event, null)).get("servers");
+    assertEquals("http://127.0.0.1:15001", servers.get(0).get("url").asText());
+  }
+
+  @Test
   void openApiDocument_describesExactlyTheImplementedRoutes() throws Exception {
     APIGatewayProxyResponseEvent response =
         handler.handleRequest(request("GET", "/v1/openapi.json", null, null), null);

@@ -47,6 +47,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
@@ -93,6 +94,9 @@ public final class LocalCloud implements AutoCloseable {
 
   /** Where the local cloud's own operations are served (outside the template's API). */
   static final String ADMIN_PREFIX = "/_stagecoach/";
+
+  /** In the data directory while the local cloud runs: its address, for the CLI run beside it. */
+  public static final String ENDPOINT_FILE = "endpoint";
 
   /**
    * @param duplicateDelivery test setting: EventBridge delivers every event twice, in random order,
@@ -311,9 +315,11 @@ public final class LocalCloud implements AutoCloseable {
   public static LocalCloud start(Options options) throws Exception {
     long t0 = System.nanoTime();
     Path dir = options.dataDir().toAbsolutePath();
+    boolean dirCreated = !Files.isDirectory(dir);
     Files.createDirectories(dir);
+    Path lockFile = dir.resolve("lock");
     FileChannel lockChannel =
-        FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = lockChannel.tryLock();
@@ -525,6 +531,8 @@ public final class LocalCloud implements AutoCloseable {
       eventBridge
           .unsupportedTargets()
           .forEach(t -> notRun.merge("rule target " + t, 1, Integer::sum));
+      // Last, once it answers: the CLI run in this directory finds the local cloud by this file.
+      writeEndpoint(dir.resolve(ENDPOINT_FILE), self);
       return new LocalCloud(
           lockChannel,
           lock,
@@ -557,8 +565,14 @@ public final class LocalCloud implements AutoCloseable {
       started.add(stepFunctions);
       started.add(eventBridge);
       started.add(dynamo);
+      // A failed start leaves the directory as it found it: no lock file, and no directory when
+      // this start made it and nothing else was written there.
+      started.add(() -> Files.deleteIfExists(lockFile));
       started.add(lock::release);
       started.add(lockChannel);
+      if (dirCreated) {
+        started.add(() -> deleteIfEmpty(dir));
+      }
       for (AutoCloseable step : started) {
         if (step == null) {
           continue;
@@ -570,6 +584,21 @@ public final class LocalCloud implements AutoCloseable {
         }
       }
       throw e;
+    }
+  }
+
+  /** Written whole then moved in place, so a CLI reading it never sees half an address. */
+  private static void writeEndpoint(Path file, String endpoint) throws IOException {
+    Path partial = file.resolveSibling(file.getFileName() + ".partial");
+    Files.writeString(partial, endpoint + "\n");
+    Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void deleteIfEmpty(Path dir) throws IOException {
+    try (var entries = Files.list(dir)) {
+      if (entries.findAny().isEmpty()) {
+        Files.deleteIfExists(dir);
+      }
     }
   }
 
@@ -887,11 +916,23 @@ public final class LocalCloud implements AutoCloseable {
    */
   @Override
   public void close() throws IOException {
+    Path endpointFile = adminTokenFile.resolveSibling(ENDPOINT_FILE);
+    Path lockFile = adminTokenFile.resolveSibling("lock");
+    // The endpoint goes first, so no CLI is sent to a port that is closing; the lock file goes
+    // while the lock is still held, so no other start can have taken it meanwhile.
     List<AutoCloseable> steps =
         new ArrayList<AutoCloseable>(
-            List.of(http, stepFunctions, eventBridge, dynamo, lock::release, lockChannel));
+            List.of(
+                () -> Files.deleteIfExists(endpointFile),
+                http,
+                stepFunctions,
+                eventBridge,
+                dynamo,
+                () -> Files.deleteIfExists(lockFile),
+                lock::release,
+                lockChannel));
     if (faultProxy != null) {
-      steps.add(1, faultProxy);
+      steps.add(2, faultProxy);
     }
     Exception first = null;
     for (AutoCloseable step : steps) {

@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.dynamodb.services.local.main.CommandLineInput;
 import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
@@ -50,8 +51,10 @@ public final class LocalDynamoDbEngine implements AutoCloseable {
     }
     // -sharedDb: one database file whatever the credentials and region; telemetry off (it costs 1-2
     // s).
-    DynamoDBProxyServer server =
-        ServerRunner.createServerFromCommandLineArgs(
+    // createServer, not createServerFromCommandLineArgs: the latter prints its configuration on
+    // stdout, into serve's own start-up report.
+    CommandLineInput input =
+        new CommandLineInput(
             new String[] {
               "-port",
               Integer.toString(port),
@@ -60,6 +63,10 @@ public final class LocalDynamoDbEngine implements AutoCloseable {
               "-sharedDb",
               "-disableTelemetry"
             });
+    if (!input.init()) {
+      throw new IllegalStateException("DynamoDB Local refused its settings");
+    }
+    DynamoDBProxyServer server = ServerRunner.createServer(input);
     bindToLoopback(server);
     server.start();
     URI endpoint = URI.create("http://127.0.0.1:" + port);
