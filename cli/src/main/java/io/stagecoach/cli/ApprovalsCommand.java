@@ -26,12 +26,9 @@ final class ApprovalsCommand extends CommandGroup {
   }
 
   /**
-   * {@code 1 of staff, 1 of client}: who must approve, from an approval or a stage's approval
-   * policy.
-   */
-  /**
-   * What a pending approval still lacks (the API's {@code missing}: per group, after the decisions
-   * so far), else what its policy asks for.
+   * {@code 1 of staff, 1 of client}: what a pending approval still lacks (the API's {@code
+   * missing}, per group after the decisions so far), else what the approval's or a stage's policy
+   * asks for.
    */
   static String needs(JsonNode approval) {
     List<String> groups = new ArrayList<>();

@@ -396,10 +396,14 @@ class CliDeployCommandsTest {
         expiry.toString());
 
     CliRun extended = ok("envs", "extend", "previews", "pr-42", "--by", "2h");
+    // Tables and messages show local time to the second.
     assertTrue(
         extended
             .out()
-            .startsWith("previews/pr-42 now expires at " + expiry.plus(Duration.ofHours(2))),
+            .startsWith(
+                "previews/pr-42 now expires at "
+                    + new Display(java.time.Clock.systemUTC(), java.time.ZoneId.systemDefault())
+                        .time(expiry.plus(Duration.ofHours(2)).toString())),
         extended.printed());
     assertEquals(
         ExitCode.INVALID,

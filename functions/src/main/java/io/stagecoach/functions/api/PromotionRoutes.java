@@ -110,7 +110,7 @@ record PromotionRoutes(
                           ? Optional.of(ap.value())
                           : Optional.empty())
               .filter(Approval::isPending)
-              .ifPresent(ap -> pending.add(PromotionJson.approval(ap)));
+              .ifPresent(ap -> pending.add(PromotionJson.approvalView(ap)));
         }
         yield ApiResponse.json(200, view);
       }
@@ -133,13 +133,13 @@ record PromotionRoutes(
                 RegistryRoutes.answer(
                     req,
                     promotions.pendingApprovals(page),
-                    p -> Views.page(p, PromotionJson::approval)))
+                    p -> Views.page(p, PromotionJson::approvalView)))
         .fold();
   }
 
   private ApiResponse approval(ApiRequest req) {
     return RegistryRoutes.answer(
-        req, promotions.approval(req.param("id")), PromotionJson::approval);
+        req, promotions.approval(req.param("id")), PromotionJson::approvalView);
   }
 
   private ApiResponse decide(ApiRequest req) {
@@ -163,7 +163,7 @@ record PromotionRoutes(
                       decision.equals("approve"),
                       comment,
                       clock.instant()),
-                  PromotionJson::approval);
+                  PromotionJson::approvalView);
             })
         .fold();
   }

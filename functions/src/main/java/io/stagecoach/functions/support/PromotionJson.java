@@ -44,6 +44,21 @@ public final class PromotionJson {
     return o;
   }
 
+  /**
+   * An approval as the API shows it: {@link #approval} and, while it is pending, what it still
+   * needs per group ({@code missing}). Events carry the approval without it (their schemas fix
+   * their fields).
+   */
+  public static ObjectNode approvalView(Approval a) {
+    ObjectNode o = approval(a);
+    ArrayNode missing = o.putArray("missing");
+    if (a.isPending()) {
+      a.missing()
+          .forEach((group, count) -> missing.addObject().put("group", group).put("count", count));
+    }
+    return o;
+  }
+
   public static ObjectNode approval(Approval a) {
     ObjectNode o = Json.object();
     o.put("approvalId", a.id());
@@ -61,11 +76,6 @@ public final class PromotionJson {
         .groups()
         .forEach(q -> groups.addObject().put("group", q.group()).put("min", q.minApprovers()));
     policy.put("timeoutMinutes", a.policy().timeout().toMinutes());
-    ArrayNode missing = o.putArray("missing");
-    if (a.isPending()) {
-      a.missing()
-          .forEach((group, count) -> missing.addObject().put("group", group).put("count", count));
-    }
     ArrayNode decisions = o.putArray("decisions");
     for (Approval.Decision d : a.decisions()) {
       ObjectNode dn =
