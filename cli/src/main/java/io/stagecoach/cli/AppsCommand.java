@@ -218,7 +218,13 @@ final class AppsCommand extends CommandGroup {
         // told to.
         body = ApiClient.JSON.createObjectNode();
         for (String field :
-            List.of("description", "pipeline", "allowedEnvironments", "template", "concurrency")) {
+            List.of(
+                "description",
+                "pipeline",
+                "allowedEnvironments",
+                "template",
+                "concurrency",
+                "ephemeral")) {
           if (was.has(field) && !was.get(field).isNull()) {
             body.set(field, was.get(field).deepCopy());
           }

@@ -101,6 +101,23 @@ class CliCommandsTest {
   }
 
   @Test
+  void appsUpdate_keepsTheAppsEphemeralPolicy() throws Exception {
+    Path file =
+        java.nio.file.Files.writeString(
+            work.resolve("previews.json"),
+            "{\"pipeline\": [\"dev\"], \"ephemeral\": {\"maxLifetimeDays\": 7,"
+                + " \"defaultTtlHours\": 12, \"renewOnDeploy\": true}}");
+    ok("apps", "create", "previews", "--file", file.toString());
+
+    ok("apps", "update", "previews", "--description", "PR previews");
+
+    JsonNode policy = json(ok("apps", "get", "previews", "--json")).get("ephemeral");
+    assertEquals(7, policy.get("maxLifetimeDays").asInt(), policy.toString());
+    assertEquals(12, policy.get("defaultTtlHours").asInt(), policy.toString());
+    assertTrue(policy.get("renewOnDeploy").asBoolean(), policy.toString());
+  }
+
+  @Test
   void json_printsTheApisAnswer_asJson() throws Exception {
     ok("apps", "create", "ledger", "--pipeline", "dev,prod");
     JsonNode app = json(ok("apps", "get", "ledger", "--json"));

@@ -10,6 +10,7 @@ import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.pipeline.Verification;
 import io.stagecoach.domain.registry.BranchRule;
 import io.stagecoach.domain.registry.EnvironmentTemplate;
+import io.stagecoach.domain.registry.EphemeralPolicy;
 import io.stagecoach.domain.registry.RepositoryMapping;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -386,6 +387,26 @@ final class Fields {
         return new BranchRule(pattern, null);
       }
     }
+  }
+
+  /**
+   * {@code {"maxLifetimeDays": 14, "defaultTtlHours": 72, "renewOnDeploy": true}}: how an app's
+   * ephemeral environments live; what is left out takes {@link EphemeralPolicy#DEFAULT}'s value
+   * (the default TTL at most the lifetime). The core checks the bounds.
+   */
+  EphemeralPolicy ephemeral(String name) {
+    EphemeralPolicy usual = EphemeralPolicy.DEFAULT;
+    return object(
+            name,
+            e -> {
+              int days = e.integer("maxLifetimeDays").orElse(usual.maxLifetimeDays());
+              return new EphemeralPolicy(
+                  days,
+                  e.integer("defaultTtlHours")
+                      .orElse(Math.min(usual.defaultTtlHours(), Math.max(days, 1) * 24)),
+                  e.bool("renewOnDeploy").orElse(usual.renewOnDeploy()));
+            })
+        .orElse(usual);
   }
 
   /** A nested object, read with its own fields; its errors come back prefixed with its name. */

@@ -195,7 +195,8 @@ final class RegistryRoutes {
         fields.strings("allowedEnvironments"),
         fields.template("template"),
         parsed.orElse(io.stagecoach.domain.pipeline.PromotionConcurrency.SUPERSEDE),
-        fields.repository("repository", name));
+        fields.repository("repository", name),
+        fields.ephemeral("ephemeral"));
   }
 
   // ------------------------------------------------------------ environments

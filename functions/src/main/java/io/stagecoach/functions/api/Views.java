@@ -93,6 +93,10 @@ final class Views {
                       });
             });
     app.repository().ifPresent(mapping -> o.set("repository", repository(mapping)));
+    o.putObject("ephemeral")
+        .put("maxLifetimeDays", app.ephemeral().maxLifetimeDays())
+        .put("defaultTtlHours", app.ephemeral().defaultTtlHours())
+        .put("renewOnDeploy", app.ephemeral().renewOnDeploy());
     o.put("createdAt", app.createdAt().toString());
     o.put("createdBy", app.createdBy());
     o.put("updatedAt", app.updatedAt().toString());

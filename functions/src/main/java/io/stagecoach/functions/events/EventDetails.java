@@ -1,11 +1,15 @@
 package io.stagecoach.functions.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentFailed;
 import io.stagecoach.domain.deployment.DeploymentRequested;
 import io.stagecoach.domain.deployment.DeploymentSucceeded;
+import io.stagecoach.domain.deployment.EnvironmentDestroyed;
 import io.stagecoach.domain.deployment.RollbackCompleted;
 import io.stagecoach.domain.events.StagecoachEvent;
+import io.stagecoach.domain.expiry.EnvironmentExpired;
+import io.stagecoach.domain.expiry.EnvironmentExpiring;
 import io.stagecoach.domain.promotion.ApprovalExpired;
 import io.stagecoach.domain.promotion.ApprovalGranted;
 import io.stagecoach.domain.promotion.ApprovalRejected;
@@ -14,6 +18,7 @@ import io.stagecoach.domain.promotion.PromotionFailed;
 import io.stagecoach.domain.promotion.PromotionStarted;
 import io.stagecoach.domain.promotion.PromotionSucceeded;
 import io.stagecoach.domain.promotion.StagePromoted;
+import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.ReleaseRegistered;
 import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
@@ -58,6 +63,30 @@ public final class EventDetails {
       case ApprovalGranted a -> PromotionJson.approval(a.approval());
       case ApprovalRejected a -> PromotionJson.approval(a.approval());
       case ApprovalExpired a -> PromotionJson.approval(a.approval());
+      case EnvironmentExpiring e -> {
+        ObjectNode o = environmentDetail(e.environment());
+        o.put("leadTimeMinutes", e.leadTime().toMinutes());
+        o.put("warnedAt", e.warnedAt().toString());
+        yield o;
+      }
+      case EnvironmentExpired e -> {
+        ObjectNode o = environmentDetail(e.environment());
+        o.put("destroyDeploymentId", e.destroy().id());
+        o.put("foundAt", e.foundAt().toString());
+        yield o;
+      }
+      case EnvironmentDestroyed e -> {
+        Deployment d = e.destroy();
+        ObjectNode o = Json.object();
+        o.put("app", d.app());
+        o.put("environment", d.environment());
+        o.put("tier", d.tier().wireName());
+        o.put("deploymentId", d.id());
+        o.put("requestedBy", d.requestedBy());
+        o.put("origin", d.origin());
+        o.put("destroyedAt", d.finishedAt().orElse(d.requestedAt()).toString());
+        yield o;
+      }
       // Events are records of their capability's package, so the interface is not sealed; the
       // contract tests publish every detail type through this switch.
       default ->
@@ -66,11 +95,22 @@ public final class EventDetails {
     };
   }
 
+  /** What the expiry events say about an ephemeral environment. */
+  private static ObjectNode environmentDetail(Environment env) {
+    ObjectNode o = Json.object();
+    o.put("app", env.app());
+    o.put("environment", env.name());
+    o.put("owner", env.owner());
+    o.put("createdAt", env.createdAt().toString());
+    o.put("expiresAt", env.expiresAt().orElseThrow().toString());
+    return o;
+  }
+
   /**
    * A deployment's detail: its JSON as the API shows it, with {@code deploymentId} for rules and
    * targets.
    */
-  private static ObjectNode deploymentDetail(io.stagecoach.domain.deployment.Deployment d) {
+  private static ObjectNode deploymentDetail(Deployment d) {
     ObjectNode o = Json.object();
     o.put("deploymentId", d.id());
     o.setAll(DeploymentJson.deployment(d));

@@ -5,8 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.Deployments;
-import io.stagecoach.domain.deployment.EnvironmentReaper;
 import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.domain.expiry.EnvironmentReaper;
 import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.functions.events.EventBridgePublisher;
 import io.stagecoach.functions.support.Log;
@@ -15,6 +15,8 @@ import io.stagecoach.functions.support.TokenSource;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,14 +47,23 @@ public final class EnvironmentReaperHandler
         new DynamoDbRegistry(settings.dynamoDb(), settings.registryTable()),
         new DynamoDbDeployments(settings.dynamoDb(), settings.registryTable()),
         new EventBridgePublisher(settings.eventBridge(), settings.eventBusName()),
+        settings.expiryWarningLeadTimes(EnvironmentReaper.DEFAULT_LEAD_TIMES),
         Clock.systemUTC());
   }
 
   public EnvironmentReaperHandler(
-      Registry registry, Deployments deployments, EventPublisher events, Clock clock) {
+      Registry registry,
+      Deployments deployments,
+      EventPublisher events,
+      List<Duration> leadTimes,
+      Clock clock) {
     this.reaper =
         new EnvironmentReaper(
-            registry, deployments, new DeploymentService(registry, deployments, events));
+            registry,
+            deployments,
+            new DeploymentService(registry, deployments, events),
+            events,
+            leadTimes);
     this.clock = clock;
   }
 
@@ -82,7 +93,20 @@ public final class EnvironmentReaperHandler
           "lastReason",
           g.lastReason());
     }
+    for (EnvironmentReaper.Warned w : reaped.warned()) {
+      LOG.info(
+          "owner warned of an expiry",
+          "app",
+          w.app(),
+          "environment",
+          w.environment(),
+          "leadTime",
+          w.leadTime().toString(),
+          "expiresAt",
+          w.expiresAt().toString());
+    }
     return Map.of(
+        "warned", reaped.warned().size(),
         "destroying", reaped.destroying().size(),
         "spared", reaped.spared().size(),
         "gaveUp", reaped.gaveUp().size());

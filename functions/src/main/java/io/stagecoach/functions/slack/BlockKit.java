@@ -83,6 +83,67 @@ public final class BlockKit {
     return message;
   }
 
+  public static final String EXTEND_ACTION = "environment.extend";
+  public static final String DESTROY_ACTION = "environment.destroy";
+
+  /** The extension the Extend button asks for. */
+  public static final java.time.Duration EXTEND_BY = java.time.Duration.ofHours(24);
+
+  /** An ephemeral environment about to expire, as the warning shows it. */
+  public record Expiring(
+      String app,
+      String environment,
+      String owner,
+      java.time.Instant expiresAt,
+      java.time.Duration leadTime) {
+
+    /** {@code app/environment}: the buttons' value. */
+    public String target() {
+      return app + "/" + environment;
+    }
+  }
+
+  /**
+   * The warning that an ephemeral environment expires soon, with "Extend 24 h" ({@value
+   * #EXTEND_ACTION}) and "Destroy now" ({@value #DESTROY_ACTION}) buttons whose value is {@code
+   * app/environment}; the clicks go through the same extend and destroy use cases as the API.
+   */
+  public static ObjectNode environmentExpiring(Expiring e) {
+    ObjectNode message = Json.object();
+    String subject = escape(e.app() + "/" + e.environment());
+    message.put("text", "Environment " + subject + " expires at " + e.expiresAt());
+    ArrayNode blocks = message.putArray("blocks");
+    blocks.add(
+        section(
+            "*Environment expiring*\n*"
+                + subject
+                + "* expires at "
+                + e.expiresAt()
+                + " (within "
+                + (e.leadTime().toMinutesPart() == 0
+                    ? e.leadTime().toHours() + " h"
+                    : e.leadTime().toMinutes() + " min")
+                + "); the reaper destroys it then."));
+    blocks.add(context("Owner " + escape(e.owner()) + " · extend it or destroy it now"));
+    ObjectNode actions = blocks.addObject().put("type", "actions");
+    ArrayNode buttons = actions.putArray("elements");
+    buttons.add(button(EXTEND_ACTION, "Extend 24 h", "primary", e.target()));
+    buttons.add(button(DESTROY_ACTION, "Destroy now", "danger", e.target()));
+    return message;
+  }
+
+  /**
+   * The warning once acted on, without buttons, saying who did what: the body to post to the
+   * click's {@code response_url}, replacing the warning.
+   */
+  public static ObjectNode environmentActedOn(String slackUserId, String outcome) {
+    ObjectNode message = Json.object();
+    message.put("replace_original", true);
+    message.put("text", outcome);
+    message.putArray("blocks").add(section(escape(outcome) + " (<@" + escape(slackUserId) + ">)"));
+    return message;
+  }
+
   /**
    * {@code text} safe inside Slack mrkdwn: Slack reads {@code &}, {@code <} and {@code >} as markup
    * (https://docs.slack.dev/messaging/formatting-message-text#escaping).

@@ -24,6 +24,7 @@ import io.stagecoach.domain.promotion.Approval;
 import io.stagecoach.domain.promotion.Promotion;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.registry.Environment;
+import io.stagecoach.domain.registry.ExpiryPolicy;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.Secrets;
 import io.stagecoach.functions.support.Log;
@@ -387,6 +388,61 @@ public final class SlackCommands {
       case Outcome.Accepted<T> a -> reply.apply(a.value());
       case Outcome.Rejected<T> r -> refused(r.rejection());
     };
+  }
+
+  /**
+   * A click on an expiry warning's button, with the API's rules: extending is the owner's or an
+   * admin's ({@link RegistryService#extendEnvironment}); destroying needs the role the API's
+   * destroy needs and, from a warning, to be the owner or an admin. Answers what was done.
+   */
+  public Outcome<String> onExpiryWarning(
+      Principal caller, String app, String environment, boolean extend) {
+    Instant now = clock.instant();
+    Action action = extend ? Action.MANAGE_ENVIRONMENTS : Action.DEPLOY;
+    if (!caller.may(action.requiredRole())) {
+      return Outcome.rejected(
+          Rejection.of(
+              Rejection.Code.FORBIDDEN,
+              caller.name()
+                  + " may not do this: it needs the "
+                  + action.requiredRole().wireName()
+                  + " role"));
+    }
+    if (extend) {
+      return registry
+          .extendEnvironment(
+              caller, app, environment, Optional.empty(), Optional.of(BlockKit.EXTEND_BY), now)
+          .map(
+              env ->
+                  app
+                      + "/"
+                      + environment
+                      + " extended by "
+                      + caller.name()
+                      + ": it now expires at "
+                      + env.expiresAt().map(Instant::toString).orElse("?"));
+    }
+    return registry
+        .getEnvironment(app, environment)
+        .flatMap(
+            env ->
+                ExpiryPolicy.ownerOrAdminOnly(caller, env, "destroy")
+                    .<Outcome<Environment>>map(Outcome::rejected)
+                    .orElseGet(() -> Outcome.accepted(env)))
+        .flatMap(
+            env ->
+                deployments.destroy(
+                    caller, app, environment, Optional.empty(), "x-" + ids.newId(), now))
+        .map(
+            d ->
+                app
+                    + "/"
+                    + environment
+                    + " is being destroyed at "
+                    + caller.name()
+                    + "'s request (deployment "
+                    + d.value().id()
+                    + ")");
   }
 
   /** A refusal in the API's words, with its stable code, seen only by the person who asked. */

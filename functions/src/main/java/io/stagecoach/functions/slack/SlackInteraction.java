@@ -11,12 +11,16 @@ import java.util.Optional;
 /**
  * What Slack posts to the interactivity URL when someone clicks a button: a form body whose one
  * field, {@code payload}, is JSON. Only the Approve and Reject buttons of {@link
- * BlockKit#approvalRequested} are understood; any other interaction is {@link Unsupported}, a body
- * that is not a Slack interaction {@link Malformed}. Reading never throws. See
+ * BlockKit#approvalRequested} and Extend / Destroy of {@link BlockKit#environmentExpiring} are
+ * understood; any other interaction is {@link Unsupported}, a body that is not a Slack interaction
+ * {@link Malformed}. Reading never throws. See
  * https://docs.slack.dev/reference/interaction-payloads/block_actions-payload
  */
 public sealed interface SlackInteraction
-    permits ApprovalClick, SlackInteraction.Unsupported, SlackInteraction.Malformed {
+    permits ApprovalClick,
+        EnvironmentClick,
+        SlackInteraction.Unsupported,
+        SlackInteraction.Malformed {
 
   /**
    * A signed interaction Stagecoach has no use for (another payload type, another button). Answer
@@ -66,6 +70,9 @@ public sealed interface SlackInteraction
     }
     JsonNode action = actions.get(0);
     String actionId = text(action.path("action_id")).orElse("");
+    if (actionId.equals(BlockKit.EXTEND_ACTION) || actionId.equals(BlockKit.DESTROY_ACTION)) {
+      return readEnvironmentClick(payload, action, actionId);
+    }
     Optional<ApprovalClick.Decision> decision =
         switch (actionId) {
           case BlockKit.APPROVE_ACTION -> Optional.of(ApprovalClick.Decision.APPROVE);
@@ -98,6 +105,34 @@ public sealed interface SlackInteraction
         text(payload.path("container").path("message_ts")),
         responseUrl.get(),
         text(payload.path("trigger_id")));
+  }
+
+  /** A click on Extend 24 h or Destroy now of {@link BlockKit#environmentExpiring}. */
+  private static SlackInteraction readEnvironmentClick(
+      JsonNode payload, JsonNode action, String actionId) {
+    String[] target = text(action.path("value")).orElse("").split("/", -1);
+    if (target.length != 2
+        || Naming.appNameProblem(target[0]).isPresent()
+        || Naming.environmentNameProblem(target[1]).isPresent()) {
+      return new Malformed("the " + actionId + " button's value is not app/environment");
+    }
+    Optional<String> userId = text(payload.path("user").path("id"));
+    if (userId.isEmpty()) {
+      return new Malformed("payload.user.id is missing");
+    }
+    Optional<String> responseUrl = text(payload.path("response_url"));
+    if (responseUrl.isEmpty() || !responseUrl.get().startsWith("https://")) {
+      return new Malformed("payload.response_url is missing or not https");
+    }
+    return new EnvironmentClick(
+        target[0],
+        target[1],
+        actionId.equals(BlockKit.EXTEND_ACTION)
+            ? EnvironmentClick.Choice.EXTEND
+            : EnvironmentClick.Choice.DESTROY,
+        userId.get(),
+        text(payload.path("team").path("id")).or(() -> text(payload.path("user").path("team_id"))),
+        responseUrl.get());
   }
 
   private static Optional<String> text(JsonNode node) {

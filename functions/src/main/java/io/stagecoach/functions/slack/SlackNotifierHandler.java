@@ -2,6 +2,9 @@ package io.stagecoach.functions.slack;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stagecoach.domain.chat.SlackDirectory;
+import io.stagecoach.domain.expiry.EnvironmentExpiring;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.SecretsManagerSecret;
 import io.stagecoach.functions.support.Settings;
@@ -13,44 +16,60 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * The Slack notifier function: {@code Approval Requested} events from the bus. A composition root
- * only.
+ * The Slack notifier function: {@code Approval Requested} and {@code Environment Expiring} events
+ * from the bus. A composition root only.
  */
 public final class SlackNotifierHandler implements RequestStreamHandler {
 
   static final Duration SECRET_TTL = Duration.ofMinutes(5);
 
-  private final ApprovalNotifier notifier;
+  private final ApprovalNotifier approvals;
+  private final ExpiryNotifier expiries;
 
   public SlackNotifierHandler() {
     this(System.getenv());
   }
 
   public SlackNotifierHandler(Map<String, String> environment) {
-    this(notifier(Settings.fromEnvironment(environment)));
+    this(Settings.fromEnvironment(environment), Clock.systemUTC());
   }
 
-  public SlackNotifierHandler(ApprovalNotifier notifier) {
-    this.notifier = notifier;
-  }
-
-  private static ApprovalNotifier notifier(Settings settings) {
-    SlackSettings slack = SlackSettings.from(settings);
-    Clock clock = Clock.systemUTC();
-    return new ApprovalNotifier(
+  private SlackNotifierHandler(Settings settings, Clock clock) {
+    this(
         new DynamoDbSlackDirectory(settings.dynamoDb(), settings.registryTable()),
         new SecretsManagerSecret(
-            settings.secretsManager(), slack.requiredBotTokenId(), SECRET_TTL, clock),
-        SlackWeb.of(slack),
+            settings.secretsManager(),
+            SlackSettings.from(settings).requiredBotTokenId(),
+            SECRET_TTL,
+            clock),
+        SlackWeb.of(SlackSettings.from(settings)),
         clock);
+  }
+
+  private SlackNotifierHandler(
+      SlackDirectory directory, Supplier<String> botToken, SlackWeb slack, Clock clock) {
+    this(
+        new ApprovalNotifier(directory, botToken, slack, clock),
+        new ExpiryNotifier(directory, botToken, slack));
+  }
+
+  public SlackNotifierHandler(ApprovalNotifier approvals, ExpiryNotifier expiries) {
+    this.approvals = approvals;
+    this.expiries = expiries;
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
-    notifier.handle(Json.MAPPER.readTree(input));
+    JsonNode event = Json.MAPPER.readTree(input);
+    if (event.path("detail-type").asText("").equals(EnvironmentExpiring.DETAIL_TYPE)) {
+      expiries.handle(event);
+    } else {
+      approvals.handle(event);
+    }
     output.write("null".getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -244,6 +244,10 @@ public final class SlackWebhook {
         deliver(click.responseUrl(), decide(click), request.requestId());
         yield empty();
       }
+      case EnvironmentClick click -> {
+        deliver(click.responseUrl(), act(click), request.requestId());
+        yield empty();
+      }
     };
   }
 
@@ -274,6 +278,40 @@ public final class SlackWebhook {
       case Outcome.Accepted<Approval> a ->
           BlockKit.approvalDecided(
               view(a.value()), click.decision(), click.slackUserId(), Optional.empty());
+    };
+  }
+
+  /**
+   * Extend 24 h or Destroy now on an expiry warning: done, the warning is replaced saying so;
+   * refused, the clicker is told why and the warning stays.
+   */
+  private ObjectNode act(EnvironmentClick click) {
+    if (click.teamId().isEmpty()) {
+      return SlackReply.toPerson("Stagecoach cannot tell which workspace this click came from.")
+          .followUp();
+    }
+    Optional<Principal> caller = directory.principalOf(click.teamId().get(), click.slackUserId());
+    if (caller.isEmpty()) {
+      return notLinked(click.teamId().get(), click.slackUserId()).followUp();
+    }
+    LOG.info(
+        "Slack expiry button",
+        "principal",
+        caller.get().name(),
+        "app",
+        click.app(),
+        "environment",
+        click.environment(),
+        "choice",
+        click.choice().name());
+    return switch (commands.onExpiryWarning(
+        caller.get(),
+        click.app(),
+        click.environment(),
+        click.choice() == EnvironmentClick.Choice.EXTEND)) {
+      case Outcome.Accepted<String> done ->
+          BlockKit.environmentActedOn(click.slackUserId(), done.value());
+      case Outcome.Rejected<String> r -> SlackCommands.refused(r.rejection()).followUp();
     };
   }
 

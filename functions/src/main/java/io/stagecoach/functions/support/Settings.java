@@ -96,6 +96,36 @@ public record Settings(
   }
 
   /**
+   * How long before an ephemeral environment's expiry its owner is warned ({@code
+   * EXPIRY_WARNING_LEAD_MINUTES}, comma-separated minutes such as {@code 1440,60}); absent: {@code
+   * fallback}. A value that is not a list of positive whole minutes fails the function at init.
+   */
+  public java.util.List<java.time.Duration> expiryWarningLeadTimes(
+      java.util.List<java.time.Duration> fallback) {
+    String value = environment.get("EXPIRY_WARNING_LEAD_MINUTES");
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    java.util.List<java.time.Duration> leads = new java.util.ArrayList<>();
+    for (String part : value.split(",")) {
+      try {
+        long minutes = Long.parseLong(part.trim());
+        if (minutes < 1) {
+          throw new NumberFormatException("not positive");
+        }
+        leads.add(java.time.Duration.ofMinutes(minutes));
+      } catch (NumberFormatException e) {
+        throw new IllegalStateException(
+            "EXPIRY_WARNING_LEAD_MINUTES must be positive whole minutes, comma-separated; got '"
+                + value
+                + "'",
+            e);
+      }
+    }
+    return java.util.List.copyOf(leads);
+  }
+
+  /**
    * The endpoint of one service when the environment redirects it, as the SDK itself reads it:
    * {@code AWS_ENDPOINT_URL_<SERVICE>} first, then {@code AWS_ENDPOINT_URL}.
    */

@@ -15,6 +15,12 @@ public interface SlackDirectory {
 
   Optional<SlackUser> findUser(String teamId, String userId);
 
+  /**
+   * A Slack account linked to {@code principal}, to write to them directly; the first found when
+   * several are (one per workspace).
+   */
+  Optional<SlackUser> findUserOf(String principal);
+
   /** Every linked account, by workspace and member id. */
   Outcome<Page<SlackUser>> listUsers(PageRequest page);
 

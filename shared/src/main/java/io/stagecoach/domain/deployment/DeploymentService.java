@@ -165,7 +165,38 @@ public final class DeploymentService {
             now,
             Optional.empty(),
             Optional.empty());
-    return record(deployment, requestHash);
+    Outcome<Saved<Deployment>> recorded = record(deployment, requestHash);
+    if (recorded instanceof Outcome.Accepted<Saved<Deployment>> a && a.value().created()) {
+      renewOnDeploy(theApp, env, now);
+    }
+    return recorded;
+  }
+
+  /** Writes of a renewed expiry lost to a concurrent write, read again and retried. */
+  static final int MAX_RENEWAL_WRITES = 3;
+
+  /**
+   * A deploy into an ephemeral environment of an app that renews on deploy moves its expiry ({@link
+   * ExpiryPolicy#renewedByDeploy}). Best effort after the deployment is recorded: a renewal lost to
+   * concurrent writes leaves the expiry as it was, which the owner can still extend.
+   */
+  private void renewOnDeploy(App app, Environment read, Instant now) {
+    Environment env = read;
+    for (int attempt = 1; attempt <= MAX_RENEWAL_WRITES; attempt++) {
+      Optional<Instant> renewed = ExpiryPolicy.renewedByDeploy(app, env, now);
+      if (renewed.isEmpty()) {
+        return;
+      }
+      if (registry.replaceEnvironment(env.expiringAt(renewed.get(), now), env.revision())
+          instanceof WriteResult.Written) {
+        return;
+      }
+      Optional<Environment> again = registry.findEnvironment(env.app(), env.name());
+      if (again.isEmpty()) {
+        return;
+      }
+      env = again.get();
+    }
   }
 
   /**

@@ -333,6 +333,9 @@ public final class ProvisioningRun {
         if (d.isRollback()) {
           events.publish(new RollbackCompleted(d));
         }
+        if (d.action() == DeploymentAction.DESTROY) {
+          events.publish(new EnvironmentDestroyed(d));
+        }
         d.callbackToken().ifPresent(t -> callbacks.succeeded(t, d));
       }
       case FAILED -> {

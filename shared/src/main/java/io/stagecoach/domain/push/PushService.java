@@ -18,6 +18,7 @@ import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.EnvironmentKind;
 import io.stagecoach.domain.registry.EnvironmentSpec;
+import io.stagecoach.domain.registry.ExpiryPolicy;
 import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.Release;
@@ -197,7 +198,7 @@ public final class PushService {
     // another kind, a first stage without an environment to take the account from.
     Optional<Environment> current = registry.findEnvironment(app.name(), decision.environment());
     Outcome<Environment> allowed =
-        ephemeralSpec(app, decision, current)
+        ephemeralSpec(app, decision, current, now)
             .flatMap(
                 spec ->
                     rules.checkEnvironment(caller, app.name(), decision.environment(), spec, now));
@@ -252,7 +253,7 @@ public final class PushService {
       Principal caller, App app, PushDecision.DeployEphemeral decision, Instant now) {
     for (int attempt = 1; ; attempt++) {
       Optional<Environment> current = registry.findEnvironment(app.name(), decision.environment());
-      Outcome<EnvironmentSpec> spec = ephemeralSpec(app, decision, current);
+      Outcome<EnvironmentSpec> spec = ephemeralSpec(app, decision, current, now);
       if (spec instanceof Outcome.Rejected<EnvironmentSpec> r) {
         return Outcome.rejected(r.rejection());
       }
@@ -279,7 +280,7 @@ public final class PushService {
    * of the app's first stage.
    */
   private Outcome<EnvironmentSpec> ephemeralSpec(
-      App app, PushDecision.DeployEphemeral decision, Optional<Environment> current) {
+      App app, PushDecision.DeployEphemeral decision, Optional<Environment> current, Instant now) {
     String what = "environment '" + app.name() + "/" + decision.environment() + "'";
     EnvironmentSpec spec;
     if (current.isPresent()) {
@@ -294,10 +295,11 @@ public final class PushService {
                     + decision.branch()
                     + " deploys only into an ephemeral environment"));
       }
-      Instant expiresAt =
+      // Moved to the push's expiry if that is later, never past the app's maximum lifetime.
+      Optional<Instant> expiresAt =
           env.expiresAt()
-              .filter(at -> at.isAfter(decision.expiresAt()))
-              .orElse(decision.expiresAt());
+              .flatMap(at -> ExpiryPolicy.movedTo(app.ephemeral(), env, decision.expiresAt()))
+              .or(env::expiresAt);
       spec =
           new EnvironmentSpec(
               Optional.of(EnvironmentKind.EPHEMERAL.wireName()),
@@ -308,7 +310,7 @@ public final class PushService {
               references(env),
               Optional.of(env.isProtected()),
               Optional.of(env.owner()),
-              Optional.of(expiresAt));
+              expiresAt);
     } else {
       String firstStage = app.pipeline().get(0).environment();
       Optional<Environment> first = registry.findEnvironment(app.name(), firstStage);
@@ -331,7 +333,9 @@ public final class PushService {
               Map.of(),
               Optional.empty(),
               Optional.empty(),
-              Optional.of(decision.expiresAt()));
+              Optional.of(
+                  ExpiryPolicy.earlier(
+                      decision.expiresAt(), now.plus(app.ephemeral().maxLifetime()))));
     }
     return Outcome.accepted(spec);
   }

@@ -12,7 +12,8 @@ import java.util.Set;
  * A registered application: its ordered pipeline, the other shared environments it may have, and
  * the CloudFormation template its environments are made from (none: environments cannot be deployed
  * yet). {@code revision} counts accepted writes and guards against lost updates. {@code repository}
- * maps the CodeCommit repository the app is built from, when pushes drive it.
+ * maps the CodeCommit repository the app is built from, when pushes drive it; {@code ephemeral}
+ * says how its ephemeral environments live.
  */
 public record App(
     String name,
@@ -25,11 +26,41 @@ public record App(
     String createdBy,
     Instant updatedAt,
     long revision,
-    Optional<RepositoryMapping> repository) {
+    Optional<RepositoryMapping> repository,
+    EphemeralPolicy ephemeral) {
 
   public App {
     pipeline = List.copyOf(pipeline);
     allowedEnvironments = Set.copyOf(allowedEnvironments);
+    java.util.Objects.requireNonNull(ephemeral, "ephemeral");
+  }
+
+  /** An app whose ephemeral environments follow {@link EphemeralPolicy#DEFAULT}. */
+  public App(
+      String name,
+      String description,
+      List<Stage> pipeline,
+      Set<String> allowedEnvironments,
+      Optional<EnvironmentTemplate> template,
+      PromotionConcurrency concurrency,
+      Instant createdAt,
+      String createdBy,
+      Instant updatedAt,
+      long revision,
+      Optional<RepositoryMapping> repository) {
+    this(
+        name,
+        description,
+        pipeline,
+        allowedEnvironments,
+        template,
+        concurrency,
+        createdAt,
+        createdBy,
+        updatedAt,
+        revision,
+        repository,
+        EphemeralPolicy.DEFAULT);
   }
 
   /** An app no repository drives. */

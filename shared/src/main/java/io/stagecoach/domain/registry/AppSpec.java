@@ -13,7 +13,28 @@ public record AppSpec(
     List<String> allowedEnvironments,
     Optional<EnvironmentTemplate> template,
     PromotionConcurrency concurrency,
-    Optional<RepositoryMapping> repository) {
+    Optional<RepositoryMapping> repository,
+    EphemeralPolicy ephemeral) {
+
+  /** An app whose ephemeral environments follow {@link EphemeralPolicy#DEFAULT}. */
+  public AppSpec(
+      String name,
+      Optional<String> description,
+      List<Stage> pipeline,
+      List<String> allowedEnvironments,
+      Optional<EnvironmentTemplate> template,
+      PromotionConcurrency concurrency,
+      Optional<RepositoryMapping> repository) {
+    this(
+        name,
+        description,
+        pipeline,
+        allowedEnvironments,
+        template,
+        concurrency,
+        repository,
+        EphemeralPolicy.DEFAULT);
+  }
 
   /** An app no repository drives. */
   public AppSpec(
@@ -43,6 +64,7 @@ public record AppSpec(
   }
 
   public AppSpec {
+    java.util.Objects.requireNonNull(ephemeral, "ephemeral");
     pipeline = List.copyOf(pipeline);
     allowedEnvironments = List.copyOf(allowedEnvironments);
   }

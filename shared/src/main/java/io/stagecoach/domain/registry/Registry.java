@@ -69,6 +69,18 @@ public interface Registry {
    */
   Outcome<Page<Environment>> listExpiring(Instant upTo, PageRequest page);
 
+  /**
+   * Records on the environment that the warning {@code warning} about its expiry at {@code
+   * expiresAt} was sent, unless it already was: {@link WriteResult.Written} for the one run that
+   * records it, {@link WriteResult.AlreadyExists} when it was recorded before, {@link
+   * WriteResult.ChangedSinceRead} when the environment no longer expires at {@code expiresAt}, and
+   * {@link WriteResult.Missing} when it is gone.
+   */
+  WriteResult claimExpiryWarning(String app, String environment, Instant expiresAt, String warning);
+
+  /** Forgets a warning whose announcement failed, so that the next run sends it again. */
+  void releaseExpiryWarning(String app, String environment, String warning);
+
   Optional<Release> findRelease(String app, String version);
 
   Outcome<Page<Release>> listReleases(String app, PageRequest page);

@@ -113,7 +113,8 @@ public final class RegistryService {
             old.createdBy(),
             now,
             old.revision() + 1,
-            spec.repository());
+            spec.repository(),
+            spec.ephemeral());
     return switch (registry.replaceApp(replaced, expected)) {
       case WriteResult.Written w -> Outcome.accepted(new Saved<>(replaced, false));
       case WriteResult.Missing m ->
@@ -167,7 +168,8 @@ public final class RegistryService {
         caller.name(),
         now,
         1,
-        spec.repository());
+        spec.repository(),
+        spec.ephemeral());
   }
 
   static List<FieldError> appProblems(AppSpec spec) {
@@ -220,6 +222,7 @@ public final class RegistryService {
         errors.add(new FieldError(field, "'" + env + "' is already listed"));
       }
     }
+    errors.addAll(spec.ephemeral().problems());
     // The mapping's app is the app's own name, already checked as "name".
     spec.repository()
         .ifPresent(
@@ -379,8 +382,9 @@ public final class RegistryService {
 
   /**
    * Moves an ephemeral environment's expiry to {@code at}, or {@code by} later than it is now (than
-   * {@code now}, if it has already expired); never earlier, never past {@link
-   * #MAX_EPHEMERAL_LIFETIME} after it was created. Only its owner or an admin may.
+   * {@code now}, if it has already expired); never earlier, never past its app's {@code
+   * ephemeral.maxLifetimeDays} after it was created (at most {@link #MAX_EPHEMERAL_LIFETIME}). Only
+   * its owner or an admin may.
    */
   public Outcome<Environment> extendEnvironment(
       Principal caller,
@@ -397,7 +401,18 @@ public final class RegistryService {
       return Outcome.rejected(
           Rejection.invalid("by", "must be at most " + MAX_EXTENSION.toDays() + " days"));
     }
-    return getEnvironment(app, name)
+    List<FieldError> malformed = new ArrayList<>();
+    Naming.appNameProblem(app).ifPresent(p -> malformed.add(new FieldError("app", p)));
+    Naming.environmentNameProblem(name).ifPresent(p -> malformed.add(new FieldError("env", p)));
+    if (!malformed.isEmpty()) {
+      return Outcome.rejected(Rejection.invalid(malformed));
+    }
+    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(app, name);
+    if (read.environment().isEmpty()) {
+      return Outcome.rejected(environmentNotFound(app, name));
+    }
+    EphemeralPolicy policy = read.app().map(App::ephemeral).orElse(EphemeralPolicy.DEFAULT);
+    return Outcome.<Environment>accepted(read.environment().get())
         .flatMap(
             env -> {
               String what = "environment '" + app + "/" + name + "'";
@@ -414,14 +429,16 @@ public final class RegistryService {
                         field,
                         "must move the expiry later than " + base + " (it is " + current + ")"));
               }
-              Instant limit = env.createdAt().plus(MAX_EPHEMERAL_LIFETIME);
+              Instant limit = ExpiryPolicy.lifetimeEnd(policy, env);
               if (next.isAfter(limit)) {
                 return Outcome.rejected(
                     Rejection.invalid(
                         field,
-                        "an ephemeral environment lives at most "
-                            + MAX_EPHEMERAL_LIFETIME.toDays()
-                            + " days: "
+                        "an ephemeral environment of app '"
+                            + app
+                            + "' lives at most "
+                            + policy.maxLifetimeDays()
+                            + " days (its ephemeral.maxLifetimeDays): "
                             + what
                             + " can be extended up to "
                             + limit));
@@ -486,19 +503,7 @@ public final class RegistryService {
           Rejection.conflict(
               what + " is " + env.kind().wireName() + "; only ephemeral environments expire"));
     }
-    if (!caller.name().equals(env.owner()) && !caller.may(Role.ADMIN)) {
-      return Optional.of(
-          Rejection.of(
-              Rejection.Code.FORBIDDEN,
-              "only the owner of "
-                  + what
-                  + " ("
-                  + env.owner()
-                  + ") or an admin may "
-                  + verb
-                  + " it"));
-    }
-    return Optional.empty();
+    return ExpiryPolicy.ownerOrAdminOnly(caller, env, verb);
   }
 
   private Outcome<Environment> setPin(String app, String name, Optional<EnvironmentPin> pin) {
@@ -667,14 +672,32 @@ public final class RegistryService {
 
     Optional<Instant> expiresAt = spec.expiresAt();
     if (kind == EnvironmentKind.EPHEMERAL) {
+      // Left out, the expiry stays as it is, or a new environment lives the app's default TTL.
+      EphemeralPolicy policy = app.ephemeral();
+      Instant createdAt = current.map(Environment::createdAt).orElse(now);
+      Instant lifetimeEnd = createdAt.plus(policy.maxLifetime());
       if (expiresAt.isEmpty()) {
-        errors.add(new FieldError("expiresAt", "is required for ephemeral environments"));
+        expiresAt =
+            current
+                .flatMap(Environment::expiresAt)
+                .or(
+                    () ->
+                        Optional.of(
+                            ExpiryPolicy.earlier(now.plus(policy.defaultTtl()), lifetimeEnd)));
+      } else if (expiresAt.equals(current.flatMap(Environment::expiresAt))) {
+        // Unchanged: checked when it was set (extend, renewals and pushes keep to the limits).
       } else if (!expiresAt.get().isAfter(now)) {
         errors.add(new FieldError("expiresAt", "must be in the future"));
-      } else if (expiresAt.get().isAfter(now.plus(MAX_EPHEMERAL_LIFETIME))) {
+      } else if (expiresAt.get().isAfter(lifetimeEnd)) {
         errors.add(
             new FieldError(
-                "expiresAt", "must be at most " + MAX_EPHEMERAL_LIFETIME.toDays() + " days ahead"));
+                "expiresAt",
+                "must be at most "
+                    + policy.maxLifetimeDays()
+                    + " days after the environment was created (app '"
+                    + app.name()
+                    + "' ephemeral.maxLifetimeDays): at most "
+                    + lifetimeEnd));
       }
     } else if (expiresAt.isPresent()) {
       errors.add(new FieldError("expiresAt", "only ephemeral environments expire"));

@@ -397,6 +397,60 @@ public final class DynamoDbRegistry implements Registry {
     }
   }
 
+  /** The warnings sent about an environment's expiry: a string set on its item. */
+  static final String EXPIRY_WARNINGS = "expiryWarningsSent";
+
+  @Override
+  public WriteResult claimExpiryWarning(
+      String app, String environment, Instant expiresAt, String warning) {
+    try {
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(key(appPk(app), environmentSk(environment)))
+                  .updateExpression("ADD #sent :warning")
+                  .conditionExpression(
+                      EXISTS + " AND expiresAt = :at AND NOT contains(#sent, :one)")
+                  .expressionAttributeNames(Map.of("#sent", EXPIRY_WARNINGS))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":warning",
+                          AttributeValue.fromSs(List.of(warning)),
+                          ":one",
+                          s(warning),
+                          ":at",
+                          s(expiresAt.toString())))
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return new WriteResult.Written(0);
+    } catch (ConditionalCheckFailedException e) {
+      if (!e.hasItem() || e.item().isEmpty()) {
+        return new WriteResult.Missing();
+      }
+      if (!optStr(e.item(), "expiresAt").equals(Optional.of(expiresAt.toString()))) {
+        return new WriteResult.ChangedSinceRead();
+      }
+      return new WriteResult.AlreadyExists();
+    }
+  }
+
+  @Override
+  public void releaseExpiryWarning(String app, String environment, String warning) {
+    try {
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(key(appPk(app), environmentSk(environment)))
+                  .updateExpression("DELETE #sent :warning")
+                  .conditionExpression(EXISTS)
+                  .expressionAttributeNames(Map.of("#sent", EXPIRY_WARNINGS))
+                  .expressionAttributeValues(
+                      Map.of(":warning", AttributeValue.fromSs(List.of(warning)))));
+    } catch (ConditionalCheckFailedException e) {
+      // The environment is gone: nothing left to warn about.
+    }
+  }
+
   @Override
   public WriteResult setPin(String app, String environment, Optional<EnvironmentPin> pin) {
     try {

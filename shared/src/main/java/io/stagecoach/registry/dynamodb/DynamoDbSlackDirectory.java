@@ -75,6 +75,41 @@ public final class DynamoDbSlackDirectory implements SlackDirectory {
     return get(userPk(teamId, userId), USER_SK).map(DynamoDbSlackDirectory::user);
   }
 
+  /** Linked accounts read per page while looking for a principal's. */
+  static final int USERS_PER_PAGE = 100;
+
+  /** Pages read at most: a team of thousands of linked accounts is beyond what a notice needs. */
+  static final int MAX_USER_PAGES = 20;
+
+  @Override
+  public Optional<SlackUser> findUserOf(String principal) {
+    // The links are listed under one gsi1 partition; filtered there, so only matches come back.
+    Map<String, AttributeValue> from = null;
+    for (int page = 0; page < MAX_USER_PAGES; page++) {
+      Map<String, AttributeValue> start = from;
+      QueryResponse response =
+          dynamo.query(
+              q ->
+                  q.tableName(table)
+                      .indexName(GSI1)
+                      .keyConditionExpression("#pk = :pk")
+                      .filterExpression("#principal = :principal")
+                      .expressionAttributeNames(Map.of("#pk", GSI1PK, "#principal", "principal"))
+                      .expressionAttributeValues(
+                          Map.of(":pk", s(ALL_USERS), ":principal", s(principal)))
+                      .limit(USERS_PER_PAGE)
+                      .exclusiveStartKey(start));
+      if (!response.items().isEmpty()) {
+        return Optional.of(user(response.items().get(0)));
+      }
+      if (!response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty()) {
+        return Optional.empty();
+      }
+      from = response.lastEvaluatedKey();
+    }
+    return Optional.empty();
+  }
+
   @Override
   public Outcome<Page<SlackUser>> listUsers(PageRequest page) {
     Map<String, AttributeValue> start = null;

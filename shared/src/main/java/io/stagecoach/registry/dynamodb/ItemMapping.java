@@ -17,6 +17,7 @@ import io.stagecoach.domain.registry.EnvironmentFreeze;
 import io.stagecoach.domain.registry.EnvironmentKind;
 import io.stagecoach.domain.registry.EnvironmentPin;
 import io.stagecoach.domain.registry.EnvironmentTemplate;
+import io.stagecoach.domain.registry.EphemeralPolicy;
 import io.stagecoach.domain.registry.Release;
 import io.stagecoach.domain.registry.RepositoryMapping;
 import io.stagecoach.domain.registry.SecretReference;
@@ -74,6 +75,16 @@ final class ItemMapping {
               t.url().ifPresent(u -> template.put("url", s(u)));
             });
     item.put("template", AttributeValue.fromM(template));
+    item.put(
+        "ephemeral",
+        AttributeValue.fromM(
+            Map.of(
+                "maxLifetimeDays",
+                n(app.ephemeral().maxLifetimeDays()),
+                "defaultTtlHours",
+                n(app.ephemeral().defaultTtlHours()),
+                "renewOnDeploy",
+                AttributeValue.fromBool(app.ephemeral().renewOnDeploy()))));
     item.put("updatedAt", s(app.updatedAt().toString()));
     item.put(REVISION, n(app.revision()));
     app.repository()
@@ -167,7 +178,20 @@ final class ItemMapping {
         str(item, "createdBy"),
         Instant.parse(str(item, "updatedAt")),
         num(item, REVISION),
-        repositoryMapping(str(item, "name"), item.get("repository")));
+        repositoryMapping(str(item, "name"), item.get("repository")),
+        ephemeralPolicy(item.get("ephemeral")));
+  }
+
+  /** Apps written before apps chose their ephemeral policy have none: the default. */
+  private static EphemeralPolicy ephemeralPolicy(AttributeValue value) {
+    if (value == null || value.m() == null || value.m().isEmpty()) {
+      return EphemeralPolicy.DEFAULT;
+    }
+    Map<String, AttributeValue> m = value.m();
+    return new EphemeralPolicy(
+        Integer.parseInt(m.get("maxLifetimeDays").n()),
+        Integer.parseInt(m.get("defaultTtlHours").n()),
+        m.get("renewOnDeploy").bool());
   }
 
   /** A stage: its environment, and its gates when it has any. */

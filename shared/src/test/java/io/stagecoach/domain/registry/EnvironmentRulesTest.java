@@ -61,9 +61,8 @@ class EnvironmentRulesTest {
   }
 
   @Test
-  void ephemeralEnvironment_needsAFutureExpiry_withinThirtyDays() {
-    assertEquals(
-        List.of("expiresAt"), problems("pr-42", spec("ephemeral", null, Optional.empty())));
+  void ephemeralEnvironment_needsAFutureExpiry_withinThirtyDays_orTakesTheDefaultTtl() {
+    assertEquals(List.of(), problems("pr-42", spec("ephemeral", null, Optional.empty())));
     assertEquals(
         List.of("expiresAt"),
         problems("pr-42", spec("ephemeral", null, Optional.of(NOW.minusSeconds(1)))));

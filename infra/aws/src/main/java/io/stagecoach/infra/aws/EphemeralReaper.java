@@ -20,16 +20,28 @@ import software.constructs.Construct;
  * rateMinutes}, default 5) that reads the registry's {@code EXPIRING} index (gsi2) and requests a
  * destroy of each expired one, which the tier's provisioner carries out.
  *
+ * <p>It also warns owners ({@code Environment Expiring} on the bus) at each of {@code
+ * warningLeadMinutes} before an expiry (default 24 h and 1 h), once each.
+ *
  * <p>Its role reads items, queries gsi2 (expiring environments) and gsi1 (an environment's history,
- * to count failed destroys), and may only <em>put</em> items: the destroy request is one
- * conditional {@code PutItem} of a new deployment item. It never updates or deletes anything; the
- * provisioner removes the environment when its destroy succeeds.
+ * to count failed destroys), may <em>put</em> items (the destroy request is one conditional {@code
+ * PutItem} of a new deployment item) and update items of the table (recording a sent warning on the
+ * environment). It never deletes anything; the provisioner removes the environment when its destroy
+ * succeeds.
  */
 public final class EphemeralReaper extends Construct {
 
   public static final String HANDLER =
       "io.stagecoach.functions.provision.EnvironmentReaperHandler::handleRequest";
   public static final int DEFAULT_RATE_MINUTES = 5;
+
+  /** Owners are warned 24 h and 1 h before their environment expires, unless told otherwise. */
+  public static final List<Integer> DEFAULT_WARNING_LEAD_MINUTES = List.of(1440, 60);
+
+  /** A lead time longer than an ephemeral environment may live warns at its creation. */
+  public static final int MAX_LEAD_MINUTES = 30 * 24 * 60;
+
+  public static final String WARNING_LEAD_VARIABLE = "EXPIRY_WARNING_LEAD_MINUTES";
 
   private final JavaFunction function;
   private final Rule schedule;
@@ -39,8 +51,20 @@ public final class EphemeralReaper extends Construct {
       IEventBus bus,
       RegistryTable registry,
       int rateMinutes,
+      List<Integer> warningLeadMinutes,
       RetentionDays logRetention) {
     public Props {
+      Objects.requireNonNull(warningLeadMinutes, "warningLeadMinutes");
+      warningLeadMinutes = List.copyOf(warningLeadMinutes);
+      for (int lead : warningLeadMinutes) {
+        if (lead < 1 || lead > MAX_LEAD_MINUTES) {
+          throw new IllegalArgumentException(
+              "an expiry warning's lead time must be 1 to "
+                  + MAX_LEAD_MINUTES
+                  + " minutes, got "
+                  + lead);
+        }
+      }
       Objects.requireNonNull(code, "code");
       Objects.requireNonNull(bus, "bus");
       Objects.requireNonNull(registry, "registry");
@@ -67,7 +91,10 @@ public final class EphemeralReaper extends Construct {
                     StagecoachStack.REGISTRY_TABLE_VARIABLE,
                     props.registry().tableName(),
                     StagecoachStack.EVENT_BUS_VARIABLE,
-                    props.bus().getEventBusName()),
+                    props.bus().getEventBusName(),
+                    WARNING_LEAD_VARIABLE,
+                    String.join(
+                        ",", props.warningLeadMinutes().stream().map(String::valueOf).toList())),
                 props.logRetention(),
                 "Stagecoach reaper: destroys expired ephemeral environments"));
     String table = props.registry().table().getTableArn();
@@ -76,6 +103,13 @@ public final class EphemeralReaper extends Construct {
             .grantee(function.grantPrincipal())
             .actions(List.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"))
             .resourceArns(List.of(table, table + "/index/gsi1", table + "/index/gsi2"))
+            .build());
+    // Recording a sent warning on the environment: one conditional ADD to a set, on the table only.
+    Grant.addToPrincipal(
+        GrantOnPrincipalOptions.builder()
+            .grantee(function.grantPrincipal())
+            .actions(List.of("dynamodb:UpdateItem"))
+            .resourceArns(List.of(table))
             .build());
     props.bus().grantPutEventsTo(function.grantPrincipal());
     this.schedule =

@@ -41,9 +41,10 @@ import software.constructs.Construct;
  *       function, and finishes slow commands in an asynchronous invocation of its own alias (no
  *       retry: a repeated deploy would be harmless, a repeated answer confusing; the request's
  *       signature is only good for five minutes).
- *   <li>A rule for {@value #APPROVAL_REQUESTED} on the Stagecoach bus, to the notifier function
- *       ({@value #NOTIFIER_HANDLER}), which posts the approval to the app's channel with the bot
- *       token; what cannot be delivered ends in its dead-letter queue.
+ *   <li>A rule for {@value #APPROVAL_REQUESTED} and {@value #ENVIRONMENT_EXPIRING} on the
+ *       Stagecoach bus, to the notifier function ({@value #NOTIFIER_HANDLER}), which posts the
+ *       approval to the app's channel, and the expiry warning to the owner (or the app's channel),
+ *       with the bot token; what cannot be delivered ends in its dead-letter queue.
  *   <li>Two secrets the operator fills after the first deployment, with the Slack app's signing
  *       secret and bot token: the functions are told their names, never their values, and each may
  *       read only the one it needs.
@@ -56,6 +57,7 @@ public final class Slack extends Construct {
   public static final String NOTIFIER_HANDLER =
       "io.stagecoach.functions.slack.SlackNotifierHandler::handleRequest";
   public static final String APPROVAL_REQUESTED = "Approval Requested";
+  public static final String ENVIRONMENT_EXPIRING = "Environment Expiring";
   public static final String SIGNING_SECRET_VARIABLE = "SLACK_SIGNING_SECRET_ID";
   public static final String BOT_TOKEN_VARIABLE = "SLACK_BOT_TOKEN_ID";
 
@@ -211,6 +213,14 @@ public final class Slack extends Construct {
             .actions(NOTIFIER_ITEM_ACTIONS)
             .resourceArns(List.of(props.registry().table().getTableArn()))
             .build());
+    // Finding the Slack account linked to an expiring environment's owner: the links' gsi1
+    // partition.
+    Grant.addToPrincipal(
+        GrantOnPrincipalOptions.builder()
+            .grantee(notifier.grantPrincipal())
+            .actions(List.of("dynamodb:Query"))
+            .resourceArns(List.of(props.registry().table().getTableArn() + "/index/gsi1"))
+            .build());
     grantRead(notifier, botToken);
 
     this.deadLetters =
@@ -234,11 +244,12 @@ public final class Slack extends Construct {
     this.approvalRequestedRule =
         Rule.Builder.create(this, "ApprovalRequestedRule")
             .eventBus(props.bus())
-            .description("Approval Requested events, to the Slack notifier")
+            .description(
+                "Approval Requested and Environment Expiring events, to the Slack notifier")
             .eventPattern(
                 EventPattern.builder()
                     .source(List.of(ReleaseIntake.EVENT_SOURCE))
-                    .detailType(List.of(APPROVAL_REQUESTED))
+                    .detailType(List.of(APPROVAL_REQUESTED, ENVIRONMENT_EXPIRING))
                     .build())
             .targets(
                 List.of(

@@ -37,6 +37,7 @@ public final class StagecoachApp {
   public static final String STACK_ID = "Stagecoach";
   public static final String FUNCTIONS_JAR_VARIABLE = "STAGECOACH_FUNCTIONS_JAR";
   public static final String REAPER_RATE_CONTEXT = "stagecoach:reaperRateMinutes";
+  public static final String WARNING_LEAD_CONTEXT = "stagecoach:expiryWarningLeadMinutes";
   public static final String THROTTLE_RATE_CONTEXT = "stagecoach:apiThrottleRateLimit";
   public static final String THROTTLE_BURST_CONTEXT = "stagecoach:apiThrottleBurstLimit";
   public static final String ACCOUNT_LOG_ROLE_CONTEXT = "stagecoach:manageApiGatewayAccountLogRole";
@@ -106,7 +107,19 @@ public final class StagecoachApp {
         deployAccounts,
         number(context, REAPER_RATE_CONTEXT)
             .map(Number::intValue)
-            .orElse(EphemeralReaper.DEFAULT_RATE_MINUTES));
+            .orElse(EphemeralReaper.DEFAULT_RATE_MINUTES),
+        strings(context, WARNING_LEAD_CONTEXT)
+            .map(leads -> leads.stream().map(lead -> minutes(WARNING_LEAD_CONTEXT, lead)).toList())
+            .orElse(EphemeralReaper.DEFAULT_WARNING_LEAD_MINUTES));
+  }
+
+  private static Integer minutes(final String key, final String value) {
+    try {
+      return Integer.valueOf(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "context " + key + " must list whole minutes (\"1440,60\"), got '" + value + "'", e);
+    }
   }
 
   /** A list: a JSON array from {@code cdk.json}, or {@code "dev,prod"} from {@code -c}. */

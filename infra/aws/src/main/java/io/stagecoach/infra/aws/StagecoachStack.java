@@ -62,6 +62,7 @@ public final class StagecoachStack extends Stack {
    * @param tiers the tiers that get a provisioner function
    * @param deployAccounts per tier, the accounts whose deploy role its provisioner may assume
    * @param reaperRateMinutes how often the reaper of expired ephemeral environments runs
+   * @param warningLeadMinutes how long before an expiry the reaper warns the owner (each once)
    */
   public record Props(
       Path functionsJar,
@@ -70,7 +71,27 @@ public final class StagecoachStack extends Stack {
       boolean manageAccountLogRole,
       List<String> tiers,
       Map<String, List<String>> deployAccounts,
-      int reaperRateMinutes) {
+      int reaperRateMinutes,
+      List<Integer> warningLeadMinutes) {
+
+    public Props(
+        Path functionsJar,
+        ApiThrottling throttling,
+        RetentionDays logRetention,
+        boolean manageAccountLogRole,
+        List<String> tiers,
+        Map<String, List<String>> deployAccounts,
+        int reaperRateMinutes) {
+      this(
+          functionsJar,
+          throttling,
+          logRetention,
+          manageAccountLogRole,
+          tiers,
+          deployAccounts,
+          reaperRateMinutes,
+          EphemeralReaper.DEFAULT_WARNING_LEAD_MINUTES);
+    }
 
     public Props(
         Path functionsJar,
@@ -184,7 +205,12 @@ public final class StagecoachStack extends Stack {
         this,
         "EphemeralReaper",
         new EphemeralReaper.Props(
-            code, bus, registry, props.reaperRateMinutes(), props.logRetention()));
+            code,
+            bus,
+            registry,
+            props.reaperRateMinutes(),
+            props.warningLeadMinutes(),
+            props.logRetention()));
     new CodeCommitPushes(
         this,
         "CodeCommitPushes",

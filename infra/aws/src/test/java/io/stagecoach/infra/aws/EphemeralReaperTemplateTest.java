@@ -17,6 +17,7 @@ import static io.stagecoach.infra.aws.SynthesizedTemplate.template;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +61,8 @@ class EphemeralReaperTemplateTest {
   }
 
   @Test
-  void reaperRole_getsQueriesAndPutsRegistryItems_putsEventsOnTheBus_andWritesItsLogs_only() {
+  void
+      reaperRole_getsQueriesPutsAndUpdatesRegistryItems_putsEventsOnTheBus_andWritesItsLogs_only() {
     Object table = getAtt(tableId(), "Arn");
     assertEquals(
         Map.of(
@@ -71,26 +73,63 @@ class EphemeralReaperTemplateTest {
                 table,
                 Map.of("Fn::Join", List.of("", List.of(table, "/index/gsi1"))),
                 Map.of("Fn::Join", List.of("", List.of(table, "/index/gsi2")))),
+            Set.of("dynamodb:UpdateItem"),
+            List.of(table),
             Set.of("events:PutEvents"),
             List.of(getAtt(busId(), "Arn"))),
         byActions(statements(roleId(HANDLER))));
   }
 
   @Test
-  void reaperRole_neverUpdatesOrDeletesRegistryItems() {
+  void reaperRole_neverDeletesRegistryItems_norUpdatesAnIndex() {
     for (Map<String, Object> statement : statements(roleId(HANDLER))) {
       for (String action : actions(statement)) {
         assertFalse(
-            Set.of(
-                    "dynamodb:UpdateItem",
-                    "dynamodb:DeleteItem",
-                    "dynamodb:BatchWriteItem",
-                    "dynamodb:Scan",
-                    "dynamodb:*")
+            Set.of("dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:Scan", "dynamodb:*")
                 .contains(action),
             action);
       }
     }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void reaper_isToldTheWarningLeadTimes_24hAnd1hByDefault() {
+    Map<String, Object> variables =
+        (Map<String, Object>)
+            ((Map<String, Object>)
+                    properties(
+                            resourcesOfType("AWS::Lambda::Function")
+                                .get(FunctionsTemplateTest.functionId(HANDLER)))
+                        .get("Environment"))
+                .get("Variables");
+    assertEquals("1440,60", variables.get(EphemeralReaper.WARNING_LEAD_VARIABLE));
+  }
+
+  @Test
+  void theWarningLeadTimes_comeFromContext_andAreChecked(@TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    java.nio.file.Path jar =
+        java.nio.file.Files.writeString(dir.resolve("functions.jar"), "stand-in");
+    StagecoachStack.Props props =
+        StagecoachApp.stackProps(
+            jar, Map.<String, Object>of(StagecoachApp.WARNING_LEAD_CONTEXT, "720,30")::get);
+    assertEquals(List.of(720, 30), props.warningLeadMinutes());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            StagecoachApp.stackProps(
+                jar, Map.<String, Object>of(StagecoachApp.WARNING_LEAD_CONTEXT, "1h")::get));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new EphemeralReaper.Props(
+                null,
+                null,
+                null,
+                5,
+                List.of(0),
+                software.amazon.awscdk.services.logs.RetentionDays.ONE_DAY));
   }
 
   @Test

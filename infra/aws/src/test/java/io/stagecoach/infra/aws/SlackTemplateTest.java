@@ -62,7 +62,7 @@ class SlackTemplateTest {
                             "source",
                             List.of("stagecoach"),
                             "detail-type",
-                            List.of("Approval Requested"))))));
+                            List.of("Approval Requested", "Environment Expiring"))))));
   }
 
   private static String deadLetterQueueId() {
@@ -270,7 +270,7 @@ class SlackTemplateTest {
   // ---- the notifier ----
 
   @Test
-  void notifier_mayOnlyGetPutAndDeleteRegistryItems() {
+  void notifier_mayOnlyGetPutAndDeleteRegistryItems_andQueryTheIndexOfLinkedSlackAccounts() {
     List<Map<String, Object>> dynamodb =
         statements(roleId(SLACK_NOTIFIER_HANDLER)).stream()
             .filter(
@@ -280,7 +280,10 @@ class SlackTemplateTest {
     assertEquals(
         Map.of(
             Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"),
-            List.of(getAtt(tableId(), "Arn"))),
+            List.of(getAtt(tableId(), "Arn")),
+            Set.of("dynamodb:Query"),
+            List.of(
+                Map.of("Fn::Join", List.of("", List.of(getAtt(tableId(), "Arn"), "/index/gsi1"))))),
         byActions(dynamodb));
   }
 

@@ -11,17 +11,21 @@ import io.stagecoach.domain.common.Page;
 import io.stagecoach.domain.common.PageRequest;
 import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.common.Saved;
+import io.stagecoach.domain.common.WriteResult;
 import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentAction;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.DeploymentSpec;
 import io.stagecoach.domain.deployment.DeploymentStatus;
-import io.stagecoach.domain.deployment.EnvironmentReaper;
+import io.stagecoach.domain.deployment.EnvironmentDestroyed;
 import io.stagecoach.domain.deployment.Plan;
 import io.stagecoach.domain.deployment.Provisioner;
 import io.stagecoach.domain.deployment.ProvisioningRequest;
 import io.stagecoach.domain.deployment.ProvisioningResult;
 import io.stagecoach.domain.deployment.ProvisioningRun;
+import io.stagecoach.domain.expiry.EnvironmentExpired;
+import io.stagecoach.domain.expiry.EnvironmentExpiring;
+import io.stagecoach.domain.expiry.EnvironmentReaper;
 import io.stagecoach.domain.registry.EnvironmentSpec;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.local.provisioning.LocalProvisioner;
@@ -65,7 +69,9 @@ class ReaperOnDynamoDbTest {
     events = new RecordingEventPublisher();
     service = new DeploymentService(registry, deployments, events);
     rules = new RegistryService(registry);
-    reaper = new EnvironmentReaper(registry, deployments, service);
+    reaper =
+        new EnvironmentReaper(
+            registry, deployments, service, events, EnvironmentReaper.DEFAULT_LEAD_TIMES);
     app = "app" + Long.toString(System.nanoTime(), 36).substring(4);
     assertInstanceOf(Outcome.Accepted.class, rules.createApp(ADMIN, Fixtures.app(app), NOW));
     assertInstanceOf(
@@ -86,11 +92,12 @@ class ReaperOnDynamoDbTest {
             Map.of(),
             Map.of(),
             Optional.of(isProtected),
-            Optional.empty(),
+            Optional.of(OWNER.name()),
             Optional.of(NOW.plus(ttl)));
+    // Protecting is an admin's decision; the environment is still the owner's.
     assertInstanceOf(
         Outcome.Accepted.class,
-        rules.putEnvironment(OWNER, app, name, spec, Optional.empty(), NOW));
+        rules.putEnvironment(isProtected ? ADMIN : OWNER, app, name, spec, Optional.empty(), NOW));
   }
 
   private void personal(String name) {
@@ -259,5 +266,125 @@ class ReaperOnDynamoDbTest {
         throw new IllegalStateException("stack exploded");
       }
     };
+  }
+
+  private List<EnvironmentExpiring> warnings(String env) {
+    return events.published().stream()
+        .filter(e -> e instanceof EnvironmentExpiring w && w.environment().name().equals(env))
+        .map(EnvironmentExpiring.class::cast)
+        .toList();
+  }
+
+  private static List<Duration> leads(EnvironmentReaper.Reaped reaped) {
+    return reaped.warned().stream().map(EnvironmentReaper.Warned::leadTime).toList();
+  }
+
+  @Test
+  void theReaper_warnsTheOwnerOncePerLeadTime_evenUnderDuplicateRuns_andAgainAfterAnExtension() {
+    ephemeral("pr-w", Duration.ofHours(2), false);
+    ephemeral("pr-wprot", Duration.ofHours(2), true);
+    Instant expiry = NOW.plus(Duration.ofHours(2));
+
+    // Created two hours before its expiry: inside the 24 h lead time at once.
+    assertEquals(List.of(Duration.ofHours(24)), leads(reap(NOW)));
+    assertEquals(List.of(), leads(reap(NOW)), "a duplicate run sends nothing");
+    assertEquals(List.of(), leads(reap(NOW.plus(Duration.ofMinutes(30)))), "90 min left");
+    assertEquals(List.of(Duration.ofHours(1)), leads(reap(NOW.plus(Duration.ofMinutes(61)))));
+    assertEquals(List.of(), leads(reap(NOW.plus(Duration.ofMinutes(61)))));
+    assertEquals(List.of(), leads(reap(NOW.plus(Duration.ofMinutes(90)))));
+
+    List<EnvironmentExpiring> sent = warnings("pr-w");
+    assertEquals(2, sent.size(), sent.toString());
+    assertEquals(expiry, sent.get(1).expiresAt());
+    assertEquals(OWNER.name(), sent.get(1).environment().owner());
+    assertEquals(NOW.plus(Duration.ofMinutes(61)), sent.get(1).warnedAt());
+    assertEquals(List.of(), warnings("pr-wprot"), "the reaper spares it: nobody is warned");
+
+    // Extended by a day: the new expiry is warned about again, 24 h ahead.
+    assertInstanceOf(
+        Outcome.Accepted.class,
+        rules.extendEnvironment(
+            OWNER,
+            app,
+            "pr-w",
+            Optional.empty(),
+            Optional.of(Duration.ofHours(24)),
+            NOW.plus(Duration.ofMinutes(90))));
+    assertEquals(List.of(Duration.ofHours(24)), leads(reap(NOW.plus(Duration.ofHours(2)))));
+    assertEquals(expiry.plus(Duration.ofHours(24)), warnings("pr-w").get(2).expiresAt());
+  }
+
+  @Test
+  void aWarningThatCouldNotBeAnnounced_isSentByTheNextRun() {
+    ephemeral("pr-f", Duration.ofMinutes(30), false);
+    events.failFromNowOn(true);
+    assertThrows(RuntimeException.class, () -> reap(NOW));
+    events.failFromNowOn(false);
+
+    assertEquals(List.of(Duration.ofHours(1)), leads(reap(NOW.plusSeconds(60))));
+    assertEquals(1, warnings("pr-f").size());
+  }
+
+  @Test
+  void aWarningIsRecordedOnTheEnvironment_onceForItsExpiry() {
+    ephemeral("pr-c", Duration.ofHours(2), false);
+    Instant expiry = NOW.plus(Duration.ofHours(2));
+
+    assertInstanceOf(
+        WriteResult.Written.class, registry.claimExpiryWarning(app, "pr-c", expiry, "PT1H@x"));
+    assertInstanceOf(
+        WriteResult.AlreadyExists.class,
+        registry.claimExpiryWarning(app, "pr-c", expiry, "PT1H@x"));
+    assertInstanceOf(
+        WriteResult.ChangedSinceRead.class,
+        registry.claimExpiryWarning(app, "pr-c", expiry.plusSeconds(1), "PT24H@y"));
+    assertInstanceOf(
+        WriteResult.Missing.class, registry.claimExpiryWarning(app, "pr-gone", expiry, "PT1H@x"));
+    // Another write of the environment keeps what was sent; a claim about the old expiry is stale.
+    assertInstanceOf(
+        Outcome.Accepted.class,
+        rules.extendEnvironment(
+            OWNER, app, "pr-c", Optional.of(expiry.plusSeconds(60)), Optional.empty(), NOW));
+    assertInstanceOf(
+        WriteResult.ChangedSinceRead.class,
+        registry.claimExpiryWarning(app, "pr-c", expiry, "PT24H@y"));
+    assertInstanceOf(
+        WriteResult.AlreadyExists.class,
+        registry.claimExpiryWarning(app, "pr-c", expiry.plusSeconds(60), "PT1H@x"));
+    registry.releaseExpiryWarning(app, "pr-c", "PT1H@x");
+    assertInstanceOf(
+        WriteResult.Written.class,
+        registry.claimExpiryWarning(app, "pr-c", expiry.plusSeconds(60), "PT1H@x"));
+  }
+
+  @Test
+  void anExpiredEnvironment_isAnnouncedOncePerDestroy_andItsDestroyAnnouncesEnvironmentDestroyed() {
+    ephemeral("pr-x", Duration.ofHours(1), false);
+    Saved<Deployment> first = ((Outcome.Accepted<Saved<Deployment>>) deploy("pr-x", NOW)).value();
+    run(new LocalProvisioner(LocalDynamoDb.client()), NOW)
+        .run(app, first.value().id(), () -> Duration.ofMinutes(5));
+
+    Deployment destroy = reap(LATER).destroying().get(0);
+    reap(LATER.plusSeconds(60));
+    List<EnvironmentExpired> expired =
+        events.published().stream()
+            .filter(EnvironmentExpired.class::isInstance)
+            .map(EnvironmentExpired.class::cast)
+            .toList();
+    assertEquals(1, expired.size(), "a run that finds the destroy under way announces nothing");
+    assertEquals(destroy.id(), expired.get(0).destroy().id());
+    assertEquals(
+        Optional.of(NOW.plus(Duration.ofHours(1))), expired.get(0).environment().expiresAt());
+
+    run(new LocalProvisioner(LocalDynamoDb.client()), LATER)
+        .run(app, destroy.id(), () -> Duration.ofMinutes(5));
+    List<EnvironmentDestroyed> destroyed =
+        events.published().stream()
+            .filter(EnvironmentDestroyed.class::isInstance)
+            .map(EnvironmentDestroyed.class::cast)
+            .toList();
+    assertEquals(1, destroyed.size());
+    assertEquals(destroy.id(), destroyed.get(0).destroy().id());
+    assertTrue(registry.findEnvironment(app, "pr-x").isEmpty());
   }
 }
