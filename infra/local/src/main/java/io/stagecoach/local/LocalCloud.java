@@ -729,16 +729,6 @@ public final class LocalCloud implements AutoCloseable {
     return awsCredentials.created();
   }
 
-  /** The owner-only shared-credentials file that holds {@link #awsCredentials()}. */
-  public Path awsCredentialsFile() {
-    return awsCredentialsFile;
-  }
-
-  /** False when started without signature checks ({@code --no-auth}). */
-  public boolean awsAuth() {
-    return awsAuth;
-  }
-
   /** The fault injector, when the local cloud was started with fault injection on. */
   public Optional<FaultInjector> faults() {
     return faults;
