@@ -51,6 +51,12 @@ final class ServeCommand implements Callable<Integer> {
   boolean noAuth;
 
   @Option(
+      names = "--quiet",
+      description =
+          "do not log a line per call to the REST API (method, path, status, time, principal)")
+  boolean quiet;
+
+  @Option(
       names = "--faults",
       paramLabel = "PLAN",
       description =
@@ -69,7 +75,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     LocalCloud.Options options =
         new LocalCloud.Options(dir, port, Optional.ofNullable(template), region, false)
-            .withAwsAuth(!noAuth);
+            .withAwsAuth(!noAuth)
+            .withRequestLog(!quiet);
     if (faults != null) {
       try {
         options = options.withFaults(FaultPlan.parse(faults));

@@ -108,6 +108,8 @@ public final class LocalCloud implements AutoCloseable {
    * @param handlerConstructors test setting: how to build these handler classes (by class name)
    *     from their function's environment instead, e.g. one whose registry misbehaves as AWS can
    * @param faults when present, fault injection is on, starting with this plan (off by default)
+   * @param requestLog whether every call to the REST API is logged (method, path without query,
+   *     status, time, principal); off by default, on in {@code serve} unless {@code --quiet}
    */
   public record Options(
       Path dataDir,
@@ -118,7 +120,8 @@ public final class LocalCloud implements AutoCloseable {
       Map<String, String> functionEnvironment,
       boolean awsAuth,
       Map<String, Function<Map<String, String>, Object>> handlerConstructors,
-      Optional<FaultPlan> faults) {
+      Optional<FaultPlan> faults,
+      boolean requestLog) {
 
     public Options {
       functionEnvironment = Map.copyOf(functionEnvironment);
@@ -136,7 +139,8 @@ public final class LocalCloud implements AutoCloseable {
           Map.of(),
           true,
           Map.of(),
-          Optional.empty());
+          Optional.empty(),
+          false);
     }
 
     public static Options defaults(Path dataDir) {
@@ -153,7 +157,8 @@ public final class LocalCloud implements AutoCloseable {
           functionEnvironment,
           awsAuth,
           handlerConstructors,
-          faults);
+          faults,
+          requestLog);
     }
 
     public Options withDuplicateDelivery(boolean on) {
@@ -166,7 +171,8 @@ public final class LocalCloud implements AutoCloseable {
           functionEnvironment,
           awsAuth,
           handlerConstructors,
-          faults);
+          faults,
+          requestLog);
     }
 
     public Options withFunctionEnvironment(Map<String, String> variables) {
@@ -179,7 +185,8 @@ public final class LocalCloud implements AutoCloseable {
           variables,
           awsAuth,
           handlerConstructors,
-          faults);
+          faults,
+          requestLog);
     }
 
     /**
@@ -196,7 +203,8 @@ public final class LocalCloud implements AutoCloseable {
           functionEnvironment,
           on,
           handlerConstructors,
-          faults);
+          faults,
+          requestLog);
     }
 
     public Options withHandlerConstructor(
@@ -213,7 +221,8 @@ public final class LocalCloud implements AutoCloseable {
           functionEnvironment,
           awsAuth,
           all,
-          faults);
+          faults,
+          requestLog);
     }
 
     /**
@@ -232,7 +241,26 @@ public final class LocalCloud implements AutoCloseable {
           functionEnvironment,
           awsAuth,
           handlerConstructors,
-          Optional.of(plan));
+          Optional.of(plan),
+          requestLog);
+    }
+
+    /**
+     * With {@code true}, every call to the REST API makes one log line: method, path (never the
+     * query string), status, milliseconds and the principal the authorizer named, if any.
+     */
+    public Options withRequestLog(boolean on) {
+      return new Options(
+          dataDir,
+          port,
+          template,
+          region,
+          duplicateDelivery,
+          functionEnvironment,
+          awsAuth,
+          handlerConstructors,
+          faults,
+          on);
     }
   }
 
@@ -500,7 +528,25 @@ public final class LocalCloud implements AutoCloseable {
             if (req.target().startsWith(ADMIN_PREFIX)) {
               return admin.handle(req);
             }
-            return api.handle(req);
+            if (!options.requestLog()) {
+              return api.handle(req);
+            }
+            long begun = System.nanoTime();
+            LocalRestApi.Answer answer = api.answer(req);
+            // Path without the query, and never a header: no token reaches the log.
+            LOG.info(
+                "api request",
+                "method",
+                req.method(),
+                "path",
+                req.path(),
+                "status",
+                Integer.toString(answer.response().status()),
+                "ms",
+                Long.toString((System.nanoTime() - begun) / 1_000_000),
+                "principal",
+                answer.principal());
+            return answer.response();
           });
       DeploymentRecovery.Resent recovered =
           recoverDeployments(functions, dynamo, registryTable, bus, startedAt);

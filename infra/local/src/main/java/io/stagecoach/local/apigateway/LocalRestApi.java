@@ -54,20 +54,39 @@ public final class LocalRestApi {
   }
 
   public RawResponse handle(RawRequest request) {
+    return answer(request).response();
+  }
+
+  /**
+   * What the API answered, and the principal its authorizer named when it let the request through
+   * (null when the method has no authorizer or the request was refused).
+   */
+  public record Answer(RawResponse response, String principal) {
+    Answer(RawResponse response) {
+      this(response, null);
+    }
+  }
+
+  /** As {@link #handle}, with the principal the authorizer named, for the request log. */
+  public Answer answer(RawRequest request) {
     RequestTarget target = RequestTarget.parse(request.target(), model.stageName());
     Optional<RestApiModel.Match> match = model.match(target.path());
     Optional<RestApiModel.Method> method = match.flatMap(m -> m.node().method(request.method()));
     if (method.isEmpty()) {
       // API Gateway's answer for a path or method the API does not define.
-      return gatewayResponse(
-          "MISSING_AUTHENTICATION_TOKEN", 403, "{\"message\":\"Missing Authentication Token\"}");
+      return new Answer(
+          gatewayResponse(
+              "MISSING_AUTHENTICATION_TOKEN",
+              403,
+              "{\"message\":\"Missing Authentication Token\"}"));
     }
     Map<String, Object> authorizerContext = null;
     if ("CUSTOM".equals(method.get().authorizationType())) {
       Optional<RestApiModel.Authorizer> authorizer =
           method.get().authorizerId().flatMap(model::authorizer);
       if (authorizer.isEmpty()) {
-        return gatewayResponse("AUTHORIZER_CONFIGURATION_ERROR", 500, "{\"message\": null}");
+        return new Answer(
+            gatewayResponse("AUTHORIZER_CONFIGURATION_ERROR", 500, "{\"message\": null}"));
       }
       String resourceArn =
           "arn:aws:execute-api:"
@@ -83,14 +102,20 @@ public final class LocalRestApi {
               + target.path();
       Object decision = authorize(authorizer.get(), request, resourceArn);
       if (decision instanceof RawResponse refused) {
-        return refused;
+        return new Answer(refused);
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> context = (Map<String, Object>) decision;
       authorizerContext = context;
     }
+    String principal =
+        authorizerContext == null
+            ? null
+            : java.util.Objects.toString(authorizerContext.get("principalId"), null);
     if (method.get().functionLogicalId().isEmpty()) {
-      return gatewayResponse("DEFAULT_5XX", 500, "{\"message\": \"Internal server error\"}");
+      return new Answer(
+          gatewayResponse("DEFAULT_5XX", 500, "{\"message\": \"Internal server error\"}"),
+          principal);
     }
     LocalFunction function =
         functions.byLogicalId(method.get().functionLogicalId().get()).orElseThrow();
@@ -101,14 +126,22 @@ public final class LocalRestApi {
     Invocation result = function.invoke(event.toString().getBytes(StandardCharsets.UTF_8));
     if (result.functionError()) {
       if ("Sandbox.Timedout".equals(result.errorType())) {
-        return gatewayResponse(
-            "INTEGRATION_TIMEOUT", 504, "{\"message\": \"Endpoint request timed out\"}");
+        return new Answer(
+            gatewayResponse(
+                "INTEGRATION_TIMEOUT", 504, "{\"message\": \"Endpoint request timed out\"}"),
+            principal);
       }
-      return gatewayResponse("DEFAULT_5XX", 502, "{\"message\": \"Internal server error\"}");
+      return new Answer(
+          gatewayResponse("DEFAULT_5XX", 502, "{\"message\": \"Internal server error\"}"),
+          principal);
     }
-    return ProxyResponses.map(result.payload())
-        .orElseGet(
-            () -> gatewayResponse("DEFAULT_5XX", 502, "{\"message\": \"Internal server error\"}"));
+    return new Answer(
+        ProxyResponses.map(result.payload())
+            .orElseGet(
+                () ->
+                    gatewayResponse(
+                        "DEFAULT_5XX", 502, "{\"message\": \"Internal server error\"}")),
+        principal);
   }
 
   /** The authorizer's context for the integration, or the refusal to send back. */
