@@ -172,6 +172,7 @@ public final class DeploymentBench {
               Optional.empty(),
               Optional.empty(),
               Optional.empty(),
+              Optional.empty(),
               Instant.now(),
               "bench",
               Instant.now(),
