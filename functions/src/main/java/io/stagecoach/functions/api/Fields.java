@@ -92,6 +92,18 @@ final class Fields {
     return Optional.of(node.intValue());
   }
 
+  Optional<Long> longValue(String name) {
+    JsonNode node = field(name);
+    if (node == null) {
+      return Optional.empty();
+    }
+    if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+      wrongType(name, "a whole number", node);
+      return Optional.empty();
+    }
+    return Optional.of(node.longValue());
+  }
+
   Optional<Instant> instant(String name) {
     Optional<String> text = string(name);
     if (text.isEmpty()) {

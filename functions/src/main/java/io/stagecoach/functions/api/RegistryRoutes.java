@@ -142,6 +142,7 @@ final class RegistryRoutes {
             fields -> {
               Optional<String> named = fields.string("name");
               AppSpec spec = appSpec(fields, req.param("app"));
+              List<FieldError> readOnly = readOnlyChanges(fields, req.param("app"));
               List<FieldError> errors = new java.util.ArrayList<>(fields.errors());
               named
                   .filter(n -> !n.equals(req.param("app")))
@@ -151,6 +152,7 @@ final class RegistryRoutes {
                               new FieldError(
                                   "name",
                                   "must match the app in the path ('" + req.param("app") + "')")));
+              errors.addAll(readOnly);
               if (!errors.isEmpty()) {
                 return invalid(req, errors);
               }
@@ -178,6 +180,58 @@ final class RegistryRoutes {
                       ApiResponse.rejection(r.rejection(), req.path());
                 })
         .fold();
+  }
+
+  /**
+   * What GET returns that a writer cannot set ({@code createdAt}, {@code createdBy}, {@code
+   * updatedAt}, {@code revision}): a PUT body may carry them, so what was read can be written back,
+   * but only as the app has them; a changed one (or one for an app that does not exist yet) is an
+   * error naming the field. The write itself is guarded by If-Match, not by {@code revision}.
+   */
+  private List<FieldError> readOnlyChanges(Fields fields, String name) {
+    Optional<String> createdAt = fields.string("createdAt");
+    Optional<String> createdBy = fields.string("createdBy");
+    Optional<String> updatedAt = fields.string("updatedAt");
+    Optional<Long> revision = fields.longValue("revision");
+    List<FieldError> errors = new java.util.ArrayList<>();
+    if (createdAt.isEmpty() && createdBy.isEmpty() && updatedAt.isEmpty() && revision.isEmpty()) {
+      return errors;
+    }
+    Optional<io.stagecoach.domain.registry.App> current =
+        switch (registry.getApp(name)) {
+          case Outcome.Accepted<io.stagecoach.domain.registry.App> a -> Optional.of(a.value());
+          case Outcome.Rejected<io.stagecoach.domain.registry.App> r -> Optional.empty();
+        };
+    String readOnly = "is read-only: leave it out or send it as GET returned it";
+    createdAt
+        .filter(v -> current.isEmpty() || !sameInstant(v, current.get().createdAt()))
+        .ifPresent(v -> errors.add(new FieldError("createdAt", readOnly)));
+    createdBy
+        .filter(v -> current.isEmpty() || !v.equals(current.get().createdBy()))
+        .ifPresent(v -> errors.add(new FieldError("createdBy", readOnly)));
+    updatedAt
+        .filter(v -> current.isEmpty() || !sameInstant(v, current.get().updatedAt()))
+        .ifPresent(v -> errors.add(new FieldError("updatedAt", readOnly)));
+    revision
+        .filter(v -> current.isEmpty() || v != current.get().revision())
+        .ifPresent(
+            v ->
+                errors.add(
+                    new FieldError(
+                        "revision",
+                        readOnly
+                            + " (the app is at revision "
+                            + current.map(a -> String.valueOf(a.revision())).orElse("none")
+                            + "; to guard the write, send If-Match)")));
+    return errors;
+  }
+
+  private static boolean sameInstant(String text, java.time.Instant instant) {
+    try {
+      return java.time.Instant.parse(text).equals(instant);
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
   }
 
   private static AppSpec appSpec(Fields fields, String name) {

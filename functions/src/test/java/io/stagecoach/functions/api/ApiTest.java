@@ -186,6 +186,61 @@ class ApiTest {
   }
 
   @Test
+  void app_asGetReturnedIt_isAcceptedByPut_andAChangedReadOnlyFieldIsRefused() throws Exception {
+    APIGatewayProxyResponseEvent created =
+        call(
+            "POST",
+            "/v1/apps",
+            "{\"name\":\"payments\",\"description\":\"Payments\",\"concurrency\":\"queue\","
+                + "\"allowedEnvironments\":[\"perf\"],"
+                + "\"ephemeral\":{\"maxLifetimeDays\":7,\"defaultTtlHours\":24,\"renewOnDeploy\":false},"
+                + "\"template\":{\"body\":{\"Resources\":{\"Topic\":{\"Type\":\"AWS::SNS::Topic\"}}}},"
+                + "\"pipeline\":[\"dev\",{\"environment\":\"staging\",\"soakSeconds\":600,"
+                + "\"approval\":{\"groups\":[{\"group\":\"staff\",\"min\":1}],\"timeoutMinutes\":90},"
+                + "\"window\":{\"days\":[\"mon\",\"tue\"],\"start\":\"09:00\",\"end\":\"17:00\",\"timeZone\":\"Europe/London\"},"
+                + "\"verification\":{\"urlOutput\":\"Url\",\"path\":\"/health\",\"attempts\":3,\"intervalSeconds\":2}}],"
+                + REPOSITORY
+                + "}");
+    assertEquals(201, created.getStatusCode(), created.getBody());
+    JsonNode read = json(call("GET", "/v1/apps/payments", null));
+
+    APIGatewayProxyResponseEvent written = call("PUT", "/v1/apps/payments", read.toString());
+    assertEquals(200, written.getStatusCode(), written.getBody());
+    JsonNode after = json(written);
+    assertEquals(2, after.get("revision").asLong());
+    for (String field :
+        List.of(
+            "name",
+            "description",
+            "pipeline",
+            "concurrency",
+            "allowedEnvironments",
+            "template",
+            "repository",
+            "ephemeral",
+            "createdAt",
+            "createdBy")) {
+      assertEquals(read.get(field), after.get(field), field);
+    }
+
+    for (String field : List.of("createdAt", "createdBy", "updatedAt", "revision")) {
+      com.fasterxml.jackson.databind.node.ObjectNode changed = after.deepCopy();
+      if (field.equals("revision")) {
+        changed.put(field, 7);
+      } else if (field.equals("createdBy")) {
+        changed.put(field, "mallory@example.com");
+      } else {
+        changed.put(field, "2001-01-01T00:00:00Z");
+      }
+      APIGatewayProxyResponseEvent refused = call("PUT", "/v1/apps/payments", changed.toString());
+      assertEquals(400, refused.getStatusCode(), refused.getBody());
+      assertEquals("validation_failed", json(refused).get("code").asText(), refused.getBody());
+      assertEquals(Set.of(field), fields(refused), field);
+    }
+    assertEquals(2, json(call("GET", "/v1/apps/payments", null)).get("revision").asLong());
+  }
+
+  @Test
   void app_withAMalformedRepositoryMapping_isRefused_namingEachField() throws Exception {
     APIGatewayProxyResponseEvent shape =
         call(
