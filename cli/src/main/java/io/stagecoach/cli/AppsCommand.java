@@ -45,6 +45,7 @@ final class AppsCommand extends CommandGroup {
         .add("concurrency", JsonText.text(app, "concurrency"))
         .add("allowed", String.join(", ", JsonText.strings(app.path("allowedEnvironments"))))
         .add("template", template(app.path("template")))
+        .add("repository", repository(app.path("repository")))
         .add("created", s.when(app, "createdAt", "createdBy"))
         .add("updated", s.time(app, "updatedAt"))
         .add("revision", JsonText.text(app, "revision"))
@@ -95,6 +96,24 @@ final class AppsCommand extends CommandGroup {
       }
     }
     return gates;
+  }
+
+  /** {@code payments-service: main pipeline, feature/* ephemeral 72h}. */
+  static String repository(JsonNode repository) {
+    if (!repository.isObject()) {
+      return "";
+    }
+    List<String> rules = new ArrayList<>();
+    repository
+        .path("branches")
+        .forEach(
+            b ->
+                rules.add(
+                    JsonText.text(b, "pattern")
+                        + " "
+                        + JsonText.text(b, "action")
+                        + (b.has("ttlHours") ? " " + b.get("ttlHours").asInt() + "h" : "")));
+    return JsonText.text(repository, "name") + ": " + String.join(", ", rules);
   }
 
   static String template(JsonNode template) {
@@ -184,7 +203,7 @@ final class AppsCommand extends CommandGroup {
   @Command(
       name = "update",
       description = {
-        "Change an app: its description, pipeline, gates, template.",
+        "Change an app: its description, pipeline, gates, template, repository mapping.",
         "Reads the app and writes it back with the changes, refused (exit 3) if it changed in between. Stages kept in"
             + " a new --pipeline keep their gates. --file replaces the whole app (the options given besides apply on"
             + " top)."
@@ -206,7 +225,7 @@ final class AppsCommand extends CommandGroup {
       if (!options.anyGiven()) {
         throw usage(
             "nothing to update: give --pipeline, --description, --allowed-env, --template, --approval,"
-                + " --concurrency or --file");
+                + " --concurrency, --repository, --branch, --no-repository or --file");
       }
       Answer current = s.api().get(path(app));
       JsonNode was = current.body();
@@ -214,21 +233,11 @@ final class AppsCommand extends CommandGroup {
       if (options.file != null) {
         body = options.readFile(this);
       } else {
-        // Everything the app has that can be written back, so an update changes only what it is
-        // told to.
-        body = ApiClient.JSON.createObjectNode();
-        for (String field :
-            List.of(
-                "description",
-                "pipeline",
-                "allowedEnvironments",
-                "template",
-                "concurrency",
-                "ephemeral")) {
-          if (was.has(field) && !was.get(field).isNull()) {
-            body.set(field, was.get(field).deepCopy());
-          }
-        }
+        // Everything the app has (its repository mapping, ephemeral policy and any field this CLI
+        // does not know yet), so an update changes only what it is told to. The read-only fields
+        // are left out: the write is guarded by If-Match.
+        body = was.deepCopy();
+        READ_ONLY.forEach(body::remove);
       }
       body.put("name", app);
       options.apply(body, this);
@@ -246,6 +255,9 @@ final class AppsCommand extends CommandGroup {
       return ExitCode.OK;
     }
   }
+
+  /** What GET answers that a write does not set. */
+  static final List<String> READ_ONLY = List.of("createdAt", "createdBy", "updatedAt", "revision");
 
   @Command(name = "delete", description = "Delete an app.")
   static final class DeleteApp extends ApiCommand {
@@ -324,6 +336,28 @@ final class AppsCommand extends CommandGroup {
     String concurrency;
 
     @Option(
+        names = "--repository",
+        paramLabel = "NAME",
+        description =
+            "the CodeCommit repository the app is built from; a new mapping needs --branch too")
+    String repository;
+
+    @Option(
+        names = "--branch",
+        paramLabel = "PATTERN=ACTION[:TTLHOURS]",
+        description = {
+          "what a push to the branches matching PATTERN does (repeatable, tried in order; replaces"
+              + " the mapping's rules): pipeline, or ephemeral:TTLHOURS,",
+          "e.g. --branch main=pipeline --branch 'feature/*=ephemeral:72'"
+        })
+    List<String> branches;
+
+    @Option(
+        names = "--no-repository",
+        description = "remove the repository mapping: pushes no longer drive the app")
+    boolean noRepository;
+
+    @Option(
         names = "--file",
         paramLabel = "FILE",
         description = "the whole app as JSON: {\"pipeline\": [...], ...}")
@@ -337,6 +371,9 @@ final class AppsCommand extends CommandGroup {
           || templateUrl != null
           || approvals != null
           || concurrency != null
+          || repository != null
+          || branches != null
+          || noRepository
           || file != null;
     }
 
@@ -394,6 +431,104 @@ final class AppsCommand extends CommandGroup {
       if (approvals != null) {
         applyApprovals(body, command);
       }
+      applyRepository(body, command);
+    }
+
+    /**
+     * {@code --repository} renames the mapping's repository, {@code --branch} replaces its rules (a
+     * pattern that had a rule keeps its versionFrom); the rest of the mapping (artifactUri) stays.
+     */
+    private void applyRepository(ObjectNode body, ApiCommand command) {
+      if (noRepository) {
+        if (repository != null || branches != null) {
+          throw command.usage("give --no-repository or --repository/--branch, not both");
+        }
+        body.remove("repository");
+        return;
+      }
+      if (repository == null && branches == null) {
+        return;
+      }
+      ObjectNode mapping =
+          body.path("repository") instanceof ObjectNode had
+              ? had
+              : ApiClient.JSON.createObjectNode();
+      if (repository != null) {
+        if (repository.isBlank()) {
+          throw command.usage("--repository: give the CodeCommit repository's name");
+        }
+        mapping.put("name", repository.trim());
+      } else if (!mapping.has("name")) {
+        throw command.usage(
+            "the app has no repository mapping: give --repository NAME with --branch");
+      }
+      if (branches != null) {
+        Map<String, JsonNode> had = new LinkedHashMap<>();
+        mapping.path("branches").forEach(b -> had.put(JsonText.text(b, "pattern"), b));
+        ArrayNode rules = ApiClient.JSON.createArrayNode();
+        for (String branch : branches) {
+          ObjectNode rule = branchRule(branch, command);
+          JsonNode before = had.get(rule.get("pattern").asText());
+          if (before != null && before.has("versionFrom")) {
+            rule.set("versionFrom", before.get("versionFrom"));
+          }
+          rules.add(rule);
+        }
+        mapping.set("branches", rules);
+      } else if (!mapping.path("branches").isArray()) {
+        throw command.usage(
+            "--repository "
+                + repository
+                + ": the app has no branch rules yet, give them: --branch main=pipeline");
+      }
+      body.set("repository", mapping);
+    }
+
+    private static ObjectNode branchRule(String branch, ApiCommand command) {
+      String expected =
+          "expected PATTERN=pipeline or PATTERN=ephemeral:TTLHOURS, e.g. main=pipeline or"
+              + " feature/*=ephemeral:72";
+      int eq = branch.lastIndexOf('=');
+      if (eq <= 0 || eq == branch.length() - 1) {
+        throw command.usage("--branch '" + branch + "': " + expected);
+      }
+      String pattern = branch.substring(0, eq).trim();
+      String[] action = branch.substring(eq + 1).trim().split(":", -1);
+      ObjectNode rule = ApiClient.JSON.createObjectNode().put("pattern", pattern);
+      switch (action[0]) {
+        case "pipeline" -> {
+          if (action.length > 1) {
+            throw command.usage(
+                "--branch '" + branch + "': only ephemeral branches take a TTL in hours");
+          }
+          rule.put("action", "pipeline");
+        }
+        case "ephemeral" -> {
+          int hours;
+          try {
+            hours = action.length == 2 ? Integer.parseInt(action[1].trim()) : -1;
+          } catch (NumberFormatException e) {
+            hours = -1;
+          }
+          if (hours < 1) {
+            throw command.usage(
+                "--branch '"
+                    + branch
+                    + "': ephemeral needs how long the environment lives after the last push,"
+                    + " ephemeral:TTLHOURS with TTLHOURS >= 1, e.g. ephemeral:72");
+          }
+          rule.put("action", "ephemeral").put("ttlHours", hours);
+        }
+        default ->
+            throw command.usage(
+                "--branch '"
+                    + branch
+                    + "': '"
+                    + action[0]
+                    + "' is not an action (pipeline or ephemeral); "
+                    + expected);
+      }
+      return rule;
     }
 
     private void applyApprovals(ObjectNode body, ApiCommand command) {

@@ -118,6 +118,90 @@ class CliCommandsTest {
   }
 
   @Test
+  void appsUpdate_keepsTheRepositoryMapping_andEveryFieldItIsNotAskedToChange() throws Exception {
+    Path file =
+        java.nio.file.Files.writeString(
+            work.resolve("shop.json"),
+            "{\"pipeline\": [\"dev\", \"prod\"], \"concurrency\": \"queue\","
+                + " \"allowedEnvironments\": [\"perf\"],"
+                + " \"repository\": {\"name\": \"shop-service\","
+                + " \"artifactUri\": \"s3://artifacts/{repository}/{commit}.zip\","
+                + " \"branches\": [{\"pattern\": \"main\", \"action\": \"pipeline\","
+                + " \"versionFrom\": \"shortCommit\"}]}}");
+    ok("apps", "create", "shop", "--file", file.toString());
+    JsonNode before = json(ok("apps", "get", "shop", "--json"));
+
+    ok("apps", "update", "shop", "--description", "The shop");
+
+    JsonNode after = json(ok("apps", "get", "shop", "--json"));
+    assertEquals("The shop", after.get("description").asText());
+    for (String field :
+        java.util.List.of(
+            "pipeline", "concurrency", "allowedEnvironments", "repository", "ephemeral")) {
+      assertEquals(before.get(field), after.get(field), field);
+    }
+  }
+
+  @Test
+  void appsUpdate_setsTheRepositoryMapping_fromBranchOptions() throws Exception {
+    ok("apps", "create", "cart", "--pipeline", "dev,prod");
+    assertEquals(
+        ExitCode.INVALID,
+        cli("apps", "update", "cart", "--branch", "main=pipeline").code(),
+        "no mapping yet and no --repository");
+
+    CliRun set =
+        ok(
+            "apps",
+            "update",
+            "cart",
+            "--repository",
+            "cart-service",
+            "--branch",
+            "main=pipeline",
+            "--branch",
+            "feature/*=ephemeral:72");
+    assertTrue(
+        set.out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "repository:\\s+cart-service: main pipeline, feature/\\* ephemeral 72h")),
+        set.printed());
+    JsonNode repository = json(ok("apps", "get", "cart", "--json")).get("repository");
+    assertEquals(
+        JSON.readTree(
+            "{\"name\":\"cart-service\",\"branches\":["
+                + "{\"pattern\":\"main\",\"action\":\"pipeline\",\"versionFrom\":\"commit\"},"
+                + "{\"pattern\":\"feature/*\",\"action\":\"ephemeral\",\"ttlHours\":72,"
+                + "\"versionFrom\":\"commit\"}]}"),
+        repository);
+
+    // --repository alone renames, keeping the rules.
+    ok("apps", "update", "cart", "--repository", "cart-svc");
+    JsonNode renamed = json(ok("apps", "get", "cart", "--json")).get("repository");
+    assertEquals("cart-svc", renamed.get("name").asText());
+    assertEquals(repository.get("branches"), renamed.get("branches"));
+
+    for (String bad :
+        java.util.List.of(
+            "main", "main=deploy", "main=ephemeral", "main=ephemeral:0", "main=pipeline:3")) {
+      CliRun refused = cli("apps", "update", "cart", "--branch", bad);
+      assertEquals(ExitCode.INVALID, refused.code(), bad + ": " + refused.printed());
+      assertTrue(refused.err().startsWith("stagecoach: --branch '" + bad + "'"), refused.printed());
+    }
+    CliRun domain = cli("apps", "update", "cart", "--branch", "main=ephemeral:100000");
+    assertEquals(ExitCode.INVALID, domain.code(), domain.printed());
+    assertTrue(domain.err().startsWith("stagecoach: "), domain.printed());
+    assertTrue(domain.err().contains("ttl"), domain.printed());
+    assertEquals(3, json(ok("apps", "get", "cart", "--json")).get("revision").asInt());
+
+    ok("apps", "update", "cart", "--no-repository");
+    assertFalse(json(ok("apps", "get", "cart", "--json")).has("repository"));
+  }
+
+  @Test
   void json_printsTheApisAnswer_asJson() throws Exception {
     ok("apps", "create", "ledger", "--pipeline", "dev,prod");
     JsonNode app = json(ok("apps", "get", "ledger", "--json"));
