@@ -360,37 +360,46 @@ public final class DynamoDbRegistry implements Registry {
 
   @Override
   public WriteResult setFreeze(String app, String environment, Optional<EnvironmentFreeze> freeze) {
+    return setMark(
+        app, environment, "frozen", freeze.map(f -> new Mark(f.reason(), f.by(), f.at())));
+  }
+
+  /** Who set a freeze or a pin on an environment, when and why. */
+  private record Mark(String reason, String by, Instant at) {}
+
+  /**
+   * Sets ({@code {prefix}Reason}, {@code By}, {@code At}) on an environment's item, or removes them
+   * when {@code mark} is empty, counting a revision either way: freezes and pins are kept so.
+   */
+  private WriteResult setMark(String app, String environment, String prefix, Optional<Mark> mark) {
+    String fields = prefix + "Reason, " + prefix + "By, " + prefix + "At";
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":one", n(1));
+    String update;
+    if (mark.isPresent()) {
+      update =
+          "SET "
+              + prefix
+              + "Reason = :reason, "
+              + prefix
+              + "By = :by, "
+              + prefix
+              + "At = :at, #rev = #rev + :one";
+      values.put(":reason", s(mark.get().reason()));
+      values.put(":by", s(mark.get().by()));
+      values.put(":at", s(mark.get().at().toString()));
+    } else {
+      update = "REMOVE " + fields + " SET #rev = #rev + :one";
+    }
     try {
-      if (freeze.isPresent()) {
-        dynamo.updateItem(
-            r ->
-                r.tableName(table)
-                    .key(key(appPk(app), environmentSk(environment)))
-                    .updateExpression(
-                        "SET frozenReason = :reason, frozenBy = :by, frozenAt = :at, #rev = #rev + :one")
-                    .conditionExpression(EXISTS)
-                    .expressionAttributeNames(Map.of("#rev", REVISION))
-                    .expressionAttributeValues(
-                        Map.of(
-                            ":reason",
-                            s(freeze.get().reason()),
-                            ":by",
-                            s(freeze.get().by()),
-                            ":at",
-                            s(freeze.get().at().toString()),
-                            ":one",
-                            n(1))));
-      } else {
-        dynamo.updateItem(
-            r ->
-                r.tableName(table)
-                    .key(key(appPk(app), environmentSk(environment)))
-                    .updateExpression(
-                        "REMOVE frozenReason, frozenBy, frozenAt SET #rev = #rev + :one")
-                    .conditionExpression(EXISTS)
-                    .expressionAttributeNames(Map.of("#rev", REVISION))
-                    .expressionAttributeValues(Map.of(":one", n(1))));
-      }
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(key(appPk(app), environmentSk(environment)))
+                  .updateExpression(update)
+                  .conditionExpression(EXISTS)
+                  .expressionAttributeNames(Map.of("#rev", REVISION))
+                  .expressionAttributeValues(values));
       return new WriteResult.Written(0);
     } catch (ConditionalCheckFailedException e) {
       return new WriteResult.Missing();
@@ -453,41 +462,7 @@ public final class DynamoDbRegistry implements Registry {
 
   @Override
   public WriteResult setPin(String app, String environment, Optional<EnvironmentPin> pin) {
-    try {
-      if (pin.isPresent()) {
-        dynamo.updateItem(
-            r ->
-                r.tableName(table)
-                    .key(key(appPk(app), environmentSk(environment)))
-                    .updateExpression(
-                        "SET pinnedReason = :reason, pinnedBy = :by, pinnedAt = :at, #rev = #rev + :one")
-                    .conditionExpression(EXISTS)
-                    .expressionAttributeNames(Map.of("#rev", REVISION))
-                    .expressionAttributeValues(
-                        Map.of(
-                            ":reason",
-                            s(pin.get().reason()),
-                            ":by",
-                            s(pin.get().by()),
-                            ":at",
-                            s(pin.get().at().toString()),
-                            ":one",
-                            n(1))));
-      } else {
-        dynamo.updateItem(
-            r ->
-                r.tableName(table)
-                    .key(key(appPk(app), environmentSk(environment)))
-                    .updateExpression(
-                        "REMOVE pinnedReason, pinnedBy, pinnedAt SET #rev = #rev + :one")
-                    .conditionExpression(EXISTS)
-                    .expressionAttributeNames(Map.of("#rev", REVISION))
-                    .expressionAttributeValues(Map.of(":one", n(1))));
-      }
-      return new WriteResult.Written(0);
-    } catch (ConditionalCheckFailedException e) {
-      return new WriteResult.Missing();
-    }
+    return setMark(app, environment, "pinned", pin.map(p -> new Mark(p.reason(), p.by(), p.at())));
   }
 
   /**
