@@ -46,6 +46,13 @@ final class AppsCommand extends CommandGroup {
         .add("allowed", String.join(", ", JsonText.strings(app.path("allowedEnvironments"))))
         .add("template", template(app.path("template")))
         .add("repository", repository(app.path("repository")))
+        .add(
+            "when frozen",
+            app.path("freeze").isObject()
+                ? (app.path("freeze").path("allowRollback").asBoolean(true)
+                    ? "rollbacks go through"
+                    : "rollbacks refused too")
+                : "")
         .add("created", s.when(app, "createdAt", "createdBy"))
         .add("updated", s.time(app, "updatedAt"))
         .add("revision", JsonText.text(app, "revision"))
@@ -225,7 +232,8 @@ final class AppsCommand extends CommandGroup {
       if (!options.anyGiven()) {
         throw usage(
             "nothing to update: give --pipeline, --description, --allowed-env, --template, --approval,"
-                + " --concurrency, --repository, --branch, --no-repository or --file");
+                + " --concurrency, --repository, --branch, --no-repository,"
+                + " --[no-]rollback-when-frozen or --file");
       }
       Answer current = s.api().get(path(app));
       JsonNode was = current.body();
@@ -358,6 +366,15 @@ final class AppsCommand extends CommandGroup {
     boolean noRepository;
 
     @Option(
+        names = "--rollback-when-frozen",
+        negatable = true,
+        description = {
+          "whether a rollback goes through a freeze of the app's environments (default: it does;",
+          "recorded on the deployment); --no-rollback-when-frozen refuses it (409 frozen)"
+        })
+    Boolean rollbackWhenFrozen;
+
+    @Option(
         names = "--file",
         paramLabel = "FILE",
         description = "the whole app as JSON: {\"pipeline\": [...], ...}")
@@ -374,6 +391,7 @@ final class AppsCommand extends CommandGroup {
           || repository != null
           || branches != null
           || noRepository
+          || rollbackWhenFrozen != null
           || file != null;
     }
 
@@ -430,6 +448,11 @@ final class AppsCommand extends CommandGroup {
       }
       if (approvals != null) {
         applyApprovals(body, command);
+      }
+      if (rollbackWhenFrozen != null) {
+        ObjectNode freeze =
+            body.path("freeze") instanceof ObjectNode had ? had : body.putObject("freeze");
+        freeze.put("allowRollback", rollbackWhenFrozen);
       }
       applyRepository(body, command);
     }

@@ -44,10 +44,28 @@ final class DeploymentsCommand extends CommandGroup {
         .add("plan", d.has("plan") ? planSummary(d.path("plan").path("summary")) : "")
         .add("outputs", JsonText.map(d.path("outputs")))
         .add("origin", JsonText.text(d, "origin"))
+        .add("overrides", overrides(d))
         .add("requested", s.when(d, "requestedAt", "requestedBy"))
         .add("finished", s.time(d, "finishedAt"))
         .add("duration", d.has("durationMillis") ? seconds(d.path("durationMillis").asLong()) : "")
         .print(s.out());
+  }
+
+  /**
+   * The gates it went past, one per line: {@code freeze (policy): rollback during a freeze, ...}.
+   */
+  static java.util.List<String> overrides(JsonNode d) {
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    d.path("overrides")
+        .forEach(
+            o ->
+                lines.add(
+                    JsonText.text(o, "gate")
+                        + " ("
+                        + JsonText.text(o, "basis")
+                        + "): "
+                        + JsonText.text(o, "detail")));
+    return lines;
   }
 
   /**

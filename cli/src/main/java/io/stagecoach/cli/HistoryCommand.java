@@ -39,7 +39,16 @@ final class HistoryCommand extends ApiCommand {
                     JsonText.text(d, "action"),
                     Display.version(JsonText.text(d, "version")),
                     JsonText.text(d, "status"),
-                    JsonText.text(d, "origin"),
+                    JsonText.text(d, "origin")
+                        + (d.path("overrides").isEmpty()
+                            ? ""
+                            : " (past "
+                                + String.join(
+                                    ", ",
+                                    d.path("overrides").findValuesAsText("gate").stream()
+                                        .distinct()
+                                        .toList())
+                                + ")"),
                     s.when(d, "requestedAt", "requestedBy"),
                     d.has("durationMillis")
                         ? DeploymentsCommand.seconds(d.path("durationMillis").asLong())

@@ -11,6 +11,7 @@ import io.stagecoach.domain.pipeline.Verification;
 import io.stagecoach.domain.registry.BranchRule;
 import io.stagecoach.domain.registry.EnvironmentTemplate;
 import io.stagecoach.domain.registry.EphemeralPolicy;
+import io.stagecoach.domain.registry.FreezePolicy;
 import io.stagecoach.domain.registry.RepositoryMapping;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -418,6 +419,17 @@ final class Fields {
                       .orElse(Math.min(usual.defaultTtlHours(), Math.max(days, 1) * 24)),
                   e.bool("renewOnDeploy").orElse(usual.renewOnDeploy()));
             })
+        .orElse(usual);
+  }
+
+  /**
+   * {@code {"allowRollback": false}}: what a freeze of the app's environments still lets through;
+   * left out, {@link FreezePolicy#DEFAULT}'s value.
+   */
+  FreezePolicy freeze(String name) {
+    FreezePolicy usual = FreezePolicy.DEFAULT;
+    return object(
+            name, f -> new FreezePolicy(f.bool("allowRollback").orElse(usual.allowRollback())))
         .orElse(usual);
   }
 

@@ -250,7 +250,8 @@ final class RegistryRoutes {
         fields.template("template"),
         parsed.orElse(io.stagecoach.domain.pipeline.PromotionConcurrency.SUPERSEDE),
         fields.repository("repository", name),
-        fields.ephemeral("ephemeral"));
+        fields.ephemeral("ephemeral"),
+        fields.freeze("freeze"));
   }
 
   // ------------------------------------------------------------ environments

@@ -97,6 +97,7 @@ final class Views {
         .put("maxLifetimeDays", app.ephemeral().maxLifetimeDays())
         .put("defaultTtlHours", app.ephemeral().defaultTtlHours())
         .put("renewOnDeploy", app.ephemeral().renewOnDeploy());
+    o.putObject("freeze").put("allowRollback", app.freeze().allowRollback());
     o.put("createdAt", app.createdAt().toString());
     o.put("createdBy", app.createdBy());
     o.put("updatedAt", app.updatedAt().toString());

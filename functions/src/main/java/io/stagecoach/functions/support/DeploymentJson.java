@@ -38,6 +38,17 @@ public final class DeploymentJson {
     d.startedAt()
         .flatMap(s -> d.finishedAt().map(f -> java.time.Duration.between(s, f).toMillis()))
         .ifPresent(ms -> o.put("durationMillis", ms));
+    if (!d.overrides().isEmpty()) {
+      ArrayNode overrides = o.putArray("overrides");
+      d.overrides()
+          .forEach(
+              g ->
+                  overrides
+                      .addObject()
+                      .put("gate", g.gate())
+                      .put("basis", g.basis())
+                      .put("detail", g.detail()));
+    }
     return o;
   }
 

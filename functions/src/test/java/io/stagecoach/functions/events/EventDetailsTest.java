@@ -12,6 +12,7 @@ import io.stagecoach.domain.deployment.DeploymentFailed;
 import io.stagecoach.domain.deployment.DeploymentRequested;
 import io.stagecoach.domain.deployment.DeploymentStatus;
 import io.stagecoach.domain.deployment.DeploymentSucceeded;
+import io.stagecoach.domain.deployment.GateOverride;
 import io.stagecoach.domain.deployment.Plan;
 import io.stagecoach.domain.deployment.ResourceChange;
 import io.stagecoach.domain.deployment.RollbackCompleted;
@@ -78,7 +79,8 @@ class EventDetailsTest {
           "requestedAt",
           "startedAt",
           "finishedAt",
-          "durationMillis");
+          "durationMillis",
+          "overrides");
 
   private static final Plan PLAN =
       new Plan(
@@ -257,7 +259,18 @@ class EventDetailsTest {
             new DeploymentSucceeded(
                 promotionDeploy().provisioning(STARTED_AT).succeeded(PLAN, Map.of(), FINISHED_AT))),
         Arguments.of("a rollback, succeeded", new DeploymentSucceeded(rollbackSucceeded())),
-        Arguments.of("a rollback, completed", new RollbackCompleted(rollbackSucceeded())));
+        Arguments.of("a rollback, completed", new RollbackCompleted(rollbackSucceeded())),
+        Arguments.of(
+            "a rollback through a freeze, completed",
+            new RollbackCompleted(
+                rollbackSucceeded()
+                    .overriding(
+                        new GateOverride(
+                            GateOverride.FREEZE,
+                            GateOverride.BASIS_POLICY,
+                            "rollback during a freeze, let through by app 'payments'"
+                                + " freeze.allowRollback: environment 'payments/prod' is frozen"
+                                + " by sam since 2026-11-22T13:00:00Z: incident 42")))));
   }
 
   /**
@@ -325,7 +338,8 @@ class EventDetailsTest {
       ObjectNode dropped = detail.deepCopy();
       dropped.remove(field);
       boolean optional =
-          field.equals("reason") && event instanceof DeploymentRequested
+          field.equals("overrides")
+              || field.equals("reason") && event instanceof DeploymentRequested
               || field.equals("plan")
                   && !(event instanceof DeploymentSucceeded || event instanceof RollbackCompleted);
       assertEquals(optional, schema.validate(dropped).isEmpty(), field + " dropped");
@@ -447,7 +461,9 @@ class EventDetailsTest {
         d.attempts(),
         d.requestedAt(),
         d.startedAt(),
-        d.finishedAt());
+        d.finishedAt(),
+        Optional.empty(),
+        d.overrides());
   }
 
   /**
@@ -500,6 +516,13 @@ class EventDetailsTest {
         startedAt.flatMap(s -> finishedAt.map(f -> Duration.between(s, f).toMillis())),
         durationMillis,
         "durationMillis is from startedAt to finishedAt");
+    List<GateOverride> overrides = new ArrayList<>();
+    detail
+        .path("overrides")
+        .forEach(
+            o ->
+                overrides.add(
+                    new GateOverride(text(o, "gate"), text(o, "basis"), text(o, "detail"))));
     Map<String, String> outputs = new TreeMap<>();
     JsonNode outputsNode = required(detail, "outputs", JsonNode::isObject);
     outputsNode.properties().forEach(e -> outputs.put(e.getKey(), e.getValue().textValue()));
@@ -521,6 +544,8 @@ class EventDetailsTest {
         required(detail, "attempts", JsonNode::isInt).intValue(),
         Instant.parse(text(detail, "requestedAt")),
         startedAt,
-        finishedAt);
+        finishedAt,
+        Optional.empty(),
+        overrides);
   }
 }

@@ -44,7 +44,13 @@ class DeploymentsEndToEndTest {
   }
 
   static void registerApp(String app) throws Exception {
+    registerApp(app, JSON.createObjectNode());
+  }
+
+  /** The app, its environments and releases 1.0.0 and 1.1.0; {@code extra} fields in its body. */
+  static void registerApp(String app, ObjectNode extra) throws Exception {
     ObjectNode body = JSON.createObjectNode();
+    body.setAll(extra);
     body.put("name", app);
     body.putArray("pipeline").add("dev").add("staging").add("prod");
     body.putArray("allowedEnvironments").add("qa");
@@ -377,7 +383,11 @@ class DeploymentsEndToEndTest {
     assertEquals("frozen", destroy.json().path("code").asText());
     assertEquals(200, api.get("/v1/apps/frosty/environments/qa").status(), "still there");
 
-    // Undoing a bad release is what a freeze is often for: the rollback goes through.
+    // Undoing a bad release is what a freeze is often for: the app's policy (by default) lets the
+    // rollback through, and the deployment records that it went past the freeze, and why.
+    assertTrue(
+        api.get("/v1/apps/frosty").json().path("freeze").path("allowRollback").asBoolean(),
+        "rollbacks go through a freeze by default");
     ApiClient.Reply rollback = api.send("POST", "/v1/apps/frosty/environments/qa/rollback", "{}");
     assertEquals(202, rollback.status(), rollback.body());
     JsonNode rolledBack = awaitTerminal("frosty", rollback.json().path("id").asText());
@@ -385,10 +395,61 @@ class DeploymentsEndToEndTest {
     assertEquals(
         "1.0.0",
         api.get("/v1/apps/frosty/environments/qa").json().path("deployedVersion").asText());
+    JsonNode override = rolledBack.path("overrides").path(0);
+    assertEquals("freeze", override.path("gate").asText(), rolledBack.toString());
+    assertEquals("policy", override.path("basis").asText(), rolledBack.toString());
+    assertTrue(override.path("detail").asText().contains("incident 7"), override.toString());
+    JsonNode newest =
+        api.get("/v1/apps/frosty/environments/qa/deployments").json().path("items").path(0);
+    assertEquals(rolledBack.path("id").asText(), newest.path("id").asText());
+    assertEquals(rolledBack.path("overrides"), newest.path("overrides"), "and in the history");
+    assertFalse(
+        api.get("/v1/apps/frosty/environments/qa/deployments")
+            .json()
+            .path("items")
+            .path(1)
+            .has("overrides"),
+        "a deployment that went past no gate has no overrides");
 
     ApiClient.Reply unfrozen = api.send("DELETE", "/v1/apps/frosty/environments/qa/freeze", "");
     assertEquals(200, unfrozen.status(), unfrozen.body());
     assertEquals(202, deploy("frosty", "qa", "1.1.0", "f-4").status());
+  }
+
+  @Test
+  void anAppWhoseFreezePolicyRefusesRollbacks_refusesARollbackIntoAFrozenEnvironment()
+      throws Exception {
+    ObjectNode policy = JSON.createObjectNode();
+    policy.putObject("freeze").put("allowRollback", false);
+    registerApp("icy", policy);
+    assertFalse(
+        api.get("/v1/apps/icy").json().path("freeze").path("allowRollback").asBoolean(true));
+    for (String[] step : new String[][] {{"1.0.0", "i-1"}, {"1.1.0", "i-2"}}) {
+      assertEquals(
+          "succeeded",
+          awaitTerminal("icy", deploy("icy", "qa", step[0], step[1]).json().path("id").asText())
+              .path("status")
+              .asText());
+    }
+    assertEquals(
+        200,
+        api.send("PUT", "/v1/apps/icy/environments/qa/freeze", "{\"reason\":\"audit\"}").status());
+    ApiClient.Reply refused = api.send("POST", "/v1/apps/icy/environments/qa/rollback", "{}");
+    assertEquals(409, refused.status(), refused.body());
+    assertEquals("frozen", refused.json().path("code").asText());
+    assertTrue(
+        refused.json().path("detail").asText().contains("freeze.allowRollback is false"),
+        refused.body());
+    ApiClient.Reply deploy = deploy("icy", "qa", "1.0.0", "i-3");
+    assertTrue(
+        deploy.json().path("detail").asText().contains("refuses rollbacks during a freeze too"),
+        deploy.body());
+    assertEquals(
+        2,
+        api.get("/v1/apps/icy/environments/qa/deployments").json().path("items").size(),
+        "nothing recorded by the refusals");
+    assertEquals(
+        "1.1.0", api.get("/v1/apps/icy/environments/qa").json().path("deployedVersion").asText());
   }
 
   @Test

@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * retried request with the same idempotency key is recognised and another request with that key is
  * refused. {@code attempts} counts provisioner runs that ended in a technical error. {@code
  * callbackToken} is the task token of the promotion step waiting for this deployment (never shown,
- * never put in an event).
+ * never put in an event). {@code overrides} are the gates it went past, and why it could (a
+ * rollback during a freeze the app's policy lets through).
  */
 public record Deployment(
     String id,
@@ -36,7 +37,52 @@ public record Deployment(
     Instant requestedAt,
     Optional<Instant> startedAt,
     Optional<Instant> finishedAt,
-    Optional<String> callbackToken) {
+    Optional<String> callbackToken,
+    java.util.List<GateOverride> overrides) {
+
+  /** A deployment that went past no gate. */
+  public Deployment(
+      String id,
+      String app,
+      String environment,
+      Tier tier,
+      DeploymentAction action,
+      Optional<String> version,
+      Optional<String> digest,
+      DeploymentStatus status,
+      Optional<String> reason,
+      Optional<Plan> plan,
+      Map<String, String> outputs,
+      String requestedBy,
+      String origin,
+      String requestHash,
+      int attempts,
+      Instant requestedAt,
+      Optional<Instant> startedAt,
+      Optional<Instant> finishedAt,
+      Optional<String> callbackToken) {
+    this(
+        id,
+        app,
+        environment,
+        tier,
+        action,
+        version,
+        digest,
+        status,
+        reason,
+        plan,
+        outputs,
+        requestedBy,
+        origin,
+        requestHash,
+        attempts,
+        requestedAt,
+        startedAt,
+        finishedAt,
+        callbackToken,
+        java.util.List.of());
+  }
 
   /** A deployment no workflow waits for. */
   public Deployment(
@@ -100,6 +146,34 @@ public record Deployment(
 
   public Deployment {
     outputs = java.util.Collections.unmodifiableMap(new TreeMap<>(outputs));
+    overrides = java.util.List.copyOf(overrides);
+  }
+
+  /** This deployment with {@code override} recorded (before it is first written). */
+  public Deployment overriding(GateOverride override) {
+    java.util.List<GateOverride> more = new java.util.ArrayList<>(overrides);
+    more.add(override);
+    return new Deployment(
+        id,
+        app,
+        environment,
+        tier,
+        action,
+        version,
+        digest,
+        status,
+        reason,
+        plan,
+        outputs,
+        requestedBy,
+        origin,
+        requestHash,
+        attempts,
+        requestedAt,
+        startedAt,
+        finishedAt,
+        callbackToken,
+        more);
   }
 
   /**
@@ -202,6 +276,7 @@ public record Deployment(
         requestedAt,
         startedAt,
         finishedAt,
-        callbackToken);
+        callbackToken,
+        overrides);
   }
 }

@@ -1,9 +1,11 @@
 package io.stagecoach.domain.deployment;
 
+import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.EnvironmentKind;
+import io.stagecoach.domain.registry.FreezePolicy;
 import io.stagecoach.domain.registry.Tier;
 import java.util.Optional;
 
@@ -55,16 +57,53 @@ public final class DeploymentPolicy {
 
   /**
    * A frozen environment takes no deploy and no destroy, from any surface (API, CLI, Slack, a
-   * repository push, a promotion's gate); a rollback to a release that ran there still goes
-   * through, so a freeze never stands in the way of undoing a bad release.
+   * repository push, a promotion's gate). Whether a rollback still goes through is the app's freeze
+   * policy ({@link #rollbackThroughFreeze}); the refusal says which.
    */
-  public static Optional<Rejection> frozenRefusal(Environment env) {
+  public static Optional<Rejection> frozenRefusal(FreezePolicy policy, Environment env) {
     return env.freeze()
         .map(
             f ->
                 Rejection.of(
                     Rejection.Code.FROZEN,
                     f.describe(env.app(), env.name())
-                        + "; unfreeze it first (rollbacks still go through)"));
+                        + "; unfreeze it first"
+                        + (policy.allowRollback()
+                            ? " (rollbacks still go through)"
+                            : " (app '"
+                                + env.app()
+                                + "' refuses rollbacks during a freeze too:"
+                                + " freeze.allowRollback is false)")));
+  }
+
+  /**
+   * A rollback into {@code env}: nothing to say when it is not frozen; when it is, either the
+   * override the deployment records (the app's {@code freeze.allowRollback}, the default) or the
+   * {@code frozen} refusal.
+   */
+  public static Optional<Outcome<GateOverride>> rollbackThroughFreeze(App app, Environment env) {
+    if (env.freeze().isEmpty()) {
+      return Optional.empty();
+    }
+    if (!app.freeze().allowRollback()) {
+      return Optional.of(
+          Outcome.rejected(
+              Rejection.of(
+                  Rejection.Code.FROZEN,
+                  env.freeze().get().describe(env.app(), env.name())
+                      + "; app '"
+                      + app.name()
+                      + "' refuses rollbacks during a freeze (freeze.allowRollback is false):"
+                      + " unfreeze it first")));
+    }
+    return Optional.of(
+        Outcome.accepted(
+            new GateOverride(
+                GateOverride.FREEZE,
+                GateOverride.BASIS_POLICY,
+                "rollback during a freeze, let through by app '"
+                    + app.name()
+                    + "' freeze.allowRollback: "
+                    + env.freeze().get().describe(env.app(), env.name()))));
   }
 }

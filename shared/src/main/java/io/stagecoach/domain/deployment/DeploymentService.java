@@ -13,6 +13,7 @@ import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.ExpiryPolicy;
+import io.stagecoach.domain.registry.FreezePolicy;
 import io.stagecoach.domain.registry.Naming;
 import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.domain.registry.Release;
@@ -118,9 +119,26 @@ public final class DeploymentService {
     Environment env = read.environment().get();
     Optional<Rejection> refusal =
         DeploymentPolicy.directDeployRefusal(theApp, env, origin.isPipeline())
-            .or(() -> rollback ? Optional.empty() : DeploymentPolicy.frozenRefusal(env));
+            .or(
+                () ->
+                    rollback
+                        ? Optional.empty()
+                        : DeploymentPolicy.frozenRefusal(theApp.freeze(), env));
     if (refusal.isPresent()) {
       return Outcome.rejected(refusal.get());
+    }
+    List<GateOverride> overrides = new ArrayList<>();
+    if (rollback) {
+      Optional<Outcome<GateOverride>> throughFreeze =
+          DeploymentPolicy.rollbackThroughFreeze(theApp, env);
+      if (throughFreeze.isPresent()) {
+        switch (throughFreeze.get()) {
+          case Outcome.Rejected<GateOverride> r -> {
+            return Outcome.rejected(r.rejection());
+          }
+          case Outcome.Accepted<GateOverride> a -> overrides.add(a.value());
+        }
+      }
     }
     Optional<Rejection> expired = ExpiryPolicy.expiredEnvironmentTakesNoRelease(env, now);
     if (expired.isPresent()) {
@@ -164,7 +182,9 @@ public final class DeploymentService {
             0,
             now,
             Optional.empty(),
-            Optional.empty());
+            Optional.empty(),
+            Optional.empty(),
+            overrides);
     Outcome<Saved<Deployment>> recorded = record(deployment, requestHash);
     if (recorded instanceof Outcome.Accepted<Saved<Deployment>> a && a.value().created()) {
       renewOnDeploy(theApp, env, now);
@@ -403,7 +423,9 @@ public final class DeploymentService {
     }
     Environment env = found.get();
     String what = "environment '" + app + "/" + environment + "'";
-    Optional<Rejection> frozen = DeploymentPolicy.frozenRefusal(env);
+    Optional<Rejection> frozen =
+        DeploymentPolicy.frozenRefusal(
+            registry.findApp(app).map(App::freeze).orElse(FreezePolicy.DEFAULT), env);
     if (frozen.isPresent()) {
       return Outcome.rejected(frozen.get());
     }

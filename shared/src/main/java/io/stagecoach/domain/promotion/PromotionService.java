@@ -584,13 +584,16 @@ public final class PromotionService {
                 rollbackId,
                 now);
         String how =
-            rollback instanceof Outcome.Accepted<Saved<Deployment>> a
-                ? "; rolling back to "
-                    + a.value().value().version().orElse("?")
-                    + " (deployment "
-                    + a.value().value().id()
-                    + ")"
-                : "; no earlier release to roll back to";
+            switch (rollback) {
+              case Outcome.Accepted<Saved<Deployment>> a ->
+                  "; rolling back to "
+                      + a.value().value().version().orElse("?")
+                      + " (deployment "
+                      + a.value().value().id()
+                      + ")";
+              case Outcome.Rejected<Saved<Deployment>> r ->
+                  "; not rolled back: " + r.rejection().detail();
+            };
         record(
             p,
             progress.with(Promotion.StageStatus.ROLLED_BACK, now).withReason(reason + how),

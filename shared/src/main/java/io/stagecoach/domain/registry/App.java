@@ -13,7 +13,8 @@ import java.util.Set;
  * the CloudFormation template its environments are made from (none: environments cannot be deployed
  * yet). {@code revision} counts accepted writes and guards against lost updates. {@code repository}
  * maps the CodeCommit repository the app is built from, when pushes drive it; {@code ephemeral}
- * says how its ephemeral environments live.
+ * says how its ephemeral environments live, {@code freeze} what a freeze of one of its environments
+ * still lets through.
  */
 public record App(
     String name,
@@ -27,12 +28,44 @@ public record App(
     Instant updatedAt,
     long revision,
     Optional<RepositoryMapping> repository,
-    EphemeralPolicy ephemeral) {
+    EphemeralPolicy ephemeral,
+    FreezePolicy freeze) {
 
   public App {
     pipeline = List.copyOf(pipeline);
     allowedEnvironments = Set.copyOf(allowedEnvironments);
     java.util.Objects.requireNonNull(ephemeral, "ephemeral");
+    java.util.Objects.requireNonNull(freeze, "freeze");
+  }
+
+  /** An app whose freezes follow {@link FreezePolicy#DEFAULT}. */
+  public App(
+      String name,
+      String description,
+      List<Stage> pipeline,
+      Set<String> allowedEnvironments,
+      Optional<EnvironmentTemplate> template,
+      PromotionConcurrency concurrency,
+      Instant createdAt,
+      String createdBy,
+      Instant updatedAt,
+      long revision,
+      Optional<RepositoryMapping> repository,
+      EphemeralPolicy ephemeral) {
+    this(
+        name,
+        description,
+        pipeline,
+        allowedEnvironments,
+        template,
+        concurrency,
+        createdAt,
+        createdBy,
+        updatedAt,
+        revision,
+        repository,
+        ephemeral,
+        FreezePolicy.DEFAULT);
   }
 
   /** An app whose ephemeral environments follow {@link EphemeralPolicy#DEFAULT}. */

@@ -14,7 +14,30 @@ public record AppSpec(
     Optional<EnvironmentTemplate> template,
     PromotionConcurrency concurrency,
     Optional<RepositoryMapping> repository,
-    EphemeralPolicy ephemeral) {
+    EphemeralPolicy ephemeral,
+    FreezePolicy freeze) {
+
+  /** An app whose freezes follow {@link FreezePolicy#DEFAULT}. */
+  public AppSpec(
+      String name,
+      Optional<String> description,
+      List<Stage> pipeline,
+      List<String> allowedEnvironments,
+      Optional<EnvironmentTemplate> template,
+      PromotionConcurrency concurrency,
+      Optional<RepositoryMapping> repository,
+      EphemeralPolicy ephemeral) {
+    this(
+        name,
+        description,
+        pipeline,
+        allowedEnvironments,
+        template,
+        concurrency,
+        repository,
+        ephemeral,
+        FreezePolicy.DEFAULT);
+  }
 
   /** An app whose ephemeral environments follow {@link EphemeralPolicy#DEFAULT}. */
   public AppSpec(
@@ -65,6 +88,7 @@ public record AppSpec(
 
   public AppSpec {
     java.util.Objects.requireNonNull(ephemeral, "ephemeral");
+    java.util.Objects.requireNonNull(freeze, "freeze");
     pipeline = List.copyOf(pipeline);
     allowedEnvironments = List.copyOf(allowedEnvironments);
   }

@@ -114,7 +114,8 @@ public final class RegistryService {
             now,
             old.revision() + 1,
             spec.repository(),
-            spec.ephemeral());
+            spec.ephemeral(),
+            spec.freeze());
     return switch (registry.replaceApp(replaced, expected)) {
       case WriteResult.Written w -> Outcome.accepted(new Saved<>(replaced, false));
       case WriteResult.Missing m ->
@@ -169,7 +170,8 @@ public final class RegistryService {
         now,
         1,
         spec.repository(),
-        spec.ephemeral());
+        spec.ephemeral(),
+        spec.freeze());
   }
 
   static List<FieldError> appProblems(AppSpec spec) {

@@ -9,6 +9,7 @@ import static io.stagecoach.registry.dynamodb.RegistryKeys.*;
 import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentAction;
 import io.stagecoach.domain.deployment.DeploymentStatus;
+import io.stagecoach.domain.deployment.GateOverride;
 import io.stagecoach.domain.deployment.Plan;
 import io.stagecoach.domain.deployment.ResourceChange;
 import io.stagecoach.domain.registry.Tier;
@@ -64,6 +65,20 @@ final class DeploymentMapping {
     d.startedAt().ifPresent(v -> item.put("startedAt", s(v.toString())));
     d.finishedAt().ifPresent(v -> item.put("finishedAt", s(v.toString())));
     d.callbackToken().ifPresent(v -> item.put("callbackToken", s(v)));
+    if (!d.overrides().isEmpty()) {
+      item.put(
+          "overrides",
+          AttributeValue.fromL(
+              d.overrides().stream()
+                  .map(
+                      o ->
+                          AttributeValue.fromM(
+                              Map.of(
+                                  "gate", s(o.gate()),
+                                  "basis", s(o.basis()),
+                                  "detail", s(o.detail()))))
+                  .toList()));
+    }
     return item;
   }
 
@@ -94,7 +109,15 @@ final class DeploymentMapping {
         Instant.parse(str(item, "requestedAt")),
         optStr(item, "startedAt").map(Instant::parse),
         optStr(item, "finishedAt").map(Instant::parse),
-        optStr(item, "callbackToken"));
+        optStr(item, "callbackToken"),
+        item.get("overrides") == null
+            ? List.of()
+            : item.get("overrides").l().stream()
+                .map(
+                    v ->
+                        new GateOverride(
+                            v.m().get("gate").s(), v.m().get("basis").s(), v.m().get("detail").s()))
+                .toList());
   }
 
   private static AttributeValue change(ResourceChange c) {

@@ -18,6 +18,7 @@ import io.stagecoach.domain.registry.EnvironmentKind;
 import io.stagecoach.domain.registry.EnvironmentPin;
 import io.stagecoach.domain.registry.EnvironmentTemplate;
 import io.stagecoach.domain.registry.EphemeralPolicy;
+import io.stagecoach.domain.registry.FreezePolicy;
 import io.stagecoach.domain.registry.Release;
 import io.stagecoach.domain.registry.RepositoryMapping;
 import io.stagecoach.domain.registry.SecretReference;
@@ -85,6 +86,10 @@ final class ItemMapping {
                 n(app.ephemeral().defaultTtlHours()),
                 "renewOnDeploy",
                 AttributeValue.fromBool(app.ephemeral().renewOnDeploy()))));
+    item.put(
+        "freezePolicy",
+        AttributeValue.fromM(
+            Map.of("allowRollback", AttributeValue.fromBool(app.freeze().allowRollback()))));
     item.put("updatedAt", s(app.updatedAt().toString()));
     item.put(REVISION, n(app.revision()));
     app.repository()
@@ -179,7 +184,16 @@ final class ItemMapping {
         Instant.parse(str(item, "updatedAt")),
         num(item, REVISION),
         repositoryMapping(str(item, "name"), item.get("repository")),
-        ephemeralPolicy(item.get("ephemeral")));
+        ephemeralPolicy(item.get("ephemeral")),
+        freezePolicy(item.get("freezePolicy")));
+  }
+
+  /** Apps written before apps chose their freeze policy have none: the default. */
+  private static FreezePolicy freezePolicy(AttributeValue value) {
+    if (value == null || value.m() == null || value.m().get("allowRollback") == null) {
+      return FreezePolicy.DEFAULT;
+    }
+    return new FreezePolicy(value.m().get("allowRollback").bool());
   }
 
   /** Apps written before apps chose their ephemeral policy have none: the default. */

@@ -1,0 +1,19 @@
+package io.stagecoach.domain.deployment;
+
+/**
+ * A gate a deployment went past, recorded on it for its history: which gate ({@code freeze}, {@code
+ * window}, {@code approval}), on what grounds ({@code basis}: {@code policy} for what the app's
+ * policy lets through, such as a rollback during a freeze; {@code break-glass} for an admin's
+ * confirmed override) and the sentence that says it.
+ */
+public record GateOverride(String gate, String basis, String detail) {
+
+  public static final String FREEZE = "freeze";
+  public static final String BASIS_POLICY = "policy";
+
+  public GateOverride {
+    java.util.Objects.requireNonNull(gate, "gate");
+    java.util.Objects.requireNonNull(basis, "basis");
+    java.util.Objects.requireNonNull(detail, "detail");
+  }
+}
