@@ -253,7 +253,12 @@ final class AppsCommand extends CommandGroup {
           ifMatch != null
               ? "\"" + ifMatch + "\""
               : current.etag().orElse("\"" + JsonText.text(was, "revision") + "\"");
-      Answer updated = s.api().put(path(app), body, Map.of("If-Match", revision));
+      // A whole app from --file replaces it; options change only what they name (a merge patch of
+      // what was read, so a field this CLI does not know is never touched).
+      Answer updated =
+          options.file != null
+              ? s.api().put(path(app), body, Map.of("If-Match", revision))
+              : s.api().patch(path(app), mergePatch(was, body), Map.of("If-Match", revision));
       s.print(
           updated,
           result -> {
@@ -262,6 +267,36 @@ final class AppsCommand extends CommandGroup {
           });
       return ExitCode.OK;
     }
+  }
+
+  /**
+   * The JSON Merge Patch (RFC 7396) from {@code from} to {@code to}: members that went are null,
+   * objects compared member by member, anything else that changed given whole.
+   */
+  static ObjectNode mergePatch(JsonNode from, JsonNode to) {
+    ObjectNode patch = ApiClient.JSON.createObjectNode();
+    from.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!to.has(name) && !READ_ONLY.contains(name)) {
+                patch.putNull(name);
+              }
+            });
+    to.properties()
+        .forEach(
+            member -> {
+              JsonNode before = from.get(member.getKey());
+              JsonNode after = member.getValue();
+              if (before != null && before.isObject() && after.isObject()) {
+                ObjectNode inner = mergePatch(before, after);
+                if (!inner.isEmpty()) {
+                  patch.set(member.getKey(), inner);
+                }
+              } else if (!after.equals(before)) {
+                patch.set(member.getKey(), after.deepCopy());
+              }
+            });
+    return patch;
   }
 
   /** What GET answers that a write does not set. */

@@ -28,6 +28,9 @@ import picocli.CommandLine.Parameters;
       EnvsCommand.ListEnvs.class,
       EnvsCommand.GetEnv.class,
       EnvsCommand.PutEnv.class,
+      EnvsCommand.UpdateEnv.class,
+      EnvsCommand.ProtectEnv.class,
+      EnvsCommand.UnprotectEnv.class,
       EnvsCommand.CreateEnv.class,
       EnvsCommand.ExtendEnv.class,
       EnvsCommand.PinEnv.class,
@@ -192,7 +195,9 @@ final class EnvsCommand extends CommandGroup {
       name = "put",
       description = {
         "Create an environment or replace its settings.",
-        "Fields not given take the API's defaults (prod environments are protected unless --no-protected)."
+        "Fields not given take the API's defaults (prod environments are protected unless --no-protected);",
+        "an existing environment's config or secrets are never dropped unsaid: leaving them out is refused"
+            + " (exit 3). To change some settings only, use 'envs update'."
       })
   static final class PutEnv extends ApiCommand {
     @Parameters(index = "0", paramLabel = "APP")
@@ -257,10 +262,16 @@ final class EnvsCommand extends CommandGroup {
       putIfGiven(body, "tier", tier);
       putIfGiven(body, "account", account);
       putIfGiven(body, "region", region);
-      ObjectNode configNode = body.putObject("config");
-      config.forEach(configNode::put);
-      ObjectNode secretsNode = body.putObject("secrets");
-      secrets.forEach(secretsNode::put);
+      // Only what is given: an existing environment's config or secrets left out are refused by
+      // the API rather than dropped (change some of them with 'envs update').
+      if (!config.isEmpty()) {
+        ObjectNode configNode = body.putObject("config");
+        config.forEach(configNode::put);
+      }
+      if (!secrets.isEmpty()) {
+        ObjectNode secretsNode = body.putObject("secrets");
+        secrets.forEach(secretsNode::put);
+      }
       if (protectedEnvironment != null) {
         body.put("protected", protectedEnvironment);
       }
@@ -292,6 +303,155 @@ final class EnvsCommand extends CommandGroup {
         body.put(field, value);
       }
     }
+  }
+
+  @Command(
+      name = "update",
+      description = {
+        "Change some of an environment's settings, keeping the rest (PATCH, a JSON Merge Patch).",
+        "Changing protection needs the admin role (see 'envs protect')."
+      })
+  static final class UpdateEnv extends ApiCommand {
+    @Parameters(index = "0", paramLabel = "APP")
+    String app;
+
+    @Parameters(index = "1", paramLabel = "ENV")
+    String env;
+
+    @Option(names = "--tier", paramLabel = "TIER", description = "dev, staging or prod")
+    String tier;
+
+    @Option(names = "--account", paramLabel = "ID", description = "the 12-digit AWS account")
+    String account;
+
+    @Option(names = "--region", paramLabel = "REGION", description = "e.g. eu-west-1")
+    String region;
+
+    @Option(
+        names = "--config",
+        paramLabel = "KEY=VALUE",
+        description = "set a configuration value (repeatable)")
+    Map<String, String> config = new LinkedHashMap<>();
+
+    @Option(
+        names = "--unset-config",
+        paramLabel = "KEY",
+        description = "remove a configuration value (repeatable)")
+    java.util.List<String> unsetConfig = new java.util.ArrayList<>();
+
+    @Option(
+        names = "--secret",
+        paramLabel = "KEY=ARN",
+        description = "set a secret's reference (repeatable)")
+    Map<String, String> secrets = new LinkedHashMap<>();
+
+    @Option(
+        names = "--unset-secret",
+        paramLabel = "KEY",
+        description = "remove a secret's reference (repeatable)")
+    java.util.List<String> unsetSecrets = new java.util.ArrayList<>();
+
+    @Option(
+        names = "--protected",
+        negatable = true,
+        description = "protect it from destroys, or not (admin)")
+    Boolean protectedEnvironment;
+
+    @Option(names = "--owner", paramLabel = "PRINCIPAL")
+    String owner;
+
+    @Option(
+        names = "--expires-at",
+        paramLabel = "INSTANT",
+        description = "for ephemeral ones, e.g. 2025-07-01T00:00:00Z")
+    String expiresAt;
+
+    @Option(
+        names = "--if-match",
+        paramLabel = "REVISION",
+        description = "only if it is still at this revision")
+    Long ifMatch;
+
+    @Override
+    int run(Session s) {
+      ObjectNode patch = ApiClient.JSON.createObjectNode();
+      PutEnv.putIfGiven(patch, "tier", tier);
+      PutEnv.putIfGiven(patch, "account", account);
+      PutEnv.putIfGiven(patch, "region", region);
+      mapPatch(patch, "config", config, unsetConfig);
+      mapPatch(patch, "secrets", secrets, unsetSecrets);
+      if (protectedEnvironment != null) {
+        patch.put("protected", protectedEnvironment);
+      }
+      PutEnv.putIfGiven(patch, "owner", owner);
+      PutEnv.putIfGiven(patch, "expiresAt", expiresAt);
+      if (patch.isEmpty()) {
+        throw usage(
+            "nothing to update: give --tier, --account, --region, --config, --unset-config,"
+                + " --secret, --unset-secret, --[no-]protected, --owner or --expires-at");
+      }
+      return EnvsCommand.patch(s, app, env, patch, ifMatch);
+    }
+
+    private void mapPatch(
+        ObjectNode patch, String field, Map<String, String> set, java.util.List<String> unset) {
+      if (set.isEmpty() && unset.isEmpty()) {
+        return;
+      }
+      ObjectNode members = patch.putObject(field);
+      set.forEach(members::put);
+      for (String key : unset) {
+        if (set.containsKey(key)) {
+          throw usage("--" + field + " and --unset of " + key + ": give one of them");
+        }
+        members.putNull(key);
+      }
+    }
+  }
+
+  @Command(name = "protect", description = "Protect an environment from destroys (admin).")
+  static final class ProtectEnv extends ApiCommand {
+    @Parameters(index = "0", paramLabel = "APP")
+    String app;
+
+    @Parameters(index = "1", paramLabel = "ENV")
+    String env;
+
+    @Override
+    int run(Session s) {
+      return patch(s, app, env, ApiClient.JSON.createObjectNode().put("protected", true), null);
+    }
+  }
+
+  @Command(name = "unprotect", description = "Let an environment be destroyed again (admin).")
+  static final class UnprotectEnv extends ApiCommand {
+    @Parameters(index = "0", paramLabel = "APP")
+    String app;
+
+    @Parameters(index = "1", paramLabel = "ENV")
+    String env;
+
+    @Override
+    int run(Session s) {
+      return patch(s, app, env, ApiClient.JSON.createObjectNode().put("protected", false), null);
+    }
+  }
+
+  /** Sends {@code patch} (a JSON Merge Patch) and prints the environment it made. */
+  static int patch(Session s, String app, String env, ObjectNode patch, Long ifMatch) {
+    Answer updated =
+        s.api()
+            .patch(
+                path(app, env),
+                patch,
+                ifMatch == null ? Map.of() : Map.of("If-Match", "\"" + ifMatch + "\""));
+    s.print(
+        updated,
+        result -> {
+          s.out().println("updated environment " + app + "/" + env);
+          print(result, s);
+        });
+    return ExitCode.OK;
   }
 
   @Command(

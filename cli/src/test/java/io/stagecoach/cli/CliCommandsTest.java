@@ -250,8 +250,10 @@ class CliCommandsTest {
         "--region",
         "eu-west-1");
 
+    // A replace that leaves out the config and secrets dev has would drop them: refused, naming
+    // them, and nothing changes; 'envs update' changes only what it names.
     CliRun again =
-        ok(
+        cli(
             "envs",
             "put",
             "orders",
@@ -262,7 +264,31 @@ class CliCommandsTest {
             "111111111111",
             "--region",
             "eu-west-2");
-    assertTrue(again.out().startsWith("updated environment orders/dev"), again.printed());
+    assertEquals(ExitCode.REFUSED, again.code(), again.printed());
+    assertTrue(again.err().startsWith("stagecoach: this replace of environment"), again.printed());
+    assertTrue(again.err().contains("DB_PASSWORD"), again.printed());
+    assertTrue(again.err().contains("FEATURE_X, LOG_LEVEL"), again.printed());
+    CliRun updated =
+        ok(
+            "envs",
+            "update",
+            "orders",
+            "dev",
+            "--region",
+            "eu-west-2",
+            "--config",
+            "LOG_LEVEL=info",
+            "--unset-config",
+            "FEATURE_X");
+    assertTrue(updated.out().startsWith("updated environment orders/dev"), updated.printed());
+    JsonNode dev = json(ok("envs", "get", "orders", "dev", "--json"));
+    assertEquals("eu-west-2", dev.path("region").asText());
+    assertEquals(Map.of("LOG_LEVEL", "info"), JSON.convertValue(dev.path("config"), Map.class));
+    assertEquals(
+        "arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders-db-AbCdEf",
+        dev.path("secrets").path("DB_PASSWORD").asText(),
+        "the secrets it did not name are kept");
+    assertEquals(ExitCode.INVALID, cli("envs", "update", "orders", "dev").code(), "nothing to do");
 
     CliRun listed = ok("envs", "list", "orders");
     assertTrue(
@@ -281,6 +307,10 @@ class CliCommandsTest {
 
     JsonNode prod = json(ok("envs", "get", "orders", "prod", "--json"));
     assertTrue(prod.get("protected").asBoolean());
+    assertFalse(
+        json(ok("envs", "unprotect", "orders", "prod", "--json")).get("protected").asBoolean());
+    assertTrue(
+        json(ok("envs", "protect", "orders", "prod", "--json")).get("protected").asBoolean());
 
     CliRun unconfirmed = cli("envs", "delete", "orders", "dev");
     assertEquals(ExitCode.INVALID, unconfirmed.code(), unconfirmed.printed());

@@ -66,6 +66,16 @@ public final class ApiClient implements AutoCloseable {
     return send("PUT", path, body, headers);
   }
 
+  /** A JSON Merge Patch (RFC 7396): only what {@code patch} names changes. */
+  public Answer patch(ApiPath path, JsonNode patch, Map<String, String> headers) {
+    Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+    all.put("Content-Type", MERGE_PATCH);
+    return send("PATCH", path, patch, all);
+  }
+
+  /** The media type of a JSON Merge Patch. */
+  public static final String MERGE_PATCH = "application/merge-patch+json";
+
   public Answer delete(ApiPath path, Map<String, String> headers) {
     return send("DELETE", path, null, headers);
   }
@@ -84,9 +94,9 @@ public final class ApiClient implements AutoCloseable {
                     : HttpRequest.BodyPublishers.ofString(body.toString()));
     token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
     if (body != null) {
-      request.header("Content-Type", "application/json");
+      request.setHeader("Content-Type", "application/json");
     }
-    headers.forEach(request::header);
+    headers.forEach(request::setHeader);
     HttpResponse<String> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

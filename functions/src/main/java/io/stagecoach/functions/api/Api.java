@@ -195,12 +195,17 @@ public final class Api {
               .map(Map.Entry::getValue)
               .findFirst()
               .orElse("");
-      if (!contentType.isEmpty() && !isJson(contentType)) {
+      boolean patch = route.method().equals("PATCH");
+      if (!contentType.isEmpty()
+          && !isJson(contentType)
+          && !(patch && isMediaType(contentType, MergePatch.MEDIA_TYPE))) {
         return ApiResponse.problem(
             415,
             "validation_failed",
             "Unsupported media type",
-            "send the body as application/json",
+            patch
+                ? "send the body as " + MergePatch.MEDIA_TYPE + " (a JSON Merge Patch, RFC 7396)"
+                : "send the body as application/json",
             path);
       }
       byte[] raw = rawBody(event);
@@ -238,9 +243,14 @@ public final class Api {
    * application/json-patch+json}) are other media types.
    */
   static boolean isJson(String contentType) {
+    return isMediaType(contentType, "application/json");
+  }
+
+  /** Whether a {@code Content-Type} is {@code mediaType}, with or without parameters. */
+  static boolean isMediaType(String contentType, String mediaType) {
     int parameters = contentType.indexOf(';');
-    String mediaType = parameters < 0 ? contentType : contentType.substring(0, parameters);
-    return mediaType.trim().equalsIgnoreCase("application/json");
+    String named = parameters < 0 ? contentType : contentType.substring(0, parameters);
+    return named.trim().equalsIgnoreCase(mediaType);
   }
 
   /**

@@ -69,6 +69,12 @@ final class Fields {
     return string(name).orElse(null);
   }
 
+  /** Whether the body names {@code name} (with a value other than null). */
+  boolean has(String name) {
+    JsonNode node = body.get(name);
+    return node != null && !node.isNull();
+  }
+
   Optional<Boolean> bool(String name) {
     JsonNode node = field(name);
     if (node == null) {

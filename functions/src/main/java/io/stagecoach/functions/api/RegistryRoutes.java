@@ -48,6 +48,7 @@ final class RegistryRoutes {
         Route.of("POST", "/v1/apps", Action.MANAGE_APPS, true, this::createApp),
         Route.of("GET", "/v1/apps/{app}", Action.READ, false, this::getApp),
         Route.of("PUT", "/v1/apps/{app}", Action.MANAGE_APPS, true, this::putApp),
+        Route.of("PATCH", "/v1/apps/{app}", Action.MANAGE_APPS, true, this::patchApp),
         Route.of("DELETE", "/v1/apps/{app}", Action.MANAGE_APPS, false, this::deleteApp),
         Route.of("GET", "/v1/apps/{app}/environments", Action.READ, false, this::listEnvironments),
         Route.of(
@@ -58,6 +59,12 @@ final class RegistryRoutes {
             Action.MANAGE_ENVIRONMENTS,
             true,
             this::putEnvironment),
+        Route.of(
+            "PATCH",
+            "/v1/apps/{app}/environments/{env}",
+            Action.MANAGE_ENVIRONMENTS,
+            true,
+            this::patchEnvironment),
         Route.of(
             "POST",
             "/v1/apps/{app}/environments",
@@ -446,6 +453,12 @@ final class RegistryRoutes {
   }
 
   private static EnvironmentSpec environmentSpec(Fields fields) {
+    java.util.Set<String> leftOut = new java.util.HashSet<>();
+    for (String map : List.of(EnvironmentSpec.CONFIG, EnvironmentSpec.SECRETS)) {
+      if (!fields.has(map)) {
+        leftOut.add(map);
+      }
+    }
     return new EnvironmentSpec(
         fields.string("kind"),
         fields.string("tier"),
@@ -455,7 +468,153 @@ final class RegistryRoutes {
         fields.stringMap("secrets"),
         fields.bool("protected"),
         fields.string("owner"),
-        fields.instant("expiresAt"));
+        fields.instant("expiresAt"),
+        leftOut);
+  }
+
+  /**
+   * What a writer may set of an environment, as PUT takes it: the document a merge patch applies
+   * to.
+   */
+  static ObjectNode writable(io.stagecoach.domain.registry.Environment env) {
+    ObjectNode o = Json.object();
+    o.put("kind", env.kind().wireName());
+    o.put("tier", env.tier().wireName());
+    o.put("account", env.account());
+    o.put("region", env.region());
+    ObjectNode config = o.putObject("config");
+    env.config().forEach(config::put);
+    ObjectNode secrets = o.putObject("secrets");
+    env.secrets().forEach((k, v) -> secrets.put(k, v.reference()));
+    o.put("protected", env.isProtected());
+    o.put("owner", env.owner());
+    env.expiresAt().ifPresent(at -> o.put("expiresAt", at.toString()));
+    return o;
+  }
+
+  /**
+   * A JSON Merge Patch (RFC 7396) of an environment: what the body names changes, the rest stays as
+   * it is; the result is checked as a PUT of it would be (protection needs the admin role), at the
+   * revision read (or If-Match's).
+   */
+  private ApiResponse patchEnvironment(ApiRequest req) {
+    return mergePatch(req)
+        .map(
+            patch ->
+                switch (registry.getEnvironment(req.param("app"), req.param("env"))) {
+                  case Outcome.Rejected<io.stagecoach.domain.registry.Environment> r ->
+                      ApiResponse.rejection(r.rejection(), req.path());
+                  case Outcome.Accepted<io.stagecoach.domain.registry.Environment> a ->
+                      ifMatch(req)
+                          .map(
+                              expected -> {
+                                ObjectNode merged =
+                                    (ObjectNode) MergePatch.apply(writable(a.value()), patch);
+                                // A patch that removes config or secrets (null) says so: nothing
+                                // goes unsaid.
+                                merged.putIfAbsent(EnvironmentSpec.CONFIG, Json.object());
+                                merged.putIfAbsent(EnvironmentSpec.SECRETS, Json.object());
+                                Fields fields = new Fields(merged);
+                                EnvironmentSpec spec = environmentSpec(fields);
+                                List<FieldError> errors = fields.errors();
+                                if (!errors.isEmpty()) {
+                                  return invalid(req, errors);
+                                }
+                                return saved(
+                                    req,
+                                    registry.putEnvironment(
+                                        req.caller(),
+                                        req.param("app"),
+                                        req.param("env"),
+                                        spec,
+                                        Optional.of(expected.orElse(a.value().revision())),
+                                        clock.instant()),
+                                    Views::environment,
+                                    env -> env.revision());
+                              })
+                          .fold();
+                })
+        .fold();
+  }
+
+  /**
+   * A JSON Merge Patch (RFC 7396) of an app: what the body names changes (an array, such as the
+   * pipeline, is replaced whole), the rest stays; checked as a PUT of the result, at the revision
+   * read (or If-Match's).
+   */
+  private ApiResponse patchApp(ApiRequest req) {
+    return mergePatch(req)
+        .map(
+            patch ->
+                switch (registry.getApp(req.param("app"))) {
+                  case Outcome.Rejected<io.stagecoach.domain.registry.App> r ->
+                      ApiResponse.rejection(r.rejection(), req.path());
+                  case Outcome.Accepted<io.stagecoach.domain.registry.App> a ->
+                      ifMatch(req)
+                          .map(
+                              expected -> {
+                                ObjectNode current = Views.app(a.value());
+                                List.of("name", "createdAt", "createdBy", "updatedAt", "revision")
+                                    .forEach(current::remove);
+                                ObjectNode merged = (ObjectNode) MergePatch.apply(current, patch);
+                                Fields fields = new Fields(merged);
+                                List<FieldError> errors = new java.util.ArrayList<>();
+                                fields
+                                    .string("name")
+                                    .filter(n -> !n.equals(req.param("app")))
+                                    .ifPresent(
+                                        n ->
+                                            errors.add(
+                                                new FieldError(
+                                                    "name", "an app cannot be renamed")));
+                                AppSpec spec = appSpec(fields, req.param("app"));
+                                errors.addAll(fields.errors());
+                                if (!errors.isEmpty()) {
+                                  return invalid(req, errors);
+                                }
+                                return saved(
+                                    req,
+                                    registry.putApp(
+                                        req.caller(),
+                                        spec,
+                                        Optional.of(expected.orElse(a.value().revision())),
+                                        clock.instant()),
+                                    Views::app,
+                                    app -> app.revision());
+                              })
+                          .fold();
+                })
+        .fold();
+  }
+
+  /** A merge patch body: a JSON object (a patch of a whole resource by another value is not). */
+  private static Step<com.fasterxml.jackson.databind.JsonNode> mergePatch(ApiRequest req) {
+    String text = req.body().orElse("");
+    if (text.isBlank()) {
+      return Step.stop(
+          invalid(
+              req,
+              List.of(
+                  new FieldError(
+                      "body", "a JSON Merge Patch (RFC 7396) object is required, such as {}"))));
+    }
+    com.fasterxml.jackson.databind.JsonNode patch;
+    try {
+      patch = Json.parse(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return Step.stop(invalid(req, List.of(new FieldError("body", "is not well-formed JSON"))));
+    }
+    if (!patch.isObject()) {
+      return Step.stop(
+          invalid(
+              req,
+              List.of(
+                  new FieldError(
+                      "body",
+                      "a merge patch of an app or environment is a JSON object naming the fields"
+                          + " to change (null removes one)"))));
+    }
+    return Step.go(patch);
   }
 
   private ApiResponse putEnvironment(ApiRequest req) {

@@ -4,7 +4,12 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
-/** An environment as a caller describes it; absent fields take the defaults of its kind. */
+/**
+ * An environment as a caller describes it; absent fields take the defaults of its kind. {@code
+ * leftOut} names what the caller did not mention at all ({@link #CONFIG}, {@link #SECRETS}), as
+ * opposed to sending it empty: replacing an environment that has some with a description that
+ * leaves them out would drop them unsaid, and is refused.
+ */
 public record EnvironmentSpec(
     Optional<String> kind,
     Optional<String> tier,
@@ -14,10 +19,39 @@ public record EnvironmentSpec(
     Map<String, String> secrets,
     Optional<Boolean> isProtected,
     Optional<String> owner,
-    Optional<Instant> expiresAt) {
+    Optional<Instant> expiresAt,
+    java.util.Set<String> leftOut) {
+
+  public static final String CONFIG = "config";
+  public static final String SECRETS = "secrets";
 
   public EnvironmentSpec {
     config = Map.copyOf(config);
     secrets = Map.copyOf(secrets);
+    leftOut = java.util.Set.copyOf(leftOut);
+  }
+
+  /** A description that states its config and secrets (empty ones included). */
+  public EnvironmentSpec(
+      Optional<String> kind,
+      Optional<String> tier,
+      Optional<String> account,
+      Optional<String> region,
+      Map<String, String> config,
+      Map<String, String> secrets,
+      Optional<Boolean> isProtected,
+      Optional<String> owner,
+      Optional<Instant> expiresAt) {
+    this(
+        kind,
+        tier,
+        account,
+        region,
+        config,
+        secrets,
+        isProtected,
+        owner,
+        expiresAt,
+        java.util.Set.of());
   }
 }

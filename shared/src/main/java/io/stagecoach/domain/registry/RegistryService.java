@@ -725,6 +725,10 @@ public final class RegistryService {
                   + name
                   + "': changing protection needs the admin role"));
     }
+    Optional<Rejection> drops = dropsUnsaid(current, spec);
+    if (drops.isPresent()) {
+      return Outcome.rejected(drops.get());
+    }
     return Outcome.accepted(
         new Environment(
             app.name(),
@@ -745,6 +749,48 @@ public final class RegistryService {
             current.map(Environment::createdBy).orElse(caller.name()),
             now,
             current.map(e -> e.revision() + 1).orElse(1L)));
+  }
+
+  /**
+   * A replace that leaves out config or secrets the environment has would drop them without saying
+   * so: refused ({@code conflict}, naming each field and key), unless the description sends them
+   * (empty, to remove them all). Secret values are never named, only their keys.
+   */
+  static Optional<Rejection> dropsUnsaid(Optional<Environment> current, EnvironmentSpec spec) {
+    if (current.isEmpty()) {
+      return Optional.empty();
+    }
+    Environment env = current.get();
+    List<FieldError> dropped = new ArrayList<>();
+    if (spec.leftOut().contains(EnvironmentSpec.CONFIG) && !env.config().isEmpty()) {
+      dropped.add(
+          new FieldError(
+              EnvironmentSpec.CONFIG,
+              "would drop " + String.join(", ", env.config().keySet()) + " (left out)"));
+    }
+    if (spec.leftOut().contains(EnvironmentSpec.SECRETS) && !env.secrets().isEmpty()) {
+      dropped.add(
+          new FieldError(
+              EnvironmentSpec.SECRETS,
+              "would drop the references "
+                  + String.join(", ", env.secrets().keySet())
+                  + " (left out)"));
+    }
+    if (dropped.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Rejection(
+            Rejection.Code.CONFLICT,
+            "this replace of environment '"
+                + env.app()
+                + "/"
+                + env.name()
+                + "' leaves out "
+                + String.join(" and ", dropped.stream().map(FieldError::field).toList())
+                + " it has, and would drop them: send them again, send them empty ({}) to remove"
+                + " them, or change only what you name with PATCH (application/merge-patch+json)",
+            dropped));
   }
 
   // ---------------------------------------------------------------- releases
