@@ -1,12 +1,14 @@
 package io.stagecoach.cli;
 
 import io.stagecoach.cli.client.ApiClient;
+import io.stagecoach.cli.client.ApiPath;
 import io.stagecoach.cli.client.ApiProblem;
 import io.stagecoach.cli.client.ApiUnreachable;
 import io.stagecoach.cli.client.Follow;
 import io.stagecoach.cli.settings.CliEnvironment;
 import io.stagecoach.cli.settings.ConnectionSettings;
 import io.stagecoach.cli.settings.InvalidSettings;
+import io.stagecoach.cli.settings.PersonalEnvironment;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -48,9 +50,29 @@ abstract class ApiCommand implements Callable<Integer> {
    */
   abstract int run(Session session);
 
-  /** The machine the CLI runs on: its working directory, OS user and variables. */
+  /** The machine the CLI runs on: its working directory and variables. */
   CliEnvironment environment() {
     return ((StagecoachCommand) spec.root().userObject()).environment();
+  }
+
+  /**
+   * The caller's personal environment: as {@code .stagecoach/userenv} keeps it, else as the API
+   * names it after the token's principal ({@code GET /v1/me}), the same on every surface.
+   */
+  String personalEnvironment(Session s) {
+    return PersonalEnvironment.kept(environment().workDir())
+        .orElseGet(
+            () -> {
+              String named =
+                  JsonText.text(s.api().get(ApiPath.of("v1", "me")).body(), "personalEnvironment");
+              if (named.isEmpty()) {
+                throw new ApiUnreachable(
+                    s.api().endpoint()
+                        + " does not name your personal environment (GET /v1/me); give --to",
+                    null);
+              }
+              return named;
+            });
   }
 
   /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.cli.client.Answer;
 import io.stagecoach.cli.client.ApiClient;
 import io.stagecoach.cli.client.ApiPath;
-import io.stagecoach.cli.settings.PersonalEnvironment;
 import java.util.Map;
 import java.util.UUID;
 import picocli.CommandLine.Command;
@@ -21,7 +20,8 @@ import picocli.CommandLine.Parameters;
       "Deploy a release into an environment.",
       "Personal, ephemeral and first-stage environments only: later stages take releases from 'promote' (exit 3,"
           + " promotion_required).",
-      "Without --to, the personal environment: the name in .stagecoach/userenv, else the OS user's."
+      "Without --to, your personal environment: the name in .stagecoach/userenv, else the one the API"
+          + " names after your token (stagecoach whoami)."
     })
 final class DeployCommand extends ApiCommand {
 
@@ -53,10 +53,7 @@ final class DeployCommand extends ApiCommand {
 
   @Override
   int run(Session s) {
-    String environment =
-        to != null
-            ? to
-            : PersonalEnvironment.defaultName(environment().workDir(), environment().osUser());
+    String environment = to != null ? to : personalEnvironment(s);
     String idempotencyKey = key;
     if (idempotencyKey == null) {
       idempotencyKey = UUID.randomUUID().toString();

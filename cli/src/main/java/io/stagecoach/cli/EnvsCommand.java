@@ -6,7 +6,6 @@ import io.stagecoach.cli.client.Answer;
 import io.stagecoach.cli.client.ApiClient;
 import io.stagecoach.cli.client.ApiPath;
 import io.stagecoach.cli.client.ApiProblem;
-import io.stagecoach.cli.settings.PersonalEnvironment;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -458,7 +457,8 @@ final class EnvsCommand extends CommandGroup {
       name = "create",
       description = {
         "Create a personal or ephemeral environment.",
-        "A personal one is named --name, else as in .stagecoach/userenv, else after the OS user (as deploy's default);"
+        "A personal one is named --name, else as in .stagecoach/userenv, else as the API names it after your"
+            + " token (as deploy's default);"
             + " an ephemeral one needs --name and --expires-in or --expires-at. An existing name is refused (exit 3)."
       })
   static final class CreateEnv extends ApiCommand {
@@ -477,7 +477,7 @@ final class EnvsCommand extends CommandGroup {
         paramLabel = "ENV",
         description =
             "the environment's name (default for personal ones:"
-                + " .stagecoach/userenv, else the OS user)")
+                + " .stagecoach/userenv, else the one the API names after your token)")
     String name;
 
     @Option(names = "--account", paramLabel = "ID", description = "the 12-digit AWS account")
@@ -523,7 +523,7 @@ final class EnvsCommand extends CommandGroup {
       }
       String envName = name;
       if (envName == null && kind.equals("personal")) {
-        envName = PersonalEnvironment.defaultName(environment().workDir(), environment().osUser());
+        envName = personalEnvironment(s);
       }
       ObjectNode body = ApiClient.JSON.createObjectNode().put("kind", kind);
       PutEnv.putIfGiven(body, "name", envName);

@@ -17,6 +17,8 @@ final class WhoamiCommand extends ApiCommand {
             new Details()
                 .add("principal", JsonText.text(me, "principal"))
                 .add("roles", String.join(", ", JsonText.strings(me.path("roles"))))
+                .add("groups", String.join(", ", JsonText.strings(me.path("groups"))))
+                .add("personal env", JsonText.text(me, "personalEnvironment"))
                 .add(
                     "endpoint",
                     s.settings().endpoint() + " (" + s.settings().endpointSource() + ")")

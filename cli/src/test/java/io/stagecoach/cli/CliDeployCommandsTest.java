@@ -331,7 +331,8 @@ class CliDeployCommandsTest {
     assertTrue(
         deployed.out().contains("OrdersTable=profiles-sandbox-7-orders"), deployed.printed());
 
-    // Without a userenv file, the OS user's name as the API would make it.
+    // Without a userenv file, the name the API gives the token's principal (local-admin), never
+    // the OS user's.
     Path elsewhere = Files.createDirectories(work.resolve("elsewhere"));
     CliEnvironment there =
         new CliEnvironment(here.variables(), elsewhere, work.resolve("home"), "Tester.Person");
@@ -350,7 +351,7 @@ class CliDeployCommandsTest {
             "eu-west-1");
     assertEquals(0, byUser.code(), byUser.printed());
     assertTrue(
-        byUser.out().startsWith("created personal environment profiles/tester-person"),
+        byUser.out().startsWith("created personal environment profiles/local-admin"),
         byUser.printed());
 
     CliRun destroyed = ok("envs", "destroy", "profiles", "sandbox-7", "--wait");
@@ -362,9 +363,84 @@ class CliDeployCommandsTest {
     assertFalse(
         cloud.dynamo().client().listTables().tableNames().contains("profiles-sandbox-7-orders"));
     assertEquals(
-        "deleted environment profiles/tester-person\n",
-        ok("envs", "delete", "profiles", "tester-person").out(),
+        "deleted environment profiles/local-admin\n",
+        ok("envs", "delete", "profiles", "local-admin").out(),
         "one that never received a release is only unregistered");
+  }
+
+  /**
+   * One person, one personal environment: with Alice's token, wherever the CLI runs and whoever the
+   * OS user is, the default is the environment the API names after Alice; another person's is
+   * refused (exit 3, forbidden), whether named with --to or in a userenv file.
+   */
+  @Test
+  void withAlicesToken_theCliDeploysIntoAlicesEnvironment_neverIntoAnotherPersons()
+      throws Exception {
+    registerApp("wallets");
+    String alice =
+        json(ok("tokens", "issue", "Alice.Smith", "--role", "deployer", "--json"))
+            .path("token")
+            .asText();
+    ok(
+        "envs",
+        "create",
+        "wallets",
+        "--kind",
+        "personal",
+        "--name",
+        "root",
+        "--owner",
+        "root",
+        "--account",
+        "111111111111",
+        "--region",
+        "eu-west-1");
+    Path home = Files.createDirectories(work.resolve("alice-home"));
+    CliEnvironment asAlice =
+        new CliEnvironment(
+            Map.of(
+                CliEnvironment.ENDPOINT, cloud.endpoint().toString(), CliEnvironment.TOKEN, alice),
+            home,
+            work.resolve("home"),
+            "root");
+    CliRun whoami = CliRun.run(asAlice, FAST, "whoami");
+    assertTrue(
+        whoami.out().lines().anyMatch(l -> l.matches("personal env:\\s+alice-smith")),
+        whoami.printed());
+    CliRun created =
+        CliRun.run(
+            asAlice,
+            FAST,
+            "envs",
+            "create",
+            "wallets",
+            "--kind",
+            "personal",
+            "--account",
+            "111111111111",
+            "--region",
+            "eu-west-1");
+    assertTrue(
+        created.out().startsWith("created personal environment wallets/alice-smith"),
+        created.printed());
+    CliRun deployed = CliRun.run(asAlice, FAST, "deploy", "wallets", "1.0.0", "--wait");
+    assertEquals(0, deployed.code(), deployed.printed());
+    assertTrue(deployed.out().contains("-> alice-smith"), deployed.printed());
+
+    CliRun intoRoots = CliRun.run(asAlice, FAST, "deploy", "wallets", "1.0.0", "--to", "root");
+    assertEquals(ExitCode.REFUSED, intoRoots.code(), intoRoots.printed());
+    assertTrue(
+        intoRoots.err().contains("is the personal environment of root"), intoRoots.printed());
+    Files.createDirectories(home.resolve(".stagecoach"));
+    Files.writeString(home.resolve(".stagecoach/userenv"), "Root\n");
+    CliRun byUserenv = CliRun.run(asAlice, FAST, "deploy", "wallets", "1.0.0");
+    assertEquals(ExitCode.REFUSED, byUserenv.code(), byUserenv.printed());
+    Files.writeString(home.resolve(".stagecoach/userenv"), "42\n");
+    CliRun invalid = CliRun.run(asAlice, FAST, "deploy", "wallets", "1.0.0");
+    assertEquals(ExitCode.INVALID, invalid.code(), invalid.printed());
+    assertTrue(
+        json(ok("history", "wallets", "root", "--json")).path("items").isEmpty(),
+        "nothing was ever deployed into root's environment");
   }
 
   @Test

@@ -770,6 +770,8 @@ final class RegistryRoutes {
     req.caller().roles().stream().sorted().map(Role::wireName).forEach(roles::add);
     var groups = o.putArray("groups");
     req.caller().groups().stream().sorted().forEach(groups::add);
+    // The one name every surface uses for the caller's personal environment, in every app.
+    o.put("personalEnvironment", Naming.personalEnvironmentName(req.caller().name()));
     return ApiResponse.json(200, o);
   }
 

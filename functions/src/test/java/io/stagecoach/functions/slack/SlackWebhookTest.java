@@ -477,6 +477,41 @@ class SlackWebhookTest {
   }
 
   @Test
+  void deployIntoAnotherPersonsPersonalEnvironment_isRefusedForbidden_asOnEverySurface()
+      throws Exception {
+    accepted(
+        registry.putEnvironment(
+            ADMIN,
+            "payments",
+            "sam",
+            new EnvironmentSpec(
+                Optional.of("personal"),
+                Optional.empty(),
+                Optional.of("123456789012"),
+                Optional.of("eu-west-1"),
+                Map.of(),
+                Map.of(),
+                Optional.empty(),
+                Optional.of("sam"),
+                Optional.empty()),
+            Optional.empty(),
+            NOW));
+    command(RITA, "deploy payments 1.0.0 to sam");
+    webhook.finish(deferred.get(deferred.size() - 1));
+
+    SlackReceiver.Call reply =
+        slack.await(
+            c -> c.path().startsWith("/commands/") && c.body().contains("Refused"),
+            Duration.ofSeconds(5));
+    String text = Json.parse(reply.body()).get("text").asText();
+    assertTrue(text.startsWith("Refused (forbidden)"), text);
+    assertTrue(text.contains("personal environment of sam"), text);
+    assertTrue(
+        bus.published().stream().noneMatch(e -> e instanceof DeploymentRequested),
+        bus.published().toString());
+  }
+
+  @Test
   void deployToAStageReachedByPromotionOnly_isRefusedWithTheApisCode() throws Exception {
     command(RITA, "deploy payments 1.0.0 to prod");
     webhook.finish(deferred.get(0));

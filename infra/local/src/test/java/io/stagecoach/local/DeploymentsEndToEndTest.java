@@ -311,6 +311,42 @@ class DeploymentsEndToEndTest {
     assertEquals("succeeded", done.path("status").asText(), done.toString());
     assertEquals("profiles-alice-smith-orders", done.path("outputs").path("OrdersTable").asText());
     assertEquals("Alice.Smith@example.com", done.path("requestedBy").asText());
+    assertEquals(
+        "alice-smith",
+        alice.get("/v1/me").json().path("personalEnvironment").asText(),
+        "the API names the personal environment the same way for every surface");
+
+    // Alice's personal environment is hers: another deployer can neither deploy, roll back nor
+    // destroy there (an admin can).
+    ApiClient bob =
+        api.as(
+            api.send("POST", "/v1/tokens", "{\"principal\":\"bob\",\"roles\":[\"deployer\"]}")
+                .json()
+                .path("token")
+                .asText());
+    assertEquals("bob", bob.get("/v1/me").json().path("personalEnvironment").asText());
+    for (ApiClient.Reply refused :
+        List.of(
+            bob.send(
+                "POST",
+                "/v1/apps/profiles/deployments",
+                "{\"environment\":\"alice-smith\",\"version\":\"1.1.0\"}"),
+            bob.send("POST", "/v1/apps/profiles/environments/alice-smith/rollback", "{}"),
+            bob.send(
+                "DELETE", "/v1/apps/profiles/environments/alice-smith?confirm=alice-smith", ""))) {
+      assertEquals(403, refused.status(), refused.body());
+      assertEquals("forbidden", refused.json().path("code").asText());
+      assertTrue(
+          refused.json().path("detail").asText().contains("personal environment of Alice.Smith"),
+          refused.body());
+    }
+    assertEquals(
+        1,
+        api.get("/v1/apps/profiles/environments/alice-smith/deployments")
+            .json()
+            .path("items")
+            .size(),
+        "nothing recorded");
 
     String expiry =
         Instant.now()

@@ -1,11 +1,14 @@
 package io.stagecoach.domain.deployment;
 
+import io.stagecoach.domain.access.Principal;
+import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.EnvironmentKind;
 import io.stagecoach.domain.registry.FreezePolicy;
+import io.stagecoach.domain.registry.Naming;
 import io.stagecoach.domain.registry.Tier;
 import java.util.Optional;
 
@@ -53,6 +56,32 @@ public final class DeploymentPolicy {
                   + how));
     }
     return Optional.empty();
+  }
+
+  /**
+   * A personal environment is its owner's: a deploy, rollback or destroy there by anyone else who
+   * is not an admin is refused ({@code forbidden}), from every surface (API, CLI, Slack).
+   */
+  public static Optional<Rejection> notOwnersRefusal(Principal caller, Environment env) {
+    if (env.kind() != EnvironmentKind.PERSONAL
+        || env.owner().equals(caller.name())
+        || caller.may(Role.ADMIN)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Rejection.of(
+            Rejection.Code.FORBIDDEN,
+            "environment '"
+                + env.app()
+                + "/"
+                + env.name()
+                + "' is the personal environment of "
+                + env.owner()
+                + "; only its owner or an admin may deploy into it or destroy it ("
+                + caller.name()
+                + "'s own is '"
+                + Naming.personalEnvironmentName(caller.name())
+                + "')"));
   }
 
   /**

@@ -118,7 +118,8 @@ public final class DeploymentService {
     App theApp = read.app().get();
     Environment env = read.environment().get();
     Optional<Rejection> refusal =
-        DeploymentPolicy.directDeployRefusal(theApp, env, origin.isPipeline())
+        DeploymentPolicy.notOwnersRefusal(caller, env)
+            .or(() -> DeploymentPolicy.directDeployRefusal(theApp, env, origin.isPipeline()))
             .or(
                 () ->
                     rollback
@@ -307,6 +308,10 @@ public final class DeploymentService {
       return Outcome.rejected(
           Rejection.notFound("environment '" + app + "/" + environment + "' does not exist"));
     }
+    Optional<Rejection> notOwners = DeploymentPolicy.notOwnersRefusal(caller, env.get());
+    if (notOwners.isPresent()) {
+      return Outcome.rejected(notOwners.get());
+    }
     Optional<String> current = env.get().deployedVersion();
     if (current.isEmpty()) {
       return Outcome.rejected(
@@ -423,6 +428,10 @@ public final class DeploymentService {
     }
     Environment env = found.get();
     String what = "environment '" + app + "/" + environment + "'";
+    Optional<Rejection> notOwners = DeploymentPolicy.notOwnersRefusal(caller, env);
+    if (notOwners.isPresent()) {
+      return Outcome.rejected(notOwners.get());
+    }
     Optional<Rejection> frozen =
         DeploymentPolicy.frozenRefusal(
             registry.findApp(app).map(App::freeze).orElse(FreezePolicy.DEFAULT), env);

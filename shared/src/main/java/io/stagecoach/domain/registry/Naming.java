@@ -88,6 +88,19 @@ public final class Naming {
   }
 
   /**
+   * A personal environment name someone chose ({@code Alice.Smith}), normalised by the rule of
+   * {@link #personalEnvironmentName} ({@code alice-smith}); empty when nothing of it is left to
+   * name an environment by ({@code "!!"}, {@code "42"}).
+   */
+  public static Optional<String> chosenPersonalEnvironmentName(String chosen) {
+    String normalised = normaliseEnvironmentName(chosen == null ? "" : chosen.strip());
+    if (normalised.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(fitEnvironmentName(normalised, normalised));
+  }
+
+  /**
    * The name of the ephemeral environment a branch gets: the branch lowercased, every other
    * character turned into {@code -}, fitted to the environment name rules. {@code feature/Login}
    * gives {@code feature-login}; a long name keeps its head and ends with a hash of the whole
