@@ -45,6 +45,7 @@ class PromotionSchemasTest {
   private static final List<String> STAGE_STATUSES =
       List.of(
           "pending",
+          "waiting_for_window",
           "awaiting_approval",
           "deploying",
           "verifying",
@@ -352,7 +353,7 @@ class PromotionSchemasTest {
   }
 
   @Test
-  void stageStatuses_areTheEightOfThePipeline_andNoOther() throws Exception {
+  void stageStatuses_areTheNineOfThePipeline_andNoOther() throws Exception {
     List<String> statuses = new ArrayList<>();
     schemaDocument("promotion-failed")
         .at("/$defs/stageStatus/enum")
@@ -383,7 +384,8 @@ class PromotionSchemasTest {
       if (ended) {
         next.put("finishedAt", "2026-11-22T12:00:00Z");
       }
-      if (status.equals("failed") || status.equals("rolled_back")) {
+      boolean saysWhy = List.of("failed", "rolled_back", "waiting_for_window").contains(status);
+      if (saysWhy) {
         next.put("reason", "it did not work");
       }
       assertValid(schema, detail, status);
@@ -413,7 +415,7 @@ class PromotionSchemasTest {
           assertFalse(schema.validate(times).isEmpty(), "a " + status + " stage has not finished");
         }
       }
-      if (status.equals("failed") || status.equals("rolled_back")) {
+      if (saysWhy) {
         ObjectNode silent = detail.deepCopy();
         stage(silent, 1).remove("reason");
         assertRefused(schema, silent, "required", "reason");

@@ -320,9 +320,15 @@ final class Fields {
                         v.integer("attempts").orElse(3),
                         Duration.ofSeconds(v.integer("intervalSeconds").orElse(2))));
         int soak = stage.integer("soakSeconds").orElse(0);
+        Duration maxWait =
+            stage
+                .integer("maxWaitHours")
+                .<Duration>map(Duration::ofHours)
+                .orElse(Stage.DEFAULT_MAX_WAIT);
         stage.errors().forEach(e -> errors.add(new FieldError(at + "." + e.field(), e.message())));
         stages.add(
-            new Stage(environment, approval, window, verification, Duration.ofSeconds(soak)));
+            new Stage(
+                environment, approval, window, verification, Duration.ofSeconds(soak), maxWait));
       } else {
         wrongType(at, "a string or an object", item);
       }

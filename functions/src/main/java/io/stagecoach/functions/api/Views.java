@@ -73,6 +73,9 @@ final class Views {
       if (!stage.soak().isZero()) {
         st.put("soakSeconds", stage.soak().toSeconds());
       }
+      if (!stage.maxWait().equals(Stage.DEFAULT_MAX_WAIT)) {
+        st.put("maxWaitHours", stage.maxWait().toHours());
+      }
     }
     o.put("concurrency", app.concurrency().wireName());
     ArrayNode allowed = o.putArray("allowedEnvironments");

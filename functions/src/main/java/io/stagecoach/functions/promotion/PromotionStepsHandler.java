@@ -116,6 +116,9 @@ public final class PromotionStepsHandler
       case PromotionStep.Answer.Entered e -> {
         out.put("next", e.next());
         out.put("deploymentId", e.deploymentId());
+        // Always there, since the workflow's ResultSelector reads it; a Wait uses it only for
+        // "wait".
+        out.put("opensAt", e.opensAt().map(java.time.Instant::toString).orElse(""));
       }
       case PromotionStep.Answer.ApprovalRequested a -> out.put("approvalId", a.approvalId());
       case PromotionStep.Answer.Completed c -> out.put("soakSeconds", c.soak().toSeconds());

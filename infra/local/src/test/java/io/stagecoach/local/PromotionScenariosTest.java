@@ -370,7 +370,8 @@ class PromotionScenariosTest {
   }
 
   @Test
-  void aStageOutsideItsDeploymentWindow_refusesThePromotion_withWindowClosed() throws Exception {
+  void aStageWhoseWindowOpensLaterThanItWaits_refusesThePromotion_withWindowClosed()
+      throws Exception {
     String otherDay =
         java.time.LocalDate.now(java.time.ZoneOffset.UTC)
             .minusDays(2)
@@ -414,6 +415,87 @@ class PromotionScenariosTest {
         0,
         admin.get("/v1/apps/windowed/promotions").json().path("items").size(),
         "nothing was started");
+  }
+
+  /**
+   * A window that opens a few seconds from now: a direct deploy is refused with the opening, the
+   * promotion waits at the stage (waiting_for_window, with the opening in its reason), and the
+   * workflow goes on by itself once the window is open.
+   */
+  @Test
+  void aPromotionReachingAClosedWindow_waitsForIt_thenGoesOnWhenItOpens() throws Exception {
+    java.time.ZonedDateTime opens =
+        java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+            .plusSeconds(8)
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    ObjectNode body = JSON.createObjectNode().put("name", "patient");
+    ObjectNode dev = body.putArray("pipeline").addObject().put("environment", "dev");
+    dev.putObject("window")
+        .put("start", opens.toLocalTime().toString())
+        .put("end", opens.plusHours(1).toLocalTime().toString())
+        .put("timeZone", "UTC")
+        .putArray("days")
+        .add(opens.getDayOfWeek().name().substring(0, 3).toLowerCase(java.util.Locale.ROOT));
+    body.putObject("template").set("body", JSON.readTree(Fixtures.ORDERS_TEMPLATE));
+    assertEquals(201, admin.send("POST", "/v1/apps", JSON.writeValueAsString(body)).status());
+    assertEquals(
+        201,
+        admin
+            .send(
+                "PUT",
+                "/v1/apps/patient/environments/dev",
+                "{\"tier\":\"dev\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}")
+            .status());
+    assertEquals(
+        201,
+        admin
+            .send(
+                "POST",
+                "/v1/apps/patient/releases",
+                "{\"version\":\"1.0.0\",\"artifactUri\":\"s3://artifacts/p.zip\",\"digest\":\""
+                    + LocalCloudTest.DIGEST
+                    + "\"}")
+            .status());
+
+    ApiClient.Reply deploy =
+        rita.send(
+            "POST",
+            "/v1/apps/patient/deployments",
+            "{\"environment\":\"dev\",\"version\":\"1.0.0\"}");
+    assertEquals(409, deploy.status(), deploy.body());
+    assertEquals("window_closed", deploy.json().path("code").asText());
+    assertTrue(
+        deploy.json().path("detail").asText().contains("opens next at " + opens.toInstant()),
+        deploy.body());
+
+    String id = promote(rita, "patient", "{\"version\":\"1.0.0\"}");
+    JsonNode waiting =
+        await(
+            "patient",
+            id,
+            p -> p.path("stages").path(0).path("status").asText().equals("waiting_for_window"),
+            "waiting for the window");
+    assertTrue(
+        waiting
+            .path("stages")
+            .path(0)
+            .path("reason")
+            .asText()
+            .contains(opens.toInstant().toString()),
+        waiting.toString());
+    assertEquals("running", waiting.path("status").asText());
+    assertTrue(Instant.now().isBefore(opens.toInstant()), "it waited before the window opened");
+
+    JsonNode done = await("patient", id, status("succeeded"), "succeeded once the window opened");
+    assertEquals("promoted", done.path("stages").path(0).path("status").asText(), done.toString());
+    assertFalse(done.path("stages").path(0).has("reason"), "no reason left once it went on");
+    assertFalse(
+        Instant.parse(done.path("stages").path(0).path("finishedAt").asText())
+            .isBefore(opens.toInstant()),
+        "deployed once the window was open");
+    assertEquals(
+        "1.0.0",
+        admin.get("/v1/apps/patient/environments/dev").json().path("deployedVersion").asText());
   }
 
   @Test

@@ -4,12 +4,14 @@ import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Rejection;
+import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.EnvironmentKind;
 import io.stagecoach.domain.registry.FreezePolicy;
 import io.stagecoach.domain.registry.Naming;
 import io.stagecoach.domain.registry.Tier;
+import java.time.Instant;
 import java.util.Optional;
 
 /** Which environments take a release directly, and which only from the promotion pipeline. */
@@ -56,6 +58,27 @@ public final class DeploymentPolicy {
                   + how));
     }
     return Optional.empty();
+  }
+
+  /**
+   * A direct deploy into a stage whose deployment window is closed is refused ({@code
+   * window_closed}) with the next opening; a promotion waits for it instead, and a rollback is not
+   * held back by it.
+   */
+  public static Optional<Rejection> windowRefusal(App app, Environment env, Instant now) {
+    return app.stage(env.name())
+        .flatMap(Stage::window)
+        .filter(w -> !w.isOpenAt(now))
+        .map(
+            w ->
+                Rejection.of(
+                    Rejection.Code.WINDOW_CLOSED,
+                    "'"
+                        + env.name()
+                        + "' takes releases "
+                        + w.describe()
+                        + " only; it opens next at "
+                        + w.nextOpening(now)));
   }
 
   /**

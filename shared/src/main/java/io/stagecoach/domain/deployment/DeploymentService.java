@@ -124,7 +124,12 @@ public final class DeploymentService {
                 () ->
                     rollback
                         ? Optional.empty()
-                        : DeploymentPolicy.frozenRefusal(theApp.freeze(), env));
+                        : DeploymentPolicy.frozenRefusal(theApp.freeze(), env))
+            .or(
+                () ->
+                    rollback || origin.isPipeline()
+                        ? Optional.empty()
+                        : DeploymentPolicy.windowRefusal(theApp, env, now));
     if (refusal.isPresent()) {
       return Outcome.rejected(refusal.get());
     }

@@ -5,17 +5,35 @@ import java.util.Optional;
 
 /**
  * One step of an app's pipeline: the environment a release reaches at that point, and the gates it
- * passes there: an approval, a deployment window, verification after the deploy, and a soak time
- * before the next stage.
+ * passes there: an approval, a deployment window (a promotion that reaches it closed waits for it
+ * to open, at most {@code maxWait}), verification after the deploy, and a soak time before the next
+ * stage.
  */
 public record Stage(
     String environment,
     Optional<ApprovalPolicy> approval,
     Optional<DeploymentWindow> window,
     Optional<Verification> verification,
-    Duration soak) {
+    Duration soak,
+    Duration maxWait) {
 
   public static final Duration MAX_SOAK = Duration.ofDays(1);
+
+  /** How long a promotion waits for a closed window to open, unless the stage says otherwise. */
+  public static final Duration DEFAULT_MAX_WAIT = Duration.ofHours(72);
+
+  /** The longest wait for a window a stage may ask for: two weeks. */
+  public static final Duration MAX_MAX_WAIT = Duration.ofDays(14);
+
+  /** A stage that waits for its window at most {@link #DEFAULT_MAX_WAIT}. */
+  public Stage(
+      String environment,
+      Optional<ApprovalPolicy> approval,
+      Optional<DeploymentWindow> window,
+      Optional<Verification> verification,
+      Duration soak) {
+    this(environment, approval, window, verification, soak, DEFAULT_MAX_WAIT);
+  }
 
   /** A stage with no gates of its own. */
   public Stage(String environment) {

@@ -72,6 +72,12 @@ public final class StageRules {
         .verification()
         .flatMap(Verification::problem)
         .ifPresent(p -> errors.add(new FieldError(field + ".verification", p)));
+    if (stage.maxWait().compareTo(java.time.Duration.ofHours(1)) < 0
+        || stage.maxWait().compareTo(Stage.MAX_MAX_WAIT) > 0) {
+      errors.add(
+          new FieldError(
+              field + ".maxWaitHours", "must be 1 to " + Stage.MAX_MAX_WAIT.toHours() + " hours"));
+    }
     if (stage.soak().isNegative() || stage.soak().compareTo(Stage.MAX_SOAK) > 0) {
       errors.add(
           new FieldError(field + ".soakSeconds", "must be 0 to " + Stage.MAX_SOAK.toSeconds()));

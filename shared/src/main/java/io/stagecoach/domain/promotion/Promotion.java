@@ -9,8 +9,8 @@ import java.util.Optional;
 /**
  * One release moving through the app's pipeline, stage by stage, as a workflow execution (named
  * after the promotion's id). {@code stages} is where each stage stands; {@code failure} is the
- * stable code of why it stopped ({@code frozen}, {@code window_closed}, {@code approval_rejected},
- * ...).
+ * stable code of why it stopped ({@code frozen}, {@code window_closed} (a window that does not open
+ * within the stage's maximum wait), {@code approval_rejected}, ...).
  */
 public record Promotion(
     String id,
@@ -43,6 +43,8 @@ public record Promotion(
 
   public enum StageStatus {
     PENDING,
+    /** The stage's deployment window is closed: the workflow waits until it opens. */
+    WAITING_FOR_WINDOW,
     AWAITING_APPROVAL,
     DEPLOYING,
     VERIFYING,
@@ -113,6 +115,12 @@ public record Promotion(
     public StageProgress withReason(String why) {
       return new StageProgress(
           environment, status, approvalId, deploymentId, startedAt, finishedAt, Optional.of(why));
+    }
+
+    /** Without the reason it had while it waited: it goes on. */
+    public StageProgress withoutReason() {
+      return new StageProgress(
+          environment, status, approvalId, deploymentId, startedAt, finishedAt, Optional.empty());
     }
   }
 

@@ -92,10 +92,60 @@ public final class PromotionService {
   }
 
   /**
-   * What the Enter step tells the workflow: wait for an approval first, or deploy now; with the
-   * deployment's id.
+   * What the Enter step tells the workflow: wait for the stage's window ({@code wait}, until {@code
+   * opensAt}), wait for an approval first ({@code approve}), deploy now ({@code deploy}), or skip a
+   * stage promoted already; with the deployment's id.
    */
-  public record Entered(String next, String deploymentId) {}
+  public record Entered(String next, String deploymentId, Optional<Instant> opensAt) {
+    public Entered(String next, String deploymentId) {
+      this(next, deploymentId, Optional.empty());
+    }
+  }
+
+  /** What a stage's window says at a moment: go on, wait until it opens, or do not wait. */
+  sealed interface WindowGate {
+    record Open() implements WindowGate {}
+
+    record WaitUntil(Instant opensAt, String reason) implements WindowGate {}
+
+    record TooLate(String reason) implements WindowGate {}
+  }
+
+  /**
+   * The stage's window at {@code now}, for a promotion waiting there since {@code waitingSince}:
+   * open; closed and opening within the stage's {@code maxWait} of then (wait); or not (fail {@code
+   * window_closed}).
+   */
+  static WindowGate windowGate(Stage stage, String environment, Instant waitingSince, Instant now) {
+    if (stage.window().isEmpty() || stage.window().get().isOpenAt(now)) {
+      return new WindowGate.Open();
+    }
+    DeploymentWindow w = stage.window().get();
+    Instant opensAt = w.nextOpening(now);
+    Instant deadline = waitingSince.plus(stage.maxWait());
+    if (opensAt.isAfter(deadline)) {
+      return new WindowGate.TooLate(
+          "'"
+              + environment
+              + "' takes releases "
+              + w.describe()
+              + " only; it opens next at "
+              + opensAt
+              + ", later than the stage waits (maxWaitHours "
+              + stage.maxWait().toHours()
+              + ", until "
+              + deadline
+              + ")");
+    }
+    return new WindowGate.WaitUntil(
+        opensAt,
+        "waiting for the window of '"
+            + environment
+            + "' ("
+            + w.describe()
+            + "): it opens at "
+            + opensAt);
+  }
 
   private final Registry registry;
   private final Promotions promotions;
@@ -121,8 +171,9 @@ public final class PromotionService {
   /**
    * Starts taking {@code version} through the pipeline, from {@code from} (default: the first stage
    * that does not run it yet) to {@code to} (default: the last stage). Every stage before {@code
-   * from} must run the release already ({@code order_violation} otherwise); the first stage must be
-   * open (not frozen, inside its window).
+   * from} must run the release already ({@code order_violation} otherwise); the first stage must
+   * not be frozen, and its window, when closed, must open within the stage's maxWait (the promotion
+   * then waits for it).
    */
   public Outcome<Promotion> start(
       Principal caller,
@@ -430,7 +481,28 @@ public final class PromotionService {
                         + "'"));
       }
     }
-    closed = closed.or(() -> gate(stage, env, now));
+    closed = closed.or(() -> frozen(env));
+    if (closed.isEmpty()) {
+      // A closed window: the workflow waits (Wait for window) and enters again when it opens, for
+      // at most the stage's maxWait since it first waited here.
+      Instant since =
+          already.status() == Promotion.StageStatus.WAITING_FOR_WINDOW
+              ? already.startedAt().orElse(now)
+              : now;
+      switch (windowGate(stage, environment, since, now)) {
+        case WindowGate.TooLate late ->
+            closed = Optional.of(new GateClosed(Rejection.Code.WINDOW_CLOSED, late.reason()));
+        case WindowGate.WaitUntil wait -> {
+          Promotion.StageProgress waiting =
+              already.with(Promotion.StageStatus.WAITING_FOR_WINDOW, now).withReason(wait.reason());
+          if (!waiting.equals(already)) {
+            save(p.withStage(waiting), p);
+          }
+          return new Entered("wait", "", Optional.of(wait.opensAt()));
+        }
+        case WindowGate.Open open -> {}
+      }
+    }
     if (closed.isPresent()) {
       record(
           p,
@@ -473,6 +545,7 @@ public final class PromotionService {
             .with(
                 approve ? Promotion.StageStatus.AWAITING_APPROVAL : Promotion.StageStatus.DEPLOYING,
                 now)
+            .withoutReason()
             .withDeployment(deploymentId);
     save(p.withStage(next), p);
     return new Entered(approve ? "approve" : "deploy", deploymentId);
@@ -746,26 +819,22 @@ public final class PromotionService {
         .orElse(false);
   }
 
-  /** The gates a stage checks before anything happens there: not frozen, inside its window. */
+  /**
+   * The gates that refuse a stage outright at {@code now}: a freeze, and a window that does not
+   * open within the stage's maxWait (one that does is waited for).
+   */
   static Optional<GateClosed> gate(Stage stage, Environment env, Instant now) {
-    if (env.isFrozen()) {
-      return Optional.of(
-          new GateClosed(
-              Rejection.Code.FROZEN, env.freeze().get().describe(env.app(), env.name())));
-    }
-    if (stage.window().isPresent() && !stage.window().get().isOpenAt(now)) {
-      DeploymentWindow w = stage.window().get();
-      return Optional.of(
-          new GateClosed(
-              Rejection.Code.WINDOW_CLOSED,
-              "'"
-                  + env.name()
-                  + "' takes releases "
-                  + w.describe()
-                  + " only; it opens next at "
-                  + w.nextOpening(now)));
-    }
-    return Optional.empty();
+    return frozen(env)
+        .or(
+            () ->
+                windowGate(stage, env.name(), now, now) instanceof WindowGate.TooLate late
+                    ? Optional.of(new GateClosed(Rejection.Code.WINDOW_CLOSED, late.reason()))
+                    : Optional.empty());
+  }
+
+  private static Optional<GateClosed> frozen(Environment env) {
+    return env.freeze()
+        .map(f -> new GateClosed(Rejection.Code.FROZEN, f.describe(env.app(), env.name())));
   }
 
   private Promotion running(String app, String id) {

@@ -14,7 +14,9 @@ public sealed interface PromotionStep {
 
   String promotionId();
 
-  /** Pass the stage's gate and record its deployment. */
+  /**
+   * Pass the stage's gate and record its deployment, or say when to come back (a closed window).
+   */
   record EnterStage(String app, String promotionId, String environment) implements PromotionStep {}
 
   /** Record an approval that the waiting workflow task ({@code taskToken}) waits for. */
@@ -43,7 +45,9 @@ public sealed interface PromotionStep {
 
   /** What a step answers the workflow. */
   sealed interface Answer {
-    record Entered(String next, String deploymentId) implements Answer {}
+    /** {@code opensAt}: when {@code next} is {@code wait}, when to enter the stage again. */
+    record Entered(String next, String deploymentId, java.util.Optional<java.time.Instant> opensAt)
+        implements Answer {}
 
     record ApprovalRequested(String approvalId) implements Answer {}
 
@@ -71,7 +75,7 @@ public sealed interface PromotionStep {
       case EnterStage s -> {
         PromotionService.Entered entered =
             promotions.enterStage(s.app(), s.promotionId(), s.environment(), now);
-        yield new Answer.Entered(entered.next(), entered.deploymentId());
+        yield new Answer.Entered(entered.next(), entered.deploymentId(), entered.opensAt());
       }
       case RequestApproval s ->
           new Answer.ApprovalRequested(

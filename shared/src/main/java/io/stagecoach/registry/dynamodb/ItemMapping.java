@@ -257,6 +257,7 @@ final class ItemMapping {
                             "attempts", n(v.attempts()),
                             "intervalMillis", n(v.interval().toMillis())))));
     m.put("soakSeconds", n(st.soak().toSeconds()));
+    m.put("maxWaitSeconds", n(st.maxWait().toSeconds()));
     return AttributeValue.fromM(m);
   }
 
@@ -303,12 +304,18 @@ final class ItemMapping {
                         java.time.Duration.ofMillis(
                             Long.parseLong(v.m().get("intervalMillis").n()))));
     long soak = m.containsKey("soakSeconds") ? Long.parseLong(m.get("soakSeconds").n()) : 0;
+    // Stages written before stages bounded their wait for a window: the default.
+    java.time.Duration maxWait =
+        m.containsKey("maxWaitSeconds")
+            ? java.time.Duration.ofSeconds(Long.parseLong(m.get("maxWaitSeconds").n()))
+            : Stage.DEFAULT_MAX_WAIT;
     return new Stage(
         m.get("environment").s(),
         approval,
         window,
         verification,
-        java.time.Duration.ofSeconds(soak));
+        java.time.Duration.ofSeconds(soak),
+        maxWait);
   }
 
   private static Optional<EnvironmentTemplate> template(AttributeValue value) {

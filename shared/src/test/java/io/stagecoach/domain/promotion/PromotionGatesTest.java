@@ -214,6 +214,76 @@ class PromotionGatesTest {
     assertTrue(gate.getMessage().contains("incident 42"));
   }
 
+  /** mon–thu 09:00–16:00 in London; NOW (2026-11-22T10:00Z) is a Sunday. */
+  private static Stage officeHours(Duration maxWait) {
+    return new Stage(
+        "prod",
+        Optional.empty(),
+        Optional.of(
+            new DeploymentWindow(
+                EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.THURSDAY),
+                LocalTime.of(9, 0),
+                LocalTime.of(16, 0),
+                ZoneId.of("Europe/London"))),
+        Optional.empty(),
+        Duration.ZERO,
+        maxWait);
+  }
+
+  @Test
+  void aClosedWindow_isWaitedFor_untilItsNextOpening_withTheWindowAsThePolicyWritesIt() {
+    PromotionService.WindowGate gate =
+        PromotionService.windowGate(officeHours(Stage.DEFAULT_MAX_WAIT), "prod", NOW, NOW);
+    PromotionService.WindowGate.WaitUntil wait =
+        assertInstanceOf(PromotionService.WindowGate.WaitUntil.class, gate);
+    assertEquals(Instant.parse("2026-11-23T09:00:00Z"), wait.opensAt(), "Monday 09:00 in London");
+    assertTrue(
+        wait.reason().contains("mon\u2013thu 09:00\u201316:00 Europe/London"), wait.reason());
+    assertTrue(wait.reason().contains("2026-11-23T09:00:00Z"), wait.reason());
+    assertInstanceOf(
+        PromotionService.WindowGate.Open.class,
+        PromotionService.windowGate(
+            officeHours(Stage.DEFAULT_MAX_WAIT),
+            "prod",
+            NOW,
+            Instant.parse("2026-11-23T09:00:00Z")),
+        "open at its opening");
+    assertInstanceOf(
+        PromotionService.WindowGate.Open.class,
+        PromotionService.windowGate(new Stage("prod"), "prod", NOW, NOW),
+        "a stage without a window");
+  }
+
+  @Test
+  void aWindowThatOpensLaterThanTheStageWaits_isClosed_fromTheTimeTheWaitBegan() {
+    PromotionService.WindowGate.TooLate late =
+        assertInstanceOf(
+            PromotionService.WindowGate.TooLate.class,
+            PromotionService.windowGate(officeHours(Duration.ofHours(12)), "prod", NOW, NOW));
+    assertTrue(late.reason().contains("maxWaitHours 12"), late.reason());
+    // Waiting since Friday 17:00 with 72 h to wait: Monday 09:00 is 64 h later, within it.
+    Instant friday = Instant.parse("2026-11-20T17:00:00Z");
+    assertInstanceOf(
+        PromotionService.WindowGate.WaitUntil.class,
+        PromotionService.windowGate(officeHours(Stage.DEFAULT_MAX_WAIT), "prod", friday, NOW));
+    // Waiting since Thursday 17:00: Monday 09:00 is 88 h later, past the 72 h the stage waits.
+    Instant thursday = Instant.parse("2026-11-19T17:00:00Z");
+    assertInstanceOf(
+        PromotionService.WindowGate.TooLate.class,
+        PromotionService.windowGate(officeHours(Stage.DEFAULT_MAX_WAIT), "prod", thursday, NOW));
+  }
+
+  @Test
+  void stageRules_boundTheWaitForAWindow() {
+    assertTrue(StageRules.problems(officeHours(Duration.ofHours(72)), "p").isEmpty());
+    for (Duration bad : List.of(Duration.ZERO, Duration.ofMinutes(30), Duration.ofDays(15))) {
+      assertEquals(
+          List.of("p.maxWaitHours"),
+          StageRules.problems(officeHours(bad), "p").stream().map(FieldError::field).toList(),
+          bad.toString());
+    }
+  }
+
   @Test
   void stageRules_refuseGatesThatCannotWork() {
     Stage bad =

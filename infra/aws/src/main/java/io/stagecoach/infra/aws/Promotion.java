@@ -50,12 +50,14 @@ import software.constructs.Construct;
  * "stages": [{"index", "environment", "tier", "needsApproval", "approvalTimeoutSeconds",
  * "soakSeconds"}, ...]}}. A Map state with a concurrency of one takes the stages in order; for
  * each, the steps function ({@value #STEPS_HANDLER}) enters the stage (retried while {@value
- * #STAGE_BUSY_ERROR}: another deployment holds the environment), asks for an approval with a task
- * token the API function answers, and the {@code Deploy} state puts {@code Deployment Requested} on
- * the Stagecoach bus with a task token that the tier's provisioner answers once the deployment has
- * finished (https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html). The
- * steps function then completes the stage, the execution waits for the stage's soak time, and the
- * steps function promotes the release to the next stage.
+ * #STAGE_BUSY_ERROR}: another deployment holds the environment; while the stage's deployment window
+ * is closed, the execution waits until the opening the steps function names and enters again), asks
+ * for an approval with a task token the API function answers, and the {@code Deploy} state puts
+ * {@code Deployment Requested} on the Stagecoach bus with a task token that the tier's provisioner
+ * answers once the deployment has finished
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html). The steps
+ * function then completes the stage, the execution waits for the stage's soak time, and the steps
+ * function promotes the release to the next stage.
  *
  * <p>Errors are classified, not all treated alike: every invocation of the steps function retries
  * {@link #TRANSIENT_ERRORS} (throttling, 5xx, timeouts, a lost conditional write; the steps
@@ -222,6 +224,7 @@ public final class Promotion extends Construct {
     Map<String, Object> entered = new LinkedHashMap<>();
     entered.put("next", JsonPath.stringAt("$.Payload.next"));
     entered.put("deploymentId", JsonPath.stringAt("$.Payload.deploymentId"));
+    entered.put("opensAt", JsonPath.stringAt("$.Payload.opensAt"));
     LambdaInvoke enterStage =
         invoke("EnterStage", "Enter stage", stageRequest("enterStage"), "$.entered", entered);
     // Another deployment holds the stage's environment: wait for it, up to about eight hours in
@@ -287,6 +290,15 @@ public final class Promotion extends Construct {
             .time(WaitTime.secondsPath("$.completed.soakSeconds"))
             .build();
 
+    // The stage's deployment window is closed: wait until it opens (a timestamp the steps function
+    // gave), then enter the stage again, which checks the window anew.
+    // https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html
+    Wait waitForWindow =
+        Wait.Builder.create(this, "WaitForWindow")
+            .stateName("Wait for window")
+            .time(WaitTime.timestampPath("$.entered.opensAt"))
+            .build();
+
     Choice needsApproval =
         Choice.Builder.create(this, "NeedsApproval").stateName("Needs approval?").build();
     Choice soakOrNot = Choice.Builder.create(this, "SoakOrNot").stateName("Soak?").build();
@@ -296,6 +308,7 @@ public final class Promotion extends Construct {
     // resumed
     // from an earlier point): the steps are idempotent, so a re-run neither deploys nor asks twice.
     needsApproval
+        .when(Condition.stringEquals("$.entered.next", "wait"), waitForWindow.next(enterStage))
         .when(Condition.stringEquals("$.entered.next", "approve"), waitForApproval.next(deploy))
         .when(
             Condition.stringEquals("$.entered.next", "skip"),

@@ -208,13 +208,14 @@ class PromotionTemplateTest {
   }
 
   @Test
-  void eachStage_hasExactlyItsNineStates_startingWithEnterStage() {
+  void eachStage_hasExactlyItsTenStates_startingWithEnterStage() {
     assertEquals("Enter stage", itemProcessor().get("StartAt"));
     assertEquals(
         Map.of(
             "Already promoted", "Succeed",
             "Enter stage", "Task",
             "Needs approval?", "Choice",
+            "Wait for window", "Wait",
             "Wait for approval", "Task",
             "Deploy", "Task",
             "Complete stage", "Task",
@@ -321,7 +322,8 @@ class PromotionTemplateTest {
     assertEquals(
         Map.of(
             "next.$", "$.Payload.next",
-            "deploymentId.$", "$.Payload.deploymentId"),
+            "deploymentId.$", "$.Payload.deploymentId",
+            "opensAt.$", "$.Payload.opensAt"),
         enter.get("ResultSelector"));
     assertEquals("$.entered", enter.get("ResultPath"));
     assertNull(enter.get("Catch"));
@@ -345,11 +347,12 @@ class PromotionTemplateTest {
 
   @Test
   void
-      needsApproval_waitsForApproval_whenEnterStageSaysApprove_endsTheItemOnSkip_otherwiseDeploys() {
+      needsApproval_waitsForTheWindowOnWait_forApprovalOnApprove_endsTheItemOnSkip_otherwiseDeploys() {
     Map<String, Object> choice = stageState("Needs approval?");
 
     assertEquals(
         List.of(
+            Map.of("Variable", "$.entered.next", "StringEquals", "wait", "Next", "Wait for window"),
             Map.of(
                 "Variable",
                 "$.entered.next",
@@ -361,6 +364,21 @@ class PromotionTemplateTest {
                 "Variable", "$.entered.next", "StringEquals", "skip", "Next", "Already promoted")),
         choice.get("Choices"));
     assertEquals("Deploy", choice.get("Default"));
+  }
+
+  /**
+   * A closed deployment window: the execution waits until the opening Enter stage named (a
+   * timestamp), then enters the stage again, which checks the window anew and fails it once the
+   * stage's maxWaitHours are spent.
+   */
+  @Test
+  void waitForWindow_waitsUntilTheOpeningEnterStageNamed_thenEntersTheStageAgain() {
+    assertEquals(
+        Map.of(
+            "Type", "Wait",
+            "TimestampPath", "$.entered.opensAt",
+            "Next", "Enter stage"),
+        stageState("Wait for window"));
   }
 
   @Test
@@ -826,7 +844,15 @@ class PromotionTemplateTest {
       final String name,
       final List<String> before,
       final List<List<String>> paths) {
-    assertFalse(before.contains(name), "a loop back to " + name + " after " + before);
+    if (before.contains(name)) {
+      // The one loop: waiting for a stage's window, then entering the stage again.
+      assertEquals(
+          List.of("Wait for window", "Enter stage"),
+          List.of(before.get(before.size() - 1), name),
+          "a loop back to " + name + " after " + before);
+      paths.add(before);
+      return;
+    }
     List<String> path = new ArrayList<>(before);
     path.add(name);
     Map<String, Object> state = named(states, name);
