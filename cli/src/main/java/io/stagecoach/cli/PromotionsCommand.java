@@ -40,7 +40,29 @@ final class PromotionsCommand extends CommandGroup {
         .add("waiting for", String.join("; ", waitingFor(p)))
         .add("started", s.when(p, "startedAt", "requestedBy"))
         .add("finished", s.time(p, "finishedAt"))
+        .add("gates", gates(p))
         .print(s.out());
+  }
+
+  /** The gates of each stage that has any still to pass or that stopped it. */
+  static List<String> gates(JsonNode p) {
+    List<String> lines = new ArrayList<>();
+    for (JsonNode stage : p.path("stages")) {
+      for (JsonNode g : stage.path("gates")) {
+        String state = JsonText.text(g, "state");
+        if (!state.equals("passed")) {
+          lines.add(
+              JsonText.text(stage, "environment")
+                  + " "
+                  + JsonText.text(g, "gate")
+                  + " "
+                  + state
+                  + ": "
+                  + JsonText.text(g, "reason"));
+        }
+      }
+    }
+    return lines;
   }
 
   /** {@code dev promoted -> staging awaiting_approval -> prod pending}. */

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       DiffCommand.class,
       PromoteCommand.class,
       PromotionsCommand.class,
+      WhyCommand.class,
       ApprovalsCommand.class,
       ApproveCommand.class,
       RejectCommand.class,

@@ -325,11 +325,41 @@ class CliPromoteCommandsTest {
     CliRun refused = cli("promote", "gates", "1.0.0", "--wait");
     assertEquals(ExitCode.REFUSED, refused.code(), refused.printed());
     assertTrue(refused.err().startsWith("stagecoach: "), refused.printed());
+    // 'why' says it before anything is tried: every reason, and each gate on the way.
+    CliRun why = ok("why", "gates", "1.0.0");
+    assertTrue(
+        why.out().startsWith("gates 1.0.0 -> staging: cannot be promoted now\n"), why.printed());
+    assertTrue(
+        why.out()
+            .lines()
+            .anyMatch(
+                l -> l.startsWith("  because environment 'gates/dev' is frozen by local-admin")),
+        why.printed());
+    assertTrue(
+        why.out()
+            .lines()
+            .anyMatch(l -> l.matches("\\s+freeze\\s+closed\\s+environment 'gates/dev'.*")),
+        why.printed());
+    assertTrue(
+        why.out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "\\s+approval\\s+pending\\s+will need 1 of staff \\(the requester never"
+                            + " counts\\)")),
+        why.printed());
+    assertEquals(ExitCode.NOT_FOUND, cli("why", "gates", "9.9.9").code());
+    assertEquals(ExitCode.INVALID, cli("why", "gates", "1.0.0", "--to", "prod").code());
     assertEquals(ExitCode.INVALID, cli("freeze", "gates", "dev").code(), "--reason is required");
 
     CliRun thawed = ok("unfreeze", "gates", "dev");
     assertTrue(thawed.out().startsWith("unfroze gates/dev"), thawed.printed());
     assertFalse(thawed.out().contains("frozen:"), thawed.printed());
+    assertTrue(
+        ok("why", "gates", "1.0.0", "--to", "dev")
+            .out()
+            .startsWith("gates 1.0.0 -> dev: can be promoted now\n"));
     CliRun toDev = ok("promote", "gates", "1.0.0", "--to", "dev", "--wait");
     assertTrue(toDev.out().contains("promotion succeeded"), toDev.printed());
     assertEquals(

@@ -37,6 +37,7 @@ final class ParameterRules {
           "cursor", Identifier.PAGE_CURSOR,
           "version", Identifier.RELEASE_VERSION,
           "confirm", Identifier.ENVIRONMENT_NAME,
+          "to", Identifier.ENVIRONMENT_NAME,
           "app", Identifier.APP_NAME);
 
   private ParameterRules() {}

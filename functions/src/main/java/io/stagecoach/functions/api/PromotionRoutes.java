@@ -31,6 +31,12 @@ record PromotionRoutes(
         Route.of("POST", "/v1/apps/{app}/promotions", Action.PROMOTE, true, this::start),
         Route.of("GET", "/v1/apps/{app}/promotions", Action.READ, false, this::list),
         Route.of("GET", "/v1/apps/{app}/promotions/{id}", Action.READ, false, this::get),
+        Route.of(
+            "GET",
+            "/v1/apps/{app}/releases/{version}/eligibility",
+            Action.READ,
+            false,
+            this::eligibility),
         Route.of("GET", "/v1/approvals", Action.READ, false, this::pending),
         Route.of("GET", "/v1/approvals/{id}", Action.READ, false, this::approval),
         Route.of("POST", "/v1/approvals/{id}", Action.DECIDE_APPROVAL, true, this::decide),
@@ -93,14 +99,35 @@ record PromotionRoutes(
   }
 
   /**
-   * The promotion with its stages, and the approvals it waits for (with their ids, never their
-   * tokens).
+   * Whether {@code version} could be promoted {@code ?to=} a stage (default: the last) now, and if
+   * not, every reason; with the gates of each stage it would go through. Changes nothing.
+   */
+  private ApiResponse eligibility(ApiRequest req) {
+    return RegistryRoutes.answer(
+        req,
+        promotions.eligibility(
+            req.param("app"),
+            req.param("version"),
+            req.queryParam("to").filter(t -> !t.isEmpty()),
+            clock.instant()),
+        PromotionJson::eligibility);
+  }
+
+  /**
+   * The promotion with its stages, each with its gates as they stand, and the approvals it waits
+   * for (with their ids, never their tokens).
    */
   private ApiResponse get(ApiRequest req) {
     return switch (promotions.get(req.param("app"), req.param("id"))) {
       case Outcome.Rejected<Promotion> r -> ApiResponse.rejection(r.rejection(), req.path());
       case Outcome.Accepted<Promotion> a -> {
         ObjectNode view = PromotionJson.promotion(a.value());
+        List<io.stagecoach.domain.promotion.Gate.OfStage> gates =
+            promotions.gates(a.value(), clock.instant());
+        for (int i = 0; i < gates.size() && i < view.path("stages").size(); i++) {
+          ((ObjectNode) view.path("stages").get(i))
+              .set("gates", PromotionJson.gates(gates.get(i).gates()));
+        }
         ArrayNode pending = view.putArray("pendingApprovals");
         for (Promotion.StageProgress s : a.value().stages()) {
           s.approvalId()

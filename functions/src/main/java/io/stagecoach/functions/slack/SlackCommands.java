@@ -21,6 +21,7 @@ import io.stagecoach.domain.deployment.TierPlanner;
 import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.promotion.Approval;
+import io.stagecoach.domain.promotion.Gate;
 import io.stagecoach.domain.promotion.Promotion;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.registry.Environment;
@@ -113,6 +114,7 @@ public final class SlackCommands {
       case ChatCommand.Invalid i -> SlackReply.toPerson(i.replyText());
       case ChatCommand.Envs e -> environments(e.app());
       case ChatCommand.Status s -> status(s.app());
+      case ChatCommand.Why w -> why(w, now);
       case ChatCommand.Deploy d -> deploy(caller, d, requestKey, now);
       case ChatCommand.Promote p -> promote(caller, p, now);
       case ChatCommand.Approve a -> decide(caller, a.approvalId(), true, a.comment(), now);
@@ -199,6 +201,41 @@ public final class SlackCommands {
           }
           return SlackReply.toPerson(
               "Pipeline of " + escape(app.name()) + ":\n" + String.join("\n", lines));
+        });
+  }
+
+  /**
+   * Whether the release could be promoted there now: every reason, and what each stage waits for.
+   */
+  private SlackReply why(ChatCommand.Why w, Instant now) {
+    return answer(
+        promotions.eligibility(w.app(), w.version(), w.to(), now),
+        e -> {
+          List<String> lines = new ArrayList<>();
+          lines.add(
+              escape(e.app())
+                  + " "
+                  + escape(e.version())
+                  + " to "
+                  + escape(e.to())
+                  + (e.eligible() ? ": can be promoted now." : ": cannot be promoted now."));
+          e.reasons().forEach(r -> lines.add("• because " + escape(r)));
+          for (Gate.OfStage stage : e.stages()) {
+            for (Gate g : stage.gates()) {
+              if (g.state() != Gate.State.OPEN && g.state() != Gate.State.PASSED) {
+                lines.add(
+                    "• "
+                        + escape(stage.environment())
+                        + " "
+                        + g.kind().wireName()
+                        + " "
+                        + g.state().wireName()
+                        + ": "
+                        + escape(g.reason()));
+              }
+            }
+          }
+          return SlackReply.toPerson(String.join("\n", lines));
         });
   }
 

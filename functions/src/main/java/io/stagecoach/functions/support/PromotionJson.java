@@ -3,7 +3,10 @@ package io.stagecoach.functions.support;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.promotion.Approval;
+import io.stagecoach.domain.promotion.Eligibility;
+import io.stagecoach.domain.promotion.Gate;
 import io.stagecoach.domain.promotion.Promotion;
+import java.util.List;
 
 /**
  * The JSON of promotions and approvals, the same in API answers and events. Task tokens never
@@ -59,6 +62,47 @@ public final class PromotionJson {
     return o;
   }
 
+  /**
+   * A stage's gates as the API shows them: {@code [{"gate", "state", "reason", "until"?,
+   * "missing"?: [{"group", "count"}], "decisions"?: [...]}]}.
+   */
+  public static ArrayNode gates(List<Gate> gates) {
+    ArrayNode out = Json.MAPPER.createArrayNode();
+    for (Gate g : gates) {
+      ObjectNode o =
+          out.addObject()
+              .put("gate", g.kind().wireName())
+              .put("state", g.state().wireName())
+              .put("reason", g.reason());
+      g.until().ifPresent(u -> o.put("until", u.toString()));
+      if (!g.missing().isEmpty()) {
+        ArrayNode missing = o.putArray("missing");
+        g.missing()
+            .forEach((group, count) -> missing.addObject().put("group", group).put("count", count));
+      }
+      if (!g.decisions().isEmpty()) {
+        o.set("decisions", decisions(g.decisions()));
+      }
+    }
+    return out;
+  }
+
+  /** Whether a release could go to a stage now: every reason, and the gates on the way. */
+  public static ObjectNode eligibility(Eligibility e) {
+    ObjectNode o = Json.object();
+    o.put("app", e.app());
+    o.put("version", e.version());
+    o.put("to", e.to());
+    o.put("eligible", e.eligible());
+    ArrayNode reasons = o.putArray("reasons");
+    e.reasons().forEach(reasons::add);
+    ArrayNode stages = o.putArray("stages");
+    for (Gate.OfStage s : e.stages()) {
+      stages.addObject().put("environment", s.environment()).set("gates", gates(s.gates()));
+    }
+    return o;
+  }
+
   public static ObjectNode approval(Approval a) {
     ObjectNode o = Json.object();
     o.put("approvalId", a.id());
@@ -76,8 +120,13 @@ public final class PromotionJson {
         .groups()
         .forEach(q -> groups.addObject().put("group", q.group()).put("min", q.minApprovers()));
     policy.put("timeoutMinutes", a.policy().timeout().toMinutes());
-    ArrayNode decisions = o.putArray("decisions");
-    for (Approval.Decision d : a.decisions()) {
+    o.set("decisions", decisions(a.decisions()));
+    return o;
+  }
+
+  private static ArrayNode decisions(List<Approval.Decision> all) {
+    ArrayNode decisions = Json.MAPPER.createArrayNode();
+    for (Approval.Decision d : all) {
       ObjectNode dn =
           decisions
               .addObject()
@@ -88,6 +137,6 @@ public final class PromotionJson {
       ArrayNode g = dn.putArray("groups");
       d.groups().stream().sorted().forEach(g::add);
     }
-    return o;
+    return decisions;
   }
 }

@@ -477,6 +477,22 @@ class SlackWebhookTest {
   }
 
   @Test
+  void why_saysWhetherAReleaseCouldBePromotedNow_andWhatEachStageWaitsFor() throws Exception {
+    String eligible = text(command(SAM, "why payments 1.0.0"));
+    assertTrue(eligible.startsWith("payments 1.0.0 to prod: can be promoted now."), eligible);
+    assertTrue(
+        eligible.contains(
+            "• staging approval pending: will need 1 of staff (the requester never counts)"),
+        eligible);
+    command(RITA, "freeze payments prod release weekend");
+    String frozen = text(command(SAM, "why payments 1.0.0 to prod"));
+    assertTrue(frozen.startsWith("payments 1.0.0 to prod: cannot be promoted now."), frozen);
+    assertTrue(frozen.contains("• because environment 'payments/prod' is frozen by rita"), frozen);
+    assertTrue(frozen.contains("release weekend"), frozen);
+    assertTrue(text(command(SAM, "why payments 9.9.9")).startsWith("Refused (not_found)"));
+  }
+
+  @Test
   void deployIntoAnotherPersonsPersonalEnvironment_isRefusedForbidden_asOnEverySurface()
       throws Exception {
     accepted(

@@ -239,6 +239,30 @@ class PromotionScenariosTest {
         afterSam.path("missing").toString(),
         "what is missing, not the policy: " + afterSam);
     assertEquals(409, decide(sam, prodApproval, "approve").status(), "one person counts once");
+    // The promotion explains each stage's gates: dev and staging passed, prod's approval waits for
+    // exactly one of client, and says who has decided.
+    JsonNode explained = admin.get("/v1/apps/shop/promotions/" + id).json();
+    JsonNode prodGates = explained.path("stages").path(2).path("gates");
+    JsonNode approvalGate = null;
+    for (JsonNode g : prodGates) {
+      if (g.path("gate").asText().equals("approval")) {
+        approvalGate = g;
+      }
+    }
+    assertNotNull(approvalGate, explained.toString());
+    assertEquals("waiting", approvalGate.path("state").asText(), approvalGate.toString());
+    assertEquals("[{\"group\":\"client\",\"count\":1}]", approvalGate.path("missing").toString());
+    assertEquals("sam", approvalGate.at("/decisions/0/principal").asText());
+    assertTrue(
+        approvalGate.path("reason").asText().contains("still needs 1 of client; decided: sam"),
+        approvalGate.toString());
+    for (JsonNode g : explained.path("stages").path(1).path("gates")) {
+      assertEquals("passed", g.path("state").asText(), "staging: " + g);
+    }
+    assertEquals(
+        List.of("order", "freeze", "approval"),
+        JSON.convertValue(prodGates.findValuesAsText("gate"), List.class),
+        "prod's gates, in the order a release meets them");
     assertEquals("approved", decide(cleo, prodApproval, "approve").json().path("status").asText());
 
     JsonNode done = await("shop", id, status("succeeded"), "succeeded");

@@ -29,6 +29,7 @@ public sealed interface ChatCommand {
           case Invalid i -> null;
           case Envs e -> Action.READ;
           case Status s -> Action.READ;
+          case Why w -> Action.READ;
           case Diff d -> Action.READ;
           case Approve a -> Action.DECIDE_APPROVAL;
           case Reject r -> Action.DECIDE_APPROVAL;
@@ -48,6 +49,9 @@ public sealed interface ChatCommand {
   record Status(String app) implements ChatCommand {}
 
   record Deploy(String app, String environment, String version) implements ChatCommand {}
+
+  /** Whether {@code version} could be promoted to {@code to} (default: the last stage) now. */
+  record Why(String app, String version, Optional<String> to) implements ChatCommand {}
 
   /** {@code to} empty: the stage after the one the version is in. */
   record Promote(String app, String version, Optional<String> to) implements ChatCommand {}
@@ -103,6 +107,7 @@ public sealed interface ChatCommand {
       case "status" -> ChatCommandSyntax.status(stripped);
       case "deploy" -> ChatCommandSyntax.deploy(stripped);
       case "promote" -> ChatCommandSyntax.promote(stripped);
+      case "why" -> ChatCommandSyntax.why(stripped);
       case "approve" -> ChatCommandSyntax.decision(stripped, true);
       case "reject" -> ChatCommandSyntax.decision(stripped, false);
       case "rollback" -> ChatCommandSyntax.rollback(stripped);

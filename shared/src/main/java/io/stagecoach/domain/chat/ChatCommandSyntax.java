@@ -16,6 +16,7 @@ final class ChatCommandSyntax {
   static final String STATUS = "/stagecoach status APP";
   static final String DEPLOY = "/stagecoach deploy APP VERSION to ENV";
   static final String PROMOTE = "/stagecoach promote APP VERSION [to ENV]";
+  static final String WHY = "/stagecoach why APP VERSION [to ENV]";
   static final String APPROVE = "/stagecoach approve APPROVAL-ID [COMMENT]";
   static final String REJECT = "/stagecoach reject APPROVAL-ID [COMMENT]";
   static final String ROLLBACK = "/stagecoach rollback APP ENV";
@@ -32,6 +33,7 @@ final class ChatCommandSyntax {
           STATUS + "  (which version runs in each stage)",
           DEPLOY + "  (deploy a release to an environment)",
           PROMOTE + "  (promote a release to the next stage, or to ENV)",
+          WHY + "  (could it be promoted there now, and if not, why)",
           APPROVE + "  (approve a pending promotion)",
           REJECT + "  (reject a pending promotion)",
           ROLLBACK + "  (redeploy the version ENV ran before)",
@@ -86,6 +88,20 @@ final class ChatCommandSyntax {
         .or(() -> versionProblem(w[2], PROMOTE))
         .or(() -> to.flatMap(env -> environmentProblem(env, PROMOTE)))
         .orElseGet(() -> new ChatCommand.Promote(w[1], w[2], to));
+  }
+
+  static ChatCommand why(String text) {
+    String[] w = words(text);
+    boolean toStage = w.length == 5 && w[3].equalsIgnoreCase("to");
+    if (w.length != 3 && !toStage) {
+      return new ChatCommand.Invalid(
+          "why needs an app and a version, and optionally a stage: to ENV.", WHY);
+    }
+    Optional<String> to = toStage ? Optional.of(w[4]) : Optional.empty();
+    return appProblem(w[1], WHY)
+        .or(() -> versionProblem(w[2], WHY))
+        .or(() -> to.flatMap(env -> environmentProblem(env, WHY)))
+        .orElseGet(() -> new ChatCommand.Why(w[1], w[2], to));
   }
 
   static ChatCommand decision(String text, boolean approve) {

@@ -152,6 +152,7 @@ public final class PromotionService {
   private final PromotionRunner runner;
   private final DeploymentService deployments;
   private final EventPublisher events;
+  private final PromotionGates gates;
 
   public PromotionService(
       Registry registry,
@@ -164,6 +165,21 @@ public final class PromotionService {
     this.runner = runner;
     this.deployments = deployments;
     this.events = events;
+    this.gates = new PromotionGates(registry, promotions, deployments);
+  }
+
+  /** Every gate of every stage of {@code promotion}, as it stands at {@code now}. */
+  public List<Gate.OfStage> gates(Promotion promotion, Instant now) {
+    return gates.explain(promotion, now);
+  }
+
+  /**
+   * Whether {@code version} could be promoted to {@code to} now, and if not every reason; nothing
+   * is started or changed.
+   */
+  public Outcome<Eligibility> eligibility(
+      String app, String version, Optional<String> to, Instant now) {
+    return gates.eligibility(app, version, to, now);
   }
 
   // ------------------------------------------------------------ API

@@ -41,6 +41,13 @@ class ChatCommandTest {
     assertEquals(
         new Extend("payments", "feature-login", Duration.ofDays(3)),
         ChatCommand.parse("extend payments feature-login 3d"));
+    assertEquals(
+        new Why("payments", "1.4.2", Optional.empty()), ChatCommand.parse("why payments 1.4.2"));
+    assertEquals(
+        new Why("payments", "1.4.2", Optional.of("prod")),
+        ChatCommand.parse("why payments 1.4.2 to prod"));
+    assertInstanceOf(Invalid.class, ChatCommand.parse("why payments"));
+    assertInstanceOf(Invalid.class, ChatCommand.parse("why payments 1.4.2 prod"));
   }
 
   @Test
@@ -164,7 +171,8 @@ class ChatCommandTest {
           "freeze",
           "unfreeze",
           "diff",
-          "extend"
+          "extend",
+          "why"
         }) {
       assertTrue(help.contains("/stagecoach " + verb), verb);
     }
