@@ -399,13 +399,8 @@ public final class LocalCloud implements AutoCloseable {
     try {
       // One clock for everything in this local cloud that reads time; kept in the data directory.
       LocalClock clock = LocalClock.open(dir.resolve(LocalClock.FILE_NAME), Clock.systemUTC());
-      if (options.clockOffset().isPresent()) {
-        try {
-          clock.startAhead(options.clockOffset().get());
-        } catch (LocalClock.Refused e) {
-          throw new IllegalArgumentException(e.getMessage(), e);
-        }
-      }
+      // Refused (LocalClock.Refused) if that would move it back.
+      options.clockOffset().ifPresent(clock::startAhead);
       // From here no other process works on this data: every lease taken before now is a dead
       // run's.
       Instant startedAt = clock.instant();
