@@ -93,10 +93,12 @@ final class Views {
                       });
             });
     app.repository().ifPresent(mapping -> o.set("repository", repository(mapping)));
-    o.putObject("ephemeral")
-        .put("maxLifetimeDays", app.ephemeral().maxLifetimeDays())
-        .put("defaultTtlHours", app.ephemeral().defaultTtlHours())
-        .put("renewOnDeploy", app.ephemeral().renewOnDeploy());
+    ObjectNode ephemeral =
+        o.putObject("ephemeral")
+            .put("maxLifetimeDays", app.ephemeral().maxLifetimeDays())
+            .put("defaultTtlHours", app.ephemeral().defaultTtlHours())
+            .put("renewOnDeploy", app.ephemeral().renewOnDeploy());
+    app.ephemeral().defaultOwner().ifPresent(owner -> ephemeral.put("defaultOwner", owner));
     o.put("createdAt", app.createdAt().toString());
     o.put("createdBy", app.createdBy());
     o.put("updatedAt", app.updatedAt().toString());
