@@ -10,6 +10,7 @@ import io.stagecoach.cli.client.ApiPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +54,7 @@ final class AppsCommand extends CommandGroup {
                     ? "rollbacks go through"
                     : "rollbacks refused too")
                 : "")
+        .add("ephemeral", ephemeral(app.path("ephemeral")))
         .add("created", s.when(app, "createdAt", "createdBy"))
         .add("updated", s.time(app, "updatedAt"))
         .add("revision", JsonText.text(app, "revision"))
@@ -121,6 +123,24 @@ final class AppsCommand extends CommandGroup {
                         + JsonText.text(b, "action")
                         + (b.has("ttlHours") ? " " + b.get("ttlHours").asInt() + "h" : "")));
     return JsonText.text(repository, "name") + ": " + String.join(", ", rules);
+  }
+
+  /** {@code live 14d at most, 72h unless told, renewed on deploy, owned by platform-team}. */
+  static String ephemeral(JsonNode policy) {
+    if (!policy.isObject()) {
+      return "";
+    }
+    String text =
+        "live "
+            + policy.path("maxLifetimeDays").asInt()
+            + "d at most, "
+            + policy.path("defaultTtlHours").asInt()
+            + "h unless told, "
+            + (policy.path("renewOnDeploy").asBoolean() ? "renewed" : "not renewed")
+            + " on deploy";
+    return policy.path("defaultOwner").isTextual()
+        ? text + ", pushes without a pusher owned by " + policy.path("defaultOwner").asText()
+        : text;
   }
 
   static String template(JsonNode template) {
@@ -210,7 +230,8 @@ final class AppsCommand extends CommandGroup {
   @Command(
       name = "update",
       description = {
-        "Change an app: its description, pipeline, gates, template, repository mapping.",
+        "Change an app: its description, pipeline, gates, template, repository mapping, ephemeral"
+            + " policy.",
         "Reads the app and writes it back with the changes, refused (exit 3) if it changed in between. Stages kept in"
             + " a new --pipeline keep their gates. --file replaces the whole app (the options given besides apply on"
             + " top)."
@@ -233,7 +254,8 @@ final class AppsCommand extends CommandGroup {
         throw usage(
             "nothing to update: give --pipeline, --description, --allowed-env, --template, --approval,"
                 + " --concurrency, --repository, --branch, --no-repository,"
-                + " --[no-]rollback-when-frozen or --file");
+                + " --[no-]rollback-when-frozen, --max-lifetime, --default-ttl,"
+                + " --[no-]renew-on-deploy, --default-owner or --file");
       }
       Answer current = s.api().get(path(app));
       JsonNode was = current.body();
@@ -410,6 +432,38 @@ final class AppsCommand extends CommandGroup {
     Boolean rollbackWhenFrozen;
 
     @Option(
+        names = "--max-lifetime",
+        paramLabel = "DAYS",
+        description =
+            "how long an ephemeral environment may live after its creation, extensions and"
+                + " renewals included: 1d to 30d (default 30d)")
+    String maxLifetime;
+
+    @Option(
+        names = "--default-ttl",
+        paramLabel = "HOURS",
+        description =
+            "how long an ephemeral environment created without an expiry lives: 1h up to the"
+                + " maximum lifetime, e.g. 72h or 3d (default 72h)")
+    String defaultTtl;
+
+    @Option(
+        names = "--renew-on-deploy",
+        negatable = true,
+        description =
+            "whether each deploy into an ephemeral environment (a push to its branch too) moves"
+                + " its expiry to at least the default TTL from then (default: no)")
+    Boolean renewOnDeploy;
+
+    @Option(
+        names = "--default-owner",
+        paramLabel = "PRINCIPAL",
+        description =
+            "who owns the ephemeral environments a CodeCommit push creates when the push names no"
+                + " pusher (\"\" removes it)")
+    String defaultOwner;
+
+    @Option(
         names = "--file",
         paramLabel = "FILE",
         description = "the whole app as JSON: {\"pipeline\": [...], ...}")
@@ -427,6 +481,10 @@ final class AppsCommand extends CommandGroup {
           || branches != null
           || noRepository
           || rollbackWhenFrozen != null
+          || maxLifetime != null
+          || defaultTtl != null
+          || renewOnDeploy != null
+          || defaultOwner != null
           || file != null;
     }
 
@@ -490,6 +548,56 @@ final class AppsCommand extends CommandGroup {
         freeze.put("allowRollback", rollbackWhenFrozen);
       }
       applyRepository(body, command);
+      applyEphemeral(body, command);
+    }
+
+    /**
+     * The ephemeral policy's fields that were given, over what the body has (on update, the app's
+     * policy as read): the others stay as they are.
+     */
+    private void applyEphemeral(ObjectNode body, ApiCommand command) {
+      if (maxLifetime == null
+          && defaultTtl == null
+          && renewOnDeploy == null
+          && defaultOwner == null) {
+        return;
+      }
+      ObjectNode policy =
+          body.path("ephemeral") instanceof ObjectNode had
+              ? had
+              : ApiClient.JSON.createObjectNode();
+      if (maxLifetime != null) {
+        policy.put(
+            "maxLifetimeDays", whole(maxLifetime, "--max-lifetime", Duration.ofDays(1), command));
+      }
+      if (defaultTtl != null) {
+        policy.put(
+            "defaultTtlHours", whole(defaultTtl, "--default-ttl", Duration.ofHours(1), command));
+      }
+      if (renewOnDeploy != null) {
+        policy.put("renewOnDeploy", renewOnDeploy);
+      }
+      if (defaultOwner != null) {
+        if (defaultOwner.isBlank()) {
+          policy.remove("defaultOwner");
+        } else {
+          policy.put("defaultOwner", defaultOwner.trim());
+        }
+      }
+      body.set("ephemeral", policy);
+    }
+
+    /** {@code text} (30m, 12h, 3d) as a whole number of {@code unit}s, or a usage error. */
+    private static long whole(String text, String option, Duration unit, ApiCommand command) {
+      String expected =
+          unit.equals(Duration.ofDays(1)) ? "whole days, e.g. 14d" : "whole hours, e.g. 72h or 3d";
+      Duration d =
+          EnvsCommand.duration(text)
+              .orElseThrow(() -> command.usage(option + " '" + text + "': expected " + expected));
+      if (d.toNanos() % unit.toNanos() != 0) {
+        throw command.usage(option + " '" + text + "': expected " + expected);
+      }
+      return d.dividedBy(unit);
     }
 
     /**

@@ -1,9 +1,11 @@
 package io.stagecoach.cli;
 
 import io.stagecoach.local.LocalCloud;
+import io.stagecoach.local.clock.LocalClock;
 import io.stagecoach.local.faults.FaultPlan;
 import io.stagecoach.local.template.TemplateException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -67,6 +69,16 @@ final class ServeCommand implements Callable<Integer> {
               + " /_stagecoach/faults; \"\" turns it on with no faults yet")
   String faults;
 
+  @Option(
+      names = "--clock-offset",
+      paramLabel = "DURATION",
+      description =
+          "start the local cloud's clock this far ahead of this machine's (90s, 30m, 25h, 3d), to"
+              + " try expiry, soak, windows and timeouts without waiting; 'stagecoach clock"
+              + " advance' moves it on while it runs. The clock is kept in --dir and never moves"
+              + " back: less than it already is ahead is refused")
+  String clockOffset;
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
@@ -85,9 +97,24 @@ final class ServeCommand implements Callable<Integer> {
         return 2;
       }
     }
+    if (clockOffset != null) {
+      Optional<Duration> offset = LocalClock.parseAmount(clockOffset);
+      if (offset.isEmpty()) {
+        System.err.println(
+            "stagecoach: --clock-offset: '"
+                + clockOffset
+                + "' is not an amount of time such as 90s, 30m, 25h or 3d (0h: this machine's"
+                + " time)");
+        return 2;
+      }
+      options = options.withClockOffset(offset.get());
+    }
     LocalCloud cloud;
     try {
       cloud = LocalCloud.start(options);
+    } catch (LocalClock.Refused e) {
+      System.err.println("stagecoach: --clock-offset: " + e.getMessage());
+      return 2;
     } catch (TemplateException | IllegalStateException e) {
       System.err.println("stagecoach: " + e.getMessage());
       return 1;

@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
       FreezeCommand.class,
       UnfreezeCommand.class,
       TokensCommand.class,
+      ClockCommand.class,
       WhoamiCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class

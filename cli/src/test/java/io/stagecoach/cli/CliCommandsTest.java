@@ -8,6 +8,7 @@ import io.stagecoach.cli.settings.CliEnvironment;
 import io.stagecoach.local.LocalCloud;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,6 +116,73 @@ class CliCommandsTest {
     assertEquals(7, policy.get("maxLifetimeDays").asInt(), policy.toString());
     assertEquals(12, policy.get("defaultTtlHours").asInt(), policy.toString());
     assertTrue(policy.get("renewOnDeploy").asBoolean(), policy.toString());
+  }
+
+  @Test
+  void appsCreateAndUpdate_setTheEphemeralPolicy_fieldByField_keepingTheOthers() throws Exception {
+    ok(
+        "apps",
+        "create",
+        "shortlived",
+        "--pipeline",
+        "dev",
+        "--max-lifetime",
+        "14d",
+        "--default-ttl",
+        "2h",
+        "--renew-on-deploy",
+        "--default-owner",
+        "platform-team");
+    assertEquals(
+        JSON.readTree(
+            "{\"maxLifetimeDays\":14,\"defaultTtlHours\":2,\"renewOnDeploy\":true,"
+                + "\"defaultOwner\":\"platform-team\"}"),
+        json(ok("apps", "get", "shortlived", "--json")).get("ephemeral"));
+
+    ok("apps", "update", "shortlived", "--no-renew-on-deploy");
+    assertEquals(
+        JSON.readTree(
+            "{\"maxLifetimeDays\":14,\"defaultTtlHours\":2,\"renewOnDeploy\":false,"
+                + "\"defaultOwner\":\"platform-team\"}"),
+        json(ok("apps", "get", "shortlived", "--json")).get("ephemeral"));
+
+    CliRun updated =
+        ok("apps", "update", "shortlived", "--default-ttl", "3d", "--default-owner", "");
+    assertTrue(
+        updated
+            .out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "ephemeral:\\s+live 14d at most, 72h unless told, not renewed on deploy")),
+        updated.printed());
+    JsonNode app = json(ok("apps", "get", "shortlived", "--json"));
+    assertEquals(
+        JSON.readTree("{\"maxLifetimeDays\":14,\"defaultTtlHours\":72,\"renewOnDeploy\":false}"),
+        app.get("ephemeral"));
+    assertEquals(
+        "dev",
+        app.get("pipeline").get(0).path("environment").asText(),
+        "the rest of the app is kept: " + app);
+
+    for (String[] refused :
+        List.of(
+            new String[] {"--max-lifetime", "36h"},
+            new String[] {"--max-lifetime", "31d"},
+            new String[] {"--default-ttl", "90m"},
+            new String[] {"--default-ttl", "15d"},
+            new String[] {"--default-owner", "the team!"})) {
+      CliRun run = cli("apps", "update", "shortlived", refused[0], refused[1]);
+      assertEquals(ExitCode.INVALID, run.code(), run.printed());
+      assertTrue(run.err().startsWith("stagecoach: "), run.printed());
+    }
+    CliRun owner = cli("apps", "update", "shortlived", "--default-owner", "the team!");
+    assertTrue(owner.err().contains("ephemeral.defaultOwner"), owner.printed());
+    assertEquals(
+        app.get("revision"),
+        json(ok("apps", "get", "shortlived", "--json")).get("revision"),
+        "nothing refused was written");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.stagecoach.functions;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import io.stagecoach.testing.ArchitectureRules;
 import io.stagecoach.testing.ModuleArchitecture;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,11 @@ class ArchitectureTest extends ModuleArchitecture {
           .because("handlers depend on the core and shared adapters, never on each other")
           .check(MAIN);
     }
+  }
+
+  @Test
+  void handlersReadTimeThroughTheirClock_theSystemClockChosenOnlyInAConstructor() {
+    ArchitectureRules.timeComesFromAnInjectedClock(true).check(MAIN);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClass;
+import io.stagecoach.testing.ArchitectureRules;
 import io.stagecoach.testing.ModuleArchitecture;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,6 +39,11 @@ class ArchitectureTest extends ModuleArchitecture {
         .haveFullyQualifiedName("java.net.HttpURLConnection")
         .because("the domain core stays free of AWS, JSON and HTTP (STYLE practice 1)")
         .check(MAIN);
+  }
+
+  @Test
+  void theCoreAndItsAdapters_readTimeOnlyThroughAClockPassedIn() {
+    ArchitectureRules.timeComesFromAnInjectedClock(false).check(MAIN);
   }
 
   @Test

@@ -26,16 +26,24 @@ public final class ApiHandler
     this(System.getenv());
   }
 
-  /** The local cloud's constructor: the function's environment as the template declares it. */
+  /** The function's environment as the template declares it, on the system clock. */
   public ApiHandler(Map<String, String> environment) {
-    this(api(Settings.fromEnvironment(environment)));
+    this(environment, Clock.systemUTC());
+  }
+
+  /**
+   * The local cloud's constructor: the function's environment as the template declares it, and the
+   * local cloud's clock (which can be moved).
+   */
+  public ApiHandler(Map<String, String> environment, Clock clock) {
+    this(api(Settings.fromEnvironment(environment), clock));
   }
 
   public ApiHandler(Api api) {
     this.api = api;
   }
 
-  private static Api api(Settings settings) {
+  private static Api api(Settings settings, Clock clock) {
     CoreServices core = CoreServices.withOptionalWorkflow(settings);
     var registry = core.registry();
     var events = core.events();
@@ -54,7 +62,7 @@ public final class ApiHandler
         planner,
         events,
         Optional.of(slack),
-        Clock.systemUTC());
+        clock);
   }
 
   @Override

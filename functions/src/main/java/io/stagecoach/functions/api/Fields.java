@@ -415,9 +415,10 @@ final class Fields {
   }
 
   /**
-   * {@code {"maxLifetimeDays": 14, "defaultTtlHours": 72, "renewOnDeploy": true}}: how an app's
-   * ephemeral environments live; what is left out takes {@link EphemeralPolicy#DEFAULT}'s value
-   * (the default TTL at most the lifetime). The core checks the bounds.
+   * {@code {"maxLifetimeDays": 14, "defaultTtlHours": 72, "renewOnDeploy": true, "defaultOwner":
+   * "platform-team"}}: how an app's ephemeral environments live; what is left out takes {@link
+   * EphemeralPolicy#DEFAULT}'s value (the default TTL at most the lifetime, no default owner). The
+   * core checks the bounds.
    */
   EphemeralPolicy ephemeral(String name) {
     EphemeralPolicy usual = EphemeralPolicy.DEFAULT;
@@ -429,7 +430,8 @@ final class Fields {
                   days,
                   e.integer("defaultTtlHours")
                       .orElse(Math.min(usual.defaultTtlHours(), Math.max(days, 1) * 24)),
-                  e.bool("renewOnDeploy").orElse(usual.renewOnDeploy()));
+                  e.bool("renewOnDeploy").orElse(usual.renewOnDeploy()),
+                  e.string("defaultOwner"));
             })
         .orElse(usual);
   }

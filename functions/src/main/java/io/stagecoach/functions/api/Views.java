@@ -96,10 +96,12 @@ final class Views {
                       });
             });
     app.repository().ifPresent(mapping -> o.set("repository", repository(mapping)));
-    o.putObject("ephemeral")
-        .put("maxLifetimeDays", app.ephemeral().maxLifetimeDays())
-        .put("defaultTtlHours", app.ephemeral().defaultTtlHours())
-        .put("renewOnDeploy", app.ephemeral().renewOnDeploy());
+    ObjectNode ephemeral =
+        o.putObject("ephemeral")
+            .put("maxLifetimeDays", app.ephemeral().maxLifetimeDays())
+            .put("defaultTtlHours", app.ephemeral().defaultTtlHours())
+            .put("renewOnDeploy", app.ephemeral().renewOnDeploy());
+    app.ephemeral().defaultOwner().ifPresent(owner -> ephemeral.put("defaultOwner", owner));
     o.putObject("freeze").put("allowRollback", app.freeze().allowRollback());
     o.put("createdAt", app.createdAt().toString());
     o.put("createdBy", app.createdBy());

@@ -32,7 +32,15 @@ public final class TokenAuthorizerHandler
   }
 
   public TokenAuthorizerHandler(Map<String, String> environment) {
-    this(registry(Settings.fromEnvironment(environment)), Clock.systemUTC());
+    this(environment, Clock.systemUTC());
+  }
+
+  /**
+   * The local cloud's constructor: the function's environment as the template declares it, and the
+   * local cloud's clock (which can be moved).
+   */
+  public TokenAuthorizerHandler(Map<String, String> environment, Clock clock) {
+    this(registry(Settings.fromEnvironment(environment)), clock);
   }
 
   public TokenAuthorizerHandler(RegistryService registry, Clock clock) {

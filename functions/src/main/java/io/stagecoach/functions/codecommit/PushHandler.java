@@ -40,9 +40,17 @@ public final class PushHandler implements RequestStreamHandler {
     this(System.getenv());
   }
 
-  /** The local cloud's constructor: the function's environment as the template declares it. */
+  /** The function's environment as the template declares it, on the system clock. */
   public PushHandler(Map<String, String> environment) {
-    this(service(Settings.fromEnvironment(environment)), Clock.systemUTC());
+    this(environment, Clock.systemUTC());
+  }
+
+  /**
+   * The local cloud's constructor: the function's environment as the template declares it, and the
+   * local cloud's clock (which can be moved).
+   */
+  public PushHandler(Map<String, String> environment, Clock clock) {
+    this(service(Settings.fromEnvironment(environment)), clock);
   }
 
   public PushHandler(PushService pushes, Clock clock) {

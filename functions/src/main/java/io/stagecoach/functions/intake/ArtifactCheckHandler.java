@@ -33,7 +33,15 @@ public final class ArtifactCheckHandler
   }
 
   public ArtifactCheckHandler(Map<String, String> environment) {
-    this(Settings.fromEnvironment(environment).stepFunctions(), Clock.systemUTC());
+    this(environment, Clock.systemUTC());
+  }
+
+  /**
+   * The local cloud's constructor: the function's environment as the template declares it, and the
+   * local cloud's clock (which can be moved).
+   */
+  public ArtifactCheckHandler(Map<String, String> environment, Clock clock) {
+    this(Settings.fromEnvironment(environment).stepFunctions(), clock);
   }
 
   public ArtifactCheckHandler(SfnClient stepFunctions, Clock clock) {

@@ -35,11 +35,19 @@ public final class PromotionStepsHandler
   }
 
   public PromotionStepsHandler(Map<String, String> environment) {
-    this(Settings.fromEnvironment(environment));
+    this(environment, Clock.systemUTC());
   }
 
-  private PromotionStepsHandler(Settings settings) {
-    this(CoreServices.withWorkflow(settings).promotions(), new HttpVerifier(), Clock.systemUTC());
+  /**
+   * The local cloud's constructor: the function's environment as the template declares it, and the
+   * local cloud's clock (which can be moved).
+   */
+  public PromotionStepsHandler(Map<String, String> environment, Clock clock) {
+    this(Settings.fromEnvironment(environment), clock);
+  }
+
+  private PromotionStepsHandler(Settings settings, Clock clock) {
+    this(CoreServices.withWorkflow(settings).promotions(), new HttpVerifier(), clock);
   }
 
   public PromotionStepsHandler(

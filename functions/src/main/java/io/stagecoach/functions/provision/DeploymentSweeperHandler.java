@@ -29,14 +29,22 @@ public final class DeploymentSweeperHandler
   }
 
   public DeploymentSweeperHandler(Map<String, String> environment) {
-    this(Settings.fromEnvironment(environment));
+    this(environment, Clock.systemUTC());
   }
 
-  private DeploymentSweeperHandler(Settings settings) {
+  /**
+   * The local cloud's constructor: the function's environment as the template declares it, and the
+   * local cloud's clock (which can be moved).
+   */
+  public DeploymentSweeperHandler(Map<String, String> environment, Clock clock) {
+    this(Settings.fromEnvironment(environment), clock);
+  }
+
+  private DeploymentSweeperHandler(Settings settings, Clock clock) {
     this(
         new DynamoDbDeployments(settings.dynamoDb(), settings.registryTable()),
         new EventBridgePublisher(settings.eventBridge(), settings.eventBusName()),
-        Clock.systemUTC());
+        clock);
   }
 
   public DeploymentSweeperHandler(Deployments deployments, EventPublisher events, Clock clock) {

@@ -39,16 +39,24 @@ public final class EnvironmentReaperHandler
   }
 
   public EnvironmentReaperHandler(Map<String, String> environment) {
-    this(Settings.fromEnvironment(environment));
+    this(environment, Clock.systemUTC());
   }
 
-  private EnvironmentReaperHandler(Settings settings) {
+  /**
+   * The local cloud's constructor: the function's environment as the template declares it, and the
+   * local cloud's clock (which can be moved).
+   */
+  public EnvironmentReaperHandler(Map<String, String> environment, Clock clock) {
+    this(Settings.fromEnvironment(environment), clock);
+  }
+
+  private EnvironmentReaperHandler(Settings settings, Clock clock) {
     this(
         new DynamoDbRegistry(settings.dynamoDb(), settings.registryTable()),
         new DynamoDbDeployments(settings.dynamoDb(), settings.registryTable()),
         new EventBridgePublisher(settings.eventBridge(), settings.eventBusName()),
         settings.expiryWarningLeadTimes(EnvironmentReaper.DEFAULT_LEAD_TIMES),
-        Clock.systemUTC());
+        clock);
   }
 
   public EnvironmentReaperHandler(

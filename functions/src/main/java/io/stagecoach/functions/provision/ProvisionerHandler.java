@@ -61,26 +61,31 @@ public final class ProvisionerHandler implements RequestStreamHandler {
   }
 
   public ProvisionerHandler(Map<String, String> environment) {
-    this(environment, ProvisionerHandler::cloudFormation);
+    this(environment, Clock.systemUTC(), ProvisionerHandler::cloudFormation);
   }
 
   /**
-   * The function with another provisioner than CloudFormation: the local cloud passes its local
-   * materializer here, so that it never ships in the Lambda jar.
+   * The function with another provisioner than CloudFormation, on another clock: the local cloud
+   * passes its local materializer here, so that it never ships in the Lambda jar, and its own clock
+   * (which can be moved).
    */
-  public ProvisionerHandler(Map<String, String> environment, ProvisionerFactory provisioners) {
-    this(Settings.fromEnvironment(environment), provisioners, new AtomicReference<>());
+  public ProvisionerHandler(
+      Map<String, String> environment, Clock clock, ProvisionerFactory provisioners) {
+    this(Settings.fromEnvironment(environment), clock, provisioners, new AtomicReference<>());
   }
 
   private ProvisionerHandler(
-      Settings settings, ProvisionerFactory provisioners, AtomicReference<Context> invocation) {
+      Settings settings,
+      Clock clock,
+      ProvisionerFactory provisioners,
+      AtomicReference<Context> invocation) {
     this(
         settings.provisionerTier(),
         new DynamoDbRegistry(settings.dynamoDb(), settings.registryTable()),
         new DynamoDbDeployments(settings.dynamoDb(), settings.registryTable()),
-        provisioners.create(settings, () -> timeLeft(invocation.get())),
+        provisioners.create(settings, clock, () -> timeLeft(invocation.get())),
         new EventBridgePublisher(settings.eventBridge(), settings.eventBusName()),
-        Clock.systemUTC(),
+        clock,
         // Only answers promotion steps' tokens: no state machine ARN is needed for that.
         new SfnPromotionRunner(settings.stepFunctions(), "", null));
     this.invocation = invocation;
@@ -90,9 +95,10 @@ public final class ProvisionerHandler implements RequestStreamHandler {
   @FunctionalInterface
   public interface ProvisionerFactory {
     /**
+     * @param clock the function's clock
      * @param timeLeft how long the invocation under way may still run
      */
-    Provisioner create(Settings settings, Supplier<Duration> timeLeft);
+    Provisioner create(Settings settings, Clock clock, Supplier<Duration> timeLeft);
   }
 
   public ProvisionerHandler(
@@ -119,13 +125,14 @@ public final class ProvisionerHandler implements RequestStreamHandler {
   }
 
   /** CloudFormation through the tier's deploy role in the listed accounts. */
-  private static Provisioner cloudFormation(Settings settings, Supplier<Duration> timeLeft) {
+  private static Provisioner cloudFormation(
+      Settings settings, Clock clock, Supplier<Duration> timeLeft) {
     return CloudFormationProvisioner.assumingDeployRoles(
         settings.region(),
         settings.credentials(),
         deployRolePrefix(settings),
         settings.deployAccounts(),
-        Clock.systemUTC(),
+        clock,
         timeLeft);
   }
 

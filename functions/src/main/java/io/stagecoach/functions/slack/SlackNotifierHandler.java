@@ -34,7 +34,15 @@ public final class SlackNotifierHandler implements RequestStreamHandler {
   }
 
   public SlackNotifierHandler(Map<String, String> environment) {
-    this(Settings.fromEnvironment(environment), Clock.systemUTC());
+    this(environment, Clock.systemUTC());
+  }
+
+  /**
+   * The local cloud's constructor: the function's environment as the template declares it, and the
+   * local cloud's clock (which can be moved).
+   */
+  public SlackNotifierHandler(Map<String, String> environment, Clock clock) {
+    this(Settings.fromEnvironment(environment), clock);
   }
 
   private SlackNotifierHandler(Settings settings, Clock clock) {

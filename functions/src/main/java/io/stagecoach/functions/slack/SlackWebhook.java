@@ -51,6 +51,7 @@ public final class SlackWebhook {
   private final SlackWeb slack;
   private final CommandDeferral deferral;
   private final Clock clock;
+  private final Clock requestClock;
 
   public SlackWebhook(
       Supplier<String> signingSecret,
@@ -60,6 +61,24 @@ public final class SlackWebhook {
       SlackWeb slack,
       CommandDeferral deferral,
       Clock clock) {
+    this(signingSecret, directory, commands, promotions, slack, deferral, clock, clock);
+  }
+
+  /**
+   * @param clock the time decisions are made at (approvals, extensions)
+   * @param requestClock the time a request's signature timestamp is checked against: the wall
+   *     clock, as Slack's own, even where {@code clock} has been moved (the local cloud)
+   */
+  public SlackWebhook(
+      Supplier<String> signingSecret,
+      SlackDirectoryService directory,
+      SlackCommands commands,
+      PromotionService promotions,
+      SlackWeb slack,
+      CommandDeferral deferral,
+      Clock clock,
+      Clock requestClock) {
+    this.requestClock = requestClock;
     this.signingSecret = signingSecret;
     this.directory = directory;
     this.commands = commands;
@@ -188,7 +207,7 @@ public final class SlackWebhook {
                 request.header("X-Slack-Request-Timestamp").orElse(null),
                 request.header("X-Slack-Signature").orElse(null),
                 request.bodyText(),
-                clock.instant());
+                requestClock.instant());
     if (!verdict.isAuthentic()) {
       LOG.warn(
           "Slack request refused", "requestId", request.requestId(), "verdict", verdict.name());

@@ -35,18 +35,26 @@ public final class SlackWebhookHandler implements RequestStreamHandler {
     this(System.getenv());
   }
 
-  /** The local cloud's constructor: the function's environment as the template declares it. */
+  /** The function's environment as the template declares it, on the system clock. */
   public SlackWebhookHandler(Map<String, String> environment) {
-    this(webhook(Settings.fromEnvironment(environment)));
+    this(environment, Clock.systemUTC());
+  }
+
+  /**
+   * The local cloud's constructor: the function's environment as the template declares it, and the
+   * local cloud's clock (which can be moved). Slack's request timestamps are still checked against
+   * the system clock: Slack stamps them with its own wall clock, whatever the local cloud's reads.
+   */
+  public SlackWebhookHandler(Map<String, String> environment, Clock clock) {
+    this(webhook(Settings.fromEnvironment(environment), clock, Clock.systemUTC()));
   }
 
   public SlackWebhookHandler(SlackWebhook webhook) {
     this.webhook = webhook;
   }
 
-  private static SlackWebhook webhook(Settings settings) {
+  private static SlackWebhook webhook(Settings settings, Clock clock, Clock requestClock) {
     SlackSettings slack = SlackSettings.from(settings);
-    Clock clock = Clock.systemUTC();
     CoreServices core = CoreServices.withOptionalWorkflow(settings);
     var registry = core.registry();
     var deployments = core.deployments();
@@ -70,7 +78,8 @@ public final class SlackWebhookHandler implements RequestStreamHandler {
         promotions,
         SlackWeb.of(slack),
         new LambdaSelfInvocation(lambda),
-        clock);
+        clock,
+        requestClock);
   }
 
   @Override

@@ -193,7 +193,8 @@ class ApiTest {
             "/v1/apps",
             "{\"name\":\"payments\",\"description\":\"Payments\",\"concurrency\":\"queue\","
                 + "\"allowedEnvironments\":[\"perf\"],"
-                + "\"ephemeral\":{\"maxLifetimeDays\":7,\"defaultTtlHours\":24,\"renewOnDeploy\":false},"
+                + "\"ephemeral\":{\"maxLifetimeDays\":7,\"defaultTtlHours\":24,\"renewOnDeploy\":false,"
+                + "\"defaultOwner\":\"platform-team\"},"
                 + "\"template\":{\"body\":{\"Resources\":{\"Topic\":{\"Type\":\"AWS::SNS::Topic\"}}}},"
                 + "\"pipeline\":[\"dev\",{\"environment\":\"staging\",\"soakSeconds\":600,"
                 + "\"approval\":{\"groups\":[{\"group\":\"staff\",\"min\":1}],\"timeoutMinutes\":90},"
@@ -238,6 +239,34 @@ class ApiTest {
       assertEquals(Set.of(field), fields(refused), field);
     }
     assertEquals(2, json(call("GET", "/v1/apps/payments", null)).get("revision").asLong());
+  }
+
+  @Test
+  void app_withADefaultOwnerThatIsNoPrincipal_isRefused_namingIt() throws Exception {
+    for (String owner : List.of("\"the team!\"", "\"\"", "42")) {
+      APIGatewayProxyResponseEvent refused =
+          call(
+              "POST",
+              "/v1/apps",
+              "{\"name\":\"payments\",\"pipeline\":[\"dev\"],\"ephemeral\":{\"defaultOwner\":"
+                  + owner
+                  + "}}");
+      assertEquals(400, refused.getStatusCode(), refused.getBody());
+      assertEquals(Set.of("ephemeral.defaultOwner"), fields(refused), refused.getBody());
+    }
+    assertEquals(404, call("GET", "/v1/apps/payments", null).getStatusCode());
+    APIGatewayProxyResponseEvent created =
+        call(
+            "POST",
+            "/v1/apps",
+            "{\"name\":\"payments\",\"pipeline\":[\"dev\"],"
+                + "\"ephemeral\":{\"defaultOwner\":\"arn:aws:iam::123456789012:user/rita\"}}");
+    assertEquals(201, created.getStatusCode(), created.getBody());
+    assertEquals(
+        Json.parse(
+            "{\"maxLifetimeDays\":30,\"defaultTtlHours\":72,\"renewOnDeploy\":false,"
+                + "\"defaultOwner\":\"arn:aws:iam::123456789012:user/rita\"}"),
+        json(created).get("ephemeral"));
   }
 
   @Test

@@ -26,6 +26,7 @@ import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.EnvironmentKind;
 import io.stagecoach.domain.registry.EnvironmentSpec;
 import io.stagecoach.domain.registry.EnvironmentTemplate;
+import io.stagecoach.domain.registry.EphemeralPolicy;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.Release;
 import io.stagecoach.domain.registry.ReleaseRegistered;
@@ -130,6 +131,10 @@ class PushHandlerTest {
   }
 
   private void registerApp(String name, RepositoryMapping mapping) {
+    registerApp(name, mapping, EphemeralPolicy.DEFAULT);
+  }
+
+  private void registerApp(String name, RepositoryMapping mapping, EphemeralPolicy ephemeral) {
     RegistryService rules = new RegistryService(registry);
     AppSpec spec =
         new AppSpec(
@@ -139,7 +144,8 @@ class PushHandlerTest {
             List.of(),
             Optional.of(EnvironmentTemplate.inline(Fixtures.ORDERS_TEMPLATE)),
             PromotionConcurrency.SUPERSEDE,
-            Optional.of(mapping));
+            Optional.of(mapping),
+            ephemeral);
     assertInstanceOf(Outcome.Accepted.class, rules.createApp(Fixtures.ADMIN, spec, Fixtures.NOW));
     for (String stage : List.of("dev", "staging")) {
       assertInstanceOf(
@@ -553,6 +559,59 @@ class PushHandlerTest {
 
     assertEquals("arn:aws:iam::123456789012:user/rita", report.path("principal").asText());
     assertEquals("arn:aws:iam::123456789012:user/rita", history("mybranch").get(0).requestedBy());
+  }
+
+  @Test
+  void thePusherTheEventNames_ownsTheEnvironmentItsPushCreates_andALaterPusherLeavesTheOwner()
+      throws IOException {
+    ObjectNode pushed = withRealCommitIds(recorded("codecommit-referenceCreated-branch.json"));
+    ((ObjectNode) pushed.get("detail")).put("callerUserArn", "arn:aws:iam::123456789012:user/rita");
+
+    assertEquals("done", call(pushed).path("outcome").asText());
+
+    assertEquals(
+        "arn:aws:iam::123456789012:user/rita",
+        registry.findEnvironment("demo", "mybranch").orElseThrow().owner());
+    ObjectNode later = withRealCommitIds(recorded("codecommit-referenceUpdated-branch.json"));
+    later.put("id", "a-later-push");
+    ((ObjectNode) later.get("detail")).put("callerUserArn", "arn:aws:iam::123456789012:user/sam");
+    assertEquals("done", call(later).path("outcome").asText());
+    assertEquals(
+        "arn:aws:iam::123456789012:user/rita",
+        registry.findEnvironment("demo", "mybranch").orElseThrow().owner(),
+        "the environment stays its creator's");
+  }
+
+  @Test
+  void aPushThatNamesNoPusher_leavesTheEnvironmentToTheAppsDefaultOwner() throws IOException {
+    registerApp(
+        "previews",
+        new RepositoryMapping(
+            "previews", "PreviewRepo", List.of(BranchRule.ephemeral("my*", Duration.ofHours(48)))),
+        new EphemeralPolicy(14, 72, false, Optional.of("platform-team")));
+    for (String[] push :
+        List.of(
+            new String[] {"PreviewRepo", null, "mybranch"},
+            // A caller that is no principal's name is no pusher either.
+            new String[] {"PreviewRepo", "not a principal!", "myotherbranch"})) {
+      ObjectNode event = withRealCommitIds(recorded("codecommit-referenceCreated-branch.json"));
+      event.put("id", "push-to-" + push[2]);
+      ObjectNode detail = (ObjectNode) event.get("detail");
+      detail.put("repositoryName", push[0]).put("referenceName", push[2]);
+      detail.put("referenceFullName", "refs/heads/" + push[2]);
+      if (push[1] != null) {
+        detail.put("callerUserArn", push[1]);
+      }
+
+      JsonNode report = call(event);
+
+      assertEquals("done", report.path("outcome").asText(), report.toString());
+      assertEquals("codecommit", report.path("principal").asText(), "the push acts as itself");
+      assertEquals(
+          "platform-team",
+          registry.findEnvironment("previews", push[2]).orElseThrow().owner(),
+          report.toString());
+    }
   }
 
   private PushHandler handlerAt(Instant now) {

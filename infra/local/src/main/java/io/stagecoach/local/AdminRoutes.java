@@ -8,6 +8,7 @@ import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.local.apigateway.ProxyEvents;
+import io.stagecoach.local.clock.LocalClock;
 import io.stagecoach.local.eventbridge.LocalEventBridge;
 import io.stagecoach.local.faults.FaultInjector;
 import io.stagecoach.local.faults.FaultPlan;
@@ -15,9 +16,11 @@ import io.stagecoach.local.http.RawRequest;
 import io.stagecoach.local.http.RawResponse;
 import io.stagecoach.local.secretsmanager.LocalSecretsManager;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +29,9 @@ import java.util.Optional;
  * The local cloud's own operations, under {@code /_stagecoach/}, for an admin token: list the rules
  * and their next scheduled time, fire a rule now, read the dead letters, set the local secrets
  * ({@code PUT /_stagecoach/secrets/{name}} with {@code {"value": "..."}}; listed by name, never
- * shown), read and change the fault plan when fault injection is on ({@code /_stagecoach/faults}).
+ * shown), read and change the fault plan when fault injection is on ({@code /_stagecoach/faults}),
+ * read and move the clock forward ({@code /_stagecoach/clock}). None of them exists on AWS: they
+ * are the local cloud's, outside the template's API.
  */
 final class AdminRoutes {
 
@@ -36,12 +41,15 @@ final class AdminRoutes {
   private final LocalEventBridge eventBridge;
   private final LocalSecretsManager secrets;
   private final Optional<FaultInjector> faults;
+  private final LocalClock clock;
 
   AdminRoutes(
       RegistryService registry,
       LocalEventBridge eventBridge,
       LocalSecretsManager secrets,
-      Optional<FaultInjector> faults) {
+      Optional<FaultInjector> faults,
+      LocalClock clock) {
+    this.clock = clock;
     this.registry = registry;
     this.eventBridge = eventBridge;
     this.secrets = secrets;
@@ -52,8 +60,7 @@ final class AdminRoutes {
     Optional<Principal> caller =
         Optional.ofNullable(ProxyEvents.header(request, "Authorization"))
             .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-            .flatMap(
-                h -> registry.authenticate(h.substring(7).trim(), Clock.systemUTC().instant()));
+            .flatMap(h -> registry.authenticate(h.substring(7).trim(), clock.instant()));
     if (caller.isEmpty()) {
       return problem(401, "unauthorized", "an admin bearer token is required");
     }
@@ -106,6 +113,9 @@ final class AdminRoutes {
     if (parts.equals(List.of("faults"))) {
       return faults(request);
     }
+    if (parts.equals(List.of("clock"))) {
+      return clock(request);
+    }
     return problem(404, "not_found", "no local cloud operation " + request.method() + " " + path);
   }
 
@@ -146,6 +156,92 @@ final class AdminRoutes {
     ObjectNode injected = out.putObject("injected");
     injector.injected().forEach((kind, count) -> injected.put(kind.key(), count));
     return json(200, out);
+  }
+
+  /**
+   * {@code GET /_stagecoach/clock}: the time the local cloud reads and how far ahead of this
+   * machine's it is; {@code POST} with {@code {"by": "25h"}} (s, m, h or d) or {@code {"to":
+   * "2030-01-01T00:00:00Z"}} moves it forward. It never moves back: a negative or zero amount, a
+   * time before its own, or more than a year at once is refused (400) and nothing moves.
+   */
+  private RawResponse clock(RawRequest request) {
+    if (request.method().equals("POST")) {
+      JsonNode body;
+      try {
+        body = MAPPER.readTree(request.body());
+      } catch (IOException e) {
+        body = null;
+      }
+      String usage =
+          "the body is {\"by\": \"25h\"} (s, m, h or d) or {\"to\": \"<ISO-8601 instant>\"}";
+      if (body == null
+          || !body.isObject()
+          || body.size() != 1
+          || !(body.path("by").isTextual() || body.path("to").isTextual())) {
+        return problem(400, "validation_failed", usage);
+      }
+      Instant before = clock.instant();
+      try {
+        if (body.has("by")) {
+          String text = body.get("by").asText();
+          Optional<java.time.Duration> by = LocalClock.parseAmount(text);
+          if (by.isEmpty()) {
+            return invalid(
+                "by",
+                "'"
+                    + text
+                    + "' is not an amount of time such as 90s, 30m, 25h or 3d (the clock only"
+                    + " moves forward)");
+          }
+          clock.advance(by.get());
+        } else {
+          Instant to;
+          try {
+            to = Instant.parse(body.get("to").asText());
+          } catch (DateTimeParseException e) {
+            return invalid("to", "must be an ISO-8601 instant such as 2030-01-01T00:00:00Z");
+          }
+          clock.advanceTo(to);
+        }
+      } catch (LocalClock.Refused e) {
+        return invalid(e.field(), e.getMessage());
+      } catch (UncheckedIOException e) {
+        return problem(500, "internal_error", e.getMessage() + "; the clock has not moved");
+      }
+      ObjectNode moved = clockView();
+      moved.put("movedFrom", before.toString());
+      return json(200, moved);
+    }
+    if (!request.method().equals("GET")) {
+      return problem(405, "validation_failed", "the clock is read with GET and moved with POST");
+    }
+    return json(200, clockView());
+  }
+
+  private ObjectNode clockView() {
+    Instant wall = clock.wallInstant();
+    java.time.Duration offset = clock.offset();
+    return MAPPER
+        .createObjectNode()
+        .put("now", wall.plus(offset).toString())
+        .put("wallClock", wall.toString())
+        .put("offset", offset.toString())
+        .put("offsetSeconds", offset.toSeconds());
+  }
+
+  private static RawResponse invalid(String field, String message) {
+    ObjectNode body =
+        MAPPER
+            .createObjectNode()
+            .put("type", "urn:stagecoach:problem:validation_failed")
+            .put("status", 400)
+            .put("code", "validation_failed")
+            .put("detail", field + ": " + message);
+    body.putArray("errors").addObject().put("field", field).put("message", message);
+    return new RawResponse(
+        400,
+        List.of(Map.entry("Content-Type", "application/problem+json")),
+        body.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private RawResponse secrets(RawRequest request, String path) {

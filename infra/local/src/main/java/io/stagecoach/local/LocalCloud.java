@@ -12,6 +12,7 @@ import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.TokenSource;
 import io.stagecoach.local.apigateway.LocalRestApi;
 import io.stagecoach.local.apigateway.RestApiModel;
+import io.stagecoach.local.clock.LocalClock;
 import io.stagecoach.local.dynamodb.LocalDynamoDbEngine;
 import io.stagecoach.local.eventbridge.LocalEventBridge;
 import io.stagecoach.local.faults.DynamoDbFaultProxy;
@@ -24,6 +25,7 @@ import io.stagecoach.local.http.RawRequest;
 import io.stagecoach.local.http.RawResponse;
 import io.stagecoach.local.http.SigV4Verifier;
 import io.stagecoach.local.http.WireServer;
+import io.stagecoach.local.lambda.HandlerConstructor;
 import io.stagecoach.local.lambda.Invocation;
 import io.stagecoach.local.lambda.LambdaInvokeApi;
 import io.stagecoach.local.lambda.LocalFunction;
@@ -33,7 +35,6 @@ import io.stagecoach.local.secretsmanager.LocalSecretsManager;
 import io.stagecoach.local.stepfunctions.DynamoDbExecutionStore;
 import io.stagecoach.local.stepfunctions.Integrations;
 import io.stagecoach.local.stepfunctions.StepFunctionsService;
-import io.stagecoach.local.stepfunctions.asl.StepClock;
 import io.stagecoach.local.template.CloudTemplate;
 import io.stagecoach.local.template.TemplateException;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
@@ -106,10 +107,14 @@ public final class LocalCloud implements AutoCloseable {
    * @param awsAuth whether the AWS protocols (EventBridge, Step Functions, Lambda, Secrets Manager)
    *     refuse requests that are not signed with the local credentials (on by default)
    * @param handlerConstructors test setting: how to build these handler classes (by class name)
-   *     from their function's environment instead, e.g. one whose registry misbehaves as AWS can
+   *     from their function's environment and the local cloud's clock instead, e.g. one whose
+   *     registry misbehaves as AWS can
    * @param faults when present, fault injection is on, starting with this plan (off by default)
    * @param requestLog whether every call to the REST API is logged (method, path without query,
    *     status, time, principal); off by default, on in {@code serve} unless {@code --quiet}
+   * @param clockOffset when present, the local cloud's clock starts this far ahead of the wall
+   *     clock ({@code serve --clock-offset}); refused if that is less than the offset kept in the
+   *     data directory, since the clock never moves back. Absent, the kept offset stands.
    */
   public record Options(
       Path dataDir,
@@ -119,9 +124,10 @@ public final class LocalCloud implements AutoCloseable {
       boolean duplicateDelivery,
       Map<String, String> functionEnvironment,
       boolean awsAuth,
-      Map<String, Function<Map<String, String>, Object>> handlerConstructors,
+      Map<String, HandlerConstructor> handlerConstructors,
       Optional<FaultPlan> faults,
-      boolean requestLog) {
+      boolean requestLog,
+      Optional<Duration> clockOffset) {
 
     public Options {
       functionEnvironment = Map.copyOf(functionEnvironment);
@@ -140,7 +146,8 @@ public final class LocalCloud implements AutoCloseable {
           true,
           Map.of(),
           Optional.empty(),
-          false);
+          false,
+          Optional.empty());
     }
 
     public static Options defaults(Path dataDir) {
@@ -158,7 +165,8 @@ public final class LocalCloud implements AutoCloseable {
           awsAuth,
           handlerConstructors,
           faults,
-          requestLog);
+          requestLog,
+          clockOffset);
     }
 
     public Options withDuplicateDelivery(boolean on) {
@@ -172,7 +180,8 @@ public final class LocalCloud implements AutoCloseable {
           awsAuth,
           handlerConstructors,
           faults,
-          requestLog);
+          requestLog,
+          clockOffset);
     }
 
     public Options withFunctionEnvironment(Map<String, String> variables) {
@@ -186,7 +195,8 @@ public final class LocalCloud implements AutoCloseable {
           awsAuth,
           handlerConstructors,
           faults,
-          requestLog);
+          requestLog,
+          clockOffset);
     }
 
     /**
@@ -204,13 +214,12 @@ public final class LocalCloud implements AutoCloseable {
           on,
           handlerConstructors,
           faults,
-          requestLog);
+          requestLog,
+          clockOffset);
     }
 
-    public Options withHandlerConstructor(
-        String handlerClass, Function<Map<String, String>, Object> constructor) {
-      Map<String, Function<Map<String, String>, Object>> all =
-          new LinkedHashMap<>(handlerConstructors);
+    public Options withHandlerConstructor(String handlerClass, HandlerConstructor constructor) {
+      Map<String, HandlerConstructor> all = new LinkedHashMap<>(handlerConstructors);
       all.put(handlerClass, constructor);
       return new Options(
           dataDir,
@@ -222,7 +231,8 @@ public final class LocalCloud implements AutoCloseable {
           awsAuth,
           all,
           faults,
-          requestLog);
+          requestLog,
+          clockOffset);
     }
 
     /**
@@ -242,7 +252,8 @@ public final class LocalCloud implements AutoCloseable {
           awsAuth,
           handlerConstructors,
           Optional.of(plan),
-          requestLog);
+          requestLog,
+          clockOffset);
     }
 
     /**
@@ -260,10 +271,28 @@ public final class LocalCloud implements AutoCloseable {
           awsAuth,
           handlerConstructors,
           faults,
-          on);
+          on,
+          clockOffset);
+    }
+
+    /** Starts the local cloud's clock {@code offset} ahead of the wall clock. */
+    public Options withClockOffset(Duration offset) {
+      return new Options(
+          dataDir,
+          port,
+          template,
+          region,
+          duplicateDelivery,
+          functionEnvironment,
+          awsAuth,
+          handlerConstructors,
+          faults,
+          requestLog,
+          Optional.of(offset));
     }
   }
 
+  private final LocalClock clock;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final LocalDynamoDbEngine dynamo;
@@ -292,6 +321,7 @@ public final class LocalCloud implements AutoCloseable {
   static final String EXECUTIONS_TABLE = "stagecoach-local-executions";
 
   private LocalCloud(
+      LocalClock clock,
       FileChannel lockChannel,
       FileLock lock,
       LocalDynamoDbEngine dynamo,
@@ -315,6 +345,7 @@ public final class LocalCloud implements AutoCloseable {
       DeploymentRecovery.Resent recoveredDeployments,
       Optional<FaultInjector> faults,
       DynamoDbFaultProxy faultProxy) {
+    this.clock = clock;
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.dynamo = dynamo;
@@ -359,8 +390,6 @@ public final class LocalCloud implements AutoCloseable {
       throw new IllegalStateException(
           "another 'stagecoach serve' is using " + dir + "; stop it or pass --dir");
     }
-    // From here no other process works on this data: every lease taken before now is a dead run's.
-    Instant startedAt = Clock.systemUTC().instant();
     LocalDynamoDbEngine dynamo = null;
     WireServer http = null;
     DynamoDbFaultProxy faultProxy = null;
@@ -368,6 +397,13 @@ public final class LocalCloud implements AutoCloseable {
     LocalEventBridge eventBridge = null;
     StepFunctionsService stepFunctions = null;
     try {
+      // One clock for everything in this local cloud that reads time; kept in the data directory.
+      LocalClock clock = LocalClock.open(dir.resolve(LocalClock.FILE_NAME), Clock.systemUTC());
+      // Refused (LocalClock.Refused) if that would move it back.
+      options.clockOffset().ifPresent(clock::startAhead);
+      // From here no other process works on this data: every lease taken before now is a dead
+      // run's.
+      Instant startedAt = clock.instant();
       CloudTemplate template = readTemplate(options);
       List<CloudTemplate.Resource> restApis = template.ofType("AWS::ApiGateway::RestApi");
       if (restApis.isEmpty()) {
@@ -439,17 +475,19 @@ public final class LocalCloud implements AutoCloseable {
           (faultProxy != null ? faultProxy.endpoint() : dynamo.endpoint()).toString());
       localEnv.putAll(options.functionEnvironment());
       // Provisioners make environments on the local engines instead of through CloudFormation.
-      Map<String, Function<Map<String, String>, Object>> constructors = new LinkedHashMap<>();
+      Map<String, HandlerConstructor> constructors = new LinkedHashMap<>();
       constructors.put(
           ProvisionerHandler.class.getName(),
-          env ->
+          (env, fnClock) ->
               new ProvisionerHandler(
-                  env, (settings, timeLeft) -> new LocalProvisioner(settings.dynamoDb())));
+                  env,
+                  fnClock,
+                  (settings, provisionerClock, timeLeft) ->
+                      new LocalProvisioner(settings.dynamoDb())));
       constructors.putAll(options.handlerConstructors());
-      LocalFunctions functions = new LocalFunctions(template, localEnv, constructors);
+      LocalFunctions functions = new LocalFunctions(template, localEnv, clock, constructors);
       RestApiModel model = new RestApiModel(template, restApis.get(0).logicalId());
-      LocalRestApi api =
-          new LocalRestApi(model, functions, Clock.systemUTC(), CloudTemplate.LOCAL_ACCOUNT);
+      LocalRestApi api = new LocalRestApi(model, functions, clock, CloudTemplate.LOCAL_ACCOUNT);
       Optional<FaultInjector> faulty = injector;
       BiFunction<LocalFunction, byte[], Invocation> invoke =
           faulty.isPresent()
@@ -460,7 +498,7 @@ public final class LocalCloud implements AutoCloseable {
           new LocalEventBridge(
               template,
               targets,
-              Clock.systemUTC(),
+              clock,
               LocalEventBridge.Options.defaults()
                   .withDeadLetterFile(dir.resolve("eventbridge-dead-letters.jsonl"))
                   .withJournalFile(dir.resolve("eventbridge-journal.jsonl"))
@@ -475,7 +513,7 @@ public final class LocalCloud implements AutoCloseable {
                   invoke,
                   entries -> StateMachines.putEvents(events, entries),
                   dynamo.client()),
-              StepClock.system(),
+              clock,
               options.region(),
               CloudTemplate.LOCAL_ACCOUNT,
               new DynamoDbExecutionStore(dynamo.client(), EXECUTIONS_TABLE));
@@ -489,9 +527,8 @@ public final class LocalCloud implements AutoCloseable {
       RegistryService registry =
           new RegistryService(new DynamoDbRegistry(dynamo.client(), registryTable));
       Optional<String> existing =
-          readToken(tokenFile)
-              .filter(t -> registry.authenticate(t, Clock.systemUTC().instant()).isPresent());
-      String token = existing.orElseGet(() -> issueAdminToken(registry, tokenFile));
+          readToken(tokenFile).filter(t -> registry.authenticate(t, clock.instant()).isPresent());
+      String token = existing.orElseGet(() -> issueAdminToken(registry, tokenFile, clock));
 
       LocalEventBridge bus = eventBridge;
       // Secrets the template declares are set by the operator (admin route) into owner-only files.
@@ -501,11 +538,12 @@ public final class LocalCloud implements AutoCloseable {
               secretNames(template),
               options.region(),
               CloudTemplate.LOCAL_ACCOUNT);
-      AdminRoutes admin = new AdminRoutes(registry, bus, secrets, injector);
+      AdminRoutes admin = new AdminRoutes(registry, bus, secrets, injector, clock);
       LambdaInvokeApi lambda = new LambdaInvokeApi(functions);
       AwsProtocols aws =
           new AwsProtocols(
               options.awsAuth()
+                  // The SDKs sign with the machine's time, whatever the local cloud's clock reads.
                   ? Optional.of(
                       new SigV4Verifier(
                           credentials.credentials(), options.region(), Clock.systemUTC()))
@@ -551,6 +589,7 @@ public final class LocalCloud implements AutoCloseable {
       DeploymentRecovery.Resent recovered =
           recoverDeployments(functions, dynamo, registryTable, bus, startedAt);
       injector.ifPresent(eventBridge::injectFaults);
+      clock.onMove(bus::clockMoved);
       eventBridge.start();
 
       // Load the handlers in the background, as Lambda's init phase would, so the first request is
@@ -580,6 +619,7 @@ public final class LocalCloud implements AutoCloseable {
       // Last, once it answers: the CLI run in this directory finds the local cloud by this file.
       writeEndpoint(dir.resolve(ENDPOINT_FILE), self);
       return new LocalCloud(
+          clock,
           lockChannel,
           lock,
           dynamo,
@@ -732,7 +772,7 @@ public final class LocalCloud implements AutoCloseable {
     }
   }
 
-  private static String issueAdminToken(RegistryService registry, Path file) {
+  private static String issueAdminToken(RegistryService registry, Path file, Clock clock) {
     TokenSource tokens = new TokenSource();
     String secret = tokens.newSecret();
     Outcome<IssuedToken> issued =
@@ -745,7 +785,7 @@ public final class LocalCloud implements AutoCloseable {
                 Optional.empty()),
             tokens.newId(),
             secret,
-            Clock.systemUTC().instant());
+            clock.instant());
     if (issued instanceof Outcome.Rejected<IssuedToken> r) {
       throw new IllegalStateException(
           "could not create the admin token: " + r.rejection().detail());
@@ -756,6 +796,11 @@ public final class LocalCloud implements AutoCloseable {
 
   public int port() {
     return http.port();
+  }
+
+  /** The local cloud's clock, which everything in it reads and which can be moved forward. */
+  public LocalClock clock() {
+    return clock;
   }
 
   public URI endpoint() {
@@ -867,6 +912,13 @@ public final class LocalCloud implements AutoCloseable {
                 ? "   (" + resumedExecutions + " running executions resumed)"
                 : "")
         .append('\n');
+    if (!clock.offset().isZero()) {
+      out.append("  clock      ")
+          .append(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+          .append(", ")
+          .append(LocalClock.describe(clock.offset()))
+          .append(" ahead of this machine's   (move on: stagecoach clock advance 1h)\n");
+    }
     if (!recoveredDeployments.deployments().isEmpty()) {
       int resent = recoveredDeployments.deployments().size();
       out.append("  recovered  ")

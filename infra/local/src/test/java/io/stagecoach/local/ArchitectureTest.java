@@ -24,6 +24,7 @@ class ArchitectureTest extends ModuleArchitecture {
         .that()
         .resideInAnyPackage(
             "io.stagecoach.local.apigateway..",
+            "io.stagecoach.local.clock..",
             "io.stagecoach.local.dynamodb..",
             "io.stagecoach.local.eventbridge..",
             "io.stagecoach.local.http..",

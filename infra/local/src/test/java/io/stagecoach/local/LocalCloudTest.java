@@ -2,9 +2,13 @@ package io.stagecoach.local;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.stagecoach.local.clock.LocalClock;
 import io.stagecoach.local.testing.ApiClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +55,44 @@ class LocalCloudTest {
                     + "\",\"account\":\"123456789012\",\"region\":\"eu-west-1\"}");
         assertEquals(201, env.status(), env.body());
       }
+      // The local cloud's clock: read, moved forward, never back; what happens after reads it.
+      assertEquals(0, api.get("/_stagecoach/clock").json().get("offsetSeconds").asLong());
+      ApiClient.Reply moved = api.send("POST", "/_stagecoach/clock", "{\"by\": \"25h\"}");
+      assertEquals(200, moved.status(), moved.body());
+      assertEquals(90_000, moved.json().get("offsetSeconds").asLong());
+      Instant movedTo = Instant.parse(moved.json().get("now").asText());
+      for (String refused :
+          List.of(
+              "{\"by\": \"-1h\"}",
+              "{\"by\": \"0h\"}",
+              "{\"by\": \"400d\"}",
+              "{\"by\": \"soon\"}",
+              "{\"to\": \"2001-01-01T00:00:00Z\"}",
+              "{\"to\": \"yesterday\"}",
+              "{\"by\": \"1h\", \"to\": \"2001-01-01T00:00:00Z\"}",
+              "{}",
+              "not json")) {
+        ApiClient.Reply back = api.send("POST", "/_stagecoach/clock", refused);
+        assertEquals(400, back.status(), refused + ": " + back.body());
+        assertEquals("validation_failed", back.json().get("code").asText());
+      }
+      assertTrue(
+          api.send("POST", "/_stagecoach/clock", "{\"to\": \"2001-01-01T00:00:00Z\"}")
+              .json()
+              .get("detail")
+              .asText()
+              .contains("never moves back"));
+      assertEquals(90_000, api.get("/_stagecoach/clock").json().get("offsetSeconds").asLong());
+      assertEquals(
+          403,
+          api.as(
+                  api.send("POST", "/v1/tokens", "{\"principal\":\"v\",\"roles\":[\"viewer\"]}")
+                      .json()
+                      .get("token")
+                      .asText())
+              .send("POST", "/_stagecoach/clock", "{\"by\": \"1h\"}")
+              .status(),
+          "moving the clock is an admin's");
       ApiClient.Reply release =
           api.send(
               "POST",
@@ -59,6 +101,9 @@ class LocalCloudTest {
                   + DIGEST
                   + "\",\"commit\":\"a1b2c3d\"}");
       assertEquals(201, release.status(), release.body());
+      Instant registered = Instant.parse(release.json().get("createdAt").asText());
+      assertFalse(
+          registered.isBefore(movedTo), "the API's times are the local cloud's: " + registered);
       assertTrue(
           api.get("/v1/apps/payments/environments/prod").json().get("protected").asBoolean());
 
@@ -73,12 +118,30 @@ class LocalCloudTest {
     }
 
     try (LocalCloud again = LocalCloud.start(LocalCloud.Options.defaults(dir).withPort(0))) {
+      assertEquals(
+          Duration.ofHours(25), again.clock().offset(), "a restart keeps the clock's time");
+      assertTrue(again.describe().contains("1d 1h ahead of this machine's"), again.describe());
       assertFalse(again.adminTokenCreated(), "the kept admin token is reused");
       assertEquals(token, again.adminToken());
       ApiClient api = new ApiClient(again.endpoint(), token);
       assertEquals(3, api.get("/v1/apps/payments/environments").json().get("items").size());
       assertEquals(
           DIGEST, api.get("/v1/apps/payments/releases/1.0.0").json().get("digest").asText());
+    }
+    LocalClock.Refused back =
+        assertThrows(
+            LocalClock.Refused.class,
+            () ->
+                LocalCloud.start(
+                    LocalCloud.Options.defaults(dir)
+                        .withPort(0)
+                        .withClockOffset(Duration.ofHours(1))));
+    assertTrue(back.getMessage().contains("never moves back"), back.getMessage());
+    assertFalse(Files.exists(dir.resolve("lock")), "a refused start leaves no lock behind");
+    try (LocalCloud ahead =
+        LocalCloud.start(
+            LocalCloud.Options.defaults(dir).withPort(0).withClockOffset(Duration.ofDays(2)))) {
+      assertEquals(Duration.ofDays(2), ahead.clock().offset());
     }
   }
 

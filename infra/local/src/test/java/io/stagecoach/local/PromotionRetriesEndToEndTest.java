@@ -52,7 +52,7 @@ class PromotionRetriesEndToEndTest {
                 .withPort(0)
                 .withHandlerConstructor(
                     PromotionStepsHandler.class.getName(),
-                    env -> MisbehavingRegistry.promotionSteps(env, FAULTS)));
+                    (env, clock) -> MisbehavingRegistry.promotionSteps(env, clock, FAULTS)));
     admin = new ApiClient(cloud.endpoint(), cloud.adminToken());
   }
 

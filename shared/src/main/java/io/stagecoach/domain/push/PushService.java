@@ -117,6 +117,18 @@ public final class PushService {
     return new Principal(name, Set.of(Role.DEPLOYER));
   }
 
+  /**
+   * Who owns an ephemeral environment a push creates, and so is warned before it expires and may
+   * extend it: the pusher the event names; when it names none ({@value #PRINCIPAL} acts), the app's
+   * {@code ephemeral.defaultOwner}; without one, {@value #PRINCIPAL}.
+   */
+  public static String ownerOf(Principal pusher, App app) {
+    if (!pusher.name().equals(PRINCIPAL)) {
+      return pusher.name();
+    }
+    return app.ephemeral().defaultOwner().orElse(PRINCIPAL);
+  }
+
   public Result handle(Principal caller, RepositoryChange change, Delivery delivery, Instant now) {
     Outcome<Page<App>> read =
         registry.listAppsByRepository(
@@ -198,7 +210,7 @@ public final class PushService {
     // another kind, a first stage without an environment to take the account from.
     Optional<Environment> current = registry.findEnvironment(app.name(), decision.environment());
     Outcome<Environment> allowed =
-        ephemeralSpec(app, decision, current, now)
+        ephemeralSpec(caller, app, decision, current, now)
             .flatMap(
                 spec ->
                     rules.checkEnvironment(caller, app.name(), decision.environment(), spec, now));
@@ -253,7 +265,7 @@ public final class PushService {
       Principal caller, App app, PushDecision.DeployEphemeral decision, Instant now) {
     for (int attempt = 1; ; attempt++) {
       Optional<Environment> current = registry.findEnvironment(app.name(), decision.environment());
-      Outcome<EnvironmentSpec> spec = ephemeralSpec(app, decision, current, now);
+      Outcome<EnvironmentSpec> spec = ephemeralSpec(caller, app, decision, current, now);
       if (spec instanceof Outcome.Rejected<EnvironmentSpec> r) {
         return Outcome.rejected(r.rejection());
       }
@@ -277,10 +289,14 @@ public final class PushService {
   /**
    * The branch's environment as the push would write it, given the one registered ({@code
    * current}): only an ephemeral environment is a branch's; a new one takes the account and region
-   * of the app's first stage.
+   * of the app's first stage, and is owned as {@link #ownerOf} says.
    */
   private Outcome<EnvironmentSpec> ephemeralSpec(
-      App app, PushDecision.DeployEphemeral decision, Optional<Environment> current, Instant now) {
+      Principal caller,
+      App app,
+      PushDecision.DeployEphemeral decision,
+      Optional<Environment> current,
+      Instant now) {
     String what = "environment '" + app.name() + "/" + decision.environment() + "'";
     EnvironmentSpec spec;
     if (current.isPresent()) {
@@ -332,7 +348,7 @@ public final class PushService {
               Map.of(),
               Map.of(),
               Optional.empty(),
-              Optional.empty(),
+              Optional.of(ownerOf(caller, app)),
               Optional.of(
                   ExpiryPolicy.earlier(
                       decision.expiresAt(), now.plus(app.ephemeral().maxLifetime()))));

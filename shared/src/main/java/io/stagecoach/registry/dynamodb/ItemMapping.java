@@ -76,16 +76,12 @@ final class ItemMapping {
               t.url().ifPresent(u -> template.put("url", s(u)));
             });
     item.put("template", AttributeValue.fromM(template));
-    item.put(
-        "ephemeral",
-        AttributeValue.fromM(
-            Map.of(
-                "maxLifetimeDays",
-                n(app.ephemeral().maxLifetimeDays()),
-                "defaultTtlHours",
-                n(app.ephemeral().defaultTtlHours()),
-                "renewOnDeploy",
-                AttributeValue.fromBool(app.ephemeral().renewOnDeploy()))));
+    Map<String, AttributeValue> ephemeral = new HashMap<>();
+    ephemeral.put("maxLifetimeDays", n(app.ephemeral().maxLifetimeDays()));
+    ephemeral.put("defaultTtlHours", n(app.ephemeral().defaultTtlHours()));
+    ephemeral.put("renewOnDeploy", AttributeValue.fromBool(app.ephemeral().renewOnDeploy()));
+    app.ephemeral().defaultOwner().ifPresent(o -> ephemeral.put("defaultOwner", s(o)));
+    item.put("ephemeral", AttributeValue.fromM(ephemeral));
     item.put(
         "freezePolicy",
         AttributeValue.fromM(
@@ -205,7 +201,8 @@ final class ItemMapping {
     return new EphemeralPolicy(
         Integer.parseInt(m.get("maxLifetimeDays").n()),
         Integer.parseInt(m.get("defaultTtlHours").n()),
-        m.get("renewOnDeploy").bool());
+        m.get("renewOnDeploy").bool(),
+        Optional.ofNullable(m.get("defaultOwner")).map(AttributeValue::s));
   }
 
   /** A stage: its environment, and its gates when it has any. */

@@ -768,6 +768,18 @@ public final class LocalEventBridge implements AutoCloseable {
     }
   }
 
+  /**
+   * The clock was moved: the schedules that came due fire now rather than at the next second's
+   * check. A rule whose schedule passed several times fires once, as one late check would.
+   */
+  public void clockMoved() {
+    try {
+      scheduler.execute(this::fireDueSchedules);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Closing: no more schedules fire.
+    }
+  }
+
   void fireDueSchedules() {
     Instant now = clock.instant();
     for (Rule rule : rules) {

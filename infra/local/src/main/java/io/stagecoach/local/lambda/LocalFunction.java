@@ -15,6 +15,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 
 /**
  * One Lambda function of the template, run in this JVM. The handler class is loaded from the
@@ -51,7 +51,8 @@ public final class LocalFunction {
   private final Duration timeout;
   private final int memoryMb;
   private final Map<String, String> environment;
-  private final Optional<Function<Map<String, String>, Object>> localConstructor;
+  private final Clock clock;
+  private final Optional<HandlerConstructor> localConstructor;
   private volatile Instance instance;
 
   private record Instance(
@@ -65,10 +66,20 @@ public final class LocalFunction {
       Duration timeout,
       int memoryMb,
       Map<String, String> environment) {
-    this(logicalId, name, arn, handlerSpec, timeout, memoryMb, environment, Optional.empty());
+    this(
+        logicalId,
+        name,
+        arn,
+        handlerSpec,
+        timeout,
+        memoryMb,
+        environment,
+        Clock.systemUTC(),
+        Optional.empty());
   }
 
   /**
+   * @param clock the time the handler reads: the local cloud's clock, which can be moved
    * @param localConstructor builds the handler from the function's environment instead of its own
    *     constructors, where the local cloud wires a local adapter into it
    */
@@ -80,7 +91,9 @@ public final class LocalFunction {
       Duration timeout,
       int memoryMb,
       Map<String, String> environment,
-      Optional<Function<Map<String, String>, Object>> localConstructor) {
+      Clock clock,
+      Optional<HandlerConstructor> localConstructor) {
+    this.clock = clock;
     this.localConstructor = localConstructor;
     this.logicalId = logicalId;
     this.name = name;
@@ -159,25 +172,30 @@ public final class LocalFunction {
   }
 
   /**
-   * The settings constructor (the function's environment) when the handler has one, else the
-   * no-argument one.
+   * The handler built with the function's environment and the local cloud's clock when it has that
+   * constructor ({@code (Map<String, String>, Clock)}), else with the environment alone, else with
+   * no arguments. On Lambda the no-argument constructor runs, reading the process environment and
+   * the system clock; here the handler reads the local cloud's clock, which can be moved.
    */
   private Object construct(Class<?> type) {
     if (localConstructor.isPresent()) {
       try {
-        return localConstructor.get().apply(environment);
+        return localConstructor.get().construct(environment, clock);
       } catch (RuntimeException e) {
         throw new IllegalStateException(
             "function " + logicalId + ": the handler's constructor failed: " + e, e);
       }
     }
     try {
-      try {
-        Constructor<?> withSettings = type.getConstructor(Map.class);
-        return withSettings.newInstance(environment);
-      } catch (NoSuchMethodException e) {
-        return type.getConstructor().newInstance();
+      Optional<Constructor<?>> withClock = constructor(type, Map.class, Clock.class);
+      if (withClock.isPresent()) {
+        return withClock.get().newInstance(environment, clock);
       }
+      Optional<Constructor<?>> withSettings = constructor(type, Map.class);
+      if (withSettings.isPresent()) {
+        return withSettings.get().newInstance(environment);
+      }
+      return type.getConstructor().newInstance();
     } catch (InvocationTargetException e) {
       throw new IllegalStateException(
           "function " + logicalId + ": the handler's constructor failed: " + e.getCause(),
@@ -185,6 +203,14 @@ public final class LocalFunction {
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(
           "function " + logicalId + ": cannot construct " + type.getName(), e);
+    }
+  }
+
+  private static Optional<Constructor<?>> constructor(Class<?> type, Class<?>... parameters) {
+    try {
+      return Optional.of(type.getConstructor(parameters));
+    } catch (NoSuchMethodException e) {
+      return Optional.empty();
     }
   }
 

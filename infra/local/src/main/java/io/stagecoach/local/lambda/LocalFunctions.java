@@ -3,11 +3,11 @@ package io.stagecoach.local.lambda;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecoach.local.template.CloudTemplate;
 import io.stagecoach.local.template.TemplateException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Every {@code AWS::Lambda::Function} of the template, by logical id, with its resolved
@@ -22,19 +22,21 @@ public final class LocalFunctions {
    *     local credentials and the endpoints of the local services.
    */
   public LocalFunctions(CloudTemplate template, Map<String, String> localEnvironment) {
-    this(template, localEnvironment, Map.of());
+    this(template, localEnvironment, Clock.systemUTC(), Map.of());
   }
 
   /**
+   * @param clock the time every handler reads (the local cloud's own clock)
    * @param localConstructors how the local cloud builds a handler class itself, by class name, from
    *     the function's environment, where it wires a local adapter (the provisioner's local
    *     materializer) that the Lambda jar does not carry. Other handlers are built as Lambda builds
-   *     them.
+   *     them, with the clock when they take one.
    */
   public LocalFunctions(
       CloudTemplate template,
       Map<String, String> localEnvironment,
-      Map<String, Function<Map<String, String>, Object>> localConstructors) {
+      Clock clock,
+      Map<String, HandlerConstructor> localConstructors) {
     for (CloudTemplate.Resource fn : template.ofType("AWS::Lambda::Function")) {
       String handler = template.text(fn, "Handler", "");
       if (handler.isEmpty()) {
@@ -68,6 +70,7 @@ public final class LocalFunctions {
               Duration.ofSeconds(timeout),
               memory,
               env,
+              clock,
               Optional.ofNullable(localConstructors.get(handlerClass(handler)))));
     }
   }

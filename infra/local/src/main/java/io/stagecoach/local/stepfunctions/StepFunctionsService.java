@@ -632,10 +632,7 @@ public final class StepFunctionsService implements AutoCloseable {
     if (root.has("TimeoutSeconds")) {
       // Counted from the execution's start, also across a restart.
       Instant end = execution.run.startTime().plusSeconds(root.get("TimeoutSeconds").asLong());
-      Duration left = Duration.between(clock.now(), end);
-      timeout =
-          new ScheduledTimeout(
-              execution, clock.realDuration(left.isNegative() ? Duration.ZERO : left));
+      timeout = new ScheduledTimeout(execution, end);
     }
     try {
       JsonNode output =
@@ -710,13 +707,14 @@ public final class StepFunctionsService implements AutoCloseable {
   private final class ScheduledTimeout {
     private final Thread watcher;
 
-    ScheduledTimeout(Execution execution, Duration limit) {
+    /** Ends {@code execution} when the service's clock reads {@code end}. */
+    ScheduledTimeout(Execution execution, Instant end) {
       watcher =
           Thread.ofVirtual()
               .start(
                   () -> {
                     try {
-                      Thread.sleep(limit);
+                      clock.sleepUntil(end);
                     } catch (InterruptedException e) {
                       return;
                     }

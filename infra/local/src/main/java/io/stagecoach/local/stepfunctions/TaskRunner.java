@@ -11,6 +11,7 @@ import io.stagecoach.local.stepfunctions.asl.Interpreter;
 import io.stagecoach.local.stepfunctions.asl.Json;
 import io.stagecoach.local.stepfunctions.asl.Run;
 import io.stagecoach.local.stepfunctions.asl.StatesError;
+import io.stagecoach.local.stepfunctions.asl.StepClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,7 +92,7 @@ final class TaskRunner implements Interpreter.Tasks {
         callback ? tokens.open(request.taskToken(), run.executionArn()) : null;
     Instant deadline = run.clock().now().plus(request.timeout());
     try {
-      Future<JsonNode> call = calls.submit(() -> call(base, request.parameters()));
+      Future<JsonNode> call = calls.submit(() -> call(base, request.parameters(), run.clock()));
       JsonNode result = await(call, run, deadline);
       if (callback) {
         // Checkpoint the token before the history says the task was submitted: whoever sees
@@ -158,6 +159,12 @@ final class TaskRunner implements Interpreter.Tasks {
     }
   }
 
+  /**
+   * The call's answer within the task's timeout. A call is work done in this process, so its limit
+   * runs on the wall clock ({@link StepClock#realDuration}): moving the execution's clock forward
+   * does not cut a call short. Waiting for a task token is waiting for time to pass, and follows
+   * the execution's clock ({@link #awaitToken}).
+   */
   private static JsonNode await(Future<JsonNode> call, Run run, Instant deadline)
       throws InterruptedException {
     try {
@@ -202,8 +209,8 @@ final class TaskRunner implements Interpreter.Tasks {
       }
       Duration slice = heartbeat == null || heartbeat.compareTo(left) > 0 ? left : heartbeat;
       try {
-        return pending.outcome.get(
-            Math.max(1, run.clock().realDuration(slice).toNanos()), TimeUnit.NANOSECONDS);
+        // On the execution's clock: moved past the deadline (or a heartbeat), the wait ends now.
+        return run.clock().await(pending.outcome, now.plus(slice));
       } catch (TimeoutException e) {
         if (heartbeat != null && slice.equals(heartbeat)) {
           long beats = pending.heartbeats.get();
@@ -221,7 +228,7 @@ final class TaskRunner implements Interpreter.Tasks {
     }
   }
 
-  private JsonNode call(String resource, JsonNode parameters) {
+  private JsonNode call(String resource, JsonNode parameters, StepClock clock) {
     if (resource.startsWith("arn:aws:lambda:")) {
       Invocation inv = integrations.invokeFunction(resource, bytes(parameters));
       if (inv.functionError()) {
@@ -235,7 +242,7 @@ final class TaskRunner implements Interpreter.Tasks {
     String service = serviceOf(resource);
     String action = actionOf(resource);
     return switch (service + ":" + action) {
-      case "lambda:invoke" -> lambdaInvoke(parameters);
+      case "lambda:invoke" -> lambdaInvoke(parameters, clock);
       case "events:putEvents" -> putEvents(parameters);
       case "dynamodb:getItem", "dynamodb:putItem", "dynamodb:updateItem", "dynamodb:deleteItem" -> {
         if (integrations.dynamoDb() == null) {
@@ -248,7 +255,7 @@ final class TaskRunner implements Interpreter.Tasks {
   }
 
   /** {@code lambda:invoke}: the Invoke API's answer, as AWS puts it in the state's result. */
-  private JsonNode lambdaInvoke(JsonNode parameters) {
+  private JsonNode lambdaInvoke(JsonNode parameters, StepClock clock) {
     JsonNode name = parameters.get("FunctionName");
     if (name == null || !name.isTextual()) {
       throw new StatesError(StatesError.RUNTIME, "lambda:invoke needs a FunctionName parameter");
@@ -268,10 +275,10 @@ final class TaskRunner implements Interpreter.Tasks {
     String requestId = UUID.randomUUID().toString();
     String traceId =
         "Root=1-"
-            + Long.toHexString(System.currentTimeMillis() / 1000)
+            + Long.toHexString(clock.now().getEpochSecond())
             + "-"
             + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
-    String date = HTTP_DATE.format(Instant.now());
+    String date = HTTP_DATE.format(clock.now());
     String length = String.valueOf(inv.payload().length);
     ObjectNode out = NODES.objectNode();
     out.put("ExecutedVersion", "$LATEST");

@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -37,12 +38,14 @@ public final class HeldProvisionerHandler implements RequestStreamHandler {
   private final Path dir;
   private final ProvisionerHandler provisioner;
 
-  public HeldProvisionerHandler(Map<String, String> environment) {
+  public HeldProvisionerHandler(Map<String, String> environment, Clock clock) {
     this.dir = Path.of(environment.get(HOLD_DIR));
     this.provisioner =
         new ProvisionerHandler(
             environment,
-            (settings, timeLeft) -> new Held(new LocalProvisioner(settings.dynamoDb()), dir));
+            clock,
+            (settings, fnClock, timeLeft) ->
+                new Held(new LocalProvisioner(settings.dynamoDb()), dir));
   }
 
   @Override

@@ -73,7 +73,8 @@ public final class MisbehavingRegistry implements Promotions {
   /**
    * The promotion steps function as its no-argument constructor builds it, but on this registry.
    */
-  public static PromotionStepsHandler promotionSteps(Map<String, String> env, Faults faults) {
+  public static PromotionStepsHandler promotionSteps(
+      Map<String, String> env, Clock clock, Faults faults) {
     Settings settings = Settings.fromEnvironment(env);
     CoreServices core = CoreServices.withWorkflow(settings);
     PromotionService promotions =
@@ -85,7 +86,7 @@ public final class MisbehavingRegistry implements Promotions {
                 settings.stepFunctions(), settings.promotionStateMachine(), core.registry()),
             core.deployments(),
             core.events());
-    return new PromotionStepsHandler(promotions, new HttpVerifier(), Clock.systemUTC());
+    return new PromotionStepsHandler(promotions, new HttpVerifier(), clock);
   }
 
   @Override

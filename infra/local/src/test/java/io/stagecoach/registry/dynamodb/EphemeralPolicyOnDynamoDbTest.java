@@ -129,9 +129,10 @@ class EphemeralPolicyOnDynamoDbTest {
 
   @Test
   void anAppsEphemeralPolicy_isStoredAndReadBack_andAnAppWithoutOneHasTheDefault() {
-    createApp(new EphemeralPolicy(14, 48, true));
+    EphemeralPolicy policy = new EphemeralPolicy(14, 48, true, Optional.of("platform-team"));
+    createApp(policy);
     App read = registry.findApp(app).orElseThrow();
-    assertEquals(new EphemeralPolicy(14, 48, true), read.ephemeral());
+    assertEquals(policy, read.ephemeral());
 
     String other = app + "b";
     assertInstanceOf(Outcome.Accepted.class, rules.createApp(ADMIN, Fixtures.app(other), NOW));
@@ -151,6 +152,19 @@ class EphemeralPolicyOnDynamoDbTest {
     assertEquals(
         List.of("ephemeral.defaultTtlHours"),
         fields(rules.createApp(ADMIN, withPolicy(app, new EphemeralPolicy(2, 49, false)), NOW)));
+    // A default owner is a principal's name, as an environment's owner is.
+    assertEquals(
+        List.of("ephemeral.defaultOwner"),
+        fields(
+            rules.createApp(
+                ADMIN,
+                withPolicy(app, new EphemeralPolicy(2, 48, false, Optional.of("the team!"))),
+                NOW)));
+    assertEquals(
+        List.of("ephemeral.defaultOwner"),
+        fields(
+            rules.createApp(
+                ADMIN, withPolicy(app, new EphemeralPolicy(2, 48, false, Optional.of(""))), NOW)));
     assertTrue(registry.findApp(app).isEmpty());
     createApp(new EphemeralPolicy(2, 48, false));
   }

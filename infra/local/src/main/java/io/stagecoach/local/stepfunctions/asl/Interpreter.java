@@ -158,6 +158,9 @@ public final class Interpreter {
       Resume resume)
       throws InterruptedException {
     String type = state.get("Type").asText();
+    // Read before the entry is recorded: whoever sees the entry in the history knows a Wait's
+    // Seconds count from no later than then (a test moving the clock relies on it).
+    Instant enteredTime = run.clock().now();
     long enteredId;
     if (resume == null) {
       ObjectNode entered = NODES.objectNode().put("name", name);
@@ -170,7 +173,6 @@ public final class Interpreter {
       // Re-entered after a restart: the history already has the entry.
       enteredId = run.lastEnteredId(name);
     }
-    Instant enteredTime = run.clock().now();
     Scope scope = new Scope(run, name, enteredTime, mapItem);
     scope.top = top;
     scope.resume = resume;
@@ -304,11 +306,12 @@ public final class Interpreter {
   private Outcome waitState(JsonNode state, JsonNode raw, Scope scope) throws InterruptedException {
     JsonNode effective = inputPath(state, raw, scope);
     StepClock clock = scope.run.clock();
-    Duration wait;
+    // Seconds count from the state's entry; a timestamp is the instant itself.
+    Instant wakeAt;
     if (state.has("Seconds")) {
-      wait = Duration.ofSeconds(state.get("Seconds").asLong());
+      wakeAt = scope.enteredTime.plusSeconds(state.get("Seconds").asLong());
     } else if (state.has("Timestamp")) {
-      wait = until(clock, timestampOrFail(state.get("Timestamp"), "Timestamp", null));
+      wakeAt = timestampOrFail(state.get("Timestamp"), "Timestamp", null).toInstant();
     } else if (state.has("SecondsPath")) {
       String path = state.get("SecondsPath").asText();
       JsonNode v = selectField(path, effective, scope, "SecondsPath");
@@ -327,26 +330,20 @@ public final class Interpreter {
             StatesError.RUNTIME,
             "The SecondsPath parameter references a negative value: " + path + " == " + render(v));
       }
-      wait = Duration.ofSeconds(seconds);
+      wakeAt = scope.enteredTime.plusSeconds(seconds);
     } else {
       String path = state.get("TimestampPath").asText();
       JsonNode v = selectField(path, effective, scope, "TimestampPath");
-      wait = until(clock, timestampOrFail(v, "TimestampPath", path));
+      wakeAt = timestampOrFail(v, "TimestampPath", path).toInstant();
     }
-    Instant wakeAt =
-        scope.resume != null && scope.resume.wakeAt() != null
-            ? scope.resume.wakeAt()
-            : clock.now().plus(wait);
+    if (scope.resume != null && scope.resume.wakeAt() != null) {
+      wakeAt = scope.resume.wakeAt();
+    }
     if (scope.top) {
       checkpoints.waiting(scope.run, scope.stateName, wakeAt);
     }
-    clock.sleep(until(clock, wakeAt.atOffset(java.time.ZoneOffset.UTC)));
+    clock.sleepUntil(wakeAt);
     return next(state, outputPath(state, effective, scope));
-  }
-
-  private static Duration until(StepClock clock, OffsetDateTime at) {
-    Duration d = Duration.between(clock.now(), at.toInstant());
-    return d.isNegative() ? Duration.ZERO : d;
   }
 
   private static OffsetDateTime timestampOrFail(JsonNode v, String field, String path) {
