@@ -15,7 +15,9 @@ import java.util.TreeMap;
  * retried request with the same idempotency key is recognised and another request with that key is
  * refused. {@code attempts} counts provisioner runs that ended in a technical error. {@code
  * callbackToken} is the task token of the promotion step waiting for this deployment (never shown,
- * never put in an event).
+ * never put in an event). {@code templateRevision} is the revision of the app's template the
+ * release is made from (its release's; empty for a destroy and for deployments recorded before
+ * revisions existed).
  */
 public record Deployment(
     String id,
@@ -36,7 +38,52 @@ public record Deployment(
     Instant requestedAt,
     Optional<Instant> startedAt,
     Optional<Instant> finishedAt,
-    Optional<String> callbackToken) {
+    Optional<String> callbackToken,
+    Optional<Integer> templateRevision) {
+
+  /** A deployment made from no recorded template revision. */
+  public Deployment(
+      String id,
+      String app,
+      String environment,
+      Tier tier,
+      DeploymentAction action,
+      Optional<String> version,
+      Optional<String> digest,
+      DeploymentStatus status,
+      Optional<String> reason,
+      Optional<Plan> plan,
+      Map<String, String> outputs,
+      String requestedBy,
+      String origin,
+      String requestHash,
+      int attempts,
+      Instant requestedAt,
+      Optional<Instant> startedAt,
+      Optional<Instant> finishedAt,
+      Optional<String> callbackToken) {
+    this(
+        id,
+        app,
+        environment,
+        tier,
+        action,
+        version,
+        digest,
+        status,
+        reason,
+        plan,
+        outputs,
+        requestedBy,
+        origin,
+        requestHash,
+        attempts,
+        requestedAt,
+        startedAt,
+        finishedAt,
+        callbackToken,
+        Optional.empty());
+  }
 
   /** A deployment no workflow waits for. */
   public Deployment(
@@ -100,6 +147,7 @@ public record Deployment(
 
   public Deployment {
     outputs = java.util.Collections.unmodifiableMap(new TreeMap<>(outputs));
+    java.util.Objects.requireNonNull(templateRevision, "templateRevision");
   }
 
   /**
@@ -202,6 +250,32 @@ public record Deployment(
         requestedAt,
         startedAt,
         finishedAt,
-        callbackToken);
+        callbackToken,
+        templateRevision);
+  }
+
+  /** This deployment made from template revision {@code revision}. */
+  public Deployment withTemplateRevision(int revision) {
+    return new Deployment(
+        id,
+        app,
+        environment,
+        tier,
+        action,
+        version,
+        digest,
+        status,
+        reason,
+        plan,
+        outputs,
+        requestedBy,
+        origin,
+        requestHash,
+        attempts,
+        requestedAt,
+        startedAt,
+        finishedAt,
+        callbackToken,
+        Optional.of(revision));
   }
 }

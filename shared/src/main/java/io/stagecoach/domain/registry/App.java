@@ -2,6 +2,8 @@ package io.stagecoach.domain.registry;
 
 import io.stagecoach.domain.pipeline.PromotionConcurrency;
 import io.stagecoach.domain.pipeline.Stage;
+import io.stagecoach.domain.template.EnvironmentTemplate;
+import io.stagecoach.domain.template.TemplateRevision;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +15,9 @@ import java.util.Set;
  * the CloudFormation template its environments are made from (none: environments cannot be deployed
  * yet). {@code revision} counts accepted writes and guards against lost updates. {@code repository}
  * maps the CodeCommit repository the app is built from, when pushes drive it; {@code ephemeral}
- * says how its ephemeral environments live.
+ * says how its ephemeral environments live. {@code templateRevision} is the revision the template
+ * is at (empty without a template, and for an app registered before revisions existed until its
+ * template is first pinned, see {@link TemplatePinning}).
  */
 public record App(
     String name,
@@ -27,12 +31,62 @@ public record App(
     Instant updatedAt,
     long revision,
     Optional<RepositoryMapping> repository,
-    EphemeralPolicy ephemeral) {
+    EphemeralPolicy ephemeral,
+    Optional<TemplateRevision.Ref> templateRevision) {
 
   public App {
     pipeline = List.copyOf(pipeline);
     allowedEnvironments = Set.copyOf(allowedEnvironments);
     java.util.Objects.requireNonNull(ephemeral, "ephemeral");
+    java.util.Objects.requireNonNull(templateRevision, "templateRevision");
+  }
+
+  /** An app whose template (if any) is not pinned to a revision yet. */
+  public App(
+      String name,
+      String description,
+      List<Stage> pipeline,
+      Set<String> allowedEnvironments,
+      Optional<EnvironmentTemplate> template,
+      PromotionConcurrency concurrency,
+      Instant createdAt,
+      String createdBy,
+      Instant updatedAt,
+      long revision,
+      Optional<RepositoryMapping> repository,
+      EphemeralPolicy ephemeral) {
+    this(
+        name,
+        description,
+        pipeline,
+        allowedEnvironments,
+        template,
+        concurrency,
+        createdAt,
+        createdBy,
+        updatedAt,
+        revision,
+        repository,
+        ephemeral,
+        Optional.empty());
+  }
+
+  /** This app with its template at revision {@code ref}. */
+  public App withTemplateRevision(TemplateRevision.Ref ref) {
+    return new App(
+        name,
+        description,
+        pipeline,
+        allowedEnvironments,
+        template,
+        concurrency,
+        createdAt,
+        createdBy,
+        updatedAt,
+        revision,
+        repository,
+        ephemeral,
+        Optional.of(ref));
   }
 
   /** An app whose ephemeral environments follow {@link EphemeralPolicy#DEFAULT}. */

@@ -1,5 +1,6 @@
 package io.stagecoach.domain.registry;
 
+import io.stagecoach.domain.template.DnsSpec;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -14,10 +15,36 @@ public record EnvironmentSpec(
     Map<String, String> secrets,
     Optional<Boolean> isProtected,
     Optional<String> owner,
-    Optional<Instant> expiresAt) {
+    Optional<Instant> expiresAt,
+    Optional<DnsSpec> dns) {
 
   public EnvironmentSpec {
     config = Map.copyOf(config);
     secrets = Map.copyOf(secrets);
+    java.util.Objects.requireNonNull(dns, "dns");
+  }
+
+  /** An environment that declares no DNS. */
+  public EnvironmentSpec(
+      Optional<String> kind,
+      Optional<String> tier,
+      Optional<String> account,
+      Optional<String> region,
+      Map<String, String> config,
+      Map<String, String> secrets,
+      Optional<Boolean> isProtected,
+      Optional<String> owner,
+      Optional<Instant> expiresAt) {
+    this(
+        kind,
+        tier,
+        account,
+        region,
+        config,
+        secrets,
+        isProtected,
+        owner,
+        expiresAt,
+        Optional.empty());
   }
 }

@@ -64,6 +64,7 @@ final class DeploymentMapping {
     d.startedAt().ifPresent(v -> item.put("startedAt", s(v.toString())));
     d.finishedAt().ifPresent(v -> item.put("finishedAt", s(v.toString())));
     d.callbackToken().ifPresent(v -> item.put("callbackToken", s(v)));
+    d.templateRevision().ifPresent(v -> item.put("templateRevision", n(v)));
     return item;
   }
 
@@ -94,7 +95,8 @@ final class DeploymentMapping {
         Instant.parse(str(item, "requestedAt")),
         optStr(item, "startedAt").map(Instant::parse),
         optStr(item, "finishedAt").map(Instant::parse),
-        optStr(item, "callbackToken"));
+        optStr(item, "callbackToken"),
+        Optional.ofNullable(item.get("templateRevision")).map(v -> Integer.parseInt(v.n())));
   }
 
   private static AttributeValue change(ResourceChange c) {
