@@ -68,6 +68,7 @@ class EventDetailsTest {
           "action",
           "version",
           "digest",
+          "templateRevision",
           "status",
           "reason",
           "plan",
@@ -123,7 +124,9 @@ class EventDetailsTest {
         0,
         REQUESTED_AT,
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(2));
   }
 
   private static Deployment destroyRequested() {
@@ -169,6 +172,7 @@ class EventDetailsTest {
             REQUESTED_AT,
             Optional.empty(),
             Optional.empty())
+        .withTemplateRevision(1)
         .provisioning(STARTED_AT)
         .succeeded(PLAN, Map.of("OrdersTable", "payments-prod-orders"), FINISHED_AT);
   }
@@ -325,7 +329,8 @@ class EventDetailsTest {
       ObjectNode dropped = detail.deepCopy();
       dropped.remove(field);
       boolean optional =
-          field.equals("reason") && event instanceof DeploymentRequested
+          field.equals("templateRevision")
+              || field.equals("reason") && event instanceof DeploymentRequested
               || field.equals("plan")
                   && !(event instanceof DeploymentSucceeded || event instanceof RollbackCompleted);
       assertEquals(optional, schema.validate(dropped).isEmpty(), field + " dropped");
@@ -447,7 +452,9 @@ class EventDetailsTest {
         d.attempts(),
         d.requestedAt(),
         d.startedAt(),
-        d.finishedAt());
+        d.finishedAt(),
+        Optional.empty(),
+        d.templateRevision());
   }
 
   /**
@@ -521,6 +528,8 @@ class EventDetailsTest {
         required(detail, "attempts", JsonNode::isInt).intValue(),
         Instant.parse(text(detail, "requestedAt")),
         startedAt,
-        finishedAt);
+        finishedAt,
+        Optional.empty(),
+        Optional.ofNullable(detail.get("templateRevision")).map(JsonNode::intValue));
   }
 }
