@@ -11,6 +11,7 @@ import io.stagecoach.domain.pipeline.Verification;
 import io.stagecoach.domain.registry.BranchRule;
 import io.stagecoach.domain.registry.EphemeralPolicy;
 import io.stagecoach.domain.registry.RepositoryMapping;
+import io.stagecoach.domain.template.DnsSpec;
 import io.stagecoach.domain.template.EnvironmentTemplate;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -419,6 +420,21 @@ final class Fields {
                   e.bool("renewOnDeploy").orElse(usual.renewOnDeploy()));
             })
         .orElse(usual);
+  }
+
+  /**
+   * An environment's DNS: {@code {"hostname", "hostedZoneId", "certificateArn", "endpointType"}},
+   * each a string; their rules are the core's.
+   */
+  Optional<DnsSpec> dns(String name) {
+    return object(
+        name,
+        d ->
+            new DnsSpec(
+                d.string("hostname"),
+                d.string("hostedZoneId"),
+                d.string("certificateArn"),
+                d.string("endpointType")));
   }
 
   /** A nested object, read with its own fields; its errors come back prefixed with its name. */
