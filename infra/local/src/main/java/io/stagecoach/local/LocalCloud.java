@@ -7,6 +7,7 @@ import io.stagecoach.domain.access.TokenSpec;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.deployment.DeploymentRecovery;
 import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.functions.api.ApiHandler;
 import io.stagecoach.functions.provision.ProvisionerHandler;
 import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.TokenSource;
@@ -29,6 +30,7 @@ import io.stagecoach.local.lambda.LambdaInvokeApi;
 import io.stagecoach.local.lambda.LocalFunction;
 import io.stagecoach.local.lambda.LocalFunctions;
 import io.stagecoach.local.provisioning.LocalProvisioner;
+import io.stagecoach.local.provisioning.LocalTemplateFiles;
 import io.stagecoach.local.secretsmanager.LocalSecretsManager;
 import io.stagecoach.local.stepfunctions.DynamoDbExecutionStore;
 import io.stagecoach.local.stepfunctions.Integrations;
@@ -445,6 +447,11 @@ public final class LocalCloud implements AutoCloseable {
           env ->
               new ProvisionerHandler(
                   env, (settings, timeLeft) -> new LocalProvisioner(settings.dynamoDb())));
+      // The API reads templates named by s3:// URLs from the local cloud's own folder.
+      Path templateFiles = dir.resolve("s3");
+      constructors.put(
+          ApiHandler.class.getName(),
+          env -> new ApiHandler(env, settings -> new LocalTemplateFiles(templateFiles)));
       constructors.putAll(options.handlerConstructors());
       LocalFunctions functions = new LocalFunctions(template, localEnv, constructors);
       RestApiModel model = new RestApiModel(template, restApis.get(0).logicalId());
