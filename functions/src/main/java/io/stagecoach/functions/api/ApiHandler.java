@@ -7,13 +7,16 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import io.stagecoach.domain.chat.SlackDirectoryService;
 import io.stagecoach.domain.deployment.TierPlanner;
 import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.domain.template.TemplateSource;
 import io.stagecoach.functions.aws.CoreServices;
 import io.stagecoach.functions.aws.LambdaPlanner;
+import io.stagecoach.functions.aws.S3TemplateSource;
 import io.stagecoach.functions.support.Settings;
 import io.stagecoach.registry.dynamodb.DynamoDbSlackDirectory;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The API function: API Gateway proxy events in, proxy responses out. A composition root only. */
 public final class ApiHandler
@@ -26,24 +29,48 @@ public final class ApiHandler
     this(System.getenv());
   }
 
-  /** The function's environment as the template declares it, on the system clock. */
+  /**
+   * The function on AWS, on the system clock: templates at a URL are read from S3 (the allowed
+   * buckets only).
+   */
   public ApiHandler(Map<String, String> environment) {
     this(environment, Clock.systemUTC());
   }
 
   /**
-   * The local cloud's constructor: the function's environment as the template declares it, and the
-   * local cloud's clock (which can be moved).
+   * The function's environment as the template declares it, and the clock it reads (the local
+   * cloud's can be moved); templates at a URL are read from S3.
    */
   public ApiHandler(Map<String, String> environment, Clock clock) {
-    this(api(Settings.fromEnvironment(environment), clock));
+    this(environment, clock, ApiHandler::s3);
+  }
+
+  /**
+   * The local cloud's constructor: the function's environment, the local cloud's clock, and where
+   * templates named by URL are read (the local cloud has its own folder for them).
+   */
+  public ApiHandler(
+      Map<String, String> environment,
+      Clock clock,
+      Function<Settings, TemplateSource> templateSource) {
+    this(api(Settings.fromEnvironment(environment), clock, templateSource));
   }
 
   public ApiHandler(Api api) {
     this.api = api;
   }
 
-  private static Api api(Settings settings, Clock clock) {
+  private static TemplateSource s3(Settings settings) {
+    return new S3TemplateSource(
+        settings.httpClient(),
+        settings.credentials(),
+        settings.region(),
+        settings.templateBuckets(),
+        settings.s3Endpoint());
+  }
+
+  private static Api api(
+      Settings settings, Clock clock, Function<Settings, TemplateSource> templateSource) {
     CoreServices core = CoreServices.withOptionalWorkflow(settings);
     var registry = core.registry();
     var events = core.events();
@@ -56,7 +83,7 @@ public final class ApiHandler
         new SlackDirectoryService(
             new DynamoDbSlackDirectory(core.dynamo(), settings.registryTable()), registry);
     return new Api(
-        new RegistryService(registry),
+        new RegistryService(registry, templateSource.apply(settings)),
         deployments,
         promotions,
         planner,

@@ -9,10 +9,11 @@ import io.stagecoach.domain.pipeline.DeploymentWindow;
 import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.pipeline.Verification;
 import io.stagecoach.domain.registry.BranchRule;
-import io.stagecoach.domain.registry.EnvironmentTemplate;
 import io.stagecoach.domain.registry.EphemeralPolicy;
 import io.stagecoach.domain.registry.FreezePolicy;
 import io.stagecoach.domain.registry.RepositoryMapping;
+import io.stagecoach.domain.template.DnsSpec;
+import io.stagecoach.domain.template.EnvironmentTemplate;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -445,6 +446,21 @@ final class Fields {
     return object(
             name, f -> new FreezePolicy(f.bool("allowRollback").orElse(usual.allowRollback())))
         .orElse(usual);
+  }
+
+  /**
+   * An environment's DNS: {@code {"hostname", "hostedZoneId", "certificateArn", "endpointType"}},
+   * each a string; their rules are the core's.
+   */
+  Optional<DnsSpec> dns(String name) {
+    return object(
+        name,
+        d ->
+            new DnsSpec(
+                d.string("hostname"),
+                d.string("hostedZoneId"),
+                d.string("certificateArn"),
+                d.string("endpointType")));
   }
 
   /** A nested object, read with its own fields; its errors come back prefixed with its name. */

@@ -26,7 +26,8 @@ final class ParameterRules {
           "approvals/{id}", Identifier.APPROVAL_ID,
           "tokens/{id}", Identifier.TOKEN_ID,
           "teams/{team}", Identifier.SLACK_TEAM_ID,
-          "users/{user}", Identifier.SLACK_USER_ID);
+          "users/{user}", Identifier.SLACK_USER_ID,
+          "templates/{revision}", Identifier.TEMPLATE_REVISION_NUMBER);
 
   /**
    * Query parameters that carry identifiers. The others are numbers or flags their routes parse

@@ -50,6 +50,9 @@ final class RegistryRoutes {
         Route.of("PUT", "/v1/apps/{app}", Action.MANAGE_APPS, true, this::putApp),
         Route.of("PATCH", "/v1/apps/{app}", Action.MANAGE_APPS, true, this::patchApp),
         Route.of("DELETE", "/v1/apps/{app}", Action.MANAGE_APPS, false, this::deleteApp),
+        Route.of("GET", "/v1/apps/{app}/templates", Action.READ, false, this::listTemplates),
+        Route.of(
+            "GET", "/v1/apps/{app}/templates/{revision}", Action.READ, false, this::getTemplate),
         Route.of("GET", "/v1/apps/{app}/environments", Action.READ, false, this::listEnvironments),
         Route.of(
             "GET", "/v1/apps/{app}/environments/{env}", Action.READ, false, this::getEnvironment),
@@ -189,19 +192,47 @@ final class RegistryRoutes {
         .fold();
   }
 
+  // ------------------------------------------------------------ template revisions
+
+  private ApiResponse listTemplates(ApiRequest req) {
+    return pageRequest(req)
+        .map(
+            page ->
+                answer(
+                    req,
+                    registry.listTemplateRevisions(req.param("app"), page),
+                    p -> Views.page(p, r -> Views.templateRevision(r, false))))
+        .fold();
+  }
+
+  private ApiResponse getTemplate(ApiRequest req) {
+    // The path rule (ParameterRules) admits nine digits at most: always an int.
+    int number = Integer.parseInt(req.param("revision"));
+    return answer(
+        req,
+        registry.getTemplateRevision(req.param("app"), number),
+        r -> Views.templateRevision(r, true));
+  }
+
   /**
    * What GET returns that a writer cannot set ({@code createdAt}, {@code createdBy}, {@code
-   * updatedAt}, {@code revision}): a PUT body may carry them, so what was read can be written back,
-   * but only as the app has them; a changed one (or one for an app that does not exist yet) is an
-   * error naming the field. The write itself is guarded by If-Match, not by {@code revision}.
+   * updatedAt}, {@code revision}, {@code templateRevision}): a PUT body may carry them, so what was
+   * read can be written back, but only as the app has them; a changed one (or one for an app that
+   * does not exist yet) is an error naming the field. The write itself is guarded by If-Match, not
+   * by {@code revision}; a changed template makes its own next revision.
    */
   private List<FieldError> readOnlyChanges(Fields fields, String name) {
     Optional<String> createdAt = fields.string("createdAt");
     Optional<String> createdBy = fields.string("createdBy");
     Optional<String> updatedAt = fields.string("updatedAt");
     Optional<Long> revision = fields.longValue("revision");
+    Optional<Long> templateRevision = fields.longValue("templateRevision");
     List<FieldError> errors = new java.util.ArrayList<>();
-    if (createdAt.isEmpty() && createdBy.isEmpty() && updatedAt.isEmpty() && revision.isEmpty()) {
+    if (createdAt.isEmpty()
+        && createdBy.isEmpty()
+        && updatedAt.isEmpty()
+        && revision.isEmpty()
+        && templateRevision.isEmpty()) {
       return errors;
     }
     Optional<io.stagecoach.domain.registry.App> current =
@@ -230,6 +261,24 @@ final class RegistryRoutes {
                             + " (the app is at revision "
                             + current.map(a -> String.valueOf(a.revision())).orElse("none")
                             + "; to guard the write, send If-Match)")));
+    templateRevision
+        .filter(
+            v ->
+                current.isEmpty()
+                    || current.get().templateRevision().map(r -> (long) r.number()).orElse(-1L)
+                        != v)
+        .ifPresent(
+            v ->
+                errors.add(
+                    new FieldError(
+                        "templateRevision",
+                        readOnly
+                            + " (a new template makes its own revision; the app's template is at "
+                            + current
+                                .flatMap(io.stagecoach.domain.registry.App::templateRevision)
+                                .map(r -> "revision " + r.number())
+                                .orElse("no revision")
+                            + ")")));
     return errors;
   }
 
@@ -469,7 +518,8 @@ final class RegistryRoutes {
         fields.bool("protected"),
         fields.string("owner"),
         fields.instant("expiresAt"),
-        leftOut);
+        leftOut,
+        fields.dns("dns"));
   }
 
   /**
@@ -667,7 +717,8 @@ final class RegistryRoutes {
                       fields.requiredString("version"),
                       fields.requiredString("artifactUri"),
                       fields.requiredString("digest"),
-                      fields.string("commit"));
+                      fields.string("commit"),
+                      fields.integer("templateRevision"));
               List<FieldError> errors = fields.errors();
               if (!errors.isEmpty()) {
                 return invalid(req, errors);

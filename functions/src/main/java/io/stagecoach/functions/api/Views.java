@@ -12,6 +12,8 @@ import io.stagecoach.domain.registry.BranchRule;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.Release;
 import io.stagecoach.domain.registry.RepositoryMapping;
+import io.stagecoach.domain.template.StackResource;
+import io.stagecoach.domain.template.TemplateRevision;
 import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
 import java.util.function.Function;
@@ -95,6 +97,7 @@ final class Views {
                         }
                       });
             });
+    app.templateRevision().ifPresent(r -> o.put("templateRevision", r.number()));
     app.repository().ifPresent(mapping -> o.set("repository", repository(mapping)));
     ObjectNode ephemeral =
         o.putObject("ephemeral")
@@ -139,6 +142,15 @@ final class Views {
                     .put("reason", p.reason())
                     .put("by", p.by())
                     .put("at", p.at().toString()));
+    env.dns()
+        .ifPresent(
+            dns -> {
+              ObjectNode d = o.putObject("dns").put("hostname", dns.hostname());
+              dns.hostedZoneId().ifPresent(z -> d.put("hostedZoneId", z));
+              dns.certificateArn().ifPresent(c -> d.put("certificateArn", c));
+              d.put("endpointType", dns.endpointType().wireName());
+            });
+    // What runs there, in one read: release, template revision, outputs, resources, who and when.
     env.deployed()
         .ifPresent(
             d -> {
@@ -146,6 +158,16 @@ final class Views {
               o.put("deployedDigest", d.digest());
               o.put("deployedBy", d.deploymentId());
               o.put("deployedAt", d.deployedAt().toString());
+              d.templateRevision().ifPresent(r -> o.put("deployedTemplateRevision", r));
+              d.requestedBy().ifPresent(p -> o.put("deployedRequestedBy", p));
+              ObjectNode outputs = o.putObject("outputs");
+              d.outputs().forEach(outputs::put);
+              ArrayNode resources = o.putArray("resources");
+              for (StackResource r : d.resources()) {
+                ObjectNode item =
+                    resources.addObject().put("logicalId", r.logicalId()).put("type", r.type());
+                r.physicalId().ifPresent(p -> item.put("physicalId", p));
+              }
             });
     o.put("createdAt", env.createdAt().toString());
     o.put("createdBy", env.createdBy());
@@ -195,10 +217,35 @@ final class Views {
     o.put("artifactUri", release.artifactUri());
     o.put("digest", release.digest());
     release.commit().ifPresent(c -> o.put("commit", c));
+    release.templateRevision().ifPresent(r -> o.put("templateRevision", r));
     o.put("createdAt", release.createdAt().toString());
     o.put("createdBy", release.createdBy());
     release.intake().ifPresent(i -> o.put("intake", i));
     release.intakeReason().ifPresent(r -> o.put("intakeReason", r));
+    return o;
+  }
+
+  /**
+   * A template revision: its number, digest, where it came from and its size; with {@code body},
+   * the pinned template itself (as JSON when it is JSON, else as text).
+   */
+  static ObjectNode templateRevision(TemplateRevision revision, boolean body) {
+    ObjectNode o = Json.object();
+    o.put("app", revision.app());
+    o.put("revision", revision.number());
+    o.put("digest", revision.digest());
+    o.put("source", revision.source());
+    revision.sourceVersion().ifPresent(v -> o.put("sourceVersion", v));
+    o.put("sizeBytes", revision.sizeBytes());
+    o.put("createdAt", revision.createdAt().toString());
+    o.put("createdBy", revision.createdBy());
+    if (body) {
+      try {
+        o.set("body", Json.parse(revision.body()));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+        o.put("body", revision.body());
+      }
+    }
     return o;
   }
 

@@ -43,6 +43,7 @@ public final class EventDetails {
         o.put("artifactUri", r.release().artifactUri());
         o.put("digest", r.release().digest());
         r.release().commit().ifPresent(c -> o.put("commit", c));
+        r.release().templateRevision().ifPresent(n -> o.put("templateRevision", n));
         o.put("registeredBy", r.release().createdBy());
         o.put("registeredAt", r.release().createdAt().toString());
         yield o;

@@ -24,6 +24,7 @@ public final class DeploymentJson {
     o.put("action", d.action().wireName());
     d.version().ifPresent(v -> o.put("version", v));
     d.digest().ifPresent(v -> o.put("digest", v));
+    d.templateRevision().ifPresent(v -> o.put("templateRevision", v));
     o.put("status", d.status().wireName());
     d.reason().ifPresent(v -> o.put("reason", v));
     d.plan().ifPresent(p -> o.set("plan", plan(p)));

@@ -88,6 +88,30 @@ public record Settings(
   }
 
   /**
+   * The S3 buckets the API may read environment templates from ({@code TEMPLATE_BUCKETS},
+   * comma-separated); none: templates are taken inline only.
+   */
+  public java.util.Set<String> templateBuckets() {
+    java.util.Set<String> buckets = new java.util.TreeSet<>();
+    for (String b : environment.getOrDefault("TEMPLATE_BUCKETS", "").split(",")) {
+      if (!b.isBlank()) {
+        buckets.add(b.trim());
+      }
+    }
+    return buckets;
+  }
+
+  /** S3's endpoint when the environment redirects it ({@code AWS_ENDPOINT_URL_S3}, ...). */
+  public Optional<URI> s3Endpoint() {
+    return endpoint("S3");
+  }
+
+  /** The HTTP client for calls made without a service client: URLConnection, as everywhere. */
+  public software.amazon.awssdk.http.SdkHttpClient httpClient() {
+    return UrlConnectionHttpClient.create();
+  }
+
+  /**
    * The provisioner function of each tier, for plans ({@code PROVISIONER_FUNCTIONS}: {@code
    * dev=arn,...}).
    */

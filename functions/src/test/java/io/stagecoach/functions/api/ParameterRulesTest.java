@@ -45,7 +45,8 @@ class ParameterRulesTest {
           Identifier.APPROVAL_ID, "payments:0123456789ab",
           Identifier.TOKEN_ID, "0123456789ab",
           Identifier.SLACK_TEAM_ID, "T0123ABCD",
-          Identifier.SLACK_USER_ID, "U0123ABCD");
+          Identifier.SLACK_USER_ID, "U0123ABCD",
+          Identifier.TEMPLATE_REVISION_NUMBER, "1");
 
   /** Values no identifier accepts, as they appear in a decoded path or query. */
   private static final List<String> MALFORMED =

@@ -69,6 +69,7 @@ class EventDetailsTest {
           "action",
           "version",
           "digest",
+          "templateRevision",
           "status",
           "reason",
           "plan",
@@ -125,7 +126,10 @@ class EventDetailsTest {
         0,
         REQUESTED_AT,
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        Optional.of(2));
   }
 
   private static Deployment destroyRequested() {
@@ -171,6 +175,7 @@ class EventDetailsTest {
             REQUESTED_AT,
             Optional.empty(),
             Optional.empty())
+        .withTemplateRevision(1)
         .provisioning(STARTED_AT)
         .succeeded(PLAN, Map.of("OrdersTable", "payments-prod-orders"), FINISHED_AT);
   }
@@ -339,6 +344,7 @@ class EventDetailsTest {
       dropped.remove(field);
       boolean optional =
           field.equals("overrides")
+              || field.equals("templateRevision")
               || field.equals("reason") && event instanceof DeploymentRequested
               || field.equals("plan")
                   && !(event instanceof DeploymentSucceeded || event instanceof RollbackCompleted);
@@ -463,7 +469,8 @@ class EventDetailsTest {
         d.startedAt(),
         d.finishedAt(),
         Optional.empty(),
-        d.overrides());
+        d.overrides(),
+        d.templateRevision());
   }
 
   /**
@@ -546,6 +553,7 @@ class EventDetailsTest {
         startedAt,
         finishedAt,
         Optional.empty(),
-        overrides);
+        overrides,
+        Optional.ofNullable(detail.get("templateRevision")).map(JsonNode::intValue));
   }
 }

@@ -7,6 +7,7 @@ import io.stagecoach.domain.access.TokenSpec;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.deployment.DeploymentRecovery;
 import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.functions.api.ApiHandler;
 import io.stagecoach.functions.provision.ProvisionerHandler;
 import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.TokenSource;
@@ -31,6 +32,7 @@ import io.stagecoach.local.lambda.LambdaInvokeApi;
 import io.stagecoach.local.lambda.LocalFunction;
 import io.stagecoach.local.lambda.LocalFunctions;
 import io.stagecoach.local.provisioning.LocalProvisioner;
+import io.stagecoach.local.provisioning.LocalTemplateFiles;
 import io.stagecoach.local.secretsmanager.LocalSecretsManager;
 import io.stagecoach.local.stepfunctions.DynamoDbExecutionStore;
 import io.stagecoach.local.stepfunctions.Integrations;
@@ -484,6 +486,12 @@ public final class LocalCloud implements AutoCloseable {
                   fnClock,
                   (settings, provisionerClock, timeLeft) ->
                       new LocalProvisioner(settings.dynamoDb())));
+      // The API reads templates named by s3:// URLs from the local cloud's own folder.
+      Path templateFiles = dir.resolve("s3");
+      constructors.put(
+          ApiHandler.class.getName(),
+          (env, fnClock) ->
+              new ApiHandler(env, fnClock, settings -> new LocalTemplateFiles(templateFiles)));
       constructors.putAll(options.handlerConstructors());
       LocalFunctions functions = new LocalFunctions(template, localEnv, clock, constructors);
       RestApiModel model = new RestApiModel(template, restApis.get(0).logicalId());

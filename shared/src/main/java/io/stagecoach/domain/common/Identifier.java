@@ -30,6 +30,12 @@ public enum Identifier {
       false,
       "1-128 letters, digits and ._+- starting with a letter or digit"),
 
+  /**
+   * A template revision's number: 1, 2, ... (at most nine digits, so it is always a Java {@code
+   * int}).
+   */
+  TEMPLATE_REVISION_NUMBER(9, "[1-9][0-9]*", false, "a template revision number: 1, 2, 3..."),
+
   /** A deployment's id ({@code d-...}). */
   DEPLOYMENT_ID(64, "[A-Za-z0-9][A-Za-z0-9._:-]*", false, null),
 

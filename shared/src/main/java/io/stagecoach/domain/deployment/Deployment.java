@@ -16,7 +16,9 @@ import java.util.TreeMap;
  * refused. {@code attempts} counts provisioner runs that ended in a technical error. {@code
  * callbackToken} is the task token of the promotion step waiting for this deployment (never shown,
  * never put in an event). {@code overrides} are the gates it went past, and why it could (a
- * rollback during a freeze the app's policy lets through).
+ * rollback during a freeze the app's policy lets through). {@code templateRevision} is the revision
+ * of the app's template the release is made from (its release's; empty for a destroy and for
+ * deployments recorded before revisions existed).
  */
 public record Deployment(
     String id,
@@ -38,9 +40,10 @@ public record Deployment(
     Optional<Instant> startedAt,
     Optional<Instant> finishedAt,
     Optional<String> callbackToken,
-    java.util.List<GateOverride> overrides) {
+    java.util.List<GateOverride> overrides,
+    Optional<Integer> templateRevision) {
 
-  /** A deployment that went past no gate. */
+  /** A deployment that went past no gate, made from no recorded template revision. */
   public Deployment(
       String id,
       String app,
@@ -81,7 +84,8 @@ public record Deployment(
         startedAt,
         finishedAt,
         callbackToken,
-        java.util.List.of());
+        java.util.List.of(),
+        Optional.empty());
   }
 
   /** A deployment no workflow waits for. */
@@ -147,6 +151,7 @@ public record Deployment(
   public Deployment {
     outputs = java.util.Collections.unmodifiableMap(new TreeMap<>(outputs));
     overrides = java.util.List.copyOf(overrides);
+    java.util.Objects.requireNonNull(templateRevision, "templateRevision");
   }
 
   /** This deployment with {@code override} recorded (before it is first written). */
@@ -173,7 +178,8 @@ public record Deployment(
         startedAt,
         finishedAt,
         callbackToken,
-        more);
+        more,
+        templateRevision);
   }
 
   /**
@@ -277,6 +283,33 @@ public record Deployment(
         startedAt,
         finishedAt,
         callbackToken,
-        overrides);
+        overrides,
+        templateRevision);
+  }
+
+  /** This deployment made from template revision {@code revision}. */
+  public Deployment withTemplateRevision(int revision) {
+    return new Deployment(
+        id,
+        app,
+        environment,
+        tier,
+        action,
+        version,
+        digest,
+        status,
+        reason,
+        plan,
+        outputs,
+        requestedBy,
+        origin,
+        requestHash,
+        attempts,
+        requestedAt,
+        startedAt,
+        finishedAt,
+        callbackToken,
+        overrides,
+        Optional.of(revision));
   }
 }

@@ -18,6 +18,9 @@ import io.stagecoach.domain.registry.Naming;
 import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.domain.registry.Release;
 import io.stagecoach.domain.registry.Secrets;
+import io.stagecoach.domain.registry.TemplatePinning;
+import io.stagecoach.domain.template.TemplateRevision;
+import io.stagecoach.domain.template.TemplateSource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +42,16 @@ public final class DeploymentService {
   private final Registry registry;
   private final Deployments deployments;
   private final EventPublisher events;
+  private final TemplatePinning pinning;
 
   public DeploymentService(Registry registry, Deployments deployments, EventPublisher events) {
     this.registry = registry;
     this.deployments = deployments;
     this.events = events;
+    // Apps registered before template revisions are pinned here from their stored inline body; one
+    // whose template is at a URL is pinned by the registry's side (a PUT of the app), which reads
+    // S3.
+    this.pinning = new TemplatePinning(registry, TemplateSource.NONE);
   }
 
   /** Where a request comes from: a person or script through the API, or a promotion's stage. */
@@ -150,11 +158,6 @@ public final class DeploymentService {
     if (expired.isPresent()) {
       return Outcome.rejected(expired.get());
     }
-    if (theApp.template().isEmpty()) {
-      return Outcome.rejected(
-          Rejection.conflict(
-              "app '" + app + "' has no environment template; give the app one before deploying"));
-    }
     Optional<Release> release = registry.findRelease(app, spec.version());
     if (release.isEmpty()) {
       return Outcome.rejected(
@@ -169,6 +172,12 @@ public final class DeploymentService {
                   + release.get().intakeReason().orElse("no reason recorded")
                   + "); it cannot be deployed"));
     }
+    // Every deployment of a release is made from the template revision the release is bound to.
+    Outcome<TemplateRevision> revision = pinning.forRelease(theApp, release.get(), now);
+    if (revision instanceof Outcome.Rejected<TemplateRevision> r) {
+      return Outcome.rejected(r.rejection());
+    }
+    int templateRevision = ((Outcome.Accepted<TemplateRevision>) revision).value().number();
     Deployment deployment =
         new Deployment(
             id,
@@ -190,7 +199,8 @@ public final class DeploymentService {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
-            overrides);
+            overrides,
+            Optional.of(templateRevision));
     Outcome<Saved<Deployment>> recorded = record(deployment, requestHash);
     if (recorded instanceof Outcome.Accepted<Saved<Deployment>> a && a.value().created()) {
       renewOnDeploy(theApp, env, now);
@@ -257,6 +267,10 @@ public final class DeploymentService {
       return Outcome.rejected(
           Rejection.notFound("release " + version + " of app '" + app + "' does not exist"));
     }
+    Outcome<TemplateRevision> revision = pinning.forRelease(read.app().get(), release.get(), now);
+    if (revision instanceof Outcome.Rejected<TemplateRevision> r) {
+      return Outcome.rejected(r.rejection());
+    }
     Deployment d =
         new Deployment(
             id,
@@ -277,7 +291,9 @@ public final class DeploymentService {
             now,
             Optional.empty(),
             Optional.empty(),
-            Optional.of(callbackToken));
+            Optional.of(callbackToken),
+            java.util.List.of(),
+            Optional.of(((Outcome.Accepted<TemplateRevision>) revision).value().number()));
     return switch (deployments.createDeployment(d)) {
       case WriteResult.Written w -> Outcome.accepted(d);
       default ->

@@ -1,5 +1,7 @@
 package io.stagecoach.domain.deployment;
 
+import io.stagecoach.domain.template.StackResource;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -11,9 +13,20 @@ import java.util.TreeMap;
  */
 public sealed interface ProvisioningResult {
 
-  record Succeeded(Plan plan, Map<String, String> outputs) implements ProvisioningResult {
+  /**
+   * The environment runs the release: the stack's {@code outputs}, and the {@code resources} it is
+   * made of (none for a destroy).
+   */
+  record Succeeded(Plan plan, Map<String, String> outputs, List<StackResource> resources)
+      implements ProvisioningResult {
     public Succeeded {
       outputs = java.util.Collections.unmodifiableMap(new TreeMap<>(outputs));
+      resources = List.copyOf(resources);
+    }
+
+    /** A success that lists no resources. */
+    public Succeeded(Plan plan, Map<String, String> outputs) {
+      this(plan, outputs, List.of());
     }
   }
 

@@ -1,11 +1,17 @@
 package io.stagecoach.domain.deployment;
 
+import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.common.WriteResult;
 import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.DeployedRelease;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.domain.registry.Release;
+import io.stagecoach.domain.registry.TemplatePinning;
+import io.stagecoach.domain.template.TemplateRevision;
+import io.stagecoach.domain.template.TemplateSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -50,6 +56,7 @@ public final class ProvisioningRun {
   private final EventPublisher events;
   private final Supplier<Instant> clock;
   private final DeploymentCallbacks callbacks;
+  private final TemplatePinning pinning;
 
   public ProvisioningRun(
       Registry registry,
@@ -73,6 +80,7 @@ public final class ProvisioningRun {
     this.events = events;
     this.clock = clock;
     this.callbacks = callbacks;
+    this.pinning = new TemplatePinning(registry, TemplateSource.NONE);
   }
 
   /** What became of each deployment the run looked at, in order: for logs and tests. */
@@ -174,14 +182,6 @@ public final class ProvisioningRun {
           Optional.empty(),
           report);
     }
-    if (read.app().get().template().isEmpty()) {
-      return end(
-          running,
-          running.failed(
-              "app '" + app + "' has no environment template", Optional.empty(), clock.get()),
-          Optional.empty(),
-          report);
-    }
     Optional<Release> release = Optional.empty();
     if (d.action() == DeploymentAction.DEPLOY) {
       release = registry.findRelease(app, d.version().orElseThrow());
@@ -196,8 +196,22 @@ public final class ProvisioningRun {
             report);
       }
     }
-    ProvisioningRequest request =
-        new ProvisioningRequest(d.id(), env, release, read.app().get().template().get());
+    Outcome<ProvisioningRequest> asked = request(d, read.app().get(), env, release);
+    if (asked instanceof Outcome.Rejected<ProvisioningRequest> refused) {
+      return end(
+          running,
+          running.failed(refused.rejection().detail(), Optional.empty(), clock.get()),
+          Optional.empty(),
+          report);
+    }
+    ProvisioningRequest request = ((Outcome.Accepted<ProvisioningRequest>) asked).value();
+    Optional<Integer> templateRevision = request.templateRevision();
+    if (d.action() == DeploymentAction.DEPLOY
+        && running.templateRevision().isEmpty()
+        && templateRevision.isPresent()) {
+      // Recorded before revisions existed: its record names the revision it was bound to now.
+      running = running.withTemplateRevision(templateRevision.get());
+    }
 
     ProvisioningResult result;
     try {
@@ -236,7 +250,11 @@ public final class ProvisioningRun {
                           d.digest().orElseThrow(),
                           d.id(),
                           d.order(),
-                          at))
+                          at,
+                          templateRevision,
+                          Optional.of(d.requestedBy()),
+                          s.outputs(),
+                          s.resources()))
                   : Optional.empty(),
               report);
       case ProvisioningResult.Failed f ->
@@ -252,6 +270,53 @@ public final class ProvisioningRun {
         yield Optional.empty();
       }
     };
+  }
+
+  /**
+   * What the provisioner is asked: a deploy is made from the template revision its deployment
+   * records (one recorded before revisions existed, from its release's, bound now if need be); a
+   * destroy names the revision the environment runs, else the app's current template (the
+   * provisioners remove what the stack holds, whatever the template says).
+   */
+  private Outcome<ProvisioningRequest> request(
+      Deployment d, App app, Environment env, Optional<Release> release) {
+    if (d.action() == DeploymentAction.DEPLOY) {
+      Outcome<TemplateRevision> revision =
+          d.templateRevision().isPresent()
+              ? registry
+                  .findTemplateRevision(app.name(), d.templateRevision().get())
+                  .<Outcome<TemplateRevision>>map(Outcome::accepted)
+                  .orElseGet(
+                      () ->
+                          Outcome.rejected(
+                              Rejection.conflict(
+                                  "template revision "
+                                      + d.templateRevision().get()
+                                      + " of app '"
+                                      + app.name()
+                                      + "' no longer exists")))
+              : pinning.forRelease(app, release.orElseThrow(), clock.get());
+      return revision.map(
+          r ->
+              new ProvisioningRequest(d.id(), env, release, r.template(), Optional.of(r.number())));
+    }
+    Optional<TemplateRevision> running =
+        env.deployed()
+            .flatMap(DeployedRelease::templateRevision)
+            .or(() -> app.templateRevision().map(TemplateRevision.Ref::number))
+            .flatMap(n -> registry.findTemplateRevision(app.name(), n));
+    if (running.isPresent()) {
+      return Outcome.accepted(
+          new ProvisioningRequest(
+              d.id(), env, release, running.get().template(), Optional.of(running.get().number())));
+    }
+    return app.template()
+        .<Outcome<ProvisioningRequest>>map(
+            t -> Outcome.accepted(new ProvisioningRequest(d.id(), env, release, t)))
+        .orElseGet(
+            () ->
+                Outcome.rejected(
+                    Rejection.conflict("app '" + app.name() + "' has no environment template")));
   }
 
   private Optional<String> end(

@@ -15,6 +15,9 @@ import java.util.TreeMap;
  * <ul>
  *   <li>{@code StagecoachApp}, {@code StagecoachEnvironment}, {@code StagecoachTier};
  *   <li>{@code ReleaseVersion}, {@code ArtifactUri}, {@code ArtifactDigest} (deployments only);
+ *   <li>{@code DnsHostname}, {@code HostedZoneId}, {@code CertificateArn} and {@code
+ *       DnsEndpointType} ({@code REGIONAL} or {@code EDGE}), from the environment's {@code dns}
+ *       when it declares one ({@link io.stagecoach.domain.template.EnvironmentDns});
  *   <li>each config entry under its own key;
  *   <li>each secret as a CloudFormation dynamic reference ({@code {{resolve:secretsmanager:...}}}
  *       or {@code {{resolve:ssm-secure:...}}}), so the value is read by CloudFormation and never
@@ -33,6 +36,7 @@ public final class StackParameters {
     values.put("StagecoachApp", env.app());
     values.put("StagecoachEnvironment", env.name());
     values.put("StagecoachTier", env.tier().wireName());
+    env.dns().ifPresent(dns -> values.putAll(dns.parameters()));
     request
         .release()
         .ifPresent(
@@ -70,6 +74,9 @@ public final class StackParameters {
         .map(Release::version)
         .or(() -> Optional.of("none"))
         .ifPresent(v -> tags.put("stagecoach:release", v));
+    request
+        .templateRevision()
+        .ifPresent(r -> tags.put("stagecoach:template-revision", Integer.toString(r)));
     return tags;
   }
 

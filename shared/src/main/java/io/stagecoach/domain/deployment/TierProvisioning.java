@@ -8,7 +8,9 @@ import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.domain.registry.Release;
+import io.stagecoach.domain.registry.TemplatePinning;
 import io.stagecoach.domain.registry.Tier;
+import io.stagecoach.domain.template.TemplateSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -30,6 +32,7 @@ public final class TierProvisioning {
   private final ProvisioningRun run;
   private final Supplier<Instant> clock;
   private final DeploymentCallbacks callbacks;
+  private final TemplatePinning pinning;
 
   public TierProvisioning(
       String tier,
@@ -45,6 +48,7 @@ public final class TierProvisioning {
     this.clock = clock;
     this.callbacks = callbacks;
     this.service = new DeploymentService(registry, deployments, events);
+    this.pinning = new TemplatePinning(registry, TemplateSource.NONE);
     this.run = new ProvisioningRun(registry, deployments, provisioner, events, clock, callbacks);
   }
 
@@ -149,17 +153,23 @@ public final class TierProvisioning {
               + env.tier().wireName()
               + " tier");
     }
-    if (theApp.template().isEmpty()) {
-      return refused(Rejection.Code.CONFLICT, "app '" + app + "' has no environment template");
-    }
     Optional<Release> release = registry.findRelease(app, version);
     if (release.isEmpty()) {
       return refused(
           Rejection.Code.NOT_FOUND, "release " + version + " of app '" + app + "' does not exist");
     }
+    // The release's own template revision, as its deployment would use it (nothing is bound here).
+    Outcome<TemplatePinning.Resolved> template = pinning.peek(theApp, release.get());
+    if (template instanceof Outcome.Rejected<TemplatePinning.Resolved> r) {
+      return new TierPlanner.Answer.Refused(r.rejection());
+    }
+    TemplatePinning.Resolved resolved =
+        ((Outcome.Accepted<TemplatePinning.Resolved>) template).value();
     try {
       return new TierPlanner.Answer.Planned(
-          provisioner.plan(new ProvisioningRequest("plan", env, release, theApp.template().get())));
+          provisioner.plan(
+              new ProvisioningRequest(
+                  "plan", env, release, resolved.template(), resolved.revision())));
     } catch (IllegalArgumentException | Provisioner.RequestRefused e) {
       return refused(
           Rejection.Code.VALIDATION_FAILED,

@@ -238,7 +238,8 @@ public final class PromotionService {
       return Outcome.rejected(
           Rejection.conflict("release " + version + " was rejected by the release intake"));
     }
-    if (app.template().isEmpty()) {
+    // A release bound to a template revision needs nothing more; an unbound one the app's template.
+    if (release.get().templateRevision().isEmpty() && app.template().isEmpty()) {
       return Outcome.rejected(
           Rejection.conflict("app '" + appName + "' has no environment template"));
     }

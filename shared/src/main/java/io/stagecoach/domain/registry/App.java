@@ -2,6 +2,8 @@ package io.stagecoach.domain.registry;
 
 import io.stagecoach.domain.pipeline.PromotionConcurrency;
 import io.stagecoach.domain.pipeline.Stage;
+import io.stagecoach.domain.template.EnvironmentTemplate;
+import io.stagecoach.domain.template.TemplateRevision;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +16,9 @@ import java.util.Set;
  * yet). {@code revision} counts accepted writes and guards against lost updates. {@code repository}
  * maps the CodeCommit repository the app is built from, when pushes drive it; {@code ephemeral}
  * says how its ephemeral environments live, {@code freeze} what a freeze of one of its environments
- * still lets through.
+ * still lets through. {@code templateRevision} is the revision the template is at (empty without a
+ * template, and for an app registered before revisions existed until its template is first pinned,
+ * see {@link TemplatePinning}).
  */
 public record App(
     String name,
@@ -29,16 +33,21 @@ public record App(
     long revision,
     Optional<RepositoryMapping> repository,
     EphemeralPolicy ephemeral,
-    FreezePolicy freeze) {
+    FreezePolicy freeze,
+    Optional<TemplateRevision.Ref> templateRevision) {
 
   public App {
     pipeline = List.copyOf(pipeline);
     allowedEnvironments = Set.copyOf(allowedEnvironments);
     java.util.Objects.requireNonNull(ephemeral, "ephemeral");
     java.util.Objects.requireNonNull(freeze, "freeze");
+    java.util.Objects.requireNonNull(templateRevision, "templateRevision");
   }
 
-  /** An app whose freezes follow {@link FreezePolicy#DEFAULT}. */
+  /**
+   * An app whose freezes follow {@link FreezePolicy#DEFAULT} and whose template (if any) is not
+   * pinned to a revision yet.
+   */
   public App(
       String name,
       String description,
@@ -65,7 +74,27 @@ public record App(
         revision,
         repository,
         ephemeral,
-        FreezePolicy.DEFAULT);
+        FreezePolicy.DEFAULT,
+        Optional.empty());
+  }
+
+  /** This app with its template at revision {@code ref}. */
+  public App withTemplateRevision(TemplateRevision.Ref ref) {
+    return new App(
+        name,
+        description,
+        pipeline,
+        allowedEnvironments,
+        template,
+        concurrency,
+        createdAt,
+        createdBy,
+        updatedAt,
+        revision,
+        repository,
+        ephemeral,
+        freeze,
+        Optional.of(ref));
   }
 
   /** An app whose ephemeral environments follow {@link EphemeralPolicy#DEFAULT}. */

@@ -2,6 +2,7 @@ package io.stagecoach.domain.registry;
 
 import io.stagecoach.domain.pipeline.PromotionConcurrency;
 import io.stagecoach.domain.pipeline.Stage;
+import io.stagecoach.domain.template.EnvironmentTemplate;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,11 +1,48 @@
 package io.stagecoach.domain.registry;
 
+import io.stagecoach.domain.template.StackResource;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * The release an environment runs, as its last successful deployment left it. {@code order} is that
+ * What an environment runs, as its last successful deployment left it: the release ({@code
+ * version}, {@code digest}), the template revision it was made from, the stack's outputs and
+ * resources, and who asked for it ({@code requestedBy}) and when it was done. {@code order} is that
  * deployment's place in the environment's history ({@link Deployment#order()}): an older deployment
- * never replaces a newer one, however late its events arrive.
+ * never replaces a newer one, however late its events arrive. Environments deployed before template
+ * revisions were recorded have no revision, requester, outputs or resources here.
  */
 public record DeployedRelease(
-    String version, String digest, String deploymentId, String order, Instant deployedAt) {}
+    String version,
+    String digest,
+    String deploymentId,
+    String order,
+    Instant deployedAt,
+    Optional<Integer> templateRevision,
+    Optional<String> requestedBy,
+    Map<String, String> outputs,
+    List<StackResource> resources) {
+
+  public DeployedRelease {
+    outputs = java.util.Collections.unmodifiableMap(new TreeMap<>(outputs));
+    resources = List.copyOf(resources);
+  }
+
+  /** A deployed release recorded without its revision, requester, outputs or resources. */
+  public DeployedRelease(
+      String version, String digest, String deploymentId, String order, Instant deployedAt) {
+    this(
+        version,
+        digest,
+        deploymentId,
+        order,
+        deployedAt,
+        Optional.empty(),
+        Optional.empty(),
+        Map.of(),
+        List.of());
+  }
+}

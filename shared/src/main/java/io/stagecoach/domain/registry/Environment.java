@@ -1,5 +1,6 @@
 package io.stagecoach.domain.registry;
 
+import io.stagecoach.domain.template.EnvironmentDns;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -8,7 +9,7 @@ import java.util.TreeMap;
 /**
  * An isolated deployment target of an app. {@code deployed} is empty until a release has reached it
  * (it is written by the provisioner's run, never by a PUT); an environment that was never deployed
- * can be removed without a destroy.
+ * can be removed without a destroy. {@code dns} is the name it answers at, when it declares one.
  */
 public record Environment(
     String app,
@@ -28,11 +29,55 @@ public record Environment(
     Instant createdAt,
     String createdBy,
     Instant updatedAt,
-    long revision) {
+    long revision,
+    Optional<EnvironmentDns> dns) {
 
   public Environment {
     config = java.util.Collections.unmodifiableMap(new TreeMap<>(config));
     secrets = java.util.Collections.unmodifiableMap(new TreeMap<>(secrets));
+    java.util.Objects.requireNonNull(dns, "dns");
+  }
+
+  /** An environment without DNS of its own. */
+  public Environment(
+      String app,
+      String name,
+      EnvironmentKind kind,
+      Tier tier,
+      String account,
+      String region,
+      Map<String, String> config,
+      Map<String, SecretReference> secrets,
+      boolean isProtected,
+      String owner,
+      Optional<Instant> expiresAt,
+      Optional<DeployedRelease> deployed,
+      Optional<EnvironmentFreeze> freeze,
+      Optional<EnvironmentPin> pin,
+      Instant createdAt,
+      String createdBy,
+      Instant updatedAt,
+      long revision) {
+    this(
+        app,
+        name,
+        kind,
+        tier,
+        account,
+        region,
+        config,
+        secrets,
+        isProtected,
+        owner,
+        expiresAt,
+        deployed,
+        freeze,
+        pin,
+        createdAt,
+        createdBy,
+        updatedAt,
+        revision,
+        Optional.empty());
   }
 
   public boolean hasBeenDeployed() {
@@ -67,7 +112,8 @@ public record Environment(
         createdAt,
         createdBy,
         now,
-        revision + 1);
+        revision + 1,
+        dns);
   }
 
   /** How long it has existed at {@code now}. */

@@ -1,5 +1,6 @@
 package io.stagecoach.domain.registry;
 
+import io.stagecoach.domain.template.DnsSpec;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +21,8 @@ public record EnvironmentSpec(
     Optional<Boolean> isProtected,
     Optional<String> owner,
     Optional<Instant> expiresAt,
-    java.util.Set<String> leftOut) {
+    java.util.Set<String> leftOut,
+    Optional<DnsSpec> dns) {
 
   public static final String CONFIG = "config";
   public static final String SECRETS = "secrets";
@@ -29,9 +31,10 @@ public record EnvironmentSpec(
     config = Map.copyOf(config);
     secrets = Map.copyOf(secrets);
     leftOut = java.util.Set.copyOf(leftOut);
+    java.util.Objects.requireNonNull(dns, "dns");
   }
 
-  /** A description that states its config and secrets (empty ones included). */
+  /** A description that states its config and secrets (empty ones included) and declares no DNS. */
   public EnvironmentSpec(
       Optional<String> kind,
       Optional<String> tier,
@@ -52,6 +55,7 @@ public record EnvironmentSpec(
         isProtected,
         owner,
         expiresAt,
-        java.util.Set.of());
+        java.util.Set.of(),
+        Optional.empty());
   }
 }

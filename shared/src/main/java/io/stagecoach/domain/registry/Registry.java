@@ -5,13 +5,14 @@ import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Page;
 import io.stagecoach.domain.common.PageRequest;
 import io.stagecoach.domain.common.WriteResult;
+import io.stagecoach.domain.template.TemplateRevision;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The registry port: apps, environments, releases and tokens. Writes are conditional; the adapter
- * turns condition failures into {@link WriteResult} values. Listings answer a rejection for a
- * cursor they did not issue.
+ * The registry port: apps (with their template revisions), environments, releases and tokens.
+ * Writes are conditional; the adapter turns condition failures into {@link WriteResult} values.
+ * Listings answer a rejection for a cursor they did not issue.
  */
 public interface Registry {
 
@@ -19,7 +20,16 @@ public interface Registry {
 
   Outcome<Page<App>> listApps(PageRequest page);
 
-  WriteResult createApp(App app);
+  /**
+   * Creates the app and, when it has a template, its first template revision {@code first}, in one
+   * write.
+   */
+  WriteResult createApp(App app, Optional<TemplateRevision> first);
+
+  /** Creates an app without a template revision. */
+  default WriteResult createApp(App app) {
+    return createApp(app, Optional.empty());
+  }
 
   /**
    * The apps whose repository mapping names {@code repository} (a CodeCommit repository name,
@@ -27,8 +37,40 @@ public interface Registry {
    */
   Outcome<Page<App>> listAppsByRepository(String repository, PageRequest page);
 
-  /** Replaces the app's own fields if its revision is still {@code expectedRevision}. */
-  WriteResult replaceApp(App app, long expectedRevision);
+  /**
+   * Replaces the app's own fields if its revision is still {@code expectedRevision}, and creates
+   * the template revision {@code next} in the same write ({@link WriteResult.ChangedSinceRead} when
+   * its number is taken by then).
+   */
+  WriteResult replaceApp(App app, long expectedRevision, Optional<TemplateRevision> next);
+
+  /** Replaces the app's own fields, its template revision unchanged. */
+  default WriteResult replaceApp(App app, long expectedRevision) {
+    return replaceApp(app, expectedRevision, Optional.empty());
+  }
+
+  Optional<TemplateRevision> findTemplateRevision(String app, int number);
+
+  /** The app's template revisions, newest first. */
+  Outcome<Page<TemplateRevision>> listTemplateRevisions(String app, PageRequest page);
+
+  /** The app's highest-numbered template revision, if it has any. */
+  Optional<TemplateRevision> latestTemplateRevision(String app);
+
+  /**
+   * Gives an app registered before template revisions its first one: creates {@code revision} and
+   * records it on the app, unless the app has a revision by then ({@link
+   * WriteResult.ChangedSinceRead}) or is gone ({@link WriteResult.Missing}). The app's own revision
+   * does not move: nothing a caller set has changed.
+   */
+  WriteResult pinAppTemplate(TemplateRevision revision);
+
+  /**
+   * Binds a release that has no template revision to {@code revision}: {@link
+   * WriteResult.ChangedSinceRead} when it has one by then, {@link WriteResult.Missing} when it is
+   * gone.
+   */
+  WriteResult pinReleaseTemplate(String app, String version, int revision);
 
   /** Deletes the app and its releases; {@link WriteResult.InUse} while it has environments. */
   WriteResult deleteApp(String app, long expectedRevision);

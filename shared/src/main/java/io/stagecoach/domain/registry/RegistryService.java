@@ -15,6 +15,10 @@ import io.stagecoach.domain.common.Saved;
 import io.stagecoach.domain.common.WriteResult;
 import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.pipeline.StageRules;
+import io.stagecoach.domain.template.EnvironmentDns;
+import io.stagecoach.domain.template.TemplateContent;
+import io.stagecoach.domain.template.TemplateRevision;
+import io.stagecoach.domain.template.TemplateSource;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -53,9 +57,21 @@ public final class RegistryService {
   private static final Set<String> ARTIFACT_SCHEMES = Set.of("s3", "https", "oci");
 
   private final Registry registry;
+  private final TemplateSource templates;
+  private final TemplatePinning pinning;
 
+  /** A registry that takes templates inline only (one at a URL is refused: nothing reads it). */
   public RegistryService(Registry registry) {
+    this(registry, TemplateSource.NONE);
+  }
+
+  /**
+   * @param templates reads the templates apps name by URL, to pin their content
+   */
+  public RegistryService(Registry registry, TemplateSource templates) {
     this.registry = registry;
+    this.templates = templates;
+    this.pinning = new TemplatePinning(registry, templates);
   }
 
   // ---------------------------------------------------------------- apps
@@ -65,8 +81,15 @@ public final class RegistryService {
     if (!errors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(errors));
     }
-    App app = newApp(caller, spec, now);
-    return switch (registry.createApp(app)) {
+    Outcome<Optional<TemplateContent>> content = templateContent(spec);
+    if (content instanceof Outcome.Rejected<Optional<TemplateContent>> r) {
+      return Outcome.rejected(r.rejection());
+    }
+    Optional<TemplateRevision> first =
+        firstRevision(
+            caller, spec, ((Outcome.Accepted<Optional<TemplateContent>>) content).value(), now);
+    App app = newApp(caller, spec, first, now);
+    return switch (registry.createApp(app, first)) {
       case WriteResult.Written w -> Outcome.accepted(app);
       case WriteResult.AlreadyExists a ->
           Outcome.rejected(Rejection.conflict("app '" + spec.name() + "' already exists"));
@@ -85,13 +108,20 @@ public final class RegistryService {
     if (!errors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(errors));
     }
+    Outcome<Optional<TemplateContent>> read = templateContent(spec);
+    if (read instanceof Outcome.Rejected<Optional<TemplateContent>> r) {
+      return Outcome.rejected(r.rejection());
+    }
+    Optional<TemplateContent> content =
+        ((Outcome.Accepted<Optional<TemplateContent>>) read).value();
     Optional<App> current = registry.findApp(spec.name());
     if (current.isEmpty()) {
       if (expectedRevision.isPresent()) {
         return Outcome.rejected(Rejection.notFound("app '" + spec.name() + "' does not exist"));
       }
-      App app = newApp(caller, spec, now);
-      return switch (registry.createApp(app)) {
+      Optional<TemplateRevision> first = firstRevision(caller, spec, content, now);
+      App app = newApp(caller, spec, first, now);
+      return switch (registry.createApp(app, first)) {
         case WriteResult.Written w -> Outcome.accepted(new Saved<>(app, true));
         default -> Outcome.rejected(concurrentChange("app '" + spec.name() + "'"));
       };
@@ -100,6 +130,20 @@ public final class RegistryService {
     long expected = expectedRevision.orElse(old.revision());
     if (expected != old.revision()) {
       return Outcome.rejected(staleRevision("app '" + spec.name() + "'", expected, old.revision()));
+    }
+    // A template whose content changed (or one the app gets for the first time) is a new revision;
+    // the same content again, however it is spelt or wherever it lives, is the same revision.
+    Optional<TemplateRevision> next = Optional.empty();
+    Optional<TemplateRevision.Ref> ref = Optional.empty();
+    if (content.isPresent()) {
+      String digest = TemplateRevision.digestOf(content.get().body());
+      ref = old.templateRevision().filter(r -> r.digest().equals(digest));
+      if (ref.isEmpty()) {
+        int number =
+            registry.latestTemplateRevision(old.name()).map(TemplateRevision::number).orElse(0) + 1;
+        next = Optional.of(revisionOf(caller, old.name(), number, content.get(), now));
+        ref = next.map(TemplateRevision::ref);
+      }
     }
     App replaced =
         new App(
@@ -115,8 +159,9 @@ public final class RegistryService {
             old.revision() + 1,
             spec.repository(),
             spec.ephemeral(),
-            spec.freeze());
-    return switch (registry.replaceApp(replaced, expected)) {
+            spec.freeze(),
+            ref);
+    return switch (registry.replaceApp(replaced, expected, next)) {
       case WriteResult.Written w -> Outcome.accepted(new Saved<>(replaced, false));
       case WriteResult.Missing m ->
           Outcome.rejected(Rejection.notFound("app '" + spec.name() + "' does not exist"));
@@ -157,7 +202,8 @@ public final class RegistryService {
             });
   }
 
-  private static App newApp(Principal caller, AppSpec spec, Instant now) {
+  private static App newApp(
+      Principal caller, AppSpec spec, Optional<TemplateRevision> first, Instant now) {
     return new App(
         spec.name(),
         spec.description().orElse(""),
@@ -171,7 +217,54 @@ public final class RegistryService {
         1,
         spec.repository(),
         spec.ephemeral(),
-        spec.freeze());
+        spec.freeze(),
+        first.map(TemplateRevision::ref));
+  }
+
+  /**
+   * The content the app's template pins: an inline body as given (compacted), a template at a URL
+   * read now. Refused with the field at fault when it cannot be read or is not a template.
+   */
+  private Outcome<Optional<TemplateContent>> templateContent(AppSpec spec) {
+    if (spec.template().isEmpty()) {
+      return Outcome.accepted(Optional.empty());
+    }
+    return TemplateContent.of(spec.template().get(), templates).map(Optional::of);
+  }
+
+  private static Optional<TemplateRevision> firstRevision(
+      Principal caller, AppSpec spec, Optional<TemplateContent> content, Instant now) {
+    return content.map(c -> revisionOf(caller, spec.name(), 1, c, now));
+  }
+
+  private static TemplateRevision revisionOf(
+      Principal caller, String app, int number, TemplateContent content, Instant now) {
+    return TemplateRevision.of(
+        app, number, content.body(), content.url(), content.version(), now, caller.name());
+  }
+
+  // ---------------------------------------------------------------- template revisions
+
+  public Outcome<TemplateRevision> getTemplateRevision(String app, int number) {
+    if (number < 1) {
+      return Outcome.rejected(Rejection.invalid("revision", "must be a whole number from 1"));
+    }
+    return getApp(app)
+        .flatMap(
+            a ->
+                registry
+                    .findTemplateRevision(app, number)
+                    .<Outcome<TemplateRevision>>map(Outcome::accepted)
+                    .orElseGet(
+                        () ->
+                            Outcome.rejected(
+                                Rejection.notFound(
+                                    "app '" + app + "' has no template revision " + number))));
+  }
+
+  /** The app's template revisions, newest first. */
+  public Outcome<Page<TemplateRevision>> listTemplateRevisions(String app, PageRequest page) {
+    return getApp(app).flatMap(a -> registry.listTemplateRevisions(app, page));
   }
 
   static List<FieldError> appProblems(AppSpec spec) {
@@ -666,6 +759,18 @@ public final class RegistryService {
               }
             });
 
+    Optional<EnvironmentDns> dns = Optional.empty();
+    if (spec.dns().isPresent()) {
+      // The certificate is checked against the account and region only when they are valid.
+      EnvironmentDns.Checked checked =
+          EnvironmentDns.from(
+              spec.dns().get(),
+              account != null && ACCOUNT.matcher(account).matches() ? account : null,
+              region != null && REGION.matcher(region).matches() ? region : null);
+      errors.addAll(checked.errors());
+      dns = checked.dns();
+    }
+
     String owner = spec.owner().orElse(current.map(Environment::owner).orElse(caller.name()));
     if (!Identifier.PRINCIPAL_NAME.accepts(owner)) {
       errors.add(
@@ -748,7 +853,8 @@ public final class RegistryService {
             current.map(Environment::createdAt).orElse(now),
             current.map(Environment::createdBy).orElse(caller.name()),
             now,
-            current.map(e -> e.revision() + 1).orElse(1L)));
+            current.map(e -> e.revision() + 1).orElse(1L),
+            dns));
   }
 
   /**
@@ -823,8 +929,13 @@ public final class RegistryService {
     if (!errors.isEmpty()) {
       return Outcome.rejected(Rejection.invalid(errors));
     }
-    if (registry.findApp(appName).isEmpty()) {
+    Optional<App> app = registry.findApp(appName);
+    if (app.isEmpty()) {
       return Outcome.rejected(Rejection.notFound("app '" + appName + "' does not exist"));
+    }
+    Outcome<Optional<Integer>> bound = templateRevisionFor(app.get(), spec, now);
+    if (bound instanceof Outcome.Rejected<Optional<Integer>> r) {
+      return Outcome.rejected(r.rejection());
     }
     Release release =
         Release.registered(
@@ -833,14 +944,34 @@ public final class RegistryService {
             spec.artifactUri(),
             spec.digest(),
             spec.commit(),
+            ((Outcome.Accepted<Optional<Integer>>) bound).value(),
             now,
             caller.name());
     return switch (registry.createRelease(release)) {
       case WriteResult.Written w -> Outcome.accepted(new Saved<>(release, true));
       case WriteResult.AlreadyExists a -> {
         Optional<Release> existing = registry.findRelease(appName, spec.version());
-        if (existing.isPresent() && existing.get().describesSameArtifactAs(release)) {
+        if (existing.isPresent()
+            && existing.get().describesSameArtifactAs(release)
+            && spec.templateRevision()
+                .map(n -> existing.get().templateRevision().equals(Optional.of(n)))
+                .orElse(true)) {
           yield Outcome.accepted(new Saved<>(existing.get(), false));
+        }
+        if (existing.isPresent() && existing.get().describesSameArtifactAs(release)) {
+          yield Outcome.rejected(
+              Rejection.conflict(
+                  "release "
+                      + spec.version()
+                      + " of app '"
+                      + appName
+                      + "' is bound to "
+                      + existing
+                          .get()
+                          .templateRevision()
+                          .map(n -> "template revision " + n)
+                          .orElse("the template revision of its first deployment")
+                      + "; releases are immutable, register a new version"));
         }
         yield Outcome.rejected(
             Rejection.conflict(
@@ -854,6 +985,37 @@ public final class RegistryService {
           Outcome.rejected(Rejection.notFound("app '" + appName + "' does not exist"));
       default -> Outcome.rejected(concurrentChange("release " + spec.version()));
     };
+  }
+
+  /**
+   * The template revision a new release binds to: the one it names, which must exist, or the one
+   * the app's template is at (none while the app has no template: then its first deployment binds
+   * it).
+   */
+  private Outcome<Optional<Integer>> templateRevisionFor(App app, ReleaseSpec spec, Instant now) {
+    if (spec.templateRevision().isPresent()) {
+      int number = spec.templateRevision().get();
+      if (number < 1) {
+        return Outcome.rejected(
+            Rejection.invalid("templateRevision", "must be a whole number from 1"));
+      }
+      if (registry.findTemplateRevision(app.name(), number).isEmpty()) {
+        Optional<Integer> latest =
+            registry.latestTemplateRevision(app.name()).map(TemplateRevision::number);
+        return Outcome.rejected(
+            Rejection.invalid(
+                "templateRevision",
+                "app '"
+                    + app.name()
+                    + "' has no template revision "
+                    + number
+                    + latest
+                        .map(l -> " (its revisions are 1 to " + l + ")")
+                        .orElse(" (it has no template revisions)")));
+      }
+      return Outcome.accepted(Optional.of(number));
+    }
+    return pinning.current(app, now).map(r -> r.map(TemplateRevision::number));
   }
 
   public Outcome<Release> getRelease(String app, String version) {

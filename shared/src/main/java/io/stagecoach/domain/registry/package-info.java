@@ -1,7 +1,9 @@
 /**
- * The registry: apps (with their pipeline, template and repository mapping), environments (kind,
- * tier, account, config, secret references, protection, freeze, expiry) and immutable releases,
- * with the naming rules they share. {@code Registry} is its port, {@code RegistryService} its use
- * cases. Depends on {@code common}, {@code access}, {@code pipeline} and {@code events}.
+ * The registry: apps (with their pipeline, template, template revisions and repository mapping),
+ * environments (kind, tier, account, config, secret references, DNS, protection, freeze, expiry)
+ * and immutable releases, with the naming rules they share; {@code TemplatePinning}, the rule of
+ * which template revision a release is made from. {@code Registry} is its port, {@code
+ * RegistryService} its use cases. Depends on {@code common}, {@code access}, {@code pipeline},
+ * {@code template} and {@code events}.
  */
 package io.stagecoach.domain.registry;

@@ -10,8 +10,9 @@ import io.stagecoach.domain.deployment.ProvisioningResult.Succeeded;
 import io.stagecoach.domain.deployment.ResourceChange;
 import io.stagecoach.domain.deployment.StackParameters;
 import io.stagecoach.domain.registry.Environment;
-import io.stagecoach.domain.registry.EnvironmentTemplate;
 import io.stagecoach.domain.registry.Release;
+import io.stagecoach.domain.template.EnvironmentTemplate;
+import io.stagecoach.domain.template.StackResource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -296,7 +297,9 @@ public final class CloudFormationProvisioner implements Provisioner {
       Optional<Stack> current = findStack(cfn, stack);
       current.ifPresent(s -> protect(cfn, request));
       return new Succeeded(
-          Plan.NOTHING, current.map(CloudFormationProvisioner::outputsOf).orElse(Map.of()));
+          Plan.NOTHING,
+          current.map(CloudFormationProvisioner::outputsOf).orElse(Map.of()),
+          current.isPresent() ? resourcesOf(cfn, stack) : List.of());
     }
     if (changeSet.status() != ChangeSetStatus.CREATE_COMPLETE) {
       return new Failed(
@@ -347,7 +350,7 @@ public final class CloudFormationProvisioner implements Provisioner {
       }
       String status = found.get().stackStatusAsString();
       if (DEPLOYED.contains(status)) {
-        return new Succeeded(plan, outputsOf(found.get()));
+        return new Succeeded(plan, outputsOf(found.get()), resourcesOf(cfn, stack));
       }
       if (ROLLED_BACK.contains(status) || status.endsWith("_FAILED")) {
         return new Failed(failureReason(cfn, found.get()), plan);
@@ -445,23 +448,45 @@ public final class CloudFormationProvisioner implements Provisioner {
 
   private static Plan removalsOf(CloudFormationClient cfn, String stack) {
     List<ResourceChange> removals = new ArrayList<>();
+    for (StackResourceSummary resource : summariesOf(cfn, stack)) {
+      removals.add(
+          new ResourceChange(
+              resource.logicalResourceId(),
+              resource.resourceType(),
+              ResourceChange.Action.REMOVE,
+              false,
+              true));
+    }
+    return new Plan(removals);
+  }
+
+  /**
+   * What the stack is made of now (ListStackResources, every page): the environment records it, so
+   * one read of the environment tells what runs there.
+   */
+  private static List<StackResource> resourcesOf(CloudFormationClient cfn, String stack) {
+    List<StackResource> resources = new ArrayList<>();
+    for (StackResourceSummary resource : summariesOf(cfn, stack)) {
+      resources.add(
+          new StackResource(
+              resource.logicalResourceId(),
+              resource.resourceType(),
+              Optional.ofNullable(resource.physicalResourceId()).filter(p -> !p.isEmpty())));
+    }
+    return resources;
+  }
+
+  private static List<StackResourceSummary> summariesOf(CloudFormationClient cfn, String stack) {
+    List<StackResourceSummary> summaries = new ArrayList<>();
     String token = null;
     do {
       String page = token;
       ListStackResourcesResponse response =
           cfn.listStackResources(r -> r.stackName(stack).nextToken(page));
-      for (StackResourceSummary resource : response.stackResourceSummaries()) {
-        removals.add(
-            new ResourceChange(
-                resource.logicalResourceId(),
-                resource.resourceType(),
-                ResourceChange.Action.REMOVE,
-                false,
-                true));
-      }
+      summaries.addAll(response.stackResourceSummaries());
       token = response.nextToken();
     } while (token != null);
-    return new Plan(removals);
+    return summaries;
   }
 
   // ------------------------------------------------------------ change sets

@@ -79,6 +79,7 @@ final class DeploymentMapping {
                                   "detail", s(o.detail()))))
                   .toList()));
     }
+    d.templateRevision().ifPresent(v -> item.put("templateRevision", n(v)));
     return item;
   }
 
@@ -117,7 +118,8 @@ final class DeploymentMapping {
                     v ->
                         new GateOverride(
                             v.m().get("gate").s(), v.m().get("basis").s(), v.m().get("detail").s()))
-                .toList());
+                .toList(),
+        Optional.ofNullable(item.get("templateRevision")).map(v -> Integer.parseInt(v.n())));
   }
 
   private static AttributeValue change(ResourceChange c) {

@@ -337,6 +337,32 @@ public final class DynamoDbDeployments implements Deployments {
       values.put(":order", s(r.order()));
       values.put(":at", s(r.deployedAt().toString()));
       values.put(":one", n(1));
+      values.put(":outputs", ItemMapping.outputsValue(r.outputs()));
+      values.put(":resources", ItemMapping.resourcesValue(r.resources()));
+      // What runs there now: its template revision, who asked, outputs and resources. Fields the
+      // deployment does not know (one recorded before revisions) are removed, not left stale.
+      StringBuilder update =
+          new StringBuilder(
+              "SET deployedVersion = :version, deployedDigest = :digest, deployedBy = :by,"
+                  + " deployedOrder = :order, deployedAt = :at, #rev = #rev + :one,"
+                  + " outputs = :outputs, resources = :resources");
+      List<String> removed = new ArrayList<>();
+      if (r.templateRevision().isPresent()) {
+        values.put(":revision", n(r.templateRevision().get()));
+        update.append(", deployedTemplateRevision = :revision");
+      } else {
+        removed.add("deployedTemplateRevision");
+      }
+      if (r.requestedBy().isPresent()) {
+        values.put(":requestedBy", s(r.requestedBy().get()));
+        update.append(", deployedRequestedBy = :requestedBy");
+      } else {
+        removed.add("deployedRequestedBy");
+      }
+      if (!removed.isEmpty()) {
+        update.append(" REMOVE ").append(String.join(", ", removed));
+      }
+      String expression = update.toString();
       items.add(
           TransactWriteItem.builder()
               .update(
@@ -345,9 +371,7 @@ public final class DynamoDbDeployments implements Deployments {
                       .key(key(appPk(finished.app()), environmentSk(finished.environment())))
                       // The revision moves too, so a PUT decided on the old read is refused instead
                       // of racing.
-                      .updateExpression(
-                          "SET deployedVersion = :version, deployedDigest = :digest, deployedBy = :by,"
-                              + " deployedOrder = :order, deployedAt = :at, #rev = #rev + :one")
+                      .updateExpression(expression)
                       .conditionExpression(
                           "attribute_exists("
                               + PK

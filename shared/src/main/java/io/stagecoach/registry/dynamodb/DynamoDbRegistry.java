@@ -15,6 +15,7 @@ import io.stagecoach.domain.registry.EnvironmentFreeze;
 import io.stagecoach.domain.registry.EnvironmentPin;
 import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.domain.registry.Release;
+import io.stagecoach.domain.template.TemplateRevision;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -85,13 +86,47 @@ public final class DynamoDbRegistry implements Registry {
         ItemMapping::app);
   }
 
+  /** The app and its first template revision are put in one transaction, both only if absent. */
   @Override
-  public WriteResult createApp(App app) {
-    return putIfAbsent(appItem(app));
+  public WriteResult createApp(App app, Optional<TemplateRevision> first) {
+    if (first.isEmpty()) {
+      return putIfAbsent(appItem(app));
+    }
+    TransactWriteItem putApp =
+        TransactWriteItem.builder()
+            .put(
+                Put.builder()
+                    .tableName(table)
+                    .item(appItem(app))
+                    .conditionExpression(NOT_EXISTS)
+                    .build())
+            .build();
+    try {
+      dynamo.transactWriteItems(t -> t.transactItems(putApp, putRevision(first.get())));
+      return new WriteResult.Written(app.revision());
+    } catch (TransactionCanceledException e) {
+      return failed(e, 0) ? new WriteResult.AlreadyExists() : new WriteResult.ChangedSinceRead();
+    }
   }
 
+  private TransactWriteItem putRevision(TemplateRevision revision) {
+    return TransactWriteItem.builder()
+        .put(
+            Put.builder()
+                .tableName(table)
+                .item(templateRevisionItem(revision))
+                .conditionExpression(NOT_EXISTS)
+                .build())
+        .build();
+  }
+
+  /**
+   * A new template revision is put in the same transaction as the app's update, only if its number
+   * is free: two writers that read the same latest revision cannot both take the next number, and a
+   * revision, once written, is never overwritten.
+   */
   @Override
-  public WriteResult replaceApp(App app, long expectedRevision) {
+  public WriteResult replaceApp(App app, long expectedRevision, Optional<TemplateRevision> next) {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
     StringBuilder update = new StringBuilder(setAll(appMutableAttributes(app), names, values));
@@ -103,6 +138,34 @@ public final class DynamoDbRegistry implements Registry {
     String expression = update.toString();
     names.put("#rev", REVISION);
     values.put(":expected", n(expectedRevision));
+    if (next.isPresent()) {
+      TransactWriteItem updateApp =
+          TransactWriteItem.builder()
+              .update(
+                  Update.builder()
+                      .tableName(table)
+                      .key(key(appPk(app.name()), APP_SK))
+                      .updateExpression(expression)
+                      .conditionExpression(EXISTS + " AND #rev = :expected")
+                      .expressionAttributeNames(names)
+                      .expressionAttributeValues(values)
+                      .returnValuesOnConditionCheckFailure(
+                          ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                      .build())
+              .build();
+      try {
+        dynamo.transactWriteItems(t -> t.transactItems(updateApp, putRevision(next.get())));
+        return new WriteResult.Written(app.revision());
+      } catch (TransactionCanceledException e) {
+        if (failed(e, 0)) {
+          CancellationReason reason = e.cancellationReasons().get(0);
+          return reason.hasItem() && !reason.item().isEmpty()
+              ? new WriteResult.ChangedSinceRead()
+              : new WriteResult.Missing();
+        }
+        return new WriteResult.ChangedSinceRead();
+      }
+    }
     try {
       dynamo.updateItem(
           r ->
@@ -192,6 +255,95 @@ public final class DynamoDbRegistry implements Registry {
               ? page.lastEvaluatedKey()
               : null;
     } while (start != null);
+  }
+
+  // ------------------------------------------------------------ template revisions
+
+  @Override
+  public Optional<TemplateRevision> findTemplateRevision(String app, int number) {
+    return get(appPk(app), templateSk(number)).map(ItemMapping::templateRevision);
+  }
+
+  @Override
+  public Outcome<Page<TemplateRevision>> listTemplateRevisions(String app, PageRequest page) {
+    return query(
+        null,
+        PK,
+        appPk(app),
+        Optional.of(TEMPLATE_PREFIX),
+        false,
+        page,
+        MAIN_KEY,
+        ItemMapping::templateRevision);
+  }
+
+  @Override
+  public Optional<TemplateRevision> latestTemplateRevision(String app) {
+    QueryResponse response =
+        dynamo.query(
+            q ->
+                q.tableName(table)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                    .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
+                    .expressionAttributeValues(
+                        Map.of(":pk", s(appPk(app)), ":prefix", s(TEMPLATE_PREFIX)))
+                    .scanIndexForward(false)
+                    .consistentRead(true)
+                    .limit(1));
+    return response.items().stream().findFirst().map(ItemMapping::templateRevision);
+  }
+
+  @Override
+  public WriteResult pinAppTemplate(TemplateRevision revision) {
+    TransactWriteItem recordOnApp =
+        TransactWriteItem.builder()
+            .update(
+                Update.builder()
+                    .tableName(table)
+                    .key(key(appPk(revision.app()), APP_SK))
+                    .updateExpression("SET #number = :number, #digest = :digest")
+                    .conditionExpression(EXISTS + " AND attribute_not_exists(#number)")
+                    .expressionAttributeNames(
+                        Map.of("#number", TEMPLATE_REVISION, "#digest", TEMPLATE_DIGEST))
+                    .expressionAttributeValues(
+                        Map.of(":number", n(revision.number()), ":digest", s(revision.digest())))
+                    .returnValuesOnConditionCheckFailure(
+                        ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .build())
+            .build();
+    try {
+      dynamo.transactWriteItems(t -> t.transactItems(putRevision(revision), recordOnApp));
+      return new WriteResult.Written(revision.number());
+    } catch (TransactionCanceledException e) {
+      if (failed(e, 1)) {
+        CancellationReason reason = e.cancellationReasons().get(1);
+        return reason.hasItem() && !reason.item().isEmpty()
+            ? new WriteResult.ChangedSinceRead()
+            : new WriteResult.Missing();
+      }
+      return new WriteResult.ChangedSinceRead();
+    }
+  }
+
+  @Override
+  public WriteResult pinReleaseTemplate(String app, String version, int revision) {
+    try {
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(key(appPk(app), releaseSk(version)))
+                  .updateExpression("SET #number = :number")
+                  .conditionExpression(EXISTS + " AND attribute_not_exists(#number)")
+                  .expressionAttributeNames(Map.of("#number", TEMPLATE_REVISION))
+                  .expressionAttributeValues(Map.of(":number", n(revision)))
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return new WriteResult.Written(revision);
+    } catch (ConditionalCheckFailedException e) {
+      return e.hasItem() && !e.item().isEmpty()
+          ? new WriteResult.ChangedSinceRead()
+          : new WriteResult.Missing();
+    }
   }
 
   // ------------------------------------------------------------ environments
@@ -295,7 +447,12 @@ public final class DynamoDbRegistry implements Registry {
     changes.remove(SK);
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
-    String set = setAll(changes, names, values);
+    // An environment that no longer declares DNS loses it (a PUT replaces the description).
+    String set =
+        setAll(changes, names, values) + (environment.dns().isEmpty() ? " REMOVE #dns" : "");
+    if (environment.dns().isEmpty()) {
+      names.put("#dns", "dns");
+    }
     names.put("#rev", REVISION);
     values.put(":expected", n(expectedRevision));
     try {

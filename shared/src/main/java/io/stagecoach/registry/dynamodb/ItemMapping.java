@@ -16,13 +16,16 @@ import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.EnvironmentFreeze;
 import io.stagecoach.domain.registry.EnvironmentKind;
 import io.stagecoach.domain.registry.EnvironmentPin;
-import io.stagecoach.domain.registry.EnvironmentTemplate;
 import io.stagecoach.domain.registry.EphemeralPolicy;
 import io.stagecoach.domain.registry.FreezePolicy;
 import io.stagecoach.domain.registry.Release;
 import io.stagecoach.domain.registry.RepositoryMapping;
 import io.stagecoach.domain.registry.SecretReference;
 import io.stagecoach.domain.registry.Tier;
+import io.stagecoach.domain.template.EnvironmentDns;
+import io.stagecoach.domain.template.EnvironmentTemplate;
+import io.stagecoach.domain.template.StackResource;
+import io.stagecoach.domain.template.TemplateRevision;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -32,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Domain records to DynamoDB items and back. Persistence details stay here, out of the domain. */
@@ -88,6 +92,12 @@ final class ItemMapping {
             Map.of("allowRollback", AttributeValue.fromBool(app.freeze().allowRollback()))));
     item.put("updatedAt", s(app.updatedAt().toString()));
     item.put(REVISION, n(app.revision()));
+    app.templateRevision()
+        .ifPresent(
+            ref -> {
+              item.put(TEMPLATE_REVISION, n(ref.number()));
+              item.put(TEMPLATE_DIGEST, s(ref.digest()));
+            });
     app.repository()
         .ifPresent(
             mapping -> {
@@ -105,8 +115,20 @@ final class ItemMapping {
    * more.
    */
   static List<String> appRemovedAttributes(App app) {
-    return app.repository().isPresent() ? List.of() : List.of("repository", GSI2PK, GSI2SK);
+    List<String> removed = new java.util.ArrayList<>();
+    if (app.repository().isEmpty()) {
+      removed.addAll(List.of("repository", GSI2PK, GSI2SK));
+    }
+    if (app.templateRevision().isEmpty()) {
+      removed.addAll(List.of(TEMPLATE_REVISION, TEMPLATE_DIGEST));
+    }
+    return removed;
   }
+
+  /** The revision an app's template is at (its number and digest), on the app's item. */
+  static final String TEMPLATE_REVISION = "templateRevision";
+
+  static final String TEMPLATE_DIGEST = "templateDigest";
 
   private static AttributeValue repositoryValue(RepositoryMapping mapping) {
     Map<String, AttributeValue> m = new HashMap<>();
@@ -181,7 +203,66 @@ final class ItemMapping {
         num(item, REVISION),
         repositoryMapping(str(item, "name"), item.get("repository")),
         ephemeralPolicy(item.get("ephemeral")),
-        freezePolicy(item.get("freezePolicy")));
+        freezePolicy(item.get("freezePolicy")),
+        item.containsKey(TEMPLATE_REVISION)
+            ? Optional.of(
+                new TemplateRevision.Ref(
+                    (int) num(item, TEMPLATE_REVISION), str(item, TEMPLATE_DIGEST)))
+            : Optional.empty());
+  }
+
+  // ------------------------------------------------------------ template revisions
+
+  /**
+   * A template revision: {@code APP#{app}} / {@code TPL#{number}}. The body is kept gzip-compressed
+   * ({@code body}, binary): templates are repetitive JSON, and every deployment reads its revision.
+   */
+  static Map<String, AttributeValue> templateRevisionItem(TemplateRevision r) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(PK, s(appPk(r.app())));
+    item.put(SK, s(templateSk(r.number())));
+    item.put("type", s("templateRevision"));
+    item.put("app", s(r.app()));
+    item.put("number", n(r.number()));
+    item.put("digest", s(r.digest()));
+    item.put("body", AttributeValue.fromB(SdkBytes.fromByteArray(gzip(r.body()))));
+    item.put("bodyBytes", n(r.sizeBytes()));
+    r.sourceUrl().ifPresent(u -> item.put("sourceUrl", s(u)));
+    r.sourceVersion().ifPresent(v -> item.put("sourceVersion", s(v)));
+    item.put("createdAt", s(r.createdAt().toString()));
+    item.put("createdBy", s(r.createdBy()));
+    return item;
+  }
+
+  static TemplateRevision templateRevision(Map<String, AttributeValue> item) {
+    return new TemplateRevision(
+        str(item, "app"),
+        (int) num(item, "number"),
+        gunzip(item.get("body").b().asByteArray()),
+        str(item, "digest"),
+        optStr(item, "sourceUrl"),
+        optStr(item, "sourceVersion"),
+        Instant.parse(str(item, "createdAt")),
+        str(item, "createdBy"));
+  }
+
+  private static byte[] gzip(String text) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+      out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static String gunzip(byte[] compressed) {
+    try (java.util.zip.GZIPInputStream in =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(compressed))) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("a template revision's body is damaged", e);
+    }
   }
 
   /** Apps written before apps chose their freeze policy have none: the default. */
@@ -358,6 +439,7 @@ final class ItemMapping {
               item.put(GSI2PK, s(EXPIRING));
               item.put(GSI2SK, s(at + "#" + env.app() + "#" + env.name()));
             });
+    env.dns().ifPresent(dns -> item.put("dns", dnsValue(dns)));
     // What is deployed is written by the provisioner's run (deployed(...)), never with the
     // description.
     item.put("createdAt", s(env.createdAt().toString()));
@@ -392,7 +474,12 @@ final class ItemMapping {
                         str(item, "deployedDigest"),
                         str(item, "deployedBy"),
                         str(item, "deployedOrder"),
-                        Instant.parse(str(item, "deployedAt")))),
+                        Instant.parse(str(item, "deployedAt")),
+                        Optional.ofNullable(item.get("deployedTemplateRevision"))
+                            .map(r -> Integer.parseInt(r.n())),
+                        optStr(item, "deployedRequestedBy"),
+                        outputs(item.get("outputs")),
+                        resources(item.get("resources")))),
         optStr(item, "frozenReason")
             .map(
                 r ->
@@ -406,7 +493,74 @@ final class ItemMapping {
         Instant.parse(str(item, "createdAt")),
         str(item, "createdBy"),
         Instant.parse(str(item, "updatedAt")),
-        num(item, REVISION));
+        num(item, REVISION),
+        dns(item.get("dns")));
+  }
+
+  private static AttributeValue dnsValue(EnvironmentDns dns) {
+    Map<String, AttributeValue> m = new HashMap<>();
+    m.put("hostname", s(dns.hostname()));
+    dns.hostedZoneId().ifPresent(z -> m.put("hostedZoneId", s(z)));
+    dns.certificateArn().ifPresent(c -> m.put("certificateArn", s(c)));
+    m.put("endpointType", s(dns.endpointType().name()));
+    return AttributeValue.fromM(m);
+  }
+
+  private static Optional<EnvironmentDns> dns(AttributeValue value) {
+    if (value == null || !value.hasM()) {
+      return Optional.empty();
+    }
+    Map<String, AttributeValue> m = value.m();
+    return Optional.of(
+        new EnvironmentDns(
+            m.get("hostname").s(),
+            Optional.ofNullable(m.get("hostedZoneId")).map(AttributeValue::s),
+            Optional.ofNullable(m.get("certificateArn")).map(AttributeValue::s),
+            EnvironmentDns.EndpointType.valueOf(m.get("endpointType").s())));
+  }
+
+  /** A stack's outputs, as the environment's item keeps those of its last deployment. */
+  static AttributeValue outputsValue(Map<String, String> outputs) {
+    Map<String, AttributeValue> m = new HashMap<>();
+    outputs.forEach((k, v) -> m.put(k, s(v)));
+    return AttributeValue.fromM(m);
+  }
+
+  private static Map<String, String> outputs(AttributeValue value) {
+    Map<String, String> outputs = new HashMap<>();
+    if (value != null && value.hasM()) {
+      value.m().forEach((k, v) -> outputs.put(k, v.s()));
+    }
+    return outputs;
+  }
+
+  /** A stack's resources: {@code logicalId}, {@code type} and (when made) {@code physicalId}. */
+  static AttributeValue resourcesValue(List<StackResource> resources) {
+    return AttributeValue.fromL(
+        resources.stream()
+            .map(
+                r -> {
+                  Map<String, AttributeValue> m = new HashMap<>();
+                  m.put("logicalId", s(r.logicalId()));
+                  m.put("type", s(r.type()));
+                  r.physicalId().ifPresent(p -> m.put("physicalId", s(p)));
+                  return AttributeValue.fromM(m);
+                })
+            .toList());
+  }
+
+  private static List<StackResource> resources(AttributeValue value) {
+    if (value == null || !value.hasL()) {
+      return List.of();
+    }
+    return value.l().stream()
+        .map(
+            v ->
+                new StackResource(
+                    v.m().get("logicalId").s(),
+                    v.m().get("type").s(),
+                    Optional.ofNullable(v.m().get("physicalId")).map(AttributeValue::s)))
+        .toList();
   }
 
   // ------------------------------------------------------------ releases
@@ -423,6 +577,7 @@ final class ItemMapping {
     item.put("artifactUri", s(release.artifactUri()));
     item.put("digest", s(release.digest()));
     release.commit().ifPresent(c -> item.put("commit", s(c)));
+    release.templateRevision().ifPresent(r -> item.put(TEMPLATE_REVISION, n(r)));
     item.put("createdAt", s(release.createdAt().toString()));
     item.put("createdBy", s(release.createdBy()));
     return item;
@@ -438,7 +593,8 @@ final class ItemMapping {
         Instant.parse(str(item, "createdAt")),
         str(item, "createdBy"),
         optStr(item, "intake"),
-        optStr(item, "intakeReason"));
+        optStr(item, "intakeReason"),
+        Optional.ofNullable(item.get(TEMPLATE_REVISION)).map(r -> Integer.parseInt(r.n())));
   }
 
   // ------------------------------------------------------------ tokens

@@ -51,6 +51,13 @@ final class RegistryKeys {
     return "REL#" + version;
   }
 
+  /** Template revisions: {@code TPL#} and the number, ten digits, so text order is number order. */
+  static final String TEMPLATE_PREFIX = "TPL#";
+
+  static String templateSk(int number) {
+    return TEMPLATE_PREFIX + String.format(java.util.Locale.ROOT, "%010d", number);
+  }
+
   static String releasesByTime(String app) {
     return "RELEASES#" + app;
   }

@@ -37,7 +37,8 @@ class FreezeRulesTest {
         1,
         Optional.empty(),
         EphemeralPolicy.DEFAULT,
-        policy);
+        policy,
+        Optional.empty());
   }
 
   private static Environment qa(Optional<EnvironmentFreeze> freeze) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.stagecoach.domain.common.FieldError;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Rejection;
+import io.stagecoach.domain.template.EnvironmentTemplate;
 import io.stagecoach.testing.Fixtures;
 import java.util.List;
 import java.util.Optional;

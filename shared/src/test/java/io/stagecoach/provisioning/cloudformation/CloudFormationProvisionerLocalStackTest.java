@@ -7,7 +7,7 @@ import io.stagecoach.domain.deployment.ProvisioningResult;
 import io.stagecoach.domain.deployment.ProvisioningResult.Succeeded;
 import io.stagecoach.domain.deployment.ResourceChange;
 import io.stagecoach.domain.registry.Environment;
-import io.stagecoach.domain.registry.EnvironmentTemplate;
+import io.stagecoach.domain.template.EnvironmentTemplate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

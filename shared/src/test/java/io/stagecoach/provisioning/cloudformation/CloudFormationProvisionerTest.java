@@ -14,7 +14,7 @@ import io.stagecoach.domain.deployment.ProvisioningResult.InProgress;
 import io.stagecoach.domain.deployment.ProvisioningResult.Succeeded;
 import io.stagecoach.domain.deployment.ResourceChange;
 import io.stagecoach.domain.deployment.ResourceChange.Action;
-import io.stagecoach.domain.registry.EnvironmentTemplate;
+import io.stagecoach.domain.template.EnvironmentTemplate;
 import io.stagecoach.testing.Fixtures;
 import java.time.Duration;
 import java.util.List;

@@ -547,6 +547,8 @@ final class FakeCloudFormation implements CloudFormationClient {
                         StackResourceSummary.builder()
                             .logicalResourceId(r.getKey())
                             .resourceType(r.getValue())
+                            .physicalResourceId(
+                                stack.name + "-" + r.getKey().toLowerCase(Locale.ROOT))
                             .resourceStatus("CREATE_COMPLETE")
                             .build())
                 .toList())

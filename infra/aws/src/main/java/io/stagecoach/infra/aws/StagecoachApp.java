@@ -29,7 +29,9 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  *       ["dev","staging","prod"]};
  *   <li>{@value #DEPLOY_ACCOUNTS_CONTEXT}: per tier, the accounts whose {@code
  *       stagecoach-deploy-{tier}} role its provisioner may assume, e.g. {@code {"dev":
- *       ["111111111111"], "prod": ["222222222222"]}}; default none.
+ *       ["111111111111"], "prod": ["222222222222"]}}; default none;
+ *   <li>{@value #TEMPLATE_BUCKETS_CONTEXT}: the S3 buckets apps' environment templates may be read
+ *       from (a JSON array or {@code "a,b"}); default none: templates are given inline only.
  * </ul>
  */
 public final class StagecoachApp {
@@ -43,6 +45,7 @@ public final class StagecoachApp {
   public static final String ACCOUNT_LOG_ROLE_CONTEXT = "stagecoach:manageApiGatewayAccountLogRole";
   public static final String TIERS_CONTEXT = "stagecoach:tiers";
   public static final String DEPLOY_ACCOUNTS_CONTEXT = "stagecoach:deployAccounts";
+  public static final String TEMPLATE_BUCKETS_CONTEXT = "stagecoach:templateBuckets";
 
   private StagecoachApp() {}
 
@@ -110,7 +113,8 @@ public final class StagecoachApp {
             .orElse(EphemeralReaper.DEFAULT_RATE_MINUTES),
         strings(context, WARNING_LEAD_CONTEXT)
             .map(leads -> leads.stream().map(lead -> minutes(WARNING_LEAD_CONTEXT, lead)).toList())
-            .orElse(EphemeralReaper.DEFAULT_WARNING_LEAD_MINUTES));
+            .orElse(EphemeralReaper.DEFAULT_WARNING_LEAD_MINUTES),
+        strings(context, TEMPLATE_BUCKETS_CONTEXT).orElse(List.of()));
   }
 
   private static Integer minutes(final String key, final String value) {

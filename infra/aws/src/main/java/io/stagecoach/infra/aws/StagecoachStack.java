@@ -15,6 +15,7 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
@@ -50,6 +51,12 @@ public final class StagecoachStack extends Stack {
 
   private static final Pattern STACK_NAME = Pattern.compile("^[A-Za-z][-A-Za-z0-9]*$");
 
+  /** S3 bucket names (general purpose buckets). */
+  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+  /** Where the API function may read environment templates from (comma-separated buckets). */
+  public static final String TEMPLATE_BUCKETS_VARIABLE = "TEMPLATE_BUCKETS";
+
   /**
    * @param functionsJar the shaded jar of the functions module, the code of every function
    * @param throttling the REST API's stage-wide throttling
@@ -63,6 +70,9 @@ public final class StagecoachStack extends Stack {
    * @param deployAccounts per tier, the accounts whose deploy role its provisioner may assume
    * @param reaperRateMinutes how often the reaper of expired ephemeral environments runs
    * @param warningLeadMinutes how long before an expiry the reaper warns the owner (each once)
+   * @param templateBuckets the S3 buckets apps' environment templates may be read from (by the API
+   *     function, which pins their content when an app is registered or changed); none: templates
+   *     are taken inline only
    */
   public record Props(
       Path functionsJar,
@@ -72,7 +82,29 @@ public final class StagecoachStack extends Stack {
       List<String> tiers,
       Map<String, List<String>> deployAccounts,
       int reaperRateMinutes,
-      List<Integer> warningLeadMinutes) {
+      List<Integer> warningLeadMinutes,
+      List<String> templateBuckets) {
+
+    public Props(
+        Path functionsJar,
+        ApiThrottling throttling,
+        RetentionDays logRetention,
+        boolean manageAccountLogRole,
+        List<String> tiers,
+        Map<String, List<String>> deployAccounts,
+        int reaperRateMinutes,
+        List<Integer> warningLeadMinutes) {
+      this(
+          functionsJar,
+          throttling,
+          logRetention,
+          manageAccountLogRole,
+          tiers,
+          deployAccounts,
+          reaperRateMinutes,
+          warningLeadMinutes,
+          List.of());
+    }
 
     public Props(
         Path functionsJar,
@@ -111,6 +143,14 @@ public final class StagecoachStack extends Stack {
     }
 
     public Props {
+      Objects.requireNonNull(templateBuckets, "templateBuckets");
+      for (String bucket : templateBuckets) {
+        if (!BUCKET.matcher(bucket).matches()) {
+          throw new IllegalArgumentException(
+              "template bucket '" + bucket + "' is not an S3 bucket name");
+        }
+      }
+      templateBuckets = List.copyOf(templateBuckets);
       Objects.requireNonNull(tiers, "tiers");
       Objects.requireNonNull(deployAccounts, "deployAccounts");
       Objects.requireNonNull(functionsJar, "functionsJar");
@@ -178,6 +218,9 @@ public final class StagecoachStack extends Stack {
     apiEnvironment.put(
         PROVISIONER_FUNCTIONS_VARIABLE, Fn.join(",", provisioners.functionsSetting()));
     apiEnvironment.put(PROMOTION_STATE_MACHINE_VARIABLE, promotion.stateMachineArn());
+    if (!props.templateBuckets().isEmpty()) {
+      apiEnvironment.put(TEMPLATE_BUCKETS_VARIABLE, String.join(",", props.templateBuckets()));
+    }
 
     JavaFunction apiFunction =
         new JavaFunction(
@@ -200,6 +243,7 @@ public final class StagecoachStack extends Stack {
         .forEach(p -> p.liveAlias().grantInvoke(apiFunction.grantPrincipal()));
     // Promotions are started by the API, and their approvals answered through it.
     promotion.grantStartAndApprove(apiFunction);
+    grantTemplateReads(apiFunction, props.templateBuckets());
 
     new EphemeralReaper(
         this,
@@ -314,5 +358,33 @@ public final class StagecoachStack extends Stack {
               + "'");
     }
     return stackName.toLowerCase(Locale.ROOT) + suffix;
+  }
+
+  /**
+   * The API function reads an app's template from S3 once, when the app is registered or changed,
+   * and pins its content (a template revision): {@code GetObject} (and {@code GetObjectVersion},
+   * for the version it pins) on the objects of the listed buckets, nothing else of S3.
+   */
+  private void grantTemplateReads(final JavaFunction apiFunction, final List<String> buckets) {
+    if (buckets.isEmpty()) {
+      return;
+    }
+    String partition = Stack.of(this).getPartition();
+    List<String> objects =
+        buckets.stream().map(b -> "arn:" + partition + ":s3:::" + b + "/*").toList();
+    apiFunction
+        .role()
+        .addToPrincipalPolicy(
+            PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObject", "s3:GetObjectVersion"))
+                .resources(objects)
+                .build());
+    for (String bucket : buckets) {
+      new AcknowledgedFinding(
+              "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::" + bucket + "/*]",
+              "Templates may sit under any key of a bucket listed in stagecoach:templateBuckets;"
+                  + " the grant is read-only and covers the objects of that bucket only.")
+          .on(apiFunction.role());
+    }
   }
 }

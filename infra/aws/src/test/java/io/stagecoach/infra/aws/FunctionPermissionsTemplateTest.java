@@ -77,6 +77,42 @@ class FunctionPermissionsTemplateTest {
     }
   }
 
+  /**
+   * The API pins templates from S3 when an app is registered or changed: it may read the objects of
+   * the buckets the build lists (stagecoach:templateBuckets), no other bucket, and nothing but
+   * reads.
+   */
+  @Test
+  void apiFunction_mayOnlyReadObjects_ofTheListedTemplateBuckets() {
+    List<Map<String, Object>> s3 =
+        statements(roleId(API_HANDLER)).stream()
+            .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("s3:")))
+            .toList();
+
+    assertEquals(1, s3.size(), asJson(s3));
+    assertEquals(Set.of("s3:GetObject", "s3:GetObjectVersion"), actions(s3.get(0)));
+    assertEquals(
+        List.of(
+            Map.of(
+                "Fn::Join",
+                List.of(
+                    "",
+                    List.of(
+                        "arn:",
+                        Map.of("Ref", "AWS::Partition"),
+                        ":s3:::stagecoach-example-templates/*")))),
+        resources(s3.get(0)));
+    for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
+      if (!roleId.equals(roleId(API_HANDLER))) {
+        for (Map<String, Object> statement : statements(roleId)) {
+          assertTrue(
+              actions(statement).stream().noneMatch(a -> a.startsWith("s3:")),
+              roleId + " may use S3: " + asJson(statement));
+        }
+      }
+    }
+  }
+
   @Test
   void authorizerFunction_mayOnlyGetItems_fromTheTable() {
     List<Map<String, Object>> statements = dynamodbStatements(roleId(AUTHORIZER_HANDLER));
@@ -180,7 +216,7 @@ class FunctionPermissionsTemplateTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        API_HANDLER + " | logs dynamodb events lambda states",
+        API_HANDLER + " | logs dynamodb events lambda states s3",
         AUTHORIZER_HANDLER + " | logs dynamodb",
         ARTIFACT_CHECK_HANDLER + " | logs states",
         SWEEPER_HANDLER + " | logs dynamodb events",

@@ -200,11 +200,18 @@ class FunctionsTemplateTest {
 
     assertEquals(
         Map.of(
-            "REGISTRY_TABLE", ref(tableId()),
-            "EVENT_BUS_NAME", ref(EventBusTemplateTest.busId()),
-            "PROVISIONER_FUNCTIONS", Map.of("Fn::Join", List.of(",", provisioners)),
-            "PROMOTION_STATE_MACHINE", PromotionTemplateTest.PROMOTION_STATE_MACHINE_ARN,
-            "JAVA_TOOL_OPTIONS", JIT_AT_C1),
+            "REGISTRY_TABLE",
+            ref(tableId()),
+            "EVENT_BUS_NAME",
+            ref(EventBusTemplateTest.busId()),
+            "PROVISIONER_FUNCTIONS",
+            Map.of("Fn::Join", List.of(",", provisioners)),
+            "PROMOTION_STATE_MACHINE",
+            PromotionTemplateTest.PROMOTION_STATE_MACHINE_ARN,
+            "TEMPLATE_BUCKETS",
+            "stagecoach-example-templates",
+            "JAVA_TOOL_OPTIONS",
+            JIT_AT_C1),
         environment(API_HANDLER));
   }
 

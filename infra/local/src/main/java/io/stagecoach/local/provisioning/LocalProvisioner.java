@@ -12,6 +12,7 @@ import io.stagecoach.domain.deployment.ResourceChange;
 import io.stagecoach.domain.deployment.StackParameters;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.Naming;
+import io.stagecoach.domain.template.StackResource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -130,7 +131,25 @@ public final class LocalProvisioner implements Provisioner {
       }
     }
     record(request.stackName(), desired, outputs);
-    return new ProvisioningResult.Succeeded(plan, outputs);
+    return new ProvisioningResult.Succeeded(plan, outputs, resources(desired));
+  }
+
+  /**
+   * The stack's resources as made here: a table's physical id is its table name, a parameter's its
+   * name; a type not supported here is listed without one (nothing was made).
+   */
+  static List<StackResource> resources(Map<String, Desired> made) {
+    List<StackResource> resources = new ArrayList<>();
+    made.forEach(
+        (id, r) ->
+            resources.add(
+                new StackResource(
+                    id,
+                    r.type(),
+                    SUPPORTED.contains(r.type())
+                        ? Optional.of(r.physicalId())
+                        : Optional.empty())));
+    return resources;
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.stagecoach.domain.registry;
+package io.stagecoach.domain.template;
 
 import java.util.Optional;
 
@@ -43,6 +43,33 @@ final class TemplateBody {
     } catch (Invalid e) {
       return Optional.of("is not valid JSON: " + e.getMessage());
     }
+  }
+
+  /**
+   * The body without the whitespace between its tokens: the form a template revision pins, so the
+   * same template sent as an object or as indented text is the same revision. Only for a body
+   * {@link #problem} accepts.
+   */
+  static String compact(String body) {
+    StringBuilder out = new StringBuilder(body.length());
+    boolean inString = false;
+    for (int i = 0; i < body.length(); i++) {
+      char c = body.charAt(i);
+      if (inString) {
+        out.append(c);
+        if (c == '\\') {
+          out.append(body.charAt(++i));
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+        out.append(c);
+      } else if (" \t\r\n".indexOf(c) < 0) {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   private static final int MISSING = -1;

@@ -1,4 +1,4 @@
-package io.stagecoach.domain.registry;
+package io.stagecoach.domain.template;
 
 import java.net.URI;
 import java.net.URISyntaxException;
