@@ -109,7 +109,7 @@ class ReadmeTest {
       """
       set -euo pipefail
       __block=0
-      trap 'echo "readme-test: FAILED in the block at README.md line $__block: $BASH_COMMAND" >&2' ERR
+      trap '[[ "$BASH_COMMAND" == return* ]] || echo "readme-test: FAILED in the block at README.md line $__block: $BASH_COMMAND" >&2' ERR
       __url() { local a; for a in "$@"; do case "$a" in http://*|https://*) echo "$a";; esac; done; }
       curl() {
         local headers body rc=0 status code want
@@ -126,7 +126,8 @@ class ReadmeTest {
             sed -i 1d "$README_TEST_STATE/announced"
           else
             echo >&2
-            echo "readme-test: HTTP $status ${code:-(no code)} from $(__url "$@"), which the block does not announce" >&2
+            echo "readme-test: FAILED in the block at README.md line $__block: HTTP $status ${code:-(no code)}" \\
+              "from $(__url "$@"), which the block does not announce" >&2
             rm -f "$headers" "$body"
             return 1
           fi
@@ -139,7 +140,7 @@ class ReadmeTest {
         printf '%s\n' "$out"
         [ "$rc" -eq 0 ] || return "$rc"
         if grep -q '"FailedEntryCount": [1-9]' <<<"$out"; then
-          echo "readme-test: the AWS CLI's answer has a failed entry" >&2
+          echo "readme-test: FAILED in the block at README.md line $__block: the AWS CLI's answer has a failed entry" >&2
           return 1
         fi
       }
