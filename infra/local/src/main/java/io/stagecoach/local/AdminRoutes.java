@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.registry.RegistryService;
@@ -223,7 +224,8 @@ final class AdminRoutes {
       o.put("seq", item.seq());
       o.put("received", item.received().toString());
       o.put("bus", item.bus());
-      o.set("event", item.event());
+      // The event as the bus has it, numbers and all.
+      o.putRawValue("event", new RawValue(item.event()));
     }
     out.put("next", page.next());
     out.put("missed", page.missed());

@@ -1,6 +1,5 @@
 package io.stagecoach.local.eventbridge;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +16,11 @@ import java.util.List;
  */
 public final class EventFeed {
 
-  /** One event as the bus received it: its number, when, on which bus, the whole event. */
-  public record Item(long seq, Instant received, String bus, JsonNode event, int bytes) {}
+  /**
+   * One event as the bus received it: its number, when, on which bus, and the whole event as JSON
+   * text (the text the bus delivers, so keeping it costs nothing more while it is delivered).
+   */
+  public record Item(long seq, Instant received, String bus, String event) {}
 
   /**
    * What a read found.
@@ -53,17 +55,17 @@ public final class EventFeed {
     return new EventFeed(DEFAULT_CAPACITY, DEFAULT_MAX_BYTES, clock);
   }
 
-  /** Records an event the bus {@code bus} received now ({@code text} is its JSON). */
-  public synchronized void add(String bus, JsonNode event, String text) {
+  /** Records an event the bus {@code bus} received now, as JSON text. */
+  public synchronized void add(String bus, String event) {
     if (closed) {
       return;
     }
-    Item item = new Item(++lastSeq, clock.instant(), bus, event, text.length());
+    Item item = new Item(++lastSeq, clock.instant(), bus, event);
     items.addLast(item);
-    bytes += item.bytes();
+    bytes += event.length();
     // The newest event is always kept, even one larger than maxBytes on its own.
     while (items.size() > capacity || (bytes > maxBytes && items.size() > 1)) {
-      bytes -= items.removeFirst().bytes();
+      bytes -= items.removeFirst().event().length();
     }
     notifyAll();
   }

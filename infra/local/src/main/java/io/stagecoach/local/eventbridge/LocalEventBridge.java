@@ -581,7 +581,7 @@ public final class LocalEventBridge implements AutoCloseable {
   }
 
   private void publish(String bus, Envelope event) {
-    feed.add(bus, event.json(), event.text());
+    feed.add(bus, event.text());
     Machine machine = machines.get(bus);
     if (machine == null) {
       return;
@@ -821,7 +821,7 @@ public final class LocalEventBridge implements AutoCloseable {
             List.of(rule.arn()),
             EXACT.createObjectNode());
     String text = event.toString();
-    feed.add(rule.bus(), event, text);
+    feed.add(rule.bus(), text);
     dispatch(rule, new Envelope(id, event, text, now));
     return id;
   }
