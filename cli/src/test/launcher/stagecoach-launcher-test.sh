@@ -98,6 +98,17 @@ check "first build: the command ran" says "ran: serve --port 1"
 run whoami
 check "current jar: no build" eval '[ "$status" = 0 ] && not built && [ "$out" = "ran: whoami" ]'
 
+# Through a symlink elsewhere (one on the PATH, or in another directory): still the checkout's jar.
+mkdir -p "$work/elsewhere"
+ln -s "$app/stagecoach" "$work/elsewhere/stagecoach"
+rm -f "$FAKE_MVN_CALLED"
+set +e
+out="$(cd "$work/elsewhere" && ./stagecoach whoami 2>&1)"
+status=$?
+set -e
+check "through a symlink: the checkout's jar, no build" eval '[ "$status" = 0 ] && not built && [ "$out" = "ran: whoami" ]'
+check "through a symlink: nothing written beside the symlink" eval '[ ! -e "$work/elsewhere/target" ]'
+
 sleep 1
 touch "$app/cli/src/main/java/X.java"
 for args in "--help" "--version" "serve --help"; do

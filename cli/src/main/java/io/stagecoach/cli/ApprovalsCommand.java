@@ -2,10 +2,13 @@ package io.stagecoach.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecoach.cli.client.ApiPath;
+import io.stagecoach.cli.client.Follow;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -79,15 +82,56 @@ final class ApprovalsCommand extends CommandGroup {
     details.print(s.out());
   }
 
-  @Command(name = "list", description = "List the approvals waiting for a decision, oldest first.")
+  @Command(
+      name = "list",
+      description = {
+        "List the approvals waiting for a decision, oldest first.",
+        "With --wait, first wait until at least one does (at most 30 minutes; exit 1 then)."
+      })
   static final class ListApprovals extends ApiCommand {
     @Mixin PageOptions page;
 
+    @Option(
+        names = "--wait",
+        description = "wait until an approval waits for a decision, then list (a promotion asks)")
+    boolean wait;
+
+    @Option(
+        names = {"-q", "--quiet"},
+        description =
+            "print only their ids, one a line, e.g. APPROVAL=$(stagecoach approvals list --wait -q)")
+    boolean quiet;
+
     @Override
     int run(Session s) {
-      JsonNode body = s.list(ApiPath.of("v1", "approvals").query("pending", "true"), page);
+      if (quiet && s.json()) {
+        throw usage("--quiet and --json do not go together: --quiet prints only the ids");
+      }
+      ApiPath pending = ApiPath.of("v1", "approvals").query("pending", "true");
+      JsonNode body = s.list(pending, page);
+      Instant giveUp = s.pacing().clock().instant().plus(s.pacing().timeout());
+      while (wait && body.path("items").isEmpty()) {
+        if (!s.pacing().clock().instant().isBefore(giveUp)) {
+          s.err()
+              .println(
+                  "stagecoach: no approval waited for a decision within "
+                      + Follow.duration(s.pacing().timeout()));
+          return ExitCode.FAILED;
+        }
+        try {
+          s.pacing().sleeper().sleep(s.pacing().interval());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return ExitCode.FAILED;
+        }
+        body = s.list(pending, page);
+      }
       if (s.json()) {
         s.printJson(body);
+        return ExitCode.OK;
+      }
+      if (quiet) {
+        body.path("items").forEach(a -> s.out().println(JsonText.text(a, "approvalId")));
         return ExitCode.OK;
       }
       Table table = new Table("ID", "APP", "VERSION", "ENV", "NEEDS", "REQUESTED", "EXPIRES");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.cli.client.Answer;
 import io.stagecoach.cli.client.ApiClient;
 import io.stagecoach.cli.client.ApiPath;
+import io.stagecoach.cli.client.ApiProblem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,7 +217,20 @@ final class AppsCommand extends CommandGroup {
         throw usage("give the pipeline: --pipeline dev,staging,prod (or \"pipeline\" in --file)");
       }
       options.apply(body, this);
-      Answer created = s.api().post(ApiPath.of("v1", "apps"), body);
+      Answer created;
+      try {
+        created = s.api().post(ApiPath.of("v1", "apps"), body);
+      } catch (ApiProblem e) {
+        if (e.status() == 409 && e.code().orElse("").equals("conflict")) {
+          // Say how to change the app that is there, with the same options.
+          throw new ApiProblem(
+              e.status(),
+              "conflict",
+              e.detail() + "; change it with 'stagecoach apps update " + app + "'",
+              e.errors());
+        }
+        throw e;
+      }
       s.print(
           created,
           result -> {

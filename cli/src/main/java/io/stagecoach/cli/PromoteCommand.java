@@ -43,8 +43,19 @@ final class PromoteCommand extends ApiCommand {
       description = "follow the promotion until it ends, a line per stage change")
   boolean wait;
 
+  @Option(
+      names = {"-q", "--quiet"},
+      description =
+          "print only the promotion's id, e.g. PROMOTION=$(stagecoach promote shop 2.0.0 -q)")
+  boolean quiet;
+
   @Override
   int run(Session s) {
+    if (quiet && (wait || s.json())) {
+      throw usage(
+          "--quiet prints only the id of the promotion it starts: it does not go with --wait or"
+              + " --json");
+    }
     ObjectNode body = ApiClient.JSON.createObjectNode().put("version", version);
     if (to != null) {
       body.put("to", to);
@@ -53,6 +64,10 @@ final class PromoteCommand extends ApiCommand {
       body.put("from", from);
     }
     JsonNode started = s.api().post(ApiPath.of("v1", "apps", app, "promotions"), body).body();
+    if (quiet) {
+      s.out().println(JsonText.text(started, "promotionId"));
+      return ExitCode.OK;
+    }
     String headline =
         "started promotion "
             + JsonText.text(started, "promotionId")

@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
       TokensCommand.class,
       ClockCommand.class,
       WhoamiCommand.class,
+      EventsCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -589,7 +589,10 @@ class CliCommandsTest {
     ok("apps", "create", "inventory", "--pipeline", "dev");
     CliRun again = cli("apps", "create", "inventory", "--pipeline", "dev");
     assertEquals(ExitCode.REFUSED, again.code(), again.printed());
-    assertEquals("stagecoach: app 'inventory' already exists\n", again.err());
+    assertEquals(
+        "stagecoach: app 'inventory' already exists; change it with 'stagecoach apps update"
+            + " inventory'\n",
+        again.err());
 
     CliRun stale = cli("apps", "delete", "inventory", "--if-match", "7");
     assertEquals(ExitCode.REFUSED, stale.code(), stale.printed());

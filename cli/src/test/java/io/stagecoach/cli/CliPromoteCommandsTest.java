@@ -392,4 +392,135 @@ class CliPromoteCommandsTest {
         followed.err().contains("promotion succeeded"),
         "progress goes to stderr with --json: " + followed.printed());
   }
+
+  @Test
+  void promoteQuiet_andApprovalsListWaitQuiet_driveAPromotionFromAScript() throws Exception {
+    registerApp("scripted");
+    assertEquals(
+        "", ok("approvals", "list", "-q").out(), "no approval waits before this promotion asks");
+
+    CliRun started = ok("promote", "scripted", "1.0.0", "-q");
+    String id = started.out().strip();
+    assertTrue(id.matches("pr-[0-9a-f]+"), "only the id: " + started.printed());
+    assertEquals("", started.err(), started.printed());
+
+    // Waits while dev deploys, until staging asks for its approval.
+    CliRun waited = ok("approvals", "list", "--wait", "-q");
+    String approval = waited.out().strip();
+    JsonNode promotion = JSON.readTree(ok("promotions", "get", "scripted", id, "--json").out());
+    assertEquals(
+        approval,
+        promotion.path("pendingApprovals").path(0).path("approvalId").asText(),
+        waited.printed());
+
+    ok("approve", approval, "--token", staff);
+    CliRun done = ok("promotions", "get", "scripted", id, "--wait");
+    assertTrue(done.out().contains("promotion succeeded"), done.printed());
+
+    CliRun nothing =
+        CliRun.run(env, FAST.withTimeout(Duration.ofMillis(300)), "approvals", "list", "--wait");
+    assertEquals(ExitCode.FAILED, nothing.code(), nothing.printed());
+    assertEquals(
+        "stagecoach: no approval waited for a decision within 0s\n",
+        nothing.err(),
+        nothing.printed());
+    assertEquals(ExitCode.INVALID, cli("promote", "scripted", "1.1.0", "-q", "--wait").code());
+    assertEquals(ExitCode.INVALID, cli("approvals", "list", "-q", "--json").code());
+  }
+
+  @Test
+  void eventsTail_followsTheBus_aLinePerEventOfADeploy_untilTheOneAskedFor() throws Exception {
+    registerApp("tailed");
+    // Started before the deploy and following live; --since makes it independent of whether its
+    // first read comes before or after the deploy's first event.
+    CliRun.Started tail =
+        CliRun.start(
+            env,
+            FAST,
+            "events",
+            "tail",
+            "--app",
+            "tailed",
+            "--env",
+            "dev",
+            "--since",
+            "10m",
+            "--until",
+            "Deployment Succeeded");
+    ok("deploy", "tailed", "1.0.0", "--to", "dev", "--wait");
+    CliRun followed = tail.done().get(60, TimeUnit.SECONDS);
+    assertEquals(0, followed.code(), followed.printed());
+    java.util.List<String> lines = followed.out().lines().toList();
+    assertEquals(
+        2, lines.size(), "only tailed/dev's events, up to the success: " + followed.printed());
+    assertTrue(
+        lines
+            .get(0)
+            .matches(
+                "\\d\\d:\\d\\d:\\d\\d  stagecoach  Deployment Requested  tailed/dev 1\\.0\\.0"
+                    + " d-[0-9a-f]+ requested by local-admin"),
+        followed.printed());
+    assertTrue(
+        lines
+            .get(1)
+            .matches(
+                "\\d\\d:\\d\\d:\\d\\d  stagecoach  Deployment Succeeded  tailed/dev 1\\.0\\.0"
+                    + " d-[0-9a-f]+ succeeded by local-admin"),
+        followed.printed());
+
+    // --json: the whole events, one a line; without --env the app's releases are there too.
+    CliRun json =
+        ok(
+            "events",
+            "tail",
+            "--app",
+            "tailed",
+            "--since",
+            "10m",
+            "--json",
+            "--until",
+            "Deployment Succeeded");
+    java.util.List<JsonNode> events = new java.util.ArrayList<>();
+    for (String line : json.out().lines().toList()) {
+      events.add(JSON.readTree(line));
+    }
+    assertTrue(
+        events.stream().allMatch(e -> e.path("detail").path("app").asText().equals("tailed")),
+        json.printed());
+    assertEquals(
+        java.util.List.of(
+            "Release Registered",
+            "Release Registered",
+            "Deployment Requested",
+            "Deployment Succeeded"),
+        events.stream().map(e -> e.path("detail-type").asText()).toList(),
+        json.printed());
+    assertEquals("0", events.get(3).path("version").asText());
+  }
+
+  @Test
+  void eventsTail_isALocalFeature_refusedForAnotherEndpoint_andASinceItCannotRead() {
+    CliEnvironment aws =
+        new CliEnvironment(
+            Map.of(
+                CliEnvironment.ENDPOINT,
+                "https://abc123.execute-api.eu-west-1.amazonaws.com/live",
+                CliEnvironment.TOKEN,
+                "sc_x"),
+            work.resolve("elsewhere"),
+            work.resolve("home"),
+            "tester");
+    CliRun refused = CliRun.run(aws, FAST, "events", "tail");
+    assertEquals(ExitCode.INVALID, refused.code(), refused.printed());
+    assertTrue(
+        refused
+            .err()
+            .startsWith(
+                "stagecoach: events tail follows the local cloud's buses ('stagecoach serve'); on"
+                    + " AWS,"),
+        refused.printed());
+    assertEquals(1, refused.err().lines().count(), refused.printed());
+    assertEquals(
+        ExitCode.INVALID, cli("events", "tail", "--since", "yesterday").code(), "not a duration");
+  }
 }

@@ -199,7 +199,7 @@ public final class Follow {
   }
 
   /** {@code 7s}, {@code 2m05s}, {@code 1h02m}: short enough for a progress column. */
-  static String duration(Duration d) {
+  public static String duration(Duration d) {
     long seconds = Math.max(0, d.toSeconds());
     if (seconds < 60) {
       return seconds + "s";

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.local.apigateway.ProxyEvents;
 import io.stagecoach.local.clock.LocalClock;
+import io.stagecoach.local.eventbridge.EventFeed;
 import io.stagecoach.local.eventbridge.LocalEventBridge;
 import io.stagecoach.local.faults.FaultInjector;
 import io.stagecoach.local.faults.FaultPlan;
@@ -19,6 +21,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -30,8 +34,9 @@ import java.util.Optional;
  * and their next scheduled time, fire a rule now, read the dead letters, set the local secrets
  * ({@code PUT /_stagecoach/secrets/{name}} with {@code {"value": "..."}}; listed by name, never
  * shown), read and change the fault plan when fault injection is on ({@code /_stagecoach/faults}),
- * read and move the clock forward ({@code /_stagecoach/clock}). None of them exists on AWS: they
- * are the local cloud's, outside the template's API.
+ * read and move the clock forward ({@code /_stagecoach/clock}), and follow the buses live ({@code
+ * GET /_stagecoach/events}, a long poll). None of them exists on AWS: they are the local cloud's,
+ * outside the template's API.
  */
 final class AdminRoutes {
 
@@ -107,6 +112,9 @@ final class AdminRoutes {
                       .put("errorMessage", d.errorMessage()));
       return json(200, MAPPER.createObjectNode().set("deadLetters", letters));
     }
+    if (parts.equals(List.of("events"))) {
+      return events(request);
+    }
     if (parts.get(0).equals("secrets")) {
       return secrets(request, path);
     }
@@ -117,6 +125,150 @@ final class AdminRoutes {
       return clock(request);
     }
     return problem(404, "not_found", "no local cloud operation " + request.method() + " " + path);
+  }
+
+  /** The longest a read of the events waits for one, and the most events one read answers. */
+  static final int MAX_WAIT_SECONDS = 20;
+
+  static final int MAX_EVENTS = 500;
+  static final int DEFAULT_EVENTS = 100;
+
+  /**
+   * {@code GET /_stagecoach/events?after=N&wait=S&limit=L} (or {@code since=INSTANT} instead of
+   * {@code after}): the events the buses received after the cursor {@code N}, oldest first, each
+   * with its number ({@code seq}), when it was received, its bus and the whole event; with none
+   * yet, waits up to {@code S} seconds (0-20) for one. Without {@code after} or {@code since} it
+   * starts from now. The answer's {@code next} is the cursor to read on from; {@code missed} counts
+   * the events the feed no longer kept.
+   */
+  private RawResponse events(RawRequest request) {
+    if (!request.method().equals("GET")) {
+      return problem(405, "validation_failed", "the events are read with GET");
+    }
+    Map<String, String> query = query(request.target());
+    EventFeed feed = eventBridge.feed();
+    ArrayNode errors = MAPPER.createArrayNode();
+    for (String name : query.keySet()) {
+      if (!List.of("after", "since", "wait", "limit").contains(name)) {
+        errors.addObject().put("field", name).put("message", "is not a parameter of this route");
+      }
+    }
+    long after = feed.last();
+    if (query.containsKey("after") && query.containsKey("since")) {
+      errors.addObject().put("field", "since").put("message", "give after or since, not both");
+    } else if (query.containsKey("after")) {
+      long last = feed.last();
+      Long parsed = number(query.get("after"), 0, Long.MAX_VALUE);
+      if (parsed == null) {
+        errors
+            .addObject()
+            .put("field", "after")
+            .put("message", "must be a cursor (a whole number >= 0)");
+      } else if (parsed > last) {
+        errors
+            .addObject()
+            .put("field", "after")
+            .put(
+                "message",
+                "is ahead of the newest event ("
+                    + last
+                    + "); the local cloud has restarted since that cursor was read");
+      } else {
+        after = parsed;
+      }
+    } else if (query.containsKey("since")) {
+      try {
+        after = feed.before(Instant.parse(query.get("since")));
+      } catch (DateTimeParseException e) {
+        errors
+            .addObject()
+            .put("field", "since")
+            .put("message", "must be an instant, e.g. 2025-06-01T12:00:00Z");
+      }
+    }
+    Long wait =
+        query.containsKey("wait")
+            ? number(query.get("wait"), 0, MAX_WAIT_SECONDS)
+            : Long.valueOf(0);
+    if (wait == null) {
+      errors
+          .addObject()
+          .put("field", "wait")
+          .put("message", "must be a number of seconds from 0 to " + MAX_WAIT_SECONDS);
+    }
+    Long limit =
+        query.containsKey("limit")
+            ? number(query.get("limit"), 1, MAX_EVENTS)
+            : Long.valueOf(DEFAULT_EVENTS);
+    if (limit == null) {
+      errors
+          .addObject()
+          .put("field", "limit")
+          .put("message", "must be a number from 1 to " + MAX_EVENTS);
+    }
+    if (!errors.isEmpty()) {
+      String detail =
+          errors.size() == 1
+              ? errors.get(0).path("field").asText() + ": " + errors.get(0).path("message").asText()
+              : errors.size() + " fields are invalid";
+      ObjectNode body = problemBody(400, "validation_failed", detail);
+      body.set("errors", errors);
+      return new RawResponse(
+          400,
+          List.of(Map.entry("Content-Type", "application/problem+json")),
+          body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    EventFeed.Page page;
+    try {
+      page = feed.read(after, limit.intValue(), Duration.ofSeconds(wait));
+    } catch (InterruptedException e) {
+      // The local cloud is stopping: nothing more to wait for.
+      Thread.currentThread().interrupt();
+      page = new EventFeed.Page(List.of(), after, 0);
+    }
+    ObjectNode out = MAPPER.createObjectNode();
+    ArrayNode events = out.putArray("events");
+    for (EventFeed.Item item : page.items()) {
+      ObjectNode o = events.addObject();
+      o.put("seq", item.seq());
+      o.put("received", item.received().toString());
+      o.put("bus", item.bus());
+      // The event as the bus has it, numbers and all.
+      o.putRawValue("event", new RawValue(item.event()));
+    }
+    out.put("next", page.next());
+    out.put("missed", page.missed());
+    return json(200, out);
+  }
+
+  /** A whole number from {@code min} to {@code max}, or null when {@code text} is not one. */
+  private static Long number(String text, long min, long max) {
+    if (text == null || !text.matches("[0-9]{1,18}")) {
+      return null;
+    }
+    long n = Long.parseLong(text);
+    return n < min || n > max ? null : n;
+  }
+
+  /** The query string's parameters (the first of each name), decoded. */
+  private static Map<String, String> query(String target) {
+    Map<String, String> params = new java.util.LinkedHashMap<>();
+    int q = target.indexOf('?');
+    if (q < 0) {
+      return params;
+    }
+    for (String pair : target.substring(q + 1).split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name =
+          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      params.putIfAbsent(name, value);
+    }
+    return params;
   }
 
   /**
@@ -306,14 +458,17 @@ final class AdminRoutes {
         body.toString().getBytes(StandardCharsets.UTF_8));
   }
 
+  private static ObjectNode problemBody(int status, String code, String detail) {
+    return MAPPER
+        .createObjectNode()
+        .put("type", "urn:stagecoach:problem:" + code)
+        .put("status", status)
+        .put("code", code)
+        .put("detail", detail);
+  }
+
   private static RawResponse problem(int status, String code, String detail) {
-    ObjectNode body =
-        MAPPER
-            .createObjectNode()
-            .put("type", "urn:stagecoach:problem:" + code)
-            .put("status", status)
-            .put("code", code)
-            .put("detail", detail);
+    ObjectNode body = problemBody(status, code, detail);
     return new RawResponse(
         status,
         List.of(Map.entry("Content-Type", "application/problem+json")),

@@ -188,6 +188,68 @@ class LocalCloudTest {
               .get("token")
               .asText();
       assertEquals(403, admin.as(viewer).get("/_stagecoach/rules").status());
+
+      // The events the buses received, to follow live: the fired rule's Scheduled Event is there.
+      ApiClient.Reply events = admin.get("/_stagecoach/events?after=0&limit=500");
+      assertEquals(200, events.status(), events.body());
+      var scheduled =
+          java.util.stream.StreamSupport.stream(events.json().get("events").spliterator(), false)
+              .filter(
+                  e ->
+                      e.path("event")
+                          .path("id")
+                          .asText()
+                          .equals(fired.json().get("eventId").asText()))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(events.body()));
+      assertEquals("Scheduled Event", scheduled.path("event").path("detail-type").asText());
+      assertEquals("stagecoach-events", scheduled.path("bus").asText(), "the rule's bus");
+      assertTrue(scheduled.path("event").path("resources").get(0).asText().endsWith(rule));
+      long next = events.json().get("next").asLong();
+      assertTrue(next >= scheduled.path("seq").asLong());
+
+      // A long poll answers when the next event comes: a release registered through the API.
+      java.util.concurrent.CompletableFuture<ApiClient.Reply> waiting =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> admin.get("/_stagecoach/events?wait=20&after=" + next));
+      assertEquals(
+          201,
+          admin.send("POST", "/v1/apps", "{\"name\":\"tailed\",\"pipeline\":[\"dev\"]}").status());
+      assertEquals(
+          201,
+          admin
+              .send(
+                  "POST",
+                  "/v1/apps/tailed/releases",
+                  "{\"version\":\"1.0.0\",\"artifactUri\":\"s3://a/b.zip\",\"digest\":\""
+                      + DIGEST
+                      + "\"}")
+              .status());
+      ApiClient.Reply woke = waiting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(200, woke.status(), woke.body());
+      var first = woke.json().get("events").get(0);
+      assertEquals("Release Registered", first.path("event").path("detail-type").asText());
+      assertEquals("tailed", first.path("event").path("detail").path("app").asText());
+      assertEquals(next + 1, first.path("seq").asLong());
+
+      // Bad cursors and waits are the caller's mistake, said as a problem; viewers may not read.
+      for (String bad :
+          List.of(
+              "after=-1",
+              "after=x",
+              "after=999999",
+              "wait=21",
+              "limit=0",
+              "since=yesterday",
+              "after=0&since=2025-01-01T00:00:00Z",
+              "follow=yes")) {
+        ApiClient.Reply refused = admin.get("/_stagecoach/events?" + bad);
+        assertEquals(400, refused.status(), bad + ": " + refused.body());
+        assertEquals("application/problem+json", refused.contentType(), bad);
+        assertEquals("validation_failed", refused.json().get("code").asText(), bad);
+      }
+      assertEquals(403, admin.as(viewer).get("/_stagecoach/events").status());
+      assertEquals(401, new ApiClient(cloud.endpoint(), null).get("/_stagecoach/events").status());
     }
   }
 

@@ -185,6 +185,7 @@ public final class LocalEventBridge implements AutoCloseable {
   private final Map<String, Instant> nextFire = new ConcurrentHashMap<>();
   private final List<DeadLetter> deadLetters = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger pending = new AtomicInteger();
+  private final EventFeed feed;
   private final ScheduledExecutorService deliveries =
       Executors.newScheduledThreadPool(
           4,
@@ -206,6 +207,7 @@ public final class LocalEventBridge implements AutoCloseable {
     this.targets = targets;
     this.clock = clock;
     this.options = options;
+    this.feed = EventFeed.withDefaults(clock);
     this.journal =
         options.journalFile() == null ? null : DeliveryJournal.open(EXACT, options.journalFile());
     busArns.put(DEFAULT_BUS, busArn(DEFAULT_BUS));
@@ -579,6 +581,7 @@ public final class LocalEventBridge implements AutoCloseable {
   }
 
   private void publish(String bus, Envelope event) {
+    feed.add(bus, event.text());
     Machine machine = machines.get(bus);
     if (machine == null) {
       return;
@@ -829,8 +832,15 @@ public final class LocalEventBridge implements AutoCloseable {
             now,
             List.of(rule.arn()),
             EXACT.createObjectNode());
-    dispatch(rule, new Envelope(id, event, event.toString(), now));
+    String text = event.toString();
+    feed.add(rule.bus(), text);
+    dispatch(rule, new Envelope(id, event, text, now));
     return id;
+  }
+
+  /** The events the buses received lately (scheduled ones included), to follow them live. */
+  public EventFeed feed() {
+    return feed;
   }
 
   public List<String> ruleNames() {
@@ -1121,6 +1131,7 @@ public final class LocalEventBridge implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    feed.close();
     scheduler.shutdownNow();
     if (deliveries instanceof java.util.concurrent.ScheduledThreadPoolExecutor pool) {
       pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
