@@ -134,6 +134,19 @@ check "current jar: no build, the client jar runs it" eval '[ "$status" = 0 ] &&
 check "client command: a class-data sharing archive, written by the first run" \
   eval 'java_args_have "-XX:SharedArchiveFile=$app/cli/target/stagecoach-client.jsa -XX:+AutoCreateSharedArchive" && [ -s "$app/cli/target/stagecoach-client.jsa" ]'
 check "client command: short-lived JVM flags" eval 'java_args_have "-XX:+UseSerialGC -XX:TieredStopAtLevel=1"'
+jsa="$app/cli/target/stagecoach-client.jsa"
+made="$(stat -c %Y.%i "$jsa")"
+run whoami
+check "next client command: the same archive, used" eval '[ "$(stat -c %Y.%i "$jsa")" = "$made" ] && [ "$out" = "client ran: whoami" ]'
+sleep 1
+touch "$app/cli/target/stagecoach-client.jar"
+run whoami
+check "a rebuilt client jar: the archive is made again" eval '[ -s "$jsa" ] && [ ! "$jsa" -ot "$app/cli/target/stagecoach-client.jar" ] && [ "$(stat -c %Y.%i "$jsa")" != "$made" ]'
+made="$(stat -c %Y.%i "$jsa")"
+sleep 1
+mkdir -p "$app/cli/target/lib" && touch "$app/cli/target/lib/picocli-9.jar"
+run whoami
+check "a rebuilt jar of its class path: the archive is made again" eval '[ -s "$jsa" ] && [ "$(stat -c %Y.%i "$jsa")" != "$made" ]'
 run whoami
 check "second command: no JDK asked (the choice is kept)" eval 'asked_none && [ "$out" = "client ran: whoami" ]'
 check "second command: it still runs on the chosen JDK" eval '[ -s "$JAVA_ARGS" ]'
