@@ -11,7 +11,6 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -56,9 +55,12 @@ public record Settings(
     return new Settings(env, region, credentials(env), Priming.forSnapStart(env));
   }
 
-  /** The URLConnection HTTP client, answering in process while priming when this primes. */
+  /**
+   * The URLConnection HTTP client, each request in one write (see {@link SingleWriteHttpClient}),
+   * answering in process while priming when this primes.
+   */
   private SdkHttpClient http() {
-    SdkHttpClient real = UrlConnectionHttpClient.create();
+    SdkHttpClient real = SingleWriteHttpClient.create();
     return priming.map(p -> p.answeringWhilePriming(real)).orElse(real);
   }
 
