@@ -20,6 +20,15 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
  */
 public final class SingleWriteHttpClient implements SdkHttpClient {
 
+  static {
+    // A buffered body can be sent again, and the JDK then resends a POST on its own when a
+    // kept-alive
+    // connection turns out closed; a streamed body never was. Kept that way: the SDK's retry policy
+    // decides about retries, as before (every DynamoDB, EventBridge and Step Functions call is a
+    // POST).
+    System.setProperty("sun.net.http.retryPost", "false");
+  }
+
   /** The largest body buffered whole (DynamoDB items are at most 400 KB, events 256 KB). */
   static final long MAX_BUFFERED = 1024 * 1024;
 
