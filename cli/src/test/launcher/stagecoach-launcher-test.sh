@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Tests ./stagecoach, the launcher, against a fake Maven: what it says while it builds, what it shows
-# when the build fails, and that --help/--version never build. Runs in a few seconds:
+# Tests ./stagecoach, the launcher, against a fake Maven and a fake JDK: what it says while it builds,
+# what it shows when the build fails, that --help/--version never build, that it keeps its choice of
+# JDK until the JDKs change, and that every command but serve runs on the client jar with a class-data
+# sharing archive. Runs in a few seconds:
 #   bash cli/src/test/launcher/stagecoach-launcher-test.sh
 set -euo pipefail
 
@@ -15,8 +17,8 @@ check() { # check <description> <command...>: the command must succeed
   if "$@"; then echo "ok   $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi
 }
 
-# A tiny stand-in for the CLI jar: prints its arguments.
-mkdir -p "$work/jar/src"
+# Tiny stand-ins for the CLI jars: print their arguments.
+mkdir -p "$work/jar/src" "$work/client-jar/src"
 cat >"$work/jar/src/Main.java" <<'JAVA'
 public class Main {
   public static void main(String[] args) {
@@ -24,10 +26,33 @@ public class Main {
   }
 }
 JAVA
+sed 's/"ran: "/"client ran: "/' "$work/jar/src/Main.java" >"$work/client-jar/src/Main.java"
 java_bin="$("$repo/stagecoach" --print-java)"
 jdk="$(cd "$(dirname "$(readlink -f "$java_bin")")/.." && pwd)"
-"$jdk/bin/javac" --release 21 -d "$work/jar/classes" "$work/jar/src/Main.java"
-"$jdk/bin/jar" --create --file "$work/jar/stagecoach.jar" --main-class Main -C "$work/jar/classes" .
+for j in jar client-jar; do
+  "$jdk/bin/javac" --release 21 -d "$work/$j/classes" "$work/$j/src/Main.java"
+  "$jdk/bin/jar" --create --file "$work/$j/stagecoach.jar" --main-class Main -C "$work/$j/classes" .
+done
+
+# Fake JDKs (JAVA_HOME): each says it is Java 99 when the launcher asks its version, noting the
+# question in $PROBES, and otherwise runs the real java, noting its arguments in $JAVA_ARGS.
+fake_jdk() { # fake_jdk <dir>
+  mkdir -p "$1/bin"
+  cat >"$1/bin/java" <<FAKE
+#!/usr/bin/env bash
+if [ "\${1:-}" = "-XshowSettings:properties" ]; then
+  echo "$1" >>"\$PROBES"
+  echo "    java.specification.version = 99" >&2
+  exit 0
+fi
+echo "\$*" >"\$JAVA_ARGS"
+exec "$java_bin" "\$@"
+FAKE
+  chmod +x "$1/bin/java"
+}
+fake_jdk "$work/jdk-a"
+fake_jdk "$work/jdk-b"
+export JAVA_HOME="$work/jdk-a" PROBES="$work/probes" JAVA_ARGS="$work/java-args"
 
 # A fake Maven: prints a reactor's lines, then makes the jar (or fails with FAKE_MVN_FAIL=1).
 mkdir -p "$work/bin"
@@ -49,6 +74,7 @@ if [ -n "${FAKE_MVN_FAIL:-}" ]; then
 fi
 mkdir -p cli/target
 cp "$FAKE_JAR" cli/target/stagecoach.jar
+[ -n "${FAKE_NO_CLIENT_JAR:-}" ] || cp "$FAKE_CLIENT_JAR" cli/target/stagecoach-client.jar
 echo "[INFO] Reactor Summary for Stagecoach 0.1.0-SNAPSHOT:"
 echo "[INFO] BUILD SUCCESS"
 MVN
@@ -60,21 +86,29 @@ mkdir -p "$app/cli/src/main/java"
 cp "$repo/stagecoach" "$app/stagecoach"
 echo "class X {}" >"$app/cli/src/main/java/X.java"
 export PATH="$work/bin:$PATH" FAKE_JAR="$work/jar/stagecoach.jar" FAKE_MVN_CALLED="$work/mvn-called"
+export FAKE_CLIENT_JAR="$work/client-jar/stagecoach.jar"
 
-run() { # run <args...>: sets out, status; records whether Maven ran
-  rm -f "$FAKE_MVN_CALLED"
+run() { # run <args...>: sets out, status; records whether Maven ran and which JDKs were asked
+  rm -f "$FAKE_MVN_CALLED" "$PROBES" "$JAVA_ARGS"
+  touch "$PROBES"
   set +e
   out="$("$app/stagecoach" "$@" 2>&1)"
   status=$?
   set -e
 }
 built() { [ -f "$FAKE_MVN_CALLED" ]; }
+asked() { grep -qxF "$1" "$PROBES"; }        # asked <jdk>: the launcher asked that JDK its version
+asked_none() { [ ! -s "$PROBES" ]; }
+java_args_have() { grep -qF -- "$1" "$JAVA_ARGS"; }
 not() { ! "$@"; }
 says() { grep -qF -- "$1" <<<"$out"; }
 
+first=yes
 for args in "--help" "--version" "serve --help"; do
   # shellcheck disable=SC2086
   run $args
+  [ -z "$first" ] || check "first launch: asks the JDKs their version" asked "$work/jdk-a"
+  first=""
   check "no jar, '$args': exits 2 without building" eval '[ "$status" = 2 ] && not built'
   check "no jar, '$args': says it is not built yet" says "not built yet (no cli/target/stagecoach.jar)"
 done
@@ -96,7 +130,45 @@ check "first build: no Maven line leaks" not says "[INFO]"
 check "first build: the command ran" says "ran: serve --port 1"
 
 run whoami
-check "current jar: no build" eval '[ "$status" = 0 ] && not built && [ "$out" = "ran: whoami" ]'
+check "current jar: no build, the client jar runs it" eval '[ "$status" = 0 ] && not built && [ "$out" = "client ran: whoami" ]'
+check "client command: a class-data sharing archive, written by the first run" \
+  eval 'java_args_have "-XX:SharedArchiveFile=$app/cli/target/stagecoach-client.jsa -XX:+AutoCreateSharedArchive" && [ -s "$app/cli/target/stagecoach-client.jsa" ]'
+check "client command: short-lived JVM flags" eval 'java_args_have "-XX:+UseSerialGC -XX:TieredStopAtLevel=1"'
+jsa="$app/cli/target/stagecoach-client.jsa"
+made="$(stat -c %Y.%i "$jsa")"
+run whoami
+check "next client command: the same archive, used" eval '[ "$(stat -c %Y.%i "$jsa")" = "$made" ] && [ "$out" = "client ran: whoami" ]'
+sleep 1
+touch "$app/cli/target/stagecoach-client.jar"
+run whoami
+check "a rebuilt client jar: the archive is made again" eval '[ -s "$jsa" ] && [ ! "$jsa" -ot "$app/cli/target/stagecoach-client.jar" ] && [ "$(stat -c %Y.%i "$jsa")" != "$made" ]'
+made="$(stat -c %Y.%i "$jsa")"
+sleep 1
+mkdir -p "$app/cli/target/lib" && touch "$app/cli/target/lib/picocli-9.jar"
+run whoami
+check "a rebuilt jar of its class path: the archive is made again" eval '[ -s "$jsa" ] && [ "$(stat -c %Y.%i "$jsa")" != "$made" ]'
+run whoami
+check "second command: no JDK asked (the choice is kept)" eval 'asked_none && [ "$out" = "client ran: whoami" ]'
+check "second command: it still runs on the chosen JDK" eval '[ -s "$JAVA_ARGS" ]'
+run serve --port 2
+check "serve: runs the whole jar, without the client's archive" eval '[ "$out" = "ran: serve --port 2" ] && not java_args_have "SharedArchiveFile"'
+check "serve: no JDK asked" asked_none
+
+sleep 1
+touch "$work/jdk-a/bin/java"
+run whoami
+check "a JDK updated in place: asked again" eval 'asked "$work/jdk-a" && [ "$out" = "client ran: whoami" ]'
+JAVA_HOME="$work/jdk-b" run whoami
+check "another JAVA_HOME: asked, and used" eval 'asked "$work/jdk-b" && [ "$out" = "client ran: whoami" ]'
+JAVA_HOME="$work/jdk-b" run --print-java
+check "--print-java: the kept choice, no JDK asked" eval 'asked_none && [ "$out" = "$work/jdk-b/bin/java" ]'
+echo "garbage" >"$app/target/java-choice"
+run whoami
+check "a spoilt choice file: asked again" eval 'asked "$work/jdk-a" && [ "$out" = "client ran: whoami" ]'
+
+rm "$app/cli/target/stagecoach-client.jar"
+run whoami
+check "no client jar (an older build): the whole jar runs it" eval '[ "$status" = 0 ] && [ "$out" = "ran: whoami" ]'
 
 # Through a symlink elsewhere (one on the PATH, or in another directory): still the checkout's jar.
 mkdir -p "$work/elsewhere"
@@ -114,11 +186,16 @@ touch "$app/cli/src/main/java/X.java"
 for args in "--help" "--version" "serve --help"; do
   # shellcheck disable=SC2086
   run $args
-  check "sources newer, '$args': answers from the jar without building" eval 'not built && [ "$out" = "ran: $args" ]'
+  check "sources newer, '$args': answers from the jar without building" eval 'not built && says "ran: $args" && [ "$(wc -l <<<"$out")" = 1 ]'
 done
 
 run whoami
 check "sources newer: builds, saying why" says "(sources changed since cli/target/stagecoach.jar was built: cli/src/main/java/X.java)"
-check "sources newer: then runs" eval 'built && says "ran: whoami"'
+check "sources newer: then runs on the new client jar" eval 'built && says "client ran: whoami"'
+
+sleep 1
+touch "$app/cli/target/stagecoach.jar"
+run whoami
+check "a client jar older than the jar (a partial build): the whole jar runs it" eval '[ "$out" = "ran: whoami" ]'
 
 [ "$failures" = 0 ] && echo "all passed" || { echo "$failures failed"; exit 1; }

@@ -1,14 +1,7 @@
 package io.stagecoach.cli;
 
-import io.stagecoach.local.LocalCloud;
-import io.stagecoach.local.clock.LocalClock;
-import io.stagecoach.local.faults.FaultPlan;
-import io.stagecoach.local.template.TemplateException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -85,57 +78,8 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("stagecoach: --port must be between 0 and 65535");
       return 2;
     }
-    LocalCloud.Options options =
-        new LocalCloud.Options(dir, port, Optional.ofNullable(template), region, false)
-            .withAwsAuth(!noAuth)
-            .withRequestLog(!quiet);
-    if (faults != null) {
-      try {
-        options = options.withFaults(FaultPlan.parse(faults));
-      } catch (IllegalArgumentException e) {
-        System.err.println("stagecoach: --faults: " + e.getMessage());
-        return 2;
-      }
-    }
-    if (clockOffset != null) {
-      Optional<Duration> offset = LocalClock.parseAmount(clockOffset);
-      if (offset.isEmpty()) {
-        System.err.println(
-            "stagecoach: --clock-offset: '"
-                + clockOffset
-                + "' is not an amount of time such as 90s, 30m, 25h or 3d (0h: this machine's"
-                + " time)");
-        return 2;
-      }
-      options = options.withClockOffset(offset.get());
-    }
-    LocalCloud cloud;
-    try {
-      cloud = LocalCloud.start(options);
-    } catch (LocalClock.Refused e) {
-      System.err.println("stagecoach: --clock-offset: " + e.getMessage());
-      return 2;
-    } catch (TemplateException | IllegalStateException e) {
-      System.err.println("stagecoach: " + e.getMessage());
-      return 1;
-    }
-    System.out.print(cloud.describe());
-    System.out.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    cloud.close();
-                    System.out.println("Stopped; data kept in " + dir.toAbsolutePath());
-                    System.out.flush();
-                  } catch (Exception e) {
-                    System.err.println("stagecoach: stopping: " + e.getMessage());
-                  }
-                  stopped.countDown();
-                }));
-    stopped.await();
-    return 0;
+    // The local cloud's classes are reached through LocalServe only, so that this class loads (and
+    // picocli reads it) on the client commands' lean class path, which has no local cloud.
+    return LocalServe.run(port, dir, template, region, noAuth, quiet, faults, clockOffset);
   }
 }

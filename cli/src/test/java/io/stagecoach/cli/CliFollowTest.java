@@ -85,6 +85,10 @@ class CliFollowTest {
   }
 
   Follow follow(Duration interval, Duration timeout) {
+    return follow(interval, interval, timeout);
+  }
+
+  Follow follow(Duration first, Duration interval, Duration timeout) {
     Clock clock =
         new Clock() {
           @Override
@@ -108,7 +112,46 @@ class CliFollowTest {
           now = now.plus(d);
         };
     return new Follow(
-        api, new Follow.Pacing(clock, sleeper, interval, timeout), new PrintWriter(progress, true));
+        api,
+        new Follow.Pacing(clock, sleeper, first, interval, timeout),
+        new PrintWriter(progress, true));
+  }
+
+  @Test
+  void until_waitsLittleAtFirst_doublingWhileNothingChanges_upToTheInterval() {
+    script.add(Scripted.deployment("requested"));
+    for (int i = 0; i < 7; i++) {
+      script.add(Scripted.deployment("provisioning"));
+    }
+    script.add(Scripted.deployment("succeeded"));
+
+    Follow.Result result =
+        follow(Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofMinutes(5)).until(TARGET);
+
+    assertTrue(result.succeeded());
+    // After each change the wait starts again at 50 ms.
+    assertEquals(
+        List.of(50L, 50L, 100L, 200L, 400L, 800L, 1600L, 2000L),
+        slept.stream().map(Duration::toMillis).toList());
+    assertEquals(
+        "[    0s] requested\n[    0s] provisioning\n[    5s] succeeded\n", progress.toString());
+  }
+
+  @Test
+  void standardPacing_reportsADeploymentOfATenthOfASecond_withinAFewTenths() {
+    // A deployment that succeeds 100 ms after the request: the polls at 0 and 50 ms see it
+    // provisioning, the next one sees it done.
+    script.addAll(
+        List.of(
+            Scripted.deployment("provisioning"),
+            Scripted.deployment("provisioning"),
+            Scripted.deployment("succeeded")));
+    Follow.Pacing standard = Follow.Pacing.standard();
+    Follow.Result result =
+        follow(standard.first(), standard.interval(), standard.timeout()).until(TARGET);
+    assertTrue(result.succeeded());
+    assertEquals(List.of(50L, 100L), slept.stream().map(Duration::toMillis).toList());
+    assertEquals(Duration.ofMillis(150), result.elapsed());
   }
 
   @Test

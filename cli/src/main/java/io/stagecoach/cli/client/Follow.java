@@ -13,8 +13,8 @@ import java.util.function.Function;
 
 /**
  * Follows something that runs on its own (a deployment, a promotion) until it ends: polls a GET
- * route, prints a line each time what it shows changes, and returns the last answer once its status
- * is terminal.
+ * route (soon after each change, then less often: see {@link Pacing}), prints a line each time what
+ * it shows changes, and returns the last answer once its status is terminal.
  *
  * <pre>{@code
  * Follow.Result done = new Follow(api, pacing, out).until(
@@ -34,32 +34,61 @@ public final class Follow {
     void sleep(Duration duration) throws InterruptedException;
   }
 
-  /** How often to poll and for how long, on which clock. */
-  public record Pacing(Clock clock, Sleeper sleeper, Duration interval, Duration timeout) {
+  /**
+   * How often to poll and for how long, on which clock. The first wait after an answer that showed
+   * something new is {@code first}; each wait after an unchanged answer doubles, up to {@code
+   * interval}. So a deployment that ends in a tenth of a second is reported within a few tenths,
+   * and one that runs for minutes is asked about every {@code interval}.
+   */
+  public record Pacing(
+      Clock clock, Sleeper sleeper, Duration first, Duration interval, Duration timeout) {
 
     public Pacing {
       Objects.requireNonNull(clock);
       Objects.requireNonNull(sleeper);
-      if (interval.isNegative() || interval.isZero() || timeout.isNegative()) {
+      if (first.isNegative()
+          || first.isZero()
+          || first.compareTo(interval) > 0
+          || timeout.isNegative()) {
         throw new IllegalArgumentException(
-            "the interval must be positive and the timeout not negative");
+            "the waits must be positive, the first no longer than the interval, and the timeout"
+                + " not negative");
       }
     }
 
+    /** A fixed wait of {@code interval} between polls. */
+    public Pacing(Clock clock, Sleeper sleeper, Duration interval, Duration timeout) {
+      this(clock, sleeper, interval, interval, timeout);
+    }
+
+    /** Real time: 50 ms, doubling while nothing changes, up to 2 s; 30 minutes at most. */
     public static Pacing standard() {
       return new Pacing(
           Clock.systemUTC(),
           d -> Thread.sleep(d.toMillis()),
+          Duration.ofMillis(50),
           Duration.ofSeconds(2),
           Duration.ofMinutes(30));
     }
 
     public Pacing withTimeout(Duration newTimeout) {
-      return new Pacing(clock, sleeper, interval, newTimeout);
+      return new Pacing(clock, sleeper, first, interval, newTimeout);
     }
 
+    /** At most {@code newInterval} between polls (the first wait shortened to it if longer). */
     public Pacing withInterval(Duration newInterval) {
-      return new Pacing(clock, sleeper, newInterval, timeout);
+      return new Pacing(
+          clock,
+          sleeper,
+          first.compareTo(newInterval) > 0 ? newInterval : first,
+          newInterval,
+          timeout);
+    }
+
+    /** The wait after {@code previous}: doubled, up to the interval. */
+    Duration next(Duration previous) {
+      Duration doubled = previous.multipliedBy(2);
+      return doubled.compareTo(interval) > 0 ? interval : doubled;
     }
   }
 
@@ -158,6 +187,7 @@ public final class Follow {
     List<String> lastLines = List.of();
     String lastStatus = null;
     String lastTrouble = null;
+    Duration wait = pacing.first();
     while (true) {
       Duration elapsed = Duration.between(start, pacing.clock().instant());
       try {
@@ -165,10 +195,16 @@ public final class Follow {
         lastTrouble = null;
         lastStatus = body.at(target.statusPointer()).asText("");
         List<String> lines = describe.apply(body);
+        boolean changed = false;
         for (String line : lines) {
           if (!lastLines.contains(line)) {
             print(elapsed, line);
+            changed = true;
           }
+        }
+        // Something moved: the next change often follows soon, so look again soon.
+        if (changed) {
+          wait = pacing.first();
         }
         lastLines = List.copyOf(lines);
         if (target.isTerminal(lastStatus)) {
@@ -189,7 +225,8 @@ public final class Follow {
         throw new TimedOut(target.path(), lastStatus, pacing.timeout());
       }
       try {
-        pacing.sleeper().sleep(left.compareTo(pacing.interval()) < 0 ? left : pacing.interval());
+        pacing.sleeper().sleep(left.compareTo(wait) < 0 ? left : wait);
+        wait = pacing.next(wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new TimedOut(

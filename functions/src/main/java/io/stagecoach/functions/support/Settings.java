@@ -9,10 +9,13 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -24,19 +27,47 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * SDK's own lookup.
  */
 public record Settings(
-    Map<String, String> environment, Region region, AwsCredentialsProvider credentials) {
+    Map<String, String> environment,
+    Region region,
+    AwsCredentialsProvider credentials,
+    Optional<Priming> priming) {
 
   public Settings {
     environment = Map.copyOf(environment);
   }
 
+  public Settings(
+      Map<String, String> environment, Region region, AwsCredentialsProvider credentials) {
+    this(environment, region, credentials, Optional.empty());
+  }
+
+  /**
+   * The settings in {@code env}. Under SnapStart's initialization ({@code
+   * AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}) every client built from them is primed before the
+   * snapshot (see {@link Priming}).
+   */
   public static Settings fromEnvironment(Map<String, String> env) {
     Region region =
         Region.of(
             Optional.ofNullable(env.get("AWS_REGION"))
                 .or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")))
                 .orElse("us-east-1"));
-    return new Settings(env, region, credentials(env));
+    return new Settings(env, region, credentials(env), Priming.forSnapStart(env));
+  }
+
+  /**
+   * The URLConnection HTTP client, each request in one write (see {@link SingleWriteHttpClient}),
+   * answering in process while priming when this primes.
+   */
+  private SdkHttpClient http() {
+    SdkHttpClient real = SingleWriteHttpClient.create();
+    return priming.map(p -> p.answeringWhilePriming(real)).orElse(real);
+  }
+
+  /** Adds the client's priming request, when this primes. */
+  private <C> C primed(String name, C client, java.util.function.Consumer<C> request) {
+    priming.ifPresent(p -> p.add(name, client, request));
+    return client;
   }
 
   /**
@@ -189,12 +220,21 @@ public record Settings(
   /** The DynamoDB client, built once per function instance with the URLConnection HTTP client. */
   public DynamoDbClient dynamoDb() {
     var builder =
-        DynamoDbClient.builder()
-            .region(region)
-            .credentialsProvider(credentials)
-            .httpClientBuilder(UrlConnectionHttpClient.builder());
+        DynamoDbClient.builder().region(region).credentialsProvider(credentials).httpClient(http());
     endpoint("DYNAMODB").ifPresent(builder::endpointOverride);
-    return builder.build();
+    String table = environment.getOrDefault("REGISTRY_TABLE", "priming");
+    return primed(
+        "DynamoDb.GetItem",
+        builder.build(),
+        c ->
+            c.getItem(
+                r ->
+                    r.tableName(table)
+                        .key(
+                            Map.of(
+                                "pk", AttributeValue.fromS("PRIMING"),
+                                "sk", AttributeValue.fromS("PRIMING")))
+                        .overrideConfiguration(Priming.THROWAWAY_KEYS)));
   }
 
   public EventBridgeClient eventBridge() {
@@ -202,29 +242,54 @@ public record Settings(
         EventBridgeClient.builder()
             .region(region)
             .credentialsProvider(credentials)
-            .httpClientBuilder(UrlConnectionHttpClient.builder());
+            .httpClient(http());
     endpoint("EVENTBRIDGE").ifPresent(builder::endpointOverride);
-    return builder.build();
+    return primed(
+        "EventBridge.PutEvents",
+        builder.build(),
+        c ->
+            c.putEvents(
+                r ->
+                    r.entries(
+                            PutEventsRequestEntry.builder()
+                                .source("stagecoach")
+                                .detailType("Priming")
+                                .detail("{}")
+                                .eventBusName("priming")
+                                .build())
+                        .overrideConfiguration(Priming.THROWAWAY_KEYS)));
   }
 
   public LambdaClient lambda() {
     var builder =
-        LambdaClient.builder()
-            .region(region)
-            .credentialsProvider(credentials)
-            .httpClientBuilder(UrlConnectionHttpClient.builder());
+        LambdaClient.builder().region(region).credentialsProvider(credentials).httpClient(http());
     endpoint("LAMBDA").ifPresent(builder::endpointOverride);
-    return builder.build();
+    return primed(
+        "Lambda.Invoke",
+        builder.build(),
+        c ->
+            c.invoke(
+                r ->
+                    r.functionName("priming")
+                        .payload(SdkBytes.fromUtf8String("{}"))
+                        .overrideConfiguration(Priming.THROWAWAY_KEYS)));
   }
 
   public SfnClient stepFunctions() {
     var builder =
-        SfnClient.builder()
-            .region(region)
-            .credentialsProvider(credentials)
-            .httpClientBuilder(UrlConnectionHttpClient.builder());
+        SfnClient.builder().region(region).credentialsProvider(credentials).httpClient(http());
     endpoint("SFN").ifPresent(builder::endpointOverride);
-    return builder.build();
+    return primed(
+        "Sfn.DescribeExecution",
+        builder.build(),
+        c ->
+            c.describeExecution(
+                r ->
+                    r.executionArn(
+                            "arn:aws:states:"
+                                + region.id()
+                                + ":000000000000:execution:priming:priming")
+                        .overrideConfiguration(Priming.THROWAWAY_KEYS)));
   }
 
   public SecretsManagerClient secretsManager() {
@@ -232,8 +297,13 @@ public record Settings(
         SecretsManagerClient.builder()
             .region(region)
             .credentialsProvider(credentials)
-            .httpClientBuilder(UrlConnectionHttpClient.builder());
+            .httpClient(http());
     endpoint("SECRETS_MANAGER").ifPresent(builder::endpointOverride);
-    return builder.build();
+    return primed(
+        "SecretsManager.GetSecretValue",
+        builder.build(),
+        c ->
+            c.getSecretValue(
+                r -> r.secretId("priming").overrideConfiguration(Priming.THROWAWAY_KEYS)));
   }
 }

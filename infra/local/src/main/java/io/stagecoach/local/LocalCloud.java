@@ -62,6 +62,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -392,6 +395,12 @@ public final class LocalCloud implements AutoCloseable {
       throw new IllegalStateException(
           "another 'stagecoach serve' is using " + dir + "; stop it or pass --dir");
     }
+    // DynamoDB Local opening its database on disk is the slowest step of a start: it runs on its
+    // own thread while this one reads the template and binds the port.
+    CompletableFuture<LocalDynamoDbEngine> dynamoStarting =
+        inBackground(
+            "stagecoach-start-dynamodb",
+            () -> LocalDynamoDbEngine.start(dir.resolve("dynamodb"), options.region()));
     LocalDynamoDbEngine dynamo = null;
     WireServer http = null;
     DynamoDbFaultProxy faultProxy = null;
@@ -451,8 +460,16 @@ public final class LocalCloud implements AutoCloseable {
       boundPort.set(http.port());
       String self = "http://127.0.0.1:" + http.port();
 
-      dynamo = LocalDynamoDbEngine.start(dir.resolve("dynamodb"), options.region());
-      List<String> tables = dynamo.createTables(template);
+      dynamo = joined(dynamoStarting);
+      // The template's tables and the executions' tables are made (or found) on two threads while
+      // this one builds the functions, the REST API and the event bus, which need no table yet.
+      LocalDynamoDbEngine engine = dynamo;
+      CompletableFuture<List<String>> tablesMade =
+          inBackground("stagecoach-start-tables", () -> engine.createTables(template));
+      CompletableFuture<DynamoDbExecutionStore> executionStore =
+          inBackground(
+              "stagecoach-start-executions",
+              () -> new DynamoDbExecutionStore(engine.client(), EXECUTIONS_TABLE));
 
       Map<String, String> localEnv = new LinkedHashMap<>();
       localEnv.put("AWS_REGION", options.region());
@@ -512,6 +529,7 @@ public final class LocalCloud implements AutoCloseable {
                   .withJournalFile(dir.resolve("eventbridge-journal.jsonl"))
                   .withDuplicateAndShuffle(options.duplicateDelivery()));
       LocalEventBridge events = eventBridge;
+      List<String> tables = joined(tablesMade);
       // Executions live in DynamoDB Local beside the data, so a restarted serve carries on with
       // them.
       stepFunctions =
@@ -524,7 +542,7 @@ public final class LocalCloud implements AutoCloseable {
               clock,
               options.region(),
               CloudTemplate.LOCAL_ACCOUNT,
-              new DynamoDbExecutionStore(dynamo.client(), EXECUTIONS_TABLE));
+              joined(executionStore));
       int resumed = stepFunctions.resumeRunning();
       List<String> machines = StateMachines.create(template, stepFunctions);
       StepFunctionsService sfn = stepFunctions;
@@ -659,6 +677,16 @@ public final class LocalCloud implements AutoCloseable {
       started.add(stepFunctions);
       started.add(eventBridge);
       started.add(dynamo);
+      if (dynamo == null) {
+        // Started in the background but not yet taken: waited for, then stopped.
+        started.add(
+            () -> {
+              LocalDynamoDbEngine late = dynamoStarting.handle((engine, failure) -> engine).join();
+              if (late != null) {
+                late.close();
+              }
+            });
+      }
       // A failed start leaves the directory as it found it: no lock file, and no directory when
       // this start made it and nothing else was written there.
       started.add(() -> Files.deleteIfExists(lockFile));
@@ -676,6 +704,38 @@ public final class LocalCloud implements AutoCloseable {
         } catch (Exception cleanup) {
           e.addSuppressed(cleanup);
         }
+      }
+      throw e;
+    }
+  }
+
+  /** Work of a start that runs beside the rest of it, on a platform thread of its own. */
+  private static <T> CompletableFuture<T> inBackground(String name, Callable<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .daemon()
+        .name(name)
+        .start(
+            () -> {
+              try {
+                result.complete(work.call());
+              } catch (Throwable t) {
+                result.completeExceptionally(t);
+              }
+            });
+    return result;
+  }
+
+  /** The background work's result, or what it threw, as it threw it. */
+  private static <T> T joined(CompletableFuture<T> work) throws Exception {
+    try {
+      return work.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
       }
       throw e;
     }

@@ -7,6 +7,7 @@ import static io.stagecoach.infra.aws.SynthesizedTemplate.resourcesOfType;
 import static io.stagecoach.infra.aws.SynthesizedTemplate.template;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.List;
@@ -159,6 +160,42 @@ class FunctionsTemplateTest {
         .hasResourceProperties(
             FUNCTION,
             Map.of("Handler", handler, "SnapStart", Map.of("ApplyOn", "PublishedVersions")));
+  }
+
+  /**
+   * Every Java function, the ones to come included, starts from a SnapStart snapshot (taken after
+   * its priming: see {@code io.stagecoach.functions.support.Priming}), and every caller reaches it
+   * through its alias {@code live}, which points at a published version: SnapStart never applies to
+   * {@code $LATEST}.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyJavaFunction_snapshotsPublishedVersions_andIsCalledThroughAVersionedAlias() {
+    Map<String, Map<String, Object>> javaFunctions = new TreeMap<>();
+    resourcesOfType(FUNCTION)
+        .forEach(
+            (id, resource) -> {
+              if (String.valueOf(properties(resource).get("Runtime")).startsWith("java")) {
+                javaFunctions.put(id, resource);
+              }
+            });
+    assertTrue(javaFunctions.size() >= 12, "the app's Java functions: " + javaFunctions.keySet());
+    Map<String, Map<String, Object>> versions = resourcesOfType("AWS::Lambda::Version");
+    javaFunctions.forEach(
+        (id, resource) -> {
+          assertEquals(
+              Map.of("ApplyOn", "PublishedVersions"),
+              properties(resource).get("SnapStart"),
+              id + " has no SnapStart");
+          Map<String, Object> alias =
+              properties(resourcesOfType("AWS::Lambda::Alias").get(liveAliasIdOf(id)));
+          Map<String, Object> version = (Map<String, Object>) alias.get("FunctionVersion");
+          String versionId = (String) ((List<Object>) version.get("Fn::GetAtt")).get(0);
+          assertEquals(
+              ref(id),
+              properties(versions.get(versionId)).get("FunctionName"),
+              id + "'s alias live points at a version of another function");
+        });
   }
 
   @ParameterizedTest

@@ -34,6 +34,14 @@ class LambdaJarTest {
   }
 
   @Test
+  void theLambdaJar_holdsThePrimingAndTheCracHooksItRegistersWith() throws Exception {
+    List<String> names = entries();
+    assertTrue(names.contains("io/stagecoach/functions/support/Priming.class"));
+    assertTrue(
+        names.contains("org/crac/Core.class"), "org.crac must ship: Priming registers with it");
+  }
+
+  @Test
   void theLambdaJar_holdsNoLocalCloud_noLocalProvisioner_andNoCli() throws Exception {
     List<String> names = entries();
     assertFalse(

@@ -1,6 +1,7 @@
 package io.stagecoach.local.dynamodb;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stagecoach.functions.support.SingleWriteHttpClient;
 import io.stagecoach.local.template.CloudTemplate;
 import io.stagecoach.local.template.TemplateException;
 import java.net.ServerSocket;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -76,7 +76,7 @@ public final class LocalDynamoDbEngine implements AutoCloseable {
             .region(Region.of(region))
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .httpClient(SingleWriteHttpClient.create())
             .build();
     return new LocalDynamoDbEngine(server, endpoint, client);
   }

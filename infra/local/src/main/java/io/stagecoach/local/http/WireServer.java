@@ -313,8 +313,14 @@ public final class WireServer implements AutoCloseable {
       head.append("Content-Length: ").append(response.body().length).append("\r\n");
     }
     head.append("Connection: ").append(keepAlive ? "keep-alive" : "close").append("\r\n\r\n");
-    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-    out.write(response.body());
+    // Head and body in one write: one segment for a small answer, whatever the client's delayed
+    // acknowledgements.
+    byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] body = response.body();
+    byte[] all = new byte[headBytes.length + body.length];
+    System.arraycopy(headBytes, 0, all, 0, headBytes.length);
+    System.arraycopy(body, 0, all, headBytes.length, body.length);
+    out.write(all);
     out.flush();
   }
 
