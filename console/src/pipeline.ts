@@ -1,0 +1,78 @@
+import { Api, ApiError, Limiter, enc } from './api';
+import type { App, Deployment, Environment } from './types';
+
+/** One stage of an app's pipeline as the Apps and App views draw it. */
+export interface StageView {
+  name: string;
+  env?: Environment;
+  /** The latest deployment into the environment, whatever its outcome. */
+  latest?: Deployment | null;
+  /** The deployment that put the deployed version there (for when and by whom). */
+  deployed?: Deployment | null;
+}
+
+export interface AppPipeline {
+  stages: StageView[];
+  /** Environments outside the pipeline (personal, ephemeral, others) on the first page read. */
+  others: Environment[];
+  /** Whether the app has more environments than the page read. */
+  moreOthers: boolean;
+}
+
+/**
+ * Reads an app's pipeline stages for the Apps list: the first page of its environments, then the
+ * latest deployment of each stage (and, when it is not the one deployed, that one), so a row shows
+ * what runs where, since when and by whom.
+ */
+export async function loadPipeline(api: Api, app: App, limiter: Limiter, signal?: AbortSignal): Promise<AppPipeline> {
+  const page = await limiter.run(() => api.page<Environment>(`v1/apps/${enc(app.name)}/environments`, 100, undefined, signal));
+  const byName = new Map(page.items.map((e) => [e.name, e]));
+  const stageNames = app.pipeline.map((s) => s.environment);
+  const stages = await Promise.all(
+    stageNames.map(async (name): Promise<StageView> => {
+      let env = byName.get(name);
+      if (!env && page.nextCursor) {
+        env = await limiter
+          .run(() => api.get<Environment>(`v1/apps/${enc(app.name)}/environments/${enc(name)}`, signal))
+          .catch((e: unknown) => {
+            if (e instanceof ApiError && e.status === 404) return undefined;
+            throw e;
+          });
+      }
+      if (!env) {
+        return { name };
+      }
+      const { latest, deployed } = await deploymentsOf(api, env, limiter, signal);
+      return { name, env, latest, deployed };
+    }),
+  );
+  const inPipeline = new Set(stageNames);
+  return {
+    stages,
+    others: page.items.filter((e) => !inPipeline.has(e.name)),
+    moreOthers: page.nextCursor !== undefined,
+  };
+}
+
+export async function deploymentsOf(
+  api: Api,
+  env: Environment,
+  limiter: Limiter,
+  signal?: AbortSignal,
+): Promise<{ latest: Deployment | null; deployed: Deployment | null }> {
+  const base = `v1/apps/${enc(env.app)}`;
+  const page = await limiter.run(() =>
+    api.page<Deployment>(`${base}/environments/${enc(env.name)}/deployments`, 1, undefined, signal),
+  );
+  const latest = page.items[0] ?? null;
+  let deployed: Deployment | null = null;
+  if (env.deployedBy) {
+    deployed =
+      latest && latest.id === env.deployedBy
+        ? latest
+        : await limiter
+            .run(() => api.get<Deployment>(`${base}/deployments/${enc(env.deployedBy!)}`, signal))
+            .catch(() => null);
+  }
+  return { latest, deployed };
+}
