@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Api, ApiError } from './api';
 import { sortInbox } from './approvals';
 import { SessionContext, type Session } from './context';
@@ -84,11 +84,18 @@ export function Console() {
     return () => ctl.abort();
   }, [token, api, signOut]);
 
+  const shownRoute = useRef<string | null>(null);
   useEffect(() => {
     document.title = me ? `${titleOf(route)} — Stagecoach` : 'Sign in — Stagecoach';
-    // A new view: focus goes to its heading, so keyboard and screen reader users start there.
-    const h1 = document.querySelector<HTMLElement>('main h1');
-    h1?.focus({ preventScroll: true });
+    if (!me) return;
+    // Another view than the one shown before (not the first the page opens with): focus goes to
+    // its heading, so keyboard and screen reader users start there, as after a page load.
+    const key = href(route);
+    const before = shownRoute.current;
+    shownRoute.current = key;
+    if (before !== null && before !== key) {
+      document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });
+    }
   }, [route, me]);
 
   useEffect(() => {
@@ -122,7 +129,15 @@ export function Console() {
 
   return (
     <SessionContext.Provider value={session}>
-      <a class="skip-link" href="#main">
+      {/* Routes live in the fragment, so the skip link moves focus itself instead of changing it. */}
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.querySelector<HTMLElement>('main h1')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header class="topbar">

@@ -178,3 +178,16 @@ export function expiresSoon(env: Environment, now: number = Date.now(), withinMs
   }
   return Date.parse(env.expiresAt) - now <= withinMs;
 }
+
+/** An ISO-8601 duration as the API writes ages ("P2DT3H4M5S", "PT48S") in words, to the minute past an hour. */
+export function isoDuration(iso: string): string {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(iso);
+  if (!m) {
+    return iso;
+  }
+  const [days, hours, minutes, seconds] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0));
+  if (days > 0) {
+    return `${days} d ${hours} h`;
+  }
+  return duration(hours * 3600 + minutes * 60 + seconds);
+}

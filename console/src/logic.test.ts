@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeMissing, sortInbox, waitsFor } from './approvals';
-import { drifted, duration, environmentStatus, expiresSoon, relative, shortDigest, stageStatus } from './format';
+import { drifted, duration, environmentStatus, expiresSoon, isoDuration, relative, shortDigest, stageStatus } from './format';
 import { href, parseRoute } from './router';
 import { highestRole, mayAct, permissions } from './session';
 import type { Approval, Deployment, Environment, Me } from './types';
@@ -96,6 +96,13 @@ describe('formatting', () => {
     const now = Date.parse('2026-01-01T12:00:00Z');
     expect(relative('2026-01-01T09:00:00Z', now)).toBe('3 hours ago');
     expect(relative('2026-01-03T12:00:00Z', now)).toBe('in 2 days');
+  });
+
+  it("reads the API's ISO-8601 ages", () => {
+    expect(isoDuration('PT48S')).toBe('48 s');
+    expect(isoDuration('PT1H5M')).toBe('1 h 05 min');
+    expect(isoDuration('P3DT4H10M')).toBe('3 d 4 h');
+    expect(isoDuration('nonsense')).toBe('nonsense');
   });
 
   it('writes durations for people', () => {

@@ -4,11 +4,21 @@ import { href } from '../router';
 import { Badge, StatusBadge, Version, When } from './ui';
 
 /** Badges for what stops or threatens an environment: frozen, expired or expiring, drifted, protected. */
-export function EnvironmentBadges({ env, now, showProtected }: { env: NonNullable<StageView['env']>; now: number; showProtected?: boolean }) {
+export function EnvironmentBadges({
+  env,
+  now,
+  showProtected,
+  hideFrozen,
+}: {
+  env: NonNullable<StageView['env']>;
+  now: number;
+  showProtected?: boolean;
+  hideFrozen?: boolean;
+}) {
   const drift = drifted(env);
   return (
     <span class="badges">
-      {env.frozen && (
+      {env.frozen && !hideFrozen && (
         <Badge kind="frozen" title={`Frozen by ${env.frozen.by}: ${env.frozen.reason}`}>
           <span aria-hidden="true">❄ </span>Frozen
         </Badge>
@@ -16,7 +26,7 @@ export function EnvironmentBadges({ env, now, showProtected }: { env: NonNullabl
       {env.expired && <Badge kind="expired">Expired</Badge>}
       {!env.expired && env.expiresAt && !env.pinned && (
         <Badge kind={expiresSoon(env, now) ? 'expiry' : 'neutral'} title={`Expires ${env.expiresAt}`}>
-          <span aria-hidden="true">⏳ </span>Expires <When iso={env.expiresAt} now={now} />
+          <span aria-hidden="true">◷ </span>Expires <When iso={env.expiresAt} now={now} />
         </Badge>
       )}
       {env.pinned && (

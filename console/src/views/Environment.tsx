@@ -4,7 +4,7 @@ import { PlanSummaryView } from '../components/Plan';
 import { EnvironmentBadges } from '../components/StageCard';
 import { Badge, KeyValues, Loading, ProblemMessage, Section, StatusBadge, Version, When } from '../components/ui';
 import { useSession } from '../context';
-import { deploymentStatus, drifted, duration, environmentStatus } from '../format';
+import { deploymentStatus, drifted, duration, environmentStatus, isoDuration } from '../format';
 import { useLoad, useNow } from '../hooks';
 import { href } from '../router';
 import { permissions } from '../session';
@@ -73,7 +73,7 @@ export function EnvironmentView({ app, env: name }: { app: string; env: string }
           <span data-testid="env-status">
             <StatusBadge status={environmentStatus(e, latest)} />
           </span>{' '}
-          <Badge kind="kind">{e.kind}</Badge> <Badge kind="neutral">{e.tier}</Badge> <EnvironmentBadges env={e} now={now} showProtected />
+          <Badge kind="kind">{e.kind}</Badge> <Badge kind="neutral">{e.tier}</Badge> <EnvironmentBadges env={e} now={now} showProtected hideFrozen />
         </p>
         {e.frozen && (
           <p class="frozen-note" data-testid="frozen-note">
@@ -101,7 +101,7 @@ export function EnvironmentView({ app, env: name }: { app: string; env: string }
             Account: `${e.account} · ${e.region}`,
             Owner: e.owner,
             Expires: e.expiresAt ? `${new Date(e.expiresAt).toLocaleString('en-GB')}` : undefined,
-            Age: e.age,
+            Age: e.age ? isoDuration(e.age) : undefined,
             'Cost to date': e.costToDate,
           }}
           empty=""
