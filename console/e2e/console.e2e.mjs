@@ -286,7 +286,7 @@ test('keyboard only: the skip link, then Tab and Enter reach an app', async () =
   await rita.keyboard.press('Tab');
   assert.equal(await rita.evaluate(() => document.activeElement?.textContent), 'Skip to content');
   await rita.keyboard.press('Enter');
-  assert.equal(await rita.evaluate(() => document.activeElement?.tagName), 'H1');
+  assert.equal(await rita.evaluate(() => document.activeElement?.tagName), 'MAIN');
   let reached = false;
   for (let i = 0; i < 20 && !reached; i++) {
     await rita.keyboard.press('Tab');
@@ -296,7 +296,7 @@ test('keyboard only: the skip link, then Tab and Enter reach an app', async () =
   await rita.keyboard.press('Enter');
   await rita.waitForURL(/#\/apps\/orders$/);
   await rita.getByRole('heading', { level: 1, name: 'orders' }).waitFor();
-  assert.equal(await rita.evaluate(() => document.activeElement?.tagName), 'H1', 'a new view puts focus on its heading');
+  assert.equal(await rita.evaluate(() => document.activeElement?.id), 'main', 'a new view puts focus on its content');
 });
 
 test('compare two environments side by side', async () => {

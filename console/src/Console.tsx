@@ -3,7 +3,7 @@ import { Api, ApiError } from './api';
 import { sortInbox } from './approvals';
 import { SessionContext, type Session } from './context';
 import { href, parseRoute, type Route } from './router';
-import { forgetToken, highestRole, storedToken, storeToken } from './session';
+import { forgetToken, highestRole, storedMe, storedToken, storeMe, storeToken } from './session';
 import type { Approval, Me } from './types';
 import { AppsView } from './views/Apps';
 import { AppView } from './views/App';
@@ -45,9 +45,9 @@ function titleOf(route: Route): string {
 export function Console() {
   const route = useRoute();
   const [token, setToken] = useState<string | null>(() => storedToken());
-  const [me, setMe] = useState<Me | null>(null);
+  const [me, setMe] = useState<Me | null>(() => (storedToken() ? storedMe() : null));
   const [signInError, setSignInError] = useState<string | undefined>();
-  const [checking, setChecking] = useState<boolean>(() => storedToken() !== null);
+  const [checking, setChecking] = useState<boolean>(() => storedToken() !== null && storedMe() === null);
   const api = useMemo(() => Api.forPage(() => token), [token]);
   const [inbox, setInbox] = useState<number | null>(null);
   const [inboxTick, setInboxTick] = useState(0);
@@ -65,11 +65,13 @@ export function Console() {
       return;
     }
     const ctl = new AbortController();
-    setChecking(true);
+    setChecking(storedMe() === null);
     api
       .get<Me>('v1/me', ctl.signal)
       .then((m) => {
-        setMe(m);
+        storeMe(m);
+        // The same person as before keeps the same object, so nothing redraws for nothing.
+        setMe((old) => (old && JSON.stringify(old) === JSON.stringify(m) ? old : m));
         setChecking(false);
       })
       .catch((e: unknown) => {
@@ -89,23 +91,31 @@ export function Console() {
     document.title = me ? `${titleOf(route)} — Stagecoach` : 'Sign in — Stagecoach';
     if (!me) return;
     // Another view than the one shown before (not the first the page opens with): focus goes to
-    // its heading, so keyboard and screen reader users start there, as after a page load.
+    // its content, so keyboard and screen reader users start there, as after a page load.
     const key = href(route);
     const before = shownRoute.current;
     shownRoute.current = key;
     if (before !== null && before !== key) {
-      document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });
+      // The main region, not the heading: a view may redraw its heading once its data is in.
+      window.scrollTo(0, 0);
+      document.getElementById('main')?.focus({ preventScroll: true });
     }
   }, [route, me]);
 
   useEffect(() => {
     if (!me) return;
     const ctl = new AbortController();
-    api
-      .all<Approval>('v1/approvals?pending=true', undefined, ctl.signal)
-      .then((all) => setInbox(sortInbox(all, me).mine.length))
-      .catch(() => setInbox(null));
-    return () => ctl.abort();
+    // The badge waits a moment: the view's own reads go first.
+    const timer = window.setTimeout(() => {
+      api
+        .all<Approval>('v1/approvals?pending=true', undefined, ctl.signal)
+        .then((all) => setInbox(sortInbox(all, me).mine.length))
+        .catch(() => !ctl.signal.aborted && setInbox(null));
+    }, 600);
+    return () => {
+      window.clearTimeout(timer);
+      ctl.abort();
+    };
   }, [me, api, route, inboxTick]);
 
   const session: Session | null = useMemo(
@@ -135,7 +145,7 @@ export function Console() {
         href="#main"
         onClick={(e) => {
           e.preventDefault();
-          document.querySelector<HTMLElement>('main h1')?.focus();
+          document.getElementById('main')?.focus();
         }}
       >
         Skip to content
@@ -178,7 +188,9 @@ export function Console() {
           </button>
         </div>
       </header>
-      <main id="main">{viewOf(route)}</main>
+      <main id="main" tabIndex={-1}>
+        {viewOf(route)}
+      </main>
     </SessionContext.Provider>
   );
 }

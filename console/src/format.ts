@@ -54,6 +54,21 @@ export function promotionStatus(p: Pick<Promotion, 'status'>): Status {
   }
 }
 
+export function approvalStatus(a: { status: string }): Status {
+  switch (a.status) {
+    case 'pending':
+      return status('warn', 'Pending');
+    case 'approved':
+      return status('ok', 'Approved');
+    case 'rejected':
+      return status('bad', 'Rejected');
+    case 'expired':
+      return status('bad', 'Expired');
+    default:
+      return status('idle', a.status.charAt(0).toUpperCase() + a.status.slice(1));
+  }
+}
+
 export function deploymentStatus(d: Pick<Deployment, 'status'>): Status {
   switch (d.status) {
     case 'requested':

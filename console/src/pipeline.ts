@@ -30,17 +30,9 @@ export async function loadPipeline(api: Api, app: App, limiter: Limiter, signal?
   const stageNames = app.pipeline.map((s) => s.environment);
   const stages = await Promise.all(
     stageNames.map(async (name): Promise<StageView> => {
-      let env = byName.get(name);
-      if (!env && page.nextCursor) {
-        env = await limiter
-          .run(() => api.get<Environment>(`v1/apps/${enc(app.name)}/environments/${enc(name)}`, signal))
-          .catch((e: unknown) => {
-            if (e instanceof ApiError && e.status === 404) return undefined;
-            throw e;
-          });
-      }
+      const env = byName.get(name);
       if (!env) {
-        return { name };
+        return page.nextCursor ? loadStage(api, app.name, name, limiter, signal) : { name };
       }
       const { latest, deployed } = await deploymentsOf(api, env, limiter, signal);
       return { name, env, latest, deployed };
@@ -60,19 +52,35 @@ export async function deploymentsOf(
   limiter: Limiter,
   signal?: AbortSignal,
 ): Promise<{ latest: Deployment | null; deployed: Deployment | null }> {
-  const base = `v1/apps/${enc(env.app)}`;
-  const page = await limiter.run(() =>
-    api.page<Deployment>(`${base}/environments/${enc(env.name)}/deployments`, 1, undefined, signal),
-  );
-  const latest = page.items[0] ?? null;
-  let deployed: Deployment | null = null;
-  if (env.deployedBy) {
-    deployed =
-      latest && latest.id === env.deployedBy
-        ? latest
-        : await limiter
-            .run(() => api.get<Deployment>(`${base}/deployments/${enc(env.deployedBy!)}`, signal))
-            .catch(() => null);
-  }
-  return { latest, deployed };
+  const latest = await latestDeployment(api, env.app, env.name, limiter, signal);
+  return { latest, deployed: await deployedOne(api, env, latest, limiter, signal) };
+}
+
+function latestDeployment(api: Api, app: string, env: string, limiter: Limiter, signal?: AbortSignal): Promise<Deployment | null> {
+  return limiter
+    .run(() => api.page<Deployment>(`v1/apps/${enc(app)}/environments/${enc(env)}/deployments`, 1, undefined, signal))
+    .then((p) => p.items[0] ?? null);
+}
+
+/** The deployment that put the deployed version there: usually the latest, else read by its id. */
+async function deployedOne(api: Api, env: Environment, latest: Deployment | null, limiter: Limiter, signal?: AbortSignal): Promise<Deployment | null> {
+  if (!env.deployedBy) return null;
+  if (latest && latest.id === env.deployedBy) return latest;
+  return limiter.run(() => api.get<Deployment>(`v1/apps/${enc(env.app)}/deployments/${enc(env.deployedBy!)}`, signal)).catch(() => null);
+}
+
+/**
+ * One pipeline stage read on its own: the environment and its latest deployment side by side (two
+ * calls at once, not one after the other), then the deployed one only when it is not the latest.
+ */
+export async function loadStage(api: Api, app: string, name: string, limiter: Limiter, signal?: AbortSignal): Promise<StageView> {
+  const [env, latest] = await Promise.all([
+    limiter.run(() => api.get<Environment>(`v1/apps/${enc(app)}/environments/${enc(name)}`, signal)).catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 404) return undefined;
+      throw e;
+    }),
+    latestDeployment(api, app, name, limiter, signal).catch(() => null),
+  ]);
+  if (!env) return { name };
+  return { name, env, latest, deployed: await deployedOne(api, env, latest, limiter, signal) };
 }

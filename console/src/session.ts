@@ -20,6 +20,26 @@ export function storeToken(token: string): void {
 
 export function forgetToken(): void {
   window.sessionStorage.removeItem(KEY);
+  window.sessionStorage.removeItem(ME);
+}
+
+/**
+ * Who the token belongs to, as /v1/me last said, kept beside it for the tab: a reload draws the
+ * page at once and asks /v1/me again alongside (a changed or revoked token is noticed then).
+ */
+const ME = 'stagecoach.me';
+
+export function storedMe(): Me | null {
+  try {
+    const text = window.sessionStorage.getItem(ME);
+    return text ? (JSON.parse(text) as Me) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function storeMe(me: Me): void {
+  window.sessionStorage.setItem(ME, JSON.stringify(me));
 }
 
 const ORDER: Role[] = ['viewer', 'deployer', 'admin'];

@@ -5,7 +5,8 @@ import { useSession } from '../context';
 import { href } from '../router';
 import type { Approval } from '../types';
 import { PlanSummaryView } from './Plan';
-import { Badge, ProblemMessage, When } from './ui';
+import { ProblemMessage, StatusBadge, When } from './ui';
+import { approvalStatus } from '../format';
 
 /**
  * One approval: what it asks, who has decided, what is still missing, and Approve / Reject with a
@@ -86,7 +87,7 @@ export function ApprovalCard({
           <div class="kv-row">
             <dt>Outcome</dt>
             <dd>
-              <Badge kind={a.status === 'approved' ? 'neutral' : 'expired'}>{a.status}</Badge>
+              <StatusBadge status={approvalStatus(a)} />
             </dd>
           </div>
         )}

@@ -7,7 +7,7 @@ import { VirtualList } from '../components/VirtualList';
 import { useSession } from '../context';
 import { environmentStatus, promotionStatus, stageStatus } from '../format';
 import { useLoad, useMedia, useNow, usePoll } from '../hooks';
-import { deploymentsOf, type StageView } from '../pipeline';
+import { loadStage, type StageView } from '../pipeline';
 import { href } from '../router';
 import type { App, Environment, Promotion, Release } from '../types';
 
@@ -23,14 +23,7 @@ export function AppView({ app: name }: { app: string }) {
     if (!app.value) return;
     const ctl = new AbortController();
     Promise.all(
-      app.value.pipeline.map(async (s): Promise<StageView> => {
-        const env = await limiter
-          .run(() => api.get<Environment>(`${base}/environments/${enc(s.environment)}`, ctl.signal))
-          .catch(() => undefined);
-        if (!env) return { name: s.environment };
-        const d = await deploymentsOf(api, env, limiter, ctl.signal).catch(() => ({ latest: null, deployed: null }));
-        return { name: s.environment, env, ...d };
-      }),
+      app.value.pipeline.map((s) => loadStage(api, name, s.environment, limiter, ctl.signal).catch((): StageView => ({ name: s.environment }))),
     ).then((v) => !ctl.signal.aborted && setStages(v));
     return () => ctl.abort();
   }, [app.value, api, base, limiter]);
@@ -51,12 +44,15 @@ export function AppView({ app: name }: { app: string }) {
     const p = await api.page<Promotion>(`${base}/promotions`, 20, undefined, signal);
     setPromotions(p.items);
   };
+  // Below the pipeline: read once the pipeline is drawn, so these reads do not delay it.
+  const pipelineDrawn = stages !== undefined;
   useEffect(() => {
+    if (!pipelineDrawn) return;
     const ctl = new AbortController();
     loadPromotions(ctl.signal).catch(() => setPromotions([]));
     return () => ctl.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [base]);
+  }, [base, pipelineDrawn]);
   const running = (promotions ?? []).filter((p) => p.status === 'running');
   usePoll(loadPromotions, 3000, running.length > 0, [base]);
 
@@ -170,7 +166,7 @@ export function AppView({ app: name }: { app: string }) {
       </Section>
 
       <Section title="Releases" id="releases">
-        <Releases app={a.name} now={now} />
+        {pipelineDrawn ? <Releases app={a.name} now={now} /> : <Loading what="releases" />}
       </Section>
 
       <Section title="Settings" id="settings">
