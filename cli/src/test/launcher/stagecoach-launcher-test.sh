@@ -198,4 +198,16 @@ touch "$app/cli/target/stagecoach.jar"
 run whoami
 check "a client jar older than the jar (a partial build): the whole jar runs it" eval '[ "$out" = "ran: whoami" ]'
 
+# The web console's sources count too; its installed node modules do not.
+mkdir -p "$app/console/src" "$app/console/node_modules/some-package"
+echo "export {};" >"$app/console/src/main.tsx"
+echo "{}" >"$app/console/node_modules/some-package/package.json"
+touch -d '2000-01-01' "$app/console/src/main.tsx"
+run whoami
+check "installed node modules: no build" eval '[ "$status" = 0 ] && not built'
+sleep 1
+touch "$app/console/src/main.tsx"
+run whoami
+check "console sources newer: builds, saying why" says "(sources changed since cli/target/stagecoach.jar was built: console/src/main.tsx)"
+
 [ "$failures" = 0 ] && echo "all passed" || { echo "$failures failed"; exit 1; }

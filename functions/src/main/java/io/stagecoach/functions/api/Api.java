@@ -40,7 +40,7 @@ import java.util.Set;
 /**
  * The v1 REST API behind API Gateway's Lambda proxy integration: finds the route, checks the
  * caller's role (the token authorizer has already authenticated it), guards the body, and runs the
- * route.
+ * route. Paths under {@code /console} are the web console's static files ({@link ConsolePage}).
  */
 public final class Api {
 
@@ -51,6 +51,7 @@ public final class Api {
 
   private final List<Route> routes;
   private final ObjectNode openApiDocument;
+  private final ConsolePage console = new ConsolePage();
 
   /** An API without Slack links: its Slack routes answer 503. */
   public Api(
@@ -123,6 +124,9 @@ public final class Api {
         event.getHttpMethod() == null
             ? ""
             : event.getHttpMethod().toUpperCase(java.util.Locale.ROOT);
+    if (ConsolePage.serves(path)) {
+      return console.answer(method, path);
+    }
     Optional<List<String>> segments = segments(path);
     if (segments.isEmpty()) {
       return ApiResponse.rejection(

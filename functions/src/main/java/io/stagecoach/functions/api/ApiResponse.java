@@ -23,6 +23,50 @@ record ApiResponse(int status, Map<String, String> headers, String body) {
     return new ApiResponse(204, Map.of(), "");
   }
 
+  /**
+   * A 200 answer tagged with a strong ETag made from its body; when the request's {@code
+   * If-None-Match} names that tag (or {@code *}), 304 Not Modified with no body instead. For views
+   * that are polled (a running promotion): an unchanged one costs no body and no redrawing.
+   */
+  ApiResponse taggedByContent(java.util.Optional<String> ifNoneMatch) {
+    if (status != 200) {
+      return this;
+    }
+    String tag = contentTag(body);
+    if (ifNoneMatch.isPresent() && namesTag(ifNoneMatch.get(), tag)) {
+      return new ApiResponse(304, Map.of("ETag", tag), "");
+    }
+    return withHeader("ETag", tag);
+  }
+
+  static String contentTag(String body) {
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "\"" + java.util.HexFormat.of().formatHex(digest, 0, 16) + "\"";
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** RFC 9110 13.1.2: a list of entity tags compared weakly, or {@code *}. */
+  private static boolean namesTag(String header, String tag) {
+    for (String candidate : header.split(",")) {
+      String t = candidate.trim();
+      if (t.equals("*")) {
+        return true;
+      }
+      if (t.startsWith("W/")) {
+        t = t.substring(2);
+      }
+      if (t.equals(tag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   ApiResponse withHeader(String name, String value) {
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.put(name, value);

@@ -139,7 +139,8 @@ record PromotionRoutes(
               .filter(Approval::isPending)
               .ifPresent(ap -> pending.add(PromotionJson.approvalView(ap)));
         }
-        yield ApiResponse.json(200, view);
+        // Followed by polling (the console, the CLI): an unchanged promotion answers 304.
+        yield ApiResponse.json(200, view).taggedByContent(req.header("If-None-Match"));
       }
     };
   }

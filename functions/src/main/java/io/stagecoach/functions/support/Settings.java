@@ -137,9 +137,12 @@ public record Settings(
     return endpoint("S3");
   }
 
-  /** The HTTP client for calls made without a service client: URLConnection, as everywhere. */
+  /**
+   * The HTTP client for calls made without a service client: URLConnection, each request in one
+   * write, as everywhere.
+   */
   public software.amazon.awssdk.http.SdkHttpClient httpClient() {
-    return UrlConnectionHttpClient.create();
+    return SingleWriteHttpClient.create();
   }
 
   /**

@@ -875,6 +875,11 @@ public final class LocalCloud implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + http.port());
   }
 
+  /** The web console, served by the API function on the API's own origin. */
+  public URI consoleUrl() {
+    return endpoint().resolve("/console/");
+  }
+
   public String adminToken() {
     return adminToken;
   }
@@ -959,6 +964,7 @@ public final class LocalCloud implements AutoCloseable {
         .append('/')
         .append(api.model().stageName())
         .append("/...)\n");
+    out.append("  console    ").append(consoleUrl()).append('\n');
     out.append("  DynamoDB   ")
         .append(dynamo.endpoint())
         .append("   tables: ")

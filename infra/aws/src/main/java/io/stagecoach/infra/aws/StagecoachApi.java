@@ -29,8 +29,10 @@ import software.constructs.Construct;
 /**
  * The public REST API (API Gateway v1, regional): {@code GET /v1/openapi.json} without
  * authentication and everything else under {@code /v1/{proxy+}} behind a bearer-token authorizer,
- * both proxied to the API function, which does its own routing. Paths outside {@code /v1} have no
- * route and are answered 404 by API Gateway itself.
+ * both proxied to the API function, which does its own routing. The web console's static files are
+ * {@code GET /console} and {@code GET /console/{proxy+}}, served by the same function on the same
+ * origin (docs/decisions.md says why). Other paths have no route and are answered by API Gateway
+ * itself.
  */
 public final class StagecoachApi extends Construct {
 
@@ -175,6 +177,21 @@ public final class StagecoachApi extends Construct {
                     .authorizationType(AuthorizationType.CUSTOM)
                     .authorizer(authorizer)
                     .build());
+
+    // The console's files hold no data (everything it shows comes from /v1 with the person's
+    // token), so they are read without one: the page must load before anyone has signed in.
+    Resource console = restApi.getRoot().addResource("console");
+    MethodOptions noToken =
+        MethodOptions.builder().authorizationType(AuthorizationType.NONE).build();
+    Method consolePage = console.addMethod("GET", apiIntegration, noToken);
+    Method consoleFiles = console.addResource("{proxy+}").addMethod("GET", apiIntegration, noToken);
+    String publicFiles =
+        "The web console's static files (HTML, script, style) are public by design: they hold no"
+            + " data, load before the person signs in, and call /v1 with the person's bearer token.";
+    for (Method m : List.of(consolePage, consoleFiles)) {
+      new AcknowledgedFinding("AwsSolutions-APIG4", publicFiles).on(m.getNode().getDefaultChild());
+      new AcknowledgedFinding("AwsSolutions-COG4", publicFiles).on(m.getNode().getDefaultChild());
+    }
 
     String publicDocument =
         "The OpenAPI document is public by design (DESIGN.md, REST API): clients and"

@@ -33,6 +33,40 @@ class LambdaJarTest {
     assertTrue(names.contains("io/stagecoach/domain/deployment/DeploymentService.class"));
   }
 
+  /**
+   * The API function serves the console from its jar: the bundle is there, its files are text (API
+   * Gateway's proxy passes text bodies as they are), and its page loads scripts and styles from
+   * files only (the Content-Security-Policy refuses inline ones).
+   */
+  @Test
+  void theLambdaJar_holdsTheConsoleBundle_asTextFiles_withNoInlineScriptOrStyle() throws Exception {
+    List<String> console =
+        entries().stream()
+            .filter(n -> n.startsWith("stagecoach/console/") && !n.endsWith("/"))
+            .toList();
+    assertTrue(console.contains("stagecoach/console/index.html"), console.toString());
+    assertTrue(
+        console.stream().anyMatch(n -> n.matches("stagecoach/console/assets/index-[\\w-]+\\.js")),
+        console.toString());
+    for (String name : console) {
+      assertTrue(
+          name.matches(".*\\.(html|js|css|svg)$"), "not a text file the page needs: " + name);
+    }
+    try (JarFile jar = new JarFile(JAR.toFile())) {
+      String html =
+          new String(
+              jar.getInputStream(jar.getEntry("stagecoach/console/index.html")).readAllBytes(),
+              java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(html.contains("<script type=\"module\" crossorigin src=\"./assets/"), html);
+      assertFalse(
+          html.matches("(?s).*<script(?![^>]*\\ssrc=)[^>]*>.*"), "an inline script: " + html);
+      assertFalse(html.contains("<style"), "an inline style: " + html);
+      assertFalse(html.contains("style="), "an inline style attribute: " + html);
+      assertFalse(
+          html.matches("(?s).*(src|href)=\"(https?:)?//.*"), "a third-party origin: " + html);
+    }
+  }
+
   @Test
   void theLambdaJar_holdsThePrimingAndTheCracHooksItRegistersWith() throws Exception {
     List<String> names = entries();

@@ -36,11 +36,16 @@ class RestApiTemplateTest {
   private static final String APIGATEWAY = "apigateway.amazonaws.com";
 
   /**
-   * The only routes without the bearer-token authorizer: the public document, and Slack's (signed
-   * by Slack).
+   * The only routes without the bearer-token authorizer: the public document, the web console's
+   * static files, and Slack's (signed by Slack).
    */
   private static final Set<String> UNAUTHENTICATED =
-      Set.of("GET /v1/openapi.json", "POST /slack/commands", "POST /slack/interactions");
+      Set.of(
+          "GET /v1/openapi.json",
+          "GET /console",
+          "GET /console/{proxy+}",
+          "POST /slack/commands",
+          "POST /slack/interactions");
 
   private static String restApiId() {
     return template().getResourceId("AWS::ApiGateway::RestApi");
@@ -96,12 +101,14 @@ class RestApiTemplateTest {
   }
 
   @Test
-  void restApi_hasOnlyTheOpenApiDocumentTheV1ProxyAndSlacksTwoRoutes_andNoRootProxy() {
+  void restApi_hasOnlyTheOpenApiDocumentTheV1ProxyTheConsoleAndSlacksTwoRoutes_andNoRootProxy() {
     assertEquals(
         Set.of(
             "/v1",
             "/v1/openapi.json",
             "/v1/{proxy+}",
+            "/console",
+            "/console/{proxy+}",
             "/slack",
             "/slack/commands",
             "/slack/interactions"),
@@ -110,9 +117,39 @@ class RestApiTemplateTest {
         Set.of(
             "GET /v1/openapi.json",
             "ANY /v1/{proxy+}",
+            "GET /console",
+            "GET /console/{proxy+}",
             "POST /slack/commands",
             "POST /slack/interactions"),
         routes().keySet());
+  }
+
+  /**
+   * The console is served from the API function on the API's own origin (docs/decisions.md): its
+   * files are read-only and public, and everything it shows comes from /v1 behind the authorizer.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theConsole_isReadOnly_servedByTheApiFunctionsLiveAlias_onTheApisOwnOrigin() {
+    String aliasInvocations = "\"Ref\":\"" + liveAliasId(API_HANDLER) + "\"},\"/invocations\"";
+    Set<String> consoleRoutes = new TreeSet<>();
+    routes()
+        .forEach(
+            (route, method) -> {
+              if (route.contains(" /console")) {
+                consoleRoutes.add(route);
+                Map<String, Object> integration = (Map<String, Object>) method.get("Integration");
+                assertEquals("AWS_PROXY", integration.get("Type"), route);
+                assertTrue(asJson(integration.get("Uri")).contains(aliasInvocations), route);
+                assertEquals("NONE", method.get("AuthorizationType"), route);
+              }
+            });
+    assertEquals(Set.of("GET /console", "GET /console/{proxy+}"), consoleRoutes);
+    // No CORS anywhere: no OPTIONS method answers a preflight, so no other origin may call the API
+    // from a browser.
+    assertTrue(
+        routes().keySet().stream().noneMatch(r -> r.startsWith("OPTIONS ")),
+        routes().keySet().toString());
   }
 
   @Test
