@@ -198,12 +198,7 @@ public final class ApiClient implements AutoCloseable {
           "cannot reach " + base + " (connection refused; is 'stagecoach serve' running?)", e);
     } catch (java.net.http.HttpTimeoutException e) {
       throw new ApiUnreachable(
-          base
-              + " did not answer PATCH "
-              + path
-              + " within "
-              + REQUEST_TIMEOUT.toSeconds()
-              + " s",
+          base + " did not answer PATCH " + path + " within " + REQUEST_TIMEOUT.toSeconds() + " s",
           e);
     } catch (IOException e) {
       throw new ApiUnreachable("cannot reach " + base + ": " + describe(e), e);
