@@ -4,6 +4,7 @@ import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Rejection;
+import io.stagecoach.domain.pipeline.GateOverride;
 import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.Environment;

@@ -10,6 +10,7 @@ import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.common.Saved;
 import io.stagecoach.domain.common.WriteResult;
 import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.domain.pipeline.GateOverride;
 import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.ExpiryPolicy;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Rejection;
+import io.stagecoach.domain.pipeline.GateOverride;
 import io.stagecoach.domain.pipeline.PromotionConcurrency;
 import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.registry.App;

@@ -1,4 +1,4 @@
-package io.stagecoach.domain.deployment;
+package io.stagecoach.domain.pipeline;
 
 /**
  * A gate a deployment went past, recorded on it for its history: which gate ({@code freeze}, {@code
