@@ -7,7 +7,6 @@ import io.stagecoach.cli.client.ApiClient;
 import io.stagecoach.cli.client.ApiPath;
 import io.stagecoach.cli.client.ApiProblem;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -535,17 +534,11 @@ final class EnvsCommand extends CommandGroup {
       secrets.forEach(secretsNode::put);
       PutEnv.putIfGiven(body, "owner", owner);
       if (expiresIn != null) {
-        Duration ttl =
-            duration(expiresIn)
-                .orElseThrow(
-                    () ->
-                        usage(
-                            "--expires-in: '"
-                                + expiresIn
-                                + "' is not a duration such as 30m, 12h or 3d"));
-        body.put(
-            "expiresAt",
-            s.pacing().clock().instant().plus(ttl).truncatedTo(ChronoUnit.SECONDS).toString());
+        if (duration(expiresIn).isEmpty()) {
+          throw usage("--expires-in: '" + expiresIn + "' is not a duration such as 30m, 12h or 3d");
+        }
+        // From now as the server's clock reads it (the local cloud's may have been moved).
+        body.put("expiresIn", expiresIn.trim());
       }
       PutEnv.putIfGiven(body, "expiresAt", expiresAt);
       Answer created = s.api().post(ApiPath.of("v1", "apps", app, "environments"), body);

@@ -501,7 +501,26 @@ final class RegistryRoutes {
         });
   }
 
-  private static EnvironmentSpec environmentSpec(Fields fields) {
+  /**
+   * The environment a body describes. Its expiry is {@code expiresAt}, or {@code expiresIn} (30m,
+   * 12h, 3d) from now as the API's clock reads it: a client that says how long need not agree with
+   * the server on the time (the local cloud's clock may have been moved).
+   */
+  private EnvironmentSpec environmentSpec(Fields fields) {
+    Optional<java.time.Instant> expiresAt = fields.instant("expiresAt");
+    Optional<String> expiresIn = fields.string("expiresIn");
+    if (expiresIn.isPresent()) {
+      Optional<java.time.Duration> ttl = duration(expiresIn.get());
+      if (ttl.isEmpty()) {
+        fields.reject("expiresIn", "must be a duration such as 30m, 12h or 3d");
+      } else if (expiresAt.isPresent()) {
+        fields.reject("expiresIn", "give expiresAt or expiresIn, not both");
+      } else {
+        expiresAt =
+            Optional.of(
+                clock.instant().plus(ttl.get()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+      }
+    }
     java.util.Set<String> leftOut = new java.util.HashSet<>();
     for (String map : List.of(EnvironmentSpec.CONFIG, EnvironmentSpec.SECRETS)) {
       if (!fields.has(map)) {
@@ -517,7 +536,7 @@ final class RegistryRoutes {
         fields.stringMap("secrets"),
         fields.bool("protected"),
         fields.string("owner"),
-        fields.instant("expiresAt"),
+        expiresAt,
         leftOut,
         fields.dns("dns"));
   }

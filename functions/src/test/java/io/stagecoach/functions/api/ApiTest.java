@@ -242,6 +242,36 @@ class ApiTest {
   }
 
   @Test
+  void anEphemeralEnvironment_expiresInAnAmountFromTheApisNow_notTheClients() throws Exception {
+    assertEquals(
+        201,
+        call("POST", "/v1/apps", "{\"name\":\"payments\",\"pipeline\":[\"dev\"]}").getStatusCode());
+    String env = "{\"kind\":\"ephemeral\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"";
+    APIGatewayProxyResponseEvent created =
+        call("PUT", "/v1/apps/payments/environments/pr-1", env + ",\"expiresIn\":\"2h\"}");
+    assertEquals(201, created.getStatusCode(), created.getBody());
+    assertEquals(
+        CLOCK
+            .instant()
+            .plus(java.time.Duration.ofHours(2))
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .toString(),
+        json(created).get("expiresAt").asText());
+
+    for (String refused :
+        List.of(
+            ",\"expiresIn\":\"soon\"}",
+            ",\"expiresIn\":\"-2h\"}",
+            ",\"expiresIn\":\"2h\",\"expiresAt\":\"2099-01-01T00:00:00Z\"}")) {
+      APIGatewayProxyResponseEvent bad =
+          call("PUT", "/v1/apps/payments/environments/pr-2", env + refused);
+      assertEquals(400, bad.getStatusCode(), bad.getBody());
+      assertEquals(Set.of("expiresIn"), fields(bad), bad.getBody());
+    }
+    assertEquals(404, call("GET", "/v1/apps/payments/environments/pr-2", null).getStatusCode());
+  }
+
+  @Test
   void app_withADefaultOwnerThatIsNoPrincipal_isRefused_namingIt() throws Exception {
     for (String owner : List.of("\"the team!\"", "\"\"", "42")) {
       APIGatewayProxyResponseEvent refused =

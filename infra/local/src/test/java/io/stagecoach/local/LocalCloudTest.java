@@ -57,9 +57,20 @@ class LocalCloudTest {
       }
       // The local cloud's clock: read, moved forward, never back; what happens after reads it.
       assertEquals(0, api.get("/_stagecoach/clock").json().get("offsetSeconds").asLong());
+      ApiClient dayToken =
+          api.as(
+              api.send(
+                      "POST",
+                      "/v1/tokens",
+                      "{\"principal\":\"ci\",\"roles\":[\"viewer\"],\"expiresInDays\":1}")
+                  .json()
+                  .get("token")
+                  .asText());
+      assertEquals(200, dayToken.get("/v1/apps").status());
       ApiClient.Reply moved = api.send("POST", "/_stagecoach/clock", "{\"by\": \"25h\"}");
       assertEquals(200, moved.status(), moved.body());
       assertEquals(90_000, moved.json().get("offsetSeconds").asLong());
+      assertEquals(401, dayToken.get("/v1/apps").status(), "a day later, the token has expired");
       Instant movedTo = Instant.parse(moved.json().get("now").asText());
       for (String refused :
           List.of(

@@ -303,7 +303,7 @@ class PromotionScenariosTest {
 
   @Test
   void anApprovalNobodyDecidesInTime_expires_andThePromotionStops() throws Exception {
-    registerApp("slow", 5, "supersede");
+    registerApp("slow", 300, "supersede");
     String id = promote(rita, "slow", "{\"version\":\"1.0.0\"}");
     String approval =
         await("slow", id, awaitingApprovalIn("staging"), "the staging approval")
@@ -311,6 +311,9 @@ class PromotionScenariosTest {
             .path(0)
             .path("approvalId")
             .asText();
+    // Five minutes pass on the local cloud's clock, not on the wall's.
+    ApiClient.Reply moved = admin.send("POST", "/_stagecoach/clock", "{\"by\": \"5m\"}");
+    assertEquals(200, moved.status(), moved.body());
     JsonNode failed = await("slow", id, status("failed"), "failed");
     assertEquals("approval_expired", failed.path("failure").asText(), failed.toString());
     assertEquals("expired", admin.get("/v1/approvals/" + approval).json().path("status").asText());
