@@ -44,7 +44,12 @@ final class AppsCommand extends CommandGroup {
         .add("gates", gates(app))
         .add("concurrency", JsonText.text(app, "concurrency"))
         .add("allowed", String.join(", ", JsonText.strings(app.path("allowedEnvironments"))))
-        .add("template", template(app.path("template")))
+        .add(
+            "template",
+            template(app.path("template"))
+                + (app.has("templateRevision")
+                    ? " (revision " + app.path("templateRevision").asInt() + ")"
+                    : ""))
         .add("repository", repository(app.path("repository")))
         .add("created", s.when(app, "createdAt", "createdBy"))
         .add("updated", s.time(app, "updatedAt"))

@@ -600,6 +600,8 @@ class CliCommandsTest {
           "apps",
           "envs",
           "releases",
+          "templates",
+          "outputs",
           "deploy",
           "deployments",
           "history",
