@@ -46,7 +46,12 @@ final class AppsCommand extends CommandGroup {
         .add("gates", gates(app))
         .add("concurrency", JsonText.text(app, "concurrency"))
         .add("allowed", String.join(", ", JsonText.strings(app.path("allowedEnvironments"))))
-        .add("template", template(app.path("template")))
+        .add(
+            "template",
+            template(app.path("template"))
+                + (app.has("templateRevision")
+                    ? " (revision " + app.path("templateRevision").asInt() + ")"
+                    : ""))
         .add("repository", repository(app.path("repository")))
         .add(
             "when frozen",

@@ -39,6 +39,7 @@ final class DeploymentsCommand extends CommandGroup {
                 + ")")
         .add("action", JsonText.text(d, "action"))
         .add("version", JsonText.text(d, "version"))
+        .add("template", ReleasesCommand.revision(d))
         .add("status", JsonText.text(d, "status"))
         .add("reason", JsonText.text(d, "reason"))
         .add("plan", d.has("plan") ? planSummary(d.path("plan").path("summary")) : "")

@@ -51,7 +51,15 @@ final class EnvsCommand extends CommandGroup {
         .add("protected", JsonText.text(env, "protected"))
         .add("owner", JsonText.text(env, "owner"))
         .add("expires", s.time(env, "expiresAt"))
+        .add("dns", dns(env.path("dns")))
         .add("deployed", deployed(env, s))
+        .add(
+            "template",
+            env.has("deployedTemplateRevision")
+                ? "revision " + env.path("deployedTemplateRevision").asInt()
+                : "")
+        .add("outputs", JsonText.map(env.path("outputs")))
+        .add("resources", resources(env.path("resources")))
         .add("frozen", frozen(env, s))
         .add("pinned", pinned(env, s))
         .add("age", JsonText.text(env, "age"))
@@ -64,17 +72,58 @@ final class EnvsCommand extends CommandGroup {
         .print(s.out());
   }
 
-  /** {@code 1.4.2 (sha256:..., deployment d-0a1b) at 2025-06-01T10:00:00Z}. */
+  /** {@code 1.4.2 (deployment d-0a1b, by alice) at 2025-06-01T10:00:00Z}. */
   static String deployed(JsonNode env, Session s) {
     String version = JsonText.text(env, "deployedVersion");
     if (version.isEmpty()) {
       return "";
     }
     String by = JsonText.text(env, "deployedBy");
+    String who = JsonText.text(env, "deployedRequestedBy");
     String at = s.time(env, "deployedAt");
     return version
-        + (by.isEmpty() ? "" : " (deployment " + by + ")")
+        + (by.isEmpty() ? "" : " (deployment " + by + (who.isEmpty() ? "" : ", by " + who) + ")")
         + (at.isEmpty() ? "" : at.endsWith(" ago") ? " " + at : " at " + at);
+  }
+
+  /** {@code api.example.com (zone Z0123, certificate arn:..., regional)}, or empty. */
+  static String dns(JsonNode dns) {
+    if (!dns.isObject()) {
+      return "";
+    }
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    if (dns.has("hostedZoneId")) {
+      parts.add("zone " + JsonText.text(dns, "hostedZoneId"));
+    }
+    if (dns.has("certificateArn")) {
+      parts.add("certificate " + JsonText.text(dns, "certificateArn"));
+    }
+    parts.add(JsonText.text(dns, "endpointType"));
+    return JsonText.text(dns, "hostname") + " (" + String.join(", ", parts) + ")";
+  }
+
+  /** One line per resource: {@code Orders AWS::DynamoDB::Table payments-dev-orders}. */
+  static java.util.List<String> resources(JsonNode resources) {
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    int idWidth = 0;
+    int typeWidth = 0;
+    for (JsonNode r : resources) {
+      idWidth = Math.max(idWidth, JsonText.text(r, "logicalId").length());
+      typeWidth = Math.max(typeWidth, JsonText.text(r, "type").length());
+    }
+    for (JsonNode r : resources) {
+      String id = JsonText.text(r, "logicalId");
+      String type = JsonText.text(r, "type");
+      String physical = JsonText.text(r, "physicalId");
+      lines.add(
+          (id
+                  + " ".repeat(idWidth - id.length() + 2)
+                  + type
+                  + " ".repeat(typeWidth - type.length() + 2)
+                  + (physical.isEmpty() ? "(not made here)" : physical))
+              .stripTrailing());
+    }
+    return lines;
   }
 
   /** {@code incident 42 (by alice at 2025-06-01T10:00:00Z)}, or empty when it is not frozen. */
@@ -248,6 +297,32 @@ final class EnvsCommand extends CommandGroup {
     String expiresAt;
 
     @Option(
+        names = "--dns-hostname",
+        paramLabel = "NAME",
+        description =
+            "the name it answers at, e.g. api.example.com (passed to templates that declare"
+                + " DnsHostname)")
+    String dnsHostname;
+
+    @Option(
+        names = "--dns-zone",
+        paramLabel = "ZONE_ID",
+        description = "with --dns-hostname: its Route 53 hosted zone (HostedZoneId)")
+    String dnsZone;
+
+    @Option(
+        names = "--dns-certificate",
+        paramLabel = "ARN",
+        description = "with --dns-hostname: its ACM certificate (CertificateArn)")
+    String dnsCertificate;
+
+    @Option(
+        names = "--dns-endpoint",
+        paramLabel = "TYPE",
+        description = "with --dns-hostname: regional (default) or edge (DnsEndpointType)")
+    String dnsEndpoint;
+
+    @Option(
         names = "--if-match",
         paramLabel = "REVISION",
         description = "only if it is still at this revision")
@@ -255,6 +330,10 @@ final class EnvsCommand extends CommandGroup {
 
     @Override
     int run(Session s) {
+      if (dnsHostname == null
+          && (dnsZone != null || dnsCertificate != null || dnsEndpoint != null)) {
+        throw usage("--dns-zone, --dns-certificate and --dns-endpoint go with --dns-hostname");
+      }
       ObjectNode body = ApiClient.JSON.createObjectNode();
       putIfGiven(body, "kind", kind);
       putIfGiven(body, "tier", tier);
@@ -275,6 +354,13 @@ final class EnvsCommand extends CommandGroup {
       }
       putIfGiven(body, "owner", owner);
       putIfGiven(body, "expiresAt", expiresAt);
+      if (dnsHostname != null) {
+        ObjectNode dns = body.putObject("dns");
+        putIfGiven(dns, "hostname", dnsHostname);
+        putIfGiven(dns, "hostedZoneId", dnsZone);
+        putIfGiven(dns, "certificateArn", dnsCertificate);
+        putIfGiven(dns, "endpointType", dnsEndpoint);
+      }
       Answer saved =
           s.api()
               .put(

@@ -33,9 +33,17 @@ final class ReleasesCommand extends CommandGroup {
         .add("artifact", JsonText.text(release, "artifactUri"))
         .add("digest", JsonText.text(release, "digest"))
         .add("commit", JsonText.text(release, "commit"))
+        .add("template", revision(release))
         .add("intake", reason.isEmpty() ? intake : intake + " (" + reason + ")")
         .add("created", s.when(release, "createdAt", "createdBy"))
         .print(s.out());
+  }
+
+  /** {@code revision 2}, or empty for a release bound to none yet. */
+  static String revision(JsonNode release) {
+    return release.has("templateRevision")
+        ? "revision " + release.path("templateRevision").asInt()
+        : "";
   }
 
   @Command(name = "list", description = "List an app's releases.")
@@ -52,7 +60,7 @@ final class ReleasesCommand extends CommandGroup {
         s.printJson(body);
         return ExitCode.OK;
       }
-      Table table = new Table("VERSION", "DIGEST", "COMMIT", "INTAKE", "CREATED");
+      Table table = new Table("VERSION", "DIGEST", "COMMIT", "TEMPLATE", "INTAKE", "CREATED");
       body.path("items")
           .forEach(
               release ->
@@ -60,6 +68,7 @@ final class ReleasesCommand extends CommandGroup {
                       Display.version(JsonText.text(release, "version")),
                       shortDigest(JsonText.text(release, "digest")),
                       Display.version(JsonText.text(release, "commit")),
+                      JsonText.text(release, "templateRevision"),
                       JsonText.text(release, "intake"),
                       s.when(release, "createdAt", "createdBy")));
       table.print(s.out(), "no releases of " + app);
@@ -123,6 +132,13 @@ final class ReleasesCommand extends CommandGroup {
         description = "the source commit (7 to 40 hex digits)")
     String commit;
 
+    @Option(
+        names = "--template-revision",
+        paramLabel = "N",
+        description =
+            "bind it to this revision of the app's template (default: the revision it is at now)")
+    Integer templateRevision;
+
     @Override
     int run(Session s) {
       ObjectNode body =
@@ -133,6 +149,9 @@ final class ReleasesCommand extends CommandGroup {
               .put("digest", digest);
       if (commit != null) {
         body.put("commit", commit);
+      }
+      if (templateRevision != null) {
+        body.put("templateRevision", templateRevision);
       }
       Answer registered = s.api().post(path(app), body);
       s.print(

@@ -701,6 +701,8 @@ class CliCommandsTest {
           "apps",
           "envs",
           "releases",
+          "templates",
+          "outputs",
           "deploy",
           "deployments",
           "history",

@@ -540,6 +540,9 @@ class CliDeployCommandsTest {
   @Test
   void apps_fromAFile_withGates_andUpdate_keepsTheTemplateAndGatesItDoesNotChange()
       throws Exception {
+    // The local cloud reads s3://templates/shop.json from its own folder.
+    Path bucket = Files.createDirectories(work.resolve(".stagecoach/s3/templates"));
+    Files.writeString(bucket.resolve("shop.json"), Fixtures.ORDERS_TEMPLATE);
     Files.writeString(
         work.resolve("shop.json"),
         """
@@ -564,7 +567,10 @@ class CliDeployCommandsTest {
                         "\\s+prod: approval 2 of staff, 1 of client, window mon,tue 09:00-17:00 UTC")),
         created.printed());
     assertTrue(
-        created.out().lines().anyMatch(l -> l.matches("template:\\s+s3://templates/shop.json")),
+        created
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("template:\\s+s3://templates/shop.json \\(revision 1\\)")),
         created.printed());
 
     CliRun updated =
@@ -577,7 +583,10 @@ class CliDeployCommandsTest {
             "--template",
             "orders-template.json");
     assertTrue(
-        updated.out().lines().anyMatch(l -> l.matches("template:\\s+inline, 2 resources")),
+        updated
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("template:\\s+inline, 2 resources \\(revision 2\\)")),
         updated.printed());
     assertTrue(
         updated.out().contains("staging: soak 60s"),
@@ -631,5 +640,175 @@ class CliDeployCommandsTest {
         ExitCode.INVALID,
         cli("tokens", "issue", "sam", "--role", "viewer", "--group", "Not A Group").code());
     assertEquals("sam", json(ok("whoami", "--json", "--token", secret)).path("principal").asText());
+  }
+
+  /**
+   * What runs in an environment, from the CLI: the template revisions an app's changes made, a
+   * release bound to an older one, the outputs alone for scripts, and envs get with the revision,
+   * outputs, resources and DNS.
+   */
+  @Test
+  void templatesOutputsAndEnvsGet_showTheRevisionsAndWhatRunsThere() throws Exception {
+    registerApp("shelf");
+    Files.writeString(
+        work.resolve("shelf-v2.json"),
+        Fixtures.ORDERS_TEMPLATE.replace("\"orders\"", "\"orders-v2\""));
+    ok("apps", "update", "shelf", "--template", "shelf-v2.json");
+
+    CliRun list = ok("templates", "list", "shelf");
+    assertTrue(list.out().startsWith("REVISION  DIGEST"), list.printed());
+    assertTrue(
+        list.out()
+            .lines()
+            .anyMatch(l -> l.matches("2\\s+sha256:[0-9a-f]{12}\\s+inline\\s+\\d+\\s+.*")),
+        list.printed());
+    assertTrue(list.out().lines().anyMatch(l -> l.startsWith("1 ")), list.printed());
+    CliRun second = ok("templates", "get", "shelf", "2");
+    assertTrue(
+        second.out().lines().anyMatch(l -> l.matches("digest:\\s+sha256:[0-9a-f]{64}")),
+        second.printed());
+    assertTrue(
+        second.out().lines().anyMatch(l -> l.matches("resources:\\s+Orders, Version")),
+        second.printed());
+    JsonNode firstBody = JSON.readTree(ok("templates", "get", "shelf", "1", "--body").out());
+    assertEquals(
+        "orders",
+        firstBody.at("/Resources/Orders/Properties/TableName").asText(),
+        "revision 1 keeps the first template");
+    assertEquals(ExitCode.NOT_FOUND, cli("templates", "get", "shelf", "9").code());
+    assertEquals(ExitCode.INVALID, cli("templates", "get", "shelf", "two").code());
+
+    // 1.0.0 and 1.1.0 were registered before the change: bound to revision 1.
+    CliRun release = ok("releases", "get", "shelf", "1.0.0");
+    assertTrue(
+        release.out().lines().anyMatch(l -> l.matches("template:\\s+revision 1")),
+        release.printed());
+    ok(
+        "releases",
+        "create",
+        "shelf",
+        "2.0.0",
+        "--artifact",
+        "s3://artifacts/shelf/2.0.0.zip",
+        "--digest",
+        DIGEST);
+    ok(
+        "releases",
+        "create",
+        "shelf",
+        "1.0.1",
+        "--artifact",
+        "s3://artifacts/shelf/1.0.1.zip",
+        "--digest",
+        DIGEST,
+        "--template-revision",
+        "1");
+    assertEquals(
+        2,
+        json(ok("releases", "get", "shelf", "2.0.0", "--json")).path("templateRevision").asInt());
+    assertEquals(
+        1,
+        json(ok("releases", "get", "shelf", "1.0.1", "--json")).path("templateRevision").asInt());
+    CliRun missing =
+        cli(
+            "releases",
+            "create",
+            "shelf",
+            "3.0.0",
+            "--artifact",
+            "s3://artifacts/shelf/3.0.0.zip",
+            "--digest",
+            DIGEST,
+            "--template-revision",
+            "7");
+    assertEquals(ExitCode.INVALID, missing.code(), missing.printed());
+    assertTrue(missing.err().contains("templateRevision"), missing.printed());
+    assertEquals(
+        ExitCode.NOT_FOUND, cli("releases", "get", "shelf", "3.0.0").code(), "nothing stored");
+
+    assertEquals(
+        ExitCode.NOT_FOUND, cli("outputs", "shelf", "dev").code(), "nothing runs there yet");
+    ok("deploy", "shelf", "1.0.1", "--to", "dev", "--wait");
+    assertEquals(
+        "Greeting=shelf-dev runs 1.0.1 at debug\n"
+            + "OrdersTable=shelf-dev-orders\n"
+            + "OrdersTableArn=arn:aws:dynamodb:eu-west-1:111111111111:table/shelf-dev-orders\n",
+        ok("outputs", "shelf", "dev").out(),
+        "KEY=VALUE lines, sorted: the revision 1 table, though revision 2 is current");
+    assertEquals("shelf-dev-orders\n", ok("outputs", "shelf", "dev", "OrdersTable").out());
+    assertEquals(ExitCode.NOT_FOUND, cli("outputs", "shelf", "dev", "Nope").code());
+    JsonNode outputs = json(ok("outputs", "shelf", "dev", "--json"));
+    assertEquals("shelf-dev-orders", outputs.path("OrdersTable").asText());
+    assertEquals(3, outputs.size(), "the outputs alone: " + outputs);
+
+    CliRun got = ok("envs", "get", "shelf", "dev");
+    assertTrue(
+        got.out().lines().anyMatch(l -> l.matches("template:\\s+revision 1")), got.printed());
+    assertTrue(
+        got.out()
+            .lines()
+            .anyMatch(
+                l -> l.matches("deployed:\\s+1\\.0\\.1 \\(deployment d-[0-9a-f]+, by .+\\).*")),
+        got.printed());
+    assertTrue(
+        got.out()
+            .lines()
+            .anyMatch(
+                l -> l.matches("resources:\\s+Orders\\s+AWS::DynamoDB::Table\\s+shelf-dev-orders")),
+        got.printed());
+    assertTrue(
+        got.out()
+            .lines()
+            .anyMatch(l -> l.matches("\\s+Version\\s+AWS::SSM::Parameter\\s+/shelf/dev/Version")),
+        got.printed());
+
+    CliRun dns =
+        ok(
+            "envs",
+            "put",
+            "shelf",
+            "qa",
+            "--kind",
+            "personal",
+            "--account",
+            "111111111111",
+            "--region",
+            "eu-west-1",
+            "--dns-hostname",
+            "QA.Shelf.example.com",
+            "--dns-zone",
+            "Z0123456789ABCDEFGHIJ");
+    assertTrue(
+        dns.out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "dns:\\s+qa\\.shelf\\.example\\.com \\(zone Z0123456789ABCDEFGHIJ, regional\\)")),
+        dns.printed());
+    CliRun bad =
+        cli(
+            "envs",
+            "put",
+            "shelf",
+            "qa",
+            "--kind",
+            "personal",
+            "--account",
+            "111111111111",
+            "--region",
+            "eu-west-1",
+            "--dns-hostname",
+            "qa..example.com",
+            "--dns-certificate",
+            "not-an-arn");
+    assertEquals(ExitCode.INVALID, bad.code(), bad.printed());
+    assertTrue(bad.err().contains("dns.hostname"), bad.printed());
+    assertTrue(bad.err().contains("dns.certificateArn"), bad.printed());
+    assertEquals(
+        "qa.shelf.example.com",
+        json(ok("envs", "get", "shelf", "qa", "--json")).at("/dns/hostname").asText(),
+        "the refused PUT changed nothing");
+    assertEquals(ExitCode.INVALID, cli("envs", "put", "shelf", "qa", "--dns-zone", "Z1").code());
   }
 }

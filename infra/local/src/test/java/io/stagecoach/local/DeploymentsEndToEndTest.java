@@ -186,6 +186,203 @@ class DeploymentsEndToEndTest {
         cloud.eventBridge().deadLetters().isEmpty(), cloud.eventBridge().deadLetters().toString());
   }
 
+  /** Revision 1 of the ledger template: one table, {@code ledger}, and a parameter. */
+  private static final String LEDGER_R1 =
+      """
+      {"Parameters": {"ReleaseVersion": {"Type": "String"}},
+       "Resources": {
+         "Ledger": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "ledger",
+           "BillingMode": "PAY_PER_REQUEST",
+           "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+           "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}},
+         "Version": {"Type": "AWS::SSM::Parameter",
+           "Properties": {"Type": "String", "Value": {"Ref": "ReleaseVersion"}}}},
+       "Outputs": {"LedgerTable": {"Value": {"Ref": "Ledger"}}}}
+      """;
+
+  /**
+   * Revision 2: the table replaced (a new name, another key) and a property changed (its billing).
+   */
+  private static final String LEDGER_R2 =
+      LEDGER_R1
+          .replace("\"ledger\"", "\"ledger-v2\"")
+          .replace(
+              "\"PAY_PER_REQUEST\"",
+              "\"PROVISIONED\", \"ProvisionedThroughput\":"
+                  + " {\"ReadCapacityUnits\": 1, \"WriteCapacityUnits\": 1}")
+          .replace("\"AttributeName\": \"id\"", "\"AttributeName\": \"pk\"");
+
+  private static JsonNode deployed(String app, String env, String version, String key)
+      throws Exception {
+    ApiClient.Reply accepted = deploy(app, env, version, key);
+    assertEquals(202, accepted.status(), accepted.body());
+    JsonNode done = awaitTerminal(app, accepted.json().path("id").asText());
+    assertEquals("succeeded", done.path("status").asText(), done.toString());
+    return done;
+  }
+
+  private static java.util.List<String> tables() {
+    return cloud.dynamo().client().listTables().tableNames();
+  }
+
+  /**
+   * Issue 13, point 1: a release is made from the template revision it was registered with, in
+   * every deployment, rollback, redeploy, plan and promotion of it, whatever the app's template is
+   * now; point 6: the environment says in one read what runs there.
+   */
+  @Test
+  void aRelease_alwaysUsesItsTemplateRevision_inDeploysRollbacksRedeploysPlansAndPromotions()
+      throws Exception {
+    ObjectNode app = JSON.createObjectNode().put("name", "books");
+    app.putArray("pipeline").add("dev").add("staging");
+    app.putObject("template").set("body", JSON.readTree(LEDGER_R1));
+    ApiClient.Reply created = api.send("POST", "/v1/apps", JSON.writeValueAsString(app));
+    assertEquals(201, created.status(), created.body());
+    assertEquals(1, created.json().path("templateRevision").asInt(), created.body());
+    for (String[] env : new String[][] {{"dev", "dev"}, {"staging", "staging"}}) {
+      assertEquals(
+          201,
+          api.send(
+                  "PUT",
+                  "/v1/apps/books/environments/" + env[0],
+                  "{\"tier\":\""
+                      + env[1]
+                      + "\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}")
+              .status());
+    }
+    String release =
+        "{\"version\":\"%s\",\"artifactUri\":\"s3://artifacts/books-%s.zip\",\"digest\":\""
+            + LocalCloudTest.DIGEST
+            + "\"}";
+    ApiClient.Reply one =
+        api.send("POST", "/v1/apps/books/releases", release.formatted("1.0", "1.0"));
+    assertEquals(1, one.json().path("templateRevision").asInt(), one.body());
+
+    app.putObject("template").set("body", JSON.readTree(LEDGER_R2));
+    ApiClient.Reply changed = api.send("PUT", "/v1/apps/books", JSON.writeValueAsString(app));
+    assertEquals(200, changed.status(), changed.body());
+    assertEquals(2, changed.json().path("templateRevision").asInt(), changed.body());
+    ApiClient.Reply two =
+        api.send("POST", "/v1/apps/books/releases", release.formatted("2.0", "2.0"));
+    assertEquals(2, two.json().path("templateRevision").asInt(), two.body());
+
+    JsonNode revisions = api.get("/v1/apps/books/templates").json().path("items");
+    assertEquals(2, revisions.size(), revisions.toString());
+    assertEquals(2, revisions.get(0).path("revision").asInt(), "newest first");
+    assertNotEquals(revisions.get(0).path("digest"), revisions.get(1).path("digest"));
+    assertFalse(revisions.get(0).has("body"), "the listing leaves the bodies out");
+    JsonNode first = api.get("/v1/apps/books/templates/1").json();
+    assertEquals(
+        "ledger",
+        first.at("/body/Resources/Ledger/Properties/TableName").asText(),
+        first.toString());
+    assertEquals(404, api.get("/v1/apps/books/templates/3").status());
+    assertEquals(400, api.get("/v1/apps/books/templates/0").status());
+
+    // Deploy 1.0, then 2.0: each from its own revision.
+    JsonNode deployedOne = deployed("books", "dev", "1.0", "books-1.0");
+    assertEquals(1, deployedOne.path("templateRevision").asInt(), deployedOne.toString());
+    assertEquals("books-dev-ledger", deployedOne.path("outputs").path("LedgerTable").asText());
+    JsonNode deployedTwo = deployed("books", "dev", "2.0", "books-2.0");
+    assertEquals(2, deployedTwo.path("templateRevision").asInt());
+    assertEquals("books-dev-ledger-v2", deployedTwo.path("outputs").path("LedgerTable").asText());
+    assertTrue(tables().contains("books-dev-ledger-v2"));
+    assertFalse(tables().contains("books-dev-ledger"), "revision 2 replaced the table");
+
+    // What rolling 1.0 back in would change is planned from revision 1.
+    JsonNode plan =
+        api.get("/v1/apps/books/environments/dev/diff?version=1.0").json().path("changes");
+    JsonNode ledgerChange = null;
+    for (JsonNode c : plan) {
+      if (c.path("logicalId").asText().equals("Ledger")) {
+        ledgerChange = c;
+      }
+    }
+    assertNotNull(ledgerChange, plan.toString());
+    assertTrue(ledgerChange.path("replacement").asBoolean(), plan.toString());
+
+    // The rollback puts revision 1's resources back.
+    ApiClient.Reply rollback = api.send("POST", "/v1/apps/books/environments/dev/rollback", "{}");
+    assertEquals(202, rollback.status(), rollback.body());
+    JsonNode rolledBack = awaitTerminal("books", rollback.json().path("id").asText());
+    assertEquals("succeeded", rolledBack.path("status").asText(), rolledBack.toString());
+    assertEquals("1.0", rolledBack.path("version").asText());
+    assertEquals(1, rolledBack.path("templateRevision").asInt());
+    assertEquals("books-dev-ledger", rolledBack.path("outputs").path("LedgerTable").asText());
+    assertTrue(tables().contains("books-dev-ledger"));
+    assertFalse(tables().contains("books-dev-ledger-v2"));
+    assertEquals(
+        "id",
+        cloud
+            .dynamo()
+            .client()
+            .describeTable(d -> d.tableName("books-dev-ledger"))
+            .table()
+            .keySchema()
+            .get(0)
+            .attributeName(),
+        "the table as revision 1 makes it (revision 2 keys it by pk)");
+
+    // One read tells what runs there.
+    JsonNode env = api.get("/v1/apps/books/environments/dev").json();
+    assertEquals("1.0", env.path("deployedVersion").asText(), env.toString());
+    assertEquals(LocalCloudTest.DIGEST, env.path("deployedDigest").asText());
+    assertEquals(1, env.path("deployedTemplateRevision").asInt());
+    assertEquals("local-admin", env.path("deployedRequestedBy").asText());
+    assertEquals(rolledBack.path("id").asText(), env.path("deployedBy").asText());
+    assertEquals("books-dev-ledger", env.path("outputs").path("LedgerTable").asText());
+    assertEquals(
+        Set.of(
+            "Ledger AWS::DynamoDB::Table books-dev-ledger",
+            "Version AWS::SSM::Parameter /books/dev/Version"),
+        java.util.stream.StreamSupport.stream(env.path("resources").spliterator(), false)
+            .map(
+                r ->
+                    r.path("logicalId").asText()
+                        + " "
+                        + r.path("type").asText()
+                        + " "
+                        + r.path("physicalId").asText())
+            .collect(java.util.stream.Collectors.toSet()));
+
+    // Redeploying releases that succeeded before succeeds, each from its own revision.
+    assertEquals(
+        "books-dev-ledger-v2",
+        deployed("books", "dev", "2.0", "books-2.0-again")
+            .path("outputs")
+            .path("LedgerTable")
+            .asText());
+    JsonNode again = deployed("books", "dev", "1.0", "books-1.0-again");
+    assertEquals("books-dev-ledger", again.path("outputs").path("LedgerTable").asText());
+    JsonNode unchanged = deployed("books", "dev", "1.0", "books-1.0-once-more");
+    assertEquals(0, unchanged.path("plan").path("changes").size(), unchanged.toString());
+
+    // Promoting 1.0 to staging makes staging from revision 1, though the app is at revision 2.
+    ApiClient.Reply promoted =
+        api.send("POST", "/v1/apps/books/promotions", "{\"version\":\"1.0\",\"from\":\"staging\"}");
+    assertEquals(202, promoted.status(), promoted.body());
+    String promotion = promoted.json().path("promotionId").asText();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    JsonNode p = null;
+    while (Instant.now().isBefore(deadline)) {
+      p = api.get("/v1/apps/books/promotions/" + promotion).json();
+      if (Set.of("succeeded", "failed", "superseded").contains(p.path("status").asText())) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertEquals("succeeded", p.path("status").asText(), String.valueOf(p));
+    JsonNode staging = api.get("/v1/apps/books/environments/staging").json();
+    assertEquals("1.0", staging.path("deployedVersion").asText(), staging.toString());
+    assertEquals(1, staging.path("deployedTemplateRevision").asInt(), staging.toString());
+    assertEquals("books-staging-ledger", staging.path("outputs").path("LedgerTable").asText());
+    assertTrue(tables().contains("books-staging-ledger"));
+    assertFalse(tables().contains("books-staging-ledger-v2"));
+    assertEquals(2, api.get("/v1/apps/books").json().path("templateRevision").asInt());
+    assertTrue(
+        cloud.eventBridge().deadLetters().isEmpty(), cloud.eventBridge().deadLetters().toString());
+  }
+
   /**
    * Issue 12, point 4: a template body is checked when the app is registered or changed, not at its
    * first deployment.

@@ -76,7 +76,8 @@ class GeneratedMalformedRequestsTest {
           "ApprovalId", "payments:000000000000",
           "TokenId", "000000000000",
           "SlackTeamId", "T0123ABCD",
-          "SlackUserId", "U0123ABCD");
+          "SlackUserId", "U0123ABCD",
+          "TemplateRevisionNumber", "1");
 
   /**
    * A body each write route would accept, so that a single bad field is what a request gets wrong.

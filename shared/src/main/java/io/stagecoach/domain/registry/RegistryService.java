@@ -1010,7 +1010,11 @@ public final class RegistryService {
                     + "' has no template revision "
                     + number
                     + latest
-                        .map(l -> " (its revisions are 1 to " + l + ")")
+                        .map(
+                            l ->
+                                l == 1
+                                    ? " (its only revision is 1)"
+                                    : " (its revisions are 1 to " + l + ")")
                         .orElse(" (it has no template revisions)")));
       }
       return Outcome.accepted(Optional.of(number));

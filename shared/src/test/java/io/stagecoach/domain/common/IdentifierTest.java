@@ -22,6 +22,7 @@ class IdentifierTest {
           Map.entry(Identifier.ENVIRONMENT_NAME, "p" + "r0".repeat(7) + "d"),
           Map.entry(Identifier.TEMPLATE_REVISION_NUMBER, "1" + "0".repeat(8)),
           Map.entry(Identifier.RELEASE_VERSION, "1.0.0-rc.1+build" + "7".repeat(112)),
+          Map.entry(Identifier.TEMPLATE_REVISION_NUMBER, "123456789"),
           Map.entry(Identifier.DEPLOYMENT_ID, "d-" + "a".repeat(62)),
           Map.entry(Identifier.PROMOTION_ID, "pr-" + "0".repeat(61)),
           Map.entry(Identifier.APPROVAL_ID, "payments:" + "f".repeat(119)),
@@ -132,6 +133,15 @@ class IdentifierTest {
           kind.accepts(sample),
           published.matcher(sample).matches(),
           kind + " disagrees about " + sample);
+    }
+  }
+
+  @Test
+  void templateRevisionNumbers_areWholeNumbersFromOne_thatAlwaysFitAnInt() {
+    assertTrue(Identifier.TEMPLATE_REVISION_NUMBER.accepts("1"));
+    assertTrue(Identifier.TEMPLATE_REVISION_NUMBER.accepts("999999999"));
+    for (String refused : List.of("0", "01", "-1", "1.0", "+1", "1234567890", "two")) {
+      assertFalse(Identifier.TEMPLATE_REVISION_NUMBER.accepts(refused), refused);
     }
   }
 
