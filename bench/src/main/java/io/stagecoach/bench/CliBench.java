@@ -168,8 +168,8 @@ public final class CliBench {
         seen.append(line).append('\n');
         Matcher m = READY.matcher(line);
         if (m.find()) {
+          // SIGTERM: serve stops the local cloud and exits (its last line is not read).
           p.destroy();
-          p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
           if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
           }
