@@ -14,7 +14,7 @@ import java.util.Map;
  */
 final class BenchApi {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper();
 
   private BenchApi() {}
 
@@ -24,17 +24,61 @@ final class BenchApi {
   }
 
   /**
-   * Runs a benchmark as a program: its report on standard output and exit 0, or the failure on
-   * standard error and exit 1 (a failed benchmark reports no figures).
+   * Runs a benchmark as a program: its report on standard output (or appended to the file named by
+   * {@code -Dbench.report}, so that nothing else the JVM prints, such as the functions' log lines,
+   * can get into it) and exit 0, or the failure on standard error and exit 1 (a failed benchmark
+   * reports no figures).
    */
   static void runAndExit(Bench bench) {
     try {
-      System.out.print(bench.run());
+      String report = bench.run();
+      String file = System.getProperty("bench.report");
+      if (file == null) {
+        System.out.print(report);
+      } else {
+        java.nio.file.Files.writeString(
+            java.nio.file.Path.of(file),
+            report + "\n",
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
+      }
       System.exit(0);
     } catch (Throwable t) {
       System.err.println("bench: failed");
       t.printStackTrace(System.err);
       System.exit(1);
+    }
+  }
+
+  /**
+   * One row of the issue's table for the run's summary: what was measured next to its baseline,
+   * lower is better for both. Appended to the file named by {@code -Dbench.rows} (tab-separated:
+   * key, description, value, baseline, unit, target ratio), which {@link BenchSummary} reads.
+   */
+  static void summaryRow(
+      String key, String what, double value, double baseline, String unit, double target) {
+    String file = System.getProperty("bench.rows");
+    if (file == null) {
+      return;
+    }
+    String line =
+        String.join(
+                "\t",
+                key,
+                what.replace('\t', ' '),
+                Double.toString(value),
+                Double.toString(baseline),
+                unit,
+                Double.toString(target))
+            + "\n";
+    try {
+      java.nio.file.Files.writeString(
+          java.nio.file.Path.of(file),
+          line,
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -201,6 +201,13 @@ public final class DeploymentBench {
                   + " %.1f× the provisioner's own work.%n%n",
               (pct(client, 50) - pct(baseline, 50)) / 1000, pct(client, 50) / pct(baseline, 50)));
 
+      BenchApi.summaryRow(
+          "deploy",
+          "deploy request to succeeded (empty template), client p50 vs LocalProvisioner.apply p50",
+          pct(client, 50) / 1000,
+          pct(baseline, 50) / 1000,
+          "ms",
+          2);
       report.append(counts(cloud));
     }
     return report.toString();

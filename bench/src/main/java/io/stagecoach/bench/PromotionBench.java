@@ -220,6 +220,13 @@ public final class PromotionBench {
               "%n**Ratio** start-to-succeeded over the deployments' own time: %.1f× (the rest is"
                   + " approvals by polling clients, five workflow steps per stage and the event round trips).%n%n",
               pct(totals, 50) / pct(provisioning, 50)));
+      BenchApi.summaryRow(
+          "promotion",
+          "promotion start to succeeded vs the sum of its deployments' own time (p50)",
+          pct(totals, 50),
+          pct(provisioning, 50),
+          "ms",
+          2);
       report.append(
           "| per promotion (from the last execution's history) | count |\n| --- | ---: |\n");
       counts.forEach(

@@ -20,7 +20,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -56,14 +55,10 @@ public final class RegistryBench {
   }
 
   public static void main(String[] args) {
-    BenchApi.runAndExit(
-        () -> {
-          bench(args);
-          return "";
-        });
+    BenchApi.runAndExit(() -> bench(args));
   }
 
-  private static void bench(String[] args) throws Exception {
+  private static String bench(String[] args) throws Exception {
     Path root = Path.of(args.length > 0 ? args[0] : ".");
     String java = args.length > 1 ? args[1] : "java";
     StringBuilder report = new StringBuilder("# Registry benchmark\n\n");
@@ -112,7 +107,7 @@ public final class RegistryBench {
               .region(Region.US_EAST_1)
               .credentialsProvider(
                   StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-              .httpClientBuilder(UrlConnectionHttpClient.builder())
+              .httpClient(io.stagecoach.functions.support.SingleWriteHttpClient.create())
               .build();
       Map<String, AttributeValue> envKey =
           Map.of("pk", AttributeValue.fromS("APP#bench"), "sk", AttributeValue.fromS("ENV#dev"));
@@ -168,8 +163,7 @@ public final class RegistryBench {
     }
 
     if (Boolean.getBoolean("bench.quick")) {
-      System.out.print(report);
-      return;
+      return report.toString();
     }
     report.append("## Cold start\n\n");
     Path jar = root.resolve("cli/target/stagecoach.jar");
@@ -188,6 +182,13 @@ public final class RegistryBench {
     report.append(
         String.format("| hello-world handler behind the JDK's HTTP server | %.0f |%n", helloMs));
     report.append(String.format("| **ratio** | **%.1f×** |%n%n", serveMs / helloMs));
+    BenchApi.summaryRow(
+        "cold start",
+        "fresh JVM to first answered GET /v1/apps vs a hello-world handler's",
+        serveMs,
+        helloMs,
+        "ms",
+        2.5);
     report
         .append(
             "Both JVMs start with the flags of the `stagecoach` launcher (`-XX:TieredStopAtLevel=1 -XX:+UseSerialGC`);")
@@ -203,10 +204,21 @@ public final class RegistryBench {
                 f.getFileName(), Files.size(f) / 1048576.0, Files.size(f)));
       }
     }
-    System.out.print(report);
+    return report.toString();
   }
 
   private static void row(StringBuilder report, String name, int clients, Stats api, Stats raw) {
+    BenchApi.summaryRow(
+        "api " + name.substring(0, 3).trim().toLowerCase(java.util.Locale.ROOT) + " " + clients,
+        "API "
+            + name.substring(0, 3).trim()
+            + " p50 through serve vs raw DynamoDB Local, "
+            + clients
+            + (clients == 1 ? " client" : " clients"),
+        api.p50Micros(),
+        raw.p50Micros(),
+        "µs",
+        1.5);
     report.append(
         String.format(
             "| %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f |%n",
