@@ -30,6 +30,16 @@ after(async () => {
   await browser?.close();
 });
 
+/** Waits until {@link check} holds, asking every quarter of a second. */
+async function until(check, what, timeoutMs = WAIT.timeout) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.fail(`never happened: ${what}`);
+}
+
 async function open(name) {
   const page = await personPage(browser, BASE);
   pages.push(page);
@@ -215,6 +225,19 @@ test('freezing an environment from the page makes Stagecoach refuse a deploy the
   assert.equal(accepted.status, 202, accepted.text);
 });
 
+test('rolling back from the page puts the environment back on the release chosen', async () => {
+  // The deploy of 1.1.0 the last test asked for, once it has run.
+  const dev = async () => (await api(BASE, TOKENS.rita, 'GET', '/v1/apps/orders/environments/dev')).body.deployedVersion;
+  await until(async () => (await dev()) === '1.1.0', 'dev runs 1.1.0');
+  await rita.goto(`${CONSOLE}#/apps/orders/environments/dev`);
+  await rita.reload();
+  await rita.getByTestId('history').locator('tr', { hasText: '1.1.0' }).getByText('Succeeded').waitFor();
+  await rita.getByLabel('Roll back to').selectOption('1.0.0');
+  await rita.getByRole('button', { name: 'Roll back' }).click();
+  await rita.getByRole('status').filter({ hasText: 'Rolling back to 1.0.0.' }).waitFor();
+  await until(async () => (await dev()) === '1.0.0', 'dev runs 1.0.0 again');
+});
+
 test('a viewer sees no action buttons, and the API refuses the actions anyway', async () => {
   vic = await open('vic');
   await signIn(vic, CONSOLE, TOKENS.vic, 'vic');
@@ -230,9 +253,14 @@ test('a viewer sees no action buttons, and the API refuses the actions anyway', 
   assert.equal(refused.status, 403);
   assert.equal(refused.body.code, 'forbidden');
 
-  // A deployer sees them on the same environment.
+  // A deployer sees them on the same environment, and they work.
   await rita.goto(`${CONSOLE}#/apps/orders/environments/pr-42`);
-  await rita.getByRole('button', { name: 'Extend' }).waitFor();
+  const before = (await api(BASE, TOKENS.rita, 'GET', '/v1/apps/orders/environments/pr-42')).body.expiresAt;
+  await rita.getByLabel('Extend by').selectOption('12h');
+  await rita.getByRole('button', { name: 'Extend' }).click();
+  await rita.getByRole('status').filter({ hasText: 'Extended by 12h.' }).waitFor();
+  const afterwards = (await api(BASE, TOKENS.rita, 'GET', '/v1/apps/orders/environments/pr-42')).body.expiresAt;
+  assert.ok(Date.parse(afterwards) > Date.parse(before), `${before} -> ${afterwards}`);
   await rita.getByRole('button', { name: 'Freeze' }).waitFor();
   assert.equal(await rita.getByRole('button', { name: 'Pin' }).count(), 0, 'pinning is for admins');
   await assertAccessible(rita, 'ephemeral environment');
