@@ -20,7 +20,6 @@ class IdentifierTest {
       Map.ofEntries(
           Map.entry(Identifier.APP_NAME, "a" + "-b".repeat(11) + "c"),
           Map.entry(Identifier.ENVIRONMENT_NAME, "p" + "r0".repeat(7) + "d"),
-          Map.entry(Identifier.TEMPLATE_REVISION_NUMBER, "1" + "0".repeat(8)),
           Map.entry(Identifier.RELEASE_VERSION, "1.0.0-rc.1+build" + "7".repeat(112)),
           Map.entry(Identifier.TEMPLATE_REVISION_NUMBER, "123456789"),
           Map.entry(Identifier.DEPLOYMENT_ID, "d-" + "a".repeat(62)),
