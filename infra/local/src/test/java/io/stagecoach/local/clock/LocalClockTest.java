@@ -132,11 +132,13 @@ class LocalClockTest {
     CompletableFuture<String> never = new CompletableFuture<>();
     AtomicReference<Throwable> ended = new AtomicReference<>();
     CountDownLatch done = new CountDownLatch(1);
+    // The deadline is read before the move: the waiting thread may start after it.
+    java.time.Instant deadline = clock.instant().plus(Duration.ofHours(4));
     Thread.ofVirtual()
         .start(
             () -> {
               try {
-                clock.await(never, clock.instant().plus(Duration.ofHours(4)));
+                clock.await(never, deadline);
               } catch (Exception e) {
                 ended.set(e);
               }
