@@ -196,8 +196,20 @@ class DeploymentReliabilityTest {
       put.set("pipeline", app.path("pipeline"));
       put.putObject("template").set("body", broken);
       assertEquals(200, api.send("PUT", "/v1/apps/orders", JSON.writeValueAsString(put)).status());
+      // Releases registered before the change keep their template revision: a new one takes the
+      // broken template.
+      assertEquals(
+          201,
+          api.send(
+                  "POST",
+                  "/v1/apps/orders/releases",
+                  "{\"version\":\"1.2.0\",\"artifactUri\":\"s3://artifacts/1.2.0.zip\","
+                      + "\"digest\":\""
+                      + LocalCloudTest.DIGEST
+                      + "\"}")
+              .status());
 
-      String id = deploy(api, "orders", "1.1.0", "bad").json().path("id").asText();
+      String id = deploy(api, "orders", "1.2.0", "bad").json().path("id").asText();
       JsonNode failed = null;
       for (JsonNode d : awaitAllTerminal(api, "orders", 2, cloud)) {
         if (d.path("id").asText().equals(id)) {

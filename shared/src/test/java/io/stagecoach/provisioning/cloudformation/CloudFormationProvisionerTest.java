@@ -15,6 +15,7 @@ import io.stagecoach.domain.deployment.ProvisioningResult.Succeeded;
 import io.stagecoach.domain.deployment.ResourceChange;
 import io.stagecoach.domain.deployment.ResourceChange.Action;
 import io.stagecoach.domain.template.EnvironmentTemplate;
+import io.stagecoach.domain.template.StackResource;
 import io.stagecoach.testing.Fixtures;
 import java.time.Duration;
 import java.util.List;
@@ -87,6 +88,12 @@ class CloudFormationProvisionerTest {
     assertEquals(1, cfn.calls(ExecuteChangeSetRequest.class).size());
     assertEquals(Optional.of("CREATE_COMPLETE"), cfn.statusOf(STACK));
     assertEquals(Map.of("Table", TABLE, "Queue", QUEUE), cfn.resourcesOf(STACK));
+    // What runs there, as ListStackResources says once the stack is deployed.
+    assertEquals(
+        List.of(
+            new StackResource("Table", TABLE, Optional.of(STACK + "-table")),
+            new StackResource("Queue", QUEUE, Optional.of(STACK + "-queue"))),
+        done.resources());
   }
 
   @Test
@@ -115,6 +122,12 @@ class CloudFormationProvisionerTest {
 
     assertEquals(Plan.NOTHING, done.plan());
     assertEquals(Map.of("TableName", "old-table"), done.outputs());
+    assertEquals(
+        java.util.Set.of("Table", "Api"),
+        done.resources().stream()
+            .map(StackResource::logicalId)
+            .collect(java.util.stream.Collectors.toSet()),
+        "a redeploy that changes nothing still says what runs there");
     assertTrue(cfn.calls(ExecuteChangeSetRequest.class).isEmpty());
   }
 
