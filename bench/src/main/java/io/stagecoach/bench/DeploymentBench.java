@@ -64,7 +64,14 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 public final class DeploymentBench {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String EMPTY_TEMPLATE = "{\"Resources\":{}}";
+  /**
+   * The smallest template the API takes (an app's template names at least one resource): one
+   * parameter, made by the first deployment and unchanged by every later one, so the provisioner
+   * has next to nothing to do.
+   */
+  private static final String EMPTY_TEMPLATE =
+      "{\"Resources\":{\"P\":{\"Type\":\"AWS::SSM::Parameter\","
+          + "\"Properties\":{\"Type\":\"String\",\"Value\":\"bench\"}}}}";
   private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "superseded");
 
   public static void main(String[] args) {
@@ -187,7 +194,7 @@ public final class DeploymentBench {
           baseline.add((System.nanoTime() - t0) / 1_000.0);
         }
       }
-      report.append("## Deploy request to Deployment Succeeded (empty template)\n\n");
+      report.append("## Deploy request to Deployment Succeeded (one unchanged parameter)\n\n");
       report.append("| measure | p50 ms | p99 ms |\n| --- | ---: | ---: |\n");
       row(
           report,
@@ -203,7 +210,7 @@ public final class DeploymentBench {
 
       BenchApi.summaryRow(
           "deploy",
-          "deploy request to succeeded (empty template), client p50 vs LocalProvisioner.apply p50",
+          "deploy request to succeeded (a one-parameter template, unchanged), client p50 vs LocalProvisioner.apply p50",
           pct(client, 50) / 1000,
           pct(baseline, 50) / 1000,
           "ms",

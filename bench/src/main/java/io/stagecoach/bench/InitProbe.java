@@ -33,7 +33,7 @@ public final class InitProbe {
             "PROMOTION_STATE_MACHINE",
             "arn:aws:states:us-east-1:000000000000:stateMachine:stagecoach-promotion"),
         Map.entry("PROVISIONER_TIER", "dev"),
-        Map.entry("DEPLOY_ROLE_NAME", "stagecoach-deploy"),
+        Map.entry("DEPLOY_ROLE_NAME", "stagecoach-deploy-dev"),
         Map.entry("DEPLOY_ACCOUNTS", "123456789012"),
         Map.entry(
             "PROVISIONER_FUNCTIONS", "dev=arn:aws:lambda:us-east-1:000000000000:function:p:live"),
