@@ -530,19 +530,25 @@ class MovedClockScenariosTest {
         .add(day.getDisplayName(TextStyle.SHORT, Locale.ENGLISH).toLowerCase(Locale.ROOT));
     registerApp(app, List.of("dev"));
 
-    ApiClient.Reply closed =
+    // The window is closed now: the promotion waits at the stage (within its maxWaitHours, 72) in
+    // a Wait state until the opening, which the clock's move reaches.
+    ApiClient.Reply started =
         admin.send("POST", "/v1/apps/windowed/promotions", "{\"version\":\"1.0.0\"}");
-    ok(closed, 409);
-    assertEquals("window_closed", closed.json().path("code").asText());
+    ok(started, 202);
+    String promotion = "/v1/apps/windowed/promotions/" + started.json().path("promotionId").asText();
+    await(
+        promotion,
+        p -> p.path("stages").path(0).path("status").asText().equals("waiting_for_window"),
+        "the stage waiting for its window");
+    assertEquals(
+        "",
+        admin.get("/v1/apps/windowed/environments/dev").json().path("deployedVersion").asText(""));
 
     moveTo(opening.plusSeconds(30));
-    ApiClient.Reply open =
-        admin.send("POST", "/v1/apps/windowed/promotions", "{\"version\":\"1.0.0\"}");
-    ok(open, 202);
     await(
-        "/v1/apps/windowed/promotions/" + open.json().path("promotionId").asText(),
+        promotion,
         p -> p.path("status").asText().equals("succeeded"),
-        "the promotion inside the window");
+        "the promotion once the window opens");
     assertEquals(
         "1.0.0",
         admin.get("/v1/apps/windowed/environments/dev").json().path("deployedVersion").asText());
