@@ -64,6 +64,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 public final class DeploymentBench {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /**
    * The smallest template the API takes (an app's template names at least one resource): one
    * parameter, made by the first deployment and unchanged by every later one, so the provisioner
@@ -72,6 +73,7 @@ public final class DeploymentBench {
   private static final String EMPTY_TEMPLATE =
       "{\"Resources\":{\"P\":{\"Type\":\"AWS::SSM::Parameter\","
           + "\"Properties\":{\"Type\":\"String\",\"Value\":\"bench\"}}}}";
+
   private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "superseded");
 
   public static void main(String[] args) {

@@ -535,7 +535,8 @@ class MovedClockScenariosTest {
     ApiClient.Reply started =
         admin.send("POST", "/v1/apps/windowed/promotions", "{\"version\":\"1.0.0\"}");
     ok(started, 202);
-    String promotion = "/v1/apps/windowed/promotions/" + started.json().path("promotionId").asText();
+    String promotion =
+        "/v1/apps/windowed/promotions/" + started.json().path("promotionId").asText();
     await(
         promotion,
         p -> p.path("stages").path(0).path("status").asText().equals("waiting_for_window"),
