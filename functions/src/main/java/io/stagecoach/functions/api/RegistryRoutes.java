@@ -623,7 +623,13 @@ final class RegistryRoutes {
                           .map(
                               expected -> {
                                 ObjectNode current = Views.app(a.value());
-                                List.of("name", "createdAt", "createdBy", "updatedAt", "revision")
+                                List.of(
+                                        "name",
+                                        "createdAt",
+                                        "createdBy",
+                                        "updatedAt",
+                                        "revision",
+                                        "templateRevision")
                                     .forEach(current::remove);
                                 ObjectNode merged = (ObjectNode) MergePatch.apply(current, patch);
                                 Fields fields = new Fields(merged);
