@@ -253,13 +253,21 @@ class ReadmeTest {
               .start();
       String me = new String(whoami.getInputStream().readAllBytes());
       assertEquals(0, whoami.waitFor(), me);
+      // The labels are padded to the longest one: match the line, not its spacing.
       assertTrue(
-          me.contains(
-              "endpoint:  http://127.0.0.1:"
-                  + port
-                  + " ("
-                  + work.resolve(".stagecoach/endpoint")
-                  + ")"),
+          me.lines()
+              .map(String::strip)
+              .anyMatch(
+                  line ->
+                      line.startsWith("endpoint:")
+                          && line.substring("endpoint:".length())
+                              .strip()
+                              .equals(
+                                  "http://127.0.0.1:"
+                                      + port
+                                      + " ("
+                                      + work.resolve(".stagecoach/endpoint")
+                                      + ")")),
           me);
 
       System.out.printf(
