@@ -688,12 +688,13 @@ public final class LocalCloud implements AutoCloseable {
             });
       }
       // A failed start leaves the directory as it found it: no lock file, and no directory when
-      // this start made it and nothing else was written there.
+      // this start made it (all it holds then, the clock and the database begun beside the port's
+      // bind, is this start's own).
       started.add(() -> Files.deleteIfExists(lockFile));
       started.add(lock::release);
       started.add(lockChannel);
       if (dirCreated) {
-        started.add(() -> deleteIfEmpty(dir));
+        started.add(() -> deleteMadeByThisStart(dir));
       }
       for (AutoCloseable step : started) {
         if (step == null) {
@@ -748,10 +749,14 @@ public final class LocalCloud implements AutoCloseable {
     Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static void deleteIfEmpty(Path dir) throws IOException {
-    try (var entries = Files.list(dir)) {
-      if (entries.findAny().isEmpty()) {
-        Files.deleteIfExists(dir);
+  /** The directory a failed start made, with what it wrote there, deepest first. */
+  private static void deleteMadeByThisStart(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
       }
     }
   }
