@@ -158,10 +158,7 @@ public final class DynamoDbRegistry implements Registry {
         return new WriteResult.Written(app.revision());
       } catch (TransactionCanceledException e) {
         if (failed(e, 0)) {
-          CancellationReason reason = e.cancellationReasons().get(0);
-          return reason.hasItem() && !reason.item().isEmpty()
-              ? new WriteResult.ChangedSinceRead()
-              : new WriteResult.Missing();
+          return conditionFailed(e, 0);
         }
         return new WriteResult.ChangedSinceRead();
       }
@@ -316,10 +313,7 @@ public final class DynamoDbRegistry implements Registry {
       return new WriteResult.Written(revision.number());
     } catch (TransactionCanceledException e) {
       if (failed(e, 1)) {
-        CancellationReason reason = e.cancellationReasons().get(1);
-        return reason.hasItem() && !reason.item().isEmpty()
-            ? new WriteResult.ChangedSinceRead()
-            : new WriteResult.Missing();
+        return conditionFailed(e, 1);
       }
       return new WriteResult.ChangedSinceRead();
     }
@@ -506,10 +500,7 @@ public final class DynamoDbRegistry implements Registry {
       return new WriteResult.Written(expectedRevision + 1);
     } catch (TransactionCanceledException e) {
       if (failed(e, 0)) {
-        CancellationReason reason = e.cancellationReasons().get(0);
-        return reason.hasItem() && !reason.item().isEmpty()
-            ? new WriteResult.ChangedSinceRead()
-            : new WriteResult.Missing();
+        return conditionFailed(e, 0);
       }
       return new WriteResult.Missing();
     }
@@ -811,6 +802,17 @@ public final class DynamoDbRegistry implements Registry {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while backing off", e);
     }
+  }
+
+  /**
+   * What a transaction's failed condition at {@code index} means: the item had changed since it was
+   * read when it is there, missing when it is not.
+   */
+  private static WriteResult conditionFailed(TransactionCanceledException e, int index) {
+    CancellationReason reason = e.cancellationReasons().get(index);
+    return reason.hasItem() && !reason.item().isEmpty()
+        ? new WriteResult.ChangedSinceRead()
+        : new WriteResult.Missing();
   }
 
   private static boolean failed(TransactionCanceledException e, int index) {
