@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
       RejectCommand.class,
       RollbackCommand.class,
       FreezeCommand.class,
+      BreakGlassCommand.class,
       UnfreezeCommand.class,
       TokensCommand.class,
       WhoamiCommand.class,

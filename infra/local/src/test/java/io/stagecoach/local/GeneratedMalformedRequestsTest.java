@@ -74,6 +74,7 @@ class GeneratedMalformedRequestsTest {
           "DeploymentId", "d-000000000000",
           "PromotionId", "pr-000000000000",
           "ApprovalId", "payments:000000000000",
+          "BreakGlassId", "bg-000000000000",
           "TokenId", "000000000000",
           "SlackTeamId", "T0123ABCD",
           "SlackUserId", "U0123ABCD");

@@ -28,11 +28,19 @@ final class RegistryKeys {
   static final String ALL_APPS = "APPS";
   static final String ALL_TOKENS = "TOKENS";
   static final String EXPIRING = "EXPIRING";
+  static final String BREAK_GLASS_SK = "#BG";
+
+  /** Index partition of every break-glass request, for review. */
+  static final String ALL_BREAK_GLASSES = "BREAKGLASS";
 
   /** Sparse index partition of deployments not yet terminal, for the sweeper. */
   static final String UNFINISHED = "UNFINISHED";
 
   private RegistryKeys() {}
+
+  static String breakGlassPk(String id) {
+    return "BG#" + id;
+  }
 
   static String appPk(String app) {
     return "APP#" + app;
