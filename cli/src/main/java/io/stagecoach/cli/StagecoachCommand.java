@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
       BreakGlassCommand.class,
       UnfreezeCommand.class,
       TokensCommand.class,
+      AuditCommand.class,
       WhoamiCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class

@@ -8,6 +8,7 @@ import io.stagecoach.cli.settings.CliEnvironment;
 import io.stagecoach.local.LocalCloud;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -324,6 +325,40 @@ class CliCommandsTest {
     CliRun protectedOne = cli("envs", "delete", "orders", "prod", "--confirm");
     assertEquals(ExitCode.REFUSED, protectedOne.code(), protectedOne.printed());
     assertTrue(protectedOne.err().startsWith("stagecoach: "), protectedOne.printed());
+  }
+
+  @Test
+  void audit_listsTheChangesAndRefusalsOfTheCli_newestFirst() throws Exception {
+    ok("apps", "create", "journal", "--pipeline", "dev");
+    String[] where = {"--tier", "dev", "--account", "111111111111", "--region", "eu-west-1"};
+    ok(concat(new String[] {"envs", "put", "journal", "dev"}, where));
+    assertEquals(
+        ExitCode.INVALID,
+        cli(concat(new String[] {"envs", "put", "journal", "nope"}, where)).code());
+    CliRun audit = ok("audit", "--app", "journal");
+    List<String> rows = audit.out().lines().toList();
+    assertEquals(3, rows.size(), audit.printed());
+    assertTrue(
+        rows.get(0).matches("WHEN\\s+WHO\\s+FROM\\s+ACTION\\s+TARGET\\s+OUTCOME"), audit.printed());
+    assertTrue(
+        rows.get(1)
+            .matches(
+                ".*local-admin\\s+cli\\s+PUT /v1/apps/\\{app}/environments/\\{env}\\s+"
+                    + "/v1/apps/journal/environments/nope\\s+validation_failed"),
+        audit.printed());
+    assertTrue(
+        rows.get(2)
+            .matches(".*local-admin\\s+cli\\s+PUT .*/v1/apps/journal/environments/dev\\s+accepted"),
+        audit.printed());
+    assertEquals(
+        ExitCode.INVALID,
+        cli("audit", "--since", "2026-02-02T00:00:00Z", "--until", "2026-01-01T00:00:00Z").code());
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 
   @Test

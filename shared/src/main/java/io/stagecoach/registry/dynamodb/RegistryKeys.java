@@ -29,6 +29,11 @@ final class RegistryKeys {
   static final String ALL_TOKENS = "TOKENS";
   static final String EXPIRING = "EXPIRING";
   static final String BREAK_GLASS_SK = "#BG";
+  static final String AUDIT_PREFIX = "AUDIT#";
+  static final String AUDIT_SK = "#AUDIT";
+
+  /** Index partition of every audit entry, by time. */
+  static final String ALL_AUDIT = "AUDIT";
 
   /** Index partition of every break-glass request, for review. */
   static final String ALL_BREAK_GLASSES = "BREAKGLASS";
