@@ -101,7 +101,7 @@ class AuditTest {
       }
       req.setQueryStringParameters(query);
     }
-    return handler.handleRequest(req, null);
+    return OpenApiContract.checked(handler, req);
   }
 
   private JsonNode audit(String principal, String roles, String query) throws Exception {
@@ -232,7 +232,7 @@ class AuditTest {
     APIGatewayProxyRequestEvent req =
         ApiTest.request("POST", "/v1/apps", "{\"name\":\"cards\",\"pipeline\":[\"dev\"]}", "admin");
     req.getHeaders().put("User-Agent", "stagecoach-cli/0.1.0");
-    assertEquals(201, handler.handleRequest(req, null).getStatusCode());
+    assertEquals(201, OpenApiContract.checked(handler, req).getStatusCode());
     assertEquals("cli", audit("alice", "admin", "").path(0).path("surface").asText());
   }
 }

@@ -134,7 +134,7 @@ class BreakGlassTest {
       }
       req.setQueryStringParameters(query);
     }
-    return handler.handleRequest(req, null);
+    return OpenApiContract.checked(handler, req);
   }
 
   private JsonNode ok(String admin, String method, String path, String body) {
@@ -297,7 +297,7 @@ class BreakGlassTest {
     APIGatewayProxyRequestEvent keyed =
         ApiTest.request("POST", "/v1/apps/payments/deployments", FORCED, "admin");
     keyed.getHeaders().put("Idempotency-Key", "k-1");
-    assertEquals(400, handler.handleRequest(keyed, null).getStatusCode());
+    assertEquals(400, OpenApiContract.checked(handler, keyed).getStatusCode());
     assertEquals(
         404, as("bob", "admin", "POST", "/v1/break-glass/bg-000000000000", "{}").getStatusCode());
     assertEquals(400, as("bob", "admin", "POST", "/v1/break-glass/%20", "{}").getStatusCode());
