@@ -164,6 +164,13 @@ class GeneratedMalformedRequestsTest {
           "\u0080",
           "\u00ed\u00a0\u0080");
 
+  /**
+   * Values among the odd ones that a parameter takes as they are: a principal name may hold a slash
+   * (ARNs do), so the audit log's {@code principal=a/b} is a filter that matches nobody, not a
+   * mistake.
+   */
+  private static final Map<String, Set<String>> VALID_FOR = Map.of("principal", Set.of("a%2Fb"));
+
   /** Lengths that pass every identifier's character rule but not its length limit. */
   private static final List<Integer> LONG = List.of(1025, 1030, 2000, 5000, 20_000, 60_000);
 
@@ -450,6 +457,9 @@ class GeneratedMalformedRequestsTest {
       // Every query parameter the operation reads, each bad value in turn.
       for (String parameter : op.queryParameters()) {
         for (String bad : badValues) {
+          if (VALID_FOR.getOrDefault(parameter, Set.of()).contains(bad)) {
+            continue;
+          }
           out.add(request(op, Map.of(), parameter + "=" + bad, baseBody(op), "application/json"));
         }
         out.add(

@@ -18,6 +18,11 @@ import java.util.List;
  */
 public final class AuditService {
 
+  /** What entries name as their action: a route, or a Slack command. */
+  private static final java.util.regex.Pattern ACTION =
+      java.util.regex.Pattern.compile(
+          "(?:GET|POST|PUT|PATCH|DELETE) /v1(?:/[A-Za-z0-9{}._-]+)+|slack [a-z]+");
+
   private final AuditLog log;
 
   public AuditService(AuditLog log) {
@@ -40,8 +45,14 @@ public final class AuditService {
         .ifPresent(p -> errors.add(new FieldError("principal", p)));
     query
         .action()
-        .filter(a -> a.isBlank() || a.length() > 200)
-        .ifPresent(a -> errors.add(new FieldError("action", "must be 1-200 characters")));
+        .filter(a -> a.length() > 200 || !ACTION.matcher(a).matches())
+        .ifPresent(
+            a ->
+                errors.add(
+                    new FieldError(
+                        "action",
+                        "must be a route such as 'DELETE /v1/apps/{app}/environments/{env}' or a"
+                            + " command such as 'slack deploy'")));
     if (query.since().isPresent()
         && query.until().isPresent()
         && query.until().get().isBefore(query.since().get())) {
