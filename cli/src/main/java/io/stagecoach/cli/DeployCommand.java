@@ -51,9 +51,25 @@ final class DeployCommand extends ApiCommand {
       description = "follow the deployment until it ends, printing each change")
   boolean wait;
 
+  @Option(
+      names = "--break-glass",
+      paramLabel = "REASON",
+      description = {
+        "as an admin, force the deploy past a freeze or a closed window, for this reason;",
+        "nothing is deployed until a second admin runs 'break-glass confirm' (within 60 minutes)"
+      })
+  String breakGlass;
+
   @Override
   int run(Session s) {
     String environment = to != null ? to : personalEnvironment(s);
+    if (breakGlass != null) {
+      ObjectNode asked =
+          ApiClient.JSON.createObjectNode().put("environment", environment).put("version", version);
+      asked.putObject("breakGlass").put("reason", breakGlass);
+      return BreakGlassCommand.asked(
+          s, s.api().post(ApiPath.of("v1", "apps", app, "deployments"), asked));
+    }
     String idempotencyKey = key;
     if (idempotencyKey == null) {
       idempotencyKey = UUID.randomUUID().toString();

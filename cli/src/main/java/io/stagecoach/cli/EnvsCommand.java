@@ -780,9 +780,19 @@ final class EnvsCommand extends CommandGroup {
         description = "follow the destroy until it ends, printing each change")
     boolean wait;
 
+    @Option(
+        names = "--break-glass",
+        paramLabel = "REASON",
+        description = {
+          "as an admin, force the destroy past the environment's freeze, for this reason;",
+          "it waits for a second admin's 'break-glass confirm' (60 minutes)"
+        })
+    String breakGlass;
+
     @Override
     int run(Session s) {
-      ApiPath path = path(app, env).query("confirm", confirm ? env : null);
+      ApiPath path =
+          path(app, env).query("confirm", confirm ? env : null).query("breakGlass", breakGlass);
       Answer deleted;
       try {
         deleted =
@@ -799,6 +809,9 @@ final class EnvsCommand extends CommandGroup {
               java.util.List.of());
         }
         throw p;
+      }
+      if (deleted.status() == 202 && deleted.body().has("breakGlassId")) {
+        return BreakGlassCommand.asked(s, deleted);
       }
       if (deleted.status() == 202) {
         return DeploymentsCommand.report(

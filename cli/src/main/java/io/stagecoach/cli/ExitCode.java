@@ -30,8 +30,8 @@ final class ExitCode {
   static final String INVALID_LINE =
       "2:invalid input: command-line misuse, or the API's validation_failed (400)";
   static final String REFUSED_LINE =
-      "3:refused: unauthorized, forbidden, conflict, protected, frozen, locked,"
-          + " window closed, self approval, order violation, promotion required (401, 403, 409, 423)";
+      "3:refused: unauthorized, forbidden, conflict, protected, frozen, window closed,"
+          + " self approval, order violation, promotion required (401, 403, 409)";
   static final String NOT_FOUND_LINE = "4:not found (404)";
 
   private static final Set<String> REFUSALS =
@@ -43,7 +43,6 @@ final class ExitCode {
           "protected",
           "frozen",
           "window_closed",
-          "locked",
           "order_violation",
           "promotion_required");
 
@@ -66,7 +65,7 @@ final class ExitCode {
     }
     return switch (problem.status()) {
       case 400, 422 -> INVALID;
-      case 401, 403, 409, 423 -> REFUSED;
+      case 401, 403, 409 -> REFUSED;
       case 404 -> NOT_FOUND;
       default -> FAILED;
     };

@@ -395,6 +395,40 @@ class CliCommandsTest {
   }
 
   @Test
+  void audit_listsTheChangesAndRefusalsOfTheCli_newestFirst() throws Exception {
+    ok("apps", "create", "journal", "--pipeline", "dev");
+    String[] where = {"--tier", "dev", "--account", "111111111111", "--region", "eu-west-1"};
+    ok(concat(new String[] {"envs", "put", "journal", "dev"}, where));
+    assertEquals(
+        ExitCode.INVALID,
+        cli(concat(new String[] {"envs", "put", "journal", "nope"}, where)).code());
+    CliRun audit = ok("audit", "--app", "journal");
+    List<String> rows = audit.out().lines().toList();
+    assertEquals(3, rows.size(), audit.printed());
+    assertTrue(
+        rows.get(0).matches("WHEN\\s+WHO\\s+FROM\\s+ACTION\\s+TARGET\\s+OUTCOME"), audit.printed());
+    assertTrue(
+        rows.get(1)
+            .matches(
+                ".*local-admin\\s+cli\\s+PUT /v1/apps/\\{app}/environments/\\{env}\\s+"
+                    + "/v1/apps/journal/environments/nope\\s+validation_failed"),
+        audit.printed());
+    assertTrue(
+        rows.get(2)
+            .matches(".*local-admin\\s+cli\\s+PUT .*/v1/apps/journal/environments/dev\\s+accepted"),
+        audit.printed());
+    assertEquals(
+        ExitCode.INVALID,
+        cli("audit", "--since", "2026-02-02T00:00:00Z", "--until", "2026-01-01T00:00:00Z").code());
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @Test
   void releases_createListGet_andTheSameVersionWithAnotherDigestIsAConflict() {
     ok("apps", "create", "catalog", "--pipeline", "dev");
     CliRun created =

@@ -248,6 +248,38 @@ class CliDeployCommandsTest {
     assertEquals(ExitCode.NOT_FOUND, cli("diff", "ledger", "dev", "9.9.9").code());
   }
 
+  /**
+   * Break-glass on the command line: an admin forces a deploy into a frozen environment, nothing
+   * happens until a second admin confirms it, and the deployment says how it got past the freeze.
+   */
+  @Test
+  void deployBreakGlass_waitsForASecondAdminsConfirm_thenDeploysPastTheFreeze() throws Exception {
+    registerApp("forced");
+    ok("freeze", "forced", "dev", "--reason", "incident 77");
+    CliRun asked =
+        ok("deploy", "forced", "1.0.0", "--to", "dev", "--break-glass", "hotfix for incident 77");
+    assertTrue(asked.out().startsWith("asked for break-glass bg-"), asked.printed());
+    String id = asked.out().substring("asked for break-glass ".length()).split(":")[0];
+    assertTrue(json(ok("history", "forced", "dev", "--json")).path("items").isEmpty());
+    CliRun own = cli("break-glass", "confirm", id);
+    assertEquals(ExitCode.REFUSED, own.code(), "not by the admin who asked: " + own.printed());
+
+    String bob =
+        json(ok("tokens", "issue", "bob", "--role", "admin", "--json")).path("token").asText();
+    CliRun confirmed = ok("break-glass", "confirm", id, "--token", bob);
+    assertTrue(confirmed.out().startsWith("confirmed break-glass " + id), confirmed.printed());
+    CliRun listed = ok("break-glass", "list");
+    assertTrue(
+        listed.out().lines().anyMatch(l -> l.startsWith(id) && l.contains("confirmed")),
+        listed.printed());
+    String deployment = json(ok("break-glass", "get", id, "--json")).path("deploymentId").asText();
+    CliRun shown = ok("deployments", "get", "forced", deployment, "--wait");
+    assertTrue(shown.out().contains("dev: succeeded"), shown.printed());
+    assertTrue(
+        shown.out().lines().anyMatch(l -> l.matches("overrides:\\s+freeze \\(break-glass\\): .*")),
+        shown.printed());
+  }
+
   @Test
   void rollbackWait_putsTheEnvironmentBackOnItsLastGoodRelease() throws Exception {
     registerApp("catalog");

@@ -30,7 +30,6 @@ class CliExitCodeTest {
             "protected",
             "frozen",
             "window_closed",
-            "locked",
             "order_violation",
             "promotion_required")) {
       assertEquals(3, exit(409, refusal), refusal);
@@ -46,7 +45,6 @@ class CliExitCodeTest {
     assertEquals(3, exit(401, null));
     assertEquals(3, exit(403, null));
     assertEquals(3, exit(409, null));
-    assertEquals(3, exit(423, null));
     assertEquals(4, exit(404, null));
     assertEquals(1, exit(500, null));
     assertEquals(1, exit(502, null));

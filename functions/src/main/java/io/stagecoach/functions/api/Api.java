@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.audit.AuditEntry;
+import io.stagecoach.domain.audit.AuditLog;
+import io.stagecoach.domain.audit.AuditService;
 import io.stagecoach.domain.chat.SlackDirectoryService;
 import io.stagecoach.domain.common.FieldError;
 import io.stagecoach.domain.common.Rejection;
@@ -52,6 +55,9 @@ public final class Api {
   private final List<Route> routes;
   private final ObjectNode openApiDocument;
   private final ConsolePage console = new ConsolePage();
+  private final AuditLog audit;
+  private final Clock clock;
+  private final TokenSource auditIds = new TokenSource();
 
   /** An API without Slack links: its Slack routes answer 503. */
   public Api(
@@ -72,6 +78,21 @@ public final class Api {
       EventPublisher events,
       Optional<SlackDirectoryService> slack,
       Clock clock) {
+    this(registry, deployments, promotions, planner, events, slack, AuditLog.NONE, clock);
+  }
+
+  /** The API, recording every state-changing request and every refusal in {@code audit}. */
+  public Api(
+      RegistryService registry,
+      DeploymentService deployments,
+      PromotionService promotions,
+      TierPlanner planner,
+      EventPublisher events,
+      Optional<SlackDirectoryService> slack,
+      AuditLog audit,
+      Clock clock) {
+    this.audit = audit;
+    this.clock = clock;
     TokenSource ids = new TokenSource();
     List<Route> all =
         new ArrayList<>(
@@ -83,6 +104,13 @@ public final class Api {
             .routes());
     all.addAll(new PromotionRoutes(registry, deployments, promotions, clock, ids).routes());
     all.addAll(new SlackRoutes(slack, clock).routes());
+    all.add(
+        Route.of(
+            "GET",
+            "/v1/audit",
+            io.stagecoach.domain.access.Action.READ,
+            false,
+            new AuditRoutes(new AuditService(audit))::read));
     all.add(new Route("GET", "/v1/openapi.json", Optional.empty(), false, this::openApi));
     this.routes = List.copyOf(all);
     try {
@@ -157,6 +185,69 @@ public final class Api {
   }
 
   private ApiResponse run(
+      Route route,
+      Map<String, String> params,
+      APIGatewayProxyRequestEvent event,
+      String path,
+      String requestId) {
+    ApiResponse response = runRoute(route, params, event, path, requestId);
+    audit(route, params, event, path, requestId, response);
+    return response;
+  }
+
+  /**
+   * Records a state-changing request however it ended, and any request refused for who asked (401,
+   * 403) or, reading the audit log, for what it asked: who, from which surface, what, when, and the
+   * outcome. A failure to record is logged; the caller has its answer.
+   */
+  private void audit(
+      Route route,
+      Map<String, String> params,
+      APIGatewayProxyRequestEvent event,
+      String path,
+      String requestId,
+      ApiResponse response) {
+    int status = response.status();
+    boolean changes = !route.method().equals("GET");
+    boolean refusedCaller = status == 401 || status == 403;
+    boolean auditQuery = route.template().equals("/v1/audit") && status >= 400;
+    if (!changes && !refusedCaller && !auditQuery) {
+      return;
+    }
+    String outcome = AuditEntry.ACCEPTED;
+    if (status >= 400) {
+      try {
+        outcome = Json.parse(response.body()).path("code").asText("error");
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        outcome = "error";
+      }
+    }
+    String agent =
+        headers(event).entrySet().stream()
+            .filter(h -> h.getKey().equalsIgnoreCase("User-Agent"))
+            .map(Map.Entry::getValue)
+            .findFirst()
+            .orElse("");
+    try {
+      audit.record(
+          new AuditEntry(
+              "au-" + auditIds.newId(),
+              clock.instant(),
+              principal(event).map(Principal::name).orElse("anonymous"),
+              agent.startsWith("stagecoach-cli/") ? "cli" : "api",
+              route.method() + " " + route.template(),
+              path,
+              Optional.ofNullable(params.get("app")),
+              Optional.ofNullable(params.get("env")),
+              outcome,
+              status,
+              requestId));
+    } catch (RuntimeException e) {
+      LOG.error(e, "audit entry not recorded", "requestId", requestId, "path", path);
+    }
+  }
+
+  private ApiResponse runRoute(
       Route route,
       Map<String, String> params,
       APIGatewayProxyRequestEvent event,

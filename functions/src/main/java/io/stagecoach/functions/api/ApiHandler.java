@@ -12,6 +12,7 @@ import io.stagecoach.functions.aws.CoreServices;
 import io.stagecoach.functions.aws.LambdaPlanner;
 import io.stagecoach.functions.aws.S3TemplateSource;
 import io.stagecoach.functions.support.Settings;
+import io.stagecoach.registry.dynamodb.DynamoDbAuditLog;
 import io.stagecoach.registry.dynamodb.DynamoDbSlackDirectory;
 import java.time.Clock;
 import java.util.Map;
@@ -89,6 +90,7 @@ public final class ApiHandler
         planner,
         events,
         Optional.of(slack),
+        new DynamoDbAuditLog(core.dynamo(), settings.registryTable()),
         clock);
   }
 

@@ -129,7 +129,6 @@ record ApiResponse(int status, Map<String, String> headers, String body) {
           WINDOW_CLOSED,
           EXPIRED ->
           409;
-      case LOCKED -> 423;
     };
   }
 
@@ -145,7 +144,6 @@ record ApiResponse(int status, Map<String, String> headers, String body) {
       case PROTECTED -> "The environment is protected";
       case FROZEN -> "The environment is frozen";
       case WINDOW_CLOSED -> "The deployment window is closed";
-      case LOCKED -> "The environment is locked";
       case EXPIRED -> "The environment has expired";
       case UNAUTHORIZED -> "Unauthorized";
     };

@@ -9,6 +9,7 @@ import io.stagecoach.domain.deployment.DeploymentPlanning;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.DeploymentSpec;
 import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.domain.override.BreakGlass;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.Secrets;
@@ -40,8 +41,87 @@ record DeploymentRoutes(
             false,
             this::history),
         Route.of("GET", "/v1/apps/{app}/environments/{env}/diff", Action.READ, false, this::diff),
+        Route.of("DELETE", "/v1/apps/{app}/environments/{env}", Action.DEPLOY, false, this::delete),
+        Route.of("GET", "/v1/break-glass", Action.BREAK_GLASS, false, this::listBreakGlasses),
+        Route.of("GET", "/v1/break-glass/{id}", Action.BREAK_GLASS, false, this::getBreakGlass),
         Route.of(
-            "DELETE", "/v1/apps/{app}/environments/{env}", Action.DEPLOY, false, this::delete));
+            "POST", "/v1/break-glass/{id}", Action.BREAK_GLASS, true, this::confirmBreakGlass));
+  }
+
+  /**
+   * {@code "breakGlass": {"reason": "..."}} in a deploy: an admin asks to force it past the gates
+   * that refuse it (freeze, window); nothing is deployed until a second admin confirms (202, the
+   * request, Location /v1/break-glass/{id}).
+   */
+  private ApiResponse askBreakGlass(
+      ApiRequest req, DeploymentSpec spec, String reason, Optional<String> key) {
+    if (key.isPresent()) {
+      return RegistryRoutes.invalid(
+          req,
+          List.of(
+              new FieldError(
+                  "Idempotency-Key",
+                  "a break-glass request takes none: its confirmation makes the one deployment")));
+    }
+    try {
+      return breakGlassAnswer(
+          req,
+          deployments.askBreakGlass(
+              req.caller(), req.param("app"), spec, reason, "bg-" + ids.newId(), clock.instant()));
+    } catch (EventPublisher.EventNotPublishedException e) {
+      return notAnnounced(req, e, "read it with GET /v1/break-glass and confirm it, or ask again");
+    }
+  }
+
+  private ApiResponse breakGlassAnswer(ApiRequest req, Outcome<BreakGlass> outcome) {
+    return switch (outcome) {
+      case Outcome.Accepted<BreakGlass> a ->
+          ApiResponse.json(202, DeploymentJson.breakGlass(a.value(), clock.instant()))
+              .withHeader("Location", "/v1/break-glass/" + a.value().id());
+      case Outcome.Rejected<BreakGlass> r -> ApiResponse.rejection(r.rejection(), req.path());
+    };
+  }
+
+  private ApiResponse listBreakGlasses(ApiRequest req) {
+    return RegistryRoutes.pageRequest(req)
+        .map(
+            page ->
+                RegistryRoutes.answer(
+                    req,
+                    deployments.breakGlasses(page),
+                    p -> Views.page(p, b -> DeploymentJson.breakGlass(b, clock.instant()))))
+        .fold();
+  }
+
+  private ApiResponse getBreakGlass(ApiRequest req) {
+    return RegistryRoutes.answer(
+        req,
+        deployments.breakGlass(req.param("id")),
+        b -> DeploymentJson.breakGlass(b, clock.instant()));
+  }
+
+  /**
+   * A second admin confirms: the deploy or destroy is recorded past the gates named (200, the
+   * break-glass with its deploymentId). An empty body or {@code {}}.
+   */
+  private ApiResponse confirmBreakGlass(ApiRequest req) {
+    if (req.body().filter(b -> !b.isBlank()).isPresent()) {
+      var parsed = RegistryRoutes.body(req);
+      if (parsed.stop() != null) {
+        return parsed.stop();
+      }
+      if (!parsed.value().errors().isEmpty()) {
+        return RegistryRoutes.invalid(req, parsed.value().errors());
+      }
+    }
+    try {
+      return RegistryRoutes.answer(
+          req,
+          deployments.confirmBreakGlass(req.caller(), req.param("id"), clock.instant()),
+          b -> DeploymentJson.breakGlass(b, clock.instant()));
+    } catch (EventPublisher.EventNotPublishedException e) {
+      return notAnnounced(req, e, "its deployment is recorded; GET /v1/break-glass/{id} shows it");
+    }
   }
 
   private ApiResponse request(ApiRequest req) {
@@ -50,11 +130,16 @@ record DeploymentRoutes(
             fields -> {
               String environment = fields.requiredString("environment");
               String version = fields.requiredString("version");
+              Optional<String> breakGlass = fields.breakGlassReason("breakGlass");
               List<FieldError> errors = fields.errors();
               if (!errors.isEmpty()) {
                 return RegistryRoutes.invalid(req, errors);
               }
               DeploymentSpec spec = new DeploymentSpec(environment, version);
+              if (breakGlass.isPresent()) {
+                return askBreakGlass(
+                    req, spec, breakGlass.get(), req.header("Idempotency-Key").map(String::trim));
+              }
               // What the request asks for, not how it was spelt: the same deploy with reordered
               // fields is the same.
               String requestHash =
@@ -157,6 +242,24 @@ record DeploymentRoutes(
     String app = req.param("app");
     String env = req.param("env");
     Optional<String> confirm = req.queryParam("confirm");
+    Optional<String> breakGlass = req.queryParam("breakGlass");
+    if (breakGlass.isPresent()) {
+      try {
+        return breakGlassAnswer(
+            req,
+            deployments.askBreakGlassDestroy(
+                req.caller(),
+                app,
+                env,
+                confirm,
+                breakGlass.get(),
+                "bg-" + ids.newId(),
+                clock.instant()));
+      } catch (EventPublisher.EventNotPublishedException e) {
+        return notAnnounced(
+            req, e, "read it with GET /v1/break-glass and confirm it, or ask again");
+      }
+    }
     return switch (registry.getEnvironment(app, env)) {
       case Outcome.Rejected<Environment> r -> ApiResponse.rejection(r.rejection(), req.path());
       case Outcome.Accepted<Environment> a when !a.value().hasBeenDeployed() ->

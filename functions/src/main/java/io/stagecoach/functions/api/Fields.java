@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.common.FieldError;
+import io.stagecoach.domain.override.FreezePolicy;
 import io.stagecoach.domain.pipeline.ApprovalPolicy;
 import io.stagecoach.domain.pipeline.DeploymentWindow;
 import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.pipeline.Verification;
 import io.stagecoach.domain.registry.BranchRule;
 import io.stagecoach.domain.registry.EphemeralPolicy;
-import io.stagecoach.domain.registry.FreezePolicy;
 import io.stagecoach.domain.registry.RepositoryMapping;
 import io.stagecoach.domain.template.DnsSpec;
 import io.stagecoach.domain.template.EnvironmentTemplate;
@@ -461,6 +461,14 @@ final class Fields {
                 d.string("hostedZoneId"),
                 d.string("certificateArn"),
                 d.string("endpointType")));
+  }
+
+  /**
+   * {@code {"reason": "..."}}: a break-glass asked for with a deploy; the reason is required (its
+   * length is the core's rule), empty when the body has no such object.
+   */
+  Optional<String> breakGlassReason(String name) {
+    return object(name, b -> b.requiredString("reason"));
   }
 
   /** A nested object, read with its own fields; its errors come back prefixed with its name. */

@@ -24,6 +24,7 @@ final class ParameterRules {
           "deployments/{id}", Identifier.DEPLOYMENT_ID,
           "promotions/{id}", Identifier.PROMOTION_ID,
           "approvals/{id}", Identifier.APPROVAL_ID,
+          "break-glass/{id}", Identifier.BREAK_GLASS_ID,
           "tokens/{id}", Identifier.TOKEN_ID,
           "teams/{team}", Identifier.SLACK_TEAM_ID,
           "users/{user}", Identifier.SLACK_USER_ID,

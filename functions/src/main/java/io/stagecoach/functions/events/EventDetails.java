@@ -10,6 +10,8 @@ import io.stagecoach.domain.deployment.RollbackCompleted;
 import io.stagecoach.domain.events.StagecoachEvent;
 import io.stagecoach.domain.expiry.EnvironmentExpired;
 import io.stagecoach.domain.expiry.EnvironmentExpiring;
+import io.stagecoach.domain.override.BreakGlassConfirmed;
+import io.stagecoach.domain.override.BreakGlassRequested;
 import io.stagecoach.domain.promotion.ApprovalExpired;
 import io.stagecoach.domain.promotion.ApprovalGranted;
 import io.stagecoach.domain.promotion.ApprovalRejected;
@@ -52,6 +54,11 @@ public final class EventDetails {
       case DeploymentSucceeded r -> deploymentDetail(r.deployment());
       case DeploymentFailed r -> deploymentDetail(r.deployment());
       case RollbackCompleted r -> deploymentDetail(r.deployment());
+      // As recorded when it happened: requested (pending) or confirmed.
+      case BreakGlassRequested b ->
+          DeploymentJson.breakGlass(b.breakGlass(), b.breakGlass().requestedAt());
+      case BreakGlassConfirmed b ->
+          DeploymentJson.breakGlass(b.breakGlass(), b.breakGlass().confirmedAt().orElseThrow());
       case PromotionStarted p -> PromotionJson.promotion(p.promotion());
       case PromotionSucceeded p -> PromotionJson.promotion(p.promotion());
       case PromotionFailed p -> PromotionJson.promotion(p.promotion());

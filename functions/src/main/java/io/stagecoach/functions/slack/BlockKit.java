@@ -133,6 +133,58 @@ public final class BlockKit {
   }
 
   /**
+   * A break-glass, asked for or confirmed ({@code detail} as its event carries it): who, why, which
+   * gates, and for a request how to confirm it and until when.
+   */
+  public static ObjectNode breakGlass(
+      com.fasterxml.jackson.databind.JsonNode detail, boolean confirmed) {
+    String id = detail.path("breakGlassId").asText();
+    String subject =
+        escape(detail.path("app").asText() + "/" + detail.path("environment").asText());
+    String what =
+        detail.path("action").asText().equals("deploy")
+            ? "deploy " + escape(detail.path("version").asText()) + " into " + subject
+            : "destroy " + subject;
+    java.util.List<String> gates = new java.util.ArrayList<>();
+    detail.path("gates").forEach(g -> gates.add(g.asText()));
+    String text =
+        confirmed
+            ? "Break-glass "
+                + escape(id)
+                + " confirmed by "
+                + escape(detail.path("confirmedBy").asText())
+                + ": "
+                + what
+                + " past the "
+                + String.join(" and ", gates)
+                + " (asked by "
+                + escape(detail.path("requestedBy").asText())
+                + ": "
+                + escape(detail.path("reason").asText())
+                + "; deployment "
+                + escape(detail.path("deploymentId").asText())
+                + ")"
+            : "Break-glass "
+                + escape(id)
+                + " asked by "
+                + escape(detail.path("requestedBy").asText())
+                + ": "
+                + what
+                + " past the "
+                + String.join(" and ", gates)
+                + " ("
+                + escape(detail.path("reason").asText())
+                + "). A second admin confirms it with POST /v1/break-glass/"
+                + escape(id)
+                + " before "
+                + escape(detail.path("expiresAt").asText());
+    ObjectNode message = Json.object();
+    message.put("text", text);
+    message.putArray("blocks").add(section("*Break-glass*\n" + text));
+    return message;
+  }
+
+  /**
    * The warning once acted on, without buttons, saying who did what: the body to post to the
    * click's {@code response_url}, replacing the warning.
    */

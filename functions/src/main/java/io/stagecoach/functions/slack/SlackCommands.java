@@ -5,6 +5,8 @@ import static io.stagecoach.functions.slack.BlockKit.escape;
 import io.stagecoach.domain.access.Action;
 import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.audit.AuditEntry;
+import io.stagecoach.domain.audit.AuditLog;
 import io.stagecoach.domain.chat.ChatCommand;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.PageRequest;
@@ -53,6 +55,7 @@ public final class SlackCommands {
   private final DeploymentService deployments;
   private final PromotionService promotions;
   private final DeploymentPlanning planning;
+  private final AuditLog audit;
   private final Clock clock;
   private final TokenSource ids = new TokenSource();
 
@@ -71,10 +74,22 @@ public final class SlackCommands {
       PromotionService promotions,
       DeploymentPlanning planning,
       Clock clock) {
+    this(registry, deployments, promotions, planning, AuditLog.NONE, clock);
+  }
+
+  /** Commands whose changes (and refusals) are recorded in {@code audit}. */
+  public SlackCommands(
+      RegistryService registry,
+      DeploymentService deployments,
+      PromotionService promotions,
+      DeploymentPlanning planning,
+      AuditLog audit,
+      Clock clock) {
     this.registry = registry;
     this.deployments = deployments;
     this.promotions = promotions;
     this.planning = planning;
+    this.audit = audit;
     this.clock = clock;
   }
 
@@ -95,9 +110,69 @@ public final class SlackCommands {
    * trigger id): a deploy delivered twice makes one deployment.
    */
   public SlackReply run(Principal caller, ChatCommand command, String requestKey) {
+    SlackReply reply = answer(caller, command, requestKey);
+    audit(caller, command, requestKey, reply);
+    return reply;
+  }
+
+  /**
+   * Records a command that changes something (or asks to), however it ended: who, from Slack, what,
+   * the outcome. A failure to record is logged; the person has the reply.
+   */
+  private void audit(Principal caller, ChatCommand command, String requestKey, SlackReply reply) {
+    if (command.action().isEmpty() || command.action().get() == Action.READ) {
+      return;
+    }
+    String verb = command.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    Optional<String> app =
+        switch (command) {
+          case ChatCommand.Deploy d -> Optional.of(d.app());
+          case ChatCommand.Promote p -> Optional.of(p.app());
+          case ChatCommand.Rollback r -> Optional.of(r.app());
+          case ChatCommand.Freeze f -> Optional.of(f.app());
+          case ChatCommand.Unfreeze u -> Optional.of(u.app());
+          case ChatCommand.Extend x -> Optional.of(x.app());
+          default -> Optional.empty();
+        };
+    Optional<String> environment =
+        switch (command) {
+          case ChatCommand.Deploy d -> Optional.of(d.environment());
+          case ChatCommand.Rollback r -> Optional.of(r.environment());
+          case ChatCommand.Freeze f -> Optional.of(f.environment());
+          case ChatCommand.Unfreeze u -> Optional.of(u.environment());
+          case ChatCommand.Extend x -> Optional.of(x.environment());
+          default -> Optional.empty();
+        };
+    String target =
+        switch (command) {
+          case ChatCommand.Approve a -> a.approvalId();
+          case ChatCommand.Reject r -> r.approvalId();
+          case ChatCommand.Promote p -> p.app() + " " + p.version();
+          default -> app.orElse("") + environment.map(e -> "/" + e).orElse("");
+        };
+    try {
+      audit.record(
+          new AuditEntry(
+              "au-" + ids.newId(),
+              clock.instant(),
+              caller.name(),
+              "slack",
+              "slack " + verb,
+              target,
+              app,
+              environment,
+              reply.refusal().orElse(AuditEntry.ACCEPTED),
+              reply.refusal().isPresent() ? 409 : 200,
+              "slack-" + requestKey));
+    } catch (RuntimeException e) {
+      LOG.error(e, "audit entry not recorded", "command", verb);
+    }
+  }
+
+  private SlackReply answer(Principal caller, ChatCommand command, String requestKey) {
     Optional<Role> needed = command.action().map(Action::requiredRole);
     if (needed.isPresent() && !caller.may(needed.get())) {
-      return SlackReply.toPerson(
+      return SlackReply.refused(
           escape(caller.name())
               + " may not do this: it needs the "
               + needed.get().wireName()
@@ -105,7 +180,8 @@ public final class SlackCommands {
               + escape(caller.name())
               + " has "
               + caller.roles().stream().map(Role::wireName).sorted().toList()
-              + ".");
+              + ".",
+          Rejection.Code.FORBIDDEN.wireName());
     }
     Instant now = clock.instant();
     return switch (command) {
@@ -497,7 +573,7 @@ public final class SlackCommands {
                       .append(": ")
                       .append(escape(e.message())));
     }
-    return SlackReply.toPerson(text.toString());
+    return SlackReply.refused(text.toString(), rejection.code().wireName());
   }
 
   private static SlackReply notAnnounced(String event, RuntimeException e) {

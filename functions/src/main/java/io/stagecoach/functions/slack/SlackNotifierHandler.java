@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecoach.domain.chat.SlackDirectory;
 import io.stagecoach.domain.expiry.EnvironmentExpiring;
+import io.stagecoach.domain.override.BreakGlassConfirmed;
+import io.stagecoach.domain.override.BreakGlassRequested;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.SecretsManagerSecret;
 import io.stagecoach.functions.support.Settings;
@@ -19,8 +21,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The Slack notifier function: {@code Approval Requested} and {@code Environment Expiring} events
- * from the bus. A composition root only.
+ * The Slack notifier function: {@code Approval Requested}, {@code Environment Expiring} and the
+ * break-glass events from the bus. A composition root only.
  */
 public final class SlackNotifierHandler implements RequestStreamHandler {
 
@@ -28,6 +30,7 @@ public final class SlackNotifierHandler implements RequestStreamHandler {
 
   private final ApprovalNotifier approvals;
   private final ExpiryNotifier expiries;
+  private final BreakGlassNotifier breakGlasses;
 
   public SlackNotifierHandler() {
     this(System.getenv());
@@ -61,20 +64,27 @@ public final class SlackNotifierHandler implements RequestStreamHandler {
       SlackDirectory directory, Supplier<String> botToken, SlackWeb slack, Clock clock) {
     this(
         new ApprovalNotifier(directory, botToken, slack, clock),
-        new ExpiryNotifier(directory, botToken, slack));
+        new ExpiryNotifier(directory, botToken, slack),
+        new BreakGlassNotifier(directory, botToken, slack));
   }
 
-  public SlackNotifierHandler(ApprovalNotifier approvals, ExpiryNotifier expiries) {
+  public SlackNotifierHandler(
+      ApprovalNotifier approvals, ExpiryNotifier expiries, BreakGlassNotifier breakGlasses) {
     this.approvals = approvals;
     this.expiries = expiries;
+    this.breakGlasses = breakGlasses;
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {
     JsonNode event = Json.MAPPER.readTree(input);
-    if (event.path("detail-type").asText("").equals(EnvironmentExpiring.DETAIL_TYPE)) {
+    String type = event.path("detail-type").asText("");
+    if (type.equals(EnvironmentExpiring.DETAIL_TYPE)) {
       expiries.handle(event);
+    } else if (type.equals(BreakGlassRequested.DETAIL_TYPE)
+        || type.equals(BreakGlassConfirmed.DETAIL_TYPE)) {
+      breakGlasses.handle(event);
     } else {
       approvals.handle(event);
     }

@@ -9,14 +9,19 @@ import io.stagecoach.functions.support.Json;
  * done there
  * (https://docs.slack.dev/interactivity/implementing-slash-commands#responding_to_commands).
  */
-public record SlackReply(String text, boolean toChannel) {
+public record SlackReply(String text, boolean toChannel, java.util.Optional<String> refusal) {
 
   public static SlackReply toPerson(String text) {
-    return new SlackReply(text, false);
+    return new SlackReply(text, false, java.util.Optional.empty());
   }
 
   public static SlackReply toChannel(String text) {
-    return new SlackReply(text, true);
+    return new SlackReply(text, true, java.util.Optional.empty());
+  }
+
+  /** A refusal, to the person who asked, with the API's stable code (for the audit log). */
+  public static SlackReply refused(String text, String code) {
+    return new SlackReply(text, false, java.util.Optional.of(code));
   }
 
   /** The body of the command's HTTP answer. */

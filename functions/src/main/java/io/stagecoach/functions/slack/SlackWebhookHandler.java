@@ -10,6 +10,7 @@ import io.stagecoach.functions.aws.LambdaPlanner;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.SecretsManagerSecret;
 import io.stagecoach.functions.support.Settings;
+import io.stagecoach.registry.dynamodb.DynamoDbAuditLog;
 import io.stagecoach.registry.dynamodb.DynamoDbSlackDirectory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,8 +64,15 @@ public final class SlackWebhookHandler implements RequestStreamHandler {
     var planner =
         new LambdaPlanner(
             lambda, LambdaPlanner.parse(settings.provisionerFunctions().orElse(null)));
+    var rules = new RegistryService(registry);
     var commands =
-        new SlackCommands(new RegistryService(registry), deployments, promotions, planner, clock);
+        new SlackCommands(
+            rules,
+            deployments,
+            promotions,
+            new io.stagecoach.domain.deployment.DeploymentPlanning(rules, planner),
+            new DynamoDbAuditLog(core.dynamo(), settings.registryTable()),
+            clock);
     var directory =
         new SlackDirectoryService(
             new DynamoDbSlackDirectory(core.dynamo(), settings.registryTable()), registry);

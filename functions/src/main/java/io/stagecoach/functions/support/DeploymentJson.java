@@ -6,6 +6,7 @@ import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.Plan;
 import io.stagecoach.domain.deployment.PlanSummary;
 import io.stagecoach.domain.deployment.ResourceChange;
+import io.stagecoach.domain.override.BreakGlass;
 
 /**
  * The JSON of a deployment and of a plan: the same in API answers, events and the provisioner's
@@ -50,6 +51,31 @@ public final class DeploymentJson {
                       .put("basis", g.basis())
                       .put("detail", g.detail()));
     }
+    return o;
+  }
+
+  /**
+   * A break-glass request as the API shows it and its events carry, as it stands at {@code now}.
+   */
+  public static ObjectNode breakGlass(BreakGlass b, java.time.Instant now) {
+    ObjectNode o = Json.object();
+    o.put("breakGlassId", b.id());
+    o.put("app", b.app());
+    o.put("environment", b.environment());
+    o.put("action", b.action().wireName());
+    b.version().ifPresent(v -> o.put("version", v));
+    ArrayNode gates = o.putArray("gates");
+    b.gates().forEach(gates::add);
+    ArrayNode refusals = o.putArray("refusals");
+    b.refusals().forEach(refusals::add);
+    o.put("reason", b.reason());
+    o.put("status", b.statusAt(now).wireName());
+    o.put("requestedBy", b.requestedBy());
+    o.put("requestedAt", b.requestedAt().toString());
+    o.put("expiresAt", b.expiresAt().toString());
+    b.confirmedBy().ifPresent(v -> o.put("confirmedBy", v));
+    b.confirmedAt().ifPresent(v -> o.put("confirmedAt", v.toString()));
+    b.deploymentId().ifPresent(v -> o.put("deploymentId", v));
     return o;
   }
 

@@ -87,7 +87,7 @@ class ApiTest {
   }
 
   private APIGatewayProxyResponseEvent call(String method, String path, String body) {
-    return handler.handleRequest(request(method, path, body, "admin"), null);
+    return OpenApiContract.checked(handler, request(method, path, body, "admin"));
   }
 
   private static JsonNode json(APIGatewayProxyResponseEvent response) throws Exception {
@@ -116,14 +116,14 @@ class ApiTest {
       APIGatewayProxyRequestEvent req =
           request("POST", "/v1/apps", "{\"name\":\"payments\",\"pipeline\":[\"dev\"]}", "admin");
       req.getHeaders().put("Content-Type", type);
-      APIGatewayProxyResponseEvent response = handler.handleRequest(req, null);
+      APIGatewayProxyResponseEvent response = OpenApiContract.checked(handler, req);
       assertEquals(415, response.getStatusCode(), type + ": " + response.getBody());
     }
     assertEquals(before, items(), "nothing was written");
     APIGatewayProxyRequestEvent withCharset =
         request("POST", "/v1/apps", "{\"name\":\"payments\",\"pipeline\":[\"dev\"]}", "admin");
     withCharset.getHeaders().put("Content-Type", "Application/JSON; charset=utf-8");
-    assertEquals(201, handler.handleRequest(withCharset, null).getStatusCode());
+    assertEquals(201, OpenApiContract.checked(handler, withCharset).getStatusCode());
   }
 
   @Test
@@ -401,7 +401,7 @@ class ApiTest {
                   APIGatewayProxyRequestEvent.class, getClass().getClassLoader())
               .fromJson(in);
     }
-    APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+    APIGatewayProxyResponseEvent response = OpenApiContract.checked(handler, event);
     assertEquals(201, response.getStatusCode(), response.getBody());
     JsonNode env = json(response);
     assertEquals("ci-bot", env.get("createdBy").asText());
@@ -427,7 +427,7 @@ class ApiTest {
                 APIGatewayProxyRequestEvent.class, getClass().getClassLoader())
             .fromJson(new java.io.ByteArrayInputStream(event));
     assertEquals("/my/path", request.getPath());
-    APIGatewayProxyResponseEvent response = handler.handleRequest(request, null);
+    APIGatewayProxyResponseEvent response = OpenApiContract.checked(handler, request);
     assertEquals(404, response.getStatusCode());
     assertEquals("not_found", json(response).get("code").asText());
   }
@@ -474,7 +474,7 @@ class ApiTest {
             .handleRequest(request("GET", "/v1/apps/payments", null, "viewer"), null)
             .getStatusCode());
     APIGatewayProxyResponseEvent anonymous =
-        handler.handleRequest(request("GET", "/v1/apps", null, null), null);
+        OpenApiContract.checked(handler, request("GET", "/v1/apps", null, null));
     assertEquals(401, anonymous.getStatusCode());
     assertEquals("unauthorized", json(anonymous).get("code").asText());
   }
@@ -505,7 +505,7 @@ class ApiTest {
     APIGatewayProxyRequestEvent put =
         request("PUT", "/v1/apps/payments", "{\"pipeline\":[\"dev\"]}", "admin");
     put.getHeaders().put("If-Match", "\"9\"");
-    APIGatewayProxyResponseEvent response = handler.handleRequest(put, null);
+    APIGatewayProxyResponseEvent response = OpenApiContract.checked(handler, put);
     assertEquals(409, response.getStatusCode());
     assertEquals(3, json(call("GET", "/v1/apps/payments", null)).get("pipeline").size());
   }
@@ -528,7 +528,7 @@ class ApiTest {
     event.getRequestContext().setDomainName("a1b2c3.execute-api.eu-west-1.amazonaws.com");
     event.getRequestContext().setPath("/live/v1/openapi.json");
     event.getHeaders().put("X-Forwarded-Proto", "https");
-    JsonNode servers = json(handler.handleRequest(event, null)).get("servers");
+    JsonNode servers = json(OpenApiContract.checked(handler, event)).get("servers");
     assertEquals(1, servers.size(), servers.toString());
     assertEquals(
         "https://a1b2c3.execute-api.eu-west-1.amazonaws.com/live",
@@ -540,14 +540,14 @@ class ApiTest {
     APIGatewayProxyRequestEvent event = request("GET", "/v1/openapi.json", null, null);
     event.getRequestContext().setDomainName("127.0.0.1:15001");
     event.getRequestContext().setPath("/v1/openapi.json");
-    JsonNode servers = json(handler.handleRequest(event, null)).get("servers");
+    JsonNode servers = json(OpenApiContract.checked(handler, event)).get("servers");
     assertEquals("http://127.0.0.1:15001", servers.get(0).get("url").asText());
   }
 
   @Test
   void openApiDocument_describesExactlyTheImplementedRoutes() throws Exception {
     APIGatewayProxyResponseEvent response =
-        handler.handleRequest(request("GET", "/v1/openapi.json", null, null), null);
+        OpenApiContract.checked(handler, request("GET", "/v1/openapi.json", null, null));
     assertEquals(200, response.getStatusCode(), "the document needs no token");
     JsonNode doc = json(response);
     assertEquals("3.1.0", doc.get("openapi").asText());

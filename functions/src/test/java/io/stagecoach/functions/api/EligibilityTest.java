@@ -93,7 +93,7 @@ class EligibilityTest {
       }
       request.setQueryStringParameters(query);
     }
-    return handler.handleRequest(request, null);
+    return OpenApiContract.checked(handler, request);
   }
 
   private void ok(String method, String path, String body) {

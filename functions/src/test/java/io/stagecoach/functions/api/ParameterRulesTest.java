@@ -43,6 +43,7 @@ class ParameterRulesTest {
           Identifier.DEPLOYMENT_ID, "d-0123456789ab",
           Identifier.PROMOTION_ID, "pr-0123456789ab",
           Identifier.APPROVAL_ID, "payments:0123456789ab",
+          Identifier.BREAK_GLASS_ID, "bg-0123456789ab",
           Identifier.TOKEN_ID, "0123456789ab",
           Identifier.SLACK_TEAM_ID, "T0123ABCD",
           Identifier.SLACK_USER_ID, "U0123ABCD",

@@ -81,13 +81,13 @@ class UpdatesTest {
   }
 
   private APIGatewayProxyResponseEvent send(String method, String path, String body, String roles) {
-    return handler.handleRequest(ApiTest.request(method, path, body, roles), null);
+    return OpenApiContract.checked(handler, ApiTest.request(method, path, body, roles));
   }
 
   private APIGatewayProxyResponseEvent patch(String path, String body, String roles) {
     APIGatewayProxyRequestEvent req = ApiTest.request("PATCH", path, body, roles);
     req.getHeaders().put("Content-Type", "application/merge-patch+json");
-    return handler.handleRequest(req, null);
+    return OpenApiContract.checked(handler, req);
   }
 
   private static JsonNode json(APIGatewayProxyResponseEvent response) throws Exception {
@@ -220,11 +220,11 @@ class UpdatesTest {
     APIGatewayProxyRequestEvent jsonPatch =
         ApiTest.request("PATCH", env, "[{\"op\":\"remove\",\"path\":\"/secrets\"}]", "admin");
     jsonPatch.getHeaders().put("Content-Type", "application/json-patch+json");
-    assertEquals(415, handler.handleRequest(jsonPatch, null).getStatusCode());
+    assertEquals(415, OpenApiContract.checked(handler, jsonPatch).getStatusCode());
     APIGatewayProxyRequestEvent stale =
         ApiTest.request("PATCH", env, "{\"region\":\"eu-west-3\"}", "admin");
     stale.getHeaders().put("If-Match", "\"7\"");
-    assertEquals(409, handler.handleRequest(stale, null).getStatusCode());
+    assertEquals(409, OpenApiContract.checked(handler, stale).getStatusCode());
     assertEquals(
         404,
         patch("/v1/apps/payments/environments/nope", "{}", "admin").getStatusCode(),

@@ -16,7 +16,7 @@ import io.stagecoach.domain.deployment.Plan;
 import io.stagecoach.domain.deployment.ResourceChange;
 import io.stagecoach.domain.deployment.RollbackCompleted;
 import io.stagecoach.domain.events.StagecoachEvent;
-import io.stagecoach.domain.pipeline.GateOverride;
+import io.stagecoach.domain.override.GateOverride;
 import io.stagecoach.domain.registry.Tier;
 import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;

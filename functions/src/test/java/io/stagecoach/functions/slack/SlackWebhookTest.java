@@ -124,7 +124,15 @@ class SlackWebhookTest {
         new SlackWebhook(
             () -> SECRET,
             directory,
-            new SlackCommands(registry, deployments, promotions, planner, clock),
+            new SlackCommands(
+                registry,
+                deployments,
+                promotions,
+                new io.stagecoach.domain.deployment.DeploymentPlanning(registry, planner),
+                audit =
+                    new io.stagecoach.registry.dynamodb.DynamoDbAuditLog(
+                        LocalDynamoDb.client(), table),
+                clock),
             promotions,
             web,
             keep,
@@ -474,6 +482,39 @@ class SlackWebhookTest {
     assertTrue(
         bus.published().stream().noneMatch(e -> e instanceof DeploymentRequested),
         bus.published().toString());
+  }
+
+  private io.stagecoach.registry.dynamodb.DynamoDbAuditLog audit;
+
+  @Test
+  void commandsThatChangeSomething_areAudited_withTheSlackSurface_refusalsToo() throws Exception {
+    command(SAM, "freeze payments prod");
+    command(RITA, "freeze payments prod release weekend");
+    command(SAM, "status payments");
+    var entries =
+        ((io.stagecoach.domain.common.Outcome.Accepted<
+                    io.stagecoach.domain.common.Page<io.stagecoach.domain.audit.AuditEntry>>)
+                audit.find(
+                    new io.stagecoach.domain.audit.AuditQuery(
+                        Optional.of("payments"),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty()),
+                    new io.stagecoach.domain.common.PageRequest(Optional.empty(), 50)))
+            .value()
+            .items();
+    assertEquals(2, entries.size(), "reads are not audited: " + entries);
+    var rita = entries.stream().filter(e -> e.principal().equals("rita")).findFirst().orElseThrow();
+    var sam = entries.stream().filter(e -> e.principal().equals("sam")).findFirst().orElseThrow();
+    assertEquals("rita", rita.principal());
+    assertEquals("slack", rita.surface());
+    assertEquals("slack freeze", rita.action());
+    assertEquals("payments/prod", rita.target());
+    assertEquals("accepted", rita.outcome());
+    assertEquals("sam", sam.principal());
+    assertEquals("forbidden", sam.outcome(), "sam is a viewer");
   }
 
   @Test

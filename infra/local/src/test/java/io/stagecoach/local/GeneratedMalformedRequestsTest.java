@@ -60,7 +60,6 @@ class GeneratedMalformedRequestsTest {
           "protected",
           "frozen",
           "window_closed",
-          "locked",
           "unauthorized");
 
   private static final String DIGEST = "sha256:" + "0a".repeat(32);
@@ -74,6 +73,7 @@ class GeneratedMalformedRequestsTest {
           "DeploymentId", "d-000000000000",
           "PromotionId", "pr-000000000000",
           "ApprovalId", "payments:000000000000",
+          "BreakGlassId", "bg-000000000000",
           "TokenId", "000000000000",
           "SlackTeamId", "T0123ABCD",
           "SlackUserId", "U0123ABCD",
@@ -164,6 +164,13 @@ class GeneratedMalformedRequestsTest {
           "\u00c3\u00a9",
           "\u0080",
           "\u00ed\u00a0\u0080");
+
+  /**
+   * Values among the odd ones that a parameter takes as they are: a principal name may hold a slash
+   * (ARNs do), so the audit log's {@code principal=a/b} is a filter that matches nobody, not a
+   * mistake.
+   */
+  private static final Map<String, Set<String>> VALID_FOR = Map.of("principal", Set.of("a%2Fb"));
 
   /** Lengths that pass every identifier's character rule but not its length limit. */
   private static final List<Integer> LONG = List.of(1025, 1030, 2000, 5000, 20_000, 60_000);
@@ -451,6 +458,9 @@ class GeneratedMalformedRequestsTest {
       // Every query parameter the operation reads, each bad value in turn.
       for (String parameter : op.queryParameters()) {
         for (String bad : badValues) {
+          if (VALID_FOR.getOrDefault(parameter, Set.of()).contains(bad)) {
+            continue;
+          }
           out.add(request(op, Map.of(), parameter + "=" + bad, baseBody(op), "application/json"));
         }
         out.add(
@@ -702,6 +712,10 @@ class GeneratedMalformedRequestsTest {
     List<String> items = new ArrayList<>();
     for (Map<String, AttributeValue> item :
         cloud.dynamo().client().scanPaginator(s -> s.tableName(table)).items()) {
+      // Refusals are audited: the audit log grows, the registry must not change.
+      if (item.containsKey("type") && item.get("type").s().equals("audit")) {
+        continue;
+      }
       items.add(new TreeMap<>(item).toString());
     }
     Collections.sort(items);

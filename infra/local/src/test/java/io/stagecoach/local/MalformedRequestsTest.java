@@ -40,7 +40,6 @@ class MalformedRequestsTest {
           "protected",
           "frozen",
           "window_closed",
-          "locked",
           "unauthorized");
   private static final String DIGEST = "sha256:" + "0a".repeat(32);
 
@@ -162,6 +161,10 @@ class MalformedRequestsTest {
     List<String> items = new ArrayList<>();
     for (Map<String, AttributeValue> item :
         cloud.dynamo().client().scanPaginator(s -> s.tableName(table)).items()) {
+      // Refusals are audited: the audit log grows, the registry must not change.
+      if (item.containsKey("type") && item.get("type").s().equals("audit")) {
+        continue;
+      }
       items.add(new java.util.TreeMap<>(item).toString());
     }
     Collections.sort(items);

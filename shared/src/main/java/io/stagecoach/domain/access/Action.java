@@ -27,6 +27,11 @@ public enum Action {
   REGISTER_RELEASE(Role.DEPLOYER),
   /** Create, change and delete apps. */
   MANAGE_APPS(Role.ADMIN),
+  /**
+   * Confirm a break-glass another admin asked for, and review them all (asking is part of a deploy
+   * or destroy, which the core lets only an admin force).
+   */
+  BREAK_GLASS(Role.ADMIN),
   /** Issue and revoke tokens, link chat users, set an app's chat channel. */
   MANAGE_ACCESS(Role.ADMIN);
 

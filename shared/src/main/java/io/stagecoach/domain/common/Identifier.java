@@ -48,6 +48,9 @@ public enum Identifier {
    */
   APPROVAL_ID(128, "[A-Za-z0-9][A-Za-z0-9._:-]*", false, null),
 
+  /** A break-glass request's id ({@code bg-...}). */
+  BREAK_GLASS_ID(64, "[A-Za-z0-9][A-Za-z0-9._:-]*", false, null),
+
   /** An API token's id (not its secret). */
   TOKEN_ID(64, "[A-Za-z0-9][A-Za-z0-9._:-]*", false, null),
 

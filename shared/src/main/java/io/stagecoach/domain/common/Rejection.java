@@ -19,7 +19,6 @@ public record Rejection(Code code, String detail, List<FieldError> errors) {
     PROTECTED,
     FROZEN,
     WINDOW_CLOSED,
-    LOCKED,
     /** An ephemeral environment past its expiry: closed to releases until extended. */
     EXPIRED,
     UNAUTHORIZED;

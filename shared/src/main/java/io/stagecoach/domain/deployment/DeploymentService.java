@@ -1,6 +1,7 @@
 package io.stagecoach.domain.deployment;
 
 import io.stagecoach.domain.access.Principal;
+import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.common.FieldError;
 import io.stagecoach.domain.common.Identifier;
 import io.stagecoach.domain.common.Outcome;
@@ -10,11 +11,14 @@ import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.common.Saved;
 import io.stagecoach.domain.common.WriteResult;
 import io.stagecoach.domain.events.EventPublisher;
-import io.stagecoach.domain.pipeline.GateOverride;
+import io.stagecoach.domain.override.BreakGlass;
+import io.stagecoach.domain.override.BreakGlassConfirmed;
+import io.stagecoach.domain.override.BreakGlassRequested;
+import io.stagecoach.domain.override.FreezePolicy;
+import io.stagecoach.domain.override.GateOverride;
 import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.ExpiryPolicy;
-import io.stagecoach.domain.registry.FreezePolicy;
 import io.stagecoach.domain.registry.Naming;
 import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.domain.registry.Release;
@@ -92,16 +96,35 @@ public final class DeploymentService {
       Origin origin,
       boolean rollback,
       Instant now) {
-    List<FieldError> errors = new ArrayList<>();
-    if (spec.environment() == null || spec.environment().isEmpty()) {
-      errors.add(new FieldError("environment", "is required"));
-    } else {
-      Naming.environmentNameProblem(spec.environment())
-          .ifPresent(p -> errors.add(new FieldError("environment", p)));
-    }
-    Identifier.RELEASE_VERSION
-        .problem(spec.version())
-        .ifPresent(p -> errors.add(new FieldError("version", p)));
+    return request(
+        caller,
+        app,
+        spec,
+        idempotencyKey,
+        requestHash,
+        newId,
+        origin,
+        rollback,
+        Optional.empty(),
+        now);
+  }
+
+  /**
+   * A deploy; with {@code glass}, a confirmed break-glass whose gates it goes past (each recorded
+   * on the deployment), {@code caller} being the admin who confirmed it.
+   */
+  private Outcome<Saved<Deployment>> request(
+      Principal caller,
+      String app,
+      DeploymentSpec spec,
+      Optional<String> idempotencyKey,
+      String requestHash,
+      String newId,
+      Origin origin,
+      boolean rollback,
+      Optional<BreakGlass> glass,
+      Instant now) {
+    List<FieldError> errors = specProblems(spec);
     idempotencyKey
         .flatMap(Identifier.IDEMPOTENCY_KEY::problem)
         .ifPresent(p -> errors.add(new FieldError(IDEMPOTENCY_KEY_FIELD, p)));
@@ -115,6 +138,92 @@ public final class DeploymentService {
         return replay(earlier.get(), requestHash);
       }
     }
+    Principal deployer =
+        glass.map(g -> new Principal(g.requestedBy(), java.util.Set.of(Role.ADMIN))).orElse(caller);
+    Outcome<Checked> checked = check(deployer, app, spec, origin, rollback, now);
+    if (!(checked instanceof Outcome.Accepted<Checked> accepted)) {
+      return Outcome.rejected(((Outcome.Rejected<Checked>) checked).rejection());
+    }
+    Checked c = accepted.value();
+    List<GateOverride> overrides = new ArrayList<>(c.overrides());
+    for (Refused refused : c.breakable()) {
+      if (glass.isEmpty() || !glass.get().gates().contains(refused.gate())) {
+        return Outcome.rejected(refused.rejection());
+      }
+      overrides.add(
+          glass.get().override(refused.gate(), refused.rejection().detail(), caller.name()));
+    }
+    Deployment deployment =
+        new Deployment(
+            id,
+            app,
+            c.env().name(),
+            c.env().tier(),
+            DeploymentAction.DEPLOY,
+            Optional.of(c.release().version()),
+            Optional.of(c.release().digest()),
+            DeploymentStatus.REQUESTED,
+            Optional.empty(),
+            Optional.empty(),
+            java.util.Map.of(),
+            deployer.name(),
+            origin.name(),
+            requestHash,
+            0,
+            now,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            overrides,
+            Optional.of(c.templateRevision()));
+    Outcome<Saved<Deployment>> recorded = record(deployment, requestHash);
+    if (recorded instanceof Outcome.Accepted<Saved<Deployment>> a && a.value().created()) {
+      renewOnDeploy(c.app(), c.env(), now);
+    }
+    return recorded;
+  }
+
+  private static List<FieldError> specProblems(DeploymentSpec spec) {
+    List<FieldError> errors = new ArrayList<>();
+    if (spec.environment() == null || spec.environment().isEmpty()) {
+      errors.add(new FieldError("environment", "is required"));
+    } else {
+      Naming.environmentNameProblem(spec.environment())
+          .ifPresent(p -> errors.add(new FieldError("environment", p)));
+    }
+    Identifier.RELEASE_VERSION
+        .problem(spec.version())
+        .ifPresent(p -> errors.add(new FieldError("version", p)));
+    return errors;
+  }
+
+  /**
+   * A gate that refuses, and that a confirmed break-glass may go past: {@code freeze}, {@code
+   * window}.
+   */
+  record Refused(String gate, Rejection rejection) {}
+
+  /**
+   * What a deploy would be, every rule checked: the refusals no one may go past are answered; those
+   * of a gate a break-glass may go past ({@code breakable}) are kept for the caller to answer or to
+   * override; {@code overrides} are what the app's policy lets through (a rollback during a
+   * freeze).
+   */
+  private record Checked(
+      App app,
+      Environment env,
+      Release release,
+      int templateRevision,
+      List<Refused> breakable,
+      List<GateOverride> overrides) {}
+
+  private Outcome<Checked> check(
+      Principal caller,
+      String app,
+      DeploymentSpec spec,
+      Origin origin,
+      boolean rollback,
+      Instant now) {
     Registry.AppAndEnvironment read = registry.findAppAndEnvironment(app, spec.environment());
     if (read.app().isEmpty()) {
       return Outcome.rejected(Rejection.notFound("app '" + app + "' does not exist"));
@@ -128,31 +237,28 @@ public final class DeploymentService {
     Environment env = read.environment().get();
     Optional<Rejection> refusal =
         DeploymentPolicy.notOwnersRefusal(caller, env)
-            .or(() -> DeploymentPolicy.directDeployRefusal(theApp, env, origin.isPipeline()))
-            .or(
-                () ->
-                    rollback
-                        ? Optional.empty()
-                        : DeploymentPolicy.frozenRefusal(theApp.freeze(), env))
-            .or(
-                () ->
-                    rollback || origin.isPipeline()
-                        ? Optional.empty()
-                        : DeploymentPolicy.windowRefusal(theApp, env, now));
+            .or(() -> DeploymentPolicy.directDeployRefusal(theApp, env, origin.isPipeline()));
     if (refusal.isPresent()) {
       return Outcome.rejected(refusal.get());
     }
+    List<Refused> breakable = new ArrayList<>();
     List<GateOverride> overrides = new ArrayList<>();
     if (rollback) {
       Optional<Outcome<GateOverride>> throughFreeze =
           DeploymentPolicy.rollbackThroughFreeze(theApp, env);
       if (throughFreeze.isPresent()) {
         switch (throughFreeze.get()) {
-          case Outcome.Rejected<GateOverride> r -> {
-            return Outcome.rejected(r.rejection());
-          }
+          case Outcome.Rejected<GateOverride> r ->
+              breakable.add(new Refused(GateOverride.FREEZE, r.rejection()));
           case Outcome.Accepted<GateOverride> a -> overrides.add(a.value());
         }
+      }
+    } else {
+      DeploymentPolicy.frozenRefusal(theApp.freeze(), env)
+          .ifPresent(r -> breakable.add(new Refused(GateOverride.FREEZE, r)));
+      if (!origin.isPipeline()) {
+        DeploymentPolicy.windowRefusal(theApp, env, now)
+            .ifPresent(r -> breakable.add(new Refused(GateOverride.WINDOW, r)));
       }
     }
     Optional<Rejection> expired = ExpiryPolicy.expiredEnvironmentTakesNoRelease(env, now);
@@ -179,34 +285,258 @@ public final class DeploymentService {
       return Outcome.rejected(r.rejection());
     }
     int templateRevision = ((Outcome.Accepted<TemplateRevision>) revision).value().number();
-    Deployment deployment =
-        new Deployment(
+    return Outcome.accepted(
+        new Checked(theApp, env, release.get(), templateRevision, breakable, overrides));
+  }
+
+  // ---------------------------------------------------------------- break-glass
+
+  /**
+   * An admin asks to force the deploy of {@code spec} past the gates that refuse it now (freeze,
+   * window), with a reason. Nothing is deployed: a second admin confirms it ({@link
+   * #confirmBreakGlass}) within {@link BreakGlass#TIME_BOX}. Refused: a caller who is not an admin,
+   * no reason, a deploy some other rule refuses, or one nothing refuses.
+   */
+  public Outcome<BreakGlass> askBreakGlass(
+      Principal caller, String app, DeploymentSpec spec, String reason, String newId, Instant now) {
+    Optional<Rejection> refused = breakGlassAskRefusal(caller, reason, specProblems(spec));
+    if (refused.isPresent()) {
+      return Outcome.rejected(refused.get());
+    }
+    return check(caller, app, spec, Origin.API, false, now)
+        .flatMap(
+            c ->
+                ask(
+                    caller,
+                    app,
+                    c.env().name(),
+                    BreakGlass.Action.DEPLOY,
+                    Optional.of(c.release().version()),
+                    c.breakable(),
+                    reason,
+                    newId,
+                    now));
+  }
+
+  /**
+   * An admin asks to force the destroy of {@code environment} past its freeze, with a reason;
+   * protection is not a gate break-glass goes past (unprotecting is an admin decision of its own).
+   */
+  public Outcome<BreakGlass> askBreakGlassDestroy(
+      Principal caller,
+      String app,
+      String environment,
+      Optional<String> confirm,
+      String reason,
+      String newId,
+      Instant now) {
+    Optional<Rejection> refused = breakGlassAskRefusal(caller, reason, List.of());
+    if (refused.isPresent()) {
+      return Outcome.rejected(refused.get());
+    }
+    return destroyCheck(caller, app, environment, confirm)
+        .flatMap(
+            c ->
+                c.env().kind().isShared() && !confirm.equals(Optional.of(environment))
+                    ? Outcome.<BreakGlass>rejected(
+                        Rejection.invalid(
+                            "confirm",
+                            "environment '"
+                                + app
+                                + "/"
+                                + environment
+                                + "' is shared; confirm with its name ("
+                                + environment
+                                + ") to destroy it"))
+                    : ask(
+                        caller,
+                        app,
+                        environment,
+                        BreakGlass.Action.DESTROY,
+                        Optional.empty(),
+                        c.breakable(),
+                        reason,
+                        newId,
+                        now));
+  }
+
+  private static Optional<Rejection> breakGlassAskRefusal(
+      Principal caller, String reason, List<FieldError> problems) {
+    List<FieldError> errors = new ArrayList<>(problems);
+    if (reason == null || reason.isBlank() || reason.length() > BreakGlass.MAX_REASON) {
+      errors.add(
+          new FieldError(
+              "breakGlass.reason",
+              "is required, at most " + BreakGlass.MAX_REASON + " characters"));
+    }
+    if (!errors.isEmpty()) {
+      return Optional.of(Rejection.invalid(errors));
+    }
+    if (!caller.may(Role.ADMIN)) {
+      return Optional.of(
+          Rejection.of(
+              Rejection.Code.FORBIDDEN,
+              caller.name() + " may not break glass: it needs the admin role"));
+    }
+    return Optional.empty();
+  }
+
+  private Outcome<BreakGlass> ask(
+      Principal caller,
+      String app,
+      String environment,
+      BreakGlass.Action action,
+      Optional<String> version,
+      List<Refused> breakable,
+      String reason,
+      String id,
+      Instant now) {
+    if (breakable.isEmpty()) {
+      return Outcome.rejected(
+          Rejection.conflict(
+              "no gate refuses this "
+                  + action.wireName()
+                  + " into '"
+                  + app
+                  + "/"
+                  + environment
+                  + "' now: send it without breakGlass"));
+    }
+    BreakGlass glass =
+        new BreakGlass(
             id,
             app,
-            env.name(),
-            env.tier(),
-            DeploymentAction.DEPLOY,
-            Optional.of(release.get().version()),
-            Optional.of(release.get().digest()),
-            DeploymentStatus.REQUESTED,
-            Optional.empty(),
-            Optional.empty(),
-            java.util.Map.of(),
+            environment,
+            action,
+            version,
+            breakable.stream().map(Refused::gate).distinct().toList(),
+            breakable.stream().map(r -> r.rejection().detail()).toList(),
+            reason.strip(),
             caller.name(),
-            origin.name(),
-            requestHash,
-            0,
             now,
+            now.plus(BreakGlass.TIME_BOX),
+            BreakGlass.Status.PENDING,
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
-            overrides,
-            Optional.of(templateRevision));
-    Outcome<Saved<Deployment>> recorded = record(deployment, requestHash);
-    if (recorded instanceof Outcome.Accepted<Saved<Deployment>> a && a.value().created()) {
-      renewOnDeploy(theApp, env, now);
+            1);
+    if (!(deployments.createBreakGlass(glass) instanceof WriteResult.Written)) {
+      return Outcome.rejected(Rejection.conflict("break-glass id " + id + " is taken; retry"));
     }
-    return recorded;
+    events.publish(new BreakGlassRequested(glass));
+    return Outcome.accepted(glass);
+  }
+
+  /**
+   * A second admin confirms a pending break-glass within its time box: its deploy or destroy is
+   * recorded, past the gates it named (each recorded on the deployment), and it is announced.
+   * Refused: not an admin, the admin who asked ({@code self_approval}), an expired or confirmed
+   * one, or a deploy or destroy some other rule (or another gate) refuses now.
+   */
+  public Outcome<BreakGlass> confirmBreakGlass(Principal caller, String id, Instant now) {
+    Optional<String> malformed = Identifier.BREAK_GLASS_ID.problem(id);
+    if (malformed.isPresent()) {
+      return Outcome.rejected(Rejection.invalid("id", malformed.get()));
+    }
+    if (!caller.may(Role.ADMIN)) {
+      return Outcome.rejected(
+          Rejection.of(
+              Rejection.Code.FORBIDDEN,
+              caller.name() + " may not confirm a break-glass: it needs the admin role"));
+    }
+    Optional<BreakGlass> found = deployments.findBreakGlass(id);
+    if (found.isEmpty()) {
+      return Outcome.rejected(Rejection.notFound("break-glass " + id + " does not exist"));
+    }
+    BreakGlass glass = found.get();
+    switch (glass.statusAt(now)) {
+      case CONFIRMED -> {
+        return Outcome.rejected(
+            Rejection.conflict(
+                "break-glass "
+                    + id
+                    + " was confirmed by "
+                    + glass.confirmedBy().orElse("?")
+                    + " (deployment "
+                    + glass.deploymentId().orElse("?")
+                    + ")"));
+      }
+      case EXPIRED -> {
+        return Outcome.rejected(
+            Rejection.conflict(
+                "break-glass "
+                    + id
+                    + " expired at "
+                    + glass.expiresAt()
+                    + " unconfirmed; ask again if it is still needed"));
+      }
+      case PENDING -> {}
+    }
+    if (glass.requestedBy().equals(caller.name())) {
+      return Outcome.rejected(
+          Rejection.of(
+              Rejection.Code.SELF_APPROVAL,
+              "break-glass "
+                  + id
+                  + " was asked for by "
+                  + caller.name()
+                  + "; a second, different admin must confirm it"));
+    }
+    String deploymentId = "d-" + Secrets.hash("break-glass\n" + id).substring(0, 20);
+    Outcome<Saved<Deployment>> done =
+        switch (glass.action()) {
+          case DEPLOY ->
+              request(
+                  caller,
+                  glass.app(),
+                  new DeploymentSpec(glass.environment(), glass.version().orElseThrow()),
+                  Optional.empty(),
+                  "break-glass:" + id,
+                  deploymentId,
+                  Origin.API,
+                  false,
+                  Optional.of(glass),
+                  now);
+          case DESTROY ->
+              destroy(
+                  new Principal(glass.requestedBy(), java.util.Set.of(Role.ADMIN)),
+                  glass.app(),
+                  glass.environment(),
+                  Optional.of(glass.environment()),
+                  deploymentId,
+                  Origin.API,
+                  Optional.of(glass),
+                  caller.name(),
+                  now);
+        };
+    if (!(done instanceof Outcome.Accepted<Saved<Deployment>> a)) {
+      return Outcome.rejected(((Outcome.Rejected<Saved<Deployment>>) done).rejection());
+    }
+    BreakGlass confirmed = glass.confirmed(caller.name(), now, a.value().value().id());
+    if (!(deployments.saveBreakGlass(confirmed, glass.revision()) instanceof WriteResult.Written)) {
+      return Outcome.rejected(
+          Rejection.conflict(
+              "break-glass " + id + " was confirmed at the same time; read it again"));
+    }
+    events.publish(new BreakGlassConfirmed(confirmed));
+    return Outcome.accepted(confirmed);
+  }
+
+  public Outcome<BreakGlass> breakGlass(String id) {
+    Optional<String> malformed = Identifier.BREAK_GLASS_ID.problem(id);
+    if (malformed.isPresent()) {
+      return Outcome.rejected(Rejection.invalid("id", malformed.get()));
+    }
+    return deployments
+        .findBreakGlass(id)
+        .<Outcome<BreakGlass>>map(Outcome::accepted)
+        .orElseGet(
+            () -> Outcome.rejected(Rejection.notFound("break-glass " + id + " does not exist")));
+  }
+
+  /** Every break-glass, newest first: for review. */
+  public Outcome<Page<BreakGlass>> breakGlasses(PageRequest page) {
+    return deployments.listBreakGlasses(page);
   }
 
   /** Writes of a renewed expiry lost to a concurrent write, read again and retried. */
@@ -443,6 +773,15 @@ public final class DeploymentService {
       String newId,
       Origin origin,
       Instant now) {
+    return destroy(
+        caller, app, environment, confirm, newId, origin, Optional.empty(), caller.name(), now);
+  }
+
+  /** What a destroy would be: its environment, and the refusals a break-glass may go past. */
+  private record DestroyChecked(Environment env, List<Refused> breakable) {}
+
+  private Outcome<DestroyChecked> destroyCheck(
+      Principal caller, String app, String environment, Optional<String> confirm) {
     Optional<Environment> found = registry.findEnvironment(app, environment);
     if (found.isEmpty()) {
       return Outcome.rejected(
@@ -454,11 +793,13 @@ public final class DeploymentService {
     if (notOwners.isPresent()) {
       return Outcome.rejected(notOwners.get());
     }
-    Optional<Rejection> frozen =
-        DeploymentPolicy.frozenRefusal(
-            registry.findApp(app).map(App::freeze).orElse(FreezePolicy.DEFAULT), env);
-    if (frozen.isPresent()) {
-      return Outcome.rejected(frozen.get());
+    List<Refused> breakable = new ArrayList<>();
+    DeploymentPolicy.frozenRefusal(
+            registry.findApp(app).map(App::freeze).orElse(FreezePolicy.DEFAULT), env)
+        .ifPresent(r -> breakable.add(new Refused(GateOverride.FREEZE, r)));
+    if (!breakable.isEmpty() && !env.isProtected()) {
+      // Frozen is what this destroy first runs into (the name to confirm comes after it).
+      return Outcome.accepted(new DestroyChecked(env, breakable));
     }
     if (env.isProtected()) {
       return Outcome.rejected(
@@ -470,6 +811,43 @@ public final class DeploymentService {
           Rejection.invalid(
               "confirm",
               what + " is shared; confirm with its name (" + environment + ") to destroy it"));
+    }
+    return Outcome.accepted(new DestroyChecked(env, breakable));
+  }
+
+  private Outcome<Saved<Deployment>> destroy(
+      Principal caller,
+      String app,
+      String environment,
+      Optional<String> confirm,
+      String newId,
+      Origin origin,
+      Optional<BreakGlass> glass,
+      String confirmer,
+      Instant now) {
+    Outcome<DestroyChecked> checked = destroyCheck(caller, app, environment, confirm);
+    if (!(checked instanceof Outcome.Accepted<DestroyChecked> accepted)) {
+      return Outcome.rejected(((Outcome.Rejected<DestroyChecked>) checked).rejection());
+    }
+    Environment env = accepted.value().env();
+    List<GateOverride> overrides = new ArrayList<>();
+    for (Refused refused : accepted.value().breakable()) {
+      if (glass.isEmpty() || !glass.get().gates().contains(refused.gate())) {
+        return Outcome.rejected(refused.rejection());
+      }
+      overrides.add(glass.get().override(refused.gate(), refused.rejection().detail(), confirmer));
+    }
+    if (env.kind().isShared() && !confirm.equals(Optional.of(environment))) {
+      return Outcome.rejected(
+          Rejection.invalid(
+              "confirm",
+              "environment '"
+                  + app
+                  + "/"
+                  + environment
+                  + "' is shared; confirm with its name ("
+                  + environment
+                  + ") to destroy it"));
     }
     // One destroy per environment at a time: a repeated DELETE (or a second delivery of the
     // reaper's schedule) finds the destroy already under way. After a destroy that ended, the next
@@ -505,6 +883,9 @@ public final class DeploymentService {
             0,
             now,
             Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            overrides,
             Optional.empty());
     return record(destroy, destroy.requestHash());
   }

@@ -4,6 +4,7 @@ import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Page;
 import io.stagecoach.domain.common.PageRequest;
 import io.stagecoach.domain.common.WriteResult;
+import io.stagecoach.domain.override.BreakGlass;
 import io.stagecoach.domain.registry.DeployedRelease;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +16,17 @@ import java.util.Optional;
  * event can never move a deployment or an environment backwards.
  */
 public interface Deployments {
+
+  /** Records a new break-glass request; {@link WriteResult.AlreadyExists} when its id is taken. */
+  WriteResult createBreakGlass(BreakGlass breakGlass);
+
+  Optional<BreakGlass> findBreakGlass(String id);
+
+  /** Replaces a break-glass request if it is still at {@code expectedRevision}. */
+  WriteResult saveBreakGlass(BreakGlass breakGlass, long expectedRevision);
+
+  /** Every break-glass request, newest first. */
+  Outcome<Page<BreakGlass>> listBreakGlasses(PageRequest page);
 
   /** Records a new deployment; {@link WriteResult.AlreadyExists} when its id is taken. */
   WriteResult createDeployment(Deployment deployment);

@@ -1,5 +1,6 @@
 package io.stagecoach.domain.registry;
 
+import io.stagecoach.domain.override.FreezePolicy;
 import io.stagecoach.domain.pipeline.PromotionConcurrency;
 import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.template.EnvironmentTemplate;

@@ -454,6 +454,13 @@ public final class RegistryService {
                     Rejection.conflict(
                         what + " has deployments; it must be destroyed through its provisioner"));
               }
+              // A freeze closes the environment to removal too, even one that never ran a release.
+              if (env.freeze().isPresent()) {
+                return Outcome.rejected(
+                    Rejection.of(
+                        Rejection.Code.FROZEN,
+                        env.freeze().get().describe(app, name) + "; unfreeze it first"));
+              }
               if (env.kind().isShared() && !confirm.equals(Optional.of(name))) {
                 return Outcome.rejected(
                     Rejection.invalid(

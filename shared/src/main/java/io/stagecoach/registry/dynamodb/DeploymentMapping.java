@@ -11,7 +11,7 @@ import io.stagecoach.domain.deployment.DeploymentAction;
 import io.stagecoach.domain.deployment.DeploymentStatus;
 import io.stagecoach.domain.deployment.Plan;
 import io.stagecoach.domain.deployment.ResourceChange;
-import io.stagecoach.domain.pipeline.GateOverride;
+import io.stagecoach.domain.override.GateOverride;
 import io.stagecoach.domain.registry.Tier;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -15,6 +15,7 @@ import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentAction;
 import io.stagecoach.domain.deployment.DeploymentStatus;
 import io.stagecoach.domain.deployment.Deployments;
+import io.stagecoach.domain.override.BreakGlass;
 import io.stagecoach.domain.registry.DeployedRelease;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,6 +53,61 @@ public final class DynamoDbDeployments implements Deployments {
     this.dynamo = dynamo;
     this.table = table;
     this.pages = new DynamoDbRegistry(dynamo, table);
+  }
+
+  @Override
+  public WriteResult createBreakGlass(BreakGlass b) {
+    try {
+      dynamo.putItem(
+          r -> r.tableName(table).item(BreakGlassMapping.item(b)).conditionExpression(NOT_EXISTS));
+      return new WriteResult.Written(1);
+    } catch (ConditionalCheckFailedException e) {
+      return new WriteResult.AlreadyExists();
+    }
+  }
+
+  @Override
+  public Optional<BreakGlass> findBreakGlass(String id) {
+    Map<String, AttributeValue> item =
+        dynamo
+            .getItem(
+                r ->
+                    r.tableName(table)
+                        .key(key(breakGlassPk(id), BREAK_GLASS_SK))
+                        .consistentRead(true))
+            .item();
+    return item == null || item.isEmpty()
+        ? Optional.empty()
+        : Optional.of(BreakGlassMapping.breakGlass(item));
+  }
+
+  @Override
+  public WriteResult saveBreakGlass(BreakGlass b, long expectedRevision) {
+    try {
+      dynamo.putItem(
+          r ->
+              r.tableName(table)
+                  .item(BreakGlassMapping.item(b))
+                  .conditionExpression("#rev = :rev")
+                  .expressionAttributeNames(Map.of("#rev", REVISION))
+                  .expressionAttributeValues(Map.of(":rev", n(expectedRevision))));
+      return new WriteResult.Written(1);
+    } catch (ConditionalCheckFailedException e) {
+      return new WriteResult.ChangedSinceRead();
+    }
+  }
+
+  @Override
+  public Outcome<Page<BreakGlass>> listBreakGlasses(PageRequest page) {
+    return pages.query(
+        GSI1,
+        GSI1PK,
+        ALL_BREAK_GLASSES,
+        Optional.empty(),
+        false,
+        page,
+        GSI1_KEY,
+        BreakGlassMapping::breakGlass);
   }
 
   @Override

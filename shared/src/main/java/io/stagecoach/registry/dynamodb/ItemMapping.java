@@ -4,6 +4,7 @@ import static io.stagecoach.registry.dynamodb.RegistryKeys.*;
 
 import io.stagecoach.domain.access.ApiToken;
 import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.override.FreezePolicy;
 import io.stagecoach.domain.pipeline.ApprovalPolicy;
 import io.stagecoach.domain.pipeline.DeploymentWindow;
 import io.stagecoach.domain.pipeline.PromotionConcurrency;
@@ -17,7 +18,6 @@ import io.stagecoach.domain.registry.EnvironmentFreeze;
 import io.stagecoach.domain.registry.EnvironmentKind;
 import io.stagecoach.domain.registry.EnvironmentPin;
 import io.stagecoach.domain.registry.EphemeralPolicy;
-import io.stagecoach.domain.registry.FreezePolicy;
 import io.stagecoach.domain.registry.Release;
 import io.stagecoach.domain.registry.RepositoryMapping;
 import io.stagecoach.domain.registry.SecretReference;

@@ -28,11 +28,24 @@ final class RegistryKeys {
   static final String ALL_APPS = "APPS";
   static final String ALL_TOKENS = "TOKENS";
   static final String EXPIRING = "EXPIRING";
+  static final String BREAK_GLASS_SK = "#BG";
+  static final String AUDIT_PREFIX = "AUDIT#";
+  static final String AUDIT_SK = "#AUDIT";
+
+  /** Index partition of every audit entry, by time. */
+  static final String ALL_AUDIT = "AUDIT";
+
+  /** Index partition of every break-glass request, for review. */
+  static final String ALL_BREAK_GLASSES = "BREAKGLASS";
 
   /** Sparse index partition of deployments not yet terminal, for the sweeper. */
   static final String UNFINISHED = "UNFINISHED";
 
   private RegistryKeys() {}
+
+  static String breakGlassPk(String id) {
+    return "BG#" + id;
+  }
 
   static String appPk(String app) {
     return "APP#" + app;

@@ -26,6 +26,7 @@ class IdentifierTest {
           Map.entry(Identifier.PROMOTION_ID, "pr-" + "0".repeat(61)),
           Map.entry(Identifier.APPROVAL_ID, "payments:" + "f".repeat(119)),
           Map.entry(Identifier.TOKEN_ID, "0123456789ab".repeat(5) + "cdef"),
+          Map.entry(Identifier.BREAK_GLASS_ID, "bg-" + "0".repeat(61)),
           Map.entry(Identifier.IDEMPOTENCY_KEY, "ci-job:" + "9".repeat(121)),
           Map.entry(Identifier.PRINCIPAL_NAME, "arn:aws:iam::1:user/" + "x".repeat(108)),
           Map.entry(Identifier.GROUP_NAME, "s" + "t".repeat(31)),

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Rejection;
-import io.stagecoach.domain.pipeline.GateOverride;
+import io.stagecoach.domain.override.FreezePolicy;
+import io.stagecoach.domain.override.GateOverride;
 import io.stagecoach.domain.pipeline.PromotionConcurrency;
 import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.registry.App;
@@ -13,7 +14,6 @@ import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.EnvironmentFreeze;
 import io.stagecoach.domain.registry.EnvironmentKind;
 import io.stagecoach.domain.registry.EphemeralPolicy;
-import io.stagecoach.domain.registry.FreezePolicy;
 import io.stagecoach.domain.registry.Tier;
 import java.util.List;
 import java.util.Map;

@@ -58,6 +58,11 @@ public final class Slack extends Construct {
       "io.stagecoach.functions.slack.SlackNotifierHandler::handleRequest";
   public static final String APPROVAL_REQUESTED = "Approval Requested";
   public static final String ENVIRONMENT_EXPIRING = "Environment Expiring";
+
+  /** A break-glass asked for, and confirmed: posted to the app's channel so it is never quiet. */
+  public static final List<String> BREAK_GLASS =
+      List.of("Break Glass Requested", "Break Glass Confirmed");
+
   public static final String SIGNING_SECRET_VARIABLE = "SLACK_SIGNING_SECRET_ID";
   public static final String BOT_TOKEN_VARIABLE = "SLACK_BOT_TOKEN_ID";
 
@@ -245,11 +250,17 @@ public final class Slack extends Construct {
         Rule.Builder.create(this, "ApprovalRequestedRule")
             .eventBus(props.bus())
             .description(
-                "Approval Requested and Environment Expiring events, to the Slack notifier")
+                "Approval Requested, Environment Expiring and break-glass events, to the Slack"
+                    + " notifier")
             .eventPattern(
                 EventPattern.builder()
                     .source(List.of(ReleaseIntake.EVENT_SOURCE))
-                    .detailType(List.of(APPROVAL_REQUESTED, ENVIRONMENT_EXPIRING))
+                    .detailType(
+                        List.of(
+                            APPROVAL_REQUESTED,
+                            ENVIRONMENT_EXPIRING,
+                            BREAK_GLASS.get(0),
+                            BREAK_GLASS.get(1)))
                     .build())
             .targets(
                 List.of(

@@ -62,7 +62,11 @@ class SlackTemplateTest {
                             "source",
                             List.of("stagecoach"),
                             "detail-type",
-                            List.of("Approval Requested", "Environment Expiring"))))));
+                            List.of(
+                                "Approval Requested",
+                                "Environment Expiring",
+                                "Break Glass Requested",
+                                "Break Glass Confirmed"))))));
   }
 
   private static String deadLetterQueueId() {

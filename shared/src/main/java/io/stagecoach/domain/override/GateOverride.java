@@ -1,4 +1,4 @@
-package io.stagecoach.domain.pipeline;
+package io.stagecoach.domain.override;
 
 /**
  * A gate a deployment went past, recorded on it for its history: which gate ({@code freeze}, {@code
@@ -9,6 +9,7 @@ package io.stagecoach.domain.pipeline;
 public record GateOverride(String gate, String basis, String detail) {
 
   public static final String FREEZE = "freeze";
+  public static final String WINDOW = "window";
   public static final String BASIS_POLICY = "policy";
 
   public GateOverride {

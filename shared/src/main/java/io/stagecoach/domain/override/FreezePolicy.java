@@ -1,4 +1,4 @@
-package io.stagecoach.domain.registry;
+package io.stagecoach.domain.override;
 
 /**
  * What a freeze of one of an app's environments still lets through: with {@code allowRollback} (the
