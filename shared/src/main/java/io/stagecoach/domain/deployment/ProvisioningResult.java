@@ -1,5 +1,6 @@
 package io.stagecoach.domain.deployment;
 
+import io.stagecoach.domain.plan.Plan;
 import java.util.Map;
 import java.util.TreeMap;
 

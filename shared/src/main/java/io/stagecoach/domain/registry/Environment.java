@@ -1,5 +1,6 @@
 package io.stagecoach.domain.registry;
 
+import io.stagecoach.domain.cost.UsageAssumptions;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -8,7 +9,8 @@ import java.util.TreeMap;
 /**
  * An isolated deployment target of an app. {@code deployed} is empty until a release has reached it
  * (it is written by the provisioner's run, never by a PUT); an environment that was never deployed
- * can be removed without a destroy.
+ * can be removed without a destroy. {@code usage} is the monthly usage it declares, which plans
+ * price its resources with.
  */
 public record Environment(
     String app,
@@ -19,6 +21,7 @@ public record Environment(
     String region,
     Map<String, String> config,
     Map<String, SecretReference> secrets,
+    UsageAssumptions usage,
     boolean isProtected,
     String owner,
     Optional<Instant> expiresAt,
@@ -33,6 +36,49 @@ public record Environment(
   public Environment {
     config = java.util.Collections.unmodifiableMap(new TreeMap<>(config));
     secrets = java.util.Collections.unmodifiableMap(new TreeMap<>(secrets));
+    java.util.Objects.requireNonNull(usage, "usage");
+  }
+
+  /** An environment that declares no usage assumptions (every figure at its default). */
+  public Environment(
+      String app,
+      String name,
+      EnvironmentKind kind,
+      Tier tier,
+      String account,
+      String region,
+      Map<String, String> config,
+      Map<String, SecretReference> secrets,
+      boolean isProtected,
+      String owner,
+      Optional<Instant> expiresAt,
+      Optional<DeployedRelease> deployed,
+      Optional<EnvironmentFreeze> freeze,
+      Optional<EnvironmentPin> pin,
+      Instant createdAt,
+      String createdBy,
+      Instant updatedAt,
+      long revision) {
+    this(
+        app,
+        name,
+        kind,
+        tier,
+        account,
+        region,
+        config,
+        secrets,
+        UsageAssumptions.DEFAULT,
+        isProtected,
+        owner,
+        expiresAt,
+        deployed,
+        freeze,
+        pin,
+        createdAt,
+        createdBy,
+        updatedAt,
+        revision);
   }
 
   public boolean hasBeenDeployed() {
@@ -58,6 +104,7 @@ public record Environment(
         region,
         config,
         secrets,
+        usage,
         isProtected,
         owner,
         Optional.of(at),

@@ -13,6 +13,7 @@ import io.stagecoach.domain.common.PageRequest;
 import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.common.Saved;
 import io.stagecoach.domain.common.WriteResult;
+import io.stagecoach.domain.cost.UsageAssumptions;
 import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.pipeline.StageRules;
 import java.net.URI;
@@ -663,6 +664,7 @@ public final class RegistryService {
                 secrets.put(k, new SecretReference(v));
               }
             });
+    spec.usage().ifPresent(u -> errors.addAll(UsageAssumptions.problems(u)));
 
     String owner = spec.owner().orElse(current.map(Environment::owner).orElse(caller.name()));
     if (!Identifier.PRINCIPAL_NAME.accepts(owner)) {
@@ -733,6 +735,9 @@ public final class RegistryService {
             region,
             spec.config(),
             secrets,
+            spec.usage()
+                .map(UsageAssumptions::new)
+                .orElse(current.map(Environment::usage).orElse(UsageAssumptions.DEFAULT)),
             isProtected,
             owner,
             expiresAt,
