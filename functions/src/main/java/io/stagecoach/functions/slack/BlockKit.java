@@ -54,8 +54,7 @@ public final class BlockKit {
    * Reject buttons.
    */
   public static ObjectNode approvalRequested(Approval approval) {
-    return approvalRequested(
-        approval, new PlanShown.Unavailable("no plan was made"), Optional.empty());
+    return approvalRequested(approval, Optional.empty(), Optional.empty());
   }
 
   /**
@@ -66,29 +65,36 @@ public final class BlockKit {
    */
   public static ObjectNode approvalRequested(
       Approval approval, PlanShown plan, Optional<String> planUrl) {
+    return approvalRequested(approval, Optional.of(plan), planUrl);
+  }
+
+  private static ObjectNode approvalRequested(
+      Approval approval, Optional<PlanShown> plan, Optional<String> planUrl) {
     ObjectNode message = Json.object();
     message.put("text", "Approval requested: " + subject(approval));
     ArrayNode blocks = message.putArray("blocks");
     blocks.add(section("*Approval requested*\n" + promotion(approval)));
-    switch (plan) {
-      case PlanShown.Shown shown -> planBlocks(blocks, shown.plan());
-      case PlanShown.Unavailable none ->
-          blocks.add(section("*Plan unavailable*: " + escape(clip(none.reason()))));
+    if (plan.isPresent()) {
+      switch (plan.get()) {
+        case PlanShown.Shown shown -> planBlocks(blocks, shown.plan());
+        case PlanShown.Unavailable none ->
+            blocks.add(section("*Plan unavailable*: " + escape(clip(none.reason()))));
+      }
+      blocks.add(
+          context(
+              planUrl
+                      .map(
+                          url ->
+                              "Full plan: <"
+                                  + url
+                                  + "|approval "
+                                  + escape(approval.approvalId())
+                                  + ">")
+                      .orElse("Full plan")
+                  + " · `stagecoach approvals get "
+                  + escape(approval.approvalId())
+                  + "`"));
     }
-    blocks.add(
-        context(
-            planUrl
-                    .map(
-                        url ->
-                            "Full plan: <"
-                                + url
-                                + "|approval "
-                                + escape(approval.approvalId())
-                                + ">")
-                    .orElse("Full plan")
-                + " · `stagecoach approvals get "
-                + escape(approval.approvalId())
-                + "`"));
     blocks.add(
         context(
             "Requested by "

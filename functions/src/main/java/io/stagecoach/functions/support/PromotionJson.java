@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.promotion.Approval;
 import io.stagecoach.domain.promotion.Promotion;
+import io.stagecoach.json.PlanJson;
 
 /**
  * The JSON of promotions and approvals, the same in API answers and events. Task tokens never
@@ -56,6 +57,21 @@ public final class PromotionJson {
       a.missing()
           .forEach((group, count) -> missing.addObject().put("group", group).put("count", count));
     }
+    withPlan(o, a, Integer.MAX_VALUE);
+    return o;
+  }
+
+  /**
+   * The detail of {@code Approval Requested}: the approval with the plan its reviewers decide on
+   * (values left out past {@link DeploymentJson#MAX_PLAN_CHARS}), or why there is none.
+   */
+  public static ObjectNode approvalRequested(Approval a) {
+    return withPlan(approval(a), a, DeploymentJson.MAX_PLAN_CHARS);
+  }
+
+  private static ObjectNode withPlan(ObjectNode o, Approval a, int maxChars) {
+    a.plan().ifPresent(p -> o.set("plan", PlanJson.write(p, maxChars)));
+    a.planUnavailable().ifPresent(why -> o.put("planUnavailable", why));
     return o;
   }
 

@@ -20,6 +20,7 @@ import io.stagecoach.domain.registry.Tier;
 import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.testing.Fixtures;
+import io.stagecoach.testing.Plans;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,15 +81,13 @@ class EventDetailsTest {
           "finishedAt",
           "durationMillis");
 
+  /** Reviewed, with properties, a secret parameter, a blast radius and a cost estimate. */
   private static final Plan PLAN =
-      new Plan(
-          List.of(
-              new ResourceChange(
-                  "Orders", "AWS::DynamoDB::Table", ResourceChange.Action.MODIFY, true, true),
-              new ResourceChange(
-                  "Version", "AWS::SSM::Parameter", ResourceChange.Action.MODIFY, false, true),
-              new ResourceChange(
-                  "Refunds", "AWS::DynamoDB::Table", ResourceChange.Action.ADD, false, true)));
+      Plans.ledgerReplaced(
+          "[{\"Key\":\"team\",\"Value\":\"payments\"}]",
+          Plans.environment("staging", Tier.STAGING, false),
+          List.of("prod"));
+
   private static final Plan PLAN_WITH_UNSUPPORTED =
       new Plan(
           List.of(
