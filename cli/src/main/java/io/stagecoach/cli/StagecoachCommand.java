@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
       UnfreezeCommand.class,
       TokensCommand.class,
       WhoamiCommand.class,
+      PricesCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     },
