@@ -17,7 +17,6 @@ import io.stagecoach.pricing.PriceTableJson;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** Plans as reviewers see them: the ledger table replaced, a queue added, a secret parameter. */
 public final class Plans {
@@ -88,7 +87,7 @@ public final class Plans {
             .estimate(
                 plan.resourcesBefore(),
                 plan.resourcesAfter(),
-                Set.of(),
+                Map.of(),
                 UsageAssumptions.DEFAULT,
                 environment.region()));
   }

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,13 +63,14 @@ public final class CostEstimator {
   /**
    * @param before the stack's resources before the change
    * @param after the stack's resources after it
-   * @param unread resources the change touches whose properties could not be read: not estimated
+   * @param unread resources the change touches whose properties could not be read, by logical id
+   *     with their type: not estimated
    * @param region the environment's region, compared with the price table's
    */
   public CostEstimate estimate(
       List<StackResource> before,
       List<StackResource> after,
-      Collection<String> unread,
+      Map<String, String> unread,
       UsageAssumptions usage,
       String region) {
     Map<String, StackResource> was = byId(before);
@@ -85,7 +85,7 @@ public final class CostEstimator {
       StackResource b = was.get(id);
       StackResource a = will.get(id);
       String type = (a != null ? a : b).type();
-      if (unread.contains(id)) {
+      if (unread.containsKey(id)) {
         notEstimated.add(
             new CostEstimate.NotEstimated(id, type, "its properties could not be read"));
         continue;
@@ -107,11 +107,14 @@ public final class CostEstimator {
       totalBefore = totalBefore.add(costBefore.orElse(BigDecimal.ZERO));
       totalAfter = totalAfter.add(costAfter.orElse(BigDecimal.ZERO));
     }
-    for (String id : new TreeSet<>(unread)) {
-      if (!ids.contains(id)) {
-        notEstimated.add(new CostEstimate.NotEstimated(id, "", "its properties could not be read"));
-      }
-    }
+    new TreeMap<>(unread)
+        .forEach(
+            (id, type) -> {
+              if (!ids.contains(id)) {
+                notEstimated.add(
+                    new CostEstimate.NotEstimated(id, type, "its properties could not be read"));
+              }
+            });
     List<String> caveats = new ArrayList<>();
     if (!prices.region().equals(region)) {
       caveats.add(

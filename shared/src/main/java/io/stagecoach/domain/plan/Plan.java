@@ -79,7 +79,16 @@ public record Plan(
    * dropped, as nothing after the review needs them.
    */
   public Plan reviewed(BlastRadius radius, CostEstimate estimate) {
-    return new Plan(
-        changes, parameters, List.of(), List.of(), Optional.of(radius), Optional.of(estimate));
+    return reviewed(radius, Optional.of(estimate));
+  }
+
+  /** Reviewed without a cost estimate when there was nothing to price. */
+  public Plan reviewed(BlastRadius radius, Optional<CostEstimate> estimate) {
+    return new Plan(changes, parameters, List.of(), List.of(), Optional.of(radius), estimate);
+  }
+
+  /** Whether the provisioner read anything to price: resources before or after, or changes. */
+  public boolean hasSomethingToPrice() {
+    return !changes.isEmpty() || !resourcesBefore.isEmpty() || !resourcesAfter.isEmpty();
   }
 }

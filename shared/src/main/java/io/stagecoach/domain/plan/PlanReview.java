@@ -5,8 +5,11 @@ import io.stagecoach.domain.cost.CostEstimator;
 import io.stagecoach.domain.cost.StackResource;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.Registry;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -38,11 +41,15 @@ public final class PlanReview {
     Set<String> read = new LinkedHashSet<>();
     plan.resourcesBefore().stream().map(StackResource::logicalId).forEach(read::add);
     plan.resourcesAfter().stream().map(StackResource::logicalId).forEach(read::add);
-    Set<String> unread = new LinkedHashSet<>();
+    Map<String, String> unread = new LinkedHashMap<>();
     plan.changes().stream()
-        .map(ResourceChange::logicalId)
-        .filter(id -> !read.contains(id))
-        .forEach(unread::add);
+        .filter(c -> !read.contains(c.logicalId()))
+        .forEach(c -> unread.put(c.logicalId(), c.type()));
+    if (!plan.hasSomethingToPrice()) {
+      // A plan made of nothing (a template the provisioner could not read): no estimate rather
+      // than one that prices an environment at zero.
+      return plan.reviewed(radius, Optional.empty());
+    }
     CostEstimate cost =
         estimator.estimate(
             plan.resourcesBefore(),

@@ -8,7 +8,6 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Prices from the price table kept in the repository, with figures worked out by hand. */
@@ -57,7 +56,7 @@ class CostEstimatorTest {
             box);
 
     CostEstimate estimate =
-        estimator.estimate(before, after, Set.of(), UsageAssumptions.DEFAULT, "us-east-1");
+        estimator.estimate(before, after, Map.of(), UsageAssumptions.DEFAULT, "us-east-1");
 
     // On demand: 1M reads 0.125 + 100k writes 0.0625 + 1 GB 0.25; provisioned: (5 x 0.00013 + 5 x
     // 0.00065) x 730 h + 0.25.
@@ -93,7 +92,7 @@ class CostEstimatorTest {
             resource("Rest", "AWS::ApiGateway::RestApi", Map.of()),
             resource("Http", "AWS::ApiGatewayV2::Api", Map.of("ProtocolType", "HTTP")));
 
-    CostEstimate estimate = estimator.estimate(List.of(), apis, Set.of(), usage, "us-east-1");
+    CostEstimate estimate = estimator.estimate(List.of(), apis, Map.of(), usage, "us-east-1");
 
     assertEquals(Optional.of(usd("35.00")), line(estimate, "Rest").after());
     assertEquals(Optional.of(usd("10.00")), line(estimate, "Http").after());
@@ -118,7 +117,7 @@ class CostEstimatorTest {
             resource("Param", "AWS::SSM::Parameter", Map.of("Type", "String")));
 
     CostEstimate estimate =
-        estimator.estimate(List.of(), after, Set.of(), UsageAssumptions.DEFAULT, "us-east-1");
+        estimator.estimate(List.of(), after, Map.of(), UsageAssumptions.DEFAULT, "us-east-1");
 
     Map<String, String> expected =
         Map.of(
@@ -148,7 +147,12 @@ class CostEstimatorTest {
             resource("Bare", "AWS::DynamoDB::Table", Map.of()));
 
     CostEstimate estimate =
-        estimator.estimate(List.of(), after, Set.of("Gone"), UsageAssumptions.DEFAULT, "eu-west-1");
+        estimator.estimate(
+            List.of(),
+            after,
+            Map.of("Gone", "AWS::SNS::Topic"),
+            UsageAssumptions.DEFAULT,
+            "eu-west-1");
 
     assertEquals(List.of(), estimate.lines());
     assertEquals(usd("0.00"), estimate.monthlyAfter());
