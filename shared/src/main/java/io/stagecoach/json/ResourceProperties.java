@@ -1,7 +1,7 @@
 package io.stagecoach.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stagecoach.domain.cost.StackResource;
+import io.stagecoach.domain.cost.PricedResource;
 import io.stagecoach.domain.plan.PropertyChange;
 import io.stagecoach.domain.plan.ReplacementRules;
 import java.util.ArrayList;
@@ -64,8 +64,8 @@ public final class ResourceProperties {
   }
 
   /** The resource as the cost estimate reads it. */
-  public static StackResource resource(String logicalId, String type, JsonNode properties) {
-    return new StackResource(logicalId, type, flatten(properties));
+  public static PricedResource resource(String logicalId, String type, JsonNode properties) {
+    return new PricedResource(logicalId, type, flatten(properties));
   }
 
   /**

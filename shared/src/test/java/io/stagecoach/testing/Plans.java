@@ -1,7 +1,7 @@
 package io.stagecoach.testing;
 
 import io.stagecoach.domain.cost.CostEstimator;
-import io.stagecoach.domain.cost.StackResource;
+import io.stagecoach.domain.cost.PricedResource;
 import io.stagecoach.domain.cost.UsageAssumptions;
 import io.stagecoach.domain.plan.BlastRadius;
 import io.stagecoach.domain.plan.ParameterChange;
@@ -75,12 +75,12 @@ public final class Plans {
                     Optional.of("{{resolve:secretsmanager:arn:aws:secretsmanager:x}}"),
                     ParameterChange.Source.SECRET)),
             List.of(
-                new StackResource(
+                new PricedResource(
                     "Ledger", "AWS::DynamoDB::Table", Map.of("BillingMode", "PAY_PER_REQUEST"))),
             List.of(
-                new StackResource(
+                new PricedResource(
                     "Ledger", "AWS::DynamoDB::Table", Map.of("BillingMode", "PAY_PER_REQUEST")),
-                new StackResource("Queue", "AWS::SQS::Queue", Map.of())));
+                new PricedResource("Queue", "AWS::SQS::Queue", Map.of())));
     return plan.reviewed(
         BlastRadius.of(plan, environment, later),
         new CostEstimator(PriceTableJson.bundled())

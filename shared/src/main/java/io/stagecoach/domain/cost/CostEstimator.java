@@ -68,13 +68,13 @@ public final class CostEstimator {
    * @param region the environment's region, compared with the price table's
    */
   public CostEstimate estimate(
-      List<StackResource> before,
-      List<StackResource> after,
+      List<PricedResource> before,
+      List<PricedResource> after,
       Map<String, String> unread,
       UsageAssumptions usage,
       String region) {
-    Map<String, StackResource> was = byId(before);
-    Map<String, StackResource> will = byId(after);
+    Map<String, PricedResource> was = byId(before);
+    Map<String, PricedResource> will = byId(after);
     TreeSet<String> ids = new TreeSet<>(was.keySet());
     ids.addAll(will.keySet());
     List<CostEstimate.Line> lines = new ArrayList<>();
@@ -82,8 +82,8 @@ public final class CostEstimator {
     BigDecimal totalBefore = BigDecimal.ZERO.setScale(2);
     BigDecimal totalAfter = BigDecimal.ZERO.setScale(2);
     for (String id : ids) {
-      StackResource b = was.get(id);
-      StackResource a = will.get(id);
+      PricedResource b = was.get(id);
+      PricedResource a = will.get(id);
       String type = (a != null ? a : b).type();
       if (unread.containsKey(id)) {
         notEstimated.add(
@@ -136,8 +136,8 @@ public final class CostEstimator {
         caveats);
   }
 
-  private static Map<String, StackResource> byId(List<StackResource> resources) {
-    Map<String, StackResource> byId = new TreeMap<>();
+  private static Map<String, PricedResource> byId(List<PricedResource> resources) {
+    Map<String, PricedResource> byId = new TreeMap<>();
     resources.forEach(r -> byId.put(r.logicalId(), r));
     return byId;
   }
@@ -160,7 +160,7 @@ public final class CostEstimator {
     }
   }
 
-  private Priced price(StackResource r, UsageAssumptions usage) {
+  private Priced price(PricedResource r, UsageAssumptions usage) {
     try {
       return switch (r.type()) {
         case "AWS::DynamoDB::Table" -> table(r, usage);
@@ -186,7 +186,7 @@ public final class CostEstimator {
     }
   }
 
-  private Priced table(StackResource r, UsageAssumptions usage) {
+  private Priced table(PricedResource r, UsageAssumptions usage) {
     if (r.property("TableClass").filter(c -> !c.equals("STANDARD")).isPresent()) {
       throw new Unpriceable("the price table has the STANDARD table class only");
     }
@@ -238,7 +238,7 @@ public final class CostEstimator {
             + " GB");
   }
 
-  private Priced function(StackResource r, UsageAssumptions usage) {
+  private Priced function(PricedResource r, UsageAssumptions usage) {
     BigDecimal memory =
         r.property("MemorySize").isPresent() ? number(r, "MemorySize") : BigDecimal.valueOf(128);
     String architecture = r.property("Architectures.0").orElse("x86_64");
@@ -265,7 +265,7 @@ public final class CostEstimator {
             + architecture);
   }
 
-  private Priced httpApi(StackResource r, UsageAssumptions usage) {
+  private Priced httpApi(PricedResource r, UsageAssumptions usage) {
     String protocol = r.property("ProtocolType").orElse("");
     if (!protocol.equals("HTTP")) {
       throw new Unpriceable(
@@ -274,7 +274,7 @@ public final class CostEstimator {
     return perUnit("apigateway.http.requests", usage.value("requestsPerMonth"), "HTTP API");
   }
 
-  private Priced queue(StackResource r, UsageAssumptions usage) {
+  private Priced queue(PricedResource r, UsageAssumptions usage) {
     boolean fifo = r.property("FifoQueue").map(Boolean::parseBoolean).orElse(false);
     BigDecimal messages = usage.value("messagesPerMonth");
     BigDecimal requests = messages.multiply(BigDecimal.valueOf(3));
@@ -287,7 +287,7 @@ public final class CostEstimator {
             + (fifo ? "FIFO" : "standard"));
   }
 
-  private Priced topic(StackResource r, UsageAssumptions usage) {
+  private Priced topic(PricedResource r, UsageAssumptions usage) {
     if (r.property("FifoTopic").map(Boolean::parseBoolean).orElse(false)) {
       throw new Unpriceable("FIFO topics are not in the price table");
     }
@@ -306,7 +306,7 @@ public final class CostEstimator {
         "standard: " + plain(storage) + " GB, " + plain(writes) + " PUT, " + plain(reads) + " GET");
   }
 
-  private Priced stateMachine(StackResource r, UsageAssumptions usage) {
+  private Priced stateMachine(PricedResource r, UsageAssumptions usage) {
     String type = r.property("StateMachineType").orElse("STANDARD");
     if (type.equals("EXPRESS")) {
       BigDecimal requests = usage.value("requestsPerMonth");
@@ -331,7 +331,7 @@ public final class CostEstimator {
         "state transitions");
   }
 
-  private Priced logGroup(StackResource r, UsageAssumptions usage) {
+  private Priced logGroup(PricedResource r, UsageAssumptions usage) {
     BigDecimal ingested = usage.value("logIngestionGbPerMonth");
     Optional<String> retention = r.property("RetentionInDays");
     BigDecimal days =
@@ -344,7 +344,7 @@ public final class CostEstimator {
             + (retention.isPresent() ? plain(days) + " days" : "without expiry (a year counted)"));
   }
 
-  private static Priced parameter(StackResource r) {
+  private static Priced parameter(PricedResource r) {
     String tier = r.property("Tier").orElse("Standard");
     if (!tier.equals("Standard")) {
       throw new Unpriceable(tier + " parameters are not in the price table");
@@ -363,7 +363,7 @@ public final class CostEstimator {
         .amount();
   }
 
-  private static BigDecimal number(StackResource r, String path) {
+  private static BigDecimal number(PricedResource r, String path) {
     String text =
         r.property(path).orElseThrow(() -> new Unpriceable(path + " is not a plain value"));
     try {

@@ -1,7 +1,7 @@
 package io.stagecoach.domain.plan;
 
 import io.stagecoach.domain.cost.CostEstimate;
-import io.stagecoach.domain.cost.StackResource;
+import io.stagecoach.domain.cost.PricedResource;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,8 +17,8 @@ import java.util.Optional;
 public record Plan(
     List<ResourceChange> changes,
     List<ParameterChange> parameters,
-    List<StackResource> resourcesBefore,
-    List<StackResource> resourcesAfter,
+    List<PricedResource> resourcesBefore,
+    List<PricedResource> resourcesAfter,
     Optional<BlastRadius> blastRadius,
     Optional<CostEstimate> cost) {
 
@@ -40,8 +40,8 @@ public record Plan(
   public Plan(
       List<ResourceChange> changes,
       List<ParameterChange> parameters,
-      List<StackResource> resourcesBefore,
-      List<StackResource> resourcesAfter) {
+      List<PricedResource> resourcesBefore,
+      List<PricedResource> resourcesAfter) {
     this(changes, parameters, resourcesBefore, resourcesAfter, Optional.empty(), Optional.empty());
   }
 

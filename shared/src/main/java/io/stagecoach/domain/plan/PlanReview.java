@@ -2,7 +2,7 @@ package io.stagecoach.domain.plan;
 
 import io.stagecoach.domain.cost.CostEstimate;
 import io.stagecoach.domain.cost.CostEstimator;
-import io.stagecoach.domain.cost.StackResource;
+import io.stagecoach.domain.cost.PricedResource;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.Registry;
 import java.util.LinkedHashMap;
@@ -39,8 +39,8 @@ public final class PlanReview {
             .orElse(List.of());
     BlastRadius radius = BlastRadius.of(plan, environment, later);
     Set<String> read = new LinkedHashSet<>();
-    plan.resourcesBefore().stream().map(StackResource::logicalId).forEach(read::add);
-    plan.resourcesAfter().stream().map(StackResource::logicalId).forEach(read::add);
+    plan.resourcesBefore().stream().map(PricedResource::logicalId).forEach(read::add);
+    plan.resourcesAfter().stream().map(PricedResource::logicalId).forEach(read::add);
     Map<String, String> unread = new LinkedHashMap<>();
     plan.changes().stream()
         .filter(c -> !read.contains(c.logicalId()))

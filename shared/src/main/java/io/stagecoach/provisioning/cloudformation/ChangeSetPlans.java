@@ -3,7 +3,7 @@ package io.stagecoach.provisioning.cloudformation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stagecoach.domain.cost.StackResource;
+import io.stagecoach.domain.cost.PricedResource;
 import io.stagecoach.domain.deployment.ProvisioningRequest;
 import io.stagecoach.domain.deployment.StackParameters;
 import io.stagecoach.domain.plan.ParameterChange;
@@ -75,8 +75,8 @@ final class ChangeSetPlans {
       }
     }
     Map<String, TemplateResource> template = templateResources(request);
-    List<StackResource> resourcesBefore = new ArrayList<>();
-    List<StackResource> resourcesAfter = new ArrayList<>();
+    List<PricedResource> resourcesBefore = new ArrayList<>();
+    List<PricedResource> resourcesAfter = new ArrayList<>();
     TreeSet<String> ids = new TreeSet<>(template.keySet());
     ids.addAll(byId.keySet());
     for (String id : ids) {
@@ -110,7 +110,7 @@ final class ChangeSetPlans {
 
   /** A change set that changes nothing: the template's resources, the same before and after. */
   static Plan unchanged(ProvisioningRequest request) {
-    List<StackResource> resources = new ArrayList<>();
+    List<PricedResource> resources = new ArrayList<>();
     templateResources(request)
         .forEach(
             (id, r) -> resources.add(ResourceProperties.resource(id, r.type(), r.properties())));

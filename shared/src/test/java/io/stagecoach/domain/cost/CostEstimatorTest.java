@@ -15,8 +15,8 @@ class CostEstimatorTest {
 
   private final CostEstimator estimator = new CostEstimator(PriceTableJson.bundled());
 
-  private static StackResource resource(String id, String type, Map<String, String> properties) {
-    return new StackResource(id, type, properties);
+  private static PricedResource resource(String id, String type, Map<String, String> properties) {
+    return new PricedResource(id, type, properties);
   }
 
   private static BigDecimal usd(String amount) {
@@ -32,17 +32,17 @@ class CostEstimatorTest {
 
   @Test
   void pricesEachKnownType_beforeAndAfter_andListsTheUnknownOnesApart() {
-    StackResource lambda = resource("Fn", "AWS::Lambda::Function", Map.of("MemorySize", "512"));
-    StackResource role = resource("Role", "AWS::IAM::Role", Map.of());
-    StackResource box = resource("Box", "AWS::EC2::Instance", Map.of("InstanceType", "t3.micro"));
-    List<StackResource> before =
+    PricedResource lambda = resource("Fn", "AWS::Lambda::Function", Map.of("MemorySize", "512"));
+    PricedResource role = resource("Role", "AWS::IAM::Role", Map.of());
+    PricedResource box = resource("Box", "AWS::EC2::Instance", Map.of("InstanceType", "t3.micro"));
+    List<PricedResource> before =
         List.of(
             resource("Ledger", "AWS::DynamoDB::Table", Map.of("BillingMode", "PAY_PER_REQUEST")),
             lambda,
             resource("Api", "AWS::ApiGateway::RestApi", Map.of()),
             role,
             box);
-    List<StackResource> after =
+    List<PricedResource> after =
         List.of(
             resource(
                 "Ledger",
@@ -87,7 +87,7 @@ class CostEstimatorTest {
   void usageTheEnvironmentDeclares_replacesTheDefault_perResource() {
     UsageAssumptions usage =
         new UsageAssumptions(Map.of("requestsPerMonth", BigDecimal.valueOf(10_000_000)));
-    List<StackResource> apis =
+    List<PricedResource> apis =
         List.of(
             resource("Rest", "AWS::ApiGateway::RestApi", Map.of()),
             resource("Http", "AWS::ApiGatewayV2::Api", Map.of("ProtocolType", "HTTP")));
@@ -102,7 +102,7 @@ class CostEstimatorTest {
 
   @Test
   void theOtherKnownTypes_arePricedAsDocumented() {
-    List<StackResource> after =
+    List<PricedResource> after =
         List.of(
             resource("Arm", "AWS::Lambda::Function", Map.of("Architectures.0", "arm64")),
             resource("Fifo", "AWS::SQS::Queue", Map.of("FifoQueue", "true")),
@@ -138,7 +138,7 @@ class CostEstimatorTest {
 
   @Test
   void aResourceThatCannotBePriced_isNeverCountedAsZero() {
-    List<StackResource> after =
+    List<PricedResource> after =
         List.of(
             resource("Memory", "AWS::Lambda::Function", Map.of("MemorySize", "{\"Ref\":\"Size\"}")),
             resource("Ws", "AWS::ApiGatewayV2::Api", Map.of("ProtocolType", "WEBSOCKET")),

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.stagecoach.domain.cost.CostEstimate;
 import io.stagecoach.domain.cost.CostEstimator;
-import io.stagecoach.domain.cost.StackResource;
+import io.stagecoach.domain.cost.PricedResource;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.Tier;
 import io.stagecoach.pricing.PriceTableJson;
@@ -43,7 +43,7 @@ class PlanReviewTest {
                     "Topic", "AWS::SNS::Topic", ResourceChange.Action.ADD, false, true)),
             List.of(),
             List.of(
-                new StackResource(
+                new PricedResource(
                     "Orders", "AWS::DynamoDB::Table", Map.of("BillingMode", "PAY_PER_REQUEST"))),
             List.of());
 

@@ -2,7 +2,7 @@ package io.stagecoach.provisioning.cloudformation;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.stagecoach.domain.cost.StackResource;
+import io.stagecoach.domain.cost.PricedResource;
 import io.stagecoach.domain.deployment.ProvisioningRequest;
 import io.stagecoach.domain.plan.ParameterChange;
 import io.stagecoach.domain.plan.Plan;
@@ -244,7 +244,7 @@ class ChangeSetPlansTest {
         plan.parameters());
     assertEquals(
         List.of(
-            new StackResource(
+            new PricedResource(
                 "Fn",
                 "AWS::Lambda::Function",
                 Map.of(
@@ -252,7 +252,7 @@ class ChangeSetPlansTest {
                     "512",
                     "Environment.Variables.V",
                     "{\"Ref\":\"ReleaseVersion\"}")),
-            new StackResource(
+            new PricedResource(
                 "Ledger",
                 TABLE,
                 Map.of(
@@ -260,11 +260,11 @@ class ChangeSetPlansTest {
                     "BillingMode", "PROVISIONED",
                     "ProvisionedThroughput.ReadCapacityUnits", "5",
                     "ProvisionedThroughput.WriteCapacityUnits", "5")),
-            new StackResource("Old", "AWS::S3::Bucket", Map.of("BucketName", "old"))),
+            new PricedResource("Old", "AWS::S3::Bucket", Map.of("BucketName", "old"))),
         plan.resourcesBefore());
     assertEquals(
         List.of("Fn", "Ledger", "Queue"),
-        plan.resourcesAfter().stream().map(StackResource::logicalId).toList());
+        plan.resourcesAfter().stream().map(PricedResource::logicalId).toList());
     assertEquals(
         Map.of("FifoQueue", "true"),
         plan.resourcesAfter().get(2).properties(),

@@ -1,7 +1,7 @@
 package io.stagecoach.local.provisioning;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stagecoach.domain.cost.StackResource;
+import io.stagecoach.domain.cost.PricedResource;
 import io.stagecoach.domain.deployment.ProvisioningRequest;
 import io.stagecoach.domain.deployment.StackParameters;
 import io.stagecoach.domain.plan.ParameterChange;
@@ -89,8 +89,8 @@ final class LocalPlans {
         inventory(desired));
   }
 
-  static List<StackResource> inventory(Map<String, LocalProvisioner.Desired> resources) {
-    List<StackResource> inventory = new ArrayList<>();
+  static List<PricedResource> inventory(Map<String, LocalProvisioner.Desired> resources) {
+    List<PricedResource> inventory = new ArrayList<>();
     resources.forEach(
         (id, r) -> inventory.add(ResourceProperties.resource(id, r.type(), properties(r))));
     return inventory;
