@@ -34,13 +34,17 @@ public final class ReviewedProvisioner implements Provisioner {
     return reviewed(provisioner.destroy(request), request);
   }
 
+  /**
+   * The result with its plan reviewed and every other component as it was. The record patterns name
+   * every component, so that a component added to a result stops this from compiling until it is
+   * carried over too.
+   */
   private ProvisioningResult reviewed(ProvisioningResult result, ProvisioningRequest request) {
     return switch (result) {
-      case ProvisioningResult.Succeeded s ->
-          new ProvisioningResult.Succeeded(
-              review.review(s.plan(), request.environment()), s.outputs());
-      case ProvisioningResult.Failed f ->
-          new ProvisioningResult.Failed(f.reason(), review.review(f.plan(), request.environment()));
+      case ProvisioningResult.Succeeded(Plan plan, var outputs) ->
+          new ProvisioningResult.Succeeded(review.review(plan, request.environment()), outputs);
+      case ProvisioningResult.Failed(String reason, Plan plan) ->
+          new ProvisioningResult.Failed(reason, review.review(plan, request.environment()));
       case ProvisioningResult.InProgress p -> p;
     };
   }
