@@ -79,7 +79,24 @@ final class ApprovalsCommand extends CommandGroup {
               + (comment.isEmpty() ? "" : ": " + comment));
       first = false;
     }
+    details
+        .add("plan unavailable", JsonText.text(a, "planUnavailable"))
+        .add("blast radius", PlanText.blastRadius(a.path("plan")))
+        .add("cost", PlanText.cost(a.path("plan")));
     details.print(s.out());
+    if (a.has("plan") && !a.path("plan").isNull()) {
+      s.out().println();
+      s.out()
+          .println(
+              "plan of "
+                  + JsonText.text(a, "app")
+                  + " "
+                  + JsonText.text(a, "version")
+                  + " in "
+                  + JsonText.text(a, "environment")
+                  + ":");
+      PlanText.print(a.path("plan"), s.out());
+    }
   }
 
   @Command(
@@ -151,7 +168,10 @@ final class ApprovalsCommand extends CommandGroup {
     }
   }
 
-  @Command(name = "get", description = "Show an approval and its decisions.")
+  @Command(
+      name = "get",
+      description =
+          "Show an approval, its decisions and the plan it decides on (properties, blast radius, cost).")
   static final class GetApproval extends ApiCommand {
     @Parameters(paramLabel = "ID")
     String id;

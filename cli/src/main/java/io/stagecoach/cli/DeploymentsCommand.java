@@ -43,6 +43,8 @@ final class DeploymentsCommand extends CommandGroup {
         .add("status", JsonText.text(d, "status"))
         .add("reason", JsonText.text(d, "reason"))
         .add("plan", d.has("plan") ? planSummary(d.path("plan").path("summary")) : "")
+        .add("blast radius", PlanText.blastRadius(d.path("plan")))
+        .add("cost", PlanText.cost(d.path("plan")))
         .add("outputs", JsonText.map(d.path("outputs")))
         .add("origin", JsonText.text(d, "origin"))
         .add("overrides", overrides(d))
@@ -69,25 +71,9 @@ final class DeploymentsCommand extends CommandGroup {
     return lines;
   }
 
-  /**
-   * {@code 2 to add, 1 to change, 0 to remove}, with replacements and unsupported resources when
-   * there are any.
-   */
+  /** {@code 2 to add, 1 to change, 1 to replace, 0 to remove} ({@link PlanText#summary}). */
   static String planSummary(JsonNode summary) {
-    String text =
-        summary.path("adds").asInt()
-            + " to add, "
-            + summary.path("modifies").asInt()
-            + " to change, "
-            + summary.path("removes").asInt()
-            + " to remove";
-    if (summary.path("replacements").asInt() > 0) {
-      text += ", " + summary.path("replacements").asInt() + " replaced";
-    }
-    if (summary.path("unsupported").asInt() > 0) {
-      text += ", " + summary.path("unsupported").asInt() + " not supported here";
-    }
-    return text;
+    return PlanText.summary(summary);
   }
 
   static String seconds(long millis) {

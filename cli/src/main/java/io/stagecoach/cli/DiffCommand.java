@@ -9,7 +9,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "diff",
     description = {
-      "Show what deploying a release into an environment would change.",
+      "Show what deploying a release into an environment would change: each resource, the"
+          + " properties it changes (before and after), the parameters, the blast radius and the"
+          + " monthly cost before and after.",
       "Planned by the environment's provisioner; changes nothing."
     })
 final class DiffCommand extends ApiCommand {
@@ -32,12 +34,14 @@ final class DiffCommand extends ApiCommand {
   }
 
   /**
-   *
+   * The plan, under the environment and the versions:
    *
    * <pre>
    * orders/dev: 1.0.0 -> 1.1.0
-   * ~ Version  AWS::SSM::Parameter
-   * 0 to add, 1 to change, 0 to remove
+   *      RESOURCE  TYPE                 NOTE
+   * -/+  Ledger    AWS::DynamoDB::Table replaced: TableName requires recreation; data loss possible
+   * 0 to add, 0 to change, 1 to replace, 0 to remove
+   * (then the properties, parameters, blast radius and cost: {@link PlanText})
    * </pre>
    */
   private void print(JsonNode plan, Session s) {
@@ -51,21 +55,6 @@ final class DiffCommand extends ApiCommand {
                 + (deployed.isEmpty() ? "(nothing deployed)" : deployed)
                 + " -> "
                 + version);
-    Table changes = new Table("", "RESOURCE", "TYPE", "NOTE");
-    for (JsonNode c : plan.path("changes")) {
-      String sign =
-          switch (JsonText.text(c, "action")) {
-            case "add" -> "+";
-            case "remove" -> "-";
-            default -> c.path("replacement").asBoolean() ? "-/+" : "~";
-          };
-      String note = c.path("replacement").asBoolean() ? "replaced" : "";
-      if (!c.path("supported").asBoolean(true)) {
-        note = (note.isEmpty() ? "" : note + "; ") + "not supported by this provisioner";
-      }
-      changes.row(sign, JsonText.text(c, "logicalId"), JsonText.text(c, "type"), note);
-    }
-    changes.print(s.out(), "no changes");
-    s.out().println(DeploymentsCommand.planSummary(plan.path("summary")));
+    PlanText.print(plan, s.out());
   }
 }

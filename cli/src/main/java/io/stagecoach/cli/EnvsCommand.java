@@ -66,6 +66,7 @@ final class EnvsCommand extends CommandGroup {
         .add("cost to date", JsonText.text(env, "costToDate"))
         .add("config", JsonText.map(env.path("config")))
         .add("secrets", JsonText.map(env.path("secrets")))
+        .add("usage", JsonText.map(env.path("usage")))
         .add("created", s.when(env, "createdAt", "createdBy"))
         .add("updated", s.time(env, "updatedAt"))
         .add("revision", JsonText.text(env, "revision"))

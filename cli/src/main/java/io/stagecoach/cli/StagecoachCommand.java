@@ -73,6 +73,7 @@ public final class StagecoachCommand implements Runnable {
           new Subcommand("audit", AuditCommand.class),
           new Subcommand("clock", ClockCommand.class),
           new Subcommand("whoami", WhoamiCommand.class),
+          new Subcommand("prices", PricesCommand.class),
           new Subcommand("events", EventsCommand.class),
           new Subcommand("completion", CompletionCommand.class),
           new Subcommand("help", CommandLine.HelpCommand.class));

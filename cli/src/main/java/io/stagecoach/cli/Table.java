@@ -27,6 +27,10 @@ final class Table {
     return this;
   }
 
+  boolean hasRows() {
+    return !rows.isEmpty();
+  }
+
   /** The table, or {@code empty} when it has no rows. */
   void print(PrintWriter out, String empty) {
     if (rows.isEmpty()) {

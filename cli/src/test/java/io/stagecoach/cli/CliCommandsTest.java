@@ -750,7 +750,8 @@ class CliCommandsTest {
           "freeze",
           "unfreeze",
           "tokens",
-          "whoami"
+          "whoami",
+          "prices"
         }) {
       assertTrue(help.out().contains("  " + command), command + " in " + help.printed());
     }

@@ -140,7 +140,7 @@ class CliDeployCommandsTest {
         deployed
             .out()
             .lines()
-            .anyMatch(l -> l.matches("plan:\\s+2 to add, 0 to change, 0 to remove")),
+            .anyMatch(l -> l.matches("plan:\\s+2 to add, 0 to change, 0 to replace, 0 to remove")),
         deployed.printed());
     assertTrue(
         deployed.err().startsWith("idempotency key "),
@@ -231,7 +231,12 @@ class CliDeployCommandsTest {
     assertTrue(
         before.out().lines().anyMatch(l -> l.matches("\\+\\s+Orders\\s+AWS::DynamoDB::Table")),
         before.printed());
-    assertTrue(before.out().endsWith("2 to add, 0 to change, 0 to remove\n"), before.printed());
+    assertTrue(
+        before
+            .out()
+            .lines()
+            .anyMatch(l -> l.equals("2 to add, 0 to change, 0 to replace, 0 to remove")),
+        before.printed());
     assertFalse(
         cloud.dynamo().client().listTables().tableNames().contains("ledger-dev-orders"),
         "diff makes nothing");
@@ -244,7 +249,24 @@ class CliDeployCommandsTest {
     assertTrue(
         next.out().lines().anyMatch(l -> l.matches("~\\s+Version\\s+AWS::SSM::Parameter")),
         next.printed());
-    assertTrue(next.out().endsWith("0 to add, 1 to change, 0 to remove\n"), next.printed());
+    assertTrue(
+        next.out()
+            .lines()
+            .anyMatch(l -> l.equals("0 to add, 1 to change, 0 to replace, 0 to remove")),
+        next.printed());
+    // The property that changes, before and after; the parameter it comes from.
+    assertTrue(
+        next.out()
+            .lines()
+            .anyMatch(l -> l.matches("Version\\s+Value\\s+1\\.0\\.0\\s+1\\.1\\.0\\s+never")),
+        next.printed());
+    assertTrue(
+        next.out()
+            .lines()
+            .anyMatch(l -> l.matches("ReleaseVersion\\s+1\\.0\\.0\\s+1\\.1\\.0\\s+release")),
+        next.printed());
+    assertTrue(next.out().contains("\nblast radius: LOW\n"), next.printed());
+    assertTrue(next.out().contains("\ncost: USD 0.44 -> 0.44 a month (0.00)\n"), next.printed());
     assertEquals(ExitCode.NOT_FOUND, cli("diff", "ledger", "dev", "9.9.9").code());
   }
 

@@ -33,7 +33,7 @@ class StagecoachCommandTest {
       assertEquals(
           c.name(), c.type().getAnnotation(CommandLine.Command.class).name(), c.type().getName());
     }
-    assertEquals(27, all().size());
+    assertEquals(28, all().size());
   }
 
   @Test

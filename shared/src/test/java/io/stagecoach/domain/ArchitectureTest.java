@@ -89,11 +89,13 @@ class ArchitectureTest extends ModuleArchitecture {
             "io.stagecoach.domain.audit",
             "io.stagecoach.domain.chat",
             "io.stagecoach.domain.common",
+            "io.stagecoach.domain.cost",
             "io.stagecoach.domain.deployment",
             "io.stagecoach.domain.events",
             "io.stagecoach.domain.expiry",
             "io.stagecoach.domain.override",
             "io.stagecoach.domain.pipeline",
+            "io.stagecoach.domain.plan",
             "io.stagecoach.domain.promotion",
             "io.stagecoach.domain.push",
             "io.stagecoach.domain.registry",
@@ -108,7 +110,7 @@ class ArchitectureTest extends ModuleArchitecture {
   void everyCorePackage_saysWhatLivesThere_inItsPackageInfo() throws IOException {
     try (Stream<Path> packages = Files.list(DOMAIN_SOURCES)) {
       List<Path> dirs = packages.filter(Files::isDirectory).toList();
-      assertEquals(13, dirs.size(), dirs.toString());
+      assertEquals(15, dirs.size(), dirs.toString());
       for (Path dir : dirs) {
         Path info = dir.resolve("package-info.java");
         assertTrue(Files.isRegularFile(info), "no package-info.java in " + dir);

@@ -14,6 +14,7 @@ import io.stagecoach.domain.registry.EphemeralPolicy;
 import io.stagecoach.domain.registry.RepositoryMapping;
 import io.stagecoach.domain.template.DnsSpec;
 import io.stagecoach.domain.template.EnvironmentTemplate;
+import java.math.BigDecimal;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -166,6 +167,34 @@ final class Fields {
               }
             });
     return values;
+  }
+
+  /**
+   * An object of numbers ({@code {"requestsPerMonth": 1000000}}), absent when the field is; a value
+   * of another type is reported at {@code name.key}.
+   */
+  Optional<Map<String, BigDecimal>> numberMap(String name) {
+    JsonNode node = field(name);
+    if (node == null) {
+      return Optional.empty();
+    }
+    if (!node.isObject()) {
+      wrongType(name, "an object of numbers", node);
+      return Optional.empty();
+    }
+    Map<String, BigDecimal> values = new LinkedHashMap<>();
+    node.properties()
+        .forEach(
+            e -> {
+              JsonNode v = e.getValue();
+              // A literal past a double's range (1e400) reads as infinity: not a number here.
+              if (v.isNumber() && (v.isBigDecimal() || Double.isFinite(v.doubleValue()))) {
+                values.put(e.getKey(), v.decimalValue());
+              } else {
+                wrongType(name + "." + e.getKey(), "a number", e.getValue());
+              }
+            });
+    return Optional.of(values);
   }
 
   /**

@@ -534,6 +534,7 @@ final class RegistryRoutes {
         fields.string("region"),
         fields.stringMap("config"),
         fields.stringMap("secrets"),
+        fields.numberMap("usage"),
         fields.bool("protected"),
         fields.string("owner"),
         expiresAt,

@@ -125,6 +125,8 @@ final class Views {
     env.config().forEach(config::put);
     ObjectNode secrets = o.putObject("secrets");
     env.secrets().forEach((k, v) -> secrets.put(k, v.reference()));
+    ObjectNode usage = o.putObject("usage");
+    env.usage().declared().forEach(usage::put);
     o.put("protected", env.isProtected());
     o.put("owner", env.owner());
     env.expiresAt().ifPresent(at -> o.put("expiresAt", at.toString()));

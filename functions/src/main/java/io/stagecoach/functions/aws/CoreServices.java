@@ -1,6 +1,7 @@
 package io.stagecoach.functions.aws;
 
 import io.stagecoach.domain.deployment.DeploymentService;
+import io.stagecoach.domain.deployment.TierPlanner;
 import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.domain.promotion.PromotionRunner;
 import io.stagecoach.domain.promotion.PromotionService;
@@ -53,13 +54,20 @@ public record CoreServices(
     var deployments =
         new DeploymentService(
             registry, new DynamoDbDeployments(dynamo, settings.registryTable()), events);
+    // Approvals carry the plan of their stage, asked of its tier's provisioner.
+    TierPlanner planner =
+        settings
+            .provisionerFunctions()
+            .<TierPlanner>map(f -> new LambdaPlanner(settings.lambda(), LambdaPlanner.parse(f)))
+            .orElse(TierPlanner.NONE);
     var promotions =
         new PromotionService(
             registry,
             new DynamoDbPromotions(dynamo, settings.registryTable()),
             runner.apply(registry),
             deployments,
-            events);
+            events,
+            planner);
     return new CoreServices(dynamo, registry, events, deployments, promotions);
   }
 }

@@ -67,7 +67,7 @@ public final class EventDetails {
         o.put("environment", p.environment());
         yield o;
       }
-      case ApprovalRequested a -> PromotionJson.approval(a.approval());
+      case ApprovalRequested a -> PromotionJson.approvalRequested(a.approval());
       case ApprovalGranted a -> PromotionJson.approval(a.approval());
       case ApprovalRejected a -> PromotionJson.approval(a.approval());
       case ApprovalExpired a -> PromotionJson.approval(a.approval());

@@ -4,14 +4,17 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.cost.CostEstimator;
 import io.stagecoach.domain.deployment.DeploymentCallbacks;
 import io.stagecoach.domain.deployment.DeploymentRequested;
 import io.stagecoach.domain.deployment.Deployments;
 import io.stagecoach.domain.deployment.Provisioner;
 import io.stagecoach.domain.deployment.ProvisioningRun;
+import io.stagecoach.domain.deployment.ReviewedProvisioner;
 import io.stagecoach.domain.deployment.TierPlanner;
 import io.stagecoach.domain.deployment.TierProvisioning;
 import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.domain.plan.PlanReview;
 import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.functions.aws.SfnPromotionRunner;
 import io.stagecoach.functions.events.EventBridgePublisher;
@@ -19,6 +22,7 @@ import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.Settings;
+import io.stagecoach.pricing.PriceTableJson;
 import io.stagecoach.provisioning.cloudformation.CloudFormationProvisioner;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
@@ -121,7 +125,22 @@ public final class ProvisionerHandler implements RequestStreamHandler {
       DeploymentCallbacks callbacks) {
     this.provisioning =
         new TierProvisioning(
-            tier, registry, deployments, provisioner, events, clock::instant, callbacks);
+            tier,
+            registry,
+            deployments,
+            reviewed(provisioner, registry),
+            events,
+            clock::instant,
+            callbacks);
+  }
+
+  /**
+   * Every plan the tier's provisioner makes, reviewed: blast radius, and cost from the price table
+   * kept in the repository.
+   */
+  private static Provisioner reviewed(Provisioner provisioner, Registry registry) {
+    return new ReviewedProvisioner(
+        provisioner, new PlanReview(registry, new CostEstimator(PriceTableJson.bundled())));
   }
 
   /** CloudFormation through the tier's deploy role in the listed accounts. */

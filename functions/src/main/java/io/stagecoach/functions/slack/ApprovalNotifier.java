@@ -5,15 +5,19 @@ import io.stagecoach.domain.chat.SlackChannel;
 import io.stagecoach.domain.chat.SlackDirectory;
 import io.stagecoach.domain.promotion.ApprovalRequested;
 import io.stagecoach.functions.support.Log;
+import io.stagecoach.json.PlanJson;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Posts an {@code Approval Requested} to its app's Slack channel as a Block Kit message with
- * Approve and Reject buttons ({@link BlockKit#approvalRequested}), with {@code chat.postMessage}
- * and the bot token.
+ * Posts an {@code Approval Requested} to its app's Slack channel as a Block Kit message with the
+ * plan's summary, blast radius and cost, a link to the full plan, and Approve and Reject buttons
+ * ({@link BlockKit#approvalRequested}), with {@code chat.postMessage} and the bot token.
  *
  * <p>EventBridge delivers at least once, so each approval is claimed in the registry before it is
  * posted: a second delivery finds the claim and posts nothing. A post Slack could not take
@@ -40,13 +44,29 @@ public final class ApprovalNotifier {
   private final SlackDirectory directory;
   private final Supplier<String> botToken;
   private final SlackWeb slack;
+  private final Optional<URI> stagecoachUrl;
   private final Clock clock;
 
+  /** A notifier whose messages link nowhere (no Stagecoach URL is known). */
   public ApprovalNotifier(
       SlackDirectory directory, Supplier<String> botToken, SlackWeb slack, Clock clock) {
+    this(directory, botToken, slack, Optional.empty(), clock);
+  }
+
+  /**
+   * @param stagecoachUrl the base URL of Stagecoach's REST API: the message links to the approval
+   *     there ({@code GET /v1/approvals/{id}}, with its full plan)
+   */
+  public ApprovalNotifier(
+      SlackDirectory directory,
+      Supplier<String> botToken,
+      SlackWeb slack,
+      Optional<URI> stagecoachUrl,
+      Clock clock) {
     this.directory = directory;
     this.botToken = botToken;
     this.slack = slack;
+    this.stagecoachUrl = stagecoachUrl;
     this.clock = clock;
   }
 
@@ -89,7 +109,9 @@ public final class ApprovalNotifier {
     try {
       result =
           slack.postMessage(
-              botToken.get(), channel.get().channelId(), BlockKit.approvalRequested(a));
+              botToken.get(),
+              channel.get().channelId(),
+              BlockKit.approvalRequested(a, plan(detail), planLink(a.approvalId())));
     } catch (RuntimeException e) {
       directory.releaseApprovalNotice(a.app(), a.approvalId());
       throw e;
@@ -123,6 +145,34 @@ public final class ApprovalNotifier {
             "Slack did not take the approval message for " + a.approvalId() + ": " + u.reason());
       }
     }
+  }
+
+  /**
+   * The plan the event carries, or why there is none; a plan that cannot be read is reported as
+   * unavailable rather than failing the message.
+   */
+  private static BlockKit.PlanShown plan(JsonNode detail) {
+    if (detail.hasNonNull("plan")) {
+      try {
+        return new BlockKit.PlanShown.Shown(PlanJson.read(detail.get("plan")));
+      } catch (RuntimeException e) {
+        LOG.warn("the approval's plan cannot be read", "error", e.getMessage());
+        return new BlockKit.PlanShown.Unavailable("the plan in the event cannot be read");
+      }
+    }
+    return new BlockKit.PlanShown.Unavailable(
+        detail.path("planUnavailable").asText("the provisioner did not plan"));
+  }
+
+  /** {@code {stagecoach}/v1/approvals/{id}}, where the full plan is. */
+  private Optional<String> planLink(String approvalId) {
+    return stagecoachUrl.map(
+        base -> {
+          String root = base.toString();
+          return (root.endsWith("/") ? root : root + "/")
+              + "v1/approvals/"
+              + URLEncoder.encode(approvalId, StandardCharsets.UTF_8);
+        });
   }
 
   private static Optional<BlockKit.Approval> approval(JsonNode detail) {

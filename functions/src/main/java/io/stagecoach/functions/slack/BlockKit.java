@@ -2,7 +2,12 @@ package io.stagecoach.functions.slack;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.plan.BlastRadius;
+import io.stagecoach.domain.plan.Plan;
+import io.stagecoach.domain.plan.PlanSummary;
+import io.stagecoach.domain.plan.ResourceChange;
 import io.stagecoach.functions.support.Json;
+import java.math.BigDecimal;
 import java.util.Optional;
 
 /**
@@ -34,15 +39,62 @@ public final class BlockKit {
       String requestedBy,
       Optional<String> reason) {}
 
+  /** The plan an approval request shows, or why it has none. */
+  public sealed interface PlanShown {
+    record Shown(Plan plan) implements PlanShown {}
+
+    record Unavailable(String reason) implements PlanShown {}
+  }
+
+  /** Resource lines a message lists before it says how many more there are. */
+  static final int MAX_PLAN_LINES = 8;
+
   /**
-   * The "Approval requested" message: what is to be promoted, by whom, and Approve / Reject
-   * buttons.
+   * The "Approval requested" message without a plan: what is to be promoted, by whom, and Approve /
+   * Reject buttons.
    */
   public static ObjectNode approvalRequested(Approval approval) {
+    return approvalRequested(approval, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * The "Approval requested" message: what is to be promoted, by whom; the plan's summary (its
+   * counts and first resources, with why each replacement happens), its blast radius level and
+   * reasons, and the cost delta; a link to the full plan ({@code planUrl}) and the CLI command that
+   * shows it; and Approve / Reject buttons.
+   */
+  public static ObjectNode approvalRequested(
+      Approval approval, PlanShown plan, Optional<String> planUrl) {
+    return approvalRequested(approval, Optional.of(plan), planUrl);
+  }
+
+  private static ObjectNode approvalRequested(
+      Approval approval, Optional<PlanShown> plan, Optional<String> planUrl) {
     ObjectNode message = Json.object();
     message.put("text", "Approval requested: " + subject(approval));
     ArrayNode blocks = message.putArray("blocks");
     blocks.add(section("*Approval requested*\n" + promotion(approval)));
+    if (plan.isPresent()) {
+      switch (plan.get()) {
+        case PlanShown.Shown shown -> planBlocks(blocks, shown.plan());
+        case PlanShown.Unavailable none ->
+            blocks.add(section("*Plan unavailable*: " + escape(clip(none.reason()))));
+      }
+      blocks.add(
+          context(
+              planUrl
+                      .map(
+                          url ->
+                              "Full plan: <"
+                                  + url
+                                  + "|approval "
+                                  + escape(approval.approvalId())
+                                  + ">")
+                      .orElse("Full plan")
+                  + " · `stagecoach approvals get "
+                  + escape(approval.approvalId())
+                  + "`"));
+    }
     blocks.add(
         context(
             "Requested by "
@@ -81,6 +133,107 @@ public final class BlockKit {
                 + " · approval "
                 + escape(approval.approvalId())));
     return message;
+  }
+
+  /** The plan's sections: what changes, the blast radius, the cost. */
+  private static void planBlocks(ArrayNode blocks, Plan plan) {
+    PlanSummary counts = plan.summary();
+    StringBuilder changes =
+        new StringBuilder("*Plan*: ")
+            .append(counts.adds())
+            .append(" to add, ")
+            .append(counts.modifies())
+            .append(" to change, ")
+            .append(counts.replacements())
+            .append(" to replace, ")
+            .append(counts.removes())
+            .append(" to remove");
+    if (!plan.parameters().isEmpty()) {
+      changes.append("; ").append(plan.parameters().size()).append(" parameters change");
+    }
+    int shown = 0;
+    for (ResourceChange c : plan.changes()) {
+      if (shown == MAX_PLAN_LINES) {
+        changes.append("\n… and ").append(plan.changes().size() - shown).append(" more");
+        break;
+      }
+      changes
+          .append("\n• `")
+          .append(sign(c.action()))
+          .append("` *")
+          .append(escape(c.logicalId()))
+          .append("* ")
+          .append(escape(c.type()));
+      if (!c.properties().isEmpty() && c.action() == ResourceChange.Action.MODIFY) {
+        changes.append(": ").append(escape(clip(paths(c))));
+      }
+      c.replacementReason().ifPresent(r -> changes.append(": ").append(escape(clip(r))));
+      if (c.deletesCurrentResource() && BlastRadius.DATA_BEARING_TYPES.contains(c.type())) {
+        changes.append(" · _data loss possible_");
+      }
+      shown++;
+    }
+    blocks.add(section(fit(changes.toString())));
+    plan.blastRadius()
+        .ifPresent(
+            b -> {
+              StringBuilder text =
+                  new StringBuilder("*Blast radius: ")
+                      .append(b.level().wireName().toUpperCase(java.util.Locale.ROOT))
+                      .append("*");
+              b.reasons().forEach(r -> text.append("\n• ").append(escape(clip(r))));
+              blocks.add(section(fit(text.toString())));
+            });
+    plan.cost()
+        .ifPresent(
+            c -> {
+              StringBuilder text =
+                  new StringBuilder("*Cost*: ")
+                      .append(c.currency())
+                      .append(" ")
+                      .append(c.monthlyBefore().toPlainString())
+                      .append(" → ")
+                      .append(c.monthlyAfter().toPlainString())
+                      .append(" a month (")
+                      .append(signed(c.delta()))
+                      .append(")");
+              if (!c.notEstimated().isEmpty()) {
+                text.append("; ")
+                    .append(c.notEstimated().size())
+                    .append(c.notEstimated().size() == 1 ? " resource" : " resources")
+                    .append(" not estimated");
+              }
+              text.append("\n_")
+                  .append(escape(c.prices().source()))
+                  .append(", ")
+                  .append(escape(c.prices().date()))
+                  .append("_");
+              blocks.add(section(fit(text.toString())));
+            });
+  }
+
+  /** {@code +}, {@code ~}, {@code -/+}, {@code -}: the plan's signs, as the CLI shows them. */
+  static String sign(ResourceChange.Action action) {
+    return switch (action) {
+      case ADD -> "+";
+      case MODIFY -> "~";
+      case REPLACE -> "-/+";
+      case REMOVE -> "-";
+    };
+  }
+
+  private static String paths(ResourceChange c) {
+    return String.join(", ", c.properties().stream().map(p -> p.path()).toList());
+  }
+
+  /** {@code +2.66}, {@code -1.00}, {@code 0.00}. */
+  static String signed(BigDecimal delta) {
+    return (delta.signum() > 0 ? "+" : "") + delta.toPlainString();
+  }
+
+  /** Slack refuses a section's text over 3000 characters. */
+  private static String fit(String mrkdwn) {
+    return mrkdwn.length() <= 2900 ? mrkdwn : mrkdwn.substring(0, 2899) + "…";
   }
 
   public static final String EXTEND_ACTION = "environment.extend";

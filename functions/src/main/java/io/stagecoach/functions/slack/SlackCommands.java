@@ -16,12 +16,12 @@ import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentPlanning;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.DeploymentSpec;
-import io.stagecoach.domain.deployment.Plan;
-import io.stagecoach.domain.deployment.PlanSummary;
-import io.stagecoach.domain.deployment.ResourceChange;
 import io.stagecoach.domain.deployment.TierPlanner;
 import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.domain.pipeline.Stage;
+import io.stagecoach.domain.plan.Plan;
+import io.stagecoach.domain.plan.PlanSummary;
+import io.stagecoach.domain.plan.ResourceChange;
 import io.stagecoach.domain.promotion.Approval;
 import io.stagecoach.domain.promotion.Gate;
 import io.stagecoach.domain.promotion.Promotion;
@@ -463,10 +463,27 @@ public final class SlackCommands {
                 + " to add, "
                 + s.modifies()
                 + " to change, "
+                + s.replacements()
+                + " to replace, "
                 + s.removes()
-                + " to remove"
-                + (s.replacements() > 0 ? " (" + s.replacements() + " replaced)" : "")
-                + ".");
+                + " to remove.");
+    plan.blastRadius()
+        .ifPresent(
+            b ->
+                text.append(" Blast radius ")
+                    .append(b.level().wireName())
+                    .append(b.dataLossCount() > 0 ? " (data loss possible)" : "")
+                    .append('.'));
+    plan.cost()
+        .ifPresent(
+            c ->
+                text.append(" Cost ")
+                    .append(c.currency())
+                    .append(' ')
+                    .append(c.monthlyAfter().toPlainString())
+                    .append(" a month (")
+                    .append(BlockKit.signed(c.delta()))
+                    .append(")."));
     int shown = 0;
     for (ResourceChange c : plan.changes()) {
       if (shown++ == MAX_LINES) {
@@ -480,7 +497,7 @@ public final class SlackCommands {
           .append(" (")
           .append(escape(c.type()))
           .append(')')
-          .append(c.replacement() ? ", replaced" : "")
+          .append(c.replacementReason().map(r -> ": " + escape(r)).orElse(""))
           .append(c.supported() ? "" : ", not made by this provisioner");
     }
     return text.toString();

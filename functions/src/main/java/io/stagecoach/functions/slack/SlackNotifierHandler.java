@@ -14,10 +14,12 @@ import io.stagecoach.registry.dynamodb.DynamoDbSlackDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -57,13 +59,18 @@ public final class SlackNotifierHandler implements RequestStreamHandler {
             SECRET_TTL,
             clock),
         SlackWeb.of(SlackSettings.from(settings)),
+        SlackSettings.from(settings).stagecoachUrl(),
         clock);
   }
 
   private SlackNotifierHandler(
-      SlackDirectory directory, Supplier<String> botToken, SlackWeb slack, Clock clock) {
+      SlackDirectory directory,
+      Supplier<String> botToken,
+      SlackWeb slack,
+      Optional<URI> stagecoachUrl,
+      Clock clock) {
     this(
-        new ApprovalNotifier(directory, botToken, slack, clock),
+        new ApprovalNotifier(directory, botToken, slack, stagecoachUrl, clock),
         new ExpiryNotifier(directory, botToken, slack),
         new BreakGlassNotifier(directory, botToken, slack));
   }

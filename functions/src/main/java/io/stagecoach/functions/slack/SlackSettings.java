@@ -18,9 +18,15 @@ import java.util.Optional;
  * @param hooksUrl {@code SLACK_HOOKS_URL}: where response URLs ({@code
  *     https://hooks.slack.com/...}) are sent, {@value #DEFAULT_HOOKS_URL} unless a test points them
  *     at a local receiver
+ * @param stagecoachUrl {@code STAGECOACH_API_URL}: the base URL of Stagecoach's own REST API, which
+ *     messages link to (an approval's full plan); no links without it
  */
 public record SlackSettings(
-    Optional<String> signingSecretId, Optional<String> botTokenId, URI apiUrl, URI hooksUrl) {
+    Optional<String> signingSecretId,
+    Optional<String> botTokenId,
+    URI apiUrl,
+    URI hooksUrl,
+    Optional<URI> stagecoachUrl) {
 
   public static final String DEFAULT_API_URL = "https://slack.com/api";
   public static final String DEFAULT_HOOKS_URL = "https://hooks.slack.com";
@@ -30,7 +36,8 @@ public record SlackSettings(
         value(settings, "SLACK_SIGNING_SECRET_ID"),
         value(settings, "SLACK_BOT_TOKEN_ID"),
         URI.create(value(settings, "SLACK_API_URL").orElse(DEFAULT_API_URL)),
-        URI.create(value(settings, "SLACK_HOOKS_URL").orElse(DEFAULT_HOOKS_URL)));
+        URI.create(value(settings, "SLACK_HOOKS_URL").orElse(DEFAULT_HOOKS_URL)),
+        value(settings, "STAGECOACH_API_URL").map(URI::create));
   }
 
   public String requiredSigningSecretId() {

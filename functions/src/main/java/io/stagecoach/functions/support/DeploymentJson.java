@@ -1,11 +1,10 @@
 package io.stagecoach.functions.support;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.deployment.Deployment;
-import io.stagecoach.domain.deployment.Plan;
-import io.stagecoach.domain.deployment.PlanSummary;
-import io.stagecoach.domain.deployment.ResourceChange;
+import io.stagecoach.domain.plan.Plan;
+import io.stagecoach.domain.plan.PlanSummary;
+import io.stagecoach.json.PlanJson;
 import io.stagecoach.domain.override.BreakGlass;
 
 /**
@@ -13,6 +12,12 @@ import io.stagecoach.domain.override.BreakGlass;
  * replies.
  */
 public final class DeploymentJson {
+
+  /**
+   * A deployment's plan is written within this many characters (its values are left out past it):
+   * the deployment events carry it, and EventBridge takes at most 256 KB per entry.
+   */
+  public static final int MAX_PLAN_CHARS = 200_000;
 
   private DeploymentJson() {}
 
@@ -28,7 +33,7 @@ public final class DeploymentJson {
     d.templateRevision().ifPresent(v -> o.put("templateRevision", v));
     o.put("status", d.status().wireName());
     d.reason().ifPresent(v -> o.put("reason", v));
-    d.plan().ifPresent(p -> o.set("plan", plan(p)));
+    d.plan().ifPresent(p -> o.set("plan", PlanJson.write(p, MAX_PLAN_CHARS)));
     ObjectNode outputs = o.putObject("outputs");
     d.outputs().forEach(outputs::put);
     o.put("requestedBy", d.requestedBy());
@@ -79,43 +84,16 @@ public final class DeploymentJson {
     return o;
   }
 
+  /** A plan in full, as the diff and the provisioner's replies carry it. */
   public static ObjectNode plan(Plan plan) {
-    ObjectNode o = Json.object();
-    o.set("summary", summary(plan.summary()));
-    ArrayNode changes = o.putArray("changes");
-    for (ResourceChange c : plan.changes()) {
-      changes
-          .addObject()
-          .put("logicalId", c.logicalId())
-          .put("type", c.type())
-          .put("action", c.action().wireName())
-          .put("replacement", c.replacement())
-          .put("supported", c.supported());
-    }
-    return o;
+    return PlanJson.write(plan);
   }
 
   public static ObjectNode summary(PlanSummary s) {
-    return Json.object()
-        .put("adds", s.adds())
-        .put("modifies", s.modifies())
-        .put("removes", s.removes())
-        .put("replacements", s.replacements())
-        .put("unsupported", s.unsupported());
+    return PlanJson.summary(s);
   }
 
   public static Plan plan(com.fasterxml.jackson.databind.JsonNode node) {
-    java.util.List<ResourceChange> changes = new java.util.ArrayList<>();
-    for (var c : node.path("changes")) {
-      changes.add(
-          new ResourceChange(
-              c.path("logicalId").asText(),
-              c.path("type").asText(),
-              ResourceChange.Action.valueOf(
-                  c.path("action").asText().toUpperCase(java.util.Locale.ROOT)),
-              c.path("replacement").asBoolean(),
-              c.path("supported").asBoolean(true)));
-    }
-    return new Plan(changes);
+    return PlanJson.read(node);
   }
 }

@@ -7,6 +7,7 @@ import io.stagecoach.domain.promotion.Eligibility;
 import io.stagecoach.domain.promotion.Gate;
 import io.stagecoach.domain.promotion.Promotion;
 import java.util.List;
+import io.stagecoach.json.PlanJson;
 
 /**
  * The JSON of promotions and approvals, the same in API answers and events. Task tokens never
@@ -59,6 +60,21 @@ public final class PromotionJson {
       a.missing()
           .forEach((group, count) -> missing.addObject().put("group", group).put("count", count));
     }
+    withPlan(o, a, Integer.MAX_VALUE);
+    return o;
+  }
+
+  /**
+   * The detail of {@code Approval Requested}: the approval with the plan its reviewers decide on
+   * (values left out past {@link DeploymentJson#MAX_PLAN_CHARS}), or why there is none.
+   */
+  public static ObjectNode approvalRequested(Approval a) {
+    return withPlan(approval(a), a, DeploymentJson.MAX_PLAN_CHARS);
+  }
+
+  private static ObjectNode withPlan(ObjectNode o, Approval a, int maxChars) {
+    a.plan().ifPresent(p -> o.set("plan", PlanJson.write(p, maxChars)));
+    a.planUnavailable().ifPresent(why -> o.put("planUnavailable", why));
     return o;
   }
 

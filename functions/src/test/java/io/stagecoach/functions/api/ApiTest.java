@@ -156,6 +156,62 @@ class ApiTest {
         json(call("GET", "/v1/apps/payments/releases/1.0.0", null)).get("digest").asText());
   }
 
+  @Test
+  void environmentUsage_isShownAsDeclared_andKeptByAPutThatLeavesItOut() throws Exception {
+    registerPayments();
+    APIGatewayProxyResponseEvent put =
+        call(
+            "PUT",
+            "/v1/apps/payments/environments/dev",
+            "{\"tier\":\"dev\",\"account\":\"123456789012\",\"region\":\"eu-west-1\","
+                + "\"usage\":{\"requestsPerMonth\":25000000,\"storageGb\":2.5}}");
+    assertEquals(201, put.getStatusCode(), put.getBody());
+    assertEquals(25_000_000, json(put).at("/usage/requestsPerMonth").asLong());
+    assertEquals(2.5, json(put).at("/usage/storageGb").asDouble());
+
+    APIGatewayProxyResponseEvent again =
+        call(
+            "PUT",
+            "/v1/apps/payments/environments/dev",
+            "{\"tier\":\"dev\",\"account\":\"123456789012\",\"region\":\"eu-west-1\"}");
+    assertEquals(200, again.getStatusCode(), again.getBody());
+    assertEquals(
+        25_000_000,
+        json(call("GET", "/v1/apps/payments/environments/dev", null))
+            .at("/usage/requestsPerMonth")
+            .asLong());
+  }
+
+  @Test
+  void
+      environmentUsage_ofTheWrongType_orUnknown_orOutOfRange_isRefusedNamingTheField_andNothingStored()
+          throws Exception {
+    registerPayments();
+    long before = items();
+    Map<String, String> refused =
+        Map.of(
+            "{\"requestsPerMonth\":\"1000\"}", "usage.requestsPerMonth",
+            "{\"requests\":1000}", "usage.requests",
+            "{\"storageGb\":-1}", "usage.storageGb",
+            "{\"averageDurationMs\":1e400}", "usage.averageDurationMs",
+            "[1000]", "usage");
+    for (Map.Entry<String, String> usage : refused.entrySet()) {
+      APIGatewayProxyResponseEvent response =
+          call(
+              "PUT",
+              "/v1/apps/payments/environments/dev",
+              "{\"tier\":\"dev\",\"account\":\"123456789012\",\"region\":\"eu-west-1\","
+                  + "\"usage\":"
+                  + usage.getKey()
+                  + "}");
+      assertEquals(400, response.getStatusCode(), usage.getKey() + ": " + response.getBody());
+      JsonNode problem = json(response);
+      assertEquals("validation_failed", problem.get("code").asText());
+      assertEquals(usage.getValue(), problem.at("/errors/0/field").asText(), response.getBody());
+    }
+    assertEquals(before, items(), "nothing was stored");
+  }
+
   private static final String REPOSITORY =
       "\"repository\":{\"name\":\"payments-service\","
           + "\"artifactUri\":\"s3://artifacts/{repository}/{commit}.zip\",\"branches\":["

@@ -12,15 +12,16 @@ import io.stagecoach.domain.deployment.DeploymentFailed;
 import io.stagecoach.domain.deployment.DeploymentRequested;
 import io.stagecoach.domain.deployment.DeploymentStatus;
 import io.stagecoach.domain.deployment.DeploymentSucceeded;
-import io.stagecoach.domain.deployment.Plan;
-import io.stagecoach.domain.deployment.ResourceChange;
 import io.stagecoach.domain.deployment.RollbackCompleted;
 import io.stagecoach.domain.events.StagecoachEvent;
 import io.stagecoach.domain.override.GateOverride;
+import io.stagecoach.domain.plan.Plan;
+import io.stagecoach.domain.plan.ResourceChange;
 import io.stagecoach.domain.registry.Tier;
 import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.testing.Fixtures;
+import io.stagecoach.testing.Plans;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,15 +84,13 @@ class EventDetailsTest {
           "durationMillis",
           "overrides");
 
+  /** Reviewed, with properties, a secret parameter, a blast radius and a cost estimate. */
   private static final Plan PLAN =
-      new Plan(
-          List.of(
-              new ResourceChange(
-                  "Orders", "AWS::DynamoDB::Table", ResourceChange.Action.MODIFY, true, true),
-              new ResourceChange(
-                  "Version", "AWS::SSM::Parameter", ResourceChange.Action.MODIFY, false, true),
-              new ResourceChange(
-                  "Refunds", "AWS::DynamoDB::Table", ResourceChange.Action.ADD, false, true)));
+      Plans.ledgerReplaced(
+          "[{\"Key\":\"team\",\"Value\":\"payments\"}]",
+          Plans.environment("staging", Tier.STAGING, false),
+          List.of("prod"));
+
   private static final Plan PLAN_WITH_UNSUPPORTED =
       new Plan(
           List.of(

@@ -23,8 +23,11 @@ import io.stagecoach.domain.promotion.PromotionFailed;
 import io.stagecoach.domain.promotion.PromotionStarted;
 import io.stagecoach.domain.promotion.PromotionSucceeded;
 import io.stagecoach.domain.promotion.StagePromoted;
+import io.stagecoach.domain.registry.Tier;
+import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.testing.Fixtures;
+import io.stagecoach.testing.Plans;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,7 +106,9 @@ class PromotionEventDetailsTest {
           "requestedAt",
           "expiresAt",
           "policy",
-          "decisions");
+          "decisions",
+          "plan",
+          "planUnavailable");
 
   // ------------------------------------------------------------ promotions, as PromotionService
   // moves them
@@ -403,7 +408,10 @@ class PromotionEventDetailsTest {
         at(40).plus(PROD_POLICY.timeout()),
         Approval.Status.PENDING,
         List.of(),
-        Optional.of(TASK_TOKEN));
+        Optional.of(TASK_TOKEN),
+        Optional.of(
+            Plans.ledgerReplaced("{}", Plans.environment("prod", Tier.PROD, true), List.of())),
+        Optional.empty());
   }
 
   private static Approval decided(
@@ -436,7 +444,9 @@ class PromotionEventDetailsTest {
             at(91),
             Approval.Status.PENDING,
             List.of(),
-            Optional.of(TASK_TOKEN));
+            Optional.of(TASK_TOKEN),
+            Optional.empty(),
+            Optional.of("the staging provisioner could not plan now (ServiceException)"));
     return Stream.of(
         Arguments.of("requested", new ApprovalRequested(requested())),
         Arguments.of("requested, 90 minutes to decide", new ApprovalRequested(oneQuorumPerPerson)),
@@ -482,7 +492,10 @@ class PromotionEventDetailsTest {
             a.expiresAt(),
             a.status(),
             a.decisions(),
-            Optional.empty());
+            Optional.empty(),
+            // Only Approval Requested carries the plan (or why there is none).
+            event instanceof ApprovalRequested ? a.plan() : Optional.empty(),
+            event instanceof ApprovalRequested ? a.planUnavailable() : Optional.empty());
     assertEquals(shown, readApproval(detail));
   }
 
@@ -688,7 +701,9 @@ class PromotionEventDetailsTest {
         Instant.parse(text(detail, "expiresAt")),
         wire(detail, "status", Approval.Status::fromWire),
         decisions,
-        Optional.empty());
+        Optional.empty(),
+        Optional.ofNullable(detail.get("plan")).map(DeploymentJson::plan),
+        optionalText(detail, "planUnavailable"));
   }
 
   private static Set<String> names(JsonNode node) {

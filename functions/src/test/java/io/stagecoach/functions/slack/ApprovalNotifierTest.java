@@ -12,6 +12,7 @@ import io.stagecoach.domain.promotion.Approval;
 import io.stagecoach.domain.promotion.ApprovalRequested;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.functions.events.EventDetails;
+import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import io.stagecoach.registry.dynamodb.DynamoDbSlackDirectory;
@@ -19,6 +20,7 @@ import io.stagecoach.testing.Fixtures;
 import io.stagecoach.testing.LocalDynamoDb;
 import io.stagecoach.testing.SlackReceiver;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,10 +37,11 @@ class ApprovalNotifierTest {
   private SlackReceiver slack;
   private ApprovalNotifier notifier;
   private SlackDirectoryService directory;
+  private String table;
 
   @BeforeEach
   void setUp() {
-    String table = LocalDynamoDb.newRegistryTable();
+    table = LocalDynamoDb.newRegistryTable();
     DynamoDbRegistry registry = new DynamoDbRegistry(LocalDynamoDb.client(), table);
     DynamoDbSlackDirectory store = new DynamoDbSlackDirectory(LocalDynamoDb.client(), table);
     directory = new SlackDirectoryService(store, registry);
@@ -85,7 +88,9 @@ class ApprovalNotifierTest {
             NOW.plus(Duration.ofHours(24)),
             Approval.Status.PENDING,
             List.of(),
-            Optional.of("a-task-token"));
+            Optional.of("a-task-token"),
+            Optional.of(DeploymentJson.plan(sample().at("/detail/plan"))),
+            Optional.empty());
 
     assertEquals(
         sample().get("detail"),
@@ -107,9 +112,69 @@ class ApprovalNotifierTest {
     ObjectNode expected =
         BlockKit.approvalRequested(
             new BlockKit.Approval(
-                "payments:5f2c9a1b7d3e", "payments", "1.4.2", "prod", "rita", Optional.empty()));
+                "payments:5f2c9a1b7d3e", "payments", "1.4.2", "prod", "rita", Optional.empty()),
+            new BlockKit.PlanShown.Shown(DeploymentJson.plan(sample().at("/detail/plan"))),
+            Optional.empty());
     assertEquals(expected.get("blocks"), message.get("blocks"));
     assertEquals("Approval requested: payments 1.4.2 to prod", message.get("text").asText());
+  }
+
+  @Test
+  void theMessage_showsThePlansSummary_blastRadius_andCostDelta_andLinksToTheFullPlan()
+      throws Exception {
+    directory.setChannel(ADMIN, "payments", "C02RELEASES", NOW);
+    ApprovalNotifier linking =
+        new ApprovalNotifier(
+            new DynamoDbSlackDirectory(LocalDynamoDb.client(), table),
+            () -> BOT_TOKEN,
+            new SlackWeb(
+                HttpClient.newHttpClient(), slack.apiUrl(), slack.url(), Duration.ofSeconds(5)),
+            Optional.of(URI.create("https://abc123.execute-api.eu-west-1.amazonaws.com/live/")),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+
+    linking.handle(sample());
+
+    JsonNode message =
+        Json.parse(slack.await(SlackReceiver.Call::isPostMessage, Duration.ofSeconds(5)).body());
+    StringBuilder all = new StringBuilder();
+    for (JsonNode block : message.get("blocks")) {
+      all.append(block.at("/text/text").asText()).append('\n');
+      block.path("elements").forEach(e -> all.append(e.path("text").asText()).append('\n'));
+    }
+    String text = all.toString();
+    assertTrue(text.contains("*Plan*: 0 to add, 1 to change, 1 to replace, 0 to remove"), text);
+    assertTrue(
+        text.contains(
+            "• `-/+` *Orders* AWS::DynamoDB::Table: KeySchema requires recreation"
+                + " · _data loss possible_"),
+        text);
+    assertTrue(text.contains("*Blast radius: HIGH*"), text);
+    assertTrue(
+        text.contains("• Orders (AWS::DynamoDB::Table) is replaced: data loss possible"), text);
+    assertTrue(text.contains("*Cost*: USD 3.10 → 0.44 a month (-2.66)"), text);
+    assertTrue(
+        text.contains(
+            "Full plan: <https://abc123.execute-api.eu-west-1.amazonaws.com/live/v1/approvals/"
+                + "payments%3A5f2c9a1b7d3e|approval payments:5f2c9a1b7d3e>"
+                + " · `stagecoach approvals get payments:5f2c9a1b7d3e`"),
+        text);
+  }
+
+  @Test
+  void anApprovalWithoutPlan_saysWhy() throws Exception {
+    directory.setChannel(ADMIN, "payments", "C02RELEASES", NOW);
+    ObjectNode event = (ObjectNode) sample();
+    ObjectNode detail = (ObjectNode) event.get("detail");
+    detail.remove("plan");
+    detail.put("planUnavailable", "the prod provisioner could not plan: SdkClientException");
+
+    notifier.handle(event);
+
+    String body = slack.await(SlackReceiver.Call::isPostMessage, Duration.ofSeconds(5)).body();
+    assertTrue(
+        body.contains(
+            "*Plan unavailable*: the prod provisioner could not plan: SdkClientException"),
+        body);
   }
 
   @Test

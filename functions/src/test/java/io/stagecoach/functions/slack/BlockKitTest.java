@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.plan.Plan;
+import io.stagecoach.domain.plan.ResourceChange;
 import io.stagecoach.functions.slack.ApprovalClick.Decision;
 import io.stagecoach.functions.support.Json;
+import io.stagecoach.testing.Plans;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,6 +59,58 @@ class BlockKitTest {
             "{\"type\":\"button\",\"action_id\":\"approval.reject\","
                 + "\"text\":{\"type\":\"plain_text\",\"text\":\"Reject\"},\"style\":\"danger\",\"value\":\"apr-01JD5K8Z3Q\"}"),
         reject);
+  }
+
+  @Test
+  void approvalRequested_withAPlan_showsItsChanges_blastRadius_andCost_beforeTheButtons() {
+    Plan plan = Plans.ledgerReplaced("[]");
+
+    JsonNode blocks =
+        BlockKit.approvalRequested(
+                APPROVAL,
+                new BlockKit.PlanShown.Shown(plan),
+                Optional.of("http://127.0.0.1:4566/v1/approvals/apr-01JD5K8Z3Q"))
+            .get("blocks");
+
+    assertEquals(
+        List.of("section", "section", "section", "section", "context", "context", "actions"),
+        types(blocks));
+    assertEquals(
+        "*Plan*: 1 to add, 0 to change, 1 to replace, 0 to remove; 1 parameters change\n"
+            + "• `-/+` *Ledger* AWS::DynamoDB::Table: TableName requires recreation"
+            + " · _data loss possible_\n"
+            + "• `+` *Queue* AWS::SQS::Queue",
+        blocks.get(1).at("/text/text").asText());
+    String radius = blocks.get(2).at("/text/text").asText();
+    assertTrue(radius.startsWith("*Blast radius: HIGH*\n• Ledger (AWS::DynamoDB::Table)"), radius);
+    String cost = blocks.get(3).at("/text/text").asText();
+    assertTrue(cost.startsWith("*Cost*: USD 0.44 → 0.56 a month (+0.12)"), cost);
+    assertTrue(cost.contains(plan.cost().orElseThrow().prices().date()), cost);
+    assertEquals(
+        "Full plan: <http://127.0.0.1:4566/v1/approvals/apr-01JD5K8Z3Q|approval apr-01JD5K8Z3Q>"
+            + " · `stagecoach approvals get apr-01JD5K8Z3Q`",
+        blocks.get(4).at("/elements/0/text").asText());
+  }
+
+  @Test
+  void aLongPlan_listsItsFirstResources_andHowManyMore() {
+    List<ResourceChange> many = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      many.add(
+          new ResourceChange(
+              "Fn" + i, "AWS::Lambda::Function", ResourceChange.Action.ADD, false, true));
+    }
+
+    String text =
+        BlockKit.approvalRequested(
+                APPROVAL, new BlockKit.PlanShown.Shown(new Plan(many)), Optional.empty())
+            .get("blocks")
+            .get(1)
+            .at("/text/text")
+            .asText();
+
+    assertEquals(BlockKit.MAX_PLAN_LINES, text.split("\n• ").length - 1, text);
+    assertTrue(text.endsWith("… and 4 more"), text);
   }
 
   @Test

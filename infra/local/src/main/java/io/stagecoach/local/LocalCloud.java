@@ -483,6 +483,8 @@ public final class LocalCloud implements AutoCloseable {
       localEnv.put("AWS_SECRET_ACCESS_KEY", credentials.credentials().secretAccessKey());
       // The SDK's own variables: every service at the local cloud, DynamoDB at DynamoDB Local.
       localEnv.put("AWS_ENDPOINT_URL", self);
+      // The REST API is served here, not at API Gateway's URL the template names.
+      localEnv.put("STAGECOACH_API_URL", self + "/");
       // With fault injection on, the functions reach DynamoDB Local through a proxy that can
       // throttle and slow their calls; the local cloud's own client goes straight to it.
       injector = options.faults().map(plan -> new FaultInjector(plan, System.nanoTime()));

@@ -252,6 +252,288 @@ class SlackEndToEndTest {
     return last;
   }
 
+  /** The actions block of a message: its buttons. */
+  private static JsonNode actions(JsonNode message) {
+    for (JsonNode block : message.path("blocks")) {
+      if (block.path("type").asText().equals("actions")) {
+        return block;
+      }
+    }
+    fail("no actions block in " + message);
+    return null;
+  }
+
+  /** Every text of a message's blocks (sections and contexts), one per line. */
+  private static String texts(JsonNode message) {
+    StringBuilder all = new StringBuilder();
+    for (JsonNode block : message.path("blocks")) {
+      all.append(block.at("/text/text").asText()).append('\n');
+      block.path("elements").forEach(e -> all.append(e.path("text").asText()).append('\n'));
+    }
+    return all.toString();
+  }
+
+  /**
+   * r1: a ledger table keyed by id, the log level and the release version as SSM parameters. r2:
+   * the table renamed, keyed by entryId and provisioned (a replacement), the log level's default
+   * changed (a property change).
+   */
+  static final String LEDGER_R1 =
+      """
+      {"Parameters": {"LOG_LEVEL": {"Type": "String", "Default": "info"},
+                      "ReleaseVersion": {"Type": "String"}},
+       "Resources": {
+         "Ledger": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "ledger",
+           "BillingMode": "PAY_PER_REQUEST",
+           "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+           "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}},
+         "Level": {"Type": "AWS::SSM::Parameter",
+           "Properties": {"Type": "String", "Value": {"Ref": "LOG_LEVEL"}}},
+         "Version": {"Type": "AWS::SSM::Parameter",
+           "Properties": {"Type": "String", "Value": {"Ref": "ReleaseVersion"}}}},
+       "Outputs": {"LedgerTable": {"Value": {"Ref": "Ledger"}}}}""";
+
+  static final String LEDGER_R2 =
+      """
+      {"Parameters": {"LOG_LEVEL": {"Type": "String", "Default": "warn"},
+                      "ReleaseVersion": {"Type": "String"}},
+       "Resources": {
+         "Ledger": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "ledger-v2",
+           "BillingMode": "PROVISIONED",
+           "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+           "AttributeDefinitions": [{"AttributeName": "entryId", "AttributeType": "S"}],
+           "KeySchema": [{"AttributeName": "entryId", "KeyType": "HASH"}]}},
+         "Level": {"Type": "AWS::SSM::Parameter",
+           "Properties": {"Type": "String", "Value": {"Ref": "LOG_LEVEL"}}},
+         "Version": {"Type": "AWS::SSM::Parameter",
+           "Properties": {"Type": "String", "Value": {"Ref": "ReleaseVersion"}}}},
+       "Outputs": {"LedgerTable": {"Value": {"Ref": "Ledger"}}}}""";
+
+  private static ObjectNode ledgerApp(String app, String template) throws Exception {
+    ObjectNode body = JSON.createObjectNode().put("name", app);
+    ArrayNode pipeline = body.putArray("pipeline");
+    pipeline.add("dev");
+    pipeline
+        .addObject()
+        .put("environment", "prod")
+        .putObject("approval")
+        .put("timeoutSeconds", 600)
+        .putArray("groups")
+        .addObject()
+        .put("group", "staff")
+        .put("min", 1);
+    body.putObject("template").set("body", JSON.readTree(template));
+    return body;
+  }
+
+  private static void release(String app, String version) {
+    ApiClient.Reply release =
+        admin.send(
+            "POST",
+            "/v1/apps/" + app + "/releases",
+            "{\"version\":\""
+                + version
+                + "\",\"artifactUri\":\"s3://artifacts/"
+                + app
+                + "-"
+                + version
+                + ".zip\",\"digest\":\""
+                + LocalCloudTest.DIGEST
+                + "\"}");
+    assertEquals(201, release.status(), release.body());
+  }
+
+  private static JsonNode change(JsonNode plan, String logicalId) {
+    for (JsonNode c : plan.path("changes")) {
+      if (c.path("logicalId").asText().equals(logicalId)) {
+        return c;
+      }
+    }
+    fail(logicalId + " is not in the plan " + plan);
+    return null;
+  }
+
+  private static JsonNode property(JsonNode change, String path) {
+    for (JsonNode p : change.path("properties")) {
+      if (p.path("path").asText().equals(path)) {
+        return p;
+      }
+    }
+    fail(path + " is not among the changed properties " + change);
+    return null;
+  }
+
+  /**
+   * The plan of r1 to r2 as every surface shows it: the table replaced (data loss possible) for the
+   * properties that require it, the log level changed in place, the parameters, a high blast
+   * radius, and the cost from 0.44 to 3.10 a month.
+   */
+  private static void assertLedgerR1ToR2(JsonNode plan) {
+    JsonNode ledger = change(plan, "Ledger");
+    assertEquals("replace", ledger.path("action").asText(), plan.toString());
+    assertEquals(
+        "AttributeDefinitions, KeySchema, TableName require recreation",
+        ledger.path("replacementReason").asText());
+    assertEquals("ledger", property(ledger, "TableName").path("before").asText());
+    assertEquals("ledger-v2", property(ledger, "TableName").path("after").asText());
+    assertEquals("always", property(ledger, "TableName").path("requiresRecreation").asText());
+    assertEquals("never", property(ledger, "BillingMode").path("requiresRecreation").asText());
+    JsonNode level = change(plan, "Level");
+    assertEquals("modify", level.path("action").asText());
+    assertEquals("info", property(level, "Value").path("before").asText());
+    assertEquals("warn", property(level, "Value").path("after").asText());
+    assertEquals(
+        "[{\"name\":\"LOG_LEVEL\",\"before\":\"info\",\"after\":\"warn\",\"source\":\"default\"},"
+            + "{\"name\":\"ReleaseVersion\",\"before\":\"1.0.0\",\"after\":\"2.0.0\","
+            + "\"source\":\"release\"}]",
+        plan.path("parameters").toString());
+    JsonNode radius = plan.path("blastRadius");
+    assertEquals("high", radius.path("level").asText(), radius.toString());
+    assertEquals(
+        "Ledger (AWS::DynamoDB::Table) is replaced: data loss possible",
+        radius.path("reasons").path(0).asText());
+    assertTrue(radius.path("touched").path(0).path("dataLossPossible").asBoolean());
+    JsonNode cost = plan.path("cost");
+    assertEquals(0.44, cost.path("monthlyBefore").asDouble(), 0.001, cost.toString());
+    assertEquals(3.10, cost.path("monthlyAfter").asDouble(), 0.001);
+    assertEquals(2.66, cost.path("delta").asDouble(), 0.001);
+    assertEquals("us-east-1", cost.at("/prices/region").asText());
+    assertTrue(cost.path("caveats").toString().contains("eu-west-1"), cost.toString());
+  }
+
+  @Test
+  void
+      aTemplateChange_isPlannedPropertyByProperty_withBlastRadiusAndCost_inTheDiffTheDeploymentAndTheProdApproval()
+          throws Exception {
+    String app = "ledger";
+    ApiClient.Reply created =
+        admin.send("POST", "/v1/apps", JSON.writeValueAsString(ledgerApp(app, LEDGER_R1)));
+    assertEquals(201, created.status(), created.body());
+    for (String env : List.of("dev", "prod")) {
+      ApiClient.Reply put =
+          admin.send(
+              "PUT",
+              "/v1/apps/" + app + "/environments/" + env,
+              "{\"tier\":\"" + env + "\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}");
+      assertEquals(201, put.status(), put.body());
+    }
+    assertEquals(
+        201,
+        admin
+            .send("PUT", "/v1/apps/" + app + "/slack", "{\"channel\":\"" + CHANNEL + "\"}")
+            .status());
+    release(app, "1.0.0");
+    ApiClient sam = admin.as(samsToken());
+
+    // 1.0.0 (r1) through dev to prod; prod's first approval plans everything as added.
+    String first = promotion(app, "1.0.0");
+    JsonNode firstApproval = awaitApproval(app, first);
+    assertEquals("add", change(firstApproval.path("plan"), "Ledger").path("action").asText());
+    assertEquals("prod", firstApproval.at("/plan/blastRadius/tier").asText());
+    decide(sam, firstApproval.path("approvalId").asText(), "approve");
+    awaitJson(
+        "/v1/apps/" + app + "/environments/prod",
+        e -> e.path("deployedVersion").asText().equals("1.0.0"),
+        "1.0.0 in prod");
+
+    // r2 and 2.0.0.
+    ObjectNode r2 = ledgerApp(app, LEDGER_R2);
+    ApiClient.Reply changed = admin.send("PUT", "/v1/apps/" + app, JSON.writeValueAsString(r2));
+    assertEquals(200, changed.status(), changed.body());
+    release(app, "2.0.0");
+
+    // The diff of dev.
+    ApiClient.Reply diff = admin.get("/v1/apps/" + app + "/environments/dev/diff?version=2.0.0");
+    assertEquals(200, diff.status(), diff.body());
+    assertLedgerR1ToR2(diff.json());
+
+    // The deployment record of 2.0.0 in dev keeps the same plan.
+    ApiClient.Reply deploy =
+        admin.send(
+            "POST",
+            "/v1/apps/" + app + "/deployments",
+            "{\"environment\":\"dev\",\"version\":\"2.0.0\"}");
+    assertEquals(202, deploy.status(), deploy.body());
+    JsonNode deployed =
+        awaitJson(
+            "/v1/apps/" + app + "/deployments/" + deploy.json().path("id").asText(),
+            d -> d.path("status").asText().equals("succeeded"),
+            "the deploy of 2.0.0 to dev");
+    assertLedgerR1ToR2(deployed.path("plan"));
+    assertEquals(
+        List.of("prod"),
+        JSON.convertValue(deployed.at("/plan/blastRadius/laterStages"), List.class));
+
+    // The prod approval of 2.0.0: in the API, and in the message posted to Slack.
+    String second = promotion(app, "2.0.0");
+    JsonNode approval = awaitApproval(app, second);
+    String approvalId = approval.path("approvalId").asText();
+    assertLedgerR1ToR2(approval.path("plan"));
+    assertTrue(
+        approval.at("/plan/blastRadius/reasons").toString().contains("prod-tier, protected"),
+        approval.toString());
+    SlackReceiver.Call posted =
+        slack.await(
+            c -> c.isPostMessage() && c.body().contains(app + " 2.0.0 to prod"),
+            Duration.ofSeconds(60));
+    String text = texts(JSON.readTree(posted.body()));
+    assertTrue(text.contains("*Plan*: 0 to add, 2 to change, 1 to replace, 0 to remove"), text);
+    assertTrue(
+        text.contains(
+            "• `-/+` *Ledger* AWS::DynamoDB::Table: AttributeDefinitions, KeySchema, TableName"
+                + " require recreation · _data loss possible_"),
+        text);
+    assertTrue(text.contains("*Blast radius: HIGH*"), text);
+    assertTrue(text.contains("*Cost*: USD 0.44 → 3.10 a month (+2.66)"), text);
+    String link =
+        cloud.endpoint().toString().replaceAll("/$", "")
+            + "/v1/approvals/"
+            + URLEncoder.encode(approvalId, StandardCharsets.UTF_8);
+    assertTrue(text.contains("Full plan: <" + link + "|approval " + approvalId + ">"), text);
+    // The link leads to the full plan (with a token, as every route but Slack's).
+    JsonNode followed = admin.get(URI.create(link).getRawPath()).json();
+    assertLedgerR1ToR2(followed.path("plan"));
+
+    assertEquals("rejected", decide(sam, approvalId, "reject").path("status").asText());
+  }
+
+  private static String samsToken() {
+    ApiClient.Reply r =
+        admin.send(
+            "POST",
+            "/v1/tokens",
+            "{\"principal\":\"sam-api\",\"roles\":[\"viewer\"],\"groups\":[\"staff\"]}");
+    assertEquals(201, r.status(), r.body());
+    return r.json().path("token").asText();
+  }
+
+  private static String promotion(String app, String version) {
+    ApiClient.Reply r =
+        admin.send("POST", "/v1/apps/" + app + "/promotions", "{\"version\":\"" + version + "\"}");
+    assertEquals(202, r.status(), r.body());
+    return r.json().path("promotionId").asText();
+  }
+
+  /** The approval the promotion waits for, as GET /v1/approvals/{id} shows it. */
+  private static JsonNode awaitApproval(String app, String promotionId) throws Exception {
+    JsonNode waiting =
+        awaitJson(
+            "/v1/apps/" + app + "/promotions/" + promotionId,
+            p -> p.path("pendingApprovals").size() > 0,
+            "the prod approval of " + promotionId);
+    String id = waiting.path("pendingApprovals").path(0).path("approvalId").asText();
+    ApiClient.Reply approval = admin.get("/v1/approvals/" + id);
+    assertEquals(200, approval.status(), approval.body());
+    return approval.json();
+  }
+
+  private static JsonNode decide(ApiClient as, String approvalId, String decision) {
+    ApiClient.Reply r =
+        as.send("POST", "/v1/approvals/" + approvalId, "{\"decision\":\"" + decision + "\"}");
+    assertEquals(200, r.status(), r.body());
+    return r.json();
+  }
+
   // ------------------------------------------------------------ tests
 
   @Test
@@ -370,7 +652,7 @@ class SlackEndToEndTest {
     JsonNode message = JSON.readTree(posted.body());
     assertEquals(CHANNEL, message.path("channel").asText());
     assertEquals("Approval requested: store 1.0.0 to prod", message.path("text").asText());
-    JsonNode buttons = message.path("blocks").get(2).path("elements");
+    JsonNode buttons = actions(message).path("elements");
     assertEquals("approval.approve", buttons.get(0).path("action_id").asText());
     assertEquals("approval.reject", buttons.get(1).path("action_id").asText());
     String approvalId = buttons.get(0).path("value").asText();

@@ -1,6 +1,7 @@
 package io.stagecoach.domain.deployment;
 
 import io.stagecoach.domain.override.GateOverride;
+import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.registry.Tier;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -3,6 +3,7 @@ package io.stagecoach.domain.deployment;
 import io.stagecoach.domain.common.Identifier;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Rejection;
+import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.Tier;

@@ -1,5 +1,7 @@
 package io.stagecoach.domain.deployment;
 
+import io.stagecoach.domain.plan.Plan;
+
 /**
  * The port every provisioner implements: CloudFormation on AWS, the local materializer on one
  * machine. Each call is idempotent for one {@link ProvisioningRequest#deploymentId()}: a repeated

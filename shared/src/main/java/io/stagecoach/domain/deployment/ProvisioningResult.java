@@ -2,6 +2,7 @@ package io.stagecoach.domain.deployment;
 
 import io.stagecoach.domain.template.StackResource;
 import java.util.List;
+import io.stagecoach.domain.plan.Plan;
 import java.util.Map;
 import java.util.TreeMap;
 

@@ -1,5 +1,6 @@
 package io.stagecoach.domain.deployment;
 
+import io.stagecoach.domain.plan.ParameterChange;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.Release;
 import io.stagecoach.domain.registry.SecretReference;
@@ -62,6 +63,22 @@ public final class StackParameters {
               }
             });
     return chosen;
+  }
+
+  /** Where the value of parameter {@code name} comes from, by the rules above. */
+  public static ParameterChange.Source sourceOf(ProvisioningRequest request, String name) {
+    if (request.environment().secrets().containsKey(name)) {
+      return ParameterChange.Source.SECRET;
+    }
+    if (request.environment().config().containsKey(name)) {
+      return ParameterChange.Source.CONFIG;
+    }
+    return switch (name) {
+      case "ReleaseVersion", "ArtifactUri", "ArtifactDigest" -> ParameterChange.Source.RELEASE;
+      case "StagecoachApp", "StagecoachEnvironment", "StagecoachTier" ->
+          ParameterChange.Source.STAGECOACH;
+      default -> ParameterChange.Source.DEFAULT;
+    };
   }
 
   /** The tags every stack carries. */

@@ -1,6 +1,7 @@
 package io.stagecoach.domain.deployment;
 
 import io.stagecoach.domain.common.Rejection;
+import io.stagecoach.domain.plan.Plan;
 
 /**
  * Asks a tier's provisioner what deploying a release would change. Only the provisioner may reach
@@ -10,6 +11,11 @@ import io.stagecoach.domain.common.Rejection;
 public interface TierPlanner {
 
   Answer plan(String tier, String app, String environment, String version);
+
+  /** Where no provisioner can be asked: every plan is unavailable. */
+  TierPlanner NONE =
+      (tier, app, environment, version) ->
+          new Answer.Unavailable("no provisioner is configured to plan for the " + tier + " tier");
 
   sealed interface Answer {
     record Planned(Plan plan) implements Answer {}

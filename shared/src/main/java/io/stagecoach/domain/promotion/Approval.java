@@ -4,6 +4,7 @@ import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.pipeline.ApprovalPolicy;
+import io.stagecoach.domain.plan.Plan;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +17,10 @@ import java.util.Set;
 /**
  * A gate on a stage for one promotion: the policy it must satisfy, the decisions taken so far (who,
  * in which groups, approve or reject, when, with what comment), and how it ended. The task token of
- * the waiting workflow step is kept with it and never shown: the API speaks of approval ids.
+ * the waiting workflow step is kept with it and never shown: the API speaks of approval ids. {@code
+ * plan} is what deploying the release into the stage would change, asked of the stage's provisioner
+ * when the approval was requested (with its blast radius and cost); {@code planUnavailable} says
+ * why there is none when the provisioner could not plan.
  */
 public record Approval(
     String id,
@@ -30,7 +34,9 @@ public record Approval(
     Instant expiresAt,
     Status status,
     List<Decision> decisions,
-    Optional<String> taskToken) {
+    Optional<String> taskToken,
+    Optional<Plan> plan,
+    Optional<String> planUnavailable) {
 
   public enum Status {
     PENDING,
@@ -64,6 +70,37 @@ public record Approval(
 
   public Approval {
     decisions = List.copyOf(decisions);
+  }
+
+  /** An approval asked for without a plan. */
+  public Approval(
+      String id,
+      String app,
+      String promotionId,
+      String environment,
+      String version,
+      ApprovalPolicy policy,
+      String requestedBy,
+      Instant requestedAt,
+      Instant expiresAt,
+      Status status,
+      List<Decision> decisions,
+      Optional<String> taskToken) {
+    this(
+        id,
+        app,
+        promotionId,
+        environment,
+        version,
+        policy,
+        requestedBy,
+        requestedAt,
+        expiresAt,
+        status,
+        decisions,
+        taskToken,
+        Optional.empty(),
+        Optional.empty());
   }
 
   public boolean isPending() {
@@ -139,7 +176,9 @@ public record Approval(
             expiresAt,
             next,
             all,
-            taskToken));
+            taskToken,
+            plan,
+            planUnavailable));
   }
 
   boolean requesterCannotApproveOwnPromotion(Principal caller) {
@@ -159,7 +198,9 @@ public record Approval(
         expiresAt,
         status,
         decisions,
-        Optional.of(token));
+        Optional.of(token),
+        plan,
+        planUnavailable);
   }
 
   public Approval ended(Status status) {
@@ -175,7 +216,9 @@ public record Approval(
         expiresAt,
         status,
         decisions,
-        taskToken);
+        taskToken,
+        plan,
+        planUnavailable);
   }
 
   private static Map<String, Set<String>> approvers(List<Decision> decisions) {

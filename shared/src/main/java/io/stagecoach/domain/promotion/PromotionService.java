@@ -11,6 +11,7 @@ import io.stagecoach.domain.common.Saved;
 import io.stagecoach.domain.common.WriteResult;
 import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentService;
+import io.stagecoach.domain.deployment.TierPlanner;
 import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.domain.pipeline.ApprovalPolicy;
 import io.stagecoach.domain.pipeline.DeploymentWindow;
@@ -147,6 +148,7 @@ public final class PromotionService {
             + opensAt);
   }
 
+  private final TierPlanner planner;
   private final Registry registry;
   private final Promotions promotions;
   private final PromotionRunner runner;
@@ -154,12 +156,28 @@ public final class PromotionService {
   private final EventPublisher events;
   private final PromotionGates gates;
 
+  /** Promotions whose approvals come without a plan (no provisioner can be asked). */
   public PromotionService(
       Registry registry,
       Promotions promotions,
       PromotionRunner runner,
       DeploymentService deployments,
       EventPublisher events) {
+    this(registry, promotions, runner, deployments, events, TierPlanner.NONE);
+  }
+
+  /**
+   * @param planner asked, when a stage's approval is requested, what deploying the release there
+   *     would change: the approval carries that plan
+   */
+  public PromotionService(
+      Registry registry,
+      Promotions promotions,
+      PromotionRunner runner,
+      DeploymentService deployments,
+      EventPublisher events,
+      TierPlanner planner) {
+    this.planner = planner;
     this.registry = registry;
     this.promotions = promotions;
     this.runner = runner;
@@ -570,7 +588,9 @@ public final class PromotionService {
 
   /**
    * Records the stage's approval with the waiting step's token, and asks for it (Approval
-   * Requested).
+   * Requested). The approval carries the plan of deploying the release into the stage, asked of the
+   * stage's provisioner now; when it cannot plan, the approval says why and is asked for all the
+   * same (a person may still decide).
    */
   public Approval requestApproval(
       String appName,
@@ -622,6 +642,13 @@ public final class PromotionService {
         stage
             .approval()
             .orElseThrow(() -> new IllegalStateException(environment + " needs no approval"));
+    TierPlanner.Answer planned =
+        registry
+            .findEnvironment(appName, environment)
+            .map(env -> planner.plan(env.tier().wireName(), appName, environment, p.version()))
+            .orElseGet(
+                () ->
+                    new TierPlanner.Answer.Unavailable("environment " + environment + " is gone"));
     Approval approval =
         new Approval(
             appName + ":" + newId,
@@ -635,7 +662,15 @@ public final class PromotionService {
             now.plus(policy.timeout()),
             Approval.Status.PENDING,
             List.of(),
-            Optional.of(taskToken));
+            Optional.of(taskToken),
+            planned instanceof TierPlanner.Answer.Planned pl
+                ? Optional.of(pl.plan())
+                : Optional.empty(),
+            switch (planned) {
+              case TierPlanner.Answer.Planned pl -> Optional.<String>empty();
+              case TierPlanner.Answer.Refused r -> Optional.of(r.rejection().detail());
+              case TierPlanner.Answer.Unavailable u -> Optional.of(u.reason());
+            });
     if (!(promotions.createApproval(approval) instanceof WriteResult.Written)) {
       throw new IllegalStateException("approval id " + approval.id() + " is taken");
     }

@@ -1,6 +1,7 @@
 package io.stagecoach.domain.registry;
 
 import io.stagecoach.domain.template.EnvironmentDns;
+import io.stagecoach.domain.cost.UsageAssumptions;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +10,8 @@ import java.util.TreeMap;
 /**
  * An isolated deployment target of an app. {@code deployed} is empty until a release has reached it
  * (it is written by the provisioner's run, never by a PUT); an environment that was never deployed
- * can be removed without a destroy. {@code dns} is the name it answers at, when it declares one.
+ * can be removed without a destroy. {@code dns} is the name it answers at, when it declares one;
+ * {@code usage} is the monthly usage it declares, which plans price its resources with.
  */
 public record Environment(
     String app,
@@ -20,6 +22,7 @@ public record Environment(
     String region,
     Map<String, String> config,
     Map<String, SecretReference> secrets,
+    UsageAssumptions usage,
     boolean isProtected,
     String owner,
     Optional<Instant> expiresAt,
@@ -36,9 +39,10 @@ public record Environment(
     config = java.util.Collections.unmodifiableMap(new TreeMap<>(config));
     secrets = java.util.Collections.unmodifiableMap(new TreeMap<>(secrets));
     java.util.Objects.requireNonNull(dns, "dns");
+    java.util.Objects.requireNonNull(usage, "usage");
   }
 
-  /** An environment without DNS of its own. */
+  /** An environment without DNS of its own that declares no usage assumptions. */
   public Environment(
       String app,
       String name,
@@ -67,6 +71,7 @@ public record Environment(
         region,
         config,
         secrets,
+        UsageAssumptions.DEFAULT,
         isProtected,
         owner,
         expiresAt,
@@ -103,6 +108,7 @@ public record Environment(
         region,
         config,
         secrets,
+        usage,
         isProtected,
         owner,
         Optional.of(at),

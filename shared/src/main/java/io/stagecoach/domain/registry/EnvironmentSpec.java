@@ -1,6 +1,7 @@
 package io.stagecoach.domain.registry;
 
 import io.stagecoach.domain.template.DnsSpec;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +11,8 @@ import java.util.Optional;
  * leftOut} names what the caller did not mention at all ({@link #CONFIG}, {@link #SECRETS}), as
  * opposed to sending it empty: replacing an environment that has some with a description that
  * leaves them out would drop them unsaid, and is refused.
+ * Absent {@code usage} keeps the usage assumptions the environment declares (none for a new
+ * one); an empty map declares none.
  */
 public record EnvironmentSpec(
     Optional<String> kind,
@@ -18,6 +21,7 @@ public record EnvironmentSpec(
     Optional<String> region,
     Map<String, String> config,
     Map<String, String> secrets,
+    Optional<Map<String, BigDecimal>> usage,
     Optional<Boolean> isProtected,
     Optional<String> owner,
     Optional<Instant> expiresAt,
@@ -32,9 +36,13 @@ public record EnvironmentSpec(
     secrets = Map.copyOf(secrets);
     leftOut = java.util.Set.copyOf(leftOut);
     java.util.Objects.requireNonNull(dns, "dns");
+    usage = usage.map(Map::copyOf);
   }
 
-  /** A description that states its config and secrets (empty ones included) and declares no DNS. */
+  /**
+   * A description that states its config and secrets (empty ones included), declares no DNS and
+   * leaves the environment's usage assumptions as they are.
+   */
   public EnvironmentSpec(
       Optional<String> kind,
       Optional<String> tier,
@@ -52,6 +60,7 @@ public record EnvironmentSpec(
         region,
         config,
         secrets,
+        Optional.empty(),
         isProtected,
         owner,
         expiresAt,

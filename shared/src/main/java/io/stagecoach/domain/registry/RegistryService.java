@@ -13,6 +13,7 @@ import io.stagecoach.domain.common.PageRequest;
 import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.common.Saved;
 import io.stagecoach.domain.common.WriteResult;
+import io.stagecoach.domain.cost.UsageAssumptions;
 import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.pipeline.StageRules;
 import io.stagecoach.domain.template.EnvironmentDns;
@@ -765,6 +766,7 @@ public final class RegistryService {
                 secrets.put(k, new SecretReference(v));
               }
             });
+    spec.usage().ifPresent(u -> errors.addAll(UsageAssumptions.problems(u)));
 
     Optional<EnvironmentDns> dns = Optional.empty();
     if (spec.dns().isPresent()) {
@@ -851,6 +853,9 @@ public final class RegistryService {
             region,
             spec.config(),
             secrets,
+            spec.usage()
+                .map(UsageAssumptions::new)
+                .orElse(current.map(Environment::usage).orElse(UsageAssumptions.DEFAULT)),
             isProtected,
             owner,
             expiresAt,

@@ -1,14 +1,14 @@
 package io.stagecoach.provisioning.cloudformation;
 
-import io.stagecoach.domain.deployment.Plan;
 import io.stagecoach.domain.deployment.Provisioner;
 import io.stagecoach.domain.deployment.ProvisioningRequest;
 import io.stagecoach.domain.deployment.ProvisioningResult;
 import io.stagecoach.domain.deployment.ProvisioningResult.Failed;
 import io.stagecoach.domain.deployment.ProvisioningResult.InProgress;
 import io.stagecoach.domain.deployment.ProvisioningResult.Succeeded;
-import io.stagecoach.domain.deployment.ResourceChange;
 import io.stagecoach.domain.deployment.StackParameters;
+import io.stagecoach.domain.plan.Plan;
+import io.stagecoach.domain.plan.ResourceChange;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.Release;
 import io.stagecoach.domain.template.EnvironmentTemplate;
@@ -29,7 +29,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.cloudformation.model.Change;
-import software.amazon.awssdk.services.cloudformation.model.ChangeAction;
 import software.amazon.awssdk.services.cloudformation.model.ChangeSetNotFoundException;
 import software.amazon.awssdk.services.cloudformation.model.ChangeSetStatus;
 import software.amazon.awssdk.services.cloudformation.model.ChangeSetType;
@@ -44,7 +43,6 @@ import software.amazon.awssdk.services.cloudformation.model.ListStackResourcesRe
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.ParameterDeclaration;
-import software.amazon.awssdk.services.cloudformation.model.Replacement;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
@@ -200,7 +198,7 @@ public final class CloudFormationProvisioner implements Provisioner {
     String name = ChangeSetNames.forPlan(request.deploymentId(), clock.instant());
     createChangeSet(cfn, request, name, typeFor(current));
     try {
-      Plan plan = readPlan(cfn, stack, name);
+      Plan plan = readPlan(cfn, request, current, name);
       removePlanLeftovers(cfn, stack, name, stackMadeForPlan);
       return plan;
     } catch (RuntimeException e) {
@@ -213,7 +211,9 @@ public final class CloudFormationProvisioner implements Provisioner {
     }
   }
 
-  private Plan readPlan(CloudFormationClient cfn, String stack, String name) {
+  private Plan readPlan(
+      CloudFormationClient cfn, ProvisioningRequest request, Optional<Stack> current, String name) {
+    String stack = request.stackName();
     DescribeChangeSetResponse changeSet =
         awaitChangeSet(cfn, stack, name)
             .orElseThrow(
@@ -226,11 +226,11 @@ public final class CloudFormationProvisioner implements Provisioner {
                             + " was still being made when time ran out"));
     if (changeSet.status() == ChangeSetStatus.FAILED) {
       if (containsNoChanges(changeSet)) {
-        return Plan.NOTHING;
+        return ChangeSetPlans.unchanged(request);
       }
       throw new RefusedRequestException(changeSetFailure(changeSet));
     }
-    return planOf(cfn, changeSet);
+    return planOf(cfn, changeSet, request, current);
   }
 
   private static void removePlanLeftovers(
@@ -297,7 +297,7 @@ public final class CloudFormationProvisioner implements Provisioner {
       Optional<Stack> current = findStack(cfn, stack);
       current.ifPresent(s -> protect(cfn, request));
       return new Succeeded(
-          Plan.NOTHING,
+          ChangeSetPlans.unchanged(request),
           current.map(CloudFormationProvisioner::outputsOf).orElse(Map.of()),
           current.isPresent() ? resourcesOf(cfn, stack) : List.of());
     }
@@ -312,7 +312,8 @@ public final class CloudFormationProvisioner implements Provisioner {
               + " and was never executed; deploy again",
           Plan.NOTHING);
     }
-    Plan plan = planOf(cfn, changeSet);
+    // Before it is executed, the stack still has the parameters the change set changes.
+    Plan plan = planOf(cfn, changeSet, request, findStack(cfn, stack));
     ExecutionStatus execution = changeSet.executionStatus();
     if (execution == ExecutionStatus.AVAILABLE) {
       cfn.executeChangeSet(r -> r.stackName(stack).changeSetName(name));
@@ -587,7 +588,8 @@ public final class CloudFormationProvisioner implements Provisioner {
     Duration delay = FIRST_CHANGE_SET_POLL;
     while (true) {
       DescribeChangeSetResponse changeSet =
-          cfn.describeChangeSet(r -> r.stackName(stack).changeSetName(name));
+          cfn.describeChangeSet(
+              r -> r.stackName(stack).changeSetName(name).includePropertyValues(true));
       ChangeSetStatus status = changeSet.status();
       boolean beingMade =
           status == ChangeSetStatus.CREATE_PENDING
@@ -619,8 +621,16 @@ public final class CloudFormationProvisioner implements Provisioner {
     }
   }
 
-  /** The change set's resource changes, from all its pages. */
-  private static Plan planOf(CloudFormationClient cfn, DescribeChangeSetResponse first) {
+  /**
+   * The change set's plan ({@link ChangeSetPlans}), from all its pages, with property values;
+   * {@code current} is the stack as it is before the change set runs, for the parameters it
+   * changes.
+   */
+  private static Plan planOf(
+      CloudFormationClient cfn,
+      DescribeChangeSetResponse first,
+      ProvisioningRequest request,
+      Optional<Stack> current) {
     List<Change> changes = new ArrayList<>(first.changes());
     String token = first.nextToken();
     while (token != null) {
@@ -630,40 +640,13 @@ public final class CloudFormationProvisioner implements Provisioner {
               r ->
                   r.stackName(first.stackName())
                       .changeSetName(first.changeSetName())
+                      .includePropertyValues(true)
                       .nextToken(page));
       changes.addAll(next.changes());
       token = next.nextToken();
     }
-    List<ResourceChange> plan = new ArrayList<>();
-    for (Change change : changes) {
-      software.amazon.awssdk.services.cloudformation.model.ResourceChange resource =
-          change.resourceChange();
-      if (resource != null) {
-        plan.add(
-            new ResourceChange(
-                resource.logicalResourceId(),
-                resource.resourceType(),
-                actionOf(resource.action()),
-                resource.replacement() == Replacement.TRUE
-                    || resource.replacement() == Replacement.CONDITIONAL,
-                true));
-      }
-    }
-    return new Plan(plan);
-  }
-
-  /**
-   * Imports and dynamic changes (those CloudFormation can only know while executing) are shown as
-   * modifications.
-   */
-  private static ResourceChange.Action actionOf(ChangeAction action) {
-    if (action == ChangeAction.ADD) {
-      return ResourceChange.Action.ADD;
-    }
-    if (action == ChangeAction.REMOVE) {
-      return ResourceChange.Action.REMOVE;
-    }
-    return ResourceChange.Action.MODIFY;
+    return ChangeSetPlans.plan(
+        changes, current.map(Stack::parameters).orElse(List.of()), first.parameters(), request);
   }
 
   /**

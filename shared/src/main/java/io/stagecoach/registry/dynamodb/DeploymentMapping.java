@@ -9,10 +9,11 @@ import static io.stagecoach.registry.dynamodb.RegistryKeys.*;
 import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentAction;
 import io.stagecoach.domain.deployment.DeploymentStatus;
-import io.stagecoach.domain.deployment.Plan;
-import io.stagecoach.domain.deployment.ResourceChange;
+import io.stagecoach.domain.plan.Plan;
+import io.stagecoach.domain.plan.ResourceChange;
 import io.stagecoach.domain.override.GateOverride;
 import io.stagecoach.domain.registry.Tier;
+import io.stagecoach.json.PlanJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,13 +48,7 @@ final class DeploymentMapping {
     d.digest().ifPresent(v -> item.put("digest", s(v)));
     item.put("status", s(d.status().wireName()));
     d.reason().ifPresent(v -> item.put("reason", s(v)));
-    d.plan()
-        .ifPresent(
-            p ->
-                item.put(
-                    "plan",
-                    AttributeValue.fromL(
-                        p.changes().stream().map(DeploymentMapping::change).toList())));
+    d.plan().ifPresent(p -> item.put("plan", planValue(p)));
     Map<String, AttributeValue> outputs = new HashMap<>();
     d.outputs().forEach((k, v) -> outputs.put(k, s(v)));
     item.put("outputs", AttributeValue.fromM(outputs));
@@ -84,9 +79,7 @@ final class DeploymentMapping {
   }
 
   static Deployment deployment(Map<String, AttributeValue> item) {
-    Optional<Plan> plan =
-        Optional.ofNullable(item.get("plan"))
-            .map(l -> new Plan(l.l().stream().map(DeploymentMapping::change).toList()));
+    Optional<Plan> plan = Optional.ofNullable(item.get("plan")).map(DeploymentMapping::plan);
     Map<String, String> outputs = new HashMap<>();
     if (item.get("outputs") != null) {
       item.get("outputs").m().forEach((k, v) -> outputs.put(k, v.s()));
@@ -122,14 +115,23 @@ final class DeploymentMapping {
         Optional.ofNullable(item.get("templateRevision")).map(v -> Integer.parseInt(v.n())));
   }
 
-  private static AttributeValue change(ResourceChange c) {
-    Map<String, AttributeValue> m = new HashMap<>();
-    m.put("logicalId", s(c.logicalId()));
-    m.put("type", s(c.type()));
-    m.put("action", s(c.action().wireName()));
-    m.put("replacement", AttributeValue.fromBool(c.replacement()));
-    m.put("supported", AttributeValue.fromBool(c.supported()));
-    return AttributeValue.fromM(m);
+  /**
+   * Plans far below the item limit of 400 KB: the rest of the item is small, and past {@value
+   * #MAX_PLAN_CHARS} characters the plan's values are left out ({@link PlanJson#write(Plan, int)}).
+   */
+  static final int MAX_PLAN_CHARS = 300_000;
+
+  /** A plan as its JSON text, the form the API and the events show. */
+  static AttributeValue planValue(Plan plan) {
+    return s(PlanJson.text(PlanJson.write(plan, MAX_PLAN_CHARS)));
+  }
+
+  /** A plan as stored: its JSON text, or the list of resource changes items held before that. */
+  static Plan plan(AttributeValue value) {
+    if (value.s() != null) {
+      return PlanJson.parse(value.s());
+    }
+    return new Plan(value.l().stream().map(DeploymentMapping::change).toList());
   }
 
   private static ResourceChange change(AttributeValue v) {

@@ -332,6 +332,8 @@ public final class DynamoDbPromotions implements Promotions {
     item.put("decisionCount", n(a.decisions().size()));
     // The waiting step's token stays in the registry: no view or event ever carries it.
     a.taskToken().ifPresent(t -> item.put("taskToken", s(t)));
+    a.plan().ifPresent(plan -> item.put("plan", DeploymentMapping.planValue(plan)));
+    a.planUnavailable().ifPresent(why -> item.put("planUnavailable", s(why)));
     return item;
   }
 
@@ -371,6 +373,8 @@ public final class DynamoDbPromotions implements Promotions {
         Instant.parse(str(item, "expiresAt")),
         Approval.Status.fromWire(str(item, "status")).orElseThrow(),
         decisions,
-        optStr(item, "taskToken"));
+        optStr(item, "taskToken"),
+        Optional.ofNullable(item.get("plan")).map(DeploymentMapping::plan),
+        optStr(item, "planUnavailable"));
   }
 }

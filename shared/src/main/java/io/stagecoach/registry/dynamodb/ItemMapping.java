@@ -4,6 +4,7 @@ import static io.stagecoach.registry.dynamodb.RegistryKeys.*;
 
 import io.stagecoach.domain.access.ApiToken;
 import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.cost.UsageAssumptions;
 import io.stagecoach.domain.override.FreezePolicy;
 import io.stagecoach.domain.pipeline.ApprovalPolicy;
 import io.stagecoach.domain.pipeline.DeploymentWindow;
@@ -26,6 +27,7 @@ import io.stagecoach.domain.template.EnvironmentDns;
 import io.stagecoach.domain.template.EnvironmentTemplate;
 import io.stagecoach.domain.template.StackResource;
 import io.stagecoach.domain.template.TemplateRevision;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -183,6 +185,16 @@ final class ItemMapping {
             m.get("name").s(),
             rules,
             Optional.ofNullable(m.get("artifactUri")).map(AttributeValue::s)));
+  }
+
+  /** An environment's declared usage; items written before usage existed have none. */
+  private static UsageAssumptions usage(Map<String, AttributeValue> item) {
+    Map<String, BigDecimal> declared = new HashMap<>();
+    AttributeValue usage = item.get("usage");
+    if (usage != null && usage.hasM()) {
+      usage.m().forEach((k, v) -> declared.put(k, new BigDecimal(v.n())));
+    }
+    return new UsageAssumptions(declared);
   }
 
   static App app(Map<String, AttributeValue> item) {
@@ -429,6 +441,15 @@ final class ItemMapping {
         AttributeValue.fromM(
             env.secrets().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> s(e.getValue().reference())))));
+    // Always written (empty when nothing is declared): a replacing update sets every attribute.
+    item.put(
+        "usage",
+        AttributeValue.fromM(
+            env.usage().declared().entrySet().stream()
+                .collect(
+                    Collectors.toMap(
+                        Map.Entry::getKey,
+                        e -> AttributeValue.fromN(e.getValue().toPlainString())))));
     item.put("protected", AttributeValue.fromBool(env.isProtected()));
     item.put("owner", s(env.owner()));
     env.expiresAt()
@@ -463,6 +484,7 @@ final class ItemMapping {
         str(item, "region"),
         config,
         secrets,
+        usage(item),
         item.get("protected").bool(),
         str(item, "owner"),
         optStr(item, "expiresAt").map(Instant::parse),

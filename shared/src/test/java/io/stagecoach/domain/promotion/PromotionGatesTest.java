@@ -13,10 +13,12 @@ import io.stagecoach.domain.pipeline.DeploymentWindow;
 import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.pipeline.StageRules;
 import io.stagecoach.domain.pipeline.Verification;
+import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.EnvironmentFreeze;
 import io.stagecoach.domain.registry.EnvironmentKind;
 import io.stagecoach.domain.registry.Tier;
+import io.stagecoach.testing.Plans;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,6 +90,41 @@ class PromotionGatesTest {
         Approval.Status.PENDING,
         List.of(),
         Optional.of("token"));
+  }
+
+  @Test
+  void anApproval_keepsThePlanItWasAskedWith_throughDecisionsTokensAndItsEnd() {
+    Plan plan =
+        Plans.ledgerReplaced(
+            "[]",
+            Plans.environment("prod", io.stagecoach.domain.registry.Tier.PROD, true),
+            List.of());
+    Approval a = pending(PROD);
+    Approval withPlan =
+        new Approval(
+            a.id(),
+            a.app(),
+            a.promotionId(),
+            a.environment(),
+            a.version(),
+            a.policy(),
+            a.requestedBy(),
+            a.requestedAt(),
+            a.expiresAt(),
+            a.status(),
+            a.decisions(),
+            a.taskToken(),
+            Optional.of(plan),
+            Optional.empty());
+
+    Approval decided =
+        ((Outcome.Accepted<Approval>) withPlan.decide(person("sam", "staff"), true, "", NOW))
+            .value();
+
+    assertEquals(Optional.of(plan), decided.plan());
+    assertEquals(Optional.of(plan), decided.withTaskToken("another").plan());
+    assertEquals(Optional.of(plan), decided.ended(Approval.Status.EXPIRED).plan());
+    assertEquals(Optional.empty(), decided.planUnavailable());
   }
 
   private static Principal person(String name, String... groups) {

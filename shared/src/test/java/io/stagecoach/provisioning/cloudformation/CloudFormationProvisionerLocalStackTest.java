@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.stagecoach.domain.deployment.ProvisioningResult;
 import io.stagecoach.domain.deployment.ProvisioningResult.Succeeded;
-import io.stagecoach.domain.deployment.ResourceChange;
+import io.stagecoach.domain.plan.ResourceChange;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.template.EnvironmentTemplate;
 import java.time.Clock;

@@ -5,15 +5,15 @@ import static io.stagecoach.provisioning.cloudformation.FakeCloudFormation.chang
 import static io.stagecoach.provisioning.cloudformation.Requests.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.stagecoach.domain.deployment.Plan;
-import io.stagecoach.domain.deployment.PlanSummary;
 import io.stagecoach.domain.deployment.ProvisioningRequest;
 import io.stagecoach.domain.deployment.ProvisioningResult;
 import io.stagecoach.domain.deployment.ProvisioningResult.Failed;
 import io.stagecoach.domain.deployment.ProvisioningResult.InProgress;
 import io.stagecoach.domain.deployment.ProvisioningResult.Succeeded;
-import io.stagecoach.domain.deployment.ResourceChange;
-import io.stagecoach.domain.deployment.ResourceChange.Action;
+import io.stagecoach.domain.plan.Plan;
+import io.stagecoach.domain.plan.PlanSummary;
+import io.stagecoach.domain.plan.ResourceChange;
+import io.stagecoach.domain.plan.ResourceChange.Action;
 import io.stagecoach.domain.template.EnvironmentTemplate;
 import io.stagecoach.domain.template.StackResource;
 import io.stagecoach.testing.Fixtures;
@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.cloudformation.model.ChangeAction;
 import software.amazon.awssdk.services.cloudformation.model.ChangeSetType;
 import software.amazon.awssdk.services.cloudformation.model.CreateChangeSetRequest;
 import software.amazon.awssdk.services.cloudformation.model.DeleteStackRequest;
+import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetRequest;
 import software.amazon.awssdk.services.cloudformation.model.ExecuteChangeSetRequest;
 import software.amazon.awssdk.services.cloudformation.model.GetTemplateSummaryRequest;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
@@ -74,11 +75,10 @@ class CloudFormationProvisionerTest {
     Succeeded done = expect(Succeeded.class, provisioner.apply(deploy("d-1")));
 
     assertEquals(
-        new Plan(
-            List.of(
-                new ResourceChange("Table", TABLE, Action.ADD, false, true),
-                new ResourceChange("Queue", QUEUE, Action.ADD, false, true))),
-        done.plan());
+        List.of(
+            new ResourceChange("Table", TABLE, Action.ADD, false, true),
+            new ResourceChange("Queue", QUEUE, Action.ADD, false, true)),
+        done.plan().changes());
     assertEquals(Map.of("TableName", "payments-t"), done.outputs());
     CreateChangeSetRequest created = cfn.calls(CreateChangeSetRequest.class).getFirst();
     assertEquals(ChangeSetType.CREATE, created.changeSetType());
@@ -120,7 +120,8 @@ class CloudFormationProvisionerTest {
 
     Succeeded done = expect(Succeeded.class, provisioner.apply(deploy("d-3")));
 
-    assertEquals(Plan.NOTHING, done.plan());
+    assertTrue(done.plan().isEmpty(), done.plan().toString());
+    assertEquals(List.of(), done.plan().parameters());
     assertEquals(Map.of("TableName", "old-table"), done.outputs());
     assertEquals(
         java.util.Set.of("Table", "Api"),
@@ -170,7 +171,8 @@ class CloudFormationProvisionerTest {
 
     Succeeded done = expect(Succeeded.class, provisioner.apply(deploy("d-6")));
 
-    assertEquals(new PlanSummary(0, 4, 1, 2, 0), done.plan().summary());
+    // Modify with Replacement True or Conditional is a replacement; Dynamic is shown as a modify.
+    assertEquals(new PlanSummary(0, 2, 1, 2, 0), done.plan().summary());
   }
 
   @Test
@@ -309,7 +311,10 @@ class CloudFormationProvisionerTest {
 
     Succeeded again = expect(Succeeded.class, provisioner.apply(deploy("d-14")));
 
-    assertEquals(first, again);
+    // The same changes and outputs; the parameters it changed are read from the stack before the
+    // change set runs, so a call after it ran no longer sees them change.
+    assertEquals(first.plan().changes(), again.plan().changes());
+    assertEquals(first.outputs(), again.outputs());
     assertEquals(1, cfn.calls(ExecuteChangeSetRequest.class).size());
   }
 
@@ -376,7 +381,7 @@ class CloudFormationProvisionerTest {
 
     Plan plan = provisioner.plan(deploy("d-19"));
 
-    assertEquals(new PlanSummary(1, 1, 0, 1, 0), plan.summary());
+    assertEquals(new PlanSummary(1, 0, 0, 1, 0), plan.summary());
     assertEquals(Set.of(), cfn.changeSetsOf(STACK));
     assertEquals(Optional.of("UPDATE_COMPLETE"), cfn.statusOf(STACK));
     assertTrue(cfn.calls(ExecuteChangeSetRequest.class).isEmpty());
@@ -385,6 +390,31 @@ class CloudFormationProvisionerTest {
             .getFirst()
             .changeSetName()
             .startsWith("stagecoach-plan-"));
+  }
+
+  @Test
+  void plan_andApply_readTheChangeSetWithPropertyValues() {
+    hasDeployedStack();
+    cfn.proposes(change(ChangeAction.MODIFY, "Table", TABLE, Replacement.TRUE));
+
+    provisioner.plan(deploy("d-23"));
+    expect(Succeeded.class, provisioner.apply(deploy("d-24")));
+
+    List<DescribeChangeSetRequest> describes = cfn.calls(DescribeChangeSetRequest.class);
+    assertFalse(describes.isEmpty());
+    // Apply also looks for its change set (to continue a deployment); every read of changes asks
+    // for property values.
+    assertTrue(
+        describes.stream()
+            .filter(r -> !r.changeSetName().equals(ChangeSetNames.forDeployment("d-24")))
+            .allMatch(r -> Boolean.TRUE.equals(r.includePropertyValues())),
+        describes.toString());
+    assertTrue(
+        describes.stream()
+            .anyMatch(
+                r ->
+                    Boolean.TRUE.equals(r.includePropertyValues())
+                        && r.changeSetName().equals(ChangeSetNames.forDeployment("d-24"))));
   }
 
   @Test
@@ -403,7 +433,9 @@ class CloudFormationProvisionerTest {
     hasDeployedStack();
     cfn.proposes();
 
-    assertEquals(Plan.NOTHING, provisioner.plan(deploy("d-21")));
+    Plan plan = provisioner.plan(deploy("d-21"));
+    assertTrue(plan.isEmpty(), plan.toString());
+    assertEquals(List.of(), plan.parameters());
     assertEquals(Set.of(), cfn.changeSetsOf(STACK));
   }
 

@@ -11,7 +11,7 @@ import io.stagecoach.domain.deployment.DeploymentCallbacks;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.DeploymentSpec;
 import io.stagecoach.domain.deployment.DeploymentStatus;
-import io.stagecoach.domain.deployment.Plan;
+import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.deployment.Provisioner;
 import io.stagecoach.domain.deployment.ProvisioningRequest;
 import io.stagecoach.domain.deployment.ProvisioningResult;

@@ -14,7 +14,7 @@ import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentAction;
 import io.stagecoach.domain.deployment.DeploymentStatus;
 import io.stagecoach.domain.deployment.Deployments;
-import io.stagecoach.domain.deployment.Plan;
+import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.AppSpec;
 import io.stagecoach.domain.registry.DeployedRelease;

@@ -184,6 +184,14 @@ public final class JavaFunction extends Construct {
     return function;
   }
 
+  /**
+   * Adds a variable to the function's environment once the resource it names exists (a construct
+   * made after this function).
+   */
+  public void addEnvironment(final String name, final String value) {
+    function.addEnvironment(name, value);
+  }
+
   public IRole role() {
     return role;
   }

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.iam.Policy;
@@ -460,6 +461,22 @@ public final class Promotion extends Construct {
 
   public IStateMachine stateMachine() {
     return stateMachine;
+  }
+
+  /**
+   * An approval carries the plan of its stage, asked of the stage's tier provisioner: the steps
+   * function knows the provisioners ({@code PROVISIONER_FUNCTIONS}, as the API function does) and
+   * may invoke their live aliases, synchronously, for plans. A provisioner answers a plan request
+   * without changing anything.
+   */
+  public void grantPlansFrom(final Provisioners provisioners) {
+    steps.addEnvironment(
+        StagecoachStack.PROVISIONER_FUNCTIONS_VARIABLE,
+        Fn.join(",", provisioners.functionsSetting()));
+    provisioners
+        .functions()
+        .values()
+        .forEach(p -> p.liveAlias().grantInvoke(steps.grantPrincipal()));
   }
 
   /**

@@ -57,6 +57,10 @@ public final class Slack extends Construct {
   public static final String NOTIFIER_HANDLER =
       "io.stagecoach.functions.slack.SlackNotifierHandler::handleRequest";
   public static final String APPROVAL_REQUESTED = "Approval Requested";
+
+  /** The REST API's base URL, which the notifier's messages link to. */
+  public static final String STAGECOACH_API_URL_VARIABLE = "STAGECOACH_API_URL";
+
   public static final String ENVIRONMENT_EXPIRING = "Environment Expiring";
 
   /** A break-glass asked for, and confirmed: posted to the app's channel so it is never quiet. */
@@ -200,6 +204,8 @@ public final class Slack extends Construct {
     Map<String, String> notifierEnvironment = new LinkedHashMap<>();
     notifierEnvironment.put(StagecoachStack.REGISTRY_TABLE_VARIABLE, props.registry().tableName());
     notifierEnvironment.put(BOT_TOKEN_VARIABLE, props.botTokenName());
+    // Approval messages link to the approval's full plan in the REST API.
+    notifierEnvironment.put(STAGECOACH_API_URL_VARIABLE, props.restApi().getUrl());
     this.notifier =
         new JavaFunction(
             this,

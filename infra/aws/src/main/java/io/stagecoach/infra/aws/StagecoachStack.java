@@ -212,6 +212,8 @@ public final class StagecoachStack extends Stack {
     // Each provisioner answers the task token of the promotion's Deploy state once its deployment
     // ends.
     provisioners.functions().values().forEach(promotion::grantDeploymentResponse);
+    // Approvals carry the plan of their stage, from the stage's provisioner.
+    promotion.grantPlansFrom(provisioners);
 
     Map<String, String> apiEnvironment = new LinkedHashMap<>(registryOnly);
     apiEnvironment.put(EVENT_BUS_VARIABLE, bus.getEventBusName());

@@ -162,8 +162,25 @@ class FunctionPermissionsTemplateTest {
   }
 
   @Test
+  void promotionStepsFunction_mayInvokeExactlyTheThreeProvisionerAliases_forPlans_andNothingElse() {
+    List<Object> invoked = new ArrayList<>();
+    for (Map<String, Object> statement : lambdaStatements(roleId(PROMOTION_STEPS_HANDLER))) {
+      assertEquals(Set.of("lambda:InvokeFunction"), actions(statement), asJson(statement));
+      invoked.addAll(resources(statement));
+    }
+
+    assertEquals(
+        TIERS.stream().map(tier -> (Object) ref(provisionerAliasId(tier))).toList(), invoked);
+    for (String tier : TIERS) {
+      assertFalse(
+          asJson(invoked).contains("\"" + provisionerId(tier) + "\""),
+          "the steps function may invoke the " + tier + " provisioner's $LATEST");
+    }
+  }
+
+  @Test
   void
-      onlyTheApiAndSlackWebhookFunctionsAndTheReleaseIntakeAndPromotionStateMachines_mayInvokeFunctions() {
+      onlyTheApiSlackWebhookAndPromotionStepsFunctionsAndTheReleaseIntakeAndPromotionStateMachines_mayInvokeFunctions() {
     Set<String> invokers = new TreeSet<>();
     for (String roleId : resourcesOfType("AWS::IAM::Role").keySet()) {
       if (!lambdaStatements(roleId).isEmpty()) {
@@ -175,6 +192,7 @@ class FunctionPermissionsTemplateTest {
         Set.of(
             roleId(API_HANDLER),
             roleId(FunctionsTemplateTest.SLACK_WEBHOOK_HANDLER),
+            roleId(PROMOTION_STEPS_HANDLER),
             stateMachineRoleId(),
             promotionStateMachineRoleId()),
         invokers);
@@ -220,7 +238,7 @@ class FunctionPermissionsTemplateTest {
         AUTHORIZER_HANDLER + " | logs dynamodb",
         ARTIFACT_CHECK_HANDLER + " | logs states",
         SWEEPER_HANDLER + " | logs dynamodb events",
-        PROMOTION_STEPS_HANDLER + " | logs dynamodb events states",
+        PROMOTION_STEPS_HANDLER + " | logs dynamodb events lambda states",
         PUSH_HANDLER + " | logs dynamodb events sqs states"
       })
   void functionRole_isGrantedActionsOfTheServicesTheFunctionUses_only(

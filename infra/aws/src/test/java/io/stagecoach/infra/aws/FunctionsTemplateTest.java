@@ -254,13 +254,16 @@ class FunctionsTemplateTest {
 
   @Test
   void
-      promotionStepsFunction_findsTheRegistryTableTheEventBusAndThePromotionStateMachine_andKeepsTheJitAtC1_andNothingElse() {
+      promotionStepsFunction_findsTheRegistryTableTheEventBusThePromotionStateMachineAndTheProvisioners_andKeepsTheJitAtC1_andNothingElse() {
     assertEquals(
         Map.of(
             "REGISTRY_TABLE",
             ref(tableId()),
             "EVENT_BUS_NAME",
             ref(EventBusTemplateTest.busId()),
+            // Approvals carry the plan of their stage, asked of the stage's provisioner.
+            "PROVISIONER_FUNCTIONS",
+            environment(API_HANDLER).get("PROVISIONER_FUNCTIONS"),
             "PROMOTION_STATE_MACHINE",
             PromotionTemplateTest.PROMOTION_STATE_MACHINE_ARN,
             "JAVA_TOOL_OPTIONS",

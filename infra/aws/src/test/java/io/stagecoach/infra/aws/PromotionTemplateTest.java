@@ -650,8 +650,19 @@ class PromotionTemplateTest {
 
   @Test
   void
-      stepsRole_mayReadAndWriteRegistryItems_putEventsOnTheBus_andAnswerThePromotionsTaskTokens_only() {
+      stepsRole_mayReadAndWriteRegistryItems_putEventsOnTheBus_answerThePromotionsTaskTokens_andAskProvisionersForPlans_only() {
     Object table = getAtt(tableId(), "Arn");
+    List<Map<String, Object>> statements = statements(roleId(PROMOTION_STEPS_HANDLER));
+    // One statement per provisioner alias (an approval carries its stage's plan).
+    List<Object> invoked = new java.util.ArrayList<>();
+    statements.stream()
+        .filter(st -> actions(st).equals(Set.of("lambda:InvokeFunction")))
+        .forEach(st -> invoked.addAll(resources(st)));
+    assertEquals(
+        ProvisionersTemplateTest.TIERS.stream()
+            .map(tier -> (Object) ref(ProvisionersTemplateTest.provisionerAliasId(tier)))
+            .toList(),
+        invoked);
 
     assertEquals(
         Map.of(
@@ -665,7 +676,10 @@ class PromotionTemplateTest {
             List.of(getAtt(busId(), "Arn")),
             TASK_RESPONSE_ACTIONS,
             List.of(ref(promotionStateMachineId()))),
-        byActions(statements(roleId(PROMOTION_STEPS_HANDLER))));
+        byActions(
+            statements.stream()
+                .filter(st -> !actions(st).equals(Set.of("lambda:InvokeFunction")))
+                .toList()));
   }
 
   /**

@@ -161,10 +161,15 @@ class SlackTemplateTest {
             "JAVA_TOOL_OPTIONS",
             JIT_AT_C1),
         environmentOf(functionId(SLACK_WEBHOOK_HANDLER)));
+    // The notifier links approvals to the REST API's URL, the one the stack outputs.
+    @SuppressWarnings("unchecked")
+    Object apiUrl =
+        ((Map<String, Map<String, Object>>) json().get("Outputs")).get("ApiUrl").get("Value");
     assertEquals(
         Map.of(
             "REGISTRY_TABLE", ref(tableId()),
             "SLACK_BOT_TOKEN_ID", BOT_TOKEN_NAME,
+            "STAGECOACH_API_URL", apiUrl,
             "JAVA_TOOL_OPTIONS", JIT_AT_C1),
         environmentOf(functionId(SLACK_NOTIFIER_HANDLER)));
   }

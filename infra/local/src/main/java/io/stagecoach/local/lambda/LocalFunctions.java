@@ -15,6 +15,12 @@ import java.util.Optional;
  */
 public final class LocalFunctions {
 
+  /**
+   * Variables whose template value names an AWS endpoint the local cloud serves at its own address
+   * (the REST API's URL): the local environment's value wins over the template's.
+   */
+  static final java.util.Set<String> SERVED_LOCALLY = java.util.Set.of("STAGECOACH_API_URL");
+
   private final Map<String, LocalFunction> byLogicalId = new LinkedHashMap<>();
 
   /**
@@ -54,6 +60,11 @@ public final class LocalFunctions {
       Map<String, String> env = new LinkedHashMap<>(localEnvironment);
       JsonNode vars = template.property(fn, "Environment").path("Variables");
       vars.properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+      for (String served : SERVED_LOCALLY) {
+        if (localEnvironment.containsKey(served)) {
+          env.put(served, localEnvironment.get(served));
+        }
+      }
       String name = template.functionName(fn);
       int memory = template.property(fn, "MemorySize").asInt(128);
       int timeout = template.property(fn, "Timeout").asInt(3);

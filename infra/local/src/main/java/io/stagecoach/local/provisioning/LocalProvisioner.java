@@ -4,12 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stagecoach.domain.deployment.Plan;
 import io.stagecoach.domain.deployment.Provisioner;
 import io.stagecoach.domain.deployment.ProvisioningRequest;
 import io.stagecoach.domain.deployment.ProvisioningResult;
-import io.stagecoach.domain.deployment.ResourceChange;
 import io.stagecoach.domain.deployment.StackParameters;
+import io.stagecoach.domain.plan.Plan;
+import io.stagecoach.domain.plan.ResourceChange;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.Naming;
 import io.stagecoach.domain.template.StackResource;
@@ -40,9 +40,9 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
  * engines that run on one machine. {@code AWS::DynamoDB::Table} becomes a table {@code
  * {app}-{env}-{name}} in DynamoDB Local and {@code AWS::SSM::Parameter} an entry of a local
  * parameter store; every other resource type is listed in the plan as not supported here and made
- * nowhere. The stack's state (its resources, their resolved properties and its outputs) is kept in
- * the table {@value #STACKS_TABLE}, and the plan is the difference between that state and the
- * template.
+ * nowhere. The stack's state (its resources, their resolved properties, its parameters and its
+ * outputs) is kept in the table {@value #STACKS_TABLE}, and the plan is the difference between that
+ * state and the template, property by property ({@link LocalPlans}).
  *
  * <p>Templates may use {@code Ref}, {@code Fn::GetAtt} (Arn, StreamArn of tables; Value of
  * parameters), {@code Fn::Sub}, {@code Fn::Join} and the pseudo parameters; parameters take their
@@ -84,8 +84,15 @@ public final class LocalProvisioner implements Provisioner {
   @Override
   public Plan plan(ProvisioningRequest request) {
     try {
-      Map<String, Desired> desired = desired(request, parse(request));
-      return diff(desired, recorded(request.stackName()));
+      ObjectNode template = parse(request);
+      Map<String, Desired> desired = desired(request, template);
+      return LocalPlans.plan(
+          desired,
+          recorded(request.stackName()),
+          recordedParameters(request.stackName()),
+          parameters(request, template),
+          SUPPORTED,
+          request);
     } catch (TemplateProblem e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
@@ -95,14 +102,23 @@ public final class LocalProvisioner implements Provisioner {
   public ProvisioningResult apply(ProvisioningRequest request) {
     ObjectNode template;
     Map<String, Desired> desired;
+    Map<String, String> parameters;
     try {
       template = parse(request);
       desired = desired(request, template);
+      parameters = parameters(request, template);
     } catch (TemplateProblem e) {
       return new ProvisioningResult.Failed(e.getMessage(), Plan.NOTHING);
     }
     Map<String, Desired> current = recorded(request.stackName());
-    Plan plan = diff(desired, current);
+    Plan plan =
+        LocalPlans.plan(
+            desired,
+            current,
+            recordedParameters(request.stackName()),
+            parameters,
+            SUPPORTED,
+            request);
     Map<String, String> outputs;
     try {
       outputs = outputs(request, template, desired);
@@ -118,11 +134,12 @@ public final class LocalProvisioner implements Provisioner {
       switch (change.action()) {
         case ADD -> make(after, request.environment());
         case REMOVE -> remove(before);
+        case REPLACE -> {
+          remove(before);
+          make(after, request.environment());
+        }
         case MODIFY -> {
-          if (change.replacement()) {
-            remove(before);
-            make(after, request.environment());
-          } else if (after.type().equals(PARAMETER)) {
+          if (after.type().equals(PARAMETER)) {
             make(after, request.environment());
           }
           // A table's other properties (billing, throughput) have no effect on DynamoDB Local:
@@ -130,7 +147,7 @@ public final class LocalProvisioner implements Provisioner {
         }
       }
     }
-    record(request.stackName(), desired, outputs);
+    record(request.stackName(), desired, outputs, parameters);
     return new ProvisioningResult.Succeeded(plan, outputs, resources(desired));
   }
 
@@ -155,6 +172,7 @@ public final class LocalProvisioner implements Provisioner {
   @Override
   public ProvisioningResult destroy(ProvisioningRequest request) {
     Map<String, Desired> current = recorded(request.stackName());
+    Map<String, String> parameters = recordedParameters(request.stackName());
     List<ResourceChange> removals = new ArrayList<>();
     current.forEach(
         (id, r) -> {
@@ -168,7 +186,13 @@ public final class LocalProvisioner implements Provisioner {
         d ->
             d.tableName(STACKS_TABLE)
                 .key(Map.of("stack", AttributeValue.fromS(request.stackName()))));
-    return new ProvisioningResult.Succeeded(new Plan(removals), Map.of());
+    return new ProvisioningResult.Succeeded(
+        new Plan(
+            removals,
+            LocalPlans.parameterChanges(parameters, Map.of(), request),
+            LocalPlans.inventory(current),
+            List.of()),
+        Map.of());
   }
 
   // ------------------------------------------------------------ template
@@ -265,6 +289,30 @@ public final class LocalProvisioner implements Provisioner {
   private Resolver resolver(
       ProvisioningRequest request, ObjectNode template, Map<String, Desired> resources)
       throws TemplateProblem {
+    Environment env = request.environment();
+    Map<String, String> pseudo =
+        Map.of(
+            "AWS::Region",
+            env.region(),
+            "AWS::AccountId",
+            env.account(),
+            "AWS::StackName",
+            request.stackName(),
+            "AWS::Partition",
+            "aws",
+            "AWS::URLSuffix",
+            "amazonaws.com",
+            "AWS::NoValue",
+            "");
+    return new Resolver(parameters(request, template), pseudo, resources, env);
+  }
+
+  /**
+   * The template's parameters and their values: from {@link StackParameters} (environment config,
+   * secrets as dynamic references, release, names), else their {@code Default}.
+   */
+  private static Map<String, String> parameters(ProvisioningRequest request, ObjectNode template)
+      throws TemplateProblem {
     Map<String, String> parameters = new TreeMap<>();
     Map<String, String> available = StackParameters.available(request);
     for (Map.Entry<String, JsonNode> p : template.path("Parameters").properties()) {
@@ -283,22 +331,7 @@ public final class LocalProvisioner implements Provisioner {
       }
       parameters.put(p.getKey(), value);
     }
-    Environment env = request.environment();
-    Map<String, String> pseudo =
-        Map.of(
-            "AWS::Region",
-            env.region(),
-            "AWS::AccountId",
-            env.account(),
-            "AWS::StackName",
-            request.stackName(),
-            "AWS::Partition",
-            "aws",
-            "AWS::URLSuffix",
-            "amazonaws.com",
-            "AWS::NoValue",
-            "");
-    return new Resolver(parameters, pseudo, resources, env);
+    return parameters;
   }
 
   private Map<String, String> outputs(
@@ -311,46 +344,6 @@ public final class LocalProvisioner implements Provisioner {
       outputs.put(o.getKey(), value.isTextual() ? value.textValue() : value.toString());
     }
     return outputs;
-  }
-
-  // ------------------------------------------------------------ plan
-
-  static Plan diff(Map<String, Desired> desired, Map<String, Desired> current) {
-    List<ResourceChange> changes = new ArrayList<>();
-    desired.forEach(
-        (id, want) -> {
-          boolean supported = SUPPORTED.contains(want.type());
-          Desired have = current.get(id);
-          if (have == null) {
-            changes.add(
-                new ResourceChange(id, want.type(), ResourceChange.Action.ADD, false, supported));
-          } else if (!have.type().equals(want.type())) {
-            changes.add(
-                new ResourceChange(id, want.type(), ResourceChange.Action.MODIFY, true, supported));
-          } else if (!have.hash().equals(want.hash())) {
-            boolean keyChanged = !keyPart(have.hash()).equals(keyPart(want.hash()));
-            changes.add(
-                new ResourceChange(
-                    id, want.type(), ResourceChange.Action.MODIFY, keyChanged, supported));
-          }
-        });
-    current.forEach(
-        (id, have) -> {
-          if (!desired.containsKey(id)) {
-            changes.add(
-                new ResourceChange(
-                    id,
-                    have.type(),
-                    ResourceChange.Action.REMOVE,
-                    false,
-                    SUPPORTED.contains(have.type())));
-          }
-        });
-    return new Plan(changes);
-  }
-
-  private static String keyPart(String hash) {
-    return hash.substring(hash.indexOf(':') + 1);
   }
 
   // ------------------------------------------------------------ engines
@@ -512,7 +505,11 @@ public final class LocalProvisioner implements Provisioner {
    * The stack as made: its resources and outputs. Secrets are dynamic references here too, never
    * values.
    */
-  private void record(String stack, Map<String, Desired> resources, Map<String, String> outputs) {
+  private void record(
+      String stack,
+      Map<String, Desired> resources,
+      Map<String, String> outputs,
+      Map<String, String> parameters) {
     ObjectNode r = JSON.createObjectNode();
     resources.forEach(
         (id, d) ->
@@ -525,7 +522,36 @@ public final class LocalProvisioner implements Provisioner {
     item.put("stack", AttributeValue.fromS(stack));
     item.put("resources", AttributeValue.fromS(r.toString()));
     item.put("outputs", AttributeValue.fromS(JSON.valueToTree(outputs).toString()));
+    item.put("parameters", AttributeValue.fromS(JSON.valueToTree(parameters).toString()));
     dynamo.putItem(p -> p.tableName(STACKS_TABLE).item(item));
+  }
+
+  /**
+   * The parameters the stack was last made with (secrets as their dynamic references); none for a
+   * stack not made yet, or recorded before parameters were kept.
+   */
+  private Map<String, String> recordedParameters(String stack) {
+    ensureTable(STACKS_TABLE, "stack");
+    Map<String, AttributeValue> item =
+        dynamo
+            .getItem(
+                g ->
+                    g.tableName(STACKS_TABLE)
+                        .key(Map.of("stack", AttributeValue.fromS(stack)))
+                        .consistentRead(true))
+            .item();
+    Map<String, String> parameters = new TreeMap<>();
+    if (item == null || !item.containsKey("parameters")) {
+      return parameters;
+    }
+    try {
+      JSON.readTree(item.get("parameters").s())
+          .properties()
+          .forEach(e -> parameters.put(e.getKey(), e.getValue().asText()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the local stack record of " + stack + " is damaged", e);
+    }
+    return parameters;
   }
 
   /** What the local stack record says of a stack's outputs (for tests and the CLI). */

@@ -2,10 +2,10 @@ package io.stagecoach.local.testing;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import io.stagecoach.domain.deployment.Plan;
 import io.stagecoach.domain.deployment.Provisioner;
 import io.stagecoach.domain.deployment.ProvisioningRequest;
 import io.stagecoach.domain.deployment.ProvisioningResult;
+import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.functions.provision.ProvisionerHandler;
 import io.stagecoach.local.provisioning.LocalProvisioner;
 import java.io.IOException;
