@@ -17,18 +17,18 @@ import java.util.Map;
 final class ParameterRules {
 
   private static final Map<String, Identifier> PATH =
-      Map.of(
-          "apps/{app}", Identifier.APP_NAME,
-          "environments/{env}", Identifier.ENVIRONMENT_NAME,
-          "releases/{version}", Identifier.RELEASE_VERSION,
-          "deployments/{id}", Identifier.DEPLOYMENT_ID,
-          "promotions/{id}", Identifier.PROMOTION_ID,
-          "approvals/{id}", Identifier.APPROVAL_ID,
-          "break-glass/{id}", Identifier.BREAK_GLASS_ID,
-          "tokens/{id}", Identifier.TOKEN_ID,
-          "teams/{team}", Identifier.SLACK_TEAM_ID,
-          "users/{user}", Identifier.SLACK_USER_ID,
-          "templates/{revision}", Identifier.TEMPLATE_REVISION_NUMBER);
+      Map.ofEntries(
+          Map.entry("apps/{app}", Identifier.APP_NAME),
+          Map.entry("environments/{env}", Identifier.ENVIRONMENT_NAME),
+          Map.entry("releases/{version}", Identifier.RELEASE_VERSION),
+          Map.entry("deployments/{id}", Identifier.DEPLOYMENT_ID),
+          Map.entry("promotions/{id}", Identifier.PROMOTION_ID),
+          Map.entry("approvals/{id}", Identifier.APPROVAL_ID),
+          Map.entry("break-glass/{id}", Identifier.BREAK_GLASS_ID),
+          Map.entry("tokens/{id}", Identifier.TOKEN_ID),
+          Map.entry("teams/{team}", Identifier.SLACK_TEAM_ID),
+          Map.entry("users/{user}", Identifier.SLACK_USER_ID),
+          Map.entry("templates/{revision}", Identifier.TEMPLATE_REVISION_NUMBER));
 
   /**
    * Query parameters that carry identifiers. The others are numbers or flags their routes parse

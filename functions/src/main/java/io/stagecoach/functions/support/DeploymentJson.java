@@ -1,11 +1,12 @@
 package io.stagecoach.functions.support;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.deployment.Deployment;
+import io.stagecoach.domain.override.BreakGlass;
 import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.plan.PlanSummary;
 import io.stagecoach.json.PlanJson;
-import io.stagecoach.domain.override.BreakGlass;
 
 /**
  * The JSON of a deployment and of a plan: the same in API answers, events and the provisioner's

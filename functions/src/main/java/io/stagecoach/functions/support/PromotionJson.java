@@ -6,8 +6,8 @@ import io.stagecoach.domain.promotion.Approval;
 import io.stagecoach.domain.promotion.Eligibility;
 import io.stagecoach.domain.promotion.Gate;
 import io.stagecoach.domain.promotion.Promotion;
-import java.util.List;
 import io.stagecoach.json.PlanJson;
+import java.util.List;
 
 /**
  * The JSON of promotions and approvals, the same in API answers and events. Task tokens never

@@ -36,18 +36,18 @@ class ParameterRulesTest {
       (tier, app, env, version) -> new TierPlanner.Answer.Unavailable("no provisioner here");
 
   private static final Map<Identifier, String> VALID =
-      Map.of(
-          Identifier.APP_NAME, "payments",
-          Identifier.ENVIRONMENT_NAME, "dev",
-          Identifier.RELEASE_VERSION, "1.0.0",
-          Identifier.DEPLOYMENT_ID, "d-0123456789ab",
-          Identifier.PROMOTION_ID, "pr-0123456789ab",
-          Identifier.APPROVAL_ID, "payments:0123456789ab",
-          Identifier.BREAK_GLASS_ID, "bg-0123456789ab",
-          Identifier.TOKEN_ID, "0123456789ab",
-          Identifier.SLACK_TEAM_ID, "T0123ABCD",
-          Identifier.SLACK_USER_ID, "U0123ABCD",
-          Identifier.TEMPLATE_REVISION_NUMBER, "1");
+      Map.ofEntries(
+          Map.entry(Identifier.APP_NAME, "payments"),
+          Map.entry(Identifier.ENVIRONMENT_NAME, "dev"),
+          Map.entry(Identifier.RELEASE_VERSION, "1.0.0"),
+          Map.entry(Identifier.DEPLOYMENT_ID, "d-0123456789ab"),
+          Map.entry(Identifier.PROMOTION_ID, "pr-0123456789ab"),
+          Map.entry(Identifier.APPROVAL_ID, "payments:0123456789ab"),
+          Map.entry(Identifier.BREAK_GLASS_ID, "bg-0123456789ab"),
+          Map.entry(Identifier.TOKEN_ID, "0123456789ab"),
+          Map.entry(Identifier.SLACK_TEAM_ID, "T0123ABCD"),
+          Map.entry(Identifier.SLACK_USER_ID, "U0123ABCD"),
+          Map.entry(Identifier.TEMPLATE_REVISION_NUMBER, "1"));
 
   /** Values no identifier accepts, as they appear in a decoded path or query. */
   private static final List<String> MALFORMED =

@@ -1,8 +1,8 @@
 package io.stagecoach.domain.deployment;
 
+import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.template.StackResource;
 import java.util.List;
-import io.stagecoach.domain.plan.Plan;
 import java.util.Map;
 import java.util.TreeMap;
 

@@ -41,8 +41,9 @@ public final class ReviewedProvisioner implements Provisioner {
    */
   private ProvisioningResult reviewed(ProvisioningResult result, ProvisioningRequest request) {
     return switch (result) {
-      case ProvisioningResult.Succeeded(Plan plan, var outputs) ->
-          new ProvisioningResult.Succeeded(review.review(plan, request.environment()), outputs);
+      case ProvisioningResult.Succeeded(Plan plan, var outputs, var resources) ->
+          new ProvisioningResult.Succeeded(
+              review.review(plan, request.environment()), outputs, resources);
       case ProvisioningResult.Failed(String reason, Plan plan) ->
           new ProvisioningResult.Failed(reason, review.review(plan, request.environment()));
       case ProvisioningResult.InProgress p -> p;

@@ -1,7 +1,7 @@
 package io.stagecoach.domain.registry;
 
-import io.stagecoach.domain.template.EnvironmentDns;
 import io.stagecoach.domain.cost.UsageAssumptions;
+import io.stagecoach.domain.template.EnvironmentDns;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

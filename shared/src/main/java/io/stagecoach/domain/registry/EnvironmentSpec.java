@@ -10,9 +10,8 @@ import java.util.Optional;
  * An environment as a caller describes it; absent fields take the defaults of its kind. {@code
  * leftOut} names what the caller did not mention at all ({@link #CONFIG}, {@link #SECRETS}), as
  * opposed to sending it empty: replacing an environment that has some with a description that
- * leaves them out would drop them unsaid, and is refused.
- * Absent {@code usage} keeps the usage assumptions the environment declares (none for a new
- * one); an empty map declares none.
+ * leaves them out would drop them unsaid, and is refused. Absent {@code usage} keeps the usage
+ * assumptions the environment declares (none for a new one); an empty map declares none.
  */
 public record EnvironmentSpec(
     Optional<String> kind,

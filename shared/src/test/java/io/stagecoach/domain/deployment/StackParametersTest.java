@@ -3,6 +3,7 @@ package io.stagecoach.domain.deployment;
 import static io.stagecoach.testing.Fixtures.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.stagecoach.domain.cost.UsageAssumptions;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.EnvironmentKind;
 import io.stagecoach.domain.registry.Release;
@@ -27,6 +28,7 @@ class StackParametersTest {
         "eu-west-1",
         Map.of("LOG_LEVEL", "debug"),
         Map.of(),
+        UsageAssumptions.DEFAULT,
         false,
         "alice",
         Optional.empty(),
