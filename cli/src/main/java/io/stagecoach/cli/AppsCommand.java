@@ -61,6 +61,9 @@ final class AppsCommand extends CommandGroup {
                     : "rollbacks refused too")
                 : "")
         .add("ephemeral", ephemeral(app.path("ephemeral")))
+        .add(
+            "per-env config",
+            String.join(", ", JsonText.strings(app.path("perEnvironmentConfig"))))
         .add("created", s.when(app, "createdAt", "createdBy"))
         .add("updated", s.time(app, "updatedAt"))
         .add("revision", JsonText.text(app, "revision"))
@@ -483,6 +486,16 @@ final class AppsCommand extends CommandGroup {
     String defaultOwner;
 
     @Option(
+        names = "--per-env-config",
+        split = ",",
+        paramLabel = "KEY",
+        description = {
+          "config keys expected to differ between the app's environments (a compare lists their",
+          "differences as expected); replaces the list, an empty value clears it"
+        })
+    List<String> perEnvironmentConfig;
+
+    @Option(
         names = "--file",
         paramLabel = "FILE",
         description = "the whole app as JSON: {\"pipeline\": [...], ...}")
@@ -504,6 +517,7 @@ final class AppsCommand extends CommandGroup {
           || defaultTtl != null
           || renewOnDeploy != null
           || defaultOwner != null
+          || perEnvironmentConfig != null
           || file != null;
     }
 
@@ -565,6 +579,11 @@ final class AppsCommand extends CommandGroup {
         ObjectNode freeze =
             body.path("freeze") instanceof ObjectNode had ? had : body.putObject("freeze");
         freeze.put("allowRollback", rollbackWhenFrozen);
+      }
+      if (perEnvironmentConfig != null) {
+        strings(
+            body.putArray("perEnvironmentConfig"),
+            perEnvironmentConfig.stream().filter(k -> !k.isBlank()).toList());
       }
       applyRepository(body, command);
       applyEphemeral(body, command);

@@ -59,6 +59,7 @@ public final class StagecoachCommand implements Runnable {
           new Subcommand("history", HistoryCommand.class),
           new Subcommand("diff", DiffCommand.class),
           new Subcommand("outputs", OutputsCommand.class),
+          new Subcommand("compare", CompareCommand.class),
           new Subcommand("promote", PromoteCommand.class),
           new Subcommand("promotions", PromotionsCommand.class),
           new Subcommand("why", WhyCommand.class),

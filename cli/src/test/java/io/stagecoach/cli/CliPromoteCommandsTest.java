@@ -369,6 +369,44 @@ class CliPromoteCommandsTest {
   }
 
   @Test
+  void compare_printsTheVerdictFirst_thenEachRow_andMarksDeclaredConfig() throws Exception {
+    registerApp("parity");
+    ok("apps", "update", "parity", "--per-env-config", "LOG_LEVEL");
+    ok("envs", "update", "parity", "dev", "--config", "LOG_LEVEL=debug", "--config", "FEATURE=on");
+    ok("envs", "update", "parity", "staging", "--config", "LOG_LEVEL=info");
+    ok("deploy", "parity", "1.0.0", "--to", "dev", "--wait");
+
+    CliRun compared = ok("compare", "parity", "dev", "staging");
+
+    assertEquals(
+        "parity: dev vs staging: only the left runs a release; 2 config values differ, 1 declared"
+            + " per-env; 2 resources differ; 3 output keys are on one side only",
+        compared.out().lines().findFirst().orElseThrow(),
+        compared.printed());
+    assertTrue(
+        compared
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("config\\s+LOG_LEVEL\\s+debug\\s+info\\s+differs \\(per-env\\)")),
+        compared.printed());
+    assertTrue(
+        compared.out().lines().anyMatch(l -> l.matches("config\\s+FEATURE\\s+on\\s+-\\s+differs")),
+        compared.printed());
+    CliRun differences = ok("compare", "parity", "dev", "staging", "--differences");
+    assertFalse(differences.out().contains("protected"), differences.printed());
+    assertTrue(
+        ok("apps", "get", "parity").out().lines().anyMatch(l -> l.matches("per-env config:?\\s+LOG_LEVEL")),
+        "apps get shows the declared keys");
+    JsonNode json = JSON.readTree(ok("compare", "parity", "dev", "staging", "--json").out());
+    assertEquals("differs", json.path("parity").asText());
+
+    assertEquals(ExitCode.NOT_FOUND, cli("compare", "parity", "dev", "qa").code());
+    CliRun same = cli("compare", "parity", "dev", "dev");
+    assertEquals(ExitCode.INVALID, same.code(), same.printed());
+    assertTrue(same.err().startsWith("stagecoach: "), same.printed());
+  }
+
+  @Test
   void promote_withoutWait_printsThePromotion_andHowToFollowIt() throws Exception {
     registerApp("later");
     CliRun started = ok("promote", "later", "1.0.0", "--to", "dev");

@@ -111,6 +111,16 @@ public final class Api {
             io.stagecoach.domain.access.Action.READ,
             false,
             new AuditRoutes(new AuditService(audit))::read));
+    all.add(
+        Route.of(
+            "GET",
+            "/v1/apps/{app}/compare",
+            io.stagecoach.domain.access.Action.READ,
+            false,
+            new ParityRoutes(
+                    new io.stagecoach.domain.parity.ParityService(
+                        registry, new io.stagecoach.json.TemplateResourceShapes()))
+                ::compare));
     all.add(new Route("GET", "/v1/openapi.json", Optional.empty(), false, this::openApi));
     this.routes = List.copyOf(all);
     try {

@@ -40,6 +40,8 @@ final class ParameterRules {
           "version", Identifier.RELEASE_VERSION,
           "confirm", Identifier.ENVIRONMENT_NAME,
           "to", Identifier.ENVIRONMENT_NAME,
+          "left", Identifier.ENVIRONMENT_NAME,
+          "right", Identifier.ENVIRONMENT_NAME,
           "app", Identifier.APP_NAME);
 
   private ParameterRules() {}

@@ -307,7 +307,8 @@ final class RegistryRoutes {
         parsed.orElse(io.stagecoach.domain.pipeline.PromotionConcurrency.SUPERSEDE),
         fields.repository("repository", name),
         fields.ephemeral("ephemeral"),
-        fields.freeze("freeze"));
+        fields.freeze("freeze"),
+        fields.strings("perEnvironmentConfig"));
   }
 
   // ------------------------------------------------------------ environments

@@ -106,6 +106,8 @@ final class Views {
             .put("renewOnDeploy", app.ephemeral().renewOnDeploy());
     app.ephemeral().defaultOwner().ifPresent(owner -> ephemeral.put("defaultOwner", owner));
     o.putObject("freeze").put("allowRollback", app.freeze().allowRollback());
+    ArrayNode perEnvironment = o.putArray("perEnvironmentConfig");
+    app.perEnvironmentConfig().forEach(perEnvironment::add);
     o.put("createdAt", app.createdAt().toString());
     o.put("createdBy", app.createdBy());
     o.put("updatedAt", app.updatedAt().toString());

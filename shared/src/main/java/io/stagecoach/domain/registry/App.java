@@ -19,7 +19,8 @@ import java.util.Set;
  * says how its ephemeral environments live, {@code freeze} what a freeze of one of its environments
  * still lets through. {@code templateRevision} is the revision the template is at (empty without a
  * template, and for an app registered before revisions existed until its template is first pinned,
- * see {@link TemplatePinning}).
+ * see {@link TemplatePinning}). {@code perEnvironmentConfig} names the config keys expected to
+ * differ between its environments (a table name, a log level), which a parity compare lists apart.
  */
 public record App(
     String name,
@@ -35,7 +36,8 @@ public record App(
     Optional<RepositoryMapping> repository,
     EphemeralPolicy ephemeral,
     FreezePolicy freeze,
-    Optional<TemplateRevision.Ref> templateRevision) {
+    Optional<TemplateRevision.Ref> templateRevision,
+    Set<String> perEnvironmentConfig) {
 
   public App {
     pipeline = List.copyOf(pipeline);
@@ -43,6 +45,44 @@ public record App(
     java.util.Objects.requireNonNull(ephemeral, "ephemeral");
     java.util.Objects.requireNonNull(freeze, "freeze");
     java.util.Objects.requireNonNull(templateRevision, "templateRevision");
+    perEnvironmentConfig = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(perEnvironmentConfig));
+  }
+
+  /**
+   * An app whose config keys are all expected to match across its environments (none declared per
+   * environment).
+   */
+  public App(
+      String name,
+      String description,
+      List<Stage> pipeline,
+      Set<String> allowedEnvironments,
+      Optional<EnvironmentTemplate> template,
+      PromotionConcurrency concurrency,
+      Instant createdAt,
+      String createdBy,
+      Instant updatedAt,
+      long revision,
+      Optional<RepositoryMapping> repository,
+      EphemeralPolicy ephemeral,
+      FreezePolicy freeze,
+      Optional<TemplateRevision.Ref> templateRevision) {
+    this(
+        name,
+        description,
+        pipeline,
+        allowedEnvironments,
+        template,
+        concurrency,
+        createdAt,
+        createdBy,
+        updatedAt,
+        revision,
+        repository,
+        ephemeral,
+        freeze,
+        templateRevision,
+        Set.of());
   }
 
   /**
@@ -95,7 +135,8 @@ public record App(
         repository,
         ephemeral,
         freeze,
-        Optional.of(ref));
+        Optional.of(ref),
+        perEnvironmentConfig);
   }
 
   /** An app whose ephemeral environments follow {@link EphemeralPolicy#DEFAULT}. */

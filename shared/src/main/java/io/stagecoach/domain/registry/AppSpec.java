@@ -17,7 +17,32 @@ public record AppSpec(
     PromotionConcurrency concurrency,
     Optional<RepositoryMapping> repository,
     EphemeralPolicy ephemeral,
-    FreezePolicy freeze) {
+    FreezePolicy freeze,
+    List<String> perEnvironmentConfig) {
+
+  /** An app that declares no config key per environment. */
+  public AppSpec(
+      String name,
+      Optional<String> description,
+      List<Stage> pipeline,
+      List<String> allowedEnvironments,
+      Optional<EnvironmentTemplate> template,
+      PromotionConcurrency concurrency,
+      Optional<RepositoryMapping> repository,
+      EphemeralPolicy ephemeral,
+      FreezePolicy freeze) {
+    this(
+        name,
+        description,
+        pipeline,
+        allowedEnvironments,
+        template,
+        concurrency,
+        repository,
+        ephemeral,
+        freeze,
+        List.of());
+  }
 
   /** An app whose freezes follow {@link FreezePolicy#DEFAULT}. */
   public AppSpec(
@@ -93,5 +118,6 @@ public record AppSpec(
     java.util.Objects.requireNonNull(freeze, "freeze");
     pipeline = List.copyOf(pipeline);
     allowedEnvironments = List.copyOf(allowedEnvironments);
+    perEnvironmentConfig = List.copyOf(perEnvironmentConfig);
   }
 }

@@ -161,7 +161,8 @@ public final class RegistryService {
             spec.repository(),
             spec.ephemeral(),
             spec.freeze(),
-            ref);
+            ref,
+            new LinkedHashSet<>(spec.perEnvironmentConfig()));
     return switch (registry.replaceApp(replaced, expected, next)) {
       case WriteResult.Written w -> Outcome.accepted(new Saved<>(replaced, false));
       case WriteResult.Missing m ->
@@ -203,6 +204,28 @@ public final class RegistryService {
             });
   }
 
+  private static List<FieldError> perEnvironmentConfigProblems(List<String> keys) {
+    List<FieldError> errors = new ArrayList<>();
+    if (keys.size() > MAX_CONFIG_ENTRIES) {
+      errors.add(
+          new FieldError(
+              "perEnvironmentConfig", "must have at most " + MAX_CONFIG_ENTRIES + " entries"));
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < keys.size(); i++) {
+      String field = "perEnvironmentConfig[" + i + "]";
+      if (!CONFIG_KEY.matcher(keys.get(i)).matches()) {
+        errors.add(
+            new FieldError(
+                field,
+                "config keys are letters, digits, '_', '.', '-' and start with a letter or '_'"));
+      } else if (!seen.add(keys.get(i))) {
+        errors.add(new FieldError(field, "'" + keys.get(i) + "' is already listed"));
+      }
+    }
+    return errors;
+  }
+
   private static App newApp(
       Principal caller, AppSpec spec, Optional<TemplateRevision> first, Instant now) {
     return new App(
@@ -219,7 +242,8 @@ public final class RegistryService {
         spec.repository(),
         spec.ephemeral(),
         spec.freeze(),
-        first.map(TemplateRevision::ref));
+        first.map(TemplateRevision::ref),
+        new LinkedHashSet<>(spec.perEnvironmentConfig()));
   }
 
   /**
@@ -318,6 +342,7 @@ public final class RegistryService {
         errors.add(new FieldError(field, "'" + env + "' is already listed"));
       }
     }
+    errors.addAll(perEnvironmentConfigProblems(spec.perEnvironmentConfig()));
     errors.addAll(spec.ephemeral().problems());
     // The mapping's app is the app's own name, already checked as "name".
     spec.repository()

@@ -92,6 +92,9 @@ final class ItemMapping {
         "freezePolicy",
         AttributeValue.fromM(
             Map.of("allowRollback", AttributeValue.fromBool(app.freeze().allowRollback()))));
+    if (!app.perEnvironmentConfig().isEmpty()) {
+      item.put("perEnvironmentConfig", AttributeValue.fromSs(List.copyOf(app.perEnvironmentConfig())));
+    }
     item.put("updatedAt", s(app.updatedAt().toString()));
     item.put(REVISION, n(app.revision()));
     app.templateRevision()
@@ -220,7 +223,10 @@ final class ItemMapping {
             ? Optional.of(
                 new TemplateRevision.Ref(
                     (int) num(item, TEMPLATE_REVISION), str(item, TEMPLATE_DIGEST)))
-            : Optional.empty());
+            : Optional.empty(),
+        item.containsKey("perEnvironmentConfig")
+            ? Set.copyOf(item.get("perEnvironmentConfig").ss())
+            : Set.of());
   }
 
   // ------------------------------------------------------------ template revisions
