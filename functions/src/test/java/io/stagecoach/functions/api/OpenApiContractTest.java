@@ -30,6 +30,10 @@ class OpenApiContractTest {
   static List<Curl> curls() throws Exception {
     String text = Files.readString(README);
     List<Curl> out = new ArrayList<>();
+    // Shell variables the README sets to a quoted JSON text (r1='{...}'), spliced into a body as
+    // '"$r1"': the body the shell sends has the text in their place.
+    java.util.Map<String, String> variables = new java.util.HashMap<>();
+    Pattern assignment = Pattern.compile("^([A-Za-z_][A-Za-z0-9_]*)='(.*)'$", Pattern.DOTALL);
     Matcher block = Pattern.compile("```sh\\n(.*?)```", Pattern.DOTALL).matcher(text);
     while (block.find()) {
       String joined = block.group(1).replace("\\\n", " ");
@@ -42,8 +46,16 @@ class OpenApiContractTest {
         }
         String c = command.toString().strip();
         command.setLength(0);
+        Matcher assigned = assignment.matcher(c);
+        if (assigned.matches()) {
+          variables.put(assigned.group(1), assigned.group(2));
+          continue;
+        }
         if (!c.startsWith("curl ")) {
           continue;
+        }
+        for (java.util.Map.Entry<String, String> v : variables.entrySet()) {
+          c = c.replace("'\"$" + v.getKey() + "\"'", v.getValue());
         }
         // The API's routes; the local cloud's own admin routes (/_stagecoach/...) are not in it.
         Matcher url = Pattern.compile("\"?\\$API(/v1/[^\\s\"?]*)").matcher(c);
