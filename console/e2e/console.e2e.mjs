@@ -332,6 +332,13 @@ test('compare two environments side by side', async () => {
   const table = rita.locator('#comparison table');
   await table.waitFor(WAIT);
   assert.match(await table.textContent(), /config LOG_LEVEL.*debug.*warn/);
+  // The API's verdict leads; the declared-per-environment key is told apart from other differences.
+  assert.match(await rita.locator('#comparison .verdict').textContent(), /config value/);
+  const before = await table.locator('tbody tr').count();
+  await rita.getByLabel('Only what differs').check();
+  const after = await table.locator('tbody tr').count();
+  assert.ok(after < before, `only the differing rows: ${after} of ${before}`);
+  assert.doesNotMatch(await table.textContent(), /dns hostname/);
   await assertAccessible(rita, 'compare');
   await screenshot(rita, 'compare');
 });

@@ -5,7 +5,7 @@ import { href, parseRoute } from './router';
 import { highestRole, mayAct, permissions } from './session';
 import type { Approval, Deployment, Environment, Me } from './types';
 import { visibleSlice } from './virtual';
-import { compareEnvironments } from './views/Compare';
+import { compareRows } from './views/Compare';
 
 const env = (over: Partial<Environment> = {}): Environment => ({
   app: 'orders',
@@ -165,13 +165,28 @@ describe('the virtual list', () => {
 });
 
 describe('compare', () => {
-  it('lists version, config and secret references of both sides', () => {
-    const rows = compareEnvironments(
-      env({ name: 'staging', deployedVersion: '1.1.0', config: { A: '1', B: 'x' }, secrets: { DB: 'arn:a' } }),
-      env({ deployedVersion: '1.0.0', config: { A: '1' }, secrets: { DB: 'arn:b' } }),
-    );
-    expect(rows.find((r) => r.what === 'Version')).toEqual({ what: 'Version', left: '1.1.0', right: '1.0.0' });
-    expect(rows.find((r) => r.what === 'config B')).toEqual({ what: 'config B', left: 'x', right: '—' });
-    expect(rows.find((r) => r.what === 'secret DB')?.right).toBe('arn:b');
+  const report = {
+    app: 'orders',
+    left: 'staging',
+    right: 'prod',
+    parity: 'differs' as const,
+    verdict: 'release 1.1.0 vs 1.0.0, same template; 1 config value differs, declared per-env',
+    rows: [
+      { section: 'release', key: 'version', left: '1.1.0', right: '1.0.0', same: false },
+      { section: 'config', key: 'LOG_LEVEL', left: 'debug', right: 'warn', same: false, expected: true },
+      { section: 'secret', key: 'DB', left: 'set', same: false },
+      { section: 'protection', key: 'protected', left: 'no', right: 'no', same: true },
+    ],
+  };
+  it("shows the API's rows, marking declared config apart from other differences", () => {
+    const rows = compareRows(report, false);
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toEqual({ what: 'release version', left: '1.1.0', right: '1.0.0', mark: 'differs' });
+    expect(rows[1].mark).toBe('expected');
+    expect(rows[2]).toEqual({ what: 'secret DB', left: 'set', right: '—', mark: 'differs' });
+    expect(rows[3].mark).toBe('');
+  });
+  it('can show only what differs', () => {
+    expect(compareRows(report, true).map((r) => r.what)).toEqual(['release version', 'config LOG_LEVEL', 'secret DB']);
   });
 });

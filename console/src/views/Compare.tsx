@@ -1,73 +1,77 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, enc } from '../api';
+import { enc } from '../api';
 import { Loading, ProblemMessage, Section } from '../components/ui';
 import { useSession } from '../context';
 import { useLoad } from '../hooks';
 import { href } from '../router';
 import type { Environment } from '../types';
 
-interface Row {
+/** One row of the API's compare (GET /v1/apps/{app}/compare). */
+export interface ParityRow {
+  section: string;
+  key: string;
+  left?: string;
+  right?: string;
+  same: boolean;
+  expected?: boolean;
+}
+
+/** The API's compare: every row, the parity in a word and the verdict in a sentence. */
+export interface Parity {
+  app: string;
+  left: string;
+  right: string;
+  parity: 'same' | 'expected' | 'differs';
+  verdict: string;
+  rows: ParityRow[];
+}
+
+export interface Row {
   what: string;
   left: string;
   right: string;
+  /** '' when both sides agree; 'differs', or 'expected' for a config key declared per environment. */
+  mark: '' | 'differs' | 'expected';
 }
 
-/** What two environments hold, side by side, from what the API says of each. */
-export function compareEnvironments(l: Environment, r: Environment): Row[] {
-  const rows: Row[] = [
-    { what: 'Version', left: l.deployedVersion ?? '—', right: r.deployedVersion ?? '—' },
-    { what: 'Digest', left: l.deployedDigest ?? '—', right: r.deployedDigest ?? '—' },
-    { what: 'Tier', left: l.tier, right: r.tier },
-    { what: 'Account · region', left: `${l.account} · ${l.region}`, right: `${r.account} · ${r.region}` },
-  ];
-  if (l.templateRevision !== undefined || r.templateRevision !== undefined) {
-    rows.push({ what: 'Template revision', left: String(l.templateRevision ?? '—'), right: String(r.templateRevision ?? '—') });
-  }
-  const keys = [...new Set([...Object.keys(l.config), ...Object.keys(r.config)])].sort();
-  for (const k of keys) rows.push({ what: `config ${k}`, left: l.config[k] ?? '—', right: r.config[k] ?? '—' });
-  const secrets = [...new Set([...Object.keys(l.secrets), ...Object.keys(r.secrets)])].sort();
-  for (const k of secrets) rows.push({ what: `secret ${k}`, left: l.secrets[k] ?? '—', right: r.secrets[k] ?? '—' });
-  return rows;
+/** The compare's rows as the table shows them: all of them, or only those that differ. */
+export function compareRows(report: Parity, onlyDifferences: boolean): Row[] {
+  return report.rows
+    .filter((r) => !onlyDifferences || !r.same)
+    .map((r) => ({
+      what: `${r.section} ${r.key}`,
+      left: r.left ?? '—',
+      right: r.right ?? '—',
+      mark: r.same ? '' : r.expected ? 'expected' : 'differs',
+    }));
 }
 
 export function CompareView({ app, left, right }: { app: string; left?: string; right?: string }) {
   const { api } = useSession();
   const base = `v1/apps/${enc(app)}`;
   const names = useLoad((signal) => api.all<Environment>(`${base}/environments`, undefined, signal), [app]);
-  const [rows, setRows] = useState<Row[] | undefined>();
+  const [report, setReport] = useState<Parity | undefined>();
+  const [onlyDifferences, setOnlyDifferences] = useState(false);
   const [error, setError] = useState<Error | undefined>();
   const choose = (l?: string, r?: string) => {
     window.location.hash = href({ view: 'compare', app, left: l, right: r });
   };
 
   useEffect(() => {
-    setRows(undefined);
+    setReport(undefined);
     setError(undefined);
     if (!left || !right) return;
     const ctl = new AbortController();
-    (async () => {
-      try {
-        // The API's own comparison when it has one; else the two environments as read.
-        const answer = await api.get<{ rows?: Row[] }>(`${base}/compare?left=${enc(left)}&right=${enc(right)}`, ctl.signal).catch((e: unknown) => {
-          if (e instanceof ApiError && (e.status === 404 || e.status === 405) && /no route/.test(e.detail)) return undefined;
-          throw e;
-        });
-        if (answer?.rows) {
-          setRows(answer.rows);
-          return;
-        }
-        const [l, r] = await Promise.all([
-          api.get<Environment>(`${base}/environments/${enc(left)}`, ctl.signal),
-          api.get<Environment>(`${base}/environments/${enc(right)}`, ctl.signal),
-        ]);
-        setRows(compareEnvironments(l, r));
-      } catch (e) {
+    api
+      .get<Parity>(`${base}/compare?left=${enc(left)}&right=${enc(right)}`, ctl.signal)
+      .then(setReport)
+      .catch((e: unknown) => {
         if (!ctl.signal.aborted) setError(e as Error);
-      }
-    })();
+      });
     return () => ctl.abort();
   }, [api, base, left, right]);
 
+  const rows = report ? compareRows(report, onlyDifferences) : undefined;
   const options = (names.value ?? []).map((e) => e.name);
   return (
     <div class="page">
@@ -98,8 +102,14 @@ export function CompareView({ app, left, right }: { app: string; left?: string; 
         </div>
       </form>
       <ProblemMessage error={error ?? names.error} context="Could not compare" />
-      {rows && (
+      {report && rows && (
         <Section title={`${left} and ${right}`} id="comparison">
+          <p class={`verdict parity-${report.parity}`} role="status">
+            {report.verdict}
+          </p>
+          <label class="field-inline">
+            <input type="checkbox" checked={onlyDifferences} onChange={(e) => setOnlyDifferences((e.target as HTMLInputElement).checked)} /> Only what differs
+          </label>
           <table class="table compare">
             <thead>
               <tr>
@@ -109,19 +119,17 @@ export function CompareView({ app, left, right }: { app: string; left?: string; 
               </tr>
             </thead>
             <tbody>
-              {rows.map((r) => {
-                const differs = r.left !== r.right;
-                return (
-                  <tr key={r.what} class={differs ? 'differs' : undefined}>
-                    <th scope="row">
-                      {r.what}
-                      {differs && <span class="badge badge-drift">differs</span>}
-                    </th>
-                    <td class="mono">{r.left}</td>
-                    <td class="mono">{r.right}</td>
-                  </tr>
-                );
-              })}
+              {rows.map((r) => (
+                <tr key={r.what} class={r.mark ? 'differs' : undefined}>
+                  <th scope="row">
+                    {r.what}
+                    {r.mark === 'differs' && <span class="badge badge-drift">differs</span>}
+                    {r.mark === 'expected' && <span class="badge">differs, declared per environment</span>}
+                  </th>
+                  <td class="mono">{r.left}</td>
+                  <td class="mono">{r.right}</td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </Section>
