@@ -62,8 +62,7 @@ final class AppsCommand extends CommandGroup {
                 : "")
         .add("ephemeral", ephemeral(app.path("ephemeral")))
         .add(
-            "per-env config",
-            String.join(", ", JsonText.strings(app.path("perEnvironmentConfig"))))
+            "per-env config", String.join(", ", JsonText.strings(app.path("perEnvironmentConfig"))))
         .add("created", s.when(app, "createdAt", "createdBy"))
         .add("updated", s.time(app, "updatedAt"))
         .add("revision", JsonText.text(app, "revision"))

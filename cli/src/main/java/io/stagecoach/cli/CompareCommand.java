@@ -39,7 +39,8 @@ final class CompareCommand extends ApiCommand {
   int run(Session s) {
     Answer answer =
         s.api()
-            .get(ApiPath.of("v1", "apps", app, "compare").query("left", left).query("right", right));
+            .get(
+                ApiPath.of("v1", "apps", app, "compare").query("left", left).query("right", right));
     s.print(
         answer,
         c -> {

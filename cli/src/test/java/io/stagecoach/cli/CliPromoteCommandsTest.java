@@ -387,7 +387,8 @@ class CliPromoteCommandsTest {
         compared
             .out()
             .lines()
-            .anyMatch(l -> l.matches("config\\s+LOG_LEVEL\\s+debug\\s+info\\s+differs \\(per-env\\)")),
+            .anyMatch(
+                l -> l.matches("config\\s+LOG_LEVEL\\s+debug\\s+info\\s+differs \\(per-env\\)")),
         compared.printed());
     assertTrue(
         compared.out().lines().anyMatch(l -> l.matches("config\\s+FEATURE\\s+on\\s+-\\s+differs")),
@@ -395,7 +396,10 @@ class CliPromoteCommandsTest {
     CliRun differences = ok("compare", "parity", "dev", "staging", "--differences");
     assertFalse(differences.out().contains("protected"), differences.printed());
     assertTrue(
-        ok("apps", "get", "parity").out().lines().anyMatch(l -> l.matches("per-env config:?\\s+LOG_LEVEL")),
+        ok("apps", "get", "parity")
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("per-env config:?\\s+LOG_LEVEL")),
         "apps get shows the declared keys");
     JsonNode json = JSON.readTree(ok("compare", "parity", "dev", "staging", "--json").out());
     assertEquals("differs", json.path("parity").asText());

@@ -8,8 +8,8 @@ import io.stagecoach.domain.parity.ParityService;
 import io.stagecoach.functions.support.Json;
 
 /**
- * {@code GET /v1/apps/{app}/compare?left=&right=}: two environments of the app side by side, with
- * a verdict; changes nothing.
+ * {@code GET /v1/apps/{app}/compare?left=&right=}: two environments of the app side by side, with a
+ * verdict; changes nothing.
  */
 record ParityRoutes(ParityService parity) {
 

@@ -98,7 +98,8 @@ class ParityEndToEndTest {
                     "{\"version\":\"" + version + "\",\"to\":\"" + to + "\"}"))
             .path("promotionId")
             .asText();
-    JsonNode p = awaitStatus("/v1/apps/" + APP + "/promotions/" + id, Set.of("succeeded", "failed"));
+    JsonNode p =
+        awaitStatus("/v1/apps/" + APP + "/promotions/" + id, Set.of("succeeded", "failed"));
     assertEquals("succeeded", p.path("status").asText(), p.toString());
   }
 
@@ -163,21 +164,18 @@ class ParityEndToEndTest {
   @Test
   void aNewTemplateRevision_showsAsTheRevisionAndThePropertiesThatDiffer() throws Exception {
     String changed =
-        Fixtures.ORDERS_TEMPLATE.replace("\"PAY_PER_REQUEST\"", "\"PROVISIONED\"")
+        Fixtures.ORDERS_TEMPLATE
+            .replace("\"PAY_PER_REQUEST\"", "\"PROVISIONED\"")
             .replace(
                 "\"KeySchema\"",
                 "\"ProvisionedThroughput\": {\"ReadCapacityUnits\": 1, \"WriteCapacityUnits\": 1},"
                     + " \"KeySchema\"");
     ObjectNode patch = JSON.createObjectNode();
     patch.putObject("template").set("body", JSON.readTree(changed));
-    ok(
-        200,
-        admin.send(
-            "PATCH",
-            "/v1/apps/" + APP,
-            JSON.writeValueAsString(patch)));
+    ok(200, admin.send("PATCH", "/v1/apps/" + APP, JSON.writeValueAsString(patch)));
     // Compared before anything runs r2: both sides still run r1.
-    assertEquals("r1", row(compare("prod", "staging"), "template", "revision").path("left").asText());
+    assertEquals(
+        "r1", row(compare("prod", "staging"), "template", "revision").path("left").asText());
     register("1.2.0");
     // A personal environment runs what it is given, directly.
     String personal =
@@ -208,17 +206,19 @@ class ParityEndToEndTest {
 
     assertEquals("differs", report.path("parity").asText());
     assertTrue(
-        report
-            .path("verdict")
-            .asText()
-            .startsWith("release 1.2.0 vs 1.1.0, template r2 vs r1; "),
+        report.path("verdict").asText().startsWith("release 1.2.0 vs 1.1.0, template r2 vs r1; "),
         report.path("verdict").asText());
-    assertTrue(report.path("verdict").asText().contains("3 resource properties differ"), report.toString());
+    assertTrue(
+        report.path("verdict").asText().contains("3 resource properties differ"),
+        report.toString());
     JsonNode billing = row(report, "property", "Orders.BillingMode");
     assertEquals("PROVISIONED", billing.path("left").asText());
     assertEquals("PAY_PER_REQUEST", billing.path("right").asText());
     assertEquals(
-        "1", row(report, "property", "Orders.ProvisionedThroughput.ReadCapacityUnits").path("left").asText());
+        "1",
+        row(report, "property", "Orders.ProvisionedThroughput.ReadCapacityUnits")
+            .path("left")
+            .asText());
   }
 
   @Test
@@ -238,6 +238,11 @@ class ParityEndToEndTest {
     JsonNode unknown = ok(404, admin.get("/v1/apps/" + APP + "/compare?left=qa&right=prod"));
     assertTrue(unknown.path("detail").asText().contains("qa"), unknown.toString());
     ok(404, admin.get("/v1/apps/nope/compare?left=staging&right=prod"));
-    assertEquals(401, admin.as("sc_not-a-token").get("/v1/apps/" + APP + "/compare?left=dev&right=prod").status());
+    assertEquals(
+        401,
+        admin
+            .as("sc_not-a-token")
+            .get("/v1/apps/" + APP + "/compare?left=dev&right=prod")
+            .status());
   }
 }

@@ -106,7 +106,12 @@ public final class EnvironmentParity {
                 ? ParityReport.Parity.SAME
                 : ParityReport.Parity.EXPECTED;
     return new ParityReport(
-        app.name(), le.name(), re.name(), rows, parity, verdict(rows, l.isPresent(), r.isPresent()));
+        app.name(),
+        le.name(),
+        re.name(),
+        rows,
+        parity,
+        verdict(rows, l.isPresent(), r.isPresent()));
   }
 
   /**
@@ -204,7 +209,10 @@ public final class EnvironmentParity {
       if (config.size() == 2 && declared == 2) {
         declaredText = "both declared per-env";
       }
-      tail.add(count(config.size(), "config value differs", "config values differ") + ", " + declaredText);
+      tail.add(
+          count(config.size(), "config value differs", "config values differ")
+              + ", "
+              + declaredText);
     }
     addCount(tail, differing(rows, ParitySection.RESOURCE), "resource differs", "resources differ");
     addCount(
@@ -229,7 +237,9 @@ public final class EnvironmentParity {
       }
     }
     String first = String.join(", ", head);
-    return tail.isEmpty() ? first + "; nothing else differs" : first + "; " + String.join("; ", tail);
+    return tail.isEmpty()
+        ? first + "; nothing else differs"
+        : first + "; " + String.join("; ", tail);
   }
 
   private static void addCount(List<String> tail, List<ParityRow> rows, String one, String many) {

@@ -3,9 +3,9 @@ package io.stagecoach.domain.parity;
 import java.util.List;
 
 /**
- * Two environments of one app side by side: every row compared (properties only where they
- * differ), the {@link Parity} in one word, and the {@code verdict} in one sentence ({@code same
- * release and template; 2 config values differ, both declared per-env}).
+ * Two environments of one app side by side: every row compared (properties only where they differ),
+ * the {@link Parity} in one word, and the {@code verdict} in one sentence ({@code same release and
+ * template; 2 config values differ, both declared per-env}).
  */
 public record ParityReport(
     String app, String left, String right, List<ParityRow> rows, Parity parity, String verdict) {

@@ -49,15 +49,13 @@ public final class ParityService {
                     .flatMap(
                         l ->
                             environment(app, right)
-                                .map(
-                                    r ->
-                                        EnvironmentParity.compare(
-                                            a, side(a, l), side(a, r)))));
+                                .map(r -> EnvironmentParity.compare(a, side(a, l), side(a, r)))));
   }
 
   private static Optional<FieldError> nameProblem(String field, String name) {
     if (name == null || name.isEmpty()) {
-      return Optional.of(new FieldError(field, "is required: the name of an environment of the app"));
+      return Optional.of(
+          new FieldError(field, "is required: the name of an environment of the app"));
     }
     return Naming.environmentNameProblem(name).map(p -> new FieldError(field, p));
   }

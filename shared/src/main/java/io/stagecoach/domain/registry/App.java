@@ -45,7 +45,8 @@ public record App(
     java.util.Objects.requireNonNull(ephemeral, "ephemeral");
     java.util.Objects.requireNonNull(freeze, "freeze");
     java.util.Objects.requireNonNull(templateRevision, "templateRevision");
-    perEnvironmentConfig = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(perEnvironmentConfig));
+    perEnvironmentConfig =
+        java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(perEnvironmentConfig));
   }
 
   /**

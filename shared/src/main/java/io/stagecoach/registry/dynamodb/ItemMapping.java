@@ -93,7 +93,8 @@ final class ItemMapping {
         AttributeValue.fromM(
             Map.of("allowRollback", AttributeValue.fromBool(app.freeze().allowRollback()))));
     if (!app.perEnvironmentConfig().isEmpty()) {
-      item.put("perEnvironmentConfig", AttributeValue.fromSs(List.copyOf(app.perEnvironmentConfig())));
+      item.put(
+          "perEnvironmentConfig", AttributeValue.fromSs(List.copyOf(app.perEnvironmentConfig())));
     }
     item.put("updatedAt", s(app.updatedAt().toString()));
     item.put(REVISION, n(app.revision()));

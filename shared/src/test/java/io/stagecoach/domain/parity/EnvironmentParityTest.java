@@ -131,8 +131,7 @@ class EnvironmentParityTest {
         "same release and template; 2 config values differ, both declared per-env",
         report.verdict());
     assertEquals(
-        List.of("LOG_LEVEL", "TABLE"),
-        report.differences().stream().map(ParityRow::key).toList());
+        List.of("LOG_LEVEL", "TABLE"), report.differences().stream().map(ParityRow::key).toList());
     assertTrue(report.differences().stream().allMatch(ParityRow::expected));
   }
 
