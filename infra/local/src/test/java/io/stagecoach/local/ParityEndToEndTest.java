@@ -64,7 +64,7 @@ class ParityEndToEndTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     cloud.close();
   }
 
