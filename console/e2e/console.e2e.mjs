@@ -1,11 +1,16 @@
 // The web console end to end, in the machine's headless Chromium against a running local cloud.
-// ConsoleEndToEndTest (infra/local) starts the cloud, registers people, apps and releases, and
+// ConsoleEndToEndTest (cli) starts the cloud, registers people, apps and releases, and
 // runs this file with node's test runner; the tests run in order and share the browser.
 //   STAGECOACH_URL          the local cloud, e.g. http://127.0.0.1:4566/
 //   STAGECOACH_E2E_TOKENS   {"admin","rita" (deployer, staff),"sam" (viewer, staff),"vic" (viewer)}
 //   STAGECOACH_SCREENSHOTS  where each view's screenshot goes
+//   STAGECOACH_CLI          the stagecoach CLI as a JSON array of command and arguments
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { PHONE, api, assertAccessible, launch, personPage, screenshot, signIn } from './browser.mjs';
 
@@ -112,10 +117,21 @@ test('the App view draws the pipeline left to right, with personal and ephemeral
   await assertAccessible(rita, 'app');
 });
 
-test('a promotion started through the API moves on the page stage by stage, polled with If-None-Match', async () => {
-  const started = await api(BASE, TOKENS.rita, 'POST', '/v1/apps/orders/promotions', { version: '1.0.0' });
-  assert.equal(started.status, 202, started.text);
-  promotionId = started.body.promotionId;
+/** Runs the stagecoach CLI as a person would, with their token, in an empty directory; its stdout. */
+function stagecoach(token, ...args) {
+  const cli = JSON.parse(process.env.STAGECOACH_CLI ?? '[]');
+  assert.ok(cli.length > 0, 'STAGECOACH_CLI names the CLI');
+  return execFileSync(cli[0], [...cli.slice(1), ...args], {
+    cwd: mkdtempSync(join(tmpdir(), 'stagecoach-cli-')),
+    env: { ...process.env, STAGECOACH_ENDPOINT: BASE, STAGECOACH_TOKEN: token },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+test('a promotion started from the CLI moves on the page stage by stage, polled with If-None-Match', async () => {
+  promotionId = stagecoach(TOKENS.rita, 'promote', 'orders', '1.0.0', '--quiet').trim();
+  assert.match(promotionId, /^pr-/, 'promote --quiet prints the promotion id');
 
   await rita.goto(`${CONSOLE}#/apps/orders/promotions/${promotionId}`);
   await rita.locator('.promotion-stage[data-stage="prod"]').waitFor();

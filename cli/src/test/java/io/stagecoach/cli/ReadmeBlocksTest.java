@@ -71,7 +71,7 @@ class ReadmeBlocksTest {
         List.of(
             "./stagecoach serve",
             "mvn -B verify",
-            "mvn -B -pl infra/local -am package -Dtest=ConsoleEndToEndTest"
+            "mvn -B -pl cli -am package -Dtest=ConsoleEndToEndTest"
                 + " -Dsurefire.failIfNoSpecifiedTests=false"),
         skipped);
     assertTrue(blocks.stream().filter(ReadmeTest.Block::runs).count() >= 5, blocks.toString());

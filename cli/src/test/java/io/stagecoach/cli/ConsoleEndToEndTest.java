@@ -1,4 +1,4 @@
-package io.stagecoach.local;
+package io.stagecoach.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.local.LocalCloud;
 import io.stagecoach.local.testing.ApiClient;
 import io.stagecoach.local.testing.RawHttp;
 import io.stagecoach.testing.Fixtures;
@@ -38,18 +39,21 @@ import org.w3c.dom.NodeList;
  * The web console in a real browser (Debian's Chromium, headless, driven by playwright-core from
  * the console module's node_modules) against a real local cloud: this class starts the cloud and
  * registers people, apps and releases through the API; {@code console/e2e/console.e2e.mjs} (node's
- * test runner) signs in, watches a promotion move stage by stage, approves it as a second person,
- * freezes an environment from the page, checks what a viewer sees, the Content-Security-Policy, the
- * refusal of other origins and axe-core's findings on every view, and writes a screenshot of each
- * view under {@code target/console-screenshots}. Each of its tests is reported here as one dynamic
- * test. Skipped where there is no Chromium (CI installs it).
+ * test runner) signs in, starts a promotion with this CLI and watches it move stage by stage on the
+ * page, approves it as a second person, freezes an environment from the page, checks what a viewer
+ * sees, the Content-Security-Policy, the refusal of other origins and axe-core's findings on every
+ * view, and writes a screenshot of each view under {@code target/console-screenshots}. Each of its
+ * tests is reported here as one dynamic test. Skipped where there is no Chromium (CI installs it).
+ * It lives in the CLI module, which is built after the local cloud, so that the CLI is there to
+ * start the promotion.
  */
 class ConsoleEndToEndTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String DIGEST = "sha256:" + "4f".repeat(32);
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CONSOLE =
-      Path.of(System.getProperty("stagecoach.console.dir", "../../console"));
+      Path.of(System.getProperty("stagecoach.console.dir", "../console"));
   private static final Path TARGET = Path.of(System.getProperty("stagecoach.target", "target"));
 
   @TempDir static Path dir;
@@ -157,7 +161,7 @@ class ConsoleEndToEndTest {
                   + "/"
                   + version
                   + ".zip\",\"digest\":\""
-                  + LocalCloudTest.DIGEST
+                  + DIGEST
                   + "\",\"commit\":\"9fceb02d0ae598e95dc970b74767f19372d61af8\"}"));
     }
   }
@@ -224,6 +228,17 @@ class ConsoleEndToEndTest {
     pb.environment().put("STAGECOACH_E2E_TOKENS", JSON.writeValueAsString(tokens));
     pb.environment().put("STAGECOACH_SCREENSHOTS", screenshots.toAbsolutePath().toString());
     pb.environment().put("CHROMIUM", CHROMIUM.toString());
+    // This CLI, as the tests run it to start a promotion the page then follows: this JVM's java
+    // with the test class path, whose first entries are the CLI's classes.
+    pb.environment()
+        .put(
+            "STAGECOACH_CLI",
+            JSON.writeValueAsString(
+                List.of(
+                    ProcessHandle.current().info().command().orElse("java"),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    StagecoachCommand.class.getName())));
     // Plain text: the report is XML, which has no place for terminal colour codes.
     pb.environment().put("NO_COLOR", "1");
     pb.environment().remove("FORCE_COLOR");
