@@ -2,6 +2,7 @@ package io.stagecoach.functions.promotion;
 
 import io.stagecoach.domain.audit.AuditEntry;
 import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.promotion.Approval;
 import io.stagecoach.domain.promotion.Promotion;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.promotion.PromotionStep;
@@ -122,16 +123,20 @@ final class WorkflowDecisions {
         Optional<Promotion.StageProgress> stage = after.flatMap(Promotion::current);
         if (code.equals("approval_expired") && stage.flatMap(x -> x.approvalId()).isPresent()) {
           String approval = stage.get().approvalId().get();
-          e.record(
-              AuditEntry.idOf(
-                  SURFACE, s.promotionId(), stage.get().environment(), "approval.expired"),
-              "approval.expired",
-              approval,
-              Optional.of(stage.get().environment()),
-              AuditEntry.ACCEPTED,
-              Optional.of("pending"),
-              Optional.of("expired"),
-              "nobody decided approval " + approval + " in time");
+          // It expired when its time was up (before this step ended the promotion), which is also
+          // where the log puts it.
+          Instant expired = expiresAt(approval).filter(t -> t.isBefore(at)).orElse(at);
+          new Entry(step, before, after, expired, requestId)
+              .record(
+                  AuditEntry.idOf(
+                      SURFACE, s.promotionId(), stage.get().environment(), "approval.expired"),
+                  "approval.expired",
+                  approval,
+                  Optional.of(stage.get().environment()),
+                  AuditEntry.ACCEPTED,
+                  Optional.of("pending"),
+                  Optional.of("expired"),
+                  "nobody decided approval " + approval + " in time");
         }
         e.promotion(
             f.status() == Promotion.Status.SUPERSEDED ? "promotion.superseded" : "promotion.failed",
@@ -185,6 +190,16 @@ final class WorkflowDecisions {
       case "verification_failed" -> "verification";
       default -> "stage";
     };
+  }
+
+  private Optional<Instant> expiresAt(String approvalId) {
+    try {
+      return promotions.approval(approvalId) instanceof Outcome.Accepted<Approval> a
+          ? Optional.of(a.value().expiresAt())
+          : Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   private static String version(Optional<Promotion> before, Optional<Promotion> after) {
