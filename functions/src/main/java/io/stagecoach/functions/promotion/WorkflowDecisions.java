@@ -121,11 +121,19 @@ final class WorkflowDecisions {
       case PromotionStep.Answer.Failed f when step instanceof PromotionStep.Fail s -> {
         String code = after.flatMap(Promotion::failure).orElse(s.error());
         Optional<Promotion.StageProgress> stage = after.flatMap(Promotion::current);
-        if (code.equals("approval_expired") && stage.flatMap(x -> x.approvalId()).isPresent()) {
-          String approval = stage.get().approvalId().get();
+        Optional<Approval> expiredApproval =
+            code.equals("approval_expired")
+                ? stage
+                    .flatMap(Promotion.StageProgress::approvalId)
+                    .flatMap(this::approval)
+                    .filter(a -> a.status() == Approval.Status.EXPIRED)
+                : Optional.empty();
+        if (expiredApproval.isPresent()) {
+          String approval = expiredApproval.get().id();
           // It expired when its time was up (before this step ended the promotion), which is also
           // where the log puts it.
-          Instant expired = expiresAt(approval).filter(t -> t.isBefore(at)).orElse(at);
+          Instant expired =
+              Optional.of(expiredApproval.get().expiresAt()).filter(t -> t.isBefore(at)).orElse(at);
           new Entry(step, before, after, expired, requestId)
               .record(
                   AuditEntry.idOf(
@@ -192,10 +200,10 @@ final class WorkflowDecisions {
     };
   }
 
-  private Optional<Instant> expiresAt(String approvalId) {
+  private Optional<Approval> approval(String approvalId) {
     try {
       return promotions.approval(approvalId) instanceof Outcome.Accepted<Approval> a
-          ? Optional.of(a.value().expiresAt())
+          ? Optional.of(a.value())
           : Optional.empty();
     } catch (RuntimeException e) {
       return Optional.empty();
