@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "audit",
     description = {
-      "The audit log, newest first: every change and every refusal, who, from where, what, when.",
+      "The audit log, newest first: every change and every refusal, who, from where, what, when;",
+      "pushes, the promotion workflow's decisions and the reaper's destroys too.",
       "Admins read everyone's; others their own."
     })
 final class AuditCommand extends ApiCommand {
@@ -27,7 +28,9 @@ final class AuditCommand extends ApiCommand {
   @Option(
       names = "--action",
       paramLabel = "ACTION",
-      description = "e.g. 'DELETE /v1/apps/{app}/environments/{env}' or 'slack deploy'")
+      description =
+          "e.g. 'DELETE /v1/apps/{app}/environments/{env}', 'slack deploy' or 'workflow"
+              + " stage.failed'")
   String action;
 
   @Option(names = "--since", paramLabel = "INSTANT", description = "e.g. 2025-06-01T00:00:00Z")
@@ -54,7 +57,7 @@ final class AuditCommand extends ApiCommand {
       s.printJson(body);
       return ExitCode.OK;
     }
-    Table table = new Table("WHEN", "WHO", "FROM", "ACTION", "TARGET", "OUTCOME");
+    Table table = new Table("WHEN", "WHO", "FROM", "ACTION", "TARGET", "OUTCOME", "CHANGE");
     body.path("items")
         .forEach(
             e ->
@@ -64,8 +67,19 @@ final class AuditCommand extends ApiCommand {
                     JsonText.text(e, "surface"),
                     JsonText.text(e, "action"),
                     JsonText.text(e, "target"),
-                    JsonText.text(e, "outcome")));
+                    JsonText.text(e, "outcome"),
+                    change(e)));
     table.print(s.out(), "no audit entries");
     return ExitCode.OK;
+  }
+
+  /** What the decision moved its target from and to ("pending -> deploying"), where known. */
+  private static String change(JsonNode e) {
+    if (!e.has("after")) {
+      return "";
+    }
+    return (e.has("before") ? JsonText.text(e, "before") + " " : "")
+        + "-> "
+        + JsonText.text(e, "after");
   }
 }

@@ -406,7 +406,8 @@ class CliCommandsTest {
     List<String> rows = audit.out().lines().toList();
     assertEquals(3, rows.size(), audit.printed());
     assertTrue(
-        rows.get(0).matches("WHEN\\s+WHO\\s+FROM\\s+ACTION\\s+TARGET\\s+OUTCOME"), audit.printed());
+        rows.get(0).matches("WHEN\\s+WHO\\s+FROM\\s+ACTION\\s+TARGET\\s+OUTCOME\\s+CHANGE"),
+        audit.printed());
     assertTrue(
         rows.get(1)
             .matches(

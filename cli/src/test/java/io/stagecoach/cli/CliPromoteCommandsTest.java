@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -362,6 +363,20 @@ class CliPromoteCommandsTest {
             .startsWith("gates 1.0.0 -> dev: can be promoted now\n"));
     CliRun toDev = ok("promote", "gates", "1.0.0", "--to", "dev", "--wait");
     assertTrue(toDev.out().contains("promotion succeeded"), toDev.printed());
+    // The workflow's decisions are in the audit log, as the requester's, with the stage's status
+    // before and after (each recorded before the workflow's next step, so before it succeeded).
+    CliRun decisions = ok("audit", "--app", "gates", "--env", "dev");
+    for (String decided :
+        List.of(
+            "stage.started\\s+\\S+/dev\\s+accepted\\s+pending -> deploying",
+            "stage.promoted\\s+\\S+/dev\\s+accepted\\s+verifying -> promoted")) {
+      assertTrue(
+          decisions
+              .out()
+              .lines()
+              .anyMatch(l -> l.matches(".*local-admin\\s+workflow\\s+workflow " + decided)),
+          decided + "\n" + decisions.printed());
+    }
     assertEquals(
         ExitCode.REFUSED,
         cli("promote", "gates", "1.1.0", "--from", "staging").code(),

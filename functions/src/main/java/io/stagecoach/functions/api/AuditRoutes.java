@@ -73,6 +73,9 @@ record AuditRoutes(AuditService audit) {
     o.put("outcome", e.outcome());
     o.put("status", e.status());
     o.put("requestId", e.requestId());
+    e.before().ifPresent(v -> o.put("before", v));
+    e.after().ifPresent(v -> o.put("after", v));
+    e.detail().ifPresent(v -> o.put("detail", v));
     return o;
   }
 }

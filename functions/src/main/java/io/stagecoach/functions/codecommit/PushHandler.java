@@ -5,18 +5,23 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.audit.AuditEntry;
+import io.stagecoach.domain.audit.AuditLog;
 import io.stagecoach.domain.push.PushDecision;
 import io.stagecoach.domain.push.PushService;
 import io.stagecoach.domain.push.RepositoryChange;
 import io.stagecoach.functions.aws.CoreServices;
+import io.stagecoach.functions.support.AuditTrail;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.Settings;
+import io.stagecoach.registry.dynamodb.DynamoDbAuditLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,13 +31,16 @@ import java.util.Optional;
  * {@code refused} (a rule said no), {@code ignored} (no app or rule for the branch, a tag, a merge
  * commit) or {@code malformed}. None of these throws, so EventBridge does not retry an event that
  * would fare the same again; a technical failure (DynamoDB, the bus, Step Functions) throws and the
- * event is retried, then dead-lettered.
+ * event is retried, then dead-lettered. What it did or was refused is recorded in the audit log
+ * (surface {@code codecommit}, the pusher as principal).
  */
 public final class PushHandler implements RequestStreamHandler {
 
   private static final Log LOG = Log.of(PushHandler.class);
+  private static final String SURFACE = "codecommit";
 
   private final PushService pushes;
+  private final AuditTrail audit;
   private final Clock clock;
 
   /** Lambda's constructor: settings from the process environment. */
@@ -50,17 +58,30 @@ public final class PushHandler implements RequestStreamHandler {
    * local cloud's clock (which can be moved).
    */
   public PushHandler(Map<String, String> environment, Clock clock) {
-    this(service(Settings.fromEnvironment(environment)), clock);
+    this(Settings.fromEnvironment(environment), clock);
   }
 
+  private PushHandler(Settings settings, Clock clock) {
+    this(CoreServices.withWorkflow(settings), settings.registryTable(), clock);
+  }
+
+  private PushHandler(CoreServices core, String table, Clock clock) {
+    this(
+        new PushService(core.registry(), core.deployments(), core.promotions(), core.events()),
+        new DynamoDbAuditLog(core.dynamo(), table),
+        clock);
+  }
+
+  /** Pushes carried out, recorded nowhere (handler tests that look at other things). */
   public PushHandler(PushService pushes, Clock clock) {
-    this.pushes = pushes;
-    this.clock = clock;
+    this(pushes, AuditLog.NONE, clock);
   }
 
-  private static PushService service(Settings settings) {
-    CoreServices core = CoreServices.withWorkflow(settings);
-    return new PushService(core.registry(), core.deployments(), core.promotions(), core.events());
+  /** Pushes carried out, each decision recorded in {@code audit}. */
+  public PushHandler(PushService pushes, AuditLog audit, Clock clock) {
+    this.pushes = pushes;
+    this.audit = new AuditTrail(audit, SURFACE);
+    this.clock = clock;
   }
 
   @Override
@@ -97,9 +118,10 @@ public final class PushHandler implements RequestStreamHandler {
     }
     var caller = PushService.pusher(text(event.path("detail"), "callerUserArn"));
     report.put("principal", caller.name());
+    Instant now = clock.instant();
     PushService.Result result =
-        pushes.handle(
-            caller, change, new PushService.Delivery(id.get(), region.get()), clock.instant());
+        pushes.handle(caller, change, new PushService.Delivery(id.get(), region.get()), now);
+    record(caller.name(), id.get(), now, result);
     switch (result) {
       case PushService.Result.Done d ->
           report
@@ -118,6 +140,73 @@ public final class PushHandler implements RequestStreamHandler {
           report.put("level", "INFO").put("outcome", "ignored").put("detail", i.reason());
     }
     return report;
+  }
+
+  /**
+   * Records what the push decided and how it ended, once per event (a redelivery has the same id),
+   * at the time the push was taken up: before the promotion it starts records its own steps. An
+   * ignored push changed nothing and is not recorded.
+   */
+  private void record(String principal, String eventId, Instant at, PushService.Result result) {
+    PushDecision decision;
+    String outcome;
+    String detail;
+    switch (result) {
+      case PushService.Result.Done d -> {
+        decision = d.decision();
+        outcome = AuditEntry.ACCEPTED;
+        detail = d.detail();
+      }
+      case PushService.Result.Refused r -> {
+        decision = r.decision();
+        outcome = r.rejection().code().wireName();
+        detail = r.rejection().detail();
+      }
+      case PushService.Result.Ignored i -> {
+        return;
+      }
+    }
+    String action;
+    String app;
+    Optional<String> environment;
+    Optional<String> version;
+    switch (decision) {
+      case PushDecision.RegisterAndPromote p -> {
+        action = "promote";
+        app = p.app();
+        environment = Optional.empty();
+        version = Optional.of(p.version());
+      }
+      case PushDecision.DeployEphemeral d -> {
+        action = "deploy";
+        app = d.app();
+        environment = Optional.of(d.environment());
+        version = Optional.of(d.version());
+      }
+      case PushDecision.DestroyEphemeral d -> {
+        action = "destroy";
+        app = d.app();
+        environment = Optional.of(d.environment());
+        version = Optional.empty();
+      }
+      case PushDecision.Ignored i -> {
+        return;
+      }
+    }
+    audit.record(
+        new AuditTrail.Decision(
+            AuditEntry.idOf(SURFACE, eventId),
+            at,
+            principal,
+            action,
+            app + environment.map(e -> "/" + e).orElse("") + version.map(v -> " " + v).orElse(""),
+            Optional.of(app),
+            environment,
+            outcome,
+            eventId,
+            Optional.empty(),
+            version,
+            Optional.of(detail)));
   }
 
   private static ObjectNode malformed(ObjectNode report, String problem) {

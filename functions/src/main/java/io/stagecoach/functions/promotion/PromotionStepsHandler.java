@@ -2,15 +2,21 @@ package io.stagecoach.functions.promotion;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.stagecoach.domain.audit.AuditLog;
+import io.stagecoach.domain.promotion.Promotion;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.promotion.PromotionStep;
 import io.stagecoach.functions.aws.CoreServices;
+import io.stagecoach.functions.support.AuditTrail;
 import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.Settings;
 import io.stagecoach.functions.support.TokenSource;
+import io.stagecoach.registry.dynamodb.DynamoDbAuditLog;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The promotion workflow's steps ({@code {"step": ...}}, from the PromotionStateMachine):
@@ -19,6 +25,7 @@ import java.util.Map;
  * gate that refuses, a failed verification or a stopped promotion ends the promotion at once
  * (Record failure); a busy stage ({@link StageBusy}) and a technical error that passes ({@link
  * Transient}: throttling, 5xx, timeouts, a lost conditional write) are retried by the workflow.
+ * Each decision is recorded in the audit log once ({@link WorkflowDecisions}).
  */
 public final class PromotionStepsHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
@@ -28,6 +35,7 @@ public final class PromotionStepsHandler
   private final PromotionService promotions;
   private final PromotionService.Verifier verifier;
   private final TokenSource ids;
+  private final WorkflowDecisions decisions;
   private final Clock clock;
 
   public PromotionStepsHandler() {
@@ -47,23 +55,45 @@ public final class PromotionStepsHandler
   }
 
   private PromotionStepsHandler(Settings settings, Clock clock) {
-    this(CoreServices.withWorkflow(settings).promotions(), new HttpVerifier(), clock);
+    this(CoreServices.withWorkflow(settings), settings.registryTable(), clock);
   }
 
+  private PromotionStepsHandler(CoreServices core, String table, Clock clock) {
+    this(core.promotions(), new HttpVerifier(), new DynamoDbAuditLog(core.dynamo(), table), clock);
+  }
+
+  /** Steps whose decisions are recorded nowhere (handler tests that look at other things). */
   public PromotionStepsHandler(
       PromotionService promotions, PromotionService.Verifier verifier, Clock clock) {
+    this(promotions, verifier, AuditLog.NONE, clock);
+  }
+
+  /** Steps whose decisions are recorded in {@code audit} ({@link WorkflowDecisions}). */
+  public PromotionStepsHandler(
+      PromotionService promotions,
+      PromotionService.Verifier verifier,
+      AuditLog audit,
+      Clock clock) {
     this.promotions = promotions;
     this.verifier = verifier;
     this.ids = new TokenSource();
+    this.decisions =
+        new WorkflowDecisions(promotions, new AuditTrail(audit, WorkflowDecisions.SURFACE));
     this.clock = clock;
   }
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
     PromotionStep step = step(input);
+    Instant now = clock.instant();
+    Optional<Promotion> before = decisions.read(step);
+    String requestId = context != null ? context.getAwsRequestId() : step.promotionId();
     try {
-      return answer(PromotionStep.run(promotions, step, verifier, ids.newId(), clock.instant()));
+      PromotionStep.Answer answer = PromotionStep.run(promotions, step, verifier, ids.newId(), now);
+      decisions.answered(step, before, answer, now, requestId);
+      return answer(answer);
     } catch (RuntimeException e) {
+      decisions.refused(step, before, e, now, requestId);
       RuntimeException seen = WorkflowErrors.classify(e);
       if (seen instanceof Transient) {
         LOG.warn(

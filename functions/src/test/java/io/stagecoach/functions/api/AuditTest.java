@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stagecoach.domain.audit.AuditEntry;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.TierPlanner;
 import io.stagecoach.domain.promotion.PromotionRunner;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,10 +59,11 @@ class AuditTest {
   }
 
   private ApiHandler handler;
+  private String table;
 
   @BeforeEach
   void payments() {
-    String table = LocalDynamoDb.newRegistryTable();
+    table = LocalDynamoDb.newRegistryTable();
     RecordingEventPublisher bus = new RecordingEventPublisher();
     DynamoDbRegistry registry = new DynamoDbRegistry(LocalDynamoDb.client(), table);
     DeploymentService deployments =
@@ -220,10 +223,43 @@ class AuditTest {
             "?since=2026-11-23T00:00:00Z&until=2026-11-22T00:00:00Z",
             "?cursor=bm90LWEtY3Vyc29y",
             "?env=Not_An_Env",
+            "?action=workflow DROP",
+            "?action=robot stage.started",
+            "?action=reaper destroy.",
             "?limit=0")) {
       APIGatewayProxyResponseEvent r = as("alice", "admin", "GET", "/v1/audit" + bad, null);
       assertEquals(400, r.getStatusCode(), bad + ": " + r.getBody());
       assertEquals("validation_failed", Json.parse(r.getBody()).path("code").asText(), bad);
+    }
+  }
+
+  @Test
+  void theDecisionsOfPushesTheWorkflowAndTheReaper_areFiltersToo() throws Exception {
+    new DynamoDbAuditLog(LocalDynamoDb.client(), table)
+        .record(
+            new AuditEntry(
+                AuditEntry.idOf("workflow", "pr-1", "dev", "x"),
+                Instant.parse("2026-11-22T09:00:00Z"),
+                "rita",
+                "workflow",
+                "workflow stage.failed",
+                "pr-1/dev",
+                Optional.of("payments"),
+                Optional.of("dev"),
+                "frozen",
+                409,
+                "req-1",
+                Optional.of("pending"),
+                Optional.of("failed"),
+                Optional.of("gate freeze: frozen by bob")));
+    JsonNode found = audit("alice", "admin", "?action=workflow stage.failed");
+    assertEquals(1, found.size(), found.toString());
+    assertEquals("pending", found.path(0).path("before").asText());
+    assertEquals("failed", found.path(0).path("after").asText());
+    assertEquals("gate freeze: frozen by bob", found.path(0).path("detail").asText());
+    assertEquals(1, audit("rita", "viewer", "").size(), "the requester reads it as their own");
+    for (String action : List.of("codecommit promote", "reaper destroy", "slack deploy")) {
+      assertEquals(List.of(), lines(audit("alice", "admin", "?action=" + action)), action);
     }
   }
 

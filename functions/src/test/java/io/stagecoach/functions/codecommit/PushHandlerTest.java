@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
+import io.stagecoach.domain.audit.AuditEntry;
+import io.stagecoach.domain.audit.AuditLog;
+import io.stagecoach.domain.audit.AuditQuery;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Page;
 import io.stagecoach.domain.common.PageRequest;
@@ -33,6 +36,7 @@ import io.stagecoach.domain.registry.RepositoryMapping;
 import io.stagecoach.domain.template.EnvironmentTemplate;
 import io.stagecoach.functions.events.EventDetails;
 import io.stagecoach.functions.support.Json;
+import io.stagecoach.registry.dynamodb.DynamoDbAuditLog;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
@@ -612,6 +616,107 @@ class PushHandlerTest {
           registry.findEnvironment("previews", push[2]).orElseThrow().owner(),
           report.toString());
     }
+  }
+
+  // ------------------------------------------------------------ the audit log
+
+  private List<AuditEntry> auditEntries() {
+    Outcome<Page<AuditEntry>> page =
+        new DynamoDbAuditLog(LocalDynamoDb.client(), table)
+            .find(
+                new AuditQuery(
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty()),
+                new PageRequest(Optional.empty(), 100));
+    return ((Outcome.Accepted<Page<AuditEntry>>) page).value().items();
+  }
+
+  private PushHandler auditedHandler(AuditLog audit) {
+    DeploymentService deploymentService = new DeploymentService(registry, deployments, events);
+    PromotionService promotionService =
+        new PromotionService(registry, promotions, runner, deploymentService, events);
+    return new PushHandler(
+        new PushService(registry, deploymentService, promotionService, events),
+        audit,
+        Clock.fixed(Fixtures.NOW, ZoneOffset.UTC));
+  }
+
+  @Test
+  void eachPushDecision_isAuditedOnce_withThePusher_evenWhenTheEventIsRedelivered()
+      throws IOException {
+    handler = auditedHandler(new DynamoDbAuditLog(LocalDynamoDb.client(), table));
+    ObjectNode toMain = withRealCommitIds(recorded("codecommit-referenceCreated-branch.json"));
+    ((ObjectNode) toMain.get("detail"))
+        .put("referenceName", "main")
+        .put("referenceFullName", "refs/heads/main")
+        .put("callerUserArn", "arn:aws:iam::123456789012:user/rita");
+    ObjectNode toBranch = withRealCommitIds(recorded("codecommit-referenceUpdated-branch.json"));
+    // The recorded events share one id; EventBridge gives every event its own.
+    toBranch.put("id", "another-push");
+    ObjectNode tag = recorded("codecommit-referenceCreated-tag.json");
+
+    for (int delivery = 0; delivery < 2; delivery++) {
+      assertEquals("done", call(toMain).path("outcome").asText());
+      assertEquals("done", call(toBranch).path("outcome").asText());
+      assertEquals("ignored", call(tag).path("outcome").asText());
+    }
+
+    List<AuditEntry> entries = auditEntries();
+    assertEquals(2, entries.size(), "one entry per event, none for what was ignored: " + entries);
+    AuditEntry promote =
+        entries.stream().filter(e -> e.action().equals("codecommit promote")).findFirst().get();
+    assertEquals("arn:aws:iam::123456789012:user/rita", promote.principal());
+    assertEquals("codecommit", promote.surface());
+    assertEquals(AuditEntry.ACCEPTED, promote.outcome());
+    assertEquals(Optional.of("demo"), promote.app());
+    assertEquals(Optional.of(commitOf(toMain)), promote.after(), "the release it registered");
+    assertEquals(toMain.path("id").asText(), promote.requestId());
+    assertTrue(promote.detail().orElseThrow().contains("promotion"), promote.toString());
+    AuditEntry deploy =
+        entries.stream().filter(e -> e.action().equals("codecommit deploy")).findFirst().get();
+    assertEquals("codecommit", deploy.principal(), "the event names no pusher");
+    assertEquals(Optional.of("mybranch"), deploy.environment());
+    assertEquals("demo/mybranch " + commitOf(toBranch), deploy.target());
+  }
+
+  @Test
+  void aPushIntoAFrozenFirstStage_isRefusedFrozen_andTheRefusalIsAudited() throws IOException {
+    handler = auditedHandler(new DynamoDbAuditLog(LocalDynamoDb.client(), table));
+    assertInstanceOf(
+        Outcome.Accepted.class,
+        new RegistryService(registry)
+            .freeze(Fixtures.ADMIN, "demo", "dev", "incident 42", Fixtures.NOW));
+    ObjectNode toMain = withRealCommitIds(recorded("codecommit-referenceUpdated-branch.json"));
+    ((ObjectNode) toMain.get("detail"))
+        .put("referenceName", "main")
+        .put("referenceFullName", "refs/heads/main");
+
+    JsonNode report = call(toMain);
+
+    assertEquals("refused", report.path("outcome").asText(), report.toString());
+    assertEquals("frozen", report.path("code").asText());
+    assertTrue(runner.started.isEmpty());
+    List<AuditEntry> entries = auditEntries();
+    assertEquals(1, entries.size(), entries.toString());
+    assertEquals("codecommit promote", entries.get(0).action());
+    assertEquals("frozen", entries.get(0).outcome());
+    assertEquals(409, entries.get(0).status());
+    assertTrue(entries.get(0).detail().orElseThrow().contains("incident 42"), entries.toString());
+  }
+
+  @Test
+  void aLogThatCannotRecord_neverFailsThePush() throws IOException {
+    handler =
+        auditedHandler(
+            new DynamoDbAuditLog(LocalDynamoDb.client(), "no-such-table-" + System.nanoTime()));
+    ObjectNode toBranch = withRealCommitIds(recorded("codecommit-referenceUpdated-branch.json"));
+
+    assertEquals("done", call(toBranch).path("outcome").asText());
+    assertEquals(1, history("mybranch").size(), "deployed all the same");
   }
 
   private PushHandler handlerAt(Instant now) {

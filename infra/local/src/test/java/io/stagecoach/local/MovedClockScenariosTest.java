@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.functions.slack.SlackRequestSignature;
 import io.stagecoach.local.stepfunctions.asl.Run;
 import io.stagecoach.local.testing.ApiClient;
+import io.stagecoach.local.testing.LocalAws;
 import io.stagecoach.testing.Fixtures;
 import io.stagecoach.testing.SlackReceiver;
 import java.net.URLEncoder;
@@ -31,12 +32,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
 /**
  * The issue's scenarios on one local cloud, driven by its clock ({@code POST /_stagecoach/clock})
  * instead of sleeps: an ephemeral environment's life from its 1 h warning in Slack (Extend 24 h,
  * Destroy now) to the reaper, with what the reaper must spare; a 10-minute soak and a 4-hour
- * approval timeout; a deployment window that opens two days later. Hours and days of the local
+ * approval timeout; a deployment window that opens two days later; the audit log of a push, its
+ * promotion, a reaped environment and a push into a frozen stage. Hours and days of the local
  * cloud's time pass in seconds of wall time; {@link #report()} prints how many.
  */
 class MovedClockScenariosTest {
@@ -298,6 +305,74 @@ class MovedClockScenariosTest {
     return responsePath;
   }
 
+  // ------------------------------------------------------------ the audit log
+
+  /**
+   * The audit log's entries about {@code app}, oldest first, as "principal surface action outcome"
+   * (and the status or release moved from and to, where an entry names one).
+   */
+  private static List<String> auditOf(String app) {
+    List<String> lines = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonNode page =
+          admin
+              .get(
+                  "/v1/audit?app="
+                      + app
+                      + "&limit=100"
+                      + (cursor == null
+                          ? ""
+                          : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)))
+              .json();
+      for (JsonNode e : page.path("items")) {
+        String change =
+            e.has("after")
+                ? " " + e.path("before").asText("") + ">" + e.path("after").asText()
+                : "";
+        lines.add(
+            0,
+            String.join(
+                    " ",
+                    e.path("principal").asText(),
+                    e.path("surface").asText(),
+                    e.path("action").asText(),
+                    e.path("outcome").asText())
+                + change);
+      }
+      cursor = page.hasNonNull("nextCursor") ? page.path("nextCursor").asText() : null;
+    } while (cursor != null);
+    return lines;
+  }
+
+  /** A CodeCommit branch change by {@code pusher}, put on the default bus as CodeCommit does. */
+  private static void push(
+      EventBridgeClient bus, String event, String branch, String commit, String pusher)
+      throws Exception {
+    ObjectNode detail =
+        JSON.createObjectNode()
+            .put("event", event)
+            .put("repositoryName", "ledger-service")
+            .put("repositoryId", "12345678-1234-5678-abcd-12345678abcd")
+            .put("referenceType", "branch")
+            .put("referenceName", branch)
+            .put("referenceFullName", "refs/heads/" + branch)
+            .put("commitId", commit)
+            .put("callerUserArn", pusher);
+    PutEventsResponse put =
+        bus.putEvents(
+            r ->
+                r.entries(
+                    PutEventsRequestEntry.builder()
+                        .source("aws.codecommit")
+                        .detailType("CodeCommit Repository State Change")
+                        .resources("arn:aws:codecommit:us-east-1:000000000000:ledger-service")
+                        .detail(detail.toString())
+                        .build()));
+    assertEquals(0, put.failedEntryCount(), put.toString());
+    assertTrue(cloud.eventBridge().awaitDeliveries(PATIENCE));
+  }
+
   // ------------------------------------------------------------ the scenarios
 
   @Test
@@ -447,6 +522,97 @@ class MovedClockScenariosTest {
     wall = wall.plus(Duration.ofNanos(System.nanoTime() - begun));
   }
 
+  /**
+   * Issue 11, point 6: what pushes, the promotion workflow and the reaper decide is in the audit
+   * log once each, in order, with who decided it: the pusher for a push, the promotion's requester
+   * for its workflow's decisions, the reaper for its destroys; a push into a frozen stage is there
+   * as refused.
+   */
+  @Test
+  void aPush_itsPromotion_aReapedEnvironment_andAFrozenPush_areAuditedOnceEach_inOrder()
+      throws Exception {
+    long begun = System.nanoTime();
+    ObjectNode app = JSON.createObjectNode().put("name", "ledger");
+    app.putArray("pipeline").add("dev");
+    app.putObject("template").set("body", JSON.readTree(Fixtures.ORDERS_TEMPLATE));
+    app.set(
+        "repository",
+        JSON.readTree(
+            """
+            {"name": "ledger-service", "branches": [
+              {"pattern": "main", "action": "pipeline"},
+              {"pattern": "feature/*", "action": "ephemeral", "ttlHours": 1}]}
+            """));
+    ok(admin.send("POST", "/v1/apps", app.toString()), 201);
+    ok(
+        admin.send(
+            "PUT",
+            "/v1/apps/ledger/environments/dev",
+            "{\"tier\":\"dev\",\"account\":\"111111111111\",\"region\":\"eu-west-1\"}"),
+        201);
+    String rita = "arn:aws:iam::111111111111:user/rita";
+    String first = "a1".repeat(20);
+    String feature = "b2".repeat(20);
+    String frozen = "c3".repeat(20);
+
+    try (EventBridgeClient bus =
+        EventBridgeClient.builder()
+            .endpointOverride(cloud.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(LocalAws.credentials(dir))
+            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .build()) {
+      // A push to main: its release is registered and promoted into dev.
+      push(bus, "referenceUpdated", "main", first, rita);
+      await(
+          "/v1/apps/ledger/promotions",
+          p -> p.path("items").path(0).path("status").asText().equals("succeeded"),
+          "the push's promotion");
+
+      // A push to a feature branch: its environment lives an hour, then the reaper destroys it.
+      push(bus, "referenceCreated", "feature/audit", feature, rita);
+      JsonNode env =
+          await(
+              "/v1/apps/ledger/environments/feature-audit",
+              e -> !e.path("deployedVersion").asText("").isEmpty(),
+              "the deploy of the branch's environment");
+      moveTo(Instant.parse(env.path("expiresAt").asText()).plus(Duration.ofMinutes(11)));
+      assertEquals(
+          "reaper", awaitDestroyed("ledger", "feature-audit").path("requestedBy").asText());
+
+      // Frozen: the next push to main registers its release, and its promotion is refused.
+      ok(
+          admin.send(
+              "PUT", "/v1/apps/ledger/environments/dev/freeze", "{\"reason\":\"quarter end\"}"),
+          200);
+      push(bus, "referenceUpdated", "main", frozen, rita);
+    }
+    assertTrue(cloud.eventBridge().awaitDeliveries(PATIENCE), "every delivery has ended");
+
+    assertEquals(
+        List.of(
+            "local-admin api PUT /v1/apps/{app}/environments/{env} accepted",
+            rita + " codecommit codecommit promote accepted >" + first,
+            rita + " workflow workflow stage.started accepted pending>deploying",
+            rita + " workflow workflow stage.deployed accepted deploying>verifying",
+            rita + " workflow workflow stage.promoted accepted verifying>promoted",
+            rita + " workflow workflow promotion.succeeded accepted running>succeeded",
+            rita + " codecommit codecommit deploy accepted >" + feature,
+            "reaper reaper reaper destroy accepted >requested",
+            "local-admin api PUT /v1/apps/{app}/environments/{env}/freeze accepted",
+            rita + " codecommit codecommit promote frozen >" + frozen),
+        auditOf("ledger"));
+    JsonNode refused =
+        admin
+            .get("/v1/audit?app=ledger&action=codecommit%20promote&limit=1")
+            .json()
+            .path("items")
+            .path(0);
+    assertEquals(409, refused.path("status").asInt(), refused.toString());
+    assertTrue(refused.path("detail").asText().contains("quarter end"), refused.toString());
+    wall = wall.plus(Duration.ofNanos(System.nanoTime() - begun));
+  }
+
   @Test
   void aTenMinuteSoak_andAFourHourApprovalTimeout_passInSecondsWithTheClockMoved()
       throws Exception {
@@ -498,6 +664,17 @@ class MovedClockScenariosTest {
     assertEquals("approval_expired", failed.path("failure").asText(), failed.toString());
     assertEquals("expired", admin.get("/v1/approvals/" + approval).json().path("status").asText());
     assertFalse(admin.get("/v1/apps/flow/environments/staging").json().has("deployedVersion"));
+    // The audit log has the approval's request and its expiry, and why the promotion stopped.
+    List<String> decided =
+        auditOf("flow").stream()
+            .filter(l -> l.contains(" workflow approval.") || l.contains(" workflow promotion."))
+            .toList();
+    assertEquals(
+        List.of(
+            "local-admin workflow workflow approval.requested accepted",
+            "local-admin workflow workflow approval.expired accepted pending>expired",
+            "local-admin workflow workflow promotion.failed approval_expired running>failed"),
+        decided);
     wall = wall.plus(Duration.ofNanos(System.nanoTime() - begun));
   }
 

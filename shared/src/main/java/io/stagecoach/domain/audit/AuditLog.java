@@ -19,7 +19,11 @@ public interface AuditLog {
         }
       };
 
-  /** Keeps {@code entry}; a technical failure throws (the request it records has been answered). */
+  /**
+   * Keeps {@code entry}, once: an entry whose id is kept already is left as it was (a decision made
+   * again, by a retried step or a redelivered event, has the same id: {@link AuditEntry#idOf}). A
+   * technical failure throws (the request it records has been answered).
+   */
   void record(AuditEntry entry);
 
   /**

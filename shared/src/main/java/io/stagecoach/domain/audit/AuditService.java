@@ -18,10 +18,14 @@ import java.util.List;
  */
 public final class AuditService {
 
-  /** What entries name as their action: a route, or a Slack command. */
+  /**
+   * What entries name as their action: a route, a Slack command, or a decision of the push
+   * function, the workflow or the reaper ({@code workflow stage.started}).
+   */
   private static final java.util.regex.Pattern ACTION =
       java.util.regex.Pattern.compile(
-          "(?:GET|POST|PUT|PATCH|DELETE) /v1(?:/[A-Za-z0-9{}._-]+)+|slack [a-z]+");
+          "(?:GET|POST|PUT|PATCH|DELETE) /v1(?:/[A-Za-z0-9{}._-]+)+|slack [a-z]+"
+              + "|(?:codecommit|workflow|reaper) [a-z]+(?:\\.[a-z_]+)?");
 
   private final AuditLog log;
 
@@ -51,8 +55,9 @@ public final class AuditService {
                 errors.add(
                     new FieldError(
                         "action",
-                        "must be a route such as 'DELETE /v1/apps/{app}/environments/{env}' or a"
-                            + " command such as 'slack deploy'")));
+                        "must be a route such as 'DELETE /v1/apps/{app}/environments/{env}', a"
+                            + " command such as 'slack deploy' or a decision such as 'workflow"
+                            + " stage.started'")));
     if (query.since().isPresent()
         && query.until().isPresent()
         && query.until().get().isBefore(query.since().get())) {

@@ -24,13 +24,15 @@ import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * Audit entries: {@code AUDIT#{id}} / {@code #AUDIT}, in the index partition {@code AUDIT} sorted
- * by time (fixed width, so text order is time order), removed by the table's TTL after {@link
- * AuditEntry#RETENTION}. Filters other than time are applied by DynamoDB after the key condition,
- * so a page may hold fewer entries than its limit while more follow.
+ * Audit entries: {@code AUDIT#{id}} / {@code #AUDIT}, written once per id (a conditional put), in
+ * the index partition {@code AUDIT} sorted by time (fixed width, so text order is time order),
+ * removed by the table's TTL after {@link AuditEntry#RETENTION}. Filters other than time are
+ * applied by DynamoDB after the key condition, so a page may hold fewer entries than its limit
+ * while more follow.
  */
 public final class DynamoDbAuditLog implements AuditLog {
 
@@ -65,8 +67,21 @@ public final class DynamoDbAuditLog implements AuditLog {
     item.put("outcome", s(e.outcome()));
     item.put("status", n(e.status()));
     item.put("requestId", s(e.requestId()));
+    e.before().ifPresent(v -> item.put("before", s(v)));
+    e.after().ifPresent(v -> item.put("after", s(v)));
+    e.detail().ifPresent(v -> item.put("detail", s(v)));
     item.put(TTL, n(e.expiresAt().getEpochSecond()));
-    dynamo.putItem(r -> r.tableName(table).item(item));
+    try {
+      // Once per id: a decision made again (a retried step) keeps the entry of the first time.
+      dynamo.putItem(
+          r ->
+              r.tableName(table)
+                  .item(item)
+                  .conditionExpression("attribute_not_exists(#pk)")
+                  .expressionAttributeNames(Map.of("#pk", PK)));
+    } catch (ConditionalCheckFailedException kept) {
+      // Recorded already.
+    }
   }
 
   @Override
@@ -141,6 +156,9 @@ public final class DynamoDbAuditLog implements AuditLog {
         optStr(item, "environment"),
         str(item, "outcome"),
         (int) ItemMapping.num(item, "status"),
-        str(item, "requestId"));
+        str(item, "requestId"),
+        optStr(item, "before"),
+        optStr(item, "after"),
+        optStr(item, "detail"));
   }
 }

@@ -25,9 +25,9 @@ import software.constructs.Construct;
  *
  * <p>Its role reads items, queries gsi2 (expiring environments) and gsi1 (an environment's history,
  * to count failed destroys), may <em>put</em> items (the destroy request is one conditional {@code
- * PutItem} of a new deployment item) and update items of the table (recording a sent warning on the
- * environment). It never deletes anything; the provisioner removes the environment when its destroy
- * succeeds.
+ * PutItem} of a new deployment item, its audit entry another) and update items of the table
+ * (recording a sent warning on the environment). It never deletes anything; the provisioner removes
+ * the environment when its destroy succeeds.
  */
 public final class EphemeralReaper extends Construct {
 

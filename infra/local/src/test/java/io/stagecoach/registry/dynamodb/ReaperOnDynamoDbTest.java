@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.access.Role;
+import io.stagecoach.domain.audit.AuditEntry;
+import io.stagecoach.domain.audit.AuditQuery;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Page;
 import io.stagecoach.domain.common.PageRequest;
@@ -28,12 +30,15 @@ import io.stagecoach.domain.expiry.EnvironmentReaper;
 import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.registry.EnvironmentSpec;
 import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.functions.provision.EnvironmentReaperHandler;
 import io.stagecoach.local.provisioning.LocalProvisioner;
 import io.stagecoach.testing.Fixtures;
 import io.stagecoach.testing.LocalDynamoDb;
 import io.stagecoach.testing.RecordingEventPublisher;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,11 +64,12 @@ class ReaperOnDynamoDbTest {
   private EnvironmentReaper reaper;
   private RecordingEventPublisher events;
   private String app;
+  private String table;
   private final AtomicInteger ids = new AtomicInteger();
 
   @BeforeEach
   void freshRegistry() {
-    String table = LocalDynamoDb.newRegistryTable();
+    table = LocalDynamoDb.newRegistryTable();
     registry = new DynamoDbRegistry(LocalDynamoDb.client(), table);
     deployments = new DynamoDbDeployments(LocalDynamoDb.client(), table);
     events = new RecordingEventPublisher();
@@ -246,6 +252,73 @@ class ReaperOnDynamoDbTest {
     assertEquals(
         EnvironmentReaper.MAX_FAILED_DESTROYS,
         history("pr-9").stream().filter(d -> d.action() == DeploymentAction.DESTROY).count());
+  }
+
+  /**
+   * Issue 11, point 6: the reaper function records each destroy it requests and the environment it
+   * gave up on, once each, however often it runs; principal and surface {@code reaper}.
+   */
+  @Test
+  void theReaperFunction_auditsEachDestroyItRequests_andGivingUp_onceEach_acrossRuns() {
+    ephemeral("pr-10", Duration.ofHours(1), false);
+    EnvironmentReaperHandler handler =
+        new EnvironmentReaperHandler(
+            registry,
+            deployments,
+            events,
+            EnvironmentReaper.DEFAULT_LEAD_TIMES,
+            new DynamoDbAuditLog(LocalDynamoDb.client(), table),
+            Clock.fixed(LATER, ZoneOffset.UTC));
+    for (int failure = 1; failure <= EnvironmentReaper.MAX_FAILED_DESTROYS; failure++) {
+      // Two runs while the destroy waits for its provisioner (a duplicate delivery): one destroy.
+      handler.handleRequest(Map.of(), null);
+      handler.handleRequest(Map.of(), null);
+      String id =
+          history("pr-10").stream()
+              .filter(d -> d.status() == DeploymentStatus.REQUESTED)
+              .findFirst()
+              .orElseThrow()
+              .id();
+      ProvisioningRun run = run(failing(), LATER);
+      for (int attempt = 1; attempt < ProvisioningRun.MAX_ATTEMPTS; attempt++) {
+        assertThrows(
+            ProvisioningRun.ProvisioningInterrupted.class,
+            () -> run.run(app, id, () -> Duration.ofMinutes(5)));
+      }
+      run.run(app, id, () -> Duration.ofMinutes(5));
+    }
+    for (int run = 0; run < 2; run++) {
+      assertEquals(1, handler.handleRequest(Map.of(), null).get("gaveUp"));
+    }
+
+    List<AuditEntry> entries =
+        ((Outcome.Accepted<Page<AuditEntry>>)
+                new DynamoDbAuditLog(LocalDynamoDb.client(), table)
+                    .find(
+                        new AuditQuery(
+                            Optional.of(app),
+                            Optional.of("pr-10"),
+                            Optional.empty(),
+                            Optional.of("reaper destroy"),
+                            Optional.empty(),
+                            Optional.empty()),
+                        new PageRequest(Optional.empty(), 100)))
+            .value()
+            .items();
+    // Three destroys and one giving up, each once, after eight runs. Every run here is at one
+    // instant, so the entries' order among themselves is their ids'.
+    assertEquals(
+        List.of("accepted", "accepted", "accepted", "gave_up"),
+        entries.stream().map(AuditEntry::outcome).sorted().toList(),
+        entries.toString());
+    for (AuditEntry e : entries) {
+      assertEquals("reaper", e.principal());
+      assertEquals("reaper", e.surface());
+      assertEquals(app + "/pr-10", e.target());
+    }
+    AuditEntry gaveUp =
+        entries.stream().filter(e -> e.outcome().equals("gave_up")).findFirst().orElseThrow();
+    assertTrue(gaveUp.detail().orElseThrow().contains("stack exploded"), gaveUp.toString());
   }
 
   /** A provisioner whose every call fails with a technical error. */
