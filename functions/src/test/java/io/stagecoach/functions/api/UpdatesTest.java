@@ -282,14 +282,15 @@ class UpdatesTest {
     jsonPatch.getHeaders().put("Content-Type", "application/json-patch+json");
     assertEquals(415, OpenApiContract.checked(handler, jsonPatch).getStatusCode());
     APIGatewayProxyRequestEvent stale =
-        ApiTest.request("PATCH", env, "{\"region\":\"eu-west-3\"}", "admin");
+        ApiTest.request("PATCH", env, "{\"config\":{\"LOG_LEVEL\":\"error\"}}", "admin");
     stale.getHeaders().put("If-Match", "\"7\"");
     assertEquals(409, OpenApiContract.checked(handler, stale).getStatusCode());
     assertEquals(
         404,
         patch("/v1/apps/payments/environments/nope", "{}", "admin").getStatusCode(),
         "PATCH does not create");
-    assertEquals(403, patch(env, "{\"region\":\"eu-west-3\"}", "viewer").getStatusCode());
+    assertEquals(
+        403, patch(env, "{\"config\":{\"LOG_LEVEL\":\"error\"}}", "viewer").getStatusCode());
     assertEquals(before, items(), "nothing changed");
   }
 

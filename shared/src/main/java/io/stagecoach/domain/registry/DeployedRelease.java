@@ -73,4 +73,13 @@ public record DeployedRelease(
         Map.of(),
         List.of());
   }
+
+  /**
+   * How the secret {@code key} rotates, as read at this deployment, when it was read for {@code
+   * reference}: a reference changed since then has not been read yet.
+   */
+  public Optional<SecretRotation> rotationOf(String key, SecretReference reference) {
+    return Optional.ofNullable(secretRotation.get(key))
+        .filter(r -> r.reference().equals(reference.reference()));
+  }
 }
