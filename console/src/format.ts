@@ -1,4 +1,4 @@
-import type { Deployment, Environment, Promotion, PromotionStage } from './types';
+import type { Deployment, Environment, Promotion, PromotionStage, SecretRotation } from './types';
 
 /** How a state looks: its tone (colour) and, so that colour is never the only sign, a symbol and words. */
 export type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'idle' | 'frozen';
@@ -122,6 +122,21 @@ export function drifted(env: Environment): boolean | undefined {
     return d.drifted;
   }
   return d.status === 'drifted' || d.status === 'DRIFTED';
+}
+
+/** How a secret rotates, in a few words: "rotates every 30 days, next …", "rotation off", "rotation unknown: why". */
+export function secretRotation(r: SecretRotation | undefined): string {
+  if (!r || r.status === 'not_applicable') {
+    return '';
+  }
+  if (r.status === 'enabled') {
+    const every = r.days ? `rotates every ${r.days} days` : 'rotates';
+    return r.nextRotationAt ? `${every}, next ${absolute(r.nextRotationAt)}` : every;
+  }
+  if (r.status === 'disabled') {
+    return 'rotation off';
+  }
+  return `rotation unknown${r.reason ? `: ${r.reason}` : ''}`;
 }
 
 /** "sha256:0123abcd…" to its first 12 hex digits, for labels; the whole digest goes in a title. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeMissing, sortInbox, waitsFor } from './approvals';
-import { drifted, duration, environmentStatus, expiresSoon, isoDuration, relative, shortDigest, stageStatus } from './format';
+import { drifted, duration, environmentStatus, expiresSoon, isoDuration, relative, secretRotation, shortDigest, stageStatus } from './format';
 import { href, parseRoute } from './router';
 import { highestRole, mayAct, permissions } from './session';
 import type { Approval, Deployment, Environment, Me } from './types';
@@ -188,5 +188,18 @@ describe('compare', () => {
   });
   it('can show only what differs', () => {
     expect(compareRows(report, true).map((r) => r.what)).toEqual(['release version', 'config LOG_LEVEL', 'secret DB']);
+  });
+});
+
+describe('secretRotation', () => {
+  it('says how often a secret rotates and when next, or why it is not known', () => {
+    expect(secretRotation({ status: 'enabled', days: 30, nextRotationAt: '2026-12-31T03:00:00Z' })).toMatch(/^rotates every 30 days, next .*2026/);
+    expect(secretRotation({ status: 'enabled' })).toBe('rotates');
+    expect(secretRotation({ status: 'disabled', checkedAt: '2026-12-01T00:00:00Z' })).toBe('rotation off');
+    expect(secretRotation({ status: 'unknown', reason: 'Secrets Manager has no such secret' })).toBe(
+      'rotation unknown: Secrets Manager has no such secret',
+    );
+    expect(secretRotation({ status: 'not_applicable', reason: 'SSM parameters do not rotate' })).toBe('');
+    expect(secretRotation(undefined)).toBe('');
   });
 });

@@ -70,6 +70,15 @@ export interface Drift {
   [other: string]: unknown;
 }
 
+export interface SecretRotation {
+  status: 'enabled' | 'disabled' | 'unknown' | 'not_applicable' | string;
+  days?: number;
+  lastRotatedAt?: string;
+  nextRotationAt?: string;
+  checkedAt?: string;
+  reason?: string;
+}
+
 export interface Environment {
   app: string;
   name: string;
@@ -79,6 +88,8 @@ export interface Environment {
   region: string;
   config: Record<string, string>;
   secrets: Record<string, string>;
+  /** How each secret reference rotates, as read at the last successful deploy (never a value). */
+  secretRotation?: Record<string, SecretRotation>;
   protected: boolean;
   owner?: string;
   expiresAt?: string;

@@ -4,7 +4,7 @@ import { PlanSummaryView } from '../components/Plan';
 import { EnvironmentBadges } from '../components/StageCard';
 import { Badge, KeyValues, Loading, ProblemMessage, Section, StatusBadge, Version, When } from '../components/ui';
 import { useSession } from '../context';
-import { deploymentStatus, drifted, duration, environmentStatus, isoDuration } from '../format';
+import { deploymentStatus, drifted, duration, environmentStatus, isoDuration, secretRotation } from '../format';
 import { useLoad, useNow } from '../hooks';
 import { href } from '../router';
 import { permissions } from '../session';
@@ -130,7 +130,16 @@ export function EnvironmentView({ app, env: name }: { app: string; env: string }
         </Section>
         <Section title="Secrets" id="secrets">
           <p class="muted small">Names and where they are kept; Stagecoach never shows a value.</p>
-          <KeyValues values={e.secrets} empty="No secrets." mono />
+          <KeyValues
+            values={Object.fromEntries(
+              Object.entries(e.secrets).map(([key, reference]) => {
+                const rotation = secretRotation(e.secretRotation?.[key]);
+                return [key, rotation ? `${reference} (${rotation})` : reference];
+              }),
+            )}
+            empty="No secrets."
+            mono
+          />
         </Section>
       </div>
 

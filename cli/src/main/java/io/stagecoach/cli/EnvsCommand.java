@@ -66,6 +66,7 @@ final class EnvsCommand extends CommandGroup {
         .add("cost to date", JsonText.text(env, "costToDate"))
         .add("config", JsonText.map(env.path("config")))
         .add("secrets", JsonText.map(env.path("secrets")))
+        .add("secret rotation", rotation(env.path("secretRotation"), s))
         .add("usage", JsonText.map(env.path("usage")))
         .add("created", s.when(env, "createdAt", "createdBy"))
         .add("updated", s.time(env, "updatedAt"))
@@ -85,6 +86,44 @@ final class EnvsCommand extends CommandGroup {
     return version
         + (by.isEmpty() ? "" : " (deployment " + by + (who.isEmpty() ? "" : ", by " + who) + ")")
         + (at.isEmpty() ? "" : at.endsWith(" ago") ? " " + at : " at " + at);
+  }
+
+  /**
+   * Per secret reference: {@code DB_PASSWORD=enabled, every 30 days, last rotated ..., next ...
+   * (checked ...)}, {@code unknown: <reason>} or {@code not applicable (<reason>)}.
+   */
+  static java.util.Map<String, String> rotation(JsonNode rotations, Session s) {
+    java.util.Map<String, String> lines = new java.util.LinkedHashMap<>();
+    rotations
+        .properties()
+        .forEach(
+            e -> {
+              JsonNode r = e.getValue();
+              String status = JsonText.text(r, "status");
+              StringBuilder line = new StringBuilder();
+              switch (status) {
+                case "enabled", "disabled" -> {
+                  line.append(status);
+                  if (r.has("days")) {
+                    line.append(", every ").append(r.path("days").asInt()).append(" days");
+                  }
+                  if (r.has("lastRotatedAt")) {
+                    line.append(", last rotated ").append(s.time(r, "lastRotatedAt"));
+                  }
+                  if (r.has("nextRotationAt")) {
+                    line.append(", next ").append(s.time(r, "nextRotationAt"));
+                  }
+                }
+                case "not_applicable" ->
+                    line.append("not applicable (").append(JsonText.text(r, "reason")).append(")");
+                default -> line.append(status).append(": ").append(JsonText.text(r, "reason"));
+              }
+              if (r.has("checkedAt")) {
+                line.append(" (checked ").append(s.time(r, "checkedAt")).append(")");
+              }
+              lines.put(e.getKey(), line.toString());
+            });
+    return lines;
   }
 
   /** {@code api.example.com (zone Z0123, certificate arn:..., regional)}, or empty. */

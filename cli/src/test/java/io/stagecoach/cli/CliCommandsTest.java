@@ -303,7 +303,7 @@ class CliCommandsTest {
             "--config",
             "FEATURE_X=on",
             "--secret",
-            "DB_PASSWORD=arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders-db-AbCdEf");
+            "DB_PASSWORD=ssm:/orders/db-password");
     assertTrue(put.out().startsWith("created environment orders/dev"), put.printed());
     assertTrue(put.out().contains("LOG_LEVEL=debug"), put.printed());
     ok(
@@ -353,9 +353,36 @@ class CliCommandsTest {
     assertEquals("eu-west-2", dev.path("region").asText());
     assertEquals(Map.of("LOG_LEVEL", "info"), JSON.convertValue(dev.path("config"), Map.class));
     assertEquals(
-        "arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders-db-AbCdEf",
+        "ssm:/orders/db-password",
         dev.path("secrets").path("DB_PASSWORD").asText(),
         "the secrets it did not name are kept");
+    CliRun shown = ok("envs", "get", "orders", "dev");
+    assertTrue(
+        shown
+            .out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "secret rotation:\\s+DB_PASSWORD=not applicable \\(SSM parameters do not"
+                            + " rotate\\)")),
+        shown.printed());
+
+    // A secret of another account than the environment's is refused, naming the reference's key.
+    CliRun elsewhere =
+        cli(
+            "envs",
+            "update",
+            "orders",
+            "dev",
+            "--secret",
+            "OTHER=arn:aws:secretsmanager:eu-west-2:999999999999:secret:orders-db-AbCdEf");
+    assertEquals(ExitCode.INVALID, elsewhere.code(), elsewhere.printed());
+    assertEquals(1, elsewhere.err().lines().count(), elsewhere.printed());
+    assertTrue(elsewhere.err().startsWith("stagecoach: "), elsewhere.printed());
+    assertTrue(
+        elsewhere.err().contains("secrets.OTHER") && elsewhere.err().contains("999999999999"),
+        elsewhere.printed());
     assertEquals(ExitCode.INVALID, cli("envs", "update", "orders", "dev").code(), "nothing to do");
 
     CliRun listed = ok("envs", "list", "orders");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stagecoach.cli.client.Follow;
 import io.stagecoach.cli.settings.CliEnvironment;
 import io.stagecoach.local.LocalCloud;
+import io.stagecoach.local.http.LocalCredentials;
 import io.stagecoach.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * deploy, history, diff, rollback, the personal and ephemeral environment commands and destroy,
@@ -864,5 +870,82 @@ class CliDeployCommandsTest {
         json(ok("envs", "get", "shelf", "qa", "--json")).at("/dns/hostname").asText(),
         "the refused PUT changed nothing");
     assertEquals(ExitCode.INVALID, cli("envs", "put", "shelf", "qa", "--dns-zone", "Z1").code());
+  }
+
+  /**
+   * envs get shows how each secret reference rotates, as the deploy read it from the local cloud's
+   * Secrets Manager: a secret made and set to rotate every 30 days with the AWS SDK, one that does
+   * not exist, and an SSM parameter.
+   */
+  @Test
+  void envsGet_showsTheRotationOfEachSecretReference_readAtTheDeploy() throws Exception {
+    LocalCredentials key = cloud.awsCredentials();
+    String arn;
+    try (SecretsManagerClient secrets =
+        SecretsManagerClient.builder()
+            .endpointOverride(cloud.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey())))
+            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .build()) {
+      arn = secrets.createSecret(r -> r.name("till/db").secretString("hunter2")).arn();
+      secrets.rotateSecret(
+          r -> r.secretId(arn).rotationRules(rules -> rules.automaticallyAfterDays(30L)));
+    }
+    ok("apps", "create", "till", "--pipeline", "dev", "--template", "orders-template.json");
+    ok(
+        "envs",
+        "put",
+        "till",
+        "dev",
+        "--tier",
+        "dev",
+        "--account",
+        "000000000000",
+        "--region",
+        "us-east-1",
+        "--config",
+        "LOG_LEVEL=debug",
+        "--secret",
+        "DB_PASSWORD=" + arn,
+        "--secret",
+        "GONE=" + arn.replace("till/db", "till/gone"),
+        "--secret",
+        "API_KEY=ssm:/till/api-key");
+    ok(
+        "releases",
+        "create",
+        "till",
+        "1.0.0",
+        "--artifact",
+        "s3://artifacts/till/1.0.0.zip",
+        "--digest",
+        DIGEST);
+    ok("deploy", "till", "1.0.0", "--to", "dev", "--wait");
+
+    CliRun got = ok("envs", "get", "till", "dev");
+    String[] lines = got.out().lines().toArray(String[]::new);
+    int first = 0;
+    while (first < lines.length && !lines[first].startsWith("secret rotation:")) {
+      first++;
+    }
+    assertTrue(first + 2 < lines.length, got.printed());
+    assertTrue(
+        lines[first].matches(
+            "secret rotation:\\s+API_KEY=not applicable \\(SSM parameters do not rotate\\)"),
+        got.printed());
+    assertTrue(
+        lines[first + 1].matches(
+            "\\s+DB_PASSWORD=enabled, every 30 days, last rotated .+, next .+ \\(checked .+\\)"),
+        got.printed());
+    assertTrue(
+        lines[first + 2].matches(
+            "\\s+GONE=unknown: Secrets Manager has no such secret \\(checked .+\\)"),
+        got.printed());
+    assertFalse(got.out().contains("hunter2"), "never the value");
+    JsonNode json = json(ok("envs", "get", "till", "dev", "--json"));
+    assertEquals(30, json.at("/secretRotation/DB_PASSWORD/days").asInt(), json.toString());
   }
 }

@@ -12,10 +12,13 @@ import io.stagecoach.domain.registry.BranchRule;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.Release;
 import io.stagecoach.domain.registry.RepositoryMapping;
+import io.stagecoach.domain.registry.SecretReference;
+import io.stagecoach.domain.registry.SecretRotation;
 import io.stagecoach.domain.template.StackResource;
 import io.stagecoach.domain.template.TemplateRevision;
 import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Json;
+import java.util.Optional;
 import java.util.function.Function;
 
 /** The JSON shapes the API answers with (documented in openapi.json). */
@@ -127,6 +130,8 @@ final class Views {
     env.config().forEach(config::put);
     ObjectNode secrets = o.putObject("secrets");
     env.secrets().forEach((k, v) -> secrets.put(k, v.reference()));
+    ObjectNode rotation = o.putObject("secretRotation");
+    env.secrets().forEach((k, v) -> rotation.set(k, secretRotation(env, k, v)));
     ObjectNode usage = o.putObject("usage");
     env.usage().declared().forEach(usage::put);
     o.put("protected", env.isProtected());
@@ -178,6 +183,35 @@ final class Views {
     o.put("updatedAt", env.updatedAt().toString());
     o.put("revision", env.revision());
     return o;
+  }
+
+  /**
+   * How a secret rotates, as the provisioner read it at the last successful deployment: {@code
+   * status} {@code enabled} or {@code disabled} (with {@code days}, {@code lastRotatedAt}, {@code
+   * nextRotationAt} when known, and {@code checkedAt}), {@code unknown} with a {@code reason}, or
+   * {@code not_applicable} for an SSM parameter. Never the secret's value.
+   */
+  static ObjectNode secretRotation(Environment env, String key, SecretReference reference) {
+    ObjectNode o = Json.object();
+    if (!reference.isSecretsManagerSecret()) {
+      return o.put("status", "not_applicable").put("reason", "SSM parameters do not rotate");
+    }
+    Optional<SecretRotation> read = env.deployed().flatMap(d -> d.rotationOf(key, reference));
+    if (read.isEmpty()) {
+      return o.put("status", "unknown")
+          .put(
+              "reason", "not read yet: it is read at the environment's next successful deployment");
+    }
+    switch (read.get()) {
+      case SecretRotation.Read r -> {
+        o.put("status", r.settings().enabled() ? "enabled" : "disabled");
+        r.settings().days().ifPresent(d -> o.put("days", d));
+        r.settings().lastRotatedAt().ifPresent(at -> o.put("lastRotatedAt", at.toString()));
+        r.settings().nextRotationAt().ifPresent(at -> o.put("nextRotationAt", at.toString()));
+      }
+      case SecretRotation.Unknown u -> o.put("status", "unknown").put("reason", u.reason());
+    }
+    return o.put("checkedAt", read.get().checkedAt().toString());
   }
 
   /**

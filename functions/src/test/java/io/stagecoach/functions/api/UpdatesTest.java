@@ -75,7 +75,7 @@ class UpdatesTest {
                     + ",\"config\":{\"LOG_LEVEL\":\"warn\",\"REGION_ALIAS\":\"eu\"},"
                     + "\"secrets\":{\"DB_PASSWORD\":\""
                     + DB_PASSWORD
-                    + "\"}}",
+                    + "\",\"API_KEY\":\"ssm:/payments/api-key\"}}",
                 "admin")
             .getStatusCode());
   }
@@ -157,7 +157,9 @@ class UpdatesTest {
         patch(
             "/v1/apps/payments/environments/prod",
             "{\"region\":\"eu-west-2\",\"config\":{\"LOG_LEVEL\":\"debug\",\"REGION_ALIAS\":null,"
-                + "\"NEW_KEY\":\"x\"}}",
+                + "\"NEW_KEY\":\"x\"},\"secrets\":{\"DB_PASSWORD\":\""
+                + DB_PASSWORD.replace("eu-west-1", "eu-west-2")
+                + "\"}}",
             "deployer");
     assertEquals(200, patched.getStatusCode(), patched.getBody());
     assertEquals("\"2\"", patched.getHeaders().get("ETag"));
@@ -166,7 +168,11 @@ class UpdatesTest {
     assertEquals(
         Map.of("LOG_LEVEL", "debug", "NEW_KEY", "x"),
         Json.MAPPER.convertValue(prod.path("config"), Map.class));
-    assertEquals(DB_PASSWORD, prod.at("/secrets/DB_PASSWORD").asText(), "secrets kept");
+    assertEquals(
+        DB_PASSWORD.replace("eu-west-1", "eu-west-2"),
+        prod.at("/secrets/DB_PASSWORD").asText(),
+        "the secret moved with the environment");
+    assertEquals("ssm:/payments/api-key", prod.at("/secrets/API_KEY").asText(), "secrets kept");
     assertTrue(prod.path("protected").asBoolean(), "protection kept");
     assertEquals("333333333333", prod.path("account").asText());
 
@@ -175,6 +181,60 @@ class UpdatesTest {
         patch("/v1/apps/payments/environments/prod", "{\"secrets\":null}", "deployer")
             .getStatusCode());
     assertTrue(prod().path("secrets").isEmpty(), "null removes the whole map, on purpose");
+  }
+
+  @Test
+  void aSecretOfAnotherAccountOrRegion_isRefusedOnPutPatchAndPost_namingBoth_andChangesNothing()
+      throws Exception {
+    List<String> before = items();
+    String elsewhere = DB_PASSWORD.replace("333333333333", "444444444444");
+    APIGatewayProxyResponseEvent put =
+        send(
+            "PUT",
+            "/v1/apps/payments/environments/dev",
+            "{\"tier\":\"dev\",\"account\":\"333333333333\",\"region\":\"eu-west-1\","
+                + "\"secrets\":{\"DB_PASSWORD\":\""
+                + elsewhere
+                + "\"}}",
+            "admin");
+    assertEquals(400, put.getStatusCode(), put.getBody());
+    assertEquals("validation_failed", json(put).path("code").asText());
+    assertEquals("secrets.DB_PASSWORD", json(put).at("/errors/0/field").asText());
+    String message = json(put).at("/errors/0/message").asText();
+    assertTrue(
+        message.contains("444444444444") && message.contains("333333333333"),
+        "names both accounts: " + message);
+
+    APIGatewayProxyResponseEvent patched =
+        patch(
+            "/v1/apps/payments/environments/prod",
+            "{\"secrets\":{\"OTHER\":\"" + elsewhere + "\"}}",
+            "admin");
+    assertEquals(400, patched.getStatusCode(), patched.getBody());
+    assertEquals("secrets.OTHER", json(patched).at("/errors/0/field").asText());
+
+    // Moving the environment leaves its secret behind in the old region: refused until it moves.
+    APIGatewayProxyResponseEvent moved =
+        patch("/v1/apps/payments/environments/prod", "{\"region\":\"eu-west-3\"}", "admin");
+    assertEquals(400, moved.getStatusCode(), moved.getBody());
+    assertEquals("secrets.DB_PASSWORD", json(moved).at("/errors/0/field").asText());
+    String regions = json(moved).at("/errors/0/message").asText();
+    assertTrue(regions.contains("eu-west-1") && regions.contains("eu-west-3"), regions);
+    assertEquals(
+        1, json(moved).path("errors").size(), "ssm:/ references are the environment's own");
+
+    APIGatewayProxyResponseEvent posted =
+        send(
+            "POST",
+            "/v1/apps/payments/environments",
+            "{\"name\":\"pr-7\",\"kind\":\"ephemeral\",\"account\":\"333333333333\","
+                + "\"region\":\"eu-west-1\",\"secrets\":{\"DB_PASSWORD\":\""
+                + DB_PASSWORD.replace("eu-west-1", "us-east-1")
+                + "\"}}",
+            "admin");
+    assertEquals(400, posted.getStatusCode(), posted.getBody());
+    assertEquals("secrets.DB_PASSWORD", json(posted).at("/errors/0/field").asText());
+    assertEquals(before, items(), "nothing stored");
   }
 
   @Test
@@ -222,14 +282,15 @@ class UpdatesTest {
     jsonPatch.getHeaders().put("Content-Type", "application/json-patch+json");
     assertEquals(415, OpenApiContract.checked(handler, jsonPatch).getStatusCode());
     APIGatewayProxyRequestEvent stale =
-        ApiTest.request("PATCH", env, "{\"region\":\"eu-west-3\"}", "admin");
+        ApiTest.request("PATCH", env, "{\"config\":{\"LOG_LEVEL\":\"error\"}}", "admin");
     stale.getHeaders().put("If-Match", "\"7\"");
     assertEquals(409, OpenApiContract.checked(handler, stale).getStatusCode());
     assertEquals(
         404,
         patch("/v1/apps/payments/environments/nope", "{}", "admin").getStatusCode(),
         "PATCH does not create");
-    assertEquals(403, patch(env, "{\"region\":\"eu-west-3\"}", "viewer").getStatusCode());
+    assertEquals(
+        403, patch(env, "{\"config\":{\"LOG_LEVEL\":\"error\"}}", "viewer").getStatusCode());
     assertEquals(before, items(), "nothing changed");
   }
 

@@ -503,8 +503,10 @@ public final class LocalCloud implements AutoCloseable {
               new ProvisionerHandler(
                   env,
                   fnClock,
+                  // Secrets are described through the local cloud's Secrets Manager, over its
+                  // wire protocol, as the AWS provisioner describes them.
                   (settings, provisionerClock, timeLeft) ->
-                      new LocalProvisioner(settings.dynamoDb())));
+                      new LocalProvisioner(settings.dynamoDb(), settings.secretsManager())));
       // The API reads templates named by s3:// URLs from the local cloud's own folder.
       Path templateFiles = dir.resolve("s3");
       constructors.put(
@@ -565,7 +567,8 @@ public final class LocalCloud implements AutoCloseable {
               dir.resolve("secrets"),
               secretNames(template),
               options.region(),
-              CloudTemplate.LOCAL_ACCOUNT);
+              CloudTemplate.LOCAL_ACCOUNT,
+              clock);
       AdminRoutes admin = new AdminRoutes(registry, bus, secrets, injector, clock);
       LambdaInvokeApi lambda = new LambdaInvokeApi(functions);
       AwsProtocols aws =

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.local.testing.ApiClient;
+import io.stagecoach.local.testing.LocalAws;
 import io.stagecoach.testing.Fixtures;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +18,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Deployments end to end on the local cloud, from the synthesized template: HTTP in → API function
@@ -723,5 +727,93 @@ class DeploymentsEndToEndTest {
         api.send("PUT", "/v1/apps/guarded/environments/prod", prod + ",\"protected\":false}");
     assertEquals(200, byAdmin.status(), byAdmin.body());
     assertFalse(byAdmin.json().path("protected").asBoolean());
+  }
+
+  /**
+   * Rotation status end to end: a secret made and set to rotate through the local Secrets Manager
+   * with the AWS SDK, referenced by an environment in the local cloud's own account and region; the
+   * deploy reads it (DescribeSecret, through the provisioner function's SDK client) and the
+   * environment shows it. A reference to a secret that does not exist is unknown with its reason,
+   * and the deployment succeeds all the same; an SSM parameter does not rotate.
+   */
+  @Test
+  void aDeploy_recordsHowTheEnvironmentsSecretsRotate_readFromTheLocalSecretsManager()
+      throws Exception {
+    String arn;
+    try (SecretsManagerClient secrets =
+        SecretsManagerClient.builder()
+            .endpointOverride(cloud.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(LocalAws.credentials(dir))
+            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .build()) {
+      arn =
+          secrets
+              .createSecret(r -> r.name("vault/db-password").secretString("correct horse"))
+              .arn();
+      secrets.rotateSecret(
+          r -> r.secretId(arn).rotationRules(rules -> rules.automaticallyAfterDays(30L)));
+    }
+    String missing = arn.replace("vault/db-password", "vault/nobody");
+    ApiClient.Reply app =
+        api.send(
+            "POST",
+            "/v1/apps",
+            "{\"name\":\"vault\",\"pipeline\":[\"dev\"],\"template\":{\"body\":"
+                + Fixtures.ORDERS_TEMPLATE
+                + "}}");
+    assertEquals(201, app.status(), app.body());
+    ApiClient.Reply elsewhere =
+        api.send(
+            "PUT",
+            "/v1/apps/vault/environments/dev",
+            "{\"tier\":\"dev\",\"account\":\"111111111111\",\"region\":\"us-east-1\","
+                + "\"secrets\":{\"DB_PASSWORD\":\""
+                + arn
+                + "\"}}");
+    assertEquals(400, elsewhere.status(), "the secret is in the local account, not 111111111111");
+    assertEquals("secrets.DB_PASSWORD", elsewhere.json().at("/errors/0/field").asText());
+    ApiClient.Reply put =
+        api.send(
+            "PUT",
+            "/v1/apps/vault/environments/dev",
+            "{\"tier\":\"dev\",\"account\":\"000000000000\",\"region\":\"us-east-1\","
+                + "\"config\":{\"LOG_LEVEL\":\"debug\"},\"secrets\":{\"DB_PASSWORD\":\""
+                + arn
+                + "\",\"GONE\":\""
+                + missing
+                + "\",\"API_KEY\":\"ssm:/vault/api-key\"}}");
+    assertEquals(201, put.status(), put.body());
+    JsonNode before = put.json().path("secretRotation");
+    assertEquals("unknown", before.at("/DB_PASSWORD/status").asText(), before.toString());
+    assertTrue(before.at("/DB_PASSWORD/reason").asText().startsWith("not read yet"));
+    ApiClient.Reply release =
+        api.send(
+            "POST",
+            "/v1/apps/vault/releases",
+            "{\"version\":\"1.0.0\",\"artifactUri\":\"s3://artifacts/vault-1.0.0.zip\","
+                + "\"digest\":\""
+                + LocalCloudTest.DIGEST
+                + "\"}");
+    assertEquals(201, release.status(), release.body());
+
+    ApiClient.Reply accepted = deploy("vault", "dev", "1.0.0", "vault-first");
+    assertEquals(202, accepted.status(), accepted.body());
+    JsonNode done = awaitTerminal("vault", accepted.json().path("id").asText());
+    assertEquals("succeeded", done.path("status").asText(), done.toString());
+
+    ApiClient.Reply got = api.get("/v1/apps/vault/environments/dev");
+    JsonNode rotation = got.json().path("secretRotation");
+    JsonNode db = rotation.path("DB_PASSWORD");
+    assertEquals("enabled", db.path("status").asText(), rotation.toString());
+    assertEquals(30, db.path("days").asInt());
+    Instant last = Instant.parse(db.path("lastRotatedAt").asText());
+    assertEquals(last.plus(Duration.ofDays(30)), Instant.parse(db.path("nextRotationAt").asText()));
+    assertFalse(
+        Instant.parse(db.path("checkedAt").asText()).isBefore(last), "read after it rotated");
+    assertEquals("unknown", rotation.at("/GONE/status").asText(), rotation.toString());
+    assertEquals("Secrets Manager has no such secret", rotation.at("/GONE/reason").asText());
+    assertEquals("not_applicable", rotation.at("/API_KEY/status").asText());
+    assertFalse(got.body().contains("correct horse"), "never the value");
   }
 }

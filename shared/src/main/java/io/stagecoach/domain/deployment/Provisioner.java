@@ -1,6 +1,9 @@
 package io.stagecoach.domain.deployment;
 
 import io.stagecoach.domain.plan.Plan;
+import io.stagecoach.domain.registry.Environment;
+import io.stagecoach.domain.registry.SecretReference;
+import io.stagecoach.domain.registry.SecretRotation;
 
 /**
  * The port every provisioner implements: CloudFormation on AWS, the local materializer on one
@@ -20,6 +23,28 @@ public interface Provisioner {
    * plan.
    */
   ProvisioningResult destroy(ProvisioningRequest request);
+
+  /**
+   * How a Secrets Manager secret of the environment rotates, read as the tier's deploy role reads
+   * it: its description, never its value.
+   *
+   * @throws SecretNotDescribed when the secret is missing or may not be described; a provisioner
+   *     that reads no secrets says so this way
+   */
+  default SecretRotation.Settings describeSecret(Environment environment, SecretReference secret) {
+    throw new SecretNotDescribed("this provisioner does not read rotation settings");
+  }
+
+  /** A secret's rotation settings cannot be read; the message says why, never a secret value. */
+  class SecretNotDescribed extends RuntimeException {
+    public SecretNotDescribed(String reason) {
+      super(reason);
+    }
+
+    public SecretNotDescribed(String reason, Throwable cause) {
+      super(reason, cause);
+    }
+  }
 
   /**
    * The request cannot be carried out as given (an account Stagecoach may not deploy to, a template

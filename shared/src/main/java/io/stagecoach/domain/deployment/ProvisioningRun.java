@@ -254,7 +254,8 @@ public final class ProvisioningRun {
                           templateRevision,
                           Optional.of(d.requestedBy()),
                           s.outputs(),
-                          s.resources()))
+                          s.resources(),
+                          SecretRotationCheck.of(provisioner, env, at)))
                   : Optional.empty(),
               report);
       case ProvisioningResult.Failed f ->

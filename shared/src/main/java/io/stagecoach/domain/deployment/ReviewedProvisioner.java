@@ -2,6 +2,9 @@ package io.stagecoach.domain.deployment;
 
 import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.plan.PlanReview;
+import io.stagecoach.domain.registry.Environment;
+import io.stagecoach.domain.registry.SecretReference;
+import io.stagecoach.domain.registry.SecretRotation;
 
 /**
  * A provisioner whose every plan is {@linkplain PlanReview reviewed}: what {@link #plan} answers,
@@ -32,6 +35,11 @@ public final class ReviewedProvisioner implements Provisioner {
   @Override
   public ProvisioningResult destroy(ProvisioningRequest request) {
     return reviewed(provisioner.destroy(request), request);
+  }
+
+  @Override
+  public SecretRotation.Settings describeSecret(Environment environment, SecretReference secret) {
+    return provisioner.describeSecret(environment, secret);
   }
 
   /**

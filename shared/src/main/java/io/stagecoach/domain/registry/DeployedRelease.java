@@ -13,7 +13,9 @@ import java.util.TreeMap;
  * resources, and who asked for it ({@code requestedBy}) and when it was done. {@code order} is that
  * deployment's place in the environment's history ({@link Deployment#order()}): an older deployment
  * never replaces a newer one, however late its events arrive. Environments deployed before template
- * revisions were recorded have no revision, requester, outputs or resources here.
+ * revisions were recorded have no revision, requester, outputs or resources here. {@code
+ * secretRotation} is how each Secrets Manager secret the environment referenced then rotates, by
+ * its key, as the provisioner read it when the deployment succeeded.
  */
 public record DeployedRelease(
     String version,
@@ -24,11 +26,37 @@ public record DeployedRelease(
     Optional<Integer> templateRevision,
     Optional<String> requestedBy,
     Map<String, String> outputs,
-    List<StackResource> resources) {
+    List<StackResource> resources,
+    Map<String, SecretRotation> secretRotation) {
 
   public DeployedRelease {
     outputs = java.util.Collections.unmodifiableMap(new TreeMap<>(outputs));
     resources = List.copyOf(resources);
+    secretRotation = java.util.Collections.unmodifiableMap(new TreeMap<>(secretRotation));
+  }
+
+  /** A deployed release whose secrets' rotation was not read. */
+  public DeployedRelease(
+      String version,
+      String digest,
+      String deploymentId,
+      String order,
+      Instant deployedAt,
+      Optional<Integer> templateRevision,
+      Optional<String> requestedBy,
+      Map<String, String> outputs,
+      List<StackResource> resources) {
+    this(
+        version,
+        digest,
+        deploymentId,
+        order,
+        deployedAt,
+        templateRevision,
+        requestedBy,
+        outputs,
+        resources,
+        Map.of());
   }
 
   /** A deployed release recorded without its revision, requester, outputs or resources. */
@@ -44,5 +72,14 @@ public record DeployedRelease(
         Optional.empty(),
         Map.of(),
         List.of());
+  }
+
+  /**
+   * How the secret {@code key} rotates, as read at this deployment, when it was read for {@code
+   * reference}: a reference changed since then has not been read yet.
+   */
+  public Optional<SecretRotation> rotationOf(String key, SecretReference reference) {
+    return Optional.ofNullable(secretRotation.get(key))
+        .filter(r -> r.reference().equals(reference.reference()));
   }
 }

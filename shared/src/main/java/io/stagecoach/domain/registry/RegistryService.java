@@ -788,7 +788,17 @@ public final class RegistryService {
                 // The message never echoes the value: it may be a secret pasted by mistake.
                 errors.add(new FieldError("secrets." + k, problem.get()));
               } else {
-                secrets.put(k, new SecretReference(v));
+                SecretReference reference = new SecretReference(v);
+                // Checked against the account and region only when they are valid.
+                Optional<String> elsewhere =
+                    reference.problemFor(
+                        account != null && ACCOUNT.matcher(account).matches() ? account : null,
+                        region != null && REGION.matcher(region).matches() ? region : null);
+                if (elsewhere.isPresent()) {
+                  errors.add(new FieldError("secrets." + k, elsewhere.get()));
+                } else {
+                  secrets.put(k, reference);
+                }
               }
             });
     spec.usage().ifPresent(u -> errors.addAll(UsageAssumptions.problems(u)));

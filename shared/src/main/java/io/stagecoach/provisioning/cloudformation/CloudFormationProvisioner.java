@@ -11,8 +11,11 @@ import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.plan.ResourceChange;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.Release;
+import io.stagecoach.domain.registry.SecretReference;
+import io.stagecoach.domain.registry.SecretRotation;
 import io.stagecoach.domain.template.EnvironmentTemplate;
 import io.stagecoach.domain.template.StackResource;
+import io.stagecoach.provisioning.secretsmanager.SecretDescriptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +50,7 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The {@link Provisioner} on AWS. Every environment is one CloudFormation stack, {@code
@@ -126,6 +130,7 @@ public final class CloudFormationProvisioner implements Provisioner {
   private static final String STACK_TYPE = "AWS::CloudFormation::Stack";
 
   private final Function<Environment, CloudFormationClient> clients;
+  private final Function<Environment, SecretsManagerClient> secrets;
   private final Clock clock;
   private final Sleeper sleeper;
   private final Supplier<Duration> timeLeft;
@@ -133,6 +138,8 @@ public final class CloudFormationProvisioner implements Provisioner {
   /**
    * @param clients the CloudFormation client for an environment's account and region; may throw
    *     {@link RefusedRequestException} for a target Stagecoach must not deploy to
+   * @param secrets the Secrets Manager client for an environment's account and region, acting as
+   *     the same role; may throw {@link RefusedRequestException} likewise
    * @param clock names the change sets of plans
    * @param sleeper waits between polls
    * @param timeLeft how long the caller may still run (a Lambda function's remaining time, for
@@ -140,10 +147,12 @@ public final class CloudFormationProvisioner implements Provisioner {
    */
   public CloudFormationProvisioner(
       Function<Environment, CloudFormationClient> clients,
+      Function<Environment, SecretsManagerClient> secrets,
       Clock clock,
       Sleeper sleeper,
       Supplier<Duration> timeLeft) {
     this.clients = clients;
+    this.secrets = secrets;
     this.clock = clock;
     this.sleeper = sleeper;
     this.timeLeft = timeLeft;
@@ -166,11 +175,29 @@ public final class CloudFormationProvisioner implements Provisioner {
       Set<String> allowedAccounts,
       Clock clock,
       Supplier<Duration> timeLeft) {
+    DeployRoleClients roles =
+        new DeployRoleClients(defaultRegion, base, roleNamePrefix, allowedAccounts);
     return new CloudFormationProvisioner(
-        new DeployRoleClients(defaultRegion, base, roleNamePrefix, allowedAccounts),
-        clock,
-        Sleeper.thread(),
-        timeLeft);
+        roles, roles::secretsManager, clock, Sleeper.thread(), timeLeft);
+  }
+
+  // ------------------------------------------------------------ secrets
+
+  /**
+   * {@code DescribeSecret} as the environment's deploy role: rotation settings and dates, never the
+   * value (the role needs {@code secretsmanager:DescribeSecret} on the account's secrets, and no
+   * {@code GetSecretValue} for this). See
+   * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html
+   */
+  @Override
+  public SecretRotation.Settings describeSecret(Environment environment, SecretReference secret) {
+    SecretsManagerClient secretsManager;
+    try {
+      secretsManager = secrets.apply(environment);
+    } catch (RefusedRequestException e) {
+      throw new SecretNotDescribed(e.getMessage(), e);
+    }
+    return SecretDescriptions.rotationOf(secretsManager, secret);
   }
 
   // ------------------------------------------------------------ plan

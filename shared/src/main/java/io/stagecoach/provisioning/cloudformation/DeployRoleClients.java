@@ -12,12 +12,14 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.PartitionMetadata;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
  * A CloudFormation client per target (account, region, tier), acting as the tier's deploy role in
- * that account, so a dev deployment can never touch a prod stack. Clients are made once per target
+ * that account, so a dev deployment can never touch a prod stack; and a Secrets Manager client with
+ * the same role, which reads how the environment's secrets rotate. Clients are made once per target
  * and kept; their credentials are renewed by the SDK before they expire.
  */
 final class DeployRoleClients implements Function<Environment, CloudFormationClient> {
@@ -29,7 +31,9 @@ final class DeployRoleClients implements Function<Environment, CloudFormationCli
   private final Set<String> allowedAccounts;
   private final SdkHttpClient http;
   private final StsClient sts;
+  private final Map<Target, StsAssumeRoleCredentialsProvider> roles = new ConcurrentHashMap<>();
   private final Map<Target, CloudFormationClient> clients = new ConcurrentHashMap<>();
+  private final Map<Target, SecretsManagerClient> secrets = new ConcurrentHashMap<>();
 
   DeployRoleClients(
       Region defaultRegion,
@@ -50,6 +54,22 @@ final class DeployRoleClients implements Function<Environment, CloudFormationCli
 
   @Override
   public CloudFormationClient apply(Environment environment) {
+    return clients.computeIfAbsent(target(environment), this::clientFor);
+  }
+
+  /** Secrets Manager in the environment's account and region, as the tier's deploy role. */
+  SecretsManagerClient secretsManager(Environment environment) {
+    return secrets.computeIfAbsent(
+        target(environment),
+        target ->
+            SecretsManagerClient.builder()
+                .region(target.region())
+                .credentialsProvider(role(target))
+                .httpClient(http)
+                .build());
+  }
+
+  private Target target(Environment environment) {
     if (!allowedAccounts.contains(environment.account())) {
       throw new RefusedRequestException(
           "account "
@@ -64,27 +84,36 @@ final class DeployRoleClients implements Function<Environment, CloudFormationCli
         environment.region() == null || environment.region().isBlank()
             ? defaultRegion
             : Region.of(environment.region());
-    return clients.computeIfAbsent(
-        new Target(environment.account(), region, environment.tier()), this::clientFor);
+    return new Target(environment.account(), region, environment.tier());
   }
 
   private CloudFormationClient clientFor(Target target) {
-    StsAssumeRoleCredentialsProvider credentials =
-        StsAssumeRoleCredentialsProvider.builder()
-            .stsClient(sts)
-            .refreshRequest(
-                r ->
-                    r.roleArn(
-                            roleArn(
-                                target.region(), target.account(), roleNamePrefix, target.tier()))
-                        // Shows in the account's CloudTrail which Stagecoach role made each call.
-                        .roleSessionName("stagecoach-" + target.tier().wireName()))
-            .build();
     return CloudFormationClient.builder()
         .region(target.region())
-        .credentialsProvider(credentials)
+        .credentialsProvider(role(target))
         .httpClient(http)
         .build();
+  }
+
+  /** The tier's deploy role in the target's account, shared by that target's clients. */
+  private StsAssumeRoleCredentialsProvider role(Target target) {
+    return roles.computeIfAbsent(
+        target,
+        t ->
+            StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(sts)
+                .refreshRequest(
+                    r ->
+                        r.roleArn(
+                                roleArn(
+                                    target.region(),
+                                    target.account(),
+                                    roleNamePrefix,
+                                    target.tier()))
+                            // Shows in the account's CloudTrail which Stagecoach role made each
+                            // call.
+                            .roleSessionName("stagecoach-" + target.tier().wireName()))
+                .build());
   }
 
   /**

@@ -395,13 +395,15 @@ public final class DynamoDbDeployments implements Deployments {
       values.put(":one", n(1));
       values.put(":outputs", ItemMapping.outputsValue(r.outputs()));
       values.put(":resources", ItemMapping.resourcesValue(r.resources()));
+      values.put(":secretRotation", ItemMapping.secretRotationValue(r.secretRotation()));
       // What runs there now: its template revision, who asked, outputs and resources. Fields the
       // deployment does not know (one recorded before revisions) are removed, not left stale.
       StringBuilder update =
           new StringBuilder(
               "SET deployedVersion = :version, deployedDigest = :digest, deployedBy = :by,"
                   + " deployedOrder = :order, deployedAt = :at, #rev = #rev + :one,"
-                  + " outputs = :outputs, resources = :resources");
+                  + " outputs = :outputs, resources = :resources,"
+                  + " secretRotation = :secretRotation");
       List<String> removed = new ArrayList<>();
       if (r.templateRevision().isPresent()) {
         values.put(":revision", n(r.templateRevision().get()));

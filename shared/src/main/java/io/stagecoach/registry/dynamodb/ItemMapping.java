@@ -22,6 +22,7 @@ import io.stagecoach.domain.registry.EphemeralPolicy;
 import io.stagecoach.domain.registry.Release;
 import io.stagecoach.domain.registry.RepositoryMapping;
 import io.stagecoach.domain.registry.SecretReference;
+import io.stagecoach.domain.registry.SecretRotation;
 import io.stagecoach.domain.registry.Tier;
 import io.stagecoach.domain.template.EnvironmentDns;
 import io.stagecoach.domain.template.EnvironmentTemplate;
@@ -508,7 +509,8 @@ final class ItemMapping {
                             .map(r -> Integer.parseInt(r.n())),
                         optStr(item, "deployedRequestedBy"),
                         outputs(item.get("outputs")),
-                        resources(item.get("resources")))),
+                        resources(item.get("resources")),
+                        secretRotation(item.get("secretRotation")))),
         optStr(item, "frozenReason")
             .map(
                 r ->
@@ -590,6 +592,66 @@ final class ItemMapping {
                     v.m().get("type").s(),
                     Optional.ofNullable(v.m().get("physicalId")).map(AttributeValue::s)))
         .toList();
+  }
+
+  /**
+   * How each Secrets Manager secret rotates, by key: {@code reference}, {@code checkedAt} and
+   * either {@code enabled} (with {@code days}, {@code lastRotatedAt}, {@code nextRotationAt} when
+   * known) or the {@code reason} it could not be read.
+   */
+  static AttributeValue secretRotationValue(Map<String, SecretRotation> rotations) {
+    Map<String, AttributeValue> all = new HashMap<>();
+    rotations.forEach(
+        (key, rotation) -> {
+          Map<String, AttributeValue> m = new HashMap<>();
+          m.put("reference", s(rotation.reference()));
+          m.put("checkedAt", s(rotation.checkedAt().toString()));
+          switch (rotation) {
+            case SecretRotation.Read read -> {
+              m.put("enabled", AttributeValue.fromBool(read.settings().enabled()));
+              read.settings().days().ifPresent(d -> m.put("days", n(d)));
+              read.settings()
+                  .lastRotatedAt()
+                  .ifPresent(at -> m.put("lastRotatedAt", s(at.toString())));
+              read.settings()
+                  .nextRotationAt()
+                  .ifPresent(at -> m.put("nextRotationAt", s(at.toString())));
+            }
+            case SecretRotation.Unknown unknown -> m.put("reason", s(unknown.reason()));
+          }
+          all.put(key, AttributeValue.fromM(m));
+        });
+    return AttributeValue.fromM(all);
+  }
+
+  private static Map<String, SecretRotation> secretRotation(AttributeValue value) {
+    Map<String, SecretRotation> rotations = new HashMap<>();
+    if (value == null || !value.hasM()) {
+      return rotations;
+    }
+    value
+        .m()
+        .forEach(
+            (key, v) -> {
+              Map<String, AttributeValue> m = v.m();
+              String reference = m.get("reference").s();
+              Instant checkedAt = Instant.parse(m.get("checkedAt").s());
+              rotations.put(
+                  key,
+                  m.containsKey("reason")
+                      ? new SecretRotation.Unknown(reference, m.get("reason").s(), checkedAt)
+                      : new SecretRotation.Read(
+                          reference,
+                          new SecretRotation.Settings(
+                              m.get("enabled").bool(),
+                              Optional.ofNullable(m.get("days")).map(d -> Integer.parseInt(d.n())),
+                              Optional.ofNullable(m.get("lastRotatedAt"))
+                                  .map(at -> Instant.parse(at.s())),
+                              Optional.ofNullable(m.get("nextRotationAt"))
+                                  .map(at -> Instant.parse(at.s()))),
+                          checkedAt));
+            });
+    return rotations;
   }
 
   // ------------------------------------------------------------ releases

@@ -104,6 +104,82 @@ class EnvironmentRulesTest {
     assertFalse(r.toString().contains("hunter2"));
   }
 
+  private List<String> secretProblems(String account, String region, String reference) {
+    EnvironmentSpec spec =
+        new EnvironmentSpec(
+            Optional.of("pipeline"),
+            Optional.of("dev"),
+            Optional.of(account),
+            Optional.of(region),
+            Map.of(),
+            Map.of("DB_PASSWORD", reference),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+    return switch (rules.environmentFrom(ADMIN, payments, "dev", spec, Optional.empty(), NOW)) {
+      case Outcome.Accepted<Environment> a -> List.of();
+      case Outcome.Rejected<Environment> r ->
+          r.rejection().errors().stream().map(e -> e.field() + ": " + e.message()).toList();
+    };
+  }
+
+  @Test
+  void secretReferences_ofAnotherAccount_areRefused_namingBothAccounts() {
+    assertEquals(
+        List.of(
+            "secrets.DB_PASSWORD: is in account 999999999999, not the environment's account"
+                + " 123456789012: a secret is referenced from the environment's own account"),
+        secretProblems(
+            "123456789012",
+            "eu-west-1",
+            "arn:aws:secretsmanager:eu-west-1:999999999999:secret:db-pass-AbCdEf"));
+    assertEquals(
+        1,
+        secretProblems(
+                "123456789012",
+                "eu-west-1",
+                "arn:aws:ssm:eu-west-1:999999999999:parameter/payments/db-pass")
+            .size(),
+        "SSM parameter ARNs too");
+  }
+
+  @Test
+  void secretReferences_ofAnotherRegion_areRefused_namingBothRegions() {
+    List<String> problems =
+        secretProblems(
+            "123456789012",
+            "eu-west-1",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-pass-AbCdEf");
+    assertEquals(1, problems.size());
+    assertTrue(problems.get(0).contains("us-east-1"), problems.get(0));
+    assertTrue(problems.get(0).contains("eu-west-1"), problems.get(0));
+  }
+
+  @Test
+  void secretReferences_ofTheEnvironmentsOwnAccountAndRegion_orSsmPaths_areAccepted() {
+    assertEquals(
+        List.of(),
+        secretProblems(
+            "123456789012",
+            "eu-west-1",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-pass-AbCdEf"));
+    assertEquals(
+        List.of(),
+        secretProblems(
+            "123456789012", "eu-west-1", "arn:aws:ssm:eu-west-1:123456789012:parameter/db-pass"));
+    assertEquals(List.of(), secretProblems("123456789012", "eu-west-1", "ssm:/payments/db-pass"));
+  }
+
+  @Test
+  void aSecretReference_isNotComparedWithAnAccountThatIsItselfInvalid() {
+    assertEquals(
+        List.of("account: must be a 12-digit AWS account id"),
+        secretProblems(
+            "12345",
+            "eu-west-1",
+            "arn:aws:secretsmanager:eu-west-1:999999999999:secret:db-pass-AbCdEf"));
+  }
+
   @Test
   void everyBadFieldIsReported_atOnce() {
     EnvironmentSpec bad =

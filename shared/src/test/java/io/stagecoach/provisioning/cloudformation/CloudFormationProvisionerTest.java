@@ -5,6 +5,7 @@ import static io.stagecoach.provisioning.cloudformation.FakeCloudFormation.chang
 import static io.stagecoach.provisioning.cloudformation.Requests.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.stagecoach.domain.deployment.Provisioner;
 import io.stagecoach.domain.deployment.ProvisioningRequest;
 import io.stagecoach.domain.deployment.ProvisioningResult;
 import io.stagecoach.domain.deployment.ProvisioningResult.Failed;
@@ -14,10 +15,13 @@ import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.plan.PlanSummary;
 import io.stagecoach.domain.plan.ResourceChange;
 import io.stagecoach.domain.plan.ResourceChange.Action;
+import io.stagecoach.domain.registry.SecretReference;
+import io.stagecoach.domain.registry.SecretRotation;
 import io.stagecoach.domain.template.EnvironmentTemplate;
 import io.stagecoach.domain.template.StackResource;
 import io.stagecoach.testing.Fixtures;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +43,8 @@ import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Replacement;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 import software.amazon.awssdk.services.cloudformation.model.UpdateTerminationProtectionRequest;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.RotationRulesType;
 
 class CloudFormationProvisionerTest {
 
@@ -49,8 +55,10 @@ class CloudFormationProvisionerTest {
 
   private final FakeCloudFormation cfn = new FakeCloudFormation().declares("ReleaseVersion");
   private final FakeTime time = new FakeTime(A_LAMBDAS_TIME);
+  private final FakeSecretsManager secretsManager = new FakeSecretsManager();
   private final CloudFormationProvisioner provisioner =
-      new CloudFormationProvisioner(environment -> cfn, time, time, time);
+      new CloudFormationProvisioner(
+          environment -> cfn, environment -> secretsManager, time, time, time);
 
   private static <T extends ProvisioningResult> T expect(Class<T> type, ProvisioningResult result) {
     assertInstanceOf(type, result, () -> "expected " + type.getSimpleName() + ", got " + result);
@@ -538,6 +546,7 @@ class CloudFormationProvisionerTest {
               throw new RefusedRequestException(
                   "account 999999999999 is not one Stagecoach may deploy to");
             },
+            environment -> secretsManager,
             time,
             time,
             time);
@@ -545,5 +554,79 @@ class CloudFormationProvisionerTest {
     Failed failed = expect(Failed.class, guarded.destroy(elsewhere));
 
     assertTrue(failed.reason().contains("999999999999"));
+  }
+
+  // ------------------------------------------------------------ secrets
+
+  @Test
+  void describeSecret_readsRotationSettingsAndDates_throughDescribeSecretOnly() {
+    Instant last = Instant.parse("2026-11-01T03:00:00Z");
+    Instant next = Instant.parse("2026-12-01T03:00:00Z");
+    secretsManager.has(
+        DB_PASSWORD_ARN,
+        DescribeSecretResponse.builder()
+            .arn(DB_PASSWORD_ARN)
+            .rotationEnabled(true)
+            .rotationRules(RotationRulesType.builder().automaticallyAfterDays(30L).build())
+            .lastRotatedDate(last)
+            .nextRotationDate(next)
+            .build());
+
+    SecretRotation.Settings settings =
+        provisioner.describeSecret(staging(false), new SecretReference(DB_PASSWORD_ARN));
+
+    assertEquals(
+        new SecretRotation.Settings(true, Optional.of(30), Optional.of(last), Optional.of(next)),
+        settings);
+    assertEquals(List.of(DB_PASSWORD_ARN), secretsManager.described());
+  }
+
+  @Test
+  void describeSecret_ofASecretWithoutRotation_saysDisabled_withNoDays() {
+    secretsManager.has(
+        DB_PASSWORD_ARN, DescribeSecretResponse.builder().arn(DB_PASSWORD_ARN).build());
+
+    assertEquals(
+        new SecretRotation.Settings(false, Optional.empty(), Optional.empty(), Optional.empty()),
+        provisioner.describeSecret(staging(false), new SecretReference(DB_PASSWORD_ARN)));
+  }
+
+  @Test
+  void describeSecret_ofAMissingOrForbiddenSecret_isNotDescribed_withTheReason() {
+    Provisioner.SecretNotDescribed missing =
+        assertThrows(
+            Provisioner.SecretNotDescribed.class,
+            () -> provisioner.describeSecret(staging(false), new SecretReference(DB_PASSWORD_ARN)));
+    assertEquals("Secrets Manager has no such secret", missing.getMessage());
+
+    secretsManager.refuses(DB_PASSWORD_ARN, "AccessDeniedException");
+    Provisioner.SecretNotDescribed denied =
+        assertThrows(
+            Provisioner.SecretNotDescribed.class,
+            () -> provisioner.describeSecret(staging(false), new SecretReference(DB_PASSWORD_ARN)));
+    assertTrue(denied.getMessage().contains("AccessDeniedException"), denied.getMessage());
+  }
+
+  @Test
+  void describeSecret_inAnAccountStagecoachMayNotDeployTo_isNotDescribed() {
+    CloudFormationProvisioner guarded =
+        new CloudFormationProvisioner(
+            environment -> cfn,
+            environment -> {
+              throw new RefusedRequestException(
+                  "account 999999999999 is not one Stagecoach may deploy to");
+            },
+            time,
+            time,
+            time);
+
+    Provisioner.SecretNotDescribed refused =
+        assertThrows(
+            Provisioner.SecretNotDescribed.class,
+            () ->
+                guarded.describeSecret(
+                    environment("999999999999", "eu-west-1", false),
+                    new SecretReference(DB_PASSWORD_ARN)));
+    assertTrue(refused.getMessage().contains("999999999999"), refused.getMessage());
   }
 }

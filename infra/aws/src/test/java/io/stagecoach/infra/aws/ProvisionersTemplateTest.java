@@ -268,6 +268,27 @@ class ProvisionersTemplateTest {
     assertEquals(Arrays.asList((Object[]) roles.split(" ")), assumable);
   }
 
+  /**
+   * Rotation status is read with {@code secretsmanager:DescribeSecret} as the tier's deploy role in
+   * the environment's account (README, "Deploying to AWS"); the provisioner's own role never
+   * touches Secrets Manager, so it can neither describe nor read any secret itself.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "staging", "prod"})
+  void provisionerRole_hasNoSecretsManagerAction_secretsAreDescribedAsTheDeployRole(
+      final String tier) {
+    for (Map<String, Object> statement : statements(provisionerRoleId(tier))) {
+      for (String action : actions(statement)) {
+        assertFalse(
+            action.toLowerCase(Locale.ROOT).startsWith("secretsmanager:"),
+            tier + ": " + asJson(statement));
+      }
+    }
+    assertFalse(
+        everythingGrantedTo(provisionerRoleId(tier)).contains("secretsmanager"),
+        tier + " provisioner role mentions Secrets Manager");
+  }
+
   @Test
   void devProvisionerRole_neverMentionsProd_itsDeployRole_orItsAccounts_inAnyOfItsPolicies() {
     String dev = everythingGrantedTo(provisionerRoleId("dev")).toLowerCase(Locale.ROOT);

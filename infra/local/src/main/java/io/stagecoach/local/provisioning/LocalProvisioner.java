@@ -12,7 +12,10 @@ import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.plan.ResourceChange;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.Naming;
+import io.stagecoach.domain.registry.SecretReference;
+import io.stagecoach.domain.registry.SecretRotation;
 import io.stagecoach.domain.template.StackResource;
+import io.stagecoach.provisioning.secretsmanager.SecretDescriptions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,6 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The provisioner of the local cloud: makes an environment's stack from the app's template on the
@@ -59,9 +63,30 @@ public final class LocalProvisioner implements Provisioner {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DynamoDbClient dynamo;
+  private final Optional<SecretsManagerClient> secretsManager;
 
+  /** A provisioner that reads no secrets' rotation (they are recorded as unknown). */
   public LocalProvisioner(DynamoDbClient dynamo) {
     this.dynamo = dynamo;
+    this.secretsManager = Optional.empty();
+  }
+
+  /** A provisioner that describes secrets through {@code secretsManager} (the local cloud's). */
+  public LocalProvisioner(DynamoDbClient dynamo, SecretsManagerClient secretsManager) {
+    this.dynamo = dynamo;
+    this.secretsManager = Optional.of(secretsManager);
+  }
+
+  /**
+   * {@code DescribeSecret} at the local cloud's Secrets Manager, which holds the secrets of its own
+   * account and region only: a reference to any other is not found there.
+   */
+  @Override
+  public SecretRotation.Settings describeSecret(Environment environment, SecretReference secret) {
+    if (secretsManager.isEmpty()) {
+      return Provisioner.super.describeSecret(environment, secret);
+    }
+    return SecretDescriptions.rotationOf(secretsManager.get(), secret);
   }
 
   /**

@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +29,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Secrets Manager's {@code GetSecretValue} (AWS JSON 1.1, {@code X-Amz-Target:
- * secretsmanager.GetSecretValue}) over a local secret store: one owner-only file per secret under
- * the data directory's {@code secrets/}, named by the secret's URL-encoded name. Values are set
- * through the local cloud's admin route, never from the template; the template's {@code
- * AWS::SecretsManager::Secret} names are known so that a secret nobody set yet is reported as such.
- * Values are never logged and never part of an error. See
+ * Secrets Manager's {@code GetSecretValue}, {@code CreateSecret}, {@code DescribeSecret}, {@code
+ * RotateSecret} and {@code CancelRotateSecret} (AWS JSON 1.1, an {@code X-Amz-Target} such as
+ * {@code secretsmanager.DescribeSecret}) over a local secret store: one owner-only file per secret
+ * under the data directory's {@code secrets/}, named by the secret's URL-encoded name. Values are
+ * set through the local cloud's admin route or {@code CreateSecret}, never from the template; the
+ * template's {@code AWS::SecretsManager::Secret} names are known so that a secret nobody set yet is
+ * reported as such. Values are never logged and never part of an error. See
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
  */
 public final class LocalSecretsManager {
@@ -48,17 +50,35 @@ public final class LocalSecretsManager {
   /** The largest value Secrets Manager stores. */
   public static final int MAX_VALUE_BYTES = 65_536;
 
+  /** The operations answered; every other one is refused as unknown. */
+  static final List<String> OPERATIONS =
+      List.of(
+          "GetSecretValue", "CreateSecret", "DescribeSecret", "RotateSecret", "CancelRotateSecret");
+
   private final Path dir;
+  private final Path rotationDir;
   private final Set<String> declared;
   private final String region;
   private final String account;
+  private final Clock clock;
 
   /** {@code declared}: the names of the template's secrets. */
   public LocalSecretsManager(Path dir, Set<String> declared, String region, String account) {
+    this(dir, declared, region, account, Clock.systemUTC());
+  }
+
+  /**
+   * {@code clock} dates rotations; rotation settings are kept beside the values, in {@code
+   * {dir}-rotation/}, so that no listing of secrets mistakes them for secrets.
+   */
+  public LocalSecretsManager(
+      Path dir, Set<String> declared, String region, String account, Clock clock) {
     this.dir = dir;
+    this.rotationDir = dir.resolveSibling(dir.getFileName() + "-rotation");
     this.declared = Set.copyOf(declared);
     this.region = region;
     this.account = account;
+    this.clock = clock;
   }
 
   public static boolean handles(String amzTarget) {
@@ -98,6 +118,9 @@ public final class LocalSecretsManager {
 
   public boolean delete(String name) {
     try {
+      if (isValidName(name)) {
+        Files.deleteIfExists(rotationDir.resolve(URLEncoder.encode(name, StandardCharsets.UTF_8)));
+      }
       return isValidName(name) && Files.deleteIfExists(file(name));
     } catch (IOException e) {
       throw new UncheckedIOException("could not delete secret " + name, e);
@@ -131,13 +154,16 @@ public final class LocalSecretsManager {
           "UnknownOperationException",
           "Secrets Manager takes POST requests with an X-Amz-Target");
     }
-    if (!target.equals(TARGET_PREFIX + "GetSecretValue")) {
+    String operation = target.substring(TARGET_PREFIX.length());
+    if (!OPERATIONS.contains(operation)) {
       return error(
           400,
           "UnknownOperationException",
           "Operation "
-              + target.substring(TARGET_PREFIX.length())
-              + " is not supported by the local cloud; set secrets with PUT /_stagecoach/secrets/{name}");
+              + operation
+              + " is not supported by the local cloud (it answers "
+              + String.join(", ", OPERATIONS)
+              + "); set secrets with PUT /_stagecoach/secrets/{name}");
     }
     JsonNode body;
     try {
@@ -145,9 +171,21 @@ public final class LocalSecretsManager {
     } catch (IOException e) {
       return error(400, "InvalidRequestException", "The request body is not JSON");
     }
-    String secretId = body == null ? "" : body.path("SecretId").asText("");
-    if (body != null
-        && (body.has("VersionId") || body.has("VersionStage"))
+    if (body == null || !body.isObject()) {
+      return error(400, "InvalidRequestException", "The request body is not a JSON object");
+    }
+    return switch (operation) {
+      case "CreateSecret" -> createSecret(body);
+      case "DescribeSecret" -> describeSecret(body);
+      case "RotateSecret" -> rotateSecret(body);
+      case "CancelRotateSecret" -> cancelRotateSecret(body);
+      default -> getSecretValue(body);
+    };
+  }
+
+  private RawResponse getSecretValue(JsonNode body) {
+    String secretId = body.path("SecretId").asText("");
+    if ((body.has("VersionId") || body.has("VersionStage"))
         && !"AWSCURRENT".equals(body.path("VersionStage").asText("AWSCURRENT"))) {
       return error(
           400,
@@ -156,8 +194,7 @@ public final class LocalSecretsManager {
     }
     Optional<String> name = nameOf(secretId);
     if (name.isEmpty()) {
-      return error(
-          400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+      return notFound();
     }
     Path file = file(name.get());
     if (!Files.isRegularFile(file)) {
@@ -177,10 +214,7 @@ public final class LocalSecretsManager {
       ObjectNode answer = MAPPER.createObjectNode();
       answer.put("ARN", arn(name.get()));
       answer.put("Name", name.get());
-      answer.put(
-          "VersionId",
-          UUID.nameUUIDFromBytes((name.get() + "@" + modified).getBytes(StandardCharsets.UTF_8))
-              .toString());
+      answer.put("VersionId", versionId(name.get(), modified));
       answer.put("SecretString", value);
       answer.putArray("VersionStages").add("AWSCURRENT");
       answer.put("CreatedDate", modified / 1000.0);
@@ -191,6 +225,206 @@ public final class LocalSecretsManager {
     } catch (IOException e) {
       return error(500, "InternalServiceError", "The local secret store could not read the secret");
     }
+  }
+
+  /** {@code CreateSecret} with a {@code SecretString}: the value goes to the store like a PUT. */
+  private RawResponse createSecret(JsonNode body) {
+    String name = body.path("Name").asText("");
+    if (!isValidName(name)) {
+      return error(400, "InvalidParameterException", "Name must be a valid secret name");
+    }
+    if (!body.path("SecretString").isTextual()) {
+      // The message names the field, never its content.
+      return error(
+          400,
+          "InvalidParameterException",
+          "The local cloud creates secrets with a SecretString (no SecretBinary)");
+    }
+    if (Files.isRegularFile(file(name))) {
+      return error(
+          400,
+          "ResourceExistsException",
+          "The operation failed because the secret " + name + " already exists.");
+    }
+    String value = body.path("SecretString").asText();
+    if (value.getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) {
+      return error(
+          400,
+          "InvalidParameterException",
+          "A secret value has at most " + MAX_VALUE_BYTES + " bytes");
+    }
+    put(name, value);
+    ObjectNode answer = MAPPER.createObjectNode();
+    answer.put("ARN", arn(name));
+    answer.put("Name", name);
+    answer.put("VersionId", versionId(name, modifiedMillis(name)));
+    return json(200, answer.toString(), null);
+  }
+
+  /**
+   * {@code DescribeSecret}: the secret's name, ARN, dates and rotation settings, never its value.
+   * Rotation fields are left out for a secret never set up for rotation, as Secrets Manager leaves
+   * them out. See
+   * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html
+   */
+  private RawResponse describeSecret(JsonNode body) {
+    Optional<String> name = nameOf(body.path("SecretId").asText(""));
+    if (name.isEmpty() || !exists(name.get())) {
+      return notFound();
+    }
+    ObjectNode answer = MAPPER.createObjectNode();
+    answer.put("ARN", arn(name.get()));
+    answer.put("Name", name.get());
+    Optional<JsonNode> rotation = rotation(name.get());
+    if (rotation.isPresent()) {
+      JsonNode r = rotation.get();
+      answer.put("RotationEnabled", r.path("RotationEnabled").asBoolean());
+      if (r.hasNonNull("RotationLambdaARN")) {
+        answer.put("RotationLambdaARN", r.path("RotationLambdaARN").asText());
+      }
+      if (r.has("RotationRules")) {
+        answer.set("RotationRules", r.path("RotationRules"));
+      }
+      if (r.hasNonNull("LastRotatedDate")) {
+        answer.put("LastRotatedDate", r.path("LastRotatedDate").asDouble());
+      }
+      if (r.path("RotationEnabled").asBoolean()
+          && r.path("RotationRules").has("AutomaticallyAfterDays")) {
+        double from =
+            r.hasNonNull("LastRotatedDate")
+                ? r.path("LastRotatedDate").asDouble()
+                : r.path("EnabledDate").asDouble();
+        answer.put(
+            "NextRotationDate",
+            from + r.path("RotationRules").path("AutomaticallyAfterDays").asLong() * 86_400.0);
+      }
+    }
+    if (Files.isRegularFile(file(name.get()))) {
+      long modified = modifiedMillis(name.get());
+      answer.put("LastChangedDate", modified / 1000.0);
+      answer.put("CreatedDate", modified / 1000.0);
+      answer
+          .putObject("VersionIdsToStages")
+          .putArray(versionId(name.get(), modified))
+          .add("AWSCURRENT");
+    }
+    return json(200, answer.toString(), null);
+  }
+
+  /**
+   * {@code RotateSecret}: keeps the rotation settings ({@code RotationRules}, {@code
+   * RotationLambdaARN}) and turns rotation on. The local cloud runs no rotation function: a
+   * rotation asked to happen now ({@code RotateImmediately}, the default) is recorded as done at
+   * once, the value unchanged.
+   */
+  private RawResponse rotateSecret(JsonNode body) {
+    Optional<String> name = nameOf(body.path("SecretId").asText(""));
+    if (name.isEmpty() || !exists(name.get())) {
+      return notFound();
+    }
+    ObjectNode kept =
+        rotation(name.get()).map(r -> (ObjectNode) r.deepCopy()).orElse(MAPPER.createObjectNode());
+    if (body.has("RotationRules")) {
+      JsonNode rules = body.path("RotationRules");
+      JsonNode days = rules.path("AutomaticallyAfterDays");
+      if (!rules.isObject()
+          || (!days.isMissingNode()
+              && (!days.canConvertToLong() || days.asLong() < 1 || days.asLong() > 1000))) {
+        return error(
+            400,
+            "InvalidParameterException",
+            "RotationRules.AutomaticallyAfterDays must be a number of days from 1 to 1000");
+      }
+      kept.set("RotationRules", rules);
+    }
+    if (!kept.has("RotationRules")) {
+      return error(
+          400,
+          "InvalidRequestException",
+          "No rotation rules: the first RotateSecret of a secret names its RotationRules");
+    }
+    if (body.hasNonNull("RotationLambdaARN")) {
+      kept.put("RotationLambdaARN", body.path("RotationLambdaARN").asText());
+    }
+    double now = clock.millis() / 1000.0;
+    kept.put("RotationEnabled", true);
+    kept.put("EnabledDate", now);
+    if (body.path("RotateImmediately").asBoolean(true)) {
+      kept.put("LastRotatedDate", now);
+    }
+    writeRotation(name.get(), kept);
+    ObjectNode answer = MAPPER.createObjectNode();
+    answer.put("ARN", arn(name.get()));
+    answer.put("Name", name.get());
+    if (Files.isRegularFile(file(name.get()))) {
+      answer.put("VersionId", versionId(name.get(), modifiedMillis(name.get())));
+    }
+    return json(200, answer.toString(), null);
+  }
+
+  /**
+   * {@code CancelRotateSecret}: rotation off, its rules kept (Secrets Manager shows them still).
+   */
+  private RawResponse cancelRotateSecret(JsonNode body) {
+    Optional<String> name = nameOf(body.path("SecretId").asText(""));
+    if (name.isEmpty() || !exists(name.get())) {
+      return notFound();
+    }
+    ObjectNode kept =
+        rotation(name.get()).map(r -> (ObjectNode) r.deepCopy()).orElse(MAPPER.createObjectNode());
+    kept.put("RotationEnabled", false);
+    writeRotation(name.get(), kept);
+    ObjectNode answer = MAPPER.createObjectNode();
+    answer.put("ARN", arn(name.get()));
+    answer.put("Name", name.get());
+    return json(200, answer.toString(), null);
+  }
+
+  /** A secret the store holds a value of, or one the template declares. */
+  private boolean exists(String name) {
+    return declared.contains(name) || Files.isRegularFile(file(name));
+  }
+
+  private Optional<JsonNode> rotation(String name) {
+    Path file = rotationDir.resolve(URLEncoder.encode(name, StandardCharsets.UTF_8));
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(MAPPER.readTree(file.toFile()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read the rotation settings of " + name, e);
+    }
+  }
+
+  private void writeRotation(String name, ObjectNode rotation) {
+    try {
+      Files.createDirectories(rotationDir);
+      Path file = rotationDir.resolve(URLEncoder.encode(name, StandardCharsets.UTF_8));
+      Path fresh = rotationDir.resolve(file.getFileName() + ".new");
+      Files.writeString(fresh, MAPPER.writeValueAsString(rotation), StandardCharsets.UTF_8);
+      Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not keep the rotation settings of " + name, e);
+    }
+  }
+
+  private long modifiedMillis(String name) {
+    try {
+      return Files.getLastModifiedTime(file(name)).toMillis();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String versionId(String name, long modified) {
+    return UUID.nameUUIDFromBytes((name + "@" + modified).getBytes(StandardCharsets.UTF_8))
+        .toString();
+  }
+
+  private static RawResponse notFound() {
+    return error(
+        400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
   }
 
   /**
