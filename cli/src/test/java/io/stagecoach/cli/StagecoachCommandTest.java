@@ -33,7 +33,7 @@ class StagecoachCommandTest {
       assertEquals(
           c.name(), c.type().getAnnotation(CommandLine.Command.class).name(), c.type().getName());
     }
-    assertEquals(28, all().size());
+    assertEquals(29, all().size());
   }
 
   @Test

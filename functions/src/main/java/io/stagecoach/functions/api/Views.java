@@ -15,6 +15,7 @@ import io.stagecoach.domain.registry.RepositoryMapping;
 import io.stagecoach.domain.template.StackResource;
 import io.stagecoach.domain.template.TemplateRevision;
 import io.stagecoach.functions.support.DeploymentJson;
+import io.stagecoach.functions.support.DriftJson;
 import io.stagecoach.functions.support.Json;
 import java.util.function.Function;
 
@@ -77,6 +78,9 @@ final class Views {
       }
       if (!stage.maxWait().equals(Stage.DEFAULT_MAX_WAIT)) {
         st.put("maxWaitHours", stage.maxWait().toHours());
+      }
+      if (stage.blockOnDrift()) {
+        st.put("blockOnDrift", true);
       }
     }
     o.put("concurrency", app.concurrency().wireName());
@@ -171,6 +175,7 @@ final class Views {
                 r.physicalId().ifPresent(p -> item.put("physicalId", p));
               }
             });
+    o.set("drift", DriftJson.drift(env.drift()));
     o.put("createdAt", env.createdAt().toString());
     o.put("createdBy", env.createdBy());
     o.put("updatedAt", env.updatedAt().toString());

@@ -66,18 +66,18 @@ class GeneratedMalformedRequestsTest {
 
   /** A value of each identifier schema that is well-formed (and, where it matters, exists). */
   private static final Map<String, String> VALID =
-      Map.of(
-          "AppName", "payments",
-          "EnvironmentName", "dev",
-          "ReleaseVersion", "1.0.0",
-          "DeploymentId", "d-000000000000",
-          "PromotionId", "pr-000000000000",
-          "ApprovalId", "payments:000000000000",
-          "BreakGlassId", "bg-000000000000",
-          "TokenId", "000000000000",
-          "SlackTeamId", "T0123ABCD",
-          "SlackUserId", "U0123ABCD",
-          "TemplateRevisionNumber", "1");
+      Map.ofEntries(
+          Map.entry("AppName", "payments"),
+          Map.entry("EnvironmentName", "dev"),
+          Map.entry("ReleaseVersion", "1.0.0"),
+          Map.entry("DeploymentId", "d-000000000000"),
+          Map.entry("PromotionId", "pr-000000000000"),
+          Map.entry("ApprovalId", "payments:000000000000"),
+          Map.entry("BreakGlassId", "bg-000000000000"),
+          Map.entry("TokenId", "000000000000"),
+          Map.entry("SlackTeamId", "T0123ABCD"),
+          Map.entry("SlackUserId", "U0123ABCD"),
+          Map.entry("TemplateRevisionNumber", "1"));
 
   /**
    * A body each write route would accept, so that a single bad field is what a request gets wrong.

@@ -1,6 +1,8 @@
 package io.stagecoach.domain.deployment;
 
+import io.stagecoach.domain.drift.DriftedResource;
 import io.stagecoach.domain.plan.Plan;
+import java.util.List;
 
 /**
  * The port every provisioner implements: CloudFormation on AWS, the local materializer on one
@@ -20,6 +22,15 @@ public interface Provisioner {
    * plan.
    */
   ProvisioningResult destroy(ProvisioningRequest request);
+
+  /**
+   * The resources of the environment's stack that no longer match what its last deployment made
+   * ({@code request} names that deployment's release and template): none when it is in sync.
+   * Changes nothing. A provisioner that cannot tell refuses.
+   */
+  default List<DriftedResource> detectDrift(ProvisioningRequest request) {
+    throw new RequestRefused("this provisioner cannot check drift");
+  }
 
   /**
    * The request cannot be carried out as given (an account Stagecoach may not deploy to, a template
