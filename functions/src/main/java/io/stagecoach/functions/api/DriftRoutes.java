@@ -3,6 +3,7 @@ package io.stagecoach.functions.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.access.Action;
 import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.DriftChecks;
 import io.stagecoach.domain.drift.DriftCheck;
 import io.stagecoach.domain.events.EventPublisher;
@@ -15,12 +16,12 @@ import java.util.List;
 /** The drift route: a check of an environment now, run by its tier's provisioner. */
 final class DriftRoutes {
 
-  private final DriftChecks drift;
+  private final DeploymentService deployments;
   private final Clock clock;
   private final TokenSource ids;
 
-  DriftRoutes(DriftChecks drift, Clock clock, TokenSource ids) {
-    this.drift = drift;
+  DriftRoutes(DeploymentService deployments, Clock clock, TokenSource ids) {
+    this.deployments = deployments;
     this.clock = clock;
     this.ids = ids;
   }
@@ -44,12 +45,14 @@ final class DriftRoutes {
     Outcome<DriftChecks.Requested> asked;
     try {
       asked =
-          drift.request(
-              req.caller().name(),
-              req.param("app"),
-              req.param("env"),
-              "k-" + ids.newId(),
-              clock.instant());
+          deployments
+              .driftChecks()
+              .request(
+                  req.caller().name(),
+                  req.param("app"),
+                  req.param("env"),
+                  "k-" + ids.newId(),
+                  clock.instant());
     } catch (EventPublisher.EventNotPublishedException e) {
       return ApiResponse.problem(
               503,
