@@ -46,14 +46,14 @@ public final class DriftSchedule extends Construct {
       int intervalHours,
       RetentionDays logRetention) {
     public Props {
-      Objects.requireNonNull(code, "code");
-      Objects.requireNonNull(bus, "bus");
-      Objects.requireNonNull(registry, "registry");
-      Objects.requireNonNull(logRetention, "logRetention");
       if (intervalHours < 1 || intervalHours > 720) {
         throw new IllegalArgumentException(
             "the drift check interval must be 1 to 720 hours, got " + intervalHours);
       }
+      Objects.requireNonNull(code, "code");
+      Objects.requireNonNull(bus, "bus");
+      Objects.requireNonNull(registry, "registry");
+      Objects.requireNonNull(logRetention, "logRetention");
     }
   }
 

@@ -109,7 +109,12 @@ class DriftScheduleTemplateTest {
 
   @Test
   void anIntervalOutsideAnHourToThirtyDays_isRefusedAtSynthesis() {
-    assertThrows(
-        IllegalArgumentException.class, () -> new DriftSchedule.Props(null, null, null, 0, null));
+    for (int hours : new int[] {0, 721}) {
+      IllegalArgumentException refused =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> new DriftSchedule.Props(null, null, null, hours, null));
+      assertTrue(refused.getMessage().contains("1 to 720 hours"), refused.getMessage());
+    }
   }
 }

@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -152,6 +153,7 @@ public final class LocalProvisioner implements Provisioner {
     }
     // What was deleted or changed by hand since the stack was made is made again, as the
     // deployment says it should be: redeploying a release repairs its environment's drift.
+    ensureTable(PARAMETERS_TABLE, "name");
     for (Map.Entry<String, Desired> e : desired.entrySet()) {
       if (drift(e.getKey(), e.getValue()).isPresent()) {
         make(e.getValue(), request.environment());
@@ -169,6 +171,7 @@ public final class LocalProvisioner implements Provisioner {
   @Override
   public List<DriftedResource> detectDrift(ProvisioningRequest request) {
     List<DriftedResource> drifted = new ArrayList<>();
+    ensureTable(PARAMETERS_TABLE, "name");
     recorded(request.stackName()).forEach((id, r) -> drift(id, r).ifPresent(drifted::add));
     return drifted;
   }
@@ -208,8 +211,9 @@ public final class LocalProvisioner implements Provisioner {
                 expectedIndexes.add(
                     g.path("IndexName").asText() + "(" + keys(g.path("KeySchema")) + ")"));
     java.util.TreeSet<String> actualIndexes = new java.util.TreeSet<>();
-    table
-        .globalSecondaryIndexes()
+    // An index being deleted is gone for the table's users already.
+    table.globalSecondaryIndexes().stream()
+        .filter(g -> g.indexStatus() != IndexStatus.DELETING)
         .forEach(
             g ->
                 actualIndexes.add(
@@ -242,8 +246,8 @@ public final class LocalProvisioner implements Provisioner {
     return String.join(",", keys);
   }
 
+  /** A parameter as made against the parameter store (whose table the caller has made sure of). */
   private Optional<DriftedResource> parameterDrift(String id, Desired made) {
-    ensureTable(PARAMETERS_TABLE, "name");
     Map<String, AttributeValue> item =
         dynamo
             .getItem(
