@@ -58,6 +58,7 @@ public final class StagecoachCommand implements Runnable {
           new Subcommand("deployments", DeploymentsCommand.class),
           new Subcommand("history", HistoryCommand.class),
           new Subcommand("diff", DiffCommand.class),
+          new Subcommand("drift", DriftCommand.class),
           new Subcommand("outputs", OutputsCommand.class),
           new Subcommand("compare", CompareCommand.class),
           new Subcommand("promote", PromoteCommand.class),

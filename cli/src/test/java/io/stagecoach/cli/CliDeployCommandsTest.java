@@ -948,4 +948,46 @@ class CliDeployCommandsTest {
     JsonNode json = json(ok("envs", "get", "till", "dev", "--json"));
     assertEquals(30, json.at("/secretRotation/DB_PASSWORD/days").asInt(), json.toString());
   }
+
+  @Test
+  void drift_checksNow_waitsForTheFinding_andExitsOneWhenDrifted() throws Exception {
+    registerApp("tally");
+    ok("deploy", "tally", "1.0.0", "--to", "dev", "--wait");
+
+    CliRun inSync = ok("drift", "tally", "dev", "--wait");
+    assertTrue(inSync.err().startsWith("waiting for drift check k-"), inSync.printed());
+    assertTrue(inSync.out().startsWith("in sync (checked "), inSync.printed());
+
+    // The table deleted by hand (here on the engine itself): the next check finds it gone.
+    cloud.dynamo().client().deleteTable(d -> d.tableName("tally-dev-orders"));
+    CliRun drifted = cli("drift", "tally", "dev", "--wait");
+    assertEquals(ExitCode.FAILED, drifted.code(), drifted.printed());
+    assertTrue(
+        drifted.out().startsWith("drifted: 1 resource differs from the last deployment"),
+        drifted.printed());
+    assertTrue(
+        drifted.out().lines().anyMatch(l -> l.equals("  Orders (AWS::DynamoDB::Table) deleted")),
+        drifted.printed());
+    assertEquals(
+        "drifted",
+        json(ok("envs", "get", "tally", "dev", "--json")).path("drift").path("status").asText());
+
+    // Without --wait: the check's id, at once; never deployed: unknown, nothing to check.
+    CliRun started = ok("drift", "tally", "dev");
+    assertTrue(
+        started.out().startsWith("checking tally/dev for drift: check k-"), started.printed());
+    CliRun never = ok("drift", "tally", "staging");
+    assertEquals("tally/staging has never been deployed: drift unknown", never.out().strip());
+  }
+
+  @Test
+  void drift_ofAnUnknownOrMalformedEnvironment_isOneLine_withItsExitCode() {
+    CliRun unknown = cli("drift", "nosuchapp", "dev");
+    assertEquals(ExitCode.NOT_FOUND, unknown.code(), unknown.printed());
+    assertTrue(unknown.err().startsWith("stagecoach: "), unknown.printed());
+    assertEquals(1, unknown.err().strip().lines().count(), unknown.printed());
+    CliRun malformed = cli("drift", "tally", "Dev_1");
+    assertEquals(ExitCode.INVALID, malformed.code(), malformed.printed());
+    assertTrue(malformed.err().startsWith("stagecoach: "), malformed.printed());
+  }
 }

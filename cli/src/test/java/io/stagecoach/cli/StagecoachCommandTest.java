@@ -33,7 +33,7 @@ class StagecoachCommandTest {
       assertEquals(
           c.name(), c.type().getAnnotation(CommandLine.Command.class).name(), c.type().getName());
     }
-    assertEquals(29, all().size());
+    assertEquals(30, all().size());
   }
 
   @Test

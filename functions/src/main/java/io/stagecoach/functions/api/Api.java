@@ -103,6 +103,7 @@ public final class Api {
                 registry, deployments, new DeploymentPlanning(registry, planner), clock, ids)
             .routes());
     all.addAll(new PromotionRoutes(registry, deployments, promotions, clock, ids).routes());
+    all.addAll(new DriftRoutes(deployments, clock, ids).routes());
     all.addAll(new SlackRoutes(slack, clock).routes());
     all.add(
         Route.of(

@@ -127,7 +127,8 @@ record ApiResponse(int status, Map<String, String> headers, String body) {
           PROTECTED,
           FROZEN,
           WINDOW_CLOSED,
-          EXPIRED ->
+          EXPIRED,
+          DRIFTED ->
           409;
     };
   }
@@ -145,6 +146,7 @@ record ApiResponse(int status, Map<String, String> headers, String body) {
       case FROZEN -> "The environment is frozen";
       case WINDOW_CLOSED -> "The deployment window is closed";
       case EXPIRED -> "The environment has expired";
+      case DRIFTED -> "The environment has drifted";
       case UNAUTHORIZED -> "Unauthorized";
     };
   }

@@ -246,7 +246,7 @@ final class Fields {
    * The pipeline: each stage a name, or an object {@code {"environment", "approval": {"groups":
    * [{"group", "min"}], "timeoutMinutes"}, "window": {"days": ["mon", ...], "start": "09:00",
    * "end": "17:00", "timeZone"}, "verification": {"urlOutput", "path", "attempts",
-   * "intervalSeconds"}, "soakSeconds"}}.
+   * "intervalSeconds"}, "soakSeconds", "maxWaitHours", "blockOnDrift"}}.
    */
   List<Stage> stages(String name) {
     JsonNode node = field(name);
@@ -355,10 +355,17 @@ final class Fields {
                 .integer("maxWaitHours")
                 .<Duration>map(Duration::ofHours)
                 .orElse(Stage.DEFAULT_MAX_WAIT);
+        boolean blockOnDrift = stage.bool("blockOnDrift").orElse(false);
         stage.errors().forEach(e -> errors.add(new FieldError(at + "." + e.field(), e.message())));
         stages.add(
             new Stage(
-                environment, approval, window, verification, Duration.ofSeconds(soak), maxWait));
+                environment,
+                approval,
+                window,
+                verification,
+                Duration.ofSeconds(soak),
+                maxWait,
+                blockOnDrift));
       } else {
         wrongType(at, "a string or an object", item);
       }

@@ -17,6 +17,7 @@ import io.stagecoach.domain.registry.SecretRotation;
 import io.stagecoach.domain.template.StackResource;
 import io.stagecoach.domain.template.TemplateRevision;
 import io.stagecoach.functions.support.DeploymentJson;
+import io.stagecoach.functions.support.DriftJson;
 import io.stagecoach.functions.support.Json;
 import java.util.Optional;
 import java.util.function.Function;
@@ -80,6 +81,9 @@ final class Views {
       }
       if (!stage.maxWait().equals(Stage.DEFAULT_MAX_WAIT)) {
         st.put("maxWaitHours", stage.maxWait().toHours());
+      }
+      if (stage.blockOnDrift()) {
+        st.put("blockOnDrift", true);
       }
     }
     o.put("concurrency", app.concurrency().wireName());
@@ -178,6 +182,7 @@ final class Views {
                 r.physicalId().ifPresent(p -> item.put("physicalId", p));
               }
             });
+    o.set("drift", DriftJson.drift(env.drift()));
     o.put("createdAt", env.createdAt().toString());
     o.put("createdBy", env.createdBy());
     o.put("updatedAt", env.updatedAt().toString());

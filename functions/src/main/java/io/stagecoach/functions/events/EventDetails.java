@@ -7,6 +7,9 @@ import io.stagecoach.domain.deployment.DeploymentRequested;
 import io.stagecoach.domain.deployment.DeploymentSucceeded;
 import io.stagecoach.domain.deployment.EnvironmentDestroyed;
 import io.stagecoach.domain.deployment.RollbackCompleted;
+import io.stagecoach.domain.drift.DriftCheckRequested;
+import io.stagecoach.domain.drift.DriftDetected;
+import io.stagecoach.domain.drift.DriftResolved;
 import io.stagecoach.domain.events.StagecoachEvent;
 import io.stagecoach.domain.expiry.EnvironmentExpired;
 import io.stagecoach.domain.expiry.EnvironmentExpiring;
@@ -23,6 +26,7 @@ import io.stagecoach.domain.promotion.StagePromoted;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.ReleaseRegistered;
 import io.stagecoach.functions.support.DeploymentJson;
+import io.stagecoach.functions.support.DriftJson;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.PromotionJson;
 
@@ -95,12 +99,43 @@ public final class EventDetails {
         o.put("destroyedAt", d.finishedAt().orElse(d.requestedAt()).toString());
         yield o;
       }
+      case DriftCheckRequested c -> {
+        ObjectNode o = Json.object();
+        o.put("app", c.app());
+        o.put("environment", c.environment());
+        o.put("tier", c.tier());
+        o.put("checkId", c.check().id());
+        o.put("requestedBy", c.check().requestedBy());
+        o.put("startedAt", c.check().startedAt().toString());
+        yield o;
+      }
+      case DriftDetected d -> {
+        ObjectNode o = driftDetail(d.app(), d.environment(), d.tier(), d.checkId());
+        o.setAll(DriftJson.finding(d.drift()));
+        yield o;
+      }
+      case DriftResolved r -> {
+        ObjectNode o = driftDetail(r.app(), r.environment(), r.tier(), r.checkId());
+        o.setAll(DriftJson.finding(r.drift()));
+        o.set("previous", DriftJson.finding(r.previous()));
+        yield o;
+      }
       // Events are records of their capability's package, so the interface is not sealed; the
       // contract tests publish every detail type through this switch.
       default ->
           throw new IllegalArgumentException(
               "no event detail is defined for " + event.detailType());
     };
+  }
+
+  private static ObjectNode driftDetail(
+      String app, String environment, String tier, String checkId) {
+    ObjectNode o = Json.object();
+    o.put("app", app);
+    o.put("environment", environment);
+    o.put("tier", tier);
+    o.put("checkId", checkId);
+    return o;
   }
 
   /** What the expiry events say about an ephemeral environment. */

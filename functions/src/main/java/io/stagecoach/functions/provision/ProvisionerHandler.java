@@ -8,11 +8,13 @@ import io.stagecoach.domain.cost.CostEstimator;
 import io.stagecoach.domain.deployment.DeploymentCallbacks;
 import io.stagecoach.domain.deployment.DeploymentRequested;
 import io.stagecoach.domain.deployment.Deployments;
+import io.stagecoach.domain.deployment.DriftChecks;
 import io.stagecoach.domain.deployment.Provisioner;
 import io.stagecoach.domain.deployment.ProvisioningRun;
 import io.stagecoach.domain.deployment.ReviewedProvisioner;
 import io.stagecoach.domain.deployment.TierPlanner;
 import io.stagecoach.domain.deployment.TierProvisioning;
+import io.stagecoach.domain.drift.DriftCheckRequested;
 import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.domain.plan.PlanReview;
 import io.stagecoach.domain.registry.Registry;
@@ -43,6 +45,8 @@ import java.util.function.Supplier;
  *   <li>a {@code Deployment Requested} event (from its tier's rule): runs the deployment ({@link
  *       ProvisioningRun}); an event of another tier is refused and logged, never run, since this
  *       function holds only its own tier's credentials;
+ *   <li>a {@code Drift Check Requested} event (from the same rule): runs the drift check with the
+ *       tier's provisioner ({@link DriftChecks}) and records what it found on the environment;
  *   <li>{@code {"action": "plan", "app", "environment", "version"}} (a synchronous invocation by
  *       the API function): answers {@code {"plan": ...}} or {@code {"refused": {"code", "detail"}}}
  *       and changes nothing.
@@ -196,9 +200,12 @@ public final class ProvisionerHandler implements RequestStreamHandler {
               in.path("version").asText());
     } else if (DeploymentRequested.DETAIL_TYPE.equals(in.path("detail-type").asText())) {
       answer = deploy(in.path("detail"), context);
+    } else if (DriftCheckRequested.DETAIL_TYPE.equals(in.path("detail-type").asText())) {
+      answer = checkDrift(in.path("detail"));
     } else {
       throw new IllegalArgumentException(
-          "the provisioner takes Deployment Requested events and plan requests only");
+          "the provisioner takes Deployment Requested and Drift Check Requested events and plan"
+              + " requests only");
     }
     output.write(Json.write(answer).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
@@ -248,6 +255,54 @@ public final class ProvisionerHandler implements RequestStreamHandler {
             detail.path("promotionId").asText(null),
             "report",
             String.join("; ", ran.report().lines()));
+      }
+    }
+    return answer;
+  }
+
+  /**
+   * Runs a drift check with this tier's provisioner and records what it found; a check of another
+   * tier, or one no longer under way, is left alone.
+   */
+  private ObjectNode checkDrift(JsonNode detail) {
+    String app = detail.path("app").asText();
+    String environment = detail.path("environment").asText();
+    String checkId = detail.path("checkId").asText();
+    ObjectNode answer = Json.object();
+    switch (provisioning.checkDrift(app, environment, checkId)) {
+      case DriftChecks.Ran.OtherTier other -> {
+        LOG.warn(
+            "drift check of another tier refused",
+            "tier",
+            provisioning.tier(),
+            "environmentTier",
+            other.tier(),
+            "app",
+            app,
+            "environment",
+            environment,
+            "checkId",
+            checkId);
+        answer.put("refused", "tier");
+      }
+      case DriftChecks.Ran.NotCurrent n -> answer.put("skipped", n.why());
+      case DriftChecks.Ran.Checked c -> {
+        answer.put("status", c.found().status().wireName());
+        answer.put("resources", c.found().resources().size());
+        LOG.info(
+            "drift checked",
+            "tier",
+            provisioning.tier(),
+            "app",
+            app,
+            "environment",
+            environment,
+            "checkId",
+            checkId,
+            "status",
+            c.found().status().wireName(),
+            "previous",
+            c.previous().status().wireName());
       }
     }
     return answer;

@@ -338,6 +338,61 @@ public final class BlockKit {
   }
 
   /**
+   * {@code Drift Detected} (which resources were deleted or changed, and how) or {@code Drift
+   * Resolved}, for the app's channel.
+   */
+  public static ObjectNode drift(com.fasterxml.jackson.databind.JsonNode detail, boolean resolved) {
+    String subject =
+        escape(detail.path("app").asText() + "/" + detail.path("environment").asText());
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    com.fasterxml.jackson.databind.JsonNode resources =
+        resolved ? detail.path("previous").path("resources") : detail.path("resources");
+    for (com.fasterxml.jackson.databind.JsonNode r : resources) {
+      StringBuilder line =
+          new StringBuilder("• ")
+              .append(escape(r.path("logicalId").asText()))
+              .append(" (")
+              .append(escape(r.path("type").asText()))
+              .append(") ")
+              .append(escape(r.path("difference").asText()));
+      for (com.fasterxml.jackson.databind.JsonNode p : r.path("properties")) {
+        line.append("; ")
+            .append(escape(p.path("path").asText()))
+            .append(": ")
+            .append(escape(p.path("expected").asText("(none)")))
+            .append(" → ")
+            .append(escape(p.path("actual").asText("(none)")));
+      }
+      lines.add(line.toString());
+    }
+    String text =
+        resolved
+            ? "Drift resolved: "
+                + subject
+                + " matches its last deployment again (checked at "
+                + escape(detail.path("checkedAt").asText())
+                + "); it had drifted in "
+                + resources.size()
+                + (resources.size() == 1 ? " resource" : " resources")
+            : "Drift detected: "
+                + subject
+                + " no longer matches its last deployment (checked at "
+                + escape(detail.path("checkedAt").asText())
+                + "): "
+                + resources.size()
+                + (resources.size() == 1 ? " resource differs" : " resources differ")
+                + ". Redeploying the release it runs repairs it.";
+    ObjectNode message = Json.object();
+    message.put("text", text);
+    ArrayNode blocks = message.putArray("blocks");
+    blocks.add(section(fit("*" + (resolved ? "Drift resolved" : "Drift detected") + "*\n" + text)));
+    if (!lines.isEmpty()) {
+      blocks.add(section(fit(String.join("\n", lines))));
+    }
+    return message;
+  }
+
+  /**
    * The warning once acted on, without buttons, saying who did what: the body to post to the
    * click's {@code response_url}, replacing the warning.
    */

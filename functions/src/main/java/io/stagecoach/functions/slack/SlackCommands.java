@@ -132,6 +132,7 @@ public final class SlackCommands {
           case ChatCommand.Freeze f -> Optional.of(f.app());
           case ChatCommand.Unfreeze u -> Optional.of(u.app());
           case ChatCommand.Extend x -> Optional.of(x.app());
+          case ChatCommand.Drift d -> Optional.of(d.app());
           default -> Optional.empty();
         };
     Optional<String> environment =
@@ -141,6 +142,7 @@ public final class SlackCommands {
           case ChatCommand.Freeze f -> Optional.of(f.environment());
           case ChatCommand.Unfreeze u -> Optional.of(u.environment());
           case ChatCommand.Extend x -> Optional.of(x.environment());
+          case ChatCommand.Drift d -> Optional.of(d.environment());
           default -> Optional.empty();
         };
     String target =
@@ -217,6 +219,7 @@ public final class SlackCommands {
               registry.unfreeze(u.app(), u.environment()),
               env -> SlackReply.toChannel(escape(caller.name()) + " unfroze " + where(env) + "."));
       case ChatCommand.Diff d -> diff(d);
+      case ChatCommand.Drift d -> drift(caller, d, now);
       case ChatCommand.Extend x ->
           answer(
               registry.extendEnvironment(
@@ -230,6 +233,39 @@ public final class SlackCommands {
                           + escape(caller.name())
                           + ")."));
     };
+  }
+
+  /**
+   * Starts a drift check (or finds the one under way); what it finds comes to the app's channel as
+   * Drift Detected or Drift Resolved when the status changes, and is on the environment.
+   */
+  private SlackReply drift(Principal caller, ChatCommand.Drift d, Instant now) {
+    return answer(
+        deployments
+            .driftChecks()
+            .request(caller.name(), d.app(), d.environment(), "k-" + ids.newId(), now),
+        r -> {
+          String where = where(r.environment());
+          if (r.check().isEmpty()) {
+            return SlackReply.toPerson(
+                where
+                    + " has never been deployed: its drift is unknown, and there is nothing to"
+                    + " check.");
+          }
+          String last = escape(r.environment().drift().describe());
+          return SlackReply.toPerson(
+              (r.started()
+                      ? "Checking " + where + " for drift (check " + escape(r.check().get().id())
+                      : "A drift check of "
+                          + where
+                          + " is under way already (check "
+                          + escape(r.check().get().id())
+                          + ", asked by "
+                          + escape(r.check().get().requestedBy()))
+                  + "). Last check: "
+                  + last
+                  + ". A change is posted to the app's channel.");
+        });
   }
 
   private SlackReply environments(String app) {

@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecoach.domain.chat.SlackDirectory;
+import io.stagecoach.domain.drift.DriftDetected;
+import io.stagecoach.domain.drift.DriftResolved;
 import io.stagecoach.domain.expiry.EnvironmentExpiring;
 import io.stagecoach.domain.override.BreakGlassConfirmed;
 import io.stagecoach.domain.override.BreakGlassRequested;
@@ -23,8 +25,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The Slack notifier function: {@code Approval Requested}, {@code Environment Expiring} and the
- * break-glass events from the bus. A composition root only.
+ * The Slack notifier function: {@code Approval Requested}, {@code Environment Expiring}, the
+ * break-glass events and the drift events from the bus. A composition root only.
  */
 public final class SlackNotifierHandler implements RequestStreamHandler {
 
@@ -33,6 +35,7 @@ public final class SlackNotifierHandler implements RequestStreamHandler {
   private final ApprovalNotifier approvals;
   private final ExpiryNotifier expiries;
   private final BreakGlassNotifier breakGlasses;
+  private final DriftNotifier drifts;
 
   public SlackNotifierHandler() {
     this(System.getenv());
@@ -72,14 +75,19 @@ public final class SlackNotifierHandler implements RequestStreamHandler {
     this(
         new ApprovalNotifier(directory, botToken, slack, stagecoachUrl, clock),
         new ExpiryNotifier(directory, botToken, slack),
-        new BreakGlassNotifier(directory, botToken, slack));
+        new BreakGlassNotifier(directory, botToken, slack),
+        new DriftNotifier(directory, botToken, slack));
   }
 
   public SlackNotifierHandler(
-      ApprovalNotifier approvals, ExpiryNotifier expiries, BreakGlassNotifier breakGlasses) {
+      ApprovalNotifier approvals,
+      ExpiryNotifier expiries,
+      BreakGlassNotifier breakGlasses,
+      DriftNotifier drifts) {
     this.approvals = approvals;
     this.expiries = expiries;
     this.breakGlasses = breakGlasses;
+    this.drifts = drifts;
   }
 
   @Override
@@ -92,6 +100,8 @@ public final class SlackNotifierHandler implements RequestStreamHandler {
     } else if (type.equals(BreakGlassRequested.DETAIL_TYPE)
         || type.equals(BreakGlassConfirmed.DETAIL_TYPE)) {
       breakGlasses.handle(event);
+    } else if (type.equals(DriftDetected.DETAIL_TYPE) || type.equals(DriftResolved.DETAIL_TYPE)) {
+      drifts.handle(event);
     } else {
       approvals.handle(event);
     }

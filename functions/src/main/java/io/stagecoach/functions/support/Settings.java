@@ -154,6 +154,27 @@ public record Settings(
   }
 
   /**
+   * {@code DRIFT_CHECK_INTERVAL_HOURS}: how often the schedule checks each deployed environment for
+   * drift (whole hours, 1 to 720), else {@code fallback}.
+   */
+  public java.time.Duration driftCheckInterval(java.time.Duration fallback) {
+    String value = environment.get("DRIFT_CHECK_INTERVAL_HOURS");
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      long hours = Long.parseLong(value.trim());
+      if (hours < 1 || hours > 720) {
+        throw new NumberFormatException("out of range");
+      }
+      return java.time.Duration.ofHours(hours);
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException(
+          "DRIFT_CHECK_INTERVAL_HOURS must be whole hours from 1 to 720; got '" + value + "'", e);
+    }
+  }
+
+  /**
    * How long before an ephemeral environment's expiry its owner is warned ({@code
    * EXPIRY_WARNING_LEAD_MINUTES}, comma-separated minutes such as {@code 1440,60}); absent: {@code
    * fallback}. A value that is not a list of positive whole minutes fails the function at init.

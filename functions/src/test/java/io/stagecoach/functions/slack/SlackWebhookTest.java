@@ -409,6 +409,21 @@ class SlackWebhookTest {
   }
 
   @Test
+  void drift_needsTheDeployerRole_andAnswersThroughTheSameCore_asTheApiRouteDoes()
+      throws Exception {
+    String refused = text(command(SAM, "drift payments dev"));
+    assertTrue(refused.startsWith("sam may not do this: it needs the deployer role"), refused);
+
+    String never = text(command(RITA, "drift payments dev"));
+    assertTrue(
+        never.startsWith("payments/dev has never been deployed: its drift is unknown"), never);
+    String unknown = text(command(RITA, "drift payments nosuch"));
+    assertTrue(unknown.contains("environment 'payments/nosuch' does not exist"), unknown);
+    assertTrue(text(command(RITA, "drift payments")).contains("Usage: /stagecoach drift APP ENV"));
+    assertEquals(List.of(), bus.published(), "no check started");
+  }
+
+  @Test
   void freeze_needsTheDeployerRole_asTheApiRouteDoes() throws Exception {
     String refused = text(command(SAM, "freeze payments prod"));
     assertTrue(refused.startsWith("sam may not do this: it needs the deployer role"), refused);

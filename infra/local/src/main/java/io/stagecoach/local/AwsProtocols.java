@@ -28,6 +28,13 @@ final class AwsProtocols {
       new Protocol("secretsmanager", awsJson("application/x-amz-json-1.1"));
   static final Protocol LAMBDA = new Protocol("lambda", AwsProtocols::restJson);
 
+  /**
+   * DynamoDB, served so that the AWS CLI and SDKs can read and change the tables the local
+   * provisioner made (and the registry's): signed like the others, since DynamoDB Local behind it
+   * checks no signature.
+   */
+  static final Protocol DYNAMODB = new Protocol("dynamodb", awsJson("application/x-amz-json-1.0"));
+
   private final Optional<SigV4Verifier> verifier;
 
   /**

@@ -14,6 +14,7 @@ import io.stagecoach.functions.support.TokenSource;
 import io.stagecoach.local.apigateway.LocalRestApi;
 import io.stagecoach.local.apigateway.RestApiModel;
 import io.stagecoach.local.clock.LocalClock;
+import io.stagecoach.local.dynamodb.DynamoDbForwarder;
 import io.stagecoach.local.dynamodb.LocalDynamoDbEngine;
 import io.stagecoach.local.eventbridge.LocalEventBridge;
 import io.stagecoach.local.faults.DynamoDbFaultProxy;
@@ -571,6 +572,7 @@ public final class LocalCloud implements AutoCloseable {
               clock);
       AdminRoutes admin = new AdminRoutes(registry, bus, secrets, injector, clock);
       LambdaInvokeApi lambda = new LambdaInvokeApi(functions);
+      DynamoDbForwarder dynamoDbProtocol = new DynamoDbForwarder(dynamo.endpoint());
       AwsProtocols aws =
           new AwsProtocols(
               options.awsAuth()
@@ -593,6 +595,9 @@ public final class LocalCloud implements AutoCloseable {
             }
             if (LambdaInvokeApi.handles(req)) {
               return aws.serve(req, AwsProtocols.LAMBDA, lambda::handle);
+            }
+            if (DynamoDbForwarder.handles(target)) {
+              return aws.serve(req, AwsProtocols.DYNAMODB, dynamoDbProtocol::forward);
             }
             if (req.target().startsWith(ADMIN_PREFIX)) {
               return admin.handle(req);
@@ -976,8 +981,8 @@ public final class LocalCloud implements AutoCloseable {
         .append("/...)\n");
     out.append("  console    ").append(consoleUrl()).append('\n');
     out.append("  DynamoDB   ")
-        .append(dynamo.endpoint())
-        .append("   tables: ")
+        .append(endpoint())
+        .append(" (signed, as the other AWS protocols)   tables: ")
         .append(String.join(", ", tables))
         .append('\n');
     out.append("  events     buses: ")

@@ -23,6 +23,11 @@ public enum Action {
   FREEZE(Role.DEPLOYER),
   /** Register or change environments, and extend ephemeral ones. */
   MANAGE_ENVIRONMENTS(Role.DEPLOYER),
+  /**
+   * Ask for a drift check of an environment now: it reads the environment's resources and changes
+   * none of them (the schedule checks every environment anyway).
+   */
+  CHECK_DRIFT(Role.DEPLOYER),
   /** Register a release. */
   REGISTER_RELEASE(Role.DEPLOYER),
   /** Create, change and delete apps. */

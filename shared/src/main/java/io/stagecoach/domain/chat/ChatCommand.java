@@ -39,6 +39,7 @@ public sealed interface ChatCommand {
           case Freeze f -> Action.FREEZE;
           case Unfreeze u -> Action.FREEZE;
           case Extend e -> Action.MANAGE_ENVIRONMENTS;
+          case Drift d -> Action.CHECK_DRIFT;
         });
   }
 
@@ -69,6 +70,9 @@ public sealed interface ChatCommand {
   record Diff(String app, String environment, String version) implements ChatCommand {}
 
   record Extend(String app, String environment, Duration by) implements ChatCommand {}
+
+  /** Check the environment for drift now; the answer comes to the app's channel. */
+  record Drift(String app, String environment) implements ChatCommand {}
 
   /** The first word is no command. */
   record Unknown(String text) implements ChatCommand {
@@ -115,6 +119,7 @@ public sealed interface ChatCommand {
       case "unfreeze" -> ChatCommandSyntax.unfreeze(stripped);
       case "diff" -> ChatCommandSyntax.diff(stripped);
       case "extend" -> ChatCommandSyntax.extend(stripped);
+      case "drift" -> ChatCommandSyntax.drift(stripped);
       default -> new Unknown(stripped);
     };
   }

@@ -24,6 +24,7 @@ final class ChatCommandSyntax {
   static final String UNFREEZE = "/stagecoach unfreeze APP ENV";
   static final String DIFF = "/stagecoach diff APP ENV VERSION";
   static final String EXTEND = "/stagecoach extend APP ENV DURATION";
+  static final String DRIFT = "/stagecoach drift APP ENV";
 
   static final String HELP =
       String.join(
@@ -41,6 +42,7 @@ final class ChatCommandSyntax {
           UNFREEZE + "  (allow deployments again)",
           DIFF + "  (what changes if VERSION replaces what ENV runs)",
           EXTEND + "  (keep an ephemeral environment longer: 30m, 12h, 3d)",
+          DRIFT + "  (check now whether ENV still matches its last deployment)",
           "/stagecoach help  (this list)");
 
   private static final Pattern DURATION =
@@ -153,6 +155,14 @@ final class ChatCommandSyntax {
     }
     return appAndEnvironmentProblem(w, UNFREEZE)
         .orElseGet(() -> new ChatCommand.Unfreeze(w[1], w[2]));
+  }
+
+  static ChatCommand drift(String text) {
+    String[] w = words(text);
+    if (w.length != 3) {
+      return new ChatCommand.Invalid("drift needs an app and an environment.", DRIFT);
+    }
+    return appAndEnvironmentProblem(w, DRIFT).orElseGet(() -> new ChatCommand.Drift(w[1], w[2]));
   }
 
   static ChatCommand diff(String text) {

@@ -21,6 +21,11 @@ public record Rejection(Code code, String detail, List<FieldError> errors) {
     WINDOW_CLOSED,
     /** An ephemeral environment past its expiry: closed to releases until extended. */
     EXPIRED,
+    /**
+     * A stage that blocks on drift held a promotion longer than the stage waits: its environment
+     * stayed drifted.
+     */
+    DRIFTED,
     UNAUTHORIZED;
 
     /** The wire form: {@code validation_failed}, {@code not_found}, ... */

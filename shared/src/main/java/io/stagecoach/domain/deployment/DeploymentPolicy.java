@@ -4,6 +4,7 @@ import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Rejection;
+import io.stagecoach.domain.drift.DriftGate;
 import io.stagecoach.domain.override.FreezePolicy;
 import io.stagecoach.domain.override.GateOverride;
 import io.stagecoach.domain.pipeline.Stage;
@@ -59,6 +60,30 @@ public final class DeploymentPolicy {
                   + how));
     }
     return Optional.empty();
+  }
+
+  /**
+   * A deploy of the release an environment runs already, while its last drift check (since that
+   * deployment) found it drifted, repairs it: what the deployment records, so that its history
+   * shows it as a repair. Such a redeploy skips no stage, so it goes where a new release would need
+   * a promotion; other gates (freeze, window, ownership) apply as to any deploy.
+   */
+  public static Optional<GateOverride> driftRepair(Environment env, String version) {
+    if (env.deployed().isEmpty()
+        || !env.deployed().get().version().equals(version)
+        || !DriftGate.isCurrent(env.drift(), env.deployed().map(d -> d.deployedAt()))) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new GateOverride(
+            GateOverride.DRIFT,
+            GateOverride.BASIS_REPAIR,
+            "redeploys release "
+                + version
+                + ", which '"
+                + env.name()
+                + "' runs, to repair its drift: "
+                + env.drift().describe()));
   }
 
   /**

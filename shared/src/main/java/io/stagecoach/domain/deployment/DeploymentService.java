@@ -59,6 +59,11 @@ public final class DeploymentService {
     this.pinning = new TemplatePinning(registry, TemplateSource.NONE);
   }
 
+  /** Drift checks of the same registry: asking for one, and the schedule's runs. */
+  public DriftChecks driftChecks() {
+    return new DriftChecks(registry, events);
+  }
+
   /** Where a request comes from: a person or script through the API, or a promotion's stage. */
   public record Origin(String name, boolean isPipeline) {
     public static final Origin API = new Origin(Deployment.ORIGIN_API, false);
@@ -235,14 +240,23 @@ public final class DeploymentService {
     }
     App theApp = read.app().get();
     Environment env = read.environment().get();
+    Optional<GateOverride> repair =
+        rollback || origin.isPipeline()
+            ? Optional.empty()
+            : DeploymentPolicy.driftRepair(env, spec.version());
     Optional<Rejection> refusal =
         DeploymentPolicy.notOwnersRefusal(caller, env)
-            .or(() -> DeploymentPolicy.directDeployRefusal(theApp, env, origin.isPipeline()));
+            .or(
+                () ->
+                    repair.isPresent()
+                        ? Optional.empty()
+                        : DeploymentPolicy.directDeployRefusal(theApp, env, origin.isPipeline()));
     if (refusal.isPresent()) {
       return Outcome.rejected(refusal.get());
     }
     List<Refused> breakable = new ArrayList<>();
     List<GateOverride> overrides = new ArrayList<>();
+    repair.ifPresent(overrides::add);
     if (rollback) {
       Optional<Outcome<GateOverride>> throughFreeze =
           DeploymentPolicy.rollbackThroughFreeze(theApp, env);

@@ -1,9 +1,11 @@
 package io.stagecoach.domain.deployment;
 
+import io.stagecoach.domain.drift.DriftedResource;
 import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.SecretReference;
 import io.stagecoach.domain.registry.SecretRotation;
+import java.util.List;
 
 /**
  * The port every provisioner implements: CloudFormation on AWS, the local materializer on one
@@ -44,6 +46,15 @@ public interface Provisioner {
     public SecretNotDescribed(String reason, Throwable cause) {
       super(reason, cause);
     }
+  }
+
+  /**
+   * The resources of the environment's stack that no longer match what its last deployment made
+   * ({@code request} names that deployment's release and template): none when it is in sync.
+   * Changes nothing. A provisioner that cannot tell refuses.
+   */
+  default List<DriftedResource> detectDrift(ProvisioningRequest request) {
+    throw new RequestRefused("this provisioner cannot check drift");
   }
 
   /**

@@ -57,6 +57,7 @@ public final class ProvisioningRun {
   private final Supplier<Instant> clock;
   private final DeploymentCallbacks callbacks;
   private final TemplatePinning pinning;
+  private final DriftChecks drift;
 
   public ProvisioningRun(
       Registry registry,
@@ -81,6 +82,7 @@ public final class ProvisioningRun {
     this.clock = clock;
     this.callbacks = callbacks;
     this.pinning = new TemplatePinning(registry, TemplateSource.NONE);
+    this.drift = new DriftChecks(registry, events);
   }
 
   /** What became of each deployment the run looked at, in order: for logs and tests. */
@@ -239,25 +241,32 @@ public final class ProvisioningRun {
     }
     Instant at = clock.get();
     return switch (result) {
-      case ProvisioningResult.Succeeded s ->
-          end(
-              running,
-              running.succeeded(s.plan(), s.outputs(), at),
-              d.action() == DeploymentAction.DEPLOY
-                  ? Optional.of(
-                      new DeployedRelease(
-                          d.version().orElseThrow(),
-                          d.digest().orElseThrow(),
-                          d.id(),
-                          d.order(),
-                          at,
-                          templateRevision,
-                          Optional.of(d.requestedBy()),
-                          s.outputs(),
-                          s.resources(),
-                          SecretRotationCheck.of(provisioner, env, at)))
-                  : Optional.empty(),
-              report);
+      case ProvisioningResult.Succeeded s -> {
+        Optional<String> freed =
+            end(
+                running,
+                running.succeeded(s.plan(), s.outputs(), at),
+                d.action() == DeploymentAction.DEPLOY
+                    ? Optional.of(
+                        new DeployedRelease(
+                            d.version().orElseThrow(),
+                            d.digest().orElseThrow(),
+                            d.id(),
+                            d.order(),
+                            at,
+                            templateRevision,
+                            Optional.of(d.requestedBy()),
+                            s.outputs(),
+                            s.resources(),
+                            SecretRotationCheck.of(provisioner, env, at)))
+                    : Optional.empty(),
+                report);
+        if (freed.isPresent() && d.action() == DeploymentAction.DEPLOY) {
+          // The drift it had is older than this deployment now; a check says whether it is gone.
+          drift.afterDeployment(env, d, at);
+        }
+        yield freed;
+      }
       case ProvisioningResult.Failed f ->
           end(
               running,

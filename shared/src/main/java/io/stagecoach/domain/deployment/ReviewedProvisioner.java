@@ -42,6 +42,13 @@ public final class ReviewedProvisioner implements Provisioner {
     return provisioner.describeSecret(environment, secret);
   }
 
+  /** Drift has no plan to review: the provisioner's answer as it is. */
+  @Override
+  public java.util.List<io.stagecoach.domain.drift.DriftedResource> detectDrift(
+      ProvisioningRequest request) {
+    return provisioner.detectDrift(request);
+  }
+
   /**
    * The result with its plan reviewed and every other component as it was. The record patterns name
    * every component, so that a component added to a result stops this from compiling until it is

@@ -33,6 +33,7 @@ public final class TierProvisioning {
   private final Supplier<Instant> clock;
   private final DeploymentCallbacks callbacks;
   private final TemplatePinning pinning;
+  private final DriftChecks drift;
 
   public TierProvisioning(
       String tier,
@@ -50,6 +51,15 @@ public final class TierProvisioning {
     this.service = new DeploymentService(registry, deployments, events);
     this.pinning = new TemplatePinning(registry, TemplateSource.NONE);
     this.run = new ProvisioningRun(registry, deployments, provisioner, events, clock, callbacks);
+    this.drift = new DriftChecks(registry, events);
+  }
+
+  /**
+   * Runs drift check {@code checkId} of the environment (a {@code Drift Check Requested} delivery)
+   * with this tier's provisioner, and records what it found.
+   */
+  public DriftChecks.Ran checkDrift(String app, String environment, String checkId) {
+    return drift.run(provisioner, tier, app, environment, checkId, clock);
   }
 
   public String tier() {

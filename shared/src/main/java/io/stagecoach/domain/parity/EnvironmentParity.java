@@ -99,6 +99,12 @@ public final class EnvironmentParity {
             "frozen",
             Optional.of(le.freeze().map(f -> "frozen by " + f.by()).orElse("no")),
             Optional.of(re.freeze().map(f -> "frozen by " + f.by()).orElse("no"))));
+    rows.add(
+        ParityRow.of(
+            ParitySection.DRIFT,
+            "status",
+            Optional.of(le.drift().status().wireName()),
+            Optional.of(re.drift().status().wireName())));
     ParityReport.Parity parity =
         rows.stream().anyMatch(ParityRow::unexpected)
             ? ParityReport.Parity.DIFFERS
@@ -231,7 +237,11 @@ public final class EnvironmentParity {
         "output key is on one side only",
         "output keys are on one side only");
     for (ParitySection section :
-        List.of(ParitySection.DNS, ParitySection.PROTECTION, ParitySection.FREEZE)) {
+        List.of(
+            ParitySection.DNS,
+            ParitySection.PROTECTION,
+            ParitySection.FREEZE,
+            ParitySection.DRIFT)) {
       if (!differing(rows, section).isEmpty()) {
         tail.add((section == ParitySection.DNS ? "DNS" : section.wireName()) + " differs");
       }

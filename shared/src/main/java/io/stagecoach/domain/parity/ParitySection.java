@@ -11,7 +11,8 @@ public enum ParitySection {
   OUTPUT("output"),
   DNS("dns"),
   PROTECTION("protection"),
-  FREEZE("freeze");
+  FREEZE("freeze"),
+  DRIFT("drift");
 
   private final String wireName;
 

@@ -25,6 +25,7 @@ public record Gate(
     FREEZE,
     WINDOW,
     QUEUE,
+    DRIFT,
     APPROVAL,
     VERIFICATION,
     SOAK;
@@ -38,7 +39,9 @@ public record Gate(
    * {@code passed}: the release went through; {@code open}: it would go through now; {@code
    * waiting}: it waits for something that comes by itself or from people (a window, approvals, a
    * soak, its turn); {@code closed}: it refuses now (a freeze, a window that opens too late);
-   * {@code failed}: it stopped the promotion; {@code pending}: not reached yet.
+   * {@code failed}: it stopped the promotion; {@code pending}: not reached yet; {@code drifted}:
+   * the stage blocks on drift and its environment has drifted, so the release waits until a
+   * deployment or a confirmed break-glass clears it.
    */
   public enum State {
     PASSED,
@@ -46,7 +49,8 @@ public record Gate(
     WAITING,
     CLOSED,
     FAILED,
-    PENDING;
+    PENDING,
+    DRIFTED;
 
     public String wireName() {
       return name().toLowerCase(Locale.ROOT);

@@ -45,6 +45,11 @@ public record Promotion(
     PENDING,
     /** The stage's deployment window is closed: the workflow waits until it opens. */
     WAITING_FOR_WINDOW,
+    /**
+     * The stage blocks on drift and its environment has drifted: the workflow waits, looking again
+     * every {@code PromotionService.DRIFT_RECHECK}, until a deployment clears it.
+     */
+    WAITING_FOR_DRIFT,
     AWAITING_APPROVAL,
     DEPLOYING,
     VERIFYING,

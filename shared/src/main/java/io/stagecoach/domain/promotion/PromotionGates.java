@@ -6,10 +6,12 @@ import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentService;
+import io.stagecoach.domain.drift.DriftGate;
 import io.stagecoach.domain.pipeline.ApprovalPolicy;
 import io.stagecoach.domain.pipeline.PromotionConcurrency;
 import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.registry.App;
+import io.stagecoach.domain.registry.DeployedRelease;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.domain.registry.Release;
@@ -83,6 +85,7 @@ public final class PromotionGates {
       gates.add(freeze(env, entered, failedAtGate, s));
       window(stage.get(), s, entered, failedAtGate, now).ifPresent(gates::add);
       queue(app, s, entered, p.id()).ifPresent(gates::add);
+      drift(stage.get(), env, s, entered, failedAtGate).ifPresent(gates::add);
       approval(stage.get(), s).ifPresent(gates::add);
       verification(stage.get(), s).ifPresent(gates::add);
       soak(stage.get(), s, p.app()).ifPresent(gates::add);
@@ -163,6 +166,7 @@ public final class PromotionGates {
       gates.add(freeze(envs.get(i), false, Optional.empty(), pending));
       window(stage, pending, false, Optional.empty(), now).ifPresent(gates::add);
       queue(app, pending, false, "").ifPresent(gates::add);
+      drift(stage, envs.get(i), pending, false, Optional.empty()).ifPresent(gates::add);
       approval(stage, pending).ifPresent(gates::add);
       verification(stage, pending).ifPresent(gates::add);
       soak(stage, pending, appName).ifPresent(gates::add);
@@ -192,7 +196,9 @@ public final class PromotionGates {
         previous == null
             ? "the first stage of the pipeline"
             : "the release runs in '" + previous + "', the stage before";
-    if (entered || s.status() == Promotion.StageStatus.WAITING_FOR_WINDOW) {
+    if (entered
+        || s.status() == Promotion.StageStatus.WAITING_FOR_WINDOW
+        || s.status() == Promotion.StageStatus.WAITING_FOR_DRIFT) {
       return Gate.of(Gate.Kind.ORDER, Gate.State.PASSED, ran);
     }
     if (failedAtGate.equals(Optional.of("order_violation"))) {
@@ -262,6 +268,47 @@ public final class PromotionGates {
           case PromotionService.WindowGate.TooLate late ->
               Gate.of(Gate.Kind.WINDOW, Gate.State.CLOSED, late.reason());
         });
+  }
+
+  /**
+   * For a stage that blocks on drift: whether its environment has drifted since its last deployment
+   * ({@link DriftGate}), which holds the release there.
+   */
+  private static Optional<Gate> drift(
+      Stage stage,
+      Optional<Environment> env,
+      Promotion.StageProgress s,
+      boolean entered,
+      Optional<String> failedAtGate) {
+    if (!stage.blockOnDrift()) {
+      return Optional.empty();
+    }
+    if (entered) {
+      return Optional.of(
+          Gate.of(Gate.Kind.DRIFT, Gate.State.PASSED, "no drift held it when it entered"));
+    }
+    if (failedAtGate.equals(Optional.of(Rejection.Code.DRIFTED.wireName()))) {
+      return Optional.of(Gate.of(Gate.Kind.DRIFT, Gate.State.FAILED, s.reason().orElse("drifted")));
+    }
+    if (env.isEmpty()) {
+      return Optional.of(
+          Gate.of(
+              Gate.Kind.DRIFT,
+              Gate.State.PENDING,
+              "'" + s.environment() + "' has no environment registered yet"));
+    }
+    Environment e = env.get();
+    Optional<java.time.Instant> deployedAt = e.deployed().map(DeployedRelease::deployedAt);
+    Optional<String> held = DriftGate.holds(true, e.app(), e.name(), e.drift(), deployedAt);
+    if (held.isPresent()) {
+      return Optional.of(Gate.of(Gate.Kind.DRIFT, Gate.State.DRIFTED, held.get()));
+    }
+    String now =
+        e.drift().isDrifted()
+            ? "its drift was found before its last deployment"
+                + e.drift().checking().map(c -> "; check " + c.id() + " is under way").orElse("")
+            : e.drift().describe();
+    return Optional.of(Gate.of(Gate.Kind.DRIFT, Gate.State.OPEN, "not drifted: " + now));
   }
 
   /** For an app that queues: whether another promotion holds the stage (waits for approval). */

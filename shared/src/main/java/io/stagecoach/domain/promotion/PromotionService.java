@@ -12,6 +12,7 @@ import io.stagecoach.domain.common.WriteResult;
 import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.TierPlanner;
+import io.stagecoach.domain.drift.DriftGate;
 import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.domain.pipeline.ApprovalPolicy;
 import io.stagecoach.domain.pipeline.DeploymentWindow;
@@ -19,6 +20,7 @@ import io.stagecoach.domain.pipeline.PromotionConcurrency;
 import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.pipeline.Verification;
 import io.stagecoach.domain.registry.App;
+import io.stagecoach.domain.registry.DeployedRelease;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.Registry;
 import io.stagecoach.domain.registry.Release;
@@ -147,6 +149,9 @@ public final class PromotionService {
             + "): it opens at "
             + opensAt);
   }
+
+  /** How often a promotion held by the drift gate looks again. */
+  public static final Duration DRIFT_RECHECK = Duration.ofMinutes(5);
 
   private final TierPlanner planner;
   private final Registry registry;
@@ -536,6 +541,44 @@ public final class PromotionService {
           return new Entered("wait", "", Optional.of(wait.opensAt()));
         }
         case WindowGate.Open open -> {}
+      }
+    }
+    if (closed.isEmpty()) {
+      Optional<String> drifted =
+          DriftGate.holds(
+              stage.blockOnDrift(),
+              appName,
+              environment,
+              env.drift(),
+              env.deployed().map(DeployedRelease::deployedAt));
+      if (drifted.isPresent()) {
+        // Waits, looking again every DRIFT_RECHECK, at most the stage's maxWait since it began to.
+        Instant since =
+            already.status() == Promotion.StageStatus.WAITING_FOR_DRIFT
+                ? already.startedAt().orElse(now)
+                : now;
+        if (now.isAfter(since.plus(stage.maxWait()))) {
+          closed =
+              Optional.of(
+                  new GateClosed(
+                      Rejection.Code.DRIFTED,
+                      drifted.get()
+                          + "; it waited since "
+                          + since
+                          + ", longer than the stage waits (maxWaitHours "
+                          + stage.maxWait().toHours()
+                          + ")"));
+        } else {
+          Promotion.StageProgress waiting =
+              (already.status() == Promotion.StageStatus.WAITING_FOR_DRIFT
+                      ? already
+                      : already.with(Promotion.StageStatus.WAITING_FOR_DRIFT, now))
+                  .withReason(drifted.get());
+          if (!waiting.equals(already)) {
+            save(p.withStage(waiting), p);
+          }
+          return new Entered("wait", "", Optional.of(now.plus(DRIFT_RECHECK)));
+        }
       }
     }
     if (closed.isPresent()) {

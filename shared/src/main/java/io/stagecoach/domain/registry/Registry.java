@@ -5,6 +5,8 @@ import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Page;
 import io.stagecoach.domain.common.PageRequest;
 import io.stagecoach.domain.common.WriteResult;
+import io.stagecoach.domain.drift.Drift;
+import io.stagecoach.domain.drift.DriftCheck;
 import io.stagecoach.domain.template.TemplateRevision;
 import java.time.Instant;
 import java.util.Optional;
@@ -122,6 +124,22 @@ public interface Registry {
 
   /** Forgets a warning whose announcement failed, so that the next run sends it again. */
   void releaseExpiryWarning(String app, String environment, String warning);
+
+  /**
+   * Makes {@code check} the environment's drift check under way, unless another one is: {@link
+   * WriteResult.Written} when it is; {@link WriteResult.ChangedSinceRead} when a check other than
+   * {@code replacing} (a stale one the caller may take over) is under way; {@link
+   * WriteResult.Missing} when the environment is gone. What the last check found stays as it is.
+   */
+  WriteResult startDriftCheck(
+      String app, String environment, DriftCheck check, Optional<String> replacing);
+
+  /**
+   * Records what check {@code checkId} found, and ends it: {@link WriteResult.Written}; {@link
+   * WriteResult.ChangedSinceRead} when it is no longer the environment's check under way (taken
+   * over after it went stale); {@link WriteResult.Missing} when the environment is gone.
+   */
+  WriteResult finishDriftCheck(String app, String environment, String checkId, Drift found);
 
   Optional<Release> findRelease(String app, String version);
 

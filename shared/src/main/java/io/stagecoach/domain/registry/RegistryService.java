@@ -14,6 +14,7 @@ import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.common.Saved;
 import io.stagecoach.domain.common.WriteResult;
 import io.stagecoach.domain.cost.UsageAssumptions;
+import io.stagecoach.domain.drift.Drift;
 import io.stagecoach.domain.pipeline.Stage;
 import io.stagecoach.domain.pipeline.StageRules;
 import io.stagecoach.domain.template.EnvironmentDns;
@@ -901,7 +902,8 @@ public final class RegistryService {
             current.map(Environment::createdBy).orElse(caller.name()),
             now,
             current.map(e -> e.revision() + 1).orElse(1L),
-            dns));
+            dns,
+            current.map(Environment::drift).orElse(Drift.UNKNOWN)));
   }
 
   /**

@@ -7,6 +7,8 @@ import io.stagecoach.domain.deployment.ProvisioningResult.Failed;
 import io.stagecoach.domain.deployment.ProvisioningResult.InProgress;
 import io.stagecoach.domain.deployment.ProvisioningResult.Succeeded;
 import io.stagecoach.domain.deployment.StackParameters;
+import io.stagecoach.domain.drift.DriftedResource;
+import io.stagecoach.domain.drift.PropertyDifference;
 import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.plan.ResourceChange;
 import io.stagecoach.domain.registry.Environment;
@@ -38,7 +40,9 @@ import software.amazon.awssdk.services.cloudformation.model.ChangeSetType;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.CreateChangeSetRequest;
 import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStackDriftDetectionStatusResponse;
 import software.amazon.awssdk.services.cloudformation.model.DescribeStackEventsResponse;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStackResourceDriftsResponse;
 import software.amazon.awssdk.services.cloudformation.model.ExecutionStatus;
 import software.amazon.awssdk.services.cloudformation.model.GetTemplateSummaryRequest;
 import software.amazon.awssdk.services.cloudformation.model.InsufficientCapabilitiesException;
@@ -47,7 +51,10 @@ import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.ParameterDeclaration;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackDriftDetectionStatus;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceDrift;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceDriftStatus;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -693,6 +700,82 @@ public final class CloudFormationProvisioner implements Provisioner {
         + (changeSet.statusReason() == null
             ? changeSet.statusAsString()
             : changeSet.statusReason());
+  }
+
+  // ------------------------------------------------------------ drift
+
+  private static final Duration FIRST_DRIFT_POLL = Duration.ofSeconds(2);
+  private static final Duration LONGEST_DRIFT_POLL = Duration.ofSeconds(10);
+
+  /**
+   * CloudFormation's drift detection of the environment's stack, through the tier's deploy role:
+   * {@code DetectStackDrift}, then {@code DescribeStackDriftDetectionStatus} until it is done, then
+   * {@code DescribeStackResourceDrifts} of the resources found {@code DELETED} or {@code MODIFIED}
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/detect-drift-stack.html). A
+   * detection that failed for some resources (types drift detection does not support) still has
+   * results for the others. A stack that no longer exists has lost every resource the environment
+   * recorded. A detection that does not end in the time left is a technical error: the check is
+   * tried again.
+   */
+  @Override
+  public List<DriftedResource> detectDrift(ProvisioningRequest request) {
+    CloudFormationClient cfn = clients.apply(request.environment());
+    String stack = request.stackName();
+    if (findStack(cfn, stack).isEmpty()) {
+      return request.environment().deployed().map(d -> d.resources()).orElse(List.of()).stream()
+          .map(r -> DriftedResource.deleted(r.logicalId(), r.type()))
+          .toList();
+    }
+    String detection = cfn.detectStackDrift(r -> r.stackName(stack)).stackDriftDetectionId();
+    Duration delay = FIRST_DRIFT_POLL;
+    while (true) {
+      DescribeStackDriftDetectionStatusResponse status =
+          cfn.describeStackDriftDetectionStatus(r -> r.stackDriftDetectionId(detection));
+      if (status.detectionStatus() != StackDriftDetectionStatus.DETECTION_IN_PROGRESS) {
+        return resourceDrifts(cfn, stack);
+      }
+      if (!timeFor(delay)) {
+        throw new IllegalStateException(
+            "drift detection " + detection + " of stack " + stack + " is still running");
+      }
+      sleeper.sleep(delay);
+      delay = longer(delay, LONGEST_DRIFT_POLL);
+    }
+  }
+
+  private static List<DriftedResource> resourceDrifts(CloudFormationClient cfn, String stack) {
+    List<DriftedResource> drifted = new ArrayList<>();
+    String token = null;
+    do {
+      String page = token;
+      DescribeStackResourceDriftsResponse response =
+          cfn.describeStackResourceDrifts(
+              r ->
+                  r.stackName(stack)
+                      .stackResourceDriftStatusFilters(
+                          StackResourceDriftStatus.DELETED, StackResourceDriftStatus.MODIFIED)
+                      .nextToken(page));
+      for (StackResourceDrift d : response.stackResourceDrifts()) {
+        boolean deleted = d.stackResourceDriftStatus() == StackResourceDriftStatus.DELETED;
+        List<PropertyDifference> properties = new ArrayList<>();
+        for (software.amazon.awssdk.services.cloudformation.model.PropertyDifference p :
+            d.propertyDifferences()) {
+          properties.add(
+              new PropertyDifference(
+                  p.propertyPath(),
+                  Optional.ofNullable(p.expectedValue()),
+                  Optional.ofNullable(p.actualValue())));
+        }
+        drifted.add(
+            new DriftedResource(
+                d.logicalResourceId(),
+                d.resourceType(),
+                deleted ? DriftedResource.Difference.DELETED : DriftedResource.Difference.MODIFIED,
+                deleted ? List.of() : properties));
+      }
+      token = response.nextToken();
+    } while (token != null);
+    return drifted;
   }
 
   // ------------------------------------------------------------ stacks

@@ -9,6 +9,8 @@ import io.stagecoach.domain.common.Page;
 import io.stagecoach.domain.common.PageRequest;
 import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.common.WriteResult;
+import io.stagecoach.domain.drift.Drift;
+import io.stagecoach.domain.drift.DriftCheck;
 import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.EnvironmentFreeze;
@@ -588,6 +590,59 @@ public final class DynamoDbRegistry implements Registry {
         return new WriteResult.ChangedSinceRead();
       }
       return new WriteResult.AlreadyExists();
+    }
+  }
+
+  @Override
+  public WriteResult startDriftCheck(
+      String app, String environment, DriftCheck check, Optional<String> replacing) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":check", ItemMapping.driftCheckValue(check));
+    String condition = EXISTS + " AND (attribute_not_exists(#check)";
+    if (replacing.isPresent()) {
+      values.put(":replacing", s(replacing.get()));
+      condition += " OR #check.id = :replacing";
+    }
+    String guarded = condition + ")";
+    try {
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(key(appPk(app), environmentSk(environment)))
+                  .updateExpression("SET #check = :check")
+                  .conditionExpression(guarded)
+                  .expressionAttributeNames(Map.of("#check", ItemMapping.DRIFT_CHECK))
+                  .expressionAttributeValues(values)
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return new WriteResult.Written(0);
+    } catch (ConditionalCheckFailedException e) {
+      return e.hasItem() && !e.item().isEmpty()
+          ? new WriteResult.ChangedSinceRead()
+          : new WriteResult.Missing();
+    }
+  }
+
+  @Override
+  public WriteResult finishDriftCheck(String app, String environment, String checkId, Drift found) {
+    try {
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(key(appPk(app), environmentSk(environment)))
+                  .updateExpression("SET #drift = :drift REMOVE #check")
+                  .conditionExpression(EXISTS + " AND #check.id = :id")
+                  .expressionAttributeNames(
+                      Map.of("#drift", ItemMapping.DRIFT, "#check", ItemMapping.DRIFT_CHECK))
+                  .expressionAttributeValues(
+                      Map.of(":drift", ItemMapping.driftValue(found), ":id", s(checkId)))
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return new WriteResult.Written(0);
+    } catch (ConditionalCheckFailedException e) {
+      return e.hasItem() && !e.item().isEmpty()
+          ? new WriteResult.ChangedSinceRead()
+          : new WriteResult.Missing();
     }
   }
 

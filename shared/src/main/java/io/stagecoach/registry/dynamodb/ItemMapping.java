@@ -5,6 +5,11 @@ import static io.stagecoach.registry.dynamodb.RegistryKeys.*;
 import io.stagecoach.domain.access.ApiToken;
 import io.stagecoach.domain.access.Role;
 import io.stagecoach.domain.cost.UsageAssumptions;
+import io.stagecoach.domain.drift.Drift;
+import io.stagecoach.domain.drift.DriftCheck;
+import io.stagecoach.domain.drift.DriftStatus;
+import io.stagecoach.domain.drift.DriftedResource;
+import io.stagecoach.domain.drift.PropertyDifference;
 import io.stagecoach.domain.override.FreezePolicy;
 import io.stagecoach.domain.pipeline.ApprovalPolicy;
 import io.stagecoach.domain.pipeline.DeploymentWindow;
@@ -30,6 +35,7 @@ import io.stagecoach.domain.template.StackResource;
 import io.stagecoach.domain.template.TemplateRevision;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -356,6 +362,9 @@ final class ItemMapping {
                             "intervalMillis", n(v.interval().toMillis())))));
     m.put("soakSeconds", n(st.soak().toSeconds()));
     m.put("maxWaitSeconds", n(st.maxWait().toSeconds()));
+    if (st.blockOnDrift()) {
+      m.put("blockOnDrift", AttributeValue.fromBool(true));
+    }
     return AttributeValue.fromM(m);
   }
 
@@ -413,7 +422,8 @@ final class ItemMapping {
         window,
         verification,
         java.time.Duration.ofSeconds(soak),
-        maxWait);
+        maxWait,
+        m.containsKey("blockOnDrift") && Boolean.TRUE.equals(m.get("blockOnDrift").bool()));
   }
 
   private static Optional<EnvironmentTemplate> template(AttributeValue value) {
@@ -525,7 +535,94 @@ final class ItemMapping {
         str(item, "createdBy"),
         Instant.parse(str(item, "updatedAt")),
         num(item, REVISION),
-        dns(item.get("dns")));
+        dns(item.get("dns")),
+        drift(item.get(DRIFT), item.get(DRIFT_CHECK)));
+  }
+
+  // ------------------------------------------------------------ drift
+
+  /** What the environment's last drift check found (written by its provisioner only). */
+  static final String DRIFT = "drift";
+
+  /** The drift check under way, if one is: {@code id}, {@code requestedBy}, {@code startedAt}. */
+  static final String DRIFT_CHECK = "driftCheck";
+
+  static AttributeValue driftValue(Drift drift) {
+    Map<String, AttributeValue> m = new HashMap<>();
+    m.put("status", s(drift.status().wireName()));
+    drift.checkedAt().ifPresent(at -> m.put("checkedAt", s(at.toString())));
+    m.put(
+        "resources",
+        AttributeValue.fromL(
+            drift.resources().stream()
+                .map(
+                    r ->
+                        AttributeValue.fromM(
+                            Map.of(
+                                "logicalId", s(r.logicalId()),
+                                "type", s(r.type()),
+                                "difference", s(r.difference().wireName()),
+                                "properties",
+                                    AttributeValue.fromL(
+                                        r.properties().stream()
+                                            .map(ItemMapping::propertyDifferenceValue)
+                                            .toList()))))
+                .toList()));
+    return AttributeValue.fromM(m);
+  }
+
+  private static AttributeValue propertyDifferenceValue(PropertyDifference p) {
+    Map<String, AttributeValue> m = new HashMap<>();
+    m.put("path", s(p.path()));
+    p.expected().ifPresent(v -> m.put("expected", s(v)));
+    p.actual().ifPresent(v -> m.put("actual", s(v)));
+    return AttributeValue.fromM(m);
+  }
+
+  static AttributeValue driftCheckValue(DriftCheck check) {
+    return AttributeValue.fromM(
+        Map.of(
+            "id", s(check.id()),
+            "requestedBy", s(check.requestedBy()),
+            "startedAt", s(check.startedAt().toString())));
+  }
+
+  /** Environments never checked (and those written before drift was recorded): unknown. */
+  private static Drift drift(AttributeValue value, AttributeValue check) {
+    Optional<DriftCheck> checking =
+        check == null || !check.hasM()
+            ? Optional.empty()
+            : Optional.of(
+                new DriftCheck(
+                    check.m().get("id").s(),
+                    check.m().get("requestedBy").s(),
+                    Instant.parse(check.m().get("startedAt").s())));
+    if (value == null || !value.hasM()) {
+      return new Drift(DriftStatus.UNKNOWN, Optional.empty(), List.of(), checking);
+    }
+    Map<String, AttributeValue> m = value.m();
+    List<DriftedResource> resources = new ArrayList<>();
+    for (AttributeValue r : m.get("resources").l()) {
+      Map<String, AttributeValue> rm = r.m();
+      resources.add(
+          new DriftedResource(
+              rm.get("logicalId").s(),
+              rm.get("type").s(),
+              DriftedResource.Difference.fromWire(rm.get("difference").s()).orElseThrow(),
+              rm.get("properties").l().stream()
+                  .map(
+                      p ->
+                          new PropertyDifference(
+                              p.m().get("path").s(),
+                              Optional.ofNullable(p.m().get("expected")).map(AttributeValue::s),
+                              Optional.ofNullable(p.m().get("actual")).map(AttributeValue::s)))
+                  .toList()));
+    }
+    return new Drift(
+        DriftStatus.fromWire(m.get("status").s()).orElseThrow(),
+        Optional.ofNullable(m.get("checkedAt")).map(a -> Instant.parse(a.s())),
+        resources,
+        checking);
   }
 
   private static AttributeValue dnsValue(EnvironmentDns dns) {

@@ -41,6 +41,11 @@ class ChatCommandTest {
     assertEquals(
         new Extend("payments", "feature-login", Duration.ofDays(3)),
         ChatCommand.parse("extend payments feature-login 3d"));
+    assertEquals(new ChatCommand.Drift("payments", "dev"), ChatCommand.parse("drift payments dev"));
+    assertEquals(
+        Optional.of(io.stagecoach.domain.access.Action.CHECK_DRIFT),
+        ChatCommand.parse("drift payments dev").action());
+    assertTrue(ChatCommand.helpText().contains("/stagecoach drift APP ENV"));
     assertEquals(
         new Why("payments", "1.4.2", Optional.empty()), ChatCommand.parse("why payments 1.4.2"));
     assertEquals(
@@ -99,7 +104,9 @@ class ChatCommandTest {
         "unfreeze payments",
         "diff payments staging",
         "extend payments feature-login",
-        "extend payments feature-login 3 days"
+        "extend payments feature-login 3 days",
+        "drift payments",
+        "drift payments dev now"
       })
   void parse_givesInvalid_withTheUsageLine_whenArgumentsAreMissingOrExtra(String text) {
     Invalid invalid = assertInstanceOf(Invalid.class, ChatCommand.parse(text), text);

@@ -2,6 +2,9 @@ package io.stagecoach.domain.parity;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.stagecoach.domain.cost.UsageAssumptions;
+import io.stagecoach.domain.drift.Drift;
+import io.stagecoach.domain.drift.DriftedResource;
 import io.stagecoach.domain.override.FreezePolicy;
 import io.stagecoach.domain.pipeline.PromotionConcurrency;
 import io.stagecoach.domain.pipeline.Stage;
@@ -254,5 +257,69 @@ class EnvironmentParityTest {
         report.rows().stream().filter(r -> r.key().equals("Ledger")).findFirst().orElseThrow();
     assertEquals(Optional.empty(), ledger.left());
     assertEquals(Optional.of("AWS::DynamoDB::Table"), ledger.right(), "from what prod recorded");
+  }
+
+  @Test
+  void aDriftedSide_isADifference_theVerdictNames() {
+    Environment staging =
+        env(
+            "staging",
+            Map.of(),
+            Map.of(),
+            false,
+            Optional.of(runs("1.4.0", DIGEST, 2)),
+            Optional.empty());
+    Environment read =
+        env(
+            "prod",
+            Map.of(),
+            Map.of(),
+            false,
+            Optional.of(runs("1.4.0", DIGEST, 2)),
+            Optional.empty());
+    Environment prod =
+        new Environment(
+            read.app(),
+            read.name(),
+            read.kind(),
+            read.tier(),
+            read.account(),
+            read.region(),
+            read.config(),
+            read.secrets(),
+            UsageAssumptions.DEFAULT,
+            read.isProtected(),
+            read.owner(),
+            read.expiresAt(),
+            read.deployed(),
+            read.freeze(),
+            read.pin(),
+            read.createdAt(),
+            read.createdBy(),
+            read.updatedAt(),
+            read.revision(),
+            Optional.empty(),
+            Drift.found(
+                List.of(
+                    new DriftedResource(
+                        "Ledger",
+                        "AWS::DynamoDB::Table",
+                        DriftedResource.Difference.DELETED,
+                        List.of())),
+                NOW));
+
+    ParityReport report =
+        EnvironmentParity.compare(
+            app(Set.of()), side(staging, ledger("PROVISIONED")), side(prod, ledger("PROVISIONED")));
+
+    assertEquals(ParityReport.Parity.DIFFERS, report.parity());
+    assertEquals("same release and template; drift differs", report.verdict());
+    ParityRow drift =
+        report.rows().stream()
+            .filter(r -> r.section() == ParitySection.DRIFT)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(Optional.of("unknown"), drift.left());
+    assertEquals(Optional.of("drifted"), drift.right());
   }
 }

@@ -32,10 +32,16 @@ import software.amazon.awssdk.services.cloudformation.model.DeleteStackRequest;
 import software.amazon.awssdk.services.cloudformation.model.DeleteStackResponse;
 import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetRequest;
 import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetResponse;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStackDriftDetectionStatusRequest;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStackDriftDetectionStatusResponse;
 import software.amazon.awssdk.services.cloudformation.model.DescribeStackEventsRequest;
 import software.amazon.awssdk.services.cloudformation.model.DescribeStackEventsResponse;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStackResourceDriftsRequest;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStackResourceDriftsResponse;
 import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
 import software.amazon.awssdk.services.cloudformation.model.DescribeStacksResponse;
+import software.amazon.awssdk.services.cloudformation.model.DetectStackDriftRequest;
+import software.amazon.awssdk.services.cloudformation.model.DetectStackDriftResponse;
 import software.amazon.awssdk.services.cloudformation.model.ExecuteChangeSetRequest;
 import software.amazon.awssdk.services.cloudformation.model.ExecuteChangeSetResponse;
 import software.amazon.awssdk.services.cloudformation.model.ExecutionStatus;
@@ -50,7 +56,9 @@ import software.amazon.awssdk.services.cloudformation.model.ParameterDeclaration
 import software.amazon.awssdk.services.cloudformation.model.Replacement;
 import software.amazon.awssdk.services.cloudformation.model.ResourceChange;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackDriftDetectionStatus;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceDrift;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 import software.amazon.awssdk.services.cloudformation.model.UpdateTerminationProtectionRequest;
@@ -136,6 +144,9 @@ final class FakeCloudFormation implements CloudFormationClient {
   private Optional<ResourceFailure> deploymentFailure = Optional.empty();
   private Optional<ResourceFailure> deletionFailure = Optional.empty();
   private int pollsPerOperation = 2;
+  private List<StackResourceDrift> drifts = List.of();
+  private int detectionPolls = 2;
+  private final Map<String, Integer> detectionsLeft = new LinkedHashMap<>();
 
   // ------------------------------------------------------------ scripting
 
@@ -147,6 +158,65 @@ final class FakeCloudFormation implements CloudFormationClient {
   FakeCloudFormation rejectsTemplates(String message) {
     templateRejection = Optional.of(message);
     return this;
+  }
+
+  /**
+   * What the next drift detections find, resource by resource (in sync ones included: the
+   * provisioner must ask for the others only); a detection takes {@code polls} status reads.
+   */
+  FakeCloudFormation drifts(int polls, StackResourceDrift... resources) {
+    drifts = List.of(resources);
+    detectionPolls = polls;
+    return this;
+  }
+
+  @Override
+  public DetectStackDriftResponse detectStackDrift(DetectStackDriftRequest request) {
+    calls.add(request);
+    find(request.stackName());
+    String id = "detection-" + (++ids);
+    detectionsLeft.put(id, detectionPolls);
+    return DetectStackDriftResponse.builder().stackDriftDetectionId(id).build();
+  }
+
+  @Override
+  public DescribeStackDriftDetectionStatusResponse describeStackDriftDetectionStatus(
+      DescribeStackDriftDetectionStatusRequest request) {
+    calls.add(request);
+    Integer left = detectionsLeft.get(request.stackDriftDetectionId());
+    if (left == null) {
+      throw validationError("no drift detection " + request.stackDriftDetectionId());
+    }
+    detectionsLeft.put(request.stackDriftDetectionId(), left - 1);
+    return DescribeStackDriftDetectionStatusResponse.builder()
+        .stackDriftDetectionId(request.stackDriftDetectionId())
+        .detectionStatus(
+            left > 1
+                ? StackDriftDetectionStatus.DETECTION_IN_PROGRESS
+                : StackDriftDetectionStatus.DETECTION_COMPLETE)
+        .build();
+  }
+
+  /** One resource per page, so that the provisioner is seen to read every page. */
+  @Override
+  public DescribeStackResourceDriftsResponse describeStackResourceDrifts(
+      DescribeStackResourceDriftsRequest request) {
+    calls.add(request);
+    find(request.stackName());
+    List<StackResourceDrift> matching =
+        drifts.stream()
+            .filter(
+                d ->
+                    !request.hasStackResourceDriftStatusFilters()
+                        || request
+                            .stackResourceDriftStatusFilters()
+                            .contains(d.stackResourceDriftStatus()))
+            .toList();
+    int from = request.nextToken() == null ? 0 : Integer.parseInt(request.nextToken());
+    return DescribeStackResourceDriftsResponse.builder()
+        .stackResourceDrifts(matching.subList(from, Math.min(from + 1, matching.size())))
+        .nextToken(from + 1 < matching.size() ? Integer.toString(from + 1) : null)
+        .build();
   }
 
   /**

@@ -36,6 +36,9 @@ import software.constructs.Construct;
  * gets no {@code sts:AssumeRole} at all (its deployments fail with a clear reason until accounts
  * are listed).
  *
+ * <p>The same rule brings it that tier's {@code Drift Check Requested} events: the drift check runs
+ * in the same function, through the same deploy role (CloudFormation drift detection).
+ *
  * <p>EventBridge invokes the functions asynchronously; a run that ends in a technical error is
  * retried by Lambda twice (the provisioner counts attempts and fails the deployment after the
  * third), and an event that still cannot be handled lands in the tier's dead-letter queue.
@@ -51,6 +54,7 @@ public final class Provisioners extends Construct {
   public static final String SWEEPER_HANDLER =
       "io.stagecoach.functions.provision.DeploymentSweeperHandler::handleRequest";
   public static final String DETAIL_TYPE = "Deployment Requested";
+  public static final String DRIFT_CHECK_DETAIL_TYPE = "Drift Check Requested";
   public static final List<String> DEFAULT_TIERS = List.of("dev", "staging", "prod");
   public static final Set<String> KNOWN_TIERS = Set.of("dev", "staging", "prod");
 
@@ -187,11 +191,13 @@ public final class Provisioners extends Construct {
           Rule.Builder.create(this, name + "DeploymentRequestedRule")
               .eventBus(props.bus())
               .description(
-                  "Deployment Requested events of the " + tier + " tier, to its provisioner")
+                  "Deployment Requested and Drift Check Requested events of the "
+                      + tier
+                      + " tier, to its provisioner")
               .eventPattern(
                   EventPattern.builder()
                       .source(List.of(ReleaseIntake.EVENT_SOURCE))
-                      .detailType(List.of(DETAIL_TYPE))
+                      .detailType(List.of(DETAIL_TYPE, DRIFT_CHECK_DETAIL_TYPE))
                       .detail(Map.of("tier", List.of(tier)))
                       .build())
               .targets(

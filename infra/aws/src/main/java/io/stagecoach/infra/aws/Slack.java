@@ -67,6 +67,9 @@ public final class Slack extends Construct {
   public static final List<String> BREAK_GLASS =
       List.of("Break Glass Requested", "Break Glass Confirmed");
 
+  /** An environment found drifted, and found in sync again: posted to the app's channel. */
+  public static final List<String> DRIFT = List.of("Drift Detected", "Drift Resolved");
+
   public static final String SIGNING_SECRET_VARIABLE = "SLACK_SIGNING_SECRET_ID";
   public static final String BOT_TOKEN_VARIABLE = "SLACK_BOT_TOKEN_ID";
 
@@ -256,8 +259,8 @@ public final class Slack extends Construct {
         Rule.Builder.create(this, "ApprovalRequestedRule")
             .eventBus(props.bus())
             .description(
-                "Approval Requested, Environment Expiring and break-glass events, to the Slack"
-                    + " notifier")
+                "Approval Requested, Environment Expiring, break-glass and drift events, to the"
+                    + " Slack notifier")
             .eventPattern(
                 EventPattern.builder()
                     .source(List.of(ReleaseIntake.EVENT_SOURCE))
@@ -266,7 +269,9 @@ public final class Slack extends Construct {
                             APPROVAL_REQUESTED,
                             ENVIRONMENT_EXPIRING,
                             BREAK_GLASS.get(0),
-                            BREAK_GLASS.get(1)))
+                            BREAK_GLASS.get(1),
+                            DRIFT.get(0),
+                            DRIFT.get(1)))
                     .build())
             .targets(
                 List.of(

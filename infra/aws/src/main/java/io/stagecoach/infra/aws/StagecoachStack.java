@@ -257,6 +257,11 @@ public final class StagecoachStack extends Stack {
             props.reaperRateMinutes(),
             props.warningLeadMinutes(),
             props.logRetention()));
+    new DriftSchedule(
+        this,
+        "DriftSchedule",
+        new DriftSchedule.Props(
+            code, bus, registry, DriftSchedule.DEFAULT_INTERVAL_HOURS, props.logRetention()));
     new CodeCommitPushes(
         this,
         "CodeCommitPushes",

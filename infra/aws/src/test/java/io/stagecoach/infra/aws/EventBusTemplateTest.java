@@ -83,13 +83,14 @@ class EventBusTemplateTest {
 
   @Test
   void
-      onlyTheApiTheSlackWebhookTheThreeProvisionersTheSweeperTheReaperThePromotionAndThePushFunction_mayPutEvents() {
+      onlyTheApiTheSlackWebhookTheThreeProvisionersTheSweeperTheReaperTheDriftScheduleThePromotionAndThePushFunction_mayPutEvents() {
     Set<String> expected = new TreeSet<>();
     expected.add(roleId(API_HANDLER));
     expected.add(roleId(PUSH_HANDLER));
     expected.add(roleId(FunctionsTemplateTest.SLACK_WEBHOOK_HANDLER));
     expected.add(roleId(SWEEPER_HANDLER));
     expected.add(roleId(EphemeralReaper.HANDLER));
+    expected.add(roleId(DriftSchedule.HANDLER));
     expected.add(roleId(PROMOTION_STEPS_HANDLER));
     expected.add(promotionStateMachineRoleId());
     TIERS.forEach(tier -> expected.add(provisionerRoleId(tier)));

@@ -120,6 +120,7 @@ class FunctionsTemplateTest {
             Map.entry(ARTIFACT_CHECK_HANDLER, 1),
             Map.entry(SWEEPER_HANDLER, 1),
             Map.entry(EphemeralReaper.HANDLER, 1),
+            Map.entry(DriftSchedule.HANDLER, 1),
             Map.entry(PROMOTION_STEPS_HANDLER, 1),
             Map.entry(PUSH_HANDLER, 1),
             Map.entry(SLACK_WEBHOOK_HANDLER, 1),

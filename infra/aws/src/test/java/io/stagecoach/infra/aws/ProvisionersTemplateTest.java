@@ -110,7 +110,10 @@ class ProvisionersTemplateTest {
     return roleIdOf(provisionerId(tier));
   }
 
-  /** The rule that matches {@code Deployment Requested} events of that tier. */
+  /**
+   * The rule that matches {@code Deployment Requested} (and {@code Drift Check Requested}) events
+   * of that tier.
+   */
   static String deploymentRequestedRuleId(final String tier) {
     return template()
         .getResourceId(
@@ -122,8 +125,10 @@ class ProvisionersTemplateTest {
                         "EventPattern",
                         Match.objectLike(
                             Map.of(
-                                "detail-type", List.of("Deployment Requested"),
-                                "detail", Match.objectLike(Map.of("tier", List.of(tier)))))))));
+                                "detail-type",
+                                List.of("Deployment Requested", "Drift Check Requested"),
+                                "detail",
+                                Match.objectLike(Map.of("tier", List.of(tier)))))))));
   }
 
   /**
@@ -457,7 +462,7 @@ class ProvisionersTemplateTest {
     assertEquals(
         Map.of(
             "source", List.of("stagecoach"),
-            "detail-type", List.of("Deployment Requested"),
+            "detail-type", List.of("Deployment Requested", "Drift Check Requested"),
             "detail", Map.of("tier", List.of(tier))),
         rule.get("EventPattern"));
   }

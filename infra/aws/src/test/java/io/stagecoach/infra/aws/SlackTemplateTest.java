@@ -66,7 +66,9 @@ class SlackTemplateTest {
                                 "Approval Requested",
                                 "Environment Expiring",
                                 "Break Glass Requested",
-                                "Break Glass Confirmed"))))));
+                                "Break Glass Confirmed",
+                                "Drift Detected",
+                                "Drift Resolved"))))));
   }
 
   private static String deadLetterQueueId() {

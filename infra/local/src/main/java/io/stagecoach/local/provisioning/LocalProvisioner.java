@@ -8,6 +8,8 @@ import io.stagecoach.domain.deployment.Provisioner;
 import io.stagecoach.domain.deployment.ProvisioningRequest;
 import io.stagecoach.domain.deployment.ProvisioningResult;
 import io.stagecoach.domain.deployment.StackParameters;
+import io.stagecoach.domain.drift.DriftedResource;
+import io.stagecoach.domain.drift.PropertyDifference;
 import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.plan.ResourceChange;
 import io.stagecoach.domain.registry.Environment;
@@ -33,10 +35,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -172,8 +176,125 @@ public final class LocalProvisioner implements Provisioner {
         }
       }
     }
+    // What was deleted or changed by hand since the stack was made is made again, as the
+    // deployment says it should be: redeploying a release repairs its environment's drift.
+    ensureTable(PARAMETERS_TABLE, "name");
+    for (Map.Entry<String, Desired> e : desired.entrySet()) {
+      if (drift(e.getKey(), e.getValue()).isPresent()) {
+        make(e.getValue(), request.environment());
+      }
+    }
     record(request.stackName(), desired, outputs, parameters);
     return new ProvisioningResult.Succeeded(plan, outputs, resources(desired));
+  }
+
+  /**
+   * Compares what the stack's last deployment made (its record) with what the engines hold now: a
+   * table or parameter deleted, a table's key schema or indexes changed, a parameter's value
+   * changed. Types made nowhere here are not compared.
+   */
+  @Override
+  public List<DriftedResource> detectDrift(ProvisioningRequest request) {
+    List<DriftedResource> drifted = new ArrayList<>();
+    ensureTable(PARAMETERS_TABLE, "name");
+    recorded(request.stackName()).forEach((id, r) -> drift(id, r).ifPresent(drifted::add));
+    return drifted;
+  }
+
+  /** How resource {@code id} as made ({@code made}) differs from what is there now, if it does. */
+  private Optional<DriftedResource> drift(String id, Desired made) {
+    return switch (made.type()) {
+      case TABLE -> tableDrift(id, made);
+      case PARAMETER -> parameterDrift(id, made);
+      default -> Optional.empty();
+    };
+  }
+
+  private Optional<DriftedResource> tableDrift(String id, Desired made) {
+    TableDescription table;
+    try {
+      table = dynamo.describeTable(d -> d.tableName(made.physicalId())).table();
+    } catch (ResourceNotFoundException gone) {
+      return Optional.of(DriftedResource.deleted(id, made.type()));
+    }
+    List<PropertyDifference> differences = new ArrayList<>();
+    String expectedKeys = keys(made.properties().path("KeySchema"));
+    String actualKeys =
+        String.join(
+            ",",
+            table.keySchema().stream()
+                .map(k -> k.attributeName() + ":" + k.keyTypeAsString())
+                .toList());
+    if (!expectedKeys.equals(actualKeys)) {
+      differences.add(PropertyDifference.of("/KeySchema", expectedKeys, actualKeys));
+    }
+    java.util.TreeSet<String> expectedIndexes = new java.util.TreeSet<>();
+    made.properties()
+        .path("GlobalSecondaryIndexes")
+        .forEach(
+            g ->
+                expectedIndexes.add(
+                    g.path("IndexName").asText() + "(" + keys(g.path("KeySchema")) + ")"));
+    java.util.TreeSet<String> actualIndexes = new java.util.TreeSet<>();
+    // An index being deleted is gone for the table's users already.
+    table.globalSecondaryIndexes().stream()
+        .filter(g -> g.indexStatus() != IndexStatus.DELETING)
+        .forEach(
+            g ->
+                actualIndexes.add(
+                    g.indexName()
+                        + "("
+                        + String.join(
+                            ",",
+                            g.keySchema().stream()
+                                .map(k -> k.attributeName() + ":" + k.keyTypeAsString())
+                                .toList())
+                        + ")"));
+    if (!expectedIndexes.equals(actualIndexes)) {
+      differences.add(
+          PropertyDifference.of(
+              "/GlobalSecondaryIndexes",
+              String.join(",", expectedIndexes),
+              String.join(",", actualIndexes)));
+    }
+    return differences.isEmpty()
+        ? Optional.empty()
+        : Optional.of(
+            new DriftedResource(id, made.type(), DriftedResource.Difference.MODIFIED, differences));
+  }
+
+  /** {@code id:HASH,sort:RANGE}. */
+  private static String keys(JsonNode schema) {
+    List<String> keys = new ArrayList<>();
+    schema.forEach(
+        k -> keys.add(k.path("AttributeName").asText() + ":" + k.path("KeyType").asText()));
+    return String.join(",", keys);
+  }
+
+  /** A parameter as made against the parameter store (whose table the caller has made sure of). */
+  private Optional<DriftedResource> parameterDrift(String id, Desired made) {
+    Map<String, AttributeValue> item =
+        dynamo
+            .getItem(
+                g ->
+                    g.tableName(PARAMETERS_TABLE)
+                        .key(Map.of("name", AttributeValue.fromS(made.physicalId())))
+                        .consistentRead(true))
+            .item();
+    if (item == null || item.isEmpty()) {
+      return Optional.of(DriftedResource.deleted(id, made.type()));
+    }
+    String expected = made.properties().path("Value").asText("");
+    String actual = item.containsKey("value") ? item.get("value").s() : null;
+    if (expected.equals(actual)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new DriftedResource(
+            id,
+            made.type(),
+            DriftedResource.Difference.MODIFIED,
+            List.of(PropertyDifference.of("/Value", expected, actual))));
   }
 
   /**

@@ -11,6 +11,8 @@ import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.DeploymentSpec;
 import io.stagecoach.domain.deployment.DeploymentStatus;
+import io.stagecoach.domain.deployment.DriftChecks;
+import io.stagecoach.domain.drift.DriftDetected;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.local.provisioning.LocalProvisioner;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
@@ -28,7 +30,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The provisioner handler driven by the sample Deployment Requested events of {@code events/}. */
+/**
+ * The provisioner handler driven by the sample Deployment Requested and Drift Check Requested
+ * events of {@code events/}.
+ */
 class ProvisionerHandlerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -137,5 +142,57 @@ class ProvisionerHandlerTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> call(handler("dev"), JSON.createObjectNode().put("x", 1)));
+  }
+
+  @Test
+  void driftCheckRequested_runsTheCheckWithTheTiersProvisioner_once() throws Exception {
+    DeploymentService service = new DeploymentService(registry, deployments, events);
+    Deployment d =
+        ((Outcome.Accepted<Saved<Deployment>>)
+                service.request(
+                    Fixtures.DEPLOYER,
+                    "payments",
+                    new DeploymentSpec("staging", "1.4.2"),
+                    Optional.of("k"),
+                    "h",
+                    "unused",
+                    DeploymentService.Origin.promotion("pr-000000000001"),
+                    Fixtures.NOW))
+            .value()
+            .value();
+    ObjectNode deploy = sample("deployment-requested.json");
+    ((ObjectNode) deploy.path("detail"))
+        .put("deploymentId", d.id())
+        .put("environment", "staging")
+        .put("tier", "staging")
+        .remove(java.util.List.of("promotionId", "taskToken"));
+    call(handler("staging"), deploy);
+    String table = "payments-staging-orders";
+    LocalDynamoDb.client().deleteTable(t -> t.tableName(table));
+
+    DriftChecks checks = service.driftChecks();
+    String id =
+        ((Outcome.Accepted<DriftChecks.Requested>)
+                checks.request("sam", "payments", "staging", "k-000000000001", Fixtures.NOW))
+            .value()
+            .check()
+            .orElseThrow()
+            .id();
+    ObjectNode event = sample("drift-check-requested.json");
+    ((ObjectNode) event.path("detail"))
+        .put("app", "payments")
+        .put("environment", "staging")
+        .put("tier", "staging")
+        .put("checkId", id);
+
+    assertEquals("tier", call(handler("dev"), event).path("refused").asText());
+    JsonNode answer = call(handler("staging"), event);
+    assertEquals("drifted", answer.path("status").asText(), answer.toString());
+    assertEquals(1, answer.path("resources").asInt());
+    assertEquals(1, events.published().stream().filter(DriftDetected.class::isInstance).count());
+    assertTrue(
+        call(handler("staging"), event).path("skipped").asText().contains("no longer under way"),
+        "a repeated delivery runs nothing");
+    assertEquals(1, events.published().stream().filter(DriftDetected.class::isInstance).count());
   }
 }
