@@ -34,7 +34,14 @@ class CloudFormationDriftTest {
   private final FakeCloudFormation cfn = new FakeCloudFormation();
   private final FakeTime time = new FakeTime(Duration.ofMinutes(15));
   private final CloudFormationProvisioner provisioner =
-      new CloudFormationProvisioner(environment -> cfn, time, time, time);
+      new CloudFormationProvisioner(
+          environment -> cfn,
+          environment -> {
+            throw new AssertionError("a drift check describes no secret");
+          },
+          time,
+          time,
+          time);
 
   private static StackResourceDrift drift(
       String id, String type, StackResourceDriftStatus status, PropertyDiff... properties) {
