@@ -63,6 +63,9 @@ final class AppsCommand extends CommandGroup {
         .add("ephemeral", ephemeral(app.path("ephemeral")))
         .add(
             "per-env config", String.join(", ", JsonText.strings(app.path("perEnvironmentConfig"))))
+        .add(
+            "drift checks",
+            app.has("driftCheckHours") ? "every " + app.path("driftCheckHours").asInt() + " h" : "")
         .add("created", s.when(app, "createdAt", "createdBy"))
         .add("updated", s.time(app, "updatedAt"))
         .add("revision", JsonText.text(app, "revision"))
@@ -495,6 +498,14 @@ final class AppsCommand extends CommandGroup {
     List<String> perEnvironmentConfig;
 
     @Option(
+        names = "--drift-check-hours",
+        paramLabel = "HOURS",
+        description =
+            "how often the drift schedule checks each deployed environment of the app, 1 to 720"
+                + " hours (default: the schedule's own, daily)")
+    Integer driftCheckHours;
+
+    @Option(
         names = "--file",
         paramLabel = "FILE",
         description = "the whole app as JSON: {\"pipeline\": [...], ...}")
@@ -517,6 +528,7 @@ final class AppsCommand extends CommandGroup {
           || renewOnDeploy != null
           || defaultOwner != null
           || perEnvironmentConfig != null
+          || driftCheckHours != null
           || file != null;
     }
 
@@ -578,6 +590,9 @@ final class AppsCommand extends CommandGroup {
         ObjectNode freeze =
             body.path("freeze") instanceof ObjectNode had ? had : body.putObject("freeze");
         freeze.put("allowRollback", rollbackWhenFrozen);
+      }
+      if (driftCheckHours != null) {
+        body.put("driftCheckHours", driftCheckHours);
       }
       if (perEnvironmentConfig != null) {
         strings(

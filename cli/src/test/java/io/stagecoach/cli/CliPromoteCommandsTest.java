@@ -386,7 +386,15 @@ class CliPromoteCommandsTest {
   @Test
   void compare_printsTheVerdictFirst_thenEachRow_andMarksDeclaredConfig() throws Exception {
     registerApp("parity");
-    ok("apps", "update", "parity", "--per-env-config", "LOG_LEVEL");
+    ok("apps", "update", "parity", "--per-env-config", "LOG_LEVEL", "--drift-check-hours", "6");
+    assertTrue(
+        ok("apps", "get", "parity")
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("drift checks:?\\s+every 6 h")),
+        "apps get shows the app's drift interval");
+    assertEquals(
+        ExitCode.INVALID, cli("apps", "update", "parity", "--drift-check-hours", "0").code());
     ok("envs", "update", "parity", "dev", "--config", "LOG_LEVEL=debug", "--config", "FEATURE=on");
     ok("envs", "update", "parity", "staging", "--config", "LOG_LEVEL=info");
     ok("deploy", "parity", "1.0.0", "--to", "dev", "--wait");

@@ -308,7 +308,8 @@ final class RegistryRoutes {
         fields.repository("repository", name),
         fields.ephemeral("ephemeral"),
         fields.freeze("freeze"),
-        fields.strings("perEnvironmentConfig"));
+        fields.strings("perEnvironmentConfig"),
+        fields.integer("driftCheckHours"));
   }
 
   // ------------------------------------------------------------ environments

@@ -115,6 +115,7 @@ final class Views {
     o.putObject("freeze").put("allowRollback", app.freeze().allowRollback());
     ArrayNode perEnvironment = o.putArray("perEnvironmentConfig");
     app.perEnvironmentConfig().forEach(perEnvironment::add);
+    app.driftCheckHours().ifPresent(h -> o.put("driftCheckHours", h));
     o.put("createdAt", app.createdAt().toString());
     o.put("createdBy", app.createdBy());
     o.put("updatedAt", app.updatedAt().toString());

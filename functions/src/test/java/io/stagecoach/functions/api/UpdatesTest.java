@@ -329,4 +329,31 @@ class UpdatesTest {
         403, patch("/v1/apps/payments", "{\"description\":\"x\"}", "deployer").getStatusCode());
     assertEquals(before, items());
   }
+
+  @Test
+  void anAppsDriftInterval_isKeptAndShown_andOneOutOfRangeIsRefusedNamingIt() throws Exception {
+    APIGatewayProxyResponseEvent refused =
+        patch("/v1/apps/payments", "{\"driftCheckHours\":0}", "admin");
+    assertEquals(400, refused.getStatusCode(), refused.getBody());
+    assertEquals(
+        "driftCheckHours", json(refused).at("/errors/0/field").asText(), refused.getBody());
+    assertEquals(
+        400, patch("/v1/apps/payments", "{\"driftCheckHours\":\"6h\"}", "admin").getStatusCode());
+    assertTrue(
+        json(send("GET", "/v1/apps/payments", null, "viewer"))
+            .path("driftCheckHours")
+            .isMissingNode());
+
+    assertEquals(
+        200, patch("/v1/apps/payments", "{\"driftCheckHours\":6}", "admin").getStatusCode());
+    assertEquals(
+        6, json(send("GET", "/v1/apps/payments", null, "viewer")).path("driftCheckHours").asInt());
+    assertEquals(
+        200, patch("/v1/apps/payments", "{\"driftCheckHours\":null}", "admin").getStatusCode());
+    assertTrue(
+        json(send("GET", "/v1/apps/payments", null, "viewer"))
+            .path("driftCheckHours")
+            .isMissingNode(),
+        "null removes it (RFC 7396): back to the schedule's interval");
+  }
 }

@@ -146,7 +146,8 @@ public final class DriftChecks {
 
   /**
    * One scheduled run: a check of every deployed environment of every app whose last check is older
-   * than {@code interval} (or that was never checked), unless one is under way.
+   * than the app's {@code driftCheckHours}, else {@code interval} (or that was never checked),
+   * unless one is under way.
    */
   public Scheduled schedule(Instant now, Duration interval, Supplier<String> newIds) {
     List<String> started = new ArrayList<>();
@@ -165,7 +166,7 @@ public final class DriftChecks {
           }
           for (Environment env : e.value().items()) {
             looked++;
-            if (isDue(env, interval, now)) {
+            if (isDue(env, app.driftCheckHours().map(Duration::ofHours).orElse(interval), now)) {
               start(env, DriftCheck.SCHEDULER, newIds.get(), now)
                   .filter(Requested::started)
                   .ifPresent(r -> started.add(env.app() + "/" + env.name()));

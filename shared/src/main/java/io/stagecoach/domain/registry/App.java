@@ -20,7 +20,9 @@ import java.util.Set;
  * still lets through. {@code templateRevision} is the revision the template is at (empty without a
  * template, and for an app registered before revisions existed until its template is first pinned,
  * see {@link TemplatePinning}). {@code perEnvironmentConfig} names the config keys expected to
- * differ between its environments (a table name, a log level), which a parity compare lists apart.
+ * differ between its environments (a table name, a log level), which a parity compare lists apart;
+ * {@code driftCheckHours} how often the drift schedule checks each of its deployed environments
+ * (empty: the schedule's own interval, daily).
  */
 public record App(
     String name,
@@ -37,7 +39,13 @@ public record App(
     EphemeralPolicy ephemeral,
     FreezePolicy freeze,
     Optional<TemplateRevision.Ref> templateRevision,
-    Set<String> perEnvironmentConfig) {
+    Set<String> perEnvironmentConfig,
+    Optional<Integer> driftCheckHours) {
+
+  /** The fewest and most hours an app may ask between scheduled drift checks of an environment. */
+  public static final int MIN_DRIFT_CHECK_HOURS = 1;
+
+  public static final int MAX_DRIFT_CHECK_HOURS = 24 * 30;
 
   public App {
     pipeline = List.copyOf(pipeline);
@@ -47,6 +55,7 @@ public record App(
     java.util.Objects.requireNonNull(templateRevision, "templateRevision");
     perEnvironmentConfig =
         java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(perEnvironmentConfig));
+    java.util.Objects.requireNonNull(driftCheckHours, "driftCheckHours");
   }
 
   /**
@@ -83,7 +92,8 @@ public record App(
         ephemeral,
         freeze,
         templateRevision,
-        Set.of());
+        Set.of(),
+        Optional.empty());
   }
 
   /**
@@ -137,7 +147,8 @@ public record App(
         ephemeral,
         freeze,
         Optional.of(ref),
-        perEnvironmentConfig);
+        perEnvironmentConfig,
+        driftCheckHours);
   }
 
   /** An app whose ephemeral environments follow {@link EphemeralPolicy#DEFAULT}. */

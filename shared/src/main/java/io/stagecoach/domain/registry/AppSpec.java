@@ -18,7 +18,8 @@ public record AppSpec(
     Optional<RepositoryMapping> repository,
     EphemeralPolicy ephemeral,
     FreezePolicy freeze,
-    List<String> perEnvironmentConfig) {
+    List<String> perEnvironmentConfig,
+    Optional<Integer> driftCheckHours) {
 
   /** An app that declares no config key per environment. */
   public AppSpec(
@@ -41,7 +42,8 @@ public record AppSpec(
         repository,
         ephemeral,
         freeze,
-        List.of());
+        List.of(),
+        Optional.empty());
   }
 
   /** An app whose freezes follow {@link FreezePolicy#DEFAULT}. */
@@ -119,5 +121,6 @@ public record AppSpec(
     pipeline = List.copyOf(pipeline);
     allowedEnvironments = List.copyOf(allowedEnvironments);
     perEnvironmentConfig = List.copyOf(perEnvironmentConfig);
+    java.util.Objects.requireNonNull(driftCheckHours, "driftCheckHours");
   }
 }

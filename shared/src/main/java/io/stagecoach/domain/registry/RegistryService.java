@@ -163,7 +163,8 @@ public final class RegistryService {
             spec.ephemeral(),
             spec.freeze(),
             ref,
-            new LinkedHashSet<>(spec.perEnvironmentConfig()));
+            new LinkedHashSet<>(spec.perEnvironmentConfig()),
+            spec.driftCheckHours());
     return switch (registry.replaceApp(replaced, expected, next)) {
       case WriteResult.Written w -> Outcome.accepted(new Saved<>(replaced, false));
       case WriteResult.Missing m ->
@@ -244,7 +245,8 @@ public final class RegistryService {
         spec.ephemeral(),
         spec.freeze(),
         first.map(TemplateRevision::ref),
-        new LinkedHashSet<>(spec.perEnvironmentConfig()));
+        new LinkedHashSet<>(spec.perEnvironmentConfig()),
+        spec.driftCheckHours());
   }
 
   /**
@@ -344,6 +346,18 @@ public final class RegistryService {
       }
     }
     errors.addAll(perEnvironmentConfigProblems(spec.perEnvironmentConfig()));
+    spec.driftCheckHours()
+        .filter(h -> h < App.MIN_DRIFT_CHECK_HOURS || h > App.MAX_DRIFT_CHECK_HOURS)
+        .ifPresent(
+            h ->
+                errors.add(
+                    new FieldError(
+                        "driftCheckHours",
+                        "must be a whole number of hours from "
+                            + App.MIN_DRIFT_CHECK_HOURS
+                            + " to "
+                            + App.MAX_DRIFT_CHECK_HOURS
+                            + " (30 days)")));
     errors.addAll(spec.ephemeral().problems());
     // The mapping's app is the app's own name, already checked as "name".
     spec.repository()

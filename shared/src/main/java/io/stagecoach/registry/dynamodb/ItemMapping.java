@@ -103,6 +103,7 @@ final class ItemMapping {
       item.put(
           "perEnvironmentConfig", AttributeValue.fromSs(List.copyOf(app.perEnvironmentConfig())));
     }
+    app.driftCheckHours().ifPresent(h -> item.put("driftCheckHours", n(h)));
     item.put("updatedAt", s(app.updatedAt().toString()));
     item.put(REVISION, n(app.revision()));
     app.templateRevision()
@@ -234,7 +235,10 @@ final class ItemMapping {
             : Optional.empty(),
         item.containsKey("perEnvironmentConfig")
             ? Set.copyOf(item.get("perEnvironmentConfig").ss())
-            : Set.of());
+            : Set.of(),
+        item.containsKey("driftCheckHours")
+            ? Optional.of((int) num(item, "driftCheckHours"))
+            : Optional.empty());
   }
 
   // ------------------------------------------------------------ template revisions

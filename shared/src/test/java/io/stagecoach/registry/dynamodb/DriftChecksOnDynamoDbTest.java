@@ -301,6 +301,47 @@ class DriftChecksOnDynamoDbTest {
   }
 
   @Test
+  void anAppsOwnInterval_isTheOneTheScheduleHonours_andAnIntervalOutOfRangeIsRefused() {
+    RegistryService rules = new RegistryService(registry);
+    io.stagecoach.domain.registry.AppSpec usual = app("payments");
+    java.util.function.Function<Optional<Integer>, io.stagecoach.domain.registry.AppSpec> every =
+        hours ->
+            new io.stagecoach.domain.registry.AppSpec(
+                usual.name(),
+                usual.description(),
+                usual.pipeline(),
+                usual.allowedEnvironments(),
+                usual.template(),
+                usual.concurrency(),
+                usual.repository(),
+                usual.ephemeral(),
+                usual.freeze(),
+                usual.perEnvironmentConfig(),
+                hours);
+    for (int wrong : new int[] {0, 721}) {
+      Outcome<?> refused =
+          rules.putApp(ADMIN, every.apply(Optional.of(wrong)), Optional.empty(), now);
+      assertEquals(Rejection.Code.VALIDATION_FAILED, refusal(refused), "" + wrong);
+    }
+    assertEquals(Optional.empty(), registry.findApp("payments").orElseThrow().driftCheckHours());
+    accepted(rules.putApp(ADMIN, every.apply(Optional.of(6)), Optional.empty(), now));
+    assertEquals(Optional.of(6), registry.findApp("payments").orElseThrow().driftCheckHours());
+
+    deploy("dev", "1.0", "d-000000000001");
+    assertEquals(
+        List.of("payments/dev"), drift.schedule(now, Duration.ofDays(1), () -> "k-1").started());
+    runCheck("dev");
+    assertEquals(
+        List.of(),
+        drift.schedule(now.plus(Duration.ofHours(5)), Duration.ofDays(1), () -> "k-2").started(),
+        "checked within the app's six hours");
+    assertEquals(
+        List.of("payments/dev"),
+        drift.schedule(now.plus(Duration.ofHours(6)), Duration.ofDays(1), () -> "k-3").started(),
+        "due after six hours, not the schedule's day");
+  }
+
+  @Test
   void redeployingTheReleaseADriftedStageRuns_isARepair_evenWhereANewReleaseNeedsAPromotion() {
     deploy("staging", "1.0", "d-000000000001");
     // Staging takes releases from the pipeline only...
