@@ -47,7 +47,8 @@ class EnvironmentParityTest {
         EphemeralPolicy.DEFAULT,
         FreezePolicy.DEFAULT,
         Optional.empty(),
-        perEnvironment);
+        perEnvironment,
+        Optional.empty());
   }
 
   private static DeployedRelease runs(String version, String digest, int revision) {
