@@ -355,5 +355,21 @@ class UpdatesTest {
             .path("driftCheckHours")
             .isMissingNode(),
         "null removes it (RFC 7396): back to the schedule's interval");
+
+    // The same for the config keys declared per environment: set, then cleared.
+    assertEquals(
+        200,
+        patch("/v1/apps/payments", "{\"perEnvironmentConfig\":[\"LOG_LEVEL\"]}", "admin")
+            .getStatusCode());
+    assertEquals(
+        "LOG_LEVEL",
+        json(send("GET", "/v1/apps/payments", null, "viewer"))
+            .at("/perEnvironmentConfig/0")
+            .asText());
+    assertEquals(
+        200, patch("/v1/apps/payments", "{\"perEnvironmentConfig\":[]}", "admin").getStatusCode());
+    assertEquals(
+        0,
+        json(send("GET", "/v1/apps/payments", null, "viewer")).path("perEnvironmentConfig").size());
   }
 }

@@ -136,6 +136,12 @@ final class ItemMapping {
     if (app.templateRevision().isEmpty()) {
       removed.addAll(List.of(TEMPLATE_REVISION, TEMPLATE_DIGEST));
     }
+    if (app.perEnvironmentConfig().isEmpty()) {
+      removed.add("perEnvironmentConfig");
+    }
+    if (app.driftCheckHours().isEmpty()) {
+      removed.add("driftCheckHours");
+    }
     return removed;
   }
 
