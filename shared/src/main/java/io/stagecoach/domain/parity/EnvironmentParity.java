@@ -208,17 +208,10 @@ public final class EnvironmentParity {
     List<ParityRow> config = differing(rows, ParitySection.CONFIG);
     if (!config.isEmpty()) {
       long declared = config.stream().filter(ParityRow::expected).count();
-      String declaredText =
-          declared == config.size()
-              ? (config.size() == 1 ? "declared per-env" : "all declared per-env")
-              : declared == 0 ? "none declared per-env" : declared + " declared per-env";
-      if (config.size() == 2 && declared == 2) {
-        declaredText = "both declared per-env";
-      }
       tail.add(
           count(config.size(), "config value differs", "config values differ")
               + ", "
-              + declaredText);
+              + declared(declared, config.size()));
     }
     addCount(tail, differing(rows, ParitySection.RESOURCE), "resource differs", "resources differ");
     addCount(
@@ -250,6 +243,21 @@ public final class EnvironmentParity {
     return tail.isEmpty()
         ? first + "; nothing else differs"
         : first + "; " + String.join("; ", tail);
+  }
+
+  /** How many of {@code of} differing config values the app declares per environment. */
+  private static String declared(long declared, int of) {
+    if (declared == 0) {
+      return "none declared per-env";
+    }
+    if (declared < of) {
+      return declared + " declared per-env";
+    }
+    return switch (of) {
+      case 1 -> "declared per-env";
+      case 2 -> "both declared per-env";
+      default -> "all declared per-env";
+    };
   }
 
   private static void addCount(List<String> tail, List<ParityRow> rows, String one, String many) {

@@ -45,10 +45,12 @@ public final class ParityService {
         .getApp(app)
         .flatMap(
             a ->
-                environment(app, left)
+                registry
+                    .getEnvironment(app, left)
                     .flatMap(
                         l ->
-                            environment(app, right)
+                            registry
+                                .getEnvironment(app, right)
                                 .map(r -> EnvironmentParity.compare(a, side(a, l), side(a, r)))));
   }
 
@@ -58,10 +60,6 @@ public final class ParityService {
           new FieldError(field, "is required: the name of an environment of the app"));
     }
     return Naming.environmentNameProblem(name).map(p -> new FieldError(field, p));
-  }
-
-  private Outcome<Environment> environment(String app, String name) {
-    return registry.getEnvironment(app, name);
   }
 
   private EnvironmentParity.Side side(App app, Environment env) {
