@@ -443,7 +443,9 @@ class CliCommandsTest {
         audit.printed());
     assertTrue(
         rows.get(2)
-            .matches(".*local-admin\\s+cli\\s+PUT .*/v1/apps/journal/environments/dev\\s+accepted"),
+            .matches(
+                ".*local-admin\\s+cli\\s+PUT .*/v1/apps/journal/environments/dev\\s+accepted"
+                    + "\\s+-> revision 1"),
         audit.printed());
     assertEquals(
         ExitCode.INVALID,

@@ -19,6 +19,7 @@ import io.stagecoach.domain.events.EventPublisher;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.ReleaseRegistration;
+import io.stagecoach.functions.support.AuditNote;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.TokenSource;
@@ -209,7 +210,9 @@ public final class Api {
   /**
    * Records a state-changing request however it ended, and any request refused for who asked (401,
    * 403) or, reading the audit log, for what it asked: who, from which surface, what, when, and the
-   * outcome. A failure to record is logged; the caller has its answer.
+   * outcome; for an accepted change, the before and after its route noted on the answer ({@link
+   * ApiResponse#audited}), taken from what the core did (no entry reads anything again). A failure
+   * to record is logged; the caller has its answer.
    */
   private void audit(
       Route route,
@@ -233,6 +236,12 @@ public final class Api {
         outcome = "error";
       }
     }
+    // What the route noted it changed, from what the core returned; a refusal changed nothing,
+    // so it keeps at most what the route knew was there before.
+    AuditNote note = response.audit();
+    if (status >= 400) {
+      note = new AuditNote(note.before(), Optional.empty(), Optional.empty());
+    }
     String agent =
         headers(event).entrySet().stream()
             .filter(h -> h.getKey().equalsIgnoreCase("User-Agent"))
@@ -252,7 +261,10 @@ public final class Api {
               Optional.ofNullable(params.get("env")),
               outcome,
               status,
-              requestId));
+              requestId,
+              note.before(),
+              note.after(),
+              note.detail()));
     } catch (RuntimeException e) {
       LOG.error(e, "audit entry not recorded", "requestId", requestId, "path", path);
     }

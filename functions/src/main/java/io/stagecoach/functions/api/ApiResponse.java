@@ -5,12 +5,32 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stagecoach.domain.common.FieldError;
 import io.stagecoach.domain.common.Rejection;
+import io.stagecoach.functions.support.AuditNote;
 import io.stagecoach.functions.support.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What a route answers: a status, headers and a JSON (or problem+json) body. */
-record ApiResponse(int status, Map<String, String> headers, String body) {
+/**
+ * What a route answers: a status, headers and a JSON (or problem+json) body; and, never sent, what
+ * the request changed for its audit entry ({@link #audited}).
+ */
+record ApiResponse(int status, Map<String, String> headers, String body, AuditNote audit) {
+
+  ApiResponse {
+    java.util.Objects.requireNonNull(audit, "audit");
+  }
+
+  ApiResponse(int status, Map<String, String> headers, String body) {
+    this(status, headers, body, AuditNote.NONE);
+  }
+
+  /**
+   * This answer, noting for the audit log what the request changed (before and after): internal,
+   * the caller gets the same status, headers and body.
+   */
+  ApiResponse audited(AuditNote note) {
+    return new ApiResponse(status, headers, body, note);
+  }
 
   static final String JSON = "application/json";
   static final String PROBLEM_JSON = "application/problem+json";
@@ -70,7 +90,7 @@ record ApiResponse(int status, Map<String, String> headers, String body) {
   ApiResponse withHeader(String name, String value) {
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.put(name, value);
-    return new ApiResponse(status, h, body);
+    return new ApiResponse(status, h, body, audit);
   }
 
   /** An RFC 9457 problem with the stable code callers branch on. */

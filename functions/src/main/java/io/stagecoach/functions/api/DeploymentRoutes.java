@@ -13,6 +13,7 @@ import io.stagecoach.domain.override.BreakGlass;
 import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.Secrets;
+import io.stagecoach.functions.support.AuditNote;
 import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.TokenSource;
@@ -77,7 +78,8 @@ record DeploymentRoutes(
     return switch (outcome) {
       case Outcome.Accepted<BreakGlass> a ->
           ApiResponse.json(202, DeploymentJson.breakGlass(a.value(), clock.instant()))
-              .withHeader("Location", "/v1/break-glass/" + a.value().id());
+              .withHeader("Location", "/v1/break-glass/" + a.value().id())
+              .audited(breakGlassNote(Optional.empty(), a.value()));
       case Outcome.Rejected<BreakGlass> r -> ApiResponse.rejection(r.rejection(), req.path());
     };
   }
@@ -118,7 +120,9 @@ record DeploymentRoutes(
       return RegistryRoutes.answer(
           req,
           deployments.confirmBreakGlass(req.caller(), req.param("id"), clock.instant()),
-          b -> DeploymentJson.breakGlass(b, clock.instant()));
+          b -> DeploymentJson.breakGlass(b, clock.instant()),
+          // The core confirms only a pending request.
+          b -> breakGlassNote(Optional.of(BreakGlass.Status.PENDING.wireName()), b));
     } catch (EventPublisher.EventNotPublishedException e) {
       return notAnnounced(req, e, "its deployment is recorded; GET /v1/break-glass/{id} shows it");
     }
@@ -267,7 +271,9 @@ record DeploymentRoutes(
               .map(
                   expected ->
                       switch (registry.deleteEnvironment(app, env, confirm, expected)) {
-                        case Outcome.Accepted<Environment> done -> ApiResponse.noContent();
+                        case Outcome.Accepted<Environment> done ->
+                            ApiResponse.noContent()
+                                .audited(AuditNote.deleted(done.value().revision()));
                         case Outcome.Rejected<Environment> r ->
                             ApiResponse.rejection(r.rejection(), req.path());
                       })
@@ -287,11 +293,28 @@ record DeploymentRoutes(
     };
   }
 
+  /** A break-glass asked for or confirmed: its status, and the deployment a confirmation made. */
+  private static AuditNote breakGlassNote(Optional<String> before, BreakGlass glass) {
+    return AuditNote.of(
+            before,
+            glass.status().wireName()
+                + glass.deploymentId().map(id -> " (deployment " + id + ")").orElse(""))
+        .withDetail(
+            "break-glass "
+                + glass.id()
+                + ": "
+                + glass.action().wireName()
+                + glass.version().map(v -> " " + v).orElse("")
+                + " past "
+                + String.join(", ", glass.gates()));
+  }
+
   private static ApiResponse accepted(ApiRequest req, Saved<Deployment> saved) {
     Deployment d = saved.value();
     ApiResponse response =
         ApiResponse.json(202, Views.deployment(d))
-            .withHeader("Location", "/v1/apps/" + d.app() + "/deployments/" + d.id());
+            .withHeader("Location", "/v1/apps/" + d.app() + "/deployments/" + d.id())
+            .audited(AuditNote.deployment(saved, d.version(), d.id()));
     return saved.created() ? response : response.withHeader("Idempotent-Replayed", "true");
   }
 

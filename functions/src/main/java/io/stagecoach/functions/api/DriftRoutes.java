@@ -7,6 +7,7 @@ import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.DriftChecks;
 import io.stagecoach.domain.drift.DriftCheck;
 import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.functions.support.AuditNote;
 import io.stagecoach.functions.support.DriftJson;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.TokenSource;
@@ -79,6 +80,7 @@ final class DriftRoutes {
                 .withHeader(
                     "Location",
                     "/v1/apps/" + r.environment().app() + "/environments/" + r.environment().name())
+                .audited(AuditNote.driftCheck(r))
             : ApiResponse.json(200, body);
       }
       case Outcome.Rejected<DriftChecks.Requested> r ->

@@ -12,6 +12,7 @@ import io.stagecoach.domain.promotion.Approval;
 import io.stagecoach.domain.promotion.Promotion;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.registry.RegistryService;
+import io.stagecoach.functions.support.AuditNote;
 import io.stagecoach.functions.support.PromotionJson;
 import io.stagecoach.functions.support.TokenSource;
 import java.time.Clock;
@@ -79,7 +80,8 @@ record PromotionRoutes(
                     ApiResponse.json(202, PromotionJson.promotion(a.value()))
                         .withHeader(
                             "Location",
-                            "/v1/apps/" + a.value().app() + "/promotions/" + a.value().id());
+                            "/v1/apps/" + a.value().app() + "/promotions/" + a.value().id())
+                        .audited(AuditNote.promotion(a.value()));
                 case Outcome.Rejected<Promotion> r ->
                     ApiResponse.rejection(r.rejection(), req.path());
               };
@@ -191,7 +193,8 @@ record PromotionRoutes(
                       decision.equals("approve"),
                       comment,
                       clock.instant()),
-                  PromotionJson::approvalView);
+                  PromotionJson::approvalView,
+                  approval -> AuditNote.approval(approval, decision.equals("approve")));
             })
         .fold();
   }
@@ -224,7 +227,10 @@ record PromotionRoutes(
           ApiResponse.json(202, Views.deployment(a.value().value()))
               .withHeader(
                   "Location",
-                  "/v1/apps/" + req.param("app") + "/deployments/" + a.value().value().id());
+                  "/v1/apps/" + req.param("app") + "/deployments/" + a.value().value().id())
+              .audited(
+                  AuditNote.deployment(
+                      a.value(), a.value().value().version(), a.value().value().id()));
       case Outcome.Rejected<Saved<Deployment>> r ->
           ApiResponse.rejection(r.rejection(), req.path());
     };
@@ -243,13 +249,17 @@ record PromotionRoutes(
                   req,
                   registry.freeze(
                       req.caller(), req.param("app"), req.param("env"), reason, clock.instant()),
-                  Views::environment);
+                  Views::environment,
+                  AuditNote::freeze);
             })
         .fold();
   }
 
   private ApiResponse unfreeze(ApiRequest req) {
     return RegistryRoutes.answer(
-        req, registry.unfreeze(req.param("app"), req.param("env")), Views::environment);
+        req,
+        registry.unfreeze(req.param("app"), req.param("env")),
+        Views::environment,
+        AuditNote::freeze);
   }
 }

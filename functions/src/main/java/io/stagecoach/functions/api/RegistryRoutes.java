@@ -16,6 +16,7 @@ import io.stagecoach.domain.registry.Naming;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.ReleaseRegistration;
 import io.stagecoach.domain.registry.ReleaseSpec;
+import io.stagecoach.functions.support.AuditNote;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.TokenSource;
@@ -128,7 +129,9 @@ final class RegistryRoutes {
                 case Outcome.Accepted<io.stagecoach.domain.registry.App> a ->
                     ApiResponse.json(201, Views.app(a.value()))
                         .withHeader("Location", "/v1/apps/" + a.value().name())
-                        .withHeader("ETag", etag(a.value().revision()));
+                        .withHeader("ETag", etag(a.value().revision()))
+                        .audited(
+                            AuditNote.of(Optional.empty(), Saved.revision(a.value().revision())));
                 case Outcome.Rejected<io.stagecoach.domain.registry.App> r ->
                     ApiResponse.rejection(r.rejection(), req.path());
               };
@@ -173,7 +176,8 @@ final class RegistryRoutes {
                               req,
                               registry.putApp(req.caller(), spec, expected, clock.instant()),
                               Views::app,
-                              app -> app.revision()))
+                              app -> app.revision(),
+                              Optional.empty()))
                   .fold();
             })
         .fold();
@@ -185,7 +189,7 @@ final class RegistryRoutes {
             expected ->
                 switch (registry.deleteApp(req.param("app"), expected)) {
                   case Outcome.Accepted<io.stagecoach.domain.registry.App> a ->
-                      ApiResponse.noContent();
+                      ApiResponse.noContent().audited(AuditNote.deleted(a.value().revision()));
                   case Outcome.Rejected<io.stagecoach.domain.registry.App> r ->
                       ApiResponse.rejection(r.rejection(), req.path());
                 })
@@ -389,7 +393,10 @@ final class RegistryRoutes {
                     ApiResponse.json(201, Views.environment(a.value().value()))
                         .withHeader(
                             "Location", "/v1/apps/" + req.param("app") + "/environments/" + name)
-                        .withHeader("ETag", etag(a.value().value().revision()));
+                        .withHeader("ETag", etag(a.value().value().revision()))
+                        .audited(
+                            AuditNote.revisions(
+                                a.value(), a.value().value().revision(), Optional.empty()));
                 case Outcome.Rejected<Saved<io.stagecoach.domain.registry.Environment>> r ->
                     ApiResponse.rejection(r.rejection(), req.path());
               };
@@ -427,7 +434,8 @@ final class RegistryRoutes {
                       at,
                       duration,
                       clock.instant()),
-                  Views::environment);
+                  Views::environment,
+                  AuditNote::extended);
             })
         .fold();
   }
@@ -445,7 +453,8 @@ final class RegistryRoutes {
                   req,
                   registry.pin(
                       req.caller(), req.param("app"), req.param("env"), reason, clock.instant()),
-                  e -> Views.environment(e, clock.instant()));
+                  e -> Views.environment(e, clock.instant()),
+                  e -> AuditNote.updated(e.revision(), Optional.of("pinned")));
             })
         .fold();
   }
@@ -454,7 +463,8 @@ final class RegistryRoutes {
     return answer(
         req,
         registry.unpin(req.caller(), req.param("app"), req.param("env")),
-        e -> Views.environment(e, clock.instant()));
+        e -> Views.environment(e, clock.instant()),
+        e -> AuditNote.updated(e.revision(), Optional.of("unpinned")));
   }
 
   /**
@@ -602,7 +612,11 @@ final class RegistryRoutes {
                                         Optional.of(expected.orElse(a.value().revision())),
                                         clock.instant()),
                                     Views::environment,
-                                    env -> env.revision());
+                                    env -> env.revision(),
+                                    protection(
+                                        Optional.ofNullable(patch.get("protected"))
+                                            .filter(p -> p.isBoolean())
+                                            .map(p -> p.asBoolean())));
                               })
                           .fold();
                 })
@@ -658,7 +672,8 @@ final class RegistryRoutes {
                                         Optional.of(expected.orElse(a.value().revision())),
                                         clock.instant()),
                                     Views::app,
-                                    app -> app.revision());
+                                    app -> app.revision(),
+                                    Optional.empty());
                               })
                           .fold();
                 })
@@ -717,7 +732,8 @@ final class RegistryRoutes {
                                   expected,
                                   clock.instant()),
                               Views::environment,
-                              env -> env.revision()))
+                              env -> env.revision(),
+                              protection(spec.isProtected())))
                   .fold();
             })
         .fold();
@@ -762,7 +778,15 @@ final class RegistryRoutes {
                               "/v1/apps/"
                                   + req.param("app")
                                   + "/releases/"
-                                  + a.value().value().version());
+                                  + a.value().value().version())
+                          .audited(
+                              a.value().created()
+                                  ? AuditNote.of(
+                                      Optional.empty(), Saved.release(a.value().value().version()))
+                                  : AuditNote.of(
+                                          Optional.empty(),
+                                          Saved.release(a.value().value().version()))
+                                      .withDetail("registered already: nothing changed"));
                   case Outcome.Rejected<Saved<io.stagecoach.domain.registry.Release>> r ->
                       ApiResponse.rejection(r.rejection(), req.path());
                 };
@@ -825,7 +849,8 @@ final class RegistryRoutes {
                   view.put("token", a.value().secret());
                   yield ApiResponse.json(201, view)
                       .withHeader("Location", "/v1/tokens/" + a.value().token().id())
-                      .withHeader("Cache-Control", "no-store");
+                      .withHeader("Cache-Control", "no-store")
+                      .audited(AuditNote.of(Optional.empty(), "token " + a.value().token().id()));
                 }
                 case Outcome.Rejected<io.stagecoach.domain.access.IssuedToken> r ->
                     ApiResponse.rejection(r.rejection(), req.path());
@@ -836,7 +861,10 @@ final class RegistryRoutes {
 
   private ApiResponse revokeToken(ApiRequest req) {
     return switch (registry.revokeToken(req.param("id"))) {
-      case Outcome.Accepted<io.stagecoach.domain.access.ApiToken> a -> ApiResponse.noContent();
+      case Outcome.Accepted<io.stagecoach.domain.access.ApiToken> a ->
+          ApiResponse.noContent()
+              .audited(
+                  AuditNote.of(Optional.empty(), "revoked").withDetail("token " + a.value().id()));
       case Outcome.Rejected<io.stagecoach.domain.access.ApiToken> r ->
           ApiResponse.rejection(r.rejection(), req.path());
     };
@@ -959,25 +987,51 @@ final class RegistryRoutes {
   }
 
   static <T> ApiResponse answer(ApiRequest req, Outcome<T> outcome, Function<T, ObjectNode> view) {
+    return answer(req, outcome, view, t -> AuditNote.NONE);
+  }
+
+  /** 200 with the view of what the core answered, noting for the audit log what it changed. */
+  static <T> ApiResponse answer(
+      ApiRequest req,
+      Outcome<T> outcome,
+      Function<T, ObjectNode> view,
+      Function<T, AuditNote> change) {
     return switch (outcome) {
-      case Outcome.Accepted<T> a -> ApiResponse.json(200, view.apply(a.value()));
+      case Outcome.Accepted<T> a ->
+          ApiResponse.json(200, view.apply(a.value())).audited(change.apply(a.value()));
       case Outcome.Rejected<T> r -> ApiResponse.rejection(r.rejection(), req.path());
     };
   }
 
+  /**
+   * A PUT or PATCH of an app or environment: 201 (created) or 200 with its ETag; the audit log gets
+   * the revision it replaced (none for a create) and the one it made, and {@code detail}.
+   */
   private static <T> ApiResponse saved(
       ApiRequest req,
       Outcome<Saved<T>> outcome,
       Function<T, ObjectNode> view,
-      Function<T, Long> revision) {
+      Function<T, Long> revision,
+      Optional<String> detail) {
     return switch (outcome) {
       case Outcome.Accepted<Saved<T>> a -> {
+        long made = revision.apply(a.value().value());
+        AuditNote note = AuditNote.revisions(a.value(), made, Optional.empty());
         ApiResponse response =
             ApiResponse.json(a.value().created() ? 201 : 200, view.apply(a.value().value()))
-                .withHeader("ETag", etag(revision.apply(a.value().value())));
+                .withHeader("ETag", etag(made))
+                .audited(detail.map(note::withDetail).orElse(note));
         yield a.value().created() ? response.withHeader("Location", req.path()) : response;
       }
       case Outcome.Rejected<Saved<T>> r -> ApiResponse.rejection(r.rejection(), req.path());
     };
+  }
+
+  /**
+   * What an environment write said of its protection, for the audit log ({@code protected: true}),
+   * when the body (or the merge patch) names it: protection is an admin's decision worth reading.
+   */
+  private static Optional<String> protection(Optional<Boolean> named) {
+    return named.map(p -> "protected: " + p);
   }
 }

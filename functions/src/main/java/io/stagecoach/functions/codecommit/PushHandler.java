@@ -97,19 +97,23 @@ public final class PushHandler implements RequestStreamHandler {
   ObjectNode handle(String text) {
     ObjectNode report = Json.object().put("function", "push");
     CodeCommitEvent read = CodeCommitEvent.read(text);
-    if (read instanceof CodeCommitEvent.Malformed m) {
-      return malformed(report, m.problem());
-    }
-    JsonNode event;
+    Optional<JsonNode> parsed;
     try {
-      event = Json.parse(text);
+      parsed = Optional.of(Json.parse(text));
     } catch (JsonProcessingException e) {
-      return malformed(report, "is not JSON");
+      parsed = Optional.empty();
     }
+    if (read instanceof CodeCommitEvent.Malformed m) {
+      return malformed(report, text, parsed, m.problem());
+    }
+    if (parsed.isEmpty()) {
+      return malformed(report, text, parsed, "is not JSON");
+    }
+    JsonNode event = parsed.get();
     Optional<String> id = text(event, "id");
     Optional<String> region = text(event, "region");
     if (id.isEmpty() || region.isEmpty()) {
-      return malformed(report, id.isEmpty() ? "id is missing" : "region is missing");
+      return malformed(report, text, parsed, id.isEmpty() ? "id is missing" : "region is missing");
     }
     RepositoryChange change = ((CodeCommitEvent.Change) read).change();
     report.put("eventId", id.get()).put("repository", change.repository());
@@ -121,7 +125,7 @@ public final class PushHandler implements RequestStreamHandler {
     Instant now = clock.instant();
     PushService.Result result =
         pushes.handle(caller, change, new PushService.Delivery(id.get(), region.get()), now);
-    record(caller.name(), id.get(), now, result);
+    record(caller.name(), id.get(), now, result, target(change));
     switch (result) {
       case PushService.Result.Done d ->
           report
@@ -145,9 +149,11 @@ public final class PushHandler implements RequestStreamHandler {
   /**
    * Records what the push decided and how it ended, once per event (a redelivery has the same id),
    * at the time the push was taken up: before the promotion it starts records its own steps. An
-   * ignored push changed nothing and is not recorded.
+   * ignored push changed nothing, and is recorded as {@code codecommit push} with outcome {@code
+   * ignored} and the reason.
    */
-  private void record(String principal, String eventId, Instant at, PushService.Result result) {
+  private void record(
+      String principal, String eventId, Instant at, PushService.Result result, String pushed) {
     PushDecision decision;
     String outcome;
     String detail;
@@ -163,6 +169,7 @@ public final class PushHandler implements RequestStreamHandler {
         detail = r.rejection().detail();
       }
       case PushService.Result.Ignored i -> {
+        ignored(principal, eventId, AuditEntry.idOf(SURFACE, eventId), at, pushed, i.reason());
         return;
       }
     }
@@ -190,6 +197,7 @@ public final class PushHandler implements RequestStreamHandler {
         version = Optional.empty();
       }
       case PushDecision.Ignored i -> {
+        ignored(principal, eventId, AuditEntry.idOf(SURFACE, eventId), at, pushed, i.reason());
         return;
       }
     }
@@ -209,11 +217,61 @@ public final class PushHandler implements RequestStreamHandler {
             Optional.of(detail)));
   }
 
-  private static ObjectNode malformed(ObjectNode report, String problem) {
-    return report
-        .put("level", "WARN")
-        .put("outcome", "malformed")
-        .put("detail", "not a CodeCommit Repository State Change event: " + problem);
+  /**
+   * An event taken up and left alone: {@code codecommit push}, outcome {@code ignored}, the reason
+   * in its detail. {@code auditId} is the event's (a redelivery records nothing more).
+   */
+  private void ignored(
+      String principal, String eventId, String auditId, Instant at, String pushed, String reason) {
+    audit.record(
+        new AuditTrail.Decision(
+            auditId,
+            at,
+            principal,
+            "push",
+            pushed,
+            Optional.empty(),
+            Optional.empty(),
+            AuditEntry.IGNORED,
+            eventId,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(reason)));
+  }
+
+  /**
+   * A malformed event is answered, logged and recorded as ignored, once: its id when it has one,
+   * else its whole text, names the entry. Who pushed is read from it where it can be.
+   */
+  private ObjectNode malformed(
+      ObjectNode report, String text, Optional<JsonNode> parsed, String problem) {
+    String detail = "not a CodeCommit Repository State Change event: " + problem;
+    Optional<String> id = parsed.flatMap(e -> text(e, "id"));
+    String principal =
+        PushService.pusher(parsed.flatMap(e -> text(e.path("detail"), "callerUserArn"))).name();
+    ignored(
+        principal,
+        id.orElse("malformed"),
+        AuditEntry.idOf(SURFACE, id.orElse(text)),
+        clock.instant(),
+        parsed.flatMap(e -> text(e.path("detail"), "repositoryName")).orElse("an unreadable event"),
+        detail);
+    return report.put("level", "WARN").put("outcome", "malformed").put("detail", detail);
+  }
+
+  /**
+   * What was pushed, as an entry's target: the repository and the reference ({@code myRepo
+   * refs/tags/v1}), or the commit of a merge no reference points at yet.
+   */
+  private static String target(RepositoryChange change) {
+    return change.repository()
+        + " "
+        + switch (change) {
+          case RepositoryChange.ReferenceChange ref ->
+              (ref.type() == RepositoryChange.ReferenceType.TAG ? "refs/tags/" : "refs/heads/")
+                  + ref.name();
+          case RepositoryChange.UnreferencedMergeCommit merge -> merge.commitId();
+        };
   }
 
   private static String decision(PushDecision decision) {

@@ -30,6 +30,7 @@ import io.stagecoach.domain.registry.Environment;
 import io.stagecoach.domain.registry.ExpiryPolicy;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.registry.Secrets;
+import io.stagecoach.functions.support.AuditNote;
 import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.TokenSource;
 import java.time.Clock;
@@ -117,7 +118,8 @@ public final class SlackCommands {
 
   /**
    * Records a command that changes something (or asks to), however it ended: who, from Slack, what,
-   * the outcome. A failure to record is logged; the person has the reply.
+   * the outcome, and for one carried out what it changed ({@link SlackReply#change}, from what the
+   * core returned). A failure to record is logged; the person has the reply.
    */
   private void audit(Principal caller, ChatCommand command, String requestKey, SlackReply reply) {
     if (command.action().isEmpty() || command.action().get() == Action.READ) {
@@ -152,6 +154,32 @@ public final class SlackCommands {
           case ChatCommand.Promote p -> p.app() + " " + p.version();
           default -> app.orElse("") + environment.map(e -> "/" + e).orElse("");
         };
+    record(
+        caller,
+        verb,
+        target,
+        app,
+        environment,
+        reply.refusal(),
+        reply.change(),
+        "slack-" + requestKey);
+  }
+
+  /**
+   * One entry of the Slack surface: {@code slack <verb>} on {@code target}, accepted or refused
+   * with {@code refusal}'s code; an accepted one with what it changed ({@code change}), a refused
+   * one with nothing. A failure to record is logged.
+   */
+  private void record(
+      Principal caller,
+      String verb,
+      String target,
+      Optional<String> app,
+      Optional<String> environment,
+      Optional<String> refusal,
+      AuditNote change,
+      String requestId) {
+    AuditNote noted = refusal.isPresent() ? AuditNote.NONE : change;
     try {
       audit.record(
           new AuditEntry(
@@ -163,12 +191,44 @@ public final class SlackCommands {
               target,
               app,
               environment,
-              reply.refusal().orElse(AuditEntry.ACCEPTED),
-              reply.refusal().isPresent() ? 409 : 200,
-              "slack-" + requestKey));
+              refusal.orElse(AuditEntry.ACCEPTED),
+              refusal.isPresent() ? 409 : 200,
+              requestId,
+              noted.before(),
+              noted.after(),
+              noted.detail()));
     } catch (RuntimeException e) {
       LOG.error(e, "audit entry not recorded", "command", verb);
     }
+  }
+
+  /** The stable code an outcome was refused with, if it was. */
+  private static Optional<String> refusalOf(Outcome<?> outcome) {
+    return outcome instanceof Outcome.Rejected<?> r
+        ? Optional.of(r.rejection().code().wireName())
+        : Optional.empty();
+  }
+
+  /**
+   * A click on an approval request's Approve or Reject button: decided by the approval use case
+   * (its policy's groups say who may), and recorded as {@code slack approve} or {@code slack
+   * reject} would be, under {@code requestId} (the click's request).
+   */
+  public Outcome<Approval> onApprovalClick(
+      Principal caller, String approvalId, boolean approve, String requestId) {
+    Outcome<Approval> decided = promotions.decide(caller, approvalId, approve, "", clock.instant());
+    Optional<Approval> done =
+        decided instanceof Outcome.Accepted<Approval> a ? Optional.of(a.value()) : Optional.empty();
+    record(
+        caller,
+        approve ? "approve" : "reject",
+        approvalId,
+        done.map(Approval::app),
+        done.map(Approval::environment),
+        refusalOf(decided),
+        done.map(x -> AuditNote.approval(x, approve)).orElse(AuditNote.NONE),
+        requestId);
+    return decided;
   }
 
   private SlackReply answer(Principal caller, ChatCommand command, String requestKey) {
@@ -208,16 +268,19 @@ public final class SlackCommands {
                   now),
               env ->
                   SlackReply.toChannel(
-                      escape(caller.name())
-                          + " froze "
-                          + where(env)
-                          + ": "
-                          + escape(env.freeze().map(z -> z.reason()).orElse(""))
-                          + ". Promotions stop at its gate until it is unfrozen."));
+                          escape(caller.name())
+                              + " froze "
+                              + where(env)
+                              + ": "
+                              + escape(env.freeze().map(z -> z.reason()).orElse(""))
+                              + ". Promotions stop at its gate until it is unfrozen.")
+                      .changed(AuditNote.freeze(env)));
       case ChatCommand.Unfreeze u ->
           answer(
               registry.unfreeze(u.app(), u.environment()),
-              env -> SlackReply.toChannel(escape(caller.name()) + " unfroze " + where(env) + "."));
+              env ->
+                  SlackReply.toChannel(escape(caller.name()) + " unfroze " + where(env) + ".")
+                      .changed(AuditNote.freeze(env)));
       case ChatCommand.Diff d -> diff(d);
       case ChatCommand.Drift d -> drift(caller, d, now);
       case ChatCommand.Extend x ->
@@ -226,12 +289,13 @@ public final class SlackCommands {
                   caller, x.app(), x.environment(), Optional.empty(), Optional.of(x.by()), now),
               env ->
                   SlackReply.toChannel(
-                      where(env)
-                          + " now expires at "
-                          + env.expiresAt().map(Instant::toString).orElse("?")
-                          + " (extended by "
-                          + escape(caller.name())
-                          + ")."));
+                          where(env)
+                              + " now expires at "
+                              + env.expiresAt().map(Instant::toString).orElse("?")
+                              + " (extended by "
+                              + escape(caller.name())
+                              + ").")
+                      .changed(AuditNote.extended(env)));
     };
   }
 
@@ -254,17 +318,21 @@ public final class SlackCommands {
           }
           String last = escape(r.environment().drift().describe());
           return SlackReply.toPerson(
-              (r.started()
-                      ? "Checking " + where + " for drift (check " + escape(r.check().get().id())
-                      : "A drift check of "
-                          + where
-                          + " is under way already (check "
-                          + escape(r.check().get().id())
-                          + ", asked by "
-                          + escape(r.check().get().requestedBy()))
-                  + "). Last check: "
-                  + last
-                  + ". A change is posted to the app's channel.");
+                  (r.started()
+                          ? "Checking "
+                              + where
+                              + " for drift (check "
+                              + escape(r.check().get().id())
+                          : "A drift check of "
+                              + where
+                              + " is under way already (check "
+                              + escape(r.check().get().id())
+                              + ", asked by "
+                              + escape(r.check().get().requestedBy()))
+                      + "). Last check: "
+                      + last
+                      + ". A change is posted to the app's channel.")
+              .changed(AuditNote.driftCheck(r));
         });
   }
 
@@ -367,18 +435,20 @@ public final class SlackCommands {
               now),
           (Saved<Deployment> saved) ->
               SlackReply.toChannel(
-                  escape(caller.name())
-                      + " is deploying "
-                      + escape(d.app())
-                      + " "
-                      + escape(d.version())
-                      + " to "
-                      + escape(d.environment())
-                      + " (deployment "
-                      + escape(saved.value().id())
-                      + "). /stagecoach status "
-                      + escape(d.app())
-                      + " shows when it runs."));
+                      escape(caller.name())
+                          + " is deploying "
+                          + escape(d.app())
+                          + " "
+                          + escape(d.version())
+                          + " to "
+                          + escape(d.environment())
+                          + " (deployment "
+                          + escape(saved.value().id())
+                          + "). /stagecoach status "
+                          + escape(d.app())
+                          + " shows when it runs.")
+                  .changed(
+                      AuditNote.deployment(saved, saved.value().version(), saved.value().id())));
     } catch (EventPublisher.EventNotPublishedException e) {
       return notAnnounced("Deployment Requested", e);
     }
@@ -391,21 +461,22 @@ public final class SlackCommands {
               caller, p.app(), p.version(), Optional.empty(), p.to(), "pr-" + ids.newId(), now),
           (Promotion promotion) ->
               SlackReply.toChannel(
-                  escape(caller.name())
-                      + " is promoting "
-                      + escape(p.app())
-                      + " "
-                      + escape(p.version())
-                      + " through "
-                      + escape(
-                          String.join(
-                              ", ",
-                              promotion.stages().stream()
-                                  .map(Promotion.StageProgress::environment)
-                                  .toList()))
-                      + " (promotion "
-                      + escape(promotion.id())
-                      + ")."));
+                      escape(caller.name())
+                          + " is promoting "
+                          + escape(p.app())
+                          + " "
+                          + escape(p.version())
+                          + " through "
+                          + escape(
+                              String.join(
+                                  ", ",
+                                  promotion.stages().stream()
+                                      .map(Promotion.StageProgress::environment)
+                                      .toList()))
+                          + " (promotion "
+                          + escape(promotion.id())
+                          + ").")
+                  .changed(AuditNote.promotion(promotion)));
     } catch (EventPublisher.EventNotPublishedException e) {
       return notAnnounced("Promotion Started", e);
     }
@@ -417,18 +488,19 @@ public final class SlackCommands {
         promotions.decide(caller, approvalId, approve, comment.orElse(""), now),
         approval ->
             SlackReply.toChannel(
-                escape(caller.name())
-                    + (approve ? " approved " : " rejected ")
-                    + escape(approval.app())
-                    + " "
-                    + escape(approval.version())
-                    + " to "
-                    + escape(approval.environment())
-                    + " (approval "
-                    + escape(approval.id())
-                    + "): it is now "
-                    + approval.status().wireName()
-                    + "."));
+                    escape(caller.name())
+                        + (approve ? " approved " : " rejected ")
+                        + escape(approval.app())
+                        + " "
+                        + escape(approval.version())
+                        + " to "
+                        + escape(approval.environment())
+                        + " (approval "
+                        + escape(approval.id())
+                        + "): it is now "
+                        + approval.status().wireName()
+                        + ".")
+                .changed(AuditNote.approval(approval, approve)));
   }
 
   private SlackReply rollback(Principal caller, ChatCommand.Rollback r, Instant now) {
@@ -444,16 +516,18 @@ public final class SlackCommands {
               now),
           (Saved<Deployment> saved) ->
               SlackReply.toChannel(
-                  escape(caller.name())
-                      + " is rolling "
-                      + escape(r.app())
-                      + "/"
-                      + escape(r.environment())
-                      + " back to "
-                      + escape(saved.value().version().orElse("?"))
-                      + " (deployment "
-                      + escape(saved.value().id())
-                      + ")."));
+                      escape(caller.name())
+                          + " is rolling "
+                          + escape(r.app())
+                          + "/"
+                          + escape(r.environment())
+                          + " back to "
+                          + escape(saved.value().version().orElse("?"))
+                          + " (deployment "
+                          + escape(saved.value().id())
+                          + ").")
+                  .changed(
+                      AuditNote.deployment(saved, saved.value().version(), saved.value().id())));
     } catch (EventPublisher.EventNotPublishedException e) {
       return notAnnounced("Deployment Requested", e);
     }
@@ -562,54 +636,75 @@ public final class SlackCommands {
    * destroy needs and, from a warning, to be the owner or an admin. Answers what was done.
    */
   public Outcome<String> onExpiryWarning(
-      Principal caller, String app, String environment, boolean extend) {
+      Principal caller, String app, String environment, boolean extend, String requestId) {
     Instant now = clock.instant();
     Action action = extend ? Action.MANAGE_ENVIRONMENTS : Action.DEPLOY;
+    Outcome<Done> done;
     if (!caller.may(action.requiredRole())) {
-      return Outcome.rejected(
-          Rejection.of(
-              Rejection.Code.FORBIDDEN,
-              caller.name()
-                  + " may not do this: it needs the "
-                  + action.requiredRole().wireName()
-                  + " role"));
+      done =
+          Outcome.rejected(
+              Rejection.of(
+                  Rejection.Code.FORBIDDEN,
+                  caller.name()
+                      + " may not do this: it needs the "
+                      + action.requiredRole().wireName()
+                      + " role"));
+    } else if (extend) {
+      done =
+          registry
+              .extendEnvironment(
+                  caller, app, environment, Optional.empty(), Optional.of(BlockKit.EXTEND_BY), now)
+              .map(
+                  env ->
+                      new Done(
+                          app
+                              + "/"
+                              + environment
+                              + " extended by "
+                              + caller.name()
+                              + ": it now expires at "
+                              + env.expiresAt().map(Instant::toString).orElse("?"),
+                          AuditNote.extended(env)));
+    } else {
+      done =
+          registry
+              .getEnvironment(app, environment)
+              .flatMap(
+                  env ->
+                      ExpiryPolicy.ownerOrAdminOnly(caller, env, "destroy")
+                          .<Outcome<Environment>>map(Outcome::rejected)
+                          .orElseGet(() -> Outcome.accepted(env)))
+              .flatMap(
+                  env ->
+                      deployments.destroy(
+                          caller, app, environment, Optional.empty(), "x-" + ids.newId(), now))
+              .map(
+                  d ->
+                      new Done(
+                          app
+                              + "/"
+                              + environment
+                              + " is being destroyed at "
+                              + caller.name()
+                              + "'s request (deployment "
+                              + d.value().id()
+                              + ")",
+                          AuditNote.deployment(d, Optional.empty(), d.value().id())));
     }
-    if (extend) {
-      return registry
-          .extendEnvironment(
-              caller, app, environment, Optional.empty(), Optional.of(BlockKit.EXTEND_BY), now)
-          .map(
-              env ->
-                  app
-                      + "/"
-                      + environment
-                      + " extended by "
-                      + caller.name()
-                      + ": it now expires at "
-                      + env.expiresAt().map(Instant::toString).orElse("?"));
-    }
-    return registry
-        .getEnvironment(app, environment)
-        .flatMap(
-            env ->
-                ExpiryPolicy.ownerOrAdminOnly(caller, env, "destroy")
-                    .<Outcome<Environment>>map(Outcome::rejected)
-                    .orElseGet(() -> Outcome.accepted(env)))
-        .flatMap(
-            env ->
-                deployments.destroy(
-                    caller, app, environment, Optional.empty(), "x-" + ids.newId(), now))
-        .map(
-            d ->
-                app
-                    + "/"
-                    + environment
-                    + " is being destroyed at "
-                    + caller.name()
-                    + "'s request (deployment "
-                    + d.value().id()
-                    + ")");
+    record(
+        caller,
+        extend ? "extend" : "destroy",
+        app + "/" + environment,
+        Optional.of(app),
+        Optional.of(environment),
+        refusalOf(done),
+        done instanceof Outcome.Accepted<Done> a ? a.value().change() : AuditNote.NONE,
+        requestId);
+    return done.map(Done::text);
   }
+
+  /** What a button did: the words for Slack, and the change for the audit log. */
+  private record Done(String text, AuditNote change) {}
 
   /** A refusal in the API's words, with its stable code, seen only by the person who asked. */
   static SlackReply refused(Rejection rejection) {

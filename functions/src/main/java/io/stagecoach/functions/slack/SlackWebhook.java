@@ -9,7 +9,6 @@ import io.stagecoach.domain.chat.ChatCommand;
 import io.stagecoach.domain.chat.SlackDirectoryService;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.promotion.Approval;
-import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.functions.support.Log;
 import io.stagecoach.functions.support.SecretsManagerSecret;
@@ -47,45 +46,29 @@ public final class SlackWebhook {
   private final Supplier<String> signingSecret;
   private final SlackDirectoryService directory;
   private final SlackCommands commands;
-  private final PromotionService promotions;
   private final SlackWeb slack;
   private final CommandDeferral deferral;
-  private final Clock clock;
   private final Clock requestClock;
 
-  public SlackWebhook(
-      Supplier<String> signingSecret,
-      SlackDirectoryService directory,
-      SlackCommands commands,
-      PromotionService promotions,
-      SlackWeb slack,
-      CommandDeferral deferral,
-      Clock clock) {
-    this(signingSecret, directory, commands, promotions, slack, deferral, clock, clock);
-  }
-
   /**
-   * @param clock the time decisions are made at (approvals, extensions)
+   * @param commands the commands, and the decisions of buttons (approvals, expiry warnings), made
+   *     on their clock and recorded in their audit log
    * @param requestClock the time a request's signature timestamp is checked against: the wall
-   *     clock, as Slack's own, even where {@code clock} has been moved (the local cloud)
+   *     clock, as Slack's own, even where the commands' clock has been moved (the local cloud)
    */
   public SlackWebhook(
       Supplier<String> signingSecret,
       SlackDirectoryService directory,
       SlackCommands commands,
-      PromotionService promotions,
       SlackWeb slack,
       CommandDeferral deferral,
-      Clock clock,
       Clock requestClock) {
     this.requestClock = requestClock;
     this.signingSecret = signingSecret;
     this.directory = directory;
     this.commands = commands;
-    this.promotions = promotions;
     this.slack = slack;
     this.deferral = deferral;
-    this.clock = clock;
   }
 
   /**
@@ -260,11 +243,11 @@ public final class SlackWebhook {
         yield empty();
       }
       case ApprovalClick click -> {
-        deliver(click.responseUrl(), decide(click), request.requestId());
+        deliver(click.responseUrl(), decide(click, request.requestId()), request.requestId());
         yield empty();
       }
       case EnvironmentClick click -> {
-        deliver(click.responseUrl(), act(click), request.requestId());
+        deliver(click.responseUrl(), act(click, request.requestId()), request.requestId());
         yield empty();
       }
     };
@@ -274,7 +257,7 @@ public final class SlackWebhook {
    * The approval decided by a click, as the message that replaces the request, or a note to the
    * clicker.
    */
-  private ObjectNode decide(ApprovalClick click) {
+  private ObjectNode decide(ApprovalClick click, String requestId) {
     if (click.teamId().isEmpty()) {
       return SlackReply.toPerson("Stagecoach cannot tell which workspace this click came from.")
           .followUp();
@@ -284,8 +267,7 @@ public final class SlackWebhook {
       return notLinked(click.teamId().get(), click.slackUserId()).followUp();
     }
     boolean approve = click.decision() == ApprovalClick.Decision.APPROVE;
-    return switch (promotions.decide(
-        caller.get(), click.approvalId(), approve, "", clock.instant())) {
+    return switch (commands.onApprovalClick(caller.get(), click.approvalId(), approve, requestId)) {
       case Outcome.Rejected<Approval> r -> SlackCommands.refused(r.rejection()).followUp();
       case Outcome.Accepted<Approval> a when a.value().isPending() ->
           SlackReply.toPerson(
@@ -304,7 +286,7 @@ public final class SlackWebhook {
    * Extend 24 h or Destroy now on an expiry warning: done, the warning is replaced saying so;
    * refused, the clicker is told why and the warning stays.
    */
-  private ObjectNode act(EnvironmentClick click) {
+  private ObjectNode act(EnvironmentClick click, String requestId) {
     if (click.teamId().isEmpty()) {
       return SlackReply.toPerson("Stagecoach cannot tell which workspace this click came from.")
           .followUp();
@@ -327,7 +309,8 @@ public final class SlackWebhook {
         caller.get(),
         click.app(),
         click.environment(),
-        click.choice() == EnvironmentClick.Choice.EXTEND)) {
+        click.choice() == EnvironmentClick.Choice.EXTEND,
+        requestId)) {
       case Outcome.Accepted<String> done ->
           BlockKit.environmentActedOn(click.slackUserId(), done.value());
       case Outcome.Rejected<String> r -> SlackCommands.refused(r.rejection()).followUp();

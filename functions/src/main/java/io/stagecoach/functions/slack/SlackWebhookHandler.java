@@ -83,10 +83,8 @@ public final class SlackWebhookHandler implements RequestStreamHandler {
         signingSecret,
         directory,
         commands,
-        promotions,
         SlackWeb.of(slack),
         new LambdaSelfInvocation(lambda),
-        clock,
         requestClock);
   }
 

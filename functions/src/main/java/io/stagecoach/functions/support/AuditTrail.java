@@ -9,8 +9,8 @@ import java.util.Optional;
  * Where the push function, the workflow's steps and the reaper record their decisions: each one
  * once ({@link AuditEntry#idOf}, so a retried step or a redelivered event adds nothing), and a
  * failure to record is logged, never thrown, so it never fails the action it records. Without an
- * HTTP answer, {@code status} is 200 for a decision carried out and 409 for a refusal, as Slack's
- * entries have it.
+ * HTTP answer, {@code status} is 200 for a decision carried out (or to leave something alone,
+ * {@code ignored}) and 409 for a refusal, as Slack's entries have it.
  */
 public final class AuditTrail {
 
@@ -54,7 +54,9 @@ public final class AuditTrail {
             d.app(),
             d.environment(),
             d.outcome(),
-            d.outcome().equals(AuditEntry.ACCEPTED) ? 200 : 409,
+            d.outcome().equals(AuditEntry.ACCEPTED) || d.outcome().equals(AuditEntry.IGNORED)
+                ? 200
+                : 409,
             d.requestId(),
             d.before().filter(b -> !b.equals(d.after().orElse(null))),
             d.after(),

@@ -658,15 +658,43 @@ class PushHandlerTest {
     // The recorded events share one id; EventBridge gives every event its own.
     toBranch.put("id", "another-push");
     ObjectNode tag = recorded("codecommit-referenceCreated-tag.json");
+    tag.put("id", "a-tag");
+    ObjectNode broken = withRealCommitIds(recorded("codecommit-referenceUpdated-branch.json"));
+    broken.put("id", "broken-push");
+    ((ObjectNode) broken.get("detail")).remove("repositoryName");
 
     for (int delivery = 0; delivery < 2; delivery++) {
       assertEquals("done", call(toMain).path("outcome").asText());
       assertEquals("done", call(toBranch).path("outcome").asText());
       assertEquals("ignored", call(tag).path("outcome").asText());
+      assertEquals("malformed", call(broken).path("outcome").asText());
     }
 
     List<AuditEntry> entries = auditEntries();
-    assertEquals(2, entries.size(), "one entry per event, none for what was ignored: " + entries);
+    assertEquals(4, entries.size(), "one entry per event, delivered twice: " + entries);
+    List<AuditEntry> ignored =
+        entries.stream().filter(e -> e.outcome().equals(AuditEntry.IGNORED)).toList();
+    assertEquals(2, ignored.size(), entries.toString());
+    AuditEntry tagEntry =
+        ignored.stream().filter(e -> e.requestId().equals("a-tag")).findFirst().orElseThrow();
+    assertEquals("codecommit push", tagEntry.action());
+    assertEquals("codecommit", tagEntry.surface());
+    assertEquals(200, tagEntry.status(), "leaving a push alone refuses no one");
+    assertEquals(
+        tag.path("detail").path("repositoryName").asText()
+            + " "
+            + tag.path("detail").path("referenceFullName").asText(),
+        tagEntry.target());
+    assertEquals(Optional.empty(), tagEntry.before());
+    assertEquals(Optional.empty(), tagEntry.after());
+    assertEquals(call(tag).path("detail").asText(), tagEntry.detail().orElseThrow(), "the reason");
+    AuditEntry brokenEntry =
+        ignored.stream().filter(e -> e.requestId().equals("broken-push")).findFirst().orElseThrow();
+    assertEquals("codecommit push", brokenEntry.action());
+    assertEquals(
+        "not a CodeCommit Repository State Change event: detail.repositoryName is missing",
+        brokenEntry.detail().orElseThrow());
+    assertEquals(4, auditEntries().size(), "a third delivery of the tag adds nothing either");
     AuditEntry promote =
         entries.stream().filter(e -> e.action().equals("codecommit promote")).findFirst().get();
     assertEquals("arn:aws:iam::123456789012:user/rita", promote.principal());

@@ -133,7 +133,6 @@ class SlackWebhookTest {
                     new io.stagecoach.registry.dynamodb.DynamoDbAuditLog(
                         LocalDynamoDb.client(), table),
                 clock),
-            promotions,
             web,
             keep,
             clock);
@@ -311,7 +310,6 @@ class SlackWebhookTest {
             () -> SECRET,
             directory,
             new SlackCommands(registry, null, promotions, (TierPlanner) null, signedAt),
-            promotions,
             new SlackWeb(
                 HttpClient.newHttpClient(), slack.apiUrl(), slack.url(), Duration.ofSeconds(5)),
             (arn, event) -> deferred.add(event),
@@ -530,6 +528,78 @@ class SlackWebhookTest {
     assertEquals("accepted", rita.outcome());
     assertEquals("sam", sam.principal());
     assertEquals("forbidden", sam.outcome(), "sam is a viewer");
+  }
+
+  private List<io.stagecoach.domain.audit.AuditEntry> auditOf(String action) {
+    return ((io.stagecoach.domain.common.Outcome.Accepted<
+                io.stagecoach.domain.common.Page<io.stagecoach.domain.audit.AuditEntry>>)
+            audit.find(
+                new io.stagecoach.domain.audit.AuditQuery(
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of(action),
+                    Optional.empty(),
+                    Optional.empty()),
+                new io.stagecoach.domain.common.PageRequest(Optional.empty(), 50)))
+        .value()
+        .items();
+  }
+
+  @Test
+  void whatSlackChanges_isAuditedWithItsBeforeAndAfter_freezeDeployAndAnApprovalClick()
+      throws Exception {
+    Approval approval = pendingStagingApproval();
+    webhook.handle(
+        signed(SlackWebhook.INTERACTIONS, click(SAM, BlockKit.APPROVE_ACTION, approval.id())),
+        SELF);
+    webhook.handle(
+        signed(SlackWebhook.INTERACTIONS, click(SAM, BlockKit.APPROVE_ACTION, approval.id())),
+        SELF);
+    command(RITA, "deploy payments 1.0.0 to dev");
+    webhook.finish(deferred.get(deferred.size() - 1));
+    List<String> deploymentIds =
+        bus.published().stream()
+            .filter(DeploymentRequested.class::isInstance)
+            .map(e -> ((DeploymentRequested) e).deployment().id())
+            .toList();
+    assertEquals(1, deploymentIds.size(), bus.published().toString());
+    String deploymentId = deploymentIds.get(0);
+    long prodRevision = accepted(registry.getEnvironment("payments", "prod")).revision();
+    command(RITA, "freeze payments prod release weekend");
+
+    var approvals = auditOf("slack approve");
+    assertEquals(2, approvals.size(), approvals.toString());
+    // Both clicks are at the same (fixed) time: told apart by outcome, not order.
+    var approved =
+        approvals.stream().filter(e -> e.outcome().equals("accepted")).findFirst().orElseThrow();
+    assertEquals("sam", approved.principal());
+    assertEquals("accepted", approved.outcome());
+    assertEquals(approval.id(), approved.target());
+    assertEquals(Optional.of("staging"), approved.environment());
+    assertEquals(Optional.of("pending"), approved.before());
+    assertEquals(Optional.of("approved"), approved.after());
+    var again =
+        approvals.stream().filter(e -> !e.outcome().equals("accepted")).findFirst().orElseThrow();
+    assertEquals("conflict", again.outcome(), "the second click finds it decided");
+    assertEquals(Optional.empty(), again.before(), "a refusal changed nothing");
+    assertEquals(Optional.empty(), again.after());
+
+    var deploys = auditOf("slack deploy");
+    assertEquals(1, deploys.size(), deploys.toString());
+    assertEquals(Optional.empty(), deploys.get(0).before(), "dev ran no release yet");
+    assertEquals(
+        Optional.of("release 1.0.0 (deployment " + deploymentId + ")"), deploys.get(0).after());
+
+    var freezes = auditOf("slack freeze");
+    assertEquals(1, freezes.size(), freezes.toString());
+    assertEquals(Optional.of("revision " + prodRevision), freezes.get(0).before());
+    assertEquals(
+        Optional.of("revision " + (prodRevision + 1) + " (frozen)"), freezes.get(0).after());
+    assertEquals(
+        prodRevision + 1,
+        accepted(registry.getEnvironment("payments", "prod")).revision(),
+        "the revision the entry names is the environment's");
   }
 
   @Test

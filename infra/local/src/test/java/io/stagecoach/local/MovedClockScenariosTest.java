@@ -532,6 +532,7 @@ class MovedClockScenariosTest {
   void aPush_itsPromotion_aReapedEnvironment_andAFrozenPush_areAuditedOnceEach_inOrder()
       throws Exception {
     long begun = System.nanoTime();
+    long devRevision;
     ObjectNode app = JSON.createObjectNode().put("name", "ledger");
     app.putArray("pipeline").add("dev");
     app.putObject("template").set("body", JSON.readTree(Fixtures.ORDERS_TEMPLATE));
@@ -581,6 +582,7 @@ class MovedClockScenariosTest {
           "reaper", awaitDestroyed("ledger", "feature-audit").path("requestedBy").asText());
 
       // Frozen: the next push to main registers its release, and its promotion is refused.
+      devRevision = admin.get("/v1/apps/ledger/environments/dev").json().path("revision").asLong();
       ok(
           admin.send(
               "PUT", "/v1/apps/ledger/environments/dev/freeze", "{\"reason\":\"quarter end\"}"),
@@ -591,7 +593,7 @@ class MovedClockScenariosTest {
 
     assertEquals(
         List.of(
-            "local-admin api PUT /v1/apps/{app}/environments/{env} accepted",
+            "local-admin api PUT /v1/apps/{app}/environments/{env} accepted >revision 1",
             rita + " codecommit codecommit promote accepted >" + first,
             rita + " workflow workflow stage.started accepted pending>deploying",
             rita + " workflow workflow stage.deployed accepted deploying>verifying",
@@ -599,7 +601,11 @@ class MovedClockScenariosTest {
             rita + " workflow workflow promotion.succeeded accepted running>succeeded",
             rita + " codecommit codecommit deploy accepted >" + feature,
             "reaper reaper reaper destroy accepted >requested",
-            "local-admin api PUT /v1/apps/{app}/environments/{env}/freeze accepted",
+            "local-admin api PUT /v1/apps/{app}/environments/{env}/freeze accepted revision "
+                + devRevision
+                + ">revision "
+                + (devRevision + 1)
+                + " (frozen)",
             rita + " codecommit codecommit promote frozen >" + frozen),
         auditOf("ledger"));
     JsonNode refused =

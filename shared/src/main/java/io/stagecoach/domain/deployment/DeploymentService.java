@@ -184,6 +184,7 @@ public final class DeploymentService {
     Outcome<Saved<Deployment>> recorded = record(deployment, requestHash);
     if (recorded instanceof Outcome.Accepted<Saved<Deployment>> a && a.value().created()) {
       renewOnDeploy(c.app(), c.env(), now);
+      return Outcome.accepted(ranBefore(a.value(), c.env()));
     }
     return recorded;
   }
@@ -901,7 +902,13 @@ public final class DeploymentService {
             Optional.empty(),
             overrides,
             Optional.empty());
-    return record(destroy, destroy.requestHash());
+    return record(destroy, destroy.requestHash())
+        .map(saved -> saved.created() ? ranBefore(saved, env) : saved);
+  }
+
+  /** A deployment just recorded, with the release its environment ran when it was checked. */
+  private static Saved<Deployment> ranBefore(Saved<Deployment> saved, Environment env) {
+    return new Saved<>(saved.value(), true, env.deployedVersion().map(Saved::release));
   }
 
   public Outcome<Deployment> get(String app, String id) {

@@ -166,7 +166,9 @@ public final class RegistryService {
             new LinkedHashSet<>(spec.perEnvironmentConfig()),
             spec.driftCheckHours());
     return switch (registry.replaceApp(replaced, expected, next)) {
-      case WriteResult.Written w -> Outcome.accepted(new Saved<>(replaced, false));
+      case WriteResult.Written w ->
+          Outcome.accepted(
+              new Saved<>(replaced, false, Optional.of(Saved.revision(old.revision()))));
       case WriteResult.Missing m ->
           Outcome.rejected(Rejection.notFound("app '" + spec.name() + "' does not exist"));
       default -> Outcome.rejected(concurrentChange("app '" + spec.name() + "'"));
@@ -416,7 +418,8 @@ public final class RegistryService {
       return Outcome.rejected(staleRevision(what, expected, current.get().revision()));
     }
     return switch (registry.replaceEnvironment(env, expected)) {
-      case WriteResult.Written w -> Outcome.accepted(new Saved<>(env, false));
+      case WriteResult.Written w ->
+          Outcome.accepted(new Saved<>(env, false, Optional.of(Saved.revision(expected))));
       case WriteResult.Missing m -> Outcome.rejected(Rejection.notFound(what + " does not exist"));
       default -> Outcome.rejected(concurrentChange(what));
     };
