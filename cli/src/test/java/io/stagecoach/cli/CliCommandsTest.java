@@ -452,6 +452,47 @@ class CliCommandsTest {
         cli("audit", "--since", "2026-02-02T00:00:00Z", "--until", "2026-01-01T00:00:00Z").code());
   }
 
+  @Test
+  void audit_showsAPushThatWasLeftAlone_asIgnored_withItsReason() throws Exception {
+    // A branch of a repository no app names: the push function takes it up and leaves it alone.
+    String push =
+        JSON.createObjectNode()
+            .put("event", "referenceCreated")
+            .put("repositoryName", "nobodys-repo")
+            .put("repositoryId", "12345678-1234-5678-abcd-12345678abcd")
+            .put("referenceType", "branch")
+            .put("referenceName", "docs/readme")
+            .put("referenceFullName", "refs/heads/docs/readme")
+            .put("commitId", "d4".repeat(20))
+            .toString();
+    assertEquals(
+        0,
+        cloud
+            .eventBridge()
+            .putEvents(
+                List.of(
+                    io.stagecoach.local.eventbridge.PutEventsEntry.of(
+                        "aws.codecommit", "CodeCommit Repository State Change", push)))
+            .failedEntryCount());
+    assertTrue(cloud.eventBridge().awaitDeliveries(java.time.Duration.ofSeconds(30)));
+
+    CliRun audit = ok("audit", "--action", "codecommit push");
+    List<String> rows = audit.out().lines().toList();
+    assertEquals(2, rows.size(), audit.printed());
+    assertTrue(
+        rows.get(1)
+            .matches(
+                ".*codecommit\\s+codecommit\\s+codecommit push\\s+"
+                    + "nobodys-repo refs/heads/docs/readme\\s+ignored\\s*"),
+        audit.printed());
+    JsonNode entry =
+        json(ok("audit", "--action", "codecommit push", "--json")).path("items").path(0);
+    assertEquals("ignored", entry.path("outcome").asText(), entry.toString());
+    assertEquals(200, entry.path("status").asInt());
+    assertFalse(entry.path("detail").asText().isBlank(), "the reason: " + entry);
+    assertFalse(entry.has("before") || entry.has("after"), entry.toString());
+  }
+
   private static String[] concat(String[] a, String[] b) {
     String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
