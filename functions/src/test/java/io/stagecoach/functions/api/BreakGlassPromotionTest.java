@@ -237,6 +237,21 @@ class BreakGlassPromotionTest {
     return ((Outcome.Accepted<Deployment>) recorded).value();
   }
 
+  /** The {@code gate} of {@code stage} as GET .../promotions/{id} explains it. */
+  private JsonNode gate(String promotionId, String stage, String gate) {
+    JsonNode view = ok("carl", "GET", "/v1/apps/payments/promotions/" + promotionId, null);
+    for (JsonNode s : view.path("stages")) {
+      if (s.path("environment").asText().equals(stage)) {
+        for (JsonNode g : s.path("gates")) {
+          if (g.path("gate").asText().equals(gate)) {
+            return g;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no " + gate + " gate of " + stage + " in " + view);
+  }
+
   private String ask() throws Exception {
     APIGatewayProxyResponseEvent asked =
         as("alice", "admin", "POST", "/v1/apps/payments/promotions", FORCED);
@@ -318,11 +333,18 @@ class BreakGlassPromotionTest {
     assertEquals(409, again.getStatusCode(), "confirmed once: " + again.getBody());
     assertTrue(again.getBody().contains(promotionId), again.getBody());
 
+    JsonNode devFreeze = gate(promotionId, "dev", "freeze");
+    assertEquals("open", devFreeze.path("state").asText(), devFreeze.toString());
+    assertTrue(
+        devFreeze.path("reason").asText().contains("break-glass " + id), devFreeze.toString());
+    assertEquals("open", gate(promotionId, "staging", "window").path("state").asText());
+
     // dev is frozen: the break-glass lets the promotion's stage through, and its deployment says
     // so.
     PromotionService.Entered dev = promotions.enterStage("payments", promotionId, "dev", clock.now);
     assertEquals("deploy", dev.next());
     deployStage(promotionId, "dev", dev.deploymentId());
+    assertEquals("passed", gate(promotionId, "dev", "freeze").path("state").asText());
     JsonNode devDeployment = history("dev").path(0);
     assertEquals(dev.deploymentId(), devDeployment.path("id").asText());
     assertEquals("succeeded", devDeployment.path("status").asText());
@@ -381,6 +403,10 @@ class BreakGlassPromotionTest {
         promotionId,
         "staging",
         promotions.enterStage("payments", promotionId, "staging", clock.now).deploymentId());
+    assertEquals(
+        "closed",
+        gate(promotionId, "prod", "freeze").path("state").asText(),
+        "a freeze made after the ask is explained as holding");
     PromotionService.GateClosed closed =
         assertThrows(
             PromotionService.GateClosed.class,

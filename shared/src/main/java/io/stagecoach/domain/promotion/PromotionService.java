@@ -348,8 +348,12 @@ public final class PromotionService {
     return saved;
   }
 
-  /** The confirmed break-glass that started {@code p}, if one did. */
   private Optional<BreakGlass> breakGlassOf(Promotion p) {
+    return breakGlassOf(deployments, p);
+  }
+
+  /** The confirmed break-glass that started {@code p}, if one did. */
+  static Optional<BreakGlass> breakGlassOf(DeploymentService deployments, Promotion p) {
     return p.breakGlassId()
         .flatMap(
             id ->
