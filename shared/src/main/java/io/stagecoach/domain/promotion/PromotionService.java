@@ -611,8 +611,10 @@ public final class PromotionService {
 
   /**
    * The gate of a stage: the release must run in the stage before (same digest), the environment
-   * must not be frozen and its window must be open. Then the stage's concurrency: older promotions
-   * waiting for approval there are superseded (or, for an app that queues, this one waits).
+   * must not be frozen and its window must be open; a promotion a confirmed break-glass started
+   * goes past the freeze (made before the ask) and the closed window that break-glass lists for the
+   * stage, and nothing else. Then the stage's concurrency: older promotions waiting for approval
+   * there are superseded (or, for an app that queues, this one waits).
    */
   public Entered enterStage(String appName, String promotionId, String environment, Instant now) {
     Promotion p = running(appName, promotionId);
