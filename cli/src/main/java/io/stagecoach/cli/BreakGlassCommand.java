@@ -10,12 +10,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code stagecoach break-glass}: review the break-glass requests, and confirm one another admin
- * asked for (asking is {@code deploy --break-glass} or {@code envs destroy --break-glass}).
+ * asked for (asking is {@code deploy --break-glass}, {@code promote --break-glass} or {@code envs
+ * destroy --break-glass}).
  */
 @Command(
     name = "break-glass",
     description =
-        "Forced deploys and destroys: review them, and confirm one another admin asked for.",
+        "Forced deploys, destroys and promotions: review them, and confirm one another admin asked"
+            + " for.",
     subcommands = {
       BreakGlassCommand.ListBreakGlass.class,
       BreakGlassCommand.GetBreakGlass.class,
@@ -46,18 +48,45 @@ final class BreakGlassCommand extends CommandGroup {
     return ExitCode.OK;
   }
 
+  /** What it forces: a deploy or destroy of app/env, or a promotion through its stages. */
+  static String what(JsonNode b) {
+    if (JsonText.text(b, "action").equals("promote")) {
+      java.util.List<String> stages = new java.util.ArrayList<>();
+      b.path("stages").forEach(st -> stages.add(JsonText.text(st, "environment")));
+      return "promote "
+          + JsonText.text(b, "app")
+          + " "
+          + JsonText.text(b, "version")
+          + " through "
+          + String.join(", ", stages);
+    }
+    return JsonText.text(b, "action")
+        + " "
+        + JsonText.text(b, "app")
+        + "/"
+        + JsonText.text(b, "environment")
+        + (b.has("version") ? " " + JsonText.text(b, "version") : "");
+  }
+
+  /** The gates it goes past: a promotion's with their stage ({@code staging: freeze}). */
+  private static String past(JsonNode b) {
+    if (!b.has("stages")) {
+      return String.join(", ", JsonText.strings(b.path("gates")));
+    }
+    java.util.List<String> past = new java.util.ArrayList<>();
+    b.path("stages")
+        .forEach(
+            st ->
+                JsonText.strings(st.path("gates"))
+                    .forEach(g -> past.add(JsonText.text(st, "environment") + ": " + g)));
+    return String.join(", ", past);
+  }
+
   static void print(JsonNode b, Session s) {
     new Details()
         .add("break-glass", JsonText.text(b, "breakGlassId"))
-        .add(
-            "what",
-            JsonText.text(b, "action")
-                + " "
-                + JsonText.text(b, "app")
-                + "/"
-                + JsonText.text(b, "environment")
-                + (b.has("version") ? " " + JsonText.text(b, "version") : ""))
-        .add("past", String.join(", ", JsonText.strings(b.path("gates"))))
+        .add("what", what(b))
+        .add("past", past(b))
         .add("refused", JsonText.strings(b.path("refusals")))
         .add("reason", JsonText.text(b, "reason"))
         .add("status", JsonText.text(b, "status"))
@@ -65,6 +94,7 @@ final class BreakGlassCommand extends CommandGroup {
         .add("expires", s.time(b, "expiresAt"))
         .add("confirmed", s.when(b, "confirmedAt", "confirmedBy"))
         .add("deployment", JsonText.text(b, "deploymentId"))
+        .add("promotion", JsonText.text(b, "promotionId"))
         .print(s.out());
   }
 
@@ -85,11 +115,13 @@ final class BreakGlassCommand extends CommandGroup {
               b ->
                   table.row(
                       JsonText.text(b, "breakGlassId"),
-                      JsonText.text(b, "action")
-                          + " "
-                          + JsonText.text(b, "app")
-                          + "/"
-                          + JsonText.text(b, "environment"),
+                      JsonText.text(b, "action").equals("promote")
+                          ? what(b)
+                          : JsonText.text(b, "action")
+                              + " "
+                              + JsonText.text(b, "app")
+                              + "/"
+                              + JsonText.text(b, "environment"),
                       String.join(",", JsonText.strings(b.path("gates"))),
                       JsonText.text(b, "status"),
                       s.when(b, "requestedAt", "requestedBy"),
@@ -114,8 +146,8 @@ final class BreakGlassCommand extends CommandGroup {
   @Command(
       name = "confirm",
       description = {
-        "Confirm a break-glass another admin asked for: its deploy or destroy is recorded, past",
-        "the gates it names. Not your own; not once expired (exit 3)."
+        "Confirm a break-glass another admin asked for: its deploy or destroy is recorded, or its",
+        "promotion starts, past the gates it names. Not your own; not once expired (exit 3)."
       })
   static final class ConfirmBreakGlass extends ApiCommand {
     @Parameters(paramLabel = "ID")
@@ -131,8 +163,9 @@ final class BreakGlassCommand extends CommandGroup {
                 .println(
                     "confirmed break-glass "
                         + id
-                        + ": deployment "
-                        + JsonText.text(b, "deploymentId"));
+                        + (b.has("promotionId")
+                            ? ": started promotion " + JsonText.text(b, "promotionId")
+                            : ": deployment " + JsonText.text(b, "deploymentId")));
             print(b, s);
           });
       return ExitCode.OK;

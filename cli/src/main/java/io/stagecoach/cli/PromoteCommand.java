@@ -16,7 +16,9 @@ import picocli.CommandLine.Parameters;
       "From the first stage that does not run it (or --from) to the last (or --to). Each stage's gates apply:"
           + " approvals, deployment windows, verification, soak. Skipping a stage (order_violation) or a frozen first"
           + " stage is refused (exit 3).",
-      "With --wait, follow it, a line per stage change, until it succeeds (exit 0), fails or is superseded (exit 1)."
+      "With --wait, follow it, a line per stage change, until it succeeds (exit 0), fails or is superseded (exit 1).",
+      "With --break-glass REASON, an admin asks to force it past frozen stages and closed windows; a second admin"
+          + " confirms it with 'stagecoach break-glass confirm ID', which starts it."
     })
 final class PromoteCommand extends ApiCommand {
 
@@ -44,6 +46,16 @@ final class PromoteCommand extends ApiCommand {
   boolean wait;
 
   @Option(
+      names = "--break-glass",
+      paramLabel = "REASON",
+      description = {
+        "as an admin, force the promotion past the freezes and closed windows of its stages, for",
+        "this reason; nothing starts until a second admin runs 'break-glass confirm' (within 60",
+        "minutes). Approvals still apply."
+      })
+  String breakGlass;
+
+  @Option(
       names = {"-q", "--quiet"},
       description =
           "print only the promotion's id, e.g. PROMOTION=$(stagecoach promote shop 2.0.0 -q)")
@@ -62,6 +74,16 @@ final class PromoteCommand extends ApiCommand {
     }
     if (from != null) {
       body.put("from", from);
+    }
+    if (breakGlass != null) {
+      if (quiet || wait) {
+        throw usage(
+            "--break-glass starts nothing until a second admin confirms it: it does not go with"
+                + " --wait or --quiet");
+      }
+      body.putObject("breakGlass").put("reason", breakGlass);
+      return BreakGlassCommand.asked(
+          s, s.api().post(ApiPath.of("v1", "apps", app, "promotions"), body));
     }
     JsonNode started = s.api().post(ApiPath.of("v1", "apps", app, "promotions"), body).body();
     if (quiet) {

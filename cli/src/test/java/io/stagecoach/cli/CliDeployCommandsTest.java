@@ -308,6 +308,73 @@ class CliDeployCommandsTest {
         shown.printed());
   }
 
+  /**
+   * Break-glass for a promotion on the command line: an admin forces a promotion whose first stage
+   * is frozen; nothing starts until a second admin confirms, and then it goes through, its frozen
+   * stage's deployment saying how it got past the freeze.
+   */
+  @Test
+  void promoteBreakGlass_startsOnASecondAdminsConfirm_andGoesThroughTheFrozenStage()
+      throws Exception {
+    registerApp("rushed");
+    ok(
+        "envs",
+        "put",
+        "rushed",
+        "prod",
+        "--tier",
+        "prod",
+        "--account",
+        "333333333333",
+        "--region",
+        "eu-west-1");
+    ok("freeze", "rushed", "dev", "--reason", "incident 78");
+    CliRun plain = cli("promote", "rushed", "1.0.0", "--to", "staging");
+    assertEquals(ExitCode.REFUSED, plain.code(), "refused without break-glass: " + plain.printed());
+    assertTrue(plain.err().contains("incident 78"), plain.printed());
+    CliRun asked =
+        ok(
+            "promote",
+            "rushed",
+            "1.0.0",
+            "--to",
+            "staging",
+            "--break-glass",
+            "hotfix for incident 78");
+    assertTrue(asked.out().startsWith("asked for break-glass bg-"), asked.printed());
+    assertTrue(
+        asked.out().contains("'stagecoach break-glass confirm bg-"),
+        "says how: " + asked.printed());
+    assertTrue(
+        asked
+            .out()
+            .lines()
+            .anyMatch(l -> l.matches("what:\\s+promote rushed 1.0.0 through dev, staging")),
+        asked.printed());
+    assertTrue(
+        asked.out().lines().anyMatch(l -> l.matches("past:\\s+dev: freeze")), asked.printed());
+    String id = asked.out().substring("asked for break-glass ".length()).split(":")[0];
+    assertTrue(json(ok("promotions", "list", "rushed", "--json")).path("items").isEmpty());
+    assertEquals(ExitCode.REFUSED, cli("break-glass", "confirm", id).code(), "not by who asked");
+
+    String carol =
+        json(ok("tokens", "issue", "carol", "--role", "admin", "--json")).path("token").asText();
+    CliRun confirmed = ok("break-glass", "confirm", id, "--token", carol);
+    assertTrue(
+        confirmed.out().startsWith("confirmed break-glass " + id + ": started promotion pr-" + id),
+        confirmed.printed());
+    String promotion = json(ok("break-glass", "get", id, "--json")).path("promotionId").asText();
+    CliRun followed = ok("promotions", "get", "rushed", promotion, "--wait");
+    assertTrue(followed.out().contains("promotion succeeded"), followed.printed());
+    JsonNode dev = json(ok("history", "rushed", "dev", "--json")).path("items").path(0);
+    assertEquals("succeeded", dev.path("status").asText(), dev.toString());
+    assertEquals("freeze", dev.at("/overrides/0/gate").asText(), dev.toString());
+    assertEquals("break-glass", dev.at("/overrides/0/basis").asText(), dev.toString());
+    JsonNode staging = json(ok("history", "rushed", "staging", "--json")).path("items").path(0);
+    assertEquals("succeeded", staging.path("status").asText(), staging.toString());
+    assertTrue(staging.path("overrides").isEmpty(), "staging had no gate to go past");
+  }
+
   @Test
   void rollbackWait_putsTheEnvironmentBackOnItsLastGoodRelease() throws Exception {
     registerApp("catalog");

@@ -44,9 +44,9 @@ record DeploymentRoutes(
         Route.of("GET", "/v1/apps/{app}/environments/{env}/diff", Action.READ, false, this::diff),
         Route.of("DELETE", "/v1/apps/{app}/environments/{env}", Action.DEPLOY, false, this::delete),
         Route.of("GET", "/v1/break-glass", Action.BREAK_GLASS, false, this::listBreakGlasses),
-        Route.of("GET", "/v1/break-glass/{id}", Action.BREAK_GLASS, false, this::getBreakGlass),
-        Route.of(
-            "POST", "/v1/break-glass/{id}", Action.BREAK_GLASS, true, this::confirmBreakGlass));
+        Route.of("GET", "/v1/break-glass/{id}", Action.BREAK_GLASS, false, this::getBreakGlass));
+    // Its confirmation (POST /v1/break-glass/{id}) is a promotion route: confirming a promotion's
+    // starts the promotion.
   }
 
   /**
@@ -75,9 +75,15 @@ record DeploymentRoutes(
   }
 
   private ApiResponse breakGlassAnswer(ApiRequest req, Outcome<BreakGlass> outcome) {
+    return breakGlassAnswer(req, outcome, clock.instant());
+  }
+
+  /** A break-glass asked for: 202 with it, Location /v1/break-glass/{id}; or the refusal. */
+  static ApiResponse breakGlassAnswer(
+      ApiRequest req, Outcome<BreakGlass> outcome, java.time.Instant now) {
     return switch (outcome) {
       case Outcome.Accepted<BreakGlass> a ->
-          ApiResponse.json(202, DeploymentJson.breakGlass(a.value(), clock.instant()))
+          ApiResponse.json(202, DeploymentJson.breakGlass(a.value(), now))
               .withHeader("Location", "/v1/break-glass/" + a.value().id())
               .audited(breakGlassNote(Optional.empty(), a.value()));
       case Outcome.Rejected<BreakGlass> r -> ApiResponse.rejection(r.rejection(), req.path());
@@ -100,32 +106,6 @@ record DeploymentRoutes(
         req,
         deployments.breakGlass(req.param("id")),
         b -> DeploymentJson.breakGlass(b, clock.instant()));
-  }
-
-  /**
-   * A second admin confirms: the deploy or destroy is recorded past the gates named (200, the
-   * break-glass with its deploymentId). An empty body or {@code {}}.
-   */
-  private ApiResponse confirmBreakGlass(ApiRequest req) {
-    if (req.body().filter(b -> !b.isBlank()).isPresent()) {
-      var parsed = RegistryRoutes.body(req);
-      if (parsed.stop() != null) {
-        return parsed.stop();
-      }
-      if (!parsed.value().errors().isEmpty()) {
-        return RegistryRoutes.invalid(req, parsed.value().errors());
-      }
-    }
-    try {
-      return RegistryRoutes.answer(
-          req,
-          deployments.confirmBreakGlass(req.caller(), req.param("id"), clock.instant()),
-          b -> DeploymentJson.breakGlass(b, clock.instant()),
-          // The core confirms only a pending request.
-          b -> breakGlassNote(Optional.of(BreakGlass.Status.PENDING.wireName()), b));
-    } catch (EventPublisher.EventNotPublishedException e) {
-      return notAnnounced(req, e, "its deployment is recorded; GET /v1/break-glass/{id} shows it");
-    }
   }
 
   private ApiResponse request(ApiRequest req) {
@@ -293,12 +273,16 @@ record DeploymentRoutes(
     };
   }
 
-  /** A break-glass asked for or confirmed: its status, and the deployment a confirmation made. */
-  private static AuditNote breakGlassNote(Optional<String> before, BreakGlass glass) {
+  /**
+   * A break-glass asked for or confirmed: its status, and the deployment or promotion a
+   * confirmation made.
+   */
+  static AuditNote breakGlassNote(Optional<String> before, BreakGlass glass) {
     return AuditNote.of(
             before,
             glass.status().wireName()
-                + glass.deploymentId().map(id -> " (deployment " + id + ")").orElse(""))
+                + glass.deploymentId().map(id -> " (deployment " + id + ")").orElse("")
+                + glass.promotionId().map(id -> " (promotion " + id + ")").orElse(""))
         .withDetail(
             "break-glass "
                 + glass.id()
@@ -318,7 +302,7 @@ record DeploymentRoutes(
     return saved.created() ? response : response.withHeader("Idempotent-Replayed", "true");
   }
 
-  private static ApiResponse notAnnounced(ApiRequest req, RuntimeException e, String advice) {
+  static ApiResponse notAnnounced(ApiRequest req, RuntimeException e, String advice) {
     LOG.error(
         "event not published",
         "requestId",

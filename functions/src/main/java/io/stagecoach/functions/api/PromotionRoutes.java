@@ -8,11 +8,14 @@ import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Saved;
 import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentService;
+import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.domain.override.BreakGlass;
 import io.stagecoach.domain.promotion.Approval;
 import io.stagecoach.domain.promotion.Promotion;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.functions.support.AuditNote;
+import io.stagecoach.functions.support.DeploymentJson;
 import io.stagecoach.functions.support.PromotionJson;
 import io.stagecoach.functions.support.TokenSource;
 import java.time.Clock;
@@ -38,6 +41,7 @@ record PromotionRoutes(
             Action.READ,
             false,
             this::eligibility),
+        Route.of("POST", "/v1/break-glass/{id}", Action.BREAK_GLASS, true, this::confirmBreakGlass),
         Route.of("GET", "/v1/approvals", Action.READ, false, this::pending),
         Route.of("GET", "/v1/approvals/{id}", Action.READ, false, this::approval),
         Route.of("POST", "/v1/approvals/{id}", Action.DECIDE_APPROVAL, true, this::decide),
@@ -64,9 +68,13 @@ record PromotionRoutes(
               String version = fields.requiredString("version");
               Optional<String> to = fields.string("to");
               Optional<String> from = fields.string("from");
+              Optional<String> breakGlass = fields.breakGlassReason("breakGlass");
               List<FieldError> errors = fields.errors();
               if (!errors.isEmpty()) {
                 return RegistryRoutes.invalid(req, errors);
+              }
+              if (breakGlass.isPresent()) {
+                return askBreakGlass(req, version, from, to, breakGlass.get());
               }
               return switch (promotions.start(
                   req.caller(),
@@ -87,6 +95,62 @@ record PromotionRoutes(
               };
             })
         .fold();
+  }
+
+  /**
+   * {@code "breakGlass": {"reason": "..."}} in a promotion: an admin asks to force it past the
+   * freezes and closed windows of its stages; nothing starts until a second admin confirms (202,
+   * the request, Location /v1/break-glass/{id}).
+   */
+  private ApiResponse askBreakGlass(
+      ApiRequest req, String version, Optional<String> from, Optional<String> to, String reason) {
+    try {
+      return DeploymentRoutes.breakGlassAnswer(
+          req,
+          promotions.askBreakGlass(
+              req.caller(),
+              req.param("app"),
+              version,
+              from,
+              to,
+              reason,
+              "bg-" + ids.newId(),
+              clock.instant()),
+          clock.instant());
+    } catch (EventPublisher.EventNotPublishedException e) {
+      return DeploymentRoutes.notAnnounced(
+          req, e, "read it with GET /v1/break-glass and confirm it, or ask again");
+    }
+  }
+
+  /**
+   * A second admin confirms a break-glass: its deploy or destroy is recorded past the gates named,
+   * or its promotion starts (200, the break-glass with its deploymentId or promotionId). An empty
+   * body or {@code {}}.
+   */
+  private ApiResponse confirmBreakGlass(ApiRequest req) {
+    if (req.body().filter(b -> !b.isBlank()).isPresent()) {
+      var parsed = RegistryRoutes.body(req);
+      if (parsed.stop() != null) {
+        return parsed.stop();
+      }
+      if (!parsed.value().errors().isEmpty()) {
+        return RegistryRoutes.invalid(req, parsed.value().errors());
+      }
+    }
+    try {
+      return RegistryRoutes.answer(
+          req,
+          promotions.confirmBreakGlass(req.caller(), req.param("id"), clock.instant()),
+          b -> DeploymentJson.breakGlass(b, clock.instant()),
+          // The core confirms only a pending request.
+          b ->
+              DeploymentRoutes.breakGlassNote(
+                  Optional.of(BreakGlass.Status.PENDING.wireName()), b));
+    } catch (EventPublisher.EventNotPublishedException e) {
+      return DeploymentRoutes.notAnnounced(
+          req, e, "what it made is recorded; GET /v1/break-glass/{id} shows it");
+    }
   }
 
   private ApiResponse list(ApiRequest req) {

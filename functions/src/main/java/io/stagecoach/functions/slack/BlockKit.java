@@ -294,12 +294,36 @@ public final class BlockKit {
     String id = detail.path("breakGlassId").asText();
     String subject =
         escape(detail.path("app").asText() + "/" + detail.path("environment").asText());
+    String action = detail.path("action").asText();
+    boolean promote = action.equals("promote");
+    java.util.List<String> stages = new java.util.ArrayList<>();
+    // A promotion's names each gate with its stage: the freeze of payments/staging and ...
+    java.util.List<String> past = new java.util.ArrayList<>();
+    if (promote) {
+      for (com.fasterxml.jackson.databind.JsonNode st : detail.path("stages")) {
+        String stage = escape(detail.path("app").asText() + "/" + st.path("environment").asText());
+        stages.add(stage);
+        st.path("gates").forEach(g -> past.add("the " + escape(g.asText()) + " of " + stage));
+      }
+    } else {
+      java.util.List<String> gates = new java.util.ArrayList<>();
+      detail.path("gates").forEach(g -> gates.add(escape(g.asText())));
+      past.add("the " + String.join(" and ", gates));
+    }
     String what =
-        detail.path("action").asText().equals("deploy")
-            ? "deploy " + escape(detail.path("version").asText()) + " into " + subject
-            : "destroy " + subject;
-    java.util.List<String> gates = new java.util.ArrayList<>();
-    detail.path("gates").forEach(g -> gates.add(g.asText()));
+        switch (action) {
+          case "deploy" -> "deploy " + escape(detail.path("version").asText()) + " into " + subject;
+          case "promote" ->
+              "promote "
+                  + escape(detail.path("version").asText())
+                  + " through "
+                  + String.join(", ", stages);
+          default -> "destroy " + subject;
+        };
+    String made =
+        promote
+            ? "promotion " + escape(detail.path("promotionId").asText())
+            : "deployment " + escape(detail.path("deploymentId").asText());
     String text =
         confirmed
             ? "Break-glass "
@@ -308,14 +332,14 @@ public final class BlockKit {
                 + escape(detail.path("confirmedBy").asText())
                 + ": "
                 + what
-                + " past the "
-                + String.join(" and ", gates)
+                + " past "
+                + String.join(" and ", past)
                 + " (asked by "
                 + escape(detail.path("requestedBy").asText())
                 + ": "
                 + escape(detail.path("reason").asText())
-                + "; deployment "
-                + escape(detail.path("deploymentId").asText())
+                + "; "
+                + made
                 + ")"
             : "Break-glass "
                 + escape(id)
@@ -323,8 +347,8 @@ public final class BlockKit {
                 + escape(detail.path("requestedBy").asText())
                 + ": "
                 + what
-                + " past the "
-                + String.join(" and ", gates)
+                + " past "
+                + String.join(" and ", past)
                 + " ("
                 + escape(detail.path("reason").asText())
                 + "). A second admin confirms it with POST /v1/break-glass/"

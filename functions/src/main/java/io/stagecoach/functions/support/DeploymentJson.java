@@ -74,6 +74,15 @@ public final class DeploymentJson {
     b.gates().forEach(gates::add);
     ArrayNode refusals = o.putArray("refusals");
     b.refusals().forEach(refusals::add);
+    if (!b.stages().isEmpty()) {
+      ArrayNode stages = o.putArray("stages");
+      for (BreakGlass.StageGates st : b.stages()) {
+        ObjectNode stage = stages.addObject();
+        stage.put("environment", st.environment());
+        ArrayNode stageGates = stage.putArray("gates");
+        st.gates().forEach(stageGates::add);
+      }
+    }
     o.put("reason", b.reason());
     o.put("status", b.statusAt(now).wireName());
     o.put("requestedBy", b.requestedBy());
@@ -82,6 +91,7 @@ public final class DeploymentJson {
     b.confirmedBy().ifPresent(v -> o.put("confirmedBy", v));
     b.confirmedAt().ifPresent(v -> o.put("confirmedAt", v.toString()));
     b.deploymentId().ifPresent(v -> o.put("deploymentId", v));
+    b.promotionId().ifPresent(v -> o.put("promotionId", v));
     return o;
   }
 

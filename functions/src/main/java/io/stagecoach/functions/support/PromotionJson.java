@@ -25,6 +25,7 @@ public final class PromotionJson {
     o.put("digest", p.digest());
     o.put("status", p.status().wireName());
     o.put("requestedBy", p.requestedBy());
+    p.breakGlassId().ifPresent(v -> o.put("breakGlassId", v));
     o.put("startedAt", p.startedAt().toString());
     p.current()
         .filter(s -> !p.status().isTerminal() || s.status() != Promotion.StageStatus.PENDING)

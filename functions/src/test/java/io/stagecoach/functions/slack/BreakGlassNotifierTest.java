@@ -82,6 +82,32 @@ class BreakGlassNotifierTest {
   }
 
   @Test
+  void aPromotionsBreakGlass_namesItsStagesAndTheGateItGoesPastInEach_andThePromotion()
+      throws Exception {
+    directory.setChannel(ADMIN, "payments", "C02RELEASES", NOW);
+
+    notifier.handle(sample("break-glass-requested-promote"));
+    notifier.handle(sample("break-glass-confirmed-promote"));
+
+    List<SlackReceiver.Call> posts = slack.calls();
+    assertEquals(2, posts.size());
+    String asked = Json.parse(posts.get(0).body()).get("text").asText();
+    assertTrue(
+        asked.startsWith(
+            "Break-glass bg-5b8d1f02c3e4 asked by alice: promote 1.4.3 through payments/staging,"
+                + " payments/prod past the freeze of payments/staging and the window of"
+                + " payments/prod (hotfix for incident 42"),
+        asked);
+    String confirmed = Json.parse(posts.get(1).body()).get("text").asText();
+    assertTrue(
+        confirmed.startsWith(
+            "Break-glass bg-5b8d1f02c3e4 confirmed by bob: promote 1.4.3 through payments/staging,"),
+        confirmed);
+    assertTrue(confirmed.endsWith("; promotion pr-bg-5b8d1f02c3e4)"), confirmed);
+    assertFalse(confirmed.contains("deployment"), confirmed);
+  }
+
+  @Test
   void anAppWithoutChannel_postsNothing() throws Exception {
     notifier.handle(sample("break-glass-confirmed"));
     assertEquals(List.of(), slack.calls());

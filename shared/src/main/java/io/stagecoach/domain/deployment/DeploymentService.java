@@ -328,6 +328,7 @@ public final class DeploymentService {
                     BreakGlass.Action.DEPLOY,
                     Optional.of(c.release().version()),
                     c.breakable(),
+                    List.of(),
                     reason,
                     newId,
                     now));
@@ -370,12 +371,60 @@ public final class DeploymentService {
                         BreakGlass.Action.DESTROY,
                         Optional.empty(),
                         c.breakable(),
+                        List.of(),
                         reason,
                         newId,
                         now));
   }
 
-  private static Optional<Rejection> breakGlassAskRefusal(
+  /**
+   * Records an admin's request to force the promotion of {@code version} through {@code stages}
+   * (the first is where it starts) past the gates each lists, which refused with {@code refusals}
+   * (in the order of the stages); the promotion's rules are {@code PromotionService}'s, which
+   * checked them. Nothing starts until a second admin confirms it.
+   */
+  public Outcome<BreakGlass> askBreakGlassPromotion(
+      Principal caller,
+      String app,
+      String version,
+      List<BreakGlass.StageGates> stages,
+      List<String> refusals,
+      String reason,
+      String newId,
+      Instant now) {
+    Optional<Rejection> refused = breakGlassAskRefusal(caller, reason, List.of());
+    if (refused.isPresent()) {
+      return Outcome.rejected(refused.get());
+    }
+    List<Refused> breakable = new ArrayList<>();
+    int sentence = 0;
+    for (BreakGlass.StageGates stage : stages) {
+      for (String gate : stage.gates()) {
+        breakable.add(
+            new Refused(
+                gate,
+                Rejection.conflict(sentence < refusals.size() ? refusals.get(sentence) : gate)));
+        sentence++;
+      }
+    }
+    return ask(
+        caller,
+        app,
+        stages.getFirst().environment(),
+        BreakGlass.Action.PROMOTE,
+        Optional.of(version),
+        breakable,
+        stages,
+        reason,
+        newId,
+        now);
+  }
+
+  /**
+   * Refused when a break-glass is asked for: a malformed request ({@code problems}), no reason or a
+   * reason too long, a caller who is not an admin.
+   */
+  public static Optional<Rejection> breakGlassAskRefusal(
       Principal caller, String reason, List<FieldError> problems) {
     List<FieldError> errors = new ArrayList<>(problems);
     if (reason == null || reason.isBlank() || reason.length() > BreakGlass.MAX_REASON) {
@@ -403,6 +452,7 @@ public final class DeploymentService {
       BreakGlass.Action action,
       Optional<String> version,
       List<Refused> breakable,
+      List<BreakGlass.StageGates> stages,
       String reason,
       String id,
       Instant now) {
@@ -410,12 +460,15 @@ public final class DeploymentService {
       return Outcome.rejected(
           Rejection.conflict(
               "no gate refuses this "
-                  + action.wireName()
-                  + " into '"
-                  + app
-                  + "/"
-                  + environment
-                  + "' now: send it without breakGlass"));
+                  + (action == BreakGlass.Action.PROMOTE
+                      ? "promotion of "
+                          + version.orElse("?")
+                          + " through "
+                          + stages.stream()
+                              .map(st -> "'" + app + "/" + st.environment() + "'")
+                              .collect(java.util.stream.Collectors.joining(", "))
+                      : action.wireName() + " into '" + app + "/" + environment + "'")
+                  + " now: send it without breakGlass"));
     }
     BreakGlass glass =
         new BreakGlass(
@@ -426,11 +479,13 @@ public final class DeploymentService {
             version,
             breakable.stream().map(Refused::gate).distinct().toList(),
             breakable.stream().map(r -> r.rejection().detail()).toList(),
+            stages,
             reason.strip(),
             caller.name(),
             now,
             now.plus(BreakGlass.TIME_BOX),
             BreakGlass.Status.PENDING,
+            Optional.empty(),
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
@@ -446,57 +501,15 @@ public final class DeploymentService {
    * A second admin confirms a pending break-glass within its time box: its deploy or destroy is
    * recorded, past the gates it named (each recorded on the deployment), and it is announced.
    * Refused: not an admin, the admin who asked ({@code self_approval}), an expired or confirmed
-   * one, or a deploy or destroy some other rule (or another gate) refuses now.
+   * one, or a deploy or destroy some other rule (or another gate) refuses now. A promotion's
+   * break-glass is confirmed by {@code PromotionService.confirmBreakGlass}, which starts it.
    */
   public Outcome<BreakGlass> confirmBreakGlass(Principal caller, String id, Instant now) {
-    Optional<String> malformed = Identifier.BREAK_GLASS_ID.problem(id);
-    if (malformed.isPresent()) {
-      return Outcome.rejected(Rejection.invalid("id", malformed.get()));
+    Outcome<BreakGlass> confirmable = confirmable(caller, id, now);
+    if (!(confirmable instanceof Outcome.Accepted<BreakGlass> pending)) {
+      return confirmable;
     }
-    if (!caller.may(Role.ADMIN)) {
-      return Outcome.rejected(
-          Rejection.of(
-              Rejection.Code.FORBIDDEN,
-              caller.name() + " may not confirm a break-glass: it needs the admin role"));
-    }
-    Optional<BreakGlass> found = deployments.findBreakGlass(id);
-    if (found.isEmpty()) {
-      return Outcome.rejected(Rejection.notFound("break-glass " + id + " does not exist"));
-    }
-    BreakGlass glass = found.get();
-    switch (glass.statusAt(now)) {
-      case CONFIRMED -> {
-        return Outcome.rejected(
-            Rejection.conflict(
-                "break-glass "
-                    + id
-                    + " was confirmed by "
-                    + glass.confirmedBy().orElse("?")
-                    + " (deployment "
-                    + glass.deploymentId().orElse("?")
-                    + ")"));
-      }
-      case EXPIRED -> {
-        return Outcome.rejected(
-            Rejection.conflict(
-                "break-glass "
-                    + id
-                    + " expired at "
-                    + glass.expiresAt()
-                    + " unconfirmed; ask again if it is still needed"));
-      }
-      case PENDING -> {}
-    }
-    if (glass.requestedBy().equals(caller.name())) {
-      return Outcome.rejected(
-          Rejection.of(
-              Rejection.Code.SELF_APPROVAL,
-              "break-glass "
-                  + id
-                  + " was asked for by "
-                  + caller.name()
-                  + "; a second, different admin must confirm it"));
-    }
+    BreakGlass glass = pending.value();
     String deploymentId = "d-" + Secrets.hash("break-glass\n" + id).substring(0, 20);
     Outcome<Saved<Deployment>> done =
         switch (glass.action()) {
@@ -523,18 +536,90 @@ public final class DeploymentService {
                   Optional.of(glass),
                   caller.name(),
                   now);
+          case PROMOTE ->
+              Outcome.rejected(
+                  Rejection.conflict(
+                      "break-glass " + id + " is a promotion's: the promotions confirm it"));
         };
     if (!(done instanceof Outcome.Accepted<Saved<Deployment>> a)) {
       return Outcome.rejected(((Outcome.Rejected<Saved<Deployment>>) done).rejection());
     }
     BreakGlass confirmed = glass.confirmed(caller.name(), now, a.value().value().id());
-    if (!(deployments.saveBreakGlass(confirmed, glass.revision()) instanceof WriteResult.Written)) {
+    Outcome<BreakGlass> saved = saveConfirmed(glass, confirmed);
+    if (saved instanceof Outcome.Accepted<BreakGlass>) {
+      events.publish(new BreakGlassConfirmed(confirmed));
+    }
+    return saved;
+  }
+
+  /**
+   * Records {@code confirmed}, the break-glass {@code read} once confirmed, if no one confirmed it
+   * meanwhile. Nothing is announced: the caller does that once what it made is under way.
+   */
+  public Outcome<BreakGlass> saveConfirmed(BreakGlass read, BreakGlass confirmed) {
+    if (!(deployments.saveBreakGlass(confirmed, read.revision()) instanceof WriteResult.Written)) {
       return Outcome.rejected(
           Rejection.conflict(
-              "break-glass " + id + " was confirmed at the same time; read it again"));
+              "break-glass " + read.id() + " was confirmed at the same time; read it again"));
     }
-    events.publish(new BreakGlassConfirmed(confirmed));
     return Outcome.accepted(confirmed);
+  }
+
+  /**
+   * The pending break-glass {@code id}, if {@code caller} may confirm it now: an admin other than
+   * the one who asked, within its time box. Changes nothing.
+   */
+  public Outcome<BreakGlass> confirmable(Principal caller, String id, Instant now) {
+    Optional<String> malformed = Identifier.BREAK_GLASS_ID.problem(id);
+    if (malformed.isPresent()) {
+      return Outcome.rejected(Rejection.invalid("id", malformed.get()));
+    }
+    if (!caller.may(Role.ADMIN)) {
+      return Outcome.rejected(
+          Rejection.of(
+              Rejection.Code.FORBIDDEN,
+              caller.name() + " may not confirm a break-glass: it needs the admin role"));
+    }
+    Optional<BreakGlass> found = deployments.findBreakGlass(id);
+    if (found.isEmpty()) {
+      return Outcome.rejected(Rejection.notFound("break-glass " + id + " does not exist"));
+    }
+    BreakGlass glass = found.get();
+    switch (glass.statusAt(now)) {
+      case CONFIRMED -> {
+        return Outcome.rejected(
+            Rejection.conflict(
+                "break-glass "
+                    + id
+                    + " was confirmed by "
+                    + glass.confirmedBy().orElse("?")
+                    + glass
+                        .promotionId()
+                        .map(p -> " (promotion " + p + ")")
+                        .orElse(" (deployment " + glass.deploymentId().orElse("?") + ")")));
+      }
+      case EXPIRED -> {
+        return Outcome.rejected(
+            Rejection.conflict(
+                "break-glass "
+                    + id
+                    + " expired at "
+                    + glass.expiresAt()
+                    + " unconfirmed; ask again if it is still needed"));
+      }
+      case PENDING -> {}
+    }
+    if (glass.requestedBy().equals(caller.name())) {
+      return Outcome.rejected(
+          Rejection.of(
+              Rejection.Code.SELF_APPROVAL,
+              "break-glass "
+                  + id
+                  + " was asked for by "
+                  + caller.name()
+                  + "; a second, different admin must confirm it"));
+    }
+    return Outcome.accepted(glass);
   }
 
   public Outcome<BreakGlass> breakGlass(String id) {
@@ -584,7 +669,9 @@ public final class DeploymentService {
   /**
    * Records the deployment a promotion's Deploy step asked for (its event carries the id, the
    * release and the step's task token). Idempotent: a repeated event finds the record. Nothing is
-   * published: the event that asked is the announcement.
+   * published: the event that asked is the announcement. A promotion a confirmed break-glass
+   * started records on its deployment each gate of the stage that refuses now and that the
+   * break-glass goes past (the promotion's Enter step let it through them).
    */
   public Outcome<Deployment> recordForPromotion(
       Principal requester,
@@ -638,7 +725,7 @@ public final class DeploymentService {
             Optional.empty(),
             Optional.empty(),
             Optional.of(callbackToken),
-            java.util.List.of(),
+            breakGlassOverrides(promotionId, read.app().get(), read.environment().get(), now),
             Optional.of(((Outcome.Accepted<TemplateRevision>) revision).value().number()));
     return switch (deployments.createDeployment(d)) {
       case WriteResult.Written w -> Outcome.accepted(d);
@@ -651,6 +738,34 @@ public final class DeploymentService {
                       Outcome.rejected(
                           Rejection.conflict("deployment " + id + " could not be recorded")));
     };
+  }
+
+  /**
+   * What the deployment of a promotion's stage records of the break-glass that started the
+   * promotion: each gate of the stage that refuses now and that it covers (a freeze made after it
+   * was asked for is not).
+   */
+  private List<GateOverride> breakGlassOverrides(
+      String promotionId, App app, Environment env, Instant now) {
+    Optional<BreakGlass> glass =
+        BreakGlass.idOfPromotion(promotionId)
+            .flatMap(deployments::findBreakGlass)
+            .filter(g -> g.startedPromotion(promotionId));
+    if (glass.isEmpty()) {
+      return List.of();
+    }
+    String confirmer = glass.get().confirmedBy().orElse("?");
+    List<GateOverride> overrides = new ArrayList<>();
+    env.freeze()
+        .filter(f -> glass.get().coversFreeze(env.name(), f.at()))
+        .flatMap(f -> DeploymentPolicy.frozenRefusal(app.freeze(), env))
+        .ifPresent(
+            r -> overrides.add(glass.get().override(GateOverride.FREEZE, r.detail(), confirmer)));
+    DeploymentPolicy.windowRefusal(app, env, now)
+        .filter(r -> glass.get().covers(env.name(), GateOverride.WINDOW))
+        .ifPresent(
+            r -> overrides.add(glass.get().override(GateOverride.WINDOW, r.detail(), confirmer)));
+    return overrides;
   }
 
   /**

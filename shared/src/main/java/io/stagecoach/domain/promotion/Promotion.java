@@ -10,7 +10,8 @@ import java.util.Optional;
  * One release moving through the app's pipeline, stage by stage, as a workflow execution (named
  * after the promotion's id). {@code stages} is where each stage stands; {@code failure} is the
  * stable code of why it stopped ({@code frozen}, {@code window_closed} (a window that does not open
- * within the stage's maximum wait), {@code approval_rejected}, ...).
+ * within the stage's maximum wait), {@code approval_rejected}, ...). {@code breakGlassId} is the
+ * confirmed break-glass that started it, if one did: its stages go past the gates it covers.
  */
 public record Promotion(
     String id,
@@ -24,7 +25,38 @@ public record Promotion(
     Optional<String> failure,
     Optional<String> reason,
     Optional<Instant> finishedAt,
+    Optional<String> breakGlassId,
     long revision) {
+
+  /** A promotion no break-glass started. */
+  public Promotion(
+      String id,
+      String app,
+      String version,
+      String digest,
+      String requestedBy,
+      Instant startedAt,
+      Status status,
+      List<StageProgress> stages,
+      Optional<String> failure,
+      Optional<String> reason,
+      Optional<Instant> finishedAt,
+      long revision) {
+    this(
+        id,
+        app,
+        version,
+        digest,
+        requestedBy,
+        startedAt,
+        status,
+        stages,
+        failure,
+        reason,
+        finishedAt,
+        Optional.empty(),
+        revision);
+  }
 
   public enum Status {
     RUNNING,
@@ -159,6 +191,7 @@ public record Promotion(
         failure,
         reason,
         finishedAt,
+        breakGlassId,
         revision + 1);
   }
 
@@ -176,6 +209,7 @@ public record Promotion(
         failure,
         reason,
         Optional.of(at),
+        breakGlassId,
         revision + 1);
   }
 }

@@ -7,6 +7,8 @@ import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.drift.DriftGate;
+import io.stagecoach.domain.override.BreakGlass;
+import io.stagecoach.domain.override.GateOverride;
 import io.stagecoach.domain.pipeline.ApprovalPolicy;
 import io.stagecoach.domain.pipeline.PromotionConcurrency;
 import io.stagecoach.domain.pipeline.Stage;
@@ -53,6 +55,7 @@ public final class PromotionGates {
   /** Every gate of every stage of {@code p}, as it stands at {@code now}. */
   public List<Gate.OfStage> explain(Promotion p, Instant now) {
     Optional<App> found = registry.findApp(p.app());
+    Optional<BreakGlass> glass = PromotionService.breakGlassOf(deployments, p);
     List<Gate.OfStage> stages = new ArrayList<>();
     for (int i = 0; i < p.stages().size(); i++) {
       Promotion.StageProgress s = p.stages().get(i);
@@ -82,8 +85,10 @@ public final class PromotionGates {
       boolean reached = i == 0 || p.stages().get(i - 1).status() == Promotion.StageStatus.PROMOTED;
       List<Gate> gates = new ArrayList<>();
       gates.add(order(app, stage.get(), s, entered, failedAtGate, reached));
-      gates.add(freeze(env, entered, failedAtGate, s));
-      window(stage.get(), s, entered, failedAtGate, now).ifPresent(gates::add);
+      gates.add(pastByBreakGlass(freeze(env, entered, failedAtGate, s), glass, s, env));
+      window(stage.get(), s, entered, failedAtGate, now)
+          .map(w -> pastByBreakGlass(w, glass, s, env))
+          .ifPresent(gates::add);
       queue(app, s, entered, p.id()).ifPresent(gates::add);
       drift(stage.get(), env, s, entered, failedAtGate).ifPresent(gates::add);
       approval(stage.get(), s).ifPresent(gates::add);
@@ -209,6 +214,45 @@ public final class PromotionGates {
     }
     return Gate.of(
         Gate.Kind.ORDER, Gate.State.PENDING, "comes once '" + previous + "' is promoted");
+  }
+
+  /**
+   * A freeze or window gate of a stage the promotion's break-glass covers: gone past when the stage
+   * entered, no longer holding while it is closed (a freeze made after the break-glass was asked
+   * for still holds); as it is otherwise.
+   */
+  private static Gate pastByBreakGlass(
+      Gate gate, Optional<BreakGlass> glass, Promotion.StageProgress s, Optional<Environment> env) {
+    String name = gate.kind() == Gate.Kind.FREEZE ? GateOverride.FREEZE : GateOverride.WINDOW;
+    if (glass.isEmpty() || !glass.get().covers(s.environment(), name)) {
+      return gate;
+    }
+    BreakGlass g = glass.get();
+    String by =
+        "break-glass "
+            + g.id()
+            + " (asked by "
+            + g.requestedBy()
+            + ": "
+            + g.reason()
+            + "; confirmed by "
+            + g.confirmedBy().orElse("?")
+            + ")";
+    return switch (gate.state()) {
+      case PASSED ->
+          Gate.of(gate.kind(), Gate.State.PASSED, "entered under " + by + ", which goes past it");
+      case CLOSED, WAITING -> {
+        boolean frozenSince =
+            gate.kind() == Gate.Kind.FREEZE
+                && env.flatMap(Environment::freeze)
+                    .map(f -> !g.coversFreeze(s.environment(), f.at()))
+                    .orElse(true);
+        yield frozenSince
+            ? gate
+            : Gate.of(gate.kind(), Gate.State.OPEN, gate.reason() + "; " + by + " goes past it");
+      }
+      default -> gate;
+    };
   }
 
   private static Gate freeze(

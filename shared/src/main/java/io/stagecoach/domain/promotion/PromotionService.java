@@ -10,10 +10,14 @@ import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.common.Saved;
 import io.stagecoach.domain.common.WriteResult;
 import io.stagecoach.domain.deployment.Deployment;
+import io.stagecoach.domain.deployment.DeploymentPolicy;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.TierPlanner;
 import io.stagecoach.domain.drift.DriftGate;
 import io.stagecoach.domain.events.EventPublisher;
+import io.stagecoach.domain.override.BreakGlass;
+import io.stagecoach.domain.override.BreakGlassConfirmed;
+import io.stagecoach.domain.override.GateOverride;
 import io.stagecoach.domain.pipeline.ApprovalPolicy;
 import io.stagecoach.domain.pipeline.DeploymentWindow;
 import io.stagecoach.domain.pipeline.PromotionConcurrency;
@@ -222,6 +226,152 @@ public final class PromotionService {
       Optional<String> to,
       String newId,
       Instant now) {
+    return prepare(appName, version, from, to)
+        .flatMap(
+            prepared -> {
+              Optional<GateClosed> closed =
+                  gate(
+                      prepared.app().pipeline().get(prepared.first()),
+                      prepared.envs().get(prepared.first()),
+                      now);
+              if (closed.isPresent()) {
+                return Outcome.rejected(
+                    Rejection.of(closed.get().code(), closed.get().getMessage()));
+              }
+              return begin(caller.name(), prepared, newId, Optional.empty(), now);
+            });
+  }
+
+  /**
+   * An admin asks to force the promotion of {@code version} (from {@code from} to {@code to}, as
+   * {@link #start}) past the gates that refuse its stages now: the freeze and the window of every
+   * stage it goes through. Nothing starts: a second admin confirms it ({@link #confirmBreakGlass})
+   * within {@link BreakGlass#TIME_BOX}. Refused: a caller who is not an admin, no reason, a
+   * promotion some other rule refuses, or one no gate refuses.
+   */
+  public Outcome<BreakGlass> askBreakGlass(
+      Principal caller,
+      String appName,
+      String version,
+      Optional<String> from,
+      Optional<String> to,
+      String reason,
+      String newId,
+      Instant now) {
+    Optional<Rejection> refused = DeploymentService.breakGlassAskRefusal(caller, reason, List.of());
+    if (refused.isPresent()) {
+      return Outcome.rejected(refused.get());
+    }
+    return prepare(appName, version, from, to)
+        .flatMap(
+            prepared -> {
+              List<BreakGlass.StageGates> stages = new ArrayList<>();
+              List<String> refusals = new ArrayList<>();
+              for (int i = prepared.first(); i <= prepared.last(); i++) {
+                Environment env = prepared.envs().get(i);
+                List<String> gates = new ArrayList<>();
+                DeploymentPolicy.frozenRefusal(prepared.app().freeze(), env)
+                    .ifPresent(
+                        r -> {
+                          gates.add(GateOverride.FREEZE);
+                          refusals.add(r.detail());
+                        });
+                DeploymentPolicy.windowRefusal(prepared.app(), env, now)
+                    .ifPresent(
+                        r -> {
+                          gates.add(GateOverride.WINDOW);
+                          refusals.add(r.detail());
+                        });
+                stages.add(new BreakGlass.StageGates(env.name(), gates));
+              }
+              return deployments.askBreakGlassPromotion(
+                  caller, appName, version, stages, refusals, reason, newId, now);
+            });
+  }
+
+  /**
+   * A second admin confirms a pending break-glass within its time box. A promotion's starts the
+   * promotion (its id derived from the break-glass's, {@link BreakGlass#promotionIdFor}), asked for
+   * by the admin who asked, whose stages then go past the gates it covers (approvals still apply);
+   * a deploy's or destroy's is {@link DeploymentService#confirmBreakGlass}'s. Refused: not an
+   * admin, the admin who asked ({@code self_approval}), an expired or confirmed one, a promotion
+   * some other rule refuses now, or whose first stage a gate it does not cover refuses.
+   */
+  public Outcome<BreakGlass> confirmBreakGlass(Principal caller, String id, Instant now) {
+    Outcome<BreakGlass> confirmable = deployments.confirmable(caller, id, now);
+    if (!(confirmable instanceof Outcome.Accepted<BreakGlass> pending)) {
+      return confirmable;
+    }
+    BreakGlass glass = pending.value();
+    if (glass.action() != BreakGlass.Action.PROMOTE) {
+      return deployments.confirmBreakGlass(caller, id, now);
+    }
+    Outcome<Prepared> checked =
+        prepare(
+            glass.app(),
+            glass.version().orElseThrow(),
+            Optional.of(glass.stages().getFirst().environment()),
+            Optional.of(glass.stages().getLast().environment()));
+    if (!(checked instanceof Outcome.Accepted<Prepared> accepted)) {
+      return Outcome.rejected(((Outcome.Rejected<Prepared>) checked).rejection());
+    }
+    Prepared prepared = accepted.value();
+    Stage first = prepared.app().pipeline().get(prepared.first());
+    Environment firstEnv = prepared.envs().get(prepared.first());
+    Optional<GateClosed> closed =
+        frozen(firstEnv)
+            .filter(f -> !glass.coversFreeze(firstEnv.name(), firstEnv.freeze().orElseThrow().at()))
+            .or(
+                () ->
+                    glass.covers(firstEnv.name(), GateOverride.WINDOW)
+                            || !(windowGate(first, firstEnv.name(), now, now)
+                                instanceof WindowGate.TooLate late)
+                        ? Optional.empty()
+                        : Optional.of(new GateClosed(Rejection.Code.WINDOW_CLOSED, late.reason())));
+    if (closed.isPresent()) {
+      return Outcome.rejected(Rejection.of(closed.get().code(), closed.get().getMessage()));
+    }
+    String promotionId = BreakGlass.promotionIdFor(glass.id());
+    BreakGlass confirmed = glass.confirmedPromotion(caller.name(), now, promotionId);
+    // Confirmed before the workflow starts: its first step finds the break-glass that lets it
+    // through.
+    Outcome<BreakGlass> saved = deployments.saveConfirmed(glass, confirmed);
+    if (!(saved instanceof Outcome.Accepted<BreakGlass>)) {
+      return saved;
+    }
+    Outcome<Promotion> started =
+        begin(glass.requestedBy(), prepared, promotionId, Optional.of(glass.id()), now);
+    if (started instanceof Outcome.Rejected<Promotion> r) {
+      return Outcome.rejected(r.rejection());
+    }
+    events.publish(new BreakGlassConfirmed(confirmed));
+    return saved;
+  }
+
+  private Optional<BreakGlass> breakGlassOf(Promotion p) {
+    return breakGlassOf(deployments, p);
+  }
+
+  /** The confirmed break-glass that started {@code p}, if one did. */
+  static Optional<BreakGlass> breakGlassOf(DeploymentService deployments, Promotion p) {
+    return p.breakGlassId()
+        .flatMap(
+            id ->
+                deployments.breakGlass(id) instanceof Outcome.Accepted<BreakGlass> a
+                    ? Optional.of(a.value())
+                    : Optional.empty())
+        .filter(g -> g.startedPromotion(p.id()));
+  }
+
+  /**
+   * What starting a promotion takes, every rule but the first stage's gates checked: the app, the
+   * release, the environment of every stage of the pipeline, and the stages it goes through ({@code
+   * first} to {@code last}).
+   */
+  private record Prepared(App app, Release release, List<Environment> envs, int first, int last) {}
+
+  private Outcome<Prepared> prepare(
+      String appName, String version, Optional<String> from, Optional<String> to) {
     List<FieldError> malformed = new ArrayList<>();
     Identifier.RELEASE_VERSION
         .problem(version)
@@ -313,27 +463,35 @@ public final class PromotionService {
                   + app.pipeline().get(last).environment()
                   + "'"));
     }
-    Optional<GateClosed> closed = gate(app.pipeline().get(first), envs.get(first), now);
-    if (closed.isPresent()) {
-      return Outcome.rejected(Rejection.of(closed.get().code(), closed.get().getMessage()));
-    }
+    return Outcome.accepted(new Prepared(app, release.get(), envs, first, last));
+  }
+
+  /** Records the promotion {@code prepared} and starts its workflow. */
+  private Outcome<Promotion> begin(
+      String requestedBy,
+      Prepared prepared,
+      String newId,
+      Optional<String> breakGlassId,
+      Instant now) {
+    App app = prepared.app();
     List<Promotion.StageProgress> stages = new ArrayList<>();
-    for (int i = first; i <= last; i++) {
+    for (int i = prepared.first(); i <= prepared.last(); i++) {
       stages.add(Promotion.StageProgress.pending(app.pipeline().get(i).environment()));
     }
     Promotion promotion =
         new Promotion(
             newId,
-            appName,
-            version,
-            release.get().digest(),
-            caller.name(),
+            app.name(),
+            prepared.release().version(),
+            prepared.release().digest(),
+            requestedBy,
             now,
             Promotion.Status.RUNNING,
             stages,
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
+            breakGlassId,
             1);
     if (!(promotions.createPromotion(promotion) instanceof WriteResult.Written)) {
       return Outcome.rejected(Rejection.conflict("promotion id " + newId + " is taken; retry"));
@@ -453,8 +611,10 @@ public final class PromotionService {
 
   /**
    * The gate of a stage: the release must run in the stage before (same digest), the environment
-   * must not be frozen and its window must be open. Then the stage's concurrency: older promotions
-   * waiting for approval there are superseded (or, for an app that queues, this one waits).
+   * must not be frozen and its window must be open; a promotion a confirmed break-glass started
+   * goes past the freeze (made before the ask) and the closed window that break-glass lists for the
+   * stage, and nothing else. Then the stage's concurrency: older promotions waiting for approval
+   * there are superseded (or, for an app that queues, this one waits).
    */
   public Entered enterStage(String appName, String promotionId, String environment, Instant now) {
     Promotion p = running(appName, promotionId);
@@ -521,8 +681,21 @@ public final class PromotionService {
                         + "'"));
       }
     }
-    closed = closed.or(() -> frozen(env));
-    if (closed.isEmpty()) {
+    // A confirmed break-glass that started the promotion lets the stage past the gates it covers:
+    // a freeze made before it was asked for, a closed window (it does not wait).
+    Optional<BreakGlass> glass = breakGlassOf(p);
+    closed =
+        closed.or(
+            () ->
+                frozen(env)
+                    .filter(
+                        f ->
+                            glass.isEmpty()
+                                || !glass
+                                    .get()
+                                    .coversFreeze(environment, env.freeze().orElseThrow().at())));
+    boolean pastWindow = glass.isPresent() && glass.get().covers(environment, GateOverride.WINDOW);
+    if (closed.isEmpty() && !pastWindow) {
       // A closed window: the workflow waits (Wait for window) and enters again when it opens, for
       // at most the stage's maxWait since it first waited here.
       Instant since =
@@ -898,6 +1071,7 @@ public final class PromotionService {
             ended.failure(),
             ended.reason(),
             ended.finishedAt(),
+            ended.breakGlassId(),
             p.revision() + 1);
     if (promotions.savePromotion(ending, p.revision()) instanceof WriteResult.Written) {
       events.publish(new PromotionFailed(ending));
@@ -971,6 +1145,7 @@ public final class PromotionService {
             code,
             Optional.of(reason),
             next.finishedAt(),
+            next.breakGlassId(),
             next.revision());
     save(marked, p);
   }

@@ -15,7 +15,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Break-glass items: {@code BG#{id}} / {@code #BG}, listed newest first in the index partition
- * {@code BREAKGLASS} (sort key: when it was asked for, and its id).
+ * {@code BREAKGLASS} (sort key: when it was asked for, and its id). A promotion's has {@code
+ * stages} (a list of maps: {@code environment}, {@code gates}) and, confirmed, {@code promotionId}.
  */
 final class BreakGlassMapping {
 
@@ -35,6 +36,22 @@ final class BreakGlassMapping {
     b.version().ifPresent(v -> item.put("version", s(v)));
     item.put("gates", AttributeValue.fromL(b.gates().stream().map(ItemMapping::s).toList()));
     item.put("refusals", AttributeValue.fromL(b.refusals().stream().map(ItemMapping::s).toList()));
+    if (!b.stages().isEmpty()) {
+      item.put(
+          "stages",
+          AttributeValue.fromL(
+              b.stages().stream()
+                  .map(
+                      st ->
+                          AttributeValue.fromM(
+                              Map.of(
+                                  "environment",
+                                  s(st.environment()),
+                                  "gates",
+                                  AttributeValue.fromL(
+                                      st.gates().stream().map(ItemMapping::s).toList()))))
+                  .toList()));
+    }
     item.put("reason", s(b.reason()));
     item.put("requestedBy", s(b.requestedBy()));
     item.put("requestedAt", s(b.requestedAt().toString()));
@@ -43,6 +60,7 @@ final class BreakGlassMapping {
     b.confirmedBy().ifPresent(v -> item.put("confirmedBy", s(v)));
     b.confirmedAt().ifPresent(v -> item.put("confirmedAt", s(v.toString())));
     b.deploymentId().ifPresent(v -> item.put("deploymentId", s(v)));
+    b.promotionId().ifPresent(v -> item.put("promotionId", s(v)));
     item.put(REVISION, n(b.revision()));
     return item;
   }
@@ -56,6 +74,7 @@ final class BreakGlassMapping {
         optStr(item, "version"),
         strings(item.get("gates")),
         strings(item.get("refusals")),
+        stages(item.get("stages")),
         str(item, "reason"),
         str(item, "requestedBy"),
         Instant.parse(str(item, "requestedAt")),
@@ -64,7 +83,19 @@ final class BreakGlassMapping {
         optStr(item, "confirmedBy"),
         optStr(item, "confirmedAt").map(Instant::parse),
         optStr(item, "deploymentId"),
+        optStr(item, "promotionId"),
         ItemMapping.num(item, REVISION));
+  }
+
+  private static List<BreakGlass.StageGates> stages(AttributeValue list) {
+    return list == null || !list.hasL()
+        ? List.of()
+        : list.l().stream()
+            .map(
+                v ->
+                    new BreakGlass.StageGates(
+                        v.m().get("environment").s(), strings(v.m().get("gates"))))
+            .toList();
   }
 
   private static List<String> strings(AttributeValue list) {

@@ -245,6 +245,7 @@ public final class DynamoDbPromotions implements Promotions {
     p.failure().ifPresent(v -> item.put("failure", s(v)));
     p.reason().ifPresent(v -> item.put("reason", s(v)));
     p.finishedAt().ifPresent(v -> item.put("finishedAt", s(v.toString())));
+    p.breakGlassId().ifPresent(v -> item.put("breakGlassId", s(v)));
     item.put(REVISION, n(p.revision()));
     return item;
   }
@@ -277,6 +278,7 @@ public final class DynamoDbPromotions implements Promotions {
         optStr(item, "failure"),
         optStr(item, "reason"),
         optStr(item, "finishedAt").map(Instant::parse),
+        optStr(item, "breakGlassId"),
         num(item, REVISION));
   }
 
