@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Tests ./stagecoach, the launcher, against a fake Maven and a fake JDK: what it says while it builds,
 # what it shows when the build fails, that --help/--version never build, that it keeps its choice of
-# JDK until the JDKs change, and that every command but serve runs on the client jar with a class-data
-# sharing archive. Runs in a few seconds:
+# JDK until the JDKs change, that every command but serve runs on the client jar with a class-data
+# sharing archive, and serve on the whole jar with an archive of its own. Runs in a few seconds:
 #   bash cli/src/test/launcher/stagecoach-launcher-test.sh
 set -euo pipefail
 
@@ -151,8 +151,17 @@ run whoami
 check "second command: no JDK asked (the choice is kept)" eval 'asked_none && [ "$out" = "client ran: whoami" ]'
 check "second command: it still runs on the chosen JDK" eval '[ -s "$JAVA_ARGS" ]'
 run serve --port 2
-check "serve: runs the whole jar, without the client's archive" eval '[ "$out" = "ran: serve --port 2" ] && not java_args_have "SharedArchiveFile"'
+check "serve: runs the whole jar, on an archive of its own written by the first serve" \
+  eval '[ "$out" = "ran: serve --port 2" ] && java_args_have "-XX:SharedArchiveFile=$app/cli/target/stagecoach-serve.jsa -XX:+AutoCreateSharedArchive" && not java_args_have "stagecoach-client" && [ -s "$app/cli/target/stagecoach-serve.jsa" ]'
 check "serve: no JDK asked" asked_none
+serve_jsa="$app/cli/target/stagecoach-serve.jsa"
+made="$(stat -c %Y.%i "$serve_jsa")"
+run serve --port 3
+check "next serve: the same archive, used" eval '[ "$(stat -c %Y.%i "$serve_jsa")" = "$made" ] && [ "$out" = "ran: serve --port 3" ]'
+sleep 1
+touch "$app/cli/target/stagecoach.jar" "$app/cli/target/stagecoach-client.jar"
+run serve --port 4
+check "a rebuilt jar: the serve archive is made again" eval '[ -s "$serve_jsa" ] && [ "$(stat -c %Y.%i "$serve_jsa")" != "$made" ]'
 
 sleep 1
 touch "$work/jdk-a/bin/java"

@@ -10,7 +10,9 @@ import java.util.Map;
  * One function's init in this (fresh) JVM, for {@link InitBench}: {@code handler <class>
  * <endpoint>} constructs the handler as Lambda's init would (its constructor: class loading,
  * settings, SDK clients); {@code clients <names> <endpoint>} builds the same SDK clients and
- * nothing else. Prints {@code init-probe <ms> <clients built>} on a line of its own.
+ * nothing else; {@code clients-and-logger <names> <endpoint>} builds them and configures the
+ * functions' logger (Log4j2), as every handler does. Prints {@code init-probe <ms> <clients built>}
+ * on a line of its own.
  *
  * <p>The clients a handler built are read from its priming (Lambda's SnapStart initialization is
  * declared, so every client built from its settings is listed); nothing is primed or sent: the
@@ -56,6 +58,13 @@ public final class InitProbe {
         built.addAll(p.requests());
       }
     } else {
+      if (args[0].equals("clients-and-logger")) {
+        // The one structured logger every function has (Log4j2 behind Lambda's appender),
+        // configured
+        // as a handler's first log line configures it.
+        io.stagecoach.functions.support.Log.of(InitProbe.class);
+        org.apache.logging.log4j.LogManager.getContext(false);
+      }
       Settings settings = Settings.fromEnvironment(env);
       built = args[1].isEmpty() ? List.of() : List.of(args[1].split(","));
       for (String client : built) {

@@ -262,6 +262,19 @@ public final class RestApiModel {
     return templateRef.region();
   }
 
+  /** The functions a request to this API may invoke: its authorizers' and its methods'. */
+  public java.util.Set<String> functionLogicalIds() {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    authorizers.values().forEach(a -> ids.add(a.functionLogicalId()));
+    java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(List.of(root));
+    while (!todo.isEmpty()) {
+      Node n = todo.pop();
+      n.methods.values().forEach(m -> m.functionLogicalId().ifPresent(ids::add));
+      todo.addAll(n.children);
+    }
+    return ids;
+  }
+
   public Optional<Authorizer> authorizer(String logicalId) {
     return Optional.ofNullable(authorizers.get(logicalId));
   }
