@@ -13,10 +13,8 @@ import io.stagecoach.domain.deployment.ProvisioningRun;
 import io.stagecoach.domain.deployment.TierPlanner;
 import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.promotion.Approval;
-import io.stagecoach.domain.promotion.Promotion;
 import io.stagecoach.domain.promotion.PromotionRunner;
 import io.stagecoach.domain.promotion.PromotionService;
-import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.registry.dynamodb.DynamoDbAuditLog;
@@ -25,11 +23,9 @@ import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import io.stagecoach.testing.LocalDynamoDb;
 import io.stagecoach.testing.RecordingEventPublisher;
-import java.time.Clock;
+import io.stagecoach.testing.RecordingPromotionRunner;
+import io.stagecoach.testing.TestClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,33 +39,12 @@ import org.junit.jupiter.api.Test;
  */
 class AuditBeforeAfterTest {
 
-  /** One second later at every reading: entries are ordered by time. */
-  private static final class TickingClock extends Clock {
-    Instant now = Instant.parse("2026-12-05T08:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public synchronized Instant instant() {
-      now = now.plusSeconds(1);
-      return now;
-    }
-  }
-
   private static final String RELEASE =
       "{\"version\":\"%s\",\"artifactUri\":\"s3://a/l.zip\",\"digest\":\"sha256:"
           + "0".repeat(64)
           + "\"}";
 
-  private final TickingClock clock = new TickingClock();
+  private final TestClock clock = TestClock.ticking("2026-12-05T08:00:00Z", Duration.ofSeconds(1));
   private ApiHandler handler;
   private DynamoDbRegistry registry;
   private DynamoDbDeployments deploymentStore;
@@ -83,21 +58,7 @@ class AuditBeforeAfterTest {
     registry = new DynamoDbRegistry(LocalDynamoDb.client(), table);
     deploymentStore = new DynamoDbDeployments(LocalDynamoDb.client(), table);
     DeploymentService deployments = new DeploymentService(registry, deploymentStore, bus);
-    PromotionRunner started =
-        new PromotionRunner() {
-          @Override
-          public void start(Promotion promotion, App app) {}
-
-          @Override
-          public boolean succeed(String taskToken, String outputJson) {
-            return true;
-          }
-
-          @Override
-          public boolean fail(String taskToken, String error, String cause) {
-            return true;
-          }
-        };
+    PromotionRunner started = new RecordingPromotionRunner(true);
     promotions =
         new PromotionService(
             registry,

@@ -18,11 +18,9 @@ import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import io.stagecoach.testing.LocalDynamoDb;
 import io.stagecoach.testing.RecordingEventPublisher;
-import java.time.Clock;
+import io.stagecoach.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,27 +34,6 @@ import org.junit.jupiter.api.Test;
  * which surface, what and how it ended; read whole by admins and by others for their own requests.
  */
 class AuditTest {
-
-  /** One second later at every reading: entries are ordered by time. */
-  private static final class TickingClock extends Clock {
-    Instant now = Instant.parse("2026-11-22T10:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public synchronized Instant instant() {
-      now = now.plusSeconds(1);
-      return now;
-    }
-  }
 
   private ApiHandler handler;
   private String table;
@@ -87,7 +64,7 @@ class AuditTest {
                 bus,
                 java.util.Optional.empty(),
                 new DynamoDbAuditLog(LocalDynamoDb.client(), table),
-                new TickingClock()));
+                TestClock.ticking("2026-11-22T10:00:00Z", Duration.ofSeconds(1))));
   }
 
   private APIGatewayProxyResponseEvent as(

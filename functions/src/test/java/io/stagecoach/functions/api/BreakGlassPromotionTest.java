@@ -21,11 +21,8 @@ import io.stagecoach.domain.events.StagecoachEvent;
 import io.stagecoach.domain.override.BreakGlassConfirmed;
 import io.stagecoach.domain.override.BreakGlassRequested;
 import io.stagecoach.domain.plan.Plan;
-import io.stagecoach.domain.promotion.Promotion;
-import io.stagecoach.domain.promotion.PromotionRunner;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.promotion.PromotionStarted;
-import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.functions.events.EventDetails;
 import io.stagecoach.functions.support.Json;
@@ -34,13 +31,11 @@ import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import io.stagecoach.testing.LocalDynamoDb;
 import io.stagecoach.testing.RecordingEventPublisher;
+import io.stagecoach.testing.RecordingPromotionRunner;
+import io.stagecoach.testing.TestClock;
 import java.io.InputStream;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,26 +50,6 @@ import org.junit.jupiter.api.Test;
  * steps run as the workflow would run them.
  */
 class BreakGlassPromotionTest {
-
-  /** A clock the test moves: the time box is an hour. 2026-11-22 is a Sunday. */
-  private static final class MovingClock extends Clock {
-    Instant now = Instant.parse("2026-11-22T10:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   private static final Provisioner MAKES_NOTHING =
       new Provisioner() {
@@ -94,8 +69,8 @@ class BreakGlassPromotionTest {
         }
       };
 
-  private final MovingClock clock = new MovingClock();
-  private final List<String> started = new ArrayList<>();
+  private final TestClock clock = TestClock.at("2026-11-22T10:00:00Z");
+  private final RecordingPromotionRunner runner = new RecordingPromotionRunner(true);
   private ApiHandler handler;
   private RecordingEventPublisher bus;
   private DynamoDbRegistry registry;
@@ -115,23 +90,6 @@ class BreakGlassPromotionTest {
     registry = new DynamoDbRegistry(LocalDynamoDb.client(), table);
     deploymentStore = new DynamoDbDeployments(LocalDynamoDb.client(), table);
     deployments = new DeploymentService(registry, deploymentStore, bus);
-    PromotionRunner runner =
-        new PromotionRunner() {
-          @Override
-          public void start(Promotion promotion, App app) {
-            started.add(promotion.id());
-          }
-
-          @Override
-          public boolean succeed(String taskToken, String outputJson) {
-            return true;
-          }
-
-          @Override
-          public boolean fail(String taskToken, String error, String cause) {
-            return true;
-          }
-        };
     promotions =
         new PromotionService(
             registry,
@@ -228,12 +186,12 @@ class BreakGlassPromotionTest {
             "1.4.3",
             promotionId,
             "token-" + environment,
-            clock.now);
+            clock.now());
     assertInstanceOf(Outcome.Accepted.class, recorded, String.valueOf(recorded));
-    Instant at = clock.now;
+    Instant at = clock.now();
     new ProvisioningRun(registry, deploymentStore, MAKES_NOTHING, bus, () -> at)
         .run("payments", deploymentId, () -> Duration.ofMinutes(15));
-    promotions.promoteStage("payments", promotionId, environment, clock.now);
+    promotions.promoteStage("payments", promotionId, environment, clock.now());
     return ((Outcome.Accepted<Deployment>) recorded).value();
   }
 
@@ -287,7 +245,7 @@ class BreakGlassPromotionTest {
     assertTrue(glass.at("/refusals/0").asText().contains("incident 42"), glass.toString());
     assertTrue(
         glass.at("/refusals/1").asText().contains("'staging' takes releases"), glass.toString());
-    assertTrue(started.isEmpty(), "nothing starts before the confirmation");
+    assertTrue(runner.started().isEmpty(), "nothing starts before the confirmation");
     assertEquals(
         0,
         ok("alice", "GET", "/v1/apps/payments/promotions", null).path("items").size(),
@@ -303,16 +261,16 @@ class BreakGlassPromotionTest {
         as("dora", "deployer", "POST", "/v1/break-glass/" + id, "{}");
     assertEquals(403, byDeployer.getStatusCode(), byDeployer.getBody());
     assertEquals("forbidden", Json.parse(byDeployer.getBody()).path("code").asText());
-    assertTrue(started.isEmpty());
+    assertTrue(runner.started().isEmpty());
 
-    clock.now = clock.now.plus(Duration.ofMinutes(20));
+    clock.advance(Duration.ofMinutes(20));
     JsonNode confirmed = ok("bob", "POST", "/v1/break-glass/" + id, "");
     assertEquals("confirmed", confirmed.path("status").asText());
     assertEquals("bob", confirmed.path("confirmedBy").asText());
     String promotionId = confirmed.path("promotionId").asText();
     assertEquals("pr-" + id, promotionId);
     assertFalse(confirmed.has("deploymentId"));
-    assertEquals(List.of(promotionId), started, "the confirmation started its workflow");
+    assertEquals(List.of(promotionId), runner.started(), "the confirmation started its workflow");
     JsonNode promotion = ok("carl", "GET", "/v1/apps/payments/promotions/" + promotionId, null);
     assertEquals(id, promotion.path("breakGlassId").asText());
     assertEquals("alice", promotion.path("requestedBy").asText(), "asked for by alice");
@@ -341,7 +299,8 @@ class BreakGlassPromotionTest {
 
     // dev is frozen: the break-glass lets the promotion's stage through, and its deployment says
     // so.
-    PromotionService.Entered dev = promotions.enterStage("payments", promotionId, "dev", clock.now);
+    PromotionService.Entered dev =
+        promotions.enterStage("payments", promotionId, "dev", clock.now());
     assertEquals("deploy", dev.next());
     deployStage(promotionId, "dev", dev.deploymentId());
     assertEquals("passed", gate(promotionId, "dev", "freeze").path("state").asText());
@@ -361,7 +320,7 @@ class BreakGlassPromotionTest {
 
     // staging's window is closed on a Sunday: it goes past it rather than waiting.
     PromotionService.Entered staging =
-        promotions.enterStage("payments", promotionId, "staging", clock.now);
+        promotions.enterStage("payments", promotionId, "staging", clock.now());
     assertEquals("deploy", staging.next(), "no wait for the window");
     deployStage(promotionId, "staging", staging.deploymentId());
     JsonNode stagingOverrides = history("staging").at("/0/overrides");
@@ -371,7 +330,7 @@ class BreakGlassPromotionTest {
 
     // prod's approval is no gate a break-glass goes past.
     PromotionService.Entered prod =
-        promotions.enterStage("payments", promotionId, "prod", clock.now);
+        promotions.enterStage("payments", promotionId, "prod", clock.now());
     assertEquals("approve", prod.next(), "the approval still applies");
 
     APIGatewayProxyResponseEvent other =
@@ -391,18 +350,18 @@ class BreakGlassPromotionTest {
   @Test
   void aStageFrozenAfterTheAsk_stillRefusesThePromotion() throws Exception {
     String id = ask();
-    clock.now = clock.now.plus(Duration.ofMinutes(5));
+    clock.advance(Duration.ofMinutes(5));
     ok("sam", "PUT", "/v1/apps/payments/environments/prod/freeze", "{\"reason\":\"audit\"}");
     String promotionId =
         ok("bob", "POST", "/v1/break-glass/" + id, "{}").path("promotionId").asText();
     deployStage(
         promotionId,
         "dev",
-        promotions.enterStage("payments", promotionId, "dev", clock.now).deploymentId());
+        promotions.enterStage("payments", promotionId, "dev", clock.now()).deploymentId());
     deployStage(
         promotionId,
         "staging",
-        promotions.enterStage("payments", promotionId, "staging", clock.now).deploymentId());
+        promotions.enterStage("payments", promotionId, "staging", clock.now()).deploymentId());
     assertEquals(
         "closed",
         gate(promotionId, "prod", "freeze").path("state").asText(),
@@ -410,7 +369,7 @@ class BreakGlassPromotionTest {
     PromotionService.GateClosed closed =
         assertThrows(
             PromotionService.GateClosed.class,
-            () -> promotions.enterStage("payments", promotionId, "prod", clock.now));
+            () -> promotions.enterStage("payments", promotionId, "prod", clock.now()));
     assertEquals(Rejection.Code.FROZEN, closed.code());
     assertTrue(closed.getMessage().contains("audit"), closed.getMessage());
     assertEquals(0, history("prod").size(), "nothing deployed into prod");
@@ -425,13 +384,13 @@ class BreakGlassPromotionTest {
   void aFirstStageFrozenAgainAfterTheAsk_refusesTheConfirmation_andNothingStarts()
       throws Exception {
     String id = ask();
-    clock.now = clock.now.plus(Duration.ofMinutes(5));
+    clock.advance(Duration.ofMinutes(5));
     ok("sam", "DELETE", "/v1/apps/payments/environments/dev/freeze", null);
     ok("sam", "PUT", "/v1/apps/payments/environments/dev/freeze", "{\"reason\":\"second look\"}");
     APIGatewayProxyResponseEvent refused = as("bob", "admin", "POST", "/v1/break-glass/" + id, "");
     assertEquals(409, refused.getStatusCode(), refused.getBody());
     assertEquals("frozen", Json.parse(refused.getBody()).path("code").asText());
-    assertTrue(started.isEmpty());
+    assertTrue(runner.started().isEmpty());
     assertEquals(
         "pending", ok("bob", "GET", "/v1/break-glass/" + id, null).path("status").asText());
   }
@@ -487,11 +446,11 @@ class BreakGlassPromotionTest {
 
     ok("sam", "PUT", "/v1/apps/payments/environments/dev/freeze", "{\"reason\":\"again\"}");
     String id = ask();
-    clock.now = clock.now.plus(Duration.ofMinutes(61));
+    clock.advance(Duration.ofMinutes(61));
     APIGatewayProxyResponseEvent late = as("bob", "admin", "POST", "/v1/break-glass/" + id, "{}");
     assertEquals(409, late.getStatusCode(), late.getBody());
     assertTrue(late.getBody().contains("expired"), late.getBody());
-    assertTrue(started.isEmpty());
+    assertTrue(runner.started().isEmpty());
     assertEquals(0, ok("bob", "GET", "/v1/apps/payments/promotions", null).path("items").size());
   }
 }

@@ -23,12 +23,9 @@ import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import io.stagecoach.testing.LocalDynamoDb;
 import io.stagecoach.testing.RecordingEventPublisher;
+import io.stagecoach.testing.TestClock;
 import java.io.InputStream;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,27 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 class BreakGlassTest {
 
-  /** A clock the test moves: the time box is an hour. */
-  private static final class MovingClock extends Clock {
-    Instant now = Instant.parse("2026-11-22T10:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  private final MovingClock clock = new MovingClock();
+  private final TestClock clock = TestClock.at("2026-11-22T10:00:00Z");
   private ApiHandler handler;
   private RecordingEventPublisher bus;
 
@@ -197,7 +174,7 @@ class BreakGlassTest {
         403, as("dora", "deployer", "POST", "/v1/break-glass/" + id, "{}").getStatusCode());
     assertEquals(0, history("dev").size());
 
-    clock.now = clock.now.plus(Duration.ofMinutes(20));
+    clock.advance(Duration.ofMinutes(20));
     JsonNode confirmed = ok("bob", "POST", "/v1/break-glass/" + id, "");
     assertEquals("confirmed", confirmed.path("status").asText());
     assertEquals("bob", confirmed.path("confirmedBy").asText());
@@ -244,7 +221,7 @@ class BreakGlassTest {
         Json.parse(as("alice", "admin", "POST", "/v1/apps/payments/deployments", FORCED).getBody())
             .path("breakGlassId")
             .asText();
-    clock.now = clock.now.plus(Duration.ofMinutes(61));
+    clock.advance(Duration.ofMinutes(61));
     APIGatewayProxyResponseEvent late = as("bob", "admin", "POST", "/v1/break-glass/" + id, "{}");
     assertEquals(409, late.getStatusCode(), late.getBody());
     assertTrue(late.getBody().contains("expired"), late.getBody());
@@ -330,7 +307,7 @@ class BreakGlassTest {
     assertEquals("destroy", destroy.path("action").asText());
     assertEquals("break-glass", destroy.at("/overrides/0/basis").asText());
 
-    clock.now = clock.now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     as("alice", "admin", "POST", "/v1/apps/payments/deployments", FORCED);
     JsonNode review = ok("carl", "GET", "/v1/break-glass", null).path("items");
     assertEquals(2, review.size());

@@ -11,7 +11,6 @@ import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.promotion.Promotion;
 import io.stagecoach.domain.promotion.PromotionRunner;
 import io.stagecoach.domain.promotion.PromotionService;
-import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.AppSpec;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.domain.template.EnvironmentTemplate;
@@ -22,10 +21,9 @@ import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import io.stagecoach.testing.Fixtures;
 import io.stagecoach.testing.LocalDynamoDb;
 import io.stagecoach.testing.RecordingEventPublisher;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import io.stagecoach.testing.RecordingPromotionRunner;
+import io.stagecoach.testing.TestClock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,49 +39,14 @@ import org.junit.jupiter.api.Test;
  */
 class PromotionStepsHandlerTest {
 
-  /** One second later at every reading: entries are ordered by time. */
-  private static final class TickingClock extends Clock {
-    Instant now = Fixtures.NOW;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public synchronized Instant instant() {
-      now = now.plusSeconds(1);
-      return now;
-    }
-  }
-
   /** The workflow engine is this test: starting one only records that it was asked. */
-  private static final PromotionRunner STARTS_NOTHING =
-      new PromotionRunner() {
-        @Override
-        public void start(Promotion promotion, App app) {}
-
-        @Override
-        public boolean succeed(String taskToken, String outputJson) {
-          return false;
-        }
-
-        @Override
-        public boolean fail(String taskToken, String error, String cause) {
-          return false;
-        }
-      };
+  private static final PromotionRunner STARTS_NOTHING = new RecordingPromotionRunner(false);
 
   private String table;
   private RegistryService rules;
   private PromotionService promotions;
   private PromotionStepsHandler handler;
-  private final TickingClock clock = new TickingClock();
+  private final TestClock clock = TestClock.ticking(Fixtures.NOW, Duration.ofSeconds(1));
 
   @BeforeEach
   void shop() {
@@ -134,7 +97,13 @@ class PromotionStepsHandlerTest {
   private String start(String id) {
     accepted(
         promotions.start(
-            Fixtures.DEPLOYER, "shop", "1.0.0", Optional.empty(), Optional.empty(), id, clock.now));
+            Fixtures.DEPLOYER,
+            "shop",
+            "1.0.0",
+            Optional.empty(),
+            Optional.empty(),
+            id,
+            clock.now()));
     return id;
   }
 
@@ -201,7 +170,7 @@ class PromotionStepsHandlerTest {
   @Test
   void aStageItsFreezeRefuses_isAuditedWithTheGateAndCode_thenThePromotionsFailure() {
     String id = start("pr-frozen");
-    accepted(rules.freeze(Fixtures.ADMIN, "shop", "dev", "incident 7", clock.now));
+    accepted(rules.freeze(Fixtures.ADMIN, "shop", "dev", "incident 7", clock.now()));
 
     assertThrows(GateClosed.class, () -> step("enterStage", id, Map.of()));
     for (int attempt = 0; attempt < 2; attempt++) {
