@@ -3,6 +3,9 @@ package io.stagecoach.testing;
 import io.stagecoach.domain.cost.CostEstimator;
 import io.stagecoach.domain.cost.PricedResource;
 import io.stagecoach.domain.cost.UsageAssumptions;
+import io.stagecoach.domain.deployment.Provisioner;
+import io.stagecoach.domain.deployment.ProvisioningRequest;
+import io.stagecoach.domain.deployment.ProvisioningResult;
 import io.stagecoach.domain.plan.BlastRadius;
 import io.stagecoach.domain.plan.ParameterChange;
 import io.stagecoach.domain.plan.Plan;
@@ -22,6 +25,25 @@ import java.util.Optional;
 public final class Plans {
 
   private Plans() {}
+
+  /** A provisioner whose every plan, apply and destroy succeeds and makes nothing. */
+  public static final Provisioner MAKES_NOTHING =
+      new Provisioner() {
+        @Override
+        public Plan plan(ProvisioningRequest request) {
+          return Plan.NOTHING;
+        }
+
+        @Override
+        public ProvisioningResult apply(ProvisioningRequest request) {
+          return new ProvisioningResult.Succeeded(Plan.NOTHING, Map.of());
+        }
+
+        @Override
+        public ProvisioningResult destroy(ProvisioningRequest request) {
+          return new ProvisioningResult.Succeeded(Plan.NOTHING, Map.of());
+        }
+      };
 
   public static Environment environment(String name, Tier tier, boolean isProtected) {
     return new Environment(

@@ -6,12 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecoach.domain.deployment.DeploymentService;
-import io.stagecoach.domain.deployment.Provisioner;
-import io.stagecoach.domain.deployment.ProvisioningRequest;
-import io.stagecoach.domain.deployment.ProvisioningResult;
 import io.stagecoach.domain.deployment.ProvisioningRun;
 import io.stagecoach.domain.deployment.TierPlanner;
-import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.promotion.Approval;
 import io.stagecoach.domain.promotion.PromotionRunner;
 import io.stagecoach.domain.promotion.PromotionService;
@@ -22,6 +18,7 @@ import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import io.stagecoach.testing.LocalDynamoDb;
+import io.stagecoach.testing.Plans;
 import io.stagecoach.testing.RecordingEventPublisher;
 import io.stagecoach.testing.RecordingPromotionRunner;
 import io.stagecoach.testing.TestClock;
@@ -188,24 +185,7 @@ class AuditBeforeAfterTest {
 
   /** Runs a requested deployment to success, with a provisioner that makes nothing. */
   private void provisioned(String deploymentId) {
-    Provisioner nothing =
-        new Provisioner() {
-          @Override
-          public Plan plan(ProvisioningRequest request) {
-            return Plan.NOTHING;
-          }
-
-          @Override
-          public ProvisioningResult apply(ProvisioningRequest request) {
-            return new ProvisioningResult.Succeeded(Plan.NOTHING, Map.of());
-          }
-
-          @Override
-          public ProvisioningResult destroy(ProvisioningRequest request) {
-            return new ProvisioningResult.Succeeded(Plan.NOTHING, Map.of());
-          }
-        };
-    new ProvisioningRun(registry, deploymentStore, nothing, bus, clock::instant)
+    new ProvisioningRun(registry, deploymentStore, Plans.MAKES_NOTHING, bus, clock::instant)
         .run("ledger", deploymentId, () -> Duration.ofMinutes(5));
   }
 

@@ -12,15 +12,11 @@ import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Rejection;
 import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentService;
-import io.stagecoach.domain.deployment.Provisioner;
-import io.stagecoach.domain.deployment.ProvisioningRequest;
-import io.stagecoach.domain.deployment.ProvisioningResult;
 import io.stagecoach.domain.deployment.ProvisioningRun;
 import io.stagecoach.domain.deployment.TierPlanner;
 import io.stagecoach.domain.events.StagecoachEvent;
 import io.stagecoach.domain.override.BreakGlassConfirmed;
 import io.stagecoach.domain.override.BreakGlassRequested;
-import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.promotion.PromotionStarted;
 import io.stagecoach.domain.registry.RegistryService;
@@ -30,6 +26,7 @@ import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import io.stagecoach.testing.LocalDynamoDb;
+import io.stagecoach.testing.Plans;
 import io.stagecoach.testing.RecordingEventPublisher;
 import io.stagecoach.testing.RecordingPromotionRunner;
 import io.stagecoach.testing.TestClock;
@@ -37,7 +34,6 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,24 +46,6 @@ import org.junit.jupiter.api.Test;
  * steps run as the workflow would run them.
  */
 class BreakGlassPromotionTest {
-
-  private static final Provisioner MAKES_NOTHING =
-      new Provisioner() {
-        @Override
-        public Plan plan(ProvisioningRequest request) {
-          return Plan.NOTHING;
-        }
-
-        @Override
-        public ProvisioningResult apply(ProvisioningRequest request) {
-          return new ProvisioningResult.Succeeded(Plan.NOTHING, Map.of());
-        }
-
-        @Override
-        public ProvisioningResult destroy(ProvisioningRequest request) {
-          return new ProvisioningResult.Succeeded(Plan.NOTHING, Map.of());
-        }
-      };
 
   private final TestClock clock = TestClock.at("2026-11-22T10:00:00Z");
   private final RecordingPromotionRunner runner = new RecordingPromotionRunner(true);
@@ -189,7 +167,7 @@ class BreakGlassPromotionTest {
             clock.now());
     assertInstanceOf(Outcome.Accepted.class, recorded, String.valueOf(recorded));
     Instant at = clock.now();
-    new ProvisioningRun(registry, deploymentStore, MAKES_NOTHING, bus, () -> at)
+    new ProvisioningRun(registry, deploymentStore, Plans.MAKES_NOTHING, bus, () -> at)
         .run("payments", deploymentId, () -> Duration.ofMinutes(15));
     promotions.promoteStage("payments", promotionId, environment, clock.now());
     return ((Outcome.Accepted<Deployment>) recorded).value();

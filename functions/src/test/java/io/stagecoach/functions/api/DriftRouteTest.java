@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagecoach.domain.deployment.DeploymentService;
-import io.stagecoach.domain.deployment.Provisioner;
-import io.stagecoach.domain.deployment.ProvisioningRequest;
-import io.stagecoach.domain.deployment.ProvisioningResult;
 import io.stagecoach.domain.deployment.ProvisioningRun;
 import io.stagecoach.domain.deployment.TierPlanner;
 import io.stagecoach.domain.drift.DriftCheckRequested;
-import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.promotion.PromotionRunner;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.registry.RegistryService;
@@ -20,13 +16,13 @@ import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
 import io.stagecoach.registry.dynamodb.DynamoDbRegistry;
 import io.stagecoach.testing.LocalDynamoDb;
+import io.stagecoach.testing.Plans;
 import io.stagecoach.testing.RecordingEventPublisher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -105,24 +101,7 @@ class DriftRouteTest {
             "{\"environment\":\"dev\",\"version\":\"1.0.0\"}",
             "admin");
     assertEquals(202, asked.getStatusCode(), asked.getBody());
-    Provisioner nothing =
-        new Provisioner() {
-          @Override
-          public Plan plan(ProvisioningRequest request) {
-            return Plan.NOTHING;
-          }
-
-          @Override
-          public ProvisioningResult apply(ProvisioningRequest request) {
-            return new ProvisioningResult.Succeeded(Plan.NOTHING, Map.of());
-          }
-
-          @Override
-          public ProvisioningResult destroy(ProvisioningRequest request) {
-            return new ProvisioningResult.Succeeded(Plan.NOTHING, Map.of());
-          }
-        };
-    new ProvisioningRun(registry, deploymentStore, nothing, bus, CLOCK::instant)
+    new ProvisioningRun(registry, deploymentStore, Plans.MAKES_NOTHING, bus, CLOCK::instant)
         .run(
             "ledger", Json.parse(asked.getBody()).path("id").asText(), () -> Duration.ofMinutes(5));
   }

@@ -10,16 +10,12 @@ import io.stagecoach.domain.common.WriteResult;
 import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentService;
 import io.stagecoach.domain.deployment.DeploymentSpec;
-import io.stagecoach.domain.deployment.Provisioner;
-import io.stagecoach.domain.deployment.ProvisioningRequest;
-import io.stagecoach.domain.deployment.ProvisioningResult;
 import io.stagecoach.domain.deployment.ProvisioningRun;
 import io.stagecoach.domain.drift.Drift;
 import io.stagecoach.domain.drift.DriftCheck;
 import io.stagecoach.domain.drift.DriftedResource;
 import io.stagecoach.domain.pipeline.PromotionConcurrency;
 import io.stagecoach.domain.pipeline.Stage;
-import io.stagecoach.domain.plan.Plan;
 import io.stagecoach.domain.promotion.Gate;
 import io.stagecoach.domain.promotion.Promotion;
 import io.stagecoach.domain.promotion.PromotionRunner;
@@ -28,11 +24,11 @@ import io.stagecoach.domain.registry.App;
 import io.stagecoach.domain.registry.AppSpec;
 import io.stagecoach.domain.registry.RegistryService;
 import io.stagecoach.testing.LocalDynamoDb;
+import io.stagecoach.testing.Plans;
 import io.stagecoach.testing.RecordingEventPublisher;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,24 +50,6 @@ class DriftGateOnDynamoDbTest {
   private PromotionService promotions;
   private final RecordingEventPublisher events = new RecordingEventPublisher();
   private Instant now = NOW;
-
-  private static final Provisioner MAKES_NOTHING =
-      new Provisioner() {
-        @Override
-        public Plan plan(ProvisioningRequest request) {
-          return Plan.NOTHING;
-        }
-
-        @Override
-        public ProvisioningResult apply(ProvisioningRequest request) {
-          return new ProvisioningResult.Succeeded(Plan.NOTHING, Map.of());
-        }
-
-        @Override
-        public ProvisioningResult destroy(ProvisioningRequest request) {
-          return new ProvisioningResult.Succeeded(Plan.NOTHING, Map.of());
-        }
-      };
 
   @BeforeEach
   void devBlocksOnDrift_andRuns10() {
@@ -153,7 +131,7 @@ class DriftGateOnDynamoDbTest {
                 DeploymentService.Origin.API,
                 now));
     Instant at = now;
-    new ProvisioningRun(registry, deployments, MAKES_NOTHING, events, () -> at)
+    new ProvisioningRun(registry, deployments, Plans.MAKES_NOTHING, events, () -> at)
         .run("payments", saved.value().id(), () -> Duration.ofMinutes(15));
   }
 
