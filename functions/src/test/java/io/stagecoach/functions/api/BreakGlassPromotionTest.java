@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
 import io.stagecoach.domain.access.Principal;
 import io.stagecoach.domain.common.Outcome;
 import io.stagecoach.domain.common.Rejection;
@@ -20,7 +18,6 @@ import io.stagecoach.domain.override.BreakGlassRequested;
 import io.stagecoach.domain.promotion.PromotionService;
 import io.stagecoach.domain.promotion.PromotionStarted;
 import io.stagecoach.domain.registry.RegistryService;
-import io.stagecoach.functions.events.EventDetails;
 import io.stagecoach.functions.support.Json;
 import io.stagecoach.registry.dynamodb.DynamoDbDeployments;
 import io.stagecoach.registry.dynamodb.DynamoDbPromotions;
@@ -30,7 +27,6 @@ import io.stagecoach.testing.Plans;
 import io.stagecoach.testing.RecordingEventPublisher;
 import io.stagecoach.testing.RecordingPromotionRunner;
 import io.stagecoach.testing.TestClock;
-import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -144,15 +140,6 @@ class BreakGlassPromotionTest {
         .path("items");
   }
 
-  private static Set<?> schemaProblems(StagecoachEvent event, String schema) throws Exception {
-    try (InputStream in =
-        BreakGlassPromotionTest.class.getResourceAsStream("/schemas/" + schema + ".schema.json")) {
-      return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-          .getSchema(Json.MAPPER.readTree(in))
-          .validate(EventDetails.detail(event));
-    }
-  }
-
   /** The stage's Deploy step, as the workflow runs it: recorded, then provisioned (succeeds). */
   private Deployment deployStage(String promotionId, String environment, String deploymentId) {
     Outcome<Deployment> recorded =
@@ -229,7 +216,9 @@ class BreakGlassPromotionTest {
         ok("alice", "GET", "/v1/apps/payments/promotions", null).path("items").size(),
         "no promotion yet");
     assertEquals(
-        Set.of(), schemaProblems((BreakGlassRequested) events().get(0), "break-glass-requested"));
+        Set.of(),
+        BreakGlassTest.schemaProblems(
+            (BreakGlassRequested) events().get(0), "break-glass-requested"));
 
     APIGatewayProxyResponseEvent byHerself =
         as("alice", "admin", "POST", "/v1/break-glass/" + id, "{}");
@@ -254,12 +243,12 @@ class BreakGlassPromotionTest {
     assertEquals("alice", promotion.path("requestedBy").asText(), "asked for by alice");
     assertEquals(
         Set.of(),
-        schemaProblems(
+        BreakGlassTest.schemaProblems(
             events().stream().filter(e -> e instanceof PromotionStarted).findFirst().orElseThrow(),
             "promotion-started"));
     assertEquals(
         Set.of(),
-        schemaProblems(
+        BreakGlassTest.schemaProblems(
             events().stream()
                 .filter(e -> e instanceof BreakGlassConfirmed)
                 .findFirst()

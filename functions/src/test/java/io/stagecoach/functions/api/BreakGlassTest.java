@@ -140,7 +140,8 @@ class BreakGlassTest {
         .path("items");
   }
 
-  private static Set<?> schemaProblems(StagecoachEvent event, String schema) throws Exception {
+  /** What the event schema {@code schema} (in events/) finds wrong with {@code event}'s detail. */
+  static Set<?> schemaProblems(StagecoachEvent event, String schema) throws Exception {
     try (InputStream in =
         BreakGlassTest.class.getResourceAsStream("/schemas/" + schema + ".schema.json")) {
       return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
