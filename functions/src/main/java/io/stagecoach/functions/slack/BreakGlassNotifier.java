@@ -61,43 +61,22 @@ public final class BreakGlassNotifier {
     // Kept past the request's own time box, from its expiry (the event's, not this function's
     // clock).
     Instant kept = expiry(d).plus(NOTICE_KEPT);
-    if (!directory.claimApprovalNotice(app, notice, kept)) {
-      LOG.info("break-glass already posted", "app", app, "breakGlassId", id);
-      return;
-    }
-    SlackWeb.Result result;
-    try {
-      result =
-          slack.postMessage(
-              botToken.get(), channel.get().channelId(), BlockKit.breakGlass(d, confirmed));
-    } catch (RuntimeException e) {
-      directory.releaseApprovalNotice(app, notice);
-      throw e;
-    }
-    switch (result) {
-      case SlackWeb.Result.Delivered delivered ->
-          LOG.info(
-              "break-glass posted",
-              "app",
-              app,
-              "breakGlassId",
-              id,
-              "confirmed",
-              String.valueOf(confirmed));
-      case SlackWeb.Result.Refused r ->
-          LOG.error(
-              "Slack refused the break-glass message",
-              "app",
-              app,
-              "breakGlassId",
-              id,
-              "error",
-              r.error());
-      case SlackWeb.Result.Unavailable u -> {
-        directory.releaseApprovalNotice(app, notice);
-        throw new ApprovalNotifier.SlackUnavailable(
-            "Slack did not take the break-glass message for " + id + ": " + u.reason());
-      }
-    }
+    SlackNotice.postOnce(
+        directory,
+        LOG,
+        app,
+        notice,
+        kept,
+        () ->
+            slack.postMessage(
+                botToken.get(), channel.get().channelId(), BlockKit.breakGlass(d, confirmed)),
+        "break-glass message",
+        id,
+        "app",
+        app,
+        "breakGlassId",
+        id,
+        "confirmed",
+        String.valueOf(confirmed));
   }
 }

@@ -53,45 +53,25 @@ public final class DriftNotifier {
             + checkId;
     // Kept from the check's time (the event's, not this function's clock).
     Instant kept = checkedAt(d).plus(NOTICE_KEPT);
-    if (!directory.claimApprovalNotice(app, notice, kept)) {
-      LOG.info("drift already posted", "app", app, "checkId", checkId);
-      return;
-    }
-    SlackWeb.Result result;
-    try {
-      result =
-          slack.postMessage(botToken.get(), channel.get().channelId(), BlockKit.drift(d, resolved));
-    } catch (RuntimeException e) {
-      directory.releaseApprovalNotice(app, notice);
-      throw e;
-    }
-    switch (result) {
-      case SlackWeb.Result.Delivered delivered ->
-          LOG.info(
-              "drift posted",
-              "app",
-              app,
-              "environment",
-              d.path("environment").asText(""),
-              "checkId",
-              checkId,
-              "resolved",
-              String.valueOf(resolved));
-      case SlackWeb.Result.Refused r ->
-          LOG.error(
-              "Slack refused the drift message",
-              "app",
-              app,
-              "checkId",
-              checkId,
-              "error",
-              r.error());
-      case SlackWeb.Result.Unavailable u -> {
-        directory.releaseApprovalNotice(app, notice);
-        throw new ApprovalNotifier.SlackUnavailable(
-            "Slack did not take the drift message for " + checkId + ": " + u.reason());
-      }
-    }
+    SlackNotice.postOnce(
+        directory,
+        LOG,
+        app,
+        notice,
+        kept,
+        () ->
+            slack.postMessage(
+                botToken.get(), channel.get().channelId(), BlockKit.drift(d, resolved)),
+        "drift message",
+        checkId,
+        "app",
+        app,
+        "environment",
+        d.path("environment").asText(""),
+        "checkId",
+        checkId,
+        "resolved",
+        String.valueOf(resolved));
   }
 
   private static Instant checkedAt(JsonNode detail) {

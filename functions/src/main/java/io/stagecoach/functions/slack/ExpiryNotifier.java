@@ -65,49 +65,21 @@ public final class ExpiryNotifier {
       return;
     }
     String notice = "expiring:" + e.environment() + ":" + e.leadTime() + ":" + e.expiresAt();
-    if (!directory.claimApprovalNotice(e.app(), notice, e.expiresAt().plus(NOTICE_KEPT))) {
-      LOG.info("expiry warning already posted", "app", e.app(), "notice", notice);
-      return;
-    }
-    SlackWeb.Result result;
-    try {
-      result = slack.postMessage(botToken.get(), recipient.get(), BlockKit.environmentExpiring(e));
-    } catch (RuntimeException ex) {
-      directory.releaseApprovalNotice(e.app(), notice);
-      throw ex;
-    }
-    switch (result) {
-      case SlackWeb.Result.Delivered d ->
-          LOG.info(
-              "expiry warning posted",
-              "app",
-              e.app(),
-              "environment",
-              e.environment(),
-              "recipient",
-              recipient.get());
-      case SlackWeb.Result.Refused r ->
-          LOG.error(
-              "Slack refused the expiry warning",
-              "app",
-              e.app(),
-              "environment",
-              e.environment(),
-              "recipient",
-              recipient.get(),
-              "error",
-              r.error());
-      case SlackWeb.Result.Unavailable u -> {
-        directory.releaseApprovalNotice(e.app(), notice);
-        throw new ApprovalNotifier.SlackUnavailable(
-            "Slack did not take the expiry warning for "
-                + e.app()
-                + "/"
-                + e.environment()
-                + ": "
-                + u.reason());
-      }
-    }
+    SlackNotice.postOnce(
+        directory,
+        LOG,
+        e.app(),
+        notice,
+        e.expiresAt().plus(NOTICE_KEPT),
+        () -> slack.postMessage(botToken.get(), recipient.get(), BlockKit.environmentExpiring(e)),
+        "expiry warning",
+        e.app() + "/" + e.environment(),
+        "app",
+        e.app(),
+        "environment",
+        e.environment(),
+        "recipient",
+        recipient.get());
   }
 
   private static Optional<BlockKit.Expiring> expiring(JsonNode detail) {
