@@ -45,6 +45,20 @@ class ArchitectureTest extends ModuleArchitecture {
   }
 
   @Test
+  void onlySettings_readsTheProcessEnvironment() {
+    noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName(io.stagecoach.functions.support.Settings.class.getName())
+        .should()
+        .callMethod(System.class, "getenv")
+        .orShould()
+        .callMethod(System.class, "getenv", String.class)
+        .because(
+            "one place reads settings from the environment; handlers and tests pass a map (STYLE 13)")
+        .check(MAIN);
+  }
+
+  @Test
   void sharedPackages_neverUseAHandlersPackage() {
     String[] handlers =
         HANDLER_PACKAGES.stream()

@@ -27,7 +27,7 @@ public final class ApiHandler
 
   /** Lambda's constructor: settings from the process environment. */
   public ApiHandler() {
-    this(System.getenv());
+    this(Settings.processEnvironment());
   }
 
   /**

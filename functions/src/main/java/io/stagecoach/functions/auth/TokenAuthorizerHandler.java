@@ -28,7 +28,7 @@ public final class TokenAuthorizerHandler
   private final Clock clock;
 
   public TokenAuthorizerHandler() {
-    this(System.getenv());
+    this(Settings.processEnvironment());
   }
 
   public TokenAuthorizerHandler(Map<String, String> environment) {

@@ -45,7 +45,7 @@ public final class PushHandler implements RequestStreamHandler {
 
   /** Lambda's constructor: settings from the process environment. */
   public PushHandler() {
-    this(System.getenv());
+    this(Settings.processEnvironment());
   }
 
   /** The function's environment as the template declares it, on the system clock. */

@@ -29,7 +29,7 @@ public final class ArtifactCheckHandler
   private final Clock clock;
 
   public ArtifactCheckHandler() {
-    this(System.getenv());
+    this(Settings.processEnvironment());
   }
 
   public ArtifactCheckHandler(Map<String, String> environment) {

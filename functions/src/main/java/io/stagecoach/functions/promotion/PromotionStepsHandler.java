@@ -39,7 +39,7 @@ public final class PromotionStepsHandler
   private final Clock clock;
 
   public PromotionStepsHandler() {
-    this(System.getenv());
+    this(Settings.processEnvironment());
   }
 
   public PromotionStepsHandler(Map<String, String> environment) {

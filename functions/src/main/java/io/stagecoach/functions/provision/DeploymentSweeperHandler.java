@@ -25,7 +25,7 @@ public final class DeploymentSweeperHandler
   private final Clock clock;
 
   public DeploymentSweeperHandler() {
-    this(System.getenv());
+    this(Settings.processEnvironment());
   }
 
   public DeploymentSweeperHandler(Map<String, String> environment) {

@@ -33,7 +33,7 @@ public final class DriftScheduleHandler
   private final TokenSource ids = new TokenSource();
 
   public DriftScheduleHandler() {
-    this(System.getenv());
+    this(Settings.processEnvironment());
   }
 
   public DriftScheduleHandler(Map<String, String> environment) {

@@ -46,7 +46,7 @@ public final class EnvironmentReaperHandler
   private final TokenSource ids = new TokenSource();
 
   public EnvironmentReaperHandler() {
-    this(System.getenv());
+    this(Settings.processEnvironment());
   }
 
   public EnvironmentReaperHandler(Map<String, String> environment) {

@@ -65,7 +65,7 @@ public final class ProvisionerHandler implements RequestStreamHandler {
   public static final String DEPLOY_ROLE_PREFIX = "stagecoach-deploy-";
 
   public ProvisionerHandler() {
-    this(System.getenv());
+    this(Settings.processEnvironment());
   }
 
   public ProvisionerHandler(Map<String, String> environment) {

@@ -38,7 +38,7 @@ public final class SlackNotifierHandler implements RequestStreamHandler {
   private final DriftNotifier drifts;
 
   public SlackNotifierHandler() {
-    this(System.getenv());
+    this(Settings.processEnvironment());
   }
 
   public SlackNotifierHandler(Map<String, String> environment) {

@@ -33,7 +33,7 @@ public final class SlackWebhookHandler implements RequestStreamHandler {
 
   /** Lambda's constructor: settings from the process environment. */
   public SlackWebhookHandler() {
-    this(System.getenv());
+    this(Settings.processEnvironment());
   }
 
   /** The function's environment as the template declares it, on the system clock. */

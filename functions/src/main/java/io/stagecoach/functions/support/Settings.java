@@ -42,6 +42,14 @@ public record Settings(
   }
 
   /**
+   * The process environment, as Lambda sets it for the function: the one place the functions read
+   * it (each handler's no-argument constructor passes it on, and tests pass their own map).
+   */
+  public static Map<String, String> processEnvironment() {
+    return System.getenv();
+  }
+
+  /**
    * The settings in {@code env}. Under SnapStart's initialization ({@code
    * AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}) every client built from them is primed before the
    * snapshot (see {@link Priming}).
