@@ -44,8 +44,8 @@ final class BenchApi {
       }
       System.exit(0);
     } catch (Throwable t) {
-      System.err.println("bench: failed");
-      t.printStackTrace(System.err);
+      // Through the one structured logger, into the run's log, which bench/run shows the end of.
+      io.stagecoach.functions.support.Log.of(BenchApi.class).error(t, "the benchmark failed");
       System.exit(1);
     }
   }
