@@ -394,9 +394,7 @@ final class RegistryRoutes {
                         .withHeader(
                             "Location", "/v1/apps/" + req.param("app") + "/environments/" + name)
                         .withHeader("ETag", etag(a.value().value().revision()))
-                        .audited(
-                            AuditNote.revisions(
-                                a.value(), a.value().value().revision(), Optional.empty()));
+                        .audited(AuditNote.revisions(a.value(), a.value().value().revision()));
                 case Outcome.Rejected<Saved<io.stagecoach.domain.registry.Environment>> r ->
                     ApiResponse.rejection(r.rejection(), req.path());
               };
@@ -1016,7 +1014,7 @@ final class RegistryRoutes {
     return switch (outcome) {
       case Outcome.Accepted<Saved<T>> a -> {
         long made = revision.apply(a.value().value());
-        AuditNote note = AuditNote.revisions(a.value(), made, Optional.empty());
+        AuditNote note = AuditNote.revisions(a.value(), made);
         ApiResponse response =
             ApiResponse.json(a.value().created() ? 201 : 200, view.apply(a.value().value()))
                 .withHeader("ETag", etag(made))

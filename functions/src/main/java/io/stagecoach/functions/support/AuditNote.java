@@ -42,10 +42,10 @@ public record AuditNote(Optional<String> before, Optional<String> after, Optiona
 
   /**
    * A write of an app or environment: the revision it replaced (none for a create) and the one it
-   * made, with {@code state} (such as {@code frozen}) when the write was about one.
+   * made.
    */
-  public static AuditNote revisions(Saved<?> saved, long revision, Optional<String> state) {
-    return of(saved.before(), withState(Saved.revision(revision), state));
+  public static AuditNote revisions(Saved<?> saved, long revision) {
+    return of(saved.before(), Saved.revision(revision));
   }
 
   /**

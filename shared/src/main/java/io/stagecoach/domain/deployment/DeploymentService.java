@@ -308,9 +308,9 @@ public final class DeploymentService {
 
   /**
    * An admin asks to force the deploy of {@code spec} past the gates that refuse it now (freeze,
-   * window), with a reason. Nothing is deployed: a second admin confirms it ({@link
-   * #confirmBreakGlass}) within {@link BreakGlass#TIME_BOX}. Refused: a caller who is not an admin,
-   * no reason, a deploy some other rule refuses, or one nothing refuses.
+   * window), with a reason. Nothing is deployed: a second admin confirms it ({@link #confirmable},
+   * {@link #confirmPending}) within {@link BreakGlass#TIME_BOX}. Refused: a caller who is not an
+   * admin, no reason, a deploy some other rule refuses, or one nothing refuses.
    */
   public Outcome<BreakGlass> askBreakGlass(
       Principal caller, String app, DeploymentSpec spec, String reason, String newId, Instant now) {
@@ -498,18 +498,15 @@ public final class DeploymentService {
   }
 
   /**
-   * A second admin confirms a pending break-glass within its time box: its deploy or destroy is
-   * recorded, past the gates it named (each recorded on the deployment), and it is announced.
-   * Refused: not an admin, the admin who asked ({@code self_approval}), an expired or confirmed
-   * one, or a deploy or destroy some other rule (or another gate) refuses now. A promotion's
-   * break-glass is confirmed by {@code PromotionService.confirmBreakGlass}, which starts it.
+   * A second admin, {@code caller}, confirms {@code glass}, a deploy's or destroy's break-glass
+   * that {@link #confirmable} accepted for them: its deploy or destroy is recorded, past the gates
+   * it named (each recorded on the deployment), and it is announced. Refused: a deploy or destroy
+   * some other rule (or another gate) refuses now. Called by {@code
+   * PromotionService.confirmBreakGlass}, which confirms every break-glass and starts a promotion's
+   * itself.
    */
-  public Outcome<BreakGlass> confirmBreakGlass(Principal caller, String id, Instant now) {
-    Outcome<BreakGlass> confirmable = confirmable(caller, id, now);
-    if (!(confirmable instanceof Outcome.Accepted<BreakGlass> pending)) {
-      return confirmable;
-    }
-    BreakGlass glass = pending.value();
+  public Outcome<BreakGlass> confirmPending(Principal caller, BreakGlass glass, Instant now) {
+    String id = glass.id();
     String deploymentId = "d-" + Secrets.hash("break-glass\n" + id).substring(0, 20);
     Outcome<Saved<Deployment>> done =
         switch (glass.action()) {

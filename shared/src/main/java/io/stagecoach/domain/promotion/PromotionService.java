@@ -293,9 +293,9 @@ public final class PromotionService {
    * A second admin confirms a pending break-glass within its time box. A promotion's starts the
    * promotion (its id derived from the break-glass's, {@link BreakGlass#promotionIdFor}), asked for
    * by the admin who asked, whose stages then go past the gates it covers (approvals still apply);
-   * a deploy's or destroy's is {@link DeploymentService#confirmBreakGlass}'s. Refused: not an
-   * admin, the admin who asked ({@code self_approval}), an expired or confirmed one, a promotion
-   * some other rule refuses now, or whose first stage a gate it does not cover refuses.
+   * a deploy's or destroy's is {@link DeploymentService#confirmPending}'s. Refused: not an admin,
+   * the admin who asked ({@code self_approval}), an expired or confirmed one, a promotion some
+   * other rule refuses now, or whose first stage a gate it does not cover refuses.
    */
   public Outcome<BreakGlass> confirmBreakGlass(Principal caller, String id, Instant now) {
     Outcome<BreakGlass> confirmable = deployments.confirmable(caller, id, now);
@@ -304,7 +304,7 @@ public final class PromotionService {
     }
     BreakGlass glass = pending.value();
     if (glass.action() != BreakGlass.Action.PROMOTE) {
-      return deployments.confirmBreakGlass(caller, id, now);
+      return deployments.confirmPending(caller, glass, now);
     }
     Outcome<Prepared> checked =
         prepare(
