@@ -53,6 +53,9 @@ public final class InitProbe {
     List<String> built;
     if (args[0].equals("handler")) {
       Class.forName(args[1]).getConstructor(Map.class).newInstance(env);
+      // A handler's init starts the logger's configuration beside its clients (Log.configureAside);
+      // it counts until that is done too, as the first line would wait for it.
+      io.stagecoach.functions.support.Log.awaitConfiguration();
       built = new ArrayList<>();
       for (Priming p : Priming.registered()) {
         built.addAll(p.requests());
@@ -60,10 +63,8 @@ public final class InitProbe {
     } else {
       if (args[0].equals("clients-and-logger")) {
         // The one structured logger every function has (Log4j2 behind Lambda's appender),
-        // configured
-        // as a handler's first log line configures it.
-        io.stagecoach.functions.support.Log.of(InitProbe.class);
-        org.apache.logging.log4j.LogManager.getContext(false);
+        // configured before the clients are built: one after the other.
+        io.stagecoach.functions.support.Log.awaitConfiguration();
       }
       Settings settings = Settings.fromEnvironment(env);
       built = args[1].isEmpty() ? List.of() : List.of(args[1].split(","));

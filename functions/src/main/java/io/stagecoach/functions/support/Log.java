@@ -3,10 +3,16 @@ package io.stagecoach.functions.support;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.logging.log4j.CloseableThreadContext;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.core.LifeCycle;
+import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.message.StringMapMessage;
 
 /**
@@ -40,14 +46,85 @@ public final class Log {
           "stackTrace",
           REQUEST_ID);
 
-  private final Logger logger;
+  /**
+   * Log4j2's configuration (its plugins, {@code log4j2.xml}, the JSON template layout) takes about
+   * as long in a fresh JVM as the SDK clients a function builds: half a second each at Lambda's
+   * C1-only JIT. {@link #configureAside} runs it on a thread of its own, beside the clients'
+   * construction, and a logger's first line waits for it; so no line is written before the
+   * configuration is in place, and none goes to Log4j2's default configuration.
+   */
+  private static final CompletableFuture<Void> CONFIGURED = new CompletableFuture<>();
 
-  private Log(Logger logger) {
-    this.logger = logger;
+  private static final AtomicBoolean CONFIGURING = new AtomicBoolean();
+
+  private final Class<?> owner;
+
+  private volatile Logger logger;
+
+  private Log(Class<?> owner) {
+    this.owner = owner;
   }
 
   public static Log of(Class<?> owner) {
-    return new Log(LogManager.getLogger(owner));
+    return new Log(owner);
+  }
+
+  /**
+   * Starts configuring Log4j2 on a daemon thread, once per JVM; every function's init calls it
+   * first (through {@link Settings#fromEnvironment}), and a logger's first line calls it if nothing
+   * did. A configuration that fails is reported by Log4j2's own status logger, and the loggers use
+   * what Log4j2 fell back to, as they would have without this thread.
+   */
+  public static void configureAside() {
+    if (CONFIGURING.compareAndSet(false, true)) {
+      Thread.ofPlatform()
+          .daemon()
+          .name("stagecoach-log-configuration")
+          .start(
+              () -> {
+                try {
+                  settle(LogManager.getContext(Log.class.getClassLoader(), false));
+                  CONFIGURED.complete(null);
+                } catch (RuntimeException | Error e) {
+                  CONFIGURED.completeExceptionally(e);
+                }
+              });
+    }
+  }
+
+  /**
+   * Returns once the context is started. Log4j2 configures a context on the first thread that asks
+   * for it and hands it, unconfigured, to any other thread that asks meanwhile (in the local cloud,
+   * DynamoDB Local's start logs through Log4j2 on a thread of its own); so this thread may have to
+   * wait for that one. Bounded: after 10 s the loggers use whatever Log4j2 has.
+   */
+  private static void settle(org.apache.logging.log4j.spi.LoggerContext context) {
+    if (context instanceof LoggerContext core) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (core.getState() == LifeCycle.State.STARTING && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
+    }
+  }
+
+  /**
+   * Waits until Log4j2 is configured (starting it if nothing did): for a caller that measures or
+   * ends an init phase, which a configuration still running on its own thread would leave
+   * unfinished.
+   */
+  public static void awaitConfiguration() {
+    configureAside();
+    CONFIGURED.exceptionally(failure -> null).join();
+  }
+
+  private Logger logger() {
+    Logger resolved = logger;
+    if (resolved == null) {
+      awaitConfiguration();
+      resolved = LogManager.getLogger(owner);
+      logger = resolved;
+    }
+    return resolved;
   }
 
   public void info(String message, String... fields) {
@@ -73,6 +150,7 @@ public final class Log {
    */
   public void report(String message, JsonNode report) {
     Level level = Level.toLevel(report.path("level").asText("INFO"), Level.INFO);
+    Logger logger = logger();
     if (!logger.isEnabled(level)) {
       return;
     }
@@ -99,6 +177,7 @@ public final class Log {
   }
 
   private void write(Level level, String message, Throwable error, String... fields) {
+    Logger logger = logger();
     if (logger.isEnabled(level)) {
       logger.log(level, line(message, fields), error);
     }

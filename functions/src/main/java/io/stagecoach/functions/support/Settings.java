@@ -55,6 +55,8 @@ public record Settings(
    * snapshot (see {@link Priming}).
    */
   public static Settings fromEnvironment(Map<String, String> env) {
+    // The logger's configuration runs beside the clients' construction (see Log.CONFIGURED).
+    Log.configureAside();
     Region region =
         Region.of(
             Optional.ofNullable(env.get("AWS_REGION"))

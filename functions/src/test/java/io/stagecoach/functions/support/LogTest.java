@@ -35,6 +35,8 @@ class LogTest {
   /** The lines go through the JSON layout that log4j2.xml gives Lambda's appender. */
   @BeforeEach
   void captureLines() {
+    // Not while Log4j2 is still being configured aside: that would replace this configuration.
+    Log.awaitConfiguration();
     LoggerContext context = (LoggerContext) LogManager.getContext(false);
     Configuration config = context.getConfiguration();
     JsonTemplateLayout layout =

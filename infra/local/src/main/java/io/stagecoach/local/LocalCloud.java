@@ -379,6 +379,8 @@ public final class LocalCloud implements AutoCloseable {
 
   public static LocalCloud start(Options options) throws Exception {
     long t0 = System.nanoTime();
+    // The loggers' configuration runs on a thread of its own, beside DynamoDB Local's start below.
+    Log.configureAside();
     Path dir = options.dataDir().toAbsolutePath();
     boolean dirCreated = !Files.isDirectory(dir);
     Files.createDirectories(dir);

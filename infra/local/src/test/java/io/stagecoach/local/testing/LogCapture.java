@@ -1,5 +1,6 @@
 package io.stagecoach.local.testing;
 
+import io.stagecoach.functions.support.Log;
 import java.io.StringWriter;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -20,6 +21,8 @@ public final class LogCapture implements AutoCloseable {
   private final Level rootLevel;
 
   public LogCapture() {
+    // Not while Log4j2 is still being configured aside: that would replace this configuration.
+    Log.awaitConfiguration();
     LoggerContext context = (LoggerContext) LogManager.getContext(false);
     Configuration config = context.getConfiguration();
     appender =
