@@ -163,7 +163,13 @@ public final class ProvisioningRun {
       }
     }
 
-    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(app, d.environment());
+    // A deploy reads its release, and the template revision it records, with the app and the
+    // environment (one round trip).
+    Registry.DeployReads read =
+        d.action() == DeploymentAction.DEPLOY
+            ? registry.findForDeploy(
+                app, d.environment(), d.version().orElseThrow(), d.templateRevision())
+            : destroyReads(app, d.environment());
     Environment env = read.environment().orElse(null);
     if (env == null || read.app().isEmpty()) {
       return end(
@@ -184,21 +190,17 @@ public final class ProvisioningRun {
           Optional.empty(),
           report);
     }
-    Optional<Release> release = Optional.empty();
-    if (d.action() == DeploymentAction.DEPLOY) {
-      release = registry.findRelease(app, d.version().orElseThrow());
-      if (release.isEmpty()) {
-        return end(
-            running,
-            running.failed(
-                "release " + d.version().get() + " no longer exists",
-                Optional.empty(),
-                clock.get()),
-            Optional.empty(),
-            report);
-      }
+    Optional<Release> release = read.release();
+    if (d.action() == DeploymentAction.DEPLOY && release.isEmpty()) {
+      return end(
+          running,
+          running.failed(
+              "release " + d.version().get() + " no longer exists", Optional.empty(), clock.get()),
+          Optional.empty(),
+          report);
     }
-    Outcome<ProvisioningRequest> asked = request(d, read.app().get(), env, release);
+    Outcome<ProvisioningRequest> asked =
+        request(d, read.app().get(), env, release, read.templateRevision());
     if (asked instanceof Outcome.Rejected<ProvisioningRequest> refused) {
       return end(
           running,
@@ -287,14 +289,19 @@ public final class ProvisioningRun {
    * records (one recorded before revisions existed, from its release's, bound now if need be); a
    * destroy names the revision the environment runs, else the app's current template (the
    * provisioners remove what the stack holds, whatever the template says).
+   *
+   * @param recorded the template revision the deployment records, as read with its app
    */
   private Outcome<ProvisioningRequest> request(
-      Deployment d, App app, Environment env, Optional<Release> release) {
+      Deployment d,
+      App app,
+      Environment env,
+      Optional<Release> release,
+      Optional<TemplateRevision> recorded) {
     if (d.action() == DeploymentAction.DEPLOY) {
       Outcome<TemplateRevision> revision =
           d.templateRevision().isPresent()
-              ? registry
-                  .findTemplateRevision(app.name(), d.templateRevision().get())
+              ? recorded
                   .<Outcome<TemplateRevision>>map(Outcome::accepted)
                   .orElseGet(
                       () ->
@@ -327,6 +334,13 @@ public final class ProvisioningRun {
             () ->
                 Outcome.rejected(
                     Rejection.conflict("app '" + app.name() + "' has no environment template")));
+  }
+
+  /** What a destroy reads: its app and environment (it has no release). */
+  private Registry.DeployReads destroyReads(String app, String environment) {
+    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(app, environment);
+    return new Registry.DeployReads(
+        read.app(), read.environment(), Optional.empty(), Optional.empty());
   }
 
   private Optional<String> end(
