@@ -119,19 +119,21 @@ public final class ProvisioningRun {
         report.add(next + ": handed on");
         continue;
       }
-      Optional<String> freed = one(app, next, report);
-      if (freed.isPresent()) {
-        work.addAll(takeUp(app, freed.get(), report));
-      }
+      one(app, next, report)
+          .filter(Freed::othersWaiting)
+          .ifPresent(freed -> work.addAll(takeUp(app, freed.environment(), report)));
     }
     return new Report(report);
   }
 
   /**
-   * Runs one deployment; answers its environment when this run freed the lease (so the queue is
-   * ours).
+   * A lease this run freed (so the deployments that waited on it, if any, are this run's to take
+   * up).
    */
-  private Optional<String> one(String app, String id, List<String> report) {
+  private record Freed(String environment, boolean othersWaiting) {}
+
+  /** Runs one deployment; answers the lease this run freed, if it freed it. */
+  private Optional<Freed> one(String app, String id, List<String> report) {
     Optional<Deployment> found = deployments.findDeployment(app, id);
     if (found.isEmpty()) {
       report.add(id + ": unknown, ignored");
@@ -244,7 +246,7 @@ public final class ProvisioningRun {
     Instant at = clock.get();
     return switch (result) {
       case ProvisioningResult.Succeeded s -> {
-        Optional<String> freed =
+        Optional<Freed> freed =
             end(
                 running,
                 running.succeeded(s.plan(), s.outputs(), at),
@@ -343,14 +345,14 @@ public final class ProvisioningRun {
         read.app(), read.environment(), Optional.empty(), Optional.empty());
   }
 
-  private Optional<String> end(
+  private Optional<Freed> end(
       Deployment running,
       Deployment finished,
       Optional<DeployedRelease> deployed,
       List<String> report) {
-    WriteResult written = deployments.finish(finished, deployed);
+    Deployments.Finished written = deployments.finish(finished, deployed);
     Deployment recorded = finished;
-    if (written instanceof WriteResult.Missing) {
+    if (written.written() instanceof WriteResult.Missing) {
       // The environment went (or something newer was applied) while the provisioner worked.
       recorded =
           running.failed(
@@ -363,7 +365,7 @@ public final class ProvisioningRun {
               finished.finishedAt().orElseThrow());
       written = deployments.finish(recorded, Optional.empty());
     }
-    if (!(written instanceof WriteResult.Written)) {
+    if (!(written.written() instanceof WriteResult.Written)) {
       report.add(running.id() + ": ended elsewhere");
       return Optional.empty();
     }
@@ -373,7 +375,7 @@ public final class ProvisioningRun {
             + ": "
             + recorded.status().wireName()
             + recorded.reason().map(r -> " (" + r + ")").orElse(""));
-    return Optional.of(running.environment());
+    return Optional.of(new Freed(running.environment(), written.othersWaiting()));
   }
 
   /**

@@ -7,9 +7,16 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stagecoach.domain.common.Outcome;
+import io.stagecoach.domain.common.Saved;
+import io.stagecoach.domain.common.WriteResult;
+import io.stagecoach.domain.deployment.Deployment;
 import io.stagecoach.domain.deployment.DeploymentRequested;
 import io.stagecoach.domain.deployment.DeploymentService;
+import io.stagecoach.domain.deployment.DeploymentSpec;
 import io.stagecoach.domain.deployment.DeploymentStatus;
+import io.stagecoach.domain.deployment.Deployments;
+import io.stagecoach.domain.deployment.ProvisioningRun;
 import io.stagecoach.domain.events.StagecoachEvent;
 import io.stagecoach.domain.promotion.PromotionRunner;
 import io.stagecoach.domain.promotion.PromotionService;
@@ -29,6 +36,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -174,12 +182,13 @@ class RegistryRequestsPerDeploymentTest {
                     apiOperations,
                     "the API side's registry requests"),
             () -> assertEquals(List.of(3), apiBatchKeys, "app, environment and release"),
-            // The deployment; the lease, and its claim (a transaction); the app, environment,
-            // release and template revision in one batch; the app again (the plan's review); the
-            // end (a transaction); the lease again (who waits on it).
+            // The deployment; the claim of the lease (a transaction that finds it free, so no
+            // read of the lease before it); the app, environment, release and template revision
+            // in one batch; the app again (the plan's review); the end (a transaction that finds
+            // nobody waiting on the lease, so no read of the lease after it).
             () ->
                 assertEquals(
-                    Map.of("BatchGetItem", 1, "GetItem", 4, "TransactWriteItems", 2),
+                    Map.of("BatchGetItem", 1, "GetItem", 2, "TransactWriteItems", 2),
                     Map.copyOf(provisionerSide.operations),
                     "the provisioner side's registry requests"),
             () ->
@@ -192,6 +201,75 @@ class RegistryRequestsPerDeploymentTest {
                 .orElseThrow()
                 .status());
       }
+    }
+  }
+
+  /**
+   * The lease without reads: a claim behind a live holder learns the holder from its refused
+   * transaction, an end that others waited for says so, and taking them up is one write.
+   */
+  @Test
+  void aSecondDeploymentToTheEnvironment_queuesAndIsTakenUp_withoutAReadOfTheLease() {
+    String table = LocalDynamoDb.newRegistryTable();
+    DynamoDbRegistry setup = new DynamoDbRegistry(LocalDynamoDb.client(), table);
+    RegistryService rules = new RegistryService(setup);
+    rules.createApp(Fixtures.ADMIN, Fixtures.app(APP), Fixtures.NOW);
+    rules.putEnvironment(
+        Fixtures.ADMIN,
+        APP,
+        "dev",
+        Fixtures.pipelineEnvironment("dev"),
+        Optional.empty(),
+        Fixtures.NOW);
+    rules.registerRelease(Fixtures.ADMIN, APP, Fixtures.release("1.4.2"), Fixtures.NOW);
+    DeploymentService service =
+        new DeploymentService(
+            setup,
+            new DynamoDbDeployments(LocalDynamoDb.client(), table),
+            new RecordingEventPublisher());
+    List<Deployment> requested = new ArrayList<>();
+    for (String id : List.of("d-first", "d-second")) {
+      requested.add(
+          ((Outcome.Accepted<Saved<Deployment>>)
+                  service.request(
+                      Fixtures.DEPLOYER,
+                      APP,
+                      new DeploymentSpec("dev", "1.4.2"),
+                      Optional.empty(),
+                      id,
+                      id,
+                      DeploymentService.Origin.API,
+                      Fixtures.NOW))
+              .value()
+              .value());
+    }
+    Instant until = Fixtures.NOW.plus(ProvisioningRun.LEASE);
+    Counter counter = new Counter();
+    try (DynamoDbClient counted = counted(counter)) {
+      DynamoDbDeployments deployments = new DynamoDbDeployments(counted, table);
+      Deployments.Claim first = deployments.claim(requested.get(0), Fixtures.NOW, until);
+      assertEquals(Map.of("TransactWriteItems", 1), Map.copyOf(counter.operations));
+      counter.clear();
+
+      assertEquals(
+          new Deployments.Claim.Queued("d-first"),
+          deployments.claim(requested.get(1), Fixtures.NOW, until));
+      // The claim's transaction, refused with the lease as it is; the write that queues it.
+      assertEquals(
+          Map.of("TransactWriteItems", 1, "UpdateItem", 1), Map.copyOf(counter.operations));
+      counter.clear();
+
+      Deployment running = ((Deployments.Claim.Claimed) first).provisioning();
+      assertEquals(
+          new Deployments.Finished(new WriteResult.Written(1), true),
+          deployments.finish(
+              running.failed("stopped", Optional.empty(), Fixtures.NOW), Optional.empty()));
+      // The end, refused because someone waits (with the lease as it is), then written again.
+      assertEquals(Map.of("TransactWriteItems", 2), Map.copyOf(counter.operations));
+      counter.clear();
+
+      assertEquals(List.of("d-second"), deployments.takeWaiting(APP, "dev"));
+      assertEquals(Map.of("UpdateItem", 1), Map.copyOf(counter.operations));
     }
   }
 
