@@ -230,7 +230,10 @@ public final class DeploymentService {
       Origin origin,
       boolean rollback,
       Instant now) {
-    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(app, spec.environment());
+    // The release is read with the app and its environment (one round trip), though it is looked
+    // at only once they pass.
+    Registry.DeployReads read =
+        registry.findForDeploy(app, spec.environment(), spec.version(), Optional.empty());
     if (read.app().isEmpty()) {
       return Outcome.rejected(Rejection.notFound("app '" + app + "' does not exist"));
     }
@@ -280,7 +283,7 @@ public final class DeploymentService {
     if (expired.isPresent()) {
       return Outcome.rejected(expired.get());
     }
-    Optional<Release> release = registry.findRelease(app, spec.version());
+    Optional<Release> release = read.release();
     if (release.isEmpty()) {
       return Outcome.rejected(
           Rejection.notFound("release " + spec.version() + " of app '" + app + "' does not exist"));
@@ -687,12 +690,12 @@ public final class DeploymentService {
       }
       return Outcome.accepted(existing.get());
     }
-    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(app, environment);
+    Registry.DeployReads read = registry.findForDeploy(app, environment, version, Optional.empty());
     if (read.app().isEmpty() || read.environment().isEmpty()) {
       return Outcome.rejected(
           Rejection.notFound("environment '" + app + "/" + environment + "' does not exist"));
     }
-    Optional<Release> release = registry.findRelease(app, version);
+    Optional<Release> release = read.release();
     if (release.isEmpty()) {
       return Outcome.rejected(
           Rejection.notFound("release " + version + " of app '" + app + "' does not exist"));

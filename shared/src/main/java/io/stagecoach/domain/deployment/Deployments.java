@@ -87,7 +87,15 @@ public interface Deployments {
    * lease. For a successful destroy the environment's record is removed instead (and its app's
    * count of environments lowered).
    */
-  WriteResult finish(Deployment finished, Optional<DeployedRelease> deployed);
+  Finished finish(Deployment finished, Optional<DeployedRelease> deployed);
+
+  /**
+   * What {@link #finish} did: {@code written}; {@code othersWaiting} when deployments were (or may
+   * have been) waiting on the lease it freed, which the caller then takes up ({@link
+   * #takeWaiting}). When it is false, nobody was waiting as the lease was freed, and nobody can
+   * queue on a free lease.
+   */
+  record Finished(WriteResult written, boolean othersWaiting) {}
 
   /**
    * Frees the lease of a deployment that hit a technical error and puts it back to {@code
@@ -103,7 +111,8 @@ public interface Deployments {
 
   /**
    * The deployments waiting on the environment's lease, removed from the list; empty when none
-   * wait. Only the caller that freed the lease calls this, so nobody else takes the same ids.
+   * wait. Only the caller that freed the lease calls this, when {@link #finish} told it that others
+   * were waiting, so nobody else takes the same ids.
    */
   List<String> takeWaiting(String app, String environment);
 

@@ -119,19 +119,21 @@ public final class ProvisioningRun {
         report.add(next + ": handed on");
         continue;
       }
-      Optional<String> freed = one(app, next, report);
-      if (freed.isPresent()) {
-        work.addAll(takeUp(app, freed.get(), report));
-      }
+      one(app, next, report)
+          .filter(Freed::othersWaiting)
+          .ifPresent(freed -> work.addAll(takeUp(app, freed.environment(), report)));
     }
     return new Report(report);
   }
 
   /**
-   * Runs one deployment; answers its environment when this run freed the lease (so the queue is
-   * ours).
+   * A lease this run freed (so the deployments that waited on it, if any, are this run's to take
+   * up).
    */
-  private Optional<String> one(String app, String id, List<String> report) {
+  private record Freed(String environment, boolean othersWaiting) {}
+
+  /** Runs one deployment; answers the lease this run freed, if it freed it. */
+  private Optional<Freed> one(String app, String id, List<String> report) {
     Optional<Deployment> found = deployments.findDeployment(app, id);
     if (found.isEmpty()) {
       report.add(id + ": unknown, ignored");
@@ -163,7 +165,13 @@ public final class ProvisioningRun {
       }
     }
 
-    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(app, d.environment());
+    // A deploy reads its release, and the template revision it records, with the app and the
+    // environment (one round trip).
+    Registry.DeployReads read =
+        d.action() == DeploymentAction.DEPLOY
+            ? registry.findForDeploy(
+                app, d.environment(), d.version().orElseThrow(), d.templateRevision())
+            : destroyReads(app, d.environment());
     Environment env = read.environment().orElse(null);
     if (env == null || read.app().isEmpty()) {
       return end(
@@ -184,21 +192,17 @@ public final class ProvisioningRun {
           Optional.empty(),
           report);
     }
-    Optional<Release> release = Optional.empty();
-    if (d.action() == DeploymentAction.DEPLOY) {
-      release = registry.findRelease(app, d.version().orElseThrow());
-      if (release.isEmpty()) {
-        return end(
-            running,
-            running.failed(
-                "release " + d.version().get() + " no longer exists",
-                Optional.empty(),
-                clock.get()),
-            Optional.empty(),
-            report);
-      }
+    Optional<Release> release = read.release();
+    if (d.action() == DeploymentAction.DEPLOY && release.isEmpty()) {
+      return end(
+          running,
+          running.failed(
+              "release " + d.version().get() + " no longer exists", Optional.empty(), clock.get()),
+          Optional.empty(),
+          report);
     }
-    Outcome<ProvisioningRequest> asked = request(d, read.app().get(), env, release);
+    Outcome<ProvisioningRequest> asked =
+        request(d, read.app().get(), env, release, read.templateRevision());
     if (asked instanceof Outcome.Rejected<ProvisioningRequest> refused) {
       return end(
           running,
@@ -242,7 +246,7 @@ public final class ProvisioningRun {
     Instant at = clock.get();
     return switch (result) {
       case ProvisioningResult.Succeeded s -> {
-        Optional<String> freed =
+        Optional<Freed> freed =
             end(
                 running,
                 running.succeeded(s.plan(), s.outputs(), at),
@@ -287,14 +291,19 @@ public final class ProvisioningRun {
    * records (one recorded before revisions existed, from its release's, bound now if need be); a
    * destroy names the revision the environment runs, else the app's current template (the
    * provisioners remove what the stack holds, whatever the template says).
+   *
+   * @param recorded the template revision the deployment records, as read with its app
    */
   private Outcome<ProvisioningRequest> request(
-      Deployment d, App app, Environment env, Optional<Release> release) {
+      Deployment d,
+      App app,
+      Environment env,
+      Optional<Release> release,
+      Optional<TemplateRevision> recorded) {
     if (d.action() == DeploymentAction.DEPLOY) {
       Outcome<TemplateRevision> revision =
           d.templateRevision().isPresent()
-              ? registry
-                  .findTemplateRevision(app.name(), d.templateRevision().get())
+              ? recorded
                   .<Outcome<TemplateRevision>>map(Outcome::accepted)
                   .orElseGet(
                       () ->
@@ -329,14 +338,21 @@ public final class ProvisioningRun {
                     Rejection.conflict("app '" + app.name() + "' has no environment template")));
   }
 
-  private Optional<String> end(
+  /** What a destroy reads: its app and environment (it has no release). */
+  private Registry.DeployReads destroyReads(String app, String environment) {
+    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(app, environment);
+    return new Registry.DeployReads(
+        read.app(), read.environment(), Optional.empty(), Optional.empty());
+  }
+
+  private Optional<Freed> end(
       Deployment running,
       Deployment finished,
       Optional<DeployedRelease> deployed,
       List<String> report) {
-    WriteResult written = deployments.finish(finished, deployed);
+    Deployments.Finished written = deployments.finish(finished, deployed);
     Deployment recorded = finished;
-    if (written instanceof WriteResult.Missing) {
+    if (written.written() instanceof WriteResult.Missing) {
       // The environment went (or something newer was applied) while the provisioner worked.
       recorded =
           running.failed(
@@ -349,7 +365,7 @@ public final class ProvisioningRun {
               finished.finishedAt().orElseThrow());
       written = deployments.finish(recorded, Optional.empty());
     }
-    if (!(written instanceof WriteResult.Written)) {
+    if (!(written.written() instanceof WriteResult.Written)) {
       report.add(running.id() + ": ended elsewhere");
       return Optional.empty();
     }
@@ -359,7 +375,7 @@ public final class ProvisioningRun {
             + ": "
             + recorded.status().wireName()
             + recorded.reason().map(r -> " (" + r + ")").orElse(""));
-    return Optional.of(running.environment());
+    return Optional.of(new Freed(running.environment(), written.othersWaiting()));
   }
 
   /**

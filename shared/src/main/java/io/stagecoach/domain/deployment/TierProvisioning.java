@@ -143,7 +143,7 @@ public final class TierProvisioning {
 
   /** What deploying {@code version} into the environment would change now. Changes nothing. */
   public TierPlanner.Answer plan(String app, String environment, String version) {
-    Registry.AppAndEnvironment read = registry.findAppAndEnvironment(app, environment);
+    Registry.DeployReads read = registry.findForDeploy(app, environment, version, Optional.empty());
     if (read.app().isEmpty() || read.environment().isEmpty()) {
       return refused(
           Rejection.Code.NOT_FOUND, "environment '" + app + "/" + environment + "' does not exist");
@@ -163,7 +163,7 @@ public final class TierProvisioning {
               + env.tier().wireName()
               + " tier");
     }
-    Optional<Release> release = registry.findRelease(app, version);
+    Optional<Release> release = read.release();
     if (release.isEmpty()) {
       return refused(
           Rejection.Code.NOT_FOUND, "release " + version + " of app '" + app + "' does not exist");

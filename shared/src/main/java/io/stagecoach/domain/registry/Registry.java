@@ -86,6 +86,22 @@ public interface Registry {
 
   record AppAndEnvironment(Optional<App> app, Optional<Environment> environment) {}
 
+  /**
+   * What a deploy of release {@code version} into {@code environment} is decided from, read
+   * together (one round trip where the store allows it): the app, the environment, the release and,
+   * when {@code templateRevision} is given (a deployment that records the revision it is made
+   * from), that template revision of the app.
+   */
+  DeployReads findForDeploy(
+      String app, String environment, String version, Optional<Integer> templateRevision);
+
+  /** What {@link #findForDeploy} found; each is empty when it does not exist. */
+  record DeployReads(
+      Optional<App> app,
+      Optional<Environment> environment,
+      Optional<Release> release,
+      Optional<TemplateRevision> templateRevision) {}
+
   Outcome<Page<Environment>> listEnvironments(String app, PageRequest page);
 
   /** Creates the environment if the app exists ({@link WriteResult.Missing} otherwise). */

@@ -26,10 +26,12 @@ import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -144,13 +146,27 @@ public final class DynamoDbDeployments implements Deployments {
         DeploymentMapping::deployment);
   }
 
+  /** Rounds of reading the lease and writing the claim before a claim gives up. */
+  private static final int CLAIM_ROUNDS = 5;
+
+  /**
+   * Decides from the lease as it is and writes the claim on condition that it still is, in rounds.
+   * A requested deployment's first round takes the lease for free without reading it, as it mostly
+   * is: the write's condition checks that, and when it fails it returns the lease as it is, which
+   * the next round decides from as from a read (a round more is allowed for it). A deployment that
+   * resumes its own lease reads it first.
+   */
   @Override
   public Claim claim(Deployment d, Instant now, Instant leaseUntil) {
-    for (int round = 0; round < 5; round++) {
+    Optional<Map<String, AttributeValue>> known =
+        d.status() == DeploymentStatus.REQUESTED ? Optional.of(Map.of()) : Optional.empty();
+    int rounds = CLAIM_ROUNDS + (known.isPresent() ? 1 : 0);
+    for (int round = 0; round < rounds; round++) {
       if (d.status() != DeploymentStatus.REQUESTED && d.status() != DeploymentStatus.PROVISIONING) {
         return new Claim.NotRequested();
       }
-      Map<String, AttributeValue> lease = lease(d.app(), d.environment());
+      Map<String, AttributeValue> lease = known.orElseGet(() -> lease(d.app(), d.environment()));
+      known = Optional.empty();
       Optional<String> holder = Optional.ofNullable(lease.get("holder")).map(AttributeValue::s);
       long until =
           lease.containsKey("leaseUntil") ? Long.parseLong(lease.get("leaseUntil").n()) : 0;
@@ -196,6 +212,8 @@ public final class DynamoDbDeployments implements Deployments {
                       .conditionExpression(leaseCondition)
                       .expressionAttributeNames(leaseNames)
                       .expressionAttributeValues(leaseValues)
+                      .returnValuesOnConditionCheckFailure(
+                          ReturnValuesOnConditionCheckFailure.ALL_OLD)
                       .build())
               .build());
       items.add(
@@ -246,7 +264,9 @@ public final class DynamoDbDeployments implements Deployments {
           // The old holder finished after all; its lease is free or moving: look again.
           continue;
         }
-        // Someone else changed the lease between our read and write: look again.
+        // The lease is not as decided from (someone else changed it): decide again from the lease
+        // the refusal returned, or read it when the refusal had none.
+        known = failedAt(e, 0) ? itemAt(e, 0) : Optional.empty();
       }
     }
     throw new IllegalStateException(
@@ -355,11 +375,64 @@ public final class DynamoDbDeployments implements Deployments {
     }
   }
 
+  /**
+   * Most ends find nobody waiting on the lease: the first transaction frees it on condition that
+   * nobody is, so the caller need not look. When someone is, that condition fails (returning the
+   * lease as it is) and the end is written again without it.
+   */
   @Override
-  public WriteResult finish(Deployment finished, Optional<DeployedRelease> deployed) {
+  public Finished finish(Deployment finished, Optional<DeployedRelease> deployed) {
+    try {
+      dynamo.transactWriteItems(t -> t.transactItems(endItems(finished, deployed, true)));
+      return new Finished(new WriteResult.Written(1), false);
+    } catch (TransactionCanceledException e) {
+      if (!othersWaiting(e, finished.id())) {
+        return new Finished(notEnded(e), false);
+      }
+    }
+    try {
+      dynamo.transactWriteItems(t -> t.transactItems(endItems(finished, deployed, false)));
+      return new Finished(new WriteResult.Written(1), true);
+    } catch (TransactionCanceledException e) {
+      return new Finished(notEnded(e), true);
+    }
+  }
+
+  /**
+   * Whether an end that freed the lease only if nobody waited on it failed for that alone: the
+   * lease is still {@code holder}'s, with deployments waiting. True also when the refusal does not
+   * return the lease (the end is then written again as it always was).
+   */
+  private static boolean othersWaiting(TransactionCanceledException e, String holder) {
+    if (!failedAt(e, 1)) {
+      return false;
+    }
+    return itemAt(e, 1)
+        .map(
+            lease ->
+                lease.containsKey("waiting")
+                    && lease.containsKey("holder")
+                    && holder.equals(lease.get("holder").s()))
+        .orElse(true);
+  }
+
+  /** What an end's failed transaction means. */
+  private static WriteResult notEnded(TransactionCanceledException e) {
+    if (failedAt(e, 0) || failedAt(e, 1)) {
+      return new WriteResult.ChangedSinceRead();
+    }
+    return new WriteResult.Missing();
+  }
+
+  /**
+   * The end's writes: the deployment, the lease freed ({@code ifNobodyWaits}: only if nobody waits
+   * on it), and what the environment now runs or its removal.
+   */
+  private List<TransactWriteItem> endItems(
+      Deployment finished, Optional<DeployedRelease> deployed, boolean ifNobodyWaits) {
     List<TransactWriteItem> items = new ArrayList<>();
     items.add(putIfStatus(finished, DeploymentStatus.PROVISIONING));
-    items.add(freeLease(finished));
+    items.add(freeLease(finished, ifNobodyWaits));
     boolean destroyed =
         finished.action() == DeploymentAction.DESTROY
             && finished.status() == DeploymentStatus.SUCCEEDED;
@@ -439,15 +512,7 @@ public final class DynamoDbDeployments implements Deployments {
                       .build())
               .build());
     }
-    try {
-      dynamo.transactWriteItems(t -> t.transactItems(items));
-      return new WriteResult.Written(1);
-    } catch (TransactionCanceledException e) {
-      if (failedAt(e, 0) || failedAt(e, 1)) {
-        return new WriteResult.ChangedSinceRead();
-      }
-      return new WriteResult.Missing();
-    }
+    return items;
   }
 
   @Override
@@ -456,7 +521,8 @@ public final class DynamoDbDeployments implements Deployments {
       dynamo.transactWriteItems(
           t ->
               t.transactItems(
-                  putIfStatus(retrying, DeploymentStatus.PROVISIONING), freeLease(retrying)));
+                  putIfStatus(retrying, DeploymentStatus.PROVISIONING),
+                  freeLease(retrying, false)));
       return new WriteResult.Written(1);
     } catch (TransactionCanceledException e) {
       return new WriteResult.ChangedSinceRead();
@@ -474,13 +540,12 @@ public final class DynamoDbDeployments implements Deployments {
     }
   }
 
+  /**
+   * One conditional write that takes the list: asked for after an end that found deployments
+   * waiting ({@link Finished#othersWaiting()}), so it seldom finds none.
+   */
   @Override
   public List<String> takeWaiting(String app, String environment) {
-    // Read first: most runs find nobody waiting, and a conditional write that fails still costs a
-    // write.
-    if (!lease(app, environment).containsKey("waiting")) {
-      return List.of();
-    }
     Map<String, AttributeValue> old;
     try {
       old =
@@ -541,18 +606,41 @@ public final class DynamoDbDeployments implements Deployments {
         .build();
   }
 
-  private TransactWriteItem freeLease(Deployment d) {
+  /**
+   * Frees the lease {@code d} holds; {@code ifNobodyWaits}: only if no deployment waits on it (a
+   * refusal returns the lease).
+   */
+  private TransactWriteItem freeLease(Deployment d, boolean ifNobodyWaits) {
+    Map<String, String> names = new HashMap<>(Map.of("#holder", "holder", "#until", "leaseUntil"));
+    String condition = "#holder = :id";
+    if (ifNobodyWaits) {
+      names.put("#waiting", "waiting");
+      condition += " AND attribute_not_exists(#waiting)";
+    }
     return TransactWriteItem.builder()
         .update(
             Update.builder()
                 .tableName(table)
                 .key(key(appPk(d.app()), leaseSk(d.environment())))
                 .updateExpression("REMOVE #holder, #until, resumable")
-                .conditionExpression("#holder = :id")
-                .expressionAttributeNames(Map.of("#holder", "holder", "#until", "leaseUntil"))
+                .conditionExpression(condition)
+                .expressionAttributeNames(names)
                 .expressionAttributeValues(Map.of(":id", s(d.id())))
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build())
         .build();
+  }
+
+  /** The item a transaction's failed condition at {@code index} returned, if it returned one. */
+  private static Optional<Map<String, AttributeValue>> itemAt(
+      TransactionCanceledException e, int index) {
+    if (!e.hasCancellationReasons() || e.cancellationReasons().size() <= index) {
+      return Optional.empty();
+    }
+    CancellationReason reason = e.cancellationReasons().get(index);
+    return reason.hasItem() && !reason.item().isEmpty()
+        ? Optional.of(reason.item())
+        : Optional.empty();
   }
 
   private static boolean failedAt(TransactionCanceledException e, int index) {

@@ -349,14 +349,45 @@ public final class DynamoDbRegistry implements Registry {
     return get(appPk(app), environmentSk(environment)).map(ItemMapping::environment);
   }
 
-  /** One strongly consistent BatchGetItem for both items; unprocessed keys are read again. */
+  /** One strongly consistent BatchGetItem for both items ({@link #batchGet}). */
   @Override
   public AppAndEnvironment findAppAndEnvironment(String app, String environment) {
-    Map<String, AttributeValue> appKey = key(appPk(app), APP_SK);
-    Map<String, AttributeValue> envKey = key(appPk(app), environmentSk(environment));
-    List<Map<String, AttributeValue>> found = new ArrayList<>();
+    Map<String, Map<String, AttributeValue>> found =
+        batchGet(appPk(app), List.of(APP_SK, environmentSk(environment)));
+    return new AppAndEnvironment(
+        Optional.ofNullable(found.get(APP_SK)).map(ItemMapping::app),
+        Optional.ofNullable(found.get(environmentSk(environment))).map(ItemMapping::environment));
+  }
+
+  /** One strongly consistent BatchGetItem for the three or four items ({@link #batchGet}). */
+  @Override
+  public DeployReads findForDeploy(
+      String app, String environment, String version, Optional<Integer> templateRevision) {
+    List<String> sortKeys = new ArrayList<>();
+    sortKeys.add(APP_SK);
+    sortKeys.add(environmentSk(environment));
+    sortKeys.add(releaseSk(version));
+    templateRevision.ifPresent(n -> sortKeys.add(templateSk(n)));
+    Map<String, Map<String, AttributeValue>> found = batchGet(appPk(app), sortKeys);
+    return new DeployReads(
+        Optional.ofNullable(found.get(APP_SK)).map(ItemMapping::app),
+        Optional.ofNullable(found.get(environmentSk(environment))).map(ItemMapping::environment),
+        Optional.ofNullable(found.get(releaseSk(version))).map(ItemMapping::release),
+        templateRevision.map(n -> found.get(templateSk(n))).map(ItemMapping::templateRevision));
+  }
+
+  /**
+   * The items of partition {@code pk} under {@code sortKeys} (at most 100), by sort key, read
+   * strongly consistently with one BatchGetItem; keys it leaves unprocessed are read again after a
+   * pause, a bounded number of times.
+   */
+  private Map<String, Map<String, AttributeValue>> batchGet(String pk, List<String> sortKeys) {
+    Map<String, Map<String, AttributeValue>> found = new HashMap<>();
     KeysAndAttributes pending =
-        KeysAndAttributes.builder().keys(List.of(appKey, envKey)).consistentRead(true).build();
+        KeysAndAttributes.builder()
+            .keys(sortKeys.stream().map(sk -> key(pk, sk)).toList())
+            .consistentRead(true)
+            .build();
     for (int round = 0;
         pending != null && pending.hasKeys() && !pending.keys().isEmpty();
         round++) {
@@ -371,19 +402,12 @@ public final class DynamoDbRegistry implements Registry {
       KeysAndAttributes request = pending;
       BatchGetItemResponse response =
           dynamo.batchGetItem(b -> b.requestItems(Map.of(table, request)));
-      found.addAll(response.responses().getOrDefault(table, List.of()));
+      for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+        found.put(item.get(SK).s(), item);
+      }
       pending = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(table) : null;
     }
-    Optional<App> appItem = Optional.empty();
-    Optional<Environment> envItem = Optional.empty();
-    for (Map<String, AttributeValue> item : found) {
-      if (APP_SK.equals(item.get(SK).s())) {
-        appItem = Optional.of(ItemMapping.app(item));
-      } else {
-        envItem = Optional.of(ItemMapping.environment(item));
-      }
-    }
-    return new AppAndEnvironment(appItem, envItem);
+    return found;
   }
 
   @Override

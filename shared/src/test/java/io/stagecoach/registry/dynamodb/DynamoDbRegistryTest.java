@@ -305,6 +305,41 @@ class DynamoDbRegistryTest {
   }
 
   @Test
+  void whatADeployIsDecidedFrom_isReadTogether_eachPresentOnlyWhenItExists() {
+    var none = registry.findForDeploy("payments", "dev", "1.4.2", Optional.of(1));
+    assertEquals(
+        new io.stagecoach.domain.registry.Registry.DeployReads(
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()),
+        none);
+    accepted(service.createApp(ADMIN, app("payments"), NOW));
+    accepted(
+        service.putEnvironment(
+            ADMIN, "payments", "dev", pipelineEnvironment("dev"), Optional.empty(), NOW));
+    var noRelease = registry.findForDeploy("payments", "dev", "1.4.2", Optional.of(1));
+    assertEquals(registry.findApp("payments"), noRelease.app());
+    assertEquals(registry.findEnvironment("payments", "dev"), noRelease.environment());
+    assertTrue(noRelease.release().isEmpty());
+    assertEquals(registry.findTemplateRevision("payments", 1), noRelease.templateRevision());
+    assertTrue(noRelease.templateRevision().isPresent(), "the app's first revision");
+
+    accepted(service.registerRelease(ADMIN, "payments", release("1.4.2"), NOW));
+    var all = registry.findForDeploy("payments", "dev", "1.4.2", Optional.of(1));
+    assertEquals(registry.findRelease("payments", "1.4.2"), all.release());
+    assertEquals(Optional.of(1), all.release().orElseThrow().templateRevision());
+    assertEquals("dev", all.environment().orElseThrow().name());
+    assertTrue(
+        registry
+            .findForDeploy("payments", "dev", "1.4.2", Optional.of(7))
+            .templateRevision()
+            .isEmpty(),
+        "a revision the app does not have");
+    var noRevisionAsked = registry.findForDeploy("payments", "staging", "1.4.2", Optional.empty());
+    assertTrue(noRevisionAsked.templateRevision().isEmpty());
+    assertTrue(noRevisionAsked.environment().isEmpty());
+    assertEquals(all.release(), noRevisionAsked.release());
+  }
+
+  @Test
   void environment_forAnUnknownApp_isNotFound_andNothingIsWritten() {
     long before = itemCount();
     Rejection r =

@@ -540,19 +540,21 @@ class TemplateRevisionsOnDynamoDbTest {
             new StackResource("Queue", "AWS::SQS::Queue", Optional.empty()));
     assertInstanceOf(
         WriteResult.Written.class,
-        deployments.finish(
-            running.succeeded(Plan.NOTHING, outputs, NOW.plusSeconds(3)),
-            Optional.of(
-                new DeployedRelease(
-                    "1.0",
-                    DIGEST,
-                    running.id(),
-                    running.order(),
-                    NOW.plusSeconds(3),
-                    Optional.of(1),
-                    Optional.of("ci-bot"),
-                    outputs,
-                    resources))));
+        deployments
+            .finish(
+                running.succeeded(Plan.NOTHING, outputs, NOW.plusSeconds(3)),
+                Optional.of(
+                    new DeployedRelease(
+                        "1.0",
+                        DIGEST,
+                        running.id(),
+                        running.order(),
+                        NOW.plusSeconds(3),
+                        Optional.of(1),
+                        Optional.of("ci-bot"),
+                        outputs,
+                        resources)))
+            .written());
 
     DeployedRelease deployed =
         registry.findEnvironment("payments", "dev").orElseThrow().deployed().orElseThrow();

@@ -165,11 +165,52 @@ class DeploymentsOnDynamoDbTest {
         "the holder's own event again, while it runs, starts nothing");
     Deployment holder = deployments.findDeployment(app, "d-1").orElseThrow();
     assertEquals(DeploymentStatus.PROVISIONING, holder.status());
-    assertInstanceOf(
-        WriteResult.Written.class,
-        deployments.finish(holder.failed("test", Optional.empty(), NOW), Optional.empty()));
+    assertEquals(
+        new Deployments.Finished(new WriteResult.Written(1), true),
+        deployments.finish(holder.failed("test", Optional.empty(), NOW), Optional.empty()),
+        "the end says that a deployment waits");
+    assertEquals(
+        DeploymentStatus.FAILED, deployments.findDeployment(app, "d-1").orElseThrow().status());
     assertEquals(List.of("d-2"), deployments.takeWaiting(app, "dev"));
     assertEquals(List.of(), deployments.takeWaiting(app, "dev"), "taken once");
+    assertInstanceOf(
+        Deployments.Claim.Claimed.class,
+        deployments.claim(second, NOW, NOW.plusSeconds(60)),
+        "the lease is free for the one that waited");
+  }
+
+  @Test
+  void anEnd_thatNobodyWaitedFor_saysSo_freesTheLease_andALateEndOfAnotherHolderChangesNothing() {
+    Deployment first = requested("dev", "1.0.0", "d-1");
+    assertInstanceOf(
+        Deployments.Claim.Claimed.class, deployments.claim(first, NOW, NOW.plusSeconds(60)));
+    Deployment holder = deployments.findDeployment(app, "d-1").orElseThrow();
+    assertEquals(
+        new Deployments.Finished(new WriteResult.Written(1), false),
+        deployments.finish(holder.failed("test", Optional.empty(), NOW), Optional.empty()));
+    assertEquals(
+        DeploymentStatus.FAILED, deployments.findDeployment(app, "d-1").orElseThrow().status());
+    assertEquals(List.of(), deployments.takeWaiting(app, "dev"));
+
+    // The next one finds the lease free; one queued behind it is not the old holder's to end.
+    Deployment second = requested("dev", "1.1.0", "d-2");
+    assertEquals(
+        Optional.empty(),
+        ((Deployments.Claim.Claimed) deployments.claim(second, NOW, NOW.plusSeconds(60)))
+            .tookOverFrom());
+    Deployment third = requested("dev", "1.0.0", "d-3");
+    assertEquals(
+        new Deployments.Claim.Queued("d-2"), deployments.claim(third, NOW, NOW.plusSeconds(60)));
+    assertEquals(
+        new Deployments.Finished(new WriteResult.ChangedSinceRead(), false),
+        deployments.finish(holder.failed("again", Optional.empty(), NOW), Optional.empty()),
+        "an end of a deployment that no longer holds the lease");
+    Deployment running = deployments.findDeployment(app, "d-2").orElseThrow();
+    assertEquals(DeploymentStatus.PROVISIONING, running.status());
+    assertEquals(
+        new Deployments.Finished(new WriteResult.Written(1), true),
+        deployments.finish(running.failed("test", Optional.empty(), NOW), Optional.empty()));
+    assertEquals(List.of("d-3"), deployments.takeWaiting(app, "dev"));
   }
 
   @Test
