@@ -105,9 +105,8 @@ class RegistryRequestsPerDeploymentTest {
         .build();
   }
 
-  @Test
-  void oneDeployment_readsAndWritesTheRegistryTableThisManyTimesOnEachSide() throws Exception {
-    String table = LocalDynamoDb.newRegistryTable();
+  /** A new registry table with the app, its dev environment and release 1.4.2 in it. */
+  private static DynamoDbRegistry appWithDevAndRelease(String table) {
     DynamoDbRegistry setup = new DynamoDbRegistry(LocalDynamoDb.client(), table);
     RegistryService rules = new RegistryService(setup);
     rules.createApp(Fixtures.ADMIN, Fixtures.app(APP), Fixtures.NOW);
@@ -119,6 +118,13 @@ class RegistryRequestsPerDeploymentTest {
         Optional.empty(),
         Fixtures.NOW);
     rules.registerRelease(Fixtures.ADMIN, APP, Fixtures.release("1.4.2"), Fixtures.NOW);
+    return setup;
+  }
+
+  @Test
+  void oneDeployment_readsAndWritesTheRegistryTableThisManyTimesOnEachSide() throws Exception {
+    String table = LocalDynamoDb.newRegistryTable();
+    DynamoDbRegistry setup = appWithDevAndRelease(table);
     Clock clock = Clock.fixed(Fixtures.NOW, ZoneOffset.UTC);
 
     // The API function, composed as ApiHandler composes it for Lambda (no planner, no Slack).
@@ -211,17 +217,7 @@ class RegistryRequestsPerDeploymentTest {
   @Test
   void aSecondDeploymentToTheEnvironment_queuesAndIsTakenUp_withoutAReadOfTheLease() {
     String table = LocalDynamoDb.newRegistryTable();
-    DynamoDbRegistry setup = new DynamoDbRegistry(LocalDynamoDb.client(), table);
-    RegistryService rules = new RegistryService(setup);
-    rules.createApp(Fixtures.ADMIN, Fixtures.app(APP), Fixtures.NOW);
-    rules.putEnvironment(
-        Fixtures.ADMIN,
-        APP,
-        "dev",
-        Fixtures.pipelineEnvironment("dev"),
-        Optional.empty(),
-        Fixtures.NOW);
-    rules.registerRelease(Fixtures.ADMIN, APP, Fixtures.release("1.4.2"), Fixtures.NOW);
+    DynamoDbRegistry setup = appWithDevAndRelease(table);
     DeploymentService service =
         new DeploymentService(
             setup,
