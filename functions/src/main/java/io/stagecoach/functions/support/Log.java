@@ -84,9 +84,9 @@ public final class Log {
               () -> {
                 try {
                   settle(LogManager.getContext(Log.class.getClassLoader(), false));
+                } finally {
+                  // Waiters go on either way; what was thrown reaches the thread's handler.
                   CONFIGURED.complete(null);
-                } catch (RuntimeException | Error e) {
-                  CONFIGURED.completeExceptionally(e);
                 }
               });
     }
@@ -114,7 +114,7 @@ public final class Log {
    */
   public static void awaitConfiguration() {
     configureAside();
-    CONFIGURED.exceptionally(failure -> null).join();
+    CONFIGURED.join();
   }
 
   private Logger logger() {
